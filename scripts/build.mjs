@@ -1,0 +1,40 @@
+// One esbuild bundle per process entry, plus the runtime assets the bundles load from disk:
+// the WASM binaries of the tfjs backend and the built-in base model.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeBuiltinModels } from './builtinModels.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const production = process.argv.includes('--production');
+fs.mkdirSync(dist, { recursive: true });
+
+const entries = {
+  cli: 'src/cli/main.ts',
+  trainer: 'src/trainer/worker/main.ts',
+  bench: 'src/bench/main.ts',
+};
+await Promise.all(Object.entries(entries)
+  .filter(([, file]) => fs.existsSync(path.join(root, file)))
+  .map(([name, file]) => build({
+    entryPoints: [path.join(root, file)],
+    outfile: path.join(dist, `${name}.js`),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    // Native or optional at run time: resolved from node_modules, never bundled.
+    external: ['sharp', '@tensorflow/tfjs-node', 'vscode'],
+    banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+  })));
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+
+const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+  fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
+}
+writeBuiltinModels(path.join(dist, 'models'));

@@ -1,0 +1,76 @@
+// Shows trainer progress: a one-line bar on a terminal, one JSON object per line for machines, or
+// nothing but the final result when output is piped without --json.
+import type { ProgressEvent } from '../shared/engineTypes';
+
+export type OutputMode = 'tty' | 'json' | 'plain';
+
+export function outputMode(json: boolean): OutputMode {
+  return json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
+}
+
+export class ProgressView {
+  private lineOpen = false;
+
+  constructor(private readonly mode: OutputMode) {}
+
+  event(e: ProgressEvent): void {
+    if (this.mode === 'json') return this.json({ type: 'progress', ...e });
+    if (e.kind === 'batch' && this.mode === 'tty') {
+      const width = 24;
+      const filled = Math.round((e.batch / e.batches) * width);
+      const tag = e.model === 'scratch' ? 'scratch ' : e.phase === 2 ? 'phase 2 ' : '';
+      this.overwrite(`${tag}epoch ${e.epoch}/${e.epochs} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`);
+    } else if (e.kind === 'stage' && e.stage === 'caching-features' && this.mode === 'tty' && e.total) {
+      this.overwrite(`caching features ${e.done ?? 0}/${e.total}`);
+    } else if (e.kind === 'epoch') {
+      const m = e.metrics;
+      this.line(`${e.model === 'scratch' ? 'scratch ' : ''}${m.phase === 2 ? 'phase 2 ' : ''}epoch ${m.epoch}/${e.epochs}: loss ${m.loss.toFixed(4)} acc ${pct(m.accuracy)} · val loss ${m.valLoss.toFixed(4)} val acc ${pct(m.valAccuracy)} · ${m.seconds.toFixed(1)} s`);
+    } else if (e.kind === 'log') {
+      this.line(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
+    } else if (e.kind === 'stage' && e.stage !== 'caching-features' && e.stage !== 'evaluating') {
+      this.line(`${e.stage}${e.message ? `: ${e.message}` : ''}`);
+    }
+  }
+
+  /** Final results: JSON on stdout in json mode, else the given text. */
+  result(value: unknown, text: string): void {
+    this.close();
+    if (this.mode === 'json') this.json({ type: 'result', result: value });
+    else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  error(message: string): void {
+    this.close();
+    if (this.mode === 'json') this.json({ type: 'error', message });
+    else process.stderr.write(`transfer-studio: ${message}\n`);
+  }
+
+  private json(value: object): void {
+    process.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  private overwrite(text: string): void {
+    process.stderr.write(`\r\x1b[2K${text}`);
+    this.lineOpen = true;
+  }
+
+  private line(text: string): void {
+    this.close();
+    process.stderr.write(`${text}\n`);
+  }
+
+  private close(): void {
+    if (this.lineOpen) process.stderr.write('\r\x1b[2K');
+    this.lineOpen = false;
+  }
+}
+
+export function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—';
+}
+
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '—';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}

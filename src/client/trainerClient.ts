@@ -1,0 +1,115 @@
+// The host side of the trainer: forks the child process and exposes its requests as typed methods.
+// The CLI uses it today and the extension host will; neither ever runs tfjs on its own thread.
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import {
+  CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError,
+  type MessageConnection, type RequestType,
+} from 'vscode-jsonrpc/node';
+import * as P from '../shared/trainerProtocol';
+
+export interface TrainerClientOptions {
+  /** dist/trainer.js by default (beside this bundle). */
+  workerPath?: string;
+  backend?: 'auto' | P.BackendName;
+  /** Lines the child writes to stderr (its log). */
+  onLog?: (line: string) => void;
+}
+
+/** A failed request: `code` is a TrainerErrorCode, `message` is meant for the user. */
+export class TrainerError extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+    this.name = 'TrainerError';
+  }
+  get cancelled(): boolean {
+    return this.code === P.TrainerErrorCode.Cancelled;
+  }
+}
+
+export class TrainerClient {
+  private readonly child: ChildProcess;
+  private readonly connection: MessageConnection;
+  private readonly exited: Promise<never>;
+  private progressListeners = new Set<(e: P.ProgressEvent) => void>();
+
+  constructor(options: TrainerClientOptions = {}) {
+    const workerPath = options.workerPath ?? path.join(__dirname, 'trainer.js');
+    this.child = fork(workerPath, [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, TRANSFER_STUDIO_BACKEND: options.backend ?? process.env.TRANSFER_STUDIO_BACKEND ?? 'auto' },
+      // The host may be Electron (VS Code): run the child as plain Node.
+      execArgv: [],
+    });
+    const log = options.onLog ?? (() => undefined);
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach(log));
+    }
+    this.exited = new Promise<never>((_, reject) => {
+      this.child.on('exit', (code, signal) => reject(new TrainerError(
+        `The trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); the last checkpoint of a running training is kept in its run folder.`,
+        P.TrainerErrorCode.Internal)));
+    });
+    this.exited.catch(() => undefined);
+    this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
+    this.connection.onNotification(P.progress, (e) => this.progressListeners.forEach((l) => l(e)));
+    this.connection.listen();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  onProgress(listener: (e: P.ProgressEvent) => void): { dispose(): void } {
+    this.progressListeners.add(listener);
+    return { dispose: () => this.progressListeners.delete(listener) };
+  }
+
+  hello(): Promise<P.BackendInfo> {
+    return this.settle(this.connection.sendRequest(P.hello));
+  }
+
+  listLayers(base: string, cacheDir: string, token?: CancellationToken): Promise<P.BaseDescription> {
+    return this.settle(this.connection.sendRequest(P.listLayers, { base, cacheDir }, token ?? CancellationToken.None));
+  }
+
+  scanDataset(folder: string, token?: CancellationToken): Promise<P.DatasetScan> {
+    return this.settle(this.connection.sendRequest(P.scanDataset, { folder }, token ?? CancellationToken.None));
+  }
+
+  train(recipe: P.TrainRecipe, cacheDir: string, token?: CancellationToken): Promise<P.RunResult> {
+    return this.settle(this.connection.sendRequest(P.train, { recipe, cacheDir }, token ?? CancellationToken.None));
+  }
+
+  evaluate(runDir: string, folder: string, token?: CancellationToken): Promise<P.Evaluation> {
+    return this.settle(this.connection.sendRequest(P.evaluate, { runDir, folder }, token ?? CancellationToken.None));
+  }
+
+  predict(runDir: string, images: string[], token?: CancellationToken): Promise<P.Prediction[]> {
+    return this.settle(this.connection.sendRequest(P.predict, { runDir, images }, token ?? CancellationToken.None));
+  }
+
+  embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
+    return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
+  }
+
+  /** Ends the child; a running training stops where it is (its last checkpoint stays). */
+  dispose(): void {
+    this.connection.dispose();
+    if (this.child.exitCode === null) this.child.kill();
+  }
+
+  /** A reply, or the reason there will be none: a typed error, or the child's death. */
+  private async settle<R>(sent: Promise<R>): Promise<R> {
+    try {
+      return await Promise.race([sent, this.exited]);
+    } catch (e) {
+      if (e instanceof ResponseError) throw new TrainerError(e.message, e.code);
+      throw e;
+    }
+  }
+}
+
+/** Parameters of an embed request. */
+export type EmbedParams = typeof P.embed extends RequestType<infer Q, unknown, void> ? Q : never;

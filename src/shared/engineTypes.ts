@@ -1,0 +1,221 @@
+// Plain data that crosses the host ↔ trainer boundary. No tfjs, no Node, no vscode types here:
+// the extension host, the trainer, the CLI, the language server and the webview all compile this file.
+
+/** Which TensorFlow.js backend executes the math. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** What the trainer runs on, printed by every run so results can be compared honestly. */
+export interface BackendInfo {
+  name: BackendName;
+  /** Human-readable detail, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
+  detail: string;
+  /** Kernels the backend lacks that are executed by another backend (slow path), by kernel name. */
+  borrowedKernels: string[];
+}
+
+/** How raw pixels become model input; recorded with every base and every run. */
+export interface Preprocessing {
+  /** Height and width the image is resized to. */
+  size: [number, number];
+  channels: 1 | 3;
+  /** unit: [0, 1]; symmetric: [-1, 1]; raw: [0, 255]. */
+  scale: 'unit' | 'symmetric' | 'raw';
+}
+
+/** One layer of a base model as the layer tree shows it. */
+export interface LayerInfo {
+  index: number;
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Whether the layer has weights at all (only those can be frozen or trained). */
+  hasWeights: boolean;
+  isBatchNorm: boolean;
+  /** Group for display, e.g. "block_3" for MobileNetV2's "block_3_expand". */
+  block: string;
+}
+
+/** A base model resolved and inspected by the trainer. */
+export interface BaseDescription {
+  /** The spec the user gave: a built-in id, a model.json path, a run folder or a URL. */
+  spec: string;
+  title: string;
+  source: 'builtin' | 'file' | 'run' | 'url';
+  preprocessing: Preprocessing;
+  layers: LayerInfo[];
+  /** The layer whose output the new head sits on unless the user picks another. */
+  defaultFeatureLayer: string;
+  totalParams: number;
+  credit?: string;
+}
+
+/** A file the scanner or the decoder refused, and why, in words a user can act on. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ClassSummary {
+  name: string;
+  /** Absolute paths of the usable images, sorted. */
+  files: string[];
+}
+
+/** A dataset folder: one subfolder per class. */
+export interface DatasetScan {
+  root: string;
+  classes: ClassSummary[];
+  skipped: SkippedFile[];
+  warnings: string[];
+}
+
+/** Which layers train. Names refer to layers of the base. */
+export interface FreezeSpec {
+  /** The layer the head is attached to (the cut); layers after it are dropped. */
+  featureLayer?: string;
+  /** Freeze every layer up to and including this one; the rest of the kept base trains. */
+  freezeUpTo?: string;
+  /** Or an explicit set of frozen layers (combined with freezeUpTo when both are given). */
+  frozen?: string[];
+}
+
+export interface HeadSpec {
+  pooling: 'avg' | 'max' | 'flatten';
+  /** Optional hidden dense layer width (0 or absent: none). */
+  dense?: number;
+  dropout?: number;
+}
+
+export interface Augmentation {
+  flip: boolean;
+  /** Maximum rotation in degrees, both directions. */
+  rotation: number;
+  /** Maximum fraction cropped from the borders before resizing back. */
+  crop: number;
+  /** Maximum brightness change as a fraction of the value range. */
+  brightness: number;
+}
+
+/** The Keras two-phase recipe: after the head has converged, unfreeze the top of the base at a lower rate. */
+export interface SecondPhase {
+  unfreezeFrom: string;
+  epochs: number;
+  learningRate: number;
+}
+
+/** Every choice of a run. Saved beside the model so a run is reproducible and diffable. */
+export interface TrainRecipe {
+  /** transfer: a base plus a new head; source: a small CNN from scratch (develop-model approach). */
+  mode: 'transfer' | 'source';
+  data: string;
+  base: string;
+  freeze: FreezeSpec;
+  head: HeadSpec;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  testSplit: number;
+  seed: number;
+  /** Stop when validation loss has not improved for this many epochs (0: never). */
+  patience: number;
+  augmentation?: Augmentation;
+  secondPhase?: SecondPhase;
+  /** Also train the same architecture from random weights on the same split. */
+  compareScratch: boolean;
+  /** Folder that receives the run folder. */
+  outputDir: string;
+  name?: string;
+  /** Input size for mode "source" (the CNN is fitted to it). */
+  inputSize?: [number, number];
+  /** Channels for mode "source": 1 for grayscale data such as MNIST, else 3. */
+  inputChannels?: 1 | 3;
+  /** Limit of images per class (0: all); the demo and tests use it to show few-shot transfer. */
+  maxPerClass?: number;
+}
+
+export interface ClassMetrics {
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Misclassified {
+  path: string;
+  actual: string;
+  predicted: string;
+  confidence: number;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  count: number;
+  classes: string[];
+  perClass: ClassMetrics[];
+  /** confusion[actual][predicted]. */
+  confusion: number[][];
+  misclassified: Misclassified[];
+}
+
+export interface EpochMetrics {
+  phase: 1 | 2;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+/** The outcome of one trained model (the transfer model, or the scratch twin). */
+export interface ModelResult {
+  history: EpochMetrics[];
+  /** On the held-out test split when there is one, else on the validation split. */
+  evaluation: Evaluation;
+  evaluatedOn: 'test' | 'validation';
+  trainableParams: number;
+  frozenParams: number;
+  trainSeconds: number;
+}
+
+export interface RunResult {
+  runDir: string;
+  backend: BackendInfo;
+  classes: string[];
+  split: { train: number; validation: number; test: number };
+  transfer: ModelResult;
+  scratch?: ModelResult;
+  cancelled: boolean;
+  skipped: SkippedFile[];
+  featureCache?: { hits: number; misses: number };
+}
+
+export interface Prediction {
+  path: string;
+  label: string;
+  confidence: number;
+  scores: Record<string, number>;
+}
+
+export interface EmbedResult {
+  layer: string;
+  dims: number;
+  count: number;
+  csvPath: string;
+  npyPath: string;
+  /** Accuracy of the light classifier fitted on the embeddings, on a held-out split. */
+  classifier?: { kind: 'knn' | 'logistic'; accuracy: number; evaluatedOn: number };
+}
+
+/** Which model of a run an event is about. */
+export type RunModel = 'transfer' | 'scratch';
+
+export type ProgressEvent =
+  | { kind: 'stage'; stage: 'scanning' | 'loading-base' | 'caching-features' | 'training' | 'evaluating' | 'saving'; done?: number; total?: number; message?: string }
+  | { kind: 'batch'; model: RunModel; phase: 1 | 2; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSec: number; etaSeconds: number }
+  | { kind: 'epoch'; model: RunModel; metrics: EpochMetrics; epochs: number; checkpoint: string }
+  | { kind: 'log'; level: 'info' | 'warn'; message: string };

@@ -1,0 +1,46 @@
+// Every message between a host (extension or CLI) and the trainer child process, declared once.
+// Transport: vscode-jsonrpc over the fork IPC channel. Requests carry a CancellationToken: cancelling a
+// `trainer/train` request stops training at the next batch and keeps the last checkpoint.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type {
+  BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, ProgressEvent, RunResult,
+  TrainRecipe,
+} from './engineTypes';
+
+export * from './engineTypes';
+
+/** Host → trainer: which backend the trainer initialized (it picks one at start). */
+export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
+
+/** Host → trainer: resolve a base (built-in id, model.json, run folder, URL) and list its layers. */
+export const listLayers = new RequestType<{ base: string; cacheDir: string }, BaseDescription, void>('trainer/listLayers');
+
+/** Host → trainer: scan a dataset folder (classes, usable images, skipped files, warnings). */
+export const scanDataset = new RequestType<{ folder: string; minPerClass?: number }, DatasetScan, void>('trainer/scanDataset');
+
+/** Host → trainer: run a recipe to the end (or to cancellation) and save a run folder. */
+export const train = new RequestType<{ recipe: TrainRecipe; cacheDir: string }, RunResult, void>('trainer/train');
+
+/** Host → trainer: evaluate a saved run on a class folder. */
+export const evaluate = new RequestType<{ runDir: string; folder: string }, Evaluation, void>('trainer/evaluate');
+
+/** Host → trainer: classify images with a saved run. */
+export const predict = new RequestType<{ runDir: string; images: string[] }, Prediction[], void>('trainer/predict');
+
+/** Host → trainer: export the embeddings of one layer for every image, and fit a light classifier. */
+export const embed = new RequestType<
+  { folder: string; base: string; layer?: string; outDir: string; cacheDir: string; classifier: 'knn' | 'logistic' | 'none'; seed: number },
+  EmbedResult, void>('trainer/embed');
+
+/** Trainer → host: progress of the running request (stages, batches, epochs, log lines). */
+export const progress = new NotificationType<ProgressEvent>('trainer/progress');
+
+/** Error codes of failed requests; the message is always one sentence a user can act on. */
+export const TrainerErrorCode = {
+  /** The input (data, recipe, model file) is unusable; the message says why. */
+  BadInput: 1001,
+  /** The request was cancelled. */
+  Cancelled: 1002,
+  /** An unexpected failure inside the engine. */
+  Internal: 1003,
+} as const;

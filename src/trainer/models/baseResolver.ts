@@ -1,0 +1,103 @@
+// Resolves what the user calls a "base" to a model.json on disk plus how its inputs are prepared:
+// a built-in id, a model.json (or the folder holding it), a run folder of ours, or an http(s) URL
+// (downloaded once into the cache).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Preprocessing } from '../../shared/engineTypes';
+import { EngineError } from '../engineError';
+import { downloadModel } from './modelDownload';
+import { packageRoot } from '../packageRoot';
+
+export const BUILTIN_BASES = ['mobilenet_v2'] as const;
+
+export interface ResolvedBase {
+  spec: string;
+  source: 'builtin' | 'file' | 'run' | 'url';
+  modelJsonPath: string;
+  title: string;
+  /** Undefined when the model does not say: the input shape decides the size, scale defaults to [0, 1]. */
+  preprocessing?: Partial<Preprocessing>;
+  defaultFeatureLayer?: string;
+  credit?: string;
+  /** Changes whenever the model's files change: part of every feature-cache key. */
+  contentKey: string;
+}
+
+/** Metadata our runs write beside their model (run.json); also read from built-in bases (base.json). */
+export interface ModelSidecar {
+  title?: string;
+  id?: string;
+  preprocessing?: Partial<Preprocessing>;
+  defaultFeatureLayer?: string;
+  credit?: string;
+}
+
+export async function resolveBase(spec: string, cacheDir: string, cwd = process.cwd()): Promise<ResolvedBase> {
+  const trimmed = spec.trim();
+  if (!trimmed) throw new EngineError('No base model given. Use "mobilenet_v2", a model.json path, a run folder or a URL.');
+  if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) {
+    const dir = path.join(packageRoot(), 'dist', 'models', trimmed);
+    if (!fs.existsSync(path.join(dir, 'model.json'))) throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
+    return fromFolder(trimmed, 'builtin', dir, 'base.json');
+  }
+  if (/^https?:\/\//i.test(trimmed)) {
+    const dir = await downloadModel(trimmed, path.join(cacheDir, 'models'));
+    return { ...fromFolder(trimmed, 'url', dir, 'metadata.json'), title: trimmed };
+  }
+  const target = path.resolve(cwd, trimmed);
+  if (!fs.existsSync(target)) {
+    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a run folder or an http(s) URL.`);
+  }
+  if (fs.statSync(target).isDirectory()) {
+    if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
+    if (!fs.existsSync(path.join(target, 'model.json'))) throw new EngineError(`No model.json in ${target}.`);
+    return fromFolder(trimmed, 'file', target, 'metadata.json');
+  }
+  const dir = path.dirname(target);
+  return { ...fromFolder(trimmed, 'file', dir, 'metadata.json'), modelJsonPath: target };
+}
+
+function fromFolder(spec: string, source: ResolvedBase['source'], dir: string, sidecarName: string): ResolvedBase {
+  const modelJsonPath = path.join(dir, 'model.json');
+  const sidecar = readSidecar(path.join(dir, sidecarName));
+  return {
+    spec,
+    source,
+    modelJsonPath,
+    title: sidecar.title ?? (source === 'run' ? `run ${path.basename(dir)}` : path.basename(dir)),
+    preprocessing: sidecar.preprocessing,
+    defaultFeatureLayer: sidecar.defaultFeatureLayer,
+    credit: sidecar.credit,
+    contentKey: hashFile(modelJsonPath),
+  };
+}
+
+function readSidecar(file: string): ModelSidecar {
+  if (!fs.existsSync(file)) return {};
+  try {
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelSidecar & { imageSize?: number };
+    // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
+    if (raw.imageSize && !raw.preprocessing) return { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } };
+    return raw;
+  } catch {
+    return {};
+  }
+}
+
+/** model.json names its weight files, and ours are content-named, so hashing model.json covers both. */
+function hashFile(file: string): string {
+  const hash = createHash('sha256');
+  try {
+    const json = fs.readFileSync(file);
+    hash.update(json);
+    // Foreign models may keep their weight file names across versions: include their sizes and times.
+    for (const p of (JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest?.flatMap((g) => g.paths) ?? []) {
+      const st = fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false });
+      hash.update(`${p}:${st?.size}:${st?.mtimeMs}`);
+    }
+  } catch {
+    hash.update(file);
+  }
+  return hash.digest('hex').slice(0, 16);
+}

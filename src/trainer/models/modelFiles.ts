@@ -1,0 +1,135 @@
+// Reads and writes standard tfjs LayersModel artifacts (model.json + binary weight shards) on disk,
+// without tfjs-node's file:// handler, so the same code runs on every backend.
+//
+// Saving is crash-safe without swapping folders: the weights go to a new content-named file first, then
+// model.json is replaced by rename (atomic on POSIX), then the old weights file is removed. At every instant
+// model.json points at a complete weights file.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '../tf';
+import { EngineError } from '../engineError';
+
+interface WeightsManifestGroup {
+  paths: string[];
+  weights: tf.io.WeightsManifestEntry[];
+}
+
+interface ModelJson {
+  modelTopology: tf.io.ModelJSON['modelTopology'];
+  weightsManifest: WeightsManifestGroup[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+}
+
+/** Loads model.json and its shards; every failure is an EngineError naming the file and the fix. */
+export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf.LayersModel> {
+  const artifacts = readArtifacts(modelJsonPath);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const unknown = /Unknown layer: (\w+)/.exec(message);
+    if (unknown) {
+      throw new EngineError(`${modelJsonPath} uses the layer class "${unknown[1]}", which TensorFlow.js does not provide; custom layers cannot be loaded (no code is ever run from a model file).`);
+    }
+    throw new EngineError(`Could not build the model in ${modelJsonPath}: ${message.split('\n')[0]}`);
+  }
+}
+
+export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
+  let json: ModelJson;
+  try {
+    json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8')) as ModelJson;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON';
+    throw new EngineError(`Cannot read model ${modelJsonPath}: ${why}.`);
+  }
+  if (!json.modelTopology) throw new EngineError(`${modelJsonPath} has no modelTopology: it is not a TensorFlow.js LayersModel (graph models cannot be fine-tuned).`);
+  const dir = path.dirname(modelJsonPath);
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Buffer[] = [];
+  for (const group of json.weightsManifest ?? []) {
+    weightSpecs.push(...group.weights);
+    const expected = group.weights.reduce((sum, w) => sum + specBytes(w), 0);
+    const parts = group.paths.map((p) => {
+      const file = path.resolve(dir, p);
+      if (path.relative(dir, file).startsWith('..')) throw new EngineError(`${modelJsonPath} refers to a weights file outside its folder (${p}).`);
+      if (!fs.existsSync(file)) throw new EngineError(`Weights file missing: ${file} (listed in ${path.basename(modelJsonPath)}).`);
+      return fs.readFileSync(file);
+    });
+    const actual = parts.reduce((sum, b) => sum + b.length, 0);
+    if (actual !== expected) {
+      throw new EngineError(`Weights of ${modelJsonPath} are ${actual} bytes but the manifest needs ${expected}: the files are truncated or belong to another model.`);
+    }
+    buffers.push(...parts);
+  }
+  const all = Buffer.concat(buffers);
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs,
+    weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy ?? undefined,
+  };
+}
+
+function specBytes(w: tf.io.WeightsManifestEntry): number {
+  const count = w.shape.reduce((a, b) => a * b, 1);
+  const dtype = w.quantization?.dtype ?? w.dtype;
+  const bytesPer = dtype === 'uint8' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
+  return count * bytesPer;
+}
+
+/** Saves a model into `dir` (created if needed) as model.json + one weights shard. */
+export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    writeArtifacts(artifacts, dir);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+}
+
+export function writeArtifacts(artifacts: tf.io.ModelArtifacts, dir: string): void {
+  const data = artifacts.weightData ? Buffer.from(tf.io.concatenateArrayBuffers(
+    Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData])) : Buffer.alloc(0);
+  const weightsName = `weights-${createHash('sha256').update(data).digest('hex').slice(0, 12)}.bin`;
+  writeFileAtomic(path.join(dir, weightsName), data);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: 'transfer-studio',
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
+  };
+  writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+  for (const f of fs.readdirSync(dir)) {
+    if (/^weights-[0-9a-f]{12}\.bin$/.test(f) && f !== weightsName) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+/** Writes to a temporary sibling, flushes, then renames over the target. */
+export function writeFileAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'the folder is not writable' : (e as Error).message;
+    throw new EngineError(`Could not save ${file}: ${why}. The previous version is untouched.`);
+  }
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+}

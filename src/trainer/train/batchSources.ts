@@ -1,0 +1,53 @@
+// The two kinds of training input: cached feature vectors held in memory (small: one vector per image),
+// and images decoded from disk batch by batch (never the whole dataset at once).
+import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
+import { imageBatches, type SkipList } from '../data/batchStream';
+import type { Sample } from '../data/split';
+import { seededRandom, shuffled } from '../seededRandom';
+import * as tf from '../tf';
+import { augmentBatch } from './augment';
+import type { Batch, BatchSource } from './fitLoop';
+
+function oneHot(samples: readonly Sample[], classes: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(samples.map((s) => s.label), 'int32'), classes), 'float32'));
+}
+
+/** Order of one epoch: shuffled with a seed derived from the run seed and the epoch; epoch 0 = file order. */
+function epochOrder(samples: readonly Sample[], seed: number, epoch: number): readonly Sample[] {
+  return epoch === 0 ? samples : shuffled(samples, seededRandom(seed * 7919 + epoch));
+}
+
+export function featureSource(samples: readonly Sample[], features: ReadonlyMap<string, Float32Array>, shape: number[], classes: number, batchSize: number, seed: number): BatchSource {
+  const usable = samples.filter((s) => features.has(s.path));
+  const dims = shape.reduce((a, b) => a * b, 1);
+  return {
+    size: usable.length,
+    batchCount: Math.ceil(usable.length / batchSize),
+    async *batches(epoch: number): AsyncIterable<Batch> {
+      const order = epochOrder(usable, seed, epoch);
+      for (let i = 0; i < order.length; i += batchSize) {
+        const chunk = order.slice(i, i + batchSize);
+        const data = new Float32Array(chunk.length * dims);
+        chunk.forEach((s, k) => data.set(features.get(s.path)!, k * dims));
+        yield { x: tf.tensor(data, [chunk.length, ...shape]), y: oneHot(chunk, classes), samples: chunk };
+      }
+    },
+  };
+}
+
+export function imageSource(samples: readonly Sample[], prep: Preprocessing, classes: number, batchSize: number, seed: number, skips: SkipList, augmentation?: Augmentation): BatchSource {
+  const [h, w] = prep.size;
+  return {
+    size: samples.length,
+    batchCount: Math.ceil(samples.length / batchSize),
+    async *batches(epoch: number): AsyncIterable<Batch> {
+      const random = seededRandom(seed * 104729 + epoch);
+      for await (const batch of imageBatches(epochOrder(samples, seed, epoch), batchSize, prep, skips)) {
+        const x = tf.tensor4d(batch.pixels, [batch.samples.length, h, w, prep.channels]);
+        const augmented = augmentation && epoch > 0 ? augmentBatch(x, augmentation, prep, random) : x;
+        if (augmented !== x) x.dispose();
+        yield { x: augmented, y: oneHot(batch.samples, classes), samples: batch.samples };
+      }
+    },
+  };
+}

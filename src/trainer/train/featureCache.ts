@@ -1,0 +1,79 @@
+// When the base is frozen up to the cut and augmentation is off, its output for an image never changes:
+// the base runs once per image and the head trains on the stored vectors (what Teachable Machine and ml5
+// do). Vectors are stored on disk keyed by the image's content and by everything that shapes the output
+// (base model files, cut layer, pooling, preprocessing), so a second run on unchanged data skips the base.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import { decodeBatch, type SkipList } from '../data/batchStream';
+import { mapLimited } from '../data/datasetScanner';
+import type { Sample } from '../data/split';
+import { throwIfCancelled, type CancelSignal } from '../engineError';
+import { writeFileAtomic } from '../models/modelFiles';
+import * as tf from '../tf';
+
+export interface FeatureCacheKey {
+  baseKey: string;
+  layer: string;
+  /** Weightless layers folded into the cached output, e.g. "avg" pooling. */
+  pooling: string;
+  preprocessing: Preprocessing;
+}
+
+export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
+  const id = createHash('sha256').update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing])).digest('hex').slice(0, 16);
+  return path.join(cacheDir, 'features', id);
+}
+
+export async function contentHash(file: string): Promise<string> {
+  return createHash('sha256').update(await fs.promises.readFile(file)).digest('hex').slice(0, 32);
+}
+
+export interface ExtractOptions {
+  samples: readonly Sample[];
+  model: tf.LayersModel;
+  prep: Preprocessing;
+  folder: string;
+  batchSize: number;
+  skips: SkipList;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+}
+
+/** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */
+export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number }> {
+  fs.mkdirSync(o.folder, { recursive: true });
+  const dims = (o.model.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
+  const features = new Map<string, Float32Array>();
+  const missing: { sample: Sample; key: string }[] = [];
+  o.samples.forEach((sample, i) => {
+    const file = path.join(o.folder, `${keys[i]}.f32`);
+    const stored = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    if (stored && stored.length === dims * 4) features.set(sample.path, new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.length)));
+    else missing.push({ sample, key: keys[i] });
+  });
+  const total = missing.length;
+  o.emit({ kind: 'stage', stage: 'caching-features', done: 0, total, message: `${features.size} cached, ${total} to compute` });
+  const [h, w] = o.prep.size;
+  let next = total > 0 ? decodeBatch(missing.slice(0, o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
+  for (let i = 0; i < total; i += o.batchSize) {
+    throwIfCancelled(o.signal);
+    const batch = await next!;
+    // Decode the next batch while the base runs on this one.
+    next = i + o.batchSize < total ? decodeBatch(missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
+    if (batch.samples.length === 0) continue;
+    const out = tf.tidy(() => o.model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, o.prep.channels])) as tf.Tensor);
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));
+    batch.samples.forEach((s, k) => {
+      const vector = data.slice(k * dims, (k + 1) * dims);
+      features.set(s.path, vector);
+      writeFileAtomic(path.join(o.folder, `${keyOf.get(s.path)}.f32`), Buffer.from(vector.buffer));
+    });
+    o.emit({ kind: 'stage', stage: 'caching-features', done: Math.min(total, i + o.batchSize), total });
+  }
+  return { features, hits: o.samples.length - total, misses: total };
+}

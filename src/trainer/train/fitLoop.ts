@@ -1,0 +1,132 @@
+// The epoch loop shared by every training in the engine (head on cached features, fine-tuning on images,
+// the scratch twin, the source CNN). Our own loop rather than model.fit: batches stream from disk with
+// prefetch, cancellation is honoured at every batch, and every batch and epoch reports progress.
+import type { EpochMetrics, ProgressEvent, RunModel } from '../../shared/engineTypes';
+import { CancelledError, type CancelSignal } from '../engineError';
+import type { Sample } from '../data/split';
+import * as tf from '../tf';
+
+/** One batch: inputs and one-hot targets, disposed by the loop after use. */
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  /** Which examples the rows are (files that failed to decode are already left out). */
+  samples: readonly Sample[];
+}
+
+export interface BatchSource {
+  /** Number of examples per pass. */
+  readonly size: number;
+  readonly batchCount: number;
+  batches(epoch: number): AsyncIterable<Batch>;
+}
+
+export interface FitOptions {
+  model: tf.LayersModel;
+  which: RunModel;
+  phase: 1 | 2;
+  epochs: number;
+  learningRate: number;
+  patience: number;
+  train: BatchSource;
+  validation: BatchSource;
+  signal: CancelSignal;
+  emit: (event: ProgressEvent) => void;
+  /** Called after each epoch (checkpointing); returns the checkpoint path it wrote. */
+  afterEpoch: (metrics: EpochMetrics) => Promise<string>;
+}
+
+export interface FitResult {
+  history: EpochMetrics[];
+  cancelled: boolean;
+  stoppedEarly: boolean;
+}
+
+export function compileForTraining(model: tf.LayersModel, learningRate: number): void {
+  // Recompiling is what makes changed `trainable` flags take effect in tfjs-layers. The previous optimizer's
+  // slot variables (Adam moments) would otherwise stay allocated for the life of the process.
+  (model.optimizer as tf.Optimizer | undefined)?.dispose();
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+export async function fit(o: FitOptions): Promise<FitResult> {
+  compileForTraining(o.model, o.learningRate);
+  const history: EpochMetrics[] = [];
+  let best = Infinity;
+  let bestWeights: tf.Tensor[] | undefined;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const started = Date.now();
+  let batchesDone = 0;
+  const totalBatches = o.epochs * o.train.batchCount;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const epochStart = Date.now();
+      let lossSum = 0, accSum = 0, seen = 0, batch = 0;
+      for await (const { x, y } of o.train.batches(epoch)) {
+        const n = x.shape[0];
+        try {
+          const [loss, acc] = (await o.model.trainOnBatch(x, y)) as number[];
+          lossSum += loss * n;
+          accSum += acc * n;
+          seen += n;
+        } finally {
+          tf.dispose([x, y]);
+        }
+        batch++;
+        batchesDone++;
+        const elapsed = (Date.now() - started) / 1000;
+        o.emit({
+          kind: 'batch', model: o.which, phase: o.phase, epoch, epochs: o.epochs, batch, batches: o.train.batchCount,
+          loss: lossSum / seen, accuracy: accSum / seen, imagesPerSec: seen / Math.max(1e-3, (Date.now() - epochStart) / 1000),
+          etaSeconds: (elapsed / batchesDone) * Math.max(0, totalBatches - batchesDone),
+        });
+        if (o.signal.isCancellationRequested) throw new CancelledError();
+      }
+      const val = await validate(o.model, o.validation, o.signal);
+      const metrics: EpochMetrics = {
+        phase: o.phase, epoch, loss: lossSum / Math.max(1, seen), accuracy: accSum / Math.max(1, seen),
+        valLoss: val.loss, valAccuracy: val.accuracy, seconds: (Date.now() - epochStart) / 1000,
+      };
+      history.push(metrics);
+      const checkpoint = await o.afterEpoch(metrics);
+      o.emit({ kind: 'epoch', model: o.which, metrics, epochs: o.epochs, checkpoint });
+      if (o.patience > 0) {
+        if (val.loss < best - 1e-4) {
+          best = val.loss;
+          sinceBest = 0;
+          tf.dispose(bestWeights ?? []);
+          bestWeights = o.model.getWeights().map((w) => w.clone());
+        } else if (++sinceBest >= o.patience) {
+          stoppedEarly = true;
+          o.emit({ kind: 'log', level: 'info', message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; keeping the weights of the best epoch.` });
+          break;
+        }
+      }
+    }
+    if (stoppedEarly && bestWeights) o.model.setWeights(bestWeights);
+    return { history, cancelled: false, stoppedEarly };
+  } catch (e) {
+    if (e instanceof CancelledError) return { history, cancelled: true, stoppedEarly: false };
+    throw e;
+  } finally {
+    tf.dispose(bestWeights ?? []);
+  }
+}
+
+/** Mean loss and accuracy over a source, in inference mode. */
+export async function validate(model: tf.LayersModel, source: BatchSource, signal: CancelSignal): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0, correct = 0, seen = 0;
+  for await (const { x, y } of source.batches(0)) {
+    const [l, c] = tf.tidy(() => {
+      const p = model.predict(x) as tf.Tensor;
+      return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32'))];
+    });
+    loss += (await l.data())[0];
+    correct += (await c.data())[0];
+    seen += x.shape[0];
+    tf.dispose([x, y, l, c]);
+    if (signal.isCancellationRequested) throw new CancelledError();
+  }
+  return { loss: seen ? loss / seen : NaN, accuracy: seen ? correct / seen : NaN };
+}

@@ -1,0 +1,69 @@
+// A run folder is the product of a training: a standard tfjs model (model.json + weights) that loads in
+// any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe } from '../../shared/engineTypes';
+import { EngineError } from '../engineError';
+import type { ModelSidecar } from '../models/baseResolver';
+import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
+import type * as tf from '../tf';
+
+/** run.json: how to feed the model and how to reuse it as a base. */
+export interface RunInfo extends ModelSidecar {
+  version: 1;
+  created: string;
+  status: 'training' | 'finished' | 'cancelled' | 'failed';
+  mode: TrainRecipe['mode'];
+  base: string;
+  featureLayer?: string;
+  classes: string[];
+  preprocessing: Preprocessing;
+  backend: string;
+}
+
+export function createRunDir(outputDir: string, name: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const safe = name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'run';
+  let dir = path.resolve(outputDir, `${stamp}-${safe}`);
+  for (let i = 2; fs.existsSync(dir); i++) dir = path.resolve(outputDir, `${stamp}-${safe}-${i}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new EngineError(`Cannot create the run folder ${dir}: ${(e as Error).message.split('\n')[0]}.`);
+  }
+  return dir;
+}
+
+export function writeRunStart(dir: string, recipe: TrainRecipe, info: RunInfo, skipped: SkippedFile[]): void {
+  writeJsonAtomic(path.join(dir, 'recipe.json'), recipe);
+  writeJsonAtomic(path.join(dir, 'labels.json'), info.classes);
+  writeJsonAtomic(path.join(dir, 'run.json'), info);
+  writeJsonAtomic(path.join(dir, 'skipped.json'), skipped);
+}
+
+export function writeMetrics(dir: string, metrics: { transfer: EpochMetrics[]; scratch?: EpochMetrics[] }): void {
+  writeJsonAtomic(path.join(dir, 'metrics.json'), metrics);
+}
+
+export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation }): void {
+  writeJsonAtomic(path.join(dir, 'evaluation.json'), evaluation);
+}
+
+export function updateRunInfo(dir: string, patch: Partial<RunInfo>): void {
+  const file = path.join(dir, 'run.json');
+  writeJsonAtomic(file, { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo), ...patch });
+}
+
+export function readRunInfo(dir: string): RunInfo {
+  const file = path.join(dir, 'run.json');
+  if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no run.json).`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo;
+}
+
+/** Saves the model of the epoch just finished; a crash later leaves this one intact. */
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: { model: string; phase: number; epoch: number }): Promise<string> {
+  const checkpoint = path.join(dir, 'checkpoint');
+  await saveLayersModel(model, checkpoint);
+  writeJsonAtomic(path.join(checkpoint, 'state.json'), state);
+  return checkpoint;
+}

@@ -1,0 +1,188 @@
+// Runs one recipe from folder to run folder: scan, split, build the model (transfer or source CNN), train
+// (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
+import path from 'node:path';
+import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import { SkipList } from '../data/batchStream';
+import { scanDataset, trainableClasses } from '../data/datasetScanner';
+import { stratifiedSplit, type Split } from '../data/split';
+import type { CancelSignal } from '../engineError';
+import { loadBase } from '../models/baseModel';
+import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
+import { countParams } from '../models/layerInfo';
+import { saveLayersModel } from '../models/modelFiles';
+import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
+import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
+import * as tf from '../tf';
+import { featureSource, imageSource } from './batchSources';
+import { evaluatePredictions, type Scored } from './evaluation';
+import { cacheFolder, cachedFeatures } from './featureCache';
+import { fit, type BatchSource } from './fitLoop';
+import { scoreFeatures, scoreImages } from './predictions';
+import { createRunDir, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart } from './runFolder';
+
+export interface RunContext {
+  cacheDir: string;
+  backend: BackendInfo;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+}
+
+interface Prepared {
+  recipe: TrainRecipe;
+  classes: string[];
+  split: Split;
+  skips: SkipList;
+  runDir: string;
+}
+
+export async function runTraining(recipe: TrainRecipe, ctx: RunContext): Promise<RunResult> {
+  ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
+  const scan = await scanDataset(recipe.data);
+  scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
+  const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0);
+  const usable = trainableClasses(scan, minPerClass);
+  const skips = new SkipList();
+  scan.skipped.forEach((s) => skips.add(s.path, s.reason));
+  const split = stratifiedSplit(usable, recipe);
+  ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
+  const prepared = { recipe, classes: usable.map((c) => c.name), split, skips, runDir: createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data))) };
+  return recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx);
+}
+
+async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
+  const { recipe, classes, split, skips, runDir } = p;
+  ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
+  const base = await loadBase(recipe.base, ctx.cacheDir);
+  const prep = base.description.preprocessing;
+  const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
+  const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+  writeRunStart(runDir, recipe, runInfo(p, prep, ctx.backend, plan.featureLayer), skips.entries);
+  const cacheable = plan.baseFullyFrozen && !recipe.augmentation;
+  try {
+    const checkpoint = (which: string, phase: number) => (m: EpochMetrics) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch });
+    const started = Date.now();
+    let history: EpochMetrics[];
+    let cancelled: boolean;
+    let score: (samples: Split['test']) => Promise<Scored[]>;
+    let featureCache: RunResult['featureCache'];
+    const params = countParams(tm.full);
+    if (cacheable) {
+      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
+      const all = [...split.train, ...split.validation, ...split.test];
+      const { features, hits, misses } = await cachedFeatures({ samples: all, model: tm.features, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit });
+      featureCache = { hits, misses };
+      ctx.emit({ kind: 'log', level: 'info', message: `Feature cache: ${hits} hits, ${misses} computed (${folder})` });
+      const source = (samples: Split['train']) => featureSource(samples, features, tm.featureShape, classes.length, recipe.batchSize, recipe.seed);
+      ctx.emit({ kind: 'stage', stage: 'training' });
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      score = (samples) => scoreFeatures(tm.head, samples, features, tm.featureShape, classes.length, recipe.batchSize, ctx.signal);
+    } else {
+      ctx.emit({ kind: 'stage', stage: 'training' });
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
+      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    }
+    if (!cancelled && recipe.secondPhase) {
+      applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
+      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
+      const second = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 2, epochs: recipe.secondPhase.epochs, learningRate: recipe.secondPhase.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 2) });
+      history = [...history, ...second.history];
+      cancelled = second.cancelled;
+      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    }
+    const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
+    let scratch: ModelResult | undefined;
+    if (!cancelled && recipe.compareScratch) scratch = await scratchRun(p, ctx, tm.full, prep);
+    return await finishRun(p, ctx, tm.full, cancelled, transfer, scratch, featureCache);
+  } finally {
+    disposeAll([tm.head, tm.features, tm.full, base.model]);
+  }
+}
+
+async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
+  const { recipe, classes, runDir } = p;
+  const prep: Preprocessing = { size: recipe.inputSize ?? [28, 28], channels: recipe.inputChannels ?? 3, scale: 'unit' };
+  const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
+  writeRunStart(runDir, recipe, { ...runInfo(p, prep, ctx.backend, undefined), defaultFeatureLayer: SOURCE_FEATURE_LAYER, title: `source CNN ${path.basename(runDir)}` }, p.skips.entries);
+  try {
+    ctx.emit({ kind: 'stage', stage: 'training' });
+    const started = Date.now();
+    const params = countParams(model);
+    const { history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: (m) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch }) });
+    const score = (samples: Split['test']) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
+    const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
+    return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
+  } finally {
+    disposeAll([model]);
+  }
+}
+
+/** The same architecture from random weights, every layer trainable, on the same split. */
+async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersModel, prep: Preprocessing): Promise<ModelResult> {
+  const twin = await randomTwin(architecture);
+  try {
+    twin.layers.forEach((l) => { l.trainable = true; });
+    ctx.emit({ kind: 'log', level: 'info', message: 'Training the same architecture from scratch for comparison' });
+    const started = Date.now();
+    const params = countParams(twin);
+    const { history, cancelled } = await fit({ ...fitCommon(p.recipe, ctx), model: twin, which: 'scratch', phase: 1, epochs: p.recipe.epochs, learningRate: p.recipe.learningRate, ...imageSources(p, prep), afterEpoch: async () => '' });
+    const score = (samples: Split['test']) => scoreImages(twin, samples, prep, p.classes.length, p.recipe.batchSize, p.skips, ctx.signal);
+    return await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
+  } finally {
+    disposeAll([twin]);
+  }
+}
+
+function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
+  return { patience: recipe.patience, signal: ctx.signal, emit: ctx.emit };
+}
+
+function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
+  const { recipe, split, classes, skips } = p;
+  return {
+    train: imageSource(split.train, prep, classes.length, recipe.batchSize, recipe.seed, skips, recipe.augmentation),
+    validation: imageSource(split.validation, prep, classes.length, recipe.batchSize, recipe.seed, skips),
+  };
+}
+
+async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: Split['test']) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
+  const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
+  if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
+  const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
+  return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
+}
+
+async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache']): Promise<RunResult> {
+  const { runDir, split } = p;
+  writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
+  if (cancelled) {
+    updateRunInfo(runDir, { status: 'cancelled' });
+    ctx.emit({ kind: 'log', level: 'warn', message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.` });
+  } else {
+    ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
+    await saveLayersModel(model, runDir);
+    writeEvaluation(runDir, { evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation });
+    updateRunInfo(runDir, { status: 'finished' });
+  }
+  return {
+    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries,
+    split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+  };
+}
+
+function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, featureLayer: string | undefined) {
+  return {
+    version: 1 as const, created: new Date().toISOString(), status: 'training' as const, mode: p.recipe.mode, base: p.recipe.base,
+    featureLayer, defaultFeatureLayer: featureLayer, classes: p.classes, preprocessing: prep, backend: backend.detail,
+  };
+}
+
+function disposeAll(models: tf.LayersModel[]): void {
+  // Models share layers (the head is in three graphs); disposing a shared layer twice throws, harmlessly.
+  for (const m of models) {
+    try {
+      m.dispose();
+    } catch {
+      // already disposed through another model
+    }
+  }
+}

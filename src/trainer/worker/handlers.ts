@@ -1,0 +1,46 @@
+// Request handlers of the trainer. Heavy jobs run one at a time (tfjs computes on this one thread), and
+// every failure becomes a jsonrpc error whose message a user can act on.
+import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
+import * as P from '../../shared/trainerProtocol';
+import { scanDataset } from '../data/datasetScanner';
+import { CancelledError, EngineError } from '../engineError';
+import { embedFolder } from '../features/embedFolder';
+import { loadBase } from '../models/baseModel';
+import { evaluateRun, predictImages } from '../train/runInference';
+import { runTraining } from '../train/runTraining';
+
+export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
+  let queue: Promise<unknown> = Promise.resolve();
+  const emit = (e: P.ProgressEvent) => void connection.sendNotification(P.progress, e);
+
+  /** Runs jobs in arrival order; a job cancelled while it waits never starts. */
+  function job<R>(token: CancellationToken, work: (backend: P.BackendInfo) => Promise<R>): Promise<R> {
+    const run = queue.then(async () => {
+      if (token.isCancellationRequested) throw new CancelledError();
+      return work(await backendReady);
+    });
+    queue = run.catch(() => undefined);
+    return run.catch((e: unknown) => { throw toResponseError(e); });
+  }
+
+  connection.onRequest(P.hello, () => backendReady);
+  connection.onRequest(P.scanDataset, (p, token) => job(token, () => scanDataset(p.folder, { minPerClass: p.minPerClass })));
+  connection.onRequest(P.listLayers, (p, token) => job(token, async () => {
+    const base = await loadBase(p.base, p.cacheDir);
+    base.model.dispose();
+    return base.description;
+  }));
+  connection.onRequest(P.train, (p, token) => job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })));
+  connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
+  connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
+  connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
+}
+
+function toResponseError(e: unknown): ResponseError<void> {
+  if (e instanceof EngineError) return new ResponseError(P.TrainerErrorCode.BadInput, e.message);
+  if (e instanceof CancelledError) return new ResponseError(P.TrainerErrorCode.Cancelled, 'Cancelled.');
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  // The stack goes to stderr (the host's log), not into the user's face.
+  console.error(e instanceof Error ? e.stack : e);
+  return new ResponseError(P.TrainerErrorCode.Internal, `Internal error in the trainer: ${message}`);
+}
