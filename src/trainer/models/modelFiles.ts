@@ -123,7 +123,11 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
     }
     fs.renameSync(tmp, file);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing of ours to clean up there
+    }
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'the folder is not writable' : (e as Error).message;
     throw new EngineError(`Could not save ${file}: ${why}. The previous version is untouched.`);

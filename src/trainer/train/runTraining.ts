@@ -176,13 +176,22 @@ function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, feature
   };
 }
 
+/**
+ * Our models share layers (the head sits in three graphs, the base in two), and tfjs-layers' model.dispose()
+ * stops at the first layer another model already disposed. So: optimizers, then every distinct weight once.
+ */
 function disposeAll(models: tf.LayersModel[]): void {
-  // Models share layers (the head is in three graphs); disposing a shared layer twice throws, harmlessly.
+  const weights = new Set<tf.LayerVariable>();
   for (const m of models) {
+    // An optimizer passed to compile() as an instance is not owned by the model.
+    (m.optimizer as tf.Optimizer | undefined)?.dispose();
+    m.layers.forEach((l) => l.weights.forEach((w) => weights.add(w)));
+  }
+  for (const w of weights) {
     try {
-      m.dispose();
+      w.dispose();
     } catch {
-      // already disposed through another model
+      // already disposed
     }
   }
 }

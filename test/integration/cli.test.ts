@@ -1,0 +1,66 @@
+// The built binary, as a script or CI would run it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { DIST, fixture, tempDir } from '../helpers/fixtures';
+
+const work = tempDir('cli');
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
+    encoding: 'utf8', cwd: work, env: { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm' }, timeout: 300_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const jsonLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string });
+
+test('layers mobilenet_v2 --json lists the layers with shapes and parameters', () => {
+  const r = cli('layers', 'mobilenet_v2', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as { layers: { name: string; outputShape: number[]; trainableParams: number }[] };
+  assert.equal(result.layers.length, 162);
+  assert.ok(result.layers.some((l) => l.name === 'block_16_project' && l.trainableParams === 960 * 320));
+});
+
+test('scan prints classes, counts and the skipped files with reasons', () => {
+  const r = cli('scan', fixture('messy'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /empty file \(0 bytes\)/);
+  assert.match(r.stdout, /not an image file type \(\.txt\)/);
+  assert.doesNotMatch(r.stdout, /DS_Store/);
+});
+
+test('train, then evaluate and predict with the run, all through the binary', () => {
+  const train = cli('train', fixture('digits-0-4'), '--source', '--input-size', '28', '--channels', '1', '--epochs', '2', '--test', '0.2', '--out', 'runs', '--json');
+  assert.equal(train.code, 0, train.stderr);
+  const lines = jsonLines(train.stdout);
+  assert.ok(lines.some((l) => l.type === 'progress'));
+  const result = lines.find((l) => l.type === 'result')!.result as { runDir: string; transfer: { evaluation: { accuracy: number } } };
+  assert.ok(result.transfer.evaluation.accuracy > 0.8);
+  assert.ok(result.runDir.startsWith(path.join(work, 'runs')));
+
+  const evaluation = cli('evaluate', result.runDir, fixture('digits-0-4'));
+  assert.equal(evaluation.code, 0, evaluation.stderr);
+  assert.match(evaluation.stdout, /accuracy \d+\.\d% on \d+ images/);
+  assert.match(evaluation.stdout, /actual \\ predicted/);
+
+  const image = path.join(fixture('digits-0-4'), '3', fs.readdirSync(path.join(fixture('digits-0-4'), '3')).find((f) => f.endsWith('.png'))!);
+  const predict = cli('predict', result.runDir, image, '--json');
+  assert.equal(predict.code, 0, predict.stderr);
+  const [p] = jsonLines(predict.stdout).find((l) => l.type === 'result')!.result as { label: string }[];
+  assert.equal(p.label, '3');
+});
+
+test('bad input: a one-line error and a non-zero exit, no stack trace', () => {
+  for (const args of [['train', path.join(work, 'does-not-exist')], ['layers', 'no_such_base'], ['train', fixture('digits-0-4'), '--epochs', 'many'], ['frobnicate']]) {
+    const r = cli(...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('transfer-studio: '));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/);
+  }
+});
