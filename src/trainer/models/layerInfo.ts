@@ -7,7 +7,9 @@ export function describeLayers(model: tf.LayersModel): LayerInfo[] {
     const count = (weights: tf.LayerVariable[]) => weights.reduce((sum, w) => sum + size(w), 0);
     const shape = layer.outputShape;
     const first = Array.isArray(shape[0]) ? (shape[0] as (number | null)[]) : (shape as (number | null)[]);
-    const trainableParams = layer.trainable ? count(layer.trainableWeights) : 0;
+    // What the layer could train if unfrozen: the flag stored in the file describes how its authors left it,
+    // and our freeze plan decides anew. BatchNorm moving statistics are never trainable.
+    const trainableParams = count(trainableByNature(layer));
     return {
       index,
       name: layer.name,
@@ -26,6 +28,11 @@ export function describeLayers(model: tf.LayersModel): LayerInfo[] {
 export function blockOf(name: string): string {
   const m = /^(.*?block_?\d+[a-z]?)(?:_|$)/i.exec(name) ?? /^(mixed\d+|expanded_conv|stage\d+)/i.exec(name);
   return m ? m[1] : '';
+}
+
+function trainableByNature(layer: tf.layers.Layer): tf.LayerVariable[] {
+  // tfjs-layers empties `trainableWeights` while a layer is frozen; the protected list keeps the truth.
+  return (layer as unknown as { _trainableWeights: tf.LayerVariable[] })._trainableWeights ?? layer.trainableWeights;
 }
 
 function size(w: tf.LayerVariable): number {

@@ -10,6 +10,7 @@ import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { saveLayersModel } from '../models/modelFiles';
+import { disposeModels } from '../models/disposeModels';
 import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
@@ -94,7 +95,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (!cancelled && recipe.compareScratch) scratch = await scratchRun(p, ctx, tm.full, prep);
     return await finishRun(p, ctx, tm.full, cancelled, transfer, scratch, featureCache);
   } finally {
-    disposeAll([tm.head, tm.features, tm.full, base.model]);
+    disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
 }
 
@@ -112,7 +113,7 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
   } finally {
-    disposeAll([model]);
+    disposeModels([model]);
   }
 }
 
@@ -128,7 +129,7 @@ async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersM
     const score = (samples: Split['test']) => scoreImages(twin, samples, prep, p.classes.length, p.recipe.batchSize, p.skips, ctx.signal);
     return await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
   } finally {
-    disposeAll([twin]);
+    disposeModels([twin]);
   }
 }
 
@@ -174,24 +175,4 @@ function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, feature
     version: 1 as const, created: new Date().toISOString(), status: 'training' as const, mode: p.recipe.mode, base: p.recipe.base,
     featureLayer, defaultFeatureLayer: featureLayer, classes: p.classes, preprocessing: prep, backend: backend.detail,
   };
-}
-
-/**
- * Our models share layers (the head sits in three graphs, the base in two), and tfjs-layers' model.dispose()
- * stops at the first layer another model already disposed. So: optimizers, then every distinct weight once.
- */
-function disposeAll(models: tf.LayersModel[]): void {
-  const weights = new Set<tf.LayerVariable>();
-  for (const m of models) {
-    // An optimizer passed to compile() as an instance is not owned by the model.
-    (m.optimizer as tf.Optimizer | undefined)?.dispose();
-    m.layers.forEach((l) => l.weights.forEach((w) => weights.add(w)));
-  }
-  for (const w of weights) {
-    try {
-      w.dispose();
-    } catch {
-      // already disposed
-    }
-  }
 }
