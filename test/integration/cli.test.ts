@@ -64,3 +64,18 @@ test('bad input: a one-line error and a non-zero exit, no stack trace', () => {
     assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/);
   }
 });
+
+test('embed exports the embeddings of an intermediate layer as CSV and .npy, and fits a light classifier', () => {
+  const r = cli('embed', fixture('fashion-small'), '--layer', 'block_13_expand_relu', '--classifier', 'knn', '--out', 'emb', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as { dims: number; count: number; csvPath: string; npyPath: string; classifier: { accuracy: number } };
+  assert.equal(result.count, 90);
+  assert.equal(result.dims, 576);
+  const csv = fs.readFileSync(result.csvPath, 'utf8').trim().split('\n');
+  assert.equal(csv.length, 91);
+  assert.equal(csv[1].split(',').length, 2 + 576);
+  const npy = fs.readFileSync(result.npyPath);
+  assert.match(npy.subarray(0, 128).toString('latin1'), /'shape': \(90, 576\)/);
+  console.log(`kNN on block_13_expand_relu embeddings: ${result.classifier.accuracy}`);
+  assert.ok(result.classifier.accuracy >= 0.8);
+});
