@@ -39,8 +39,17 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
 function toResponseError(e: unknown): ResponseError<void> {
   if (e instanceof EngineError) return new ResponseError(P.TrainerErrorCode.BadInput, e.message);
   if (e instanceof CancelledError) return new ResponseError(P.TrainerErrorCode.Cancelled, 'Cancelled.');
+  if (isWasmAbort(e)) {
+    // The WASM module is unusable after an abort: answer, then exit so the host starts a fresh trainer.
+    setTimeout(() => process.exit(70), 100);
+    return new ResponseError(P.TrainerErrorCode.BadInput, 'The WASM backend ran out of memory (its heap is limited to 4 GB). Use a smaller batch size (e.g. 4) or freeze more layers; the last checkpoint is kept.');
+  }
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
   // The stack goes to stderr (the host's log), not into the user's face.
   console.error(e instanceof Error ? e.stack : e);
   return new ResponseError(P.TrainerErrorCode.Internal, `Internal error in the trainer: ${message}`);
+}
+
+function isWasmAbort(e: unknown): boolean {
+  return (e instanceof Error && /Aborted\(|memory access out of bounds|out of memory/i.test(e.message));
 }

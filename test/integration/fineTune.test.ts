@@ -1,0 +1,77 @@
+// Fine-tuning through the base (not only a head on cached features): partial freezing of MobileNetV2 with
+// BatchNorm kept in inference mode, augmentation, and the two-phase recipe.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { TrainerClient } from '../../src/client/trainerClient';
+import type { TrainRecipe } from '../../src/shared/engineTypes';
+import { defaultRecipe } from '../../src/shared/recipeDefaults';
+import { fixture, startClient, tempDir } from '../helpers/fixtures';
+
+let client: TrainerClient;
+const work = tempDir('finetune');
+const cacheDir = path.join(work, 'cache');
+const recipe = (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), outputDir: path.join(work, 'runs'), ...patch });
+
+before(() => { client = startClient(); });
+after(() => { client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });
+
+/** Reads one weight of a saved model by name, from the artifacts on disk. */
+function savedWeight(dir: string, name: string): Float32Array {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[] };
+  const bytes = fs.readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
+  let offset = 0;
+  for (const w of json.weightsManifest[0].weights) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    if (w.name === name) return new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + n * 4));
+    offset += n * 4;
+  }
+  throw new Error(`no weight ${name}`);
+}
+
+test('partially frozen MobileNetV2: trainable counts follow the plan, frozen BatchNorm statistics do not move', async () => {
+  const base = await client.listLayers('mobilenet_v2', cacheDir);
+  const result = await client.train(recipe(fixture('fashion-small'), {
+    freeze: { featureLayer: 'out_relu', freezeUpTo: 'block_16_depthwise_relu' }, epochs: 1, batchSize: 8, maxPerClass: 12, patience: 0, name: 'partial',
+  }), cacheDir);
+  assert.equal(result.featureCache, undefined, 'a partly trainable base cannot use the feature cache');
+  const cut = base.layers.findIndex((l) => l.name === 'out_relu');
+  const from = base.layers.findIndex((l) => l.name === 'block_16_depthwise_relu') + 1;
+  const baseTrainable = base.layers.slice(from, cut + 1).reduce((s, l) => s + l.trainableParams, 0);
+  const head = 1280 * 3 + 3;
+  assert.equal(result.transfer.trainableParams, baseTrainable + head);
+
+  // The run's saved weights against the base's own: frozen BatchNorm identical, trainable BatchNorm updated.
+  const builtin = path.resolve(__dirname, '../../dist/models/mobilenet_v2');
+  const baseJson = JSON.parse(fs.readFileSync(path.join(builtin, 'model.json'), 'utf8'));
+  assert.ok(baseJson.weightsManifest[0].weights.some((w: { name: string }) => w.name === 'bn_Conv1/moving_mean'));
+  const frozenMean = savedWeight(result.runDir, 'bn_Conv1/moving_mean');
+  const runJson = JSON.parse(fs.readFileSync(path.join(result.runDir, 'model.json'), 'utf8'));
+  assert.ok(runJson.modelTopology, 'saved as a full LayersModel');
+  const trainedMean = savedWeight(result.runDir, 'Conv_1_bn/moving_mean');
+  // Reference: the same weights from a run where the whole base was frozen (BatchNorm untouched by definition).
+  const reference = await client.train(recipe(fixture('fashion-small'), { epochs: 1, maxPerClass: 12, patience: 0, name: 'reference' }), cacheDir);
+  assert.deepEqual(Array.from(frozenMean), Array.from(savedWeight(reference.runDir, 'bn_Conv1/moving_mean')));
+  const refTrained = savedWeight(reference.runDir, 'Conv_1_bn/moving_mean');
+  // Momentum 0.999 moves the statistics only slightly per batch, but it moves them.
+  assert.ok(trainedMean.some((v, i) => v !== refTrained[i]), 'a trainable BatchNorm layer updates its statistics');
+});
+
+test('augmentation and a second phase at a lower learning rate train the source CNN end to end', async () => {
+  const source = await client.train(recipe(fixture('digits-0-4'), {
+    mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 2, maxPerClass: 80, patience: 0, name: 'aug-source',
+    augmentation: { flip: false, rotation: 10, crop: 0.1, brightness: 0.1 },
+  }), cacheDir);
+  assert.ok(source.transfer.evaluation.accuracy > 0.7, `accuracy ${source.transfer.evaluation.accuracy}`);
+  const events: string[] = [];
+  const listener = client.onProgress((e) => { if (e.kind === 'epoch') events.push(`${e.metrics.phase}:${e.metrics.epoch}`); });
+  const twoPhase = await client.train(recipe(fixture('digits-5-9'), {
+    base: source.runDir, head: { pooling: 'avg', dense: 64 }, epochs: 3, maxPerClass: 40, patience: 0, name: 'two-phase',
+    secondPhase: { unfreezeFrom: 'conv2', epochs: 2, learningRate: 0.0001 },
+  }), cacheDir);
+  listener.dispose();
+  assert.deepEqual(events, ['1:1', '1:2', '1:3', '2:1', '2:2']);
+  assert.deepEqual(twoPhase.transfer.history.map((h) => h.phase), [1, 1, 1, 2, 2]);
+  assert.ok(twoPhase.transfer.evaluation.accuracy > 0.6, `accuracy ${twoPhase.transfer.evaluation.accuracy}`);
+});
