@@ -75,3 +75,13 @@ test('augmentation and a second phase at a lower learning rate train the source 
   assert.deepEqual(twoPhase.transfer.history.map((h) => h.phase), [1, 1, 1, 2, 2]);
   assert.ok(twoPhase.transfer.evaluation.accuracy > 0.6, `accuracy ${twoPhase.transfer.evaluation.accuracy}`);
 });
+
+test('augmentation with a frozen MobileNetV2 trains only the head, at the default batch size', async () => {
+  const result = await client.train(recipe(fixture('fashion-small'), {
+    epochs: 2, maxPerClass: 12, patience: 0, name: 'augmented', augmentation: { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 },
+  }), cacheDir);
+  assert.equal(result.featureCache, undefined, 'augmented pixels cannot come from the cache');
+  assert.equal(result.transfer.trainableParams, 1280 * 3 + 3);
+  assert.equal(result.transfer.history.length, 2);
+  assert.ok(fs.existsSync(path.join(result.runDir, 'model.json')));
+});

@@ -51,3 +51,22 @@ export function imageSource(samples: readonly Sample[], prep: Preprocessing, cla
     },
   };
 }
+
+/**
+ * Augmented images through a frozen base: the base runs in inference mode outside the gradient tape, and only
+ * the head trains. Training the full model instead would keep every activation of the base for a backward
+ * pass that updates nothing, which at 224×224 exhausts the WASM heap at batch 16.
+ */
+export function frozenBaseSource(images: BatchSource, features: tf.LayersModel): BatchSource {
+  return {
+    size: images.size,
+    batchCount: images.batchCount,
+    async *batches(epoch: number): AsyncIterable<Batch> {
+      for await (const batch of images.batches(epoch)) {
+        const x = tf.tidy(() => features.predict(batch.x) as tf.Tensor);
+        batch.x.dispose();
+        yield { ...batch, x };
+      }
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { disposeModels } from '../models/disposeModels';
 import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
-import { featureSource, imageSource } from './batchSources';
+import { featureSource, frozenBaseSource, imageSource } from './batchSources';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures } from './featureCache';
 import { fit, type BatchSource } from './fitLoop';
@@ -77,6 +77,12 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(tm.head, samples, features, tm.featureShape, classes.length, recipe.batchSize, ctx.signal);
+    } else if (plan.baseFullyFrozen) {
+      // Augmentation is on: every epoch sees new pixels, so nothing can be cached, but the base still only infers.
+      ctx.emit({ kind: 'stage', stage: 'training' });
+      const images = imageSources(p, prep);
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: frozenBaseSource(images.train, tm.features), validation: frozenBaseSource(images.validation, tm.features), afterEpoch: checkpoint('transfer', 1) }));
+      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));

@@ -1,0 +1,53 @@
+// `npm run bench`: every figure next to a baseline measured in the same run on the same machine, printed as
+// a table and (with --json) as JSON. A benchmark, not a test: nothing here passes or fails.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initBackend } from '../trainer/backend/selectBackend';
+import type { Sample } from '../trainer/data/split';
+import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFolders } from '../samples/sampleFolders';
+import { formatFigures, type Figure } from './measure';
+import { tensorCountAcrossEpochs, trainerProcessFigures } from './memoryFigures';
+import { extractionThroughput, fineTuneFigures, headVersusFit } from './trainingFigures';
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const root = path.join(os.tmpdir(), 'transfer-studio-bench');
+  const cacheDir = path.join(root, 'cache');
+  const backend = await initBackend('wasm');
+  log(`backend: ${backend.detail}`);
+  const fashion = fashionAvailable();
+  const write = (dir: string, perClass: number, classes: number[]) => fashion
+    ? writeFashionFolders(path.join(root, dir), { classes, perClass, split: 'train', offset: 0 })
+    : writeMnistFolders(path.join(root, dir), { classes, perClass, offset: 0 });
+  const samplesOf = (f: SampleFolders, per: number): Sample[] => f.classes.flatMap((c, label) =>
+    fs.readdirSync(path.join(f.outDir, c.name)).filter((n) => n.endsWith('.png')).sort().slice(0, per).map((n) => ({ path: path.join(f.outDir, c.name, n), label })));
+  const three = await write('three', 16, [1, 7, 8]);
+  const images = samplesOf(three, 16);
+  const figures: Figure[] = [];
+  const step = async (name: string, fn: () => Promise<Figure | Figure[]>) => {
+    log(`measuring: ${name}`);
+    const t0 = Date.now();
+    const out = await fn();
+    figures.push(...(Array.isArray(out) ? out : [out]));
+    log(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  };
+  await step('head on cached features vs model.fit', () => headVersusFit(images, 3, cacheDir, 5));
+  await step('feature extraction throughput', () => extractionThroughput(images, cacheDir));
+  await step('fine-tuning steps', () => fineTuneFigures(images.filter((_, i) => i % 12 === 0), 3, cacheDir));
+  await step('tensor count across epochs', () => tensorCountAcrossEpochs());
+  const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const small = await write('ten-small', 100, all);
+  const large = await write('ten-large', fashion ? 1000 : 860, all);
+  const count = (f: SampleFolders) => f.classes.reduce((s, c) => s + c.count, 0);
+  await step('trainer process: memory and host responsiveness', () => trainerProcessFigures(
+    { data: small.outDir, images: count(small) }, { data: large.outDir, images: count(large) }, path.join(root, 'runs'), cacheDir));
+  if (json) process.stdout.write(`${JSON.stringify({ backend, data: fashion ? 'Fashion-MNIST' : 'MNIST', figures }, null, 2)}\n`);
+  else process.stdout.write(`\nTransfer Studio benchmark — ${backend.detail}; data: ${fashion ? 'Fashion-MNIST' : 'MNIST'}\n\n${formatFigures(figures)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
