@@ -4,6 +4,7 @@ import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
 import { imageBatches, type SkipList } from '../data/batchStream';
 import type { Sample } from '../data/split';
 import { seededRandom, shuffled } from '../seededRandom';
+import type { FrozenExecutor } from '../models/frozenExecutor';
 import * as tf from '../tf';
 import { augmentBatch } from './augment';
 import type { Batch, BatchSource } from './fitLoop';
@@ -57,13 +58,13 @@ export function imageSource(samples: readonly Sample[], prep: Preprocessing, cla
  * the head trains. Training the full model instead would keep every activation of the base for a backward
  * pass that updates nothing, which at 224×224 exhausts the WASM heap at batch 16.
  */
-export function frozenBaseSource(images: BatchSource, features: tf.LayersModel): BatchSource {
+export function frozenBaseSource(images: BatchSource, features: FrozenExecutor): BatchSource {
   return {
     size: images.size,
     batchCount: images.batchCount,
     async *batches(epoch: number): AsyncIterable<Batch> {
       for await (const batch of images.batches(epoch)) {
-        const x = tf.tidy(() => features.predict(batch.x) as tf.Tensor);
+        const x = features.predict(batch.x);
         batch.x.dispose();
         yield { ...batch, x };
       }

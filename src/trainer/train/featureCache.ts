@@ -11,6 +11,7 @@ import { mapLimited } from '../data/datasetScanner';
 import type { Sample } from '../data/split';
 import { throwIfCancelled, type CancelSignal } from '../engineError';
 import { writeFileAtomic } from '../models/modelFiles';
+import { compileFrozen } from '../models/frozenExecutor';
 import * as tf from '../tf';
 
 export interface FeatureCacheKey {
@@ -57,6 +58,18 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   const total = missing.length;
   o.emit({ kind: 'stage', stage: 'caching-features', done: 0, total, message: `${features.size} cached, ${total} to compute` });
   const [h, w] = o.prep.size;
+  // The base is frozen here by definition, so its BatchNorm layers can be folded into the convolutions.
+  const base = compileFrozen(o.model);
+  try {
+    await extractMissing(o, missing, features, base.predict, dims, h, w);
+  } finally {
+    base.dispose();
+  }
+  return { features, hits: o.samples.length - total, misses: total };
+}
+
+async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, predict: (x: tf.Tensor) => tf.Tensor, dims: number, h: number, w: number): Promise<void> {
+  const total = missing.length;
   let next = total > 0 ? decodeBatch(missing.slice(0, o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
   for (let i = 0; i < total; i += o.batchSize) {
     throwIfCancelled(o.signal);
@@ -64,7 +77,7 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
     // Decode the next batch while the base runs on this one.
     next = i + o.batchSize < total ? decodeBatch(missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
     if (batch.samples.length === 0) continue;
-    const out = tf.tidy(() => o.model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, o.prep.channels])) as tf.Tensor);
+    const out = tf.tidy(() => predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, o.prep.channels])));
     const data = (await out.data()) as Float32Array;
     out.dispose();
     const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));
@@ -75,5 +88,4 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
     });
     o.emit({ kind: 'stage', stage: 'caching-features', done: Math.min(total, i + o.batchSize), total });
   }
-  return { features, hits: o.samples.length - total, misses: total };
 }

@@ -11,6 +11,7 @@ import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
+import { compileFrozen } from '../models/frozenExecutor';
 import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
@@ -81,7 +82,12 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       // Augmentation is on: every epoch sees new pixels, so nothing can be cached, but the base still only infers.
       ctx.emit({ kind: 'stage', stage: 'training' });
       const images = imageSources(p, prep);
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: frozenBaseSource(images.train, tm.features), validation: frozenBaseSource(images.validation, tm.features), afterEpoch: checkpoint('transfer', 1) }));
+      const frozen = compileFrozen(tm.features);
+      try {
+        ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: frozenBaseSource(images.train, frozen), validation: frozenBaseSource(images.validation, frozen), afterEpoch: checkpoint('transfer', 1) }));
+      } finally {
+        frozen.dispose();
+      }
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
