@@ -13,6 +13,7 @@ fs.mkdirSync(dist, { recursive: true });
 const entries = {
   cli: 'src/cli/main.ts',
   trainer: 'src/trainer/worker/main.ts',
+  featureWorker: 'src/trainer/parallel/featureWorker.ts',
   bench: 'src/bench/main.ts',
 };
 await Promise.all(Object.entries(entries)

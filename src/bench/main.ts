@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const three = await write('three', 16, [1, 7, 8]);
   const images = samplesOf(three, 16);
   const figures: Figure[] = [];
+  // --only <text>: measure just the figures whose step name contains the text (e.g. --only extraction).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const step = async (name: string, fn: () => Promise<Figure | Figure[]>) => {
+    if (only && !name.includes(only)) return;
     log(`measuring: ${name}`);
     const t0 = Date.now();
     const out = await fn();
@@ -34,15 +37,16 @@ async function main(): Promise<void> {
     log(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   };
   await step('head on cached features vs model.fit', () => headVersusFit(images, 3, cacheDir, 5));
-  await step('feature extraction throughput', () => extractionThroughput(images, cacheDir));
+  await step('feature extraction throughput', async () => extractionThroughput(samplesOf(await write('three-large', 64, [1, 7, 8]), 64), cacheDir));
   await step('fine-tuning steps', () => fineTuneFigures(images.filter((_, i) => i % 12 === 0), 3, cacheDir));
   await step('tensor count across epochs', () => tensorCountAcrossEpochs());
-  const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const small = await write('ten-small', 100, all);
-  const large = await write('ten-large', fashion ? 1000 : 860, all);
   const count = (f: SampleFolders) => f.classes.reduce((s, c) => s + c.count, 0);
-  await step('trainer process: memory and host responsiveness', () => trainerProcessFigures(
-    { data: small.outDir, images: count(small) }, { data: large.outDir, images: count(large) }, path.join(root, 'runs'), cacheDir));
+  await step('trainer process: memory and host responsiveness', async () => {
+    const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const small = await write('ten-small', 100, all);
+    const large = await write('ten-large', fashion ? 1000 : 860, all);
+    return trainerProcessFigures({ data: small.outDir, images: count(small) }, { data: large.outDir, images: count(large) }, path.join(root, 'runs'), cacheDir);
+  });
   if (json) process.stdout.write(`${JSON.stringify({ backend, data: fashion ? 'Fashion-MNIST' : 'MNIST', figures }, null, 2)}\n`);
   else process.stdout.write(`\nTransfer Studio benchmark — ${backend.detail}; data: ${fashion ? 'Fashion-MNIST' : 'MNIST'}\n\n${formatFigures(figures)}\n`);
 }

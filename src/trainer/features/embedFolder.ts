@@ -12,7 +12,7 @@ import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan } from '../models/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
-import { cacheFolder, cachedFeatures } from '../train/featureCache';
+import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
 import { matrixFromRows, writeNpy } from './npy';
@@ -39,7 +39,7 @@ export async function embedFolder(p: EmbedParams, signal: CancelSignal, emit: (e
     const skips = new SkipList();
     const prep = base.description.preprocessing;
     const folder = cacheFolder(p.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
-    const { features } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit });
+    const { features } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     const kept = samples.filter((s) => features.has(s.path));
     fs.mkdirSync(p.outDir, { recursive: true });

@@ -12,6 +12,7 @@ import type { Sample } from '../data/split';
 import { throwIfCancelled, type CancelSignal } from '../engineError';
 import { writeFileAtomic } from '../models/modelFiles';
 import { compileFrozen } from '../models/frozenExecutor';
+import { FeaturePool, type WorkerSpec } from '../parallel/featurePool';
 import * as tf from '../tf';
 
 export interface FeatureCacheKey {
@@ -27,6 +28,11 @@ export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
   return path.join(cacheDir, 'features', id);
 }
 
+/** What a worker thread needs to rebuild the same frozen feature model. */
+export function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: string, prep: Preprocessing): WorkerSpec {
+  return { modelJsonPath, featureLayer, pooling: pooling as WorkerSpec['pooling'], inputShape: [prep.size[0], prep.size[1], prep.channels] };
+}
+
 export async function contentHash(file: string): Promise<string> {
   return createHash('sha256').update(await fs.promises.readFile(file)).digest('hex').slice(0, 32);
 }
@@ -40,6 +46,8 @@ export interface ExtractOptions {
   skips: SkipList;
   signal: CancelSignal;
   emit: (e: ProgressEvent) => void;
+  /** Where worker threads can load the same base from, to share the work across cores. */
+  parallel?: WorkerSpec;
 }
 
 /** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */
@@ -60,15 +68,25 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   const [h, w] = o.prep.size;
   // The base is frozen here by definition, so its BatchNorm layers can be folded into the convolutions.
   const base = compileFrozen(o.model);
+  // Threads pay off only beyond a couple of batches: each one loads the base and its WASM module first.
+  const pool = o.parallel && missing.length > 2 * o.batchSize ? await FeaturePool.start(o.parallel) : undefined;
+  const local = async (pixels: Float32Array, n: number) => {
+    const out = tf.tidy(() => base.predict(tf.tensor4d(pixels, [n, h, w, o.prep.channels])));
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return data;
+  };
+  if (pool) o.emit({ kind: 'log', level: 'info', message: `Feature extraction on ${pool.threads} threads` });
   try {
-    await extractMissing(o, missing, features, base.predict, dims, h, w);
+    await extractMissing(o, missing, features, (pixels, n) => (pool ? pool.run(pixels, n, local) : local(pixels, n)), dims);
   } finally {
     base.dispose();
+    await pool?.dispose();
   }
   return { features, hits: o.samples.length - total, misses: total };
 }
 
-async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, predict: (x: tf.Tensor) => tf.Tensor, dims: number, h: number, w: number): Promise<void> {
+async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, predict: (pixels: Float32Array, n: number) => Promise<Float32Array>, dims: number): Promise<void> {
   const total = missing.length;
   let next = total > 0 ? decodeBatch(missing.slice(0, o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
   for (let i = 0; i < total; i += o.batchSize) {
@@ -77,9 +95,7 @@ async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key:
     // Decode the next batch while the base runs on this one.
     next = i + o.batchSize < total ? decodeBatch(missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
     if (batch.samples.length === 0) continue;
-    const out = tf.tidy(() => predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, o.prep.channels])));
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
+    const data = await predict(batch.pixels, batch.samples.length);
     const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));
     batch.samples.forEach((s, k) => {
       const vector = data.slice(k * dims, (k + 1) * dims);

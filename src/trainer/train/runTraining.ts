@@ -17,7 +17,7 @@ import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
 import { featureSource, frozenBaseSource, imageSource } from './batchSources';
 import { evaluatePredictions, type Scored } from './evaluation';
-import { cacheFolder, cachedFeatures } from './featureCache';
+import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
 import { createRunDir, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart } from './runFolder';
@@ -71,7 +71,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (cacheable) {
       const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
       const all = [...split.train, ...split.validation, ...split.test];
-      const { features, hits, misses } = await cachedFeatures({ samples: all, model: tm.features, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit });
+      const { features, hits, misses } = await cachedFeatures({ samples: all, model: tm.features, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
       featureCache = { hits, misses };
       ctx.emit({ kind: 'log', level: 'info', message: `Feature cache: ${hits} hits, ${misses} computed (${folder})` });
       const source = (samples: Split['train']) => featureSource(samples, features, tm.featureShape, classes.length, recipe.batchSize, recipe.seed);

@@ -1,0 +1,30 @@
+// A worker thread that computes frozen-base features for a shard of a batch. The WASM backend runs one
+// thread per instance in Node (its own threaded build needs blob: workers, which Node lacks), so the
+// trainer shards batches across instances instead: one here per extra core.
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../backend/selectBackend';
+import { loadLayersModelFromFile } from '../models/modelFiles';
+import { describeLayers } from '../models/layerInfo';
+import { resolveFreezePlan } from '../models/freezePlan';
+import { compileFrozen } from '../models/frozenExecutor';
+import { buildTransferModel } from '../models/transferModel';
+import * as tf from '../tf';
+import type { ShardRequest, ShardResult, WorkerSpec } from './featurePool';
+
+async function start(spec: WorkerSpec): Promise<void> {
+  await initBackend('wasm');
+  const model = await loadLayersModelFromFile(spec.modelJsonPath);
+  const plan = resolveFreezePlan(describeLayers(model), { featureLayer: spec.featureLayer }, spec.featureLayer);
+  const tm = buildTransferModel(model, plan, { pooling: spec.pooling === 'none' ? 'avg' : spec.pooling }, 2, 0);
+  const frozen = compileFrozen(tm.features);
+  parentPort!.on('message', async (req: ShardRequest) => {
+    const out = frozen.predict(tf.tensor4d(req.pixels, [req.count, ...spec.inputShape]));
+    const features = (await out.data()) as Float32Array;
+    out.dispose();
+    const result: ShardResult = { id: req.id, features };
+    parentPort!.postMessage(result, [features.buffer as ArrayBuffer]);
+  });
+  parentPort!.postMessage({ ready: true });
+}
+
+start(workerData as WorkerSpec).catch((e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }));
