@@ -42,3 +42,21 @@ test('MobileNetV2 with BatchNorm folded into its convolutions matches the plain 
   }
   disposeModels([base.model]);
 });
+
+test('splitting below the trainable layers: top(bottom(x)) equals the full model, and a single crossing is required', async () => {
+  await initBackend('wasm');
+  const { splitBelowTrainable } = await import('../../src/trainer/models/frozenSplit');
+  const base = await loadBase('mobilenet_v2', tempDir('split'));
+  const plan = resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_14_add' }, 'out_relu');
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg', dense: 8 }, 3, 1);
+  const split = splitBelowTrainable(tm.full);
+  assert.equal(split?.boundary, 'block_14_add');
+  const x = tf.randomUniform([2, 224, 224, 3], 0, 1, 'float32', 7);
+  const full = await (tm.full.predict(x) as tf.Tensor).data();
+  const viaSplit = await (split!.top.predict(split!.bottom.predict(x) as tf.Tensor) as tf.Tensor).data();
+  full.forEach((v, i) => assert.ok(Math.abs(v - viaSplit[i]) < 1e-5, `output ${i}: ${v} vs ${viaSplit[i]}`));
+  // Inside block 15 the frozen bottom feeds both the expand conv and the residual add: two crossings, no split.
+  const inside = buildTransferModel(base.model, resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_15_expand_relu' }, 'out_relu'), { pooling: 'avg' }, 3, 1);
+  assert.equal(splitBelowTrainable(inside.full), undefined);
+  disposeModels([tm.full, tm.head, inside.head, base.model]);
+});

@@ -20,7 +20,7 @@ export interface TransferModel {
 }
 
 export function buildTransferModel(base: tf.LayersModel, plan: FreezePlan, spec: HeadSpec, classes: number, seed: number): TransferModel {
-  const featureOutput = base.getLayer(plan.featureLayer).output as tf.SymbolicTensor;
+  const featureOutput = base.getLayer(plan.featureLayer).getOutputAt(0) as tf.SymbolicTensor;
   const featureShape = featureOutput.shape.slice(1);
   const taken = new Set(base.layers.map((l) => l.name));
   const name = (n: string) => {

@@ -14,9 +14,11 @@ import type { ShardRequest, ShardResult, WorkerSpec } from './featurePool';
 async function start(spec: WorkerSpec): Promise<void> {
   await initBackend('wasm');
   const model = await loadLayersModelFromFile(spec.modelJsonPath);
-  const plan = resolveFreezePlan(describeLayers(model), { featureLayer: spec.featureLayer }, spec.featureLayer);
-  const tm = buildTransferModel(model, plan, { pooling: spec.pooling === 'none' ? 'avg' : spec.pooling }, 2, 0);
-  const frozen = compileFrozen(tm.features);
+  // 'none': the raw output of the layer (activations below a trainable top); otherwise the head's pooling.
+  const features = spec.pooling === 'none'
+    ? tf.model({ inputs: model.inputs, outputs: model.getLayer(spec.featureLayer).getOutputAt(0) as tf.SymbolicTensor })
+    : buildTransferModel(model, resolveFreezePlan(describeLayers(model), { featureLayer: spec.featureLayer }, spec.featureLayer), { pooling: spec.pooling }, 2, 0).features;
+  const frozen = compileFrozen(features);
   parentPort!.on('message', async (req: ShardRequest) => {
     const out = frozen.predict(tf.tensor4d(req.pixels, [req.count, ...spec.inputShape]));
     const features = (await out.data()) as Float32Array;

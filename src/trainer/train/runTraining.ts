@@ -12,6 +12,7 @@ import { countParams } from '../models/layerInfo';
 import { saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
 import { compileFrozen } from '../models/frozenExecutor';
+import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
@@ -60,6 +61,8 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   writeRunStart(runDir, recipe, runInfo(p, prep, ctx.backend, plan.featureLayer), skips.entries);
   const cacheable = plan.baseFullyFrozen && !recipe.augmentation;
+  const all = [...split.train, ...split.validation, ...split.test];
+  const frozenTop = !cacheable && !recipe.augmentation ? cacheableSplit(tm.full, all.length) : undefined;
   try {
     const checkpoint = (which: string, phase: number) => (m: EpochMetrics) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch });
     const started = Date.now();
@@ -70,7 +73,6 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const params = countParams(tm.full);
     if (cacheable) {
       const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
-      const all = [...split.train, ...split.validation, ...split.test];
       const { features, hits, misses } = await cachedFeatures({ samples: all, model: tm.features, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
       featureCache = { hits, misses };
       ctx.emit({ kind: 'log', level: 'info', message: `Feature cache: ${hits} hits, ${misses} computed (${folder})` });
@@ -89,6 +91,17 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         frozen.dispose();
       }
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    } else if (frozenTop) {
+      const top = frozenTop;
+      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: top.boundary, pooling: 'none', preprocessing: prep });
+      const { features, hits, misses } = await cachedFeatures({ samples: all, model: top.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, top.boundary, 'none', prep) });
+      featureCache = { hits, misses };
+      const shape = top.top.inputs[0].shape.slice(1) as number[];
+      ctx.emit({ kind: 'log', level: 'info', message: `Frozen layers up to ${top.boundary} run once per image (cache: ${hits} hits, ${misses} computed); training the layers above on cached activations` });
+      const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
+      ctx.emit({ kind: 'stage', stage: 'training' });
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: top.top, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      score = (samples) => scoreFeatures(top.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
@@ -144,6 +157,17 @@ async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersM
     disposeModels([twin]);
   }
 }
+
+/** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
+function cacheableSplit(full: tf.LayersModel, images: number): FrozenSplit | undefined {
+  const split = splitBelowTrainable(full);
+  if (!split) return undefined;
+  const floats = (split.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES ? split : undefined;
+}
+
+/** Cached activations are held in memory while the top trains; above this, images are streamed instead. */
+const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
 
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
   return { patience: recipe.patience, signal: ctx.signal, emit: ctx.emit };
