@@ -3,7 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { TrainerClient } from '../../src/client/trainerClient';
+import type { TrainRecipe } from '../../src/shared/engineTypes';
+import { defaultRecipe } from '../../src/shared/recipeDefaults';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/generated');
@@ -16,4 +19,21 @@ export function tempDir(prefix: string): string {
 
 export function startClient(log: string[] = []): TrainerClient {
   return new TrainerClient({ workerPath: path.join(DIST, 'trainer.js'), backend: 'wasm', onLog: (l) => log.push(l) });
+}
+
+/**
+ * One trainer process for a test file, a scratch folder with its cache and runs, and recipes that write there.
+ * `session.client` is valid inside tests (it starts in `before`).
+ */
+export function trainerSession(prefix: string) {
+  const work = tempDir(prefix);
+  const session = {
+    client: undefined as unknown as TrainerClient,
+    work,
+    cacheDir: path.join(work, 'cache'),
+    recipe: (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), outputDir: path.join(work, 'runs'), ...patch }),
+  };
+  before(() => { session.client = startClient(); });
+  after(() => { session.client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });
+  return session;
 }

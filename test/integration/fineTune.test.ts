@@ -3,19 +3,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { TrainerClient } from '../../src/client/trainerClient';
-import type { TrainRecipe } from '../../src/shared/engineTypes';
-import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import { fixture, startClient, tempDir } from '../helpers/fixtures';
+import { test } from 'node:test';
+import { fixture, trainerSession } from '../helpers/fixtures';
 
-let client: TrainerClient;
-const work = tempDir('finetune');
-const cacheDir = path.join(work, 'cache');
-const recipe = (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), outputDir: path.join(work, 'runs'), ...patch });
-
-before(() => { client = startClient(); });
-after(() => { client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });
+const session = trainerSession('finetune');
+const { cacheDir, recipe } = session;
 
 /** Reads one weight of a saved model by name, from the artifacts on disk. */
 function savedWeight(dir: string, name: string): Float32Array {
@@ -31,8 +23,8 @@ function savedWeight(dir: string, name: string): Float32Array {
 }
 
 test('partially frozen MobileNetV2: trainable counts follow the plan, frozen BatchNorm statistics do not move', async () => {
-  const base = await client.listLayers('mobilenet_v2', cacheDir);
-  const result = await client.train(recipe(fixture('fashion-small'), {
+  const base = await session.client.listLayers('mobilenet_v2', cacheDir);
+  const result = await session.client.train(recipe(fixture('fashion-small'), {
     freeze: { featureLayer: 'out_relu', freezeUpTo: 'block_16_depthwise_relu' }, epochs: 1, batchSize: 8, maxPerClass: 12, patience: 0, name: 'partial',
   }), cacheDir);
   // The frozen bottom hands one tensor (block_16_depthwise_relu) to the trainable top: it runs once per image.
@@ -52,7 +44,7 @@ test('partially frozen MobileNetV2: trainable counts follow the plan, frozen Bat
   assert.ok(runJson.modelTopology, 'saved as a full LayersModel');
   const trainedMean = savedWeight(result.runDir, 'Conv_1_bn/moving_mean');
   // Reference: the same weights from a run where the whole base was frozen (BatchNorm untouched by definition).
-  const reference = await client.train(recipe(fixture('fashion-small'), { epochs: 1, maxPerClass: 12, patience: 0, name: 'reference' }), cacheDir);
+  const reference = await session.client.train(recipe(fixture('fashion-small'), { epochs: 1, maxPerClass: 12, patience: 0, name: 'reference' }), cacheDir);
   assert.deepEqual(Array.from(frozenMean), Array.from(savedWeight(reference.runDir, 'bn_Conv1/moving_mean')));
   const refTrained = savedWeight(reference.runDir, 'Conv_1_bn/moving_mean');
   // Momentum 0.999 moves the statistics only slightly per batch, but it moves them.
@@ -60,14 +52,14 @@ test('partially frozen MobileNetV2: trainable counts follow the plan, frozen Bat
 });
 
 test('augmentation and a second phase at a lower learning rate train the source CNN end to end', async () => {
-  const source = await client.train(recipe(fixture('digits-0-4'), {
+  const source = await session.client.train(recipe(fixture('digits-0-4'), {
     mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 2, maxPerClass: 80, patience: 0, name: 'aug-source',
     augmentation: { flip: false, rotation: 10, crop: 0.1, brightness: 0.1 },
   }), cacheDir);
   assert.ok(source.transfer.evaluation.accuracy > 0.7, `accuracy ${source.transfer.evaluation.accuracy}`);
   const events: string[] = [];
-  const listener = client.onProgress((e) => { if (e.kind === 'epoch') events.push(`${e.metrics.phase}:${e.metrics.epoch}`); });
-  const twoPhase = await client.train(recipe(fixture('digits-5-9'), {
+  const listener = session.client.onProgress((e) => { if (e.kind === 'epoch') events.push(`${e.metrics.phase}:${e.metrics.epoch}`); });
+  const twoPhase = await session.client.train(recipe(fixture('digits-5-9'), {
     base: source.runDir, head: { pooling: 'avg', dense: 64 }, epochs: 3, maxPerClass: 40, patience: 0, name: 'two-phase',
     secondPhase: { unfreezeFrom: 'conv2', epochs: 2, learningRate: 0.0001 },
   }), cacheDir);
@@ -78,7 +70,7 @@ test('augmentation and a second phase at a lower learning rate train the source 
 });
 
 test('augmentation with a frozen MobileNetV2 trains only the head, at the default batch size', async () => {
-  const result = await client.train(recipe(fixture('fashion-small'), {
+  const result = await session.client.train(recipe(fixture('fashion-small'), {
     epochs: 2, maxPerClass: 12, patience: 0, name: 'augmented', augmentation: { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 },
   }), cacheDir);
   assert.equal(result.featureCache, undefined, 'augmented pixels cannot come from the cache');

@@ -3,34 +3,27 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import sharp from 'sharp';
-import type { TrainerClient } from '../../src/client/trainerClient';
-import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import type { RunResult, TrainRecipe } from '../../src/shared/engineTypes';
-import { fixture, startClient, tempDir } from '../helpers/fixtures';
+import type { RunResult } from '../../src/shared/engineTypes';
+import { fixture, tempDir, trainerSession } from '../helpers/fixtures';
 import { serveFolder } from '../helpers/staticServer';
 
-let client: TrainerClient;
-const work = tempDir('trainer');
-const cacheDir = path.join(work, 'cache');
-const recipe = (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), outputDir: path.join(work, 'runs'), ...patch });
-
-before(() => { client = startClient(); });
-after(() => { client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });
+const session = trainerSession('trainer');
+const { cacheDir, recipe, work } = session;
 
 test('the trainer reports the WASM backend and our gradient kernels', async () => {
-  const backend = await client.hello();
+  const backend = await session.client.hello();
   assert.equal(backend.name, 'wasm');
   assert.match(backend.detail, /Conv2DBackpropFilter/);
 });
 
 test('mobilenet_v2 lists its Keras layers with shapes and parameters', async () => {
-  const base = await client.listLayers('mobilenet_v2', cacheDir);
+  const base = await session.client.listLayers('mobilenet_v2', cacheDir);
   assert.equal(base.source, 'builtin');
   const outRelu = base.layers.find((l) => l.name === 'out_relu');
   assert.deepEqual(outRelu?.outputShape, [null, 7, 7, 1280]);
@@ -45,7 +38,7 @@ test('mobilenet_v2 lists its Keras layers with shapes and parameters', async () 
 let fashionRun: RunResult;
 
 test('fine-tuning MobileNetV2 on real photos of clothing reaches a useful accuracy on held-out images', async () => {
-  fashionRun = await client.train(recipe(fixture('fashion-small'), { epochs: 15, testSplit: 0.3, batchSize: 16, learningRate: 0.002, patience: 0, name: 'fashion' }), cacheDir);
+  fashionRun = await session.client.train(recipe(fixture('fashion-small'), { epochs: 15, testSplit: 0.3, batchSize: 16, learningRate: 0.002, patience: 0, name: 'fashion' }), cacheDir);
   const e = fashionRun.transfer.evaluation;
   console.log(`MobileNetV2 head on 3 Fashion-MNIST classes: test accuracy ${e.accuracy.toFixed(3)} on ${e.count} images`);
   assert.equal(fashionRun.transfer.evaluatedOn, 'test');
@@ -58,7 +51,7 @@ test('fine-tuning MobileNetV2 on real photos of clothing reaches a useful accura
 });
 
 test('a second run on unchanged data takes every feature from the cache', async () => {
-  const again = await client.train(recipe(fixture('fashion-small'), { epochs: 2, testSplit: 0.3, batchSize: 16, name: 'fashion-again' }), cacheDir);
+  const again = await session.client.train(recipe(fixture('fashion-small'), { epochs: 2, testSplit: 0.3, batchSize: 16, name: 'fashion-again' }), cacheDir);
   assert.equal(again.featureCache?.misses, 0);
   assert.ok((again.featureCache?.hits ?? 0) >= 60);
 });
@@ -70,7 +63,7 @@ test('the saved model loads with plain tf.loadLayersModel over HTTP and agrees w
     const model = await tfl.loadLayersModel(`${server.url}/model.json`);
     const labels = JSON.parse(fs.readFileSync(path.join(fashionRun.runDir, 'labels.json'), 'utf8')) as string[];
     const wrong = new Set(fashionRun.transfer.evaluation.misclassified.map((m) => m.path));
-    const predictions = await client.predict(fashionRun.runDir, [...wrong].slice(0, 2).concat(firstImages(fixture('fashion-small'), 2)));
+    const predictions = await session.client.predict(fashionRun.runDir, [...wrong].slice(0, 2).concat(firstImages(fixture('fashion-small'), 2)));
     for (const p of predictions) {
       const { data } = await sharp(p.path).resize(224, 224, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       const x = tfc.tidy(() => tfc.div(tfc.tensor4d(Uint8Array.from(data), [1, 224, 224, 3], 'float32'), 255));
@@ -87,13 +80,13 @@ test('the saved model loads with plain tf.loadLayersModel over HTTP and agrees w
 });
 
 test('develop-model: a source CNN trained on digits 0–4 transfers to digits 5–9 with frozen conv layers', async () => {
-  const source = await client.train(recipe(fixture('digits-0-4'), { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 3, testSplit: 0.2, patience: 0, name: 'source' }), cacheDir);
+  const source = await session.client.train(recipe(fixture('digits-0-4'), { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 3, testSplit: 0.2, patience: 0, name: 'source' }), cacheDir);
   console.log(`source CNN on digits 0-4: test accuracy ${source.transfer.evaluation.accuracy.toFixed(3)}`);
   assert.ok(source.transfer.evaluation.accuracy >= 0.9, `source accuracy ${source.transfer.evaluation.accuracy}`);
-  const base = await client.listLayers(source.runDir, cacheDir);
+  const base = await session.client.listLayers(source.runDir, cacheDir);
   assert.equal(base.source, 'run');
   assert.equal(base.defaultFeatureLayer, 'features');
-  const transfer = await client.train(recipe(fixture('digits-5-9'), { base: source.runDir, head: { pooling: 'avg', dense: 128, dropout: 0.3 }, epochs: 15, testSplit: 0.3, learningRate: 0.002, patience: 0, name: 'target' }), cacheDir);
+  const transfer = await session.client.train(recipe(fixture('digits-5-9'), { base: source.runDir, head: { pooling: 'avg', dense: 128, dropout: 0.3 }, epochs: 15, testSplit: 0.3, learningRate: 0.002, patience: 0, name: 'target' }), cacheDir);
   const acc = transfer.transfer.evaluation.accuracy;
   console.log(`transfer to digits 5-9 (conv frozen): test accuracy ${acc.toFixed(3)}; trainable ${transfer.transfer.trainableParams}, frozen ${transfer.transfer.frozenParams}`);
   assert.ok(acc >= 0.9, `transfer accuracy ${acc}`);
@@ -104,17 +97,17 @@ test('develop-model: a source CNN trained on digits 0–4 transfers to digits 5�
 test('a failed request is one clear sentence, and the trainer keeps working after it', async () => {
   const oneClass = tempDir('one-class');
   fs.cpSync(path.join(fixture('digits-5-9'), '5'), path.join(oneClass, '5'), { recursive: true });
-  await assert.rejects(client.train(recipe(oneClass, {}), cacheDir), (e: Error) => /at least two class subfolders/.test(e.message) && !/\n\s+at /.test(e.message));
-  await assert.rejects(client.train(recipe(fixture('digits-5-9'), { freeze: { featureLayer: 'out_relux' } }), cacheDir), /did you mean "out_relu"/);
-  assert.equal((await client.hello()).name, 'wasm');
+  await assert.rejects(session.client.train(recipe(oneClass, {}), cacheDir), (e: Error) => /at least two class subfolders/.test(e.message) && !/\n\s+at /.test(e.message));
+  await assert.rejects(session.client.train(recipe(fixture('digits-5-9'), { freeze: { featureLayer: 'out_relux' } }), cacheDir), /did you mean "out_relu"/);
+  assert.equal((await session.client.hello()).name, 'wasm');
 });
 
 test('cancel stops at the next batch and keeps the last checkpoint', async () => {
   const { CancellationTokenSource } = await import('vscode-jsonrpc/node');
   const source = new CancellationTokenSource();
   let epochs = 0;
-  const listener = client.onProgress((e) => { if (e.kind === 'epoch' && ++epochs === 1) source.cancel(); });
-  const result = await client.train(recipe(fixture('digits-0-4'), { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 50, name: 'cancelled' }), cacheDir, source.token);
+  const listener = session.client.onProgress((e) => { if (e.kind === 'epoch' && ++epochs === 1) source.cancel(); });
+  const result = await session.client.train(recipe(fixture('digits-0-4'), { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 50, name: 'cancelled' }), cacheDir, source.token);
   listener.dispose();
   assert.equal(result.cancelled, true);
   assert.ok(result.transfer.history.length >= 1 && result.transfer.history.length < 50);
@@ -134,14 +127,14 @@ test('a base given by URL is downloaded once into the cache', async () => {
   const server = await serveFolder(path.resolve(__dirname, '../../dist/models/mobilenet_v2'));
   const urlCache = path.join(work, 'url-cache');
   try {
-    const base = await client.listLayers(`${server.url}/model.json`, urlCache);
+    const base = await session.client.listLayers(`${server.url}/model.json`, urlCache);
     assert.equal(base.source, 'url');
     assert.equal(base.layers.length, 162);
   } finally {
     await server.close();
   }
   // The server is gone: the second resolution must come from the cache.
-  const again = await client.listLayers(`${server.url}/model.json`, urlCache);
+  const again = await session.client.listLayers(`${server.url}/model.json`, urlCache);
   assert.equal(again.layers.length, 162);
 });
 
@@ -150,8 +143,8 @@ test('a URL that serves garbage or never answers is a clear error', async () => 
   fs.writeFileSync(path.join(garbage, 'model.json'), '<html>not a model</html>');
   const server = await serveFolder(garbage);
   try {
-    await assert.rejects(client.listLayers(`${server.url}/model.json`, path.join(work, 'c2')), /did not return a model.json/);
-    await assert.rejects(client.listLayers(`${server.url}/missing.json`, path.join(work, 'c3')), /HTTP 404/);
+    await assert.rejects(session.client.listLayers(`${server.url}/model.json`, path.join(work, 'c2')), /did not return a model.json/);
+    await assert.rejects(session.client.listLayers(`${server.url}/missing.json`, path.join(work, 'c3')), /HTTP 404/);
   } finally {
     await server.close();
   }
