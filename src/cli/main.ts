@@ -18,6 +18,7 @@ Commands:
   layers <base>                 list the layers of a base (mobilenet_v2, a model.json, a run folder, a URL)
   scan <folder>                 list classes, image counts, skipped files and warnings
   train <folder>                fine-tune (or --source: train a CNN from scratch) and save a run folder
+  resume <run>                  continue a crashed or cancelled run from its last checkpoint
   evaluate <run> <folder>       accuracy, per-class metrics and confusion matrix of a run on a class folder
   predict <run> <image...>      classify images with a run
   embed <folder> --layer <name> export embeddings (CSV + .npy) and fit a light classifier on them
@@ -83,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
         const backendInfo = await client.hello();
         view.event({ kind: 'log', level: 'info', message: `Backend: ${backendInfo.detail}` });
         const result = await client.train(recipe, cacheDir, token);
+        view.result(result, formatRun(result));
+        return result.cancelled ? 130 : 0;
+      }
+      case 'resume': {
+        need(1, 'a run folder with a checkpoint');
+        const result = await client.resume(path.resolve(positionals[0]), cacheDir, token);
         view.result(result, formatRun(result));
         return result.cancelled ? 130 : 0;
       }

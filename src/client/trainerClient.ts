@@ -82,6 +82,10 @@ export class TrainerClient {
     return this.settle(this.connection.sendRequest(P.train, { recipe, cacheDir }, token ?? CancellationToken.None));
   }
 
+  resume(runDir: string, cacheDir: string, token?: CancellationToken): Promise<P.RunResult> {
+    return this.settle(this.connection.sendRequest(P.resume, { runDir, cacheDir }, token ?? CancellationToken.None));
+  }
+
   evaluate(runDir: string, folder: string, token?: CancellationToken): Promise<P.Evaluation> {
     return this.settle(this.connection.sendRequest(P.evaluate, { runDir, folder }, token ?? CancellationToken.None));
   }

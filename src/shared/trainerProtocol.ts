@@ -21,6 +21,9 @@ export const scanDataset = new RequestType<{ folder: string; minPerClass?: numbe
 /** Host → trainer: run a recipe to the end (or to cancellation) and save a run folder. */
 export const train = new RequestType<{ recipe: TrainRecipe; cacheDir: string }, RunResult, void>('trainer/train');
 
+/** Host → trainer: continue a crashed or cancelled run from its last checkpoint, with its saved recipe. */
+export const resume = new RequestType<{ runDir: string; cacheDir: string }, RunResult, void>('trainer/resume');
+
 /** Host → trainer: evaluate a saved run on a class folder. */
 export const evaluate = new RequestType<{ runDir: string; folder: string }, Evaluation, void>('trainer/evaluate');
 

@@ -32,8 +32,10 @@ export interface FitOptions {
   validation: BatchSource;
   signal: CancelSignal;
   emit: (event: ProgressEvent) => void;
-  /** Called after each epoch (checkpointing); returns the checkpoint path it wrote. */
-  afterEpoch: (metrics: EpochMetrics) => Promise<string>;
+  /** Called after each epoch with this fit's history so far (checkpointing); returns the checkpoint path it wrote. */
+  afterEpoch: (metrics: EpochMetrics, history: EpochMetrics[]) => Promise<string>;
+  /** Epoch to start at, for a resumed run (default 1). */
+  firstEpoch?: number;
 }
 
 export interface FitResult {
@@ -58,9 +60,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let stoppedEarly = false;
   const started = Date.now();
   let batchesDone = 0;
-  const totalBatches = o.epochs * o.train.batchCount;
+  const firstEpoch = o.firstEpoch ?? 1;
+  const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
   try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
       const epochStart = Date.now();
       let lossSum = 0, accSum = 0, seen = 0, batch = 0;
       for await (const { x, y } of o.train.batches(epoch)) {
@@ -89,7 +92,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         valLoss: val.loss, valAccuracy: val.accuracy, seconds: (Date.now() - epochStart) / 1000,
       };
       history.push(metrics);
-      const checkpoint = await o.afterEpoch(metrics);
+      const checkpoint = await o.afterEpoch(metrics, history);
       o.emit({ kind: 'epoch', model: o.which, metrics, epochs: o.epochs, checkpoint });
       if (o.patience > 0) {
         if (val.loss < best - 1e-4) {

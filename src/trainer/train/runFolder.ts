@@ -54,6 +54,13 @@ export function updateRunInfo(dir: string, patch: Partial<RunInfo>): void {
   writeJsonAtomic(file, { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo), ...patch });
 }
 
+/** The recipe a run folder was started with. */
+export function readRecipe(dir: string): TrainRecipe {
+  const file = path.join(dir, 'recipe.json');
+  if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no recipe.json).`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TrainRecipe;
+}
+
 export function readRunInfo(dir: string): RunInfo {
   const file = path.join(dir, 'run.json');
   if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no run.json).`);
@@ -61,9 +68,24 @@ export function readRunInfo(dir: string): RunInfo {
 }
 
 /** Saves the model of the epoch just finished; a crash later leaves this one intact. */
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: { model: string; phase: number; epoch: number }): Promise<string> {
+export interface CheckpointState {
+  model: string;
+  phase: number;
+  epoch: number;
+  /** Every finished epoch of the run so far, so a resumed run reports its whole history. */
+  history: EpochMetrics[];
+}
+
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: CheckpointState): Promise<string> {
   const checkpoint = path.join(dir, 'checkpoint');
   await saveLayersModel(model, checkpoint);
   writeJsonAtomic(path.join(checkpoint, 'state.json'), state);
+  // metrics.json follows every epoch too: a crash leaves the curves up to the last checkpoint.
+  writeJsonAtomic(path.join(dir, 'metrics.json'), { transfer: state.history });
   return checkpoint;
+}
+
+export function readCheckpoint(dir: string): CheckpointState | undefined {
+  const file = path.join(dir, 'checkpoint', 'state.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointState) : undefined;
 }

@@ -5,11 +5,11 @@ import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEve
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Split } from '../data/split';
-import type { CancelSignal } from '../engineError';
+import { EngineError, type CancelSignal } from '../engineError';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
 import { countParams } from '../models/layerInfo';
-import { saveLayersModel } from '../models/modelFiles';
+import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
 import { compileFrozen } from '../models/frozenExecutor';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
@@ -21,7 +21,7 @@ import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { createRunDir, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart } from './runFolder';
+import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, type CheckpointState, type RunInfo } from './runFolder';
 
 export interface RunContext {
   cacheDir: string;
@@ -36,9 +36,12 @@ interface Prepared {
   split: Split;
   skips: SkipList;
   runDir: string;
+  /** Set when continuing from a run folder's checkpoint. */
+  resume?: CheckpointState;
 }
 
-export async function runTraining(recipe: TrainRecipe, ctx: RunContext): Promise<RunResult> {
+/** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
+export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
@@ -48,7 +51,10 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext): Promise
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
   const split = stratifiedSplit(usable, recipe);
   ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
-  const prepared = { recipe, classes: usable.map((c) => c.name), split, skips, runDir: createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data))) };
+  const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
+  if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
+  const runDir = resumeDir ?? createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
+  const prepared: Prepared = { recipe, classes: usable.map((c) => c.name), split, skips, runDir, resume };
   return recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx);
 }
 
@@ -59,14 +65,19 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const prep = base.description.preprocessing;
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
-  writeRunStart(runDir, recipe, runInfo(p, prep, ctx.backend, plan.featureLayer), skips.entries);
+  await startOrResume(p, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
   const cacheable = plan.baseFullyFrozen && !recipe.augmentation;
   const all = [...split.train, ...split.validation, ...split.test];
   const frozenTop = !cacheable && !recipe.augmentation ? cacheableSplit(tm.full, all.length) : undefined;
   try {
-    const checkpoint = (which: string, phase: number) => (m: EpochMetrics) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch });
+    const done = p.resume?.history ?? [];
+    const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
+    const checkpoint = (which: string, phase: 1 | 2) => {
+      const before = phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
+      return (m: EpochMetrics, h: EpochMetrics[]) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
+    };
     const started = Date.now();
-    let history: EpochMetrics[];
+    let history: EpochMetrics[] = [];
     let cancelled: boolean;
     let score: (samples: Split['test']) => Promise<Scored[]>;
     let featureCache: RunResult['featureCache'];
@@ -78,7 +89,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'log', level: 'info', message: `Feature cache: ${hits} hits, ${misses} computed (${folder})` });
       const source = (samples: Split['train']) => featureSource(samples, features, tm.featureShape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(tm.head, samples, features, tm.featureShape, classes.length, recipe.batchSize, ctx.signal);
     } else if (plan.baseFullyFrozen) {
       // Augmentation is on: every epoch sees new pixels, so nothing can be cached, but the base still only infers.
@@ -86,7 +97,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       const images = imageSources(p, prep);
       const frozen = compileFrozen(tm.features);
       try {
-        ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: frozenBaseSource(images.train, frozen), validation: frozenBaseSource(images.validation, frozen), afterEpoch: checkpoint('transfer', 1) }));
+        ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: frozenBaseSource(images.train, frozen), validation: frozenBaseSource(images.validation, frozen), afterEpoch: checkpoint('transfer', 1) }));
       } finally {
         frozen.dispose();
       }
@@ -100,18 +111,19 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'log', level: 'info', message: `Frozen layers up to ${top.boundary} run once per image (cache: ${hits} hits, ${misses} computed); training the layers above on cached activations` });
       const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: top.top, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: top.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(top.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     }
+    history = [...done.filter((h) => h.phase === 1), ...history];
     if (!cancelled && recipe.secondPhase) {
       applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
-      const second = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 2, epochs: recipe.secondPhase.epochs, learningRate: recipe.secondPhase.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 2) });
-      history = [...history, ...second.history];
+      const second = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 2, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), learningRate: recipe.secondPhase.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 2) });
+      history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     }
@@ -128,12 +140,18 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const { recipe, classes, runDir } = p;
   const prep: Preprocessing = { size: recipe.inputSize ?? [28, 28], channels: recipe.inputChannels ?? 3, scale: 'unit' };
   const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
-  writeRunStart(runDir, recipe, { ...runInfo(p, prep, ctx.backend, undefined), defaultFeatureLayer: SOURCE_FEATURE_LAYER, title: `source CNN ${path.basename(runDir)}` }, p.skips.entries);
+  await startOrResume(p, model, { ...runInfo(p, prep, ctx.backend, undefined), defaultFeatureLayer: SOURCE_FEATURE_LAYER, title: `source CNN ${path.basename(runDir)}` }, ctx);
   try {
     ctx.emit({ kind: 'stage', stage: 'training' });
     const started = Date.now();
     const params = countParams(model);
-    const { history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: (m) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch }) });
+    const done = p.resume?.history ?? [];
+    const fitted = await fit({
+      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: done.length + 1, learningRate: recipe.learningRate, ...imageSources(p, prep),
+      afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
+    });
+    const history = [...done, ...fitted.history];
+    const cancelled = fitted.cancelled;
     const score = (samples: Split['test']) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
     const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
@@ -168,6 +186,27 @@ function cacheableSplit(full: tf.LayersModel, images: number): FrozenSplit | und
 
 /** Cached activations are held in memory while the top trains; above this, images are streamed instead. */
 const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
+
+/** A new run writes its recipe and metadata; a resumed one takes the weights of its last checkpoint. */
+async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, ctx: RunContext): Promise<void> {
+  if (!p.resume) {
+    writeRunStart(p.runDir, p.recipe, info, p.skips.entries);
+    return;
+  }
+  const checkpoint = await loadLayersModelFromFile(path.join(p.runDir, 'checkpoint', 'model.json'));
+  try {
+    const weights = checkpoint.getWeights();
+    const mine = model.getWeights();
+    if (weights.length !== mine.length || weights.some((w, i) => w.shape.join() !== mine[i].shape.join())) {
+      throw new EngineError(`The checkpoint in ${p.runDir} does not match its recipe (different architecture); start a new run instead.`);
+    }
+    model.setWeights(weights);
+  } finally {
+    disposeModels([checkpoint]);
+  }
+  updateRunInfo(p.runDir, { status: 'training' });
+  ctx.emit({ kind: 'log', level: 'info', message: `Resuming ${p.runDir} after epoch ${p.resume.epoch} of phase ${p.resume.phase} (optimizer state starts fresh)` });
+}
 
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
   return { patience: recipe.patience, signal: ctx.signal, emit: ctx.emit };

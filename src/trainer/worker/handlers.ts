@@ -7,6 +7,7 @@ import { CancelledError, EngineError } from '../engineError';
 import { embedFolder } from '../features/embedFolder';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictImages } from '../train/runInference';
+import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
@@ -31,6 +32,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
     return base.description;
   }));
   connection.onRequest(P.train, (p, token) => job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })));
+  connection.onRequest(P.resume, (p, token) => job(token, (backend) => runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir)));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
