@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { TrainRecipe } from '../shared/engineTypes';
-import { defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { defaultRecipe, recipeProblems, recipeTypeProblems } from '../shared/recipeDefaults';
 import { CliError } from './cliError';
 
 export const TRAIN_OPTIONS = {
@@ -67,8 +67,11 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
 function readRecipeFile(file: string): Partial<TrainRecipe> {
   let text: string;
   try {
+    // A recipe is a page of settings; a file of megabytes is a mistake (or an attack on the parser).
+    if (fs.statSync(file).size > 1024 * 1024) throw new CliError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
     text = fs.readFileSync(file, 'utf8');
-  } catch {
+  } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError(`Cannot read recipe ${file}.`);
   }
   let value: unknown;
@@ -78,6 +81,8 @@ function readRecipeFile(file: string): Partial<TrainRecipe> {
     throw new CliError(`Recipe ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`Recipe ${file} must be a mapping of recipe fields.`);
+  const typeProblems = recipeTypeProblems(value as Record<string, unknown>);
+  if (typeProblems.length) throw new CliError(`Recipe ${file}: ${typeProblems.join('; ')}.`);
   const recipe = value as Partial<TrainRecipe>;
   // Paths in a recipe are relative to the recipe, so the file works from any working directory.
   const dir = path.dirname(path.resolve(file));

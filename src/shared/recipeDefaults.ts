@@ -42,3 +42,26 @@ export function recipeProblems(r: TrainRecipe): string[] {
   }
   return problems;
 }
+
+const FIELD_TYPES: Record<string, 'string' | 'number' | 'boolean' | 'object'> = {
+  mode: 'string', data: 'string', base: 'string', name: 'string', outputDir: 'string',
+  learningRate: 'number', epochs: 'number', batchSize: 'number', validationSplit: 'number', testSplit: 'number',
+  seed: 'number', patience: 'number', maxPerClass: 'number', compareScratch: 'boolean',
+  freeze: 'object', head: 'object', augmentation: 'object', secondPhase: 'object', inputSize: 'object',
+};
+
+/** Type mistakes in a recipe read from a file (before its numbers are checked), in words. */
+export function recipeTypeProblems(value: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const want = FIELD_TYPES[key];
+    if (!want) {
+      if (key !== 'inputChannels') problems.push(`unknown field "${key}"`);
+      continue;
+    }
+    const actual = v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v;
+    const ok = want === 'object' ? (key === 'inputSize' ? actual === 'list' : actual === 'object') : actual === want;
+    if (!ok) problems.push(`"${key}" must be ${want === 'object' ? (key === 'inputSize' ? 'a list' : 'a mapping') : `a ${want}`}, not ${actual}`);
+  }
+  return problems;
+}
