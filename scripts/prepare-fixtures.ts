@@ -162,10 +162,14 @@ async function main(): Promise<void> {
   await line('digits-5-9', async () => folders(await writeMnistFolders(path.join(OUT, 'digits-5-9'), { classes: [5, 6, 7, 8, 9], perClass: 100, offset: 0, seed: 0 })));
   await line('fashion-small', async () => fashionAvailable()
     ? folders(await writeFashionFolders(path.join(OUT, 'fashion-small'), { classes: [1, 7, 8], perClass: 30, split: 'train', offset: 0 }))
-    : 'skipped: Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist)');
+    : fail('Fashion-MNIST is not installed, and the tests train on it: apt-get install -y dataset-fashion-mnist (bash .ci/run does this).'));
   await line('messy', () => messy(digits));
   await line('photos', photos);
   console.log(`fixtures in ${path.relative(process.cwd(), OUT) || OUT}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 main().catch((e: unknown) => {

@@ -23,7 +23,9 @@ test('MobileNetV2 with BatchNorm folded into its convolutions matches the plain 
     const plan = resolveFreezePlan(base.description.layers, { featureLayer: layer }, 'out_relu');
     const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
     const folded = compileFrozen(tm.features);
-    const photos = fs.readdirSync(fixture('photos')).map((f) => ({ path: path.join(fixture('photos'), f), label: 0 }));
+    // Colour photos from python3-skimage when prepare-fixtures could fetch them, else Fashion-MNIST images.
+    const folder = fs.existsSync(fixture('photos')) ? fixture('photos') : path.join(fixture('fashion-small'), 'bag');
+    const photos = fs.readdirSync(folder).filter((f) => !f.startsWith('.')).slice(0, 8).map((f) => ({ path: path.join(folder, f), label: 0 }));
     const batch = await decodeBatch(photos, { size: [224, 224], channels: 3, scale: 'unit' }, new SkipList());
     const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
     const before = tf.memory().numTensors;
