@@ -4,6 +4,7 @@
 // three kernels (it fuses no relu6), and those separate BatchNorm passes are a large share of MobileNetV2's
 // forward time on WASM. Only valid while the layers are frozen: folded weights do not follow training.
 import * as tf from '../tf';
+import { inboundLayerNames } from './layerGraph';
 
 type Step = (inputs: tf.Tensor[]) => tf.Tensor;
 
@@ -15,20 +16,11 @@ export interface FrozenExecutor {
   dispose(): void;
 }
 
-interface InboundNode {
-  inboundLayers: tf.layers.Layer[];
-}
-
-function inboundOf(layer: tf.layers.Layer): string[] {
-  const nodes = (layer as unknown as { inboundNodes: InboundNode[] }).inboundNodes;
-  return nodes.length ? nodes[0].inboundLayers.map((l) => l.name) : [];
-}
-
 /** Compiles a single-input, single-output functional model whose layers are all frozen. */
 export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
   const layers = model.layers;
   const consumers = new Map<string, string[]>();
-  for (const l of layers) for (const src of inboundOf(l)) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
+  for (const l of layers) for (const src of inboundLayerNames(l)) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
   const only = (name: string) => (consumers.get(name)?.length === 1 ? model.getLayer(consumers.get(name)![0]) : undefined);
   const kept: tf.Tensor[] = [];
   const steps = new Map<string, { inputs: string[]; run: Step }>();
@@ -36,7 +28,7 @@ export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
   let fusedChains = 0;
   for (const layer of layers) {
     if (absorbed.has(layer.name) || layer.getClassName() === 'InputLayer') continue;
-    const inputs = inboundOf(layer).map((n) => absorbed.get(n) ?? n);
+    const inputs = inboundLayerNames(layer).map((n) => absorbed.get(n) ?? n);
     const bn = isFoldableConv(layer) ? only(layer.name) : undefined;
     if (bn && bn.getClassName() === 'BatchNormalization') {
       const act = only(bn.name);

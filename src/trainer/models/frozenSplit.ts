@@ -3,6 +3,7 @@
 // of MobileNetV2 and anywhere in a sequential model), we split the model there: the bottom runs once per
 // image into the feature cache, and the top trains on the cached activations.
 import * as tf from '../tf';
+import { inboundLayerNames } from './layerGraph';
 
 export interface FrozenSplit {
   /** The layer whose output crosses from the frozen bottom to the trainable top. */
@@ -11,15 +12,8 @@ export interface FrozenSplit {
   bottom: tf.LayersModel;
   /** Boundary activations → predictions, sharing its layers (and weights) with the full model. */
   top: tf.LayersModel;
-}
-
-interface InboundNode {
-  inboundLayers: tf.layers.Layer[];
-}
-
-function inbound(layer: tf.layers.Layer): string[] {
-  const nodes = (layer as unknown as { inboundNodes: InboundNode[] }).inboundNodes;
-  return nodes.length ? nodes[0].inboundLayers.map((l) => l.name) : [];
+  /** Weightless pooling folded into `bottom` ("none" when the boundary's raw output is cached). */
+  pooling: string;
 }
 
 /** Splits `full` below its trainable layers, or returns undefined when no single tensor separates them. */
@@ -29,12 +23,12 @@ export function splitBelowTrainable(full: tf.LayersModel): FrozenSplit | undefin
   const bottom = new Set<string>();
   for (const l of layers) {
     const frozen = !l.trainable || l.trainableWeights.length === 0;
-    if (frozen && inbound(l).every((n) => bottom.has(n))) bottom.add(l.name);
+    if (frozen && inboundLayerNames(l).every((n) => bottom.has(n))) bottom.add(l.name);
   }
   const crossing = new Set<string>();
   for (const l of layers) {
     if (bottom.has(l.name)) continue;
-    for (const n of inbound(l)) if (bottom.has(n)) crossing.add(n);
+    for (const n of inboundLayerNames(l)) if (bottom.has(n)) crossing.add(n);
   }
   if (crossing.size !== 1) return undefined;
   const [boundary] = crossing;
@@ -44,7 +38,7 @@ export function splitBelowTrainable(full: tf.LayersModel): FrozenSplit | undefin
   const outputs = new Map<string, tf.SymbolicTensor>([[boundary, input]]);
   for (const l of layers) {
     if (bottom.has(l.name)) continue;
-    const args = inbound(l).map((n) => outputs.get(n));
+    const args = inboundLayerNames(l).map((n) => outputs.get(n));
     if (args.some((a) => a === undefined)) return undefined;
     outputs.set(l.name, l.apply(args.length === 1 ? args[0]! : (args as tf.SymbolicTensor[])) as tf.SymbolicTensor);
   }
@@ -54,5 +48,6 @@ export function splitBelowTrainable(full: tf.LayersModel): FrozenSplit | undefin
     boundary,
     bottom: tf.model({ inputs: full.inputs, outputs: boundaryOut }),
     top: tf.model({ inputs: input, outputs: out }),
+    pooling: 'none',
   };
 }

@@ -66,9 +66,12 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   await startOrResume(p, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
-  const cacheable = plan.baseFullyFrozen && !recipe.augmentation;
   const all = [...split.train, ...split.validation, ...split.test];
-  const frozenTop = !cacheable && !recipe.augmentation ? cacheableSplit(tm.full, all.length) : undefined;
+  // Where the frozen part ends, when it can run once per image: the whole base (features of the cut layer),
+  // or the layers below the lowest trainable one. Augmentation changes the pixels every epoch: no cache then.
+  const cut: FrozenSplit | undefined = recipe.augmentation ? undefined
+    : plan.baseFullyFrozen ? { boundary: plan.featureLayer, bottom: tm.features, top: tm.head, pooling: tm.pooling }
+    : cacheableSplit(tm.full, all.length);
   try {
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
@@ -82,15 +85,16 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     let score: (samples: Split['test']) => Promise<Scored[]>;
     let featureCache: RunResult['featureCache'];
     const params = countParams(tm.full);
-    if (cacheable) {
-      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
-      const { features, hits, misses } = await cachedFeatures({ samples: all, model: tm.features, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
+    if (cut) {
+      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: cut.boundary, pooling: cut.pooling, preprocessing: prep });
+      const { features, hits, misses } = await cachedFeatures({ samples: all, model: cut.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep) });
       featureCache = { hits, misses };
-      ctx.emit({ kind: 'log', level: 'info', message: `Feature cache: ${hits} hits, ${misses} computed (${folder})` });
-      const source = (samples: Split['train']) => featureSource(samples, features, tm.featureShape, classes.length, recipe.batchSize, recipe.seed);
+      ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train` });
+      const shape = cut.top.inputs[0].shape.slice(1) as number[];
+      const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
-      score = (samples) => scoreFeatures(tm.head, samples, features, tm.featureShape, classes.length, recipe.batchSize, ctx.signal);
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else if (plan.baseFullyFrozen) {
       // Augmentation is on: every epoch sees new pixels, so nothing can be cached, but the base still only infers.
       ctx.emit({ kind: 'stage', stage: 'training' });
@@ -102,17 +106,6 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         frozen.dispose();
       }
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
-    } else if (frozenTop) {
-      const top = frozenTop;
-      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: top.boundary, pooling: 'none', preprocessing: prep });
-      const { features, hits, misses } = await cachedFeatures({ samples: all, model: top.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, top.boundary, 'none', prep) });
-      featureCache = { hits, misses };
-      const shape = top.top.inputs[0].shape.slice(1) as number[];
-      ctx.emit({ kind: 'log', level: 'info', message: `Frozen layers up to ${top.boundary} run once per image (cache: ${hits} hits, ${misses} computed); training the layers above on cached activations` });
-      const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
-      ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: top.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
-      score = (samples) => scoreFeatures(top.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
