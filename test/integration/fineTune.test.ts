@@ -78,3 +78,12 @@ test('augmentation with a frozen MobileNetV2 trains only the head, at the defaul
   assert.equal(result.transfer.history.length, 2);
   assert.ok(fs.existsSync(path.join(result.runDir, 'model.json')));
 });
+
+test('augmentation with the top blocks unfrozen streams images through the frozen bottom, at batch 16', async () => {
+  const result = await session.client.train(recipe(fixture('fashion-small'), {
+    freeze: { freezeUpTo: 'block_14_add' }, epochs: 1, batchSize: 16, maxPerClass: 8, patience: 0, name: 'augmented-top',
+    augmentation: { flip: true, rotation: 5, crop: 0.05, brightness: 0.05 }, secondPhase: { unfreezeFrom: 'block_13_expand', epochs: 1, learningRate: 0.0001 },
+  }), cacheDir);
+  assert.deepEqual(result.transfer.history.map((h) => h.phase), [1, 2]);
+  assert.ok(fs.existsSync(path.join(result.runDir, 'model.json')));
+});

@@ -53,11 +53,7 @@ export function imageSource(samples: readonly Sample[], prep: Preprocessing, cla
   };
 }
 
-/**
- * Augmented images through a frozen base: the base runs in inference mode outside the gradient tape, and only
- * the head trains. Training the full model instead would keep every activation of the base for a backward
- * pass that updates nothing, which at 224×224 exhausts the WASM heap at batch 16.
- */
+/** Images through a frozen bottom, computed outside the gradient tape: its activations are the batch. */
 export function frozenBaseSource(images: BatchSource, features: FrozenExecutor): BatchSource {
   return {
     size: images.size,

@@ -19,7 +19,7 @@ import * as tf from '../tf';
 import { featureSource, frozenBaseSource, imageSource } from './batchSources';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
-import { fit, type BatchSource } from './fitLoop';
+import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
 import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, type CheckpointState, type RunInfo } from './runFolder';
 
@@ -67,11 +67,14 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   await startOrResume(p, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
   const all = [...split.train, ...split.validation, ...split.test];
-  // Where the frozen part ends, when it can run once per image: the whole base (features of the cut layer),
-  // or the layers below the lowest trainable one. Augmentation changes the pixels every epoch: no cache then.
-  const cut: FrozenSplit | undefined = recipe.augmentation ? undefined
-    : plan.baseFullyFrozen ? { boundary: plan.featureLayer, bottom: tm.features, top: tm.head, pooling: tm.pooling }
-    : cacheableSplit(tm.full, all.length);
+  // Where the frozen part ends: the whole base (features of the cut layer), or the layers below the lowest
+  // trainable one when a single tensor crosses. That part only ever infers, outside the gradient tape.
+  const frozenPart: FrozenSplit | undefined = plan.baseFullyFrozen
+    ? { boundary: plan.featureLayer, bottom: tm.features, top: tm.head, pooling: tm.pooling }
+    : splitBelowTrainable(tm.full);
+  // It runs once per image into the cache, unless augmentation changes the pixels every epoch or the
+  // cached activations would not fit in memory.
+  const cut = frozenPart && !recipe.augmentation && fitsInMemory(frozenPart, all.length) ? frozenPart : undefined;
   try {
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
@@ -95,16 +98,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
-    } else if (plan.baseFullyFrozen) {
-      // Augmentation is on: every epoch sees new pixels, so nothing can be cached, but the base still only infers.
+    } else if (frozenPart) {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      const images = imageSources(p, prep);
-      const frozen = compileFrozen(tm.features);
-      try {
-        ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.head, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: frozenBaseSource(images.train, frozen), validation: frozenBaseSource(images.validation, frozen), afterEpoch: checkpoint('transfer', 1) }));
-      } finally {
-        frozen.dispose();
-      }
+      ({ history, cancelled } = await throughFrozen(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }, imageSources(p, prep)));
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
@@ -115,7 +111,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (!cancelled && recipe.secondPhase) {
       applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
-      const second = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 2, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), learningRate: recipe.secondPhase.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 2) });
+      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
+      const below = splitBelowTrainable(tm.full);
+      const second = below ? await throughFrozen(below, options, imageSources(p, prep)) : await fit({ ...options, model: tm.full, ...imageSources(p, prep) });
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
       score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
@@ -170,14 +168,26 @@ async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersM
 }
 
 /** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
-function cacheableSplit(full: tf.LayersModel, images: number): FrozenSplit | undefined {
-  const split = splitBelowTrainable(full);
-  if (!split) return undefined;
-  const floats = (split.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES ? split : undefined;
+function fitsInMemory(part: FrozenSplit, images: number): boolean {
+  const floats = (part.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
 }
 
-/** Cached activations are held in memory while the top trains; above this, images are streamed instead. */
+/**
+ * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
+ * folded). Training the full model instead would keep every activation of the frozen layers for a backward
+ * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16.
+ */
+async function throughFrozen(part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>, images: { train: BatchSource; validation: BatchSource }): Promise<FitResult> {
+  const bottom = compileFrozen(part.bottom);
+  try {
+    return await fit({ ...options, model: part.top, train: frozenBaseSource(images.train, bottom), validation: frozenBaseSource(images.validation, bottom) });
+  } finally {
+    bottom.dispose();
+  }
+}
+
+/** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
 const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
 
 /** A new run writes its recipe and metadata; a resumed one takes the weights of its last checkpoint. */
