@@ -1,18 +1,19 @@
 // The built binary, as a script or CI would run it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { DIST, fixture, tempDir } from '../helpers/fixtures';
+import { serveFolder } from '../helpers/staticServer';
 
 const work = tempDir('cli');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
+const ENV = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm', TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500' };
+
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
-    encoding: 'utf8', cwd: work, env: { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm' }, timeout: 300_000,
-  });
+  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', cwd: work, env: ENV, timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -78,4 +79,39 @@ test('embed exports the embeddings of an intermediate layer as CSV and .npy, and
   assert.match(npy.subarray(0, 128).toString('latin1'), /'shape': \(90, 576\)/);
   console.log(`kNN on block_13_expand_relu embeddings: ${result.classifier.accuracy}`);
   assert.ok(result.classifier.accuracy >= 0.8);
+});
+
+test('a model URL whose host never answers times out with a clear message', async () => {
+  const server = await serveFolder(work, { hang: true });
+  try {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'layers', `${server.url}/model.json`], { cwd: work, env: ENV });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Download of http:\/\/127\.0\.0\.1:\d+\/model\.json timed out after 1\.5 s/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('Ctrl+C cancels at the next batch, keeps the checkpoint and exits with 130', async () => {
+  const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'train', fixture('digits-0-4'), '--source', '--input-size', '28', '--channels', '1', '--epochs', '30', '--out', 'interrupted', '--json'], { cwd: work, env: ENV });
+  let stdout = '';
+  let interrupted = false;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+    // Once: a second Ctrl+C is the user insisting, and ends the CLI at once.
+    if (!interrupted && /"kind":"epoch"/.test(stdout)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 130);
+  const result = jsonLines(stdout).find((l) => l.type === 'result')!.result as { cancelled: boolean; runDir: string };
+  assert.equal(result.cancelled, true);
+  assert.ok(fs.existsSync(path.join(result.runDir, 'checkpoint', 'model.json')));
 });

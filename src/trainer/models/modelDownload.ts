@@ -6,7 +6,8 @@ import path from 'node:path';
 import { EngineError } from '../engineError';
 import { writeFileAtomic } from './modelFiles';
 
-const TIMEOUT_MS = 30_000;
+// Overridable for slow links (and for tests of a host that never answers).
+const TIMEOUT_MS = Number(process.env.TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS ?? 30_000);
 const MAX_BYTES = 512 * 1024 * 1024;
 
 export async function downloadModel(url: string, cacheRoot: string): Promise<string> {
