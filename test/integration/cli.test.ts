@@ -115,3 +115,29 @@ test('Ctrl+C cancels at the next batch, keeps the checkpoint and exits with 130'
   assert.equal(result.cancelled, true);
   assert.ok(fs.existsSync(path.join(result.runDir, 'checkpoint', 'model.json')));
 });
+
+test('a YAML recipe trains, and the recipe saved in the run reproduces the same split and metrics', () => {
+  const recipeFile = path.join(work, 'digits.recipe.yaml');
+  fs.writeFileSync(recipeFile, [
+    '# every choice of the run, reviewable in a diff',
+    `data: ${path.relative(work, fixture('digits-0-4'))}`,
+    'mode: source',
+    'inputSize: [28, 28]',
+    'inputChannels: 1',
+    'epochs: 2',
+    'maxPerClass: 40',
+    'testSplit: 0.25',
+    'seed: 7',
+    'outputDir: recipe-runs',
+  ].join('\n'));
+  const first = cli('train', '--recipe', recipeFile, '--json');
+  assert.equal(first.code, 0, first.stderr);
+  const a = jsonLines(first.stdout).find((l) => l.type === 'result')!.result as { runDir: string; split: object; transfer: { evaluation: { accuracy: number; confusion: number[][] } } };
+  assert.ok(a.runDir.startsWith(path.join(work, 'recipe-runs')), 'paths in a recipe are relative to the recipe');
+  const again = cli('train', '--recipe', path.join(a.runDir, 'recipe.json'), '--json');
+  assert.equal(again.code, 0, again.stderr);
+  const b = jsonLines(again.stdout).find((l) => l.type === 'result')!.result as typeof a;
+  assert.notEqual(b.runDir, a.runDir);
+  assert.deepEqual(b.split, a.split);
+  assert.deepEqual(b.transfer.evaluation.confusion, a.transfer.evaluation.confusion);
+});
