@@ -56,15 +56,17 @@ export function updateRunInfo(dir: string, patch: Partial<RunInfo>): void {
 
 /** The recipe a run folder was started with. */
 export function readRecipe(dir: string): TrainRecipe {
-  const file = path.join(dir, 'recipe.json');
-  if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no recipe.json).`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as TrainRecipe;
+  return readRunFile<TrainRecipe>(dir, 'recipe.json');
 }
 
 export function readRunInfo(dir: string): RunInfo {
-  const file = path.join(dir, 'run.json');
-  if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no run.json).`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo;
+  return readRunFile<RunInfo>(dir, 'run.json');
+}
+
+function readRunFile<T>(dir: string, name: string): T {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no ${name}).`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
 /** Saves the model of the epoch just finished; a crash later leaves this one intact. */
@@ -81,7 +83,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
   await saveLayersModel(model, checkpoint);
   writeJsonAtomic(path.join(checkpoint, 'state.json'), state);
   // metrics.json follows every epoch too: a crash leaves the curves up to the last checkpoint.
-  writeJsonAtomic(path.join(dir, 'metrics.json'), { transfer: state.history });
+  writeMetrics(dir, { transfer: state.history });
   return checkpoint;
 }
 

@@ -76,16 +76,20 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   // cached activations would not fit in memory.
   const cut = frozenPart && !recipe.augmentation && fitsInMemory(frozenPart, all.length) ? frozenPart : undefined;
   try {
+    let history: EpochMetrics[] = [];
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
     const checkpoint = (which: string, phase: 1 | 2) => {
       const before = phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
       return (m: EpochMetrics, h: EpochMetrics[]) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
     };
+    /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
+    const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
+      (part ? throughFrozen(part, options, imageSources(p, prep)) : fit({ ...options, model: tm.full, ...imageSources(p, prep) }));
+    const scoreFull = (samples: Split['test']) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     const started = Date.now();
-    let history: EpochMetrics[] = [];
     let cancelled: boolean;
-    let score: (samples: Split['test']) => Promise<Scored[]>;
+    let score: (samples: Split['test']) => Promise<Scored[]> = scoreFull;
     let featureCache: RunResult['featureCache'];
     const params = countParams(tm.full);
     if (cut) {
@@ -98,25 +102,19 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
-    } else if (frozenPart) {
-      ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await throughFrozen(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }, imageSources(p, prep)));
-      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: tm.full, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, ...imageSources(p, prep), afterEpoch: checkpoint('transfer', 1) }));
-      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+      ({ history, cancelled } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
     history = [...done.filter((h) => h.phase === 1), ...history];
     if (!cancelled && recipe.secondPhase) {
       applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
       const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
-      const below = splitBelowTrainable(tm.full);
-      const second = below ? await throughFrozen(below, options, imageSources(p, prep)) : await fit({ ...options, model: tm.full, ...imageSources(p, prep) });
+      const second = await onImages(splitBelowTrainable(tm.full), options);
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
-      score = (samples) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+      score = scoreFull;
     }
     const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     let scratch: ModelResult | undefined;
