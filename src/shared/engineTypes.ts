@@ -105,6 +105,9 @@ export interface SecondPhase {
   learningRate: number;
 }
 
+/** The optimizers a recipe may choose; both training phases use the same one. */
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
+
 /** Every choice of a run. Saved beside the model so a run is reproducible and diffable. */
 export interface TrainRecipe {
   /** transfer: a base plus a new head; source: a small CNN from scratch (develop-model approach). */
@@ -113,6 +116,8 @@ export interface TrainRecipe {
   base: string;
   freeze: FreezeSpec;
   head: HeadSpec;
+  /** Absent: adam. */
+  optimizer?: OptimizerName;
   learningRate: number;
   epochs: number;
   batchSize: number;

@@ -34,6 +34,7 @@ export function recipeProblems(r: TrainRecipe): string[] {
   check(r.validationSplit > 0 && r.validationSplit < 1, `validation split must be between 0 and 1 (got ${r.validationSplit})`);
   check(r.testSplit >= 0 && r.testSplit + r.validationSplit < 1, `test split must be at least 0 and leave images for training (got ${r.testSplit})`);
   check(Number.isInteger(r.patience) && r.patience >= 0, `patience must be a whole number ≥ 0 (got ${r.patience})`);
+  check(r.optimizer === undefined || ['adam', 'sgd', 'rmsprop'].includes(r.optimizer), `optimizer must be adam, sgd or rmsprop (got ${r.optimizer})`);
   check(['avg', 'max', 'flatten'].includes(r.head.pooling), `head pooling must be avg, max or flatten (got ${r.head.pooling})`);
   check(r.head.dropout === undefined || (r.head.dropout >= 0 && r.head.dropout < 1), `dropout must be in [0, 1) (got ${r.head.dropout})`);
   if (r.secondPhase) {
@@ -44,7 +45,7 @@ export function recipeProblems(r: TrainRecipe): string[] {
 }
 
 const FIELD_TYPES: Record<string, 'string' | 'number' | 'boolean' | 'object'> = {
-  mode: 'string', data: 'string', base: 'string', name: 'string', outputDir: 'string',
+  mode: 'string', data: 'string', base: 'string', name: 'string', outputDir: 'string', optimizer: 'string',
   learningRate: 'number', epochs: 'number', batchSize: 'number', validationSplit: 'number', testSplit: 'number',
   seed: 'number', patience: 'number', maxPerClass: 'number', compareScratch: 'boolean',
   freeze: 'object', head: 'object', augmentation: 'object', secondPhase: 'object', inputSize: 'object',

@@ -1,7 +1,7 @@
 // The epoch loop shared by every training in the engine (head on cached features, fine-tuning on images,
 // the scratch twin, the source CNN). Our own loop rather than model.fit: batches stream from disk with
 // prefetch, cancellation is honoured at every batch, and every batch and epoch reports progress.
-import type { EpochMetrics, ProgressEvent, RunModel } from '../../shared/engineTypes';
+import type { EpochMetrics, OptimizerName, ProgressEvent, RunModel } from '../../shared/engineTypes';
 import { CancelledError, type CancelSignal } from '../engineError';
 import type { Sample } from '../data/split';
 import * as tf from '../tf';
@@ -27,6 +27,8 @@ export interface FitOptions {
   phase: 1 | 2;
   epochs: number;
   learningRate: number;
+  /** Default adam. */
+  optimizer?: OptimizerName;
   patience: number;
   train: BatchSource;
   validation: BatchSource;
@@ -44,15 +46,25 @@ export interface FitResult {
   stoppedEarly: boolean;
 }
 
-export function compileForTraining(model: tf.LayersModel, learningRate: number): void {
+export function compileForTraining(model: tf.LayersModel, learningRate: number, optimizer: OptimizerName = 'adam'): void {
   // Recompiling is what makes changed `trainable` flags take effect in tfjs-layers. The previous optimizer's
   // slot variables (Adam moments) would otherwise stay allocated for the life of the process.
   (model.optimizer as tf.Optimizer | undefined)?.dispose();
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: createOptimizer(optimizer, learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam': return tf.train.adam(learningRate);
+    // Plain SGD without momentum would crawl at the rates a recipe uses for Adam; Keras' fine-tuning
+    // examples pair SGD with momentum 0.9.
+    case 'sgd': return tf.train.momentum(learningRate, 0.9);
+    case 'rmsprop': return tf.train.rmsprop(learningRate);
+  }
 }
 
 export async function fit(o: FitOptions): Promise<FitResult> {
-  compileForTraining(o.model, o.learningRate);
+  compileForTraining(o.model, o.learningRate, o.optimizer);
   const history: EpochMetrics[] = [];
   let best = Infinity;
   let bestWeights: tf.Tensor[] | undefined;

@@ -210,7 +210,7 @@ async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, 
 }
 
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
-  return { patience: recipe.patience, signal: ctx.signal, emit: ctx.emit };
+  return { patience: recipe.patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
 }
 
 function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
