@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LayerInfo } from '../../src/shared/engineTypes';
-import { closestName, resolveFreezePlan, unfreezeFrom } from '../../src/trainer/models/freezePlan';
+import { closestName, expandFrozenEntry, resolveFreezePlan, unfreezeFrom } from '../../src/trainer/models/freezePlan';
 
 const layer = (name: string, index: number, hasWeights = true): LayerInfo => ({
   index, name, className: 'Conv2D', outputShape: [null, 4, 4, 8], trainableParams: hasWeights ? 10 : 0, nonTrainableParams: 0, hasWeights, isBatchNorm: false, block: '',
@@ -43,4 +43,21 @@ test('second phase unfreezes from a layer to the cut', () => {
 test('closestName only suggests plausible typos', () => {
   assert.equal(closestName('block_1_expnd', ['block_1_expand', 'block_2_expand']), 'block_1_expand');
   assert.equal(closestName('totally_else', ['conv1']), undefined);
+});
+
+test('frozen entries: names, "up to <layer>" and glob patterns combine', () => {
+  const plan = resolveFreezePlan(layers, { featureLayer: 'conv3', frozen: ['up to bn1', 'conv?', 'po*'] }, 'out');
+  assert.deepEqual([...plan.frozen].sort(), ['bn1', 'conv1', 'conv2', 'conv3', 'input', 'pool']);
+});
+
+test('a glob freezes only within the cut; a glob or "up to" beyond the cut, or matching nothing, is refused', () => {
+  const names = layers.map((l) => l.name);
+  assert.deepEqual(expandFrozenEntry(names, 3, 'conv*'), { layers: ['conv1', 'conv2'] });
+  assert.deepEqual(expandFrozenEntry(names, 3, 'o*').problem, { kind: 'afterCut', layer: 'out', role: 'first match of the pattern "o*",' });
+  assert.deepEqual(expandFrozenEntry(names, 3, 'up to pool').problem, { kind: 'afterCut', layer: 'pool', role: 'freeze-up-to layer' });
+  assert.deepEqual(expandFrozenEntry(names, 3, 'up to  cnv2 ').problem, { kind: 'unknown', layer: 'cnv2', role: 'freeze-up-to layer', suggestion: 'conv2' });
+  assert.deepEqual(expandFrozenEntry(names, 3, 'x.*'), { layers: [], problem: { kind: 'noMatch' } });
+  assert.throws(() => resolveFreezePlan(layers, { featureLayer: 'conv2', frozen: ['conv[12]*'] }, 'out'), /matches no layer/);
+  assert.throws(() => resolveFreezePlan(layers, { featureLayer: 'conv2', frozen: ['up to conv3'] }, 'out'), /freeze-up-to layer "conv3" comes after the feature layer "conv2"/);
+  assert.throws(() => resolveFreezePlan(layers, { featureLayer: 'conv2', frozen: ['up to conv_2'] }, 'out'), /Unknown freeze-up-to layer "conv_2"; did you mean "conv2"\?/);
 });

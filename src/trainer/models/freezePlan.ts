@@ -27,14 +27,61 @@ export function resolveFreezePlan(layers: readonly LayerInfo[], spec: FreezeSpec
     const upTo = inKept(spec.freezeUpTo, 'freeze-up-to layer');
     kept.slice(0, upTo + 1).forEach((l) => frozen.add(l.name));
   }
-  for (const name of explicit) {
-    inKept(name, 'frozen layer');
-    frozen.add(name);
+  const names = layers.map((l) => l.name);
+  for (const entry of explicit) {
+    const { layers: matched, problem } = expandFrozenEntry(names, cut, entry);
+    if (problem?.kind === 'noMatch') throw new EngineError(`The frozen pattern "${entry}" matches no layer of the base.`);
+    // Unknown names and names past the cut get the same did-you-mean and cut messages as the other roles.
+    if (problem) inKept(problem.layer, problem.role);
+    matched.forEach((n) => frozen.add(n));
   }
   // With nothing said, the classic recipe: the whole base is a frozen feature extractor.
   if (spec.freezeUpTo === undefined && spec.frozen === undefined) kept.forEach((l) => frozen.add(l.name));
   const baseFullyFrozen = kept.every((l) => !l.hasWeights || frozen.has(l.name));
   return { featureLayer, kept: kept.map((l) => l.name), frozen, baseFullyFrozen };
+}
+
+/** One entry of a recipe's frozen list: a layer name, "up to <layer>", or a glob pattern (* and ?). */
+export type FrozenEntry =
+  | { kind: 'name'; layer: string }
+  | { kind: 'upTo'; layer: string }
+  | { kind: 'glob'; pattern: RegExp };
+
+export function parseFrozenEntry(entry: string): FrozenEntry {
+  const text = entry.trim();
+  const upTo = /^up\s+to\s+(.+)$/i.exec(text);
+  if (upTo) return { kind: 'upTo', layer: upTo[1].trim() };
+  if (/[*?]/.test(text)) {
+    const source = text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return { kind: 'glob', pattern: new RegExp(`^${source}$`) };
+  }
+  return { kind: 'name', layer: text };
+}
+
+/** Why an entry of the frozen list cannot be applied, for an error message or an editor diagnostic. */
+export type FrozenEntryProblem =
+  | { kind: 'unknown'; layer: string; role: string; suggestion?: string }
+  | { kind: 'afterCut'; layer: string; role: string }
+  | { kind: 'noMatch' };
+
+/**
+ * The layers one frozen-list entry freezes, given the base's layer names in order and the index of the
+ * feature layer (the cut). Pure, so the language server checks entries as the user types. A glob freezes
+ * its matches within the cut; matches only beyond the cut contradict the feature layer.
+ */
+export function expandFrozenEntry(names: readonly string[], cut: number, entry: string): { layers: string[]; problem?: FrozenEntryProblem } {
+  const parsed = parseFrozenEntry(entry);
+  if (parsed.kind === 'glob') {
+    const all = names.map((n, i) => [n, i] as const).filter(([n]) => parsed.pattern.test(n));
+    if (all.length === 0) return { layers: [], problem: { kind: 'noMatch' } };
+    const kept = all.filter(([, i]) => i <= cut).map(([n]) => n);
+    return kept.length ? { layers: kept } : { layers: [], problem: { kind: 'afterCut', layer: all[0][0], role: `first match of the pattern "${entry.trim()}",` } };
+  }
+  const role = parsed.kind === 'upTo' ? 'freeze-up-to layer' : 'frozen layer';
+  const i = names.indexOf(parsed.layer);
+  if (i < 0) return { layers: [], problem: { kind: 'unknown', layer: parsed.layer, role, suggestion: closestName(parsed.layer, names) } };
+  if (i > cut) return { layers: [], problem: { kind: 'afterCut', layer: parsed.layer, role } };
+  return { layers: parsed.kind === 'upTo' ? names.slice(0, i + 1) : [parsed.layer] };
 }
 
 /** The plan of the second phase: layers from `unfreezeFrom` up to the cut train as well. */
