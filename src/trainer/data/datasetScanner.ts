@@ -5,9 +5,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ClassSummary, DatasetScan, SkippedFile } from '../../shared/engineTypes';
+import { IMAGE_EXTENSIONS, isHiddenName as isHidden } from '../../shared/imageFiles';
 import { EngineError } from '../engineError';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
+export { IMAGE_EXTENSIONS };
 
 /** Images above this many pixels are refused before decoding: 100 MP would need gigabytes of RAM. */
 export const MAX_INPUT_PIXELS = 50_000_000;
@@ -104,10 +105,6 @@ async function listFiles(dir: string, skipped: SkippedFile[], seen = new Set<str
     else skipped.push({ path: full, reason: `not an image file type (${path.extname(e.name) || 'no extension'})` });
   }
   return out;
-}
-
-function isHidden(name: string): boolean {
-  return name.startsWith('.') || name === 'Thumbs.db' || name === 'desktop.ini';
 }
 
 function isDirectoryLike(e: { isDirectory(): boolean; isSymbolicLink(): boolean; name: string }, parent: string): boolean {

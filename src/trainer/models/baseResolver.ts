@@ -8,8 +8,9 @@ import type { Preprocessing } from '../../shared/engineTypes';
 import { EngineError } from '../engineError';
 import { downloadModel } from './modelDownload';
 import { packageRoot } from '../packageRoot';
+import { BUILTIN_BASES } from '../../shared/builtinBases';
 
-export const BUILTIN_BASES = ['mobilenet_v2'] as const;
+export { BUILTIN_BASES };
 
 export interface ResolvedBase {
   spec: string;
