@@ -1,10 +1,9 @@
 // Turns `train` options (and an optional recipe file) into a complete recipe. Command-line options win
 // over the recipe file, which wins over the defaults.
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import type { TrainRecipe } from '../shared/engineTypes';
-import { defaultRecipe, recipeProblems, recipeTypeProblems } from '../shared/recipeDefaults';
+import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
+import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
+import { recipeProblems } from '../shared/recipeDefaults';
 import { CliError } from './cliError';
 
 export const TRAIN_OPTIONS = {
@@ -14,16 +13,16 @@ export const TRAIN_OPTIONS = {
   'compare-scratch': { type: 'boolean' }, recipe: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' },
   source: { type: 'boolean' }, 'input-size': { type: 'string' }, channels: { type: 'string' }, 'max-per-class': { type: 'string' },
   'second-phase-from': { type: 'string' }, 'second-phase-epochs': { type: 'string' }, 'second-phase-lr': { type: 'string' },
-  dense: { type: 'string' }, dropout: { type: 'string' }, pooling: { type: 'string' },
+  dense: { type: 'string' }, dropout: { type: 'string' }, pooling: { type: 'string' }, optimizer: { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof TRAIN_OPTIONS]?: (typeof TRAIN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 export function recipeFromArgs(folder: string | undefined, v: Values): TrainRecipe {
-  const fromFile = v.recipe ? readRecipeFile(v.recipe) : undefined;
+  const fromFile = v.recipe ? readFile(v.recipe) : undefined;
   const data = folder ? path.resolve(folder) : fromFile?.data;
   if (!data) throw new CliError('train needs a dataset folder (or a recipe with "data").');
-  const r: TrainRecipe = { ...defaultRecipe(data), ...fromFile, data };
+  const r: TrainRecipe = completeRecipe(fromFile ?? {}, data);
   const num = (name: keyof Values, value: string | boolean | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -44,9 +43,9 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
   r.maxPerClass = num('max-per-class', v['max-per-class']) ?? r.maxPerClass;
   if (v.augment) r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
   if (v['compare-scratch']) r.compareScratch = true;
-  if (v.out) r.outputDir = path.resolve(v.out);
-  else if (fromFile?.outputDir) r.outputDir = path.resolve(path.dirname(v.recipe!), fromFile.outputDir);
-  else r.outputDir = path.resolve(r.outputDir);
+  // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
+  r.outputDir = path.resolve(v.out ?? r.outputDir);
+  if (v.optimizer) r.optimizer = v.optimizer as OptimizerName;
   if (v.name) r.name = v.name;
   if (v['input-size']) {
     const size = num('input-size', v['input-size'])!;
@@ -64,29 +63,11 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
   return r;
 }
 
-function readRecipeFile(file: string): Partial<TrainRecipe> {
-  let text: string;
+function readFile(file: string) {
   try {
-    // A recipe is a page of settings; a file of megabytes is a mistake (or an attack on the parser).
-    if (fs.statSync(file).size > 1024 * 1024) throw new CliError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
-    text = fs.readFileSync(file, 'utf8');
+    return readRecipeFile(file);
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`Cannot read recipe ${file}.`);
+    if (e instanceof RecipeFileError) throw new CliError(e.message);
+    throw e;
   }
-  let value: unknown;
-  try {
-    value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new CliError(`Recipe ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`Recipe ${file} must be a mapping of recipe fields.`);
-  const typeProblems = recipeTypeProblems(value as Record<string, unknown>);
-  if (typeProblems.length) throw new CliError(`Recipe ${file}: ${typeProblems.join('; ')}.`);
-  const recipe = value as Partial<TrainRecipe>;
-  // Paths in a recipe are relative to the recipe, so the file works from any working directory.
-  const dir = path.dirname(path.resolve(file));
-  if (recipe.data) recipe.data = path.resolve(dir, recipe.data);
-  if (recipe.base && (recipe.base.startsWith('.') || recipe.base.includes('/')) && !/^https?:/.test(recipe.base)) recipe.base = path.resolve(dir, recipe.base);
-  return recipe;
 }

@@ -1,0 +1,96 @@
+// Every field a recipe file may hold, once: the reader's type and range checks, the language server's
+// completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
+// this table, so they cannot disagree. Ranges match recipeProblems in src/shared/recipeDefaults.ts.
+import { BUILTIN_BASES } from '../shared/builtinBases';
+
+/** What a string value names, so the server knows which checks and completions apply. */
+export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
+
+export type FieldSpec =
+  | { kind: 'string'; doc: string; role?: StringRole; enum?: readonly string[]; examples?: readonly string[] }
+  | { kind: 'number'; doc: string; integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; enum?: readonly number[] }
+  | { kind: 'boolean'; doc: string }
+  | { kind: 'object'; doc: string; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[] }
+  | { kind: 'list'; doc: string; items: FieldSpec; minItems?: number; maxItems?: number };
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+
+const layer = (doc: string): FieldSpec => ({ kind: 'string', role: 'layer', doc });
+
+export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  name: { kind: 'string', doc: 'Name of the run; the run folder is named after it.' },
+  mode: { kind: 'string', enum: ['transfer', 'source'], doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.' },
+  data: { kind: 'string', role: 'path', doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.' },
+  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json path or run folder relative to this recipe, or an http(s) URL.` },
+  freeze: {
+    kind: 'object', doc: 'Where the base is cut and which of its layers stay frozen.',
+    fields: {
+      featureLayer: layer('The layer the new head sits on; later layers of the base are dropped. Default: the base\'s feature layer.'),
+      freezeUpTo: layer('Freeze every layer up to and including this one; the rest of the kept base trains.'),
+      frozen: {
+        kind: 'list', items: { kind: 'string', role: 'frozenEntry', doc: 'A layer name, "up to <layer>", or a glob pattern such as block_1_*.' },
+        doc: 'Frozen layers: names, "up to <layer>", or glob patterns (* and ?). Absent with freezeUpTo absent: the whole kept base is frozen.',
+      },
+    },
+  },
+  head: {
+    kind: 'object', doc: 'The new classifier on top of the feature layer.',
+    fields: {
+      pooling: { kind: 'string', enum: ['avg', 'max', 'flatten'], doc: 'How the feature map becomes a vector.' },
+      dense: { kind: 'number', integer: true, min: 0, max: 65536, doc: 'Width of an optional hidden dense layer (0: none).' },
+      dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Dropout before the output layer, in [0, 1).' },
+    },
+  },
+  optimizer: { kind: 'string', enum: OPTIMIZERS, doc: 'The optimizer of both training phases (default adam).' },
+  learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the first phase.' },
+  epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the first phase.' },
+  batchSize: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Images per training step.' },
+  validationSplit: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'Fraction of each class held out for validation.' },
+  testSplit: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Fraction of each class held out for the final test (0: evaluate on validation).' },
+  seed: { kind: 'number', integer: true, doc: 'Seed of the split, the shuffling and the augmentation: the same seed gives the same run.' },
+  patience: { kind: 'number', integer: true, min: 0, doc: 'Stop when validation loss has not improved for this many epochs (0: never).' },
+  augmentation: {
+    kind: 'object', doc: 'Random changes to training images (absent: none).',
+    fields: {
+      flip: { kind: 'boolean', doc: 'Mirror images left to right at random.' },
+      rotation: { kind: 'number', min: 0, max: 180, doc: 'Maximum rotation in degrees, both directions.' },
+      crop: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Maximum fraction cropped from the borders before resizing back.' },
+      brightness: { kind: 'number', min: 0, max: 1, doc: 'Maximum brightness change as a fraction of the value range.' },
+    },
+  },
+  secondPhase: {
+    kind: 'object', required: ['unfreezeFrom'], doc: 'After the head has converged, unfreeze the top of the base and train on at a lower rate.',
+    fields: {
+      unfreezeFrom: layer('This layer and every later kept layer train in the second phase.'),
+      epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the second phase (default 5).' },
+      learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the second phase (default: a tenth of the first).' },
+    },
+  },
+  compareScratch: { kind: 'boolean', doc: 'Also train the same architecture from random weights on the same split.' },
+  outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
+  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
+  inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
+  maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
+};
+
+/** The spec at a path of keys (list items are addressed by any number), or undefined for an unknown field. */
+export function fieldAt(path: readonly (string | number)[]): FieldSpec | undefined {
+  let spec: FieldSpec | undefined = { kind: 'object', doc: '', fields: RECIPE_FIELDS };
+  for (const key of path) {
+    if (!spec) return undefined;
+    if (spec.kind === 'object' && typeof key === 'string') spec = spec.fields[key];
+    else if (spec.kind === 'list' && typeof key === 'number') spec = spec.items;
+    else return undefined;
+  }
+  return spec;
+}
+
+/** The range of a number field in words, e.g. "a whole number from 1 to 4096". */
+export function describeRange(spec: Extract<FieldSpec, { kind: 'number' }>): string {
+  const what = spec.integer ? 'a whole number' : 'a number';
+  if (spec.enum) return `${spec.enum.join(' or ')}`;
+  const low = spec.min === undefined ? undefined : `${spec.exclusiveMin ? 'above' : 'at least'} ${spec.min}`;
+  const high = spec.max === undefined ? undefined : `${spec.exclusiveMax ? 'below' : 'at most'} ${spec.max}`;
+  if (spec.integer && low && high && !spec.exclusiveMin && !spec.exclusiveMax) return `${what} from ${spec.min} to ${spec.max}`;
+  return [what, [low, high].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+}
