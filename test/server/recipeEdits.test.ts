@@ -1,0 +1,96 @@
+// The pure recipe functions the host calls: edits from the panel keep the user's comments and layout,
+// "Save as Recipe" writes a file that reads back as the same recipe, and the reader reports exact places.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { recipeEdits } from '../../src/recipe/recipeEdits';
+import { completeRecipe, loadRecipe, readRecipeFile, resolveRecipePaths } from '../../src/recipe/recipeFile';
+import { parseRecipe } from '../../src/recipe/recipeSyntax';
+import { recipeText } from '../../src/recipe/recipeText';
+import { defaultRecipe } from '../../src/shared/recipeDefaults';
+
+const USER_RECIPE = `# Flowers, tried on Tuesday
+data: ../flowers   # the photos from the shop
+
+base: mobilenet_v2
+freeze:
+  featureLayer: out_relu  # the cut
+  # nothing below block 5 moves
+  freezeUpTo: block_5_add
+epochs: 10 # enough for the head
+learningRate: 0.001
+batchSize: 16
+`;
+
+test('panel edits replace values in place and keep every comment, blank line and spacing', () => {
+  const out = recipeEdits(USER_RECIPE, { epochs: 25, learningRate: 0.0005, batchSize: 32, validationSplit: 0.25, compareScratch: true });
+  assert.equal(out, USER_RECIPE
+    .replace('epochs: 10 #', 'epochs: 25 #').replace('learningRate: 0.001', 'learningRate: 0.0005').replace('batchSize: 16', 'batchSize: 32')
+    + 'validationSplit: 0.25\ncompareScratch: true\n');
+});
+
+test('a new frozen set replaces freezeUpTo inside freeze, at its indentation, and the cut moves in place', () => {
+  const out = recipeEdits(USER_RECIPE, { featureLayer: 'block_16_project', frozen: ['Conv1', 'bn_Conv1'] });
+  assert.equal(out, USER_RECIPE.replace('featureLayer: out_relu  # the cut', 'featureLayer: block_16_project  # the cut')
+    .replace('  freezeUpTo: block_5_add\n', '  frozen:\n    - Conv1\n    - bn_Conv1\n'));
+  assert.deepEqual(parseRecipe(out).value.freeze, { featureLayer: 'block_16_project', frozen: ['Conv1', 'bn_Conv1'] });
+});
+
+test('an inline frozen list stays inline; the same list changes nothing', () => {
+  const text = 'freeze: # which layers stay fixed\n  frozen: [Conv1, bn_Conv1] # stem\nepochs: 3\n';
+  assert.equal(recipeEdits(text, { frozen: ['Conv1', 'bn_Conv1'] }), text);
+  assert.equal(recipeEdits(text, { frozen: ['Conv1'] }), 'freeze: # which layers stay fixed\n  frozen: [ Conv1 ]\nepochs: 3\n');
+});
+
+test('augmentation and second phase switch on and off as whole sections; other lines stay', () => {
+  const on = recipeEdits(USER_RECIPE, { augmentation: true, secondPhase: { unfreezeFrom: 'block_15_add', epochs: 3, learningRate: 0.0001 } });
+  assert.ok(on.startsWith(USER_RECIPE), 'new sections go after the existing fields');
+  const r = parseRecipe(on);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.value.augmentation, { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 });
+  assert.deepEqual(r.value.secondPhase, { unfreezeFrom: 'block_15_add', epochs: 3, learningRate: 0.0001 });
+  assert.equal(recipeEdits(on, { augmentation: true }), on, 'an existing augmentation section is the user\'s and stays');
+  const changed = recipeEdits(on, { secondPhase: { unfreezeFrom: 'block_14_add', epochs: 3, learningRate: 0.0001 } });
+  assert.equal(changed, on.replace('unfreezeFrom: block_15_add', 'unfreezeFrom: block_14_add'));
+  assert.equal(recipeEdits(on, { augmentation: false, secondPhase: false }), USER_RECIPE);
+});
+
+test('a recipe with YAML errors is not edited (the edit would guess)', () => {
+  assert.throws(() => recipeEdits('epochs: [1,\n', { epochs: 3 }), /YAML errors/);
+});
+
+test('"Save as Recipe" writes a commented file, paths relative to it, that reads back as the same recipe', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-recipe-text-'));
+  const recipe = {
+    ...defaultRecipe(path.join(dir, 'data', 'flowers')), outputDir: path.join(dir, 'runs'), name: 'flowers', optimizer: 'sgd' as const,
+    base: path.join(dir, 'models', 'mine', 'model.json'), freeze: { featureLayer: 'out_relu', frozen: ['Conv1', 'up to block_3_add', 'block_4_*'] },
+    augmentation: { flip: true, rotation: 5, crop: 0, brightness: 0.2 }, secondPhase: { unfreezeFrom: 'block_16_expand', epochs: 2, learningRate: 1e-5 },
+  };
+  const file = path.join(dir, 'recipes', 'flowers.recipe.yaml');
+  fs.mkdirSync(path.dirname(file));
+  const text = recipeText(recipe, path.dirname(file));
+  assert.match(text, /^# Transfer Studio recipe/);
+  assert.match(text, /^data: \.\.\/data\/flowers$/m);
+  assert.match(text, /^base: \.\.\/models\/mine\/model\.json$/m);
+  assert.match(text, /^ {2}# The layer the new head sits on/m);
+  fs.writeFileSync(file, text);
+  assert.deepEqual(readRecipeFile(file), recipe);
+  assert.deepEqual(loadRecipe(file), recipe);
+  assert.deepEqual(resolveRecipePaths(parseRecipe(text).value, path.dirname(file)), recipe);
+});
+
+test('the reader names file, line and column of each problem; nested sections keep their defaults', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-recipe-read-'));
+  const file = path.join(dir, 'bad.recipe.yaml');
+  fs.writeFileSync(file, 'data: d\nhead:\n  pooling: flaten\nepohcs: 3\n');
+  assert.throws(() => readRecipeFile(file), (e: Error) => {
+    assert.match(e.message, new RegExp(`${file.replace(/[.]/g, '\\.')}:3:12: "head.pooling" must be one of avg, max, flatten \\(got "flaten"\\); did you mean "flatten"\\?`));
+    assert.match(e.message, /:4:1: Unknown field "epohcs"; did you mean "epochs"\?/);
+    return true;
+  });
+  const r = completeRecipe({ head: { pooling: 'max' }, secondPhase: { unfreezeFrom: 'x' } as never, learningRate: 0.01 }, '/d');
+  assert.deepEqual(r.head, { pooling: 'max', dense: 0, dropout: 0.2 });
+  assert.deepEqual(r.secondPhase, { unfreezeFrom: 'x', epochs: 5, learningRate: 0.001 });
+});
