@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The engine, the language server and the shared protocol run outside the extension host.
-    files: ['src/trainer/**', 'src/server/**', 'src/shared/**', 'src/cli/**', 'src/client/**'],
+    files: ['src/trainer/**', 'src/server/**', 'src/shared/**', 'src/cli/**', 'src/client/**', 'src/recipe/**', 'src/panel/**', 'src/host/security/**', 'webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'vscode is only available in the extension host.' }] }] },
   },
   {

@@ -10,8 +10,12 @@ const dist = path.join(root, 'dist');
 const production = process.argv.includes('--production');
 fs.mkdirSync(dist, { recursive: true });
 
+// Node processes: the CLI, the extension host, the trainer child (and its feature threads), the language
+// server, the benchmark.
 const entries = {
   cli: 'src/cli/main.ts',
+  extension: 'src/extension.ts',
+  server: 'src/server/main.ts',
   trainer: 'src/trainer/worker/main.ts',
   featureWorker: 'src/trainer/parallel/featureWorker.ts',
   bench: 'src/bench/main.ts',
@@ -33,6 +37,22 @@ await Promise.all(Object.entries(entries)
     banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
   })));
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+
+// The training panel runs in a browser (the webview): one script and the CSS it imports.
+if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
+  await build({
+    entryPoints: [path.join(root, 'webview/main.ts')],
+    outfile: path.join(dist, 'webview.js'),
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
+  });
+}
 
 const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {

@@ -57,6 +57,11 @@ export class TrainerClient {
     this.connection.listen();
   }
 
+  /** False once the child has exited (crash, kill, out of memory): make a new client. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }
@@ -76,6 +81,10 @@ export class TrainerClient {
 
   scanDataset(folder: string, token?: CancellationToken): Promise<P.DatasetScan> {
     return this.settle(this.connection.sendRequest(P.scanDataset, { folder }, token ?? CancellationToken.None));
+  }
+
+  thumbnails(files: string[], size: number): Promise<P.Thumbnail[]> {
+    return this.settle(this.connection.sendRequest(P.thumbnails, { files, size }));
   }
 
   train(recipe: P.TrainRecipe, cacheDir: string, token?: CancellationToken): Promise<P.RunResult> {

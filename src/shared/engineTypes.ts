@@ -216,6 +216,15 @@ export interface EmbedResult {
   classifier?: { kind: 'knn' | 'logistic'; accuracy: number; evaluatedOn: number };
 }
 
+/** A small image made for display, never the full-size file. */
+export interface Thumbnail {
+  /** Absolute path of the original image (the panel may ask the host to open it). */
+  path: string;
+  /** data:image/jpeg;base64,… (empty when the file could not be decoded). */
+  src: string;
+  error?: string;
+}
+
 /** Which model of a run an event is about. */
 export type RunModel = 'transfer' | 'scratch';
 

@@ -4,7 +4,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type {
   BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, ProgressEvent, RunResult,
-  TrainRecipe,
+  Thumbnail, TrainRecipe,
 } from './engineTypes';
 
 export * from './engineTypes';
@@ -17,6 +17,9 @@ export const listLayers = new RequestType<{ base: string; cacheDir: string }, Ba
 
 /** Host → trainer: scan a dataset folder (classes, usable images, skipped files, warnings). */
 export const scanDataset = new RequestType<{ folder: string; minPerClass?: number }, DatasetScan, void>('trainer/scanDataset');
+
+/** Host → trainer: small JPEG previews of images (runs beside a training: no tfjs involved). */
+export const thumbnails = new RequestType<{ files: string[]; size: number }, Thumbnail[], void>('trainer/thumbnails');
 
 /** Host → trainer: run a recipe to the end (or to cancellation) and save a run folder. */
 export const train = new RequestType<{ recipe: TrainRecipe; cacheDir: string }, RunResult, void>('trainer/train');

@@ -19,6 +19,9 @@ export interface RunInfo extends ModelSidecar {
   classes: string[];
   preprocessing: Preprocessing;
   backend: string;
+  /** Parameters of the whole model (base kept by the cut + head) that trained and that stayed fixed. */
+  trainableParams?: number;
+  frozenParams?: number;
 }
 
 export function createRunDir(outputDir: string, name: string, now = new Date()): string {

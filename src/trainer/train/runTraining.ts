@@ -231,14 +231,15 @@ async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[]
 async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache']): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
+  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams };
   if (cancelled) {
-    updateRunInfo(runDir, { status: 'cancelled' });
+    updateRunInfo(runDir, { status: 'cancelled', ...params });
     ctx.emit({ kind: 'log', level: 'warn', message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.` });
   } else {
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
     await saveLayersModel(model, runDir);
     writeEvaluation(runDir, { evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation });
-    updateRunInfo(runDir, { status: 'finished' });
+    updateRunInfo(runDir, { status: 'finished', ...params });
   }
   return {
     runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries,

@@ -3,6 +3,7 @@
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
 import * as P from '../../shared/trainerProtocol';
 import { scanDataset } from '../data/datasetScanner';
+import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../engineError';
 import { embedFolder } from '../features/embedFolder';
 import { loadBase } from '../models/baseModel';
@@ -25,7 +26,9 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   }
 
   connection.onRequest(P.hello, () => backendReady);
-  connection.onRequest(P.scanDataset, (p, token) => job(token, () => scanDataset(p.folder, { minPerClass: p.minPerClass })));
+  // Scans and thumbnails use no tfjs, so they answer while a training runs (the panel previews data meanwhile).
+  connection.onRequest(P.scanDataset, (p) => scanDataset(p.folder, { minPerClass: p.minPerClass }).catch((e: unknown) => { throw toResponseError(e); }));
+  connection.onRequest(P.thumbnails, (p) => makeThumbnails(p.files.slice(0, 500), p.size));
   connection.onRequest(P.listLayers, (p, token) => job(token, async () => {
     const base = await loadBase(p.base, p.cacheDir);
     base.model.dispose();

@@ -1,0 +1,51 @@
+// Entry of the extension host: builds the services and registers what the user can do. Nothing heavy
+// runs here: the trainer child process starts on first use, the language server when a recipe opens.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerCommands } from './host/commands/registerCommands';
+import { announceFinish } from './host/commands/finishNotifications';
+import { DatasetService } from './host/datasets/datasetService';
+import { TrainingPanel } from './host/panel/trainingPanel';
+import { allRunsDirs, type Services } from './host/services';
+import { readSettings } from './host/settings';
+import { StudioState } from './host/studioState';
+import { TrainerHost } from './host/trainerHost';
+import { TrainingService } from './host/training/trainingService';
+import { DatasetsView } from './host/views/datasetsView';
+import { LayersView } from './host/views/layersView';
+import { RunsView } from './host/views/runsView';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Transfer Studio', { log: true });
+  const cacheDir = path.join(context.globalStorageUri.fsPath, 'cache');
+  const trainer = new TrainerHost(context.extensionUri, log, cacheDir);
+  const studio = new StudioState(trainer, readSettings().training);
+  const datasets = new DatasetService(studio, trainer, log);
+  const training = new TrainingService(trainer, log);
+  const runsView = new RunsView(allRunsDirs);
+  const services: Services = {
+    context, log, trainer, studio, datasets, training, runsView,
+    panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
+      startTraining: () => void vscode.commands.executeCommand('transferStudio.startTraining'),
+      openImage: (file) => void vscode.commands.executeCommand('transferStudio.openImage', file),
+    }, log),
+  };
+  context.subscriptions.push(
+    log, trainer, studio, datasets, training, runsView, services.panel,
+    new LayersView(studio),
+    new DatasetsView(datasets),
+    training.onDidFinish((done) => void announceFinish(services, done)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('transferStudio')) {
+        studio.updateSettings(readSettings().training);
+        runsView.refresh();
+      }
+    }),
+    ...registerCommands(services),
+  );
+  log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
+}
+
+export function deactivate(): void {
+  // Disposables registered in activate() stop the trainer and the language server.
+}

@@ -1,0 +1,38 @@
+// What the user sees when a training ends: the result with its next steps, or one clear reason.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FinishedTraining } from '../training/trainingService';
+import { buildEvaluationView } from '../runs/runReport';
+import type { Services } from '../services';
+
+export async function announceFinish(s: Services, done: FinishedTraining): Promise<void> {
+  s.runsView.refresh();
+  const { result, error, job } = done;
+  if (error !== undefined) {
+    const action = await vscode.window.showErrorMessage(`Transfer Studio: training "${job.label}" failed: ${error}`, 'Show Log');
+    if (action) s.log.show();
+    return;
+  }
+  if (!result) {
+    void vscode.window.showWarningMessage(`Training cancelled: "${job.label}" stopped before its first epoch finished, so there is no checkpoint to keep.`);
+    return;
+  }
+  const name = path.basename(result.runDir);
+  const rel = vscode.workspace.asRelativePath(result.runDir);
+  if (result.cancelled) {
+    const epochs = result.transfer.history.length;
+    const action = await vscode.window.showWarningMessage(`Training cancelled after ${epochs} epoch${epochs === 1 ? '' : 's'}; the last checkpoint is kept in ${rel}/checkpoint.`, 'Resume', 'Show Log');
+    if (action === 'Resume') await vscode.commands.executeCommand('transferStudio.resumeRun', result.runDir);
+    if (action === 'Show Log') s.log.show();
+    return;
+  }
+  s.panel.showEvaluation(await buildEvaluationView(result.runDir, s.trainer));
+  const t = result.transfer;
+  const scratch = result.scratch ? ` (same network from scratch: ${(result.scratch.evaluation.accuracy * 100).toFixed(1)} %)` : '';
+  const message = `Training finished: ${name} — ${t.evaluatedOn} accuracy ${(t.evaluation.accuracy * 100).toFixed(1)} % on ${t.evaluation.count} images${scratch}.`;
+  s.log.info(message);
+  const action = await vscode.window.showInformationMessage(message, 'Open Report', 'Reveal Model', 'Train Again');
+  if (action === 'Open Report') await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);
+  if (action === 'Reveal Model') await vscode.commands.executeCommand('transferStudio.revealModel', result.runDir);
+  if (action === 'Train Again') await s.training.run(job);
+}

@@ -1,0 +1,77 @@
+// Recipe files as the source of a run: "Train" (CodeLens or palette) runs the file as written, and
+// "Save as Recipe" writes the studio's current choices (or a run's recipe) into a new file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadRecipe } from '../../recipe/recipeFile';
+import type { TrainRecipe } from '../../shared/engineTypes';
+import { confinePath } from '../security/confinePath';
+import { readSettings } from '../settings';
+import { runsDirFor, workspaceRoots, type Services } from '../services';
+import { recipeFromChoices } from '../training/recipeFromChoices';
+import { RunsView } from '../views/runsView';
+import { requireTrust, showFailure } from './fineTune';
+
+function recipeUriOf(arg: unknown): vscode.Uri | undefined {
+  if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  if (arg instanceof vscode.Uri) return arg;
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && doc.fileName.endsWith('.recipe.yaml') ? doc.uri : undefined;
+}
+
+export async function trainRecipe(s: Services, arg: unknown, compareScratch = false): Promise<void> {
+  if (!requireTrust()) return;
+  const uri = recipeUriOf(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a *.recipe.yaml file to train from it.');
+    return;
+  }
+  let recipe: TrainRecipe;
+  try {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    recipe = loadRecipe(uri.fsPath);
+    const roots = workspaceRoots();
+    const data = confinePath(recipe.data, roots, { what: 'dataset folder of the recipe' });
+    if (!data.ok) throw new Error(data.reason);
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    // Without an output folder in the file, runs go where the settings say, inside the workspace.
+    const out = /^outputDir\s*:/m.test(text) ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' }) : { ok: true as const, path: runsDirFor(data.path) };
+    if (!out.ok) throw new Error(out.reason);
+    recipe = { ...recipe, data: data.path, outputDir: out.path, compareScratch: recipe.compareScratch || compareScratch, name: recipe.name ?? path.basename(uri.fsPath, '.recipe.yaml') };
+  } catch (e) {
+    await showFailure(s, (e as Error).message);
+    return;
+  }
+  s.studio.setDataFolder(recipe.data);
+  s.studio.bindRecipe(uri.fsPath);
+  await s.training.run({ label: recipe.name!, recipe });
+}
+
+export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
+  const runDir = RunsView.dirOf(arg);
+  let recipe: TrainRecipe;
+  try {
+    if (runDir) {
+      recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+    } else {
+      const folder = s.studio.choices.dataFolder;
+      if (!folder) throw new Error('Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.');
+      recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode: 'transfer', runsDir: runsDirFor(folder), name: path.basename(folder) });
+    }
+  } catch (e) {
+    await showFailure(s, (e as Error).message);
+    return;
+  }
+  const root = workspaceRoots()[0];
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(path.join(root ?? path.dirname(recipe.data), `${recipe.name ?? path.basename(recipe.data)}.recipe.yaml`)),
+    filters: { 'Transfer Studio recipe': ['recipe.yaml'] },
+    saveLabel: 'Save Recipe',
+  });
+  if (!target) return;
+  const recipeText = (r: TrainRecipe, _dir: string) => JSON.stringify(r);
+  const defaultRuns = path.resolve(root ?? '', readSettings().runsFolder);
+  fs.writeFileSync(target.fsPath, recipeText(path.resolve(recipe.outputDir) === defaultRuns ? { ...recipe } : recipe, path.dirname(target.fsPath)));
+  await vscode.window.showTextDocument(target);
+}

@@ -1,0 +1,130 @@
+// The training panel's host side: one WebviewPanel, restored after a reload by its serializer. The webview
+// says `ready`, gets a full snapshot (history included, so no chart point is lost), then small updates.
+// Everything it sends is checked before use: the webview is untrusted input.
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import { panelHtml } from '../../panel/panelHtml';
+import { parseWebviewMessage } from '../../shared/panelMessageCheck';
+import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
+import type { DatasetService } from '../datasets/datasetService';
+import type { StudioState } from '../studioState';
+import type { TrainingService } from '../training/trainingService';
+
+export interface PanelActions {
+  startTraining(): void;
+  openImage(file: string): void;
+}
+
+export class TrainingPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelSubscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  evaluation: EvaluationView | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly studio: StudioState,
+    private readonly datasets: DatasetService,
+    private readonly training: TrainingService,
+    private readonly actions: PanelActions,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }),
+      studio.onDidChange((change) => change === 'base' ? this.post({ type: 'snapshot', snapshot: this.snapshot() }) : this.post({ type: 'choices', choices: studio.choices })),
+      datasets.onDidChange((dataset) => dataset && this.post({ type: 'dataset', dataset })),
+      training.onDidChangeStatus((view) => this.post({ type: 'training', training: view })),
+      training.onProgress((events) => this.post({ type: 'progress', events })),
+    );
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Transfer Studio: Training', vscode.ViewColumn.Active, {}));
+  }
+
+  showEvaluation(evaluation: EvaluationView | undefined): void {
+    this.evaluation = evaluation;
+    if (evaluation) this.post({ type: 'evaluation', evaluation });
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    panel.webview.html = panelHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: crypto.randomBytes(16).toString('base64'),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      title: 'Transfer Studio: Training',
+    });
+    this.panelSubscriptions = [
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidDispose(() => {
+        this.panelSubscriptions.forEach((s) => s.dispose());
+        this.panelSubscriptions = [];
+        this.panel = undefined;
+      }),
+    ];
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn(`Ignored a message from the training panel: ${parsed.reason}`);
+      return;
+    }
+    this.handle(parsed.message);
+  }
+
+  private handle(m: WebviewMessage): void {
+    switch (m.type) {
+      case 'ready':
+        return this.post({ type: 'snapshot', snapshot: this.snapshot() });
+      case 'setTrainable':
+        return this.studio.setTrainable(m.layer, m.trainable);
+      case 'freezeUpTo':
+        return this.studio.freezeUpTo(m.layer);
+      case 'unfreezeFrom':
+        return this.studio.unfreezeFrom(m.layer);
+      case 'setFeatureLayer':
+        return this.studio.setFeatureLayer(m.layer);
+      case 'updateSettings':
+        return this.studio.updateSettings(m.settings);
+      case 'startTraining':
+        return this.actions.startTraining();
+      case 'cancelTraining':
+        this.training.cancel();
+        return;
+      case 'openImage':
+        return this.actions.openImage(m.path);
+    }
+  }
+
+  snapshot(): PanelSnapshot {
+    return {
+      choices: this.studio.choices,
+      base: this.studio.base,
+      baseError: this.studio.baseError,
+      dataset: this.datasets.preview,
+      training: this.training.view,
+      history: this.training.history,
+      evaluation: this.evaluation,
+      trusted: vscode.workspace.isTrusted,
+    };
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}

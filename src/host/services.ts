@@ -1,0 +1,42 @@
+// The extension host's long-lived parts, built once in activate() and handed to the commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { confinePath } from './security/confinePath';
+import type { DatasetService } from './datasets/datasetService';
+import type { TrainingPanel } from './panel/trainingPanel';
+import { readSettings } from './settings';
+import type { StudioState } from './studioState';
+import type { TrainerHost } from './trainerHost';
+import type { TrainingService } from './training/trainingService';
+import type { RunsView } from './views/runsView';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  trainer: TrainerHost;
+  studio: StudioState;
+  datasets: DatasetService;
+  training: TrainingService;
+  panel: TrainingPanel;
+  runsView: RunsView;
+}
+
+export function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+/** The runs folder of every workspace folder (the setting is relative to each). */
+export function allRunsDirs(): string[] {
+  const runsFolder = readSettings().runsFolder;
+  return workspaceRoots().map((root) => path.resolve(root, runsFolder));
+}
+
+/** The runs folder for a dataset: in the workspace folder that holds it, and never outside it. */
+export function runsDirFor(dataFolder: string): string {
+  const roots = workspaceRoots();
+  const data = confinePath(dataFolder, roots, { what: 'dataset folder' });
+  if (!data.ok) throw new Error(data.reason);
+  const runs = confinePath(readSettings().runsFolder, [data.root], { relativeTo: data.root, what: 'runs folder (setting transferStudio.runsFolder)' });
+  if (!runs.ok) throw new Error(runs.reason);
+  return runs.path;
+}

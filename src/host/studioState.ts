@@ -1,0 +1,115 @@
+// The one place that holds what the next training uses: data folder, base, cut and frozen layers, settings.
+// The Layers view, the training panel and the recipe file all read and change it here, so a checkbox
+// toggled in one shows up in the others and in the run.
+import * as vscode from 'vscode';
+import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
+import * as freeze from '../shared/freezeChoices';
+import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
+import { DEFAULT_BASE } from '../shared/recipeDefaults';
+import type { TrainerHost } from './trainerHost';
+
+export type StudioChange = 'choices' | 'base' | 'dataFolder';
+
+export class StudioState implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<StudioChange>();
+  readonly onDidChange = this.changeEmitter.event;
+  private current: StudioChoices;
+  base: BaseDescription | undefined;
+  baseError: string | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly trainer: TrainerHost, settings: TrainingSettings) {
+    this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
+  }
+
+  get choices(): StudioChoices {
+    return this.current;
+  }
+
+  get layers(): readonly LayerInfo[] {
+    return this.base?.layers ?? [];
+  }
+
+  /** Loads a base (through the trainer) and resets the cut and the frozen set to "train the head only". */
+  setBase(spec: string): Promise<void> {
+    this.current = { ...this.current, base: spec };
+    this.loading = (async () => {
+      try {
+        const client = await this.trainer.get();
+        const base = await client.listLayers(spec, this.trainer.cacheDir);
+        if (this.current.base !== spec) return; // another base was chosen meanwhile
+        this.base = base;
+        this.baseError = undefined;
+        this.current = { ...this.current, featureLayer: base.defaultFeatureLayer, frozen: freeze.allFrozen(base.layers, base.defaultFeatureLayer) };
+      } catch (e) {
+        this.base = undefined;
+        this.baseError = (e as Error).message;
+        throw e;
+      } finally {
+        this.changeEmitter.fire('base');
+      }
+    })();
+    return this.loading;
+  }
+
+  /** The base is loaded (loading the default one if none was chosen). */
+  async ensureBase(): Promise<BaseDescription> {
+    if (!this.base && !this.loading) await this.setBase(this.current.base);
+    else await this.loading;
+    if (!this.base) throw new Error(this.baseError ?? 'No base model is loaded.');
+    return this.base;
+  }
+
+  setDataFolder(folder: string | undefined): void {
+    if (folder === this.current.dataFolder) return;
+    this.current = { ...this.current, dataFolder: folder };
+    this.changeEmitter.fire('dataFolder');
+  }
+
+  setTrainable(layer: string, trainable: boolean): void {
+    if (!this.knows(layer)) return;
+    this.setFrozen(freeze.setTrainable(this.current.frozen, layer, trainable));
+  }
+
+  freezeUpTo(layer: string): void {
+    if (this.knows(layer)) this.setFrozen(freeze.freezeUpTo(this.layers, this.current.featureLayer, layer));
+  }
+
+  unfreezeFrom(layer: string): void {
+    if (this.knows(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.frozen, layer));
+  }
+
+  setFeatureLayer(layer: string): void {
+    if (!this.knows(layer)) return;
+    this.current = { ...this.current, featureLayer: layer, frozen: freeze.frozenWithinCut(this.layers, layer, this.current.frozen) };
+    this.changeEmitter.fire('choices');
+  }
+
+  setFrozen(frozen: readonly string[]): void {
+    const withWeights = new Set(this.layers.filter((l) => l.hasWeights).map((l) => l.name));
+    this.current = { ...this.current, frozen: freeze.frozenWithinCut(this.layers, this.current.featureLayer, [...new Set(frozen)].filter((n) => withWeights.has(n))) };
+    this.changeEmitter.fire('choices');
+  }
+
+  updateSettings(settings: Partial<TrainingSettings>): void {
+    this.current = { ...this.current, settings: { ...this.current.settings, ...settings } };
+    this.changeEmitter.fire('choices');
+  }
+
+  bindRecipe(file: string | undefined): void {
+    this.current = { ...this.current, recipeFile: file };
+    this.changeEmitter.fire('choices');
+  }
+
+  isTrainable(layer: LayerInfo): boolean {
+    return layer.hasWeights && !this.current.frozen.includes(layer.name);
+  }
+
+  private knows(layer: string): boolean {
+    return this.layers.some((l) => l.name === layer);
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+}

@@ -1,0 +1,170 @@
+// Runs trainings for the extension host: one at a time (a second request waits its turn), in the trainer
+// child process, with a cancellable notification, a status bar item and a full history of progress events
+// that the panel replays when it opens, is restored, or comes back after being hidden.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { TrainerError } from '../../client/trainerClient';
+import type { ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { TrainingView } from '../../shared/panelProtocol';
+import type { TrainerHost } from '../trainerHost';
+import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
+import { describeProgress } from './progressText';
+import { TrainingStatusBar } from './trainingStatusBar';
+
+function summarizeRecipe(r: TrainRecipe): string {
+  const frozen = r.freeze.frozen ? `${r.freeze.frozen.length} frozen layers` : r.freeze.freezeUpTo ? `frozen up to ${r.freeze.freezeUpTo}` : 'base frozen';
+  return `${r.mode} on ${r.data} · base ${r.base} · cut ${r.freeze.featureLayer ?? 'default'} · ${frozen} · ${r.epochs} epochs · lr ${r.learningRate} · batch ${r.batchSize}${r.augmentation ? ' · augmented' : ''}${r.secondPhase ? ` · phase 2 from ${r.secondPhase.unfreezeFrom}` : ''}${r.compareScratch ? ' · vs scratch' : ''} → ${r.outputDir}`;
+}
+
+export interface TrainingJob {
+  label: string;
+  recipe?: TrainRecipe;
+  /** Continue this run folder from its checkpoint instead of starting a new run. */
+  resumeRunDir?: string;
+}
+
+export interface FinishedTraining {
+  job: TrainingJob;
+  result?: RunResult;
+  error?: string;
+}
+
+export class TrainingService implements vscode.Disposable {
+  private readonly statusEmitter = new vscode.EventEmitter<TrainingView>();
+  private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent[]>();
+  private readonly finishEmitter = new vscode.EventEmitter<FinishedTraining>();
+  /** Status changes: running, cancelling, finished… */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  /** Progress events in small batches (every 100 ms at most) to keep the webview traffic low. */
+  readonly onProgress = this.progressEmitter.event;
+  readonly onDidFinish = this.finishEmitter.event;
+
+  view: TrainingView = { status: 'idle' };
+  /** Every progress event of the current (or last) training. */
+  history: ProgressEvent[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+  private running: CancellationTokenSource | undefined;
+  private pending: ProgressEvent[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly statusBar = new TrainingStatusBar();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(trainer.onProgress((e) => this.onTrainerProgress(e)));
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined || this.waiting > 0;
+  }
+
+  /** Queues a training; resolves when it has finished, failed or been cancelled. */
+  run(job: TrainingJob): Promise<FinishedTraining> {
+    if (this.busy) void vscode.window.showInformationMessage(`Transfer Studio: "${job.label}" will start when the current training ends.`);
+    this.waiting++;
+    const turn = this.queue.then(() => {
+      this.waiting--;
+      return this.runNow(job);
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  cancel(): boolean {
+    if (!this.running) return false;
+    this.running.cancel();
+    this.setView({ ...this.view, status: 'cancelling' });
+    return true;
+  }
+
+  private async runNow(job: TrainingJob): Promise<FinishedTraining> {
+    const tokenSource = new CancellationTokenSource();
+    this.running = tokenSource;
+    this.history = [];
+    this.setView({ status: 'running', runName: job.label, backend: this.trainer.backend?.detail });
+    const monitor = new EventLoopMonitor();
+    monitor.start();
+    this.log.info(`Training "${job.label}" started: ${job.recipe ? summarizeRecipe(job.recipe) : `resuming ${job.resumeRunDir}`}`);
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Transfer Studio: ${job.label}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => this.cancel());
+          const report = this.onProgress((events) => {
+            const text = describeProgress(events.at(-1));
+            if (text) progress.report({ message: text });
+          });
+          try {
+            const client = await this.trainer.get();
+            this.setView({ ...this.view, backend: this.trainer.backend?.detail });
+            this.log.info(`Backend: ${this.trainer.backend?.detail}`);
+            return job.resumeRunDir
+              ? await client.resume(job.resumeRunDir, this.trainer.cacheDir, tokenSource.token)
+              : await client.train(job.recipe!, this.trainer.cacheDir, tokenSource.token);
+          } finally {
+            report.dispose();
+          }
+        });
+      this.flush();
+      const status = result.cancelled ? 'cancelled' : 'finished';
+      this.setView({ status, runName: path.basename(result.runDir), runDir: result.runDir, backend: result.backend.detail,
+        message: result.cancelled ? `Cancelled; the last checkpoint is kept in ${path.join(result.runDir, 'checkpoint')}.` : undefined });
+      return this.finished({ job, result });
+    } catch (e) {
+      this.flush();
+      const message = e instanceof Error ? e.message : String(e);
+      const cancelled = e instanceof TrainerError && e.cancelled;
+      this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
+      this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
+      return this.finished({ job, error: cancelled ? undefined : message });
+    } finally {
+      const figures = monitor.stop();
+      if (figures) this.log.info(describeEventLoop(figures));
+      this.running = undefined;
+      tokenSource.dispose();
+    }
+  }
+
+  private finished(done: FinishedTraining): FinishedTraining {
+    this.finishEmitter.fire(done);
+    return done;
+  }
+
+  private onTrainerProgress(e: ProgressEvent): void {
+    if (!this.running) return; // a scan or an evaluation, not a training
+    this.history.push(e);
+    this.pending.push(e);
+    if (e.kind === 'log') this.log.info(e.message);
+    if (e.kind === 'epoch') {
+      const m = e.metrics;
+      this.log.info(`${e.model} phase ${m.phase} epoch ${m.epoch}/${e.epochs}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(1)}% · val loss ${m.valLoss.toFixed(4)} val acc ${(m.valAccuracy * 100).toFixed(1)}% (${m.seconds.toFixed(1)} s)`);
+    }
+    this.statusBar.show(e);
+    this.flushTimer ??= setTimeout(() => this.flush(), 100);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.progressEmitter.fire(events);
+  }
+
+  private setView(view: TrainingView): void {
+    this.view = view;
+    if (view.status !== 'running' && view.status !== 'cancelling') this.statusBar.hide();
+    this.statusEmitter.fire(view);
+  }
+
+  dispose(): void {
+    this.running?.cancel();
+    this.statusBar.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+    this.statusEmitter.dispose();
+    this.progressEmitter.dispose();
+    this.finishEmitter.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+// The status bar item of a running training: epoch, loss, accuracy; a click opens the panel.
+import * as vscode from 'vscode';
+import type { ProgressEvent } from '../../shared/engineTypes';
+
+export class TrainingStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('transferStudio.training', vscode.StatusBarAlignment.Left, 10);
+  private accuracy: number | undefined;
+
+  constructor() {
+    this.item.name = 'Transfer Studio Training';
+    this.item.command = 'transferStudio.openPanel';
+  }
+
+  show(e: ProgressEvent): void {
+    if (e.kind === 'epoch') this.accuracy = e.metrics.valAccuracy;
+    if (e.kind !== 'batch' && e.kind !== 'epoch') return;
+    const epoch = e.kind === 'batch' ? e.epoch : e.metrics.epoch;
+    const loss = e.kind === 'batch' ? e.loss : e.metrics.loss;
+    const acc = this.accuracy === undefined ? '' : ` · val ${(this.accuracy * 100).toFixed(0)}%`;
+    this.item.text = `$(pulse) Epoch ${epoch}/${e.epochs} · loss ${loss.toFixed(3)}${acc}`;
+    this.item.tooltip = 'Transfer Studio is training. Click to open the training panel.';
+    this.item.show();
+  }
+
+  hide(): void {
+    this.accuracy = undefined;
+    this.item.hide();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

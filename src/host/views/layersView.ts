@@ -1,0 +1,110 @@
+// The Layers view: the chosen base's layers grouped by block, a checkbox per layer with weights
+// (checked = trainable). It reads and writes the StudioState, so the panel and the recipe follow.
+import * as vscode from 'vscode';
+import type { LayerInfo } from '../../shared/engineTypes';
+import { keptLayers, parameterTotals } from '../../shared/freezeChoices';
+import type { StudioState } from '../studioState';
+
+type Node = { kind: 'group'; block: string; layers: LayerInfo[] } | { kind: 'layer'; layer: LayerInfo };
+
+export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  readonly view: vscode.TreeView<Node>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly studio: StudioState) {
+    this.view = vscode.window.createTreeView('transferStudio.layers', { treeDataProvider: this, manageCheckboxStateManually: true, showCollapseAll: true });
+    this.subscriptions.push(
+      this.view,
+      this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)),
+      studio.onDidChange(() => this.refresh()),
+      // Opening the view is enough to see the default base's layers.
+      this.view.onDidChangeVisibility((e) => e.visible && this.loadDefaultBase()),
+    );
+    if (this.view.visible) this.loadDefaultBase();
+    this.refresh();
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node?.kind === 'group') return node.layers.map((layer) => ({ kind: 'layer', layer }));
+    if (node) return [];
+    const top: Node[] = [];
+    for (const layer of this.studio.layers) {
+      if (!layer.block) {
+        top.push({ kind: 'layer', layer });
+        continue;
+      }
+      const last = top.at(-1);
+      if (last?.kind === 'group' && last.block === layer.block) last.layers.push(layer);
+      else top.push({ kind: 'group', block: layer.block, layers: [layer] });
+    }
+    return top;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const kept = new Set(keptLayers(this.studio.layers, this.studio.choices.featureLayer).map((l) => l.name));
+    if (node.kind === 'group') {
+      const weighted = node.layers.filter((l) => l.hasWeights && kept.has(l.name));
+      const trainable = weighted.filter((l) => this.studio.isTrainable(l)).length;
+      const item = new vscode.TreeItem(node.block, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `group:${node.block}`;
+      item.description = weighted.length ? `${trainable}/${weighted.length} trainable` : 'removed by the cut';
+      item.contextValue = 'group';
+      if (weighted.length) item.checkboxState = trainable === weighted.length ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+      return item;
+    }
+    const l = node.layer;
+    const isCut = l.name === this.studio.choices.featureLayer;
+    const item = new vscode.TreeItem(l.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `layer:${l.name}`;
+    const params = l.trainableParams + l.nonTrainableParams;
+    const shape = `[${l.outputShape.map((d) => d ?? '?').join(',')}]`;
+    item.description = [l.className, shape, params ? `${params.toLocaleString('en-US')} params` : '', isCut ? '◆ feature layer' : '', kept.has(l.name) ? '' : 'after the cut'].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString(`**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: stays in inference mode while frozen.' : ''}`);
+    item.contextValue = kept.has(l.name) ? (l.hasWeights ? 'layer' : 'layer.noWeights') : 'layer.removed';
+    if (l.hasWeights && kept.has(l.name)) item.checkboxState = this.studio.isTrainable(l) ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+    item.iconPath = new vscode.ThemeIcon(isCut ? 'debug-breakpoint-function' : l.isBatchNorm ? 'pulse' : l.hasWeights ? 'symbol-field' : 'symbol-operator');
+    return item;
+  }
+
+  private loadDefaultBase(): void {
+    if (!this.studio.base && !this.studio.baseError) void this.studio.ensureBase().catch(() => undefined);
+  }
+
+  private onChecked(items: readonly (readonly [Node, vscode.TreeItemCheckboxState])[]): void {
+    const frozen = new Set(this.studio.choices.frozen);
+    for (const [node, state] of items) {
+      const layers = node.kind === 'group' ? node.layers.filter((l) => l.hasWeights) : [node.layer];
+      for (const l of layers) {
+        if (state === vscode.TreeItemCheckboxState.Checked) frozen.delete(l.name);
+        else frozen.add(l.name);
+      }
+    }
+    this.studio.setFrozen([...frozen]);
+  }
+
+  private refresh(): void {
+    const base = this.studio.base;
+    if (base) {
+      const totals = parameterTotals(base.layers, this.studio.choices.featureLayer, this.studio.choices.frozen);
+      this.view.description = `${base.title}: ${totals.trainable.toLocaleString('en-US')} trainable · ${totals.frozen.toLocaleString('en-US')} frozen`;
+      this.view.message = undefined;
+    } else {
+      this.view.description = undefined;
+      this.view.message = this.studio.baseError;
+    }
+    this.changeEmitter.fire();
+  }
+
+  /** The layer name of a command argument (a tree node) or undefined. */
+  static layerOf(arg: unknown): string | undefined {
+    const node = arg as Node | undefined;
+    return node?.kind === 'layer' ? node.layer.name : undefined;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.changeEmitter.dispose();
+  }
+}

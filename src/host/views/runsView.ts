@@ -1,0 +1,51 @@
+// The Runs view: every run folder of the workspace with its best validation accuracy and status.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listRuns, type RunSummary } from '../runs/runStore';
+
+export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly runsDirs: () => string[]) {
+    this.subscriptions.push(vscode.window.createTreeView('transferStudio.runs', { treeDataProvider: this }));
+    const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
+    this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire();
+  }
+
+  getChildren(run?: RunSummary): RunSummary[] {
+    return run ? [] : listRuns(this.runsDirs());
+  }
+
+  getTreeItem(run: RunSummary): vscode.TreeItem {
+    const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+    item.id = run.dir;
+    const acc = run.bestValAccuracy === undefined ? '' : `${(run.bestValAccuracy * 100).toFixed(1)} % val`;
+    const resumable = run.status !== 'finished' && run.hasCheckpoint;
+    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${run.status}, resumable` : run.status].filter(Boolean).join(' · ');
+    item.tooltip = `${run.dir}\n${run.mode ?? ''} ${run.base ? `on ${run.base}` : ''}`;
+    item.contextValue = run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
+    item.iconPath = new vscode.ThemeIcon(run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : run.status === 'training' ? 'sync' : 'circle-slash');
+    item.resourceUri = vscode.Uri.file(run.dir);
+    item.command = { command: 'transferStudio.openReport', title: 'Open Report', arguments: [run] };
+    return item;
+  }
+
+  /** The run folder of a command argument (a view item or a path). */
+  static dirOf(arg: unknown): string | undefined {
+    if (typeof arg === 'string') return arg;
+    if (arg instanceof vscode.Uri) return arg.fsPath;
+    const dir = (arg as RunSummary | undefined)?.dir;
+    return typeof dir === 'string' ? path.resolve(dir) : undefined;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.changeEmitter.dispose();
+  }
+}

@@ -1,0 +1,121 @@
+// Every message between the extension host and the training panel (a webview), declared once.
+// The webview is untrusted: the host checks each message it receives with `parseWebviewMessage`
+// (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
+// with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
+import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, SkippedFile, Thumbnail } from './engineTypes';
+
+export type { Thumbnail };
+
+/** Settings of the next training that the panel's controls edit (the rest comes from the recipe). */
+export interface TrainingSettings {
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  validationSplit: number;
+  augmentation: boolean;
+  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe). */
+  secondPhase: boolean;
+  compareScratch: boolean;
+}
+
+/** The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it. */
+export interface StudioChoices {
+  /** Absolute path of the dataset folder (one subfolder per class), when one is chosen. */
+  dataFolder?: string;
+  /** Base spec: built-in id, model.json path, run folder or URL. */
+  base: string;
+  /** The cut: the head sits on this layer's output. */
+  featureLayer: string;
+  /** Names of the frozen layers of the base (layers with weights only). */
+  frozen: string[];
+  settings: TrainingSettings;
+  /** The recipe file these choices are bound to, when the user works from one. */
+  recipeFile?: string;
+}
+
+/** What the dataset preview shows. */
+export interface DatasetPreview {
+  folder: string;
+  classes: { name: string; count: number; thumbnails: Thumbnail[] }[];
+  /** How many images go to training, validation and test with the current settings. */
+  split: { train: number; validation: number; test: number };
+  skipped: SkippedFile[];
+  warnings: string[];
+}
+
+export type TrainingStatus = 'idle' | 'running' | 'cancelling' | 'finished' | 'cancelled' | 'failed';
+
+/** The current (or last) training, as the panel draws it. */
+export interface TrainingView {
+  status: TrainingStatus;
+  runName?: string;
+  runDir?: string;
+  /** Which backend runs the math, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
+  backend?: string;
+  /** One sentence when the status is failed or cancelled. */
+  message?: string;
+}
+
+/** A finished run's evaluation and, when it compared with scratch, both learning curves. */
+export interface EvaluationView {
+  runDir: string;
+  evaluatedOn: 'test' | 'validation';
+  evaluation: Evaluation;
+  misclassified: Thumbnail[];
+  transferHistory: EpochMetrics[];
+  scratchHistory?: EpochMetrics[];
+  scratchAccuracy?: number;
+}
+
+/** Everything the panel shows; sent whole after `ready`. */
+export interface PanelSnapshot {
+  choices: StudioChoices;
+  base?: BaseDescription;
+  /** Why the base could not be loaded, if it could not. */
+  baseError?: string;
+  dataset?: DatasetPreview;
+  training: TrainingView;
+  /** Every progress event of the current (or last) training, in order: the charts replay them. */
+  history: ProgressEvent[];
+  evaluation?: EvaluationView;
+  /** False in Restricted Mode: training is disabled and the panel says why. */
+  trusted: boolean;
+}
+
+/** Host → webview. */
+export type HostMessage =
+  /** The whole state, after `ready` or when the base changes. */
+  | { type: 'snapshot'; snapshot: PanelSnapshot }
+  /** The choices changed (a checkbox in the Layers view, a recipe edit, a control in this panel). */
+  | { type: 'choices'; choices: StudioChoices }
+  | { type: 'dataset'; dataset: DatasetPreview }
+  | { type: 'training'; training: TrainingView }
+  /** New progress events since the last message, in order (batched to keep the host quiet). */
+  | { type: 'progress'; events: ProgressEvent[] }
+  | { type: 'evaluation'; evaluation: EvaluationView };
+
+/** Webview → host. Every field is checked by the host before use. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'setTrainable'; layer: string; trainable: boolean }
+  /** Freeze every layer up to and including this one; the later ones (up to the cut) train. */
+  | { type: 'freezeUpTo'; layer: string }
+  /** Train this layer and every later one up to the cut; the earlier ones stay as they are. */
+  | { type: 'unfreezeFrom'; layer: string }
+  | { type: 'setFeatureLayer'; layer: string }
+  | { type: 'updateSettings'; settings: Partial<TrainingSettings> }
+  | { type: 'startTraining' }
+  | { type: 'cancelTraining' }
+  /** Open an image of the dataset in an editor (a thumbnail was clicked). */
+  | { type: 'openImage'; path: string };
+
+export type WebviewMessageType = WebviewMessage['type'];
+
+/** The view type of the panel, also used by its serializer. */
+export const PANEL_VIEW_TYPE = 'transferStudio.trainingPanel';
+
+/** What the webview keeps with `setState` so a restored panel draws at once, before the host answers. */
+export interface PanelWebviewState {
+  snapshot?: PanelSnapshot;
+  tab?: string;
+}
