@@ -1,0 +1,93 @@
+// The settings of the next training, start and cancel. Fields show the host's choices; edits are checked here
+// (so the user sees a mistake at once) and sent as updateSettings; the host checks them again and echoes.
+import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
+import { h, replaceChildren } from './dom';
+
+type NumberKey = 'epochs' | 'learningRate' | 'batchSize' | 'validationSplit';
+type FlagKey = 'augmentation' | 'secondPhase' | 'compareScratch';
+
+const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => string | undefined }[] = [
+  { key: 'epochs', label: 'Epochs', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 10000 ? undefined : 'a whole number from 1 to 10000') },
+  { key: 'learningRate', label: 'Learning rate', check: (v) => (v > 0 && v < 10 ? undefined : 'above 0 and below 10') },
+  { key: 'batchSize', label: 'Batch size', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 4096 ? undefined : 'a whole number from 1 to 4096') },
+  { key: 'validationSplit', label: 'Validation split', check: (v) => (v > 0 && v < 1 ? undefined : 'between 0 and 1') },
+];
+
+const FLAGS: { key: FlagKey; label: string; title: string }[] = [
+  { key: 'augmentation', label: 'Augmentation', title: 'Random flips, rotations, crops and brightness while training' },
+  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate' },
+  { key: 'compareScratch', label: 'Compare with scratch', title: 'Also train the same architecture from random weights on the same split' },
+];
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export class Controls {
+  readonly element: HTMLElement;
+  private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
+  private readonly flags = new Map<FlagKey, VscodeCheckbox>();
+  private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, 'Start training');
+  private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, 'Cancel');
+  private readonly reason = h('p', { class: 'hint', 'data-testid': 'start-disabled-reason', hidden: true });
+
+  constructor(private readonly post: (m: WebviewMessage) => void) {
+    const form = h('div', { class: 'settings', 'data-testid': 'training-settings' });
+    for (const f of NUMBER_FIELDS) {
+      const id = `setting-${kebab(f.key)}`;
+      const field = h('vscode-textfield', { id, 'data-testid': id, type: 'number', 'aria-label': f.label });
+      const error = h('span', { class: 'field-error', role: 'alert' });
+      field.addEventListener('change', () => this.onNumber(f.key, f.check));
+      this.numbers.set(f.key, { field, error });
+      form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error));
+    }
+    for (const f of FLAGS) {
+      const box = h('vscode-checkbox', { 'data-testid': `setting-${kebab(f.key)}`, title: f.title, label: f.label });
+      box.addEventListener('change', () => this.post({ type: 'updateSettings', settings: { [f.key]: box.checked } }));
+      this.flags.set(f.key, box);
+      form.append(box);
+    }
+    this.start.addEventListener('click', () => { if (!this.start.disabled) this.post({ type: 'startTraining' }); });
+    this.cancel.addEventListener('click', () => { if (!this.cancel.disabled) this.post({ type: 'cancelTraining' }); });
+    this.element = h('section', { class: 'controls', 'data-testid': 'controls' },
+      form, h('div', { class: 'buttons' }, this.start, this.cancel), this.reason);
+  }
+
+  show(s: PanelSnapshot): void {
+    this.showSettings(s.choices.settings);
+    const running = s.training.status === 'running' || s.training.status === 'cancelling';
+    const why = !s.trusted ? 'Training is disabled in Restricted Mode: this workspace is not trusted. Trust it (Manage Workspace Trust) to train; you can still inspect layers and data.'
+      : running ? undefined
+        : !s.choices.dataFolder ? 'Choose a dataset folder (one subfolder per class) to train.'
+          : !s.base ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
+            : undefined;
+    this.start.disabled = running || why !== undefined;
+    this.cancel.disabled = s.training.status !== 'running';
+    this.reason.hidden = why === undefined;
+    replaceChildren(this.reason, why ?? '');
+    for (const { field } of this.numbers.values()) field.disabled = !s.trusted;
+    for (const box of this.flags.values()) box.disabled = !s.trusted;
+  }
+
+  private showSettings(settings: TrainingSettings): void {
+    for (const [key, { field, error }] of this.numbers) {
+      // Never overwrite what the user is typing.
+      if (document.activeElement === field) continue;
+      field.value = String(settings[key]);
+      field.invalid = false;
+      error.textContent = '';
+    }
+    for (const [key, box] of this.flags) box.checked = settings[key];
+  }
+
+  private onNumber(key: NumberKey, check: (v: number) => string | undefined): void {
+    const parts = this.numbers.get(key);
+    if (!parts) return;
+    const text = parts.field.value.trim();
+    const value = Number(text);
+    const problem = text === '' || !Number.isFinite(value) ? 'a number' : check(value);
+    parts.field.invalid = problem !== undefined;
+    parts.error.textContent = problem ? `Must be ${problem}.` : '';
+    if (!problem) this.post({ type: 'updateSettings', settings: { [key]: value } });
+  }
+}

@@ -1,0 +1,178 @@
+// The base's layers grouped by block, each with a trainable toggle and the freeze actions. The tree shows the
+// host's choices and posts requests; it never changes the choices itself (the host echoes them back).
+import type { BaseDescription, LayerInfo } from '../src/shared/engineTypes';
+import { keptLayers, parameterTotals } from '../src/shared/freezeChoices';
+import type { StudioChoices, WebviewMessage } from '../src/shared/panelProtocol';
+import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { h, replaceChildren } from './dom';
+import { formatCount, formatShape } from './format';
+
+interface Row {
+  layer: LayerInfo;
+  row: HTMLElement;
+  toggle?: VscodeCheckbox;
+  state: HTMLElement;
+  cutBadge: HTMLElement;
+}
+
+interface Group {
+  block: string;
+  rows: Row[];
+  details: HTMLDetailsElement;
+  state: HTMLElement;
+}
+
+const ACTIONS = [
+  { action: 'freeze-up-to', label: 'Freeze up to here', title: 'Freeze every layer up to and including this one; the later ones up to the cut train' },
+  { action: 'unfreeze-from', label: 'Unfreeze from here', title: 'Train this layer and every later one up to the cut' },
+  { action: 'set-feature-layer', label: 'Use as feature layer', title: 'Cut the base here: the new head sits on this output' },
+] as const;
+
+export class LayerTree {
+  readonly element: HTMLElement;
+  private readonly totals = h('div', { class: 'totals', 'data-testid': 'layer-totals' });
+  private readonly body = h('div', { class: 'layer-groups', role: 'tree', 'aria-label': 'Layers of the base model' });
+  private rows = new Map<string, Row>();
+  private groups: Group[] = [];
+  private baseKey = '';
+  private base?: BaseDescription;
+
+  constructor(private readonly post: (m: WebviewMessage) => void) {
+    const expand = h('button', { class: 'link-button', type: 'button', 'data-testid': 'layers-expand-all' }, 'Expand all');
+    const collapse = h('button', { class: 'link-button', type: 'button', 'data-testid': 'layers-collapse-all' }, 'Collapse all');
+    expand.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = true)));
+    collapse.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = false)));
+    this.element = h('section', { class: 'layer-tree', 'data-testid': 'layer-tree' },
+      h('div', { class: 'layer-toolbar' }, this.totals, h('span', { class: 'spacer' }), expand, collapse),
+      this.body);
+    this.body.addEventListener('change', (e) => this.onToggle(e));
+    this.body.addEventListener('click', (e) => this.onAction(e));
+  }
+
+  /** Draws the base (rebuilding rows only when the base changed) and the current choices. */
+  show(base: BaseDescription | undefined, baseError: string | undefined, choices: StudioChoices): void {
+    if (!base) {
+      this.base = undefined;
+      this.baseKey = '';
+      this.rows.clear();
+      this.groups = [];
+      replaceChildren(this.totals);
+      replaceChildren(this.body, h('p', { class: baseError ? 'error' : 'hint', 'data-testid': 'layers-message' },
+        baseError ? `The base could not be loaded: ${baseError}` : 'No base model loaded yet.'));
+      return;
+    }
+    const key = `${base.spec}\n${base.layers.length}\n${base.layers.map((l) => l.name).join(',')}`;
+    if (key !== this.baseKey) this.build(base, key);
+    this.update(choices);
+  }
+
+  private build(base: BaseDescription, key: string): void {
+    this.base = base;
+    this.baseKey = key;
+    this.rows.clear();
+    this.groups = [];
+    const fragment = document.createDocumentFragment();
+    for (const layer of base.layers) {
+      let group = this.groups.at(-1);
+      if (!group || group.block !== layer.block) {
+        group = this.group(layer.block);
+        this.groups.push(group);
+        fragment.appendChild(group.details);
+      }
+      const row = this.row(layer);
+      group.rows.push(row);
+      this.rows.set(layer.name, row);
+      group.details.appendChild(row.row);
+    }
+    replaceChildren(this.body, fragment);
+  }
+
+  private group(block: string): Group {
+    const state = h('span', { class: 'group-state' });
+    const details = h('details', { class: 'layer-group', open: true, 'data-testid': 'layer-group', 'data-block': block },
+      h('summary', {}, h('span', { class: 'group-name' }, block), state));
+    return { block, rows: [], details, state };
+  }
+
+  private row(layer: LayerInfo): Row {
+    const toggle = layer.hasWeights
+      ? h('vscode-checkbox', { 'data-testid': 'layer-toggle', 'aria-label': `Train ${layer.name}`, title: 'Checked: this layer trains' })
+      : undefined;
+    const state = h('span', { class: 'layer-state', 'data-testid': 'layer-state' });
+    const cutBadge = h('span', { class: 'badge cut', title: 'Feature layer: the new head sits on this output', hidden: true, 'data-testid': 'cut-badge' }, 'cut');
+    const params = layer.trainableParams + layer.nonTrainableParams;
+    const row = h('div', { class: 'layer-row', role: 'treeitem', 'data-testid': 'layer-row', 'data-layer': layer.name, 'data-index': layer.index },
+      h('span', { class: 'toggle-cell' }, toggle ?? h('span', { class: 'no-weights', title: 'No weights: nothing to freeze' }, '–')),
+      h('span', { class: 'layer-name', title: layer.name }, layer.name),
+      h('span', { class: 'layer-class' }, layer.className),
+      h('span', { class: 'layer-shape' }, formatShape(layer.outputShape)),
+      h('span', { class: 'layer-params', title: `${layer.trainableParams} trainable, ${layer.nonTrainableParams} non-trainable` }, params ? formatCount(params) : ''),
+      h('span', { class: 'layer-badges' },
+        layer.isBatchNorm ? h('span', { class: 'badge bn', title: 'BatchNorm: stays in inference mode while frozen', 'data-testid': 'bn-badge' }, 'BN') : null,
+        cutBadge, state),
+      h('span', { class: 'layer-actions' }, ...ACTIONS.map((a) =>
+        h('button', { class: 'link-button', type: 'button', 'data-action': a.action, 'data-testid': a.action, title: a.title }, a.label))));
+    return { layer, row, toggle, state, cutBadge };
+  }
+
+  private update(choices: StudioChoices): void {
+    if (!this.base) return;
+    const layers = this.base.layers;
+    const frozen = new Set(choices.frozen);
+    const kept = new Set(keptLayers(layers, choices.featureLayer).map((l) => l.name));
+    for (const r of this.rows.values()) {
+      const isKept = kept.has(r.layer.name);
+      const trainable = isKept && r.layer.hasWeights && !frozen.has(r.layer.name);
+      const state = !isKept ? 'dropped' : !r.layer.hasWeights ? 'no-weights' : trainable ? 'trainable' : 'frozen';
+      r.row.dataset.state = state;
+      r.state.textContent = state === 'dropped' ? 'after the cut' : state === 'trainable' ? 'trains' : state === 'frozen' ? 'frozen' : '';
+      if (r.toggle) {
+        r.toggle.checked = trainable;
+        r.toggle.disabled = !isKept;
+      }
+      const isCut = r.layer.name === choices.featureLayer;
+      r.cutBadge.hidden = !isCut;
+      r.row.classList.toggle('is-cut', isCut);
+      for (const b of r.row.querySelectorAll<HTMLButtonElement>('button[data-action="freeze-up-to"], button[data-action="unfreeze-from"]')) b.disabled = !isKept;
+    }
+    for (const g of this.groups) {
+      const weighted = g.rows.filter((r) => r.layer.hasWeights && kept.has(r.layer.name));
+      const training = weighted.filter((r) => !frozen.has(r.layer.name)).length;
+      g.state.textContent = weighted.length === 0 ? (g.rows.some((r) => kept.has(r.layer.name)) ? '' : 'after the cut')
+        : training === 0 ? 'frozen' : training === weighted.length ? 'trains' : `${training} of ${weighted.length} train`;
+      g.details.dataset.state = weighted.length > 0 && training > 0 ? 'trainable' : 'frozen';
+    }
+    const t = parameterTotals(layers, choices.featureLayer, choices.frozen);
+    const share = t.trainable + t.frozen > 0 ? t.trainable / (t.trainable + t.frozen) : 0;
+    const bar = h('span', { class: 'totals-bar-fill' });
+    bar.style.width = `${(share * 100).toFixed(1)}%`;
+    replaceChildren(this.totals,
+      h('span', {}, 'Trainable ', h('strong', { 'data-testid': 'totals-trainable', 'data-value': t.trainable }, formatCount(t.trainable))),
+      h('span', { class: 'totals-bar', title: `${(share * 100).toFixed(1)} % of the kept base trains` }, bar),
+      h('span', {}, 'Frozen ', h('strong', { 'data-testid': 'totals-frozen', 'data-value': t.frozen }, formatCount(t.frozen))),
+      h('span', { class: 'hint' }, `cut at ${choices.featureLayer}`));
+  }
+
+  private rowOf(e: Event): Row | undefined {
+    const name = (e.target as Element | null)?.closest<HTMLElement>('.layer-row')?.dataset.layer;
+    return name === undefined ? undefined : this.rows.get(name);
+  }
+
+  private onToggle(e: Event): void {
+    const row = this.rowOf(e);
+    if (!row?.toggle || e.target !== row.toggle) return;
+    this.post({ type: 'setTrainable', layer: row.layer.name, trainable: row.toggle.checked });
+  }
+
+  private onAction(e: Event): void {
+    const button = (e.target as Element | null)?.closest<HTMLButtonElement>('button[data-action]');
+    const row = this.rowOf(e);
+    if (!button || !row || button.disabled) return;
+    const layer = row.layer.name;
+    switch (button.dataset.action) {
+      case 'freeze-up-to': this.post({ type: 'freezeUpTo', layer }); break;
+      case 'unfreeze-from': this.post({ type: 'unfreezeFrom', layer }); break;
+      case 'set-feature-layer': this.post({ type: 'setFeatureLayer', layer }); break;
+    }
+  }
+}

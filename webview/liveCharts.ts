@@ -1,0 +1,110 @@
+// The live training view: loss and accuracy (train per batch smoothed, train and validation per epoch, the
+// scratch twin when there is one), the second phase marked, images/s and ETA. Events may arrive faster than
+// frames; drawing happens at most once per animation frame.
+import type { ProgressEvent } from '../src/shared/engineTypes';
+import { TrainingCurves, type ModelCurves, type Series } from './chartData';
+import { LineChart, type SeriesSpec } from './charts';
+import { h, replaceChildren } from './dom';
+import { formatDuration, formatNumber } from './format';
+
+const STAGE_NAMES: Record<string, string> = {
+  scanning: 'Scanning the dataset', 'loading-base': 'Loading the base model', 'caching-features': 'Computing features',
+  training: 'Training', evaluating: 'Evaluating', saving: 'Saving',
+};
+
+function specs(metric: 'loss' | 'accuracy', scratch: boolean): SeriesSpec[] {
+  const list: SeriesSpec[] = [
+    { label: `train ${metric} (per batch, smoothed)`, color: 'blue', faint: true },
+    { label: `train ${metric} (epoch)`, color: 'blue', points: true },
+    { label: `validation ${metric}`, color: 'orange', points: true },
+  ];
+  if (scratch) list.push(
+    { label: `scratch train ${metric}`, color: 'purple', points: true, dashed: true },
+    { label: `scratch validation ${metric}`, color: 'green', points: true, dashed: true });
+  return list;
+}
+
+function seriesOf(c: ModelCurves, metric: 'loss' | 'accuracy'): Series[] {
+  return metric === 'loss' ? [c.batchLoss, c.loss, c.valLoss] : [c.batchAccuracy, c.accuracy, c.valAccuracy];
+}
+
+export class LiveCharts {
+  readonly element: HTMLElement;
+  private curves = new TrainingCurves();
+  private readonly lossChart = new LineChart('Loss', 'loss', specs('loss', false), 'chart-loss');
+  private readonly accuracyChart = new LineChart('Accuracy', 'accuracy', specs('accuracy', false), 'chart-accuracy');
+  private readonly statsLine = h('div', { class: 'stats', 'data-testid': 'training-stats', 'aria-live': 'polite' });
+  private readonly pointCounter = h('span', { class: 'point-counter', 'data-testid': 'chart-points', 'data-count': 0 }, '0 batch points');
+  private scratchShown = false;
+  private frameRequested = false;
+
+  constructor() {
+    this.element = h('section', { class: 'live-charts', 'data-testid': 'live-charts' },
+      h('div', { class: 'stats-row' }, this.statsLine, this.pointCounter),
+      h('div', { class: 'chart-grid' }, this.lossChart.element, this.accuracyChart.element));
+  }
+
+  /** Starts over from a full history (a snapshot). */
+  replay(history: readonly ProgressEvent[]): void {
+    this.curves = new TrainingCurves();
+    this.add(history);
+  }
+
+  add(events: readonly ProgressEvent[]): void {
+    for (const e of events) this.curves.add(e);
+    this.requestFrame();
+  }
+
+  /** The theme changed: charts read their colors again. */
+  restyle(): void {
+    this.lossChart.rebuild();
+    this.accuracyChart.rebuild();
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
+    const c = this.curves;
+    if (c.hasScratch !== this.scratchShown) {
+      this.scratchShown = c.hasScratch;
+      this.lossChart.setSpecs(specs('loss', this.scratchShown));
+      this.accuracyChart.setSpecs(specs('accuracy', this.scratchShown));
+    }
+    const marker = c.phase2Start === undefined ? undefined : { x: c.phase2Start, label: 'phase 2' };
+    for (const [chart, metric] of [[this.lossChart, 'loss'], [this.accuracyChart, 'accuracy']] as const) {
+      const series = seriesOf(c.transfer, metric);
+      // The scratch twin is drawn per epoch: its batches would retrace the transfer curve's x range.
+      if (this.scratchShown) series.push(...seriesOf(c.scratch, metric).slice(1));
+      chart.setData(series, marker);
+      chart.element.dataset.points = String(chart.points);
+    }
+    this.pointCounter.dataset.count = String(c.batchPoints);
+    this.pointCounter.textContent = `${c.batchPoints.toLocaleString('en-US')} batch points`;
+    this.drawStats();
+  }
+
+  private drawStats(): void {
+    const s = this.curves.stats;
+    const parts: (Node | string)[] = [];
+    if (s.stage) {
+      const progress = s.stageTotal ? ` ${s.stageDone ?? 0}/${s.stageTotal}` : '';
+      parts.push(h('span', { 'data-testid': 'stat-stage' }, `${STAGE_NAMES[s.stage] ?? s.stage}${progress}`));
+    }
+    if (s.epoch !== undefined) {
+      const who = s.model === 'scratch' ? 'scratch twin, ' : '';
+      parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${who}phase ${s.phase}, epoch ${s.epoch}/${s.epochs}, batch ${s.batch}/${s.batches}`));
+      parts.push(h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`));
+      parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
+    }
+    if (parts.length === 0) parts.push('No training yet: the charts fill as batches finish.');
+    replaceChildren(this.statsLine, ...parts.flatMap((p, i) => (i === 0 ? [p] : [' · ', p])));
+  }
+}

@@ -1,0 +1,125 @@
+// The training panel's entry: lays out the tabs, keeps the last snapshot (also in VS Code's webview state, so
+// a restored panel draws at once), applies host messages to it and sends `ready` so the host replies with a
+// full snapshot.
+import './components';
+import './styles.css';
+import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import type { HostMessage, PanelSnapshot, TrainingStatus } from '../src/shared/panelProtocol';
+import { Controls } from './controls';
+import { DatasetPreview } from './datasetPreview';
+import { h, replaceChildren } from './dom';
+import { EvaluationView } from './evaluationView';
+import { asHostMessage } from './hostMessages';
+import { LayerTree } from './layerTree';
+import { LiveCharts } from './liveCharts';
+import { StatusHeader } from './statusHeader';
+import { onThemeChange } from './theme';
+import { loadState, post, saveState } from './vscodeApi';
+
+const TABS = ['layers', 'training', 'dataset', 'evaluation'] as const;
+type Tab = (typeof TABS)[number];
+const ACTIVE: ReadonlySet<TrainingStatus> = new Set(['running', 'cancelling']);
+
+const header = new StatusHeader();
+const tree = new LayerTree(post);
+const controls = new Controls(post);
+const charts = new LiveCharts();
+const preview = new DatasetPreview(post);
+const evaluation = new EvaluationView(post);
+
+const saved = loadState();
+let snapshot: PanelSnapshot | undefined = saved.snapshot;
+let tab: Tab = TABS.includes(saved.tab as Tab) ? (saved.tab as Tab) : 'training';
+
+function layout(): void {
+  const panel = (name: Tab, label: string, content: HTMLElement) => [
+    h('vscode-tab-header', { slot: 'header', id: `tab-${name}`, 'data-testid': `tab-${name}` }, label),
+    h('vscode-tab-panel', { 'data-testid': `panel-${name}` }, content),
+  ];
+  const training = h('vscode-split-layout', { class: 'training-split', 'initial-handle-position': '32%', 'min-start': '220px', 'min-end': '280px' },
+    h('div', { slot: 'start', class: 'pane' }, controls.element),
+    h('div', { slot: 'end', class: 'pane' }, charts.element));
+  const tabs: VscodeTabs = h('vscode-tabs', { 'data-testid': 'tabs' },
+    ...panel('layers', 'Layers', tree.element), ...panel('training', 'Training', training),
+    ...panel('dataset', 'Dataset', preview.element), ...panel('evaluation', 'Evaluation', evaluation.element));
+  tabs.selectedIndex = TABS.indexOf(tab);
+  tabs.addEventListener('vsc-tabs-select', () => {
+    tab = TABS[tabs.selectedIndex] ?? 'training';
+    persist();
+  });
+  const app = document.getElementById('app') ?? document.body;
+  replaceChildren(app, header.element, tabs);
+}
+
+function renderAll(s: PanelSnapshot): void {
+  header.show(s);
+  tree.show(s.base, s.baseError, s.choices);
+  controls.show(s);
+  preview.show(s.dataset);
+  evaluation.show(s.evaluation);
+  charts.replay(s.history);
+}
+
+function apply(m: HostMessage): void {
+  if (m.type === 'snapshot') {
+    snapshot = m.snapshot;
+    renderAll(snapshot);
+    persist();
+    return;
+  }
+  // Until the first snapshot the panel has nothing to apply changes to; the snapshot carries them.
+  const s = snapshot;
+  if (!s) return;
+  switch (m.type) {
+    case 'choices':
+      s.choices = m.choices;
+      tree.show(s.base, s.baseError, s.choices);
+      controls.show(s);
+      break;
+    case 'dataset':
+      s.dataset = m.dataset;
+      preview.show(s.dataset);
+      break;
+    case 'training':
+      // A new run starts with fresh charts; its progress follows.
+      if (m.training.status === 'running' && !ACTIVE.has(s.training.status)) {
+        s.history = [];
+        charts.replay([]);
+      }
+      s.training = m.training;
+      header.show(s);
+      controls.show(s);
+      break;
+    case 'progress':
+      s.history.push(...m.events);
+      charts.add(m.events);
+      break;
+    case 'evaluation':
+      s.evaluation = m.evaluation;
+      evaluation.show(s.evaluation);
+      break;
+  }
+  persist();
+}
+
+// setState serializes the whole history: do it at most once a second while progress streams in.
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+function persist(): void {
+  if (persistTimer !== undefined) return;
+  persistTimer = setTimeout(() => {
+    persistTimer = undefined;
+    saveState({ snapshot, tab });
+  }, 1000);
+}
+
+layout();
+if (snapshot) renderAll(snapshot);
+onThemeChange(() => {
+  charts.restyle();
+  evaluation.restyle();
+});
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m = asHostMessage(event.data);
+  if (m) apply(m);
+});
+post({ type: 'ready' });

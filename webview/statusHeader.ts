@@ -1,0 +1,43 @@
+// The strip above the tabs: base model, training status, run, backend, and the Restricted Mode notice.
+import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import type { PanelSnapshot, TrainingStatus } from '../src/shared/panelProtocol';
+import { h, replaceChildren } from './dom';
+import { formatCount } from './format';
+
+const STATUS_TEXT: Record<TrainingStatus, string> = {
+  idle: 'Ready', running: 'Training…', cancelling: 'Cancelling…', finished: 'Finished', cancelled: 'Cancelled', failed: 'Failed',
+};
+
+export class StatusHeader {
+  readonly element: HTMLElement;
+  private readonly base = h('span', { class: 'base', 'data-testid': 'base-title' });
+  private readonly status = h('span', { class: 'status-chip', 'data-testid': 'training-status' });
+  private readonly run = h('span', { class: 'run', 'data-testid': 'run-name' });
+  private readonly backend = h('span', { class: 'backend hint', 'data-testid': 'backend' });
+  private readonly message = h('p', { class: 'status-message', 'data-testid': 'training-message', hidden: true });
+  private readonly trust = h('p', { class: 'trust-banner', 'data-testid': 'trust-banner', role: 'status', hidden: true },
+    'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.');
+  private readonly progress: VscodeProgressBar = h('vscode-progress-bar', { 'data-testid': 'training-progress', 'aria-label': 'Training in progress', indeterminate: true });
+
+  constructor() {
+    this.element = h('header', { class: 'status-header', 'data-testid': 'status-header' },
+      h('div', { class: 'status-line' }, this.base, this.status, this.run, this.backend),
+      this.progress, this.message, this.trust);
+  }
+
+  show(s: PanelSnapshot): void {
+    const b = s.base;
+    replaceChildren(this.base, b ? `${b.title} · ${b.layers.length} layers · ${formatCount(b.totalParams)} parameters` : s.baseError ? 'Base not loaded' : 'No base');
+    if (b?.credit) this.base.title = b.credit;
+    this.status.textContent = STATUS_TEXT[s.training.status];
+    this.status.dataset.status = s.training.status;
+    this.run.textContent = s.training.runName ?? '';
+    this.run.title = s.training.runDir ?? '';
+    this.backend.textContent = s.training.backend ?? '';
+    this.message.textContent = s.training.message ?? '';
+    this.message.hidden = !s.training.message;
+    this.message.classList.toggle('error', s.training.status === 'failed');
+    this.progress.hidden = s.training.status !== 'running' && s.training.status !== 'cancelling';
+    this.trust.hidden = s.trusted;
+  }
+}
