@@ -8,6 +8,7 @@ import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
 import { allRunsDirs, type Services } from './host/services';
 import { readSettings } from './host/settings';
+import { RecipeSync } from './host/recipeSync';
 import { StudioState } from './host/studioState';
 import { TrainerHost } from './host/trainerHost';
 import { TrainingService } from './host/training/trainingService';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log, trainer, studio, datasets, training, runsView, services.panel,
     new LayersView(studio),
     new DatasetsView(datasets),
+    new RecipeSync(studio, log),
     training.onDidFinish((done) => void announceFinish(services, done)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('transferStudio')) {

@@ -28,6 +28,8 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   const name = path.basename(folder);
   const spec = await pickBase(name, allRunsDirs());
   if (!spec) return;
+  // The right-click flow starts from the studio's choices, not from whatever recipe was open.
+  s.studio.bindRecipe(undefined);
   s.studio.setDataFolder(folder);
   try {
     if (spec !== s.studio.choices.base || !s.studio.base) {

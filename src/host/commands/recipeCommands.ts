@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadRecipe } from '../../recipe/recipeFile';
+import { recipeText } from '../../recipe/recipeText';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { confinePath } from '../security/confinePath';
-import { readSettings } from '../settings';
 import { runsDirFor, workspaceRoots, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import { RunsView } from '../views/runsView';
@@ -70,8 +70,6 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
     saveLabel: 'Save Recipe',
   });
   if (!target) return;
-  const recipeText = (r: TrainRecipe, _dir: string) => JSON.stringify(r);
-  const defaultRuns = path.resolve(root ?? '', readSettings().runsFolder);
-  fs.writeFileSync(target.fsPath, recipeText(path.resolve(recipe.outputDir) === defaultRuns ? { ...recipe } : recipe, path.dirname(target.fsPath)));
+  fs.writeFileSync(target.fsPath, recipeText(recipe, path.dirname(target.fsPath)));
   await vscode.window.showTextDocument(target);
 }
