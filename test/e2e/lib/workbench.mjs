@@ -1,0 +1,161 @@
+// Driving the VS Code workbench (Code 1.139 in code-server) the way a user does: Explorer context menu,
+// command palette, quick picks, notifications, views with checkboxes. Selectors are the ones that worked in
+// ../shared/e2e-harness.md plus the quick-input and notification DOM of the same version.
+import { chromium } from 'playwright-core';
+
+// Pitfall 7: errors the workbench logs by itself offline; they say nothing about our extension.
+const HARMLESS_CONSOLE = [/vsda/, /authentication provider 'github'/, /ENOTFOUND/, /open-vsx/i,
+  /Failed to load resource.*404/];
+
+/** Headless Debian Chromium with the sandbox's HOME/XDG/TMPDIR (pitfalls 8, 14). */
+export function launchBrowser(env) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    env,
+  });
+}
+
+/**
+ * Opens the workbench on a folder; collects console errors (all frames, webviews included) into
+ * `consoleErrors`, without the known harmless ones.
+ */
+export async function openWorkbench(browser, url, folder) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (!HARMLESS_CONSOLE.some((re) => re.test(text))) consoleErrors.push(text.split('\n')[0].slice(0, 300));
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${String(e).slice(0, 300)}`));
+  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+  return { page, consoleErrors };
+}
+
+/** The Explorer row of a file or folder by its name (top level or expanded). */
+export function explorerRow(page, name) {
+  return page.locator('.explorer-folders-view').getByRole('treeitem', { name, exact: true });
+}
+
+/**
+ * Right-clicks `row` and picks `title`. Extension menus register asynchronously after the workbench shows,
+ * so an early menu may lack the item (pitfall 12), and an item whose `enablement` reads a context key set
+ * late (isWorkspaceTrusted) may still be disabled: close the menu and retry; a menu keeps the state it
+ * opened with.
+ */
+export async function contextMenuPick(page, row, title, attempts = 15) {
+  const item = page.locator('.context-view.monaco-menu-container').getByRole('menuitem', { name: title, exact: true });
+  let seen = 'absent';
+  for (let i = 1; ; i++) {
+    await row.click({ button: 'right' });
+    try {
+      await item.waitFor({ timeout: 2000 });
+      if ((await item.getAttribute('aria-disabled')) !== 'true') break;
+      seen = 'disabled';
+      await page.waitForTimeout(1000);
+    } catch {
+      seen = 'absent';
+    }
+    if (i >= attempts) throw new Error(`the context menu item "${title}" stayed ${seen} over ${attempts} tries`);
+    await page.keyboard.press('Escape');
+  }
+  await item.click();
+}
+
+/** Menu item titles of the context menu of `row` (to report what was there when ours was not). */
+export async function contextMenuTitles(page, row) {
+  await row.click({ button: 'right' });
+  const items = page.locator('.context-view.monaco-menu-container .action-label');
+  await items.first().waitFor({ timeout: 5000 });
+  const titles = (await items.allTextContents()).filter(Boolean);
+  await page.keyboard.press('Escape');
+  return titles;
+}
+
+const quickInput = (page) => page.locator('.quick-input-widget');
+
+/** Waits for a quick pick whose placeholder contains `placeholder`; returns the labels of its items. */
+export async function waitForQuickPick(page, placeholder, timeout = 30_000) {
+  const input = quickInput(page).locator(`input[placeholder*="${placeholder.replace(/"/g, '\\"')}"]`);
+  await input.waitFor({ state: 'visible', timeout });
+  const rows = quickInput(page).locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout });
+  // A row holds a label line (label, description) and a detail line; the label is the first label-name.
+  const labels = [];
+  for (const row of await rows.all()) labels.push((await row.locator('.label-name').first().textContent())?.trim() ?? '');
+  return labels;
+}
+
+/** Accepts the focused (first) item of the quick pick with that placeholder, as a user pressing Enter. */
+export async function acceptQuickPick(page, placeholder) {
+  const labels = await waitForQuickPick(page, placeholder);
+  await page.keyboard.press('Enter');
+  await quickInput(page).locator(`input[placeholder*="${placeholder}"]`).waitFor({ state: 'hidden', timeout: 10_000 });
+  return labels;
+}
+
+/** Runs a command from the palette (F1) by its full title, e.g. "Transfer Studio: Cancel Training". */
+export async function runCommand(page, title) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  const input = quickInput(page).locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/** The toast of a notification whose message matches `text` (string or RegExp). */
+export function notification(page, text) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/** Waits for a notification and returns its whole text. */
+export async function waitForNotification(page, text, timeout) {
+  const toast = notification(page, text).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Clicks a button (e.g. "Cancel") of the notification matching `text`. */
+export async function clickNotificationButton(page, text, button) {
+  await notification(page, text).first().getByRole('button', { name: button, exact: true }).click();
+}
+
+/** Texts of all visible notification toasts (for failure messages). */
+export async function visibleNotifications(page) {
+  return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts())
+    .map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Opens a view container from the activity bar by its title (e.g. "Transfer Studio"). */
+export async function openViewContainer(page, title) {
+  const tab = page.locator('.activitybar').getByRole('tab', { name: title });
+  await tab.first().waitFor({ timeout: 30_000 });
+  if ((await tab.first().getAttribute('aria-selected')) !== 'true') await tab.first().click();
+}
+
+/** The pane of a view (e.g. "Layers") in the side bar, expanded. */
+export async function viewPane(page, title) {
+  const header = page.locator('.sidebar .pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+  await header.waitFor({ timeout: 30_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return page.locator('.sidebar .pane', { has: header });
+}
+
+/** A row of a tree view by its exact label. */
+export function treeRow(pane, label) {
+  return pane.locator('.monaco-list-row', {
+    has: pane.page().locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  });
+}
+
+export function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
