@@ -7,6 +7,7 @@ import { announceFinish } from './host/commands/finishNotifications';
 import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
 import { allRunsDirs, type Services } from './host/services';
+import { checkpointHistory, listRuns, readMetrics } from './host/runs/runStore';
 import { readSettings } from './host/settings';
 import { RecipeSync } from './host/recipeSync';
 import { StudioState } from './host/studioState';
@@ -37,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new DatasetsView(datasets),
     new RecipeSync(studio, log),
     training.onDidFinish((done) => void announceFinish(services, done)),
+    // Trust granted: the panel's controls come alive without a reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => services.panel.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('transferStudio')) {
         studio.updateSettings(readSettings().training);
@@ -45,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...registerCommands(services),
   );
+  const last = listRuns(allRunsDirs())[0];
+  if (last) training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
   log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
 }
 

@@ -46,6 +46,11 @@ export class TrainingPanel implements vscode.Disposable {
     this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Transfer Studio: Training', vscode.ViewColumn.Active, {}));
   }
 
+  /** Sends the whole state again (after trust is granted, for instance). */
+  refresh(): void {
+    this.post({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
   showEvaluation(evaluation: EvaluationView | undefined): void {
     this.evaluation = evaluation;
     if (evaluation) this.post({ type: 'evaluation', evaluation });

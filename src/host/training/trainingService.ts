@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TrainerError } from '../../client/trainerClient';
-import type { ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
 import type { TrainingView } from '../../shared/panelProtocol';
 import type { TrainerHost } from '../trainerHost';
 import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
@@ -69,6 +69,22 @@ export class TrainingService implements vscode.Disposable {
     });
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /**
+   * After a window reload the trainer of the previous extension host is gone (it stops with its host):
+   * show the newest run's recorded epochs and state, so the panel is not blank and "Resume" is offered.
+   */
+  restoreLast(run: { dir: string; name: string; status: string; history: EpochMetrics[] } | undefined): void {
+    if (!run || this.running) return;
+    const interrupted = run.status === 'training';
+    this.history = run.history.map((metrics) => ({ kind: 'epoch', model: 'transfer', metrics, epochs: run.history.length, checkpoint: '' }));
+    this.view = {
+      status: run.status === 'finished' ? 'finished' : interrupted ? 'failed' : run.status === 'cancelled' ? 'cancelled' : 'failed',
+      runName: run.name,
+      runDir: run.dir,
+      message: interrupted ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${run.history.length}) is kept. Resume it from the Runs view.` : undefined,
+    };
   }
 
   cancel(): boolean {
