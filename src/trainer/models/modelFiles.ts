@@ -34,8 +34,17 @@ export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf
     if (unknown) {
       throw new EngineError(`${modelJsonPath} uses the layer class "${unknown[1]}", which TensorFlow.js does not provide; custom layers cannot be loaded (no code is ever run from a model file).`);
     }
+    const mismatch = /Shape mismatch: \[([\d,]*)\] vs\. \[([\d,]*)\]/.exec(message);
+    if (mismatch) throw new EngineError(wrongWeightShape(modelJsonPath, artifacts, mismatch[1], mismatch[2]));
     throw new EngineError(`Could not build the model in ${modelJsonPath}: ${message.split('\n')[0]}`);
   }
+}
+
+/** tfjs names only the two shapes; the manifest entry of that shape names the weight (when only one has it). */
+function wrongWeightShape(modelJsonPath: string, artifacts: tf.io.ModelArtifacts, needed: string, found: string): string {
+  const candidates = (artifacts.weightSpecs ?? []).filter((w) => w.shape.join(',') === found);
+  const which = candidates.length === 1 ? `its weight ${candidates[0].name}` : 'a weight';
+  return `Could not load ${modelJsonPath}: ${which} has shape [${found}] but the model needs [${needed}]; the weights belong to another model.`;
 }
 
 export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
@@ -116,7 +125,9 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      // writeFileSync loops until every byte is written; a single writeSync may write only part of the data
+      // on a nearly full disk and return without an error, and the rename would then publish a truncated file.
+      fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
