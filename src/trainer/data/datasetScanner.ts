@@ -50,6 +50,8 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
     })).filter((f): f is string => f !== undefined);
     files.sort();
     classes.push({ name, files });
+    const nested = nestedWarning(root, name, files);
+    if (nested) warnings.push(nested);
   }
   warnings.push(...datasetWarnings(classes, options));
   return { root, classes, skipped: skipped.sort((a, b) => a.path.localeCompare(b.path)), warnings };
@@ -72,6 +74,27 @@ export function datasetWarnings(classes: ClassSummary[], options: ScanOptions = 
   }
   if (counts.length === 1) warnings.push('Only one class has images; a classifier needs at least two.');
   return warnings;
+}
+
+/**
+ * Images below a class folder's subfolders take the class's name. Usually that is intended (a class kept in
+ * several folders), but a folder holding train/ and val/ splits chosen by mistake would yield the classes
+ * "train" and "val": say so, naming the subfolders.
+ */
+function nestedWarning(root: string, name: string, files: readonly string[]): string | undefined {
+  const classDir = path.join(root, name);
+  const subfolders = new Set<string>();
+  let count = 0;
+  for (const f of files) {
+    const parts = path.relative(classDir, f).split(path.sep);
+    if (parts.length < 2) continue;
+    count++;
+    subfolders.add(parts[0]);
+  }
+  if (count === 0) return undefined;
+  const names = [...subfolders].sort((a, b) => a.localeCompare(b));
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', ');
+  return `Class "${name}" takes ${count} of its images from subfolders (${shown}); they are all labelled "${name}". If the subfolders are the classes, choose ${classDir} as the dataset folder.`;
 }
 
 /** The classes usable for training; throws a clear error when the dataset cannot be trained on. */
