@@ -1,0 +1,104 @@
+// Completion in recipe files: field names where a key goes, and where a value goes the values that field
+// takes (enum values, true/false, built-in bases, the layer names of the recipe's base in model order).
+// The context comes from the lines around the cursor, not the YAML tree, because while the user types the
+// line under the cursor is rarely valid YAML yet.
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
+import type { TextDocument, Position } from 'vscode-languageserver-textdocument';
+import { fieldAt, type FieldSpec } from '../recipe/recipeFields';
+import { BUILTIN_BASES } from '../shared/builtinBases';
+import type { RecipeAnalysis } from './recipeAnalysis';
+
+type Context =
+  | { kind: 'key'; parent: string[] }
+  | { kind: 'value'; path: string[]; listItem: boolean; prefix: string };
+
+export function recipeCompletions(doc: TextDocument, position: Position, a: RecipeAnalysis): CompletionItem[] {
+  const lines = doc.getText().split(/\r?\n/);
+  const context = contextAt(lines, position);
+  if (!context) return [];
+  if (context.kind === 'key') {
+    const spec = fieldAt(context.parent);
+    if (spec?.kind !== 'object') return [];
+    const section = context.parent.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), a.parsed.value);
+    const present = new Set(section && typeof section === 'object' ? Object.keys(section) : []);
+    return Object.entries(spec.fields).filter(([k]) => !present.has(k)).map(([key, field], i) => ({
+      label: key, kind: CompletionItemKind.Property, detail: kindLabel(field), documentation: field.doc,
+      insertText: field.kind === 'object' || (field.kind === 'list' && field.items.kind === 'string') ? `${key}:\n${' '.repeat(position.character - keyPrefixLength(lines[position.line], position) + 2)}` : `${key}: `,
+      sortText: String(i).padStart(3, '0'),
+    }));
+  }
+  const spec = fieldAt(context.path);
+  const item = spec?.kind === 'list' ? spec.items : spec;
+  if (!item) return [];
+  // Each item replaces what was typed of the value, spaces included ("up to blo" → "up to block_5_add").
+  const range = { start: { line: position.line, character: position.character - context.prefix.length }, end: position };
+  return valueItems(item, a, context.prefix).map((i) => ({ ...i, textEdit: { range, newText: i.insertText ?? i.label }, insertText: undefined }));
+}
+
+function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): CompletionItem[] {
+  if (spec.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value }));
+  if (spec.kind === 'number' && spec.enum) return spec.enum.map((v) => ({ label: String(v), kind: CompletionItemKind.Value }));
+  if (spec.kind !== 'string') return [];
+  if (spec.enum) return spec.enum.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: spec.doc }));
+  if (spec.role === 'base') return BUILTIN_BASES.map((id) => ({ label: id, kind: CompletionItemKind.Module, detail: 'built-in base' }));
+  if ((spec.role === 'layer' || spec.role === 'frozenEntry') && a.base?.kind === 'ok') {
+    const upTo = spec.role === 'frozenEntry' && /^up\s+to\s/i.test(prefix) ? prefix.match(/^up\s+to\s+/i)![0] : '';
+    return a.base.base.layers.map((l) => ({
+      label: l.name, kind: CompletionItemKind.Field,
+      detail: `${l.className} ${JSON.stringify(l.outputShape)}${l.hasWeights ? '' : ' (no weights)'}`,
+      // "up to block_5_add": the words typed stay, the layer name completes after them.
+      filterText: upTo + l.name, insertText: upTo + l.name,
+      sortText: String(l.index).padStart(4, '0'),
+    }));
+  }
+  return [];
+}
+
+/** Where the cursor is: at a key of some section, or at the value of a field (possibly a list item). */
+function contextAt(lines: string[], position: Position): Context | undefined {
+  const before = lines[position.line]?.slice(0, position.character) ?? '';
+  if (/^\s*#/.test(before)) return undefined;
+  const item = /^(\s*)-\s+(.*)$/.exec(before);
+  if (item) {
+    const owner = ownerKeys(lines, position.line, item[1].length + 1);
+    return owner.length ? { kind: 'value', path: owner, listItem: true, prefix: item[2] } : undefined;
+  }
+  const keyValue = /^(\s*)([A-Za-z_]\w*):\s*(.*)$/.exec(before);
+  if (keyValue) {
+    const path = [...ownerKeys(lines, position.line, keyValue[1].length), keyValue[2]];
+    const value = keyValue[3];
+    const flow = value.startsWith('[');
+    // In an inline list, complete the item after the last comma.
+    const prefix = flow ? value.slice(Math.max(value.lastIndexOf(','), value.lastIndexOf('[')) + 1).trim() : value;
+    return { kind: 'value', path, listItem: flow, prefix };
+  }
+  const key = /^(\s*)[A-Za-z_]*$/.exec(before);
+  if (key) return { kind: 'key', parent: ownerKeys(lines, position.line, key[1].length) };
+  return undefined;
+}
+
+/** The keys of the sections enclosing a line indented by `indent`: the nearest "key:" lines above with less indentation. */
+function ownerKeys(lines: string[], line: number, indent: number): string[] {
+  const owners: string[] = [];
+  let limit = indent;
+  for (let i = line - 1; i >= 0 && limit > 0; i--) {
+    const m = /^(\s*)(?:-\s+)?([A-Za-z_]\w*):\s*(?:#.*)?$/.exec(lines[i]);
+    const text = lines[i].trim();
+    if (!text || text.startsWith('#')) continue;
+    const lineIndent = lines[i].length - lines[i].trimStart().length;
+    if (lineIndent >= limit) continue;
+    if (!m) return owners; // a line with less indentation that opens no section: the context is unclear
+    owners.unshift(m[2]);
+    limit = lineIndent;
+  }
+  return owners;
+}
+
+function keyPrefixLength(line: string, position: Position): number {
+  return (/[A-Za-z_]*$/.exec(line.slice(0, position.character)) ?? [''])[0].length;
+}
+
+function kindLabel(spec: FieldSpec): string {
+  if (spec.kind === 'string' && spec.enum) return spec.enum.join(' | ');
+  return spec.kind === 'object' ? 'section' : spec.kind;
+}

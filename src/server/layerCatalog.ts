@@ -1,0 +1,99 @@
+// The layers of each base a recipe names, loaded once by the trainer child (the only process that runs
+// tfjs) and cached for the life of the server. Measured: the first listing of mobilenet_v2 takes about
+// 0.6 s including the child's start, a cached one nothing; reading model.json ourselves would be faster but
+// would duplicate tfjs' shape inference and parameter counts, which hover shows.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TrainerClient, TrainerError } from '../client/trainerClient';
+import { isPathLikeBase } from '../recipe/recipeFile';
+import { BUILTIN_BASES } from '../shared/builtinBases';
+import type { BaseDescription } from '../shared/engineTypes';
+import { TrainerErrorCode } from '../shared/trainerProtocol';
+import { closestName } from '../trainer/models/freezePlan';
+
+export type BaseLookup =
+  | { kind: 'ok'; base: BaseDescription }
+  /** The base cannot be used; the message says why, `suggestion` is a likely intended spec. */
+  | { kind: 'error'; message: string; suggestion?: string }
+  /** A URL not downloaded yet: the server never downloads while the user types. */
+  | { kind: 'notDownloaded'; message: string };
+
+// Idle trainer children are ended: a loaded tfjs costs memory, and the cache answers later lookups.
+const IDLE_MS = 60_000;
+
+export class LayerCatalog {
+  private readonly cache = new Map<string, Promise<BaseLookup>>();
+  private client: TrainerClient | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pending = 0;
+
+  constructor(private readonly options: { cacheDir: string; workerPath: string; log: (line: string) => void }) {}
+
+  /** The base a recipe names, resolved against the recipe's folder. */
+  lookup(spec: string, recipeDir: string): Promise<BaseLookup> {
+    const trimmed = spec.trim();
+    if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) return this.cached(trimmed, trimmed);
+    if (/^https?:\/\//i.test(trimmed)) {
+      if (!this.downloaded(trimmed)) {
+        return Promise.resolve({ kind: 'notDownloaded', message: `The base ${trimmed} is not downloaded yet: its layers are checked after the first training downloads it.` });
+      }
+      return this.cached(trimmed, trimmed);
+    }
+    if (!isPathLikeBase(trimmed)) {
+      const guess = closestName(trimmed, BUILTIN_BASES);
+      return Promise.resolve({
+        kind: 'error', suggestion: guess,
+        message: `Unknown base "${trimmed}"${guess ? `; did you mean "${guess}"?` : '.'} Use ${BUILTIN_BASES.join(', ')}, a model.json path or run folder (starting with ./ or ../), or an http(s) URL.`,
+      });
+    }
+    const target = path.resolve(recipeDir, trimmed);
+    const modelJson = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, 'model.json') : target;
+    const stat = fs.statSync(modelJson, { throwIfNoEntry: false });
+    if (!stat) return Promise.resolve({ kind: 'error', message: `Base model not found: ${modelJson}.` });
+    // A retrained model.json at the same path must be read again.
+    return this.cached(`${target}@${stat.mtimeMs}`, target);
+  }
+
+  /** Ends the trainer child (the cache stays). */
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+    this.client?.dispose();
+    this.client = undefined;
+  }
+
+  private cached(key: string, spec: string): Promise<BaseLookup> {
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = this.list(spec);
+      this.cache.set(key, entry);
+      // Failures are not cached: the user may fix the file, or the child may have died.
+      entry.then((r) => { if (r.kind === 'error') this.cache.delete(key); }, () => this.cache.delete(key));
+    }
+    return entry;
+  }
+
+  private async list(spec: string): Promise<BaseLookup> {
+    clearTimeout(this.idleTimer);
+    this.pending++;
+    const started = Date.now();
+    try {
+      this.client ??= new TrainerClient({ workerPath: this.options.workerPath, backend: 'cpu', onLog: this.options.log });
+      const base = await this.client.listLayers(spec, this.options.cacheDir);
+      this.options.log(`listed ${base.layers.length} layers of ${spec} in ${Date.now() - started} ms`);
+      return { kind: 'ok', base };
+    } catch (e) {
+      // A refused model leaves the child healthy; a dead or broken child is replaced at the next lookup.
+      if (!(e instanceof TrainerError) || e.code === TrainerErrorCode.Internal) this.dispose();
+      return { kind: 'error', message: (e as Error).message };
+    } finally {
+      if (--this.pending === 0) this.idleTimer = setTimeout(() => this.dispose(), IDLE_MS);
+    }
+  }
+
+  /** Mirrors the trainer's download cache layout (src/trainer/models/modelDownload.ts), which tfjs keeps us from importing. */
+  private downloaded(url: string): boolean {
+    const dir = path.join(this.options.cacheDir, 'models', createHash('sha256').update(url).digest('hex').slice(0, 16));
+    return fs.existsSync(path.join(dir, '.complete'));
+  }
+}
