@@ -1,6 +1,7 @@
 // The host side of the trainer: forks the child process and exposes its requests as typed methods.
 // The CLI uses it today and the extension host will; neither ever runs tfjs on its own thread.
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import {
   CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError,
@@ -14,6 +15,11 @@ export interface TrainerClientOptions {
   backend?: 'auto' | P.BackendName;
   /** Lines the child writes to stderr (its log). */
   onLog?: (line: string) => void;
+  /**
+   * Run the trainer at a lower CPU priority (nice 10). An editor wants this: training saturates every core,
+   * and the editor's own processes must still get the CPU at once. Threads the trainer starts inherit it.
+   */
+  lowPriority?: boolean;
 }
 
 /** A failed request: `code` is a TrainerErrorCode, `message` is meant for the user. */
@@ -41,6 +47,13 @@ export class TrainerClient {
       // The host may be Electron (VS Code): run the child as plain Node.
       execArgv: [],
     });
+    if (options.lowPriority && this.child.pid !== undefined) {
+      try {
+        os.setPriority(this.child.pid, 10);
+      } catch {
+        // Not permitted on this system: the trainer runs at normal priority.
+      }
+    }
     const log = options.onLog ?? (() => undefined);
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');

@@ -23,6 +23,7 @@ export class TrainerHost implements vscode.Disposable {
     const client = new TrainerClient({
       workerPath: path.join(this.extensionUri.fsPath, 'dist', 'trainer.js'),
       backend: readSettings().backend,
+      lowPriority: true,
       onLog: (line) => this.log.info(`[trainer] ${line}`),
     });
     this.client = client;
