@@ -4,6 +4,7 @@
 // line under the cursor is rarely valid YAML yet.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import type { TextDocument, Position } from 'vscode-languageserver-textdocument';
+import { isMap, isScalar } from 'yaml';
 import { fieldAt, type FieldSpec } from '../recipe/recipeFields';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { RecipeAnalysis } from './recipeAnalysis';
@@ -19,8 +20,9 @@ export function recipeCompletions(doc: TextDocument, position: Position, a: Reci
   if (context.kind === 'key') {
     const spec = fieldAt(context.parent);
     if (spec?.kind !== 'object') return [];
-    const section = context.parent.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), a.parsed.value);
-    const present = new Set(section && typeof section === 'object' ? Object.keys(section) : []);
+    // From the tree, not the checked values: a key typed without its value yet is still present.
+    const section = context.parent.length ? a.parsed.doc?.getIn(context.parent, true) : a.parsed.doc?.contents;
+    const present = new Set(isMap(section) ? section.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : []);
     return Object.entries(spec.fields).filter(([k]) => !present.has(k)).map(([key, field], i) => ({
       label: key, kind: CompletionItemKind.Property, detail: kindLabel(field), documentation: field.doc,
       insertText: field.kind === 'object' || (field.kind === 'list' && field.items.kind === 'string') ? `${key}:\n${' '.repeat(position.character - keyPrefixLength(lines[position.line], position) + 2)}` : `${key}: `,

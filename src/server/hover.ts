@@ -39,11 +39,12 @@ function valueHover(path: FieldPath, node: Node, a: RecipeAnalysis): string | un
     if (entry.kind === 'glob') {
       const matches = base.layers.filter((l) => entry.pattern.test(l.name));
       const kept = matches.filter((l) => l.index <= plan.cut);
-      return `**${value}** matches ${matches.length} layer${matches.length === 1 ? '' : 's'} of ${base.title}, ${kept.length} within the cut: ${kept.slice(0, 12).map((l) => `\`${l.name}\``).join(', ')}${kept.length > 12 ? ', …' : ''}`;
+      return `\`${value}\` matches ${matches.length} layer${matches.length === 1 ? '' : 's'} of ${base.title}, ${kept.length} within the cut: ${kept.slice(0, 12).map((l) => `\`${l.name}\``).join(', ')}${kept.length > 12 ? ', …' : ''}`;
     }
     const layer = base.layers.find((l) => l.name === entry.layer);
     if (!layer) return undefined;
-    const extra = entry.kind === 'upTo' ? `\n\nFreezes ${Math.min(layer.index, plan.cut) + 1} layers, from \`${base.layers[0].name}\` to \`${layer.name}\`.` : '';
+    const upTo = base.layers.slice(0, layer.index + 1);
+    const extra = entry.kind === 'upTo' ? `\n\nFreezes the ${upTo.length} layers from \`${base.layers[0].name}\` to \`${layer.name}\` (${upTo.filter((l) => l.hasWeights).length} with weights).` : '';
     return layerHover(layer, layerState(plan, layer)) + extra;
   }
   return undefined;
