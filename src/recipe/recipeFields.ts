@@ -2,6 +2,7 @@
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
 // this table, so they cannot disagree. Ranges match recipeProblems in src/shared/recipeDefaults.ts.
 import { BUILTIN_BASES } from '../shared/builtinBases';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from '../shared/engineTypes';
 
 /** What a string value names, so the server knows which checks and completions apply. */
 export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
@@ -17,6 +18,7 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 
 const layer = (doc: string): FieldSpec => ({ kind: 'string', role: 'layer', doc });
 
+// `satisfies` makes the compiler insist that every field of TrainRecipe (and of its sections) is listed here.
 export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   name: { kind: 'string', doc: 'Name of the run; the run folder is named after it.' },
   mode: { kind: 'string', enum: ['transfer', 'source'], doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.' },
@@ -31,7 +33,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
         kind: 'list', items: { kind: 'string', role: 'frozenEntry', doc: 'A layer name, "up to <layer>", or a glob pattern such as block_1_*.' },
         doc: 'Frozen layers: names, "up to <layer>", or glob patterns (* and ?). Absent with freezeUpTo absent: the whole kept base is frozen.',
       },
-    },
+    } satisfies Record<keyof FreezeSpec, FieldSpec>,
   },
   head: {
     kind: 'object', doc: 'The new classifier on top of the feature layer.',
@@ -39,7 +41,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
       pooling: { kind: 'string', enum: ['avg', 'max', 'flatten'], doc: 'How the feature map becomes a vector.' },
       dense: { kind: 'number', integer: true, min: 0, max: 65536, doc: 'Width of an optional hidden dense layer (0: none).' },
       dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Dropout before the output layer, in [0, 1).' },
-    },
+    } satisfies Record<keyof HeadSpec, FieldSpec>,
   },
   optimizer: { kind: 'string', enum: OPTIMIZERS, doc: 'The optimizer of both training phases (default adam).' },
   learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the first phase.' },
@@ -56,7 +58,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
       rotation: { kind: 'number', min: 0, max: 180, doc: 'Maximum rotation in degrees, both directions.' },
       crop: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Maximum fraction cropped from the borders before resizing back.' },
       brightness: { kind: 'number', min: 0, max: 1, doc: 'Maximum brightness change as a fraction of the value range.' },
-    },
+    } satisfies Record<keyof Augmentation, FieldSpec>,
   },
   secondPhase: {
     kind: 'object', required: ['unfreezeFrom'], doc: 'After the head has converged, unfreeze the top of the base and train on at a lower rate.',
@@ -64,14 +66,14 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
       unfreezeFrom: layer('This layer and every later kept layer train in the second phase.'),
       epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the second phase (default 5).' },
       learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the second phase (default: a tenth of the first).' },
-    },
+    } satisfies Record<keyof SecondPhase, FieldSpec>,
   },
   compareScratch: { kind: 'boolean', doc: 'Also train the same architecture from random weights on the same split.' },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
   inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
-};
+} satisfies Record<keyof TrainRecipe, FieldSpec>;
 
 /** The spec at a path of keys (list items are addressed by any number), or undefined for an unknown field. */
 export function fieldAt(path: readonly (string | number)[]): FieldSpec | undefined {

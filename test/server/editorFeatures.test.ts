@@ -90,6 +90,27 @@ test('hover on the data folder lists its classes and image counts', async () => 
   ].join('\n'));
 });
 
+test('hover on the base names it and its input; hover on a field name explains the field and its range', async () => {
+  const text = fs.readFileSync(path.join(RECIPES, 'clean.recipe.yaml'), 'utf8');
+  const uri = await openCopy('hover-base.recipe.yaml', text);
+  const base = (await client.hover(uri, rangeOf(text, 'mobilenet_v2').start))!;
+  assert.match((base.contents as MarkupContent).value, /^\*\*MobileNetV2 .*\*\*\n\n162 layers, [\d,]+ parameters; input 224×224×3; feature layer `out_relu`\./);
+  const epochs = (await client.hover(uri, rangeOf(text, 'epochs').start))!;
+  assert.equal((epochs.contents as MarkupContent).value, '**epochs**: Epochs of the first phase.\n\na whole number from 1 to 10000');
+});
+
+test('quick fixes also correct a misspelt field, enum value or base', async () => {
+  const text = 'data: ../generated/fashion-small\nbase: mobilenet_v3\noptimizer: rmsprp\nepohcs: 3\n';
+  const uri = await openCopy('fix-more.recipe.yaml', text);
+  const diagnostics = await client.diagnosticsOf(uri, 1);
+  const fixes = (await client.codeActions(uri, diagnostics)).map((a) => [a.title, a.edit!.changes![uri][0].range]);
+  assert.deepEqual(fixes.sort(), [
+    ['Change to "epochs"', rangeOf(text, 'epohcs')],
+    ['Change to "mobilenet_v2"', rangeOf(text, 'mobilenet_v3')],
+    ['Change to "rmsprop"', rangeOf(text, 'rmsprp')],
+  ]);
+});
+
 test('the quick fix replaces a misspelt layer with the suggested one, and the fixed text is clean of it', async () => {
   const text = fs.readFileSync(path.join(RECIPES, 'misspelt.recipe.yaml'), 'utf8');
   const uri = await openCopy('fix.recipe.yaml', text);
