@@ -7,9 +7,9 @@ export const startPickFor = (folder) => `Start training on ${folder}`;
 
 /**
  * Explorer → right-click `folder` → "Fine-tune on This Folder" → Enter (base) → Enter (start).
- * Returns the items both quick picks offered.
+ * Returns the items both quick picks offered. With `accept: false` it stops at the open start quick pick.
  */
-export async function fineTuneWithDefaults(page, folder, lap) {
+export async function fineTuneWithDefaults(page, folder, lap, { accept = true } = {}) {
   const row = explorerRow(page, folder);
   await row.waitFor({ timeout: 30_000 });
   await contextMenuPick(page, row, 'Fine-tune on This Folder');
@@ -17,6 +17,7 @@ export async function fineTuneWithDefaults(page, folder, lap) {
   lap(`base quick pick offered: ${bases.join(' | ')}`);
   if (!/MobileNetV2/.test(bases[0] ?? '')) throw new Error(`first base is "${bases[0]}", expected the built-in MobileNetV2`);
   const details = await startPickDetails(page, folder);
+  if (!accept) return { bases, starts: [], details };
   const starts = await acceptQuickPick(page, startPickFor(folder));
   lap(`start quick pick offered: ${starts.join(' | ')} — "${details}"`);
   if (starts[0] !== 'Start training') throw new Error(`first start item is "${starts[0]}", expected "Start training"`);

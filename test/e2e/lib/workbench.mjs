@@ -65,6 +65,16 @@ export async function contextMenuPick(page, row, title, attempts = 15) {
     await page.keyboard.press('Escape');
   }
   await item.click();
+  // A click that lands while the menu is still settling is ignored and leaves it open with the item
+  // focused (seen after a quick pick was dismissed); Enter then runs the focused item, as it would for a user.
+  const menu = page.locator('.context-view.monaco-menu-container');
+  try {
+    await menu.waitFor({ state: 'hidden', timeout: 1500 });
+  } catch {
+    await item.focus();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+  }
 }
 
 /** Menu item titles of the context menu of `row` (to report what was there when ours was not). */
@@ -109,6 +119,28 @@ export async function runCommand(page, title) {
   const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 15_000 });
   await row.click();
+}
+
+/**
+ * Replaces the user settings the way a user would: "Preferences: Open User Settings (JSON)", select all,
+ * type the new JSON, save. (A settings.json written behind VS Code's back was not picked up by code-server
+ * within 12 s; a save from the editor is seen at once.)
+ */
+export async function writeUserSettingsInEditor(page, settings) {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor({ timeout: 15_000 });
+  await editor.click({ position: { x: 200, y: 40 } });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  // One line, so auto-indentation has nothing to do; the editor still auto-closes brackets and quotes
+  // while it takes the text in, and those closers end up after the cursor: delete them.
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Shift+Control+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+  await runCommand(page, 'View: Close Editor');
 }
 
 /** The toast of a notification whose message matches `text` (string or RegExp). */
