@@ -15,6 +15,7 @@ import * as tf from '../../src/trainer/tf';
 import { loadLayersModelFromFile, saveLayersModel } from '../../src/trainer/models/modelFiles';
 import { faultyFolder, folderState, whilePaused } from '../helpers/faultInjection';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import { copyDigits, imageBase } from '../helpers/smallData';
 
 const session = trainerSession('faults');
 const { work, cacheDir } = session;
@@ -206,7 +207,9 @@ test('10,000 images in one class are scanned from their headers and trained on',
   const dir = path.join(work, 'many');
   const one = path.join(mini, '1', fs.readdirSync(path.join(mini, '1'))[0]);
   fs.mkdirSync(path.join(dir, 'many'), { recursive: true });
-  for (let i = 0; i < 10_000; i++) fs.copyFileSync(one, path.join(dir, 'many', `${String(i).padStart(5, '0')}.png`));
+  // Hard links: 10,000 directory entries the scanner opens one by one, without 10,000 copies to write and delete
+  // (on this CI disk those take half a minute, and they measure the disk, not the scanner).
+  for (let i = 0; i < 10_000; i++) fs.linkSync(one, path.join(dir, 'many', `${String(i).padStart(5, '0')}.png`));
   fs.cpSync(path.join(mini, '2'), path.join(dir, 'few'), { recursive: true });
   const started = process.hrtime.bigint();
   const scan = await client().scanDataset(dir);
@@ -270,26 +273,41 @@ test('a recipe whose paths leave the workspace is refused by confinePath before 
   await freshTrainingWorks();
 });
 
-/** A small conv base with a fixed input shape, saved as a standard tfjs LayersModel. */
-function imageBase(shape: [number, number, number], filters: number): tf.LayersModel {
-  const input = tf.input({ shape, name: 'pixels' });
-  let x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv_a', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool_a' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 4, activation: 'softmax', name: 'logits' }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out });
-}
+test('a truncated JPEG photo and a truncated PNG are skipped with their reasons, and training goes on', async () => {
+  const dir = path.join(work, 'truncated');
+  fs.cpSync(mini, dir, { recursive: true });
+  const photo = fs.readFileSync(path.join(fixture('photos'), 'rocket.jpg'));
+  fs.writeFileSync(path.join(dir, '0', 'rocket-half.jpg'), photo.subarray(0, photo.length >> 1));
+  const digit = fs.readFileSync(path.join(dir, '1', fs.readdirSync(path.join(dir, '1'))[0]));
+  fs.writeFileSync(path.join(dir, '1', 'digit-half.png'), digit.subarray(0, digit.length >> 1));
+  const r = await client().train(session.recipe(dir, { ...SMALL, name: 'truncated' }), cacheDir);
+  const reasons = Object.fromEntries(r.skipped.map((s) => [path.basename(s.path), s.reason]));
+  assert.match(reasons['rocket-half.jpg'], /^could not be decoded \(VipsJpeg: premature end of JPEG image\)$/);
+  assert.match(reasons['digit-half.png'], /^(could not be decoded|not a readable image) \(/);
+  assert.equal(runStatus(r.runDir), 'finished');
+  await freshTrainingWorks();
+});
 
-/** Copies the first `n` PNGs of each digit class into `dest/<digit>` (or straight into `dest` for one digit), optionally into subfolders. */
-function copyDigits(dest: string, digits: string[], n: number, subfolder: (i: number) => string = () => ''): string {
-  for (const d of digits) {
-    const from = path.join(fixture('digits-0-4'), d);
-    const files = fs.readdirSync(from).filter((f) => f.endsWith('.png')).sort().slice(0, n);
-    files.forEach((f, i) => {
-      const to = path.join(digits.length === 1 ? dest : path.join(dest, d), subfolder(i));
-      fs.mkdirSync(to, { recursive: true });
-      fs.copyFileSync(path.join(from, f), path.join(to, f));
-    });
-  }
-  return dest;
-}
+test('a recipe that is invalid YAML, larger than 1 MiB or an alias bomb is refused with its own message', async () => {
+  const dir = path.join(work, 'bad-recipes');
+  fs.mkdirSync(dir, { recursive: true });
+  const refusal = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const started = process.hrtime.bigint();
+    try {
+      loadRecipe(file);
+    } catch (e) {
+      return { message: (e as Error).message, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    }
+    assert.fail(`${name} was accepted`);
+  };
+  assert.match(refusal('invalid.recipe.yaml', 'data: ./x\nepochs: [1, 2\nbase: {').message, /^Recipe .*invalid\.recipe\.yaml has \d+ problems:\n.*invalid\.recipe\.yaml:\d+:\d+: /);
+  assert.match(refusal('huge.recipe.yaml', `data: x\n${'# padding\n'.repeat(120_000)}`).message, /^Recipe .*huge\.recipe\.yaml is larger than 1 MiB; a recipe is a short YAML or JSON file\.$/);
+  const level = (n: number, ref: string) => `${n}: &${n} [${Array(9).fill(ref).join(', ')}]`;
+  const bombText = [level(1, 'lol'), ...[2, 3, 4, 5, 6, 7, 8].map((n) => level(n, `*${n - 1}`)), 'data: x'].join('\n');
+  const bomb = refusal('bomb.recipe.yaml', bombText);
+  console.log(`alias bomb (9^8 = ${9 ** 8} nodes if expanded, ${bombText.length} bytes) refused in ${bomb.ms.toFixed(0)} ms`);
+  assert.match(bomb.message, /bomb\.recipe\.yaml:\d+:\d+: The recipe cannot be read: Excessive alias count indicates a resource exhaustion attack/);
+  await freshTrainingWorks();
+});
