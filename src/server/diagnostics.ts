@@ -100,14 +100,15 @@ function layerDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add)
   inputDiagnostics(parsed, base, add);
 }
 
+/** In transfer mode the engine feeds the base what it takes (src/trainer/models/baseModel.ts): a different size or channel count in the recipe cannot apply. */
 function inputDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add): void {
   const r = parsed.value;
-  const input = base.layers[0]?.outputShape ?? [];
-  const [h, w, c] = [input[1], input[2], input[3]];
-  if (r.inputSize && ((h != null && r.inputSize[0] !== h) || (w != null && r.inputSize[1] !== w))) {
-    add(spanAt(parsed, ['inputSize']), `${base.title} takes ${h ?? 'any'}×${w ?? 'any'} images; inputSize [${r.inputSize.join(', ')}] cannot be fed to it (images are resized to the base's size: leave inputSize out).`, 'input-size');
+  const [h, w] = base.preprocessing.size;
+  const c = base.preprocessing.channels;
+  if (r.inputSize && (r.inputSize[0] !== h || r.inputSize[1] !== w)) {
+    add(spanAt(parsed, ['inputSize']), `${base.title} takes ${h}×${w} images; inputSize [${r.inputSize.join(', ')}] cannot apply, images are resized to ${h}×${w}. Remove inputSize (it is for mode "source").`, 'input-size', DiagnosticSeverity.Warning);
   }
-  if (r.inputChannels !== undefined && c != null && r.inputChannels !== c) {
-    add(spanAt(parsed, ['inputChannels']) ?? keySpanAt(parsed, ['inputChannels']), `${base.title} takes ${c}-channel images, not ${r.inputChannels}.`, 'input-size');
+  if (r.inputChannels !== undefined && r.inputChannels !== c) {
+    add(spanAt(parsed, ['inputChannels']) ?? keySpanAt(parsed, ['inputChannels']), `${base.title} takes ${c}-channel images; inputChannels ${r.inputChannels} cannot apply, images are converted to ${c} channels.`, 'input-size', DiagnosticSeverity.Warning);
   }
 }
