@@ -285,6 +285,8 @@ test('a truncated JPEG photo and a truncated PNG are skipped with their reasons,
   assert.match(reasons['rocket-half.jpg'], /^could not be decoded \(VipsJpeg: premature end of JPEG image\)$/);
   assert.match(reasons['digit-half.png'], /^(could not be decoded|not a readable image) \(/);
   assert.equal(runStatus(r.runDir), 'finished');
+  const recorded = readJson<{ path: string; reason: string }[]>(path.join(r.runDir, 'skipped.json'));
+  assert.deepEqual(recorded.map((s) => path.basename(s.path)).sort(), Object.keys(reasons).sort(), 'the run folder records the files that failed to decode too');
   await freshTrainingWorks();
 });
 

@@ -41,6 +41,11 @@ export function writeRunStart(dir: string, recipe: TrainRecipe, info: RunInfo, s
   writeJsonAtomic(path.join(dir, 'recipe.json'), recipe);
   writeJsonAtomic(path.join(dir, 'labels.json'), info.classes);
   writeJsonAtomic(path.join(dir, 'run.json'), info);
+  writeSkipped(dir, skipped);
+}
+
+/** skipped.json: every file left out and why; written again at the end, with the files that failed to decode. */
+export function writeSkipped(dir: string, skipped: SkippedFile[]): void {
   writeJsonAtomic(path.join(dir, 'skipped.json'), skipped);
 }
 

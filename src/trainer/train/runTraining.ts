@@ -21,7 +21,7 @@ import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, type CheckpointState, type RunInfo } from './runFolder';
+import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
 
 export interface RunContext {
   cacheDir: string;
@@ -231,6 +231,7 @@ async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[]
 async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache']): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
+  writeSkipped(runDir, p.skips.entries);
   const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams };
   if (cancelled) {
     updateRunInfo(runDir, { status: 'cancelled', ...params });
