@@ -94,3 +94,17 @@ test('the reader names file, line and column of each problem; nested sections ke
   assert.deepEqual(r.head, { pooling: 'max', dense: 0, dropout: 0.2 });
   assert.deepEqual(r.secondPhase, { unfreezeFrom: 'x', epochs: 5, learningRate: 0.001 });
 });
+
+test('the reader refuses oversized text and alias bombs with one problem each, before expanding anything', () => {
+  const big = parseRecipe(`# ${'x'.repeat(1024 * 1024)}\nepochs: 3\n`);
+  assert.deepEqual(big.problems.map((p) => p.message), ['The recipe is larger than 1 MiB; a recipe is a short YAML or JSON file.']);
+  assert.deepEqual(big.value, {});
+  const bomb = parseRecipe('a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n');
+  assert.equal(bomb.problems.length, 1);
+  assert.match(bomb.problems[0].message, /^The recipe cannot be read: Excessive alias count/);
+  const aliased = parseRecipe('defaults: &lr 0.01\n');
+  assert.match(aliased.problems[0].message, /Unknown field "defaults"/);
+  const ok = parseRecipe('learningRate: &lr 0.01\nsecondPhase: { unfreezeFrom: block_16_expand, learningRate: *lr }\n');
+  assert.deepEqual(ok.problems, []);
+  assert.equal(ok.value.secondPhase?.learningRate, 0.01, 'a few aliases are fine');
+});
