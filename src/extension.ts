@@ -10,6 +10,7 @@ import { allRunsDirs, type Services } from './host/services';
 import { checkpointHistory, listRuns, readMetrics } from './host/runs/runStore';
 import { readSettings } from './host/settings';
 import { RecipeSync } from './host/recipeSync';
+import { startRecipeClientOnDemand } from './languageClient/recipeLanguageClient';
 import { StudioState } from './host/studioState';
 import { TrainerHost } from './host/trainerHost';
 import { TrainingService } from './host/training/trainingService';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
     ...registerCommands(services),
+    startRecipeClientOnDemand(context, { cacheDir, outputChannel: log }),
   );
   const last = listRuns(allRunsDirs())[0];
   if (last) training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
