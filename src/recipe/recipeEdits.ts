@@ -3,7 +3,8 @@
 // character, and only new or removed sections go through the yaml Document (which keeps comments). The host
 // applies the result as one undoable WorkspaceEdit.
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { SecondPhase } from '../shared/engineTypes';
+import type { LayerInfo, SecondPhase } from '../shared/engineTypes';
+import { expandFrozenEntry } from '../trainer/models/freezePlan';
 import { DEFAULT_AUGMENTATION } from './recipeFile';
 import type { FieldPath } from './recipeSyntax';
 
@@ -23,19 +24,30 @@ export interface RecipeEdit {
   compareScratch?: boolean;
 }
 
-/** The recipe text with the edit applied; unchanged text when the edit changes nothing. */
-export function recipeEdits(text: string, edit: RecipeEdit): string {
+/** The base's layers, when the caller knows them: frozen sets are then written compactly and compared by meaning. */
+export interface EditContext {
+  layers: readonly LayerInfo[];
+  defaultFeatureLayer: string;
+}
+
+/**
+ * The recipe text with the edit applied; unchanged text when the edit changes nothing. With `context`, a
+ * frozen set that the recipe's entries (globs, "up to") already mean is left as the user wrote it, and a
+ * new one starting at the first layer is written as "up to <layer>" plus the rest.
+ */
+export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContext): string {
   let out = text;
   const scalars: [FieldPath, string | number | boolean | undefined][] = [
     [['freeze', 'featureLayer'], edit.featureLayer], [['epochs'], edit.epochs], [['learningRate'], edit.learningRate],
     [['batchSize'], edit.batchSize], [['validationSplit'], edit.validationSplit], [['compareScratch'], edit.compareScratch],
   ];
   for (const [path, value] of scalars) if (value !== undefined) out = setScalar(out, path, value);
-  if (edit.frozen) {
+  if (edit.frozen && !(context && meansSameSet(parse(out), edit.frozen, context))) {
     const old = parse(out).getIn(['freeze', 'frozen'], true);
-    if (!(isSeq(old) && sameItems(old, edit.frozen))) {
+    const entries = context ? compactFrozen(context.layers, edit.frozen) : edit.frozen;
+    if (!(isSeq(old) && sameItems(old, entries))) {
       // A list the user wrote inline stays inline.
-      out = putPair(out, ['freeze', 'frozen'], edit.frozen, isSeq(old) && Boolean(old.flow));
+      out = putPair(out, ['freeze', 'frozen'], entries, isSeq(old) && Boolean(old.flow));
       out = removePair(out, ['freeze', 'freezeUpTo']);
     }
   }
@@ -54,6 +66,37 @@ export function recipeEdits(text: string, edit: RecipeEdit): string {
     }
   }
   return out;
+}
+
+/** Whether the recipe's frozen entries freeze the same layers with weights as `frozen` (weightless layers have nothing to freeze). */
+function meansSameSet(doc: Document.Parsed, frozen: readonly string[], { layers, defaultFeatureLayer }: EditContext): boolean {
+  const freeze = doc.getIn(['freeze']);
+  const section = (isMap(freeze) ? freeze.toJSON() : {}) as { featureLayer?: unknown; freezeUpTo?: unknown; frozen?: unknown };
+  if (section.frozen === undefined && section.freezeUpTo === undefined) return false;
+  const names = layers.map((l) => l.name);
+  const cut = names.indexOf(typeof section.featureLayer === 'string' ? section.featureLayer : defaultFeatureLayer);
+  const entries = [...(typeof section.freezeUpTo === 'string' ? [`up to ${section.freezeUpTo}`] : []), ...(Array.isArray(section.frozen) ? section.frozen : [])];
+  const now = new Set<string>();
+  for (const entry of entries) {
+    if (typeof entry !== 'string') return false;
+    const { layers: matched, problem } = expandFrozenEntry(names, cut < 0 ? names.length - 1 : cut, entry);
+    if (problem) return false;
+    matched.forEach((n) => now.add(n));
+  }
+  const weighted = (set: Iterable<string>) => new Set(layers.filter((l) => l.hasWeights && new Set(set).has(l.name)).map((l) => l.name));
+  const [a, b] = [weighted(now), weighted(frozen)];
+  return a.size === b.size && [...a].every((n) => b.has(n));
+}
+
+/** "up to X" for the run of frozen layers with weights from the first one, then the other names; short sets stay explicit. */
+export function compactFrozen(layers: readonly LayerInfo[], frozen: readonly string[]): string[] {
+  const set = new Set(frozen);
+  const weighted = layers.filter((l) => l.hasWeights);
+  let k = 0;
+  while (k < weighted.length && set.has(weighted[k].name)) k++;
+  if (k < 3) return [...frozen];
+  const prefix = new Set(weighted.slice(0, k).map((l) => l.name));
+  return [`up to ${weighted[k - 1].name}`, ...frozen.filter((n) => !prefix.has(n))];
 }
 
 function parse(text: string): Document.Parsed {
@@ -95,6 +138,7 @@ function putPair(text: string, path: FieldPath, value: unknown, flow = false): s
   const empty = parent === null || (isScalar(parent) && parent.value === null);
   if (!isMap(parent) && !(empty && parentPath.length === 0)) {
     if (parentPath.length && !doc.hasIn(parentPath)) return putPair(text, parentPath, { [key]: value });
+    if (!empty) throw new Error(`"${parentPath.join('.')}" is not a section of "name: value" lines; fix it before editing the recipe from the panel.`);
     return viaDocument(doc, text, (d) => d.setIn(path, value));
   }
   if (isMap(parent) && parent.flow) return viaDocument(doc, text, (d) => d.setIn(path, value));
@@ -103,11 +147,12 @@ function putPair(text: string, path: FieldPath, value: unknown, flow = false): s
   const one = new Document({ [key]: value });
   const node = (one.contents as YAMLMap).items[0].value;
   if (flow && isSeq(node)) node.flow = true;
-  const block = one.toString({ indentSeq: sequenceIndented(text), lineWidth: 0 }).replace(/^(?=.)/gm, ' '.repeat(indent));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const block = one.toString({ indentSeq: sequenceIndented(text), lineWidth: 0 }).replace(/^(?=.)/gm, ' '.repeat(indent)).replace(/\n/g, eol);
   const old = pairs.find((p) => isScalar(p.key) && p.key.value === key);
   if (old) return text.slice(0, lineStart(text, (old.key as Scalar).range![0])) + block + text.slice(pairEnd(text, old));
   const at = pairs.length ? pairEnd(text, pairs[pairs.length - 1]) : text.length;
-  const sep = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+  const sep = at > 0 && text[at - 1] !== '\n' ? eol : '';
   return text.slice(0, at) + sep + block + text.slice(at);
 }
 

@@ -5,11 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { recipeEdits } from '../../src/recipe/recipeEdits';
+import { compactFrozen, recipeEdits } from '../../src/recipe/recipeEdits';
 import { completeRecipe, loadRecipe, readRecipeFile, resolveRecipePaths } from '../../src/recipe/recipeFile';
 import { parseRecipe } from '../../src/recipe/recipeSyntax';
 import { recipeText } from '../../src/recipe/recipeText';
+import type { LayerInfo } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
+import { resolveFreezePlan } from '../../src/trainer/models/freezePlan';
 
 const USER_RECIPE = `# Flowers, tried on Tuesday
 data: ../flowers   # the photos from the shop
@@ -107,4 +109,27 @@ test('the reader refuses oversized text and alias bombs with one problem each, b
   const ok = parseRecipe('learningRate: &lr 0.01\nsecondPhase: { unfreezeFrom: block_16_expand, learningRate: *lr }\n');
   assert.deepEqual(ok.problems, []);
   assert.equal(ok.value.secondPhase?.learningRate, 0.01, 'a few aliases are fine');
+});
+
+test('with the base\'s layers, a frozen set the recipe already means stays as written, and a new one is written compactly', () => {
+  const layer = (name: string, index: number, hasWeights: boolean): LayerInfo => ({
+    index, name, className: 'Conv2D', outputShape: [null, 4, 4, 8], trainableParams: hasWeights ? 10 : 0, nonTrainableParams: 0, hasWeights, isBatchNorm: false, block: '',
+  });
+  const layers = ['input', 'conv1', 'bn1', 'relu1', 'conv2', 'bn2', 'conv3', 'out'].map((n, i) => layer(n, i, !['input', 'relu1'].includes(n)));
+  const context = { layers, defaultFeatureLayer: 'out' };
+  const text = 'freeze:\n  # every convolution, by pattern\n  frozen: [conv*]\n';
+  assert.equal(recipeEdits(text, { frozen: ['conv1', 'conv2', 'conv3'] }, context), text);
+  const out = recipeEdits(text, { frozen: ['conv1', 'bn1', 'conv2', 'conv3'] }, context);
+  assert.equal(out, 'freeze:\n  # every convolution, by pattern\n  frozen: [ up to conv2, conv3 ]\n');
+  const plan = resolveFreezePlan(layers, parseRecipe(out).value.freeze!, 'out');
+  assert.deepEqual([...plan.frozen].filter((n) => layers.find((l) => l.name === n)!.hasWeights).sort(), ['bn1', 'conv1', 'conv2', 'conv3']);
+  assert.deepEqual(compactFrozen(layers, ['conv1', 'bn1']), ['conv1', 'bn1'], 'short runs stay explicit');
+});
+
+test('edits keep CRLF line endings, create missing sections, and refuse a section that is not a mapping', () => {
+  assert.equal(recipeEdits('epochs: 3\r\n', { featureLayer: 'out_relu', augmentation: true }),
+    'epochs: 3\r\nfreeze:\r\n  featureLayer: out_relu\r\naugmentation:\r\n  flip: true\r\n  rotation: 10\r\n  crop: 0.1\r\n  brightness: 0.1\r\n');
+  assert.equal(recipeEdits('', { epochs: 4 }), 'epochs: 4\n');
+  assert.equal(recipeEdits('data: x', { batchSize: 8 }), 'data: x\nbatchSize: 8\n');
+  assert.throws(() => recipeEdits('freeze:\n- a\n', { frozen: ['a'] }), /"freeze" is not a section/);
 });
