@@ -1,5 +1,5 @@
 // User flows several scenarios share, written as the user performs them.
-import { acceptQuickPick, contextMenuPick, explorerRow, waitForQuickPick } from './workbench.mjs';
+import { acceptQuickPick, contextMenuPick, explorerRow, openViewContainer, waitForQuickPick } from './workbench.mjs';
 
 /** Placeholders of the two quick picks of the fine-tune flow (extension contract). */
 export const basePickFor = (folder) => `Base model for ${folder}`;
@@ -11,6 +11,7 @@ export const startPickFor = (folder) => `Start training on ${folder}`;
  */
 export async function fineTuneWithDefaults(page, folder, lap, { accept = true } = {}) {
   const row = explorerRow(page, folder);
+  if (!(await row.isVisible())) await openViewContainer(page, 'Explorer');
   await row.waitFor({ timeout: 30_000 });
   await contextMenuPick(page, row, 'Fine-tune on This Folder');
   const bases = await acceptQuickPick(page, basePickFor(folder));

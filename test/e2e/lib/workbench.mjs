@@ -175,10 +175,12 @@ export async function openViewContainer(page, title) {
 
 /** The pane of a view (e.g. "Layers") in the side bar, expanded. */
 export async function viewPane(page, title) {
-  const header = page.locator('.sidebar .pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+  // `has` locators are relative to the outer element: no `.sidebar` prefix inside them.
+  const titled = page.locator('h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') });
+  const header = page.locator('.sidebar .pane-header', { has: titled });
   await header.waitFor({ timeout: 30_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return page.locator('.sidebar .pane', { has: header });
+  return page.locator('.sidebar .pane', { has: page.locator('.pane-header', { has: titled }) });
 }
 
 /** A row of a tree view by its exact label. */
