@@ -82,7 +82,7 @@ test('YAML syntax errors come with their position, and the rest of the file is s
     ['field', 1, 11, 2, 0],
     ['field', 2, 17, 2, 20],
   ]);
-  assert.match(diagnostics[0].message, /Flow sequence .* must be sufficiently indented and end with a \]/);
+  assert.match(String(diagnostics[0].message), /Flow sequence .* must be sufficiently indented and end with a \]/);
   assert.equal(diagnostics[2].message, '"validationSplit" must be a number above 0 and below 1 (got 1.5).');
 });
 

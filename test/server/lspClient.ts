@@ -41,7 +41,7 @@ export class LspClient {
         }
       }
     });
-    this.connection.onNotification('window/logMessage', (m: { message: string }) => this.log.push(m.message));
+    this.connection.onNotification('window/logMessage', (m: { message: string }) => { this.log.push(m.message); });
     this.connection.listen();
   }
 
