@@ -86,7 +86,7 @@ function layerDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add)
       const upTo = parseFrozenEntry(entry).kind === 'upTo' && !isUpToField;
       unknown(path, problem.layer, isUpToField ? 'freeze up to' : 'frozen layer', problem.suggestion, (s) => (upTo ? `up to ${s}` : s));
     } else if (problem?.kind === 'afterCut') {
-      beyond(path, parseFrozenEntry(entry).kind === 'glob' ? `Every layer "${entry}" matches` : `The layer "${problem.layer}"`);
+      beyond(path, parseFrozenEntry(entry).kind === 'glob' ? `Every layer matching "${entry}"` : `The layer "${problem.layer}"`);
     } else if (problem?.kind === 'noMatch') {
       add(at(path), `The pattern "${entry}" matches no layer of ${base.title}.`, 'unknown-layer');
     }
