@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { confinePath, requireConfined } from '../../src/host/security/confinePath';
+import fc from 'fast-check';
+import { confinePath, isInside, requireConfined } from '../../src/host/security/confinePath';
 import { tempDir } from '../helpers/fixtures';
 
 const top = fs.realpathSync(tempDir('confine'));
@@ -32,6 +33,8 @@ test('paths inside a workspace folder come back as their real path', () => {
   const inSecond = confinePath('x.recipe.yaml', roots, { relativeTo: second });
   assert.ok(inSecond.ok && inSecond.root === second && inSecond.path === path.join(second, 'x.recipe.yaml'));
   assert.equal(confinePath(ws, roots).ok, true, 'the root itself');
+  const backIn = confinePath('link-out/../workspace/data/cats', roots);
+  assert.ok(backIn.ok && backIn.path === path.join(ws, 'data', 'cats'), 'out through a link and back in by ".." ends inside');
 });
 
 test('a path that does not exist yet is checked through its nearest existing folder', () => {
@@ -51,6 +54,9 @@ test('"..", absolute paths and symlinks pointing out are refused with the real l
     ['link-out', /resolves through a symbolic link to ".*\/outside", which is outside/],
     [path.join(ws, 'dangling-out'), /resolves through a symbolic link to ".*\/outside\/not-yet", which is outside/],
     [`${ws}-sibling/data`, /is outside/],
+    // ".." after a link applies to the link's target, as the kernel does it: this is outside/secret.txt.
+    ['link-out/../outside/secret.txt', /^The dataset folder "link-out\/\.\.\/outside\/secret\.txt" resolves through a symbolic link to ".*\/outside\/secret\.txt", which is outside/],
+    ['link-in/../../outside', /^The dataset folder "link-in\/\.\.\/\.\.\/outside" is outside/],
   ];
   for (const [p, reason] of cases) {
     const r = confinePath(p, roots, { what: 'dataset folder' });
@@ -70,4 +76,32 @@ test('loops, NUL bytes, empty paths and a workspace without folders are refused'
 test('requireConfined returns the real path or throws the reason', () => {
   assert.equal(requireConfined('link-in', roots), path.join(ws, 'data'));
   assert.throws(() => requireConfined('../outside', roots, { what: 'image' }), /^Error: The image "\.\.\/outside" is outside/);
+});
+
+test('fuzz: any mix of "..", links and names is refused or comes back as a real path inside a root', () => {
+  const segment = fc.constantFrom('..', '.', '', 'data', 'cats', '1.png', 'link-out', 'link-in', 'dangling-out', 'loop-a', 'secret.txt', 'outside', 'workspace', 'new');
+  const candidate = fc.tuple(fc.constantFrom('', `${ws}/`, `${top}/`, '/'), fc.array(segment, { maxLength: 8 })).map(([start, parts]) => start + parts.join('/'));
+  let tried = 0;
+  let accepted = 0;
+  fc.assert(fc.property(candidate, (p) => {
+    tried++;
+    const r = confinePath(p, roots);
+    // An independent oracle where one exists: the C library's realpath of the path as written.
+    let kernel: string | undefined;
+    try {
+      kernel = fs.realpathSync.native(path.isAbsolute(p) ? p : `${ws}/${p}`);
+    } catch {
+      kernel = undefined;
+    }
+    if (kernel !== undefined && p.trim() !== '') {
+      assert.equal(r.ok, roots.some((root) => isInside(kernel!, root)), `${p} → ${kernel}`);
+      if (r.ok) assert.equal(r.path, kernel);
+    }
+    if (!r.ok) return;
+    accepted++;
+    assert.ok(roots.some((root) => isInside(r.path, root)), `${p} accepted as ${r.path}`);
+    assert.ok(!r.path.split(path.sep).includes('..'));
+    if (r.exists) assert.equal(fs.realpathSync(r.path), r.path);
+  }), { seed: 20261127, numRuns: 3000 });
+  console.log(`confinePath fuzz (seed 20261127): ${tried} paths, ${accepted} accepted inside the roots, ${tried - accepted} refused, 0 exceptions`);
 });

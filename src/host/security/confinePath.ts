@@ -19,6 +19,7 @@ export interface ConfineOptions {
 /**
  * Resolves `candidate` and accepts it only when its real location is inside one of `roots`.
  * A path that does not exist yet (an output folder) is checked through its nearest existing ancestor.
+ * Use the returned path, not the candidate: it is where the check was made.
  */
 export function confinePath(candidate: string, roots: readonly string[], options: ConfineOptions = {}): ConfinedPath {
   const what = options.what ?? 'path';
@@ -27,8 +28,10 @@ export function confinePath(candidate: string, roots: readonly string[], options
   if (roots.length === 0) return { ok: false, reason: `The ${what} ${quote(candidate)} cannot be used: no workspace folder is open.` };
 
   const realRoots = roots.map((r) => realpathOrResolved(path.resolve(r)));
-  const lexical = path.resolve(options.relativeTo ?? roots[0], candidate);
-  const { real, exists, loop } = realLocation(lexical);
+  const base = path.resolve(options.relativeTo ?? roots[0]);
+  // Joined as written: path.resolve would apply ".." before the links are followed.
+  const { real, exists, loop } = realLocation(path.isAbsolute(candidate) ? candidate : `${base}${path.sep}${candidate}`);
+  const lexical = path.resolve(base, candidate);
   if (loop) return { ok: false, reason: `The ${what} ${quote(candidate)} goes through a symbolic link loop and is refused.` };
   const root = realRoots.find((r) => isInside(real, r));
   if (root) return { ok: true, path: real, root, exists };
@@ -52,34 +55,51 @@ export function isInside(p: string, root: string): boolean {
   return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
 }
 
-/** The real path of `p`, or for a path that does not exist, the real path of its nearest existing ancestor plus the rest. */
-function realLocation(p: string, depth = 0): { real: string; exists: boolean; loop?: true } {
-  // Dangling links pointing at dangling links: give up where the kernel would (ELOOP after 40 hops).
-  if (depth > 40) return { real: p, exists: false, loop: true };
-  const missing: string[] = [];
-  let at = p;
-  for (;;) {
-    try {
-      const real = fs.realpathSync.native(at);
-      return { real: missing.length ? path.join(real, ...missing.reverse()) : real, exists: missing.length === 0 };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // ELOOP: a symlink cycle never resolves to a real place.
-      if (code === 'ELOOP') return { real: p, exists: false, loop: true };
-      const parent = path.dirname(at);
-      if (parent === at) return { real: p, exists: false };
-      // A dangling symlink is not "missing": its target decides where a write would land.
-      const link = readLinkTarget(at);
-      if (link !== undefined) return realLocation(path.join(path.resolve(path.dirname(at), link), ...missing.reverse()), depth + 1);
-      missing.push(path.basename(at));
-      at = parent;
+/**
+ * Where `p` really leads, walked one component at a time as the kernel does: a symlink is replaced by its
+ * target before a later ".." applies, so "link/../x" is judged where the operating system would open it.
+ * Below the first missing component the rest is taken as written (nothing there can be a link yet).
+ */
+function realLocation(p: string): { real: string; exists: boolean; loop?: true } {
+  const pending = p.split(path.sep);
+  let current = path.parse(p).root;
+  let exists = true;
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      current = path.dirname(current);
+      continue;
     }
+    const next = path.join(current, part);
+    if (!exists) {
+      current = next;
+      continue;
+    }
+    const stat = lstatOrUndefined(next);
+    if (!stat) {
+      exists = false;
+      current = next;
+      continue;
+    }
+    if (!stat.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    // Linux gives up (ELOOP) after 40 links; a cycle never leads to a real place.
+    if (++hops > 40) return { real: p, exists: false, loop: true };
+    const target = fs.readlinkSync(next);
+    pending.unshift(...target.split(path.sep));
+    if (path.isAbsolute(target)) current = path.parse(target).root;
   }
+  return { real: current, exists };
 }
 
-function readLinkTarget(p: string): string | undefined {
+/** Missing, or unreachable (ENOTDIR below a file, EACCES): nothing there can be opened through it either. */
+function lstatOrUndefined(p: string): fs.Stats | undefined {
   try {
-    return fs.readlinkSync(p);
+    return fs.lstatSync(p);
   } catch {
     return undefined;
   }
