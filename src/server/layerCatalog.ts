@@ -21,6 +21,7 @@ export type BaseLookup =
 
 // Idle trainer children are ended: a loaded tfjs costs memory, and the cache answers later lookups.
 const IDLE_MS = 60_000;
+const RETRY_MS = 10_000;
 
 export class LayerCatalog {
   private readonly cache = new Map<string, Promise<BaseLookup>>();
@@ -67,8 +68,10 @@ export class LayerCatalog {
     if (!entry) {
       entry = this.list(spec);
       this.cache.set(key, entry);
-      // Failures are not cached: the user may fix the file, or the child may have died.
-      entry.then((r) => { if (r.kind === 'error') this.cache.delete(key); }, () => this.cache.delete(key));
+      // A failure is asked again after a pause, not at every keystroke: a trainer that cannot start would
+      // otherwise be forked once per edit. (A changed model file has a new key anyway.)
+      const forget = () => setTimeout(() => this.cache.get(key) === entry && this.cache.delete(key), RETRY_MS).unref();
+      entry.then((r) => { if (r.kind === 'error') forget(); }, forget);
     }
     return entry;
   }

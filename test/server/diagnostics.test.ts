@@ -113,3 +113,19 @@ test('class folders follow the disk: adding images to an empty class clears its 
   const second = await client.diagnostics(uri, (p) => p.diagnostics.length !== 2);
   assert.deepEqual(second.map((d) => d.message), ['Class folder "sneaker" has 1 image; the split needs at least 2 per class.']);
 });
+
+test('a base the trainer refuses gets the trainer\'s own message on the base; a path that does not exist is caught before', async () => {
+  fs.mkdirSync(path.join(work, 'models', 'broken'), { recursive: true });
+  fs.writeFileSync(path.join(work, 'models', 'broken', 'model.json'), '{"format": "layers-model"}');
+  const uri = uriOf(path.join(work, 'broken-base.recipe.yaml'));
+  const text = 'base: ./models/broken\nmode: transfer\n';
+  await client.open(uri, text);
+  const first = await client.diagnosticsOf(uri, 1);
+  assert.deepEqual(first.map((d) => d.code), ['data', 'base'], 'no data folder (a warning), and the base');
+  const refused = first[1];
+  assert.deepEqual([refused.code, refused.range], ['base', rangeOf(text, './models/broken')]);
+  assert.ok(refused.message.length > 10 && !/\n\s+at /.test(refused.message), refused.message);
+  const version = await client.change(uri, 'base: ./models/nothing-here\n');
+  const [, missing] = await client.diagnosticsOf(uri, version);
+  assert.equal(missing.message, `Base model not found: ${path.join(work, 'models', 'nothing-here')}.`);
+});
