@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const studio = new StudioState(trainer, readSettings().training);
   const datasets = new DatasetService(studio, trainer, log);
   const training = new TrainingService(trainer, log);
-  const runsView = new RunsView(allRunsDirs);
+  const runsView = new RunsView(allRunsDirs, () => training.busy);
   const services: Services = {
     context, log, trainer, studio, datasets, training, runsView,
     panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {

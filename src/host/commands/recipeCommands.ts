@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadRecipe } from '../../recipe/recipeFile';
+import { isPathLikeBase, loadRecipe } from '../../recipe/recipeFile';
 import { recipeText } from '../../recipe/recipeText';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { confinePath } from '../security/confinePath';
@@ -38,6 +38,12 @@ export async function trainRecipe(s: Services, arg: unknown, compareScratch = fa
     // Without an output folder in the file, runs go where the settings say, inside the workspace.
     const out = /^outputDir\s*:/m.test(text) ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' }) : { ok: true as const, path: runsDirFor(data.path) };
     if (!out.ok) throw new Error(out.reason);
+    // A base given as a path is read like data: only from inside the workspace.
+    if (isPathLikeBase(recipe.base)) {
+      const base = confinePath(recipe.base, roots, { what: 'base model of the recipe' });
+      if (!base.ok) throw new Error(base.reason);
+      recipe = { ...recipe, base: base.path };
+    }
     recipe = { ...recipe, data: data.path, outputDir: out.path, compareScratch: recipe.compareScratch || compareScratch, name: recipe.name ?? path.basename(uri.fsPath, '.recipe.yaml') };
   } catch (e) {
     await showFailure(s, (e as Error).message);

@@ -8,7 +8,8 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly runsDirs: () => string[]) {
+  /** `trainingLive`: whether a training runs now; without one, a run still marked "training" was interrupted. */
+  constructor(private readonly runsDirs: () => string[], private readonly trainingLive: () => boolean) {
     this.subscriptions.push(vscode.window.createTreeView('transferStudio.runs', { treeDataProvider: this }));
     const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
     this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
@@ -26,11 +27,13 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = run.dir;
     const acc = run.bestValAccuracy === undefined ? '' : `${(run.bestValAccuracy * 100).toFixed(1)} % val`;
-    const resumable = run.status !== 'finished' && run.hasCheckpoint;
-    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${run.status}, resumable` : run.status].filter(Boolean).join(' · ');
+    const live = run.status === 'training' && this.trainingLive();
+    const resumable = run.status !== 'finished' && run.hasCheckpoint && !live;
+    const status = run.status === 'training' && !live ? 'interrupted' : run.status;
+    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${status}, resumable` : status].filter(Boolean).join(' · ');
     item.tooltip = `${run.dir}\n${run.mode ?? ''} ${run.base ? `on ${run.base}` : ''}`;
     item.contextValue = run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
-    item.iconPath = new vscode.ThemeIcon(run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : run.status === 'training' ? 'sync' : 'circle-slash');
+    item.iconPath = new vscode.ThemeIcon(run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : live ? 'sync' : 'circle-slash');
     item.resourceUri = vscode.Uri.file(run.dir);
     item.command = { command: 'transferStudio.openReport', title: 'Open Report', arguments: [run] };
     return item;
