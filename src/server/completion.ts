@@ -2,6 +2,8 @@
 // takes (enum values, true/false, built-in bases, the layer names of the recipe's base in model order).
 // The context comes from the lines around the cursor, not the YAML tree, because while the user types the
 // line under the cursor is rarely valid YAML yet.
+import fs from 'node:fs';
+import path from 'node:path';
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import type { TextDocument, Position } from 'vscode-languageserver-textdocument';
 import { isMap, isScalar } from 'yaml';
@@ -42,6 +44,7 @@ function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): Complet
   if (spec.kind === 'number' && spec.enum) return spec.enum.map((v) => ({ label: String(v), kind: CompletionItemKind.Value }));
   if (spec.kind !== 'string') return [];
   if (spec.enum) return spec.enum.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: spec.doc }));
+  if (spec.role === 'path') return folderItems(a.recipeDir, prefix);
   if (spec.role === 'base') return BUILTIN_BASES.map((id) => ({ label: id, kind: CompletionItemKind.Module, detail: 'built-in base' }));
   if ((spec.role === 'layer' || spec.role === 'frozenEntry') && a.base?.kind === 'ok') {
     const upTo = spec.role === 'frozenEntry' && /^up\s+to\s/i.test(prefix) ? prefix.match(/^up\s+to\s+/i)![0] : '';
@@ -54,6 +57,19 @@ function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): Complet
     }));
   }
   return [];
+}
+
+/** Subfolders of the folder typed so far (relative to the recipe), e.g. "../generated/" → "../generated/fashion-small". */
+function folderItems(recipeDir: string, prefix: string): CompletionItem[] {
+  const typedDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.resolve(recipeDir, typedDir || '.'), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+    .map((e) => ({ label: typedDir + e.name, kind: CompletionItemKind.Folder }));
 }
 
 /** Where the cursor is: at a key of some section, or at the value of a field (possibly a list item). */

@@ -49,7 +49,7 @@ test('completion in a frozen list keeps "up to" and inserts the layer after it',
   assert.deepEqual(item.textEdit, { range: { start: { line: 3, character: 6 }, end: { line: 3, character: 19 } }, newText: 'up to block_4_add' });
 });
 
-test('completion offers the missing keys of a section, enum values and built-in bases', async () => {
+test('completion offers the missing keys of a section, enum values, built-in bases and data folders', async () => {
   const text = 'data: ../generated/fashion-small\nhead:\n  pooling: \n  \nbase: \noptimizer: \n';
   const uri = await openCopy('complete-keys.recipe.yaml', text);
   const headKeys = (await client.completion(uri, { line: 3, character: 2 })).map((i) => i.label);
@@ -57,6 +57,12 @@ test('completion offers the missing keys of a section, enum values and built-in 
   assert.deepEqual((await client.completion(uri, { line: 2, character: 11 })).map((i) => i.label), ['avg', 'max', 'flatten']);
   assert.deepEqual((await client.completion(uri, { line: 4, character: 6 })).map((i) => i.label), ['mobilenet_v2']);
   assert.deepEqual((await client.completion(uri, { line: 5, character: 11 })).map((i) => i.label), ['adam', 'sgd', 'rmsprop']);
+  const folders = await client.completion(uri, { line: 0, character: 19 });
+  // Every fixture folder the fixture script wrote, whatever others add there later.
+  const written = fs.readdirSync(path.join(ROOT, 'test/fixtures/generated'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `../generated/${e.name}`);
+  assert.deepEqual(folders.map((i) => i.label).sort(), written.sort());
+  assert.ok(written.includes('../generated/fashion-small'));
+  assert.deepEqual((folders[0].textEdit as TextEdit).range, { start: { line: 0, character: 6 }, end: { line: 0, character: 19 } });
   const topKeys = (await client.completion(uri, { line: 6, character: 0 })).map((i) => i.label);
   assert.ok(topKeys.includes('epochs') && topKeys.includes('secondPhase'));
   assert.ok(!topKeys.includes('data') && !topKeys.includes('head'), 'keys already present are not offered');
