@@ -124,7 +124,8 @@ test('a base the trainer refuses gets the trainer\'s own message on the base; a 
   assert.deepEqual(first.map((d) => d.code), ['data', 'base'], 'no data folder (a warning), and the base');
   const refused = first[1];
   assert.deepEqual([refused.code, refused.range], ['base', rangeOf(text, './models/broken')]);
-  assert.ok(refused.message.length > 10 && !/\n\s+at /.test(refused.message), refused.message);
+  const message = String(refused.message);
+  assert.ok(message.length > 10 && !/\n\s+at /.test(message), message);
   const version = await client.change(uri, 'base: ./models/nothing-here\n');
   const [, missing] = await client.diagnosticsOf(uri, version);
   assert.equal(missing.message, `Base model not found: ${path.join(work, 'models', 'nothing-here')}.`);
