@@ -125,7 +125,7 @@ test('a base the trainer refuses gets the trainer\'s own message on the base; a 
   const refused = first[1];
   assert.deepEqual([refused.code, refused.range], ['base', rangeOf(text, './models/broken')]);
   const message = String(refused.message);
-  assert.ok(message.length > 10 && !/\n\s+at /.test(message), message);
+  assert.match(message, /models\/broken\/model\.json has no modelTopology: it is not a TensorFlow\.js LayersModel/);
   const version = await client.change(uri, 'base: ./models/nothing-here\n');
   const [, missing] = await client.diagnosticsOf(uri, version);
   assert.equal(missing.message, `Base model not found: ${path.join(work, 'models', 'nothing-here')}.`);
