@@ -22,6 +22,9 @@ const FALLBACK_COLORS: Record<SeriesSpec['color'], string> = {
   blue: '#3794ff', orange: '#d18616', purple: '#b180d7', green: '#89d185', red: '#f14c4c', yellow: '#cca700',
 };
 
+/** Above this many points a series is drawn as a line only (hundreds of dots are unreadable and slow). */
+const MAX_DOTS = 80;
+
 export interface Marker {
   x: number;
   label: string;
@@ -34,6 +37,8 @@ export class LineChart {
   private data: uPlot.AlignedData = [[]];
   private marker?: Marker;
   private width = 0;
+  /** Points per series (without gaps): dots are drawn only while they stay few enough to read. */
+  private counts: number[] = [];
 
   constructor(readonly title: string, private readonly yLabel: string, private specs: SeriesSpec[], testId: string, private readonly height = 200) {
     this.element = h('figure', { class: 'chart', 'data-testid': testId }, h('figcaption', {}, title), this.plotHost);
@@ -43,6 +48,7 @@ export class LineChart {
   /** New data for every series, in the order of the specs. Cheap enough to call once a frame. */
   setData(series: readonly Series[], marker?: Marker): void {
     this.data = alignSeries(series) as uPlot.AlignedData;
+    this.counts = series.map((s) => s.x.length);
     this.marker = marker;
     if (!this.plot) this.create();
     else this.plot.setData(this.data, true);
@@ -101,7 +107,7 @@ export class LineChart {
           alpha: s.faint ? 0.7 : 1,
           dash: s.dashed ? [6, 4] : undefined,
           spanGaps: true,
-          points: s.points ? { show: true, size: 6, stroke: color, fill: color } : { show: false },
+          points: s.points ? { show: (_u, si) => (this.counts[si - 1] ?? 0) <= MAX_DOTS, size: 6, stroke: color, fill: color } : { show: false },
         };
       })],
       hooks: { draw: [(u) => this.drawMarker(u, foreground)] },

@@ -35,7 +35,7 @@ export class Controls {
     const form = h('div', { class: 'settings', 'data-testid': 'training-settings' });
     for (const f of NUMBER_FIELDS) {
       const id = `setting-${kebab(f.key)}`;
-      const field = h('vscode-textfield', { id, 'data-testid': id, type: 'number', 'aria-label': f.label });
+      const field = h('vscode-textfield', { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label });
       const error = h('span', { class: 'field-error', role: 'alert' });
       field.addEventListener('change', () => this.onNumber(f.key, f.check));
       this.numbers.set(f.key, { field, error });

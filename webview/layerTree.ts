@@ -90,7 +90,7 @@ export class LayerTree {
   private group(block: string): Group {
     const state = h('span', { class: 'group-state' });
     const details = h('details', { class: 'layer-group', open: true, 'data-testid': 'layer-group', 'data-block': block },
-      h('summary', {}, h('span', { class: 'group-name' }, block), state));
+      h('summary', {}, h('span', { class: 'group-name' }, block || 'input and stem'), state));
     return { block, rows: [], details, state };
   }
 
@@ -161,7 +161,10 @@ export class LayerTree {
   private onToggle(e: Event): void {
     const row = this.rowOf(e);
     if (!row?.toggle || e.target !== row.toggle) return;
-    this.post({ type: 'setTrainable', layer: row.layer.name, trainable: row.toggle.checked });
+    const trainable = row.toggle.checked;
+    this.post({ type: 'setTrainable', layer: row.layer.name, trainable });
+    // The host owns the choices: show its state until it echoes (it may refuse, e.g. a layer after the cut).
+    row.toggle.checked = !trainable;
   }
 
   private onAction(e: Event): void {

@@ -37,6 +37,7 @@ export class LiveCharts {
   private readonly pointCounter = h('span', { class: 'point-counter', 'data-testid': 'chart-points', 'data-count': 0 }, '0 batch points');
   private scratchShown = false;
   private frameRequested = false;
+  private lastDraw = 0;
 
   constructor() {
     this.element = h('section', { class: 'live-charts', 'data-testid': 'live-charts' },
@@ -65,10 +66,16 @@ export class LiveCharts {
   private requestFrame(): void {
     if (this.frameRequested) return;
     this.frameRequested = true;
-    requestAnimationFrame(() => {
+    // Redrawing thousands of points on every frame gains nothing a user can see: long runs redraw at most
+    // every ~100 ms, short ones on the next frame.
+    const wait = this.curves.batchPoints > 2000 ? Math.max(0, this.lastDraw + 100 - performance.now()) : 0;
+    const go = () => requestAnimationFrame(() => {
       this.frameRequested = false;
+      this.lastDraw = performance.now();
       this.draw();
     });
+    if (wait > 0) setTimeout(go, wait);
+    else go();
   }
 
   private draw(): void {

@@ -99,17 +99,24 @@ function apply(m: HostMessage): void {
       evaluation.show(s.evaluation);
       break;
   }
-  persist();
+  persist(m.type === 'progress' ? 5000 : 500);
 }
 
-// setState serializes the whole history: do it at most once a second while progress streams in.
+// setState serializes the whole history (thousands of events in a long run): while progress streams in, do it
+// every few seconds. The host replays the full history after `ready` anyway; the state only lets a restored
+// panel draw before it answers.
 let persistTimer: ReturnType<typeof setTimeout> | undefined;
-function persist(): void {
-  if (persistTimer !== undefined) return;
+let persistDue = Infinity;
+function persist(delay = 500): void {
+  const due = performance.now() + delay;
+  if (persistTimer !== undefined && persistDue <= due) return;
+  clearTimeout(persistTimer);
+  persistDue = due;
   persistTimer = setTimeout(() => {
     persistTimer = undefined;
+    persistDue = Infinity;
     saveState({ snapshot, tab });
-  }, 1000);
+  }, delay);
 }
 
 layout();

@@ -10,14 +10,14 @@ const STATUS_TEXT: Record<TrainingStatus, string> = {
 
 export class StatusHeader {
   readonly element: HTMLElement;
-  private readonly base = h('span', { class: 'base', 'data-testid': 'base-title' });
-  private readonly status = h('span', { class: 'status-chip', 'data-testid': 'training-status' });
+  private readonly base = h('span', { class: 'base', 'data-testid': 'base-title' }, 'Waiting for the extension…');
+  private readonly status = h('span', { class: 'status-chip', 'data-testid': 'training-status', hidden: true });
   private readonly run = h('span', { class: 'run', 'data-testid': 'run-name' });
   private readonly backend = h('span', { class: 'backend hint', 'data-testid': 'backend' });
   private readonly message = h('p', { class: 'status-message', 'data-testid': 'training-message', hidden: true });
   private readonly trust = h('p', { class: 'trust-banner', 'data-testid': 'trust-banner', role: 'status', hidden: true },
     'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.');
-  private readonly progress: VscodeProgressBar = h('vscode-progress-bar', { 'data-testid': 'training-progress', 'aria-label': 'Training in progress', indeterminate: true });
+  private readonly progress: VscodeProgressBar = h('vscode-progress-bar', { 'data-testid': 'training-progress', 'aria-label': 'Training in progress', indeterminate: true, hidden: true });
 
   constructor() {
     this.element = h('header', { class: 'status-header', 'data-testid': 'status-header' },
@@ -29,7 +29,8 @@ export class StatusHeader {
     const b = s.base;
     replaceChildren(this.base, b ? `${b.title} · ${b.layers.length} layers · ${formatCount(b.totalParams)} parameters` : s.baseError ? 'Base not loaded' : 'No base');
     if (b?.credit) this.base.title = b.credit;
-    this.status.textContent = STATUS_TEXT[s.training.status];
+    this.status.hidden = false;
+    this.status.textContent = STATUS_TEXT[s.training.status] ?? s.training.status;
     this.status.dataset.status = s.training.status;
     this.run.textContent = s.training.runName ?? '';
     this.run.title = s.training.runDir ?? '';

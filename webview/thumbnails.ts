@@ -6,11 +6,11 @@ export function thumbnailButton(t: Thumbnail, caption: string | undefined, post:
   const name = t.path.split(/[\\/]/).pop() ?? t.path;
   const button = h('button', { class: 'thumbnail', type: 'button', title: `${t.path}\nClick to open`, 'data-testid': 'thumbnail', 'data-path': t.path });
   if (isImageDataUri(t.src)) {
-    const img = h('img', { alt: name, width: 48, height: 48, draggable: 'false' });
+    const img = h('img', { alt: name, draggable: 'false' });
     img.src = t.src;
     button.append(img);
   } else {
-    button.append(h('span', { class: 'thumbnail-missing' }, 'no preview'));
+    button.append(h('span', { class: 'thumbnail-missing', title: t.error ?? '' }, t.error ? 'unreadable' : 'no preview'));
   }
   if (caption) button.append(h('span', { class: 'thumbnail-caption' }, caption));
   button.addEventListener('click', () => post({ type: 'openImage', path: t.path }));

@@ -1,0 +1,69 @@
+/// <reference lib="dom" />
+// The training controls in headless Chromium: settings edits post updateSettings (bad numbers do not), start
+// and cancel follow the training status, and an untrusted workspace disables training with an explanation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { panelSuite, type PanelPage } from './panelPage';
+import { recorded } from './recorded';
+
+const suite = panelSuite();
+const r = recorded();
+let p: PanelPage;
+
+const disabled = (testId: string) => p.page.locator(`[data-testid="${testId}"]`).evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled);
+
+async function typeInto(testId: string, text: string): Promise<void> {
+  const input = p.page.locator(`[data-testid="${testId}"] input`);
+  await input.fill(text);
+  await input.press('Enter');
+  await input.blur();
+}
+
+test('the fields show the host\'s settings; edits post updateSettings, bad values show why and post nothing', async () => {
+  p = await suite.open({ theme: 'light' });
+  await p.send(r.idleSnapshot);
+  const settings = r.idleSnapshot.snapshot.choices.settings;
+  assert.equal(await p.page.locator('[data-testid="setting-epochs"]').evaluate((e) => (e as HTMLElement & { value: string }).value), String(settings.epochs));
+  await p.clearPosted();
+  await typeInto('setting-epochs', '7');
+  await typeInto('setting-learning-rate', '0.0005');
+  await typeInto('setting-batch-size', '0');
+  await p.page.locator('[data-testid="setting-augmentation"]').click();
+  assert.deepEqual(await p.posted(), [
+    { type: 'updateSettings', settings: { epochs: 7 } },
+    { type: 'updateSettings', settings: { learningRate: 0.0005 } },
+    { type: 'updateSettings', settings: { augmentation: !settings.augmentation } },
+  ]);
+  assert.match(await p.page.locator('label[for="setting-batch-size"] .field-error').innerText(), /whole number from 1 to 4096/);
+});
+
+test('start posts startTraining; while running start is disabled and cancel posts cancelTraining', async () => {
+  await p.clearPosted();
+  assert.equal(await disabled('start-training'), false);
+  assert.equal(await disabled('cancel-training'), true);
+  await p.page.click('[data-testid="start-training"]');
+  await p.send(r.running, { type: 'progress', events: r.progress.events.slice(0, 40) });
+  assert.equal(await disabled('start-training'), true);
+  assert.equal(await disabled('cancel-training'), false);
+  assert.ok(await p.page.locator('[data-testid="training-progress"]').isVisible());
+  await p.page.click('[data-testid="start-training"]', { force: true });
+  await p.page.click('[data-testid="cancel-training"]');
+  assert.deepEqual(await p.posted(), [{ type: 'startTraining' }, { type: 'cancelTraining' }]);
+  await p.send({ type: 'training', training: { ...r.running.training, status: 'cancelled', message: 'Cancelled at epoch 2; the last checkpoint is kept.' } });
+  assert.match(await p.page.locator('[data-testid="training-message"]').innerText(), /Cancelled at epoch 2/);
+  assert.equal(await disabled('start-training'), false);
+  assert.deepEqual(await p.problems(), []);
+});
+
+test('in Restricted Mode training is disabled and the panel says why', async () => {
+  const untrusted = await suite.open({ theme: 'dark' });
+  await untrusted.send({ type: 'snapshot', snapshot: { ...r.idleSnapshot.snapshot, trusted: false } });
+  p = untrusted;
+  assert.equal(await disabled('start-training'), true);
+  assert.match(await untrusted.page.locator('[data-testid="start-disabled-reason"]').innerText(), /Restricted Mode/);
+  assert.ok(await untrusted.page.locator('[data-testid="trust-banner"]').isVisible());
+  await untrusted.page.click('[data-testid="start-training"]', { force: true });
+  assert.deepEqual(await untrusted.posted(), [{ type: 'ready' }]);
+  await untrusted.screenshot('training-untrusted-dark');
+  assert.deepEqual(await untrusted.problems(), []);
+});

@@ -1,0 +1,47 @@
+// The panel's HTML and CSP as a pure function: what the host hands VS Code.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { escapeHtml, panelCsp, panelHtml } from '../../src/panel/panelHtml';
+
+const params = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  nonce: 'q2Zx8bW1kP0s4YtR9vLm3A==',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
+  title: 'Transfer Studio: Training',
+};
+
+function cspDirectives(csp: string): Map<string, string[]> {
+  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+}
+
+test('the CSP allows nothing by default, scripts only by nonce, and no inline code', () => {
+  const d = cspDirectives(panelCsp(params.cspSource, params.nonce));
+  assert.deepEqual(d.get('default-src'), ["'none'"]);
+  assert.deepEqual(d.get('script-src'), [`'nonce-${params.nonce}'`]);
+  assert.deepEqual(d.get('style-src'), [params.cspSource]);
+  assert.deepEqual(d.get('img-src'), [params.cspSource, 'data:']);
+  assert.deepEqual(d.get('font-src'), [params.cspSource]);
+  assert.doesNotMatch(panelCsp(params.cspSource, params.nonce), /unsafe-inline|unsafe-eval|\*/);
+});
+
+test('the page carries the CSP, one nonce-tagged script, the stylesheet, and no inline code', () => {
+  const html = panelHtml(params);
+  assert.equal(html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1], escapeHtml(panelCsp(params.cspSource, params.nonce)));
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.equal(scripts.length, 1);
+  assert.match(scripts[0][1], new RegExp(`nonce="${params.nonce.replace(/[+/=]/g, (c) => `\\${c}`)}"`));
+  assert.match(scripts[0][1], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
+  assert.equal(scripts[0][2], '', 'no inline script body');
+  assert.doesNotMatch(html, /<style|style=|\son[a-z]+=/i, 'no inline style or handler');
+  assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.css">/);
+});
+
+test('the title and URIs are escaped, and a missing or short nonce is refused', () => {
+  const html = panelHtml({ ...params, title: '<img src=x onerror=alert(1)> & "q"', scriptUri: 'x" onload="alert(1)' });
+  assert.match(html, /<title>&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;q&quot;<\/title>/);
+  assert.match(html, /src="x&quot; onload=&quot;alert\(1\)"/);
+  assert.doesNotMatch(html, /<img/);
+  assert.throws(() => panelHtml({ ...params, nonce: '' }), /nonce/);
+  assert.throws(() => panelHtml({ ...params, nonce: "abc' 'unsafe-inline" }), /nonce/);
+});
