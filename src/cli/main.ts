@@ -28,7 +28,7 @@ Common options: --json (one JSON object per line), --cache <dir>, --backend auto
 Train options: --base, --feature-layer, --freeze-until, --epochs, --batch-size, --lr, --val, --test, --seed,
   --patience, --augment, --compare-scratch, --recipe <file>, --out <dir>, --name, --source, --input-size,
   --channels, --max-per-class, --second-phase-from <layer> --second-phase-epochs --second-phase-lr,
-  --dense, --dropout, --pooling avg|max|flatten`;
+  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop`;
 
 export function defaultCacheDir(): string {
   return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');

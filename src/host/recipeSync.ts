@@ -90,7 +90,12 @@ export class RecipeSync implements vscode.Disposable {
     }
     if (Object.keys(edit).length === 0) return;
     const text = doc.getText();
-    const next = recipeEdits(text, edit);
+    let next: string;
+    try {
+      next = recipeEdits(text, edit, { layers: this.studio.base.layers, defaultFeatureLayer: this.studio.base.defaultFeatureLayer });
+    } catch {
+      return; // the recipe has YAML errors right now: the language server shows them; nothing is overwritten
+    }
     this.pulled = { ...p, ...edit };
     if (next === text) return;
     const we = new vscode.WorkspaceEdit();
