@@ -132,7 +132,9 @@ export class LineChart {
     ctx.lineTo(x, u.bbox.top + u.bbox.height);
     ctx.stroke();
     ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-    ctx.fillText(this.marker.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(this.marker.label, x + 4 * devicePixelRatio, u.bbox.top + 2 * devicePixelRatio);
     ctx.restore();
   }
 }

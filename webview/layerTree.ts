@@ -19,6 +19,7 @@ interface Group {
   block: string;
   rows: Row[];
   details: HTMLDetailsElement;
+  name: HTMLElement;
   state: HTMLElement;
 }
 
@@ -31,7 +32,7 @@ const ACTIONS = [
 export class LayerTree {
   readonly element: HTMLElement;
   private readonly totals = h('div', { class: 'totals', 'data-testid': 'layer-totals' });
-  private readonly body = h('div', { class: 'layer-groups', role: 'tree', 'aria-label': 'Layers of the base model' });
+  private readonly body = h('div', { class: 'layer-groups', role: 'region', 'aria-label': 'Layers of the base model' });
   private rows = new Map<string, Row>();
   private groups: Group[] = [];
   private baseKey = '';
@@ -81,6 +82,8 @@ export class LayerTree {
       }
       const row = this.row(layer);
       group.rows.push(row);
+      // Layers outside any block (the stem, the top) are named by the range they span.
+      if (!group.block) group.name.textContent = group.rows.length === 1 ? layer.name : `${group.rows[0].layer.name} … ${layer.name}`;
       this.rows.set(layer.name, row);
       group.details.appendChild(row.row);
     }
@@ -89,9 +92,10 @@ export class LayerTree {
 
   private group(block: string): Group {
     const state = h('span', { class: 'group-state' });
+    const name = h('span', { class: 'group-name' }, block);
     const details = h('details', { class: 'layer-group', open: true, 'data-testid': 'layer-group', 'data-block': block },
-      h('summary', {}, h('span', { class: 'group-name' }, block || 'input and stem'), state));
-    return { block, rows: [], details, state };
+      h('summary', {}, name, state));
+    return { block, rows: [], details, name, state };
   }
 
   private row(layer: LayerInfo): Row {
@@ -101,7 +105,7 @@ export class LayerTree {
     const state = h('span', { class: 'layer-state', 'data-testid': 'layer-state' });
     const cutBadge = h('span', { class: 'badge cut', title: 'Feature layer: the new head sits on this output', hidden: true, 'data-testid': 'cut-badge' }, 'cut');
     const params = layer.trainableParams + layer.nonTrainableParams;
-    const row = h('div', { class: 'layer-row', role: 'treeitem', 'data-testid': 'layer-row', 'data-layer': layer.name, 'data-index': layer.index },
+    const row = h('div', { class: 'layer-row', 'data-testid': 'layer-row', 'data-layer': layer.name, 'data-index': layer.index },
       h('span', { class: 'toggle-cell' }, toggle ?? h('span', { class: 'no-weights', title: 'No weights: nothing to freeze' }, '–')),
       h('span', { class: 'layer-name', title: layer.name }, layer.name),
       h('span', { class: 'layer-class' }, layer.className),
