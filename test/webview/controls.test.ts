@@ -67,3 +67,16 @@ test('in Restricted Mode training is disabled and the panel says why', async () 
   await untrusted.screenshot('training-untrusted-dark');
   assert.deepEqual(await untrusted.problems(), []);
 });
+
+test('messages that are not well-formed host messages are ignored without an error', async () => {
+  const q = await suite.open();
+  await q.send(r.idleSnapshot);
+  for (const junk of [null, 'snapshot', 42, { type: 'evil' }, { type: 'snapshot' }, { type: 'snapshot', snapshot: { choices: {} } },
+    { type: 'progress', events: 'x' }, { type: 'choices', choices: { frozen: 'all' } }, { type: '__proto__' }, { type: 'toString' }]) {
+    await q.page.evaluate((m) => window.postMessage(m, '*'), junk);
+  }
+  await q.send(r.running);
+  assert.match(await q.page.locator('[data-testid="training-status"]').innerText(), /Training/);
+  assert.equal(await q.page.locator('[data-testid="layer-row"]').count(), r.idleSnapshot.snapshot.base!.layers.length);
+  assert.deepEqual(await q.problems(), []);
+});
