@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseWebviewMessage } from '../../src/shared/panelMessageCheck';
 import type { HostMessage, PanelWebviewState, WebviewMessage } from '../../src/shared/panelProtocol';
 import { servePanel, type PanelServer } from './panelServer';
 import { themeOf, type ThemeName } from './themes';
@@ -14,11 +15,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // A string, not a function: it runs in the page exactly as written (no transpiler helpers).
 const FAKE_VSCODE_API = `
-  window.__panel = { posted: [], violations: [], state: __STATE__, acquired: 0 };
+  window.__panel = { posted: [], all: [], violations: [], state: __STATE__, acquired: 0 };
   window.acquireVsCodeApi = function () {
     if (++window.__panel.acquired > 1) throw new Error('An instance of the VS Code API has already been acquired');
     return {
-      postMessage: function (m) { window.__panel.posted.push(JSON.parse(JSON.stringify(m))); },
+      postMessage: function (m) {
+        window.__panel.posted.push(JSON.parse(JSON.stringify(m)));
+        window.__panel.all.push(JSON.parse(JSON.stringify(m)));
+      },
       getState: function () { return window.__panel.state; },
       setState: function (s) { window.__panel.state = JSON.parse(JSON.stringify(s)); },
     };
@@ -37,7 +41,7 @@ export interface PanelPage {
   send(...messages: HostMessage[]): Promise<void>;
   setTheme(name: ThemeName): Promise<void>;
   state(): Promise<PanelWebviewState | undefined>;
-  /** CSP violations, console errors, page errors and dialogs seen so far. */
+  /** CSP violations, console errors, page errors, dialogs, and posted messages the host's check refuses or changes. */
   problems(): Promise<string[]>;
   dialogs: string[];
   screenshot(name: string): Promise<string>;
@@ -86,8 +90,13 @@ export function panelSuite() {
         },
         state: () => page.evaluate(() => (window as unknown as { __panel: { state?: PanelWebviewState } }).__panel.state),
         async problems() {
-          const violations = await page.evaluate(() => (window as unknown as { __panel: { violations: string[] } }).__panel.violations);
-          return [...violations.map((v) => `CSP: ${v}`), ...consoleErrors, ...dialogs.map((d) => `dialog ${d}`)];
+          const { violations, all } = await page.evaluate(() => (window as unknown as { __panel: { violations: string[]; all: unknown[] } }).__panel);
+          const refused = all.flatMap((m) => {
+            const checked = parseWebviewMessage(m);
+            if (!checked.ok) return [`host refuses ${JSON.stringify(m)}: ${checked.reason}`];
+            return JSON.stringify(checked.message) === JSON.stringify(m) ? [] : [`host check changes ${JSON.stringify(m)}`];
+          });
+          return [...violations.map((v) => `CSP: ${v}`), ...consoleErrors, ...dialogs.map((d) => `dialog ${d}`), ...refused];
         },
         async screenshot(name) {
           fs.mkdirSync(SCREENSHOTS, { recursive: true });
