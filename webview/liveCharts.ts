@@ -48,6 +48,7 @@ export class LiveCharts {
   /** Starts over from a full history (a snapshot). */
   replay(history: readonly ProgressEvent[]): void {
     this.curves = new TrainingCurves();
+    this.lastDraw = 0; // a whole history is drawn on the next frame, not throttled
     this.add(history);
   }
 

@@ -2,6 +2,7 @@
 // The live charts in headless Chromium: the recorded run replayed from a snapshot, then 10,000 batch points
 // streamed in as progress messages while every animation frame's time is measured (printed, not asserted).
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { test } from 'node:test';
 import type { ProgressEvent } from '../../src/shared/engineTypes';
 import { panelSuite, type PanelPage } from './panelPage';
@@ -71,7 +72,8 @@ test(`${POINTS.toLocaleString('en-US')} batch points streamed in: frame times me
   const deltas = (await p.page.evaluate(STREAM)) as number[];
   const sorted = [...deltas].sort((a, b) => a - b);
   console.log(`frame times while streaming ${POINTS} points in ${Math.ceil(events.length / PER_MESSAGE)} messages (${deltas.length} frames): ` +
-    `p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    `p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms, ` +
+    `${deltas.filter((d) => d > 50).length} frames over 50 ms (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`);
   assert.equal(await count(p), POINTS);
   assert.ok(await drawn(p, 'chart-loss') >= POINTS, `every batch is an x position (${await drawn(p, 'chart-loss')})`);
   assert.match(await p.page.locator('[data-testid="stat-epoch"]').innerText(), /epoch \d+\/\d+/);
