@@ -51,6 +51,7 @@ export function panelSuite() {
   let browser: Browser;
   let server: PanelServer;
   before(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
     server = await servePanel();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
