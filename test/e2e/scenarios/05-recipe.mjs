@@ -188,7 +188,7 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
     const f = checkFreeze(runDir, [], layers);
     frozenNote = `${f.frozen}/${f.kept} weighted layers frozen in recipe.json`;
   }
-  lap(`${path.relative(workspace, runDir)}: status ${run.status}, feature layer ${recipe.freeze.featureLayer} [${cut.outputShape.map((d) => d ?? "?").join(",")}], ${frozenNote}; trainableParams ${run.trainableParams} = head ${head} (320×${labels.length} + ${labels.length}), frozenParams ${run.frozenParams}`);
+  lap(`${path.relative(workspace, runDir)}: status ${run.status}, feature layer ${recipe.freeze.featureLayer} [${cut.outputShape.map((d) => d ?? '?').join(',')}], ${frozenNote}; trainableParams ${run.trainableParams} = head ${head} (320×${labels.length} + ${labels.length}), frozenParams ${run.frozenParams}`);
   return {
     'squiggle s': +squiggleSeconds.toFixed(1),
     'Train→finished s': +trainSeconds.toFixed(1),
