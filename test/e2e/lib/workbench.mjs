@@ -111,10 +111,24 @@ export async function acceptQuickPick(page, placeholder) {
 
 /** Runs a command from the palette (F1) by its full title, e.g. "Transfer Studio: Cancel Training". */
 export async function runCommand(page, title) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
-  await page.keyboard.press('F1');
   const input = quickInput(page).locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // F1 typed while a webview has focus stays in its iframe: move focus into the workbench first, onto a
+  // harmless spot (the side bar's title, else the status bar's empty middle).
+  // eslint-disable-next-line no-undef -- runs in the page
+  if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) {
+    const sideBarTitle = page.locator('.part.sidebar .composite.title .title-label');
+    if (await sideBarTitle.isVisible()) await sideBarTitle.click();
+    else await page.locator('.part.statusbar').click({ position: { x: 600, y: 10 } });
+  }
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(attempt % 2 ? 'F1' : 'Control+Shift+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      break;
+    } catch (err) {
+      if (attempt === 4) throw err;
+    }
+  }
   await input.fill(`>${title}`);
   const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 15_000 });
@@ -139,8 +153,16 @@ export async function writeUserSettingsInEditor(page, settings) {
   await page.keyboard.press('Shift+Control+End');
   await page.keyboard.press('Delete');
   await page.keyboard.press('Control+S');
-  await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
-  await runCommand(page, 'View: Close Editor');
+  await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+  // Code 1.139 opens settings.json in a modal editor over the workbench (the palette does not open over
+  // it, and Escape inside the text only clears the selection): its close button.
+  const modal = page.locator('.monaco-modal-editor-block');
+  if (await modal.isVisible()) {
+    await modal.getByRole('button', { name: /^Close Modal Editor/ }).click();
+    await modal.waitFor({ state: 'hidden', timeout: 5000 });
+  } else {
+    await runCommand(page, 'View: Close Editor');
+  }
 }
 
 /** The toast of a notification whose message matches `text` (string or RegExp). */
@@ -192,4 +214,12 @@ export function treeRow(pane, label) {
 
 export function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The content frame of our webview panel: the outer `iframe.webview.ready` (filtered by extension id so
+ * other webviews never match) holds `iframe#active-frame` with the extension's HTML.
+ */
+export function webviewContent(page, extensionId = 'transfer-studio.transfer-studio') {
+  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
 }

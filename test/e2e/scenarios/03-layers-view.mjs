@@ -3,31 +3,14 @@
 // every weighted layer up to the cut except exactly those two, and run.json's trainable parameter count is
 // the new head's plus those layers' trainable parameters, as `transfer-studio layers` (the CLI shipped in
 // the installed VSIX) lists them.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fineTuneWithDefaults } from '../lib/flows.mjs';
-import { checkRunFolder, readJson, runFolders } from '../lib/runChecks.mjs';
+import { checkFreeze, cliLayers } from '../lib/freezeChecks.mjs';
+import { checkRunFolder, runFolders } from '../lib/runChecks.mjs';
 import { openViewContainer, treeRow, viewPane, waitForNotification } from '../lib/workbench.mjs';
 
 export const settings = {};
 
 const TRAINED = ['Conv_1', 'Conv_1_bn'];
-
-/** Layers of the built-in base as the installed extension's own CLI reports them. */
-function cliLayers(extensionsDir) {
-  const ext = fs.readdirSync(extensionsDir).find((d) => d.startsWith('transfer-studio.transfer-studio-'));
-  const out = execFileSync(process.execPath, [path.join(extensionsDir, ext, 'dist/cli.js'), 'layers', 'mobilenet_v2', '--json'], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)).result.layers;
-}
-
-/** Parameters of the head the engine puts on the cut: pooling, an optional hidden dense layer, the classifier. */
-function headParams(head, featureShape, classes) {
-  const dims = featureShape.slice(1);
-  const pooled = head.pooling === 'flatten' ? dims.reduce((a, b) => a * b, 1) : dims.at(-1);
-  if (!head.dense) return pooled * classes + classes;
-  return pooled * head.dense + head.dense + head.dense * classes + classes;
-}
 
 export async function run({ page, workspace, sandbox, lap, screenshot }) {
   await openViewContainer(page, 'Transfer Studio');
@@ -53,25 +36,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   lap(`notification: ${finished}`);
 
   const [runDir] = runFolders(workspace);
-  const { run, labels } = await checkRunFolder(runDir, 'finished');
-  const recipe = readJson(path.join(runDir, 'recipe.json'));
-  const all = cliLayers(sandbox.dirs.extensions);
-  const featureLayer = recipe.freeze.featureLayer ?? run.featureLayer;
-  const cut = all.findIndex((l) => l.name === featureLayer);
-  if (cut < 0) throw new Error(`feature layer "${featureLayer}" is not a layer of the base`);
-  const kept = all.filter((l) => l.hasWeights && l.index <= all[cut].index);
-  const expectedFrozen = kept.map((l) => l.name).filter((n) => !TRAINED.includes(n)).sort();
-  const frozen = [...(recipe.freeze.frozen ?? [])].sort();
-  const missing = expectedFrozen.filter((n) => !frozen.includes(n));
-  const extra = frozen.filter((n) => !expectedFrozen.includes(n));
-  if (missing.length || extra.length) {
-    throw new Error(`recipe.json freeze.frozen differs: not frozen but should be [${missing.join(', ')}], frozen but should train [${extra.join(', ')}]`);
-  }
-  const trainedParams = all.filter((l) => TRAINED.includes(l.name)).reduce((sum, l) => sum + l.trainableParams, 0);
-  const head = headParams(recipe.head, all[cut].outputShape, labels.length);
-  if (run.trainableParams !== head + trainedParams) {
-    throw new Error(`run.json trainableParams ${run.trainableParams} ≠ head ${head} + ${TRAINED.join(' + ')} ${trainedParams}`);
-  }
-  lap(`recipe freezes ${frozen.length} of ${kept.length} weighted layers (all but ${TRAINED.join(', ')}); trainableParams ${run.trainableParams} = head ${head} + ${trainedParams}; quick pick said "${details}"`);
-  return { 'trainable params': run.trainableParams };
+  await checkRunFolder(runDir, 'finished');
+  const f = checkFreeze(runDir, TRAINED, cliLayers(sandbox.dirs.extensions));
+  lap(`recipe freezes ${f.frozen} of ${f.kept} weighted layers (all but ${TRAINED.join(', ')}); trainableParams ${f.trainableParams} = head ${f.head} + ${f.trainedParams}; quick pick said "${details}"`);
+  return { 'trainable params': f.trainableParams };
 }
