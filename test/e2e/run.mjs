@@ -23,6 +23,8 @@ const artifacts = path.resolve(root, process.env.E2E_ARTIFACTS || 'test-results/
 const fixture = path.join(root, 'test/fixtures/generated/fashion-small');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const filters = process.argv.slice(2);
+// Screenshots and logs of an earlier run would pass for this run's: start empty.
+fs.rmSync(artifacts, { recursive: true, force: true });
 fs.mkdirSync(artifacts, { recursive: true });
 
 // Short runs: CI has 2 cores. Batch 8 gives 9 steps per epoch on the 72 training images, enough for
