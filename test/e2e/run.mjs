@@ -23,9 +23,10 @@ const artifacts = path.resolve(root, process.env.E2E_ARTIFACTS || 'test-results/
 const fixture = path.join(root, 'test/fixtures/generated/fashion-small');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const filters = process.argv.slice(2);
-// Screenshots and logs of an earlier run would pass for this run's: start empty.
-fs.rmSync(artifacts, { recursive: true, force: true });
+// Screenshots and logs of an earlier run would pass for this run's: remove them (only those: the folder
+// may be one the user named).
 fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts).filter((f) => /\.(png|log)$/.test(f))) fs.rmSync(path.join(artifacts, f));
 
 // Short runs: CI has 2 cores. Batch 8 gives 9 steps per epoch on the 72 training images, enough for
 // 3 epochs to show learning (batch 32 gives 3 steps and a flat validation accuracy).
