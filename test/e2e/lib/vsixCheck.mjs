@@ -1,12 +1,28 @@
 // What a Transfer Studio VSIX must and must not contain. Used by `npm run package` right after vsce and by
 // the e2e runner before it installs the VSIX: a missing wasm file or sharp binary would only show up at
 // run time on a user's machine, a stray source map or dev dependency only as a bloated download.
-import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 
-/** The entry names of a VSIX (a zip), e.g. "extension/dist/extension.js". */
+/**
+ * The entry names of a VSIX (a zip), e.g. "extension/dist/extension.js", read from the zip's central
+ * directory (no `unzip` binary needed on a fresh CI machine; a VSIX is far below the ZIP64 limits).
+ */
 export function listVsix(vsixPath) {
-  return execFileSync('unzip', ['-Z1', vsixPath], { encoding: 'utf8', maxBuffer: 64 << 20 })
-    .split('\n').filter((line) => line && !line.endsWith('/'));
+  const zip = fs.readFileSync(vsixPath);
+  const END_OF_DIRECTORY = 0x06054b50;
+  const ENTRY = 0x02014b50;
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== END_OF_DIRECTORY) end--;
+  if (end < 0) throw new Error(`${vsixPath} is not a zip file`);
+  const count = zip.readUInt16LE(end + 10);
+  const names = [];
+  for (let i = 0, at = zip.readUInt32LE(end + 16); i < count; i++) {
+    if (zip.readUInt32LE(at) !== ENTRY) throw new Error(`${vsixPath}: broken central directory at entry ${i}`);
+    const nameLength = zip.readUInt16LE(at + 28);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return names.filter((name) => !name.endsWith('/'));
 }
 
 const BUNDLES = ['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'];
