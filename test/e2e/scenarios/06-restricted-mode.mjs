@@ -117,7 +117,7 @@ async function paletteAttempt(page, title) {
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
   try {
-    await row.waitFor({ timeout: 3000 });
+    await row.waitFor({ timeout: 5000 });
   } catch {
     await page.keyboard.press('Escape');
     return 'not offered';
