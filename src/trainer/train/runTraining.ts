@@ -65,7 +65,11 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const prep = base.description.preprocessing;
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
-  await startOrResume(p, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
+  // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
+  // "up to" entries or globs the recipe used, so a diff of two runs shows what really differed.
+  const withWeights = new Set(base.description.layers.filter((l) => l.hasWeights).map((l) => l.name));
+  const resolved: Prepared = { ...p, recipe: { ...recipe, freeze: { featureLayer: plan.featureLayer, frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)) } } };
+  await startOrResume(resolved, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
   const all = [...split.train, ...split.validation, ...split.test];
   // Where the frozen part ends: the whole base (features of the cut layer), or the layers below the lowest
   // trainable one when a single tensor crosses. That part only ever infers, outside the gradient tape.
