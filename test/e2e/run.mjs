@@ -104,8 +104,10 @@ async function runScenario(file, vsix) {
       screenshot: (label) => page.screenshot({ path: path.join(artifacts, `${name}-${label}.png`) }),
     };
     const numbers = await withTimeout(scenario.run(ctx), scenario.timeoutMs ?? DEFAULT_TIMEOUT, name);
-    // A webview whose CSP blocks our own script or style is broken even when the flow happened to pass.
-    const csp = opened.consoleErrors.filter((e) => /Refused to/.test(e));
+    // A webview whose CSP blocks our own script, style or image is broken even when the flow happened to
+    // pass. Chromium 156 words it "Loading the script '…' violates the following Content Security Policy
+    // directive …"; older versions "Refused to load …".
+    const csp = opened.consoleErrors.filter((e) => /Refused to|Content Security Policy/.test(e));
     if (csp.length) throw new Error(`CSP violations in the console:\n  ${csp.join('\n  ')}`);
     if (opened.consoleErrors.length) lap(`console errors (not failing): ${opened.consoleErrors.length}\n    ${opened.consoleErrors.slice(0, 5).join('\n    ')}`);
     return numbers;

@@ -109,8 +109,8 @@ export async function acceptQuickPick(page, placeholder) {
   return labels;
 }
 
-/** Runs a command from the palette (F1) by its full title, e.g. "Transfer Studio: Cancel Training". */
-export async function runCommand(page, title) {
+/** Opens the command palette (F1, or Ctrl+Shift+P when F1 did nothing) and returns its input box. */
+async function openPalette(page) {
   const input = quickInput(page).locator('.quick-input-box input');
   // F1 typed while a webview has focus stays in its iframe: move focus into the workbench first, onto a
   // harmless spot (the side bar's title, else the status bar's empty middle).
@@ -124,15 +124,31 @@ export async function runCommand(page, title) {
     await page.keyboard.press(attempt % 2 ? 'F1' : 'Control+Shift+P');
     try {
       await input.waitFor({ state: 'visible', timeout: 3000 });
-      break;
+      return input;
     } catch (err) {
       if (attempt === 4) throw err;
     }
   }
-  await input.fill(`>${title}`);
-  const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
+}
+
+/**
+ * Runs a command from the palette by its full title, e.g. "Transfer Studio: Cancel Training". Right after
+ * the workbench opens, extension commands may not be registered yet: close the palette and look again.
+ */
+export async function runCommand(page, title, attempts = 6) {
+  for (let attempt = 1; ; attempt++) {
+    const input = await openPalette(page);
+    await input.fill(`>${title}`);
+    const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5000 });
+      await row.click();
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw new Error(`the command palette never offered "${title}"`, { cause: err });
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /**

@@ -90,13 +90,27 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const f = checkFreeze(runDir, TRAINED, cliLayers(sandbox.dirs.extensions));
   lap(`run froze ${f.frozen} of ${f.kept} weighted layers; trainableParams ${f.trainableParams} = head ${f.head} + ${f.trainedParams}`);
 
+  // The Evaluation and Dataset tabs render what the run and the folder hold (thumbnails are data: URIs
+  // under the webview's CSP).
+  await web.locator('[data-testid="tab-evaluation"]').click();
+  const accuracy = await web.locator('[data-testid="evaluation-accuracy"]').innerText({ timeout: 15_000 });
+  await web.locator('[data-testid="tab-dataset"]').click();
+  await web.locator('[data-testid="dataset-class"]').nth(2).waitFor({ timeout: 15_000 });
+  const shown = await waitFor(async () => {
+    const n = await web.locator('[data-testid="dataset-class"] img').evaluateAll((imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+    return n > 0 ? n : undefined;
+  }, { timeout: 15_000, what: 'dataset thumbnails to load' });
+  lap(`evaluation tab: "${accuracy.replace(/\s+/g, ' ')}"; dataset tab: 3 classes, ${shown} thumbnails loaded`);
+  await screenshot('03-dark-dataset');
+  await web.locator('[data-testid="tab-training"]').click();
+
   const dark = await webviewBackground(web);
   const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
   await writeUserSettingsInEditor(page, { ...readJson(settingsFile), 'workbench.colorTheme': 'Default Light Modern' });
   await web.locator('[data-testid="tab-training"]').waitFor({ timeout: 15_000 });
   const light = await waitFor(async () => { const c = await webviewBackground(web); return c !== dark ? c : undefined; },
     { timeout: 15_000, what: 'the webview background to change with the theme' });
-  await screenshot('03-light-trained');
+  await screenshot('04-light-trained');
   if (!(luminance(dark) < 0.5 && luminance(light) > 0.5)) throw new Error(`webview background: dark theme ${dark}, light theme ${light}`);
   lap(`webview background follows the theme: dark ${dark}, light ${light}`);
   return { 'chart points': grown.at(-1) };
