@@ -9,8 +9,11 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
   s.runsView.refresh();
   const { result, error, job } = done;
   if (error !== undefined) {
-    const action = await vscode.window.showErrorMessage(`Transfer Studio: training "${job.label}" failed: ${error}`, 'Show Log');
-    if (action) s.log.show();
+    // A crash after a checkpoint (the trainer was killed, ran out of memory…) can continue from it.
+    const resumable = done.resumableRunDir;
+    const action = await vscode.window.showErrorMessage(`Transfer Studio: training "${job.label}" failed: ${error}`, ...(resumable ? ['Resume', 'Show Log'] : ['Show Log']));
+    if (action === 'Resume' && resumable) await vscode.commands.executeCommand('transferStudio.resumeRun', resumable);
+    if (action === 'Show Log') s.log.show();
     return;
   }
   if (!result) {

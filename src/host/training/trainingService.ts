@@ -28,6 +28,8 @@ export interface FinishedTraining {
   job: TrainingJob;
   result?: RunResult;
   error?: string;
+  /** The run folder of a training that failed after at least one checkpoint (it can be resumed). */
+  resumableRunDir?: string;
 }
 
 export class TrainingService implements vscode.Disposable {
@@ -133,13 +135,19 @@ export class TrainingService implements vscode.Disposable {
       const cancelled = e instanceof TrainerError && e.cancelled;
       this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
-      return this.finished({ job, error: cancelled ? undefined : message });
+      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() });
     } finally {
       const figures = monitor.stop();
       if (figures) this.log.info(describeEventLoop(figures));
       this.running = undefined;
       tokenSource.dispose();
     }
+  }
+
+  /** The run folder of the current training, known once an epoch has been checkpointed. */
+  private checkpointRunDir(): string | undefined {
+    const last = [...this.history].reverse().find((e) => e.kind === 'epoch' && e.checkpoint);
+    return last?.kind === 'epoch' ? path.dirname(last.checkpoint) : undefined;
   }
 
   private finished(done: FinishedTraining): FinishedTraining {
