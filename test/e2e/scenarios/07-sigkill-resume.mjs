@@ -104,7 +104,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   }
   const messageSeconds = (Date.now() - killedAt) / 1000;
   lap(`notification after ${messageSeconds.toFixed(1)} s: ${failure}`);
-  if (!failure.includes('signal SIGKILL') || !failure.includes('failed')) throw new Error(`the message does not say the training failed by SIGKILL: ${failure}`);
+  const expectedText = 'Transfer Studio: training "fashion-small" failed: The trainer process stopped unexpectedly (signal SIGKILL); the last checkpoint of a running training is kept in its run folder.';
+  if (!failure.includes(expectedText)) throw new Error(`the message is not the expected one:\n  shown:    ${failure}\n  expected: ${expectedText}`);
   const toast = notification(page, CRASH).first();
   for (const button of ['Resume', 'Show Log']) {
     if (!(await toast.getByRole('button', { name: button, exact: true }).count())) throw new Error(`the crash notification has no "${button}" button: ${failure}`);

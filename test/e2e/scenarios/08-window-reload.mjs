@@ -98,6 +98,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   await screenshot('02-after-reload');
   if (after) {
     if (!/stopped/i.test(after.message) || !/resum/i.test(after.message)) problems.push(`the panel's message does not say the training stopped and can be resumed: "${after.message}"`);
+    const named = after.message.match(/epoch (\d+)/)?.[1];
+    if (named !== undefined && Number(named) !== checkpointEpochs) problems.push(`the panel names the checkpoint of epoch ${named}, the checkpoint on disk holds ${checkpointEpochs} epochs`);
     // The charts' data-points count x positions (batches and epoch ends share one axis): at least one per
     // recorded epoch shows the epochs came back; the batch counter shows whether the batch curve did.
     if (!(after.lossPoints >= checkpointEpochs)) problems.push(`the loss chart shows ${after.lossPoints} x positions after the reload, fewer than the ${checkpointEpochs} recorded epochs (${before.lossPoints} before)`);
