@@ -5,7 +5,7 @@
 // "stopped unexpectedly (signal SIGKILL)" with "Resume" and "Show Log"; the checkpoint on disk is intact.
 // "Resume" starts a new trainer that continues the same run folder to "Training finished": run.json says
 // finished, metrics.json numbers its epochs 1..N without a gap and N is what an uninterrupted run would give.
-// Augmentation streams the images through the frozen base every epoch (8–13 s per epoch on 2 cores instead
+// Augmentation streams the images through the frozen base every epoch (6–13 s per epoch on 2 cores instead
 // of a fraction of a second on cached features), so the kill lands inside epoch 2 with seconds to spare,
 // and 4 epochs keep the scenario near a minute and a half.
 import fs from 'node:fs';

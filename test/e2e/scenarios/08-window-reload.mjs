@@ -18,7 +18,7 @@ import { checkConsecutive, processGone, trainerPids, uninterruptedEpochs } from 
 
 const EPOCHS = 4;
 const PATIENCE = 3;
-// As in 07: augmented epochs take 8–13 s here, so the reload lands inside epoch 2.
+// As in 07: augmented epochs take 6–13 s here, so the reload lands inside epoch 2.
 export const settings = { 'transferStudio.epochs': EPOCHS, 'transferStudio.batchSize': 8, 'transferStudio.augmentation': true };
 export const timeoutMs = 4 * 60_000;
 
@@ -123,8 +123,10 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
 
   const resumedAt = Date.now();
   await contextMenuPick(page, row.first(), 'Resume Run');
-  const next = await waitFor(() => trainerPids(extensionsDir).find((p) => p !== oldTrainer), { timeout: 60_000, interval: 200, what: 'a new trainer process after "Resume Run"' });
-  lap(`"Resume Run" picked; trainer ${next} started`);
+  // The new extension host may have forked its trainer before the click (to load the base for the Layers
+  // view), so this looks for any trainer other than the old one, not one younger than the click.
+  const next = await waitFor(() => trainerPids(extensionsDir).find((p) => p !== oldTrainer), { timeout: 60_000, interval: 200, what: 'a trainer of the new extension host after "Resume Run"' });
+  lap(`"Resume Run" picked; the new window's trainer is ${next}`);
   let finished;
   try {
     finished = await waitForNotification(page, 'Training finished', 3 * 60_000);
