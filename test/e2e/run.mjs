@@ -112,9 +112,10 @@ async function runScenario(file, vsix) {
     if (opened.consoleErrors.length) lap(`console errors (not failing): ${opened.consoleErrors.length}\n    ${opened.consoleErrors.slice(0, 5).join('\n    ')}`);
     return numbers;
   } catch (err) {
-    if (page) {
+    const shown = page ?? browser?.contexts()[0]?.pages()[0]; // the workbench may have failed to open
+    if (shown) {
       const shot = path.join(artifacts, `${name}-failure.png`);
-      await page.screenshot({ path: shot }).catch(() => {});
+      await shown.screenshot({ path: shot }).catch(() => {});
       console.log(`  screenshot: ${path.relative(root, shot)}`);
     }
     throw err;
