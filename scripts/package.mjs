@@ -62,7 +62,10 @@ function copyTree(from, to, skip) {
 
 const target = process.env.VSCE_TARGET || currentTarget();
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-package-'));
-const vsix = path.join(root, vsixFileName(manifest, target));
+// `--out <file>` (the e2e runner packages into its own temporary folder, so two suites running at once
+// never install a VSIX the other is rewriting); by default the repository root.
+const outAt = process.argv.indexOf('--out');
+const vsix = outAt > 0 ? path.resolve(process.argv[outAt + 1]) : path.join(root, vsixFileName(manifest, target));
 try {
   for (const entry of fs.readdirSync(root)) {
     if (NOT_STAGED.has(entry) || entry.endsWith('.vsix')) continue;
@@ -101,7 +104,8 @@ if (process.exitCode === 1) process.exit(1);
 const entries = listVsix(vsix);
 const problems = checkVsix(entries, manifest, { target, hasSchemas: fs.existsSync(path.join(root, 'schemas')) });
 const mb = (fs.statSync(vsix).size / 1024 / 1024).toFixed(2);
-console.log(`[${seconds()}s] ${path.relative(root, vsix)}: ${mb} MB, ${entries.length} files (target ${target})`);
+const shown = path.relative(root, vsix).startsWith('..') ? vsix : path.relative(root, vsix);
+console.log(`[${seconds()}s] ${shown}: ${mb} MB, ${entries.length} files (target ${target})`);
 if (problems.length) {
   console.error(`VSIX content check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);

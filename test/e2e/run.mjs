@@ -10,6 +10,7 @@
 //   E2E_ARTIFACTS    screenshots and logs (default test-results/e2e)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout } from 'node:timers';
 import { pathToFileURL } from 'node:url';
@@ -56,10 +57,14 @@ function ensureFixture() {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/prepare-fixtures.ts'], { cwd: root, stdio: 'inherit' });
 }
 
+/** `npm run package` into a folder of this run's own; removed when the process exits. */
 function packageVsix() {
   if (process.env.E2E_VSIX) return path.resolve(process.env.E2E_VSIX);
-  execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: root, stdio: 'inherit' });
-  return path.join(root, vsixFileName(manifest, process.env.VSCE_TARGET || currentTarget()));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-vsix-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const vsix = path.join(dir, vsixFileName(manifest, process.env.VSCE_TARGET || currentTarget()));
+  execFileSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: 'inherit' });
+  return vsix;
 }
 
 /** Rejects after `ms` so a stuck scenario fails with a screenshot instead of hanging CI. */
