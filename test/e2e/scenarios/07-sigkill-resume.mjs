@@ -79,11 +79,17 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const extensionsDir = sandbox.dirs.extensions;
   const started = Date.now();
   await fineTuneWithDefaults(page, 'fashion-small', lap);
-  const stateFile = await waitFor(() => {
+  // The checkpoint on disk and the epoch seen by the host: the status bar adds "· val NN%" once the epoch
+  // event has arrived. state.json is written just before that event is sent, and a kill in between finds a
+  // host that has not heard of any checkpoint (seen once under load: no "Resume" button; reported to the
+  // lead). Waiting for both puts the kill inside epoch 2, the case issue 7 names.
+  const epochSeen = page.locator('.part.statusbar .statusbar-item', { hasText: /Epoch \d+\/\d+ · loss [\d.]+ · val \d+%/ });
+  const stateFile = await waitFor(async () => {
     const [dir] = runFolders(workspace);
     const file = dir && path.join(dir, 'checkpoint', 'state.json');
-    return file && fs.existsSync(file) ? file : undefined;
-  }, { timeout: 3 * 60_000, interval: 200, what: 'checkpoint/state.json of the first epoch' });
+    return file && fs.existsSync(file) && (await epochSeen.count()) > 0 ? file : undefined;
+  }, { timeout: 3 * 60_000, interval: 200, what: 'checkpoint/state.json of the first epoch and the epoch in the status bar' });
+  const statusBarText = (await epochSeen.first().innerText()).trim();
   const runDir = path.dirname(path.dirname(stateFile));
   const firstCheckpoint = (Date.now() - started) / 1000;
 
@@ -93,7 +99,7 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   process.kill(victim, 'SIGKILL');
   const killedAt = Date.now();
   await waitFor(() => processGone(victim), { timeout: 10_000, interval: 100, what: `trainer ${victim} to die` });
-  lap(`checkpoint of epoch ${readJson(stateFile).epoch} after ${firstCheckpoint.toFixed(1)} s; trainer ${victim} SIGKILLed`);
+  lap(`checkpoint of epoch ${readJson(stateFile).epoch} after ${firstCheckpoint.toFixed(1)} s (status bar: ${statusBarText}); trainer ${victim} SIGKILLed`);
 
   let failure;
   try {
