@@ -46,13 +46,16 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const web = webviewContent(page);
   await web.locator('[data-testid="chart-points"]').waitFor({ timeout: 60_000 });
   lap('panel open');
-  // Points in the chart and one epoch on disk, so there is something recorded to come back to.
+  // Points in the chart and one epoch on disk and seen by the host (the status bar adds "· val NN%" on the
+  // epoch event, sent after state.json and metrics.json are written), so there is something recorded to
+  // come back to.
+  const epochSeen = page.locator('.part.statusbar .statusbar-item', { hasText: /Epoch \d+\/\d+ · loss [\d.]+ · val \d+%/ });
   const stateFile = await waitFor(async () => {
     const [dir] = runFolders(workspace);
     const file = dir && path.join(dir, 'checkpoint', 'state.json');
-    if (!file || !fs.existsSync(file)) return undefined;
+    if (!file || !fs.existsSync(file) || (await epochSeen.count()) === 0) return undefined;
     return (await panelState(web)).batchPoints > 0 ? file : undefined;
-  }, { timeout: 3 * 60_000, interval: 250, what: 'chart points in the panel and checkpoint/state.json of the first epoch' });
+  }, { timeout: 3 * 60_000, interval: 250, what: 'chart points in the panel, checkpoint/state.json of the first epoch and the epoch in the status bar' });
   const runDir = path.dirname(path.dirname(stateFile));
   const runName = path.basename(runDir);
   const before = await panelState(web);
