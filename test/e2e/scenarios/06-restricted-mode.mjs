@@ -101,7 +101,7 @@ async function menuItemState(page, row, title, attempts = 8) {
       await item.or(ours).first().waitFor({ timeout: 2000 });
       if (!(await item.count())) return 'absent';
       return (await item.getAttribute('aria-disabled')) === 'true' ? 'disabled' : 'enabled';
-    } catch (err) {
+    } catch {
       if (i >= attempts) return 'absent';
     }
     await page.keyboard.press('Escape');
@@ -168,7 +168,7 @@ export async function run({ page, root, dataFolder, artifacts, lap }) {
       await page.locator('.context-view.monaco-menu-container').getByRole('menuitem', { name: FINE_TUNE, exact: true }).click();
       try {
         lap(`the command refused: ${await waitForNotification(page, REFUSAL, 30_000)}`);
-      } catch (err) {
+      } catch {
         throw new Error(`"${FINE_TUNE}" ran in Restricted Mode without the "${REFUSAL}" warning; showing: ${(await visibleNotifications(page)).join(' || ')}`);
       }
     } else {
