@@ -38,6 +38,8 @@ export interface FitOptions {
   afterEpoch: (metrics: EpochMetrics, history: EpochMetrics[]) => Promise<string>;
   /** Epoch to start at, for a resumed run (default 1). */
   firstEpoch?: number;
+  /** The epochs of this phase finished before a resume: early stopping counts from them, as if never interrupted. */
+  earlier?: EpochMetrics[];
 }
 
 export interface FitResult {
@@ -69,13 +71,18 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let best = Infinity;
   let bestWeights: tf.Tensor[] | undefined;
   let sinceBest = 0;
-  let stoppedEarly = false;
+  for (const m of o.earlier ?? []) {
+    if (m.valLoss < best - 1e-4) [best, sinceBest] = [m.valLoss, 0];
+    else sinceBest++;
+  }
+  // The uninterrupted run would already have stopped: a resume finishes without another epoch.
+  let stoppedEarly = o.patience > 0 && sinceBest >= o.patience;
   const started = Date.now();
   let batchesDone = 0;
   const firstEpoch = o.firstEpoch ?? 1;
   const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
   try {
-    for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = Date.now();
       let lossSum = 0, accSum = 0, seen = 0, batch = 0;
       for await (const { x, y } of o.train.batches(epoch)) {
@@ -114,7 +121,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           bestWeights = o.model.getWeights().map((w) => w.clone());
         } else if (++sinceBest >= o.patience) {
           stoppedEarly = true;
-          o.emit({ kind: 'log', level: 'info', message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; keeping the weights of the best epoch.` });
+          o.emit({ kind: 'log', level: 'info', message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.` });
           break;
         }
       }

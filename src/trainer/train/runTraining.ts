@@ -83,6 +83,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     let history: EpochMetrics[] = [];
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
+    const earlier = (phase: 1 | 2) => done.filter((h) => h.phase === phase);
     const checkpoint = (which: string, phase: 1 | 2) => {
       const before = phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
       return (m: EpochMetrics, h: EpochMetrics[]) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
@@ -104,17 +105,17 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       const shape = cut.top.inputs[0].shape.slice(1) as number[];
       const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
     history = [...done.filter((h) => h.phase === 1), ...history];
     if (!cancelled && recipe.secondPhase) {
       applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
-      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
+      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
       const second = await onImages(splitBelowTrainable(tm.full), options);
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
@@ -140,7 +141,7 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const params = countParams(model);
     const done = p.resume?.history ?? [];
     const fitted = await fit({
-      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: done.length + 1, learningRate: recipe.learningRate, ...imageSources(p, prep),
+      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
       afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });
     const history = [...done, ...fitted.history];
