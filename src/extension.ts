@@ -13,6 +13,7 @@ import { RecipeSync } from './host/recipeSync';
 import { startRecipeClientOnDemand } from './languageClient/recipeLanguageClient';
 import { StudioState } from './host/studioState';
 import { TrainerHost } from './host/trainerHost';
+import { ProgressJournal } from './host/training/progressJournal';
 import { TrainingService } from './host/training/trainingService';
 import { DatasetsView } from './host/views/datasetsView';
 import { LayersView } from './host/views/layersView';
@@ -24,7 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const trainer = new TrainerHost(context.extensionUri, log, cacheDir);
   const studio = new StudioState(trainer, readSettings().training);
   const datasets = new DatasetService(studio, trainer, log);
-  const training = new TrainingService(trainer, log);
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const training = new TrainingService(trainer, log, new ProgressJournal(path.join(storage, 'progress-journal.jsonl')));
   const runsView = new RunsView(allRunsDirs, () => training.busy);
   const services: Services = {
     context, log, trainer, studio, datasets, training, runsView,
@@ -51,7 +53,11 @@ export function activate(context: vscode.ExtensionContext): void {
     startRecipeClientOnDemand(context, { cacheDir, outputChannel: log }),
   );
   const last = listRuns(allRunsDirs())[0];
-  if (last) training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
+  if (last) {
+    training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
+    // The studio picks up where the last run left off: its data, base, cut and frozen layers.
+    if (vscode.workspace.isTrusted) void studio.restoreFrom(last.dir).catch((e: Error) => log.warn(`Could not restore the choices of ${last.dir}: ${e.message}`));
+  }
   log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
 }
 

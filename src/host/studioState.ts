@@ -1,8 +1,10 @@
 // The one place that holds what the next training uses: data folder, base, cut and frozen layers, settings.
 // The Layers view, the training panel and the recipe file all read and change it here, so a checkbox
 // toggled in one shows up in the others and in the run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
+import type { BaseDescription, LayerInfo, TrainRecipe } from '../shared/engineTypes';
 import * as freeze from '../shared/freezeChoices';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
@@ -58,6 +60,17 @@ export class StudioState implements vscode.Disposable {
     else await this.loading;
     if (!this.base) throw new Error(this.baseError ?? 'No base model is loaded.');
     return this.base;
+  }
+
+  /** Takes the data, base, cut and frozen layers of a run folder's recipe (after a reload, for instance). */
+  async restoreFrom(runDir: string): Promise<void> {
+    const recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+    if (this.current.dataFolder) return; // the user chose something already
+    this.setDataFolder(recipe.data);
+    if (recipe.mode !== 'transfer') return;
+    await this.setBase(recipe.base);
+    if (recipe.freeze.featureLayer) this.setFeatureLayer(recipe.freeze.featureLayer);
+    if (recipe.freeze.frozen) this.setFrozen(recipe.freeze.frozen);
   }
 
   setDataFolder(folder: string | undefined): void {

@@ -1,7 +1,9 @@
 // What the user sees when a training ends: the result with its next steps, or one clear reason.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FinishedTraining } from '../training/trainingService';
+import type { FinishedTraining, TrainingJob } from '../training/trainingService';
+import type { TrainRecipe } from '../../shared/engineTypes';
 import { buildEvaluationView } from '../runs/runReport';
 import type { Services } from '../services';
 
@@ -37,5 +39,12 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
   const action = await vscode.window.showInformationMessage(message, 'Open Report', 'Reveal Model', 'Train Again');
   if (action === 'Open Report') await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);
   if (action === 'Reveal Model') await vscode.commands.executeCommand('transferStudio.revealModel', result.runDir);
-  if (action === 'Train Again') await s.training.run(job);
+  if (action === 'Train Again') await s.training.run(trainAgainJob(job, result.runDir));
+}
+
+/** "Train Again" is a new run with the same recipe: for a resumed run, the recipe its folder keeps. */
+function trainAgainJob(job: TrainingJob, runDir: string): TrainingJob {
+  if (!job.resumeRunDir) return job;
+  const recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+  return { label: recipe.name ?? path.basename(recipe.data), recipe: { ...recipe, outputDir: path.dirname(runDir) } };
 }

@@ -1,16 +1,31 @@
 // Runs trainings for the extension host: one at a time (a second request waits its turn), in the trainer
 // child process, with a cancellable notification, a status bar item and a full history of progress events
 // that the panel replays when it opens, is restored, or comes back after being hidden.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TrainerError } from '../../client/trainerClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
 import type { TrainingView } from '../../shared/panelProtocol';
+import { checkpointHistory, listRuns } from '../runs/runStore';
 import type { TrainerHost } from '../trainerHost';
 import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
 import { describeProgress } from './progressText';
+import { ProgressJournal } from './progressJournal';
 import { TrainingStatusBar } from './trainingStatusBar';
+
+function epochEvent(metrics: EpochMetrics, epochs: number, checkpoint: string): ProgressEvent {
+  return { kind: 'epoch', model: 'transfer', metrics, epochs, checkpoint };
+}
+
+/** A run folder of this job with a checkpoint on disk (the trainer may die before its epoch event arrives). */
+function resumableOnDisk(job: TrainingJob, since: number): string | undefined {
+  if (job.resumeRunDir) return job.resumeRunDir;
+  const runsDir = job.recipe?.outputDir;
+  if (!runsDir) return undefined;
+  return listRuns([runsDir]).find((r) => r.hasCheckpoint && r.status !== 'finished' && fs.statSync(path.join(r.dir, 'run.json')).mtimeMs >= since - 1000)?.dir;
+}
 
 function summarizeRecipe(r: TrainRecipe): string {
   const frozen = r.freeze.frozen ? `${r.freeze.frozen.length} frozen layers` : r.freeze.freezeUpTo ? `frozen up to ${r.freeze.freezeUpTo}` : 'base frozen';
@@ -53,7 +68,7 @@ export class TrainingService implements vscode.Disposable {
   private readonly statusBar = new TrainingStatusBar();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
     this.subscriptions.push(trainer.onProgress((e) => this.onTrainerProgress(e)));
   }
 
@@ -75,17 +90,21 @@ export class TrainingService implements vscode.Disposable {
 
   /**
    * After a window reload the trainer of the previous extension host is gone (it stops with its host):
-   * show the newest run's recorded epochs and state, so the panel is not blank and "Resume" is offered.
+   * show the newest run's state and every point the old panel drew (from the journal, or the run's recorded
+   * epochs), so the panel is not blank and "Resume" is offered.
    */
   restoreLast(run: { dir: string; name: string; status: string; history: EpochMetrics[] } | undefined): void {
     if (!run || this.running) return;
+    const journal = this.journal.read();
+    const journalled = journal && ProgressJournal.runDirOf(journal.events) === run.dir ? journal.events : undefined;
+    const epochs = run.history.length;
+    this.history = journalled ?? run.history.map((metrics) => epochEvent(metrics, epochs, path.join(run.dir, 'checkpoint')));
     const interrupted = run.status === 'training';
-    this.history = run.history.map((metrics) => ({ kind: 'epoch', model: 'transfer', metrics, epochs: run.history.length, checkpoint: '' }));
     this.view = {
-      status: run.status === 'finished' ? 'finished' : interrupted ? 'failed' : run.status === 'cancelled' ? 'cancelled' : 'failed',
+      status: run.status === 'finished' ? 'finished' : run.status === 'cancelled' ? 'cancelled' : 'failed',
       runName: run.name,
       runDir: run.dir,
-      message: interrupted ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${run.history.length}) is kept. Resume it from the Runs view.` : undefined,
+      message: interrupted ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${epochs}) is kept. Resume it from the Runs view.` : undefined,
     };
   }
 
@@ -99,8 +118,17 @@ export class TrainingService implements vscode.Disposable {
   private async runNow(job: TrainingJob): Promise<FinishedTraining> {
     const tokenSource = new CancellationTokenSource();
     this.running = tokenSource;
+    const started = Date.now();
     this.history = [];
+    this.journal.start(job.label);
     this.setView({ status: 'running', runName: job.label, backend: this.trainer.backend?.detail });
+    if (job.resumeRunDir) {
+      // A resumed run's chart starts with the epochs its checkpoint already holds.
+      const earlier = checkpointHistory(job.resumeRunDir);
+      this.history.push(...earlier.map((m) => epochEvent(m, earlier.length, path.join(job.resumeRunDir!, 'checkpoint'))));
+      this.pending.push(...this.history);
+      this.flush();
+    }
     const monitor = new EventLoopMonitor();
     monitor.start();
     this.log.info(`Training "${job.label}" started: ${job.recipe ? summarizeRecipe(job.recipe) : `resuming ${job.resumeRunDir}`}`);
@@ -135,7 +163,7 @@ export class TrainingService implements vscode.Disposable {
       const cancelled = e instanceof TrainerError && e.cancelled;
       this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
-      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() });
+      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() ?? resumableOnDisk(job, started) });
     } finally {
       const figures = monitor.stop();
       if (figures) this.log.info(describeEventLoop(figures));
@@ -174,6 +202,7 @@ export class TrainingService implements vscode.Disposable {
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
+    this.journal.append(events);
     this.progressEmitter.fire(events);
   }
 
