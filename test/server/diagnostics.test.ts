@@ -3,30 +3,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { fixture, ROOT, tempDir } from '../helpers/fixtures';
-import { LspClient, rangeOf, uriOf } from './lspClient';
+import { fixture, ROOT } from '../helpers/fixtures';
+import { lspSession, rangeOf, uriOf } from './lspClient';
 
 const RECIPES = path.join(ROOT, 'test/fixtures/recipes');
-const work = tempDir('lsp-diagnostics');
-let client: LspClient;
-
-before(async () => {
-  client = new LspClient(path.join(work, 'cache'));
-  await client.initialize(path.join(work, 'cache'));
-});
-after(async () => {
-  await client.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+const session = lspSession('lsp-diagnostics');
+const work = session.work;
 
 async function openFixture(name: string): Promise<{ uri: string; text: string; diagnostics: Diagnostic[] }> {
   const file = path.join(RECIPES, name);
   const text = fs.readFileSync(file, 'utf8');
   const uri = uriOf(file);
-  await client.open(uri, text);
-  return { uri, text, diagnostics: await client.diagnosticsOf(uri, 1) };
+  await session.client.open(uri, text);
+  return { uri, text, diagnostics: await session.client.diagnosticsOf(uri, 1) };
 }
 
 const brief = (d: Diagnostic) => ({ range: d.range, message: d.message, severity: d.severity });
@@ -77,8 +68,8 @@ test('a missing data folder is reported on the path', async () => {
 test('YAML syntax errors come with their position, and the rest of the file is still checked', async () => {
   const uri = uriOf(path.join(work, 'broken.recipe.yaml'));
   const text = 'epochs: 5\nbatchSize: [1, 2\nvalidationSplit: 1.5\n';
-  await client.open(uri, text);
-  const diagnostics = await client.diagnosticsOf(uri, 1);
+  await session.client.open(uri, text);
+  const diagnostics = await session.client.diagnosticsOf(uri, 1);
   assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]), [
     ['yaml', 2, 0, 2, 1], // where the unclosed list is noticed: the next key
     ['field', 1, 11, 2, 0],
@@ -102,15 +93,15 @@ test('class folders follow the disk: adding images to an empty class clears its 
   const text = '# three classes, one empty, one thin\ndata: shop\nmode: source\n';
   fs.writeFileSync(file, text);
   const uri = uriOf(file);
-  await client.open(uri, text);
-  const first = await client.diagnosticsOf(uri, 1);
+  await session.client.open(uri, text);
+  const first = await session.client.diagnosticsOf(uri, 1);
   assert.deepEqual(first.map(brief), [
     { range: rangeOf(text, 'shop', 10), message: 'Class folder "bag" is empty: it is left out of training.', severity: 2 },
     { range: rangeOf(text, 'shop', 10), message: 'Class folder "sneaker" has 1 image; the split needs at least 2 per class.', severity: 1 },
   ]);
   const added = copy('bag', 3);
-  await client.filesChanged(added);
-  const second = await client.diagnostics(uri, (p) => p.diagnostics.length !== 2);
+  await session.client.filesChanged(added);
+  const second = await session.client.diagnostics(uri, (p) => p.diagnostics.length !== 2);
   assert.deepEqual(second.map((d) => d.message), ['Class folder "sneaker" has 1 image; the split needs at least 2 per class.']);
 });
 
@@ -119,14 +110,14 @@ test('a base the trainer refuses gets the trainer\'s own message on the base; a 
   fs.writeFileSync(path.join(work, 'models', 'broken', 'model.json'), '{"format": "layers-model"}');
   const uri = uriOf(path.join(work, 'broken-base.recipe.yaml'));
   const text = 'base: ./models/broken\nmode: transfer\n';
-  await client.open(uri, text);
-  const first = await client.diagnosticsOf(uri, 1);
+  await session.client.open(uri, text);
+  const first = await session.client.diagnosticsOf(uri, 1);
   assert.deepEqual(first.map((d) => d.code), ['data', 'base'], 'no data folder (a warning), and the base');
   const refused = first[1];
   assert.deepEqual([refused.code, refused.range], ['base', rangeOf(text, './models/broken')]);
   const message = String(refused.message);
   assert.match(message, /models\/broken\/model\.json has no modelTopology: it is not a TensorFlow\.js LayersModel/);
-  const version = await client.change(uri, 'base: ./models/nothing-here\n');
-  const [, missing] = await client.diagnosticsOf(uri, version);
+  const version = await session.client.change(uri, 'base: ./models/nothing-here\n');
+  const [, missing] = await session.client.diagnosticsOf(uri, version);
   assert.equal(missing.message, `Base model not found: ${path.join(work, 'models', 'nothing-here')}.`);
 });

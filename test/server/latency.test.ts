@@ -2,23 +2,12 @@
 // printed, never asserted on time (the machine's load is not the server's fault); the test checks that
 // every edit got its own, correct diagnostics.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { ROOT, tempDir } from '../helpers/fixtures';
-import { LspClient, uriOf } from './lspClient';
+import { test } from 'node:test';
+import { ROOT } from '../helpers/fixtures';
+import { lspSession, uriOf } from './lspClient';
 
-const work = tempDir('lsp-latency');
-let client: LspClient;
-
-before(async () => {
-  client = new LspClient(path.join(work, 'cache'));
-  await client.initialize(path.join(work, 'cache'));
-});
-after(async () => {
-  await client.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+const session = lspSession('lsp-latency');
 
 function longRecipe(layers: string[], epochs: number, typo: boolean): string {
   const lines = [
@@ -42,19 +31,19 @@ function longRecipe(layers: string[], epochs: number, typo: boolean): string {
 test('diagnostics of a 200-line recipe follow each edit (measured: p50 and max over 20 edits)', async () => {
   const uri = uriOf(path.join(ROOT, 'test/fixtures/recipes/long.recipe.yaml'));
   const opened = performance.now();
-  await client.open(uri, 'data: ../generated/fashion-small\n');
-  await client.diagnosticsOf(uri, 1);
+  await session.client.open(uri, 'data: ../generated/fashion-small\n');
+  await session.client.diagnosticsOf(uri, 1);
   const cold = performance.now() - opened;
   // The layer names come from the server itself (completion), so the recipe uses the real base.
-  await client.change(uri, 'freeze:\n  featureLayer: \n');
-  const layers = (await client.completion(uri, { line: 1, character: 16 })).map((i) => i.label).filter((n) => !/_pad$|relu|^input/.test(n)).slice(0, 150);
+  await session.client.change(uri, 'freeze:\n  featureLayer: \n');
+  const layers = (await session.client.completion(uri, { line: 1, character: 16 })).map((i) => i.label).filter((n) => !/_pad$|relu|^input/.test(n)).slice(0, 150);
   const texts = Array.from({ length: 20 }, (_, i) => longRecipe(layers, 5 + i, i % 2 === 1));
   assert.equal(texts[0].split('\n').length - 1, 200);
   const times: number[] = [];
   for (const [i, text] of texts.entries()) {
     const sent = performance.now();
-    const version = await client.change(uri, text);
-    const diagnostics = await client.diagnosticsOf(uri, version);
+    const version = await session.client.change(uri, text);
+    const diagnostics = await session.client.diagnosticsOf(uri, version);
     times.push(performance.now() - sent);
     assert.equal(diagnostics.filter((d) => d.code === 'unknown-layer').length, i % 2, `edit ${i}: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
   }

@@ -1,8 +1,11 @@
 // A real LSP client for the server tests: starts dist/server.js as a child process over Node IPC (the
 // transport the extension's language client uses) and speaks the protocol to it. No mocks.
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { tempDir } from '../helpers/fixtures';
 import {
   CodeActionRequest, CodeLensRequest, CompletionRequest, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification, ExitNotification, FileChangeType, HoverRequest, InitializedNotification, InitializeRequest,
@@ -124,4 +127,22 @@ export function rangeOf(text: string, needle: string, from = 0) {
     return { line: before.length - 1, character: before[before.length - 1].length };
   };
   return { start: pos(start), end: pos(start + needle.length) };
+}
+
+/**
+ * One server process for a test file, with a scratch folder for its cache; `session.client` is valid inside
+ * tests (it starts in `before` and stops in `after`).
+ */
+export function lspSession(prefix: string) {
+  const work = tempDir(prefix);
+  const session = { client: undefined as unknown as LspClient, work };
+  before(async () => {
+    session.client = new LspClient(path.join(work, 'cache'));
+    await session.client.initialize(path.join(work, 'cache'));
+  });
+  after(async () => {
+    await session.client.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+  return session;
 }
