@@ -64,8 +64,9 @@ export function createSandbox({ settings = {}, populate }) {
   return { dirs, env };
 }
 
-function codeServerArgs(dirs) {
-  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+/** `workspaceTrust`: keep VS Code's workspace trust on (Restricted Mode tests); off by default. */
+function codeServerArgs(dirs, { workspaceTrust = false } = {}) {
+  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 }
 
@@ -101,9 +102,9 @@ export async function waitForExit(pids, ms = 10_000) {
 }
 
 /** Starts code-server on the workspace; resolves with its URL and a stop() that waits for the whole tree. */
-export async function startCodeServer(sandbox, logFile) {
+export async function startCodeServer(sandbox, logFile, options = {}) {
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(path.join(NODE24_BIN, 'node'), [ENTRY, ...codeServerArgs(sandbox.dirs), '--bind-addr', '127.0.0.1:0',
+  const child = spawn(path.join(NODE24_BIN, 'node'), [ENTRY, ...codeServerArgs(sandbox.dirs, options), '--bind-addr', '127.0.0.1:0',
     '--reconnection-grace-time', '5', sandbox.dirs.workspace], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {

@@ -1,15 +1,13 @@
 // Restricted Mode (issue 7): a workspace the user does not trust cannot train. The runner's code-server
-// runs with --disable-workspace-trust, so this scenario starts its own, in a sandbox of its own, with
+// runs with --disable-workspace-trust, so this scenario starts its own (startCodeServer with workspaceTrust), with
 // workspace trust on; the runner's page is pointed at it. The user answers the startup prompt "No, I don't
 // trust the authors" → the Explorer's "Fine-tune on This Folder" is disabled or absent (or, when enabled,
 // says "Transfer Studio cannot train in Restricted Mode"), the Layers view says training is disabled, and no
 // run folder appears. Then the user trusts the folder (Workspaces: Manage Workspace Trust → Trust) and the
 // same menu item trains to "Training finished".
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { clearTimeout } from 'node:timers';
-import { createSandbox, installVsix, NODE24_BIN, removeSandbox, waitForExit } from '../lib/codeServer.mjs';
+import { createSandbox, installVsix, removeSandbox, startCodeServer } from '../lib/codeServer.mjs';
 import { fineTuneWithDefaults } from '../lib/flows.mjs';
 import { checkRunFolder, runFolders } from '../lib/runChecks.mjs';
 import { currentTarget, vsixFileName } from '../lib/vsixCheck.mjs';
@@ -32,58 +30,12 @@ const TRUST_SETTINGS = {
   'transferStudio.batchSize': 8,
 };
 
-// The same code-server the runner uses (lib/codeServer.mjs keeps its entry private), found the same way.
-const ENTRY = path.join(NODE24_BIN, '../../../../cs/node_modules/code-server/out/node/entry.js');
 
 /** The VSIX the runner installed: E2E_VSIX, else the one `npm run package` wrote (the runner's rule). */
 function runnerVsix(root) {
   if (process.env.E2E_VSIX) return path.resolve(process.env.E2E_VSIX);
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   return path.join(root, vsixFileName(manifest, process.env.VSCE_TARGET || currentTarget()));
-}
-
-function descendants(pid) {
-  let kids = [];
-  try {
-    kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch { /* the process is gone */ }
-  return kids.flatMap((k) => [Number(k), ...descendants(k)]);
-}
-
-/** code-server on 127.0.0.1 with workspace trust left on (no --disable-workspace-trust). */
-async function startTrustingCodeServer(sandbox, logFile) {
-  const d = sandbox.dirs;
-  const args = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-    '--user-data-dir', d.userData, '--extensions-dir', d.extensions, '--bind-addr', '127.0.0.1:0',
-    '--reconnection-grace-time', '5', d.workspace];
-  const log = fs.openSync(logFile, 'w');
-  const child = spawn(path.join(NODE24_BIN, 'node'), [ENTRY, ...args], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const stop = async () => {
-    const pids = [child.pid, ...descendants(child.pid)];
-    try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    await waitForExit(pids);
-    fs.closeSync(log);
-  };
-  try {
-    const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${output}`)), 60_000);
-      const onData = (chunk) => {
-        output += chunk;
-        fs.writeSync(log, chunk);
-        const m = output.match(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-        if (m) { clearTimeout(timer); resolve(`${m[1]}/`); }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${output}`)); });
-    });
-    child.removeAllListeners('exit');
-    return { url, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 }
 
 /**
@@ -141,7 +93,7 @@ export async function run({ page, root, dataFolder, artifacts, lap }) {
   try {
     const installed = installVsix(sandbox, runnerVsix(root));
     if (!/successfully installed/i.test(installed)) throw new Error(`--install-extension said: ${installed}`);
-    server = await startTrustingCodeServer(sandbox, path.join(artifacts, '06-restricted-mode-untrusted-code-server.log'));
+    server = await startCodeServer(sandbox, path.join(artifacts, '06-restricted-mode-untrusted-code-server.log'), { workspaceTrust: true });
     lap(`second code-server with workspace trust on at ${server.url}`);
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
 
