@@ -105,6 +105,7 @@ async function runScenario(file, vsix) {
       consoleErrors: opened.consoleErrors,
       artifacts,
       root,
+      vsix,
       lap,
       screenshot: (label) => page.screenshot({ path: path.join(artifacts, `${name}-${label}.png`) }),
     };

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { createSandbox, installVsix, removeSandbox, startCodeServer } from '../lib/codeServer.mjs';
 import { fineTuneWithDefaults } from '../lib/flows.mjs';
 import { checkRunFolder, runFolders } from '../lib/runChecks.mjs';
-import { currentTarget, vsixFileName } from '../lib/vsixCheck.mjs';
 import {
   explorerRow, notification, openViewContainer, runCommand, viewPane, visibleNotifications, waitForNotification,
 } from '../lib/workbench.mjs';
@@ -30,13 +29,6 @@ const TRUST_SETTINGS = {
   'transferStudio.batchSize': 8,
 };
 
-
-/** The VSIX the runner installed: E2E_VSIX, else the one `npm run package` wrote (the runner's rule). */
-function runnerVsix(root) {
-  if (process.env.E2E_VSIX) return path.resolve(process.env.E2E_VSIX);
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  return path.join(root, vsixFileName(manifest, process.env.VSCE_TARGET || currentTarget()));
-}
 
 /**
  * Opens the Explorer context menu of `row` until the extension's menus are registered (pitfall 12) and
@@ -82,7 +74,7 @@ async function paletteAttempt(page, title) {
   }
 }
 
-export async function run({ page, root, dataFolder, artifacts, lap }) {
+export async function run({ page, vsix, dataFolder, artifacts, lap }) {
   const shot = (label) => page.screenshot({ path: path.join(artifacts, `06-restricted-mode-${label}.png`) }).catch(() => {});
   const sandbox = createSandbox({
     settings: TRUST_SETTINGS,
@@ -91,7 +83,7 @@ export async function run({ page, root, dataFolder, artifacts, lap }) {
   const workspace = sandbox.dirs.workspace;
   let server;
   try {
-    const installed = installVsix(sandbox, runnerVsix(root));
+    const installed = installVsix(sandbox, vsix);
     if (!/successfully installed/i.test(installed)) throw new Error(`--install-extension said: ${installed}`);
     server = await startCodeServer(sandbox, path.join(artifacts, '06-restricted-mode-untrusted-code-server.log'), { workspaceTrust: true });
     lap(`second code-server with workspace trust on at ${server.url}`);
