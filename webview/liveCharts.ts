@@ -38,6 +38,7 @@ export class LiveCharts {
   private scratchShown = false;
   private frameRequested = false;
   private lastDraw = 0;
+  private active = true;
 
   constructor() {
     this.element = h('section', { class: 'live-charts', 'data-testid': 'live-charts' },
@@ -54,6 +55,13 @@ export class LiveCharts {
 
   add(events: readonly ProgressEvent[]): void {
     for (const e of events) this.curves.add(e);
+    this.requestFrame();
+  }
+
+  /** Whether a training is running: a finished one shows no stage and no ETA (they describe its last moment). */
+  setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
     this.requestFrame();
   }
 
@@ -102,7 +110,7 @@ export class LiveCharts {
   private drawStats(): void {
     const s = this.curves.stats;
     const parts: (Node | string)[] = [];
-    if (s.stage) {
+    if (s.stage && this.active) {
       const progress = s.stageTotal ? ` ${s.stageDone ?? 0}/${s.stageTotal}` : '';
       parts.push(h('span', { 'data-testid': 'stat-stage' }, `${STAGE_NAMES[s.stage] ?? s.stage}${progress}`));
     }
@@ -110,7 +118,7 @@ export class LiveCharts {
       const who = s.model === 'scratch' ? 'scratch twin, ' : '';
       parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${who}phase ${s.phase}, epoch ${s.epoch}/${s.epochs}, batch ${s.batch}/${s.batches}`));
       parts.push(h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`));
-      parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
+      if (this.active) parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
     }
     if (parts.length === 0) parts.push('No training yet: the charts fill as batches finish.');
     replaceChildren(this.statsLine, ...parts.flatMap((p, i) => (i === 0 ? [p] : [' · ', p])));

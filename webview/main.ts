@@ -57,6 +57,7 @@ function renderAll(s: PanelSnapshot): void {
   controls.show(s);
   preview.show(s.dataset);
   evaluation.show(s.evaluation);
+  charts.setActive(ACTIVE.has(s.training.status));
   charts.replay(s.history);
 }
 
@@ -87,6 +88,7 @@ function apply(m: HostMessage): void {
         charts.replay([]);
       }
       s.training = m.training;
+      charts.setActive(ACTIVE.has(s.training.status));
       header.show(s);
       controls.show(s);
       break;
