@@ -12,13 +12,14 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   readonly onDidChangeTreeData = this.changeEmitter.event;
   readonly view: vscode.TreeView<Node>;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly studio: StudioState) {
     this.view = vscode.window.createTreeView('transferStudio.layers', { treeDataProvider: this, manageCheckboxStateManually: true, showCollapseAll: true });
     this.subscriptions.push(
       this.view,
       this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)),
-      studio.onDidChange(() => this.refresh()),
+      studio.onDidChange((change) => (change === 'choices' ? this.refreshSoon() : this.refresh())),
       // Opening the view is enough to see the default base's layers.
       this.view.onDidChangeVisibility((e) => e.visible && this.loadDefaultBase()),
     );
@@ -84,7 +85,18 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     this.studio.setFrozen([...frozen]);
   }
 
+  /**
+   * Checkbox clicks come in bursts: re-rendering the tree between two quick clicks could lose the second one
+   * (seen about once in seven end-to-end runs), so a change of choices re-renders once the burst is over.
+   */
+  private refreshSoon(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refresh(), 150);
+  }
+
   private refresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     const base = this.studio.base;
     if (base) {
       const totals = parameterTotals(base.layers, this.studio.choices.featureLayer, this.studio.choices.frozen);
@@ -104,6 +116,7 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.subscriptions.forEach((s) => s.dispose());
     this.changeEmitter.dispose();
   }
