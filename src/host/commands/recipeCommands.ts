@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isPathLikeBase, loadRecipe } from '../../recipe/recipeFile';
+import { isPathLikeBase, loadRecipe, readRecipeFile } from '../../recipe/recipeFile';
 import { recipeText } from '../../recipe/recipeText';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { confinePath } from '../security/confinePath';
@@ -34,9 +34,8 @@ export async function trainRecipe(s: Services, arg: unknown, compareScratch = fa
     const roots = workspaceRoots();
     const data = confinePath(recipe.data, roots, { what: 'dataset folder of the recipe' });
     if (!data.ok) throw new Error(data.reason);
-    const text = fs.readFileSync(uri.fsPath, 'utf8');
     // Without an output folder in the file, runs go where the settings say, inside the workspace.
-    const out = /^outputDir\s*:/m.test(text) ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' }) : { ok: true as const, path: runsDirFor(data.path) };
+    const out = readRecipeFile(uri.fsPath).outputDir !== undefined ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' }) : { ok: true as const, path: runsDirFor(data.path) };
     if (!out.ok) throw new Error(out.reason);
     // A base given as a path is read like data: only from inside the workspace.
     if (isPathLikeBase(recipe.base)) {
