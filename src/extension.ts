@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
   if (last) {
     training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
     // The studio picks up where the last run left off: its data, base, cut and frozen layers.
-    if (vscode.workspace.isTrusted) void studio.restoreFrom(last.dir).catch((e: Error) => log.warn(`Could not restore the choices of ${last.dir}: ${e.message}`));
+    if (vscode.workspace.isTrusted) studio.deferRestore(last.dir);
   }
   log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
 }

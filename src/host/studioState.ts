@@ -19,6 +19,7 @@ export class StudioState implements vscode.Disposable {
   base: BaseDescription | undefined;
   baseError: string | undefined;
   private loading: Promise<void> | undefined;
+  private pendingRestore: string | undefined;
 
   constructor(private readonly trainer: TrainerHost, settings: TrainingSettings) {
     this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
@@ -62,8 +63,23 @@ export class StudioState implements vscode.Disposable {
     return this.base;
   }
 
-  /** Takes the data, base, cut and frozen layers of a run folder's recipe (after a reload, for instance). */
-  async restoreFrom(runDir: string): Promise<void> {
+  /**
+   * Remembers the run folder whose choices to take up (after a reload, for instance) without loading anything:
+   * the base and the dataset scan start the trainer, which waits until the Layers view or the panel is shown.
+   */
+  deferRestore(runDir: string): void {
+    this.pendingRestore = runDir;
+  }
+
+  /** Takes up the deferred run's choices, once; errors are the caller's to log. */
+  async restorePending(): Promise<void> {
+    const runDir = this.pendingRestore;
+    this.pendingRestore = undefined;
+    if (runDir) await this.restoreFrom(runDir);
+  }
+
+  /** Takes the data, base, cut and frozen layers of a run folder's recipe. */
+  private async restoreFrom(runDir: string): Promise<void> {
     const recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
     if (this.current.dataFolder) return; // the user chose something already
     this.setDataFolder(recipe.data);

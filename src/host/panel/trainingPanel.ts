@@ -58,6 +58,8 @@ export class TrainingPanel implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
+    // A panel shown (or restored after a reload) is when the last run's choices and its base are worth loading.
+    void this.studio.restorePending().catch((e: Error) => this.log.warn(`Could not restore the last run's choices: ${e.message}`));
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };

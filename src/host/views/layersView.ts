@@ -21,9 +21,9 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
       this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)),
       studio.onDidChange((change) => (change === 'choices' ? this.refreshSoon() : this.refresh())),
       // Opening the view is enough to see the default base's layers.
-      this.view.onDidChangeVisibility((e) => e.visible && this.loadDefaultBase()),
+      this.view.onDidChangeVisibility((e) => e.visible && this.loadBase()),
     );
-    if (this.view.visible) this.loadDefaultBase();
+    if (this.view.visible) this.loadBase();
     this.refresh();
   }
 
@@ -69,8 +69,11 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     return item;
   }
 
-  private loadDefaultBase(): void {
-    if (!this.studio.base && !this.studio.baseError) void this.studio.ensureBase().catch(() => undefined);
+  /** The last run's base and choices when a reload left them to take up, else the default base. */
+  private loadBase(): void {
+    void this.studio.restorePending().catch(() => undefined)
+      .then(() => (this.studio.base || this.studio.baseError ? undefined : this.studio.ensureBase()))
+      .catch(() => undefined);
   }
 
   private onChecked(items: readonly (readonly [Node, vscode.TreeItemCheckboxState])[]): void {
