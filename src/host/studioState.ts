@@ -1,14 +1,13 @@
 // The one place that holds what the next training uses: data folder, base, cut and frozen layers, settings.
 // The Layers view, the training panel and the recipe file all read and change it here, so a checkbox
 // toggled in one shows up in the others and in the run.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BaseDescription, LayerInfo, TrainRecipe } from '../shared/engineTypes';
+import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
 import * as freeze from '../shared/freezeChoices';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { TrainerHost } from './trainerHost';
+import { readRunRecipe } from './runs/runStore';
 
 export type StudioChange = 'choices' | 'base' | 'dataFolder';
 
@@ -80,7 +79,7 @@ export class StudioState implements vscode.Disposable {
 
   /** Takes the data, base, cut and frozen layers of a run folder's recipe. */
   private async restoreFrom(runDir: string): Promise<void> {
-    const recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+    const recipe = readRunRecipe(runDir);
     if (this.current.dataFolder) return; // the user chose something already
     this.setDataFolder(recipe.data);
     if (recipe.mode !== 'transfer') return;

@@ -1,11 +1,10 @@
 // What the user sees when a training ends: the result with its next steps, or one clear reason.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FinishedTraining, TrainingJob } from '../training/trainingService';
-import type { TrainRecipe } from '../../shared/engineTypes';
 import { buildEvaluationView } from '../runs/runReport';
 import type { Services } from '../services';
+import { readRunRecipe } from '../runs/runStore';
 
 export async function announceFinish(s: Services, done: FinishedTraining): Promise<void> {
   s.runsView.refresh();
@@ -45,6 +44,6 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
 /** "Train Again" is a new run with the same recipe: for a resumed run, the recipe its folder keeps. */
 function trainAgainJob(job: TrainingJob, runDir: string): TrainingJob {
   if (!job.resumeRunDir) return job;
-  const recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+  const recipe = readRunRecipe(runDir);
   return { label: recipe.name ?? path.basename(recipe.data), recipe: { ...recipe, outputDir: path.dirname(runDir) } };
 }

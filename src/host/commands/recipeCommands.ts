@@ -11,6 +11,7 @@ import { runsDirFor, workspaceRoots, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import { RunsView } from '../views/runsView';
 import { requireTrust, showFailure } from './fineTune';
+import { readRunRecipe } from '../runs/runStore';
 
 function recipeUriOf(arg: unknown): vscode.Uri | undefined {
   if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
@@ -58,7 +59,7 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
   let recipe: TrainRecipe;
   try {
     if (runDir) {
-      recipe = JSON.parse(fs.readFileSync(path.join(runDir, 'recipe.json'), 'utf8')) as TrainRecipe;
+      recipe = readRunRecipe(runDir);
     } else {
       const folder = s.studio.choices.dataFolder;
       if (!folder) throw new Error('Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.');

@@ -1,7 +1,7 @@
 // Reads run folders from disk (the engine writes them; the host only lists and describes them).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics, Evaluation } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, TrainRecipe } from '../../shared/engineTypes';
 
 export interface RunSummary {
   dir: string;
@@ -53,6 +53,13 @@ export function readMetrics(dir: string): { transfer: EpochMetrics[]; scratch?: 
 
 export function readEvaluation(dir: string): { evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } | undefined {
   return readJson(path.join(dir, 'evaluation.json'));
+}
+
+/** The resolved recipe a run folder keeps; throws a sentence a user can act on when it is missing or unreadable. */
+export function readRunRecipe(dir: string): TrainRecipe {
+  const recipe = readJson<TrainRecipe>(path.join(dir, 'recipe.json'));
+  if (!recipe) throw new Error(`${dir} has no readable recipe.json; it is not a Transfer Studio run folder, or it is damaged.`);
+  return recipe;
 }
 
 /** The epochs a crashed or cancelled run reached, from its checkpoint. */
