@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TrainerClient } from '../src/client/trainerClient';
-import { allFrozen } from '../src/shared/freezeChoices';
+import { allFrozen } from '../src/shared/freezePlan';
 import type { DatasetScan, ProgressEvent, TrainRecipe } from '../src/shared/engineTypes';
 import type { DatasetPreview, HostMessage, PanelSnapshot, StudioChoices, Thumbnail } from '../src/shared/panelProtocol';
 import { defaultRecipe } from '../src/shared/recipeDefaults';

@@ -7,7 +7,7 @@ import { recipeEdits, type RecipeEdit } from '../recipe/recipeEdits';
 import { resolveRecipePaths } from '../recipe/recipeFile';
 import { parseRecipe } from '../recipe/recipeSyntax';
 import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
-import { resolveFreezePlan } from '../trainer/models/freezePlan';
+import { resolveFreezePlan } from '../shared/freezePlan';
 import type { StudioState } from './studioState';
 
 const isRecipe = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && doc.fileName.endsWith('.recipe.yaml');

@@ -3,7 +3,7 @@
 // toggled in one shows up in the others and in the run.
 import * as vscode from 'vscode';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
-import * as freeze from '../shared/freezeChoices';
+import * as freeze from '../shared/freezePlan';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { TrainerHost } from './trainerHost';
@@ -99,12 +99,14 @@ export class StudioState implements vscode.Disposable {
     this.setFrozen(freeze.setTrainable(this.current.frozen, layer, trainable));
   }
 
+  // A layer the cut removes has nothing to freeze or unfreeze: the views disable these actions there, and a
+  // message naming one anyway (the webview is untrusted) is ignored like an unknown layer.
   freezeUpTo(layer: string): void {
-    if (this.knows(layer)) this.setFrozen(freeze.freezeUpTo(this.layers, this.current.featureLayer, layer));
+    if (this.keeps(layer)) this.setFrozen(freeze.freezeUpTo(this.layers, this.current.featureLayer, layer));
   }
 
   unfreezeFrom(layer: string): void {
-    if (this.knows(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.frozen, layer));
+    if (this.keeps(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.featureLayer, this.current.frozen, layer));
   }
 
   setFeatureLayer(layer: string): void {
@@ -135,6 +137,10 @@ export class StudioState implements vscode.Disposable {
 
   private knows(layer: string): boolean {
     return this.layers.some((l) => l.name === layer);
+  }
+
+  private keeps(layer: string): boolean {
+    return freeze.isKept(this.layers, this.current.featureLayer, layer);
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
 // applies the result as one undoable WorkspaceEdit.
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LayerInfo, SecondPhase } from '../shared/engineTypes';
-import { expandFrozenEntry } from '../trainer/models/freezePlan';
+import { expandFrozenEntry } from '../shared/freezePlan';
 import { DEFAULT_AUGMENTATION } from './recipeFile';
 import type { FieldPath } from './recipeSyntax';
 

@@ -3,7 +3,7 @@
 // purpose: a recipe is a page of settings, so oversized files and alias bombs are refused, not parsed.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { TrainRecipe } from '../shared/engineTypes';
-import { closestName } from '../trainer/models/freezePlan';
+import { closestName } from '../shared/nameDistance';
 import { describeRange, RECIPE_FIELDS, type FieldSpec } from './recipeFields';
 
 export const MAX_RECIPE_BYTES = 1024 * 1024;

@@ -10,7 +10,7 @@ import { isPathLikeBase } from '../recipe/recipeFile';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { BaseDescription } from '../shared/engineTypes';
 import { TrainerErrorCode } from '../shared/trainerProtocol';
-import { closestName } from '../trainer/models/freezePlan';
+import { closestName } from '../shared/nameDistance';
 
 export type BaseLookup =
   | { kind: 'ok'; base: BaseDescription }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainRecipe } from '../../shared/engineTypes';
-import { keptLayers } from '../../shared/freezeChoices';
+import { keptLayers } from '../../shared/freezePlan';
 import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import { pickBase } from './basePicker';

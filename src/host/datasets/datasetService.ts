@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { DatasetScan } from '../../shared/engineTypes';
 import type { DatasetPreview } from '../../shared/panelProtocol';
-import { stratifiedSplit } from '../../trainer/data/split';
+import { stratifiedSplit } from '../../shared/split';
 import type { StudioState } from '../studioState';
 import type { TrainerHost } from '../trainerHost';
 import { DatasetWatcher } from './datasetWatcher';

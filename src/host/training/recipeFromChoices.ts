@@ -1,7 +1,7 @@
 // Turns the host's choices into the engine's recipe. No vscode here: the same function serves the
 // right-click flow, the panel's Start button and the tests.
 import type { BaseDescription, LayerInfo, TrainRecipe } from '../../shared/engineTypes';
-import { freezeSpecOf, keptLayers } from '../../shared/freezeChoices';
+import { freezeSpecOf, keptLayers } from '../../shared/freezePlan';
 import type { StudioChoices } from '../../shared/panelProtocol';
 import { defaultRecipe } from '../../shared/recipeDefaults';
 import { DEFAULT_AUGMENTATION } from '../../recipe/recipeFile';

@@ -2,7 +2,7 @@
 // (checked = trainable). It reads and writes the StudioState, so the panel and the recipe follow.
 import * as vscode from 'vscode';
 import type { LayerInfo } from '../../shared/engineTypes';
-import { keptLayers, parameterTotals } from '../../shared/freezeChoices';
+import { keptLayers, parameterTotals } from '../../shared/freezePlan';
 import type { StudioState } from '../studioState';
 
 type Node = { kind: 'group'; block: string; layers: LayerInfo[] } | { kind: 'layer'; layer: LayerInfo };
