@@ -12,7 +12,7 @@ import { TrainerClient } from '../src/client/trainerClient';
 import { allFrozen } from '../src/shared/freezePlan';
 import type { DatasetScan, ProgressEvent, TrainRecipe } from '../src/shared/engineTypes';
 import type { DatasetPreview, HostMessage, PanelSnapshot, StudioChoices, Thumbnail } from '../src/shared/panelProtocol';
-import { defaultRecipe } from '../src/shared/recipeDefaults';
+import { DEFAULT_BASE, defaultRecipe } from '../src/shared/recipeDefaults';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'test/fixtures/generated/fashion-small');
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const client = new TrainerClient({ workerPath: path.join(ROOT, 'dist/trainer.js'), backend: 'wasm' });
   try {
     const backend = await client.hello();
-    const base = await client.listLayers('mobilenet_v2', cacheDir);
+    const base = await client.listLayers(DEFAULT_BASE, cacheDir);
     const recipe: TrainRecipe = {
       ...defaultRecipe(DATA), outputDir: path.join(work, 'runs'), name: 'recorded',
       epochs: 3, batchSize: 4, learningRate: 0.002, testSplit: 0.3, patience: 0, compareScratch: true,

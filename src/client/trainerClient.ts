@@ -12,7 +12,7 @@ import * as P from '../shared/trainerProtocol';
 export interface TrainerClientOptions {
   /** dist/trainer.js by default (beside this bundle). */
   workerPath?: string;
-  backend?: 'auto' | P.BackendName;
+  backend?: P.BackendPreference;
   /** Lines the child writes to stderr (its log). */
   onLog?: (line: string) => void;
   /**

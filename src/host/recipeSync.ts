@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { recipeEdits, type RecipeEdit } from '../recipe/recipeEdits';
 import { resolveRecipePaths } from '../recipe/recipeFile';
 import { parseRecipe } from '../recipe/recipeSyntax';
-import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
+import { DEFAULT_BASE } from '../shared/recipeDefaults';
+import { RECIPE_SETTINGS, settingsOfRecipe } from '../shared/trainingSettings';
 import { resolveFreezePlan } from '../shared/freezePlan';
 import type { StudioState } from './studioState';
 
@@ -51,7 +52,6 @@ export class RecipeSync implements vscode.Disposable {
     const parsed = parseRecipe(doc.getText());
     if (parsed.problems.some((p) => p.severity === 'error')) return;
     const fields = resolveRecipePaths(parsed.value, path.dirname(doc.fileName));
-    const defaults = defaultRecipe(fields.data ?? '');
     this.pulling = true;
     try {
       if (fields.data) this.studio.setDataFolder(fields.data);
@@ -61,11 +61,7 @@ export class RecipeSync implements vscode.Disposable {
       const plan = resolveFreezePlan(description.layers, fields.freeze ?? {}, description.defaultFeatureLayer);
       this.studio.setFeatureLayer(plan.featureLayer);
       this.studio.setFrozen([...plan.frozen]);
-      const settings = {
-        epochs: fields.epochs ?? defaults.epochs, learningRate: fields.learningRate ?? defaults.learningRate,
-        batchSize: fields.batchSize ?? defaults.batchSize, validationSplit: fields.validationSplit ?? defaults.validationSplit,
-        augmentation: !!fields.augmentation, secondPhase: !!fields.secondPhase, compareScratch: fields.compareScratch ?? false,
-      };
+      const settings = settingsOfRecipe(fields);
       this.studio.updateSettings(settings);
       this.pulled = { featureLayer: plan.featureLayer, frozen: [...this.studio.choices.frozen], ...settings, secondPhase: undefined };
     } catch (e) {
@@ -85,7 +81,7 @@ export class RecipeSync implements vscode.Disposable {
     const p = this.pulled;
     if (c.featureLayer !== p.featureLayer) edit.featureLayer = c.featureLayer;
     if (!sameSet(c.frozen, p.frozen ?? [])) edit.frozen = c.frozen;
-    for (const key of ['epochs', 'learningRate', 'batchSize', 'validationSplit', 'compareScratch', 'augmentation'] as const) {
+    for (const key of RECIPE_SETTINGS) {
       if (c.settings[key] !== p[key]) (edit as Record<string, unknown>)[key] = c.settings[key];
     }
     if (Object.keys(edit).length === 0) return;

@@ -5,7 +5,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LayerInfo, SecondPhase } from '../shared/engineTypes';
 import { expandFrozenEntry } from '../shared/freezePlan';
-import { DEFAULT_AUGMENTATION } from './recipeFile';
+import { DEFAULT_AUGMENTATION } from '../shared/recipeDefaults';
 import type { FieldPath } from './recipeSyntax';
 
 /** The choices the panel and the Layers view edit; absent fields are left alone. */

@@ -3,7 +3,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Position, TextDocument } from 'vscode-languageserver-textdocument';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { fieldAt, describeRange } from '../recipe/recipeFields';
+import { fieldAt, describeRange } from '../shared/recipeFields';
 import type { FieldPath } from '../recipe/recipeSyntax';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
 import { parseFrozenEntry } from '../shared/freezePlan';

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { DatasetScan } from '../../shared/engineTypes';
 import type { DatasetPreview } from '../../shared/panelProtocol';
+import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { stratifiedSplit } from '../../shared/split';
 import type { StudioState } from '../studioState';
 import type { TrainerHost } from '../trainerHost';
@@ -65,7 +66,7 @@ export class DatasetService implements vscode.Disposable {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);
     const usable = scan.classes.filter((c) => c.files.length > 0);
-    const split = stratifiedSplit(usable, { validationSplit: this.studio.choices.settings.validationSplit, testSplit: 0, seed: 42 });
+    const split = stratifiedSplit(usable, { validationSplit: this.studio.choices.settings.validationSplit, testSplit: 0, seed: DEFAULT_SEED });
     this.preview = {
       folder: scan.root,
       classes: scan.classes.map((c) => ({

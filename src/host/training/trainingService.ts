@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TrainerError } from '../../client/trainerClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
 import type { TrainerHost } from '../trainerHost';
@@ -189,8 +190,7 @@ export class TrainingService implements vscode.Disposable {
     this.pending.push(e);
     if (e.kind === 'log') this.log.info(e.message);
     if (e.kind === 'epoch') {
-      const m = e.metrics;
-      this.log.info(`${e.model} phase ${m.phase} epoch ${m.epoch}/${e.epochs}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(1)}% · val loss ${m.valLoss.toFixed(4)} val acc ${(m.valAccuracy * 100).toFixed(1)}% (${m.seconds.toFixed(1)} s)`);
+      this.log.info(epochLine(e));
     }
     this.statusBar.show(e);
     this.flushTimer ??= setTimeout(() => this.flush(), 100);
