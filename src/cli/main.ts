@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
+import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
 import type { BackendPreference, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import { runDemo } from './demo';
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   const view = new ProgressView(outputMode(values.json ?? false));
   const cacheDir = path.resolve(values.cache ?? defaultCacheDir());
   const backend = values.backend as BackendPreference | undefined;
-  const client = new TrainerClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
+  const client = new TrainerRpcClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
   client.onProgress((e) => view.event(e));
   // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
   const cancel = new CancellationTokenSource();

@@ -6,7 +6,7 @@ import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
 import * as freeze from '../shared/freezePlan';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
-import type { TrainerHost } from './trainerHost';
+import type { HostTrainerProcess } from './hostTrainerProcess';
 import { readRunRecipe } from './runs/runStore';
 
 export type StudioChange = 'choices' | 'base' | 'dataFolder';
@@ -20,7 +20,7 @@ export class StudioState implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   private pendingRestore: string | undefined;
 
-  constructor(private readonly trainer: TrainerHost, settings: TrainingSettings) {
+  constructor(private readonly trainer: HostTrainerProcess, settings: TrainingSettings) {
     this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
   }
 

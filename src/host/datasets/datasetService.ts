@@ -6,7 +6,7 @@ import type { DatasetPreview } from '../../shared/panelProtocol';
 import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { stratifiedSplit } from '../../shared/split';
 import type { StudioState } from '../studioState';
-import type { TrainerHost } from '../trainerHost';
+import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { DatasetWatcher } from './datasetWatcher';
 
 const THUMBNAILS_PER_CLASS = 8;
@@ -22,7 +22,7 @@ export class DatasetService implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private generation = 0;
 
-  constructor(private readonly studio: StudioState, private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly studio: StudioState, private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel) {
     this.subscription = studio.onDidChange((change) => {
       if (change === 'dataFolder') {
         this.watcher.watch(studio.choices.dataFolder);

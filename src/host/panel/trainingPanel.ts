@@ -3,7 +3,7 @@
 // Everything it sends is checked before use: the webview is untrusted input.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { panelHtml } from '../../panel/panelHtml';
+import { panelHtml } from './panelHtml';
 import { parseWebviewMessage } from '../../shared/panelMessageCheck';
 import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
 import type { DatasetService } from '../datasets/datasetService';

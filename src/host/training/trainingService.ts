@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { TrainerError } from '../../client/trainerClient';
+import { TrainerError } from '../../client/trainerRpcClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
 import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
-import type { TrainerHost } from '../trainerHost';
+import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
 import { describeProgress } from './progressText';
 import { ProgressJournal } from './progressJournal';
@@ -69,7 +69,7 @@ export class TrainingService implements vscode.Disposable {
   private readonly statusBar = new TrainingStatusBar();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
+  constructor(private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
     this.subscriptions.push(trainer.onProgress((e) => this.onTrainerProgress(e)));
   }
 

@@ -1,13 +1,14 @@
-// Owns the trainer child process for the extension host: started on first use, replaced after it dies
-// (a crash or an out-of-memory exit must not leave the extension unable to train again).
+// The extension host's trainer process: started on first use, replaced after it dies (a crash or an
+// out-of-memory exit must not leave the extension unable to train again). Callers get its live
+// TrainerRpcClient, the calling side of the protocol, and one progress event stream across restarts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TrainerClient } from '../client/trainerClient';
+import { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { BackendInfo, ProgressEvent } from '../shared/engineTypes';
 import { readSettings } from './settings';
 
-export class TrainerHost implements vscode.Disposable {
-  private client: TrainerClient | undefined;
+export class HostTrainerProcess implements vscode.Disposable {
+  private client: TrainerRpcClient | undefined;
   private progressSubscription: { dispose(): void } | undefined;
   private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent>();
   /** Progress of whichever request is running in the trainer. */
@@ -17,10 +18,10 @@ export class TrainerHost implements vscode.Disposable {
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {}
 
   /** A live trainer, starting one if there is none. */
-  async get(): Promise<TrainerClient> {
+  async get(): Promise<TrainerRpcClient> {
     if (this.client?.alive) return this.client;
     this.progressSubscription?.dispose();
-    const client = new TrainerClient({
+    const client = new TrainerRpcClient({
       workerPath: path.join(this.extensionUri.fsPath, 'dist', 'trainer.js'),
       backend: readSettings().backend,
       lowPriority: true,
