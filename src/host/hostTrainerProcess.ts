@@ -5,17 +5,22 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { BackendInfo, ProgressEvent } from '../shared/engineTypes';
+import { Disposable } from './dispose';
 import { readSettings } from './settings';
 
-export class HostTrainerProcess implements vscode.Disposable {
+export class HostTrainerProcess extends Disposable {
   private client: TrainerRpcClient | undefined;
   private progressSubscription: { dispose(): void } | undefined;
-  private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent>();
+  private readonly progressEmitter = this._register(new vscode.EventEmitter<ProgressEvent>());
   /** Progress of whichever request is running in the trainer. */
   readonly onProgress = this.progressEmitter.event;
   backend: BackendInfo | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {
+    super();
+    // Whichever child is current when the extension stops is ended with it.
+    this._register({ dispose: () => { this.progressSubscription?.dispose(); this.client?.dispose(); } });
+  }
 
   /** A live trainer, starting one if there is none. */
   async get(): Promise<TrainerRpcClient> {
@@ -32,11 +37,5 @@ export class HostTrainerProcess implements vscode.Disposable {
     this.backend = await client.hello();
     this.log.info(`Trainer process ${client.pid} started on ${this.backend.detail}`);
     return client;
-  }
-
-  dispose(): void {
-    this.progressSubscription?.dispose();
-    this.client?.dispose();
-    this.progressEmitter.dispose();
   }
 }

@@ -9,25 +9,25 @@ import { parseRecipe } from '../recipe/recipeSyntax';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import { RECIPE_SETTINGS, settingsOfRecipe } from '../shared/trainingSettings';
 import { resolveFreezePlan } from '../shared/freezePlan';
+import { Disposable } from './dispose';
 import type { StudioState } from './studioState';
 
 const isRecipe = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && doc.fileName.endsWith('.recipe.yaml');
 
-export class RecipeSync implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class RecipeSync extends Disposable {
   private pulling = false;
   private timer: NodeJS.Timeout | undefined;
   /** What the recipe said at the last pull: only what differs from it is written back. */
   private pulled: RecipeEdit = {};
 
   constructor(private readonly studio: StudioState, private readonly log: vscode.LogOutputChannel) {
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length) this.schedulePull(e.document);
-      }),
-      studio.onDidChange((change) => change === 'choices' && !this.pulling && void this.push()),
-    );
+    super();
+    this._register(vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length) this.schedulePull(e.document);
+    }));
+    this._register(studio.onDidChange((change) => change === 'choices' && !this.pulling && void this.push()));
+    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
     const active = vscode.window.activeTextEditor?.document;
     if (active && isRecipe(active)) this.bind(active);
   }
@@ -104,10 +104,6 @@ export class RecipeSync implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.subscriptions.forEach((s) => s.dispose());
-  }
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

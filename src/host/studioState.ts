@@ -7,12 +7,13 @@ import * as freeze from '../shared/freezePlan';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { HostTrainerProcess } from './hostTrainerProcess';
+import { Disposable } from './dispose';
 import { readRunRecipe } from './runs/runStore';
 
 export type StudioChange = 'choices' | 'base' | 'dataFolder';
 
-export class StudioState implements vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<StudioChange>();
+export class StudioState extends Disposable {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<StudioChange>());
   readonly onDidChange = this.changeEmitter.event;
   private current: StudioChoices;
   base: BaseDescription | undefined;
@@ -21,6 +22,7 @@ export class StudioState implements vscode.Disposable {
   private pendingRestore: string | undefined;
 
   constructor(private readonly trainer: HostTrainerProcess, settings: TrainingSettings) {
+    super();
     this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
   }
 
@@ -141,9 +143,5 @@ export class StudioState implements vscode.Disposable {
 
   private keeps(layer: string): boolean {
     return freeze.isKept(this.layers, this.current.featureLayer, layer);
-  }
-
-  dispose(): void {
-    this.changeEmitter.dispose();
   }
 }

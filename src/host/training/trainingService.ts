@@ -11,6 +11,7 @@ import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
 import type { HostTrainerProcess } from '../hostTrainerProcess';
+import { Disposable } from '../dispose';
 import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
 import { describeProgress } from './progressText';
 import { ProgressJournal } from './progressJournal';
@@ -48,10 +49,10 @@ export interface FinishedTraining {
   resumableRunDir?: string;
 }
 
-export class TrainingService implements vscode.Disposable {
-  private readonly statusEmitter = new vscode.EventEmitter<TrainingView>();
-  private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent[]>();
-  private readonly finishEmitter = new vscode.EventEmitter<FinishedTraining>();
+export class TrainingService extends Disposable {
+  private readonly statusEmitter = this._register(new vscode.EventEmitter<TrainingView>());
+  private readonly progressEmitter = this._register(new vscode.EventEmitter<ProgressEvent[]>());
+  private readonly finishEmitter = this._register(new vscode.EventEmitter<FinishedTraining>());
   /** Status changes: running, cancelling, finished… */
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** Progress events in small batches (every 100 ms at most) to keep the webview traffic low. */
@@ -66,11 +67,13 @@ export class TrainingService implements vscode.Disposable {
   private running: CancellationTokenSource | undefined;
   private pending: ProgressEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly statusBar = new TrainingStatusBar();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly statusBar = this._register(new TrainingStatusBar());
 
   constructor(private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
-    this.subscriptions.push(trainer.onProgress((e) => this.onTrainerProgress(e)));
+    super();
+    this._register(trainer.onProgress((e) => this.onTrainerProgress(e)));
+    // A training still running when the extension stops is cancelled (its last checkpoint stays).
+    this._register({ dispose: () => this.running?.cancel() });
   }
 
   get busy(): boolean {
@@ -212,12 +215,4 @@ export class TrainingService implements vscode.Disposable {
     this.statusEmitter.fire(view);
   }
 
-  dispose(): void {
-    this.running?.cancel();
-    this.statusBar.dispose();
-    this.subscriptions.forEach((s) => s.dispose());
-    this.statusEmitter.dispose();
-    this.progressEmitter.dispose();
-    this.finishEmitter.dispose();
-  }
 }
