@@ -34,6 +34,11 @@ export class StudioState extends Disposable {
     return this.base?.layers ?? [];
   }
 
+  /** Layers the cut keeps; none while no base is loaded (the cut is only known with its base). */
+  get keptLayers(): readonly LayerInfo[] {
+    return this.base ? freeze.keptLayers(this.base.layers, this.current.featureLayer) : [];
+  }
+
   /** Loads a base (through the trainer) and resets the cut and the frozen set to "train the head only". */
   setBase(spec: string): Promise<void> {
     this.current = { ...this.current, base: spec };

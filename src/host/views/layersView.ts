@@ -2,7 +2,7 @@
 // (checked = trainable). It reads and writes the StudioState, so the panel and the recipe follow.
 import * as vscode from 'vscode';
 import type { LayerInfo } from '../../shared/engineTypes';
-import { keptLayers, parameterTotals } from '../../shared/freezePlan';
+import { parameterTotals } from '../../shared/freezePlan';
 import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
 
@@ -43,7 +43,7 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const kept = new Set(keptLayers(this.studio.layers, this.studio.choices.featureLayer).map((l) => l.name));
+    const kept = new Set(this.studio.keptLayers.map((l) => l.name));
     if (node.kind === 'group') {
       const weighted = node.layers.filter((l) => l.hasWeights && kept.has(l.name));
       const trainable = weighted.filter((l) => this.studio.isTrainable(l)).length;
