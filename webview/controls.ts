@@ -3,16 +3,15 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
+import { settingProblem, type FlagSetting as FlagKey, type NumberSetting as NumberKey } from '../src/shared/trainingSettings';
 import { h, replaceChildren } from './dom';
 
-type NumberKey = 'epochs' | 'learningRate' | 'batchSize' | 'validationSplit';
-type FlagKey = 'augmentation' | 'secondPhase' | 'compareScratch';
-
+// The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
 const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => string | undefined }[] = [
-  { key: 'epochs', label: 'Epochs', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 10000 ? undefined : 'a whole number from 1 to 10000') },
-  { key: 'learningRate', label: 'Learning rate', check: (v) => (v > 0 && v < 10 ? undefined : 'above 0 and below 10') },
-  { key: 'batchSize', label: 'Batch size', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 4096 ? undefined : 'a whole number from 1 to 4096') },
-  { key: 'validationSplit', label: 'Validation split', check: (v) => (v > 0 && v < 1 ? undefined : 'between 0 and 1') },
+  { key: 'epochs', label: 'Epochs', check: (v) => settingProblem('epochs', v) },
+  { key: 'learningRate', label: 'Learning rate', check: (v) => settingProblem('learningRate', v) },
+  { key: 'batchSize', label: 'Batch size', check: (v) => settingProblem('batchSize', v) },
+  { key: 'validationSplit', label: 'Validation split', check: (v) => settingProblem('validationSplit', v) },
 ];
 
 const FLAGS: { key: FlagKey; label: string; title: string }[] = [

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
-import type { TrainRecipe } from '../shared/engineTypes';
+import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
+import type { BackendPreference, TrainRecipe } from '../shared/engineTypes';
+import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import { runDemo } from './demo';
 import { formatEvaluation, formatLayers, formatRun, formatScan, table } from './format';
 import { ProgressView, outputMode, pct } from './progressView';
@@ -55,8 +56,8 @@ async function main(argv: string[]): Promise<number> {
   });
   const view = new ProgressView(outputMode(values.json ?? false));
   const cacheDir = path.resolve(values.cache ?? defaultCacheDir());
-  const backend = values.backend as TrainerClientBackend | undefined;
-  const client = new TrainerClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
+  const backend = values.backend as BackendPreference | undefined;
+  const client = new TrainerRpcClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
   client.onProgress((e) => view.event(e));
   // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
   const cancel = new CancellationTokenSource();
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
         const classifier = values.classifier as 'knn' | 'logistic' | 'none';
         if (!['knn', 'logistic', 'none'].includes(classifier)) throw new CliError('--classifier must be knn, logistic or none.');
         const result = await client.embed({
-          folder, base: values.base ?? 'mobilenet_v2', layer: values.layer, cacheDir, classifier, seed: Number(values.seed ?? 42),
+          folder, base: values.base ?? DEFAULT_BASE, layer: values.layer, cacheDir, classifier, seed: Number(values.seed ?? DEFAULT_SEED),
           outDir: path.resolve(values.out ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
         }, token);
         view.result(result, `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n  ${result.csvPath}\n  ${result.npyPath}`
@@ -133,8 +134,6 @@ async function main(argv: string[]): Promise<number> {
     client.dispose();
   }
 }
-
-type TrainerClientBackend = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
   // Argument errors from parseArgs and anything unexpected: one line, no stack trace.

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
-import { recipeProblems } from '../shared/recipeDefaults';
+import { DEFAULT_AUGMENTATION, recipeProblems } from '../shared/recipeDefaults';
 import { CliError } from './cliError';
 
 export const TRAIN_OPTIONS = {
@@ -41,7 +41,7 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
   r.seed = num('seed', v.seed) ?? r.seed;
   r.patience = num('patience', v.patience) ?? r.patience;
   r.maxPerClass = num('max-per-class', v['max-per-class']) ?? r.maxPerClass;
-  if (v.augment) r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
+  if (v.augment) r.augmentation = { ...DEFAULT_AUGMENTATION };
   if (v['compare-scratch']) r.compareScratch = true;
   // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
   r.outputDir = path.resolve(v.out ?? r.outputDir);

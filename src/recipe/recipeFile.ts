@@ -3,8 +3,8 @@
 // the recipe, so the same file trains the same way from any working directory.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Augmentation, SecondPhase, TrainRecipe } from '../shared/engineTypes';
-import { defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
+import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
@@ -14,9 +14,6 @@ export class RecipeFileError extends Error {
     this.name = 'RecipeFileError';
   }
 }
-
-/** What `--augment` and the panel's augmentation switch turn on. */
-export const DEFAULT_AUGMENTATION: Augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
 
 /** The fields a recipe file sets, type- and range-checked, with its paths made absolute. */
 export function readRecipeFile(file: string): Partial<TrainRecipe> {

@@ -1,8 +1,12 @@
 // Plain data that crosses the host ↔ trainer boundary. No tfjs, no Node, no vscode types here:
 // the extension host, the trainer, the CLI, the language server and the webview all compile this file.
 
+/** What the user may ask for (setting, --backend, TRANSFER_STUDIO_BACKEND); 'auto' takes the fastest that loads. */
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+
 /** Which TensorFlow.js backend executes the math. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 /** What the trainer runs on, printed by every run so results can be compared honestly. */
 export interface BackendInfo {

@@ -66,7 +66,7 @@ test('unknown types, extra fields, wrong types and out-of-range values are refus
     [{ type: 'updateSettings', settings: { learningRate: Number.NaN } }, /"learningRate" must be a number above 0 and below 10, not NaN/],
     [{ type: 'updateSettings', settings: { learningRate: Infinity } }, /not Infinity/],
     [{ type: 'updateSettings', settings: { batchSize: 1e9 } }, /"batchSize" must be a whole number from 1 to 4096/],
-    [{ type: 'updateSettings', settings: { validationSplit: 1 } }, /"validationSplit" must be a number between 0 and 1, not 1/],
+    [{ type: 'updateSettings', settings: { validationSplit: 1 } }, /"validationSplit" must be a number above 0 and below 1, not 1/],
     [{ type: 'updateSettings', settings: { augmentation: 1 } }, /"augmentation" must be true or false, not 1/],
     [{ type: 'updateSettings', settings: { outputDir: '/etc' } }, /unknown setting "outputDir"/],
     [{ type: 'updateSettings', settings: new Map() }, /must be an object, not an object/],

@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainRecipe } from '../../shared/engineTypes';
-import { keptLayers } from '../../shared/freezeChoices';
 import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import { pickBase } from './basePicker';
@@ -42,7 +41,7 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   }
   const c = s.studio.choices.settings;
   const frozen = s.studio.choices.frozen.length;
-  const weighted = keptLayers(s.studio.layers, s.studio.choices.featureLayer).filter((l) => l.hasWeights).length;
+  const weighted = s.studio.keptLayers.filter((l) => l.hasWeights).length;
   const start = { label: '$(play) Start training', detail: `${c.epochs} epochs · learning rate ${c.learningRate} · batch ${c.batchSize} · ${frozen} of ${weighted} base layers frozen · cut at ${s.studio.choices.featureLayer}` };
   const panel = { label: '$(graph-line) Open Training Panel', detail: 'Choose which layers train, the cut and the settings, and watch the charts' };
   const settings = { label: '$(settings-gear) Edit settings…', detail: 'Epochs, batch size, learning rate, validation split, runs folder, backend' };

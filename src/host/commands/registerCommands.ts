@@ -1,9 +1,8 @@
 // Every command of the extension, wired to its implementation.
 import * as vscode from 'vscode';
-import { confinePath } from '../security/confinePath';
-import { workspaceRoots, type Services } from '../services';
+import type { Services } from '../services';
 import { LayersView } from '../views/layersView';
-import { fineTuneFolder, showFailure, startFromChoices, trainSourceFolder } from './fineTune';
+import { fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
@@ -38,12 +37,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     chooseBase: async () => {
       const spec = await pickBase('the next training', allRunsDirs());
       if (spec) await s.studio.setBase(spec).catch((e: Error) => showFailure(s, `Cannot load the base model: ${e.message}`));
-    },
-    startTraining: () => startFromChoices(s, 'transfer'),
-    openImage: (file) => {
-      const inside = confinePath(String(file), workspaceRoots(), { what: 'image' });
-      if (!inside.ok) return void s.log.warn(`Refused to open a file from the panel: ${inside.reason}`);
-      void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(inside.path), { preview: true });
     },
     freezeUpToHere: layerCommand((l) => s.studio.freezeUpTo(l)),
     unfreezeFromHere: layerCommand((l) => s.studio.unfreezeFrom(l)),

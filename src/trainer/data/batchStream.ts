@@ -3,7 +3,7 @@
 import type { Preprocessing, SkippedFile } from '../../shared/engineTypes';
 import { mapLimited, shortReason } from './datasetScanner';
 import { decodeToPixels, pixelsPerImage, scalePixels } from './imageDecoder';
-import type { Sample } from './split';
+import type { Sample } from '../../shared/split';
 
 export interface ImageBatch {
   /** batch · h · w · c floats, already scaled. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ClassSummary, DatasetScan, SkippedFile } from '../../shared/engineTypes';
 import { IMAGE_EXTENSIONS, isHiddenName as isHidden } from '../../shared/imageFiles';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 
 export { IMAGE_EXTENSIONS };
 

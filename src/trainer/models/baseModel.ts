@@ -1,6 +1,6 @@
 // A loaded base: the tfjs model plus what the rest of the engine needs to feed it and to cut it.
 import type { BaseDescription, Preprocessing } from '../../shared/engineTypes';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 import * as tf from '../tf';
 import { resolveBase, type ResolvedBase } from './baseResolver';
 import { describeLayers } from './layerInfo';

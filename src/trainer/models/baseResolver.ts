@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 import { downloadModel } from './modelDownload';
 import { packageRoot } from '../packageRoot';
 import { BUILTIN_BASES } from '../../shared/builtinBases';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 import { writeFileAtomic } from './modelFiles';
 
 // Overridable for slow links (and for tests of a host that never answers).

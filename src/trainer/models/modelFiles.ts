@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '../tf';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 
 interface WeightsManifestGroup {
   paths: string[];

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe } from '../../shared/engineTypes';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 import type { ModelSidecar } from '../models/baseResolver';
 import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
 import type * as tf from '../tf';

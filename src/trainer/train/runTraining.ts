@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Split } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import { stratifiedSplit, type Split } from '../../shared/split';
+import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadBase } from '../models/baseModel';
-import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
+import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
@@ -113,7 +113,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     }
     history = [...done.filter((h) => h.phase === 1), ...history];
     if (!cancelled && recipe.secondPhase) {
-      applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
+      applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
       const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
       const second = await onImages(splitBelowTrainable(tm.full), options);

@@ -4,7 +4,7 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import * as P from '../../shared/trainerProtocol';
 import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
-import { CancelledError, EngineError } from '../engineError';
+import { CancelledError, EngineError } from '../../shared/engineError';
 import { embedFolder } from '../features/embedFolder';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictImages } from '../train/runInference';

@@ -1,8 +1,9 @@
 // Every field a recipe file may hold, once: the reader's type and range checks, the language server's
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
-// this table, so they cannot disagree. Ranges match recipeProblems in src/shared/recipeDefaults.ts.
-import { BUILTIN_BASES } from '../shared/builtinBases';
-import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from '../shared/engineTypes';
+// this table, so they cannot disagree; so do the checks derived from it: recipeProblems (CLI flags), the
+// panel's settings (host check and webview fields) and package.json's settings (a unit test compares them).
+import { BUILTIN_BASES } from './builtinBases';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
 
 /** What a string value names, so the server knows which checks and completions apply. */
 export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
@@ -87,8 +88,39 @@ export function fieldAt(path: readonly (string | number)[]): FieldSpec | undefin
   return spec;
 }
 
+export type NumberSpec = Extract<FieldSpec, { kind: 'number' }>;
+export type StringSpec = Extract<FieldSpec, { kind: 'string' }>;
+
+/** The spec of a number field at a path of keys; a typo in the path is a programming error. */
+export function numberField(...path: string[]): NumberSpec {
+  const spec = fieldAt(path);
+  if (spec?.kind !== 'number') throw new Error(`No number field ${path.join('.')} in the recipe table.`);
+  return spec;
+}
+
+/** The spec of a text field at a path of keys. */
+export function stringField(...path: string[]): StringSpec {
+  const spec = fieldAt(path);
+  if (spec?.kind !== 'string') throw new Error(`No text field ${path.join('.')} in the recipe table.`);
+  return spec;
+}
+
+/** Whether a finite number fits a number field (whole if it must be, within its bounds or its enum). */
+export function inRange(n: number, spec: NumberSpec): boolean {
+  if (spec.enum) return spec.enum.includes(n);
+  if (spec.integer && !Number.isInteger(n)) return false;
+  if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) return false;
+  if (spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max)) return false;
+  return true;
+}
+
+/** Whether any value is a finite number that fits the field: for untrusted input such as webview messages. */
+export function fitsNumber(v: unknown, spec: NumberSpec): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && inRange(v, spec);
+}
+
 /** The range of a number field in words, e.g. "a whole number from 1 to 4096". */
-export function describeRange(spec: Extract<FieldSpec, { kind: 'number' }>): string {
+export function describeRange(spec: NumberSpec): string {
   const what = spec.integer ? 'a whole number' : 'a number';
   if (spec.enum) return `${spec.enum.join(' or ')}`;
   const low = spec.min === undefined ? undefined : `${spec.exclusiveMin ? 'above' : 'at least'} ${spec.min}`;
