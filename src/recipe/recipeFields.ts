@@ -2,6 +2,7 @@
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
 // this table, so they cannot disagree. Ranges match recipeProblems in src/shared/recipeDefaults.ts.
 import { BUILTIN_BASES } from '../shared/builtinBases';
+import { LIMITS } from '../shared/limits';
 import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from '../shared/engineTypes';
 
 /** What a string value names, so the server knows which checks and completions apply. */
@@ -70,7 +71,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   },
   compareScratch: { kind: 'boolean', doc: 'Also train the same architecture from random weights on the same split.' },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
-  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
+  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
 } satisfies Record<keyof TrainRecipe, FieldSpec>;

@@ -163,7 +163,8 @@ function crossFieldProblems(doc: Document.Parsed, r: Partial<TrainRecipe>, probl
   }
 }
 
-function inRange(n: number, spec: Extract<FieldSpec, { kind: 'number' }>): boolean {
+/** Whether a number is what its field allows; recipe files and command-line flags both ask this. */
+export function inRange(n: number, spec: Extract<FieldSpec, { kind: 'number' }>): boolean {
   if (spec.enum) return spec.enum.includes(n);
   if (spec.integer && !Number.isInteger(n)) return false;
   if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) return false;
