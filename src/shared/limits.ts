@@ -6,7 +6,7 @@ const MiB = 2 ** 20;
 
 /** Formats a byte count for messages: "64 MiB". */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30} GiB`;
+  if (bytes >= 2 ** 30) return `${Math.round((bytes / 2 ** 30) * 10) / 10} GiB`;
   if (bytes >= MiB) return `${Math.round((bytes / MiB) * 10) / 10} MiB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
   return `${bytes} bytes`;
@@ -20,7 +20,7 @@ export const LIMITS = {
   /** Bytes one decoded image may need (width × height × channels × bytes per sample), whatever its format. */
   maxDecodedImageBytes: 256 * MiB,
   /** Decoded bytes of all image decodes running at once; a decode waits until its share is free. */
-  maxDecodeBytesInFlight: 384 * MiB,
+  maxDecodeBytesInFlight: 256 * MiB,
   /** Float32 bytes of one batch of model input (batch × height × width × channels × 4). */
   maxBatchInputBytes: 256 * MiB,
   /** Height or width of a model's input; the recipe field table (src/recipe/recipeFields.ts) uses the same. */

@@ -52,9 +52,10 @@ export function jsonResult<T = Record<string, unknown>>(stdout: string): { type:
     .find((l) => l.type === 'result' || l.type === 'error');
 }
 
-/** A PNG of `side`² pixels that is interlaced: a decoder must hold all of it in memory. Small on disk. */
+/** An RGBA PNG of `side`² pixels that is interlaced: a decoder must hold all of it in memory. Small on disk. */
 export async function interlacedPng(file: string, side: number): Promise<string> {
-  await sharp({ create: { width: side, height: side, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png({ progressive: true, compressionLevel: 9 }).toFile(file);
+  const background = { r: 200, g: 30, b: 90, alpha: 0.5 };
+  await sharp({ create: { width: side, height: side, channels: 4, background } }).png({ progressive: true, compressionLevel: 9 }).toFile(file);
   return file;
 }
 

@@ -34,7 +34,12 @@ export function memoryCgroup(): Cgroup | string {
   try {
     if (fs.existsSync(path.join(v2, 'cgroup.controllers')) && fs.readFileSync(path.join(v2, 'cgroup.controllers'), 'utf8').includes('memory')) {
       const dir = path.join(v2, name);
+      if (!fs.readFileSync(path.join(v2, 'cgroup.subtree_control'), 'utf8').includes('memory')) tryWrite(path.join(v2, 'cgroup.subtree_control'), '+memory');
       fs.mkdirSync(dir);
+      if (!fs.existsSync(path.join(dir, 'memory.max'))) {
+        fs.rmdirSync(dir);
+        return 'the cgroup v2 memory controller cannot be enabled for child groups here';
+      }
       return { dir, procs: path.join(dir, 'cgroup.procs'), peakFile: fs.existsSync(path.join(dir, 'memory.peak')) ? path.join(dir, 'memory.peak') : undefined,
         setLimit: (b) => { fs.writeFileSync(path.join(dir, 'memory.max'), String(b)); tryWrite(path.join(dir, 'memory.swap.max'), '0'); } };
     }

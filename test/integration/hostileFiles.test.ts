@@ -158,6 +158,14 @@ test('cut or edited run files are refused naming the file and the problem, never
     return JSON.stringify(json);
   });
   refused(await cli.run(['layers', shape.dir, '--json']), new RegExp(`^${shape.file} is not a valid model\\.json: weightsManifest\\[0\\]\\.weights\\[0\\] \\(.*\\) has shape \\[3,-1\\], not a list of sizes\\.$`));
+
+  // A manifest that declares 40 GB of weights is refused from its sizes, before any shard is read.
+  const huge = damaged('huge-manifest', 'model.json', (t) => {
+    const json = JSON.parse(t) as { weightsManifest: { weights: { shape: unknown }[] }[] };
+    json.weightsManifest[0].weights[0].shape = [100_000, 100_000];
+    return JSON.stringify(json);
+  });
+  refused(await cli.run(['layers', huge.dir, '--json']), `${huge.file} declares 37.3 GiB or more of weights, over the 1 GiB limit (maxModelWeightBytes).`);
 });
 
 test('a data set that cannot learn stops before training: no usable images in a class, or none that decodes; nothing is left "finished"', async () => {
