@@ -105,7 +105,7 @@ test('links: none is followed out of its class folder, a loop is cut, and a file
   assert.equal([...zero].filter((i) => one.has(i)).length, 0, 'no file under two labels');
 });
 
-test('a FIFO is refused by predict, layers and scan without blocking', async () => {
+test('a FIFO is refused by predict, layers, train --recipe and scan without blocking', async () => {
   const fifo = path.join(work, 'fifo.png');
   execFileSync('mkfifo', [fifo]);
   refused(await cli.run(['predict', runDir, fifo, '--json'], { safetyMs: 60_000 }), `Cannot read ${fifo}: a named pipe (FIFO), not a regular file.`);
@@ -113,6 +113,9 @@ test('a FIFO is refused by predict, layers and scan without blocking', async () 
   execFileSync('mkfifo', [path.join(work, 'fifo-model', 'model.json')]);
   refused(await cli.run(['layers', path.join(work, 'fifo-model'), '--json'], { safetyMs: 60_000 }),
     `Cannot read model ${path.join(work, 'fifo-model', 'model.json')}: a named pipe (FIFO), not a regular file.`);
+  execFileSync('mkfifo', [path.join(work, 'fifo.recipe.yaml')]);
+  refused(await cli.run(['train', '--recipe', path.join(work, 'fifo.recipe.yaml'), '--json'], { safetyMs: 60_000 }),
+    `Cannot read recipe ${path.join(work, 'fifo.recipe.yaml')}: not a regular file.`);
   const data = copyDigits(path.join(work, 'with-fifo'), ['0', '1'], 3);
   execFileSync('mkfifo', [path.join(data, '0', 'pipe.png')]);
   const r = await cli.run(['scan', data, '--json'], { safetyMs: 60_000 });

@@ -45,7 +45,7 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
   for (const name of classDirs) {
     const classDir = path.join(root, name);
     const classReal = await fs.realpath(classDir).catch(() => undefined);
-    const candidates = classReal ? await listFiles(classDir, classReal, skipped, new Set([classReal])) : undefined;
+    const candidates = classReal ? await listFiles(classDir, { dir: classDir, real: classReal }, skipped, new Set([classReal])) : undefined;
     // A class folder that cannot be read at all is no class (its reason is in the skipped list).
     if (!candidates) continue;
     const files = (await mapLimited(candidates, 16, async (file) => {
@@ -134,24 +134,24 @@ export function trainableClasses(scan: DatasetScan, minPerClass: number): ClassS
 }
 
 /** Files under a class folder; links are followed only while they stay inside it. */
-async function listFiles(dir: string, classReal: string, skipped: SkippedFile[], seen: Set<string>): Promise<string[] | undefined> {
+async function listFiles(dir: string, cls: { dir: string; real: string }, skipped: SkippedFile[], seen: Set<string>): Promise<string[] | undefined> {
   const entries = await readEntries(dir, skipped);
   if (!entries) return undefined;
   const out: string[] = [];
   for (const e of entries) {
     if (isHidden(e.name)) continue;
-    if (e.linkTarget && !isInside(classReal, e.linkTarget)) {
+    if (e.linkTarget && !isInside(cls.real, e.linkTarget)) {
       skipped.push({ path: e.full, reason: `symbolic link to ${e.linkTarget}, outside its class folder: not followed` });
       continue;
     }
     if (e.kind === 'dir') {
-      const real = e.linkTarget ?? path.join(classReal, path.relative(classReal, e.full));
+      const real = e.linkTarget ?? path.join(cls.real, path.relative(cls.dir, e.full));
       if (e.linkTarget && seen.has(real)) {
         skipped.push({ path: e.full, reason: 'folder already scanned (symlink loop)' });
         continue;
       }
       seen.add(real);
-      out.push(...((await listFiles(e.full, classReal, skipped, seen)) ?? []));
+      out.push(...((await listFiles(e.full, cls, skipped, seen)) ?? []));
       continue;
     }
     const problem = imageNameProblem(e.name);
