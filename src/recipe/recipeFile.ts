@@ -19,7 +19,10 @@ export class RecipeFileError extends Error {
 export function readRecipeFile(file: string): Partial<TrainRecipe> {
   let text: string;
   try {
-    if (fs.statSync(file).size > MAX_RECIPE_BYTES) throw new RecipeFileError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
+    const st = fs.statSync(file);
+    // A FIFO or device would block the read (or never end): only regular files are recipes.
+    if (!st.isFile()) throw new RecipeFileError(`Cannot read recipe ${file}: not a regular file.`);
+    if (st.size > MAX_RECIPE_BYTES) throw new RecipeFileError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof RecipeFileError) throw e;

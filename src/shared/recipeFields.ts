@@ -3,6 +3,7 @@
 // this table, so they cannot disagree; so do the checks derived from it: recipeProblems (CLI flags), the
 // panel's settings (host check and webview fields) and package.json's settings (a unit test compares them).
 import { BUILTIN_BASES } from './builtinBases';
+import { LIMITS } from './limits';
 import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
 
 /** What a string value names, so the server knows which checks and completions apply. */
@@ -71,7 +72,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   },
   compareScratch: { kind: 'boolean', doc: 'Also train the same architecture from random weights on the same split.' },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
-  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
+  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
@@ -127,4 +128,27 @@ export function describeRange(spec: NumberSpec): string {
   const high = spec.max === undefined ? undefined : `${spec.exclusiveMax ? 'below' : 'at most'} ${spec.max}`;
   if (spec.integer && low && high && !spec.exclusiveMin && !spec.exclusiveMax) return `${what} from ${spec.min} to ${spec.max}`;
   return [what, [low, high].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+}
+
+const KIND_WORDS: Record<FieldSpec['kind'], string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'a mapping',
+  list: 'a list',
+};
+
+/** Type mistakes at the top level of a recipe read back from JSON (run folders), derived from the table. */
+export function recipeTypeProblems(value: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const spec = RECIPE_FIELDS[key];
+    if (!spec) {
+      problems.push(`unknown field "${key}"`);
+      continue;
+    }
+    const actual = v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'object' : typeof v;
+    if (actual !== spec.kind) problems.push(`"${key}" must be ${KIND_WORDS[spec.kind]}, not ${actual}`);
+  }
+  return problems;
 }

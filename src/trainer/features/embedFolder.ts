@@ -13,6 +13,7 @@ import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
+import { checkBatchBytes } from '../train/runFileChecks';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
 import { matrixFromRows, writeNpy } from './npy';
@@ -38,6 +39,7 @@ export async function embedFolder(p: EmbedParams, signal: CancelSignal, emit: (e
     const samples: Sample[] = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
     const skips = new SkipList();
     const prep = base.description.preprocessing;
+    checkBatchBytes(prep, 32, base.description.title);
     const folder = cacheFolder(p.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
     const { features } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));

@@ -1,5 +1,6 @@
 // A loaded base: the tfjs model plus what the rest of the engine needs to feed it and to cut it.
 import type { BaseDescription, Preprocessing } from '../../shared/engineTypes';
+import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import * as tf from '../tf';
 import { resolveBase, type ResolvedBase } from './baseResolver';
@@ -38,6 +39,11 @@ function inputPreprocessing(model: tf.LayersModel, resolved: ResolvedBase): Prep
   const [, h, w, c] = shape;
   if (c !== 1 && c !== 3) throw new EngineError(`${resolved.spec} expects ${c} channels per pixel; only 1 (grayscale) and 3 (RGB) are supported.`);
   const fallback = resolved.preprocessing?.size ?? [224, 224];
+  const max = LIMITS.maxInputSide;
+  // Checked before any image is decoded or any tensor of this size allocated.
+  if ((h ?? 0) > max || (w ?? 0) > max) {
+    throw new EngineError(`${resolved.spec} takes ${h}×${w} images; the input size limit is ${max}×${max} pixels (maxInputSide).`);
+  }
   return {
     // A dimension left open by the model (null) takes the size the model's metadata recommends.
     size: [h ?? fallback[0], w ?? fallback[1]],

@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
+import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
+import { readFileBounded, readJsonFile } from '../io/boundedRead';
+import { preprocessingProblem } from '../train/runFileChecks';
 import { downloadModel } from './modelDownload';
 import { packageRoot } from '../packageRoot';
 import { BUILTIN_BASES } from '../../shared/builtinBases';
@@ -76,21 +79,23 @@ function fromFolder(spec: string, source: ResolvedBase['source'], dir: string, s
 
 function readSidecar(file: string): ModelSidecar {
   if (!fs.existsSync(file)) return {};
-  try {
-    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelSidecar & { imageSize?: number };
-    // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
-    if (raw.imageSize && !raw.preprocessing) return { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } };
-    return raw;
-  } catch {
-    return {};
+  const raw = readJsonFile(file, LIMITS.maxJsonFileBytes, 'model metadata') as ModelSidecar & { imageSize?: number };
+  if (typeof raw !== 'object' || raw === null) return {};
+  // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
+  const sidecar = raw.imageSize && !raw.preprocessing ? { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } as Partial<Preprocessing> } : raw;
+  if (sidecar.preprocessing) {
+    // Only the fields a sidecar gives are checked; the model's input shape supplies the rest.
+    const problem = preprocessingProblem({ size: [1, 1], channels: 3, scale: 'unit', ...sidecar.preprocessing });
+    if (problem) throw new EngineError(`${file} is damaged: ${problem}.`);
   }
+  return sidecar;
 }
 
 /** model.json names its weight files, and ours are content-named, so hashing model.json covers both. */
 function hashFile(file: string): string {
   const hash = createHash('sha256');
   try {
-    const json = fs.readFileSync(file);
+    const json = readFileBounded(file, LIMITS.maxModelJsonBytes, 'model');
     hash.update(json);
     // Foreign models may keep their weight file names across versions: include their sizes and times.
     for (const p of (JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest?.flatMap((g) => g.paths) ?? []) {
