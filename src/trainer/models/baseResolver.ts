@@ -9,6 +9,7 @@ import { EngineError } from '../engineError';
 import { downloadModel } from './modelDownload';
 import { packageRoot } from '../packageRoot';
 import { BUILTIN_BASES } from '../../shared/builtinBases';
+import { importKerasFile, KERAS_FILE_PATTERN } from '../interchange/kerasImport';
 
 export { BUILTIN_BASES };
 
@@ -48,13 +49,18 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   }
   const target = path.resolve(cwd, trimmed);
   if (!fs.existsSync(target)) {
-    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a run folder or an http(s) URL.`);
+    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a Keras .keras/.h5 file, a run folder or an http(s) URL.`);
   }
   if (fs.statSync(target).isDirectory()) {
     if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
     if (!fs.existsSync(path.join(target, 'model.json'))) throw new EngineError(`No model.json in ${target}.`);
     return fromFolder(trimmed, 'file', target, 'metadata.json');
   }
+  if (/\.onnx$/i.test(target)) {
+    throw new EngineError(`${target} is an ONNX model: ONNX files cannot be used as a base; use a Keras (.keras/.h5) or TensorFlow.js model.`);
+  }
+  // A Keras file is converted once into the cache; from there on it is a TF.js base like any other.
+  if (KERAS_FILE_PATTERN.test(target)) return fromFolder(trimmed, 'file', await importKerasFile(target, cacheDir), 'metadata.json');
   const dir = path.dirname(target);
   return { ...fromFolder(trimmed, 'file', dir, 'metadata.json'), modelJsonPath: target };
 }
