@@ -53,14 +53,10 @@ def perturb(model, rng):
     for layer in model.layers:
         kind = type(layer).__name__
         if kind == "BatchNormalization":
-            ws = layer.get_weights()
-            n = ws[0].shape
-            layer.set_weights([
-                rng.uniform(0.5, 1.5, n).astype("float32"),
-                rng.normal(0, 0.1, n).astype("float32"),
-                rng.normal(0, 0.1, n).astype("float32"),
-                rng.uniform(0.5, 1.5, n).astype("float32"),
-            ])
+            # center/scale may be off (InceptionV3 has no gamma): draw each variable by its role.
+            draw = {"gamma": lambda n: rng.uniform(0.5, 1.5, n), "beta": lambda n: rng.normal(0, 0.1, n),
+                    "moving_mean": lambda n: rng.normal(0, 0.1, n), "moving_variance": lambda n: rng.uniform(0.5, 1.5, n)}
+            layer.set_weights([draw[w.name](w.shape).astype("float32") for w in layer.weights])
         elif kind == "Normalization":
             mean, var, count = layer.get_weights()
             layer.set_weights([rng.normal(0.4, 0.1, mean.shape).astype("float32"),

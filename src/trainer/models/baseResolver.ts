@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
 import { EngineError } from '../engineError';
 import { downloadModel } from './modelDownload';
+import { folderBytes } from './folderBytes';
 import { packageRoot } from '../packageRoot';
-import { BUILTIN_BASES } from '../../shared/builtinBases';
+import { BUILTIN_BASE_INFO, BUILTIN_BASES, builtinBaseDetail, type BuiltinBaseId } from '../../shared/builtinBases';
 import { importKerasFile, KERAS_FILE_PATTERN } from '../interchange/kerasImport';
 
 export { BUILTIN_BASES };
@@ -41,7 +42,14 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) {
     const dir = path.join(packageRoot(), 'dist', 'models', trimmed);
     if (!fs.existsSync(path.join(dir, 'model.json'))) throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
-    return fromFolder(trimmed, 'builtin', dir, 'base.json');
+    const info = BUILTIN_BASE_INFO[trimmed as BuiltinBaseId];
+    return {
+      ...fromFolder(trimmed, 'builtin', dir, 'base.json'),
+      title: info.title,
+      preprocessing: { size: info.inputSize, channels: 3, scale: 'unit' },
+      defaultFeatureLayer: info.defaultFeatureLayer,
+      credit: builtinBaseDetail(trimmed as BuiltinBaseId, folderBytes(dir)),
+    };
   }
   if (/^https?:\/\//i.test(trimmed)) {
     const dir = await downloadModel(trimmed, path.join(cacheDir, 'models'));
