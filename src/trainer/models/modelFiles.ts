@@ -12,10 +12,14 @@ import { formatBytes, LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { readFileBounded, readJsonFile } from '../io/boundedRead';
 import { checkModelJson, withWeightBudget } from './modelJsonChecks';
+// Layers that models imported from Keras use; registered before any model file is read.
+import '../interchange/kerasLayers';
+import { graphAsLayersModel, isGraphModelJson } from '../interchange/graphBase';
 
 /** Loads model.json and its shards; every failure is an EngineError naming the file and the fix. */
 export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf.LayersModel> {
   const artifacts = readArtifacts(modelJsonPath);
+  if (isGraphModelJson(artifacts)) return graphAsLayersModel(modelJsonPath, artifacts);
   try {
     return await withWeightBudget(modelJsonPath, artifacts.weightSpecs ?? [], () => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   } catch (e) {

@@ -26,7 +26,7 @@ export function checkModelJson(value: unknown, file: string): ModelJson {
   const bad = (what: string): never => { throw new EngineError(`${file} is not a valid model.json: ${what}.`); };
   if (!isObject(value)) bad('it is not a JSON object');
   const json = value as Record<string, unknown>;
-  if (!json.modelTopology) throw new EngineError(`${file} has no modelTopology: it is not a TensorFlow.js LayersModel (graph models cannot be fine-tuned).`);
+  if (!json.modelTopology) throw new EngineError(`${file} has no modelTopology: it is not a TensorFlow.js LayersModel or graph model.`);
   if (!isObject(json.modelTopology)) bad('modelTopology is not an object');
   const manifest = json.weightsManifest ?? [];
   if (!Array.isArray(manifest)) bad('weightsManifest is not a list');
