@@ -9,7 +9,8 @@ import { strToU8, zipSync } from 'fflate';
 import { EngineError } from '../engineError';
 import { KERAS_LAYER_CLASSES } from '../interchange/kerasClasses';
 import type { ExportGraph, GraphWeight } from './exportGraph';
-import { kerasModelConfig, type KerasLayer } from './kerasConfig';
+import { kerasModelConfig } from './kerasConfig';
+import type { KerasLayer } from './kerasGraph';
 import { kerasWeightPaths } from './kerasLayerOrder';
 import { exportMetadata } from './exportMetadata';
 
@@ -20,7 +21,7 @@ export const KERAS_FORMAT_VERSION = '3.15.1';
 export async function kerasFileBytes(graph: ExportGraph): Promise<Uint8Array> {
   const model = kerasModelConfig(graph);
   const paths = kerasWeightPaths(
-    model.layers.map((l) => ({ name: l.name, kerasClass: l.kerasClass, parents: l.parents, isLayer: true })),
+    model.layers.map((l) => ({ name: l.name, kerasClass: l.kerasClass, parents: l.parents, isLayer: l.isLayer })),
     model.outputName,
   );
   const weights = await weightsFile(model.layers, paths, 'transfer_studio');
