@@ -33,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
       startTraining: () => void vscode.commands.executeCommand('transferStudio.startTraining'),
       openImage: (file) => void vscode.commands.executeCommand('transferStudio.openImage', file),
+      exportRun: (runDir, format) => void vscode.commands.executeCommand('transferStudio.exportRun', runDir, format),
     }, log),
   };
   context.subscriptions.push(

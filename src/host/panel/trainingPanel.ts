@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { panelHtml } from '../../panel/panelHtml';
 import { parseWebviewMessage } from '../../shared/panelMessageCheck';
 import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
+import type { ExportFormat } from '../../shared/exportTypes';
 import type { DatasetService } from '../datasets/datasetService';
 import type { StudioState } from '../studioState';
 import type { TrainingService } from '../training/trainingService';
@@ -13,6 +14,7 @@ import type { TrainingService } from '../training/trainingService';
 export interface PanelActions {
   startTraining(): void;
   openImage(file: string): void;
+  exportRun(runDir: string, format: ExportFormat): void;
 }
 
 export class TrainingPanel implements vscode.Disposable {
@@ -110,6 +112,9 @@ export class TrainingPanel implements vscode.Disposable {
         return;
       case 'openImage':
         return this.actions.openImage(m.path);
+      case 'exportRun':
+        if (this.evaluation) this.actions.exportRun(this.evaluation.runDir, m.format);
+        return;
     }
   }
 
