@@ -51,7 +51,10 @@ function signature(graph: ExportGraph, format: ExportFormat): Pick<ExportResult,
   }
   return {
     input: `${EXPORT_INPUT_NAME}: [N, ${size[0]}, ${size[1]}, ${channels}] float32, raw pixels 0–255 (NHWC)`,
-    output: `${format === 'onnx' ? EXPORT_OUTPUT_NAME : 'output'}: [N, ${classes}] probabilities (softmax)`,
+    output:
+      format === 'onnx'
+        ? `${EXPORT_OUTPUT_NAME}: [N, ${classes}] float32, softmax`
+        : `[N, ${classes}] float32 probabilities (softmax, layer ${graph.outputLayer})`,
   };
 }
 
