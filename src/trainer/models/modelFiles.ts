@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '../tf';
 import { EngineError } from '../engineError';
+// Layers that models imported from Keras use; registered before any model file is read.
+import '../interchange/kerasLayers';
 
 interface WeightsManifestGroup {
   paths: string[];

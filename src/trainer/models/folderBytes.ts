@@ -1,0 +1,9 @@
+// Size on disk of a model folder; shared by the resolver (CLI, trainer) and the host's base picker, and
+// free of tfjs so the extension host can import it.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Bytes of the files directly in `dir` (a model folder: model.json and its weight files). */
+export function folderBytes(dir: string): number {
+  return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+}
