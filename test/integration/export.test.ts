@@ -12,13 +12,15 @@ import { decodeToPixels } from '../../src/trainer/data/imageDecoder';
 import { decodeNpy, encodeNpy, matrixFromRows } from '../../src/trainer/features/npy';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { saveTrickyBase, saveUnexportableBase } from '../helpers/exportBases';
-import { DIST, fixture, trainerSession } from '../helpers/fixtures';
-import { runPython, skipWithoutPython } from '../helpers/python';
+import { DIST, ROOT, fixture, trainerSession } from '../helpers/fixtures';
+import { runPython, skipWithoutPython, testPython } from '../helpers/python';
 
 const session = trainerSession('export');
 const { cacheDir, recipe, work } = session;
 const TOLERANCE = 1e-4;
 const RUN_EXPORTED = path.resolve(__dirname, '../python/run_exported.py');
+/** keras.applications families with the layers TF.js lacks (hard_swish, Normalization, scalar ops, SE reshape). */
+const KERAS_FAMILIES = ['MobileNetV3Small', 'EfficientNetB0'];
 
 interface Case {
   name: string;
@@ -140,6 +142,26 @@ before(async () => {
     cacheDir,
   );
   await addCase('built-in MobileNetV2 (224×224×3, unit)', mobilenet, rgbImages, { Conv1: false, Conv_1: true });
+  if (!testPython()) return;
+  // Bases imported from Keras files (made by real Keras): our custom layers for hard_swish, scalar ops,
+  // keepdims pooling and Normalization go back out as Keras 3 nodes and ONNX operators.
+  runPython(path.join(ROOT, 'test/python/make_keras_fixtures.py'), [
+    fixture('keras'),
+    fixture('photos'),
+    KERAS_FAMILIES.join(','),
+  ]);
+  for (const family of KERAS_FAMILIES) {
+    const run = await session.client.train(
+      recipe(fashion, {
+        ...quick,
+        base: path.join(fixture('keras'), `${family}.keras`),
+        maxPerClass: 6,
+        name: family,
+      }),
+      cacheDir,
+    );
+    await addCase(`Keras import: ${family} (32×32×3, raw)`, run, rgbImages, {});
+  }
 });
 
 test('every run exports to Keras and ONNX, atomically, with labels beside the file', async () => {

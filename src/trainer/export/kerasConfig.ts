@@ -13,7 +13,13 @@
 //   the model trains (a `training=False` call argument is overridden by Functional.call).
 import { EngineError } from '../engineError';
 import { pixelScale } from '../../shared/pixelScale';
-import { KERAS_LAYER_CLASSES, TFJS_ACTIVATIONS, kerasClassOf } from '../interchange/kerasClasses';
+import {
+  ACTIVATION_LAYER_CLASS,
+  KERAS_LAYER_CLASSES,
+  SCALAR_OP_CLASS,
+  TFJS_ACTIVATIONS,
+  kerasClassOf,
+} from '../interchange/kerasClasses';
 import type { ExportGraph, GraphLayer } from './exportGraph';
 import { exactSameAveragePooling, hardSigmoidAfter, unevenSamePadding } from './kerasExpansions';
 import { FIXED, KerasGraph, type KerasLayer, type Shape } from './kerasGraph';
@@ -35,6 +41,14 @@ export interface KerasModelConfig {
   inferenceOnlyBatchNorms: string[];
 }
 
+/** Our scalar-op layer's `op` → the keras.ops.numpy class that computes it. */
+const SCALAR_OPS: Readonly<Record<string, string>> = {
+  add: 'Add',
+  subtract: 'Subtract',
+  multiply: 'Multiply',
+  divide: 'Divide',
+};
+
 const pair = (v: unknown) => (Array.isArray(v) ? (v as number[]) : [v as number, v as number]);
 
 export function kerasModelConfig(graph: ExportGraph): KerasModelConfig {
@@ -53,8 +67,15 @@ export function kerasModelConfig(graph: ExportGraph): KerasModelConfig {
     if (layer.className === 'InputLayer') {
       throw new EngineError(`Layer "${layer.name}" is a second input; export needs one.`);
     }
-    const kerasClass = kerasClassFor(layer);
     const parents = layer.inbound.map(([name]) => g.ref(name));
+    if (layer.className === SCALAR_OP_CLASS) {
+      // A Keras `x + 3.0` read back by the import: the same keras.ops node again.
+      const op = SCALAR_OPS[String(layer.config.op)];
+      if (!op) throw new EngineError(`Layer "${layer.name}" applies the unknown operation ${String(layer.config.op)}.`);
+      g.numpyOp(op, layer.name, parents, layer.outputShape, [Number(layer.config.value)]);
+      continue;
+    }
+    const kerasClass = kerasClassFor(layer);
     const config: Record<string, unknown> & { name: string } = {
       ...carriedConfig(layer, kerasClass),
       name: layer.name,
@@ -71,7 +92,11 @@ export function kerasModelConfig(graph: ExportGraph): KerasModelConfig {
         continue;
       }
     }
-    const activation = typeof config.activation === 'string' ? config.activation : undefined;
+    // Our KerasActivation layer holds a Keras 3 activation name already.
+    const activation =
+      typeof config.activation === 'string' && layer.className !== ACTIVATION_LAYER_CLASS
+        ? config.activation
+        : undefined;
     if (activation !== undefined)
       config.activation = activation === 'hard_sigmoid' ? 'linear' : kerasActivation(layer, activation);
     g.layer(kerasClass, config, parents, layer.outputShape, layer);

@@ -77,15 +77,15 @@ export class KerasGraph {
     return this.add({ name: config.name, kerasClass, json, parents, source, isLayer: true }, shape);
   }
 
-  /** Adds a `keras.ops.numpy` operation node (e.g. Divide) on `parents`; returns its name. */
-  numpyOp(kerasClass: string, name: string, parents: string[], shape: Shape): string {
+  /** Adds a `keras.ops.numpy` operation node (e.g. Divide) on `parents` (then `numbers`); returns its name. */
+  numpyOp(kerasClass: string, name: string, parents: string[], shape: Shape, numbers: number[] = []): string {
     const json = {
       module: 'keras.src.ops.numpy',
       class_name: kerasClass,
       config: { name },
       registered_name: kerasClass,
       name,
-      inbound_nodes: [{ args: parents.map((p) => this.tensorRef(p)), kwargs: {} }],
+      inbound_nodes: [{ args: [...parents.map((p) => this.tensorRef(p)), ...numbers], kwargs: {} }],
     };
     return this.add({ name, kerasClass, json, parents, isLayer: false }, shape);
   }

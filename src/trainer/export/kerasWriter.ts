@@ -78,7 +78,17 @@ async function weightsFile(layers: KerasLayer[], paths: Map<string, string>, mod
         const vars = file.create_group(`${group}/vars`);
         vars.create_attribute('name', layer.name);
         orderedWeights(layer).forEach((w, i) => {
-          vars.create_dataset({ name: String(i), data: w.values, shape: w.shape, dtype: '<f' });
+          // Keras' Normalization keeps its sample count as an int64 scalar; TF.js as a float.
+          if (layer.kerasClass === 'Normalization' && w.name === 'count') {
+            vars.create_dataset({
+              name: String(i),
+              data: BigInt64Array.from([BigInt(Math.round(w.values[0] ?? 0))]),
+              shape: [],
+              dtype: '<q',
+            });
+          } else {
+            vars.create_dataset({ name: String(i), data: w.values, shape: w.shape, dtype: '<f' });
+          }
         });
       }
     } finally {

@@ -222,7 +222,54 @@ function merge(op: string): Converter {
   };
 }
 
+/** Keras 3 activations our KerasActivation layer computes (not TF.js's formulas). */
+function kerasActivation(b: OnnxGraphBuilder, layer: GraphLayer, x: Value): Value {
+  const name = cfg<string>(layer, 'activation');
+  // Keras 3: hard_sigmoid = relu6(x + 3) / 6 = clip(x/6 + 1/2, 0, 1); hard_silu = hard_swish = x · that.
+  if (name === 'hard_sigmoid')
+    return out(b.node('HardSigmoid', [x.name], layer.name, { alpha: float(1 / 6), beta: float(0.5) }), layer, x.layout);
+  if (name === 'hard_silu' || name === 'hard_swish')
+    return out(b.node('HardSwish', [x.name], layer.name), layer, x.layout);
+  if (name === 'log_softmax' && x.layout === 'flat')
+    return out(b.node('LogSoftmax', [x.name], layer.name, { axis: -1 }), layer, x.layout);
+  throw new EngineError(`Layer "${layer.name}" uses the activation "${name}", which cannot be exported to ONNX yet.`);
+}
+
+const SCALAR_OPS: Readonly<Record<string, string>> = { add: 'Add', subtract: 'Sub', multiply: 'Mul', divide: 'Div' };
+
+/** Keras 3 Normalization: (x − mean) / max(√variance, 1e-7), on the channel axis. */
+function normalization(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]): Value {
+  const x = one(layer, inputs);
+  const axis = cfg<number | number[]>(layer, 'axis');
+  const axes = Array.isArray(axis) ? axis : [axis];
+  const rank = x.shape.length;
+  if (axes.length !== 1 || (axes[0] !== -1 && axes[0] !== rank - 1)) {
+    throw new EngineError(
+      `Layer "${layer.name}" normalizes axes ${JSON.stringify(axis)}; export handles the channel axis only.`,
+    );
+  }
+  const mean = weightOf(layer, 'mean');
+  const variance = weightOf(layer, 'variance').values;
+  const c = mean.values.length;
+  const inverse = Float32Array.from(variance, (v) => 1 / Math.max(Math.sqrt(v), 1e-7));
+  const dims = x.layout === 'nchw' ? [1, c, 1, 1] : [1, c];
+  const centered = b.node('Sub', [x.name, b.floats(`${layer.name}/mean`, dims, mean.values)], `${layer.name}/centered`);
+  return out(
+    b.node('Mul', [centered, b.floats(`${layer.name}/inverse_std`, dims, inverse)], layer.name),
+    layer,
+    x.layout,
+  );
+}
+
 const CONVERTERS: Readonly<Record<string, Converter>> = {
+  KerasActivation: (b, l, i) => kerasActivation(b, l, one(l, i)),
+  KerasNormalization: normalization,
+  KerasScalarOp: (b, l, i) => {
+    const x = one(l, i);
+    const op = SCALAR_OPS[cfg<string>(l, 'op')];
+    if (!op) throw new EngineError(`Layer "${l.name}" applies the unknown operation ${cfg<string>(l, 'op')}.`);
+    return out(b.node(op, [x.name, b.floats(`${l.name}/value`, [], [cfg<number>(l, 'value')])], l.name), l, x.layout);
+  },
   Conv2D: (b, l, i) => conv(b, l, i, false),
   DepthwiseConv2D: (b, l, i) => conv(b, l, i, true),
   BatchNormalization: batchNorm,
@@ -247,6 +294,18 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
     return withActivation(b, l, out(b.node('Gemm', inputs, l.name), l, 'flat'));
   },
   Dropout: (_b, l, i) => one(l, i),
+  Reshape: (b, l, i) => {
+    // In TF.js's NHWC order, as the layer means it; back to NCHW when the result is an image again.
+    const x = one(l, i);
+    const target = cfg<number[]>(l, 'target_shape');
+    if (target.length !== 1 && target.length !== 3) {
+      throw new EngineError(`Layer "${l.name}" reshapes to ${target.length} dimensions; export handles 1 or 3.`);
+    }
+    const nhwc = x.layout === 'nchw' ? b.node('Transpose', [x.name], `${l.name}/nhwc`, { perm: [0, 2, 3, 1] }) : x.name;
+    const shaped = b.node('Reshape', [nhwc, b.ints(`${l.name}/shape`, [0, ...target])], `${l.name}/reshaped`);
+    if (target.length === 1) return out(shaped, l, 'flat');
+    return out(b.node('Transpose', [shaped], l.name, { perm: [0, 3, 1, 2] }), l, 'nchw');
+  },
   Flatten: (b, l, i) => {
     const x = one(l, i);
     if (x.layout === 'flat') return x;
