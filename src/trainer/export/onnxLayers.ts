@@ -4,19 +4,11 @@
 import { EngineError } from '../engineError';
 import { optionalWeight, weightOf, type GraphLayer } from './exportGraph';
 import { float, transposeValues, type OnnxGraphBuilder } from './onnxBuilder';
+import { activation, withActivation } from './onnxActivations';
+import { KERAS_LAYER_CONVERTERS } from './onnxKerasLayers';
+import { cfg, one, out, pair, type Converter, type Value } from './onnxValues';
 
-/** An ONNX value and how to read it: `nchw` for image tensors, `flat` for [N, features]. */
-export interface Value {
-  name: string;
-  layout: 'nchw' | 'flat';
-  /** Shape in TF.js's order (NHWC or [N, F]), batch first (null). */
-  shape: (number | null)[];
-}
-
-type Converter = (b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]) => Value;
-
-const cfg = <T>(layer: GraphLayer, key: string) => layer.config[key] as T;
-const pair = (v: number | number[]) => (Array.isArray(v) ? v : [v, v]);
+export type { Value };
 
 /** The layer's output, or an error naming the layer when its class has no ONNX form here. */
 export function convertLayer(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]): Value {
@@ -24,22 +16,6 @@ export function convertLayer(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Val
   if (!converter) throw new EngineError(`Layer "${layer.name}" (${layer.className}) cannot be exported to ONNX yet.`);
   return converter(b, layer, inputs);
 }
-
-function one(layer: GraphLayer, inputs: Value[], layout?: Value['layout']): Value {
-  if (inputs.length !== 1) throw new EngineError(`Layer "${layer.name}" has ${inputs.length} inputs; it takes one.`);
-  if (layout && inputs[0].layout !== layout) {
-    throw new EngineError(
-      `Layer "${layer.name}" (${layer.className}) gets a ${inputs[0].shape.length}-D input; export handles it on ${layout === 'nchw' ? 'images' : 'vectors'} only.`,
-    );
-  }
-  return inputs[0];
-}
-
-const out = (name: string, layer: GraphLayer, layout: Value['layout']): Value => ({
-  name,
-  layout,
-  shape: layer.outputShape,
-});
 
 /** Explicit [top, left, bottom, right] pads of TF's `same` (the extra pixel goes after) or none for `valid`. */
 function spatialPads(
@@ -58,51 +34,6 @@ function spatialPads(
   );
   const begin = total.map((t) => Math.floor(t / 2));
   return [begin[0], begin[1], total[0] - begin[0], total[1] - begin[1]];
-}
-
-/** Applies a TF.js activation (by its pythonic name) to `x`. */
-export function activation(b: OnnxGraphBuilder, layer: GraphLayer, x: Value, name: string): Value {
-  const n = (op: string, inputs: string[], attrs = {}) => b.node(op, inputs, `${layer.name}/${name}`, attrs);
-  const as = (v: string): Value => ({ ...x, name: v });
-  switch (name) {
-    case 'linear':
-      return x;
-    case 'relu':
-      return as(n('Relu', [x.name]));
-    case 'relu6':
-      return as(n('Clip', [x.name, b.floats('zero', [], [0]), b.floats('six', [], [6])]));
-    case 'sigmoid':
-      return as(n('Sigmoid', [x.name]));
-    case 'tanh':
-      return as(n('Tanh', [x.name]));
-    case 'elu':
-      return as(n('Elu', [x.name]));
-    case 'selu':
-      return as(n('Selu', [x.name]));
-    case 'softplus':
-      return as(n('Softplus', [x.name]));
-    case 'softsign':
-      return as(n('Softsign', [x.name]));
-    // TF.js's hard_sigmoid: clip(0.2x + 0.5, 0, 1) (Keras 3's differs; ONNX's takes both constants).
-    case 'hard_sigmoid':
-      return as(n('HardSigmoid', [x.name], { alpha: float(0.2), beta: float(0.5) }));
-    case 'swish':
-      return as(n('Mul', [x.name, n('Sigmoid', [x.name])]));
-    case 'softmax':
-      if (x.layout !== 'flat')
-        throw new EngineError(
-          `Layer "${layer.name}" applies softmax to an image tensor; export handles it on vectors only.`,
-        );
-      return as(n('Softmax', [x.name], { axis: -1 }));
-    default:
-      throw new EngineError(
-        `Layer "${layer.name}" uses the activation "${name}", which cannot be exported to ONNX yet.`,
-      );
-  }
-}
-
-function withActivation(b: OnnxGraphBuilder, layer: GraphLayer, x: Value): Value {
-  return activation(b, layer, x, cfg<string>(layer, 'activation') ?? 'linear');
 }
 
 function conv(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[], depthwise: boolean): Value {
@@ -222,54 +153,8 @@ function merge(op: string): Converter {
   };
 }
 
-/** Keras 3 activations our KerasActivation layer computes (not TF.js's formulas). */
-function kerasActivation(b: OnnxGraphBuilder, layer: GraphLayer, x: Value): Value {
-  const name = cfg<string>(layer, 'activation');
-  // Keras 3: hard_sigmoid = relu6(x + 3) / 6 = clip(x/6 + 1/2, 0, 1); hard_silu = hard_swish = x · that.
-  if (name === 'hard_sigmoid')
-    return out(b.node('HardSigmoid', [x.name], layer.name, { alpha: float(1 / 6), beta: float(0.5) }), layer, x.layout);
-  if (name === 'hard_silu' || name === 'hard_swish')
-    return out(b.node('HardSwish', [x.name], layer.name), layer, x.layout);
-  if (name === 'log_softmax' && x.layout === 'flat')
-    return out(b.node('LogSoftmax', [x.name], layer.name, { axis: -1 }), layer, x.layout);
-  throw new EngineError(`Layer "${layer.name}" uses the activation "${name}", which cannot be exported to ONNX yet.`);
-}
-
-const SCALAR_OPS: Readonly<Record<string, string>> = { add: 'Add', subtract: 'Sub', multiply: 'Mul', divide: 'Div' };
-
-/** Keras 3 Normalization: (x − mean) / max(√variance, 1e-7), on the channel axis. */
-function normalization(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]): Value {
-  const x = one(layer, inputs);
-  const axis = cfg<number | number[]>(layer, 'axis');
-  const axes = Array.isArray(axis) ? axis : [axis];
-  const rank = x.shape.length;
-  if (axes.length !== 1 || (axes[0] !== -1 && axes[0] !== rank - 1)) {
-    throw new EngineError(
-      `Layer "${layer.name}" normalizes axes ${JSON.stringify(axis)}; export handles the channel axis only.`,
-    );
-  }
-  const mean = weightOf(layer, 'mean');
-  const variance = weightOf(layer, 'variance').values;
-  const c = mean.values.length;
-  const inverse = Float32Array.from(variance, (v) => 1 / Math.max(Math.sqrt(v), 1e-7));
-  const dims = x.layout === 'nchw' ? [1, c, 1, 1] : [1, c];
-  const centered = b.node('Sub', [x.name, b.floats(`${layer.name}/mean`, dims, mean.values)], `${layer.name}/centered`);
-  return out(
-    b.node('Mul', [centered, b.floats(`${layer.name}/inverse_std`, dims, inverse)], layer.name),
-    layer,
-    x.layout,
-  );
-}
-
 const CONVERTERS: Readonly<Record<string, Converter>> = {
-  KerasActivation: (b, l, i) => kerasActivation(b, l, one(l, i)),
-  KerasNormalization: normalization,
-  KerasScalarOp: (b, l, i) => {
-    const x = one(l, i);
-    const op = SCALAR_OPS[cfg<string>(l, 'op')];
-    if (!op) throw new EngineError(`Layer "${l.name}" applies the unknown operation ${cfg<string>(l, 'op')}.`);
-    return out(b.node(op, [x.name, b.floats(`${l.name}/value`, [], [cfg<number>(l, 'value')])], l.name), l, x.layout);
-  },
+  ...KERAS_LAYER_CONVERTERS,
   Conv2D: (b, l, i) => conv(b, l, i, false),
   DepthwiseConv2D: (b, l, i) => conv(b, l, i, true),
   BatchNormalization: batchNorm,
