@@ -14,7 +14,8 @@ export function writeBuiltinModels(modelsDir) {
 
 function writeOne(modelsDir, id) {
   const out = path.join(modelsDir, id);
-  const stamp = path.join(out, 'nsfwjs.json');
+  // base.json marks a finished copy (the VSIX check looks for it); what the base is lives in builtinBases.ts.
+  const stamp = path.join(out, 'base.json');
   if (fs.existsSync(stamp)) return;
   const src = path.resolve(require.resolve('nsfwjs'), '../../models', id);
   const modelJson = require(path.join(src, 'model.min.js'));
@@ -29,5 +30,5 @@ function writeOne(modelsDir, id) {
     });
   }
   fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify(modelJson));
-  fs.writeFileSync(stamp, JSON.stringify({ from: `nsfwjs/dist/models/${id}` }));
+  fs.writeFileSync(stamp, JSON.stringify({ id, from: `nsfwjs/dist/models/${id}` }));
 }

@@ -16,7 +16,7 @@ import { exportCommand, formatExport } from './exportCommand';
 const USAGE = `Usage: transfer-studio <command> [options]
 
 Commands:
-  layers <base>                 list the layers of a base (mobilenet_v2, a model.json, a run folder, a URL)
+  layers <base>                 list the layers of a base (mobilenet_v2, inception_v3, a model.json, a .keras/.h5, a run folder, a URL)
   scan <folder>                 list classes, image counts, skipped files and warnings
   train <folder>                fine-tune (or --source: train a CNN from scratch) and save a run folder
   resume <run>                  continue a crashed or cancelled run from its last checkpoint

@@ -23,7 +23,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   name: { kind: 'string', doc: 'Name of the run; the run folder is named after it.' },
   mode: { kind: 'string', enum: ['transfer', 'source'], doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.' },
   data: { kind: 'string', role: 'path', doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.' },
-  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json path or run folder relative to this recipe, or an http(s) URL.` },
+  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json, .keras or .h5 path or run folder relative to this recipe, or an http(s) URL.` },
   freeze: {
     kind: 'object', doc: 'Where the base is cut and which of its layers stay frozen.',
     fields: {

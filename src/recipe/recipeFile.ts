@@ -69,5 +69,5 @@ export function resolveRecipePaths(fields: Partial<TrainRecipe>, recipeDir: stri
 
 /** A base spec that names a file or folder (not a built-in id, not a URL). */
 export function isPathLikeBase(base: string): boolean {
-  return !/^https?:\/\//i.test(base) && (base.startsWith('.') || base.includes('/') || base.includes('\\') || path.isAbsolute(base) || base.endsWith('.json'));
+  return !/^https?:\/\//i.test(base) && (base.startsWith('.') || base.includes('/') || base.includes('\\') || path.isAbsolute(base) || base.endsWith('.json') || /\.(keras|h5|hdf5)$/i.test(base));
 }

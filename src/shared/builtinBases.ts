@@ -23,7 +23,7 @@ const NSFWJS = 'the npm package nsfwjs 4.4.0 (MIT, Infinite Red)';
 
 export const BUILTIN_BASE_INFO: Readonly<Record<BuiltinBaseId, BuiltinBaseInfo>> = {
   mobilenet_v2: {
-    title: 'MobileNetV2 (α=1.0, 224×224)',
+    title: 'MobileNetV2 (α=1.0, 224×224, ImageNet-initialized)',
     inputSize: [224, 224],
     params: 2_619_461,
     defaultFeatureLayer: 'out_relu',

@@ -81,10 +81,13 @@ def make(family, out_dir, photos_dir):
     raw = type(first).__name__ in ("Rescaling", "Normalization")
     x = photos(photos_dir, side, raw)
     name = feature_layer(model)
-    features = keras.Model(model.inputs, model.get_layer(name).output).predict(x, verbose=0)
     base = os.path.join(out_dir, family)
     model.save(base + ".keras")
     model.save(base + ".h5")
+    # Keras' outputs come from the saved file as Keras loads it: the model in memory can differ from its file
+    # (Normalization keeps the statistics it was built with until finalize_state, whatever set_weights did).
+    saved = keras.saving.load_model(base + ".keras")
+    features = keras.Model(saved.inputs, saved.get_layer(name).output).predict(x, verbose=0)
     np.save(base + ".input.npy", x.reshape(len(x), -1))
     np.save(base + ".features.npy", features.reshape(len(x), -1).astype("float32"))
     return {"input": [side, side, 3], "featureLayer": name, "featureShape": list(features.shape[1:]),

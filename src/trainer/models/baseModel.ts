@@ -5,6 +5,7 @@ import * as tf from '../tf';
 import { resolveBase, type ResolvedBase } from './baseResolver';
 import { describeLayers } from './layerInfo';
 import { loadLayersModelFromFile } from './modelFiles';
+import { GRAPH_BASE_NOTE, GRAPH_LAYER_CLASS, GRAPH_LAYER_NAME } from '../interchange/graphBase';
 
 export interface BaseModel {
   model: tf.LayersModel;
@@ -17,15 +18,17 @@ export async function loadBase(spec: string, cacheDir: string): Promise<BaseMode
   const model = await loadLayersModelFromFile(resolved.modelJsonPath);
   const preprocessing = inputPreprocessing(model, resolved);
   const layers = describeLayers(model);
+  const graph = model.layers.some((l) => l.getClassName() === GRAPH_LAYER_CLASS);
   const description: BaseDescription = {
     spec,
     title: resolved.title,
     source: resolved.source,
     preprocessing,
     layers,
-    defaultFeatureLayer: resolved.defaultFeatureLayer ?? defaultFeatureLayer(model),
+    // A graph model is one frozen layer: its output is the feature vector.
+    defaultFeatureLayer: resolved.defaultFeatureLayer ?? (graph ? GRAPH_LAYER_NAME : defaultFeatureLayer(model)),
     totalParams: layers.reduce((s, l) => s + l.trainableParams + l.nonTrainableParams, 0),
-    credit: resolved.credit,
+    credit: graph ? [resolved.credit, GRAPH_BASE_NOTE].filter(Boolean).join(' ') : resolved.credit,
   };
   return { model, resolved, description };
 }

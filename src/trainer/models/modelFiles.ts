@@ -11,6 +11,7 @@ import * as tf from '../tf';
 import { EngineError } from '../engineError';
 // Layers that models imported from Keras use; registered before any model file is read.
 import '../interchange/kerasLayers';
+import { graphAsLayersModel, isGraphModelJson } from '../interchange/graphBase';
 
 interface WeightsManifestGroup {
   paths: string[];
@@ -28,6 +29,7 @@ interface ModelJson {
 /** Loads model.json and its shards; every failure is an EngineError naming the file and the fix. */
 export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf.LayersModel> {
   const artifacts = readArtifacts(modelJsonPath);
+  if (isGraphModelJson(artifacts)) return graphAsLayersModel(modelJsonPath, artifacts);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (e) {
@@ -57,7 +59,7 @@ export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON';
     throw new EngineError(`Cannot read model ${modelJsonPath}: ${why}.`);
   }
-  if (!json.modelTopology) throw new EngineError(`${modelJsonPath} has no modelTopology: it is not a TensorFlow.js LayersModel (graph models cannot be fine-tuned).`);
+  if (!json.modelTopology) throw new EngineError(`${modelJsonPath} has no modelTopology: it is not a TensorFlow.js LayersModel or graph model.`);
   const dir = path.dirname(modelJsonPath);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
