@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './host/commands/registerCommands';
 import { announceFinish } from './host/commands/finishNotifications';
 import { startFromChoices } from './host/commands/fineTune';
+import { exportRunCommand } from './host/commands/exportRunCommand';
 import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
 import { allRunsDirs, openWorkspaceImage, type Services } from './host/services';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
       startTraining: () => void startFromChoices(services, 'transfer'),
       openImage: (file) => openWorkspaceImage(log, file),
+      exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
     }, log),
   };
   context.subscriptions.push(

@@ -121,6 +121,10 @@ export class TrainerRpcClient {
     return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
   }
 
+  exportModel(request: P.ExportRequest, token?: CancellationToken): Promise<P.ExportResult> {
+    return this.settle(this.connection.sendRequest(P.exportModel, request, token ?? CancellationToken.None));
+  }
+
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */
   dispose(): void {
     this.connection.dispose();

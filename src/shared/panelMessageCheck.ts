@@ -2,6 +2,7 @@
 // sends to the host. Every field is checked against src/shared/panelProtocol.ts and copied into a fresh
 // object, so nothing the webview attached (extra fields, `__proto__` keys, huge strings) reaches the host.
 // Plain TypeScript: the host imports it, and tests run it without VS Code.
+import { EXPORT_FORMATS, isExportFormat } from './exportTypes';
 import type { TrainingSettings, WebviewMessage, WebviewMessageType } from './panelProtocol';
 import { FLAG_SETTINGS, NUMBER_SETTINGS, settingProblem } from './trainingSettings';
 
@@ -48,6 +49,11 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
       if (p.includes('\0')) return '"openImage.path" contains a NUL character';
       return { type: 'openImage', path: p };
     },
+  },
+  exportRun: {
+    keys: ['format'],
+    check: (f) => isExportFormat(f.format) ? { type: 'exportRun', format: f.format }
+      : `"exportRun.format" must be one of ${EXPORT_FORMATS.join(', ')}, not ${describe(f.format)}`,
   },
 };
 

@@ -6,8 +6,10 @@ import type {
   BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, ProgressEvent, RunResult,
   Thumbnail, TrainRecipe,
 } from './engineTypes';
+import type { ExportRequest, ExportResult } from './exportTypes';
 
 export * from './engineTypes';
+export * from './exportTypes';
 
 /** Host → trainer: which backend the trainer initialized (it picks one at start). */
 export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
@@ -37,6 +39,9 @@ export const predict = new RequestType<{ runDir: string; images: string[] }, Pre
 export const embed = new RequestType<
   { folder: string; base: string; layer?: string; outDir: string; cacheDir: string; classifier: 'knn' | 'logistic' | 'none'; seed: number },
   EmbedResult, void>('trainer/embed');
+
+/** Host → trainer: write a finished run as a Keras, ONNX or TF.js file (with labels beside it). */
+export const exportModel = new RequestType<ExportRequest, ExportResult, void>('trainer/export');
 
 /** Trainer → host: progress of the running request (stages, batches, epochs, log lines). */
 export const progress = new NotificationType<ProgressEvent>('trainer/progress');

@@ -7,6 +7,7 @@ import { pickBase } from './basePicker';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
+import { exportRunCommand } from './exportRunCommand';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   const layerCommand = (apply: (layer: string) => void) => (arg: unknown) => {
@@ -22,6 +23,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     resumeRun: (arg) => resumeRun(s, arg),
     openReport: (arg) => openReport(s, arg),
     revealModel: (arg) => revealModel(s, arg),
+    exportRun: (arg, format) => exportRunCommand(s, arg, format),
     deleteRun: (arg) => deleteRun(s, arg),
     refreshRuns: () => s.runsView.refresh(),
     saveAsRecipe: (arg) => saveAsRecipe(s, arg),

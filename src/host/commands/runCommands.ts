@@ -12,7 +12,7 @@ import { RunsView } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 
 /** The run of a command argument, or one the user picks (newest first). */
-async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
+export async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
   const dir = RunsView.dirOf(arg);
   if (dir) return dir;
   const runs = listRuns(allRunsDirs()).filter((r) => !finishedOnly || (r.status === 'finished' && r.hasModel));

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { panelHtml } from './panelHtml';
 import { parseWebviewMessage } from '../../shared/panelMessageCheck';
 import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
+import type { ExportFormat } from '../../shared/exportTypes';
 import type { DatasetService } from '../datasets/datasetService';
 import { Disposable, DisposableStore } from '../dispose';
 import type { StudioState } from '../studioState';
@@ -14,6 +15,7 @@ import type { TrainingService } from '../training/trainingService';
 export interface PanelActions {
   startTraining(): void;
   openImage(file: string): void;
+  exportRun(runDir: string, format: ExportFormat): void;
 }
 
 export class TrainingPanel extends Disposable {
@@ -109,6 +111,9 @@ export class TrainingPanel extends Disposable {
         return;
       case 'openImage':
         return this.actions.openImage(m.path);
+      case 'exportRun':
+        if (this.evaluation) this.actions.exportRun(this.evaluation.runDir, m.format);
+        return;
     }
   }
 

@@ -3,6 +3,7 @@
 // base expects. sharp does the pixel work on its own thread pool, so decoding overlaps with tfjs compute.
 import sharp, { type Sharp } from 'sharp';
 import type { Preprocessing } from '../../shared/engineTypes';
+import { pixelScale } from '../../shared/pixelScale';
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { readFileBounded } from '../io/boundedRead';
@@ -54,8 +55,8 @@ async function decodeChecked(file: string, format: string, prep: Preprocessing):
 
 /** Writes scaled pixels into `out` at `offset` (one image = h·w·c floats). */
 export function scalePixels(pixels: Uint8Array, prep: Preprocessing, out: Float32Array, offset: number): void {
-  const [mul, add] = prep.scale === 'unit' ? [1 / 255, 0] : prep.scale === 'symmetric' ? [2 / 255, -1] : [1, 0];
-  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i] * mul + add;
+  const { multiply, add } = pixelScale(prep.scale);
+  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i] * multiply + add;
 }
 
 export function pixelsPerImage(prep: Preprocessing): number {
