@@ -1,5 +1,6 @@
 // Plain data that crosses the host ↔ trainer boundary. No tfjs, no Node, no vscode types here:
 // the extension host, the trainer, the CLI, the language server and the webview all compile this file.
+import type { RaySettings } from './rayProtocol';
 
 /** Which TensorFlow.js backend executes the math. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -139,6 +140,8 @@ export interface TrainRecipe {
   inputChannels?: 1 | 3;
   /** Limit of images per class (0: all); the demo and tests use it to show few-shot transfer. */
   maxPerClass?: number;
+  /** Where the recipe runs on Ray (`transfer-studio train --ray`, "Run on Ray Cluster…"); ignored by local runs. */
+  ray?: RaySettings;
 }
 
 export interface ClassMetrics {

@@ -1,0 +1,161 @@
+// Everything that crosses between Transfer Studio and its Ray job (src/ray/job.py), declared once: the plan
+// the job reads, the lines it prints, and how those lines become the trainer protocol's progress events, so the
+// panel, status bar and CLI watch a Ray run exactly as they watch a local one.
+import type { EpochMetrics, ProgressEvent } from './engineTypes';
+
+/** Where and how wide a recipe runs on Ray; the `ray:` section of a recipe, and the CLI's --ray flags. */
+export interface RaySettings {
+  /** "local" (a private Ray started for the run, stopped after) or a cluster's GCS address host:port. */
+  address?: string;
+  /** Data-parallel workers (default 2). */
+  workers?: number;
+  /** GPUs per worker (default 0: CPU workers). */
+  gpusPerWorker?: number;
+  /** Shared folder that both this machine and every node read: data, checkpoints and results. */
+  storagePath?: string;
+}
+
+/** Defaults of a Ray run and the bounds the recipe table and the CLI check. */
+export const RAY_DEFAULTS = { workers: 2, gpusPerWorker: 0, maxFailures: 2 } as const;
+export const RAY_MAX_WORKERS = 1024;
+export const RAY_MAX_GPUS_PER_WORKER = 16;
+
+/** The pre-decoded pixels of one split: uint8 [n, h, w, c] and int32 labels [n], as .npy files. */
+export interface RaySplitFiles {
+  x: string;
+  y: string;
+}
+
+/** One training phase as the job runs it; `frozen` is resolved by Transfer Studio's freeze rules. */
+export interface RayPhase {
+  epochs: number;
+  learningRate: number;
+  frozen: string[];
+}
+
+/** plan.json: everything the job needs, with every choice already resolved on Transfer Studio's side. */
+export interface RayPlan {
+  version: 1;
+  /** The base exported to Keras 3. */
+  base: string;
+  featureLayer: string;
+  classes: string[];
+  head: { pooling: 'avg' | 'max' | 'flatten'; dense: number; dropout: number };
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  phases: RayPhase[];
+  /** The global batch: split across the workers, the learning rate is not rescaled. */
+  batchSize: number;
+  seed: number;
+  patience: number;
+  /** pixel · mul + add: the base's input scaling, as the local engine applies it. */
+  scale: { mul: number; add: number };
+  data: { train: RaySplitFiles; validation: RaySplitFiles; test?: RaySplitFiles };
+  address: string;
+  workers: number;
+  gpusPerWorker: number;
+  /** Logical CPUs of a local Ray (address "local"). */
+  localCpus?: number;
+  storagePath: string;
+  /** Ray Train's run name (its checkpoints go to storagePath/name). */
+  name: string;
+  maxFailures: number;
+  /** Where the job writes trained.keras and weights.json/.bin. */
+  outDir: string;
+}
+
+/** The prefix of every line the job prints for Transfer Studio. */
+export const RAY_LINE_MARKER = '@@transfer-studio@@ ';
+
+/** The job's summary once training ended; printed by rank 0. */
+export interface RayTrained {
+  type: 'trained';
+  /** Every worker's weights hashed after training: one model, or data parallelism went wrong. */
+  weightsIdentical: boolean;
+  weightDigests: string[];
+  history: EpochMetrics[];
+  test: { loss: number; accuracy: number } | null;
+  model: string;
+}
+
+/** Every line the job prints for Transfer Studio. */
+export type RayJobLine =
+  | { type: 'versions'; python: string; ray: string; torch: string; keras: string }
+  | { type: 'cluster'; address: string; cpus: number; gpus: number; nodes: number; ray: string }
+  | { type: 'progress'; event: Extract<ProgressEvent, { kind: 'batch' }> }
+  | { type: 'epoch'; metrics: EpochMetrics; epochs: number }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'resumed'; phase: number; epoch: number }
+  | RayTrained
+  | { type: 'error'; message: string };
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasNums = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => isNum(o[k]));
+
+const METRIC_KEYS = ['phase', 'epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds'] as const;
+const BATCH_KEYS = ['phase', 'epoch', 'epochs', 'batch', 'batches', 'loss', 'accuracy', 'imagesPerSec', 'etaSeconds'];
+const isMetrics = (v: unknown): v is EpochMetrics => isObj(v) && hasNums(v, METRIC_KEYS) && (v.phase === 1 || v.phase === 2);
+
+/**
+ * The job's line in one line of its output, or undefined for anything else (Ray's own logging). Lines from
+ * workers carry Ray's "(RayTrainWorker pid=…)" prefix, so the marker is looked for anywhere. A line with the
+ * marker whose content does not check out field by field is treated as Ray's noise too.
+ */
+export function parseRayLine(line: string): RayJobLine | undefined {
+  const at = line.indexOf(RAY_LINE_MARKER);
+  if (at < 0) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(line.slice(at + RAY_LINE_MARKER.length));
+  } catch {
+    return undefined;
+  }
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'versions':
+      return ['python', 'ray', 'torch', 'keras'].every((k) => isStr(v[k])) ? (v as RayJobLine) : undefined;
+    case 'cluster':
+      return isStr(v.address) && hasNums(v, ['cpus', 'gpus', 'nodes']) ? (v as RayJobLine) : undefined;
+    case 'progress':
+      return isObj(v.event) && v.event.kind === 'batch' && hasNums(v.event, BATCH_KEYS) ? (v as RayJobLine) : undefined;
+    case 'epoch':
+      return isMetrics(v.metrics) && isNum(v.epochs) ? (v as RayJobLine) : undefined;
+    case 'log':
+      return (v.level === 'info' || v.level === 'warn') && isStr(v.message) ? (v as RayJobLine) : undefined;
+    case 'resumed':
+      return hasNums(v, ['phase', 'epoch']) ? (v as RayJobLine) : undefined;
+    case 'trained': {
+      const ok = typeof v.weightsIdentical === 'boolean' && Array.isArray(v.weightDigests) && v.weightDigests.every(isStr)
+        && Array.isArray(v.history) && v.history.every(isMetrics) && isStr(v.model)
+        && (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy'])));
+      return ok ? (v as RayJobLine) : undefined;
+    }
+    case 'error':
+      return isStr(v.message) ? (v as RayJobLine) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The trainer protocol's progress event for a job line, so a Ray run is drawn like a local one. */
+export function progressOfRayLine(line: RayJobLine, checkpointDir: string): ProgressEvent | undefined {
+  switch (line.type) {
+    case 'progress':
+      return line.event;
+    case 'epoch':
+      return { kind: 'epoch', model: 'transfer', metrics: line.metrics, epochs: line.epochs, checkpoint: checkpointDir };
+    case 'log':
+      return { kind: 'log', level: line.level, message: line.message };
+    case 'versions':
+      return { kind: 'log', level: 'info', message: `Ray job: Python ${line.python}, Ray ${line.ray}, torch ${line.torch}, Keras ${line.keras}` };
+    case 'cluster': {
+      const where = line.address === 'local' ? 'a local Ray' : `the Ray cluster at ${line.address}`;
+      return { kind: 'stage', stage: 'training', message: `on ${where}: ${line.nodes} node(s), ${line.cpus} CPUs, ${line.gpus} GPUs` };
+    }
+    case 'resumed':
+      return { kind: 'log', level: 'warn', message: `A Ray worker was replaced; training resumed after epoch ${line.epoch} of phase ${line.phase} from the last checkpoint` };
+    default:
+      return undefined;
+  }
+}
