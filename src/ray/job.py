@@ -256,6 +256,18 @@ def write_weights(model, out):
 # ---------------------------------------------------------------- driver
 
 
+def reachable(address):
+    """ray.init retries an unreachable GCS for minutes; a plain TCP connect answers in seconds."""
+    import socket
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise JobError(f"The Ray address {address} is not host:port (e.g. 10.0.0.5:6379) or local")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as e:
+        raise JobError(f"Cannot reach the Ray cluster at {address}: {e.strerror or e}; is `ray start --head` running there?")
+
+
 def connect(ray, plan):
     address, workers, gpus = plan["address"], plan["workers"], plan["gpusPerWorker"]
     env = {"env_vars": {"KERAS_BACKEND": "torch"}}
@@ -265,7 +277,10 @@ def connect(ray, plan):
             ray.init(address="local", num_cpus=plan.get("localCpus") or workers, include_dashboard=False,
                      runtime_env=env, log_to_driver=True, configure_logging=False)
         else:
+            reachable(address)
             ray.init(address=address, runtime_env=env, log_to_driver=True, configure_logging=False)
+    except JobError:
+        raise
     except Exception as e:
         where = "start a local Ray" if address == "local" else f"reach the Ray cluster at {address}"
         raise JobError(f"Cannot {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
