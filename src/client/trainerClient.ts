@@ -134,6 +134,10 @@ export class TrainerClient {
     return this.settle(this.connection.sendRequest(P.rayAbandon, { runDir, status }));
   }
 
+  exportModel(request: P.ExportRequest, token?: CancellationToken): Promise<P.ExportResult> {
+    return this.settle(this.connection.sendRequest(P.exportModel, request, token ?? CancellationToken.None));
+  }
+
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */
   dispose(): void {
     this.connection.dispose();

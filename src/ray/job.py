@@ -4,9 +4,10 @@ torch backend (DistributedDataParallel over gloo, or nccl on GPUs).
 Usage: python job.py <plan.json>   (or --check: can this Python run the job? prints its versions)
 
 The plan is written by Transfer Studio (src/ray/rayPlan.ts; its type is RayPlan in src/shared/rayProtocol.ts):
-the base as a .keras file, the cut, the frozen layers of each phase (resolved by Transfer Studio's own freeze
-rules, never re-derived here), the head, the optimizer and the pre-decoded pixels of each split as uint8 .npy
-files (decoded by Transfer Studio's own decoder, so the job sees exactly the pixels a local run sees).
+the untrained model (the base cut at the feature layer plus the recipe's head, built and exported to Keras by
+Transfer Studio, raw 0-255 pixels in, scaling inside), the frozen layers of each phase (resolved by Transfer
+Studio's own freeze rules, never re-derived here), the optimizer and the pre-decoded pixels of each split as
+uint8 .npy files (decoded by Transfer Studio's own decoder, so the job sees exactly the pixels a local run sees).
 
 Every line meant for Transfer Studio is printed as MARKER + JSON on stdout; from the workers it reaches the
 driver through Ray's log forwarding (with a "(RayTrainWorker pid=…)" prefix, which the reader skips).
@@ -46,33 +47,6 @@ def require(module, install):
 # ---------------------------------------------------------------- training loop (runs in every worker)
 
 
-def build_model(keras, plan):
-    base = keras.saving.load_model(plan["base"], compile=False)
-    cut = keras.Model(base.inputs, base.get_layer(plan["featureLayer"]).output, name="base")
-    inputs = keras.Input(shape=tuple(base.inputs[0].shape[1:]), name="image")
-    # The base always runs in inference mode, frozen or not, as locally: its BatchNorm keeps the pretrained
-    # statistics (keras.io's fine-tuning guide: base(x, training=False)).
-    x = cut(inputs, training=False)
-    head = plan["head"]
-    if len(x.shape) == 4:
-        pool = {"flatten": keras.layers.Flatten, "max": keras.layers.GlobalMaxPooling2D}.get(
-            head["pooling"], keras.layers.GlobalAveragePooling2D
-        )
-        x = pool(name="head_flatten" if head["pooling"] == "flatten" else "head_pool")(x)
-    elif len(x.shape) != 2:
-        x = keras.layers.Flatten(name="head_flatten")(x)
-    seed = plan["seed"]
-    if head.get("dense"):
-        init = keras.initializers.HeNormal(seed=seed)
-        x = keras.layers.Dense(head["dense"], activation="relu", kernel_initializer=init, name="head_dense")(x)
-    if head.get("dropout"):
-        x = keras.layers.Dropout(head["dropout"], seed=seed, name="head_dropout")(x)
-    init = keras.initializers.GlorotUniform(seed=seed + 1)
-    out = keras.layers.Dense(len(plan["classes"]), activation="softmax", kernel_initializer=init,
-                             name="head_predictions")(x)
-    return keras.Model(inputs, out, name="transfer_studio"), cut
-
-
 def make_optimizer(torch, name, params, lr):
     # The same optimizers and settings as the local engine (src/trainer/train/fitLoop.ts, tfjs defaults).
     if name == "sgd":
@@ -100,8 +74,7 @@ def train_loop(plan):
     rank, world = ctx.get_world_rank(), ctx.get_world_size()
     device = ray.train.torch.get_device()
     keras.utils.set_random_seed(plan["seed"])
-    model, cut = build_model(keras, plan)
-    mul, add = plan["scale"]["mul"], plan["scale"]["add"]
+    model = keras.saving.load_model(plan["model"], compile=False)
     data = {k: (np.load(v["x"], mmap_mode="r"), np.load(v["y"])) for k, v in plan["data"].items()}
     train_x, train_y = data["train"]
     n = len(train_y)
@@ -110,7 +83,7 @@ def train_loop(plan):
 
     def tensors(x, y, idx):
         idx = np.sort(idx)  # mmap reads in file order
-        xb = torch.from_numpy(np.asarray(x[idx], dtype=np.float32) * mul + add).to(device)
+        xb = torch.from_numpy(np.asarray(x[idx], dtype=np.float32)).to(device)
         return xb, torch.from_numpy(np.asarray(y[idx], dtype=np.int64)).to(device)
 
     def sums(loss_sum, correct, count):
@@ -148,8 +121,11 @@ def train_loop(plan):
         if p < start_phase:
             continue
         frozen = set(phase["frozen"])
-        for layer in cut.layers:
-            layer.trainable = layer.name not in frozen
+        for layer in model.layers:
+            # BatchNorm stays inference-only, as in the engine: in Keras 3 only a non-trainable BatchNorm keeps
+            # its moving statistics while training (the export writes them so); its scale and offset stay too.
+            if not isinstance(layer, keras.layers.BatchNormalization):
+                layer.trainable = layer.name not in frozen
         model.to(device)
         # DDP records which parameters need gradients when it wraps the model, so each phase wraps anew.
         ddp = ray.train.torch.prepare_model(model, move_to_device=False) if world > 1 else model
@@ -239,8 +215,7 @@ def write_weights(model, out):
     import numpy as np
     entries, offset = [], 0
     with open(os.path.join(out, "weights.bin"), "wb") as f:
-        layers = [l for outer in model.layers for l in (outer.layers if hasattr(outer, "layers") else [outer])]
-        for layer in layers:
+        for layer in model.layers:
             tensors = []
             for w in layer.weights:
                 a = np.ascontiguousarray(np.asarray(w, dtype=np.float32))

@@ -36,19 +36,18 @@ export interface RayPhase {
 /** plan.json: everything the job needs, with every choice already resolved on Transfer Studio's side. */
 export interface RayPlan {
   version: 1;
-  /** The base exported to Keras 3. */
-  base: string;
-  featureLayer: string;
+  /**
+   * The untrained model (base cut at the feature layer + the recipe's head) exported to Keras 3 by the engine:
+   * it takes raw 0–255 pixels and scales them itself.
+   */
+  model: string;
   classes: string[];
-  head: { pooling: 'avg' | 'max' | 'flatten'; dense: number; dropout: number };
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   phases: RayPhase[];
   /** The global batch: split across the workers, the learning rate is not rescaled. */
   batchSize: number;
   seed: number;
   patience: number;
-  /** pixel · mul + add: the base's input scaling, as the local engine applies it. */
-  scale: { mul: number; add: number };
   data: { train: RaySplitFiles; validation: RaySplitFiles; test?: RaySplitFiles };
   address: string;
   workers: number;

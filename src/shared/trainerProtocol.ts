@@ -7,8 +7,10 @@ import type {
   Thumbnail, TrainRecipe,
 } from './engineTypes';
 import type { RayTrained } from './rayProtocol';
+import type { ExportRequest, ExportResult } from './exportTypes';
 
 export * from './engineTypes';
+export * from './exportTypes';
 
 /** Host → trainer: which backend the trainer initialized (it picks one at start). */
 export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
@@ -65,6 +67,8 @@ export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; tra
 
 /** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
 export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>('trainer/rayAbandon');
+/** Host → trainer: write a finished run as a Keras, ONNX or TF.js file (with labels beside it). */
+export const exportModel = new RequestType<ExportRequest, ExportResult, void>('trainer/export');
 
 /** Trainer → host: progress of the running request (stages, batches, epochs, log lines). */
 export const progress = new NotificationType<ProgressEvent>('trainer/progress');

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Preprocessing } from '../../shared/engineTypes';
+import { pixelScale } from '../../shared/pixelScale';
 import { decodeBmp } from './bmp';
 import { MAX_INPUT_PIXELS } from './datasetScanner';
 
@@ -29,8 +30,8 @@ export async function decodeToPixels(file: string, prep: Preprocessing): Promise
 
 /** Writes scaled pixels into `out` at `offset` (one image = h·w·c floats). */
 export function scalePixels(pixels: Uint8Array, prep: Preprocessing, out: Float32Array, offset: number): void {
-  const [mul, add] = prep.scale === 'unit' ? [1 / 255, 0] : prep.scale === 'symmetric' ? [2 / 255, -1] : [1, 0];
-  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i] * mul + add;
+  const { multiply, add } = pixelScale(prep.scale);
+  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i] * multiply + add;
 }
 
 export function pixelsPerImage(prep: Preprocessing): number {

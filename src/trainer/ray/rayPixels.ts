@@ -1,6 +1,5 @@
-// The pixels a Ray job trains on: decoded by the engine's own decoder (the same crop, resize and colour
-// handling as a local run) into uint8 .npy files on the shared storage path. The job only applies the
-// base's scaling (pixel · mul + add), as the engine does in scalePixels.
+// The pixels a Ray job trains on: decoded by the engine's own decoder (the same crop, resize and colour// handling as a local run) into uint8 .npy files on the shared storage path. The job scales nothing: the
+// exported model carries the base's scaling inside itself.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
@@ -12,11 +11,6 @@ import { EngineError, type CancelSignal } from '../engineError';
 
 /** Decoded pixels of one Ray run, all splits together; past this, the data belongs in a Ray Dataset. */
 export const MAX_RAY_PIXEL_BYTES = 16 * 2 ** 30;
-
-/** Multiplier and offset of the base's input scaling, as scalePixels applies them. */
-export function pixelScale(prep: Preprocessing): { mul: number; add: number } {
-  return prep.scale === 'unit' ? { mul: 1 / 255, add: 0 } : prep.scale === 'symmetric' ? { mul: 2 / 255, add: -1 } : { mul: 1, add: 0 };
-}
 
 /** Refuses, before writing anything, a data set whose pixels would pass MAX_RAY_PIXEL_BYTES. */
 export function checkPixelBudget(images: number, prep: Preprocessing): void {

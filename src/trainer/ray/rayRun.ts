@@ -20,9 +20,9 @@ import { buildTransferModel } from '../models/transferModel';
 import { evaluatePredictions } from '../train/evaluation';
 import { scoreImages } from '../train/predictions';
 import { createRunDir, readRecipe, readRunInfo, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped } from '../train/runFolder';
-import { exportBaseToKeras } from './rayBase';
+import { exportStartModel } from './rayBase';
 import { setWeightsByLayerName } from './rayWeights';
-import { checkPixelBudget, pixelScale, writeSplitPixels } from './rayPixels';
+import { checkPixelBudget, writeSplitPixels } from './rayPixels';
 
 interface Ctx {
   cacheDir: string;
@@ -35,6 +35,7 @@ interface JobRecord {
   plan: RayPlan;
   test: Sample[];
   validation: Sample[];
+  train: number;
 }
 
 export async function prepareRayRun(recipe: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
@@ -81,9 +82,14 @@ export async function prepareRayRun(recipe: TrainRecipe, target: RayTarget, ctx:
       backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
     }, skips.entries);
 
-    ctx.emit({ kind: 'log', level: 'info', message: `Exporting ${recipe.base} to Keras for the Ray job` });
-    const baseFile = path.join(jobDir, 'base.keras');
-    await exportBaseToKeras(base, baseFile);
+    ctx.emit({ kind: 'log', level: 'info', message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job` });
+    const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+    let startFile: string;
+    try {
+      startFile = await exportStartModel(tm.full, { classes, preprocessing: prep, title: d.title, base: recipe.base }, jobDir);
+    } finally {
+      disposeModels([tm.head, tm.features, tm.full]);
+    }
 
     let done = 0;
     const progress = () => ctx.emit({ kind: 'stage', stage: 'caching-features', done: ++done, total: all, message: 'decoding images for the Ray job' });
@@ -95,17 +101,15 @@ export async function prepareRayRun(recipe: TrainRecipe, target: RayTarget, ctx:
     writeSkipped(runDir, skips.entries);
 
     const rayPlan: RayPlan = {
-      version: 1, base: baseFile, featureLayer: plan.featureLayer, classes,
-      head: { pooling: recipe.head.pooling, dense: recipe.head.dense ?? 0, dropout: recipe.head.dropout ?? 0 },
+      version: 1, model: startFile, classes,
       optimizer: recipe.optimizer ?? 'adam', phases, batchSize: recipe.batchSize, seed: recipe.seed, patience: recipe.patience,
-      scale: pixelScale(prep),
       data: { train: train.files, validation: validation.files, ...(test ? { test: test.files } : {}) },
       address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, localCpus: target.workers,
       storagePath: jobDir, name: 'ray-train', maxFailures: RAY_DEFAULTS.maxFailures, outDir: path.join(jobDir, 'out'),
     };
     const planFile = path.join(jobDir, 'plan.json');
     writeJsonAtomic(planFile, rayPlan);
-    const record: JobRecord = { plan: rayPlan, test: test?.kept ?? [], validation: validation.kept };
+    const record: JobRecord = { plan: rayPlan, test: test?.kept ?? [], validation: validation.kept, train: train.kept.length };
     writeJsonAtomic(path.join(runDir, 'ray-job.json'), { jobDir, ...record });
     ctx.emit({ kind: 'log', level: 'info', message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)` });
     return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train') };
@@ -145,7 +149,7 @@ export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx
     return {
       runDir, classes: info.classes, cancelled: false, skipped: [],
       backend: { name: 'tensorflow', detail: info.backend, borrowedKernels: [] },
-      split: { train: 0, validation: record.validation.length, test: record.test.length },
+      split: { train: record.train, validation: record.validation.length, test: record.test.length },
       transfer: { history, evaluation, evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: train },
     };
   } finally {

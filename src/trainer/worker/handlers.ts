@@ -5,6 +5,7 @@ import * as P from '../../shared/trainerProtocol';
 import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../engineError';
+import { exportRun } from '../export/exportRun';
 import { embedFolder } from '../features/embedFolder';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictImages } from '../train/runInference';
@@ -43,6 +44,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
+  connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {
