@@ -1,9 +1,10 @@
 """Transfer Studio's Ray job: trains one recipe data-parallel with Ray Train's TorchTrainer and Keras 3 on the
 torch backend (DistributedDataParallel over gloo, or nccl on GPUs).
 
-Usage: python job.py <plan.json>   (or --check: can this Python run the job? prints its versions)
+Usage: python job.py <plan.json>   (or --check [address]: can this Python run
+the job, and does anything listen at the address? prints its versions)
 
-The plan is written by Transfer Studio (src/ray/rayPlan.ts; its type is RayPlan in src/shared/rayProtocol.ts):
+The plan is written by Transfer Studio (src/trainer/ray/rayRun.ts; its type is RayPlan in src/shared/rayProtocol.ts):
 the untrained model (the base cut at the feature layer plus the recipe's head, built and exported to Keras by
 Transfer Studio, raw 0-255 pixels in, scaling inside), the frozen layers of each phase (resolved by Transfer
 Studio's own freeze rules, never re-derived here), the optimizer and the pre-decoded pixels of each split as
@@ -271,8 +272,8 @@ def connect(ray, plan):
 
 
 def main(argv):
-    if len(argv) != 2:
-        raise JobError("usage: job.py <plan.json> | --check")
+    if len(argv) not in (2, 3):
+        raise JobError("usage: job.py <plan.json> | --check [address]")
     ray = require("ray", "ray[train]==2.58.*")
     require("ray.train", "ray[train]==2.58.* (the train extra)")
     torch = require("torch", "torch")
@@ -282,6 +283,8 @@ def main(argv):
     say({"type": "versions", "python": sys.version.split()[0], "ray": ray.__version__, "torch": torch.__version__,
          "keras": keras.__version__})
     if argv[1] == "--check":  # Transfer Studio asks before it decodes any data
+        if len(argv) == 3 and argv[2] != "local":
+            reachable(argv[2])
         return
     with open(argv[1]) as f:
         plan = json.load(f)
