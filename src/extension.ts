@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context, log, trainer, studio, datasets, training, runsView,
     panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
       startTraining: () => void vscode.commands.executeCommand('transferStudio.startTraining'),
+      startTrainingOnRay: () => void vscode.commands.executeCommand('transferStudio.startTrainingOnRay'),
       openImage: (file) => void vscode.commands.executeCommand('transferStudio.openImage', file),
     }, log),
   };

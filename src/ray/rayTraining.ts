@@ -21,7 +21,7 @@ export class RayRunError extends Error {
 }
 
 export interface RayRunOptions {
-  /** The driver's Python: --python, else TRANSFER_STUDIO_PYTHON, else the transferStudio.python setting, else python3. */
+  /** The driver's Python: --python (or the transferStudio.python setting), else TRANSFER_STUDIO_PYTHON, else python3. */
   python: string;
   target: RayTarget;
   cacheDir: string;
@@ -29,9 +29,9 @@ export interface RayRunOptions {
   emit: (e: ProgressEvent) => void;
 }
 
-/** The Python that drives the job, by the documented order of precedence. */
-export function rayPython(flag: string | undefined, setting?: string): string {
-  return flag || process.env.TRANSFER_STUDIO_PYTHON || setting || 'python3';
+/** The Python that drives the job: the one asked for (--python, transferStudio.python), else TRANSFER_STUDIO_PYTHON, else python3. */
+export function rayPython(asked: string | undefined): string {
+  return asked || process.env.TRANSFER_STUDIO_PYTHON || 'python3';
 }
 
 /** The cluster a recipe asks for, with command-line (or dialog) choices over the recipe's `ray:` section. */

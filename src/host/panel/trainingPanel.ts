@@ -12,6 +12,7 @@ import type { TrainingService } from '../training/trainingService';
 
 export interface PanelActions {
   startTraining(): void;
+  startTrainingOnRay(): void;
   openImage(file: string): void;
 }
 
@@ -105,6 +106,8 @@ export class TrainingPanel implements vscode.Disposable {
         return this.studio.updateSettings(m.settings);
       case 'startTraining':
         return this.actions.startTraining();
+      case 'startTrainingOnRay':
+        return this.actions.startTrainingOnRay();
       case 'cancelTraining':
         this.training.cancel();
         return;
