@@ -68,6 +68,7 @@ def train_loop(plan):
     import torch
     import torch.distributed as dist
     import keras
+    import ray
     import ray.train
     import ray.train.torch
 
@@ -76,6 +77,15 @@ def train_loop(plan):
     device = ray.train.torch.get_device()
     keras.utils.set_random_seed(plan["seed"])
     model = keras.saving.load_model(plan["model"], compile=False)
+    # Who trains where: Transfer Studio names the workers and devices, and can tell a replaced worker.
+    me = {"pid": os.getpid(), "node": ray.get_runtime_context().get_node_id()[:8], "device": str(device)}
+    everyone = [None] * world
+    if world > 1:
+        dist.all_gather_object(everyone, me)
+    else:
+        everyone = [me]
+    if rank == 0:
+        say({"type": "workers", "workers": everyone})
     data = {k: (np.load(v["x"], mmap_mode="r"), np.load(v["y"])) for k, v in plan["data"].items()}
     train_x, train_y = data["train"]
     n = len(train_y)

@@ -65,6 +65,13 @@ export interface RayPlan {
 /** The prefix of every line the job prints for Transfer Studio. */
 export const RAY_LINE_MARKER = '@@transfer-studio@@ ';
 
+/** One training worker: its process, node and torch device. */
+export interface RayWorker {
+  pid: number;
+  node: string;
+  device: string;
+}
+
 /** The job's summary once training ended; printed by rank 0. */
 export interface RayTrained {
   type: 'trained';
@@ -84,6 +91,8 @@ export type RayJobLine =
   | { type: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'resumed'; phase: number; epoch: number }
+  /** Printed by rank 0 whenever a worker group starts (again, after a failure). */
+  | { type: 'workers'; workers: RayWorker[] }
   | RayTrained
   | { type: 'error'; message: string };
 
@@ -124,6 +133,8 @@ export function parseRayLine(line: string): RayJobLine | undefined {
       return (v.level === 'info' || v.level === 'warn') && isStr(v.message) ? (v as RayJobLine) : undefined;
     case 'resumed':
       return hasNums(v, ['phase', 'epoch']) ? (v as RayJobLine) : undefined;
+    case 'workers':
+      return Array.isArray(v.workers) && v.workers.every((w) => isObj(w) && isNum(w.pid) && isStr(w.node) && isStr(w.device)) ? (v as RayJobLine) : undefined;
     case 'trained': {
       const ok = typeof v.weightsIdentical === 'boolean' && Array.isArray(v.weightDigests) && v.weightDigests.every(isStr)
         && Array.isArray(v.history) && v.history.every(isMetrics) && isStr(v.model)
@@ -151,6 +162,11 @@ export function progressOfRayLine(line: RayJobLine, checkpointDir: string): Prog
     case 'cluster': {
       const where = line.address === 'local' ? 'a local Ray' : `the Ray cluster at ${line.address}`;
       return { kind: 'stage', stage: 'training', message: `on ${where}: ${line.nodes} node(s), ${line.cpus} CPUs, ${line.gpus} GPUs` };
+    }
+    case 'workers': {
+      const devices = [...new Set(line.workers.map((w) => w.device))].join(', ');
+      const nodes = new Set(line.workers.map((w) => w.node)).size;
+      return { kind: 'log', level: 'info', message: `Ray workers: ${line.workers.length} on ${nodes} node(s), devices ${devices} (pids ${line.workers.map((w) => w.pid).join(', ')})` };
     }
     case 'resumed':
       return { kind: 'log', level: 'warn', message: `A Ray worker was replaced; training resumed after epoch ${line.epoch} of phase ${line.phase} from the last checkpoint` };

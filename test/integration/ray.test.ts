@@ -2,11 +2,12 @@
 // binary: the run folder it leaves is a normal one, and its TF.js model predicts what the trained Keras file
 // predicts on the same pixels.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Prediction, ProgressEvent, RunResult } from '../../src/shared/engineTypes';
+import { parseRayLine, type RayJobLine } from '../../src/shared/rayProtocol';
 import { DIST, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
 import { copyDigits } from '../helpers/smallData';
@@ -22,12 +23,11 @@ function cli(...args: string[]) {
   return { code: r.status, lines, stderr: r.stderr };
 }
 
-function recipe(): string {
+function recipe(name = 'digits', lines = ['epochs: 1', 'secondPhase:', '  unfreezeFrom: Conv_1', '  epochs: 1', 'outputDir: runs']): string {
   copyDigits(path.join(work, 'data'), ['0', '1', '2'], 12);
-  const file = path.join(work, 'digits.recipe.yaml');
+  const file = path.join(work, `${name}.recipe.yaml`);
   fs.writeFileSync(file, [
-    'data: data', 'base: mobilenet_v2', 'epochs: 1', 'batchSize: 8', 'learningRate: 0.001', 'validationSplit: 0.25',
-    'testSplit: 0.25', 'seed: 7', 'secondPhase:', '  unfreezeFrom: Conv_1', '  epochs: 1', 'outputDir: runs', '',
+    'data: data', 'base: mobilenet_v2', 'batchSize: 8', 'learningRate: 0.001', 'validationSplit: 0.25', 'testSplit: 0.25', 'seed: 7', ...lines, '',
   ].join('\n'));
   return file;
 }
@@ -82,4 +82,69 @@ test('a Python that does not exist, and an address nobody listens on, each end i
   assert.match(unreachable.lines.find((l) => l.type === 'error')!.message!, /127\.0\.0\.1:9/);
   // Both were found before any data was decoded or a run folder made.
   assert.equal(runs(), before);
+});
+
+/** The job's lines so far, read from its log (the only run under `runs` of that recipe). */
+function jobLines(runs: string): RayJobLine[] {
+  const dirs = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
+  const log = dirs.length === 1 ? path.join(runs, dirs[0], 'ray', 'job.log') : '';
+  if (!log || !fs.existsSync(log)) return [];
+  return fs.readFileSync(log, 'utf8').split('\n').map(parseRayLine).filter((l): l is RayJobLine => l !== undefined);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, exited: () => boolean): Promise<T> {
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (exited()) throw new Error(`the run ended before ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('a killed worker is replaced and training resumes from the checkpoint; cancel then stops every worker', { skip }, async () => {
+  const runs = path.join(work, 'runs-fault');
+  const file = recipe('fault', ['epochs: 40', `outputDir: ${runs}`]);
+  const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'train', '--recipe', file, '--ray', 'local', '--workers', '2', '--python', testPython()!, '--json'], { cwd: work, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let ended = false;
+  void exit.then(() => { ended = true; });
+  const workers = (lines: RayJobLine[]) => lines.filter((l): l is Extract<RayJobLine, { type: 'workers' }> => l.type === 'workers');
+
+  const first = await until('the first epoch', () => {
+    const lines = jobLines(runs);
+    return lines.some((l) => l.type === 'epoch') ? workers(lines)[0] : undefined;
+  }, () => ended);
+  assert.equal(first.workers.length, 2);
+  process.kill(first.workers[1].pid, 'SIGKILL');
+
+  const second = await until('a new worker group trained on', () => {
+    const lines = jobLines(runs);
+    const resumed = lines.findIndex((l) => l.type === 'resumed');
+    return resumed >= 0 && lines.slice(resumed).some((l) => l.type === 'progress') ? workers(lines).at(-1) : undefined;
+  }, () => ended);
+  const resumed = jobLines(runs).find((l) => l.type === 'resumed') as Extract<RayJobLine, { type: 'resumed' }>;
+  assert.ok(resumed.epoch >= 1, 'resumed after a checkpointed epoch');
+  assert.notDeepEqual(second.workers.map((w) => w.pid), first.workers.map((w) => w.pid));
+
+  child.kill('SIGINT');
+  assert.equal(await exit, 130, stdout);
+  const error = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string }).find((l) => l.type === 'error');
+  assert.match(error!.message!, /Cancelled/);
+  // Every worker process of both groups is gone once the CLI has exited (ray.shutdown() ends them; allow it a minute).
+  const pids = [...first.workers, ...second.workers].map((w) => w.pid);
+  for (let i = 0; i < 120 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(pids.filter(alive), []);
+  const runDir = path.join(runs, fs.readdirSync(runs)[0]);
+  assert.equal((JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { status: string }).status, 'cancelled');
 });
