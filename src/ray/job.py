@@ -1,8 +1,8 @@
 """Transfer Studio's Ray job: trains one recipe data-parallel with Ray Train's TorchTrainer and Keras 3 on the
 torch backend (DistributedDataParallel over gloo, or nccl on GPUs).
 
-Usage: python job.py <plan.json>   (or --check [address]: can this Python run
-the job, and does anything listen at the address? prints its versions)
+Usage: python job.py <plan.json>   (or --check <address> <workers> <gpus per worker>:
+can this Python run the job, does the cluster answer and have the resources? prints its versions)
 
 The plan is written by Transfer Studio (src/trainer/ray/rayRun.ts; its type is RayPlan in src/shared/rayProtocol.ts):
 the untrained model (the base cut at the feature layer plus the recipe's head, built and exported to Keras by
@@ -254,6 +254,26 @@ def reachable(address):
         raise JobError(f"Cannot reach the Ray cluster at {address}: {e.strerror or e}; is `ray start --head` running there?")
 
 
+def enough(address, cpus, gpu_count, workers, gpus):
+    if cpus < workers or gpu_count < workers * gpus:
+        where = "This machine (local Ray)" if address == "local" else f"The Ray cluster at {address}"
+        raise JobError(
+            f"{where} has {cpus:g} CPUs and {gpu_count:g} GPUs; the run asks for {workers} workers with 1 CPU and "
+            f"{gpus:g} GPUs each: use fewer workers (--workers) or GPUs (--gpus-per-worker)"
+        )
+
+
+def check(ray, torch, address, workers, gpus):
+    """Before any data is decoded: does the address answer, and does the cluster have what the run asks for?"""
+    if address == "local":
+        # A local Ray gets one CPU per worker; its GPUs are the ones torch sees.
+        enough(address, workers, torch.cuda.device_count() if torch.cuda.is_available() else 0, workers, gpus)
+        return
+    plan = {"address": address, "workers": workers, "gpusPerWorker": gpus}
+    connect(ray, plan)
+    ray.shutdown()
+
+
 def connect(ray, plan):
     address, workers, gpus = plan["address"], plan["workers"], plan["gpusPerWorker"]
     env = {"env_vars": {"KERAS_BACKEND": "torch"}}
@@ -272,18 +292,14 @@ def connect(ray, plan):
         raise JobError(f"Cannot {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
     have = ray.cluster_resources()
     cpus, gpu_count = have.get("CPU", 0), have.get("GPU", 0)
-    if cpus < workers or gpu_count < workers * gpus:
-        raise JobError(
-            f"The Ray cluster at {address} has {cpus:g} CPUs and {gpu_count:g} GPUs; the run asks for {workers} "
-            f"workers with 1 CPU and {gpus:g} GPUs each: use fewer workers (--workers) or GPUs (--gpus-per-worker)"
-        )
+    enough(address, cpus, gpu_count, workers, gpus)
     say({"type": "cluster", "address": address, "cpus": cpus, "gpus": gpu_count,
          "nodes": len([n for n in ray.nodes() if n.get("Alive")]), "ray": ray.__version__})
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
-        raise JobError("usage: job.py <plan.json> | --check [address]")
+    if len(argv) not in (2, 5):
+        raise JobError("usage: job.py <plan.json> | --check <address> <workers> <gpus per worker>")
     ray = require("ray", "ray[train]==2.58.*")
     require("ray.train", "ray[train]==2.58.* (the train extra)")
     torch = require("torch", "torch")
@@ -293,8 +309,7 @@ def main(argv):
     say({"type": "versions", "python": sys.version.split()[0], "ray": ray.__version__, "torch": torch.__version__,
          "keras": keras.__version__})
     if argv[1] == "--check":  # Transfer Studio asks before it decodes any data
-        if len(argv) == 3 and argv[2] != "local":
-            reachable(argv[2])
+        check(ray, torch, argv[2], int(argv[3]), float(argv[4]))
         return
     with open(argv[1]) as f:
         plan = json.load(f)

@@ -59,8 +59,10 @@ export function jobScript(): string {
 }
 
 export async function trainOnRay(client: TrainerClient, recipe: TrainRecipe, o: RayRunOptions): Promise<RunResult> {
-  // Whether this Python can drive the job and the cluster answers, before any data is decoded or a run folder made.
-  const check = await runJob(o.python, ['--check', o.target.address], undefined, o);
+  // Whether this Python can drive the job and the cluster answers with enough resources, before any data is
+  // decoded or a run folder made.
+  const { address, workers, gpusPerWorker } = o.target;
+  const check = await runJob(o.python, ['--check', address, String(workers), String(gpusPerWorker)], undefined, o);
   if (check.error) throw new RayRunError(check.error);
   const prepared = await client.rayPrepare({ recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
   const log = path.join(prepared.jobDir, 'job.log');

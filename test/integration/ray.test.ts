@@ -70,7 +70,7 @@ test('--ray local with 2 workers: both phases train, the workers agree, the run 
   });
 });
 
-test('a Python that does not exist, and an address nobody listens on, each end in one line naming them', { skip }, () => {
+test('a missing Python, a Python without ray, an address nobody listens on, and missing GPUs each end in one line naming them', { skip }, () => {
   const file = recipe();
   const runs = () => (fs.existsSync(path.join(work, 'runs')) ? fs.readdirSync(path.join(work, 'runs')).length : 0);
   const before = runs();
@@ -80,6 +80,16 @@ test('a Python that does not exist, and an address nobody listens on, each end i
   const unreachable = cli('train', '--recipe', file, '--ray', '127.0.0.1:9', '--python', testPython()!, '--json');
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.lines.find((l) => l.type === 'error')!.message!, /127\.0\.0\.1:9/);
+  // A real Python without its site-packages (-S): ray is not importable there.
+  const bare = path.join(work, 'bare-python');
+  fs.writeFileSync(bare, `#!/bin/sh\nexec "${testPython()!}" -S "$@"\n`, { mode: 0o755 });
+  const noRay = cli('train', '--recipe', file, '--ray', 'local', '--python', bare, '--json');
+  assert.equal(noRay.code, 1);
+  assert.match(noRay.lines.find((l) => l.type === 'error')!.message!, /cannot import ray.*install ray\[train\]/);
+  // The test machine has no GPU (torch 2.13 CPU build).
+  const gpus = cli('train', '--recipe', file, '--ray', 'local', '--gpus-per-worker', '1', '--python', testPython()!, '--json');
+  assert.equal(gpus.code, 1);
+  assert.match(gpus.lines.find((l) => l.type === 'error')!.message!, /0 GPUs.*2 workers with 1 CPU and 1 GPUs each/);
   // Both were found before any data was decoded or a run folder made.
   assert.equal(runs(), before);
 });
