@@ -7,7 +7,8 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 /** What the trainer runs on, printed by every run so results can be compared honestly. */
 export interface BackendInfo {
-  name: BackendName;
+  /** ray: the run trained on a Ray cluster (Keras 3 on torch); the detail names the cluster and workers. */
+  name: BackendName | 'ray';
   /** Human-readable detail, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
   detail: string;
   /** Kernels the backend lacks that are executed by another backend (slow path), by kernel name. */

@@ -148,7 +148,7 @@ export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx
     const train = history.reduce((s, m) => s + m.seconds, 0);
     return {
       runDir, classes: info.classes, cancelled: false, skipped: [],
-      backend: { name: 'tensorflow', detail: info.backend, borrowedKernels: [] },
+      backend: { name: 'ray', detail: info.backend, borrowedKernels: [] },
       split: { train: record.train, validation: record.validation.length, test: record.test.length },
       transfer: { history, evaluation, evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: train },
     };
