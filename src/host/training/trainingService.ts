@@ -179,7 +179,9 @@ export class TrainingService implements vscode.Disposable {
       const cancelled = (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled;
       this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
-      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() ?? resumableOnDisk(job, started) });
+      // A Ray run's checkpoints are Ray Train's, in its job folder: the engine cannot resume from them.
+      const resumable = job.ray ? undefined : this.checkpointRunDir() ?? resumableOnDisk(job, started);
+      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: resumable });
     } finally {
       const figures = monitor.stop();
       if (figures) this.log.info(describeEventLoop(figures));
