@@ -101,8 +101,13 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasNums = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => isNum(o[k]));
 
-const METRIC_KEYS = ['phase', 'epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds'] as const;
-const BATCH_KEYS = ['phase', 'epoch', 'epochs', 'batch', 'batches', 'loss', 'accuracy', 'imagesPerSec', 'etaSeconds'];
+type NumberKeys<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
+type BatchEvent = Extract<ProgressEvent, { kind: 'batch' }>;
+const METRIC_KEYS = ['phase', 'epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds'] as const satisfies readonly NumberKeys<EpochMetrics>[];
+const BATCH_KEYS = ['phase', 'epoch', 'epochs', 'batch', 'batches', 'loss', 'accuracy', 'imagesPerSec', 'etaSeconds'] as const satisfies readonly NumberKeys<BatchEvent>[];
+// The Python job is untyped: a number field added to the progress types without a check here fails to compile.
+const checksEveryNumber: [Exclude<NumberKeys<EpochMetrics>, (typeof METRIC_KEYS)[number]>, Exclude<NumberKeys<BatchEvent>, (typeof BATCH_KEYS)[number]>] extends [never, never] ? true : never = true;
+void checksEveryNumber;
 const isMetrics = (v: unknown): v is EpochMetrics => isObj(v) && hasNums(v, METRIC_KEYS) && (v.phase === 1 || v.phase === 2);
 
 /**
@@ -126,7 +131,8 @@ export function parseRayLine(line: string): RayJobLine | undefined {
     case 'cluster':
       return isStr(v.address) && hasNums(v, ['cpus', 'gpus', 'nodes']) ? (v as RayJobLine) : undefined;
     case 'progress':
-      return isObj(v.event) && v.event.kind === 'batch' && hasNums(v.event, BATCH_KEYS) ? (v as RayJobLine) : undefined;
+      return isObj(v.event) && v.event.kind === 'batch' && v.event.model === 'transfer' && hasNums(v.event, BATCH_KEYS) && (v.event.phase === 1 || v.event.phase === 2)
+        ? (v as RayJobLine) : undefined;
     case 'epoch':
       return isMetrics(v.metrics) && isNum(v.epochs) ? (v as RayJobLine) : undefined;
     case 'log':
