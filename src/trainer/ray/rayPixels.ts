@@ -7,7 +7,7 @@ import type { RaySplitFiles } from '../../shared/rayProtocol';
 import type { SkipList } from '../data/batchStream';
 import { decodeToPixels, pixelsPerImage } from '../data/imageDecoder';
 import type { Sample } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import { CancelledError, EngineError, type CancelSignal } from '../engineError';
 
 /** Decoded pixels of one Ray run, all splits together; past this, the data belongs in a Ray Dataset. */
 export const MAX_RAY_PIXEL_BYTES = 16 * 2 ** 30;
@@ -34,7 +34,7 @@ export async function writeSplitPixels(dir: string, name: string, samples: reado
   try {
     fs.writeSync(out, npyHeader('|u1', shape(samples.length)));
     for (const s of samples) {
-      if (signal.isCancellationRequested) throw new EngineError('Cancelled while preparing the Ray job\'s data.');
+      if (signal.isCancellationRequested) throw new CancelledError();
       try {
         const px = await decodeToPixels(s.path, prep);
         if (px.length !== per) throw new Error(`decoded to ${px.length} bytes, expected ${per}`);

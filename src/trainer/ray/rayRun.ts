@@ -10,7 +10,7 @@ import type { RayPrepared, RayTarget } from '../../shared/trainerProtocol';
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import { CancelledError, EngineError, type CancelSignal } from '../engineError';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
@@ -67,52 +67,58 @@ export async function prepareRayRun(recipe: TrainRecipe, target: RayTarget, ctx:
     checkPixelBudget(all, prep);
 
     const runDir = createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
-    const jobDir = target.storagePath ? path.join(target.storagePath, path.basename(runDir)) : path.join(runDir, 'ray');
-    fs.mkdirSync(jobDir, { recursive: true });
-    const withWeights = new Set(d.layers.filter((l) => l.hasWeights).map((l) => l.name));
-    const resolved: TrainRecipe = {
-      ...recipe,
-      freeze: { featureLayer: plan.featureLayer, frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)) },
-      ray: { address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, storagePath: target.storagePath },
-    };
-    const where = target.address === 'local' ? 'a local Ray' : `Ray at ${target.address}`;
-    writeRunStart(runDir, resolved, {
-      version: 1, created: new Date().toISOString(), status: 'training', mode: 'transfer', base: recipe.base,
-      featureLayer: plan.featureLayer, defaultFeatureLayer: plan.featureLayer, classes, preprocessing: prep,
-      backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
-    }, skips.entries);
-
-    ctx.emit({ kind: 'log', level: 'info', message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job` });
-    const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
-    let startFile: string;
     try {
-      startFile = await exportStartModel(tm.full, { classes, preprocessing: prep, title: d.title, base: recipe.base }, jobDir);
-    } finally {
-      disposeModels([tm.head, tm.features, tm.full]);
+      const jobDir = target.storagePath ? path.join(target.storagePath, path.basename(runDir)) : path.join(runDir, 'ray');
+      fs.mkdirSync(jobDir, { recursive: true });
+      const withWeights = new Set(d.layers.filter((l) => l.hasWeights).map((l) => l.name));
+      const resolved: TrainRecipe = {
+        ...recipe,
+        freeze: { featureLayer: plan.featureLayer, frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)) },
+        ray: { address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, storagePath: target.storagePath },
+      };
+      const where = target.address === 'local' ? 'a local Ray' : `Ray at ${target.address}`;
+      writeRunStart(runDir, resolved, {
+        version: 1, created: new Date().toISOString(), status: 'training', mode: 'transfer', base: recipe.base,
+        featureLayer: plan.featureLayer, defaultFeatureLayer: plan.featureLayer, classes, preprocessing: prep,
+        backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
+      }, skips.entries);
+
+      ctx.emit({ kind: 'log', level: 'info', message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job` });
+      const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+      let startFile: string;
+      try {
+        startFile = await exportStartModel(tm.full, { classes, preprocessing: prep, title: d.title, base: recipe.base }, jobDir);
+      } finally {
+        disposeModels([tm.head, tm.features, tm.full]);
+      }
+
+      let done = 0;
+      const progress = () => ctx.emit({ kind: 'stage', stage: 'caching-features', done: ++done, total: all, message: 'decoding images for the Ray job' });
+      const write = (name: string, samples: Sample[]) => writeSplitPixels(jobDir, name, samples, prep, skips, ctx.signal, progress);
+      const train = await write('train', split.train);
+      const validation = await write('validation', split.validation);
+      const test = split.test.length > 0 ? await write('test', split.test) : undefined;
+      if (train.kept.length === 0 || validation.kept.length === 0) throw new EngineError(`No decodable training or validation images in ${recipe.data}.`);
+      writeSkipped(runDir, skips.entries);
+
+      const rayPlan: RayPlan = {
+        version: 1, model: startFile, classes,
+        optimizer: recipe.optimizer ?? 'adam', phases, batchSize: recipe.batchSize, seed: recipe.seed, patience: recipe.patience,
+        data: { train: train.files, validation: validation.files, ...(test ? { test: test.files } : {}) },
+        address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, localCpus: target.workers,
+        storagePath: jobDir, name: 'ray-train', maxFailures: RAY_DEFAULTS.maxFailures, outDir: path.join(jobDir, 'out'),
+      };
+      const planFile = path.join(jobDir, 'plan.json');
+      writeJsonAtomic(planFile, rayPlan);
+      const record: JobRecord = { plan: rayPlan, test: test?.kept ?? [], validation: validation.kept, train: train.kept.length };
+      writeJsonAtomic(path.join(runDir, 'ray-job.json'), { jobDir, ...record });
+      ctx.emit({ kind: 'log', level: 'info', message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)` });
+      return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train') };
+    } catch (e) {
+      // Nothing half-made stays marked as training: Runs shows why it stopped.
+      abandonRayRun(runDir, e instanceof CancelledError ? 'cancelled' : 'failed');
+      throw e;
     }
-
-    let done = 0;
-    const progress = () => ctx.emit({ kind: 'stage', stage: 'caching-features', done: ++done, total: all, message: 'decoding images for the Ray job' });
-    const write = (name: string, samples: Sample[]) => writeSplitPixels(jobDir, name, samples, prep, skips, ctx.signal, progress);
-    const train = await write('train', split.train);
-    const validation = await write('validation', split.validation);
-    const test = split.test.length > 0 ? await write('test', split.test) : undefined;
-    if (train.kept.length === 0 || validation.kept.length === 0) throw new EngineError(`No decodable training or validation images in ${recipe.data}.`);
-    writeSkipped(runDir, skips.entries);
-
-    const rayPlan: RayPlan = {
-      version: 1, model: startFile, classes,
-      optimizer: recipe.optimizer ?? 'adam', phases, batchSize: recipe.batchSize, seed: recipe.seed, patience: recipe.patience,
-      data: { train: train.files, validation: validation.files, ...(test ? { test: test.files } : {}) },
-      address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, localCpus: target.workers,
-      storagePath: jobDir, name: 'ray-train', maxFailures: RAY_DEFAULTS.maxFailures, outDir: path.join(jobDir, 'out'),
-    };
-    const planFile = path.join(jobDir, 'plan.json');
-    writeJsonAtomic(planFile, rayPlan);
-    const record: JobRecord = { plan: rayPlan, test: test?.kept ?? [], validation: validation.kept, train: train.kept.length };
-    writeJsonAtomic(path.join(runDir, 'ray-job.json'), { jobDir, ...record });
-    ctx.emit({ kind: 'log', level: 'info', message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)` });
-    return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train') };
   } finally {
     disposeModels([base.model]);
   }
