@@ -62,3 +62,7 @@ for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
 writeBuiltinModels(path.join(dist, 'models'));
+
+// The Ray job runs in the cluster's Python, shipped as it is.
+fs.mkdirSync(path.join(dist, 'ray'), { recursive: true });
+fs.copyFileSync(path.join(root, 'src/ray/job.py'), path.join(dist, 'ray/job.py'));

@@ -6,6 +6,7 @@ import { registerCommands } from './host/commands/registerCommands';
 import { announceFinish } from './host/commands/finishNotifications';
 import { startFromChoices } from './host/commands/fineTune';
 import { exportRunCommand } from './host/commands/exportRunCommand';
+import { startFromChoicesOnRay } from './host/commands/rayCommands';
 import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
 import { allRunsDirs, openWorkspaceImage, type Services } from './host/services';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
       startTraining: () => void startFromChoices(services, 'transfer'),
       openImage: (file) => openWorkspaceImage(log, file),
       exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
+      startTrainingOnRay: () => void startFromChoicesOnRay(services),
     }, log),
   };
   context.subscriptions.push(

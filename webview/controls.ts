@@ -27,6 +27,7 @@ export class Controls {
   private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
   private readonly flags = new Map<FlagKey, VscodeCheckbox>();
   private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, 'Start training');
+  private readonly startOnRay = h('vscode-button', { 'data-testid': 'start-training-ray', secondary: true, title: 'Train these choices data-parallel on a Ray cluster (asks which)' }, 'Run on Ray Cluster…');
   private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, 'Cancel');
   private readonly reason = h('p', { class: 'hint', 'data-testid': 'start-disabled-reason', hidden: true });
 
@@ -47,9 +48,10 @@ export class Controls {
       form.append(box);
     }
     this.start.addEventListener('click', () => { if (!this.start.disabled) this.post({ type: 'startTraining' }); });
+    this.startOnRay.addEventListener('click', () => { if (!this.startOnRay.disabled) this.post({ type: 'startTrainingOnRay' }); });
     this.cancel.addEventListener('click', () => { if (!this.cancel.disabled) this.post({ type: 'cancelTraining' }); });
     this.element = h('section', { class: 'controls', 'data-testid': 'controls' },
-      form, h('div', { class: 'buttons' }, this.start, this.cancel), this.reason);
+      form, h('div', { class: 'buttons' }, this.start, this.startOnRay, this.cancel), this.reason);
   }
 
   show(s: PanelSnapshot): void {
@@ -61,6 +63,7 @@ export class Controls {
           : !s.base ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
             : undefined;
     this.start.disabled = running || why !== undefined;
+    this.startOnRay.disabled = this.start.disabled;
     this.cancel.disabled = s.training.status !== 'running';
     this.reason.hidden = why === undefined;
     replaceChildren(this.reason, why ?? '');

@@ -12,6 +12,8 @@ import { formatEvaluation, formatLayers, formatRun, formatScan, table } from './
 import { ProgressView, outputMode, pct } from './progressView';
 import { recipeFromArgs, TRAIN_OPTIONS } from './trainArgs';
 import { CliError } from './cliError';
+import { RAY_OPTIONS, trainOnRayFromCli } from './rayArgs';
+import { RayRunError } from '../ray/rayTraining';
 import { exportCommand, formatExport } from './exportCommand';
 
 const USAGE = `Usage: transfer-studio <command> [options]
@@ -31,7 +33,9 @@ Common options: --json (one JSON object per line), --cache <dir>, --backend auto
 Train options: --base, --feature-layer, --freeze-until, --epochs, --batch-size, --lr, --val, --test, --seed,
   --patience, --augment, --compare-scratch, --recipe <file>, --out <dir>, --name, --source, --input-size,
   --channels, --max-per-class, --second-phase-from <layer> --second-phase-epochs --second-phase-lr,
-  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop`;
+  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop
+Ray options (train on a Ray cluster, see README "Running on Ray"): --ray <host:port>|local, --workers <n>,
+  --gpus-per-worker <g>, --python <path> (else TRANSFER_STUDIO_PYTHON, else python3)`;
 
 export function defaultCacheDir(): string {
   return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
@@ -53,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       layer: { type: 'string' },
       classifier: { type: 'string', default: 'logistic' },
       quick: { type: 'boolean', default: false },
+      ...RAY_OPTIONS,
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,6 +90,11 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'train': {
         const recipe: TrainRecipe = recipeFromArgs(positionals[0], values);
+        if (values.ray !== undefined) {
+          const result = await trainOnRayFromCli(client, recipe, values, { cacheDir, token, emit: (e) => view.event(e) });
+          view.result(result, formatRun(result));
+          return 0;
+        }
         const backendInfo = await client.hello();
         view.event({ kind: 'log', level: 'info', message: `Backend: ${backendInfo.detail}` });
         const result = await client.train(recipe, cacheDir, token);
@@ -134,9 +144,9 @@ async function main(argv: string[]): Promise<number> {
         throw new CliError(`Unknown command "${command}". Run transfer-studio --help.`);
     }
   } catch (e) {
-    if (e instanceof TrainerError || e instanceof CliError) {
+    if (e instanceof TrainerError || e instanceof CliError || e instanceof RayRunError) {
       view.error(e.message);
-      return e instanceof TrainerError && e.cancelled ? 130 : 1;
+      return (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled ? 130 : 1;
     }
     throw e;
   } finally {

@@ -9,6 +9,7 @@ import {
   type MessageConnection, type RequestType,
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
+import type { RayTrained } from '../shared/rayProtocol';
 
 export interface TrainerRpcClientOptions {
   /** dist/trainer.js by default (beside this bundle). */
@@ -119,6 +120,19 @@ export class TrainerRpcClient {
 
   embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
     return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
+  }
+
+  /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */
+  rayPrepare(params: { recipe: P.TrainRecipe; cacheDir: string; target: P.RayTarget }, token?: CancellationToken): Promise<P.RayPrepared> {
+    return this.settle(this.connection.sendRequest(P.rayPrepare, params, token ?? CancellationToken.None));
+  }
+
+  rayFinish(params: { runDir: string; cacheDir: string; trained: RayTrained }, token?: CancellationToken): Promise<P.RunResult> {
+    return this.settle(this.connection.sendRequest(P.rayFinish, params, token ?? CancellationToken.None));
+  }
+
+  rayAbandon(runDir: string, status: 'failed' | 'cancelled'): Promise<void> {
+    return this.settle(this.connection.sendRequest(P.rayAbandon, { runDir, status }));
   }
 
   exportModel(request: P.ExportRequest, token?: CancellationToken): Promise<P.ExportResult> {

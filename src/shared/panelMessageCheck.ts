@@ -21,6 +21,7 @@ type Check<K extends WebviewMessageType> = (fields: Fields) => Extract<WebviewMe
 const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Check<K> } } = {
   ready: { keys: [], check: () => ({ type: 'ready' }) },
   startTraining: { keys: [], check: () => ({ type: 'startTraining' }) },
+  startTrainingOnRay: { keys: [], check: () => ({ type: 'startTrainingOnRay' }) },
   cancelTraining: { keys: [], check: () => ({ type: 'cancelTraining' }) },
   setTrainable: {
     keys: ['layer', 'trainable'],

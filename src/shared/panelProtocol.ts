@@ -106,6 +106,8 @@ export type WebviewMessage =
   | { type: 'setFeatureLayer'; layer: string }
   | { type: 'updateSettings'; settings: Partial<TrainingSettings> }
   | { type: 'startTraining' }
+  /** The same choices, on a Ray cluster the host asks for. */
+  | { type: 'startTrainingOnRay' }
   | { type: 'cancelTraining' }
   /** Open an image of the dataset in an editor (a thumbnail was clicked). */
   | { type: 'openImage'; path: string }

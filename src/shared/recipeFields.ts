@@ -5,6 +5,7 @@
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
 import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
+import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
 
 /** What a string value names, so the server knows which checks and completions apply. */
 export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
@@ -75,6 +76,15 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
+  ray: {
+    kind: 'object', doc: 'Where "Run on Ray Cluster…" and `transfer-studio train --ray` run this recipe; local runs ignore it.',
+    fields: {
+      address: { kind: 'string', examples: ['local', '127.0.0.1:6379'], doc: 'The cluster\'s address host:port (run the driver on a node of it), or "local" for a private Ray started for the run.' },
+      workers: { kind: 'number', integer: true, min: 1, max: RAY_MAX_WORKERS, doc: `Data-parallel workers (default ${RAY_DEFAULTS.workers}); batchSize is the global batch, split across them.` },
+      gpusPerWorker: { kind: 'number', min: 0, max: RAY_MAX_GPUS_PER_WORKER, doc: `GPUs per worker (default ${RAY_DEFAULTS.gpusPerWorker}: CPU workers).` },
+      storagePath: { kind: 'string', role: 'path', doc: 'A shared folder every node and this machine read: the job\'s data, checkpoints and results. Default: inside the run folder (one machine only).' },
+    } satisfies Record<keyof RaySettings, FieldSpec>,
+  },
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
 
 /** The spec at a path of keys (list items are addressed by any number), or undefined for an unknown field. */

@@ -32,7 +32,7 @@ const validMessage: fc.Arbitrary<WebviewMessage> = fc.oneof(
 
 test('every message of the protocol passes, rebuilt equal and not shared with the input', () => {
   for (const m of [
-    { type: 'ready' }, { type: 'startTraining' }, { type: 'cancelTraining' },
+    { type: 'ready' }, { type: 'startTraining' }, { type: 'startTrainingOnRay' }, { type: 'cancelTraining' },
     { type: 'setTrainable', layer: 'block_16_project', trainable: true },
     { type: 'freezeUpTo', layer: 'block_12_add' }, { type: 'unfreezeFrom', layer: 'Conv_1' }, { type: 'setFeatureLayer', layer: 'out_relu' },
     { type: 'updateSettings', settings: { epochs: 20, learningRate: 0.001, batchSize: 16, validationSplit: 0.2, augmentation: true, secondPhase: false, compareScratch: true } },

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
+import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
 
 /** Training needs a trusted workspace: it reads the workspace's files and writes run folders into it. */
@@ -52,7 +53,7 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
 }
 
 /** Trains with the studio's current choices (the panel's Start button uses this too). */
-export async function startFromChoices(s: Services, mode: TrainRecipe['mode']): Promise<void> {
+export async function startFromChoices(s: Services, mode: TrainRecipe['mode'], onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>): Promise<void> {
   if (!requireTrust()) return;
   let recipe: TrainRecipe;
   try {
@@ -64,7 +65,9 @@ export async function startFromChoices(s: Services, mode: TrainRecipe['mode']): 
     void showFailure(s, (e as Error).message);
     return;
   }
-  await s.training.run({ label: recipe.name ?? path.basename(recipe.data), recipe });
+  const ray = onRay ? await onRay(recipe) : undefined;
+  if (onRay && !ray) return;
+  await s.training.run({ label: recipe.name ?? path.basename(recipe.data), recipe, ray });
 }
 
 export async function trainSourceFolder(s: Services, uri: unknown): Promise<void> {

@@ -5,6 +5,7 @@ import { LayersView } from '../views/layersView';
 import { fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
+import { startFromChoicesOnRay, trainAgainOnRay, trainRecipeOnRay } from './rayCommands';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
 import { exportRunCommand } from './exportRunCommand';
@@ -29,6 +30,9 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     saveAsRecipe: (arg) => saveAsRecipe(s, arg),
     trainRecipe: (arg) => trainRecipe(s, arg),
     trainRecipeCompare: (arg) => trainRecipe(s, arg, true),
+    trainRecipeOnRay: (arg) => trainRecipeOnRay(s, arg),
+    trainAgainOnRay: (arg) => trainAgainOnRay(s, arg),
+    startTrainingOnRay: () => startFromChoicesOnRay(s),
     cancelTraining: () => {
       if (!s.training.cancel()) void vscode.window.showInformationMessage('No training is running.');
     },

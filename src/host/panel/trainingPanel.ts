@@ -14,6 +14,7 @@ import type { TrainingService } from '../training/trainingService';
 
 export interface PanelActions {
   startTraining(): void;
+  startTrainingOnRay(): void;
   openImage(file: string): void;
   exportRun(runDir: string, format: ExportFormat): void;
 }
@@ -106,6 +107,8 @@ export class TrainingPanel extends Disposable {
         return this.studio.updateSettings(m.settings);
       case 'startTraining':
         return this.actions.startTraining();
+      case 'startTrainingOnRay':
+        return this.actions.startTrainingOnRay();
       case 'cancelTraining':
         this.training.cancel();
         return;

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TrainerError } from '../../client/trainerRpcClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { RayTarget } from '../../shared/trainerProtocol';
+import { RayRunError, trainOnRay } from '../../ray/rayTraining';
 import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
@@ -39,6 +41,14 @@ export interface TrainingJob {
   recipe?: TrainRecipe;
   /** Continue this run folder from its checkpoint instead of starting a new run. */
   resumeRunDir?: string;
+  /** Train the recipe on this Ray cluster instead of in the trainer. */
+  ray?: RayJob;
+}
+
+/** Where and with which Python a Ray run goes ("Run on Ray Cluster…"). */
+export interface RayJob {
+  target: RayTarget;
+  python: string;
 }
 
 export interface FinishedTraining {
@@ -149,6 +159,12 @@ export class TrainingService extends Disposable {
             const client = await this.trainer.get();
             this.setView({ ...this.view, backend: this.trainer.backend?.detail });
             this.log.info(`Backend: ${this.trainer.backend?.detail}`);
+            if (job.ray) {
+              const where = job.ray.target.address === 'local' ? 'a local Ray' : `Ray at ${job.ray.target.address}`;
+              this.setView({ ...this.view, backend: `${where}, ${job.ray.target.workers} worker(s)` });
+              const emit = (e: ProgressEvent) => this.onTrainerProgress(e);
+              return await trainOnRay(client, job.recipe!, { ...job.ray, cacheDir: this.trainer.cacheDir, token: tokenSource.token, emit });
+            }
             return job.resumeRunDir
               ? await client.resume(job.resumeRunDir, this.trainer.cacheDir, tokenSource.token)
               : await client.train(job.recipe!, this.trainer.cacheDir, tokenSource.token);
@@ -164,10 +180,12 @@ export class TrainingService extends Disposable {
     } catch (e) {
       this.flush();
       const message = e instanceof Error ? e.message : String(e);
-      const cancelled = e instanceof TrainerError && e.cancelled;
+      const cancelled = (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled;
       this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
-      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() ?? resumableOnDisk(job, started) });
+      // A Ray run's checkpoints are Ray Train's, in its job folder: the engine cannot resume from them.
+      const resumable = job.ray ? undefined : this.checkpointRunDir() ?? resumableOnDisk(job, started);
+      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: resumable });
     } finally {
       const figures = monitor.stop();
       if (figures) this.log.info(describeEventLoop(figures));
