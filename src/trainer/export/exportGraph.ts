@@ -65,7 +65,11 @@ export async function readExportGraph(runDir: string): Promise<ExportGraph> {
   const modelJson = path.join(runDir, 'model.json');
   const topology = readArtifacts(modelJson).modelTopology as unknown as { model_config?: Topology } & Topology;
   const top = topology.model_config ?? topology;
-  if (!top.config?.layers) throw new EngineError(`${modelJson} has no layer list: it is not a functional model.`);
+  if (!Array.isArray(top.config?.layers) || !Array.isArray(top.config.input_layers)) {
+    throw new EngineError(
+      `${modelJson} is not a functional model (a Sequential or nested one): export needs a functional graph.`,
+    );
+  }
   const graphBase = top.config.layers.find((l) => l.class_name === GRAPH_LAYER_CLASS);
   if (graphBase) {
     const hex = (graphBase.config as { model_json_hex?: string }).model_json_hex;
