@@ -9,7 +9,7 @@ type T = tf.SymbolicTensor;
 
 /**
  * Branches of the same layer classes at the same depth (their order in Keras' weights file is easy to get
- * wrong), TF.js's hard_sigmoid (not Keras 3's), relu6, swish, asymmetric `same` padding (conv, max pooling),
+ * wrong), TF.js's hard_sigmoid (not Keras 3's), relu6, swish, a separable conv, asymmetric `same` padding (conv, max pooling),
  * average pooling over padding, a residual Add, a Concatenate, a Flatten after NHWC maps, BatchNorm with real statistics,
  * inputs scaled to [-1, 1].
  */
@@ -56,7 +56,16 @@ export async function saveTrickyBase(dir: string): Promise<string> {
     })
     .apply(cat) as T;
   // Averages at the border divide by the pixels inside the image (TF), not by the window.
-  const avg = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same', name: 'avg' }).apply(down) as T;
+  const sep = tf.layers
+    .separableConv2d({
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      name: 'sep',
+    })
+    .apply(down) as T;
+  const avg = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same', name: 'avg' }).apply(sep) as T;
   // Uneven `same` padding (0 before, 1 after): Keras' torch backend would average repeated edge pixels.
   const uneven = tf.layers
     .averagePooling2d({ poolSize: 2, strides: 1, padding: 'same', name: 'avg_uneven' })

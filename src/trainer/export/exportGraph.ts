@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
 import { EngineError } from '../../shared/engineError';
+import { GRAPH_LAYER_CLASS } from '../interchange/graphBase';
 import { loadLayersModelFromFile, readArtifacts } from '../models/modelFiles';
 import * as tf from '../tf';
 import { readRunInfo } from '../train/runFolder';
@@ -64,7 +65,19 @@ export async function readExportGraph(runDir: string): Promise<ExportGraph> {
   const modelJson = path.join(runDir, 'model.json');
   const topology = readArtifacts(modelJson).modelTopology as unknown as { model_config?: Topology } & Topology;
   const top = topology.model_config ?? topology;
-  if (!top.config?.layers) throw new EngineError(`${modelJson} has no layer list: it is not a functional model.`);
+  if (!Array.isArray(top.config?.layers) || !Array.isArray(top.config.input_layers)) {
+    throw new EngineError(
+      `${modelJson} is not a functional model (a Sequential or nested one): export needs a functional graph.`,
+    );
+  }
+  const graphBase = top.config.layers.find((l) => l.class_name === GRAPH_LAYER_CLASS);
+  if (graphBase) {
+    const hex = (graphBase.config as { model_json_hex?: string }).model_json_hex;
+    const graph = hex ? Buffer.from(hex, 'hex').toString('utf8') : undefined;
+    throw new EngineError(
+      `Run ${runDir} is built on a TensorFlow.js graph model${graph ? ` (${graph})` : ''}: exporting such a run is not supported yet.`,
+    );
+  }
   const { input_layers: inputs, output_layers: outputs } = top.config;
   if (inputs.length !== 1 || outputs.length !== 1) {
     throw new EngineError(

@@ -60,6 +60,35 @@ function conv(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[], depthwise
   return withActivation(b, layer, out(y, layer, 'nchw'));
 }
 
+/** SeparableConv2D: the depthwise step (strides, padding, dilation), then a 1×1 conv with the bias. */
+function separableConv(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]): Value {
+  const x = one(layer, inputs, 'nchw');
+  const depthwise = weightOf(layer, 'depthwise_kernel');
+  const pointwise = weightOf(layer, 'pointwise_kernel');
+  const [kh, kw, cin, multiplier] = depthwise.shape;
+  const dw = transposeValues(depthwise.values, [kh, kw, cin * multiplier, 1], [2, 3, 0, 1]);
+  const pw = transposeValues(pointwise.values, pointwise.shape, [3, 2, 0, 1]);
+  const strides = pair(cfg<number | number[]>(layer, 'strides'));
+  const dilations = pair(cfg<number | number[]>(layer, 'dilation_rate') ?? 1);
+  const spread = b.node(
+    'Conv',
+    [x.name, b.floats(`${layer.name}/depthwise_kernel`, dw.shape, dw.values)],
+    `${layer.name}/depthwise`,
+    {
+      kernel_shape: [kh, kw],
+      strides,
+      dilations,
+      pads: spatialPads(layer, x, [kh, kw], strides, dilations),
+      group: cin,
+    },
+  );
+  const mixed = [spread, b.floats(`${layer.name}/pointwise_kernel`, pw.shape, pw.values)];
+  const bias = optionalWeight(layer, 'bias');
+  if (bias) mixed.push(b.floats(`${layer.name}/bias`, bias.shape, bias.values));
+  const y = b.node('Conv', mixed, layer.name, { kernel_shape: [1, 1] });
+  return withActivation(b, layer, out(y, layer, 'nchw'));
+}
+
 function batchNorm(b: OnnxGraphBuilder, layer: GraphLayer, inputs: Value[]): Value {
   const x = one(layer, inputs);
   const axis = cfg<number | number[]>(layer, 'axis');
@@ -157,6 +186,7 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
   ...KERAS_LAYER_CONVERTERS,
   Conv2D: (b, l, i) => conv(b, l, i, false),
   DepthwiseConv2D: (b, l, i) => conv(b, l, i, true),
+  SeparableConv2D: separableConv,
   BatchNormalization: batchNorm,
   Activation: (b, l, i) => withActivation(b, l, one(l, i)),
   ReLU: (b, l, i) => {
