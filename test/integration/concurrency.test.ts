@@ -8,7 +8,8 @@ import { after, test } from 'node:test';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../src/trainer/tf';
 import { loadLayersModelFromFile } from '../../src/trainer/models/modelFiles';
-import { tempDir } from '../helpers/fixtures';
+import { spawn } from 'node:child_process';
+import { ROOT, tempDir } from '../helpers/fixtures';
 import { cliIn, jsonResult } from '../helpers/hostileInputs';
 import { copyDigits } from '../helpers/smallData';
 
@@ -48,4 +49,21 @@ test(`${ROUNDS} rounds of ${SETS.length} trainings at once, same run name: disti
   }
   console.log(`concurrency: ${ROUNDS} rounds × ${SETS.length} trainings at once, ${seen.size} distinct run folders, each loadable with its own labels`);
   assert.equal(seen.size, ROUNDS * SETS.length);
+});
+
+test('4 processes claiming 250 run folders each with one name and one timestamp, in lockstep, never share one', async () => {
+  const out = path.join(work, 'claims');
+  // Every process waits for the same instant; one that starts late only overlaps less (the outcome is checked, not the time).
+  const startAt = Date.now() + 4000;
+  const claims = await Promise.all([0, 1, 2, 3].map(() => new Promise<string[]>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/claimRunDirs.ts'), out, String(startAt), '250'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text) as string[]) : reject(new Error(`claimRunDirs exited ${code}`))));
+  })));
+  const all = claims.flat();
+  const shared = all.length - new Set(all).size;
+  console.log(`run folder claims: ${all.length} by 4 processes in lockstep, ${shared} given to two processes`);
+  assert.equal(shared, 0);
+  assert.equal(fs.readdirSync(out).length, 1000);
 });

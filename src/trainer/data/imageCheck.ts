@@ -35,7 +35,7 @@ export async function inspectImage(file: string): Promise<ImageFacts | { problem
   if (!IMAGE_FORMATS.has(sniffed)) return { problem: `unsupported image format (${sniffed})` };
   try {
     const meta = await sharp(file, { limitInputPixels: false }).metadata();
-    const format = meta.format === 'heif' ? 'heif' : meta.format ?? sniffed;
+    const format = meta.format ?? sniffed;
     if (!IMAGE_FORMATS.has(format)) return { problem: `unsupported image format (${format})` };
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
@@ -74,7 +74,7 @@ export async function sniffFormat(file: string): Promise<string | undefined> {
   if (ascii.startsWith('\x89PNG\r\n\x1a\n')) return 'png';
   if (ascii.startsWith('GIF8')) return 'gif';
   if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'webp';
-  if (ascii.startsWith('II*\0') || ascii.startsWith('MM\0*')) return 'tiff';
+  if (/^(II[*+]\0|MM\0[*+])/.test(ascii)) return 'tiff';
   if (ascii.startsWith('BM')) return 'bmp';
   if (ascii.slice(4, 8) === 'ftyp') return /avif|avis/.test(ascii.slice(8, 12)) ? 'avif' : 'heif';
   if (/^\s*(<\?xml|<svg|<!DOCTYPE svg)/i.test(ascii)) return 'svg';

@@ -34,7 +34,10 @@ export function parallelSpec(modelJsonPath: string, featureLayer: string, poolin
 }
 
 export async function contentHash(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.promises.readFile(file)).digest('hex').slice(0, 32);
+  // Streamed: an image file's size is not bounded by its pixel count (a JPEG may carry any tail), and 16 run at once.
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex').slice(0, 32);
 }
 
 export interface ExtractOptions {
@@ -59,7 +62,9 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   const missing: { sample: Sample; key: string }[] = [];
   o.samples.forEach((sample, i) => {
     const file = path.join(o.folder, `${keys[i]}.f32`);
-    const stored = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    // Only a regular file of exactly the expected size is read: anything else in the cache is recomputed.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    const stored = st?.isFile() && st.size === dims * 4 ? fs.readFileSync(file) : undefined;
     if (stored && stored.length === dims * 4) features.set(sample.path, new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.length)));
     else missing.push({ sample, key: keys[i] });
   });

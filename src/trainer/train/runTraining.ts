@@ -75,7 +75,10 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
   const base = await loadBase(recipe.base, ctx.cacheDir);
   const prep = base.description.preprocessing;
-  await readyToLearn(p, prep, base.description.title);
+  await readyToLearn(p, prep, base.description.title).catch((e: unknown) => {
+    base.model.dispose();
+    throw e;
+  });
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
