@@ -1,143 +1,16 @@
 // transfer-studio: the headless CLI. It drives the same trainer child process as the extension, through
-// the same client and protocol, so scripts and CI run exactly what the editor runs.
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
-import type { TrainRecipe } from '../shared/engineTypes';
-import { runDemo } from './demo';
-import { formatEvaluation, formatLayers, formatRun, formatScan, table } from './format';
-import { ProgressView, outputMode, pct } from './progressView';
-import { recipeFromArgs, TRAIN_OPTIONS } from './trainArgs';
-import { CliError } from './cliError';
+// the same client and protocol, so scripts and CI run exactly what the editor runs. The commands are a
+// table (commands.ts); program.ts turns it into the parser, the help and the exit codes.
+import { runCli } from "./program";
 
-const USAGE = `Usage: transfer-studio <command> [options]
-
-Commands:
-  layers <base>                 list the layers of a base (mobilenet_v2, a model.json, a run folder, a URL)
-  scan <folder>                 list classes, image counts, skipped files and warnings
-  train <folder>                fine-tune (or --source: train a CNN from scratch) and save a run folder
-  resume <run>                  continue a crashed or cancelled run from its last checkpoint
-  evaluate <run> <folder>       accuracy, per-class metrics and confusion matrix of a run on a class folder
-  predict <run> <image...>      classify images with a run
-  embed <folder> --layer <name> export embeddings (CSV + .npy) and fit a light classifier on them
-  demo                          the three transfer-learning approaches on real images, offline
-
-Common options: --json (one JSON object per line), --cache <dir>, --backend auto|wasm|cpu|tensorflow
-Train options: --base, --feature-layer, --freeze-until, --epochs, --batch-size, --lr, --val, --test, --seed,
-  --patience, --augment, --compare-scratch, --recipe <file>, --out <dir>, --name, --source, --input-size,
-  --channels, --max-per-class, --second-phase-from <layer> --second-phase-epochs --second-phase-lr,
-  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop`;
-
-export function defaultCacheDir(): string {
-  return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
-}
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true, strict: true,
-    options: {
-      ...TRAIN_OPTIONS,
-      json: { type: 'boolean', default: false },
-      cache: { type: 'string' },
-      backend: { type: 'string' },
-      layer: { type: 'string' },
-      classifier: { type: 'string', default: 'logistic' },
-      quick: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+// Output piped into `head` and closed early: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
   });
-  const view = new ProgressView(outputMode(values.json ?? false));
-  const cacheDir = path.resolve(values.cache ?? defaultCacheDir());
-  const backend = values.backend as TrainerClientBackend | undefined;
-  const client = new TrainerClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
-  client.onProgress((e) => view.event(e));
-  // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
-  const cancel = new CancellationTokenSource();
-  const token = cancel.token;
-  process.once('SIGINT', () => cancel.cancel());
-  const need = (n: number, what: string) => {
-    if (positionals.length < n) throw new CliError(`${command} needs ${what}. Run transfer-studio --help.`);
-  };
-  try {
-    switch (command) {
-      case 'layers': {
-        need(1, 'a base (e.g. mobilenet_v2)');
-        const base = await client.listLayers(positionals[0], cacheDir, token);
-        view.result(base, formatLayers(base));
-        return 0;
-      }
-      case 'scan': {
-        need(1, 'a dataset folder');
-        const scan = await client.scanDataset(path.resolve(positionals[0]), token);
-        view.result(scan, formatScan(scan));
-        return 0;
-      }
-      case 'train': {
-        const recipe: TrainRecipe = recipeFromArgs(positionals[0], values);
-        const backendInfo = await client.hello();
-        view.event({ kind: 'log', level: 'info', message: `Backend: ${backendInfo.detail}` });
-        const result = await client.train(recipe, cacheDir, token);
-        view.result(result, formatRun(result));
-        return result.cancelled ? 130 : 0;
-      }
-      case 'resume': {
-        need(1, 'a run folder with a checkpoint');
-        const result = await client.resume(path.resolve(positionals[0]), cacheDir, token);
-        view.result(result, formatRun(result));
-        return result.cancelled ? 130 : 0;
-      }
-      case 'evaluate': {
-        need(2, 'a run folder and a class folder');
-        const evaluation = await client.evaluate(path.resolve(positionals[0]), path.resolve(positionals[1]), token);
-        view.result(evaluation, formatEvaluation(evaluation));
-        return 0;
-      }
-      case 'predict': {
-        need(2, 'a run folder and at least one image');
-        const predictions = await client.predict(path.resolve(positionals[0]), positionals.slice(1).map((p) => path.resolve(p)), token);
-        view.result(predictions, table(['image', 'label', 'confidence'], predictions.map((p) => [p.path, p.label, pct(p.confidence)])));
-        return 0;
-      }
-      case 'embed': {
-        need(1, 'a dataset folder');
-        const folder = path.resolve(positionals[0]);
-        const classifier = values.classifier as 'knn' | 'logistic' | 'none';
-        if (!['knn', 'logistic', 'none'].includes(classifier)) throw new CliError('--classifier must be knn, logistic or none.');
-        const result = await client.embed({
-          folder, base: values.base ?? 'mobilenet_v2', layer: values.layer, cacheDir, classifier, seed: Number(values.seed ?? 42),
-          outDir: path.resolve(values.out ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
-        }, token);
-        view.result(result, `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n  ${result.csvPath}\n  ${result.npyPath}`
-          + (result.classifier ? `\n${result.classifier.kind} classifier on the embeddings: ${pct(result.classifier.accuracy)} on ${result.classifier.evaluatedOn} held-out images` : ''));
-        return 0;
-      }
-      case 'demo':
-        return await runDemo(client, view, { cacheDir, quick: values.quick ?? false, workDir: path.resolve(values.out ?? '.transfer-studio/demo') });
-      default:
-        throw new CliError(`Unknown command "${command}". Run transfer-studio --help.`);
-    }
-  } catch (e) {
-    if (e instanceof TrainerError || e instanceof CliError) {
-      view.error(e.message);
-      return e instanceof TrainerError && e.cancelled ? 130 : 1;
-    }
-    throw e;
-  } finally {
-    client.dispose();
-  }
 }
 
-type TrainerClientBackend = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
-
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  // Argument errors from parseArgs and anything unexpected: one line, no stack trace.
-  process.stderr.write(`transfer-studio: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 2;
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
 });

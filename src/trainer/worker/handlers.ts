@@ -7,7 +7,7 @@ import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../engineError';
 import { embedFolder } from '../features/embedFolder';
 import { loadBase } from '../models/baseModel';
-import { evaluateRun, predictImages } from '../train/runInference';
+import { evaluateRun, predictEach, predictImages } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
 
@@ -38,6 +38,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.resume, (p, token) => job(token, (backend) => runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir)));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
+  connection.onRequest(P.predictEach, (p, token) => job(token, () => predictEach(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
 }
 
