@@ -48,3 +48,28 @@ test('every %placeholder% of package.json is in package.nls.json, and every entr
   for (const key of Object.keys(nls)) assert.ok(used.has(key), `package.nls.json has unused "${key}"`);
   assert.doesNotMatch(JSON.stringify(manifest.contributes.commands), /"title":"[^%]/, 'command titles are localized');
 });
+
+test('the icon is a 128×128 PNG', () => {
+  assert.equal(manifest.icon, 'media/icon.png');
+  const png = fs.readFileSync(path.join(ROOT, manifest.icon));
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+});
+
+test('the walkthrough: five steps with a picture each, and links only to commands that exist', () => {
+  const [walkthrough] = manifest.contributes.walkthroughs as { steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[] }[];
+  assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openData', 'fineTune', 'watchPanel', 'openReport', 'export']);
+  const ours = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+  const builtIn = new Set(['workbench.action.files.openFolder']);
+  for (const step of walkthrough.steps) {
+    assert.ok(fs.existsSync(path.join(ROOT, step.media.image)), `${step.id}: ${step.media.image}`);
+    const text = nls[step.description.replace(/%/g, '')];
+    const linked = [...text.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+    assert.ok(linked.length > 0, `${step.id} has a button`);
+    for (const id of linked) assert.ok(ours.has(id) || builtIn.has(id), `${step.id} links to unknown command ${id}`);
+    for (const event of step.completionEvents) {
+      const id = event.replace(/^onCommand:/, '');
+      assert.ok(ours.has(id) || builtIn.has(id), `${step.id} completes on unknown ${event}`);
+    }
+  }
+});

@@ -5,6 +5,7 @@ import { workspaceRoots, type Services } from '../services';
 import { LayersView } from '../views/layersView';
 import { fineTuneFolder, showFailure, startFromChoices, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
+import { openSampleFolder } from './sampleFolder';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
@@ -16,6 +17,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   };
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     fineTuneFolder: (uri) => fineTuneFolder(s, uri),
+    openSampleFolder: () => openSampleFolder(s),
     trainSourceFolder: (uri) => trainSourceFolder(s, uri),
     extractFeatures: (uri) => extractFeatures(s, uri),
     predictImage: (arg, selected) => predictImage(s, arg, selected as unknown[] | undefined),
