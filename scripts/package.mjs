@@ -89,7 +89,8 @@ try {
     const vsix = vsixFor(target);
     fs.rmSync(vsix, { force: true });
     run(`vsce package --target ${target}`, path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies',
-      '--allow-missing-repository', '--target', target, '--out', vsix], stage);
+      // No repository URL yet: README pictures stay relative, shown from the installed extension's media/.
+      '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '--out', vsix], stage);
     built.push({ target, vsix });
   }
 } catch (err) {
