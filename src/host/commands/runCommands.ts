@@ -27,7 +27,7 @@ export async function openReport(s: Services, arg: unknown): Promise<void> {
   if (!dir) return;
   s.panel.show();
   const view = await buildEvaluationView(dir, s.trainer);
-  if (view) s.panel.showEvaluation(view);
+  if (view) s.panel.showEvaluation(view, true);
   else void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no evaluation yet (it did not finish). Resume it from the Runs view.', path.basename(dir)));
 }
 
@@ -47,7 +47,7 @@ export async function evaluateRun(s: Services, arg: unknown): Promise<void> {
       async (_p, token) => (await s.trainer.get()).evaluate(dir, folder, token));
     const misclassified = await (await s.trainer.get()).thumbnails(evaluation.misclassified.slice(0, 24).map((m) => m.path), 96);
     s.panel.show();
-    s.panel.showEvaluation({ runDir: dir, evaluatedOn: 'test', evaluation, misclassified, transferHistory: [] });
+    s.panel.showEvaluation({ runDir: dir, evaluatedOn: 'test', evaluation, misclassified, transferHistory: [] }, true);
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} on {1}: accuracy {2} % over {3} images.', path.basename(dir), path.basename(folder), (evaluation.accuracy * 100).toFixed(1), evaluation.count));
   } catch (e) {
     await showFailure(s, vscode.l10n.t('Evaluation failed: {0}', (e as Error).message));

@@ -51,9 +51,9 @@ export class TrainingPanel implements vscode.Disposable {
     this.post({ type: 'snapshot', snapshot: this.snapshot() });
   }
 
-  showEvaluation(evaluation: EvaluationView | undefined): void {
+  showEvaluation(evaluation: EvaluationView | undefined, reveal = false): void {
     this.evaluation = evaluation;
-    if (evaluation) this.post({ type: 'evaluation', evaluation });
+    if (evaluation) this.post({ type: 'evaluation', evaluation, reveal });
   }
 
   private attach(panel: vscode.WebviewPanel): void {
