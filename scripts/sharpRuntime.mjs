@@ -20,8 +20,11 @@ export function targetPlatform(target) {
 /** Whether an optional platform package (its os/cpu/libc fields) belongs to a target. */
 function fitsTarget(pkg, target) {
   const t = targetPlatform(target);
-  return (!pkg.os || pkg.os.includes(t.os)) && (!pkg.cpu || pkg.cpu.includes(t.cpu))
-    && (!pkg.libc || !t.libc || pkg.libc.includes(t.libc));
+  return (
+    (!pkg.os || pkg.os.includes(t.os)) &&
+    (!pkg.cpu || pkg.cpu.includes(t.cpu)) &&
+    (!pkg.libc || !t.libc || pkg.libc.includes(t.libc))
+  );
 }
 
 /** A package and its production dependencies (and the optional ones that fit the target), flat. */
@@ -49,8 +52,19 @@ export function sharpRuntime({ root, target, localTarget, stagingDir }) {
   fs.mkdirSync(stagingDir, { recursive: true });
   fs.writeFileSync(path.join(stagingDir, 'package.json'), '{"private":true}\n');
   // --ignore-scripts: sharp's install script would check the binary against this machine, not the target.
-  const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts',
-    '--prefer-offline', `--os=${t.os}`, `--cpu=${t.cpu}`, ...(t.libc ? [`--libc=${t.libc}`] : []), `sharp@${version}`];
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--prefer-offline',
+    `--os=${t.os}`,
+    `--cpu=${t.cpu}`,
+    ...(t.libc ? [`--libc=${t.libc}`] : []),
+    `sharp@${version}`,
+  ];
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // Variables of an outer `npm run` (npm_config_*) would leak its settings into this install.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));

@@ -1,4 +1,4 @@
-import { EXIT } from "./exitCodes";
+import { EXIT } from './exitCodes';
 
 /** A mistake on the command line (missing argument, bad value); printed as one line, exit code 2. */
 export class CliError extends Error {
@@ -6,7 +6,7 @@ export class CliError extends Error {
 
   constructor(message: string, exitCode: number = EXIT.usage) {
     super(message);
-    this.name = "CliError";
+    this.name = 'CliError';
     this.exitCode = exitCode;
   }
 }

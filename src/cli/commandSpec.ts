@@ -1,8 +1,8 @@
 // The shape of the CLI's command table: each command states its arguments, options (with types, defaults and
 // choices) and what it runs; program.ts turns the table into the parser and every command's --help.
-import type { CancellationToken } from "vscode-jsonrpc/node";
-import type { TrainerClient } from "../client/trainerClient";
-import type { ProgressView } from "./progressView";
+import type { CancellationToken } from 'vscode-jsonrpc/node';
+import type { TrainerClient } from '../client/trainerClient';
+import type { ProgressView } from './progressView';
 
 export interface OptionSpec {
   /** commander's flags: "--epochs <n>", "--augment". */

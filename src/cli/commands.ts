@@ -1,63 +1,54 @@
 // The table of the CLI's commands. Each entry is the whole truth about one command: its arguments, its
 // options with defaults and choices (shown by `transfer-studio <command> --help`) and what it runs.
-import os from "node:os";
-import path from "node:path";
-import { DEFAULT_BASE, defaultRecipe } from "../shared/recipeDefaults";
-import type { CommandContext, CommandSpec, OptionSpec } from "./commandSpec";
-import { runDemo } from "./demo";
-import { EXIT } from "./exitCodes";
-import {
-  formatEvaluation,
-  formatLayers,
-  formatRun,
-  formatScan,
-} from "./format";
-import { runPredict } from "./predictCommand";
-import { pct } from "./progressView";
-import { recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from "./trainArgs";
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
+import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
+import { runDemo } from './demo';
+import { EXIT } from './exitCodes';
+import { formatEvaluation, formatLayers, formatRun, formatScan } from './format';
+import { runPredict } from './predictCommand';
+import { pct } from './progressView';
+import { recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
 
-export const BACKENDS = ["auto", "wasm", "cpu", "tensorflow"] as const;
+export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
-const CLASSIFIERS = ["logistic", "knn", "none"] as const;
-const DEMO_DIR = path.join(".transfer-studio", "demo");
+const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 export function defaultCacheDir(): string {
-  return path.join(
-    process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
-    "transfer-studio",
-  );
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
 }
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   {
-    flags: "--json",
-    description:
-      "one JSON object per line on stdout: progress, then one result or error",
+    flags: '--json',
+    description: 'one JSON object per line on stdout: progress, then one result or error',
   },
   {
-    flags: "--backend <name>",
-    description: "TensorFlow.js backend of the trainer",
+    flags: '--backend <name>',
+    description: 'TensorFlow.js backend of the trainer',
     default: BACKENDS[0],
     choices: BACKENDS,
-    env: "TRANSFER_STUDIO_BACKEND",
+    env: 'TRANSFER_STUDIO_BACKEND',
   },
   {
-    flags: "--cache <dir>",
-    description: "downloaded bases and cached features",
-    defaultText: "~/.cache/transfer-studio",
-    env: "TRANSFER_STUDIO_CACHE",
+    flags: '--cache <dir>',
+    description: 'downloaded bases and cached features',
+    defaultText: '~/.cache/transfer-studio',
+    env: 'TRANSFER_STUDIO_CACHE',
   },
 ];
 
 const str = (ctx: CommandContext, name: string): string | undefined => {
   const v = ctx.options[name];
-  return typeof v === "string" ? v : undefined;
+  return typeof v === 'string' ? v : undefined;
 };
 
 async function finishRun(
   ctx: CommandContext,
-  run: Promise<import("../shared/engineTypes").RunResult>,
+  run: Promise<import('../shared/engineTypes').RunResult>,
 ): Promise<number> {
   const result = await run;
   ctx.view.result(result, formatRun(result));
@@ -66,173 +57,150 @@ async function finishRun(
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
-    name: "layers",
+    name: 'layers',
     args: [
       {
-        name: "<base>",
-        description:
-          "mobilenet_v2, a model.json, a run folder or an http(s)://…/model.json URL",
+        name: '<base>',
+        description: 'mobilenet_v2, a model.json, a run folder or an http(s)://…/model.json URL',
       },
     ],
-    summary:
-      "list the layers of a base: output shapes, trainable and frozen parameters",
+    summary: 'list the layers of a base: output shapes, trainable and frozen parameters',
     options: [],
     examples: [
-      "transfer-studio layers mobilenet_v2",
-      "transfer-studio layers https://example.org/model/model.json --json",
+      'transfer-studio layers mobilenet_v2',
+      'transfer-studio layers https://example.org/model/model.json --json',
     ],
     async run(ctx) {
-      const base = await ctx
-        .client()
-        .listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
+      const base = await ctx.client().listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
       ctx.view.result(base, formatLayers(base));
       return EXIT.ok;
     },
   },
   {
-    name: "scan",
+    name: 'scan',
     args: [
       {
-        name: "<folder>",
-        description: "a folder with one subfolder of images per class",
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class',
       },
     ],
-    summary: "list classes, image counts, skipped files and warnings",
+    summary: 'list classes, image counts, skipped files and warnings',
     options: [],
     async run(ctx) {
-      const scan = await ctx
-        .client()
-        .scanDataset(path.resolve(ctx.args[0]), ctx.token);
+      const scan = await ctx.client().scanDataset(path.resolve(ctx.args[0]), ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
     },
   },
   {
-    name: "train",
+    name: 'train',
     args: [
       {
-        name: "[folder]",
-        description:
-          'a folder with one subfolder of images per class (or "data" in --recipe)',
+        name: '[folder]',
+        description: 'a folder with one subfolder of images per class (or "data" in --recipe)',
       },
     ],
-    summary:
-      "fine-tune a base (or --source: train a CNN from scratch) and save a run folder",
+    summary: 'fine-tune a base (or --source: train a CNN from scratch) and save a run folder',
     options: TRAIN_OPTIONS,
     examples: [
-      "transfer-studio train data/ --epochs 10",
-      "transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand",
-      "transfer-studio train digits/ --source --input-size 28 --channels 1",
-      "transfer-studio train --recipe my.recipe.yaml --epochs 3",
+      'transfer-studio train data/ --epochs 10',
+      'transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand',
+      'transfer-studio train digits/ --source --input-size 28 --channels 1',
+      'transfer-studio train --recipe my.recipe.yaml --epochs 3',
     ],
     async run(ctx) {
       const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
       const client = ctx.client();
       const backend = await client.hello();
       ctx.view.event({
-        kind: "log",
-        level: "info",
+        kind: 'log',
+        level: 'info',
         message: `Backend: ${backend.detail}`,
       });
       return finishRun(ctx, client.train(recipe, ctx.cacheDir, ctx.token));
     },
   },
   {
-    name: "resume",
+    name: 'resume',
     args: [
       {
-        name: "<run>",
-        description: "a run folder with a checkpoint (after a crash or Ctrl+C)",
+        name: '<run>',
+        description: 'a run folder with a checkpoint (after a crash or Ctrl+C)',
       },
     ],
-    summary: "continue a crashed or cancelled run from its last checkpoint",
+    summary: 'continue a crashed or cancelled run from its last checkpoint',
     options: [],
-    run: (ctx) =>
-      finishRun(
-        ctx,
-        ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token),
-      ),
+    run: (ctx) => finishRun(ctx, ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token)),
   },
   {
-    name: "evaluate",
+    name: 'evaluate',
     args: [
-      { name: "<run>", description: "a finished run folder" },
+      { name: '<run>', description: 'a finished run folder' },
       {
-        name: "<folder>",
-        description: "a class folder with the same class names",
+        name: '<folder>',
+        description: 'a class folder with the same class names',
       },
     ],
-    summary:
-      "accuracy, per-class metrics and confusion matrix of a run on a class folder",
+    summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
     options: [],
     async run(ctx) {
-      const evaluation = await ctx
-        .client()
-        .evaluate(
-          path.resolve(ctx.args[0]),
-          path.resolve(ctx.args[1]),
-          ctx.token,
-        );
+      const evaluation = await ctx.client().evaluate(path.resolve(ctx.args[0]), path.resolve(ctx.args[1]), ctx.token);
       ctx.view.result(evaluation, formatEvaluation(evaluation));
       return EXIT.ok;
     },
   },
   {
-    name: "predict",
+    name: 'predict',
     args: [
-      { name: "<run>", description: "a finished run folder" },
+      { name: '<run>', description: 'a finished run folder' },
       {
-        name: "<images...>",
-        description:
-          "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg')",
+        name: '<images...>',
+        description: "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg')",
       },
     ],
-    summary:
-      "classify images with a run: one line per image, an error line for an unreadable one",
+    summary: 'classify images with a run: one line per image, an error line for an unreadable one',
     options: [],
     examples: [
-      "transfer-studio predict .transfer-studio/runs/<run> photo.jpg",
+      'transfer-studio predict .transfer-studio/runs/<run> photo.jpg',
       "transfer-studio predict <run> inbox/ 'more/**/*.png' --json",
     ],
     run: (ctx) => runPredict(ctx, path.resolve(ctx.args[0]), ctx.args.slice(1)),
   },
   {
-    name: "embed",
+    name: 'embed',
     args: [
       {
-        name: "<folder>",
-        description: "a folder with one subfolder of images per class",
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class',
       },
     ],
-    summary:
-      "export the embeddings of one layer (CSV + .npy) and fit a light classifier on them",
+    summary: 'export the embeddings of one layer (CSV + .npy) and fit a light classifier on them',
     options: [
       {
-        flags: "--layer <name>",
-        description:
-          "layer whose output is the embedding (default: the base's feature layer)",
+        flags: '--layer <name>',
+        description: "layer whose output is the embedding (default: the base's feature layer)",
       },
       {
-        flags: "--base <base>",
-        description: "base model",
+        flags: '--base <base>',
+        description: 'base model',
         default: DEFAULT_BASE,
       },
       {
-        flags: "--classifier <kind>",
-        description: "light classifier fitted on the embeddings",
+        flags: '--classifier <kind>',
+        description: 'light classifier fitted on the embeddings',
         default: CLASSIFIERS[0],
         choices: CLASSIFIERS,
       },
       {
-        flags: "--seed <n>",
-        description: "seed of the classifier split",
-        default: defaultRecipe("").seed,
+        flags: '--seed <n>',
+        description: 'seed of the classifier split',
+        default: defaultRecipe('').seed,
         number: true,
       },
       {
-        flags: "--out <dir>",
-        description: "output folder",
-        defaultText: ".transfer-studio/embeddings/<folder name>",
+        flags: '--out <dir>',
+        description: 'output folder',
+        defaultText: '.transfer-studio/embeddings/<folder name>',
       },
     ],
     async run(ctx) {
@@ -240,20 +208,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       const result = await ctx.client().embed(
         {
           folder,
-          base: str(ctx, "base") ?? DEFAULT_BASE,
-          layer: str(ctx, "layer"),
+          base: str(ctx, 'base') ?? DEFAULT_BASE,
+          layer: str(ctx, 'layer'),
           cacheDir: ctx.cacheDir,
-          classifier: (str(ctx, "classifier") ??
-            CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
-          seed: Number(str(ctx, "seed") ?? defaultRecipe("").seed),
-          outDir: path.resolve(
-            str(ctx, "out") ??
-              path.join(
-                ".transfer-studio",
-                "embeddings",
-                path.basename(folder),
-              ),
-          ),
+          classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
+          seed: Number(str(ctx, 'seed') ?? defaultRecipe('').seed),
+          outDir: path.resolve(str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
         },
         ctx.token,
       );
@@ -262,23 +222,20 @@ export const COMMANDS: readonly CommandSpec[] = [
         result,
         `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n` +
           `  ${result.csvPath}\n  ${result.npyPath}` +
-          (c
-            ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images`
-            : ""),
+          (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images` : ''),
       );
       return EXIT.ok;
     },
   },
   {
-    name: "demo",
+    name: 'demo',
     args: [],
-    summary:
-      "the three transfer-learning approaches on real images, offline (needs the mnist package)",
+    summary: 'the three transfer-learning approaches on real images, offline (needs the mnist package)',
     options: [
-      { flags: "--quick", description: "fewer images and epochs: a smoke run" },
+      { flags: '--quick', description: 'fewer images and epochs: a smoke run' },
       {
-        flags: "--out <dir>",
-        description: "folder for the sample images and runs",
+        flags: '--out <dir>',
+        description: 'folder for the sample images and runs',
         default: DEMO_DIR,
       },
     ],
@@ -286,7 +243,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
-        workDir: path.resolve(str(ctx, "out") ?? DEMO_DIR),
+        workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),
       }),
   },
 ];

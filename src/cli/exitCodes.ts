@@ -16,10 +16,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The exit codes as the help text lists them. */
 export function exitCodesHelp(): string {
   return [
-    "Exit codes:",
+    'Exit codes:',
     `  ${EXIT.ok}    ok`,
     `  ${EXIT.failed}    failed (bad data, a model or training error, an image predict could not read)`,
     `  ${EXIT.usage}    usage error (unknown command or option, missing argument, value not among the choices)`,
     `  ${EXIT.cancelled}  cancelled with Ctrl+C (a training keeps its last checkpoint)`,
-  ].join("\n");
+  ].join('\n');
 }

@@ -1,32 +1,20 @@
 // `predict`: images, folders and globs, sent to the trainer in bounded batches. Every image gets one line as
 // soon as its batch is done, a prediction or the reason it could not be read; the call goes on either way.
-import {
-  PREDICT_BATCH_LIMIT,
-  type Prediction,
-  type PredictionFailure,
-} from "../shared/trainerProtocol";
-import type { CommandContext } from "./commandSpec";
-import { EXIT } from "./exitCodes";
-import { expandImageInputs } from "./imageInputs";
-import { pct } from "./progressView";
+import { PREDICT_BATCH_LIMIT, type Prediction, type PredictionFailure } from '../shared/trainerProtocol';
+import type { CommandContext } from './commandSpec';
+import { EXIT } from './exitCodes';
+import { expandImageInputs } from './imageInputs';
+import { pct } from './progressView';
 
-export async function runPredict(
-  ctx: CommandContext,
-  runDir: string,
-  inputs: string[],
-): Promise<number> {
+export async function runPredict(ctx: CommandContext, runDir: string, inputs: string[]): Promise<number> {
   const images = expandImageInputs(inputs);
   const client = ctx.client();
   let failed = 0;
   for (let start = 0; start < images.length; start += PREDICT_BATCH_LIMIT) {
-    const outcomes = await client.predictEach(
-      runDir,
-      images.slice(start, start + PREDICT_BATCH_LIMIT),
-      ctx.token,
-    );
+    const outcomes = await client.predictEach(runDir, images.slice(start, start + PREDICT_BATCH_LIMIT), ctx.token);
     for (const o of outcomes) {
       if (isFailure(o)) failed++;
-      ctx.view.item("prediction", o, predictionLine(o));
+      ctx.view.item('prediction', o, predictionLine(o));
     }
   }
   const summary = {
@@ -44,12 +32,10 @@ export async function runPredict(
 }
 
 function isFailure(o: Prediction | PredictionFailure): o is PredictionFailure {
-  return "error" in o;
+  return 'error' in o;
 }
 
 /** "path: label (97.1%)" or "path: error: reason" — one line per image, easy to grep. */
 export function predictionLine(o: Prediction | PredictionFailure): string {
-  return isFailure(o)
-    ? `${o.path}: error: ${o.error}`
-    : `${o.path}: ${o.label} (${pct(o.confidence)})`;
+  return isFailure(o) ? `${o.path}: error: ${o.error}` : `${o.path}: ${o.label} (${pct(o.confidence)})`;
 }

@@ -1,258 +1,219 @@
 // `train`'s options, and how they turn (with an optional recipe file) into a complete recipe. Options given
 // on the command line win over the recipe file, which wins over the defaults. The defaults shown in
 // `train --help` are read from the same defaultRecipe() the engine uses.
-import path from "node:path";
-import {
-  completeRecipe,
-  readRecipeFile,
-  RecipeFileError,
-} from "../recipe/recipeFile";
-import type { OptimizerName, TrainRecipe } from "../shared/engineTypes";
-import { defaultRecipe, recipeProblems } from "../shared/recipeDefaults";
-import { CliError } from "./cliError";
-import type { OptionSpec } from "./commandSpec";
-import { EXIT } from "./exitCodes";
+import path from 'node:path';
+import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
+import { OPTIMIZERS } from '../recipe/recipeFields';
+import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
+import { defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { CliError } from './cliError';
+import type { OptionSpec } from './commandSpec';
+import { EXIT } from './exitCodes';
 
-const D = defaultRecipe("");
+const D = defaultRecipe('');
 /** Epochs of the second phase when --second-phase-from is given without --second-phase-epochs. */
 const SECOND_PHASE_EPOCHS = 5;
 /** The second phase's learning rate, as a fraction of the first's, unless --second-phase-lr says. */
 const SECOND_PHASE_LR_FACTOR = 0.1;
-export const POOLINGS = ["avg", "max", "flatten"] as const;
-export const OPTIMIZERS = [
-  "adam",
-  "sgd",
-  "rmsprop",
-] as const satisfies readonly OptimizerName[];
-
+export const POOLINGS = ['avg', 'max', 'flatten'] as const;
 export const TRAIN_OPTIONS = [
   {
-    flags: "--recipe <file>",
-    description: "a recipe file (YAML or JSON); options given here override it",
+    flags: '--recipe <file>',
+    description: 'a recipe file (YAML or JSON); options given here override it',
   },
   {
-    flags: "--base <base>",
-    description:
-      "base: mobilenet_v2, a model.json, a run folder or an http(s) URL",
+    flags: '--base <base>',
+    description: 'base: mobilenet_v2, a model.json, a run folder or an http(s) URL',
     default: D.base,
   },
   {
-    flags: "--source",
-    description:
-      "train a small CNN from scratch (a source model) instead of fine-tuning a base",
+    flags: '--source',
+    description: 'train a small CNN from scratch (a source model) instead of fine-tuning a base',
   },
   {
-    flags: "--feature-layer <layer>",
-    description:
-      "cut the base here; the new head starts after it (default: the base's)",
+    flags: '--feature-layer <layer>',
+    description: "cut the base here; the new head starts after it (default: the base's)",
   },
   {
-    flags: "--freeze-until <layer>",
-    description:
-      "base layers up to this one stay frozen (default: all of them)",
+    flags: '--freeze-until <layer>',
+    description: 'base layers up to this one stay frozen (default: all of them)',
   },
   {
-    flags: "--epochs <n>",
-    description: "epochs of the first phase",
+    flags: '--epochs <n>',
+    description: 'epochs of the first phase',
     default: D.epochs,
     number: true,
   },
   {
-    flags: "--batch-size <n>",
-    description: "images per step (lower it when base layers train)",
+    flags: '--batch-size <n>',
+    description: 'images per step (lower it when base layers train)',
     default: D.batchSize,
     number: true,
   },
   {
-    flags: "--lr <rate>",
-    description: "learning rate of the first phase",
+    flags: '--lr <rate>',
+    description: 'learning rate of the first phase',
     default: D.learningRate,
     number: true,
   },
   {
-    flags: "--optimizer <name>",
-    description: "optimizer",
+    flags: '--optimizer <name>',
+    description: 'optimizer',
     default: OPTIMIZERS[0],
     choices: OPTIMIZERS,
   },
   {
-    flags: "--val <fraction>",
-    description: "fraction of each class held out for validation",
+    flags: '--val <fraction>',
+    description: 'fraction of each class held out for validation',
     default: D.validationSplit,
     number: true,
   },
   {
-    flags: "--test <fraction>",
-    description: "fraction of each class held out for the final test",
+    flags: '--test <fraction>',
+    description: 'fraction of each class held out for the final test',
     default: D.testSplit,
     number: true,
   },
   {
-    flags: "--seed <n>",
-    description: "seed of the split, the shuffles and the new weights",
+    flags: '--seed <n>',
+    description: 'seed of the split, the shuffles and the new weights',
     default: D.seed,
     number: true,
   },
   {
-    flags: "--patience <epochs>",
-    description:
-      "stop when validation loss has not improved for this many epochs (0: never)",
+    flags: '--patience <epochs>',
+    description: 'stop when validation loss has not improved for this many epochs (0: never)',
     default: D.patience,
     number: true,
   },
   {
-    flags: "--max-per-class <n>",
-    description: "use at most this many images per class (0: all)",
+    flags: '--max-per-class <n>',
+    description: 'use at most this many images per class (0: all)',
     default: 0,
     number: true,
   },
   {
-    flags: "--augment",
-    description: "random flips, small rotations, crops and brightness changes",
+    flags: '--augment',
+    description: 'random flips, small rotations, crops and brightness changes',
   },
   {
-    flags: "--compare-scratch",
-    description:
-      "also train the same network from random weights, on the same split",
+    flags: '--compare-scratch',
+    description: 'also train the same network from random weights, on the same split',
   },
   {
-    flags: "--dense <units>",
-    description: "units of a hidden dense layer in the head (0: none)",
+    flags: '--dense <units>',
+    description: 'units of a hidden dense layer in the head (0: none)',
     default: D.head.dense,
     number: true,
   },
   {
-    flags: "--dropout <rate>",
-    description: "dropout before the last layer of the head",
+    flags: '--dropout <rate>',
+    description: 'dropout before the last layer of the head',
     default: D.head.dropout,
     number: true,
   },
   {
-    flags: "--pooling <kind>",
+    flags: '--pooling <kind>',
     description: "how the head pools the base's feature map",
     default: D.head.pooling,
     choices: POOLINGS,
   },
   {
-    flags: "--second-phase-from <layer>",
-    description:
-      "after the first phase, unfreeze from this layer and train again",
+    flags: '--second-phase-from <layer>',
+    description: 'after the first phase, unfreeze from this layer and train again',
   },
   {
-    flags: "--second-phase-epochs <n>",
-    description: "epochs of the second phase",
+    flags: '--second-phase-epochs <n>',
+    description: 'epochs of the second phase',
     default: SECOND_PHASE_EPOCHS,
     number: true,
   },
   {
-    flags: "--second-phase-lr <rate>",
-    description: "learning rate of the second phase",
+    flags: '--second-phase-lr <rate>',
+    description: 'learning rate of the second phase',
     defaultText: `--lr × ${SECOND_PHASE_LR_FACTOR}`,
     number: true,
   },
   {
-    flags: "--input-size <pixels>",
-    description: "with --source: the square input size of the CNN",
+    flags: '--input-size <pixels>',
+    description: 'with --source: the square input size of the CNN',
     number: true,
   },
   {
-    flags: "--channels <n>",
-    description: "with --source: 1 for grayscale data, 3 for colour",
-    choices: ["1", "3"],
+    flags: '--channels <n>',
+    description: 'with --source: 1 for grayscale data, 3 for colour',
+    choices: ['1', '3'],
   },
   {
-    flags: "--out <dir>",
-    description: "folder that receives the run folder",
+    flags: '--out <dir>',
+    description: 'folder that receives the run folder',
     default: D.outputDir,
   },
   {
-    flags: "--name <name>",
-    description: "name part of the run folder (default: the data folder name)",
+    flags: '--name <name>',
+    description: 'name part of the run folder (default: the data folder name)',
   },
 ] as const satisfies readonly OptionSpec[];
 
-type Long<F extends string> = F extends `--${infer N} <${string}>`
-  ? N
-  : F extends `--${infer N}`
-    ? N
-    : never;
-export type TrainOptionName = Long<(typeof TRAIN_OPTIONS)[number]["flags"]>;
+type Long<F extends string> = F extends `--${infer N} <${string}>` ? N : F extends `--${infer N}` ? N : never;
+export type TrainOptionName = Long<(typeof TRAIN_OPTIONS)[number]['flags']>;
 /** Options given on the command line, by long name ("batch-size"); absent when not given. */
 export type TrainValues = Partial<Record<TrainOptionName, string | boolean>>;
 
-export function recipeFromArgs(
-  folder: string | undefined,
-  v: TrainValues,
-): TrainRecipe {
-  const fromFile =
-    typeof v.recipe === "string" ? readFile(v.recipe) : undefined;
+export function recipeFromArgs(folder: string | undefined, v: TrainValues): TrainRecipe {
+  const fromFile = typeof v.recipe === 'string' ? readFile(v.recipe) : undefined;
   const data = folder ? path.resolve(folder) : fromFile?.data;
   if (!data)
-    throw new CliError(
-      'train needs a dataset folder (or --recipe with "data"). Run transfer-studio train --help.',
-    );
+    throw new CliError('train needs a dataset folder (or --recipe with "data"). Run transfer-studio train --help.');
   const r: TrainRecipe = completeRecipe(fromFile ?? {}, data);
   const num = (name: TrainOptionName): number | undefined => {
     const value = v[name];
-    if (value === undefined || typeof value === "boolean") return undefined;
+    if (value === undefined || typeof value === 'boolean') return undefined;
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n))
-      throw new CliError(`--${name} must be a number (got "${value}").`);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
     return n;
   };
-  const text = (name: TrainOptionName): string | undefined =>
-    typeof v[name] === "string" ? v[name] : undefined;
-  if (v.source) r.mode = "source";
-  r.base = text("base") ?? r.base;
-  if (text("feature-layer"))
-    r.freeze = { ...r.freeze, featureLayer: text("feature-layer") };
-  if (text("freeze-until"))
-    r.freeze = { ...r.freeze, freezeUpTo: text("freeze-until") };
-  r.epochs = num("epochs") ?? r.epochs;
-  r.batchSize = num("batch-size") ?? r.batchSize;
-  r.learningRate = num("lr") ?? r.learningRate;
-  r.validationSplit = num("val") ?? r.validationSplit;
-  r.testSplit = num("test") ?? r.testSplit;
-  r.seed = num("seed") ?? r.seed;
-  r.patience = num("patience") ?? r.patience;
-  r.maxPerClass = num("max-per-class") ?? r.maxPerClass;
-  if (v.augment)
-    r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
-  if (v["compare-scratch"]) r.compareScratch = true;
+  const text = (name: TrainOptionName): string | undefined => (typeof v[name] === 'string' ? v[name] : undefined);
+  if (v.source) r.mode = 'source';
+  r.base = text('base') ?? r.base;
+  if (text('feature-layer')) r.freeze = { ...r.freeze, featureLayer: text('feature-layer') };
+  if (text('freeze-until')) r.freeze = { ...r.freeze, freezeUpTo: text('freeze-until') };
+  r.epochs = num('epochs') ?? r.epochs;
+  r.batchSize = num('batch-size') ?? r.batchSize;
+  r.learningRate = num('lr') ?? r.learningRate;
+  r.validationSplit = num('val') ?? r.validationSplit;
+  r.testSplit = num('test') ?? r.testSplit;
+  r.seed = num('seed') ?? r.seed;
+  r.patience = num('patience') ?? r.patience;
+  r.maxPerClass = num('max-per-class') ?? r.maxPerClass;
+  if (v.augment) r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
+  if (v['compare-scratch']) r.compareScratch = true;
   // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
-  r.outputDir = path.resolve(text("out") ?? r.outputDir);
-  if (text("optimizer")) r.optimizer = text("optimizer") as OptimizerName;
-  if (text("name")) r.name = text("name");
-  const size = num("input-size");
+  r.outputDir = path.resolve(text('out') ?? r.outputDir);
+  if (text('optimizer')) r.optimizer = text('optimizer') as OptimizerName;
+  if (text('name')) r.name = text('name');
+  const size = num('input-size');
   if (size !== undefined) r.inputSize = [size, size];
-  if (text("channels")) r.inputChannels = text("channels") === "1" ? 1 : 3;
-  if (
-    v.dense !== undefined ||
-    v.dropout !== undefined ||
-    v.pooling !== undefined
-  ) {
-    const pooling =
-      (text("pooling") as TrainRecipe["head"]["pooling"] | undefined) ??
-      r.head.pooling;
+  if (text('channels')) r.inputChannels = text('channels') === '1' ? 1 : 3;
+  if (v.dense !== undefined || v.dropout !== undefined || v.pooling !== undefined) {
+    const pooling = (text('pooling') as TrainRecipe['head']['pooling'] | undefined) ?? r.head.pooling;
     r.head = {
       ...r.head,
-      dense: num("dense") ?? r.head.dense,
-      dropout: num("dropout") ?? r.head.dropout,
+      dense: num('dense') ?? r.head.dense,
+      dropout: num('dropout') ?? r.head.dropout,
       pooling,
     };
   }
-  const from = text("second-phase-from");
+  const from = text('second-phase-from');
   if (from) {
     r.secondPhase = {
       unfreezeFrom: from,
-      epochs: num("second-phase-epochs") ?? SECOND_PHASE_EPOCHS,
-      learningRate:
-        num("second-phase-lr") ?? r.learningRate * SECOND_PHASE_LR_FACTOR,
+      epochs: num('second-phase-epochs') ?? SECOND_PHASE_EPOCHS,
+      learningRate: num('second-phase-lr') ?? r.learningRate * SECOND_PHASE_LR_FACTOR,
     };
   }
   const problems = recipeProblems(r);
-  if (problems.length)
-    throw new CliError(`Invalid recipe: ${problems.join("; ")}.`);
+  if (problems.length) throw new CliError(`Invalid recipe: ${problems.join('; ')}.`);
   return r;
 }
 
@@ -260,8 +221,7 @@ function readFile(file: string) {
   try {
     return readRecipeFile(file);
   } catch (e) {
-    if (e instanceof RecipeFileError)
-      throw new CliError(e.message, EXIT.failed);
+    if (e instanceof RecipeFileError) throw new CliError(e.message, EXIT.failed);
     throw e;
   }
 }

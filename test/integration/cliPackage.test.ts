@@ -20,8 +20,12 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv = ENV) {
   console.log(`${path.basename(file)} ${args.slice(0, 2).join(' ')}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const result = <T>(stdout: string) => (stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result: T })
-  .find((l) => l.type === 'result')!.result);
+const result = <T>(stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; result: T })
+    .find((l) => l.type === 'result')!.result;
 
 test('npm pack:cli → npm install -g into an empty prefix → transfer-studio lists layers and trains', () => {
   const packed = run(process.execPath, [path.join(ROOT, 'scripts/pack-cli.mjs')]);
@@ -30,13 +34,26 @@ test('npm pack:cli → npm install -g into an empty prefix → transfer-studio l
   const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.trim().split('\n');
   assert.ok(listing.includes('package/dist/models/mobilenet_v2/model.json'), 'the built-in base is inside');
   assert.ok(listing.includes('package/dist/tfjs-backend-wasm-simd.wasm'));
-  assert.deepEqual(listing.filter((f) => /\.(ts|map)$|\/src\/|node_modules/.test(f)), [], 'no sources, maps or modules');
+  assert.deepEqual(
+    listing.filter((f) => /\.(ts|map)$|\/src\/|node_modules/.test(f)),
+    [],
+    'no sources, maps or modules',
+  );
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'out/cli-package/package.json'), 'utf8'));
   assert.deepEqual(Object.keys(manifest.dependencies), ['sharp'], 'only the native dependency the bundles load');
 
   const prefix = path.join(work, 'prefix');
-  const install = run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--omit=optional', '--no-audit',
-    '--no-fund', tarball]);
+  const install = run('npm', [
+    'install',
+    '-g',
+    '--prefix',
+    prefix,
+    '--offline',
+    '--omit=optional',
+    '--no-audit',
+    '--no-fund',
+    tarball,
+  ]);
   assert.equal(install.code, 0, `npm install -g (from npm's cache: run npm ci first)\n${install.stderr}`);
   const bin = path.join(prefix, 'bin', 'transfer-studio');
   assert.ok(fs.realpathSync(bin).startsWith(fs.realpathSync(prefix)), 'the command is the installed one');
@@ -46,8 +63,26 @@ test('npm pack:cli → npm install -g into an empty prefix → transfer-studio l
   assert.equal(layers.code, EXIT.ok, layers.stderr);
   assert.equal(result<{ layers: unknown[] }>(layers.stdout).layers.length, 162);
 
-  const train = run(bin, ['train', fixture('digits-0-4'), '--source', '--input-size', '28', '--channels', '1',
-    '--epochs', '2', '--max-per-class', '30', '--out', path.join(work, 'runs'), '--json'], env);
+  const train = run(
+    bin,
+    [
+      'train',
+      fixture('digits-0-4'),
+      '--source',
+      '--input-size',
+      '28',
+      '--channels',
+      '1',
+      '--epochs',
+      '2',
+      '--max-per-class',
+      '30',
+      '--out',
+      path.join(work, 'runs'),
+      '--json',
+    ],
+    env,
+  );
   assert.equal(train.code, EXIT.ok, train.stderr);
   const run1 = result<{ runDir: string; transfer: { evaluation: { count: number } } }>(train.stdout);
   assert.ok(fs.existsSync(path.join(run1.runDir, 'model.json')), 'the run folder holds the model');

@@ -27,7 +27,9 @@ test('yamlValidation gives *.recipe.yaml the recipe schema, which covers every r
   const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { properties: Record<string, unknown> };
   assert.deepEqual(schema, recipeJsonSchema(), 'the shipped schema is the generated one');
   for (const field of Object.keys(RECIPE_FIELDS)) assert.ok(schema.properties[field], `schema has "${field}"`);
-  const json = manifest.contributes.jsonValidation.find((e: { fileMatch: string[] }) => e.fileMatch.includes('*.recipe.json'));
+  const json = manifest.contributes.jsonValidation.find((e: { fileMatch: string[] }) =>
+    e.fileMatch.includes('*.recipe.json'),
+  );
   assert.equal(json.url, entry.url, 'JSON and YAML recipes use the same schema');
 });
 
@@ -36,7 +38,11 @@ test('every setting has a markdownDescription, and every enum a description per 
     assert.equal(typeof setting.markdownDescription, 'string', `${key} markdownDescription`);
     assert.equal(setting.description, undefined, `${key}: one description, the markdown one`);
     if (setting.enum) {
-      assert.equal((setting.enumDescriptions as string[] | undefined)?.length, (setting.enum as string[]).length, `${key} enumDescriptions`);
+      assert.equal(
+        (setting.enumDescriptions as string[] | undefined)?.length,
+        (setting.enum as string[]).length,
+        `${key} enumDescriptions`,
+      );
     }
   }
 });
@@ -57,8 +63,13 @@ test('the icon is a 128×128 PNG', () => {
 });
 
 test('the walkthrough: five steps with a picture each, and links only to commands that exist', () => {
-  const [walkthrough] = manifest.contributes.walkthroughs as { steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[] }[];
-  assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openData', 'fineTune', 'watchPanel', 'openReport', 'export']);
+  const [walkthrough] = manifest.contributes.walkthroughs as {
+    steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[];
+  }[];
+  assert.deepEqual(
+    walkthrough.steps.map((s) => s.id),
+    ['openData', 'fineTune', 'watchPanel', 'openReport', 'export'],
+  );
   const ours = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
   const builtIn = new Set(['workbench.action.files.openFolder']);
   for (const step of walkthrough.steps) {

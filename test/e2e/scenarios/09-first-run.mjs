@@ -9,13 +9,25 @@ import path from 'node:path';
 import { basePickFor, startPickFor } from '../lib/flows.mjs';
 import { extensionLogs, runFolders, waitFor } from '../lib/runChecks.mjs';
 import {
-  acceptQuickPick, clickNotificationButton, contextMenuPick, explorerRow, openViewContainer, runCommand, treeRow,
-  viewPane, waitForNotification, waitForQuickPick, webviewContent,
+  acceptQuickPick,
+  clickNotificationButton,
+  contextMenuPick,
+  explorerRow,
+  openViewContainer,
+  runCommand,
+  treeRow,
+  viewPane,
+  waitForNotification,
+  waitForQuickPick,
+  webviewContent,
 } from '../lib/workbench.mjs';
 
 // Augmentation streams images through the frozen base each epoch: the chart is caught mid-training.
-export const settings = { 'workbench.colorTheme': 'Default Dark Modern', 'transferStudio.augmentation': true,
-  'transferStudio.epochs': 4 };
+export const settings = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'transferStudio.augmentation': true,
+  'transferStudio.epochs': 4,
+};
 
 const SAMPLE = 'transfer-studio-sample';
 
@@ -28,7 +40,9 @@ export async function run({ page, workspace, sandbox, lap, screenshot, root, art
 
   // The walkthrough is listed and its first button works.
   await runCommand(page, 'Welcome: Open Walkthrough...');
-  const walkthroughs = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get Started with Transfer Studio' });
+  const walkthroughs = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+    hasText: 'Get Started with Transfer Studio',
+  });
   await walkthroughs.first().waitFor({ timeout: 15_000 });
   await walkthroughs.first().click();
   const sampleButton = page.getByRole('button', { name: 'Open a Sample Folder' }).first();
@@ -39,7 +53,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot, root, art
   await waitForNotification(page, 'Sample images', 30_000);
   const sampleDir = path.join(workspace, SAMPLE);
   const copied = fs.readdirSync(sampleDir).map((c) => fs.readdirSync(path.join(sampleDir, c)).length);
-  if (copied.length !== 3 || copied.some((n) => n !== 30)) throw new Error(`sample folder holds ${copied.join('/')} images per class`);
+  if (copied.length !== 3 || copied.some((n) => n !== 30))
+    throw new Error(`sample folder holds ${copied.join('/')} images per class`);
   const row = explorerRow(page, SAMPLE);
   await row.waitFor({ timeout: 15_000 });
   await runCommand(page, 'View: Close All Editors');
@@ -48,14 +63,18 @@ export async function run({ page, workspace, sandbox, lap, screenshot, root, art
 
   // Right-click → the menu (photographed open) → Fine-tune → Enter → "Open Training Panel".
   await row.click({ button: 'right' });
-  const item = page.locator('.context-view.monaco-menu-container').getByRole('menuitem', { name: 'Fine-tune on This Folder', exact: true });
+  const item = page
+    .locator('.context-view.monaco-menu-container')
+    .getByRole('menuitem', { name: 'Fine-tune on This Folder', exact: true });
   await item.waitFor({ timeout: 15_000 }).catch(() => {});
   await picture('2-fine-tune');
   await page.keyboard.press('Escape');
   await contextMenuPick(page, row, 'Fine-tune on This Folder');
   await acceptQuickPick(page, basePickFor(SAMPLE));
   await waitForQuickPick(page, startPickFor(SAMPLE));
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Open Training Panel' }).click();
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Open Training Panel' })
+    .click();
   const web = webviewContent(page);
   await web.locator('[data-testid="tab-training"]').waitFor({ timeout: 30_000 });
   await web.locator('[data-testid="tab-training"]').click();
@@ -65,11 +84,15 @@ export async function run({ page, workspace, sandbox, lap, screenshot, root, art
   // Mid-training: some batch points drawn, the run not finished yet.
   const counter = web.locator('[data-testid="chart-points"]');
   const finished = page.locator('.notifications-toasts .notification-toast', { hasText: 'Training finished' });
-  const points = await waitFor(async () => {
-    const n = Number(await counter.getAttribute('data-count'));
-    if (await finished.isVisible()) throw new Error(`training finished before the chart was photographed (${n} points)`);
-    return n >= 20 ? n : undefined;
-  }, { timeout: 4 * 60_000, interval: 250, what: '20 batch points on the chart' });
+  const points = await waitFor(
+    async () => {
+      const n = Number(await counter.getAttribute('data-count'));
+      if (await finished.isVisible())
+        throw new Error(`training finished before the chart was photographed (${n} points)`);
+      return n >= 20 ? n : undefined;
+    },
+    { timeout: 4 * 60_000, interval: 250, what: '20 batch points on the chart' },
+  );
   await picture('3-panel');
   lap(`panel photographed mid-training with ${points} batch points`);
 
@@ -90,7 +113,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot, root, art
   await picture('5-export');
   lap(`Reveal Model: ${path.relative(workspace, runDir)}/model.json shown in the Explorer`);
 
-  const activation = extensionLogs(sandbox.dirs.userData).flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/activated in (\d+) ms/g)])
+  const activation = extensionLogs(sandbox.dirs.userData)
+    .flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/activated in (\d+) ms/g)])
     .map((m) => Number(m[1]));
   if (!activation.length) throw new Error('the log has no "activated in N ms" line');
   lap(`activation: ${activation.join(', ')} ms (as logged by activate())`);
