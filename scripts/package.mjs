@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkVsix, currentTarget, listVsix, nativeParts, vsixFileName } from '../test/e2e/lib/vsixCheck.mjs';
 import { RELEASE_TARGETS, sharpRuntime } from './sharpRuntime.mjs';
+import { checkVsix, currentTarget, listVsix, nativeParts, vsixFileName } from './vsixCheck.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const started = Date.now();

@@ -1,7 +1,7 @@
 // The shape of the CLI's command table: each command states its arguments, options (with types, defaults and
 // choices) and what it runs; program.ts turns the table into the parser and every command's --help.
 import type { CancellationToken } from 'vscode-jsonrpc/node';
-import type { TrainerClient } from '../client/trainerClient';
+import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressView } from './progressView';
 
 export interface OptionSpec {
@@ -10,9 +10,11 @@ export interface OptionSpec {
   readonly description: string;
   /** Shown in --help; the value itself comes from the engine's defaults when the option is absent. */
   readonly default?: string | number;
-  /** Help text for a default that is not a plain value ("--lr × 0.1"). */
+  /** Help text for a default that is not a plain value ("--lr / 10"). */
   readonly defaultText?: string;
   readonly choices?: readonly string[];
+  /** The command cannot run without it (a usage error, exit code 2). */
+  readonly required?: boolean;
   /** The value must parse as a finite number (checked while parsing: a usage error, exit code 2). */
   readonly number?: boolean;
   /** An environment variable that supplies the value when the option is absent. */
@@ -34,7 +36,7 @@ export interface CommandContext {
   readonly cacheDir: string;
   readonly token: CancellationToken;
   /** The trainer process, started on first use (help and usage errors never start it). */
-  client(): TrainerClient;
+  client(): TrainerRpcClient;
 }
 
 export interface CommandSpec {

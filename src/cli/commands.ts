@@ -2,17 +2,19 @@
 // options with defaults and choices (shown by `transfer-studio <command> --help`) and what it runs.
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
+import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shared/engineTypes';
+import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
+import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
 import { runDemo } from './demo';
 import { EXIT } from './exitCodes';
+import { exportCommand, formatExport } from './exportCommand';
 import { formatEvaluation, formatLayers, formatRun, formatScan } from './format';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
-import { recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
+import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
 
-export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
 const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
@@ -29,8 +31,8 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--backend <name>',
     description: 'TensorFlow.js backend of the trainer',
-    default: BACKENDS[0],
-    choices: BACKENDS,
+    default: BACKEND_PREFERENCES[0],
+    choices: BACKEND_PREFERENCES,
     env: 'TRANSFER_STUDIO_BACKEND',
   },
   {
@@ -48,7 +50,7 @@ const str = (ctx: CommandContext, name: string): string | undefined => {
 
 async function finishRun(
   ctx: CommandContext,
-  run: Promise<import('../shared/engineTypes').RunResult>,
+  run: Promise<RunResult>,
 ): Promise<number> {
   const result = await run;
   ctx.view.result(result, formatRun(result));
@@ -61,13 +63,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '<base>',
-        description: 'mobilenet_v2, a model.json, a run folder or an http(s)://…/model.json URL',
+        description: BASE_WORDS,
       },
     ],
     summary: 'list the layers of a base: output shapes, trainable and frozen parameters',
     options: [],
     examples: [
       'transfer-studio layers mobilenet_v2',
+      'transfer-studio layers my_model.keras',
       'transfer-studio layers https://example.org/model/model.json --json',
     ],
     async run(ctx) {
@@ -101,16 +104,21 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     summary: 'fine-tune a base (or --source: train a CNN from scratch) and save a run folder',
-    options: TRAIN_OPTIONS,
+    options: [...TRAIN_OPTIONS, ...RAY_OPTIONS],
     examples: [
       'transfer-studio train data/ --epochs 10',
       'transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand',
       'transfer-studio train digits/ --source --input-size 28 --channels 1',
       'transfer-studio train --recipe my.recipe.yaml --epochs 3',
+      'transfer-studio train data/ --ray local --workers 2',
     ],
     async run(ctx) {
       const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
       const client = ctx.client();
+      if (wantsRay(ctx.options)) {
+        const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
+        return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
+      }
       const backend = await client.hello();
       ctx.view.event({
         kind: 'log',
@@ -194,7 +202,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         flags: '--seed <n>',
         description: 'seed of the classifier split',
-        default: defaultRecipe('').seed,
+        default: DEFAULT_SEED,
         number: true,
       },
       {
@@ -212,7 +220,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           layer: str(ctx, 'layer'),
           cacheDir: ctx.cacheDir,
           classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
-          seed: Number(str(ctx, 'seed') ?? defaultRecipe('').seed),
+          seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
           outDir: path.resolve(str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
         },
         ctx.token,
@@ -224,6 +232,30 @@ export const COMMANDS: readonly CommandSpec[] = [
           `  ${result.csvPath}\n  ${result.npyPath}` +
           (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images` : ''),
       );
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'export',
+    args: [{ name: '<run>', description: 'a finished run folder' }],
+    summary: 'write a run as onnx, keras or tfjs, pixel scaling and softmax inside',
+    options: [
+      {
+        flags: '--format <format>',
+        description: `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}`,
+        choices: EXPORT_FORMATS,
+        required: true,
+      },
+      {
+        flags: '--out <file>',
+        description: 'the file to write (a folder for tfjs); the class names go beside it',
+        defaultText: `${EXPORT_FORMATS.map((f) => EXPORT_FILE_NAMES[f]).join(', ')} in the run folder`,
+      },
+    ],
+    examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
+    async run(ctx) {
+      const exported = await exportCommand(ctx.client(), ctx.args[0], str(ctx, 'format'), str(ctx, 'out'), ctx.token);
+      ctx.view.result(exported, formatExport(exported));
       return EXIT.ok;
     },
   },

@@ -5,7 +5,7 @@ export const EXIT = {
   ok: 0,
   /** The command ran and failed: unreadable data, a broken model, a training error, some images unreadable. */
   failed: 1,
-  /** The command line was wrong: unknown command or option, a missing argument, a value out of its choices. */
+  /** The command line was wrong: unknown command or option, a missing argument, a value out of its choices or range. */
   usage: 2,
   /** Cancelled with Ctrl+C; a training keeps its last checkpoint. */
   cancelled: 130,
@@ -19,7 +19,7 @@ export function exitCodesHelp(): string {
     'Exit codes:',
     `  ${EXIT.ok}    ok`,
     `  ${EXIT.failed}    failed (bad data, a model or training error, an image predict could not read)`,
-    `  ${EXIT.usage}    usage error (unknown command or option, missing argument, value not among the choices)`,
+    `  ${EXIT.usage}    usage error (unknown command or option, missing argument, value out of its choices or range)`,
     `  ${EXIT.cancelled}  cancelled with Ctrl+C (a training keeps its last checkpoint)`,
   ].join('\n');
 }

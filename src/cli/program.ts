@@ -1,22 +1,20 @@
 // Builds the command-line parser (commander) from the command table and runs one command line. Every way out
 // ends in a documented exit code (exitCodes.ts); every error is one line, as JSON with --json.
-import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
-import { packageRoot } from '../trainer/packageRoot';
+import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
+import { RayRunError } from '../ray/rayTraining';
+import type { BackendPreference } from '../shared/engineTypes';
+// Only `version` is bundled (esbuild keeps the named fields of a JSON import that are used).
+import { version } from '../../package.json';
 import { CliError } from './cliError';
 import type { CommandSpec, OptionSpec } from './commandSpec';
-import { COMMANDS, COMMON_OPTIONS, defaultCacheDir, type BackendChoice } from './commands';
+import { COMMANDS, COMMON_OPTIONS, defaultCacheDir } from './commands';
 import { EXIT, exitCodesHelp } from './exitCodes';
 import { outputMode, ProgressView } from './progressView';
 
 const NAME = 'transfer-studio';
-
-function version(): string {
-  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function toOption(spec: OptionSpec): Option {
   // commander shows "(default: …)" only for a value; a described default goes into the description.
@@ -25,6 +23,7 @@ function toOption(spec: OptionSpec): Option {
     spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description,
   );
   if (spec.choices) option.choices(spec.choices);
+  if (spec.required) option.makeOptionMandatory();
   if (spec.default !== undefined) option.default(spec.default);
   if (spec.env) option.env(spec.env);
   if (spec.number) {
@@ -54,7 +53,7 @@ export function buildProgram(
 ): Command {
   const program = new Command(NAME)
     .description('Transfer learning on image folders with TensorFlow.js: the engine of the Transfer Studio extension.')
-    .version(version(), '-V, --version', 'print the version')
+    .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (each command has its own: transfer-studio train --help)')
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
@@ -90,7 +89,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const cancel = new CancellationTokenSource();
   // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
   process.once('SIGINT', () => cancel.cancel());
-  let client: TrainerClient | undefined;
+  let client: TrainerRpcClient | undefined;
   let code: number = EXIT.ok;
   const program = buildProgram(async (spec, args, options) => {
     code = await spec.run({
@@ -99,7 +98,7 @@ export async function runCli(argv: string[]): Promise<number> {
       view,
       token: cancel.token,
       cacheDir: path.resolve(typeof options.cache === 'string' ? options.cache : defaultCacheDir()),
-      client: () => (client ??= startClient(options.backend as BackendChoice | undefined, view)),
+      client: () => (client ??= startClient(options.backend as BackendPreference | undefined, view)),
     });
   });
   try {
@@ -112,8 +111,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-function startClient(backend: BackendChoice | undefined, view: ProgressView): TrainerClient {
-  const client = new TrainerClient({
+function startClient(backend: BackendPreference | undefined, view: ProgressView): TrainerRpcClient {
+  const client = new TrainerRpcClient({
     backend,
     onLog: (line) => {
       if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`);
@@ -146,7 +145,8 @@ function report(e: unknown, view: ProgressView, argv: string[]): number {
     view.error(e.message);
     return e.exitCode;
   }
-  if (e instanceof TrainerError) {
+  // A Ray run fails or is cancelled like a local one.
+  if (e instanceof TrainerError || e instanceof RayRunError) {
     view.error(e.message);
     return e.cancelled ? EXIT.cancelled : EXIT.failed;
   }

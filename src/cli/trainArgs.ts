@@ -3,9 +3,10 @@
 // `train --help` are read from the same defaultRecipe() the engine uses.
 import path from 'node:path';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
-import { OPTIMIZERS } from '../recipe/recipeFields';
+import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
-import { defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
 import type { OptionSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
@@ -13,9 +14,13 @@ import { EXIT } from './exitCodes';
 const D = defaultRecipe('');
 /** Epochs of the second phase when --second-phase-from is given without --second-phase-epochs. */
 const SECOND_PHASE_EPOCHS = 5;
-/** The second phase's learning rate, as a fraction of the first's, unless --second-phase-lr says. */
-const SECOND_PHASE_LR_FACTOR = 0.1;
-export const POOLINGS = ['avg', 'max', 'flatten'] as const;
+/** The second phase's learning rate is the first's divided by this, unless --second-phase-lr says. */
+const SECOND_PHASE_LR_DIVISOR = 10;
+/** The choices of --pooling and --channels, from the recipe field table. */
+export const POOLINGS = stringField('head', 'pooling').enum ?? [];
+const CHANNELS = (numberField('inputChannels').enum ?? []).map(String);
+/** How the CLI names a base, for the help of `layers` and `train --base`. */
+export const BASE_WORDS = `${BUILTIN_BASES.join(', ')}, a model.json, a .keras/.h5 file, a run folder or a URL`;
 export const TRAIN_OPTIONS = [
   {
     flags: '--recipe <file>',
@@ -23,7 +28,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--base <base>',
-    description: 'base: mobilenet_v2, a model.json, a run folder or an http(s) URL',
+    description: `base: ${BASE_WORDS}`,
     default: D.base,
   },
   {
@@ -131,7 +136,7 @@ export const TRAIN_OPTIONS = [
   {
     flags: '--second-phase-lr <rate>',
     description: 'learning rate of the second phase',
-    defaultText: `--lr × ${SECOND_PHASE_LR_FACTOR}`,
+    defaultText: `--lr / ${SECOND_PHASE_LR_DIVISOR}`,
     number: true,
   },
   {
@@ -142,7 +147,7 @@ export const TRAIN_OPTIONS = [
   {
     flags: '--channels <n>',
     description: 'with --source: 1 for grayscale data, 3 for colour',
-    choices: ['1', '3'],
+    choices: CHANNELS,
   },
   {
     flags: '--out <dir>',
@@ -160,6 +165,24 @@ export type TrainOptionName = Long<(typeof TRAIN_OPTIONS)[number]['flags']>;
 /** Options given on the command line, by long name ("batch-size"); absent when not given. */
 export type TrainValues = Partial<Record<TrainOptionName, string | boolean>>;
 
+/** The recipe field each numeric flag sets, so the flag is checked against that field's range. */
+const FLAG_FIELDS: Partial<Record<TrainOptionName, (string | number)[]>> = {
+  epochs: ['epochs'], 'batch-size': ['batchSize'], lr: ['learningRate'], val: ['validationSplit'], test: ['testSplit'],
+  seed: ['seed'], patience: ['patience'], 'max-per-class': ['maxPerClass'], 'input-size': ['inputSize', 0],
+  channels: ['inputChannels'], dense: ['head', 'dense'], dropout: ['head', 'dropout'],
+  'second-phase-epochs': ['secondPhase', 'epochs'], 'second-phase-lr': ['secondPhase', 'learningRate'],
+};
+
+/** A numeric flag's value, checked against the recipe field it sets (the same bounds as a recipe file's). */
+export function numberFlag(name: string, value: string, field: readonly (string | number)[] = []): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
+  const spec = fieldAt(field);
+  if (spec?.kind === 'number' && !inRange(n, spec))
+    throw new CliError(`--${name} must be ${describeRange(spec)} (got ${value}).`);
+  return n;
+}
+
 export function recipeFromArgs(folder: string | undefined, v: TrainValues): TrainRecipe {
   const fromFile = typeof v.recipe === 'string' ? readFile(v.recipe) : undefined;
   const data = folder ? path.resolve(folder) : fromFile?.data;
@@ -169,9 +192,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
   const num = (name: TrainOptionName): number | undefined => {
     const value = v[name];
     if (value === undefined || typeof value === 'boolean') return undefined;
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
-    return n;
+    return numberFlag(name, value, FLAG_FIELDS[name]);
   };
   const text = (name: TrainOptionName): string | undefined => (typeof v[name] === 'string' ? v[name] : undefined);
   if (v.source) r.mode = 'source';
@@ -186,7 +207,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
   r.seed = num('seed') ?? r.seed;
   r.patience = num('patience') ?? r.patience;
   r.maxPerClass = num('max-per-class') ?? r.maxPerClass;
-  if (v.augment) r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
+  if (v.augment) r.augmentation = { ...DEFAULT_AUGMENTATION };
   if (v['compare-scratch']) r.compareScratch = true;
   // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
   r.outputDir = path.resolve(text('out') ?? r.outputDir);
@@ -194,7 +215,8 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
   if (text('name')) r.name = text('name');
   const size = num('input-size');
   if (size !== undefined) r.inputSize = [size, size];
-  if (text('channels')) r.inputChannels = text('channels') === '1' ? 1 : 3;
+  const channels = text('channels');
+  if (channels !== undefined) r.inputChannels = numberFlag('channels', channels, FLAG_FIELDS.channels) as 1 | 3;
   if (v.dense !== undefined || v.dropout !== undefined || v.pooling !== undefined) {
     const pooling = (text('pooling') as TrainRecipe['head']['pooling'] | undefined) ?? r.head.pooling;
     r.head = {
@@ -209,7 +231,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
     r.secondPhase = {
       unfreezeFrom: from,
       epochs: num('second-phase-epochs') ?? SECOND_PHASE_EPOCHS,
-      learningRate: num('second-phase-lr') ?? r.learningRate * SECOND_PHASE_LR_FACTOR,
+      learningRate: num('second-phase-lr') ?? r.learningRate / SECOND_PHASE_LR_DIVISOR,
     };
   }
   const problems = recipeProblems(r);

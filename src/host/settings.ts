@@ -1,29 +1,26 @@
 // The `transferStudio.*` settings, read in one place so every command trains with the same defaults.
 import * as vscode from 'vscode';
-import type { BackendName } from '../shared/engineTypes';
+import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
 import { defaultRecipe } from '../shared/recipeDefaults';
+import { NUMBER_SETTINGS, settingsOfRecipe } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
   runsFolder: string;
-  backend: 'auto' | BackendName;
+  backend: BackendPreference;
 }
 
 export function readSettings(): HostSettings {
   const c = vscode.workspace.getConfiguration('transferStudio');
   const d = defaultRecipe('');
+  // Settings the user left alone take the recipe defaults; package.json declares the same ones (a unit test checks).
+  const training = settingsOfRecipe({});
+  for (const key of NUMBER_SETTINGS) training[key] = c.get<number>(key, training[key]);
+  training.augmentation = c.get<boolean>('augmentation', training.augmentation);
   return {
-    training: {
-      epochs: c.get<number>('epochs', d.epochs),
-      learningRate: c.get<number>('learningRate', d.learningRate),
-      batchSize: c.get<number>('batchSize', d.batchSize),
-      validationSplit: c.get<number>('validationSplit', d.validationSplit),
-      augmentation: c.get<boolean>('augmentation', false),
-      secondPhase: false,
-      compareScratch: false,
-    },
+    training,
     runsFolder: c.get<string>('runsFolder', d.outputDir),
-    backend: c.get<'auto' | BackendName>('backend', 'auto'),
+    backend: c.get<BackendPreference>('backend', 'auto'),
   };
 }

@@ -6,8 +6,11 @@ import type {
   BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, PredictionFailure, ProgressEvent, RunResult,
   Thumbnail, TrainRecipe,
 } from './engineTypes';
+import type { RayTrained } from './rayProtocol';
+import type { ExportRequest, ExportResult } from './exportTypes';
 
 export * from './engineTypes';
+export * from './exportTypes';
 
 /** Host → trainer: which backend the trainer initialized (it picks one at start). */
 export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
@@ -34,8 +37,8 @@ export const evaluate = new RequestType<{ runDir: string; folder: string }, Eval
 export const predict = new RequestType<{ runDir: string; images: string[] }, Prediction[], void>('trainer/predict');
 
 /**
- * Images the trainer decodes at once when predicting (224² RGB floats ≈ 0.6 MB each), and the batch the CLI
- * sends per predictEach request so it can print results as they come.
+ * The images the CLI sends per predictEach request, so it can print results as they come. The trainer
+ * decodes fewer at once when large inputs would pass LIMITS.maxBatchInputBytes (runInference.ts).
  */
 export const PREDICT_BATCH_LIMIT = 64;
 
@@ -50,6 +53,35 @@ export const predictEach = new RequestType<{ runDir: string; images: string[] },
 export const embed = new RequestType<
   { folder: string; base: string; layer?: string; outDir: string; cacheDir: string; classifier: 'knn' | 'logistic' | 'none'; seed: number },
   EmbedResult, void>('trainer/embed');
+
+/** Where a Ray run goes, resolved from the recipe's `ray:` section, the CLI and the settings. */
+export interface RayTarget {
+  address: string;
+  workers: number;
+  gpusPerWorker: number;
+  /** Shared folder for the job's data, checkpoints and results; absent: inside the run folder. */
+  storagePath?: string;
+}
+
+/** What rayPrepare leaves for the host, which then runs the job with `python job.py <planFile>`. */
+export interface RayPrepared {
+  runDir: string;
+  planFile: string;
+  jobDir: string;
+  /** Ray Train's own checkpoints of the job. */
+  checkpointDir: string;
+}
+
+/** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
+export const rayPrepare = new RequestType<{ recipe: TrainRecipe; cacheDir: string; target: RayTarget }, RayPrepared, void>('trainer/rayPrepare');
+
+/** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
+export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>('trainer/rayFinish');
+
+/** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
+export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>('trainer/rayAbandon');
+/** Host → trainer: write a finished run as a Keras, ONNX or TF.js file (with labels beside it). */
+export const exportModel = new RequestType<ExportRequest, ExportResult, void>('trainer/export');
 
 /** Trainer → host: progress of the running request (stages, batches, epochs, log lines). */
 export const progress = new NotificationType<ProgressEvent>('trainer/progress');

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BACKENDS } from '../../src/cli/commands';
+import { BACKEND_PREFERENCES as BACKENDS } from '../../src/shared/engineTypes';
 import { EXIT } from '../../src/cli/exitCodes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { PREDICT_BATCH_LIMIT } from '../../src/shared/trainerProtocol';

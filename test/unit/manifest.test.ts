@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { RECIPE_FIELDS } from '../../src/recipe/recipeFields';
+import { RECIPE_FIELDS } from '../../src/shared/recipeFields';
 import { recipeJsonSchema } from '../../src/recipe/recipeSchema';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { EpochMetrics } from '../../shared/engineTypes';
+import { LIMITS } from '../../shared/limits';
 import type { RunSummary } from './runStore';
 
 export interface LastRun {
@@ -15,6 +16,8 @@ export interface LastRun {
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
+    // A run folder may come from anywhere: an oversized file is passed over like an unreadable one.
+    if ((await fs.stat(file)).size > LIMITS.maxJsonFileBytes) return undefined;
     return JSON.parse(await fs.readFile(file, 'utf8')) as T;
   } catch {
     return undefined;

@@ -1,10 +1,10 @@
 // Turns the host's choices into the engine's recipe. No vscode here: the same function serves the
 // right-click flow, the panel's Start button and the tests.
 import type { BaseDescription, LayerInfo, TrainRecipe } from '../../shared/engineTypes';
-import { freezeSpecOf, keptLayers } from '../../shared/freezeChoices';
+import { freezeSpecOf, keptLayers } from '../../shared/freezePlan';
 import type { StudioChoices } from '../../shared/panelProtocol';
 import { defaultRecipe } from '../../shared/recipeDefaults';
-import { DEFAULT_AUGMENTATION } from '../../recipe/recipeFile';
+import { recipeFieldsOf, secondPhaseOf } from '../../shared/trainingSettings';
 
 export interface RecipeTarget {
   mode: TrainRecipe['mode'];
@@ -20,20 +20,15 @@ export function recipeFromChoices(choices: StudioChoices, base: BaseDescription 
     ...defaultRecipe(choices.dataFolder),
     mode: target.mode,
     base: choices.base,
-    epochs: s.epochs,
-    learningRate: s.learningRate,
-    batchSize: s.batchSize,
-    validationSplit: s.validationSplit,
-    compareScratch: s.compareScratch,
+    ...recipeFieldsOf(s),
     outputDir: target.runsDir,
     name: target.name,
   };
-  if (s.augmentation) recipe.augmentation = { ...DEFAULT_AUGMENTATION };
   if (target.mode === 'source') return recipe;
   if (base && choices.featureLayer) recipe.freeze = freezeSpecOf(choices.featureLayer, choices.frozen);
   if (s.secondPhase && base) {
     const from = topBlockStart(keptLayers(base.layers, choices.featureLayer || base.defaultFeatureLayer));
-    if (from) recipe.secondPhase = { unfreezeFrom: from, epochs: Math.max(1, Math.ceil(s.epochs / 2)), learningRate: s.learningRate / 10 };
+    if (from) recipe.secondPhase = secondPhaseOf(s, from);
   }
   return recipe;
 }

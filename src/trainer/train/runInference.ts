@@ -1,11 +1,11 @@
 // Using a saved run: evaluate it on a class folder, or classify single images.
 import path from 'node:path';
 import type { Evaluation, Prediction, PredictionFailure, ProgressEvent } from '../../shared/engineTypes';
-import { PREDICT_BATCH_LIMIT } from '../../shared/trainerProtocol';
+import { LIMITS } from '../../shared/limits';
 import { SkipList, decodeBatch } from '../data/batchStream';
 import { scanDataset } from '../data/datasetScanner';
-import type { Sample } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import type { Sample } from '../../shared/split';
+import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadLayersModelFromFile } from '../models/modelFiles';
 import * as tf from '../tf';
 import { evaluatePredictions } from './evaluation';
@@ -30,7 +30,7 @@ export async function evaluateRun(runDir: string, folder: string, signal: Cancel
     if (samples.length === 0) throw new EngineError(`No images to evaluate in ${folder}.`);
     emit({ kind: 'stage', stage: 'evaluating', total: samples.length });
     const skips = new SkipList();
-    const scored = await scoreImages(model, samples, info.preprocessing, info.classes.length, 32, skips, signal);
+    const scored = await scoreImages(model, samples, info.preprocessing, info.classes.length, inferenceBatch(info), skips, signal);
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     return evaluatePredictions(info.classes, scored);
   } finally {
@@ -48,14 +48,15 @@ export async function predictImages(runDir: string, images: string[]): Promise<P
 
 /**
  * One outcome per image, in the order given: a prediction, or why the image could not be read. Images are
- * decoded PREDICT_BATCH_LIMIT at a time, so memory stays bounded however many are asked for.
+ * decoded inferenceBatch() at a time, so memory stays bounded however many are asked for.
  */
 export async function predictEach(runDir: string, images: string[]): Promise<(Prediction | PredictionFailure)[]> {
   const { info, model } = await loadRun(runDir);
   try {
     const outcomes: (Prediction | PredictionFailure)[] = [];
-    for (let start = 0; start < images.length; start += PREDICT_BATCH_LIMIT) {
-      outcomes.push(...(await predictBatch(info, model, images.slice(start, start + PREDICT_BATCH_LIMIT))));
+    const step = inferenceBatch(info);
+    for (let start = 0; start < images.length; start += step) {
+      outcomes.push(...(await predictBatch(info, model, images.slice(start, start + step))));
     }
     return outcomes;
   } finally {
@@ -84,4 +85,10 @@ async function predictBatch(info: RunInfo, model: tf.LayersModel, images: string
     const full = path.resolve(p);
     return byPath.get(full) ?? { path: full, error: reasons.get(full) ?? 'could not be read' };
   });
+}
+
+/** Images per inference batch: up to 32, fewer when large inputs would pass the per-batch byte limit. */
+function inferenceBatch(info: RunInfo): number {
+  const [h, w] = info.preprocessing.size;
+  return Math.max(1, Math.min(32, Math.floor(LIMITS.maxBatchInputBytes / (h * w * info.preprocessing.channels * 4))));
 }
