@@ -22,10 +22,10 @@ interface Scan { classes: { name: string; files: string[] }[]; skipped: { path: 
 const errorOf = (r: CliRun) => jsonResult(r.stdout)?.message ?? r.stderr.trim();
 const reasons = (scan: Scan) => Object.fromEntries(scan.skipped.map((s) => [path.relative(work, s.path), s.reason]));
 
-/** Exit 1, one line, our words (not "Internal error"), and no hang. */
-function refused(r: CliRun, expected: RegExp | string): void {
+/** Exit 1 (2 for a bad flag value: a usage error), one line, our words (not "Internal error"), and no hang. */
+function refused(r: CliRun, expected: RegExp | string, code = 1): void {
   assert.equal(r.hung, false, 'the command returned');
-  assert.equal(r.code, 1, `exit code; output: ${r.stdout}${r.stderr}`);
+  assert.equal(r.code, code, `exit code; output: ${r.stdout}${r.stderr}`);
   const message = errorOf(r);
   assert.doesNotMatch(message, /Internal error|\n/);
   if (typeof expected === 'string') assert.equal(message, expected);
@@ -198,9 +198,9 @@ test('a data set that cannot learn stops before training: no usable images in a 
   assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], [], 'no run folder is left behind');
 
   for (const size of ['0', '100000', '2.5']) {
-    refused(await cli.run(['train', data, '--source', '--input-size', size, '--out', out, '--json']), `--input-size must be a whole number from 1 to 4096 (got ${size}).`);
+    refused(await cli.run(['train', data, '--source', '--input-size', size, '--out', out, '--json']), `--input-size must be a whole number from 1 to 4096 (got ${size}).`, 2);
   }
-  refused(await cli.run(['train', data, ...SOURCE, '--channels', '4', '--out', out]), '--channels must be 1 or 3 (got 4).');
+  refused(await cli.run(['train', data, ...SOURCE, '--channels', '4', '--out', out]), /argument '4' is invalid\. Allowed choices are 1, 3\./, 2);
 });
 
 test('a download whose body stalls times out naming the URL and the timeout', async () => {
