@@ -48,6 +48,19 @@ export function sharpPlatform(target) {
   return target.replace(/^alpine-/, 'linuxmusl-');
 }
 
+/** libvips as each platform ships it: a .so (Linux), a .dylib (macOS), DLLs inside sharp's own package (Windows). */
+function libvipsEntry(plat) {
+  const modules = '^extension/dist/node_modules/@img';
+  if (plat.startsWith('win32')) return new RegExp(`${modules}/sharp-${plat}/lib/libvips-cpp[^/]*\\.dll$`);
+  if (plat.startsWith('darwin')) return new RegExp(`${modules}/sharp-libvips-${plat}/lib/libvips-cpp[^/]*\\.dylib$`);
+  return new RegExp(`${modules}/sharp-libvips-${plat}/lib/libvips-cpp\\.so`);
+}
+
+/** The native parts of a listing (shared libraries and Node addons), by file name, for reports. */
+export function nativeParts(entries) {
+  return entries.filter((e) => /\.(node|so(\.[\d.]+)?|dylib|dll)$/.test(e)).map((e) => e.split('/').pop());
+}
+
 /** Files the manifest points at (main, icons, grammars, schemas…): each must be packaged. */
 function referencedFiles(manifest) {
   const found = new Set();
@@ -91,7 +104,7 @@ export function checkVsix(entries, manifest, options = {}) {
   for (const m of SHARP_RUNTIME) need(`dist/node_modules/${m}`, 'sharp runtime');
   const plat = sharpPlatform(target);
   needSome(new RegExp(`^extension/dist/node_modules/@img/sharp-${plat}/lib/.*\\.node$`), `sharp's ${plat} binary`);
-  needSome(new RegExp(`^extension/dist/node_modules/@img/sharp-libvips-${plat}/lib/libvips-cpp\\.so`), `libvips for ${plat}`);
+  needSome(libvipsEntry(plat), `libvips for ${plat}`);
   for (const f of referencedFiles(manifest)) need(f, 'referenced by package.json');
 
   const forbidden = (entry) => {

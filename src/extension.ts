@@ -10,7 +10,7 @@ import { startFromChoicesOnRay } from './host/commands/rayCommands';
 import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
 import { allRunsDirs, openWorkspaceImage, type Services } from './host/services';
-import { checkpointHistory, listRuns, readMetrics } from './host/runs/runStore';
+import { findLastRun } from './host/runs/lastRun';
 import { readSettings } from './host/settings';
 import { RecipeSync } from './host/recipeSync';
 import { startRecipeClientOnDemand } from './host/languageClient/recipeLanguageClient';
@@ -22,7 +22,8 @@ import { DatasetsView } from './host/views/datasetsView';
 import { LayersView } from './host/views/layersView';
 import { RunsView } from './host/views/runsView';
 
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activationStarted = Date.now();
   const log = vscode.window.createOutputChannel('Transfer Studio', { log: true });
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'cache');
   const trainer = new HostTrainerProcess(context.extensionUri, log, cacheDir);
@@ -58,13 +59,18 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(services),
     startRecipeClientOnDemand(context, { cacheDir, outputChannel: log }),
   );
-  const last = listRuns(allRunsDirs())[0];
+  // The last run is read with asynchronous I/O: the extension host's thread stays free meanwhile, and VS Code
+  // waits for activate() before it revives the panel or fills the views, so they still see that run.
+  const last = await findLastRun(allRunsDirs()).catch((e: unknown) => {
+    log.warn(`Could not look up the last run: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  });
   if (last) {
-    training.restoreLast({ ...last, history: readMetrics(last.dir)?.transfer ?? checkpointHistory(last.dir) });
+    training.restoreLast(last);
     // The studio picks up where the last run left off: its data, base, cut and frozen layers.
     if (vscode.workspace.isTrusted) studio.deferRestore(last.dir);
   }
-  log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
+  log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - activationStarted} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
 }
 
 export function deactivate(): void {

@@ -30,6 +30,7 @@ const evaluation = new EvaluationView(post);
 const saved = loadState();
 let snapshot: PanelSnapshot | undefined = saved.snapshot;
 let tab: Tab = TABS.includes(saved.tab as Tab) ? (saved.tab as Tab) : 'training';
+let tabs: VscodeTabs | undefined;
 
 function layout(): void {
   const panel = (name: Tab, label: string, content: HTMLElement) => [
@@ -39,16 +40,17 @@ function layout(): void {
   const training = h('vscode-split-layout', { class: 'training-split', 'initial-handle-position': '32%', 'min-start': '220px', 'min-end': '280px' },
     h('div', { slot: 'start', class: 'pane' }, controls.element),
     h('div', { slot: 'end', class: 'pane' }, charts.element));
-  const tabs: VscodeTabs = h('vscode-tabs', { 'data-testid': 'tabs' },
+  tabs = h('vscode-tabs', { 'data-testid': 'tabs' },
     ...panel('layers', 'Layers', tree.element), ...panel('training', 'Training', training),
     ...panel('dataset', 'Dataset', preview.element), ...panel('evaluation', 'Evaluation', evaluation.element));
-  tabs.selectedIndex = TABS.indexOf(tab);
-  tabs.addEventListener('vsc-tabs-select', () => {
-    tab = TABS[tabs.selectedIndex] ?? 'training';
+  const shown = tabs;
+  shown.selectedIndex = TABS.indexOf(tab);
+  shown.addEventListener('vsc-tabs-select', () => {
+    tab = TABS[shown.selectedIndex] ?? 'training';
     persist();
   });
   const app = document.getElementById('app') ?? document.body;
-  replaceChildren(app, header.element, tabs);
+  replaceChildren(app, header.element, shown);
 }
 
 function renderAll(s: PanelSnapshot): void {
@@ -99,6 +101,10 @@ function apply(m: HostMessage): void {
     case 'evaluation':
       s.evaluation = m.evaluation;
       evaluation.show(s.evaluation);
+      if (m.reveal && tabs) {
+        tab = 'evaluation';
+        tabs.selectedIndex = TABS.indexOf(tab);
+      }
       break;
   }
   persist(m.type === 'progress' ? 5000 : 500);

@@ -1,7 +1,12 @@
-/** A usage mistake on the command line; printed as one line, exit code 1. */
+import { EXIT } from './exitCodes';
+
+/** A mistake on the command line (missing argument, bad value); printed as one line, exit code 2. */
 export class CliError extends Error {
-  constructor(message: string) {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number = EXIT.usage) {
     super(message);
     this.name = 'CliError';
+    this.exitCode = exitCode;
   }
 }

@@ -5,8 +5,14 @@ import { epochLabel, epochLine } from '../shared/epochLine';
 
 export type OutputMode = 'tty' | 'json' | 'plain';
 
-export function outputMode(json: boolean): OutputMode {
-  return json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
+/**
+ * json when asked; a redrawn progress line only on a terminal that can take escape codes: not when
+ * piped, not with TERM=dumb, not with NO_COLOR set (https://no-color.org: any non-empty value).
+ */
+export function outputMode(json: boolean, isTTY = !!process.stderr.isTTY, env: NodeJS.ProcessEnv = process.env): OutputMode {
+  if (json) return 'json';
+  const plainTerminal = env.TERM === 'dumb' || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return isTTY && !plainTerminal ? 'tty' : 'plain';
 }
 
 export class ProgressView {
@@ -36,6 +42,13 @@ export class ProgressView {
     this.close();
     if (this.mode === 'json') this.json({ type: 'result', result: value });
     else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** One record of a stream of results (a prediction per image): a JSON line of that type, or a text line. */
+  item(type: string, value: object, text: string): void {
+    this.close();
+    if (this.mode === 'json') this.json({ type, ...value });
+    else process.stdout.write(`${text}\n`);
   }
 
   error(message: string): void {

@@ -1,74 +1,238 @@
-// Turns `train` options (and an optional recipe file) into a complete recipe. Command-line options win
-// over the recipe file, which wins over the defaults.
+// `train`'s options, and how they turn (with an optional recipe file) into a complete recipe. Options given
+// on the command line win over the recipe file, which wins over the defaults. The defaults shown in
+// `train --help` are read from the same defaultRecipe() the engine uses.
 import path from 'node:path';
-import { describeRange, fieldAt, inRange } from '../shared/recipeFields';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
+import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
-import { DEFAULT_AUGMENTATION, recipeProblems } from '../shared/recipeDefaults';
+import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
+import type { OptionSpec } from './commandSpec';
+import { EXIT } from './exitCodes';
 
-export const TRAIN_OPTIONS = {
-  base: { type: 'string' }, 'feature-layer': { type: 'string' }, 'freeze-until': { type: 'string' },
-  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, val: { type: 'string' },
-  test: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, augment: { type: 'boolean' },
-  'compare-scratch': { type: 'boolean' }, recipe: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' },
-  source: { type: 'boolean' }, 'input-size': { type: 'string' }, channels: { type: 'string' }, 'max-per-class': { type: 'string' },
-  'second-phase-from': { type: 'string' }, 'second-phase-epochs': { type: 'string' }, 'second-phase-lr': { type: 'string' },
-  dense: { type: 'string' }, dropout: { type: 'string' }, pooling: { type: 'string' }, optimizer: { type: 'string' },
-} as const;
+const D = defaultRecipe('');
+/** Epochs of the second phase when --second-phase-from is given without --second-phase-epochs. */
+const SECOND_PHASE_EPOCHS = 5;
+/** The second phase's learning rate is the first's divided by this, unless --second-phase-lr says. */
+const SECOND_PHASE_LR_DIVISOR = 10;
+/** The choices of --pooling and --channels, from the recipe field table. */
+export const POOLINGS = stringField('head', 'pooling').enum ?? [];
+const CHANNELS = (numberField('inputChannels').enum ?? []).map(String);
+/** How the CLI names a base, for the help of `layers` and `train --base`. */
+export const BASE_WORDS = `${BUILTIN_BASES.join(', ')}, a model.json, a .keras/.h5 file, a run folder or a URL`;
+export const TRAIN_OPTIONS = [
+  {
+    flags: '--recipe <file>',
+    description: 'a recipe file (YAML or JSON); options given here override it',
+  },
+  {
+    flags: '--base <base>',
+    description: `base: ${BASE_WORDS}`,
+    default: D.base,
+  },
+  {
+    flags: '--source',
+    description: 'train a small CNN from scratch (a source model) instead of fine-tuning a base',
+  },
+  {
+    flags: '--feature-layer <layer>',
+    description: "cut the base here; the new head starts after it (default: the base's)",
+  },
+  {
+    flags: '--freeze-until <layer>',
+    description: 'base layers up to this one stay frozen (default: all of them)',
+  },
+  {
+    flags: '--epochs <n>',
+    description: 'epochs of the first phase',
+    default: D.epochs,
+    number: true,
+  },
+  {
+    flags: '--batch-size <n>',
+    description: 'images per step (lower it when base layers train)',
+    default: D.batchSize,
+    number: true,
+  },
+  {
+    flags: '--lr <rate>',
+    description: 'learning rate of the first phase',
+    default: D.learningRate,
+    number: true,
+  },
+  {
+    flags: '--optimizer <name>',
+    description: 'optimizer',
+    default: OPTIMIZERS[0],
+    choices: OPTIMIZERS,
+  },
+  {
+    flags: '--val <fraction>',
+    description: 'fraction of each class held out for validation',
+    default: D.validationSplit,
+    number: true,
+  },
+  {
+    flags: '--test <fraction>',
+    description: 'fraction of each class held out for the final test',
+    default: D.testSplit,
+    number: true,
+  },
+  {
+    flags: '--seed <n>',
+    description: 'seed of the split, the shuffles and the new weights',
+    default: D.seed,
+    number: true,
+  },
+  {
+    flags: '--patience <epochs>',
+    description: 'stop when validation loss has not improved for this many epochs (0: never)',
+    default: D.patience,
+    number: true,
+  },
+  {
+    flags: '--max-per-class <n>',
+    description: 'use at most this many images per class (0: all)',
+    default: 0,
+    number: true,
+  },
+  {
+    flags: '--augment',
+    description: 'random flips, small rotations, crops and brightness changes',
+  },
+  {
+    flags: '--compare-scratch',
+    description: 'also train the same network from random weights, on the same split',
+  },
+  {
+    flags: '--dense <units>',
+    description: 'units of a hidden dense layer in the head (0: none)',
+    default: D.head.dense,
+    number: true,
+  },
+  {
+    flags: '--dropout <rate>',
+    description: 'dropout before the last layer of the head',
+    default: D.head.dropout,
+    number: true,
+  },
+  {
+    flags: '--pooling <kind>',
+    description: "how the head pools the base's feature map",
+    default: D.head.pooling,
+    choices: POOLINGS,
+  },
+  {
+    flags: '--second-phase-from <layer>',
+    description: 'after the first phase, unfreeze from this layer and train again',
+  },
+  {
+    flags: '--second-phase-epochs <n>',
+    description: 'epochs of the second phase',
+    default: SECOND_PHASE_EPOCHS,
+    number: true,
+  },
+  {
+    flags: '--second-phase-lr <rate>',
+    description: 'learning rate of the second phase',
+    defaultText: `--lr / ${SECOND_PHASE_LR_DIVISOR}`,
+    number: true,
+  },
+  {
+    flags: '--input-size <pixels>',
+    description: 'with --source: the square input size of the CNN',
+    number: true,
+  },
+  {
+    flags: '--channels <n>',
+    description: 'with --source: 1 for grayscale data, 3 for colour',
+    choices: CHANNELS,
+  },
+  {
+    flags: '--out <dir>',
+    description: 'folder that receives the run folder',
+    default: D.outputDir,
+  },
+  {
+    flags: '--name <name>',
+    description: 'name part of the run folder (default: the data folder name)',
+  },
+] as const satisfies readonly OptionSpec[];
+
+type Long<F extends string> = F extends `--${infer N} <${string}>` ? N : F extends `--${infer N}` ? N : never;
+export type TrainOptionName = Long<(typeof TRAIN_OPTIONS)[number]['flags']>;
+/** Options given on the command line, by long name ("batch-size"); absent when not given. */
+export type TrainValues = Partial<Record<TrainOptionName, string | boolean>>;
 
 /** The recipe field each numeric flag sets, so the flag is checked against that field's range. */
-const FLAG_FIELDS: Partial<Record<keyof typeof TRAIN_OPTIONS, (string | number)[]>> = {
+const FLAG_FIELDS: Partial<Record<TrainOptionName, (string | number)[]>> = {
   epochs: ['epochs'], 'batch-size': ['batchSize'], lr: ['learningRate'], val: ['validationSplit'], test: ['testSplit'],
   seed: ['seed'], patience: ['patience'], 'max-per-class': ['maxPerClass'], 'input-size': ['inputSize', 0],
   channels: ['inputChannels'], dense: ['head', 'dense'], dropout: ['head', 'dropout'],
   'second-phase-epochs': ['secondPhase', 'epochs'], 'second-phase-lr': ['secondPhase', 'learningRate'],
 };
 
-type Values = { [K in keyof typeof TRAIN_OPTIONS]?: (typeof TRAIN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+/** A numeric flag's value, checked against the recipe field it sets (the same bounds as a recipe file's). */
+export function numberFlag(name: string, value: string, field: readonly (string | number)[] = []): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
+  const spec = fieldAt(field);
+  if (spec?.kind === 'number' && !inRange(n, spec))
+    throw new CliError(`--${name} must be ${describeRange(spec)} (got ${value}).`);
+  return n;
+}
 
-export function recipeFromArgs(folder: string | undefined, v: Values): TrainRecipe {
-  const fromFile = v.recipe ? readFile(v.recipe) : undefined;
+export function recipeFromArgs(folder: string | undefined, v: TrainValues): TrainRecipe {
+  const fromFile = typeof v.recipe === 'string' ? readFile(v.recipe) : undefined;
   const data = folder ? path.resolve(folder) : fromFile?.data;
-  if (!data) throw new CliError('train needs a dataset folder (or a recipe with "data").');
+  if (!data)
+    throw new CliError('train needs a dataset folder (or --recipe with "data"). Run transfer-studio train --help.');
   const r: TrainRecipe = completeRecipe(fromFile ?? {}, data);
-  const num = (name: keyof Values, value: string | boolean | undefined): number | undefined => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
-    // The same bounds as a recipe file's field, from the one field table.
-    const spec = fieldAt(FLAG_FIELDS[name] ?? []);
-    if (spec?.kind === 'number' && !inRange(n, spec)) throw new CliError(`--${name} must be ${describeRange(spec)} (got ${value}).`);
-    return n;
+  const num = (name: TrainOptionName): number | undefined => {
+    const value = v[name];
+    if (value === undefined || typeof value === 'boolean') return undefined;
+    return numberFlag(name, value, FLAG_FIELDS[name]);
   };
+  const text = (name: TrainOptionName): string | undefined => (typeof v[name] === 'string' ? v[name] : undefined);
   if (v.source) r.mode = 'source';
-  if (v.base) r.base = v.base;
-  if (v['feature-layer']) r.freeze = { ...r.freeze, featureLayer: v['feature-layer'] };
-  if (v['freeze-until']) r.freeze = { ...r.freeze, freezeUpTo: v['freeze-until'] };
-  r.epochs = num('epochs', v.epochs) ?? r.epochs;
-  r.batchSize = num('batch-size', v['batch-size']) ?? r.batchSize;
-  r.learningRate = num('lr', v.lr) ?? r.learningRate;
-  r.validationSplit = num('val', v.val) ?? r.validationSplit;
-  r.testSplit = num('test', v.test) ?? r.testSplit;
-  r.seed = num('seed', v.seed) ?? r.seed;
-  r.patience = num('patience', v.patience) ?? r.patience;
-  r.maxPerClass = num('max-per-class', v['max-per-class']) ?? r.maxPerClass;
+  r.base = text('base') ?? r.base;
+  if (text('feature-layer')) r.freeze = { ...r.freeze, featureLayer: text('feature-layer') };
+  if (text('freeze-until')) r.freeze = { ...r.freeze, freezeUpTo: text('freeze-until') };
+  r.epochs = num('epochs') ?? r.epochs;
+  r.batchSize = num('batch-size') ?? r.batchSize;
+  r.learningRate = num('lr') ?? r.learningRate;
+  r.validationSplit = num('val') ?? r.validationSplit;
+  r.testSplit = num('test') ?? r.testSplit;
+  r.seed = num('seed') ?? r.seed;
+  r.patience = num('patience') ?? r.patience;
+  r.maxPerClass = num('max-per-class') ?? r.maxPerClass;
   if (v.augment) r.augmentation = { ...DEFAULT_AUGMENTATION };
   if (v['compare-scratch']) r.compareScratch = true;
   // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
-  r.outputDir = path.resolve(v.out ?? r.outputDir);
-  if (v.optimizer) r.optimizer = v.optimizer as OptimizerName;
-  if (v.name) r.name = v.name;
-  if (v['input-size']) {
-    const size = num('input-size', v['input-size'])!;
-    r.inputSize = [size, size];
+  r.outputDir = path.resolve(text('out') ?? r.outputDir);
+  if (text('optimizer')) r.optimizer = text('optimizer') as OptimizerName;
+  if (text('name')) r.name = text('name');
+  const size = num('input-size');
+  if (size !== undefined) r.inputSize = [size, size];
+  const channels = text('channels');
+  if (channels !== undefined) r.inputChannels = numberFlag('channels', channels, FLAG_FIELDS.channels) as 1 | 3;
+  if (v.dense !== undefined || v.dropout !== undefined || v.pooling !== undefined) {
+    const pooling = (text('pooling') as TrainRecipe['head']['pooling'] | undefined) ?? r.head.pooling;
+    r.head = {
+      ...r.head,
+      dense: num('dense') ?? r.head.dense,
+      dropout: num('dropout') ?? r.head.dropout,
+      pooling,
+    };
   }
-  if (v.channels) r.inputChannels = num('channels', v.channels) as 1 | 3;
-  if (v.dense || v.dropout || v.pooling) {
-    r.head = { ...r.head, dense: num('dense', v.dense) ?? r.head.dense, dropout: num('dropout', v.dropout) ?? r.head.dropout, pooling: (v.pooling as TrainRecipe['head']['pooling']) ?? r.head.pooling };
-  }
-  if (v['second-phase-from']) {
-    r.secondPhase = { unfreezeFrom: v['second-phase-from'], epochs: num('second-phase-epochs', v['second-phase-epochs']) ?? 5, learningRate: num('second-phase-lr', v['second-phase-lr']) ?? r.learningRate / 10 };
+  const from = text('second-phase-from');
+  if (from) {
+    r.secondPhase = {
+      unfreezeFrom: from,
+      epochs: num('second-phase-epochs') ?? SECOND_PHASE_EPOCHS,
+      learningRate: num('second-phase-lr') ?? r.learningRate / SECOND_PHASE_LR_DIVISOR,
+    };
   }
   const problems = recipeProblems(r);
   if (problems.length) throw new CliError(`Invalid recipe: ${problems.join('; ')}.`);
@@ -79,7 +243,7 @@ function readFile(file: string) {
   try {
     return readRecipeFile(file);
   } catch (e) {
-    if (e instanceof RecipeFileError) throw new CliError(e.message);
+    if (e instanceof RecipeFileError) throw new CliError(e.message, EXIT.failed);
     throw e;
   }
 }

@@ -118,6 +118,11 @@ export class TrainerRpcClient {
     return this.settle(this.connection.sendRequest(P.predict, { runDir, images }, token ?? CancellationToken.None));
   }
 
+  /** Classifies images; an unreadable one gets a failure entry instead of failing the call. */
+  predictEach(runDir: string, images: string[], token?: CancellationToken): Promise<(P.Prediction | P.PredictionFailure)[]> {
+    return this.settle(this.connection.sendRequest(P.predictEach, { runDir, images }, token ?? CancellationToken.None));
+  }
+
   embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
     return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
   }

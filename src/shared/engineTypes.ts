@@ -214,6 +214,12 @@ export interface Prediction {
   scores: Record<string, number>;
 }
 
+/** An image `trainer/predictEach` could not read, with the reason in words. */
+export interface PredictionFailure {
+  path: string;
+  error: string;
+}
+
 export interface EmbedResult {
   layer: string;
   dims: number;

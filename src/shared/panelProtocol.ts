@@ -93,7 +93,8 @@ export type HostMessage =
   | { type: 'training'; training: TrainingView }
   /** New progress events since the last message, in order (batched to keep the host quiet). */
   | { type: 'progress'; events: ProgressEvent[] }
-  | { type: 'evaluation'; evaluation: EvaluationView };
+  /** `reveal`: the user asked for this report (Open Report, Evaluate): the panel switches to its tab. */
+  | { type: 'evaluation'; evaluation: EvaluationView; reveal?: boolean };
 
 /** Webview → host. Every field is checked by the host before use. */
 export type WebviewMessage =

@@ -3,7 +3,7 @@
 // `trainer/train` request stops training at the next batch and keeps the last checkpoint.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type {
-  BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, ProgressEvent, RunResult,
+  BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, PredictionFailure, ProgressEvent, RunResult,
   Thumbnail, TrainRecipe,
 } from './engineTypes';
 import type { RayTrained } from './rayProtocol';
@@ -35,6 +35,19 @@ export const evaluate = new RequestType<{ runDir: string; folder: string }, Eval
 
 /** Host → trainer: classify images with a saved run. */
 export const predict = new RequestType<{ runDir: string; images: string[] }, Prediction[], void>('trainer/predict');
+
+/**
+ * The images the CLI sends per predictEach request, so it can print results as they come. The trainer
+ * decodes fewer at once when large inputs would pass LIMITS.maxBatchInputBytes (runInference.ts).
+ */
+export const PREDICT_BATCH_LIMIT = 64;
+
+/**
+ * Host → trainer: classify images, one outcome per image in the order asked; an image that cannot be read
+ * gets a failure instead of failing the request (the CLI's `predict` on folders).
+ */
+export const predictEach = new RequestType<{ runDir: string; images: string[] }, (Prediction | PredictionFailure)[], void>(
+  'trainer/predictEach');
 
 /** Host → trainer: export the embeddings of one layer for every image, and fit a light classifier. */
 export const embed = new RequestType<

@@ -52,7 +52,7 @@ test('train, then evaluate and predict with the run, all through the binary', ()
   const image = path.join(fixture('digits-0-4'), '3', fs.readdirSync(path.join(fixture('digits-0-4'), '3')).find((f) => f.endsWith('.png'))!);
   const predict = cli('predict', result.runDir, image, '--json');
   assert.equal(predict.code, 0, predict.stderr);
-  const [p] = jsonLines(predict.stdout).find((l) => l.type === 'result')!.result as { label: string }[];
+  const [p] = jsonLines(predict.stdout).filter((l) => l.type === 'prediction') as unknown as { label: string }[];
   assert.equal(p.label, '3');
 });
 

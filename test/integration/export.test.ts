@@ -273,12 +273,13 @@ test('the CLI exports, and refuses a missing format or a folder that is not a ru
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(fs.existsSync(out) && fs.existsSync(path.join(work, 'cli', 'digits.labels.txt')));
   assert.match(ok.stdout, /image: \[N, 28, 28, 1\] float32, raw pixels 0–255/);
-  for (const args of [
-    ['export', cases[0].runDir],
-    ['export', work, '--format', 'keras'],
-  ]) {
+  // A missing --format is a usage error (exit 2); a folder that is not a run fails (exit 1).
+  for (const [args, code] of [
+    [['export', cases[0].runDir], 2],
+    [['export', work, '--format', 'keras'], 1],
+  ] as const) {
     const bad = cli(...args);
-    assert.equal(bad.status, 1);
+    assert.equal(bad.status, code, bad.stderr);
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   }
 });

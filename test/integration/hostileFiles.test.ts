@@ -22,14 +22,23 @@ interface Scan { classes: { name: string; files: string[] }[]; skipped: { path: 
 const errorOf = (r: CliRun) => jsonResult(r.stdout)?.message ?? r.stderr.trim();
 const reasons = (scan: Scan) => Object.fromEntries(scan.skipped.map((s) => [path.relative(work, s.path), s.reason]));
 
-/** Exit 1, one line, our words (not "Internal error"), and no hang. */
-function refused(r: CliRun, expected: RegExp | string): void {
+/** Exit 1 (2 for a bad flag value: a usage error), one line, our words (not "Internal error"), and no hang. */
+function refused(r: CliRun, expected: RegExp | string, code = 1): void {
   assert.equal(r.hung, false, 'the command returned');
-  assert.equal(r.code, 1, `exit code; output: ${r.stdout}${r.stderr}`);
+  assert.equal(r.code, code, `exit code; output: ${r.stdout}${r.stderr}`);
   const message = errorOf(r);
   assert.doesNotMatch(message, /Internal error|\n/);
   if (typeof expected === 'string') assert.equal(message, expected);
   else assert.match(message, expected);
+}
+
+/** predict's contract: exit 1, no hang, and the image's own line gives the reason (the same words as scan's). */
+function unreadable(r: CliRun, file: string, reason: string): void {
+  assert.equal(r.hung, false, 'the command returned');
+  assert.equal(r.code, 1, `exit code; output: ${r.stdout}${r.stderr}`);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; path?: string; error?: string });
+  assert.deepEqual(lines.filter((l) => l.type === 'prediction'), [{ type: 'prediction', path: file, error: reason }]);
+  assert.deepEqual(jsonResult(r.stdout)?.result, { images: 1, predicted: 0, failed: 1 });
 }
 
 let runDir = '';
@@ -108,7 +117,7 @@ test('links: none is followed out of its class folder, a loop is cut, and a file
 test('a FIFO is refused by predict, layers, train --recipe and scan without blocking', async () => {
   const fifo = path.join(work, 'fifo.png');
   execFileSync('mkfifo', [fifo]);
-  refused(await cli.run(['predict', runDir, fifo, '--json'], { safetyMs: 60_000 }), `Cannot read ${fifo}: a named pipe (FIFO), not a regular file.`);
+  unreadable(await cli.run(['predict', runDir, fifo, '--json'], { safetyMs: 60_000 }), fifo, 'a named pipe (FIFO), not a regular file');
   fs.mkdirSync(path.join(work, 'fifo-model'));
   execFileSync('mkfifo', [path.join(work, 'fifo-model', 'model.json')]);
   refused(await cli.run(['layers', path.join(work, 'fifo-model'), '--json'], { safetyMs: 60_000 }),
@@ -132,8 +141,8 @@ test('an SVG is refused by scan and by predict with the same reason, also when r
   const why = reasons(jsonResult<Scan>(r.stdout)!.result!);
   assert.equal(why['svg/0/drawing.svg'], 'not an image file type (.svg)');
   assert.equal(why['svg/0/drawing.png'], 'unsupported image format (svg)');
-  refused(await cli.run(['predict', runDir, path.join(data, '0', 'drawing.svg'), '--json']), `Cannot read ${path.join(data, '0', 'drawing.svg')}: not an image file type (.svg).`);
-  refused(await cli.run(['predict', runDir, path.join(data, '0', 'drawing.png'), '--json']), `Cannot read ${path.join(data, '0', 'drawing.png')}: unsupported image format (svg).`);
+  unreadable(await cli.run(['predict', runDir, path.join(data, '0', 'drawing.svg'), '--json']), path.join(data, '0', 'drawing.svg'), 'not an image file type (.svg)');
+  unreadable(await cli.run(['predict', runDir, path.join(data, '0', 'drawing.png'), '--json']), path.join(data, '0', 'drawing.png'), 'unsupported image format (svg)');
 });
 
 test('cut or edited run files are refused naming the file and the problem, never as an internal error', async () => {
@@ -189,9 +198,9 @@ test('a data set that cannot learn stops before training: no usable images in a 
   assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], [], 'no run folder is left behind');
 
   for (const size of ['0', '100000', '2.5']) {
-    refused(await cli.run(['train', data, '--source', '--input-size', size, '--out', out, '--json']), `--input-size must be a whole number from 1 to 4096 (got ${size}).`);
+    refused(await cli.run(['train', data, '--source', '--input-size', size, '--out', out, '--json']), `--input-size must be a whole number from 1 to 4096 (got ${size}).`, 2);
   }
-  refused(await cli.run(['train', data, ...SOURCE, '--channels', '4', '--out', out]), '--channels must be 1 or 3 (got 4).');
+  refused(await cli.run(['train', data, ...SOURCE, '--channels', '4', '--out', out]), /argument '4' is invalid\. Allowed choices are 1, 3\./, 2);
 });
 
 test('a download whose body stalls times out naming the URL and the timeout', async () => {

@@ -57,3 +57,25 @@ test('files the manifest references must be packaged; setting defaults are not f
   assert.ok(problems.some((p) => p.includes('media/activity.svg (referenced by package.json)')), problems.join('; '));
   assert.ok(!problems.some((p) => p.includes('runs.json')));
 });
+
+// Listings as `npm run package -- --all` wrote them: where each platform keeps sharp's addon and libvips.
+const nativeOf = {
+  'darwin-arm64': ['@img/sharp-darwin-arm64/lib/sharp-darwin-arm64-0.35.5.node',
+    '@img/sharp-libvips-darwin-arm64/lib/libvips-cpp.8.18.7.dylib'],
+  'win32-x64': ['@img/sharp-win32-x64/lib/sharp-win32-x64-0.35.5.node', '@img/sharp-win32-x64/lib/libvips-cpp-8.18.7.dll',
+    '@img/sharp-win32-x64/lib/libvips-42.dll'],
+  'linux-arm64': ['@img/sharp-linux-arm64/lib/sharp-linux-arm64-0.35.5.node',
+    '@img/sharp-libvips-linux-arm64/lib/libvips-cpp.so.8.18.7'],
+};
+const forTarget = (target) => [...good.filter((e) => !e.includes('/@img/sharp-')),
+  ...nativeOf[target].map((m) => `extension/dist/node_modules/${m}`)];
+
+test('each release platform passes with its own native parts, and fails with another platform\'s', () => {
+  for (const target of Object.keys(nativeOf)) {
+    assert.deepEqual(checkVsix(forTarget(target), manifest, { target, hasSchemas: true }), [], target);
+    const problems = checkVsix(good, manifest, { target, hasSchemas: true });
+    assert.ok(problems.some((p) => p.includes(`sharp's ${target} binary`)), `${target}: ${problems.join('; ')}`);
+    assert.ok(problems.some((p) => p.includes(`libvips for ${target}`)), `${target}: ${problems.join('; ')}`);
+    assert.ok(problems.some((p) => p.includes('another platform')), `${target}: ${problems.join('; ')}`);
+  }
+});

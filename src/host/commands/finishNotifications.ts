@@ -6,39 +6,56 @@ import { buildEvaluationView } from '../runs/runReport';
 import type { Services } from '../services';
 import { readRunRecipe } from '../runs/runStore';
 
+// Button labels, translated once (vscode.l10n: English unless a bundle for the display language ships).
+const RESUME = () => vscode.l10n.t('Resume');
+const SHOW_LOG = () => vscode.l10n.t('Show Log');
+const OPEN_REPORT = () => vscode.l10n.t('Open Report');
+const REVEAL_MODEL = () => vscode.l10n.t('Reveal Model');
+const TRAIN_AGAIN = () => vscode.l10n.t('Train Again');
+
 export async function announceFinish(s: Services, done: FinishedTraining): Promise<void> {
   s.runsView.refresh();
   const { result, error, job } = done;
   if (error !== undefined) {
     // A crash after a checkpoint (the trainer was killed, ran out of memory…) can continue from it.
     const resumable = done.resumableRunDir;
-    const action = await vscode.window.showErrorMessage(`Transfer Studio: training "${job.label}" failed: ${error}`, ...(resumable ? ['Resume', 'Show Log'] : ['Show Log']));
-    if (action === 'Resume' && resumable) await vscode.commands.executeCommand('transferStudio.resumeRun', resumable);
-    if (action === 'Show Log') s.log.show();
+    const action = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Transfer Studio: training "{0}" failed: {1}', job.label, error),
+      ...(resumable ? [RESUME(), SHOW_LOG()] : [SHOW_LOG()]),
+    );
+    if (action === RESUME() && resumable) await vscode.commands.executeCommand('transferStudio.resumeRun', resumable);
+    if (action === SHOW_LOG()) s.log.show();
     return;
   }
   if (!result) {
-    void vscode.window.showWarningMessage(`Training cancelled: "${job.label}" stopped before its first epoch finished, so there is no checkpoint to keep.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t(
+      'Training cancelled: "{0}" stopped before its first epoch finished, so there is no checkpoint to keep.', job.label));
     return;
   }
   const name = path.basename(result.runDir);
   const rel = vscode.workspace.asRelativePath(result.runDir);
   if (result.cancelled) {
     const epochs = result.transfer.history.length;
-    const action = await vscode.window.showWarningMessage(`Training cancelled after ${epochs} epoch${epochs === 1 ? '' : 's'}; the last checkpoint is kept in ${rel}/checkpoint.`, 'Resume', 'Show Log');
-    if (action === 'Resume') await vscode.commands.executeCommand('transferStudio.resumeRun', result.runDir);
-    if (action === 'Show Log') s.log.show();
+    const text = epochs === 1
+      ? vscode.l10n.t('Training cancelled after 1 epoch; the last checkpoint is kept in {0}/checkpoint.', rel)
+      : vscode.l10n.t('Training cancelled after {0} epochs; the last checkpoint is kept in {1}/checkpoint.', epochs, rel);
+    const action = await vscode.window.showWarningMessage(text, RESUME(), SHOW_LOG());
+    if (action === RESUME()) await vscode.commands.executeCommand('transferStudio.resumeRun', result.runDir);
+    if (action === SHOW_LOG()) s.log.show();
     return;
   }
   s.panel.showEvaluation(await buildEvaluationView(result.runDir, s.trainer));
   const t = result.transfer;
-  const scratch = result.scratch ? ` (same network from scratch: ${(result.scratch.evaluation.accuracy * 100).toFixed(1)} %)` : '';
-  const message = `Training finished: ${name} — ${t.evaluatedOn} accuracy ${(t.evaluation.accuracy * 100).toFixed(1)} % on ${t.evaluation.count} images${scratch}.`;
+  const accuracy = (t.evaluation.accuracy * 100).toFixed(1);
+  const message = result.scratch
+    ? vscode.l10n.t('Training finished: {0} — {1} accuracy {2} % on {3} images (same network from scratch: {4} %).',
+      name, t.evaluatedOn, accuracy, t.evaluation.count, (result.scratch.evaluation.accuracy * 100).toFixed(1))
+    : vscode.l10n.t('Training finished: {0} — {1} accuracy {2} % on {3} images.', name, t.evaluatedOn, accuracy, t.evaluation.count);
   s.log.info(message);
-  const action = await vscode.window.showInformationMessage(message, 'Open Report', 'Reveal Model', 'Train Again');
-  if (action === 'Open Report') await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);
-  if (action === 'Reveal Model') await vscode.commands.executeCommand('transferStudio.revealModel', result.runDir);
-  if (action === 'Train Again') await s.training.run(trainAgainJob(job, result.runDir));
+  const action = await vscode.window.showInformationMessage(message, OPEN_REPORT(), REVEAL_MODEL(), TRAIN_AGAIN());
+  if (action === OPEN_REPORT()) await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);
+  if (action === REVEAL_MODEL()) await vscode.commands.executeCommand('transferStudio.revealModel', result.runDir);
+  if (action === TRAIN_AGAIN()) await s.training.run(trainAgainJob(job, result.runDir));
 }
 
 /** "Train Again" is a new run with the same recipe: for a resumed run, the recipe its folder keeps. */

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { LayersView } from '../views/layersView';
 import { fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
+import { openSampleFolder } from './sampleFolder';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { startFromChoicesOnRay, trainAgainOnRay, trainRecipeOnRay } from './rayCommands';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
@@ -17,6 +18,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   };
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     fineTuneFolder: (uri) => fineTuneFolder(s, uri),
+    openSampleFolder: () => openSampleFolder(s),
     trainSourceFolder: (uri) => trainSourceFolder(s, uri),
     extractFeatures: (uri) => extractFeatures(s, uri),
     predictImage: (arg, selected) => predictImage(s, arg, selected as unknown[] | undefined),

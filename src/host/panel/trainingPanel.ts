@@ -56,9 +56,9 @@ export class TrainingPanel extends Disposable {
     this.post({ type: 'snapshot', snapshot: this.snapshot() });
   }
 
-  showEvaluation(evaluation: EvaluationView | undefined): void {
+  showEvaluation(evaluation: EvaluationView | undefined, reveal = false): void {
     this.evaluation = evaluation;
-    if (evaluation) this.post({ type: 'evaluation', evaluation });
+    if (evaluation) this.post({ type: 'evaluation', evaluation, reveal });
   }
 
   private attach(panel: vscode.WebviewPanel): void {

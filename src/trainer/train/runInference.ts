@@ -1,6 +1,6 @@
 // Using a saved run: evaluate it on a class folder, or classify single images.
 import path from 'node:path';
-import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
+import type { Evaluation, Prediction, PredictionFailure, ProgressEvent } from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
 import { SkipList, decodeBatch } from '../data/batchStream';
 import { scanDataset } from '../data/datasetScanner';
@@ -38,36 +38,57 @@ export async function evaluateRun(runDir: string, folder: string, signal: Cancel
   }
 }
 
+/** Predictions for images that must all be readable: the first unreadable one fails the request. */
 export async function predictImages(runDir: string, images: string[]): Promise<Prediction[]> {
+  const outcomes = await predictEach(runDir, images);
+  const failed = outcomes.find((o): o is PredictionFailure => 'error' in o);
+  if (failed) throw new EngineError(`Cannot read ${failed.path}: ${failed.error}.`);
+  return outcomes as Prediction[];
+}
+
+/**
+ * One outcome per image, in the order given: a prediction, or why the image could not be read. Images are
+ * decoded inferenceBatch() at a time, so memory stays bounded however many are asked for.
+ */
+export async function predictEach(runDir: string, images: string[]): Promise<(Prediction | PredictionFailure)[]> {
   const { info, model } = await loadRun(runDir);
   try {
-    const out: Prediction[] = [];
+    const outcomes: (Prediction | PredictionFailure)[] = [];
     const step = inferenceBatch(info);
-    for (let i = 0; i < images.length; i += step) out.push(...(await predictBatch(model, info, images.slice(i, i + step))));
-    return out;
+    for (let start = 0; start < images.length; start += step) {
+      outcomes.push(...(await predictBatch(info, model, images.slice(start, start + step))));
+    }
+    return outcomes;
   } finally {
     model.dispose();
   }
+}
+
+async function predictBatch(info: RunInfo, model: tf.LayersModel, images: string[]): Promise<(Prediction | PredictionFailure)[]> {
+  const skips = new SkipList();
+  const batch = await decodeBatch(images.map((p) => ({ path: path.resolve(p), label: 0 })), info.preprocessing, skips);
+  const byPath = new Map<string, Prediction>();
+  if (batch.samples.length > 0) {
+    const [h, w] = info.preprocessing.size;
+    const probs = tf.tidy(() => model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, info.preprocessing.channels])) as tf.Tensor);
+    const data = await probs.data();
+    probs.dispose();
+    const k = info.classes.length;
+    batch.samples.forEach((s, i) => {
+      const row = Array.from(data.subarray(i * k, (i + 1) * k));
+      const best = row.indexOf(Math.max(...row));
+      byPath.set(s.path, { path: s.path, label: info.classes[best], confidence: row[best], scores: Object.fromEntries(info.classes.map((c, j) => [c, row[j]])) });
+    });
+  }
+  const reasons = new Map(skips.entries.map((e) => [e.path, e.reason]));
+  return images.map((p) => {
+    const full = path.resolve(p);
+    return byPath.get(full) ?? { path: full, error: reasons.get(full) ?? 'could not be read' };
+  });
 }
 
 /** Images per inference batch: up to 32, fewer when large inputs would pass the per-batch byte limit. */
 function inferenceBatch(info: RunInfo): number {
   const [h, w] = info.preprocessing.size;
   return Math.max(1, Math.min(32, Math.floor(LIMITS.maxBatchInputBytes / (h * w * info.preprocessing.channels * 4))));
-}
-
-async function predictBatch(model: tf.LayersModel, info: RunInfo, images: string[]): Promise<Prediction[]> {
-  const skips = new SkipList();
-  const batch = await decodeBatch(images.map((p) => ({ path: path.resolve(p), label: 0 })), info.preprocessing, skips);
-  if (skips.entries.length > 0) throw new EngineError(`Cannot read ${skips.entries[0].path}: ${skips.entries[0].reason}.`);
-  const [h, w] = info.preprocessing.size;
-  const probs = tf.tidy(() => model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, info.preprocessing.channels])) as tf.Tensor);
-  const data = await probs.data();
-  probs.dispose();
-  const k = info.classes.length;
-  return batch.samples.map((s, i) => {
-    const row = Array.from(data.subarray(i * k, (i + 1) * k));
-    const best = row.indexOf(Math.max(...row));
-    return { path: s.path, label: info.classes[best], confidence: row[best], scores: Object.fromEntries(info.classes.map((c, j) => [c, row[j]])) };
-  });
 }

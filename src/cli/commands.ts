@@ -1,0 +1,281 @@
+// The table of the CLI's commands. Each entry is the whole truth about one command: its arguments, its
+// options with defaults and choices (shown by `transfer-studio <command> --help`) and what it runs.
+import os from 'node:os';
+import path from 'node:path';
+import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shared/engineTypes';
+import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
+import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
+import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
+import { runDemo } from './demo';
+import { EXIT } from './exitCodes';
+import { exportCommand, formatExport } from './exportCommand';
+import { formatEvaluation, formatLayers, formatRun, formatScan } from './format';
+import { runPredict } from './predictCommand';
+import { pct } from './progressView';
+import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
+import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+
+const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const DEMO_DIR = path.join('.transfer-studio', 'demo');
+
+export function defaultCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  {
+    flags: '--json',
+    description: 'one JSON object per line on stdout: progress, then one result or error',
+  },
+  {
+    flags: '--backend <name>',
+    description: 'TensorFlow.js backend of the trainer',
+    default: BACKEND_PREFERENCES[0],
+    choices: BACKEND_PREFERENCES,
+    env: 'TRANSFER_STUDIO_BACKEND',
+  },
+  {
+    flags: '--cache <dir>',
+    description: 'downloaded bases and cached features',
+    defaultText: '~/.cache/transfer-studio',
+    env: 'TRANSFER_STUDIO_CACHE',
+  },
+];
+
+const str = (ctx: CommandContext, name: string): string | undefined => {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+async function finishRun(
+  ctx: CommandContext,
+  run: Promise<RunResult>,
+): Promise<number> {
+  const result = await run;
+  ctx.view.result(result, formatRun(result));
+  return result.cancelled ? EXIT.cancelled : EXIT.ok;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'layers',
+    args: [
+      {
+        name: '<base>',
+        description: BASE_WORDS,
+      },
+    ],
+    summary: 'list the layers of a base: output shapes, trainable and frozen parameters',
+    options: [],
+    examples: [
+      'transfer-studio layers mobilenet_v2',
+      'transfer-studio layers my_model.keras',
+      'transfer-studio layers https://example.org/model/model.json --json',
+    ],
+    async run(ctx) {
+      const base = await ctx.client().listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
+      ctx.view.result(base, formatLayers(base));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'scan',
+    args: [
+      {
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class',
+      },
+    ],
+    summary: 'list classes, image counts, skipped files and warnings',
+    options: [],
+    async run(ctx) {
+      const scan = await ctx.client().scanDataset(path.resolve(ctx.args[0]), ctx.token);
+      ctx.view.result(scan, formatScan(scan));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'train',
+    args: [
+      {
+        name: '[folder]',
+        description: 'a folder with one subfolder of images per class (or "data" in --recipe)',
+      },
+    ],
+    summary: 'fine-tune a base (or --source: train a CNN from scratch) and save a run folder',
+    options: [...TRAIN_OPTIONS, ...RAY_OPTIONS],
+    examples: [
+      'transfer-studio train data/ --epochs 10',
+      'transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand',
+      'transfer-studio train digits/ --source --input-size 28 --channels 1',
+      'transfer-studio train --recipe my.recipe.yaml --epochs 3',
+      'transfer-studio train data/ --ray local --workers 2',
+    ],
+    async run(ctx) {
+      const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
+      const client = ctx.client();
+      if (wantsRay(ctx.options)) {
+        const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
+        return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
+      }
+      const backend = await client.hello();
+      ctx.view.event({
+        kind: 'log',
+        level: 'info',
+        message: `Backend: ${backend.detail}`,
+      });
+      return finishRun(ctx, client.train(recipe, ctx.cacheDir, ctx.token));
+    },
+  },
+  {
+    name: 'resume',
+    args: [
+      {
+        name: '<run>',
+        description: 'a run folder with a checkpoint (after a crash or Ctrl+C)',
+      },
+    ],
+    summary: 'continue a crashed or cancelled run from its last checkpoint',
+    options: [],
+    run: (ctx) => finishRun(ctx, ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token)),
+  },
+  {
+    name: 'evaluate',
+    args: [
+      { name: '<run>', description: 'a finished run folder' },
+      {
+        name: '<folder>',
+        description: 'a class folder with the same class names',
+      },
+    ],
+    summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
+    options: [],
+    async run(ctx) {
+      const evaluation = await ctx.client().evaluate(path.resolve(ctx.args[0]), path.resolve(ctx.args[1]), ctx.token);
+      ctx.view.result(evaluation, formatEvaluation(evaluation));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'predict',
+    args: [
+      { name: '<run>', description: 'a finished run folder' },
+      {
+        name: '<images...>',
+        description: "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg')",
+      },
+    ],
+    summary: 'classify images with a run: one line per image, an error line for an unreadable one',
+    options: [],
+    examples: [
+      'transfer-studio predict .transfer-studio/runs/<run> photo.jpg',
+      "transfer-studio predict <run> inbox/ 'more/**/*.png' --json",
+    ],
+    run: (ctx) => runPredict(ctx, path.resolve(ctx.args[0]), ctx.args.slice(1)),
+  },
+  {
+    name: 'embed',
+    args: [
+      {
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class',
+      },
+    ],
+    summary: 'export the embeddings of one layer (CSV + .npy) and fit a light classifier on them',
+    options: [
+      {
+        flags: '--layer <name>',
+        description: "layer whose output is the embedding (default: the base's feature layer)",
+      },
+      {
+        flags: '--base <base>',
+        description: 'base model',
+        default: DEFAULT_BASE,
+      },
+      {
+        flags: '--classifier <kind>',
+        description: 'light classifier fitted on the embeddings',
+        default: CLASSIFIERS[0],
+        choices: CLASSIFIERS,
+      },
+      {
+        flags: '--seed <n>',
+        description: 'seed of the classifier split',
+        default: DEFAULT_SEED,
+        number: true,
+      },
+      {
+        flags: '--out <dir>',
+        description: 'output folder',
+        defaultText: '.transfer-studio/embeddings/<folder name>',
+      },
+    ],
+    async run(ctx) {
+      const folder = path.resolve(ctx.args[0]);
+      const result = await ctx.client().embed(
+        {
+          folder,
+          base: str(ctx, 'base') ?? DEFAULT_BASE,
+          layer: str(ctx, 'layer'),
+          cacheDir: ctx.cacheDir,
+          classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
+          seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
+          outDir: path.resolve(str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
+        },
+        ctx.token,
+      );
+      const c = result.classifier;
+      ctx.view.result(
+        result,
+        `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n` +
+          `  ${result.csvPath}\n  ${result.npyPath}` +
+          (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images` : ''),
+      );
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'export',
+    args: [{ name: '<run>', description: 'a finished run folder' }],
+    summary: 'write a run as onnx, keras or tfjs, pixel scaling and softmax inside',
+    options: [
+      {
+        flags: '--format <format>',
+        description: `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}`,
+        choices: EXPORT_FORMATS,
+        required: true,
+      },
+      {
+        flags: '--out <file>',
+        description: 'the file to write (a folder for tfjs); the class names go beside it',
+        defaultText: `${EXPORT_FORMATS.map((f) => EXPORT_FILE_NAMES[f]).join(', ')} in the run folder`,
+      },
+    ],
+    examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
+    async run(ctx) {
+      const exported = await exportCommand(ctx.client(), ctx.args[0], str(ctx, 'format'), str(ctx, 'out'), ctx.token);
+      ctx.view.result(exported, formatExport(exported));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'demo',
+    args: [],
+    summary: 'the three transfer-learning approaches on real images, offline (needs the mnist package)',
+    options: [
+      { flags: '--quick', description: 'fewer images and epochs: a smoke run' },
+      {
+        flags: '--out <dir>',
+        description: 'folder for the sample images and runs',
+        default: DEMO_DIR,
+      },
+    ],
+    run: (ctx) =>
+      runDemo(ctx.client(), ctx.view, {
+        cacheDir: ctx.cacheDir,
+        quick: ctx.options.quick === true,
+        workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),
+      }),
+  },
+];
