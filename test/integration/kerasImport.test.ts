@@ -11,8 +11,9 @@ import { SCALAR_OP_CLASS } from '../../src/trainer/interchange/kerasClasses';
 import { importKerasFile, type KerasImportSidecar } from '../../src/trainer/interchange/kerasImport';
 import { loadLayersModelFromFile } from '../../src/trainer/models/modelFiles';
 import * as tf from '../../src/trainer/tf';
-import { fixture, ROOT, tempDir } from '../helpers/fixtures';
-import { runPython, skipWithoutPython } from '../helpers/python';
+import { tempDir } from '../helpers/fixtures';
+import { KERAS_FIXTURES, makeKerasFixtures, type KerasFamilyFixture } from '../helpers/kerasFixtures';
+import { skipWithoutPython } from '../helpers/python';
 
 /** The families the issue names; TS_KERAS_FAMILIES=A,B narrows a local run. */
 const ALL = ['MobileNet', 'MobileNetV2', 'MobileNetV3Small', 'MobileNetV3Large', 'EfficientNetB0', 'EfficientNetB1', 'EfficientNetB2',
@@ -21,26 +22,15 @@ const FAMILIES = process.env.TS_KERAS_FAMILIES?.split(',') ?? ALL;
 /** ‖tfjs − keras‖ / ‖keras‖ allowed on the feature layer (float32 on both sides). */
 const TOLERANCE = 1e-4;
 
-export const KERAS_FIXTURES = fixture('keras');
 const skip = skipWithoutPython();
 const cacheDir = tempDir('keras-import');
 const seen: string[] = [];
 
-interface FamilyFixture {
-  input: [number, number, number];
-  featureLayer: string;
-  featureShape: number[];
-  scale: 'raw' | 'symmetric';
-  params: number;
-  layers: string[];
-}
-let manifest: { families: Record<string, FamilyFixture> };
+let manifest: Record<string, KerasFamilyFixture>;
 
 before(async () => {
   if (skip) return;
-  const script = path.join(ROOT, 'test/python/make_keras_fixtures.py');
-  const out = runPython(script, [KERAS_FIXTURES, fixture('photos'), FAMILIES.join(',')]);
-  manifest = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+  manifest = makeKerasFixtures(FAMILIES);
   await initBackend('wasm');
 });
 
@@ -49,7 +39,7 @@ after(() => {
   if (seen.length) console.log(`keras import agreement (‖tfjs − keras‖ / ‖keras‖):\n${seen.join('\n')}`);
 });
 
-async function agreement(file: string, family: FamilyFixture): Promise<number> {
+async function agreement(file: string, family: KerasFamilyFixture): Promise<number> {
   const dir = await importKerasFile(file, cacheDir);
   const sidecar = JSON.parse(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as KerasImportSidecar;
   const model = await loadLayersModelFromFile(path.join(dir, 'model.json'));
@@ -83,7 +73,7 @@ async function agreement(file: string, family: FamilyFixture): Promise<number> {
 
 for (const name of FAMILIES) {
   test(`${name}: .keras and .h5 import with Keras' layer names and agree with Keras on the feature layer`, { skip }, async () => {
-    const family = manifest.families[name];
+    const family = manifest[name];
     for (const ext of ['keras', 'h5']) {
       const rel = await agreement(path.join(KERAS_FIXTURES, `${name}.${ext}`), family);
       seen.push(`${name}.${ext} ${family.featureLayer} ${rel.toExponential(2)}`);
