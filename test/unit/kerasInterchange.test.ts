@@ -10,6 +10,7 @@ import { openKerasFile, KerasFileError } from '../../src/trainer/interchange/ker
 import { KERAS_ACTIVATIONS, kerasClassOf, TFJS_ACTIVATIONS } from '../../src/trainer/interchange/kerasClasses';
 import { ConversionError, convertModelConfig } from '../../src/trainer/interchange/kerasConfig';
 import { KerasActivation, KerasScalarOp } from '../../src/trainer/interchange/kerasLayers';
+import { applyFreezePlan } from '../../src/trainer/models/transferModel';
 import * as tf from '../../src/trainer/tf';
 import { tempDir } from '../helpers/fixtures';
 
@@ -78,4 +79,17 @@ test('a .keras whose zip directory claims a huge entry is refused before inflati
   fs.writeFileSync(file, zip);
   await assert.rejects(openKerasFile(file), (e: Error) => e instanceof KerasFileError && /bomb\.keras.*MAX_ZIP_ENTRY_BYTES/.test(e.message));
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a trainable BatchNorm without scale (InceptionV3) computes the same and records gradients for its offset', () => {
+  const bn = tf.layers.batchNormalization({ scale: false, name: 'bn', inputShape: [2, 2, 3] });
+  const model = tf.sequential({ layers: [bn] });
+  bn.setWeights([tf.tensor1d([0.1, -0.2, 0.3]), tf.tensor1d([0.5, 0, -0.5]), tf.tensor1d([1.5, 0.7, 0.2])]);
+  const x = tf.randomNormal([2, 2, 2, 3], 0, 1, 'float32', 7);
+  const before = (model.predict(x) as tf.Tensor).dataSync();
+  applyFreezePlan(model, { featureLayer: 'bn', kept: ['bn'], frozen: new Set(), baseFullyFrozen: false });
+  const after = (model.predict(x) as tf.Tensor).dataSync();
+  before.forEach((v, i) => assert.ok(Math.abs(v - after[i]) < 1e-5, `output ${i}`));
+  const { grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+  assert.deepEqual(Object.keys(grads).map((k) => k.split('/').pop()), ['beta']);
 });
