@@ -16,7 +16,7 @@ import './kerasLayers';
 export const KERAS_FILE_PATTERN = /\.(keras|h5|hdf5)$/i;
 
 /** Part of the cache key: bump it when the conversion changes, so old conversions are not reused. */
-const CONVERTER_VERSION = 1;
+const CONVERTER_VERSION = 2;
 
 /** What the importer writes beside the converted model (read by baseResolver as a sidecar). */
 export interface KerasImportSidecar {
