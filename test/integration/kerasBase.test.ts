@@ -6,17 +6,18 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { BUILTIN_BASE_INFO, BUILTIN_BASES } from '../../src/shared/builtinBases';
 import { fixture, ROOT, trainerSession } from '../helpers/fixtures';
+import { KERAS_FIXTURES, makeKerasFixtures } from '../helpers/kerasFixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
 
 const session = trainerSession('keras-base');
 const { cacheDir, recipe, work } = session;
 const skip = skipWithoutPython();
-const KERAS = fixture('keras');
+const KERAS = KERAS_FIXTURES;
 const BAD = path.join(work, 'bad');
 
 before(() => {
   if (skip) return;
-  runPython(path.join(ROOT, 'test/python/make_keras_fixtures.py'), [KERAS, fixture('photos'), 'ResNet50,MobileNetV2']);
+  makeKerasFixtures(['ResNet50', 'MobileNetV2']);
   runPython(path.join(ROOT, 'test/python/make_bad_keras.py'), [BAD]);
 });
 

@@ -5,6 +5,7 @@ import type { LayerInfo } from '../../shared/engineTypes';
 import { parameterTotals } from '../../shared/freezePlan';
 import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
+import { GRAPH_BASE_NOTE, GRAPH_LAYER_CLASS } from '../../shared/graphBase';
 
 type Node = { kind: 'group'; block: string; layers: LayerInfo[] } | { kind: 'layer'; layer: LayerInfo };
 
@@ -61,7 +62,7 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
     const params = l.trainableParams + l.nonTrainableParams;
     const shape = `[${l.outputShape.map((d) => d ?? '?').join(',')}]`;
     item.description = [l.className, shape, params ? `${params.toLocaleString('en-US')} params` : '', isCut ? '◆ feature layer' : '', kept.has(l.name) ? '' : 'after the cut'].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.' : ''}`);
+    item.tooltip = new vscode.MarkdownString(`**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.' : ''}${l.className === GRAPH_LAYER_CLASS ? `\n\n${GRAPH_BASE_NOTE}` : ''}`);
     item.contextValue = kept.has(l.name) ? (l.hasWeights ? 'layer' : 'layer.noWeights') : 'layer.removed';
     if (l.hasWeights && kept.has(l.name)) item.checkboxState = this.studio.isTrainable(l) ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
     item.iconPath = new vscode.ThemeIcon(isCut ? 'debug-breakpoint-function' : l.isBatchNorm ? 'pulse' : l.hasWeights ? 'symbol-field' : 'symbol-operator');

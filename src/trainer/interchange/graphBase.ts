@@ -11,13 +11,9 @@ import { EngineError } from '../../shared/engineError';
 // A cycle (modelFiles imports this module to register the layer); readArtifacts is used only at call time.
 import { readArtifacts } from '../models/modelFiles';
 import * as tf from '../tf';
+import { GRAPH_BASE_NOTE, GRAPH_LAYER_CLASS, GRAPH_LAYER_NAME } from '../../shared/graphBase';
 
-/** Class name of the wrapping layer in a saved model.json (not exportable to Keras or ONNX). */
-export const GRAPH_LAYER_CLASS = 'GraphModelFeatures';
-/** The wrapping layer's name, which the Layers view and `transfer-studio layers` show. */
-export const GRAPH_LAYER_NAME = 'graph_model_frozen';
-/** Said wherever the base is described: what a graph base can and cannot do. */
-export const GRAPH_BASE_NOTE = 'TensorFlow.js graph model: used as a frozen feature extractor; its layers cannot be unfrozen.';
+export { GRAPH_BASE_NOTE, GRAPH_LAYER_CLASS, GRAPH_LAYER_NAME };
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type GraphArgs = LayerArgs & {

@@ -151,22 +151,37 @@ async function openLegacyH5(file: string): Promise<KerasArchive> {
     const root = h5.get('model_weights');
     if (!isGroup(root)) throw new KerasFileError(`${file} has no model_weights group: not a Keras model file.`);
     const budget = { bytes: 0 };
+    const paths = legacyWeightPaths(root);
     return {
       format: 'h5',
       config: parseJson(text, `${file} (model_config)`),
-      weightsOf: (layer) => {
-        const group = root.get(layer);
-        if (!isGroup(group)) return [];
-        const names = group.attrs['weight_names']?.value;
-        const list = Array.isArray(names) ? names.map(String) : [];
-        return list.map((w) => readDataset(group.get(w), `${file}: weight ${w} of layer "${layer}"`, budget));
-      },
+      weightsOf: (layer) => (paths.get(layer) ?? []).map((p) => readDataset(root.get(p), `${file}: weight ${p} of layer "${layer}"`, budget)),
       close: () => h5.close(),
     };
   } catch (e) {
     h5.close();
     throw e;
   }
+}
+
+/**
+ * Each group of model_weights lists its weights in `weight_names` ending "<layer>/<weight>"; a nested model's group
+ * (a keras.applications base inside the user's model) lists all of its layers' weights, in order.
+ */
+function legacyWeightPaths(root: H5Group): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const group of root.keys()) {
+    const entity = root.get(group);
+    if (!isGroup(entity)) continue;
+    const names = entity.attrs['weight_names']?.value;
+    for (const w of Array.isArray(names) ? names.map(String) : []) {
+      // "<layer>/<weight>", or "<model>/<layer>/<weight>" in a Sequential model's file.
+      const parts = w.split('/');
+      const layer = parts[parts.length - 2] ?? group;
+      result.set(layer, [...(result.get(layer) ?? []), `${group}/${w}`]);
+    }
+  }
+  return result;
 }
 
 async function openH5(file: string, label: string): Promise<H5File> {

@@ -36,6 +36,7 @@ interface KerasLayerJson {
   name?: string;
   config: Json;
   inbound_nodes?: unknown[];
+  build_config?: unknown;
 }
 
 /** What one inbound node of a Keras 3 layer holds: its tensors and any plain numbers, in order. */
@@ -52,43 +53,82 @@ export function convertModelConfig(raw: unknown): TfjsModelConfig {
   if (!model || typeof model !== 'object' || typeof model.class_name !== 'string' || !model.config) {
     throw new ConversionError('the model config is not a Keras model (no class_name/config)');
   }
-  if (model.class_name === 'Sequential') return fromSequential(model);
-  if (model.class_name !== 'Functional' && model.class_name !== 'Model') {
+  if (model.class_name === 'Sequential') return fromFunctional(sequentialAsFunctional(model));
+  if (!MODEL_CLASSES.has(model.class_name)) {
     throw new ConversionError(`the top-level model is a ${model.class_name}; only Functional and Sequential models can be imported`);
   }
+  return fromFunctional(model);
+}
+
+const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
+
+function fromFunctional(model: KerasLayerJson): TfjsModelConfig {
   const layers = model.config.layers as KerasLayerJson[] | undefined;
   if (!Array.isArray(layers)) throw new ConversionError('the model config has no layers list');
   if (layers.length > MAX_LAYERS) throw new ConversionError(`it has ${layers.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
+  const out: TfjsLayerJson[] = [];
+  // A model used as a layer (a keras.applications base inside the user's model) is spliced in: its layers
+  // join ours under their own names, and references to it become references to its output layer.
+  const nestedOutputs = new Map<string, TensorRef>();
+  for (const layer of layers) {
+    if (MODEL_CLASSES.has(layer.class_name)) spliceNested(layer, out, nestedOutputs);
+    else out.push(convertLayer(layer));
+  }
+  const remap = (ref: TensorRef): TensorRef => nestedOutputs.get(ref[0]) ?? ref;
+  for (const l of out) l.inbound_nodes = l.inbound_nodes.map((node) => node.map(remap));
+  const names = new Set<string>();
+  for (const l of out) {
+    if (names.has(l.name)) throw new ConversionError(`two layers are named "${l.name}" once nested models are unpacked`);
+    names.add(l.name);
+  }
+  if (out.length > MAX_LAYERS) throw new ConversionError(`it has ${out.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
   return {
     class_name: 'Functional',
     config: {
       name: String(model.config.name ?? 'model'),
-      layers: layers.map(convertLayer),
+      layers: out,
       input_layers: endpoints(model.config.input_layers),
-      output_layers: endpoints(model.config.output_layers),
+      output_layers: endpoints(model.config.output_layers).map((e) => remap([...e, {}]).slice(0, 3) as [string, number, number]),
     },
   };
 }
 
-/** A Sequential model is a chain: give each layer the previous one as its input. */
-function fromSequential(model: KerasLayerJson): TfjsModelConfig {
+function spliceNested(layer: KerasLayerJson, out: TfjsLayerJson[], nestedOutputs: Map<string, TensorRef>): void {
+  const name = layerName(layer);
+  const inner = convertModelConfig(layer);
+  const nodes = (layer.inbound_nodes ?? []).map((n) => parseNode(n, name));
+  const inputs = inner.config.input_layers;
+  if (nodes.length !== 1 || nodes[0].tensors.length !== inputs.length || inner.config.output_layers.length !== 1) {
+    throw new ConversionError(`the nested model "${name}" is used more than once or has several inputs or outputs`);
+  }
+  const fed = new Map(inputs.map((e, i) => [e[0], nodes[0].tensors[i]]));
+  for (const l of inner.config.layers) {
+    if (fed.has(l.name)) continue;
+    out.push({ ...l, inbound_nodes: l.inbound_nodes.map((node) => node.map((ref) => fed.get(ref[0]) ?? ref)) });
+  }
+  const [outName, node, index] = inner.config.output_layers[0];
+  nestedOutputs.set(name, [outName, node, index, {}]);
+}
+
+/** A Sequential model is a chain: each layer takes the previous one's output. */
+function sequentialAsFunctional(model: KerasLayerJson): KerasLayerJson {
   const layers = (model.config.layers as KerasLayerJson[] | undefined) ?? [];
   if (layers.length > MAX_LAYERS) throw new ConversionError(`it has ${layers.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
   const chain: KerasLayerJson[] = [];
   if (layers[0]?.class_name !== 'InputLayer') {
-    const shape = (model.config.build_input_shape ?? layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape) as unknown;
+    const shape = (model.config.build_input_shape ?? layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape
+      ?? (layers[0]?.build_config as Json | undefined)?.input_shape) as unknown;
     if (!Array.isArray(shape)) throw new ConversionError('the Sequential model does not state its input shape');
-    chain.push({ class_name: 'InputLayer', config: { name: 'input_layer', batch_shape: shape } });
+    chain.push({ class_name: 'InputLayer', config: { name: `${String(model.config.name ?? 'sequential')}_input`, batch_shape: shape } });
   }
   chain.push(...layers);
-  const converted = chain.map((l, i) => {
-    const name = layerName(l);
-    const previous = i === 0 ? [] : [[[layerName(chain[i - 1]), 0, 0, {}] as TensorRef]];
-    return { ...convertLayer({ ...l, inbound_nodes: [] }), name, inbound_nodes: previous };
-  });
-  const first = converted[0].name;
-  const last = converted[converted.length - 1].name;
-  return { class_name: 'Functional', config: { name: String(model.config.name ?? 'sequential'), layers: converted, input_layers: [[first, 0, 0]], output_layers: [[last, 0, 0]] } };
+  const tensor = (from: KerasLayerJson) => ({ class_name: '__keras_tensor__', config: { keras_history: [layerName(from), 0, 0] } });
+  const linked = chain.map((l, i) => ({ ...l, name: layerName(l), inbound_nodes: i === 0 ? [] : [{ args: [tensor(chain[i - 1])], kwargs: {} }] }));
+  const last = layerName(chain[chain.length - 1]);
+  return {
+    class_name: 'Functional',
+    config: { name: model.config.name ?? 'sequential', layers: linked, input_layers: [[layerName(chain[0]), 0, 0]], output_layers: [[last, 0, 0]] },
+  };
 }
 
 function endpoints(value: unknown): [string, number, number][] {

@@ -16,7 +16,7 @@ import './kerasLayers';
 export const KERAS_FILE_PATTERN = /\.(keras|h5|hdf5)$/i;
 
 /** Part of the cache key: bump it when the conversion changes, so old conversions are not reused. */
-const CONVERTER_VERSION = 1;
+const CONVERTER_VERSION = 2;
 
 /** What the importer writes beside the converted model (read by baseResolver as a sidecar). */
 export interface KerasImportSidecar {
@@ -117,12 +117,15 @@ function scaleOf(config: TfjsModelConfig): Preprocessing['scale'] {
   return first?.class_name === 'Rescaling' || first?.class_name === 'KerasNormalization' ? 'raw' : 'symmetric';
 }
 
-/** The layer whose output the classifier pools: the input of the last global pooling, else of the last Flatten. */
+/**
+ * The layer whose output the classifier pools: the input of the last global pooling, else of the last
+ * Flatten; a model without either (include_top=False, pooling=None) is all features: its output layer.
+ */
 function featureLayer(config: TfjsModelConfig): string | undefined {
   const layers = config.config.layers;
   const pools = layers.filter((l) => /GlobalAveragePooling2D|GlobalMaxPooling2D/.test(l.class_name));
   const chosen = pools.length ? pools : layers.filter((l) => l.class_name === 'Flatten');
-  return chosen[chosen.length - 1]?.inbound_nodes[0]?.[0]?.[0];
+  return chosen[chosen.length - 1]?.inbound_nodes[0]?.[0]?.[0] ?? config.config.output_layers[0]?.[0];
 }
 
 function hashFile(file: string): string {

@@ -83,4 +83,17 @@ function keepInferenceMode(layer: tf.layers.Layer): void {
   patched.add(layer);
   const call = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  const config = layer.getConfig();
+  // tfjs' fused batchNorm cannot record gradients without a scale (gamma): InceptionV3's BatchNorms have
+  // scale=False, and training one failed inside the kernel. Those layers compute the same formula from
+  // plain ops, which differentiate with respect to beta.
+  if ((config.scale === false || config.center === false) && (config.axis === -1 || config.axis === 3)) {
+    layer.call = (inputs) => tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const w = new Map(layer.weights.map((v) => [(v.originalName ?? v.name).split('/').pop(), v.read()]));
+      const normalized = tf.div(tf.sub(x, w.get('moving_mean')!), tf.sqrt(tf.add(w.get('moving_variance')!, Number(config.epsilon))));
+      const scaled = w.has('gamma') ? tf.mul(normalized, w.get('gamma')!) : normalized;
+      return w.has('beta') ? tf.add(scaled, w.get('beta')!) : scaled;
+    });
+  }
 }
