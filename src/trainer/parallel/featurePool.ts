@@ -1,5 +1,5 @@
 // Shards feature-extraction batches across worker threads, each with its own WASM instance: on a 2-core
-// machine the base runs on both cores at once. The calling thread computes whole batches too.
+// machine the base runs on both cores at once. The calling thread computes a shard too.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ export class FeaturePool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (f: Float32Array) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly workers: Worker[]) {
+  private constructor(private readonly workers: Worker[], private readonly spec: WorkerSpec) {
     for (const w of workers) {
       w.on('message', (m: ShardResult) => {
         this.pending.get(m.id)?.resolve(m.features);
@@ -64,24 +64,33 @@ export class FeaturePool {
       await Promise.all(workers.map((w) => w.terminate()));
       return undefined; // the calling thread alone still does the job
     }
-    return new FeaturePool(workers);
+    return new FeaturePool(workers, spec);
   }
 
   get threads(): number {
     return this.workers.length + 1;
   }
 
-  /**
-   * Features of a whole batch computed on worker `index` alone. Whole batches keep both cores busy without a
-   * barrier per batch: with `run` the worker waited for the calling thread's shard (which also decodes).
-   */
-  onWorker(index: number, pixels: Float32Array, count: number): Promise<Float32Array> {
-    const id = this.nextId++;
-    const job = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    // Transferred, not copied, when the array owns its whole buffer (the caller gives it up either way).
-    const own = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
-    this.workers[index].postMessage({ id, pixels: own, count } satisfies ShardRequest, [own.buffer as ArrayBuffer]);
-    return job;
+  /** Features of `count` images: shards go to the workers, the first shard runs on `local`. */
+  async run(pixels: Float32Array, count: number, local: (x: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+    const perImage = this.spec.inputShape.reduce((a, b) => a * b, 1);
+    const shards = Math.min(count, this.workers.length + 1);
+    const size = Math.ceil(count / shards);
+    const jobs: Promise<Float32Array>[] = [];
+    for (let s = 1; s < shards; s++) {
+      const from = s * size, n = Math.min(size, count - from);
+      if (n <= 0) break;
+      const id = this.nextId++;
+      const part = pixels.slice(from * perImage, (from + n) * perImage);
+      jobs.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
+      this.workers[s - 1].postMessage({ id, pixels: part, count: n } satisfies ShardRequest, [part.buffer]);
+    }
+    const first = await local(pixels.subarray(0, Math.min(size, count) * perImage), Math.min(size, count));
+    const rest = await Promise.all(jobs);
+    const out = new Float32Array(first.length + rest.reduce((s, r) => s + r.length, 0));
+    let offset = 0;
+    for (const part of [first, ...rest]) { out.set(part, offset); offset += part.length; }
+    return out;
   }
 
   async dispose(): Promise<void> {

@@ -77,12 +77,8 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
     return data;
   };
   if (pool) o.emit({ kind: 'log', level: 'info', message: `Feature extraction on ${pool.threads} threads` });
-  // Lanes take whole batches. Each worker gets two, so one batch waits in its queue while the calling thread
-  // (which blocks its event loop while it computes) has no chance to hand it the next.
-  const workers = pool ? Array.from({ length: pool.threads - 1 }, (_, i) => i) : [];
-  const lanes: Predict[] = [local, ...[...workers, ...workers].map((i) => (pixels: Float32Array, n: number) => pool!.onWorker(i, pixels, n))];
   try {
-    await extractMissing(o, missing, features, lanes, dims);
+    await extractMissing(o, missing, features, (pixels, n) => (pool ? pool.run(pixels, n, local) : local(pixels, n)), dims);
   } finally {
     base.dispose();
     await pool?.dispose();
@@ -90,40 +86,22 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   return { features, hits: o.samples.length - total, misses: total };
 }
 
-type Predict = (pixels: Float32Array, n: number) => Promise<Float32Array>;
-
-/** Decodes batch after batch (one ahead) and hands each to the first free lane; stores results as they come. */
-async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, lanes: Predict[], dims: number): Promise<void> {
+async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, predict: (pixels: Float32Array, n: number) => Promise<Float32Array>, dims: number): Promise<void> {
   const total = missing.length;
-  const free = [...lanes];
-  const waiting: ((lane: Predict) => void)[] = [];
-  const acquire = () => (free.length > 0 ? Promise.resolve(free.pop()!) : new Promise<Predict>((r) => waiting.push(r)));
-  const release = (lane: Predict) => { const w = waiting.shift(); if (w) w(lane); else free.push(lane); };
-  const jobs: Promise<void>[] = [];
-  let failed: unknown;
-  let done = 0;
-  const decodeFrom = (i: number) => decodeBatch(missing.slice(i, i + o.batchSize).map((m) => m.sample), o.prep, o.skips);
-  let next = total > 0 ? decodeFrom(0) : undefined;
-  for (let i = 0; i < total && failed === undefined; i += o.batchSize) {
+  let next = total > 0 ? decodeBatch(missing.slice(0, o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
+  for (let i = 0; i < total; i += o.batchSize) {
     throwIfCancelled(o.signal);
     const batch = await next!;
-    // Decode the next batch while the lanes run this one.
-    next = i + o.batchSize < total ? decodeFrom(i + o.batchSize) : undefined;
+    // Decode the next batch while the base runs on this one.
+    next = i + o.batchSize < total ? decodeBatch(missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
     if (batch.samples.length === 0) continue;
-    const lane = await acquire();
+    const data = await predict(batch.pixels, batch.samples.length);
     const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));
-    const job = lane(batch.pixels, batch.samples.length).then((data) => {
-      batch.samples.forEach((s, k) => {
-        const vector = data.slice(k * dims, (k + 1) * dims);
-        features.set(s.path, vector);
-        writeFileAtomic(path.join(o.folder, `${keyOf.get(s.path)}.f32`), Buffer.from(vector.buffer));
-      });
-      done += batch.samples.length;
-      o.emit({ kind: 'stage', stage: 'caching-features', done, total });
-    }).finally(() => release(lane));
-    // Handled here so a failure stops the loop; Promise.all below still throws it.
-    job.catch((e: unknown) => { failed ??= e; });
-    jobs.push(job);
+    batch.samples.forEach((s, k) => {
+      const vector = data.slice(k * dims, (k + 1) * dims);
+      features.set(s.path, vector);
+      writeFileAtomic(path.join(o.folder, `${keyOf.get(s.path)}.f32`), Buffer.from(vector.buffer));
+    });
+    o.emit({ kind: 'stage', stage: 'caching-features', done: Math.min(total, i + o.batchSize), total });
   }
-  await Promise.all(jobs);
 }
