@@ -30,5 +30,7 @@ export async function peerData(root: string, cacheDir: string): Promise<PeerData
   }
   if (!Number.isInteger(EPOCHS) || EPOCHS < 1 || EPOCHS > 100) throw new Error(`TRANSFER_STUDIO_BENCH_EPOCHS=${EPOCHS}: expected 1 to 100.`);
   const model = (await resolveBase(DEFAULT_BASE, cacheDir)).modelJsonPath;
-  return { digits, three, epochs: EPOCHS, cacheDir, model };
+  const only = process.argv.includes('--peer-jobs') ? process.argv[process.argv.indexOf('--peer-jobs') + 1] : undefined;
+  if (only !== undefined && only !== 'extract' && only !== 'finetune') throw new Error(`--peer-jobs ${only}: expected extract or finetune.`);
+  return { digits, three, epochs: EPOCHS, cacheDir, model, jobs: only ? [only] : ['extract', 'finetune'] };
 }

@@ -179,6 +179,8 @@ export interface PeerData {
   epochs: number;
   cacheDir: string;
   model: string;
+  /** Which jobs to run (both by default; `--peer-jobs finetune` on a busy machine). */
+  jobs: ('extract' | 'finetune')[];
 }
 
 /** All peer rows: the peak first (how it was measured), then extraction and fine-tuning against each peer. */
@@ -194,30 +196,41 @@ export async function peerFigures(d: PeerData, log: (s: string) => void): Promis
     note: `peak = the larger, ${g(peak).toFixed(1)} GMAC/s${tfPeak ? '' : `; TF peak missing: ${kerasPeak.ok ? 'no figure' : kerasPeak.reason}`}`,
   }];
   const images = samplesOf(d.digits).length;
+  const threads = extraThreads() + 1;
+  if (d.jobs.includes('extract')) figures.push(...await extractionRows(d, images, peak, threads, log));
+  if (d.jobs.includes('finetune')) figures.push(...await fineTuneRows(d, peak, log));
+  return figures;
+}
+
+async function extractionRows(d: PeerData, images: number, peak: number, threads: number, log: (s: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
   log(`  ours: extraction of ${images} images`);
   const ex = await ourExtraction(d.digits, d.cacheDir);
-  log(`  ours: fine-tuning ${d.epochs} epochs`);
-  const ft = await ourFineTune(d.three, d.epochs, d.cacheDir);
-  const fineImages = samplesOf(d.three).length;
   const exName = (peer: string) => `extraction, ${images} sklearn digit PNGs at 224×224, cold cache, vs ${peer}`;
-  const ftName = (peer: string) => `fine-tuning from ${UNFREEZE_FROM}, ${fineImages} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
-  const ours = (r: JobResult) => share(r.macs, r.seconds, peak);
-  const threads = extraThreads() + 1;
   log('  keras: extraction');
   const kx = await kerasJob(['extract', '--data', d.digits, '--model', d.model, '--batch', String(EXTRACT_BATCH)]);
   figures.push(kx.ok
-    ? faster(exName('Keras script'), ex.seconds, kx.value.seconds, 1.5, `ours ${threads} thread(s), ${ours(ex)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`)
+    ? faster(exName('Keras script'), ex.seconds, kx.value.seconds, 1.5, `ours ${threads} thread(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`)
     : missing(exName('Keras script'), kx.reason));
+  log('  tfjs-node: extraction');
+  const nx = await tfjsNodeJob('extract', d.digits, d.epochs, d.cacheDir);
+  figures.push(nx.ok ? faster(exName('tfjs-node'), ex.seconds, nx.value.seconds, 1.5, `tfjs-node ${share(ex.macs, nx.value.seconds, peak)}`) : missing(exName('tfjs-node'), nx.reason));
+  return figures;
+}
+
+async function fineTuneRows(d: PeerData, peak: number, log: (s: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  log(`  ours: fine-tuning ${d.epochs} epochs`);
+  const ft = await ourFineTune(d.three, d.epochs, d.cacheDir);
+  const ftName = (peer: string) => `fine-tuning from ${UNFREEZE_FROM}, ${samplesOf(d.three).length} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
   log('  keras: fine-tuning');
   const kf = await kerasJob(['finetune', '--data', d.three, '--model', d.model, '--epochs', String(d.epochs), '--batch', String(BATCH), '--unfreeze', UNFREEZE_FROM]);
   // Keras runs the frozen base forward on every step: its own minimum work is larger than ours.
   figures.push(kf.ok
-    ? faster(ftName('Keras script'), ft.seconds, kf.value.seconds, 1.0, `ours ${ours(ft)} (activation cache, decoding included); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`)
+    ? faster(ftName('Keras script'), ft.seconds, kf.value.seconds, 1.0, `ours ${share(ft.macs, ft.seconds, peak)} (activation cache, decoding included); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`)
     : missing(ftName('Keras script'), kf.reason));
-  log('  tfjs-node');
-  const nx = await tfjsNodeJob('extract', d.digits, d.epochs, d.cacheDir);
-  figures.push(nx.ok ? faster(exName('tfjs-node'), ex.seconds, nx.value.seconds, 1.5, `tfjs-node ${share(ex.macs, nx.value.seconds, peak)}`) : missing(exName('tfjs-node'), nx.reason));
-  const nf = nx.ok ? await tfjsNodeJob('finetune', d.three, d.epochs, d.cacheDir) : nx;
+  log('  tfjs-node: fine-tuning');
+  const nf = await tfjsNodeJob('finetune', d.three, d.epochs, d.cacheDir);
   figures.push(nf.ok ? faster(ftName('tfjs-node'), ft.seconds, nf.value.seconds, 1.0, `tfjs-node ${share(ft.macs, nf.value.seconds, peak)}`) : missing(ftName('tfjs-node'), nf.reason));
   return figures;
 }
