@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFolders } from '../src/samples/sampleFolders';
+import { SKLEARN_DIGITS_CSV, writeSklearnDigits } from '../src/samples/sklearnDigits';
 
 const OUT = path.resolve(__dirname, '../test/fixtures/generated');
 const MARKER = '.fixture.json';
@@ -146,6 +147,34 @@ async function photos(): Promise<Outcome | string> {
   }
 }
 
+/** scikit-learn's 1,797 digits as PNGs (the benchmark's extraction job), from Debian's python3-sklearn. */
+async function sklearnDigits(): Promise<Outcome | string> {
+  const dir = path.join(OUT, 'sklearn-digits');
+  const content = { version: 1, source: `Debian python3-sklearn, ${SKLEARN_DIGITS_CSV}`, files: {} };
+  if (await upToDate(dir, content)) return { detail: '1,797 PNGs of 8×8 digits', fresh: false };
+  let csv = path.join('/', SKLEARN_DIGITS_CSV);
+  let temp: string | undefined;
+  try {
+    if (!existsSync(csv)) {
+      temp = await fs.mkdtemp(path.join(os.tmpdir(), 'sklearn-deb-'));
+      await run('apt-get', ['download', 'python3-sklearn'], { cwd: temp, timeout: 180_000 });
+      const deb = (await fs.readdir(temp)).find((f) => f.endsWith('.deb'));
+      if (!deb) throw new Error('apt-get download produced no .deb');
+      await run('dpkg', ['-x', deb, 'x'], { cwd: temp, timeout: 120_000 });
+      csv = path.join(temp, 'x', SKLEARN_DIGITS_CSV);
+    }
+    await fs.rm(dir, { recursive: true, force: true });
+    const n = await writeSklearnDigits(csv, dir);
+    await writeMarker(dir, content);
+    return { detail: `${n} PNGs of 8×8 digits`, fresh: true };
+  } catch (e) {
+    const reason = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (e as Error).message;
+    return `skipped: Debian package python3-sklearn not available (${reason})`;
+  } finally {
+    if (temp) await fs.rm(temp, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   await fs.mkdir(OUT, { recursive: true });
@@ -165,6 +194,7 @@ async function main(): Promise<void> {
     : fail('Fashion-MNIST is not installed, and the tests train on it: apt-get install -y dataset-fashion-mnist (bash .ci/run does this).'));
   await line('messy', () => messy(digits));
   await line('photos', photos);
+  await line('sklearn-digits', sklearnDigits);
   console.log(`fixtures in ${path.relative(process.cwd(), OUT) || OUT}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 

@@ -9,8 +9,19 @@ import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFo
 import { formatFigures, type Figure } from './measure';
 import { tensorCountAcrossEpochs, trainerProcessFigures } from './memoryFigures';
 import { extractionThroughput, fineTuneFigures, headVersusFit } from './trainingFigures';
+import { ourExtraction, ourFineTune, peerFigures } from './peerFigures';
+import { peerData } from './peerData';
 
 async function main(): Promise<void> {
+  // A child of --native: one of our jobs on tfjs-node, printed as JSON for the parent.
+  const job = process.argv.indexOf('--tfjs-node-job');
+  if (job >= 0) {
+    const [kind, dir, epochs, cache] = process.argv.slice(job + 1);
+    await initBackend('tensorflow');
+    const r = kind === 'extract' ? await ourExtraction(dir, cache) : await ourFineTune(dir, Number(epochs), cache);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
   const json = process.argv.includes('--json');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const root = path.join(os.tmpdir(), 'transfer-studio-bench');
@@ -36,6 +47,9 @@ async function main(): Promise<void> {
     figures.push(...(Array.isArray(out) ? out : [out]));
     log(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   };
+  if (process.argv.includes('--native')) {
+    await step('peers: Keras script and tfjs-node', async () => peerFigures(await peerData(root, cacheDir), log));
+  }
   await step('head on cached features vs model.fit', () => headVersusFit(images, 3, cacheDir, 5));
   await step('feature extraction throughput', async () => extractionThroughput(samplesOf(await write('three-large', 64, [1, 7, 8]), 64), cacheDir));
   await step('fine-tuning steps', () => fineTuneFigures(images.filter((_, i) => i % 12 === 0), 3, cacheDir));

@@ -29,8 +29,8 @@ export function higher(name: string, ours: number, baseline: number, unit: strin
 
 export function formatFigures(figures: Figure[]): string {
   const rows = figures.map((f) => [
-    f.name, `${round(f.ours)} ${f.unit}`, `${round(f.baseline)} ${f.unit}`, `${f.ratio.toFixed(2)}×`,
-    f.goal === undefined ? '' : `${f.ratio >= f.goal ? 'met' : 'NOT met'} (≥ ${f.goal}×)`, f.note ?? '',
+    f.name, `${round(f.ours)} ${f.unit}`, `${round(f.baseline)} ${f.unit}`, Number.isNaN(f.ratio) ? '—' : `${f.ratio.toFixed(2)}×`,
+    f.goal === undefined || Number.isNaN(f.ratio) ? '' : `${f.ratio >= f.goal ? 'met' : 'NOT met'} (≥ ${f.goal}×)`, f.note ?? '',
   ]);
   const header = ['figure', 'ours', 'baseline', 'ratio', 'goal', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -39,5 +39,6 @@ export function formatFigures(figures: Figure[]): string {
 }
 
 function round(x: number): string {
+  if (Number.isNaN(x)) return '—';
   return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3);
 }

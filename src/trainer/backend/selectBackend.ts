@@ -13,6 +13,7 @@ import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
 import { registerBorrowedKernels } from './borrowedKernels';
 import { ownKernels } from './ownKernels';
+import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
 import { registerFastGradients } from './wasmConvGradients';
 
 
@@ -56,13 +57,15 @@ async function startWasm(): Promise<BackendInfo> {
   if (!(await tf.setBackend('wasm'))) throw new Error('The WASM backend failed to start (see the warning above).');
   registerFastGradients();
   registerBorrowedKernels();
+  const pointwise = registerPointwiseBackpropInput();
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
   const detail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`
     + ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})`
-    + ` + ${borrowed.length} kernels borrowed from cpu (slow path)`;
+    + ` + ${borrowed.length} kernels borrowed from cpu (slow path)`
+    + (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 

@@ -20,6 +20,7 @@ import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
 import { featureSource, frozenBaseSource, imageSource } from './batchSources';
 import { evaluatePredictions, type Scored } from './evaluation';
+import { activationsBelowTop } from './cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
 import { checkLearnable } from './learnable';
@@ -107,6 +108,12 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
     const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
       (part ? throughFrozen(part, options, imageSources(p, prep)) : fit({ ...options, model: tm.full, ...imageSources(p, prep) }));
+    /** The top trained on the frozen bottom's activations, computed once per image (see cachedTop.ts). */
+    const onActivations = async (part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) => {
+      const cached = await activationsBelowTop({ part, samples: all, prep, cacheDir: ctx.cacheDir, baseKey: base.resolved.contentKey, modelJsonPath: base.resolved.modelJsonPath, classes: classes.length, batchSize: recipe.batchSize, seed: recipe.seed, skips, signal: ctx.signal, emit: ctx.emit });
+      ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)` });
+      return fit({ ...options, model: part.top, train: cached.source(split.train), validation: cached.source(split.validation) });
+    };
     const scoreFull = (samples: Split['test']) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     const started = Date.now();
     let cancelled: boolean;
@@ -132,7 +139,10 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
       const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
-      const second = await onImages(splitBelowTrainable(tm.full), options);
+      const top = splitBelowTrainable(tm.full);
+      const second = top && !recipe.augmentation && fitsInMemory(top, all.length)
+        ? await onActivations(top, options)
+        : await onImages(top, options);
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
       score = scoreFull;

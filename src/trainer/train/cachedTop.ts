@@ -1,0 +1,48 @@
+// Fine-tuning the top of a base (a second phase from block_15_expand, say) used to stream every image
+// through the frozen bottom on every epoch. Without augmentation the bottom's output for an image never
+// changes, so it runs once per image (on every core, into the feature cache) and the top trains on the stored
+// activations: per epoch only the trainable layers run. Same model, same weights, same batches.
+import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import type { CancelSignal } from '../../shared/engineError';
+import type { Sample } from '../../shared/split';
+import type { SkipList } from '../data/batchStream';
+import type { FrozenSplit } from '../models/frozenSplit';
+import { featureSource } from './batchSources';
+import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
+import type { BatchSource } from './fitLoop';
+
+export interface CachedTopOptions {
+  part: FrozenSplit;
+  /** Every sample any source will ask for (train, validation, test). */
+  samples: readonly Sample[];
+  prep: Preprocessing;
+  cacheDir: string;
+  /** Identifies the base's files in the cache key. */
+  baseKey: string;
+  modelJsonPath: string;
+  classes: number;
+  batchSize: number;
+  seed: number;
+  skips: SkipList;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+}
+
+export interface CachedTop {
+  /** Batches of stored activations (the input of `part.top`) for these samples. */
+  source(samples: readonly Sample[]): BatchSource;
+  hits: number;
+  misses: number;
+}
+
+/** Runs the frozen bottom once per image (cache hits skip it) and returns sources over its activations. */
+export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTop> {
+  const { part, prep } = o;
+  const folder = cacheFolder(o.cacheDir, { baseKey: o.baseKey, layer: part.boundary, pooling: part.pooling, preprocessing: prep });
+  const { features, hits, misses } = await cachedFeatures({
+    samples: o.samples, model: part.bottom, prep, folder, batchSize: o.batchSize, skips: o.skips, signal: o.signal, emit: o.emit,
+    parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, prep),
+  });
+  const shape = part.top.inputs[0].shape.slice(1) as number[];
+  return { source: (samples) => featureSource(samples, features, shape, o.classes, o.batchSize, o.seed), hits, misses };
+}
