@@ -102,11 +102,11 @@ function jobLines(runs: string): RayJobLine[] {
   return fs.readFileSync(log, 'utf8').split('\n').map(parseRayLine).filter((l): l is RayJobLine => l !== undefined);
 }
 
-async function until<T>(what: string, probe: () => T | undefined, exited: () => boolean): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined, exited: () => boolean, why: () => string): Promise<T> {
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (exited()) throw new Error(`the run ended before ${what}`);
+    if (exited()) throw new Error(`the run ended before ${what}: ${why()}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -125,7 +125,11 @@ test('a killed worker is replaced and training resumes from the checkpoint; canc
   const file = recipe('fault', ['epochs: 40', `outputDir: ${runs}`]);
   const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'train', '--recipe', file, '--ray', 'local', '--workers', '2', '--python', testPython()!, '--json'], { cwd: work, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // What the driver said last, and the job's own error lines, for a failure message worth reading.
+  const why = () => [...stdout.trim().split('\n').slice(-3), stderr.slice(-500), ...jobLines(runs).filter((l) => l.type === 'error').map((l) => JSON.stringify(l))].join('\n');
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let ended = false;
   void exit.then(() => { ended = true; });
@@ -134,7 +138,7 @@ test('a killed worker is replaced and training resumes from the checkpoint; canc
   const first = await until('the first epoch', () => {
     const lines = jobLines(runs);
     return lines.some((l) => l.type === 'epoch') ? workers(lines)[0] : undefined;
-  }, () => ended);
+  }, () => ended, why);
   assert.equal(first.workers.length, 2);
   process.kill(first.workers[1].pid, 'SIGKILL');
 
@@ -142,7 +146,7 @@ test('a killed worker is replaced and training resumes from the checkpoint; canc
     const lines = jobLines(runs);
     const resumed = lines.findIndex((l) => l.type === 'resumed');
     return resumed >= 0 && lines.slice(resumed).some((l) => l.type === 'progress') ? workers(lines).at(-1) : undefined;
-  }, () => ended);
+  }, () => ended, why);
   const resumed = jobLines(runs).find((l) => l.type === 'resumed') as Extract<RayJobLine, { type: 'resumed' }>;
   assert.ok(resumed.epoch >= 1, 'resumed after a checkpointed epoch');
   assert.notDeepEqual(second.workers.map((w) => w.pid), first.workers.map((w) => w.pid));
