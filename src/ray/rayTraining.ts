@@ -92,7 +92,9 @@ function runJob(python: string, args: string[], logFile: string | undefined, o: 
   return new Promise((resolve) => {
     const child = spawn(python, ['-u', jobScript(), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KERAS_BACKEND: 'torch', PYTHONUNBUFFERED: '1' },
+      // Ray folds log lines of the same pattern (numbers ignored) from different processes into "[repeated Nx]":
+      // after a worker group restarts, the new rank 0's progress lines would be swallowed.
+      env: { ...process.env, KERAS_BACKEND: 'torch', PYTHONUNBUFFERED: '1', RAY_DEDUP_LOGS: '0' },
     });
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     const outcome: JobOutcome = { cancelled: false };
