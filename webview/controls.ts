@@ -8,8 +8,9 @@ import { h, replaceChildren } from './dom';
 type NumberKey = 'epochs' | 'learningRate' | 'batchSize' | 'validationSplit';
 type FlagKey = 'augmentation' | 'secondPhase' | 'compareScratch';
 
-const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => string | undefined }[] = [
-  { key: 'epochs', label: 'Epochs', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 10000 ? undefined : 'a whole number from 1 to 10000') },
+/** `auto`: the field also takes the word auto (the engine decides). */
+const NUMBER_FIELDS: { key: NumberKey; label: string; auto?: boolean; check: (v: number) => string | undefined }[] = [
+  { key: 'epochs', label: 'Epochs', auto: true, check: (v) => (Number.isInteger(v) && v >= 1 && v <= 10000 ? undefined : 'auto or a whole number from 1 to 10000') },
   { key: 'learningRate', label: 'Learning rate', check: (v) => (v > 0 && v < 10 ? undefined : 'above 0 and below 10') },
   { key: 'batchSize', label: 'Batch size', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 4096 ? undefined : 'a whole number from 1 to 4096') },
   { key: 'validationSplit', label: 'Validation split', check: (v) => (v > 0 && v < 1 ? undefined : 'between 0 and 1') },
@@ -17,7 +18,7 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => stri
 
 const FLAGS: { key: FlagKey; label: string; title: string }[] = [
   { key: 'augmentation', label: 'Augmentation', title: 'Random flips, rotations, crops and brightness while training' },
-  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate' },
+  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate (mixed: auto, tried within the time budget and kept only if validation improves)' },
   { key: 'compareScratch', label: 'Compare with scratch', title: 'Also train the same architecture from random weights on the same split' },
 ];
 
@@ -37,7 +38,7 @@ export class Controls {
       const id = `setting-${kebab(f.key)}`;
       const field = h('vscode-textfield', { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label });
       const error = h('span', { class: 'field-error', role: 'alert' });
-      field.addEventListener('change', () => this.onNumber(f.key, f.check));
+      field.addEventListener('change', () => this.onNumber(f.key, f.check, f.auto));
       this.numbers.set(f.key, { field, error });
       form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error));
     }
@@ -77,13 +78,21 @@ export class Controls {
       field.invalid = false;
       error.textContent = '';
     }
-    for (const [key, box] of this.flags) box.checked = settings[key];
+    for (const [key, box] of this.flags) {
+      box.indeterminate = settings[key] === 'auto';
+      box.checked = settings[key] === true;
+    }
   }
 
-  private onNumber(key: NumberKey, check: (v: number) => string | undefined): void {
+  private onNumber(key: NumberKey, check: (v: number) => string | undefined, auto = false): void {
     const parts = this.numbers.get(key);
     if (!parts) return;
     const text = parts.field.value.trim();
+    if (auto && text === 'auto') {
+      [parts.field.invalid, parts.error.textContent] = [false, ''];
+      this.post({ type: 'updateSettings', settings: { [key]: 'auto' } });
+      return;
+    }
     const value = Number(text);
     const problem = text === '' || !Number.isFinite(value) ? 'a number' : check(value);
     parts.field.invalid = problem !== undefined;

@@ -7,7 +7,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TrainerClient, TrainerError } from '../client/trainerClient';
 import type { TrainRecipe } from '../shared/engineTypes';
 import { runDemo } from './demo';
-import { formatEvaluation, formatLayers, formatRun, formatScan, table } from './format';
+import { formatEvaluation, formatLayers, formatRun, formatScan, formatProbe, table } from './format';
 import { ProgressView, outputMode, pct } from './progressView';
 import { recipeFromArgs, TRAIN_OPTIONS } from './trainArgs';
 import { CliError } from './cliError';
@@ -22,13 +22,15 @@ Commands:
   evaluate <run> <folder>       accuracy, per-class metrics and confusion matrix of a run on a class folder
   predict <run> <image...>      classify images with a run
   embed <folder> --layer <name> export embeddings (CSV + .npy) and fit a light classifier on them
+  probe <folder> [--bases a,b]  Compare Bases: a linear probe on each base's features, with its costs
   demo                          the three transfer-learning approaches on real images, offline
 
 Common options: --json (one JSON object per line), --cache <dir>, --backend auto|wasm|cpu|tensorflow
 Train options: --base, --feature-layer, --freeze-until, --epochs, --batch-size, --lr, --val, --test, --seed,
   --patience, --augment, --compare-scratch, --recipe <file>, --out <dir>, --name, --source, --input-size,
   --channels, --max-per-class, --second-phase-from <layer> --second-phase-epochs --second-phase-lr,
-  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop`;
+  --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop,
+  --second-phase auto|off, --time-budget <seconds> (epochs, second phase and test split are auto by default)`;
 
 export function defaultCacheDir(): string {
   return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       cache: { type: 'string' },
       backend: { type: 'string' },
       layer: { type: 'string' },
+      bases: { type: 'string' },
       classifier: { type: 'string', default: 'logistic' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -116,6 +119,13 @@ async function main(argv: string[]): Promise<number> {
         }, token);
         view.result(result, `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n  ${result.csvPath}\n  ${result.npyPath}`
           + (result.classifier ? `\n${result.classifier.kind} classifier on the embeddings: ${pct(result.classifier.accuracy)} on ${result.classifier.evaluatedOn} held-out images` : ''));
+        return 0;
+      }
+      case 'probe': {
+        need(1, 'a dataset folder');
+        const bases = values.bases?.split(',').map((b) => b.trim()).filter(Boolean);
+        const result = await client.probe({ folder: path.resolve(positionals[0]), bases, cacheDir, seed: Number(values.seed ?? 42), validationSplit: Number(values.val ?? 0.3) }, token);
+        view.result(result, formatProbe(result));
         return 0;
       }
       case 'demo':

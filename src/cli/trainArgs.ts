@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
+import { AUTO, OFF } from '../shared/autoFlow';
 import { recipeProblems } from '../shared/recipeDefaults';
 import { CliError } from './cliError';
 
@@ -14,6 +15,7 @@ export const TRAIN_OPTIONS = {
   source: { type: 'boolean' }, 'input-size': { type: 'string' }, channels: { type: 'string' }, 'max-per-class': { type: 'string' },
   'second-phase-from': { type: 'string' }, 'second-phase-epochs': { type: 'string' }, 'second-phase-lr': { type: 'string' },
   dense: { type: 'string' }, dropout: { type: 'string' }, pooling: { type: 'string' }, optimizer: { type: 'string' },
+  'second-phase': { type: 'string' }, 'time-budget': { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof TRAIN_OPTIONS]?: (typeof TRAIN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -33,11 +35,16 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
   if (v.base) r.base = v.base;
   if (v['feature-layer']) r.freeze = { ...r.freeze, featureLayer: v['feature-layer'] };
   if (v['freeze-until']) r.freeze = { ...r.freeze, freezeUpTo: v['freeze-until'] };
-  r.epochs = num('epochs', v.epochs) ?? r.epochs;
+  const numOrAuto = (name: keyof Values, value: string | undefined) => (value === AUTO ? AUTO : num(name, value));
+  r.epochs = numOrAuto('epochs', v.epochs) ?? r.epochs;
   r.batchSize = num('batch-size', v['batch-size']) ?? r.batchSize;
   r.learningRate = num('lr', v.lr) ?? r.learningRate;
   r.validationSplit = num('val', v.val) ?? r.validationSplit;
-  r.testSplit = num('test', v.test) ?? r.testSplit;
+  r.testSplit = numOrAuto('test', v.test) ?? r.testSplit;
+  r.timeBudget = num('time-budget', v['time-budget']) ?? r.timeBudget;
+  if (v['second-phase'] === OFF) delete r.secondPhase;
+  else if (v['second-phase'] === AUTO) r.secondPhase = AUTO;
+  else if (v['second-phase'] !== undefined) throw new CliError(`--second-phase must be auto or off (got "${v['second-phase']}"); --second-phase-from <layer> sets an explicit one.`);
   r.seed = num('seed', v.seed) ?? r.seed;
   r.patience = num('patience', v.patience) ?? r.patience;
   r.maxPerClass = num('max-per-class', v['max-per-class']) ?? r.maxPerClass;

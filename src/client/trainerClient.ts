@@ -1,5 +1,6 @@
 // The host side of the trainer: forks the child process and exposes its requests as typed methods.
 // The CLI uses it today and the extension host will; neither ever runs tfjs on its own thread.
+import type { ProbeResult } from '../shared/probeRules';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,10 @@ export class TrainerClient {
 
   embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
     return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
+  }
+
+  probe(params: P.ProbeParams, token?: CancellationToken): Promise<ProbeResult> {
+    return this.settle(this.connection.sendRequest(P.probe, params, token ?? CancellationToken.None));
   }
 
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */

@@ -1,6 +1,7 @@
 // Keeps a recipe file and the studio in step. The recipe in the active editor binds the studio: its edits
 // update the Layers view and the panel; toggles in those are written back into the recipe as one undoable
 // workspace edit that keeps the user's comments (recipeEdits changes values in place).
+import { AUTO } from '../shared/autoFlow';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { recipeEdits, type RecipeEdit } from '../recipe/recipeEdits';
@@ -64,7 +65,7 @@ export class RecipeSync implements vscode.Disposable {
       const settings = {
         epochs: fields.epochs ?? defaults.epochs, learningRate: fields.learningRate ?? defaults.learningRate,
         batchSize: fields.batchSize ?? defaults.batchSize, validationSplit: fields.validationSplit ?? defaults.validationSplit,
-        augmentation: !!fields.augmentation, secondPhase: !!fields.secondPhase, compareScratch: fields.compareScratch ?? false,
+        augmentation: !!fields.augmentation, secondPhase: fields.secondPhase === AUTO ? AUTO : !!fields.secondPhase, compareScratch: fields.compareScratch ?? false,
       };
       this.studio.updateSettings(settings);
       this.pulled = { featureLayer: plan.featureLayer, frozen: [...this.studio.choices.frozen], ...settings, secondPhase: undefined };

@@ -2,6 +2,7 @@
 // sends to the host. Every field is checked against src/shared/panelProtocol.ts and copied into a fresh
 // object, so nothing the webview attached (extra fields, `__proto__` keys, huge strings) reaches the host.
 // Plain TypeScript: the host imports it, and tests run it without VS Code.
+import { AUTO } from './autoFlow';
 import type { TrainingSettings, WebviewMessage, WebviewMessageType } from './panelProtocol';
 
 /** The outcome of checking one message: the message rebuilt from checked fields, or why it was refused. */
@@ -52,22 +53,22 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
 
 /** Bounds of each setting; the same limits a recipe has (src/shared/recipeDefaults.ts). */
 const SETTING_CHECKS: { [K in keyof TrainingSettings]-?: (v: unknown) => v is TrainingSettings[K] } = {
-  epochs: (v): v is number => isInteger(v, 1, 10_000),
+  epochs: (v): v is number | 'auto' => v === AUTO || isInteger(v, 1, 10_000),
   learningRate: (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 10,
   batchSize: (v): v is number => isInteger(v, 1, 4096),
   validationSplit: (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1,
   augmentation: (v): v is boolean => typeof v === 'boolean',
-  secondPhase: (v): v is boolean => typeof v === 'boolean',
+  secondPhase: (v): v is boolean | 'auto' => v === AUTO || typeof v === 'boolean',
   compareScratch: (v): v is boolean => typeof v === 'boolean',
 };
 
 const SETTING_RULES: Record<keyof TrainingSettings, string> = {
-  epochs: 'a whole number from 1 to 10000',
+  epochs: 'auto or a whole number from 1 to 10000',
   learningRate: 'a number above 0 and below 10',
   batchSize: 'a whole number from 1 to 4096',
   validationSplit: 'a number between 0 and 1',
   augmentation: 'true or false',
-  secondPhase: 'true or false',
+  secondPhase: 'true, false or auto',
   compareScratch: 'true or false',
 };
 

@@ -8,13 +8,14 @@ export type { Thumbnail };
 
 /** Settings of the next training that the panel's controls edit (the rest comes from the recipe). */
 export interface TrainingSettings {
-  epochs: number;
+  /** auto: the head trains until validation loss stops improving. */
+  epochs: number | 'auto';
   learningRate: number;
   batchSize: number;
   validationSplit: number;
   augmentation: boolean;
-  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe). */
-  secondPhase: boolean;
+  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation say so. */
+  secondPhase: boolean | 'auto';
   compareScratch: boolean;
 }
 

@@ -1,6 +1,7 @@
 // Turns the host's choices into the engine's recipe. No vscode here: the same function serves the
 // right-click flow, the panel's Start button and the tests.
 import type { BaseDescription, LayerInfo, TrainRecipe } from '../../shared/engineTypes';
+import { AUTO, epochCount } from '../../shared/autoFlow';
 import { freezeSpecOf, keptLayers } from '../../shared/freezeChoices';
 import type { StudioChoices } from '../../shared/panelProtocol';
 import { defaultRecipe } from '../../shared/recipeDefaults';
@@ -11,6 +12,8 @@ export interface RecipeTarget {
   /** Absolute folder that receives the run folder. */
   runsDir: string;
   name: string;
+  /** Seconds the automatic flow may train (absent: the default). */
+  timeBudget?: number;
 }
 
 export function recipeFromChoices(choices: StudioChoices, base: BaseDescription | undefined, target: RecipeTarget): TrainRecipe {
@@ -25,15 +28,17 @@ export function recipeFromChoices(choices: StudioChoices, base: BaseDescription 
     batchSize: s.batchSize,
     validationSplit: s.validationSplit,
     compareScratch: s.compareScratch,
+    secondPhase: s.secondPhase === AUTO ? AUTO : undefined,
+    ...(target.timeBudget ? { timeBudget: target.timeBudget } : {}),
     outputDir: target.runsDir,
     name: target.name,
   };
   if (s.augmentation) recipe.augmentation = { ...DEFAULT_AUGMENTATION };
-  if (target.mode === 'source') return recipe;
+  if (target.mode === 'source') return { ...recipe, secondPhase: undefined };
   if (base && choices.featureLayer) recipe.freeze = freezeSpecOf(choices.featureLayer, choices.frozen);
-  if (s.secondPhase && base) {
+  if (s.secondPhase === true && base) {
     const from = topBlockStart(keptLayers(base.layers, choices.featureLayer || base.defaultFeatureLayer));
-    if (from) recipe.secondPhase = { unfreezeFrom: from, epochs: Math.max(1, Math.ceil(s.epochs / 2)), learningRate: s.learningRate / 10 };
+    if (from) recipe.secondPhase = { unfreezeFrom: from, epochs: Math.max(1, Math.ceil(epochCount(s.epochs) / 2)), learningRate: s.learningRate / 10 };
   }
   return recipe;
 }

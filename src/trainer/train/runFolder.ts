@@ -2,7 +2,7 @@
 // any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { EngineError } from '../engineError';
 import type { ModelSidecar } from '../models/baseResolver';
 import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
@@ -22,6 +22,10 @@ export interface RunInfo extends ModelSidecar {
   /** Parameters of the whole model (base kept by the cut + head) that trained and that stayed fixed. */
   trainableParams?: number;
   frozenParams?: number;
+  /** What the automatic flow tried, what each scored on validation and which was kept, in order. */
+  trials?: Trial[];
+  /** Said when the choices and the final figure used the same (validation) split. */
+  evaluationNote?: string;
 }
 
 export function createRunDir(outputDir: string, name: string, now = new Date()): string {

@@ -1,25 +1,28 @@
 // Runs one recipe from folder to run folder: scan, split, build the model (transfer or source CNN), train
 // (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
 import path from 'node:path';
-import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Split } from '../data/split';
+import { stratifiedSplit, type Sample, type Split } from '../data/split';
 import { EngineError, type CancelSignal } from '../engineError';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
-import { compileFrozen } from '../models/frozenExecutor';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
-import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
+import { buildSourceCnn, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
+import { baselineVerdict, trainBaselines } from './baselines';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
-import { featureSource, frozenBaseSource, imageSource } from './batchSources';
+import { featureSource, imageSource } from './batchSources';
+import { fitsInMemory, throughFrozen } from './frozenParts';
+import { autoFineTune, keptEpoch } from './autoFineTune';
+import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_TEST_MIN_PER_CLASS, DEFAULT_TIME_BUDGET_SECONDS, headSchedule, isAutomatic, resolveTestSplit } from '../../shared/autoFlow';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
-import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
+import { fit, type BatchSource, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
 import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
 
@@ -38,6 +41,7 @@ interface Prepared {
   runDir: string;
   /** Set when continuing from a run folder's checkpoint. */
   resume?: CheckpointState;
+  evaluationNote?: string;
 }
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
@@ -45,16 +49,19 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
-  const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0);
+  const testSplit = resolveTestSplit(recipe.testSplit, scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length));
+  const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (testSplit > 0 ? 1 : 0);
   const usable = trainableClasses(scan, minPerClass);
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
-  const split = stratifiedSplit(usable, recipe);
+  const split = stratifiedSplit(usable, { ...recipe, testSplit });
+  const evaluationNote = testSplit === 0 && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
+  if (evaluationNote) ctx.emit({ kind: 'log', level: 'warn', message: evaluationNote });
   ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
   const runDir = resumeDir ?? createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
-  const prepared: Prepared = { recipe, classes: usable.map((c) => c.name), split, skips, runDir, resume };
+  const prepared: Prepared = { recipe: { ...recipe, testSplit }, evaluationNote, classes: usable.map((c) => c.name), split, skips, runDir, resume };
   return recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx);
 }
 
@@ -91,12 +98,16 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
     const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
       (part ? throughFrozen(part, options, imageSources(p, prep)) : fit({ ...options, model: tm.full, ...imageSources(p, prep) }));
-    const scoreFull = (samples: Split['test']) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    const scoreFull = (samples: readonly Sample[]) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     const started = Date.now();
     let cancelled: boolean;
-    let score: (samples: Split['test']) => Promise<Scored[]> = scoreFull;
+    let score: (samples: readonly Sample[]) => Promise<Scored[]> = scoreFull;
     let featureCache: RunResult['featureCache'];
     const params = countParams(tm.full);
+    const head = headSchedule(recipe);
+    let stoppedEarly = false;
+    let trainingStarted = Date.now();
+    let headBudgetSpent = () => false;
     if (cut) {
       const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: cut.boundary, pooling: cut.pooling, preprocessing: prep });
       const { features, hits, misses } = await cachedFeatures({ samples: all, model: cut.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep) });
@@ -105,26 +116,44 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       const shape = cut.top.inputs[0].shape.slice(1) as number[];
       const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      trainingStarted = Date.now();
+      const headDeadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * AUTO_HEAD_BUDGET_SHARE : undefined;
+      headBudgetSpent = () => headDeadline !== undefined && Date.now() >= headDeadline;
+      ({ history, cancelled, stoppedEarly } = await fit({ ...fitCommon(recipe, ctx), deadline: headDeadline, model: cut.top, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
+    const headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent);
     history = [...done.filter((h) => h.phase === 1), ...history];
-    if (!cancelled && recipe.secondPhase) {
-      applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
-      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
-      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
+    const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
+    const explicit = typeof recipe.secondPhase === 'object' ? recipe.secondPhase : undefined;
+    if (!cancelled && trials && recipe.secondPhase === AUTO) {
+      if (!cut || p.resume) {
+        trials.push({ name: 'fine-tune', detail: 'top blocks', epochs: 0, seconds: 0, outcome: 'skipped', reason: p.resume ? 'a resumed run continues only what it started' : 'the head trains on images, not cached features (augmentation, or a base that cannot be split)' });
+      } else {
+        const tuned = await autoFineTune({ full: tm.full, plan, layers: base.description.layers, recipe, split, classes: classes.length, prep, skips, cacheDir: ctx.cacheDir, baseKey: base.resolved.contentKey, modelJsonPath: base.resolved.modelJsonPath, signal: ctx.signal, emit: ctx.emit, head: headTrial, deadline: trainingStarted + budgetSeconds(recipe) * 1000 });
+        trials.push(...tuned.trials);
+        history = [...history, ...tuned.history];
+        cancelled = tuned.cancelled;
+        if (tuned.score) score = tuned.score;
+      }
+    }
+    if (trials) markKept(trials, ctx);
+    if (!cancelled && explicit) {
+      applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, explicit.unfreezeFrom));
+      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${explicit.unfreezeFrom} at learning rate ${explicit.learningRate}` });
+      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: explicit.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: explicit.learningRate, afterEpoch: checkpoint('transfer', 2) };
       const second = await onImages(splitBelowTrainable(tm.full), options);
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
       score = scoreFull;
     }
     const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
-    let scratch: ModelResult | undefined;
-    if (!cancelled && recipe.compareScratch) scratch = await scratchRun(p, ctx, tm.full, prep);
-    return await finishRun(p, ctx, tm.full, cancelled, transfer, scratch, featureCache);
+    const compared = !cancelled && recipe.compareScratch ? await baselineRuns(p, ctx, transfer) : undefined;
+    const result = await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials);
+    return compared ? { ...result, baselines: compared.baselines } : result;
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
@@ -141,12 +170,12 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const params = countParams(model);
     const done = p.resume?.history ?? [];
     const fitted = await fit({
-      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
+      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: headSchedule(recipe).epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
       afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });
     const history = [...done, ...fitted.history];
     const cancelled = fitted.cancelled;
-    const score = (samples: Split['test']) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
+    const score = (samples: readonly Sample[]) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
     const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
   } finally {
@@ -154,44 +183,14 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   }
 }
 
-/** The same architecture from random weights, every layer trainable, on the same split. */
-async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersModel, prep: Preprocessing): Promise<ModelResult> {
-  const twin = await randomTwin(architecture);
-  try {
-    twin.layers.forEach((l) => { l.trainable = true; });
-    ctx.emit({ kind: 'log', level: 'info', message: 'Training the same architecture from scratch for comparison' });
-    const started = Date.now();
-    const params = countParams(twin);
-    const { history, cancelled } = await fit({ ...fitCommon(p.recipe, ctx), model: twin, which: 'scratch', phase: 1, epochs: p.recipe.epochs, learningRate: p.recipe.learningRate, ...imageSources(p, prep), afterEpoch: async () => '' });
-    const score = (samples: Split['test']) => scoreImages(twin, samples, prep, p.classes.length, p.recipe.batchSize, p.skips, ctx.signal);
-    return await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
-  } finally {
-    disposeModels([twin]);
-  }
+/** The baselines without transfer, each for the transfer run's time; the best of them stands as "scratch". */
+async function baselineRuns(p: Prepared, ctx: RunContext, transfer: ModelResult): Promise<{ scratch?: ModelResult; baselines: { name: string; result: ModelResult }[] }> {
+  const finish = (history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }) => finishModel(p, ctx, history, cancelled, score, ms, params);
+  const baselines = await trainBaselines({ recipe: p.recipe, split: p.split, classes: p.classes.length, skips: p.skips, signal: ctx.signal, emit: ctx.emit, seconds: Math.max(1, transfer.trainSeconds), finish });
+  if (baselines.length) ctx.emit({ kind: 'log', level: 'info', message: baselineVerdict(transfer, baselines) });
+  const best = baselines.reduce<{ name: string; result: ModelResult } | undefined>((a, b) => (!a || b.result.evaluation.accuracy > a.result.evaluation.accuracy ? b : a), undefined);
+  return { scratch: best?.result, baselines };
 }
-
-/** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
-function fitsInMemory(part: FrozenSplit, images: number): boolean {
-  const floats = (part.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
-}
-
-/**
- * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
- * folded). Training the full model instead would keep every activation of the frozen layers for a backward
- * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16.
- */
-async function throughFrozen(part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>, images: { train: BatchSource; validation: BatchSource }): Promise<FitResult> {
-  const bottom = compileFrozen(part.bottom);
-  try {
-    return await fit({ ...options, model: part.top, train: frozenBaseSource(images.train, bottom), validation: frozenBaseSource(images.validation, bottom) });
-  } finally {
-    bottom.dispose();
-  }
-}
-
-/** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
-const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
 
 /** A new run writes its recipe and metadata; a resumed one takes the weights of its last checkpoint. */
 async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, ctx: RunContext): Promise<void> {
@@ -215,7 +214,7 @@ async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, 
 }
 
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
-  return { patience: recipe.patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
+  return { patience: headSchedule(recipe).patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
 }
 
 function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
@@ -226,18 +225,18 @@ function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; v
   };
 }
 
-async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: Split['test']) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
+async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
   const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
   if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
   const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
   return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
 }
 
-async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache']): Promise<RunResult> {
+async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache'], trials?: Trial[]): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
   writeSkipped(runDir, p.skips.entries);
-  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams };
+  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams, trials, evaluationNote: p.evaluationNote };
   if (cancelled) {
     updateRunInfo(runDir, { status: 'cancelled', ...params });
     ctx.emit({ kind: 'log', level: 'warn', message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.` });
@@ -248,7 +247,7 @@ async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, ca
     updateRunInfo(runDir, { status: 'finished', ...params });
   }
   return {
-    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries,
+    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries, trials, evaluationNote: p.evaluationNote,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
 }
@@ -258,4 +257,28 @@ function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, feature
     version: 1 as const, created: new Date().toISOString(), status: 'training' as const, mode: p.recipe.mode, base: p.recipe.base,
     featureLayer, defaultFeatureLayer: featureLayer, classes: p.classes, preprocessing: prep, backend: backend.detail,
   };
+}
+
+/** The first phase as a trial of the automatic flow: what it trained and what it scored on validation. */
+function headTrialOf(recipe: TrainRecipe, history: EpochMetrics[], stoppedEarly: boolean, seconds: number, budgetSpent: () => boolean): Trial {
+  const m = keptEpoch(history, stoppedEarly);
+  const { epochs, patience } = headSchedule(recipe);
+  const why = stoppedEarly && budgetSpent() ? `stopped at its share (${Math.round(AUTO_HEAD_BUDGET_SHARE * 100)}%) of the time budget, best epoch kept` : stoppedEarly ? `stopped when validation loss had not improved for ${patience} epochs` : `ran all ${epochs} epochs`;
+  return { name: 'head', detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`, epochs: history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, outcome: 'not kept', reason: '' };
+}
+
+/** The best trial on validation is the kept one (the later trials only replaced it when they beat it). */
+function markKept(trials: Trial[], ctx: RunContext): void {
+  const tried = trials.filter((t) => t.outcome !== 'skipped');
+  const kept = [...tried].reverse().find((t) => t.reason.includes(' beats ')) ?? tried[0];
+  kept.outcome = 'kept';
+  if (kept.name === 'head') kept.reason = tried.length > 1 ? 'no later trial beat it on validation' : 'the only trial that ran';
+  for (const t of tried) {
+    if (t !== kept && (t.reason === '' || t.reason.includes(' beats '))) t.reason = `${t.reason ? `${t.reason}; ` : ''}replaced by "${kept.name}", better on validation`;
+  }
+  ctx.emit({ kind: 'log', level: 'info', message: `Automatic flow kept "${kept.name}": ${kept.reason}` });
+}
+
+function budgetSeconds(recipe: TrainRecipe): number {
+  return recipe.timeBudget ?? DEFAULT_TIME_BUDGET_SECONDS;
 }

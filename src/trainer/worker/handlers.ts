@@ -6,6 +6,7 @@ import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../engineError';
 import { embedFolder } from '../features/embedFolder';
+import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictImages } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
@@ -39,6 +40,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
+  connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {

@@ -1,0 +1,53 @@
+// "Compare Bases": what a probe of one base measured, and the pure rule that recommends one. Shared by the
+// trainer (which measures), the CLI and the host (which show the table).
+
+/** One candidate base, probed at its default cut with a linear classifier on cached features. */
+export interface ProbeRow {
+  base: string;
+  title: string;
+  featureLayer: string;
+  /** Validation accuracy of the linear probe, and its binomial standard error √(p(1−p)/n). */
+  accuracy: number;
+  standardError: number;
+  validationImages: number;
+  /** Seconds per image through the base up to the cut, measured on one batch on this machine. */
+  secondsPerImage: number;
+  /** Seconds spent extracting (0 when every feature came from the cache). */
+  extractionSeconds: number;
+  params: number;
+  /** Bytes of the base's weight files. */
+  bytes: number;
+  /** Set when the base could not be probed; the other figures are then 0. */
+  error?: string;
+}
+
+export interface ProbeResult {
+  folder: string;
+  classes: string[];
+  split: { train: number; validation: number };
+  rows: ProbeRow[];
+  /** The recommended base, and why, in words. */
+  recommended?: string;
+  reason: string;
+}
+
+/**
+ * The best base within the uncertainty, preferring the cheaper: every base whose accuracy is within one
+ * combined standard error of the best counts as tied, and of those the fastest per image wins (then the smallest).
+ */
+export function recommendBase(rows: readonly ProbeRow[]): { recommended?: string; reason: string } {
+  const ok = rows.filter((r) => !r.error);
+  if (ok.length === 0) return { reason: 'no base could be probed' };
+  const best = ok.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  const tied = ok.filter((r) => best.accuracy - r.accuracy <= Math.hypot(best.standardError, r.standardError));
+  const pick = [...tied].sort((a, b) => a.secondsPerImage - b.secondsPerImage || a.params - b.params)[0];
+  const pctOf = (r: ProbeRow) => `${(r.accuracy * 100).toFixed(1)} ± ${(r.standardError * 100).toFixed(1)}%`;
+  if (tied.length === 1) return { recommended: pick.base, reason: `${pick.base} has the best validation accuracy (${pctOf(pick)}), beyond the others' uncertainty` };
+  if (pick === best) return { recommended: pick.base, reason: `${pick.base} is the most accurate (${pctOf(pick)}) and the cheapest of those within its uncertainty` };
+  return { recommended: pick.base, reason: `${pick.base} (${pctOf(pick)}) is within the uncertainty of the most accurate, ${best.base} (${pctOf(best)}), and cheaper (${pick.secondsPerImage.toFixed(3)} vs ${best.secondsPerImage.toFixed(3)} s per image)` };
+}
+
+/** Binomial standard error of an accuracy measured on n images. */
+export function binomialStandardError(p: number, n: number): number {
+  return n > 0 ? Math.sqrt((p * (1 - p)) / n) : 0;
+}
