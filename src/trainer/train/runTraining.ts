@@ -55,7 +55,7 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
   const split = stratifiedSplit(usable, { ...recipe, testSplit });
-  const evaluationNote = testSplit === 0 && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
+  const evaluationNote = testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
   if (evaluationNote) ctx.emit({ kind: 'log', level: 'warn', message: evaluationNote });
   ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
@@ -170,7 +170,8 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const params = countParams(model);
     const done = p.resume?.history ?? [];
     const fitted = await fit({
-      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: headSchedule(recipe).epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
+      ...fitCommon(recipe, ctx), deadline: recipe.epochs === AUTO ? started + budgetSeconds(recipe) * 1000 : undefined,
+      model, which: 'transfer', phase: 1, epochs: headSchedule(recipe).epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
       afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });
     const history = [...done, ...fitted.history];
