@@ -192,6 +192,22 @@ export interface ModelResult {
   trainSeconds: number;
 }
 
+/** A from-scratch baseline as the run folder and the panel show it. */
+export interface BaselineSummary {
+  name: string;
+  accuracy: number;
+  trainSeconds: number;
+}
+
+/** What evaluation.json holds beyond the evaluations: how the model was chosen and what it was compared with. */
+export interface QualityReport {
+  trials?: Trial[];
+  evaluationNote?: string;
+  baselines?: BaselineSummary[];
+  /** One plain sentence: whether transfer beat the baselines. */
+  verdict?: string;
+}
+
 /** One training the automatic flow tried (or skipped), and what became of it. */
 export interface Trial {
   /** head, fine-tune, fine-tune + augmentation. */

@@ -2,7 +2,7 @@
 // The webview is untrusted: the host checks each message it receives with `parseWebviewMessage`
 // (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
 // with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
-import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, SkippedFile, Thumbnail } from './engineTypes';
+import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, QualityReport, SkippedFile, Thumbnail } from './engineTypes';
 
 export type { Thumbnail };
 
@@ -66,6 +66,8 @@ export interface EvaluationView {
   transferHistory: EpochMetrics[];
   scratchHistory?: EpochMetrics[];
   scratchAccuracy?: number;
+  /** What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json / evaluation.json). */
+  quality?: QualityReport;
 }
 
 /** Everything the panel shows; sent whole after `ready`. */

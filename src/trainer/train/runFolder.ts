@@ -2,7 +2,7 @@
 // any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, Preprocessing, QualityReport, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { EngineError } from '../engineError';
 import type { ModelSidecar } from '../models/baseResolver';
 import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
@@ -57,7 +57,7 @@ export function writeMetrics(dir: string, metrics: { transfer: EpochMetrics[]; s
   writeJsonAtomic(path.join(dir, 'metrics.json'), metrics);
 }
 
-export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation }): void {
+export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation } & QualityReport): void {
   writeJsonAtomic(path.join(dir, 'evaluation.json'), evaluation);
 }
 

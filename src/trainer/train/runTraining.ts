@@ -152,8 +152,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     }
     const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     const compared = !cancelled && recipe.compareScratch ? await baselineRuns(p, ctx, transfer) : undefined;
-    const result = await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials);
-    return compared ? { ...result, baselines: compared.baselines } : result;
+    return await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials, compared?.baselines);
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
@@ -233,7 +232,7 @@ async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[]
   return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
 }
 
-async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache'], trials?: Trial[]): Promise<RunResult> {
+async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache'], trials?: Trial[], baselines?: RunResult['baselines']): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
   writeSkipped(runDir, p.skips.entries);
@@ -244,11 +243,15 @@ async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, ca
   } else {
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
     await saveLayersModel(model, runDir);
-    writeEvaluation(runDir, { evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation });
+    writeEvaluation(runDir, {
+      evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation, trials, evaluationNote: p.evaluationNote,
+      baselines: baselines?.map((b) => ({ name: b.name, accuracy: b.result.evaluation.accuracy, trainSeconds: b.result.trainSeconds })),
+      verdict: baselines?.length ? baselineVerdict(transfer, baselines) : undefined,
+    });
     updateRunInfo(runDir, { status: 'finished', ...params });
   }
   return {
-    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries, trials, evaluationNote: p.evaluationNote,
+    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries, trials, evaluationNote: p.evaluationNote, baselines,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
 }
