@@ -1,6 +1,7 @@
 // Plain-text tables for the CLI's human output.
 import type { BaseDescription, DatasetScan, Evaluation, RunResult, Trial } from '../shared/engineTypes';
 import type { ProbeResult } from '../shared/probeRules';
+import { recallSummary } from '../shared/resultSummary';
 import { pct } from './progressView';
 
 export function table(header: string[], rows: (string | number)[][]): string {
@@ -27,7 +28,7 @@ export function formatScan(scan: DatasetScan): string {
 export function formatEvaluation(e: Evaluation, title = 'Evaluation'): string {
   const rows = e.perClass.map((c) => [c.name, pct(c.precision), pct(c.recall), pct(c.f1), c.support]);
   const confusion = table(['actual \\ predicted', ...e.classes], e.classes.map((c, i) => [c, ...e.confusion[i]]));
-  return `${title}: accuracy ${pct(e.accuracy)} on ${e.count} images · recall ${e.perClass.map((c) => `${c.name} ${pct(c.recall)}`).join(', ')}\n${table(['class', 'precision', 'recall', 'f1', 'support'], rows)}\n\n${confusion}`
+  return `${title}: accuracy ${pct(e.accuracy)} on ${e.count} images · ${recallSummary(e)}\n${table(['class', 'precision', 'recall', 'f1', 'support'], rows)}\n\n${confusion}`
     + (e.misclassified.length ? `\n\nMisclassified (${e.misclassified.length}), most confident first:\n${e.misclassified.slice(0, 10).map((m) => `  ${m.path}: ${m.actual} → ${m.predicted} (${pct(m.confidence)})`).join('\n')}` : '');
 }
 

@@ -8,6 +8,8 @@ import { SOURCE, type FixData } from './diagnostics';
 export const TRAIN_RECIPE_COMMAND = 'transferStudio.trainRecipe';
 /** Host command that trains the recipe and the same architecture from scratch, for comparison. */
 export const TRAIN_RECIPE_COMPARE_COMMAND = 'transferStudio.trainRecipeCompare';
+/** Runs a linear probe of each candidate base on the recipe's data (src/host/commands/compareBases.ts). */
+export const COMPARE_BASES_COMMAND = 'transferStudio.compareBases';
 
 export function quickFixes(params: CodeActionParams): CodeAction[] {
   return params.context.diagnostics.filter(isFixable).map((d) => ({
@@ -24,6 +26,7 @@ export function recipeLenses(uri: string): CodeLens[] {
   return [
     { range, command: { title: 'Train', command: TRAIN_RECIPE_COMMAND, arguments: [uri] } },
     { range, command: { title: 'Compare with scratch', command: TRAIN_RECIPE_COMPARE_COMMAND, arguments: [uri] } },
+    { range, command: { title: 'Compare Bases', command: COMPARE_BASES_COMMAND, arguments: [uri] } },
   ];
 }
 

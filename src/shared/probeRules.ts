@@ -51,3 +51,17 @@ export function recommendBase(rows: readonly ProbeRow[]): { recommended?: string
 export function binomialStandardError(p: number, n: number): number {
   return n > 0 ? Math.sqrt((p * (1 - p)) / n) : 0;
 }
+
+/** The probe's table as Markdown, for the editor (the CLI prints the same columns as plain text). */
+export function probeMarkdown(r: ProbeResult): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const rows = r.rows.map((b) => (b.error
+    ? `| ${b.base} | failed: ${b.error} | | | | |`
+    : `| ${b.base} | ${pct(b.accuracy)} ± ${pct(b.standardError)} | ${b.featureLayer} | ${(b.secondsPerImage * 1000).toFixed(0)} ms | ${(b.params / 1e6).toFixed(2)} M | ${(b.bytes / 2 ** 20).toFixed(1)} MiB |`));
+  return [
+    `# Compare Bases: ${r.folder}`, '',
+    `A linear probe on each base's features at its default cut: ${r.split.train} training images, scored on ${r.split.validation} validation images (± one binomial standard error). Time per image measured on this machine.`, '',
+    '| base | validation accuracy | cut | per image | parameters | size |', '|---|---|---|---|---|---|', ...rows, '',
+    r.recommended ? `**Recommended: ${r.recommended}.** ${r.reason}.` : `No recommendation: ${r.reason}.`, '',
+  ].join('\n');
+}

@@ -122,11 +122,12 @@ test('the quick fix replaces a misspelt layer with the suggested one, and the fi
   assert.ok(!after.some((d) => d.code === 'unknown-layer'));
 });
 
-test('two lenses at the top run the host\'s train commands with the recipe URI', async () => {
+test('three lenses at the top run the host\'s train and Compare Bases commands with the recipe URI', async () => {
   const uri = await openCopy('lens.recipe.yaml', 'data: ../generated/fashion-small\n');
   const lenses = await session.client.codeLenses(uri);
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]), [
     [0, 'Train', 'transferStudio.trainRecipe', [uri]],
     [0, 'Compare with scratch', 'transferStudio.trainRecipeCompare', [uri]],
+    [0, 'Compare Bases', 'transferStudio.compareBases', [uri]],
   ]);
 });

@@ -5,6 +5,7 @@ import type { FinishedTraining, TrainingJob } from '../training/trainingService'
 import { buildEvaluationView } from '../runs/runReport';
 import type { Services } from '../services';
 import { readRunRecipe } from '../runs/runStore';
+import { resultSummary } from '../../shared/resultSummary';
 
 export async function announceFinish(s: Services, done: FinishedTraining): Promise<void> {
   s.runsView.refresh();
@@ -31,9 +32,7 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
     return;
   }
   s.panel.showEvaluation(await buildEvaluationView(result.runDir, s.trainer));
-  const t = result.transfer;
-  const scratch = result.scratch ? ` (same network from scratch: ${(result.scratch.evaluation.accuracy * 100).toFixed(1)} %)` : '';
-  const message = `Training finished: ${name} — ${t.evaluatedOn} accuracy ${(t.evaluation.accuracy * 100).toFixed(1)} % on ${t.evaluation.count} images${scratch}.`;
+  const message = `Training finished: ${name} — ${resultSummary(result)}.`;
   s.log.info(message);
   const action = await vscode.window.showInformationMessage(message, 'Open Report', 'Reveal Model', 'Train Again');
   if (action === 'Open Report') await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);

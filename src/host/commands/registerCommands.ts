@@ -6,6 +6,7 @@ import { LayersView } from '../views/layersView';
 import { fineTuneFolder, showFailure, startFromChoices, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
+import { compareBases } from './compareBases';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
 
@@ -28,6 +29,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     saveAsRecipe: (arg) => saveAsRecipe(s, arg),
     trainRecipe: (arg) => trainRecipe(s, arg),
     trainRecipeCompare: (arg) => trainRecipe(s, arg, true),
+    compareBases: (arg) => compareBases(s, arg),
     cancelTraining: () => {
       if (!s.training.cancel()) void vscode.window.showInformationMessage('No training is running.');
     },

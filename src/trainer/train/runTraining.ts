@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
-import { scanDataset, trainableClasses } from '../data/datasetScanner';
+import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
+import { needsBalancing } from './balance';
 import { stratifiedSplit, type Sample, type Split } from '../data/split';
 import { EngineError, type CancelSignal } from '../engineError';
 import { loadBase } from '../models/baseModel';
@@ -57,6 +58,7 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   const split = stratifiedSplit(usable, { ...recipe, testSplit });
   const evaluationNote = testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
   if (evaluationNote) ctx.emit({ kind: 'log', level: 'warn', message: evaluationNote });
+  if (needsBalancing(split.train)) ctx.emit({ kind: 'log', level: 'info', message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the largest (balanced sampling); validation and test keep their proportions.` });
   ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
