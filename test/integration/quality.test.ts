@@ -50,3 +50,14 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
   assert.match(evaluation.verdict ?? '', best > result.transfer.evaluation.accuracy ? /^Transfer loses/ : /^Transfer wins/);
   assert.equal(result.transfer.evaluation.perClass.length, 3);
 });
+
+test('Compare Bases: a linear probe per base with its uncertainty and costs; a base that cannot load is a row with its error', async () => {
+  const result = await session.client.probe({ folder: fixture('fashion-small'), bases: ['mobilenet_v2', 'no_such_base'], cacheDir, seed: 42, validationSplit: 0.3 });
+  assert.deepEqual(result.rows.map((r) => [r.base, r.error === undefined]), [['mobilenet_v2', true], ['no_such_base', false]]);
+  const [ok] = result.rows;
+  assert.equal(ok.validationImages, result.split.validation);
+  assert.ok(ok.accuracy > 1 / 3, `a linear probe on MobileNetV2 features beats chance on three classes (got ${ok.accuracy})`);
+  assert.ok(Math.abs(ok.standardError - Math.sqrt((ok.accuracy * (1 - ok.accuracy)) / ok.validationImages)) < 1e-12);
+  assert.ok(ok.params > 1e6 && ok.bytes > 1e6 && ok.secondsPerImage > 0);
+  assert.equal(result.recommended, 'mobilenet_v2');
+});
