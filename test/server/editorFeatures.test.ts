@@ -92,7 +92,7 @@ test('hover on the base names it and its input; hover on a field name explains t
   const base = (await session.client.hover(uri, rangeOf(text, 'mobilenet_v2').start))!;
   assert.match((base.contents as MarkupContent).value, /^\*\*MobileNetV2 .*\*\*\n\n162 layers, [\d,]+ parameters; input 224×224×3; feature layer `out_relu`\./);
   const epochs = (await session.client.hover(uri, rangeOf(text, 'epochs').start))!;
-  assert.equal((epochs.contents as MarkupContent).value, '**epochs**: Epochs of the first phase.\n\na whole number from 1 to 10000');
+  assert.equal((epochs.contents as MarkupContent).value, '**epochs**: Epochs of the first phase; auto (default): until validation loss stops improving.\n\na whole number from 1 to 10000, or auto');
 });
 
 test('quick fixes also correct a misspelt field, enum value or base', async () => {
