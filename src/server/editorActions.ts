@@ -6,7 +6,7 @@ import { SOURCE, type FixData } from './diagnostics';
 
 /** Host command that trains the recipe whose URI (a string) is its only argument. */
 export const TRAIN_RECIPE_COMMAND = 'transferStudio.trainRecipe';
-/** Host command that trains the recipe and the same architecture from scratch, for comparison. */
+/** Host command that trains the recipe and, for comparison, baselines without transfer for the same time. */
 export const TRAIN_RECIPE_COMPARE_COMMAND = 'transferStudio.trainRecipeCompare';
 /** Runs a linear probe of each candidate base on the recipe's data (src/host/commands/compareBases.ts). */
 export const COMPARE_BASES_COMMAND = 'transferStudio.compareBases';
