@@ -1,6 +1,6 @@
 // Rules of the automatic default flow (`epochs: auto`, `secondPhase: auto`, `testSplit: auto`): pure, so the
 // trainer, the host, the CLI and the tests share one source for every threshold and every decision.
-import type { LayerInfo, TrainRecipe } from './engineTypes';
+import type { HeadSpec, LayerInfo, TrainRecipe } from './engineTypes';
 
 /** Word that asks the engine to decide (epochs, secondPhase, testSplit). */
 export const AUTO = 'auto' as const;
@@ -16,6 +16,8 @@ export const AUTO_HEAD_EPOCH_CAP = 300;
 export const AUTO_MIN_PATIENCE = 10;
 /** The head may use this share of the time budget, so fine-tuning keeps a chance (it takes the rest). */
 export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
+/** The second head the automatic flow tries when the recipe's head has no hidden layer. */
+export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0.3 };
 /** Cap on epochs of each automatic fine-tuning trial (early stopping usually ends it sooner). */
 export const AUTO_FINE_TUNE_EPOCHS = 15;
 /** Patience of the fine-tuning trials, whose epochs cost far more than the head's. */

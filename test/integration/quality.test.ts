@@ -25,9 +25,16 @@ test('the default flow holds out a test split, records each trial in run.json, a
   assert.equal(result.split.test, 3 * Math.round(30 * AUTO_TEST_SPLIT), 'every class has 30 images: 15 % of each is held out');
   assert.equal(result.transfer.evaluatedOn, 'test');
   const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as QualityReport;
-  assert.deepEqual(run.trials?.map((t) => [t.name, t.outcome]), [['head', 'kept'], ['fine-tune', 'skipped']]);
-  assert.ok(run.trials![0].epochs >= 1 && run.trials![0].valAccuracy !== undefined);
-  assert.match(run.trials![1].reason, /budget left/);
+  // The recipe's linear head, then a wider one on the same cached features: one of them is kept, on validation.
+  assert.deepEqual(run.trials?.map((t) => t.name), ['head', 'wider head', 'fine-tune']);
+  const [linear, wider, fineTune] = run.trials!;
+  assert.deepEqual([linear.outcome, wider.outcome].sort(), ['kept', 'not kept']);
+  assert.ok(linear.epochs >= 1 && linear.valAccuracy !== undefined && wider.valAccuracy !== undefined);
+  assert.equal(fineTune.outcome, 'skipped');
+  assert.match(fineTune.reason, /budget left/);
+  const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as { head: { dense?: number } };
+  assert.equal(saved.head.dense ?? 0, wider.outcome === 'kept' ? 128 : 0, 'recipe.json names the head the saved model has');
+  assert.equal(result.transfer.trainableParams, (wider.outcome === 'kept' ? 1280 * 128 + 128 + 128 * 3 + 3 : 1280 * 3 + 3));
   const evaluation = JSON.parse(fs.readFileSync(path.join(result.runDir, 'evaluation.json'), 'utf8')) as QualityReport;
   assert.deepEqual(evaluation.trials, run.trials);
 });

@@ -79,6 +79,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
   if (!part || !fitsInMemory(part, all.length)) {
     skip('fine-tune', detail, part ? 'the cached activations would not fit in memory' : `no single tensor separates the layers below ${from} from the rest`);
+    applyFreezePlan(o.full, o.plan);
     return { trials, history, cancelled: false };
   }
   let best = o.head;
@@ -142,6 +143,8 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     return { trials, history, cancelled, score };
   } finally {
     tf.dispose(bestWeights);
+    // Nothing fine-tuned was kept: the model is saved with the head-only freeze it was trained with.
+    if (!score) applyFreezePlan(o.full, o.plan);
   }
 }
 

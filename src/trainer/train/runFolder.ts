@@ -48,6 +48,11 @@ export function writeRunStart(dir: string, recipe: TrainRecipe, info: RunInfo, s
   writeSkipped(dir, skipped);
 }
 
+/** recipe.json again, when the automatic flow chose something the recipe left open (e.g. a wider head). */
+export function writeRunRecipe(dir: string, recipe: TrainRecipe): void {
+  writeJsonAtomic(path.join(dir, 'recipe.json'), recipe);
+}
+
 /** skipped.json: every file left out and why; written again at the end, with the files that failed to decode. */
 export function writeSkipped(dir: string, skipped: SkippedFile[]): void {
   writeJsonAtomic(path.join(dir, 'skipped.json'), skipped);

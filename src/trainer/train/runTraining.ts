@@ -20,12 +20,13 @@ import * as tf from '../tf';
 import { featureSource, imageSource } from './batchSources';
 import { fitsInMemory, throughFrozen } from './frozenParts';
 import { autoFineTune, keptEpoch } from './autoFineTune';
-import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_TEST_MIN_PER_CLASS, DEFAULT_TIME_BUDGET_SECONDS, headSchedule, isAutomatic, resolveTestSplit } from '../../shared/autoFlow';
+import { widerHeadTrial } from './autoHead';
+import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_WIDE_HEAD, AUTO_TEST_MIN_PER_CLASS, DEFAULT_TIME_BUDGET_SECONDS, headSchedule, isAutomatic, resolveTestSplit } from '../../shared/autoFlow';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
+import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunRecipe, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
 
 export interface RunContext {
   cacheDir: string;
@@ -73,7 +74,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const base = await loadBase(recipe.base, ctx.cacheDir);
   const prep = base.description.preprocessing;
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
-  const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+  let tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+  // Models of the automatic flow's head trials that lost (or the recipe's head when one won): disposed at the end.
+  const replaced: tf.LayersModel[] = [];
   // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
   // "up to" entries or globs the recipe used, so a diff of two runs shows what really differed.
   const withWeights = new Set(base.description.layers.filter((l) => l.hasWeights).map((l) => l.name));
@@ -105,21 +108,26 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     let cancelled: boolean;
     let score: (samples: readonly Sample[]) => Promise<Scored[]> = scoreFull;
     let featureCache: RunResult['featureCache'];
-    const params = countParams(tm.full);
+    let params = countParams(tm.full);
     const head = headSchedule(recipe);
     let stoppedEarly = false;
     let trainingStarted = Date.now();
     let headBudgetSpent = () => false;
+    let cutFeatures: Map<string, Float32Array> | undefined;
+    // With a second head to try, each head gets half of the heads' share of the budget.
+    const widerHead = recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
+    const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
     if (cut) {
       const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: cut.boundary, pooling: cut.pooling, preprocessing: prep });
       const { features, hits, misses } = await cachedFeatures({ samples: all, model: cut.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep) });
       featureCache = { hits, misses };
+      cutFeatures = features;
       ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train` });
       const shape = cut.top.inputs[0].shape.slice(1) as number[];
       const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
       trainingStarted = Date.now();
-      const headDeadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * AUTO_HEAD_BUDGET_SHARE : undefined;
+      const headDeadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * headShare : undefined;
       headBudgetSpent = () => headDeadline !== undefined && Date.now() >= headDeadline;
       ({ history, cancelled, stoppedEarly } = await fit({ ...fitCommon(recipe, ctx), deadline: headDeadline, model: cut.top, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
@@ -127,9 +135,26 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
-    const headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent);
+    let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent);
     history = [...done.filter((h) => h.phase === 1), ...history];
     const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
+    if (!cancelled && trials && cut && cutFeatures && widerHead) {
+      const wider = await widerHeadTrial({ base: base.model, plan, classes: classes.length, recipe, features: cutFeatures, split, signal: ctx.signal, emit: ctx.emit, deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare, best: headTrial });
+      trials.push(wider.trial);
+      cancelled = wider.cancelled;
+      if (wider.kept) {
+        replaced.push(tm.full, tm.head, tm.features);
+        tm = wider.model;
+        params = countParams(tm.full);
+        headTrial = wider.trial;
+        history = wider.history;
+        score = wider.score;
+        // The run folder's recipe says which head the saved model has.
+        writeRunRecipe(runDir, { ...resolved.recipe, head: AUTO_WIDE_HEAD });
+      } else {
+        replaced.push(wider.model.full, wider.model.head, wider.model.features);
+      }
+    }
     const explicit = typeof recipe.secondPhase === 'object' ? recipe.secondPhase : undefined;
     if (!cancelled && trials && recipe.secondPhase === AUTO) {
       if (!cut || p.resume) {
@@ -139,7 +164,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         trials.push(...tuned.trials);
         history = [...history, ...tuned.history];
         cancelled = tuned.cancelled;
-        if (tuned.score) score = tuned.score;
+        if (tuned.score) [score, params] = [tuned.score, countParams(tm.full)];
       }
     }
     if (trials) markKept(trials, ctx);
@@ -156,7 +181,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const compared = !cancelled && recipe.compareScratch ? await baselineRuns(p, ctx, transfer) : undefined;
     return await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials, compared?.baselines);
   } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
+    disposeModels([tm.head, tm.features, tm.full, base.model, ...replaced]);
   }
 }
 
