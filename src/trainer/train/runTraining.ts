@@ -135,7 +135,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'stage', stage: 'training' });
       ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
-    let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent);
+    let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent, headShare);
     history = [...done.filter((h) => h.phase === 1), ...history];
     const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
     if (!cancelled && trials && cut && cutFeatures && widerHead) {
@@ -291,10 +291,10 @@ function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, feature
 }
 
 /** The first phase as a trial of the automatic flow: what it trained and what it scored on validation. */
-function headTrialOf(recipe: TrainRecipe, history: EpochMetrics[], stoppedEarly: boolean, seconds: number, budgetSpent: () => boolean): Trial {
+function headTrialOf(recipe: TrainRecipe, history: EpochMetrics[], stoppedEarly: boolean, seconds: number, budgetSpent: () => boolean, share: number): Trial {
   const m = keptEpoch(history, stoppedEarly);
   const { epochs, patience } = headSchedule(recipe);
-  const why = stoppedEarly && budgetSpent() ? `stopped at its share (${Math.round(AUTO_HEAD_BUDGET_SHARE * 100)}%) of the time budget, best epoch kept` : stoppedEarly ? `stopped when validation loss had not improved for ${patience} epochs` : `ran all ${epochs} epochs`;
+  const why = stoppedEarly && budgetSpent() ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept` : stoppedEarly ? `stopped when validation loss had not improved for ${patience} epochs` : `ran all ${epochs} epochs`;
   return { name: 'head', detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`, epochs: history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, outcome: 'not kept', reason: '' };
 }
 
