@@ -133,7 +133,10 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
+      // On images (augmentation, or no cache): the automatic head gets the whole budget, there is no cheap second phase.
+      const deadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 : undefined;
+      headBudgetSpent = () => deadline !== undefined && Date.now() >= deadline;
+      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), deadline, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
     let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent, headShare);
     history = [...done.filter((h) => h.phase === 1), ...history];
