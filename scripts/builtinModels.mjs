@@ -1,26 +1,34 @@
-// The built-in base: the Keras MobileNetV2 (ImageNet-initialized) that the npm package nsfwjs (MIT) ships
-// as JS modules. We write it out once as a standard tfjs artifact so the engine loads it like any model.json.
+// The built-in bases: Keras models (MobileNetV2, InceptionV3) that the npm package nsfwjs (MIT) ships as JS
+// modules. We write each out once as a standard tfjs artifact so the engine loads it like any model.json.
+// What they are (titles, sizes, provenance) is stated in src/shared/builtinBases.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+const IDS = ['mobilenet_v2', 'inception_v3'];
 
 export function writeBuiltinModels(modelsDir) {
-  const out = path.join(modelsDir, 'mobilenet_v2');
-  if (fs.existsSync(path.join(out, 'base.json'))) return;
-  const src = path.resolve(require.resolve('nsfwjs'), '../../models/mobilenet_v2');
+  for (const id of IDS) writeOne(modelsDir, id);
+}
+
+function writeOne(modelsDir, id) {
+  const out = path.join(modelsDir, id);
+  // base.json marks a finished copy (the VSIX check looks for it); what the base is lives in builtinBases.ts.
+  const stamp = path.join(out, 'base.json');
+  if (fs.existsSync(stamp)) return;
+  const src = path.resolve(require.resolve('nsfwjs'), '../../models', id);
   const modelJson = require(path.join(src, 'model.min.js'));
-  const weights = Buffer.from(require(path.join(src, 'group1-shard1of1.min.js')), 'base64');
+  fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
-  modelJson.weightsManifest[0].paths = ['group1-shard1of1.bin'];
-  fs.writeFileSync(path.join(out, 'group1-shard1of1.bin'), weights);
+  // The package splits the weights into base64 shards; one binary file per shard keeps the manifest's order.
+  for (const group of modelJson.weightsManifest) {
+    group.paths = group.paths.map((p) => {
+      const name = `${path.basename(p, '.min.js')}.bin`;
+      fs.writeFileSync(path.join(out, name), Buffer.from(require(path.join(src, `${path.basename(p)}.min.js`)), 'base64'));
+      return name;
+    });
+  }
   fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify(modelJson));
-  fs.writeFileSync(path.join(out, 'base.json'), JSON.stringify({
-    id: 'mobilenet_v2',
-    title: 'MobileNetV2 (α=1.0, 224×224, ImageNet-initialized)',
-    preprocessing: { size: [224, 224], channels: 3, scale: 'unit' },
-    defaultFeatureLayer: 'out_relu',
-    credit: 'Keras MobileNetV2 weights as shipped by the npm package nsfwjs 4.4.0 (MIT, Infinite Red).',
-  }, null, 2));
+  fs.writeFileSync(stamp, JSON.stringify({ id, from: `nsfwjs/dist/models/${id}` }));
 }

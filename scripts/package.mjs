@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkVsix, currentTarget, listVsix, vsixFileName } from '../test/e2e/lib/vsixCheck.mjs';
+import { checkVsix, currentTarget, listVsix, vsixFileName } from './vsixCheck.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const started = Date.now();

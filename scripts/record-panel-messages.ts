@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TrainerClient } from '../src/client/trainerClient';
-import { allFrozen } from '../src/shared/freezeChoices';
+import { TrainerRpcClient } from '../src/client/trainerRpcClient';
+import { allFrozen } from '../src/shared/freezePlan';
 import type { DatasetScan, ProgressEvent, TrainRecipe } from '../src/shared/engineTypes';
 import type { DatasetPreview, HostMessage, PanelSnapshot, StudioChoices, Thumbnail } from '../src/shared/panelProtocol';
-import { defaultRecipe } from '../src/shared/recipeDefaults';
+import { DEFAULT_BASE, defaultRecipe } from '../src/shared/recipeDefaults';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'test/fixtures/generated/fashion-small');
@@ -25,11 +25,11 @@ const THUMBS_PER_CLASS = 8;
 let work = '';
 const portable = (p: string) => p.split(work).join('/workspace/datasets').split(ROOT).join('/workspace');
 
-async function thumbnails(client: TrainerClient, files: string[], size: number): Promise<Thumbnail[]> {
+async function thumbnails(client: TrainerRpcClient, files: string[], size: number): Promise<Thumbnail[]> {
   return (await client.thumbnails(files, size)).map((t) => ({ ...t, path: portable(t.path) }));
 }
 
-async function preview(client: TrainerClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
+async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
   const total = scan.classes.reduce((n, c) => n + c.files.length, 0);
   const validation = Math.round(total * recipe.validationSplit);
   const test = Math.round(total * (recipe.testSplit === 'auto' ? 0 : recipe.testSplit));
@@ -62,10 +62,10 @@ function hostileCopy(work: string): string {
 async function main(): Promise<void> {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-record-'));
   const cacheDir = path.join(work, 'cache');
-  const client = new TrainerClient({ workerPath: path.join(ROOT, 'dist/trainer.js'), backend: 'wasm' });
+  const client = new TrainerRpcClient({ workerPath: path.join(ROOT, 'dist/trainer.js'), backend: 'wasm' });
   try {
     const backend = await client.hello();
-    const base = await client.listLayers('mobilenet_v2', cacheDir);
+    const base = await client.listLayers(DEFAULT_BASE, cacheDir);
     const recipe: TrainRecipe = {
       ...defaultRecipe(DATA), outputDir: path.join(work, 'runs'), name: 'recorded',
       epochs: 3, batchSize: 4, learningRate: 0.002, testSplit: 0.3, patience: 0, compareScratch: true,

@@ -21,7 +21,9 @@ if [ ! -x "$ENV_DIR/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" 
     idx=(--index-url file:///opt/pypi/simple)
     [ -d /opt/pypi-more/simple ] && idx+=(--extra-index-url file:///opt/pypi-more/simple)
   fi
-  "$ENV_DIR/bin/pip" install -q --disable-pip-version-check "${idx[@]}" -r "$REQ" >&2
+  # pip warns once per package missing from the second index; those lines say nothing useful.
+  "$ENV_DIR/bin/pip" install -q --disable-pip-version-check "${idx[@]}" -r "$REQ" 2>&1 \
+    | { grep -v 'is ignored: it is neither a file nor a directory' || true; } >&2
   echo "$want" > "$STAMP"
 fi
 echo "$ENV_DIR/bin/python"

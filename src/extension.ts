@@ -4,15 +4,18 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands/registerCommands';
 import { announceFinish } from './host/commands/finishNotifications';
+import { startFromChoices } from './host/commands/fineTune';
+import { exportRunCommand } from './host/commands/exportRunCommand';
+import { startFromChoicesOnRay } from './host/commands/rayCommands';
 import { DatasetService } from './host/datasets/datasetService';
 import { TrainingPanel } from './host/panel/trainingPanel';
-import { allRunsDirs, type Services } from './host/services';
+import { allRunsDirs, openWorkspaceImage, type Services } from './host/services';
 import { checkpointHistory, listRuns, readMetrics } from './host/runs/runStore';
 import { readSettings } from './host/settings';
 import { RecipeSync } from './host/recipeSync';
-import { startRecipeClientOnDemand } from './languageClient/recipeLanguageClient';
+import { startRecipeClientOnDemand } from './host/languageClient/recipeLanguageClient';
 import { StudioState } from './host/studioState';
-import { TrainerHost } from './host/trainerHost';
+import { HostTrainerProcess } from './host/hostTrainerProcess';
 import { ProgressJournal } from './host/training/progressJournal';
 import { TrainingService } from './host/training/trainingService';
 import { DatasetsView } from './host/views/datasetsView';
@@ -22,7 +25,7 @@ import { RunsView } from './host/views/runsView';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Transfer Studio', { log: true });
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'cache');
-  const trainer = new TrainerHost(context.extensionUri, log, cacheDir);
+  const trainer = new HostTrainerProcess(context.extensionUri, log, cacheDir);
   const studio = new StudioState(trainer, readSettings().training);
   const datasets = new DatasetService(studio, trainer, log);
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
@@ -30,9 +33,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsView = new RunsView(allRunsDirs, () => training.busy);
   const services: Services = {
     context, log, trainer, studio, datasets, training, runsView,
+    // The panel's buttons call the services directly; only what the user may invoke is a command.
     panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
-      startTraining: () => void vscode.commands.executeCommand('transferStudio.startTraining'),
-      openImage: (file) => void vscode.commands.executeCommand('transferStudio.openImage', file),
+      startTraining: () => void startFromChoices(services, 'transfer'),
+      openImage: (file) => openWorkspaceImage(log, file),
+      exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
+      startTrainingOnRay: () => void startFromChoicesOnRay(services),
     }, log),
   };
   context.subscriptions.push(

@@ -3,17 +3,15 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
+import { settingProblem, settingSpec, type FlagSetting as FlagKey, type NumberSetting as NumberKey } from '../src/shared/trainingSettings';
 import { h, replaceChildren } from './dom';
 
-type NumberKey = 'epochs' | 'learningRate' | 'batchSize' | 'validationSplit';
-type FlagKey = 'augmentation' | 'secondPhase' | 'compareScratch';
-
-/** `auto`: the field also takes the word auto (the engine decides). */
-const NUMBER_FIELDS: { key: NumberKey; label: string; auto?: boolean; check: (v: number) => string | undefined }[] = [
-  { key: 'epochs', label: 'Epochs', auto: true, check: (v) => (Number.isInteger(v) && v >= 1 && v <= 10000 ? undefined : 'auto or a whole number from 1 to 10000') },
-  { key: 'learningRate', label: 'Learning rate', check: (v) => (v > 0 && v < 10 ? undefined : 'above 0 and below 10') },
-  { key: 'batchSize', label: 'Batch size', check: (v) => (Number.isInteger(v) && v >= 1 && v <= 4096 ? undefined : 'a whole number from 1 to 4096') },
-  { key: 'validationSplit', label: 'Validation split', check: (v) => (v > 0 && v < 1 ? undefined : 'between 0 and 1') },
+// The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
+const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => string | undefined }[] = [
+  { key: 'epochs', label: 'Epochs', check: (v) => settingProblem('epochs', v) },
+  { key: 'learningRate', label: 'Learning rate', check: (v) => settingProblem('learningRate', v) },
+  { key: 'batchSize', label: 'Batch size', check: (v) => settingProblem('batchSize', v) },
+  { key: 'validationSplit', label: 'Validation split', check: (v) => settingProblem('validationSplit', v) },
 ];
 
 const FLAGS: { key: FlagKey; label: string; title: string }[] = [
@@ -29,6 +27,7 @@ export class Controls {
   private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
   private readonly flags = new Map<FlagKey, VscodeCheckbox>();
   private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, 'Start training');
+  private readonly startOnRay = h('vscode-button', { 'data-testid': 'start-training-ray', secondary: true, title: 'Train these choices data-parallel on a Ray cluster (asks which)' }, 'Run on Ray Cluster…');
   private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, 'Cancel');
   private readonly reason = h('p', { class: 'hint', 'data-testid': 'start-disabled-reason', hidden: true });
 
@@ -38,7 +37,7 @@ export class Controls {
       const id = `setting-${kebab(f.key)}`;
       const field = h('vscode-textfield', { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label });
       const error = h('span', { class: 'field-error', role: 'alert' });
-      field.addEventListener('change', () => this.onNumber(f.key, f.check, f.auto));
+      field.addEventListener('change', () => this.onNumber(f.key, f.check));
       this.numbers.set(f.key, { field, error });
       form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error));
     }
@@ -49,9 +48,10 @@ export class Controls {
       form.append(box);
     }
     this.start.addEventListener('click', () => { if (!this.start.disabled) this.post({ type: 'startTraining' }); });
+    this.startOnRay.addEventListener('click', () => { if (!this.startOnRay.disabled) this.post({ type: 'startTrainingOnRay' }); });
     this.cancel.addEventListener('click', () => { if (!this.cancel.disabled) this.post({ type: 'cancelTraining' }); });
     this.element = h('section', { class: 'controls', 'data-testid': 'controls' },
-      form, h('div', { class: 'buttons' }, this.start, this.cancel), this.reason);
+      form, h('div', { class: 'buttons' }, this.start, this.startOnRay, this.cancel), this.reason);
   }
 
   show(s: PanelSnapshot): void {
@@ -63,6 +63,7 @@ export class Controls {
           : !s.base ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
             : undefined;
     this.start.disabled = running || why !== undefined;
+    this.startOnRay.disabled = this.start.disabled;
     this.cancel.disabled = s.training.status !== 'running';
     this.reason.hidden = why === undefined;
     replaceChildren(this.reason, why ?? '');
@@ -84,13 +85,14 @@ export class Controls {
     }
   }
 
-  private onNumber(key: NumberKey, check: (v: number) => string | undefined, auto = false): void {
+  private onNumber(key: NumberKey, check: (v: number) => string | undefined): void {
     const parts = this.numbers.get(key);
     if (!parts) return;
     const text = parts.field.value.trim();
-    if (auto && text === 'auto') {
+    // A word the recipe field takes (epochs: auto) is a value too.
+    if (settingSpec(key).words?.includes(text)) {
       [parts.field.invalid, parts.error.textContent] = [false, ''];
-      this.post({ type: 'updateSettings', settings: { [key]: 'auto' } });
+      this.post({ type: 'updateSettings', settings: { [key]: text } });
       return;
     }
     const value = Number(text);

@@ -1,5 +1,6 @@
 // A finished run: accuracy, confusion-matrix heatmap, per-class precision/recall/F1, the misclassified
 // images (click to open), and the transfer and scratch learning curves on one chart when both exist.
+import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES } from '../src/shared/exportTypes';
 import type { EvaluationView as View, WebviewMessage } from '../src/shared/panelProtocol';
 import { curvesOfHistory } from './chartData';
 import { LineChart } from './charts';
@@ -34,7 +35,7 @@ export class EvaluationView {
     const headline = h('p', { class: 'headline', 'data-testid': 'evaluation-accuracy' },
       `Accuracy ${formatPercent(e.accuracy)} on ${e.count} ${v.evaluatedOn} images`,
       v.scratchAccuracy !== undefined ? ` · from scratch: ${formatPercent(v.scratchAccuracy)}` : '');
-    replaceChildren(this.element, headline,
+    replaceChildren(this.element, headline, this.exportButtons(),
       h('div', { class: 'evaluation-grid' },
         h('div', {}, h('h3', {}, 'Confusion matrix'), this.confusion(e.classes, e.confusion)),
         h('div', {}, h('h3', {}, 'Per class'), this.perClass(v))),
@@ -47,6 +48,17 @@ export class EvaluationView {
       const phase2 = t.phaseStart[2];
       this.comparison.setData([t.valAccuracy, s.valAccuracy, t.accuracy, s.accuracy], phase2 === undefined ? undefined : { x: phase2, label: 'phase 2' });
     }
+  }
+
+  /** Export… per format; the host exports the run shown here and asks where to write. */
+  private exportButtons(): HTMLElement {
+    const labels = { onnx: 'ONNX', keras: 'Keras', tfjs: 'TF.js' } as const;
+    return h('div', { class: 'buttons export', 'data-testid': 'export-buttons' }, ...EXPORT_FORMATS.map((format) => {
+      const button = h('vscode-button', { secondary: true, title: EXPORT_FORMAT_TITLES[format], 'data-testid': `export-${format}` },
+        `Export ${labels[format]}…`);
+      button.addEventListener('click', () => this.post({ type: 'exportRun', format }));
+      return button;
+    }));
   }
 
   private confusion(classes: string[], matrix: number[][]): HTMLElement {

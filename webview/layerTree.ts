@@ -1,7 +1,7 @@
 // The base's layers grouped by block, each with a trainable toggle and the freeze actions. The tree shows the
 // host's choices and posts requests; it never changes the choices itself (the host echoes them back).
 import type { BaseDescription, LayerInfo } from '../src/shared/engineTypes';
-import { keptLayers, parameterTotals } from '../src/shared/freezeChoices';
+import { keptLayers, parameterTotals } from '../src/shared/freezePlan';
 import type { StudioChoices, WebviewMessage } from '../src/shared/panelProtocol';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { h, replaceChildren } from './dom';

@@ -2,6 +2,7 @@
 // scratch twin when there is one), the second phase marked, images/s and ETA. Events may arrive faster than
 // frames; drawing happens at most once per animation frame.
 import type { ProgressEvent } from '../src/shared/engineTypes';
+import { epochLabel } from '../src/shared/epochLine';
 import { TrainingCurves, type ModelCurves, type Series } from './chartData';
 import { LineChart, type SeriesSpec } from './charts';
 import { h, replaceChildren } from './dom';
@@ -115,8 +116,8 @@ export class LiveCharts {
       parts.push(h('span', { 'data-testid': 'stat-stage' }, `${STAGE_NAMES[s.stage] ?? s.stage}${progress}`));
     }
     if (s.epoch !== undefined) {
-      const who = s.model === 'scratch' ? 'scratch twin, ' : '';
-      parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${who}phase ${s.phase}, epoch ${s.epoch}/${s.epochs}, batch ${s.batch}/${s.batches}`));
+      const epoch = epochLabel(s.model ?? 'transfer', s.phase ?? 1, s.epoch, s.epochs ?? NaN);
+      parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${epoch}, batch ${s.batch}/${s.batches}`));
       parts.push(h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`));
       if (this.active) parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
     }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../trainer/backend/selectBackend';
-import type { Sample } from '../trainer/data/split';
+import type { Sample } from '../shared/split';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFolders } from '../samples/sampleFolders';
 import { formatFigures, type Figure } from './measure';
 import { tensorCountAcrossEpochs, trainerProcessFigures } from './memoryFigures';

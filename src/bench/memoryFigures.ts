@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
-import { TrainerClient } from '../client/trainerClient';
+import { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { TrainRecipe } from '../shared/engineTypes';
 import { defaultRecipe } from '../shared/recipeDefaults';
-import type { Sample } from '../trainer/data/split';
-import { neverCancelled } from '../trainer/engineError';
+import type { Sample } from '../shared/split';
+import { neverCancelled } from '../shared/engineError';
 import * as tf from '../trainer/tf';
 import { featureSource } from '../trainer/train/batchSources';
 import { fit } from '../trainer/train/fitLoop';
@@ -38,7 +38,7 @@ interface ChildRun {
 
 /** Trains one epoch through the real child process, sampling its RSS and this process's event-loop delay. */
 async function childRun(data: string, outputDir: string, cacheDir: string): Promise<ChildRun> {
-  const client = new TrainerClient({ workerPath: path.join(__dirname, 'trainer.js'), backend: 'wasm' });
+  const client = new TrainerRpcClient({ workerPath: path.join(__dirname, 'trainer.js'), backend: 'wasm' });
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(client.pid)); }, 250);
   const loop = monitorEventLoopDelay({ resolution: 10 });

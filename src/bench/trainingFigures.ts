@@ -6,11 +6,12 @@ import { registerBorrowedKernels } from '../trainer/backend/borrowedKernels';
 import { unregisterOwnKernels } from '../trainer/backend/ownKernels';
 import { registerFastGradients } from '../trainer/backend/wasmConvGradients';
 import { decodeBatch, SkipList } from '../trainer/data/batchStream';
-import type { Sample } from '../trainer/data/split';
-import { neverCancelled } from '../trainer/engineError';
+import type { Sample } from '../shared/split';
+import { neverCancelled } from '../shared/engineError';
 import { loadBase } from '../trainer/models/baseModel';
 import { disposeModels } from '../trainer/models/disposeModels';
-import { resolveFreezePlan } from '../trainer/models/freezePlan';
+import { resolveFreezePlan } from '../shared/freezePlan';
+import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import { buildTransferModel } from '../trainer/models/transferModel';
 import { featureSource } from '../trainer/train/batchSources';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
@@ -22,7 +23,7 @@ import { faster, higher, timed, type Figure } from './measure';
 const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
 
 export async function headVersusFit(samples: Sample[], classes: number, cacheDir: string, epochs: number): Promise<Figure[]> {
-  const base = await loadBase('mobilenet_v2', cacheDir);
+  const base = await loadBase(DEFAULT_BASE, cacheDir);
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
   try {
@@ -53,7 +54,7 @@ export async function headVersusFit(samples: Sample[], classes: number, cacheDir
 }
 
 export async function extractionThroughput(samples: Sample[], cacheDir: string): Promise<Figure> {
-  const base = await loadBase('mobilenet_v2', cacheDir);
+  const base = await loadBase(DEFAULT_BASE, cacheDir);
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
   try {
@@ -79,7 +80,7 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
 
 /** One fine-tuning step with the last two blocks of MobileNetV2 trainable, on the current kernel set. */
 async function fineTuneStep(samples: Sample[], classes: number, cacheDir: string, warmUp: boolean): Promise<number> {
-  const base = await loadBase('mobilenet_v2', cacheDir);
+  const base = await loadBase(DEFAULT_BASE, cacheDir);
   const plan = resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_14_add' }, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
   try {

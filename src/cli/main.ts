@@ -4,18 +4,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
-import type { TrainRecipe } from '../shared/engineTypes';
+import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
+import type { BackendPreference, TrainRecipe } from '../shared/engineTypes';
+import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import { runDemo } from './demo';
 import { formatEvaluation, formatLayers, formatRun, formatScan, formatProbe, table } from './format';
 import { ProgressView, outputMode, pct } from './progressView';
 import { recipeFromArgs, TRAIN_OPTIONS } from './trainArgs';
 import { CliError } from './cliError';
+import { RAY_OPTIONS, trainOnRayFromCli } from './rayArgs';
+import { RayRunError } from '../ray/rayTraining';
+import { exportCommand, formatExport } from './exportCommand';
+import { probeCommand } from './probeCommand';
 
 const USAGE = `Usage: transfer-studio <command> [options]
 
 Commands:
-  layers <base>                 list the layers of a base (mobilenet_v2, a model.json, a run folder, a URL)
+  layers <base>                 list the layers of a base (mobilenet_v2, inception_v3, a model.json, a .keras/.h5, a run folder, a URL)
   scan <folder>                 list classes, image counts, skipped files and warnings
   train <folder>                fine-tune (or --source: train a CNN from scratch) and save a run folder
   resume <run>                  continue a crashed or cancelled run from its last checkpoint
@@ -23,6 +28,7 @@ Commands:
   predict <run> <image...>      classify images with a run
   embed <folder> --layer <name> export embeddings (CSV + .npy) and fit a light classifier on them
   probe <folder> [--bases a,b]  Compare Bases: a linear probe on each base's features, with its costs
+  export <run> --format <f>     write a run as onnx, keras or tfjs (scaling and softmax inside) [--out file]
   demo                          the three transfer-learning approaches on real images, offline
 
 Common options: --json (one JSON object per line), --cache <dir>, --backend auto|wasm|cpu|tensorflow
@@ -30,7 +36,9 @@ Train options: --base, --feature-layer, --freeze-until, --epochs, --batch-size, 
   --patience, --augment, --compare-scratch, --recipe <file>, --out <dir>, --name, --source, --input-size,
   --channels, --max-per-class, --second-phase-from <layer> --second-phase-epochs --second-phase-lr,
   --dense, --dropout, --pooling avg|max|flatten, --optimizer adam|sgd|rmsprop,
-  --second-phase auto|off, --time-budget <seconds> (epochs, second phase and test split are auto by default)`;
+  --second-phase auto|off, --time-budget <seconds> (epochs, second phase and test split are auto by default)
+Ray options (train on a Ray cluster, see README "Running on Ray"): --ray <host:port>|local, --workers <n>,
+  --gpus-per-worker <g>, --python <path> (else TRANSFER_STUDIO_PYTHON, else python3)`;
 
 export function defaultCacheDir(): string {
   return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
@@ -53,13 +61,15 @@ async function main(argv: string[]): Promise<number> {
       bases: { type: 'string' },
       classifier: { type: 'string', default: 'logistic' },
       quick: { type: 'boolean', default: false },
+      ...RAY_OPTIONS,
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const view = new ProgressView(outputMode(values.json ?? false));
   const cacheDir = path.resolve(values.cache ?? defaultCacheDir());
-  const backend = values.backend as TrainerClientBackend | undefined;
-  const client = new TrainerClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
+  const backend = values.backend as BackendPreference | undefined;
+  const client = new TrainerRpcClient({ backend, onLog: (line) => { if (process.env.TRANSFER_STUDIO_DEBUG) process.stderr.write(`[trainer] ${line}\n`); } });
   client.onProgress((e) => view.event(e));
   // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
   const cancel = new CancellationTokenSource();
@@ -84,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'train': {
         const recipe: TrainRecipe = recipeFromArgs(positionals[0], values);
+        if (values.ray !== undefined) {
+          const result = await trainOnRayFromCli(client, recipe, values, { cacheDir, token, emit: (e) => view.event(e) });
+          view.result(result, formatRun(result));
+          return 0;
+        }
         const backendInfo = await client.hello();
         view.event({ kind: 'log', level: 'info', message: `Backend: ${backendInfo.detail}` });
         const result = await client.train(recipe, cacheDir, token);
@@ -114,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
         const classifier = values.classifier as 'knn' | 'logistic' | 'none';
         if (!['knn', 'logistic', 'none'].includes(classifier)) throw new CliError('--classifier must be knn, logistic or none.');
         const result = await client.embed({
-          folder, base: values.base ?? 'mobilenet_v2', layer: values.layer, cacheDir, classifier, seed: Number(values.seed ?? 42),
+          folder, base: values.base ?? DEFAULT_BASE, layer: values.layer, cacheDir, classifier, seed: Number(values.seed ?? DEFAULT_SEED),
           outDir: path.resolve(values.out ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
         }, token);
         view.result(result, `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n  ${result.csvPath}\n  ${result.npyPath}`
@@ -123,9 +138,14 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'probe': {
         need(1, 'a dataset folder');
-        const bases = values.bases?.split(',').map((b) => b.trim()).filter(Boolean);
-        const result = await client.probe({ folder: path.resolve(positionals[0]), bases, cacheDir, seed: Number(values.seed ?? 42), validationSplit: Number(values.val ?? 0.3) }, token);
+        const result = await probeCommand(client, positionals[0], values, cacheDir, token);
         view.result(result, formatProbe(result));
+        return 0;
+      }
+      case 'export': {
+        need(1, 'a run folder');
+        const exported = await exportCommand(client, positionals[0], values.format, values.out, token);
+        view.result(exported, formatExport(exported));
         return 0;
       }
       case 'demo':
@@ -134,17 +154,15 @@ async function main(argv: string[]): Promise<number> {
         throw new CliError(`Unknown command "${command}". Run transfer-studio --help.`);
     }
   } catch (e) {
-    if (e instanceof TrainerError || e instanceof CliError) {
+    if (e instanceof TrainerError || e instanceof CliError || e instanceof RayRunError) {
       view.error(e.message);
-      return e instanceof TrainerError && e.cancelled ? 130 : 1;
+      return (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled ? 130 : 1;
     }
     throw e;
   } finally {
     client.dispose();
   }
 }
-
-type TrainerClientBackend = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
   // Argument errors from parseArgs and anything unexpected: one line, no stack trace.

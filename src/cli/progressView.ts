@@ -1,6 +1,7 @@
 // Shows trainer progress: a one-line bar on a terminal, one JSON object per line for machines, or
 // nothing but the final result when output is piped without --json.
 import type { ProgressEvent } from '../shared/engineTypes';
+import { epochLabel, epochLine } from '../shared/epochLine';
 
 export type OutputMode = 'tty' | 'json' | 'plain';
 
@@ -18,13 +19,11 @@ export class ProgressView {
     if (e.kind === 'batch' && this.mode === 'tty') {
       const width = 24;
       const filled = Math.round((e.batch / e.batches) * width);
-      const tag = e.model === 'scratch' ? 'scratch ' : e.phase === 2 ? 'phase 2 ' : '';
-      this.overwrite(`${tag}epoch ${e.epoch}/${e.epochs} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`);
+      this.overwrite(`${epochLabel(e.model, e.phase, e.epoch, e.epochs)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`);
     } else if (e.kind === 'stage' && e.stage === 'caching-features' && this.mode === 'tty' && e.total) {
       this.overwrite(`caching features ${e.done ?? 0}/${e.total}`);
     } else if (e.kind === 'epoch') {
-      const m = e.metrics;
-      this.line(`${e.model === 'scratch' ? 'scratch ' : ''}${m.phase === 2 ? 'phase 2 ' : ''}epoch ${m.epoch}/${e.epochs}: loss ${m.loss.toFixed(4)} acc ${pct(m.accuracy)} · val loss ${m.valLoss.toFixed(4)} val acc ${pct(m.valAccuracy)} · ${m.seconds.toFixed(1)} s`);
+      this.line(epochLine(e));
     } else if (e.kind === 'log') {
       this.line(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
     } else if (e.kind === 'stage' && e.stage !== 'caching-features' && e.stage !== 'evaluating') {
@@ -65,9 +64,7 @@ export class ProgressView {
   }
 }
 
-export function pct(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—';
-}
+export { percent as pct } from '../shared/epochLine';
 
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '—';

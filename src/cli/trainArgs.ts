@@ -1,10 +1,11 @@
 // Turns `train` options (and an optional recipe file) into a complete recipe. Command-line options win
 // over the recipe file, which wins over the defaults.
 import path from 'node:path';
+import { describeRange, fieldAt, inRange } from '../shared/recipeFields';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
+import { DEFAULT_AUGMENTATION, recipeProblems } from '../shared/recipeDefaults';
 import { AUTO, OFF } from '../shared/autoFlow';
-import { recipeProblems } from '../shared/recipeDefaults';
 import { CliError } from './cliError';
 
 export const TRAIN_OPTIONS = {
@@ -18,6 +19,15 @@ export const TRAIN_OPTIONS = {
   'second-phase': { type: 'string' }, 'time-budget': { type: 'string' },
 } as const;
 
+/** The recipe field each numeric flag sets, so the flag is checked against that field's range. */
+const FLAG_FIELDS: Partial<Record<keyof typeof TRAIN_OPTIONS, (string | number)[]>> = {
+  epochs: ['epochs'], 'batch-size': ['batchSize'], lr: ['learningRate'], val: ['validationSplit'], test: ['testSplit'],
+  seed: ['seed'], patience: ['patience'], 'max-per-class': ['maxPerClass'], 'input-size': ['inputSize', 0],
+  channels: ['inputChannels'], dense: ['head', 'dense'], dropout: ['head', 'dropout'],
+  'second-phase-epochs': ['secondPhase', 'epochs'], 'second-phase-lr': ['secondPhase', 'learningRate'],
+  'time-budget': ['timeBudget'],
+};
+
 type Values = { [K in keyof typeof TRAIN_OPTIONS]?: (typeof TRAIN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 export function recipeFromArgs(folder: string | undefined, v: Values): TrainRecipe {
@@ -29,6 +39,9 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
     if (value === undefined) return undefined;
     const n = Number(value);
     if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}").`);
+    // The same bounds as a recipe file's field, from the one field table.
+    const spec = fieldAt(FLAG_FIELDS[name] ?? []);
+    if (spec?.kind === 'number' && !inRange(n, spec)) throw new CliError(`--${name} must be ${describeRange(spec)} (got ${value}).`);
     return n;
   };
   if (v.source) r.mode = 'source';
@@ -48,7 +61,7 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
   r.seed = num('seed', v.seed) ?? r.seed;
   r.patience = num('patience', v.patience) ?? r.patience;
   r.maxPerClass = num('max-per-class', v['max-per-class']) ?? r.maxPerClass;
-  if (v.augment) r.augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
+  if (v.augment) r.augmentation = { ...DEFAULT_AUGMENTATION };
   if (v['compare-scratch']) r.compareScratch = true;
   // A recipe's outputDir is already absolute (relative to the recipe); the default is relative to the cwd.
   r.outputDir = path.resolve(v.out ?? r.outputDir);
@@ -58,7 +71,7 @@ export function recipeFromArgs(folder: string | undefined, v: Values): TrainReci
     const size = num('input-size', v['input-size'])!;
     r.inputSize = [size, size];
   }
-  if (v.channels) r.inputChannels = num('channels', v.channels) === 1 ? 1 : 3;
+  if (v.channels) r.inputChannels = num('channels', v.channels) as 1 | 3;
   if (v.dense || v.dropout || v.pooling) {
     r.head = { ...r.head, dense: num('dense', v.dense) ?? r.head.dense, dropout: num('dropout', v.dropout) ?? r.head.dropout, pooling: (v.pooling as TrainRecipe['head']['pooling']) ?? r.head.pooling };
   }

@@ -1,33 +1,33 @@
 // Keeps a recipe file and the studio in step. The recipe in the active editor binds the studio: its edits
 // update the Layers view and the panel; toggles in those are written back into the recipe as one undoable
 // workspace edit that keeps the user's comments (recipeEdits changes values in place).
-import { AUTO } from '../shared/autoFlow';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { recipeEdits, type RecipeEdit } from '../recipe/recipeEdits';
 import { resolveRecipePaths } from '../recipe/recipeFile';
 import { parseRecipe } from '../recipe/recipeSyntax';
-import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
-import { resolveFreezePlan } from '../trainer/models/freezePlan';
+import { DEFAULT_BASE } from '../shared/recipeDefaults';
+import { RECIPE_SETTINGS, settingsOfRecipe } from '../shared/trainingSettings';
+import { resolveFreezePlan } from '../shared/freezePlan';
+import { Disposable } from './dispose';
 import type { StudioState } from './studioState';
 
 const isRecipe = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && doc.fileName.endsWith('.recipe.yaml');
 
-export class RecipeSync implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class RecipeSync extends Disposable {
   private pulling = false;
   private timer: NodeJS.Timeout | undefined;
   /** What the recipe said at the last pull: only what differs from it is written back. */
   private pulled: RecipeEdit = {};
 
   constructor(private readonly studio: StudioState, private readonly log: vscode.LogOutputChannel) {
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length) this.schedulePull(e.document);
-      }),
-      studio.onDidChange((change) => change === 'choices' && !this.pulling && void this.push()),
-    );
+    super();
+    this._register(vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length) this.schedulePull(e.document);
+    }));
+    this._register(studio.onDidChange((change) => change === 'choices' && !this.pulling && void this.push()));
+    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
     const active = vscode.window.activeTextEditor?.document;
     if (active && isRecipe(active)) this.bind(active);
   }
@@ -52,7 +52,6 @@ export class RecipeSync implements vscode.Disposable {
     const parsed = parseRecipe(doc.getText());
     if (parsed.problems.some((p) => p.severity === 'error')) return;
     const fields = resolveRecipePaths(parsed.value, path.dirname(doc.fileName));
-    const defaults = defaultRecipe(fields.data ?? '');
     this.pulling = true;
     try {
       if (fields.data) this.studio.setDataFolder(fields.data);
@@ -62,11 +61,7 @@ export class RecipeSync implements vscode.Disposable {
       const plan = resolveFreezePlan(description.layers, fields.freeze ?? {}, description.defaultFeatureLayer);
       this.studio.setFeatureLayer(plan.featureLayer);
       this.studio.setFrozen([...plan.frozen]);
-      const settings = {
-        epochs: fields.epochs ?? defaults.epochs, learningRate: fields.learningRate ?? defaults.learningRate,
-        batchSize: fields.batchSize ?? defaults.batchSize, validationSplit: fields.validationSplit ?? defaults.validationSplit,
-        augmentation: !!fields.augmentation, secondPhase: fields.secondPhase === AUTO ? AUTO : !!fields.secondPhase, compareScratch: fields.compareScratch ?? false,
-      };
+      const settings = settingsOfRecipe(fields);
       this.studio.updateSettings(settings);
       this.pulled = { featureLayer: plan.featureLayer, frozen: [...this.studio.choices.frozen], ...settings, secondPhase: undefined };
     } catch (e) {
@@ -86,7 +81,7 @@ export class RecipeSync implements vscode.Disposable {
     const p = this.pulled;
     if (c.featureLayer !== p.featureLayer) edit.featureLayer = c.featureLayer;
     if (!sameSet(c.frozen, p.frozen ?? [])) edit.frozen = c.frozen;
-    for (const key of ['epochs', 'learningRate', 'batchSize', 'validationSplit', 'compareScratch', 'augmentation'] as const) {
+    for (const key of RECIPE_SETTINGS) {
       if (c.settings[key] !== p[key]) (edit as Record<string, unknown>)[key] = c.settings[key];
     }
     if (Object.keys(edit).length === 0) return;
@@ -109,10 +104,6 @@ export class RecipeSync implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.subscriptions.forEach((s) => s.dispose());
-  }
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -6,14 +6,14 @@ import type { DatasetService } from './datasets/datasetService';
 import type { TrainingPanel } from './panel/trainingPanel';
 import { readSettings } from './settings';
 import type { StudioState } from './studioState';
-import type { TrainerHost } from './trainerHost';
+import type { HostTrainerProcess } from './hostTrainerProcess';
 import type { TrainingService } from './training/trainingService';
 import type { RunsView } from './views/runsView';
 
 export interface Services {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
-  trainer: TrainerHost;
+  trainer: HostTrainerProcess;
   studio: StudioState;
   datasets: DatasetService;
   training: TrainingService;
@@ -23,6 +23,13 @@ export interface Services {
 
 export function workspaceRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+/** Opens an image the panel names, if it lies inside a workspace folder (the webview is untrusted). */
+export function openWorkspaceImage(log: vscode.LogOutputChannel, file: string): void {
+  const inside = confinePath(file, workspaceRoots(), { what: 'image' });
+  if (!inside.ok) return void log.warn(`Refused to open a file from the panel: ${inside.reason}`);
+  void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(inside.path), { preview: true });
 }
 
 /** The runs folder of every workspace folder (the setting is relative to each). */

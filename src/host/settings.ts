@@ -1,14 +1,14 @@
 // The `transferStudio.*` settings, read in one place so every command trains with the same defaults.
 import * as vscode from 'vscode';
-import type { BackendName } from '../shared/engineTypes';
+import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
-import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, OFF } from '../shared/autoFlow';
 import { defaultRecipe } from '../shared/recipeDefaults';
+import { NUMBER_SETTINGS, secondPhaseSetting, settingProblem, settingsOfRecipe, timeBudgetSetting } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
   runsFolder: string;
-  backend: 'auto' | BackendName;
+  backend: BackendPreference;
   /** Seconds the automatic flow may train (transferStudio.timeBudget). */
   timeBudget: number;
 }
@@ -16,23 +16,20 @@ export interface HostSettings {
 export function readSettings(): HostSettings {
   const c = vscode.workspace.getConfiguration('transferStudio');
   const d = defaultRecipe('');
+  // Settings the user left alone take the recipe defaults; package.json declares the same ones (a unit test checks).
+  const training = settingsOfRecipe({});
+  // A value the settings editor let through that the recipe refuses (epochs "ten") keeps the default.
+  for (const key of NUMBER_SETTINGS) {
+    const v = c.get<unknown>(key);
+    if (settingProblem(key, v) === undefined) training[key] = v as number;
+  }
+  training.augmentation = c.get<boolean>('augmentation', training.augmentation);
+  training.secondPhase = secondPhaseSetting(c.get<string>('secondPhase'));
   return {
-    training: {
-      epochs: c.get<number | 'auto'>('epochs', d.epochs),
-      learningRate: c.get<number>('learningRate', d.learningRate),
-      batchSize: c.get<number>('batchSize', d.batchSize),
-      validationSplit: c.get<number>('validationSplit', d.validationSplit),
-      augmentation: c.get<boolean>('augmentation', false),
-      secondPhase: secondPhaseSetting(c.get<string>('secondPhase', AUTO)),
-      compareScratch: false,
-    },
+    training,
     runsFolder: c.get<string>('runsFolder', d.outputDir),
-    backend: c.get<'auto' | BackendName>('backend', 'auto'),
-    timeBudget: c.get<number>('timeBudget', d.timeBudget ?? DEFAULT_TIME_BUDGET_SECONDS),
+    backend: c.get<BackendPreference>('backend', 'auto'),
+    timeBudget: timeBudgetSetting(c.get<number>('timeBudget')),
   };
 }
 
-/** transferStudio.secondPhase: auto (the engine decides), on (the top block, always) or off. */
-function secondPhaseSetting(v: string): boolean | 'auto' {
-  return v === OFF ? false : v === AUTO ? AUTO : true;
-}

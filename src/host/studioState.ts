@@ -3,16 +3,17 @@
 // toggled in one shows up in the others and in the run.
 import * as vscode from 'vscode';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
-import * as freeze from '../shared/freezeChoices';
+import * as freeze from '../shared/freezePlan';
 import type { StudioChoices, TrainingSettings } from '../shared/panelProtocol';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
-import type { TrainerHost } from './trainerHost';
+import type { HostTrainerProcess } from './hostTrainerProcess';
+import { Disposable } from './dispose';
 import { readRunRecipe } from './runs/runStore';
 
 export type StudioChange = 'choices' | 'base' | 'dataFolder';
 
-export class StudioState implements vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<StudioChange>();
+export class StudioState extends Disposable {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<StudioChange>());
   readonly onDidChange = this.changeEmitter.event;
   private current: StudioChoices;
   base: BaseDescription | undefined;
@@ -20,7 +21,8 @@ export class StudioState implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   private pendingRestore: string | undefined;
 
-  constructor(private readonly trainer: TrainerHost, settings: TrainingSettings) {
+  constructor(private readonly trainer: HostTrainerProcess, settings: TrainingSettings) {
+    super();
     this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
   }
 
@@ -30,6 +32,11 @@ export class StudioState implements vscode.Disposable {
 
   get layers(): readonly LayerInfo[] {
     return this.base?.layers ?? [];
+  }
+
+  /** Layers the cut keeps; none while no base is loaded (the cut is only known with its base). */
+  get keptLayers(): readonly LayerInfo[] {
+    return this.base ? freeze.keptLayers(this.base.layers, this.current.featureLayer) : [];
   }
 
   /** Loads a base (through the trainer) and resets the cut and the frozen set to "train the head only". */
@@ -99,12 +106,14 @@ export class StudioState implements vscode.Disposable {
     this.setFrozen(freeze.setTrainable(this.current.frozen, layer, trainable));
   }
 
+  // A layer the cut removes has nothing to freeze or unfreeze: the views disable these actions there, and a
+  // message naming one anyway (the webview is untrusted) is ignored like an unknown layer.
   freezeUpTo(layer: string): void {
-    if (this.knows(layer)) this.setFrozen(freeze.freezeUpTo(this.layers, this.current.featureLayer, layer));
+    if (this.keeps(layer)) this.setFrozen(freeze.freezeUpTo(this.layers, this.current.featureLayer, layer));
   }
 
   unfreezeFrom(layer: string): void {
-    if (this.knows(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.frozen, layer));
+    if (this.keeps(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.featureLayer, this.current.frozen, layer));
   }
 
   setFeatureLayer(layer: string): void {
@@ -137,7 +146,7 @@ export class StudioState implements vscode.Disposable {
     return this.layers.some((l) => l.name === layer);
   }
 
-  dispose(): void {
-    this.changeEmitter.dispose();
+  private keeps(layer: string): boolean {
+    return freeze.isKept(this.layers, this.current.featureLayer, layer);
   }
 }

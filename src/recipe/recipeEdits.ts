@@ -4,8 +4,8 @@
 // applies the result as one undoable WorkspaceEdit.
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LayerInfo, SecondPhase } from '../shared/engineTypes';
-import { expandFrozenEntry } from '../trainer/models/freezePlan';
-import { DEFAULT_AUGMENTATION } from './recipeFile';
+import { expandFrozenEntry } from '../shared/freezePlan';
+import { DEFAULT_AUGMENTATION } from '../shared/recipeDefaults';
 import type { FieldPath } from './recipeSyntax';
 
 /** The choices the panel and the Layers view edit; absent fields are left alone. */

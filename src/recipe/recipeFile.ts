@@ -3,9 +3,9 @@
 // the recipe, so the same file trains the same way from any working directory.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Augmentation, SecondPhase, TrainRecipe } from '../shared/engineTypes';
+import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
+import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
 import { AUTO, OFF } from '../shared/autoFlow';
-import { defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
@@ -16,14 +16,14 @@ export class RecipeFileError extends Error {
   }
 }
 
-/** What `--augment` and the panel's augmentation switch turn on. */
-export const DEFAULT_AUGMENTATION: Augmentation = { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 };
-
 /** The fields a recipe file sets, type- and range-checked, with its paths made absolute. */
 export function readRecipeFile(file: string): Partial<TrainRecipe> {
   let text: string;
   try {
-    if (fs.statSync(file).size > MAX_RECIPE_BYTES) throw new RecipeFileError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
+    const st = fs.statSync(file);
+    // A FIFO or device would block the read (or never end): only regular files are recipes.
+    if (!st.isFile()) throw new RecipeFileError(`Cannot read recipe ${file}: not a regular file.`);
+    if (st.size > MAX_RECIPE_BYTES) throw new RecipeFileError(`Recipe ${file} is larger than 1 MiB; a recipe is a short YAML or JSON file.`);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof RecipeFileError) throw e;
@@ -66,10 +66,13 @@ export function resolveRecipePaths(fields: Partial<TrainRecipe>, recipeDir: stri
   if (r.data) r.data = path.resolve(recipeDir, r.data);
   if (r.outputDir) r.outputDir = path.resolve(recipeDir, r.outputDir);
   if (r.base && isPathLikeBase(r.base)) r.base = path.resolve(recipeDir, r.base);
+  // A URI stays as written: the Ray driver refuses it with its own message.
+  const storage = r.ray?.storagePath;
+  if (storage && !/^[a-z][a-z0-9+.-]*:\/\//i.test(storage)) r.ray = { ...r.ray, storagePath: path.resolve(recipeDir, storage) };
   return r;
 }
 
 /** A base spec that names a file or folder (not a built-in id, not a URL). */
 export function isPathLikeBase(base: string): boolean {
-  return !/^https?:\/\//i.test(base) && (base.startsWith('.') || base.includes('/') || base.includes('\\') || path.isAbsolute(base) || base.endsWith('.json'));
+  return !/^https?:\/\//i.test(base) && (base.startsWith('.') || base.includes('/') || base.includes('\\') || path.isAbsolute(base) || base.endsWith('.json') || /\.(keras|h5|hdf5)$/i.test(base));
 }

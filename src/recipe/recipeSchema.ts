@@ -1,7 +1,7 @@
 // The JSON Schema of recipe files, generated from the field table so editors (the YAML extension, JSON
 // validation) check the same things the reader and the language server check. schemas/recipe.schema.json
 // is this function's output; a test keeps the two equal.
-import { RECIPE_FIELDS, type FieldSpec } from './recipeFields';
+import { RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
 // purpose: a recipe is a page of settings, so oversized files and alias bombs are refused, not parsed.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { TrainRecipe } from '../shared/engineTypes';
-import { closestName } from '../trainer/models/freezePlan';
-import { describeRange, RECIPE_FIELDS, type FieldSpec } from './recipeFields';
+import { closestName } from '../shared/nameDistance';
+import { describeRange, inRange, RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
 
 export const MAX_RECIPE_BYTES = 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -163,14 +163,6 @@ function crossFieldProblems(doc: Document.Parsed, r: Partial<TrainRecipe>, probl
     const [start, end] = spanOf(doc.getIn(['testSplit'], true), [0, 0]);
     problems.push({ message: `testSplit plus validationSplit must stay below 1 to leave images for training (got ${r.testSplit} + ${r.validationSplit ?? 0.2}).`, start, end, severity: 'error', path: ['testSplit'] });
   }
-}
-
-function inRange(n: number, spec: Extract<FieldSpec, { kind: 'number' }>): boolean {
-  if (spec.enum) return spec.enum.includes(n);
-  if (spec.integer && !Number.isInteger(n)) return false;
-  if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) return false;
-  if (spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max)) return false;
-  return true;
 }
 
 function kindOf(node: unknown): string {

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import type { TrainRecipe } from '../shared/engineTypes';
+import { RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
 import { OFF } from '../shared/autoFlow';
-import { RECIPE_FIELDS, type FieldSpec } from './recipeFields';
 import { isPathLikeBase } from './recipeFile';
 
 // The order a reader wants: what is trained on, from what, how, and where results go.

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { EngineError } from '../trainer/engineError';
+import { EngineError } from '../shared/engineError';
 
 /** Where Debian's `dataset-fashion-mnist` installs the official files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

@@ -6,8 +6,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { mapLimited } from '../trainer/data/datasetScanner';
-import { EngineError } from '../trainer/engineError';
-import { seededRandom, shuffled } from '../trainer/seededRandom';
+import { EngineError } from '../shared/engineError';
+import { seededRandom, shuffled } from '../shared/seededRandom';
 import { FASHION_LABELS, FASHION_MNIST_DIR, fashionMnistAvailable, loadFashionMnist, type FashionSplit } from './idx';
 
 export interface MnistFolderOptions {

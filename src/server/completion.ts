@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import type { TextDocument, Position } from 'vscode-languageserver-textdocument';
 import { isMap, isScalar } from 'yaml';
-import { fieldAt, type FieldSpec } from '../recipe/recipeFields';
+import { fieldAt, type FieldSpec } from '../shared/recipeFields';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { RecipeAnalysis } from './recipeAnalysis';
 

@@ -5,7 +5,8 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { keySpanAt, spanAt, type FieldPath, type ParsedRecipe } from '../recipe/recipeSyntax';
 import type { BaseDescription } from '../shared/engineTypes';
-import { closestName, expandFrozenEntry, parseFrozenEntry } from '../trainer/models/freezePlan';
+import { expandFrozenEntry, parseFrozenEntry } from '../shared/freezePlan';
+import { closestName } from '../shared/nameDistance';
 import type { RecipeAnalysis } from './recipeAnalysis';
 
 /** What a quick fix needs: the text that replaces the diagnostic's range. */

@@ -10,6 +10,8 @@ export const TRAIN_RECIPE_COMMAND = 'transferStudio.trainRecipe';
 export const TRAIN_RECIPE_COMPARE_COMMAND = 'transferStudio.trainRecipeCompare';
 /** Runs a linear probe of each candidate base on the recipe's data (src/host/commands/compareBases.ts). */
 export const COMPARE_BASES_COMMAND = 'transferStudio.compareBases';
+/** Runs the recipe on a Ray cluster (the host asks which). */
+export const TRAIN_RECIPE_ON_RAY_COMMAND = 'transferStudio.trainRecipeOnRay';
 
 export function quickFixes(params: CodeActionParams): CodeAction[] {
   return params.context.diagnostics.filter(isFixable).map((d) => ({
@@ -27,6 +29,7 @@ export function recipeLenses(uri: string): CodeLens[] {
     { range, command: { title: 'Train', command: TRAIN_RECIPE_COMMAND, arguments: [uri] } },
     { range, command: { title: 'Compare with scratch', command: TRAIN_RECIPE_COMPARE_COMMAND, arguments: [uri] } },
     { range, command: { title: 'Compare Bases', command: COMPARE_BASES_COMMAND, arguments: [uri] } },
+    { range, command: { title: 'Run on Ray Cluster…', command: TRAIN_RECIPE_ON_RAY_COMMAND, arguments: [uri] } },
   ];
 }
 

@@ -3,10 +3,10 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Position, TextDocument } from 'vscode-languageserver-textdocument';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { fieldAt, describeRange } from '../recipe/recipeFields';
+import { fieldAt, describeRange } from '../shared/recipeFields';
 import type { FieldPath } from '../recipe/recipeSyntax';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
-import { parseFrozenEntry } from '../trainer/models/freezePlan';
+import { parseFrozenEntry } from '../shared/freezePlan';
 import { layerPlan, layerState, type RecipeAnalysis } from './recipeAnalysis';
 
 export function recipeHover(doc: TextDocument, position: Position, a: RecipeAnalysis): Hover | null {

@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TrainerClient, TrainerError } from '../client/trainerClient';
+import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
 import { isPathLikeBase } from '../recipe/recipeFile';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { BaseDescription } from '../shared/engineTypes';
 import { TrainerErrorCode } from '../shared/trainerProtocol';
-import { closestName } from '../trainer/models/freezePlan';
+import { closestName } from '../shared/nameDistance';
 
 export type BaseLookup =
   | { kind: 'ok'; base: BaseDescription }
@@ -25,7 +25,7 @@ const RETRY_MS = 10_000;
 
 export class LayerCatalog {
   private readonly cache = new Map<string, Promise<BaseLookup>>();
-  private client: TrainerClient | undefined;
+  private client: TrainerRpcClient | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private pending = 0;
 
@@ -81,7 +81,7 @@ export class LayerCatalog {
     this.pending++;
     const started = Date.now();
     try {
-      this.client ??= new TrainerClient({ workerPath: this.options.workerPath, backend: 'cpu', onLog: this.options.log });
+      this.client ??= new TrainerRpcClient({ workerPath: this.options.workerPath, backend: 'cpu', onLog: this.options.log });
       const base = await this.client.listLayers(spec, this.options.cacheDir);
       this.options.log(`listed ${base.layers.length} layers of ${spec} in ${Date.now() - started} ms`);
       return { kind: 'ok', base };

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRecipe, type ParsedRecipe } from '../recipe/recipeSyntax';
-import { expandFrozenEntry } from '../trainer/models/freezePlan';
+import { expandFrozenEntry } from '../shared/freezePlan';
 import type { FreezeSpec, LayerInfo } from '../shared/engineTypes';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { DataFolders, DataFolderState } from './dataFolders';

@@ -1,12 +1,18 @@
 // Plain data that crosses the host ↔ trainer boundary. No tfjs, no Node, no vscode types here:
 // the extension host, the trainer, the CLI, the language server and the webview all compile this file.
+import type { RaySettings } from './rayProtocol';
+
+/** What the user may ask for (setting, --backend, TRANSFER_STUDIO_BACKEND); 'auto' takes the fastest that loads. */
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 
 /** Which TensorFlow.js backend executes the math. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 /** What the trainer runs on, printed by every run so results can be compared honestly. */
 export interface BackendInfo {
-  name: BackendName;
+  /** ray: the run trained on a Ray cluster (Keras 3 on torch); the detail names the cluster and workers. */
+  name: BackendName | 'ray';
   /** Human-readable detail, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
   detail: string;
   /** Kernels the backend lacks that are executed by another backend (slow path), by kernel name. */
@@ -144,6 +150,8 @@ export interface TrainRecipe {
   inputChannels?: 1 | 3;
   /** Limit of images per class (0: all); the demo and tests use it to show few-shot transfer. */
   maxPerClass?: number;
+  /** Where the recipe runs on Ray (`transfer-studio train --ray`, "Run on Ray Cluster…"); ignored by local runs. */
+  ray?: RaySettings;
 }
 
 export interface ClassMetrics {

@@ -2,8 +2,9 @@
 // sends to the host. Every field is checked against src/shared/panelProtocol.ts and copied into a fresh
 // object, so nothing the webview attached (extra fields, `__proto__` keys, huge strings) reaches the host.
 // Plain TypeScript: the host imports it, and tests run it without VS Code.
-import { AUTO } from './autoFlow';
+import { EXPORT_FORMATS, isExportFormat } from './exportTypes';
 import type { TrainingSettings, WebviewMessage, WebviewMessageType } from './panelProtocol';
+import { FLAG_SETTINGS, NUMBER_SETTINGS, settingProblem } from './trainingSettings';
 
 /** The outcome of checking one message: the message rebuilt from checked fields, or why it was refused. */
 export type WebviewMessageCheck = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
@@ -20,6 +21,7 @@ type Check<K extends WebviewMessageType> = (fields: Fields) => Extract<WebviewMe
 const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Check<K> } } = {
   ready: { keys: [], check: () => ({ type: 'ready' }) },
   startTraining: { keys: [], check: () => ({ type: 'startTraining' }) },
+  startTrainingOnRay: { keys: [], check: () => ({ type: 'startTrainingOnRay' }) },
   cancelTraining: { keys: [], check: () => ({ type: 'cancelTraining' }) },
   setTrainable: {
     keys: ['layer', 'trainable'],
@@ -49,28 +51,15 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
       return { type: 'openImage', path: p };
     },
   },
+  exportRun: {
+    keys: ['format'],
+    check: (f) => isExportFormat(f.format) ? { type: 'exportRun', format: f.format }
+      : `"exportRun.format" must be one of ${EXPORT_FORMATS.join(', ')}, not ${describe(f.format)}`,
+  },
 };
 
-/** Bounds of each setting; the same limits a recipe has (src/shared/recipeDefaults.ts). */
-const SETTING_CHECKS: { [K in keyof TrainingSettings]-?: (v: unknown) => v is TrainingSettings[K] } = {
-  epochs: (v): v is number | 'auto' => v === AUTO || isInteger(v, 1, 10_000),
-  learningRate: (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 10,
-  batchSize: (v): v is number => isInteger(v, 1, 4096),
-  validationSplit: (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1,
-  augmentation: (v): v is boolean => typeof v === 'boolean',
-  secondPhase: (v): v is boolean | 'auto' => v === AUTO || typeof v === 'boolean',
-  compareScratch: (v): v is boolean => typeof v === 'boolean',
-};
-
-const SETTING_RULES: Record<keyof TrainingSettings, string> = {
-  epochs: 'auto or a whole number from 1 to 10000',
-  learningRate: 'a number above 0 and below 10',
-  batchSize: 'a whole number from 1 to 4096',
-  validationSplit: 'a number between 0 and 1',
-  augmentation: 'true or false',
-  secondPhase: 'true, false or auto',
-  compareScratch: 'true or false',
-};
+/** Every setting the panel may send; their bounds are the recipe's (src/shared/recipeFields.ts). */
+const SETTING_KEYS: readonly string[] = [...NUMBER_SETTINGS, ...FLAG_SETTINGS] satisfies readonly (keyof TrainingSettings)[];
 
 /** Checks one message from the webview; unknown types, missing or extra fields and out-of-range values are refused. */
 export function parseWebviewMessage(value: unknown): WebviewMessageCheck {
@@ -102,17 +91,14 @@ function trainingSettings(v: unknown): Partial<TrainingSettings> | string {
   if (!isPlainRecord(v)) return `"updateSettings.settings" must be an object, not ${describe(v)}`;
   const out: Partial<TrainingSettings> = {};
   for (const key of Object.keys(v)) {
-    if (!Object.prototype.hasOwnProperty.call(SETTING_CHECKS, key)) return `"updateSettings.settings" has an unknown setting ${describe(key)}`;
+    if (!SETTING_KEYS.includes(key)) return `"updateSettings.settings" has an unknown setting ${describe(key)}`;
     const k = key as keyof TrainingSettings;
     const value = v[k];
-    if (!SETTING_CHECKS[k](value)) return `setting "${k}" must be ${SETTING_RULES[k]}, not ${describe(value)}`;
+    const problem = settingProblem(k, value);
+    if (problem) return `setting "${k}" must be ${problem}, not ${describe(value)}`;
     (out as Record<string, unknown>)[k] = value;
   }
   return out;
-}
-
-function isInteger(v: unknown, min: number, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 
 function isPlainRecord(v: unknown): v is Fields {

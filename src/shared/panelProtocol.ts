@@ -3,6 +3,7 @@
 // (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
 // with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
 import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, QualityReport, SkippedFile, Thumbnail } from './engineTypes';
+import type { ExportFormat } from './exportTypes';
 
 export type { Thumbnail };
 
@@ -108,9 +109,13 @@ export type WebviewMessage =
   | { type: 'setFeatureLayer'; layer: string }
   | { type: 'updateSettings'; settings: Partial<TrainingSettings> }
   | { type: 'startTraining' }
+  /** The same choices, on a Ray cluster the host asks for. */
+  | { type: 'startTrainingOnRay' }
   | { type: 'cancelTraining' }
   /** Open an image of the dataset in an editor (a thumbnail was clicked). */
-  | { type: 'openImage'; path: string };
+  | { type: 'openImage'; path: string }
+  /** Export the run whose evaluation the panel shows (the host knows which; no path comes from the webview). */
+  | { type: 'exportRun'; format: ExportFormat };
 
 export type WebviewMessageType = WebviewMessage['type'];
 

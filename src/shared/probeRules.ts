@@ -1,6 +1,9 @@
 // "Compare Bases": what a probe of one base measured, and the pure rule that recommends one. Shared by the
 // trainer (which measures), the CLI and the host (which show the table).
 
+/** Fraction of each class the probe holds out to score each base (CLI default and the command's). */
+export const PROBE_VALIDATION_SPLIT = 0.3;
+
 /** One candidate base, probed at its default cut with a linear classifier on cached features. */
 export interface ProbeRow {
   base: string;

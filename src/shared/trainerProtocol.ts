@@ -7,8 +7,11 @@ import type {
   BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, ProgressEvent, RunResult,
   Thumbnail, TrainRecipe,
 } from './engineTypes';
+import type { RayTrained } from './rayProtocol';
+import type { ExportRequest, ExportResult } from './exportTypes';
 
 export * from './engineTypes';
+export * from './exportTypes';
 
 /** Host → trainer: which backend the trainer initialized (it picks one at start). */
 export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
@@ -41,6 +44,35 @@ export const embed = new RequestType<
 
 /** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
 export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
+
+/** Where a Ray run goes, resolved from the recipe's `ray:` section, the CLI and the settings. */
+export interface RayTarget {
+  address: string;
+  workers: number;
+  gpusPerWorker: number;
+  /** Shared folder for the job's data, checkpoints and results; absent: inside the run folder. */
+  storagePath?: string;
+}
+
+/** What rayPrepare leaves for the host, which then runs the job with `python job.py <planFile>`. */
+export interface RayPrepared {
+  runDir: string;
+  planFile: string;
+  jobDir: string;
+  /** Ray Train's own checkpoints of the job. */
+  checkpointDir: string;
+}
+
+/** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
+export const rayPrepare = new RequestType<{ recipe: TrainRecipe; cacheDir: string; target: RayTarget }, RayPrepared, void>('trainer/rayPrepare');
+
+/** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
+export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>('trainer/rayFinish');
+
+/** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
+export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>('trainer/rayAbandon');
+/** Host → trainer: write a finished run as a Keras, ONNX or TF.js file (with labels beside it). */
+export const exportModel = new RequestType<ExportRequest, ExportResult, void>('trainer/export');
 
 /** Trainer → host: progress of the running request (stages, batches, epochs, log lines). */
 export const progress = new NotificationType<ProgressEvent>('trainer/progress');

@@ -16,7 +16,7 @@ import { clearTimeout } from 'node:timers';
 import { pathToFileURL } from 'node:url';
 import { createSandbox, installVsix, removeSandbox, startCodeServer } from './lib/codeServer.mjs';
 import { extensionLogs } from './lib/runChecks.mjs';
-import { checkVsix, currentTarget, listVsix, vsixFileName } from './lib/vsixCheck.mjs';
+import { checkVsix, currentTarget, listVsix, vsixFileName } from '../../scripts/vsixCheck.mjs';
 import { launchBrowser, openWorkbench } from './lib/workbench.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');

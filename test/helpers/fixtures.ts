@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { TrainerClient } from '../../src/client/trainerClient';
+import { TrainerRpcClient } from '../../src/client/trainerRpcClient';
 import type { TrainRecipe } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 
@@ -17,8 +17,8 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `ts-${prefix}-`));
 }
 
-export function startClient(log: string[] = []): TrainerClient {
-  return new TrainerClient({ workerPath: path.join(DIST, 'trainer.js'), backend: 'wasm', onLog: (l) => log.push(l) });
+export function startClient(log: string[] = []): TrainerRpcClient {
+  return new TrainerRpcClient({ workerPath: path.join(DIST, 'trainer.js'), backend: 'wasm', onLog: (l) => log.push(l) });
 }
 
 /**
@@ -28,7 +28,7 @@ export function startClient(log: string[] = []): TrainerClient {
 export function trainerSession(prefix: string) {
   const work = tempDir(prefix);
   const session = {
-    client: undefined as unknown as TrainerClient,
+    client: undefined as unknown as TrainerRpcClient,
     work,
     cacheDir: path.join(work, 'cache'),
     // Pinned to the fixed flow (10 epochs, no automatic second phase, no test split unless asked): tests need

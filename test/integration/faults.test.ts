@@ -70,6 +70,7 @@ test('the disk fills while a checkpoint is saved: the previous checkpoint is unt
       listener.dispose();
     }
     console.log(`disk full (a small tmpfs filled to 64 KiB free): the checkpoint kept ${JSON.stringify(before)}`);
+    assert.equal(runStatus(path.dirname(checkpoint)), 'failed', 'the run says it failed, not "training"');
     assert.deepEqual(folderState(checkpoint), before, 'no partial or temporary file is left beside the previous checkpoint');
     assert.equal(readJson<{ epoch: number }>(path.join(checkpoint, 'state.json')).epoch, 1);
     assert.ok(await loads(checkpoint) > 0);
@@ -282,8 +283,9 @@ test('a truncated JPEG photo and a truncated PNG are skipped with their reasons,
   fs.writeFileSync(path.join(dir, '1', 'digit-half.png'), digit.subarray(0, digit.length >> 1));
   const r = await client().train(session.recipe(dir, { ...SMALL, name: 'truncated' }), cacheDir);
   const reasons = Object.fromEntries(r.skipped.map((s) => [path.basename(s.path), s.reason]));
-  assert.match(reasons['rocket-half.jpg'], /^could not be decoded \(VipsJpeg: premature end of JPEG image\)$/);
-  assert.match(reasons['digit-half.png'], /^(could not be decoded|not a readable image) \(/);
+  // Our own words, derived from the file's bytes: libvips' text for the same file changes with timing.
+  assert.equal(reasons['rocket-half.jpg'], 'could not be decoded (the JPEG data is cut short)');
+  assert.match(reasons['digit-half.png'], /^(could not be decoded|not a readable image) \(the PNG data is cut short\)$/);
   assert.equal(runStatus(r.runDir), 'finished');
   const recorded = readJson<{ path: string; reason: string }[]>(path.join(r.runDir, 'skipped.json'));
   assert.deepEqual(recorded.map((s) => path.basename(s.path)).sort(), Object.keys(reasons).sort(), 'the run folder records the files that failed to decode too');

@@ -7,7 +7,7 @@ import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList, decodeBatch } from '../../src/trainer/data/batchStream';
 import { loadBase } from '../../src/trainer/models/baseModel';
 import { disposeModels } from '../../src/trainer/models/disposeModels';
-import { resolveFreezePlan } from '../../src/trainer/models/freezePlan';
+import { resolveFreezePlan } from '../../src/shared/freezePlan';
 import { compileFrozen } from '../../src/trainer/models/frozenExecutor';
 import { buildTransferModel } from '../../src/trainer/models/transferModel';
 import * as tf from '../../src/trainer/tf';

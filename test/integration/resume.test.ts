@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { TrainerError } from '../../src/client/trainerClient';
+import { TrainerError } from '../../src/client/trainerRpcClient';
 import type { TrainRecipe } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { fixture, startClient, tempDir } from '../helpers/fixtures';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { recipeFromChoices } from '../../src/host/training/recipeFromChoices';
-import * as freeze from '../../src/shared/freezeChoices';
+import * as freeze from '../../src/shared/freezePlan';
 import type { StudioChoices } from '../../src/shared/panelProtocol';
 import { fixture, trainerSession } from '../helpers/fixtures';
 
@@ -25,7 +25,7 @@ test('freeze up to here / unfreeze from here / a checkbox: totals, and the run t
   assert.deepEqual(freeze.keptLayers(base.layers, cut).filter((l) => l.hasWeights && !frozen.includes(l.name)).map((l) => l.name), top.map((l) => l.name));
   // Unchecking one box freezes it again; "unfreeze from here" on an earlier layer opens it and every later one.
   frozen = freeze.setTrainable(frozen, 'block_16_project_BN', false);
-  assert.ok(freeze.unfreezeFrom(base.layers, frozen, 'block_16_expand').every((n) => !n.startsWith('block_16')));
+  assert.ok(freeze.unfreezeFrom(base.layers, cut, frozen, 'block_16_expand').every((n) => !n.startsWith('block_16')));
   const expected = top.filter((l) => l.name !== 'block_16_project_BN').reduce((s, l) => s + l.trainableParams, 0);
   assert.equal(freeze.parameterTotals(base.layers, cut, frozen).trainable, expected);
 

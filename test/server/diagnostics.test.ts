@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { fixture, ROOT } from '../helpers/fixtures';
 import { lspSession, rangeOf, uriOf } from './lspClient';
+import { BUILTIN_BASES } from '../../src/shared/builtinBases';
 
 const RECIPES = path.join(ROOT, 'test/fixtures/recipes');
 const session = lspSession('lsp-diagnostics');
@@ -53,7 +54,7 @@ test('an unknown base and an unknown enum value get a did-you-mean on their valu
   const { text, diagnostics } = await openFixture('unknown-base.recipe.yaml');
   assert.deepEqual(diagnostics.map(brief), [
     { range: rangeOf(text, 'adamw'), message: '"optimizer" must be one of adam, sgd, rmsprop (got "adamw"); did you mean "adam"?', severity: 1 },
-    { range: rangeOf(text, 'mobilenet_v3'), message: 'Unknown base "mobilenet_v3"; did you mean "mobilenet_v2"? Use mobilenet_v2, a model.json path or run folder (starting with ./ or ../), or an http(s) URL.', severity: 1 },
+    { range: rangeOf(text, 'mobilenet_v3'), message: `Unknown base "mobilenet_v3"; did you mean "mobilenet_v2"? Use ${BUILTIN_BASES.join(', ')}, a model.json path or run folder (starting with ./ or ../), or an http(s) URL.`, severity: 1 },
   ]);
 });
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { ROOT } from '../helpers/fixtures';
 import { lspSession, rangeOf, uriOf } from './lspClient';
+import { BUILTIN_BASES } from '../../src/shared/builtinBases';
 
 const RECIPES = path.join(ROOT, 'test/fixtures/recipes');
 const session = lspSession('lsp-features');
@@ -45,7 +46,7 @@ test('completion offers the missing keys of a section, enum values, built-in bas
   const headKeys = (await session.client.completion(uri, { line: 3, character: 2 })).map((i) => i.label);
   assert.deepEqual(headKeys, ['dense', 'dropout']);
   assert.deepEqual((await session.client.completion(uri, { line: 2, character: 11 })).map((i) => i.label), ['avg', 'max', 'flatten']);
-  assert.deepEqual((await session.client.completion(uri, { line: 4, character: 6 })).map((i) => i.label), ['mobilenet_v2']);
+  assert.deepEqual((await session.client.completion(uri, { line: 4, character: 6 })).map((i) => i.label), [...BUILTIN_BASES]);
   assert.deepEqual((await session.client.completion(uri, { line: 5, character: 11 })).map((i) => i.label), ['adam', 'sgd', 'rmsprop']);
   const folders = await session.client.completion(uri, { line: 0, character: 19 });
   // Every fixture folder the fixture script wrote, whatever others add there later.
@@ -122,12 +123,13 @@ test('the quick fix replaces a misspelt layer with the suggested one, and the fi
   assert.ok(!after.some((d) => d.code === 'unknown-layer'));
 });
 
-test('three lenses at the top run the host\'s train and Compare Bases commands with the recipe URI', async () => {
+test('four lenses at the top run the host\'s train, Compare Bases and Ray commands with the recipe URI', async () => {
   const uri = await openCopy('lens.recipe.yaml', 'data: ../generated/fashion-small\n');
   const lenses = await session.client.codeLenses(uri);
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]), [
     [0, 'Train', 'transferStudio.trainRecipe', [uri]],
     [0, 'Compare with scratch', 'transferStudio.trainRecipeCompare', [uri]],
     [0, 'Compare Bases', 'transferStudio.compareBases', [uri]],
+    [0, 'Run on Ray Cluster…', 'transferStudio.trainRecipeOnRay', [uri]],
   ]);
 });

@@ -11,7 +11,7 @@ import { parseRecipe } from '../../src/recipe/recipeSyntax';
 import { recipeText } from '../../src/recipe/recipeText';
 import type { LayerInfo } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import { resolveFreezePlan } from '../../src/trainer/models/freezePlan';
+import { resolveFreezePlan } from '../../src/shared/freezePlan';
 
 const USER_RECIPE = `# Flowers, tried on Tuesday
 data: ../flowers   # the photos from the shop

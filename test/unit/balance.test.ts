@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMBALANCE_RATIO } from '../../src/trainer/data/datasetScanner';
-import type { Sample } from '../../src/trainer/data/split';
-import { seededRandom } from '../../src/trainer/seededRandom';
+import type { Sample } from '../../src/shared/split';
+import { seededRandom } from '../../src/shared/seededRandom';
 import { balancedLength, balancedOrder, needsBalancing } from '../../src/trainer/train/balance';
 
 const samples = (counts: number[]): Sample[] => counts.flatMap((n, label) => Array.from({ length: n }, (_, i) => ({ path: `${label}/${i}`, label })));

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '@tensorflow/tfjs-backend-cpu';
-import type { Sample } from '../../src/trainer/data/split';
+import type { Sample } from '../../src/shared/split';
 import * as tf from '../../src/trainer/tf';
 import { featureSource } from '../../src/trainer/train/batchSources';
 import { fit, validate } from '../../src/trainer/train/fitLoop';
-import { seededRandom } from '../../src/trainer/seededRandom';
+import { seededRandom } from '../../src/shared/seededRandom';
 
 const random = seededRandom(3);
 const samples = (n: number, offset: number, noisy: boolean): Sample[] => Array.from({ length: n }, (_, i) => ({ path: `s${offset + i}`, label: noisy ? Math.floor(random() * 2) : i % 2 }));

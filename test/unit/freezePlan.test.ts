@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LayerInfo } from '../../src/shared/engineTypes';
-import { closestName, expandFrozenEntry, resolveFreezePlan, unfreezeFrom } from '../../src/trainer/models/freezePlan';
+import {
+  allFrozen, expandFrozenEntry, freezeUpTo, frozenWithinCut, isKept, keptLayers, resolveFreezePlan, secondPhasePlan, unfreezeFrom,
+} from '../../src/shared/freezePlan';
+import { closestName } from '../../src/shared/nameDistance';
 
 const layer = (name: string, index: number, hasWeights = true): LayerInfo => ({
   index, name, className: 'Conv2D', outputShape: [null, 4, 4, 8], trainableParams: hasWeights ? 10 : 0, nonTrainableParams: 0, hasWeights, isBatchNorm: false, block: '',
@@ -36,8 +39,36 @@ test('freezing a layer the cut removes is refused', () => {
 });
 
 test('second phase unfreezes from a layer to the cut', () => {
-  const plan = unfreezeFrom(resolveFreezePlan(layers, {}, 'conv3'), layers, 'conv2');
+  const plan = secondPhasePlan(resolveFreezePlan(layers, {}, 'conv3'), layers, 'conv2');
   assert.deepEqual([...plan.frozen], ['input', 'conv1', 'bn1']);
+  assert.equal(plan.baseFullyFrozen, false);
+});
+
+// The trainer's plan and the views' operations were two implementations that disagreed on the edges; the
+// stricter answer won: an unknown feature layer and a layer the cut removes are refused, never ignored.
+test('the cut keeps the base up to the feature layer, and an unknown feature layer is refused', () => {
+  assert.deepEqual(keptLayers(layers, 'bn1').map((l) => l.name), ['input', 'conv1', 'bn1']);
+  assert.throws(() => keptLayers(layers, 'conv_3'), /Unknown feature layer "conv_3"; did you mean "conv3"\?/);
+  assert.throws(() => allFrozen(layers, 'nope'), /Unknown feature layer "nope"/);
+  assert.throws(() => frozenWithinCut(layers, 'nope', ['conv1']), /Unknown feature layer "nope"/);
+  assert.deepEqual(allFrozen(layers, 'conv2'), ['conv1', 'bn1', 'conv2']);
+});
+
+test('unfreeze from here opens the layer and every later kept one, and refuses a layer the cut removes', () => {
+  const frozen = allFrozen(layers, 'conv3');
+  assert.deepEqual(unfreezeFrom(layers, 'conv3', frozen, 'conv2'), ['conv1', 'bn1']);
+  assert.throws(() => unfreezeFrom(layers, 'conv2', frozen, 'conv3'), /"conv3" comes after the feature layer "conv2"/);
+  assert.throws(() => unfreezeFrom(layers, 'conv3', frozen, 'cnv2'), /Unknown unfreeze-from layer "cnv2"; did you mean "conv2"\?/);
+  assert.throws(() => secondPhasePlan(resolveFreezePlan(layers, {}, 'conv2'), layers, 'conv3'), /second-phase layer "conv3" comes after/);
+  assert.throws(() => secondPhasePlan(resolveFreezePlan(layers, {}, 'conv3'), layers, 'zz9'), /Unknown second-phase layer "zz9"/);
+});
+
+test('freeze up to here freezes the kept layers with weights up to the layer, and refuses one past the cut', () => {
+  assert.deepEqual(freezeUpTo(layers, 'conv3', 'conv2'), ['conv1', 'bn1', 'conv2']);
+  assert.throws(() => freezeUpTo(layers, 'conv2', 'conv3'), /freeze-up-to layer "conv3" comes after the feature layer "conv2"/);
+  assert.equal(isKept(layers, 'conv2', 'conv2'), true);
+  assert.equal(isKept(layers, 'conv2', 'conv3'), false);
+  assert.equal(isKept(layers, 'nope', 'conv1'), false);
 });
 
 test('closestName only suggests plausible typos', () => {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { CliError } from '../../src/cli/cliError';
 import { recipeFromArgs } from '../../src/cli/trainArgs';
 import { scanDataset } from '../../src/trainer/data/datasetScanner';
-import { EngineError } from '../../src/trainer/engineError';
+import { EngineError } from '../../src/shared/engineError';
 import { tempDir } from '../helpers/fixtures';
 
 const SEED = 20261127;

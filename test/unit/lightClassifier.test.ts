@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { loadFashionMnist, type LabelledImages } from '../../src/samples/idx';
 import { fashionAvailable, loadMnistDigit } from '../../src/samples/sampleFolders';
 import { accuracy, KnnClassifier, LogisticRegression } from '../../src/trainer/features/lightClassifier';
-import { seededRandom } from '../../src/trainer/seededRandom';
+import { seededRandom } from '../../src/shared/seededRandom';
 
 const v = (...xs: number[]) => Float32Array.from(xs);
 

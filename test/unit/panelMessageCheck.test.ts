@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_LAYER_NAME_LENGTH, MAX_PATH_LENGTH, parseWebviewMessage } from '../../src/shared/panelMessageCheck';
+import { EXPORT_FORMATS } from '../../src/shared/exportTypes';
 import type { TrainingSettings, WebviewMessage } from '../../src/shared/panelProtocol';
 
 const SEED = 20261127;
@@ -26,16 +27,18 @@ const validMessage: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.record({ type: fc.constantFrom('freezeUpTo' as const, 'unfreezeFrom' as const, 'setFeatureLayer' as const), layer }, { noNullPrototype: true }),
   fc.record({ type: fc.constant('updateSettings' as const), settings }, { noNullPrototype: true }),
   fc.record({ type: fc.constant('openImage' as const), path: fc.string({ minLength: 1, maxLength: 200 }).filter((p) => !p.includes('\0')) }, { noNullPrototype: true }),
+  fc.record({ type: fc.constant('exportRun' as const), format: fc.constantFrom(...EXPORT_FORMATS) }, { noNullPrototype: true }),
 );
 
 test('every message of the protocol passes, rebuilt equal and not shared with the input', () => {
   for (const m of [
-    { type: 'ready' }, { type: 'startTraining' }, { type: 'cancelTraining' },
+    { type: 'ready' }, { type: 'startTraining' }, { type: 'startTrainingOnRay' }, { type: 'cancelTraining' },
     { type: 'setTrainable', layer: 'block_16_project', trainable: true },
     { type: 'freezeUpTo', layer: 'block_12_add' }, { type: 'unfreezeFrom', layer: 'Conv_1' }, { type: 'setFeatureLayer', layer: 'out_relu' },
     { type: 'updateSettings', settings: { epochs: 20, learningRate: 0.001, batchSize: 16, validationSplit: 0.2, augmentation: true, secondPhase: false, compareScratch: true } },
     { type: 'updateSettings', settings: {} },
     { type: 'openImage', path: '/home/u/data/<img src=x onerror=alert(1)>/ñ 1.png' },
+    { type: 'exportRun', format: 'onnx' }, { type: 'exportRun', format: 'keras' }, { type: 'exportRun', format: 'tfjs' },
   ]) {
     const r = parseWebviewMessage(m);
     assert.ok(r.ok, `${m.type}: ${r.ok ? '' : r.reason}`);
@@ -66,13 +69,16 @@ test('unknown types, extra fields, wrong types and out-of-range values are refus
     [{ type: 'updateSettings', settings: { learningRate: Number.NaN } }, /"learningRate" must be a number above 0 and below 10, not NaN/],
     [{ type: 'updateSettings', settings: { learningRate: Infinity } }, /not Infinity/],
     [{ type: 'updateSettings', settings: { batchSize: 1e9 } }, /"batchSize" must be a whole number from 1 to 4096/],
-    [{ type: 'updateSettings', settings: { validationSplit: 1 } }, /"validationSplit" must be a number between 0 and 1, not 1/],
+    [{ type: 'updateSettings', settings: { validationSplit: 1 } }, /"validationSplit" must be a number above 0 and below 1, not 1/],
     [{ type: 'updateSettings', settings: { augmentation: 1 } }, /"augmentation" must be true or false, not 1/],
     [{ type: 'updateSettings', settings: { outputDir: '/etc' } }, /unknown setting "outputDir"/],
     [{ type: 'updateSettings', settings: new Map() }, /must be an object, not an object/],
     [{ type: 'openImage', path: 'x'.repeat(MAX_PATH_LENGTH + 1) }, /"openImage.path" must be a string of 1 to 4096 characters/],
     [{ type: 'openImage', path: '/etc/passwd\0.png' }, /NUL character/],
     [{ type: 'openImage', path: ['/a'] }, /not a list/],
+    [{ type: 'exportRun' }, /"exportRun.format" must be one of onnx, keras, tfjs, not nothing/],
+    [{ type: 'exportRun', format: 'tflite' }, /not "tflite"/],
+    [{ type: 'exportRun', format: 'onnx', runDir: '/etc' }, /unexpected field\(s\) "runDir"/],
   ];
   for (const [value, reason] of refused) {
     const r = parseWebviewMessage(value);
@@ -95,7 +101,7 @@ test('fuzz: valid messages pass unchanged; any other value is refused or passes 
     fc.tuple(validMessage, fc.string({ maxLength: 12 }).filter((k) => k !== 'type'), fc.anything()).map(([m, k, v]) => ({ ...m, [k]: v })),
     fc.tuple(validMessage, fc.anything()).map(([m, v]) => ({ ...m, type: v })),
     // Another type on the same fields: sometimes still a valid message (freezeUpTo ↔ setFeatureLayer).
-    fc.tuple(validMessage, fc.constantFrom('ready', 'setTrainable', 'freezeUpTo', 'unfreezeFrom', 'setFeatureLayer', 'updateSettings', 'startTraining', 'cancelTraining', 'openImage')).map(([m, type]) => ({ ...m, type })),
+    fc.tuple(validMessage, fc.constantFrom('ready', 'setTrainable', 'freezeUpTo', 'unfreezeFrom', 'setFeatureLayer', 'updateSettings', 'startTraining', 'cancelTraining', 'openImage', 'exportRun')).map(([m, type]) => ({ ...m, type })),
     validMessage.filter((m) => Object.keys(m).length > 1).chain((m) => fc.constantFrom(...Object.keys(m).filter((k) => k !== 'type')).map((k) => ({ ...m, [k]: undefined }))),
     fc.anything({ withObjectString: true, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }),
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stratifiedSplit } from '../../src/trainer/data/split';
+import { stratifiedSplit } from '../../src/shared/split';
 
 const classes = [
   { name: 'a', files: Array.from({ length: 50 }, (_, i) => `/d/a/${i}.png`) },

@@ -8,7 +8,7 @@ import * as tf from '../../src/trainer/tf';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { ownKernels, registerOwnKernel, unregisterOwnKernels } from '../../src/trainer/backend/ownKernels';
 import { registerBorrowedKernels } from '../../src/trainer/backend/borrowedKernels';
-import { seededRandom } from '../../src/trainer/seededRandom';
+import { seededRandom } from '../../src/shared/seededRandom';
 
 /**
  * Max |wasm − cpu| / max |cpu| per gradient. The float32 sums here have a few hundred terms and agree to

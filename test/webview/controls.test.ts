@@ -55,6 +55,18 @@ test('start posts startTraining; while running start is disabled and cancel post
   assert.deepEqual(await p.problems(), []);
 });
 
+test('"Run on Ray Cluster…" posts startTrainingOnRay and is disabled with start while a training runs', async () => {
+  await p.clearPosted();
+  assert.equal(await disabled('start-training-ray'), false);
+  await p.page.click('[data-testid="start-training-ray"]');
+  await p.send(r.running);
+  assert.equal(await disabled('start-training-ray'), true);
+  await p.page.click('[data-testid="start-training-ray"]', { force: true });
+  assert.deepEqual(await p.posted(), [{ type: 'startTrainingOnRay' }]);
+  await p.send({ type: 'training', training: { ...r.running.training, status: 'finished' } });
+  assert.equal(await disabled('start-training-ray'), false);
+});
+
 test('in Restricted Mode training is disabled and the panel says why', async () => {
   const untrusted = await suite.open({ theme: 'dark' });
   await untrusted.send({ type: 'snapshot', snapshot: { ...r.idleSnapshot.snapshot, trusted: false } });

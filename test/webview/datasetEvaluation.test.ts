@@ -85,6 +85,10 @@ test('the evaluation shows the confusion matrix cell by cell, per-class metrics,
     assert.deepEqual(await p.posted(), [{ type: 'openImage', path: r.evaluation.evaluation.misclassified[0].path }]);
   }
   assert.equal(await p.page.locator('[data-testid="chart-comparison"]').count(), r.evaluation.evaluation.scratchHistory ? 1 : 0);
+  // Export… asks the host to export the run shown; the webview names only the format, never a path.
+  await p.clearPosted();
+  await p.page.click('[data-testid="export-onnx"]');
+  assert.deepEqual(await p.posted(), [{ type: 'exportRun', format: 'onnx' }]);
   await p.screenshot('evaluation-dark');
   assert.deepEqual(await p.problems(), []);
 });

@@ -4,7 +4,7 @@
 // freeze operations the host uses) updates rows and totals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freezeUpTo, frozenWithinCut, parameterTotals, setTrainable } from '../../src/shared/freezeChoices';
+import { freezeUpTo, frozenWithinCut, parameterTotals, setTrainable } from '../../src/shared/freezePlan';
 import type { StudioChoices } from '../../src/shared/panelProtocol';
 import { panelSuite, type PanelPage } from './panelPage';
 import { recorded } from './recorded';

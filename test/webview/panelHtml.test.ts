@@ -1,7 +1,7 @@
 // The panel's HTML and CSP as a pure function: what the host hands VS Code.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { escapeHtml, panelCsp, panelHtml } from '../../src/panel/panelHtml';
+import { escapeHtml, panelCsp, panelHtml } from '../../src/host/panel/panelHtml';
 
 const params = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { panelCsp, panelHtml } from '../../src/panel/panelHtml';
+import { panelCsp, panelHtml } from '../../src/host/panel/panelHtml';
 
 const DIST = path.resolve(__dirname, '../../dist');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };

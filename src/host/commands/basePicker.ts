@@ -1,8 +1,9 @@
-// The quick pick of base models: the built-in MobileNetV2 first (Enter takes it), then model.json files in
+// The quick pick of base models: the built-in bases first (Enter takes MobileNetV2), then model.json and Keras files in
 // the workspace, earlier runs (the develop-model approach reuses them), or a URL.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BUILTIN_BASES } from '../../shared/builtinBases';
+import { BUILTIN_BASE_INFO, BUILTIN_BASES, builtinBaseDetail } from '../../shared/builtinBases';
 import { listRuns } from '../runs/runStore';
 
 interface BaseItem extends vscode.QuickPickItem {
@@ -10,19 +11,28 @@ interface BaseItem extends vscode.QuickPickItem {
   askUrl?: boolean;
 }
 
-const BUILTIN_TITLES: Record<string, { label: string; detail: string }> = {
-  mobilenet_v2: { label: 'MobileNetV2 (built-in)', detail: 'Keras MobileNetV2, ImageNet-initialized, 224×224 RGB, 2.6 M parameters; ships with the extension' },
-};
+/**
+ * A built-in base's folder size, or undefined when it is not built (the picker still lists it). The host runs
+ * bundled as dist/extension.js, so the built-in models are in dist/models beside it.
+ */
+function builtinBytes(id: string): number | undefined {
+  const dir = path.join(__dirname, 'models', id);
+  try {
+    return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function pickBase(purpose: string, runsDirs: string[]): Promise<string | undefined> {
-  const items: BaseItem[] = BUILTIN_BASES.map((id) => ({ label: `$(package) ${BUILTIN_TITLES[id]?.label ?? id}`, detail: BUILTIN_TITLES[id]?.detail, spec: id }));
+  const items: BaseItem[] = BUILTIN_BASES.map((id) => ({ label: `$(package) ${BUILTIN_BASE_INFO[id].title} (built-in)`, detail: builtinBaseDetail(id, builtinBytes(id)), spec: id }));
   const runs = listRuns(runsDirs).filter((r) => r.status === 'finished' && r.hasModel);
   if (runs.length) {
     items.push({ label: 'Earlier runs', kind: vscode.QuickPickItemKind.Separator });
     items.push(...runs.map((r) => ({ label: `$(history) ${r.name}`, description: r.bestValAccuracy === undefined ? r.mode : `${r.mode} · ${(r.bestValAccuracy * 100).toFixed(1)} % val`, spec: r.dir })));
   }
   const runsSet = new Set(runs.map((r) => r.dir));
-  const files = await vscode.workspace.findFiles('**/model.json', '{**/node_modules/**,**/.transfer-studio/**}', 50);
+  const files = await vscode.workspace.findFiles('**/{model.json,*.keras,*.h5}', '{**/node_modules/**,**/.transfer-studio/**}', 50);
   const models = files.map((f) => f.fsPath).filter((f) => !runsSet.has(path.dirname(f)));
   if (models.length) {
     items.push({ label: 'Models in the workspace', kind: vscode.QuickPickItemKind.Separator });

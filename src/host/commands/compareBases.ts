@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { loadRecipe } from '../../recipe/recipeFile';
 import { BUILTIN_BASES } from '../../shared/builtinBases';
-import { probeMarkdown } from '../../shared/probeRules';
+import { PROBE_VALIDATION_SPLIT, probeMarkdown } from '../../shared/probeRules';
+import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { confinePath } from '../security/confinePath';
 import { workspaceRoots, type Services } from '../services';
 import { requireTrust, showFailure } from './fineTune';
@@ -16,7 +17,7 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
     if (!inside.ok) throw new Error(inside.reason);
     const bases = [...new Set<string>([...BUILTIN_BASES, base])];
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Transfer Studio: comparing ${bases.length} base(s) on ${inside.path}`, cancellable: true },
-      async (_p, token) => (await s.trainer.get()).probe({ folder: inside.path, bases, cacheDir: s.trainer.cacheDir, seed: 42, validationSplit: 0.3 }, token));
+      async (_p, token) => (await s.trainer.get()).probe({ folder: inside.path, bases, cacheDir: s.trainer.cacheDir, seed: DEFAULT_SEED, validationSplit: PROBE_VALIDATION_SPLIT }, token));
     s.log.info(`Compare Bases on ${inside.path}: ${result.recommended ? `recommended ${result.recommended}: ` : ''}${result.reason}`);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: probeMarkdown(result) });
     await vscode.window.showTextDocument(doc, { preview: true });

@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainRecipe } from '../../shared/engineTypes';
-import { keptLayers } from '../../shared/freezeChoices';
 import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
+import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
 import { readSettings } from '../settings';
 
@@ -43,7 +43,7 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   }
   const c = s.studio.choices.settings;
   const frozen = s.studio.choices.frozen.length;
-  const weighted = keptLayers(s.studio.layers, s.studio.choices.featureLayer).filter((l) => l.hasWeights).length;
+  const weighted = s.studio.keptLayers.filter((l) => l.hasWeights).length;
   const start = { label: '$(play) Start training', detail: `${c.epochs} epochs · learning rate ${c.learningRate} · batch ${c.batchSize} · ${frozen} of ${weighted} base layers frozen · cut at ${s.studio.choices.featureLayer}` };
   const panel = { label: '$(graph-line) Open Training Panel', detail: 'Choose which layers train, the cut and the settings, and watch the charts' };
   const settings = { label: '$(settings-gear) Edit settings…', detail: 'Epochs, batch size, learning rate, validation split, runs folder, backend' };
@@ -54,7 +54,7 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
 }
 
 /** Trains with the studio's current choices (the panel's Start button uses this too). */
-export async function startFromChoices(s: Services, mode: TrainRecipe['mode']): Promise<void> {
+export async function startFromChoices(s: Services, mode: TrainRecipe['mode'], onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>): Promise<void> {
   if (!requireTrust()) return;
   let recipe: TrainRecipe;
   try {
@@ -66,7 +66,9 @@ export async function startFromChoices(s: Services, mode: TrainRecipe['mode']): 
     void showFailure(s, (e as Error).message);
     return;
   }
-  await s.training.run({ label: recipe.name ?? path.basename(recipe.data), recipe });
+  const ray = onRay ? await onRay(recipe) : undefined;
+  if (onRay && !ray) return;
+  await s.training.run({ label: recipe.name ?? path.basename(recipe.data), recipe, ray });
 }
 
 export async function trainSourceFolder(s: Services, uri: unknown): Promise<void> {

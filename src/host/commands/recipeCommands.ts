@@ -12,6 +12,7 @@ import { recipeFromChoices } from '../training/recipeFromChoices';
 import { RunsView } from '../views/runsView';
 import { requireTrust, showFailure } from './fineTune';
 import { readRunRecipe } from '../runs/runStore';
+import type { RayJob } from '../training/trainingService';
 import { readSettings } from '../settings';
 
 function recipeUriOf(arg: unknown): vscode.Uri | undefined {
@@ -21,7 +22,8 @@ function recipeUriOf(arg: unknown): vscode.Uri | undefined {
   return doc && doc.fileName.endsWith('.recipe.yaml') ? doc.uri : undefined;
 }
 
-export async function trainRecipe(s: Services, arg: unknown, compareScratch = false): Promise<void> {
+/** Trains the recipe file; with `onRay`, on the Ray cluster it picks (nothing happens when it returns undefined). */
+export async function trainRecipe(s: Services, arg: unknown, compareScratch = false, onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>): Promise<void> {
   if (!requireTrust()) return;
   const uri = recipeUriOf(arg);
   if (!uri) {
@@ -50,9 +52,11 @@ export async function trainRecipe(s: Services, arg: unknown, compareScratch = fa
     await showFailure(s, (e as Error).message);
     return;
   }
+  const ray = onRay ? await onRay(recipe) : undefined;
+  if (onRay && !ray) return;
   s.studio.setDataFolder(recipe.data);
   s.studio.bindRecipe(uri.fsPath);
-  await s.training.run({ label: recipe.name!, recipe });
+  await s.training.run({ label: recipe.name!, recipe, ray });
 }
 
 export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {

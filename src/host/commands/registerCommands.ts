@@ -1,14 +1,15 @@
 // Every command of the extension, wired to its implementation.
 import * as vscode from 'vscode';
-import { confinePath } from '../security/confinePath';
-import { workspaceRoots, type Services } from '../services';
+import type { Services } from '../services';
 import { LayersView } from '../views/layersView';
-import { fineTuneFolder, showFailure, startFromChoices, trainSourceFolder } from './fineTune';
+import { fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
+import { startFromChoicesOnRay, trainAgainOnRay, trainRecipeOnRay } from './rayCommands';
 import { compareBases } from './compareBases';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
+import { exportRunCommand } from './exportRunCommand';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   const layerCommand = (apply: (layer: string) => void) => (arg: unknown) => {
@@ -24,12 +25,16 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     resumeRun: (arg) => resumeRun(s, arg),
     openReport: (arg) => openReport(s, arg),
     revealModel: (arg) => revealModel(s, arg),
+    exportRun: (arg, format) => exportRunCommand(s, arg, format),
     deleteRun: (arg) => deleteRun(s, arg),
     refreshRuns: () => s.runsView.refresh(),
     saveAsRecipe: (arg) => saveAsRecipe(s, arg),
     trainRecipe: (arg) => trainRecipe(s, arg),
     trainRecipeCompare: (arg) => trainRecipe(s, arg, true),
     compareBases: (arg) => compareBases(s, arg),
+    trainRecipeOnRay: (arg) => trainRecipeOnRay(s, arg),
+    trainAgainOnRay: (arg) => trainAgainOnRay(s, arg),
+    startTrainingOnRay: () => startFromChoicesOnRay(s),
     cancelTraining: () => {
       if (!s.training.cancel()) void vscode.window.showInformationMessage('No training is running.');
     },
@@ -40,12 +45,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     chooseBase: async () => {
       const spec = await pickBase('the next training', allRunsDirs());
       if (spec) await s.studio.setBase(spec).catch((e: Error) => showFailure(s, `Cannot load the base model: ${e.message}`));
-    },
-    startTraining: () => startFromChoices(s, 'transfer'),
-    openImage: (file) => {
-      const inside = confinePath(String(file), workspaceRoots(), { what: 'image' });
-      if (!inside.ok) return void s.log.warn(`Refused to open a file from the panel: ${inside.reason}`);
-      void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(inside.path), { preview: true });
     },
     freezeUpToHere: layerCommand((l) => s.studio.freezeUpTo(l)),
     unfreezeFromHere: layerCommand((l) => s.studio.unfreezeFrom(l)),

@@ -2,15 +2,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { buildEvaluationView } from '../runs/runReport';
 import { listRuns } from '../runs/runStore';
 import { isInside } from '../security/confinePath';
 import { allRunsDirs, workspaceRoots, type Services } from '../services';
+import { withRequestProgress } from '../training/requestProgress';
 import { RunsView } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 
 /** The run of a command argument, or one the user picks (newest first). */
-async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
+export async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
   const dir = RunsView.dirOf(arg);
   if (dir) return dir;
   const runs = listRuns(allRunsDirs()).filter((r) => !finishedOnly || (r.status === 'finished' && r.hasModel));
@@ -44,7 +46,8 @@ export async function evaluateRun(s: Services, arg: unknown): Promise<void> {
   if (!folder) return;
   try {
     const evaluation = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Transfer Studio: evaluating ${path.basename(dir)} on ${path.basename(folder)}`, cancellable: true },
-      async (_p, token) => (await s.trainer.get()).evaluate(dir, folder, token));
+      async (progress, token) => withRequestProgress(s.trainer.onProgress, (message) => progress.report({ message }),
+        async () => (await s.trainer.get()).evaluate(dir, folder, token)));
     const misclassified = await (await s.trainer.get()).thumbnails(evaluation.misclassified.slice(0, 24).map((m) => m.path), 96);
     s.panel.show();
     s.panel.showEvaluation({ runDir: dir, evaluatedOn: 'test', evaluation, misclassified, transferHistory: [] });
@@ -119,7 +122,8 @@ export async function extractFeatures(s: Services, uri: unknown): Promise<void> 
     if (!root) throw new Error(`${folder} is outside the workspace folders.`);
     const outDir = path.join(allRunsDirs().find((d) => isInside(d, root)) ?? root, `embeddings-${path.basename(folder)}-${layer.label}`);
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Transfer Studio: embedding ${path.basename(folder)} at ${layer.label}`, cancellable: true },
-      async (_p, token) => (await s.trainer.get()).embed({ folder, base: s.studio.choices.base, layer: layer.label, outDir, cacheDir: s.trainer.cacheDir, classifier: 'logistic', seed: 42 }, token));
+      async (progress, token) => withRequestProgress(s.trainer.onProgress, (message) => progress.report({ message }),
+        async () => (await s.trainer.get()).embed({ folder, base: s.studio.choices.base, layer: layer.label, outDir, cacheDir: s.trainer.cacheDir, classifier: 'logistic', seed: DEFAULT_SEED }, token)));
     const fit = result.classifier ? ` A logistic-regression classifier on them reaches ${(result.classifier.accuracy * 100).toFixed(1)} % on ${result.classifier.evaluatedOn} held-out images.` : '';
     const action = await vscode.window.showInformationMessage(`Exported ${result.count} embeddings of ${result.dims} dimensions (CSV and .npy).${fit}`, 'Reveal');
     if (action) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.csvPath));

@@ -3,33 +3,36 @@
 import * as vscode from 'vscode';
 import type { DatasetScan } from '../../shared/engineTypes';
 import type { DatasetPreview } from '../../shared/panelProtocol';
-import { stratifiedSplit } from '../../trainer/data/split';
+import { DEFAULT_SEED } from '../../shared/recipeDefaults';
+import { stratifiedSplit } from '../../shared/split';
+import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
-import type { TrainerHost } from '../trainerHost';
+import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { DatasetWatcher } from './datasetWatcher';
 
 const THUMBNAILS_PER_CLASS = 8;
 const THUMBNAIL_SIZE = 72;
 
-export class DatasetService implements vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<DatasetPreview | undefined>();
+export class DatasetService extends Disposable {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<DatasetPreview | undefined>());
   readonly onDidChange = this.changeEmitter.event;
   scan: DatasetScan | undefined;
   preview: DatasetPreview | undefined;
   error: string | undefined;
   private readonly watcher = new DatasetWatcher(() => void this.refresh());
-  private readonly subscription: vscode.Disposable;
   private generation = 0;
 
-  constructor(private readonly studio: StudioState, private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel) {
-    this.subscription = studio.onDidChange((change) => {
+  constructor(private readonly studio: StudioState, private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel) {
+    super();
+    this._register({ dispose: () => this.watcher.close() });
+    this._register(studio.onDidChange((change) => {
       if (change === 'dataFolder') {
         this.watcher.watch(studio.choices.dataFolder);
         void this.refresh();
       } else if (change === 'choices' && this.scan) {
         this.publish(this.scan); // the split follows the validation setting
       }
-    });
+    }));
   }
 
   /** Rescans the folder; later calls win over earlier ones still running. */
@@ -65,7 +68,7 @@ export class DatasetService implements vscode.Disposable {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);
     const usable = scan.classes.filter((c) => c.files.length > 0);
-    const split = stratifiedSplit(usable, { validationSplit: this.studio.choices.settings.validationSplit, testSplit: 0, seed: 42 });
+    const split = stratifiedSplit(usable, { validationSplit: this.studio.choices.settings.validationSplit, testSplit: 0, seed: DEFAULT_SEED });
     this.preview = {
       folder: scan.root,
       classes: scan.classes.map((c) => ({
@@ -78,11 +81,5 @@ export class DatasetService implements vscode.Disposable {
       warnings: scan.warnings,
     };
     this.changeEmitter.fire(this.preview);
-  }
-
-  dispose(): void {
-    this.watcher.close();
-    this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 }

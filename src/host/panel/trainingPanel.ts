@@ -3,22 +3,26 @@
 // Everything it sends is checked before use: the webview is untrusted input.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { panelHtml } from '../../panel/panelHtml';
+import { panelHtml } from './panelHtml';
 import { parseWebviewMessage } from '../../shared/panelMessageCheck';
 import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
+import type { ExportFormat } from '../../shared/exportTypes';
 import type { DatasetService } from '../datasets/datasetService';
+import { Disposable, DisposableStore } from '../dispose';
 import type { StudioState } from '../studioState';
 import type { TrainingService } from '../training/trainingService';
 
 export interface PanelActions {
   startTraining(): void;
+  startTrainingOnRay(): void;
   openImage(file: string): void;
+  exportRun(runDir: string, format: ExportFormat): void;
 }
 
-export class TrainingPanel implements vscode.Disposable {
+export class TrainingPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private panelSubscriptions: vscode.Disposable[] = [];
-  private readonly subscriptions: vscode.Disposable[] = [];
+  /** What lives as long as the current webview panel. */
+  private readonly panelSubscriptions = this._register(new DisposableStore());
   evaluation: EvaluationView | undefined;
 
   constructor(
@@ -29,13 +33,14 @@ export class TrainingPanel implements vscode.Disposable {
     private readonly actions: PanelActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }),
-      studio.onDidChange((change) => change === 'base' ? this.post({ type: 'snapshot', snapshot: this.snapshot() }) : this.post({ type: 'choices', choices: studio.choices })),
-      datasets.onDidChange((dataset) => dataset && this.post({ type: 'dataset', dataset })),
-      training.onDidChangeStatus((view) => this.post({ type: 'training', training: view })),
-      training.onProgress((events) => this.post({ type: 'progress', events })),
-    );
+    super();
+    this._register(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }));
+    this._register(studio.onDidChange((change) => change === 'base' ? this.post({ type: 'snapshot', snapshot: this.snapshot() }) : this.post({ type: 'choices', choices: studio.choices })));
+    this._register(datasets.onDidChange((dataset) => dataset && this.post({ type: 'dataset', dataset })));
+    this._register(training.onDidChangeStatus((view) => this.post({ type: 'training', training: view })));
+    this._register(training.onProgress((events) => this.post({ type: 'progress', events })));
+    // Registered last, so released first: the panel goes before what it listens to.
+    this._register({ dispose: () => this.panel?.dispose() });
   }
 
   show(): void {
@@ -70,14 +75,11 @@ export class TrainingPanel implements vscode.Disposable {
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       title: 'Transfer Studio: Training',
     });
-    this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => {
-        this.panelSubscriptions.forEach((s) => s.dispose());
-        this.panelSubscriptions = [];
-        this.panel = undefined;
-      }),
-    ];
+    this.panelSubscriptions.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.panelSubscriptions.add(panel.onDidDispose(() => {
+      this.panelSubscriptions.clear();
+      this.panel = undefined;
+    }));
   }
 
   private receive(raw: unknown): void {
@@ -105,11 +107,16 @@ export class TrainingPanel implements vscode.Disposable {
         return this.studio.updateSettings(m.settings);
       case 'startTraining':
         return this.actions.startTraining();
+      case 'startTrainingOnRay':
+        return this.actions.startTrainingOnRay();
       case 'cancelTraining':
         this.training.cancel();
         return;
       case 'openImage':
         return this.actions.openImage(m.path);
+      case 'exportRun':
+        if (this.evaluation) this.actions.exportRun(this.evaluation.runDir, m.format);
+        return;
     }
   }
 
@@ -128,10 +135,5 @@ export class TrainingPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     void this.panel?.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.subscriptions.forEach((s) => s.dispose());
   }
 }

@@ -1,12 +1,12 @@
 // The evaluation the panel shows for a run folder: confusion matrix, per-class metrics, misclassified
 // thumbnails and both learning curves when the run compared with scratch.
 import type { EvaluationView } from '../../shared/panelProtocol';
-import type { TrainerHost } from '../trainerHost';
+import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { readEvaluation, readMetrics } from './runStore';
 
 const MISCLASSIFIED_SHOWN = 24;
 
-export async function buildEvaluationView(runDir: string, trainer: TrainerHost): Promise<EvaluationView | undefined> {
+export async function buildEvaluationView(runDir: string, trainer: HostTrainerProcess): Promise<EvaluationView | undefined> {
   const evaluation = readEvaluation(runDir);
   if (!evaluation) return undefined;
   const metrics = readMetrics(runDir);

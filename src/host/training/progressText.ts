@@ -1,5 +1,6 @@
 // Short progress sentences for the notification and the status bar.
 import type { ProgressEvent } from '../../shared/engineTypes';
+import { epochLabel, percent } from '../../shared/epochLine';
 
 export function describeProgress(e: ProgressEvent | undefined): string | undefined {
   if (!e) return undefined;
@@ -7,9 +8,9 @@ export function describeProgress(e: ProgressEvent | undefined): string | undefin
     case 'stage':
       return e.total ? `${e.stage} ${e.done ?? 0}/${e.total}` : e.stage;
     case 'batch':
-      return `${e.model === 'scratch' ? 'scratch · ' : ''}${e.phase === 2 ? 'phase 2 · ' : ''}epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(3)} · ${e.imagesPerSec.toFixed(0)} img/s`;
+      return `${epochLabel(e.model, e.phase, e.epoch, e.epochs)} · loss ${e.loss.toFixed(3)} · ${e.imagesPerSec.toFixed(0)} img/s`;
     case 'epoch':
-      return `epoch ${e.metrics.epoch}/${e.epochs} · loss ${e.metrics.loss.toFixed(3)} · val acc ${(e.metrics.valAccuracy * 100).toFixed(1)}%`;
+      return `${epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs)} · loss ${e.metrics.loss.toFixed(3)} · val acc ${percent(e.metrics.valAccuracy)}`;
     case 'log':
       return undefined;
   }

@@ -1,11 +1,10 @@
 // Turns the host's choices into the engine's recipe. No vscode here: the same function serves the
 // right-click flow, the panel's Start button and the tests.
 import type { BaseDescription, LayerInfo, TrainRecipe } from '../../shared/engineTypes';
-import { AUTO, epochCount } from '../../shared/autoFlow';
-import { freezeSpecOf, keptLayers } from '../../shared/freezeChoices';
+import { freezeSpecOf, keptLayers } from '../../shared/freezePlan';
 import type { StudioChoices } from '../../shared/panelProtocol';
 import { defaultRecipe } from '../../shared/recipeDefaults';
-import { DEFAULT_AUGMENTATION } from '../../recipe/recipeFile';
+import { recipeFieldsOf, secondPhaseOf } from '../../shared/trainingSettings';
 
 export interface RecipeTarget {
   mode: TrainRecipe['mode'];
@@ -23,22 +22,17 @@ export function recipeFromChoices(choices: StudioChoices, base: BaseDescription 
     ...defaultRecipe(choices.dataFolder),
     mode: target.mode,
     base: choices.base,
-    epochs: s.epochs,
-    learningRate: s.learningRate,
-    batchSize: s.batchSize,
-    validationSplit: s.validationSplit,
-    compareScratch: s.compareScratch,
-    secondPhase: s.secondPhase === AUTO ? AUTO : undefined,
+    ...recipeFieldsOf(s),
     ...(target.timeBudget ? { timeBudget: target.timeBudget } : {}),
     outputDir: target.runsDir,
     name: target.name,
   };
-  if (s.augmentation) recipe.augmentation = { ...DEFAULT_AUGMENTATION };
+  // Mode source has no base to fine-tune.
   if (target.mode === 'source') return { ...recipe, secondPhase: undefined };
   if (base && choices.featureLayer) recipe.freeze = freezeSpecOf(choices.featureLayer, choices.frozen);
   if (s.secondPhase === true && base) {
     const from = topBlockStart(keptLayers(base.layers, choices.featureLayer || base.defaultFeatureLayer));
-    if (from) recipe.secondPhase = { unfreezeFrom: from, epochs: Math.max(1, Math.ceil(epochCount(s.epochs) / 2)), learningRate: s.learningRate / 10 };
+    if (from) recipe.secondPhase = secondPhaseOf(s, from);
   }
   return recipe;
 }

@@ -5,11 +5,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
-import { TrainerError } from '../../client/trainerClient';
+import { TrainerError } from '../../client/trainerRpcClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { RayTarget } from '../../shared/trainerProtocol';
+import { RayRunError, trainOnRay } from '../../ray/rayTraining';
+import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
-import type { TrainerHost } from '../trainerHost';
+import type { HostTrainerProcess } from '../hostTrainerProcess';
+import { Disposable } from '../dispose';
 import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
 import { describeProgress } from './progressText';
 import { ProgressJournal } from './progressJournal';
@@ -37,6 +41,14 @@ export interface TrainingJob {
   recipe?: TrainRecipe;
   /** Continue this run folder from its checkpoint instead of starting a new run. */
   resumeRunDir?: string;
+  /** Train the recipe on this Ray cluster instead of in the trainer. */
+  ray?: RayJob;
+}
+
+/** Where and with which Python a Ray run goes ("Run on Ray Cluster…"). */
+export interface RayJob {
+  target: RayTarget;
+  python: string;
 }
 
 export interface FinishedTraining {
@@ -47,10 +59,10 @@ export interface FinishedTraining {
   resumableRunDir?: string;
 }
 
-export class TrainingService implements vscode.Disposable {
-  private readonly statusEmitter = new vscode.EventEmitter<TrainingView>();
-  private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent[]>();
-  private readonly finishEmitter = new vscode.EventEmitter<FinishedTraining>();
+export class TrainingService extends Disposable {
+  private readonly statusEmitter = this._register(new vscode.EventEmitter<TrainingView>());
+  private readonly progressEmitter = this._register(new vscode.EventEmitter<ProgressEvent[]>());
+  private readonly finishEmitter = this._register(new vscode.EventEmitter<FinishedTraining>());
   /** Status changes: running, cancelling, finished… */
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** Progress events in small batches (every 100 ms at most) to keep the webview traffic low. */
@@ -65,11 +77,13 @@ export class TrainingService implements vscode.Disposable {
   private running: CancellationTokenSource | undefined;
   private pending: ProgressEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly statusBar = new TrainingStatusBar();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly statusBar = this._register(new TrainingStatusBar());
 
-  constructor(private readonly trainer: TrainerHost, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
-    this.subscriptions.push(trainer.onProgress((e) => this.onTrainerProgress(e)));
+  constructor(private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
+    super();
+    this._register(trainer.onProgress((e) => this.onTrainerProgress(e)));
+    // A training still running when the extension stops is cancelled (its last checkpoint stays).
+    this._register({ dispose: () => this.running?.cancel() });
   }
 
   get busy(): boolean {
@@ -145,6 +159,12 @@ export class TrainingService implements vscode.Disposable {
             const client = await this.trainer.get();
             this.setView({ ...this.view, backend: this.trainer.backend?.detail });
             this.log.info(`Backend: ${this.trainer.backend?.detail}`);
+            if (job.ray) {
+              const where = job.ray.target.address === 'local' ? 'a local Ray' : `Ray at ${job.ray.target.address}`;
+              this.setView({ ...this.view, backend: `${where}, ${job.ray.target.workers} worker(s)` });
+              const emit = (e: ProgressEvent) => this.onTrainerProgress(e);
+              return await trainOnRay(client, job.recipe!, { ...job.ray, cacheDir: this.trainer.cacheDir, token: tokenSource.token, emit });
+            }
             return job.resumeRunDir
               ? await client.resume(job.resumeRunDir, this.trainer.cacheDir, tokenSource.token)
               : await client.train(job.recipe!, this.trainer.cacheDir, tokenSource.token);
@@ -160,10 +180,12 @@ export class TrainingService implements vscode.Disposable {
     } catch (e) {
       this.flush();
       const message = e instanceof Error ? e.message : String(e);
-      const cancelled = e instanceof TrainerError && e.cancelled;
+      const cancelled = (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled;
       this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
-      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: this.checkpointRunDir() ?? resumableOnDisk(job, started) });
+      // A Ray run's checkpoints are Ray Train's, in its job folder: the engine cannot resume from them.
+      const resumable = job.ray ? undefined : this.checkpointRunDir() ?? resumableOnDisk(job, started);
+      return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: resumable });
     } finally {
       const figures = monitor.stop();
       if (figures) this.log.info(describeEventLoop(figures));
@@ -189,8 +211,7 @@ export class TrainingService implements vscode.Disposable {
     this.pending.push(e);
     if (e.kind === 'log') this.log.info(e.message);
     if (e.kind === 'epoch') {
-      const m = e.metrics;
-      this.log.info(`${e.model} phase ${m.phase} epoch ${m.epoch}/${e.epochs}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(1)}% · val loss ${m.valLoss.toFixed(4)} val acc ${(m.valAccuracy * 100).toFixed(1)}% (${m.seconds.toFixed(1)} s)`);
+      this.log.info(epochLine(e));
     }
     this.statusBar.show(e);
     this.flushTimer ??= setTimeout(() => this.flush(), 100);
@@ -212,12 +233,4 @@ export class TrainingService implements vscode.Disposable {
     this.statusEmitter.fire(view);
   }
 
-  dispose(): void {
-    this.running?.cancel();
-    this.statusBar.dispose();
-    this.subscriptions.forEach((s) => s.dispose());
-    this.statusEmitter.dispose();
-    this.progressEmitter.dispose();
-    this.finishEmitter.dispose();
-  }
 }

@@ -1,6 +1,7 @@
 // The status bar item of a running training: epoch, loss, accuracy; a click opens the panel.
 import * as vscode from 'vscode';
 import type { ProgressEvent } from '../../shared/engineTypes';
+import { epochLabel } from '../../shared/epochLine';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('transferStudio.training', vscode.StatusBarAlignment.Left, 10);
@@ -14,10 +15,10 @@ export class TrainingStatusBar implements vscode.Disposable {
   show(e: ProgressEvent): void {
     if (e.kind === 'epoch') this.accuracy = e.metrics.valAccuracy;
     if (e.kind !== 'batch' && e.kind !== 'epoch') return;
-    const epoch = e.kind === 'batch' ? e.epoch : e.metrics.epoch;
+    const label = e.kind === 'batch' ? epochLabel(e.model, e.phase, e.epoch, e.epochs) : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs);
     const loss = e.kind === 'batch' ? e.loss : e.metrics.loss;
     const acc = this.accuracy === undefined ? '' : ` · val ${(this.accuracy * 100).toFixed(0)}%`;
-    this.item.text = `$(pulse) Epoch ${epoch}/${e.epochs} · loss ${loss.toFixed(3)}${acc}`;
+    this.item.text = `$(pulse) ${label[0].toUpperCase()}${label.slice(1)} · loss ${loss.toFixed(3)}${acc}`;
     this.item.tooltip = 'Transfer Studio is training. Click to open the training panel.';
     this.item.show();
   }

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetService } from '../datasets/datasetService';
+import { Disposable } from '../dispose';
 
 type Node =
   | { kind: 'class'; name: string; count: number }
@@ -10,15 +11,15 @@ type Node =
   | { kind: 'skippedGroup'; count: number }
   | { kind: 'skipped'; file: string; reason: string };
 
-export class DatasetsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+export class DatasetsView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private readonly view: vscode.TreeView<Node>;
 
   constructor(private readonly datasets: DatasetService) {
-    this.view = vscode.window.createTreeView('transferStudio.datasets', { treeDataProvider: this });
-    this.subscriptions.push(this.view, datasets.onDidChange(() => this.refresh()));
+    super();
+    this.view = this._register(vscode.window.createTreeView('transferStudio.datasets', { treeDataProvider: this }));
+    this._register(datasets.onDidChange(() => this.refresh()));
   }
 
   private refresh(): void {
@@ -71,10 +72,5 @@ export class DatasetsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
         return item;
       }
     }
-  }
-
-  dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
-    this.changeEmitter.dispose();
   }
 }

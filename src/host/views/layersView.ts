@@ -2,27 +2,26 @@
 // (checked = trainable). It reads and writes the StudioState, so the panel and the recipe follow.
 import * as vscode from 'vscode';
 import type { LayerInfo } from '../../shared/engineTypes';
-import { keptLayers, parameterTotals } from '../../shared/freezeChoices';
+import { parameterTotals } from '../../shared/freezePlan';
+import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
 
 type Node = { kind: 'group'; block: string; layers: LayerInfo[] } | { kind: 'layer'; layer: LayerInfo };
 
-export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+export class LayersView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   readonly view: vscode.TreeView<Node>;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly studio: StudioState) {
-    this.view = vscode.window.createTreeView('transferStudio.layers', { treeDataProvider: this, manageCheckboxStateManually: true, showCollapseAll: true });
-    this.subscriptions.push(
-      this.view,
-      this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)),
-      studio.onDidChange((change) => (change === 'choices' ? this.refreshSoon() : this.refresh())),
-      // Opening the view is enough to see the default base's layers.
-      this.view.onDidChangeVisibility((e) => e.visible && this.loadBase()),
-    );
+    super();
+    this.view = this._register(vscode.window.createTreeView('transferStudio.layers', { treeDataProvider: this, manageCheckboxStateManually: true, showCollapseAll: true }));
+    this._register(this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)));
+    this._register(studio.onDidChange((change) => (change === 'choices' ? this.refreshSoon() : this.refresh())));
+    // Opening the view is enough to see the default base's layers.
+    this._register(this.view.onDidChangeVisibility((e) => e.visible && this.loadBase()));
+    this._register({ dispose: () => this.refreshTimer && clearTimeout(this.refreshTimer) });
     if (this.view.visible) this.loadBase();
     this.refresh();
   }
@@ -44,7 +43,7 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const kept = new Set(keptLayers(this.studio.layers, this.studio.choices.featureLayer).map((l) => l.name));
+    const kept = new Set(this.studio.keptLayers.map((l) => l.name));
     if (node.kind === 'group') {
       const weighted = node.layers.filter((l) => l.hasWeights && kept.has(l.name));
       const trainable = weighted.filter((l) => this.studio.isTrainable(l)).length;
@@ -116,11 +115,5 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   static layerOf(arg: unknown): string | undefined {
     const node = arg as Node | undefined;
     return node?.kind === 'layer' ? node.layer.name : undefined;
-  }
-
-  dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.subscriptions.forEach((s) => s.dispose());
-    this.changeEmitter.dispose();
   }
 }

@@ -1,18 +1,19 @@
 // The Runs view: every run folder of the workspace with its best validation accuracy and status.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from '../dispose';
 import { listRuns, type RunSummary } from '../runs/runStore';
 
-export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+export class RunsView extends Disposable implements vscode.TreeDataProvider<RunSummary> {
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   /** `trainingLive`: whether a training runs now; without one, a run still marked "training" was interrupted. */
   constructor(private readonly runsDirs: () => string[], private readonly trainingLive: () => boolean) {
-    this.subscriptions.push(vscode.window.createTreeView('transferStudio.runs', { treeDataProvider: this }));
-    const watcher = vscode.workspace.createFileSystemWatcher('**/run.json');
-    this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+    super();
+    this._register(vscode.window.createTreeView('transferStudio.runs', { treeDataProvider: this }));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/run.json'));
+    for (const onEvent of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this._register(onEvent(() => this.refresh()));
   }
 
   refresh(): void {
@@ -45,10 +46,5 @@ export class RunsView implements vscode.TreeDataProvider<RunSummary>, vscode.Dis
     if (arg instanceof vscode.Uri) return arg.fsPath;
     const dir = (arg as RunSummary | undefined)?.dir;
     return typeof dir === 'string' ? path.resolve(dir) : undefined;
-  }
-
-  dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
-    this.changeEmitter.dispose();
   }
 }

@@ -9,14 +9,12 @@ import path from 'node:path';
 // it the registration of the cpu backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendInfo } from '../../shared/engineTypes';
+import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
 import { registerBorrowedKernels } from './borrowedKernels';
 import { ownKernels } from './ownKernels';
 import { registerFastGradients } from './wasmConvGradients';
 
-/** What the user asked for; 'auto' takes the fastest backend that loads. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
 

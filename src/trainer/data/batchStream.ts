@@ -1,9 +1,9 @@
 // Streams decoded images in batches: only the current and the next batch are in memory. The next batch
 // is decoded (by sharp, off the JS thread) while the caller computes on the current one.
 import type { Preprocessing, SkippedFile } from '../../shared/engineTypes';
-import { mapLimited, shortReason } from './datasetScanner';
-import { decodeToPixels, pixelsPerImage, scalePixels } from './imageDecoder';
-import type { Sample } from './split';
+import { mapLimited } from './datasetScanner';
+import { decodeToPixels, ImageProblem, pixelsPerImage, scalePixels } from './imageDecoder';
+import type { Sample } from '../../shared/split';
 
 export interface ImageBatch {
   /** batch · h · w · c floats, already scaled. */
@@ -32,7 +32,9 @@ export async function decodeBatch(samples: readonly Sample[], prep: Preprocessin
     try {
       return { sample: s, pixels: await decodeToPixels(s.path, prep) };
     } catch (e) {
-      skips.add(s.path, `could not be decoded (${shortReason(e)})`);
+      // Anything else thrown while decoding is a bug in our code: let it surface as one.
+      if (!(e instanceof ImageProblem)) throw e;
+      skips.add(s.path, e.message);
       return undefined;
     }
   });

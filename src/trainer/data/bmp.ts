@@ -1,6 +1,6 @@
 // libvips (inside sharp) has no BMP loader, yet BMP is a format users have. Uncompressed 24- and 32-bit
 // BMPs (what Windows tools write) are decoded here into raw RGB that sharp resizes like any other image.
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 
 export interface RawImage {
   data: Buffer;

@@ -1,20 +1,18 @@
 // Turns a folder of class subfolders into a list of usable images. Only image headers are read here
 // (fast even for 10,000 files); a file whose pixels later fail to decode is reported by the decoder.
-import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ClassSummary, DatasetScan, SkippedFile } from '../../shared/engineTypes';
-import { IMAGE_EXTENSIONS, isHiddenName as isHidden } from '../../shared/imageFiles';
-import { EngineError } from '../engineError';
+import { IMAGE_EXTENSIONS, imageNameProblem, isHiddenName as isHidden } from '../../shared/imageFiles';
+import { LIMITS } from '../../shared/limits';
+import { EngineError } from '../../shared/engineError';
+import { isInside, readEntries } from './folderEntries';
+import { inspectImage } from './imageCheck';
 
 export { IMAGE_EXTENSIONS };
 
-/** Images above this many pixels are refused before decoding: 100 MP would need gigabytes of RAM. */
-export const MAX_INPUT_PIXELS = 50_000_000;
-
-/** Formats sharp can read that we accept; BMP is not among libvips' loaders, so it is decoded elsewhere. */
-const SHARP_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+/** Images above this many pixels are refused before decoding (the bound lives in src/shared/limits.ts). */
+export const MAX_INPUT_PIXELS = LIMITS.maxImagePixels;
 
 export interface ScanOptions {
   /** A class with fewer images than this gets a warning (training refuses it). */
@@ -28,29 +26,45 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
   const stat = await fs.stat(root).catch(() => undefined);
   if (!stat?.isDirectory()) throw new EngineError(`Dataset folder not found: ${root}. Point to a folder with one subfolder per class.`);
 
-  const entries = await fs.readdir(root, { withFileTypes: true });
-  const classDirs = entries.filter((e) => !isHidden(e.name) && isDirectoryLike(e, root)).map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b));
   const skipped: SkippedFile[] = [];
+  const entries = await readEntries(root, skipped);
+  if (!entries) throw new EngineError(`Cannot read the dataset folder ${root}: ${skipped[0].reason}.`);
+  const classDirs = entries.filter((e) => !isHidden(e.name) && e.kind === 'dir').map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
   const warnings: string[] = [];
   for (const e of entries) {
-    if (!isHidden(e.name) && e.isFile()) skipped.push({ path: path.join(root, e.name), reason: 'file at the top level: images must be inside a class subfolder' });
+    if (!isHidden(e.name) && e.kind !== 'dir') skipped.push({ path: e.full, reason: 'file at the top level: images must be inside a class subfolder' });
   }
   if (classDirs.length === 0) {
     throw new EngineError(`No class folders in ${root}. Put images in one subfolder per class, e.g. ${path.join(root, 'cats')}/1.jpg.`);
   }
 
   const classes: ClassSummary[] = [];
+  /** Which classes each file (by device and inode) was found in: the same file under two labels is ambiguous. */
+  const owners = new Map<string, { cls: string; file: string }[]>();
   for (const name of classDirs) {
-    const candidates = await listFiles(path.join(root, name), skipped);
+    const classDir = path.join(root, name);
+    const classReal = await fs.realpath(classDir).catch(() => undefined);
+    const candidates = classReal ? await listFiles(classDir, { dir: classDir, real: classReal }, skipped, new Set([classReal])) : undefined;
+    // A class folder that cannot be read at all is no class (its reason is in the skipped list).
+    if (!candidates) continue;
     const files = (await mapLimited(candidates, 16, async (file) => {
-      const reason = await checkImage(file);
-      if (reason) skipped.push({ path: file, reason });
-      return reason ? undefined : file;
+      const facts = await inspectImage(file);
+      if ('problem' in facts) {
+        skipped.push({ path: file, reason: facts.problem });
+        return undefined;
+      }
+      const st = await fs.stat(file);
+      const key = `${st.dev}:${st.ino}`;
+      owners.set(key, [...(owners.get(key) ?? []), { cls: name, file }]);
+      return file;
     })).filter((f): f is string => f !== undefined);
-    files.sort();
     classes.push({ name, files });
-    const nested = nestedWarning(root, name, files);
+  }
+  dropAmbiguous(classes, owners, skipped);
+  for (const c of classes) {
+    c.files.sort();
+    const nested = nestedWarning(root, c.name, c.files);
     if (nested) warnings.push(nested);
   }
   warnings.push(...datasetWarnings(classes, options));
@@ -102,6 +116,14 @@ function nestedWarning(root: string, name: string, files: readonly string[]): st
 
 /** The classes usable for training; throws a clear error when the dataset cannot be trained on. */
 export function trainableClasses(scan: DatasetScan, minPerClass: number): ClassSummary[] {
+  // A class folder with files of which none is usable is a mistake to stop at; an empty folder is just left out.
+  const refusedIn = (c: ClassSummary) => scan.skipped.filter((s) => isInside(path.join(scan.root, c.name), s.path));
+  const unusable = scan.classes.filter((c) => c.files.length === 0 && refusedIn(c).length > 0);
+  if (unusable.length > 0) {
+    const list = unusable.map((c) => `"${c.name}" (0 of ${refusedIn(c).length} files usable)`).join(', ');
+    const first = refusedIn(unusable[0])[0];
+    throw new EngineError(`No usable images in class ${list}; e.g. ${first.path}: ${first.reason}.`);
+  }
   const usable = scan.classes.filter((c) => c.files.length > 0);
   const tooSmall = usable.filter((c) => c.files.length < minPerClass);
   if (tooSmall.length > 0) {
@@ -114,61 +136,46 @@ export function trainableClasses(scan: DatasetScan, minPerClass: number): ClassS
   return usable;
 }
 
-async function listFiles(dir: string, skipped: SkippedFile[], seen = new Set<string>()): Promise<string[]> {
-  // Symlinked folders are followed once: the real path guards against loops.
-  const real = await fs.realpath(dir).catch(() => dir);
-  if (seen.has(real)) {
-    skipped.push({ path: dir, reason: 'folder already scanned (symlink loop)' });
-    return [];
-  }
-  seen.add(real);
+/** Files under a class folder; links are followed only while they stay inside it. */
+async function listFiles(dir: string, cls: { dir: string; real: string }, skipped: SkippedFile[], seen: Set<string>): Promise<string[] | undefined> {
+  const entries = await readEntries(dir, skipped);
+  if (!entries) return undefined;
   const out: string[] = [];
-  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+  for (const e of entries) {
     if (isHidden(e.name)) continue;
-    const full = path.join(dir, e.name);
-    if (isDirectoryLike(e, dir)) out.push(...(await listFiles(full, skipped, seen)));
-    else if (IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(full);
-    else skipped.push({ path: full, reason: `not an image file type (${path.extname(e.name) || 'no extension'})` });
+    if (e.linkTarget && !isInside(cls.real, e.linkTarget)) {
+      skipped.push({ path: e.full, reason: `symbolic link to ${e.linkTarget}, outside its class folder: not followed` });
+      continue;
+    }
+    if (e.kind === 'dir') {
+      const real = e.linkTarget ?? path.join(cls.real, path.relative(cls.dir, e.full));
+      if (e.linkTarget && seen.has(real)) {
+        skipped.push({ path: e.full, reason: 'folder already scanned (symlink loop)' });
+        continue;
+      }
+      seen.add(real);
+      out.push(...((await listFiles(e.full, cls, skipped, seen)) ?? []));
+      continue;
+    }
+    const problem = imageNameProblem(e.name);
+    if (problem) skipped.push({ path: e.full, reason: problem });
+    else out.push(e.full);
   }
   return out;
 }
 
-function isDirectoryLike(e: { isDirectory(): boolean; isSymbolicLink(): boolean; name: string }, parent: string): boolean {
-  if (e.isDirectory()) return true;
-  if (!e.isSymbolicLink()) return false;
-  try {
-    // Synchronous stat is fine here: symlinks are rare in datasets and this keeps the filter simple.
-    return statSync(path.join(parent, e.name)).isDirectory();
-  } catch {
-    return false;
+/** Removes every file found under more than one class (hard links, links inside a class to a shared file). */
+function dropAmbiguous(classes: ClassSummary[], owners: Map<string, { cls: string; file: string }[]>, skipped: SkippedFile[]): void {
+  const drop = new Set<string>();
+  for (const found of owners.values()) {
+    const labels = [...new Set(found.map((f) => f.cls))];
+    if (labels.length < 2) continue;
+    for (const f of found) {
+      drop.add(f.file);
+      skipped.push({ path: f.file, reason: `the same file is in the classes ${labels.map((l) => `"${l}"`).join(' and ')}: its label is ambiguous` });
+    }
   }
-}
-
-/** Returns why the file is unusable, or undefined when its header is a readable image. */
-async function checkImage(file: string): Promise<string | undefined> {
-  const size = (await fs.stat(file)).size;
-  if (size === 0) return 'empty file (0 bytes)';
-  if (path.extname(file).toLowerCase() === '.bmp') return (await isBmp(file)) ? undefined : 'not a BMP image (bad header)';
-  try {
-    const meta = await sharp(file, { limitInputPixels: false }).metadata();
-    if (!meta.format || !SHARP_FORMATS.has(meta.format)) return `unsupported image format (${meta.format ?? 'unknown'})`;
-    const pixels = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
-    if (pixels > MAX_INPUT_PIXELS) return `image too large (${meta.width}×${meta.height} pixels, limit ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
-    return undefined;
-  } catch (e) {
-    return `not a readable image (${shortReason(e)})`;
-  }
-}
-
-async function isBmp(file: string): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const header = Buffer.alloc(2);
-    await handle.read(header, 0, 2, 0);
-    return header.toString('latin1') === 'BM';
-  } finally {
-    await handle.close();
-  }
+  if (drop.size) for (const c of classes) c.files = c.files.filter((f) => !drop.has(f));
 }
 
 export function shortReason(e: unknown): string {

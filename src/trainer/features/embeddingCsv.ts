@@ -2,7 +2,7 @@
 // Paths are user file names and may hold commas, quotes or even newlines, so fields are quoted per RFC 4180.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 
 /** One image's embedding and its class. */
 export interface EmbeddingRow {

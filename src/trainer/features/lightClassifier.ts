@@ -1,7 +1,7 @@
 // Classifiers that fit on exported embeddings in a second, without tfjs: the quick answer to "are these
 // features any good for my classes?" before training a head. Both are deterministic for a given input.
-import { EngineError } from '../engineError';
-import { seededRandom } from '../seededRandom';
+import { EngineError } from '../../shared/engineError';
+import { seededRandom } from '../../shared/seededRandom';
 
 /** A predicted class and one score per class (vote shares for kNN, probabilities for logistic). */
 export interface ClassPrediction {

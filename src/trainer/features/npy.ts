@@ -1,7 +1,7 @@
 // Embeddings leave the tool as NumPy `.npy` files so `np.load` opens them with no extra package.
 // Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import fs from 'node:fs/promises';
-import { EngineError } from '../engineError';
+import { EngineError } from '../../shared/engineError';
 
 /** A row-major float32 matrix: row i is `data[i*cols … (i+1)*cols)`. */
 export interface Float32Matrix {

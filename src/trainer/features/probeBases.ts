@@ -9,12 +9,12 @@ import { binomialStandardError, recommendBase, type ProbeResult, type ProbeRow }
 import type { ProbeParams } from '../../shared/trainerProtocol';
 import { decodeBatch, SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Sample } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import { stratifiedSplit, type Sample } from '../../shared/split';
+import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { compileFrozen } from '../models/frozenExecutor';
-import { resolveFreezePlan } from '../models/freezePlan';
+import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
 import * as tf from '../tf';

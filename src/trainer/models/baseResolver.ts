@@ -5,10 +5,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
-import { EngineError } from '../engineError';
+import { LIMITS } from '../../shared/limits';
+import { EngineError } from '../../shared/engineError';
+import { readFileBounded, readJsonFile } from '../io/boundedRead';
+import { preprocessingProblem } from '../train/runFileChecks';
 import { downloadModel } from './modelDownload';
+import { folderBytes } from './folderBytes';
 import { packageRoot } from '../packageRoot';
-import { BUILTIN_BASES } from '../../shared/builtinBases';
+import { BUILTIN_BASE_INFO, BUILTIN_BASES, builtinBaseDetail, type BuiltinBaseId } from '../../shared/builtinBases';
+import { importKerasFile, KERAS_FILE_PATTERN } from '../interchange/kerasImport';
 
 export { BUILTIN_BASES };
 
@@ -40,7 +45,14 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) {
     const dir = path.join(packageRoot(), 'dist', 'models', trimmed);
     if (!fs.existsSync(path.join(dir, 'model.json'))) throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
-    return fromFolder(trimmed, 'builtin', dir, 'base.json');
+    const info = BUILTIN_BASE_INFO[trimmed as BuiltinBaseId];
+    return {
+      ...fromFolder(trimmed, 'builtin', dir, 'base.json'),
+      title: info.title,
+      preprocessing: { size: info.inputSize, channels: 3, scale: 'unit' },
+      defaultFeatureLayer: info.defaultFeatureLayer,
+      credit: builtinBaseDetail(trimmed as BuiltinBaseId, folderBytes(dir)),
+    };
   }
   if (/^https?:\/\//i.test(trimmed)) {
     const dir = await downloadModel(trimmed, path.join(cacheDir, 'models'));
@@ -48,13 +60,18 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   }
   const target = path.resolve(cwd, trimmed);
   if (!fs.existsSync(target)) {
-    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a run folder or an http(s) URL.`);
+    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a Keras .keras/.h5 file, a run folder or an http(s) URL.`);
   }
   if (fs.statSync(target).isDirectory()) {
     if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
     if (!fs.existsSync(path.join(target, 'model.json'))) throw new EngineError(`No model.json in ${target}.`);
     return fromFolder(trimmed, 'file', target, 'metadata.json');
   }
+  if (/\.onnx$/i.test(target)) {
+    throw new EngineError(`${target} is an ONNX model: ONNX files cannot be used as a base; use a Keras (.keras/.h5) or TensorFlow.js model.`);
+  }
+  // A Keras file is converted once into the cache; from there on it is a TF.js base like any other.
+  if (KERAS_FILE_PATTERN.test(target)) return fromFolder(trimmed, 'file', await importKerasFile(target, cacheDir), 'metadata.json');
   const dir = path.dirname(target);
   return { ...fromFolder(trimmed, 'file', dir, 'metadata.json'), modelJsonPath: target };
 }
@@ -76,21 +93,23 @@ function fromFolder(spec: string, source: ResolvedBase['source'], dir: string, s
 
 function readSidecar(file: string): ModelSidecar {
   if (!fs.existsSync(file)) return {};
-  try {
-    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelSidecar & { imageSize?: number };
-    // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
-    if (raw.imageSize && !raw.preprocessing) return { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } };
-    return raw;
-  } catch {
-    return {};
+  const raw = readJsonFile(file, LIMITS.maxJsonFileBytes, 'model metadata') as ModelSidecar & { imageSize?: number };
+  if (typeof raw !== 'object' || raw === null) return {};
+  // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
+  const sidecar = raw.imageSize && !raw.preprocessing ? { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } as Partial<Preprocessing> } : raw;
+  if (sidecar.preprocessing) {
+    // Only the fields a sidecar gives are checked; the model's input shape supplies the rest.
+    const problem = preprocessingProblem({ size: [1, 1], channels: 3, scale: 'unit', ...sidecar.preprocessing });
+    if (problem) throw new EngineError(`${file} is damaged: ${problem}.`);
   }
+  return sidecar;
 }
 
 /** model.json names its weight files, and ours are content-named, so hashing model.json covers both. */
 function hashFile(file: string): string {
   const hash = createHash('sha256');
   try {
-    const json = fs.readFileSync(file);
+    const json = readFileBounded(file, LIMITS.maxModelJsonBytes, 'model');
     hash.update(json);
     // Foreign models may keep their weight file names across versions: include their sizes and times.
     for (const p of (JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest?.flatMap((g) => g.paths) ?? []) {

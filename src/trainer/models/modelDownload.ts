@@ -3,48 +3,48 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../engineError';
+import { formatBytes, LIMITS } from '../../shared/limits';
+import { EngineError } from '../../shared/engineError';
+import { fetchBounded } from '../io/boundedFetch';
 import { writeFileAtomic } from './modelFiles';
+import { checkModelJson } from './modelJsonChecks';
 
 // Overridable for slow links (and for tests of a host that never answers).
 const TIMEOUT_MS = Number(process.env.TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS ?? 30_000);
-const MAX_BYTES = 512 * 1024 * 1024;
+const TIMEOUT_SETTING = 'TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS';
 
 export async function downloadModel(url: string, cacheRoot: string): Promise<string> {
   const dir = path.join(cacheRoot, createHash('sha256').update(url).digest('hex').slice(0, 16));
   const done = path.join(dir, '.complete');
   if (fs.existsSync(done)) return dir;
   fs.mkdirSync(dir, { recursive: true });
-  const jsonBytes = await fetchBytes(url);
-  let json: { modelTopology?: unknown; weightsManifest?: { paths: string[] }[] };
+  const jsonBytes = await fetchBytes(url, 'maxDownloadJsonBytes');
+  let parsed: unknown;
   try {
-    json = JSON.parse(jsonBytes.toString('utf8')) as typeof json;
+    parsed = JSON.parse(jsonBytes.toString('utf8'));
   } catch {
     throw new EngineError(`${url} did not return a model.json (the response is not JSON).`);
   }
-  if (!json.modelTopology) throw new EngineError(`${url} is not a TensorFlow.js LayersModel (no modelTopology).`);
-  for (const p of json.weightsManifest?.flatMap((g) => g.paths) ?? []) {
+  if (!(parsed as { modelTopology?: unknown } | null)?.modelTopology) throw new EngineError(`${url} is not a TensorFlow.js LayersModel (no modelTopology).`);
+  const json = checkModelJson(parsed, url);
+  let total = 0;
+  for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
     if (p.includes('..') || path.isAbsolute(p)) throw new EngineError(`${url} names a weights file outside its folder (${p}).`);
-    writeFileAtomic(path.join(dir, p), await fetchBytes(new URL(p, url).toString()));
+    const shard = await fetchBytes(new URL(p, url).toString(), 'maxDownloadShardBytes');
+    total += shard.length;
+    if (total > LIMITS.maxModelWeightBytes) {
+      throw new EngineError(`Download of ${url} stopped: its weights pass the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`);
+    }
+    writeFileAtomic(path.join(dir, p), shard);
   }
   const metadataUrl = new URL('metadata.json', url).toString();
-  const metadata = await fetchBytes(metadataUrl).catch(() => undefined);
+  const metadata = await fetchBytes(metadataUrl, 'maxDownloadJsonBytes').catch(() => undefined);
   if (metadata) writeFileAtomic(path.join(dir, 'metadata.json'), metadata);
   writeFileAtomic(path.join(dir, 'model.json'), jsonBytes);
   writeFileAtomic(done, url);
   return dir;
 }
 
-async function fetchBytes(url: string): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
-  } catch (e) {
-    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-    throw new EngineError(timedOut ? `Download of ${url} timed out after ${TIMEOUT_MS / 1000} s.` : `Could not download ${url}: ${e instanceof Error ? (e.cause as Error | undefined)?.message ?? e.message : String(e)}.`);
-  }
-  if (!response.ok) throw new EngineError(`Could not download ${url}: HTTP ${response.status}.`);
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_BYTES) throw new EngineError(`${url} is ${length} bytes, over the ${MAX_BYTES / 2 ** 20} MiB limit for a model file.`);
-  return Buffer.from(await response.arrayBuffer());
+function fetchBytes(url: string, limit: 'maxDownloadJsonBytes' | 'maxDownloadShardBytes'): Promise<Buffer> {
+  return fetchBounded(url, { maxBytes: LIMITS[limit], limitName: limit, timeoutMs: TIMEOUT_MS, timeoutSetting: TIMEOUT_SETTING });
 }

@@ -8,27 +8,22 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '../tf';
-import { EngineError } from '../engineError';
-
-interface WeightsManifestGroup {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
-}
-
-interface ModelJson {
-  modelTopology: tf.io.ModelJSON['modelTopology'];
-  weightsManifest: WeightsManifestGroup[];
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-}
+import { formatBytes, LIMITS } from '../../shared/limits';
+import { EngineError } from '../../shared/engineError';
+import { readFileBounded, readJsonFile } from '../io/boundedRead';
+import { checkModelJson, withWeightBudget } from './modelJsonChecks';
+// Layers that models imported from Keras use; registered before any model file is read.
+import '../interchange/kerasLayers';
+import { graphAsLayersModel, isGraphModelJson } from '../interchange/graphBase';
 
 /** Loads model.json and its shards; every failure is an EngineError naming the file and the fix. */
 export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf.LayersModel> {
   const artifacts = readArtifacts(modelJsonPath);
+  if (isGraphModelJson(artifacts)) return graphAsLayersModel(modelJsonPath, artifacts);
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return await withWeightBudget(modelJsonPath, artifacts.weightSpecs ?? [], () => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   } catch (e) {
+    if (e instanceof EngineError) throw e;
     const message = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown layer: (\w+)/.exec(message);
     if (unknown) {
@@ -48,25 +43,24 @@ function wrongWeightShape(modelJsonPath: string, artifacts: tf.io.ModelArtifacts
 }
 
 export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
-  let json: ModelJson;
-  try {
-    json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8')) as ModelJson;
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON';
-    throw new EngineError(`Cannot read model ${modelJsonPath}: ${why}.`);
-  }
-  if (!json.modelTopology) throw new EngineError(`${modelJsonPath} has no modelTopology: it is not a TensorFlow.js LayersModel (graph models cannot be fine-tuned).`);
+  const json = checkModelJson(readJsonFile(modelJsonPath, LIMITS.maxModelJsonBytes, 'model'), modelJsonPath);
   const dir = path.dirname(modelJsonPath);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest ?? []) {
+  let total = 0;
+  for (const group of json.weightsManifest) {
     weightSpecs.push(...group.weights);
     const expected = group.weights.reduce((sum, w) => sum + specBytes(w), 0);
+    total += expected;
+    // The manifest's sizes are checked before any shard is read: a few bytes of JSON can declare terabytes.
+    if (total > LIMITS.maxModelWeightBytes) {
+      throw new EngineError(`${modelJsonPath} declares ${formatBytes(total)} or more of weights, over the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`);
+    }
     const parts = group.paths.map((p) => {
       const file = path.resolve(dir, p);
       if (path.relative(dir, file).startsWith('..')) throw new EngineError(`${modelJsonPath} refers to a weights file outside its folder (${p}).`);
       if (!fs.existsSync(file)) throw new EngineError(`Weights file missing: ${file} (listed in ${path.basename(modelJsonPath)}).`);
-      return fs.readFileSync(file);
+      return readFileBounded(file, LIMITS.maxModelWeightBytes, 'weights file');
     });
     const actual = parts.reduce((sum, b) => sum + b.length, 0);
     if (actual !== expected) {

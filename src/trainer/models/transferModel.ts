@@ -4,7 +4,7 @@
 // features. Sharing the layer objects shares the weights, so no copying is ever needed.
 import type { HeadSpec } from '../../shared/engineTypes';
 import * as tf from '../tf';
-import type { FreezePlan } from './freezePlan';
+import type { FreezePlan } from '../../shared/freezePlan';
 
 export interface TransferModel {
   /** Base up to the cut, then the head: what trains when base layers train, and what is saved. */

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/selectBackend';
 import { loadLayersModelFromFile } from '../models/modelFiles';
 import { describeLayers } from '../models/layerInfo';
-import { resolveFreezePlan } from '../models/freezePlan';
+import { resolveFreezePlan } from '../../shared/freezePlan';
 import { compileFrozen } from '../models/frozenExecutor';
 import { buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';

@@ -5,13 +5,13 @@
 import type { EpochMetrics, LayerInfo, Preprocessing, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { AUTO_FINE_TUNE_EPOCHS, AUTO_FINE_TUNE_PATIENCE, AUTO_FINE_TUNE_RATE_FACTOR, autoUnfreezeFrom, betterOnValidation, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
 import type { SkipList } from '../data/batchStream';
-import type { Sample, Split } from '../data/split';
-import type { CancelSignal } from '../engineError';
-import { unfreezeFrom, type FreezePlan } from '../models/freezePlan';
+import type { Sample, Split } from '../../shared/split';
+import type { CancelSignal } from '../../shared/engineError';
+import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
 import { compileFrozen } from '../models/frozenExecutor';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
-import { DEFAULT_AUGMENTATION } from '../../recipe/recipeFile';
+import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
 import * as tf from '../tf';
 import { featureSource, imageSource } from './batchSources';
 import type { Scored } from './evaluation';
@@ -74,7 +74,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     return { trials, history, cancelled: false };
   }
   const detail = `from ${from} at learning rate ${rate}`;
-  applyFreezePlan(o.full, unfreezeFrom(o.plan, o.layers, from));
+  applyFreezePlan(o.full, secondPhasePlan(o.plan, o.layers, from));
   const part = splitBelowTrainable(o.full);
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
   if (!part || !fitsInMemory(part, all.length)) {

@@ -4,9 +4,9 @@
 // MobileNetV2 features), and a head epoch on cached features costs milliseconds.
 import { AUTO_WIDE_HEAD, betterOnValidation, headSchedule } from '../../shared/autoFlow';
 import type { EpochMetrics, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
-import type { Sample, Split } from '../data/split';
-import type { CancelSignal } from '../engineError';
-import type { FreezePlan } from '../models/freezePlan';
+import type { Sample, Split } from '../../shared/split';
+import type { CancelSignal } from '../../shared/engineError';
+import type { FreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel, type TransferModel } from '../models/transferModel';
 import type * as tf from '../tf';
 import { keptEpoch } from './autoFineTune';

@@ -2,8 +2,8 @@
 // epoch draws every class as often as the largest one (the smaller classes' images repeat), so the loss
 // does not learn to favour the large class. Validation and test keep their natural proportions.
 import { IMBALANCE_RATIO } from '../data/datasetScanner';
-import type { Sample } from '../data/split';
-import { shuffled } from '../seededRandom';
+import type { Sample } from '../../shared/split';
+import { shuffled } from '../../shared/seededRandom';
 
 function byClass(samples: readonly Sample[]): Sample[][] {
   const groups = new Map<number, Sample[]>();

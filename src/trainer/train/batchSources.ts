@@ -2,8 +2,8 @@
 // and images decoded from disk batch by batch (never the whole dataset at once).
 import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
 import { imageBatches, type SkipList } from '../data/batchStream';
-import type { Sample } from '../data/split';
-import { seededRandom, shuffled } from '../seededRandom';
+import type { Sample } from '../../shared/split';
+import { seededRandom, shuffled } from '../../shared/seededRandom';
 import type { FrozenExecutor } from '../models/frozenExecutor';
 import * as tf from '../tf';
 import { augmentBatch } from './augment';

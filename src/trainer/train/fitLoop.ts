@@ -2,8 +2,8 @@
 // the scratch twin, the source CNN). Our own loop rather than model.fit: batches stream from disk with
 // prefetch, cancellation is honoured at every batch, and every batch and epoch reports progress.
 import type { EpochMetrics, OptimizerName, ProgressEvent, RunModel } from '../../shared/engineTypes';
-import { CancelledError, type CancelSignal } from '../engineError';
-import type { Sample } from '../data/split';
+import { CancelledError, type CancelSignal } from '../../shared/engineError';
+import type { Sample } from '../../shared/split';
 import * as tf from '../tf';
 
 /** One batch: inputs and one-hot targets, disposed by the loop after use. */

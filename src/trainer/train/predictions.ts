@@ -2,8 +2,8 @@
 // streamed) or on cached feature vectors.
 import type { Preprocessing } from '../../shared/engineTypes';
 import type { SkipList } from '../data/batchStream';
-import type { Sample } from '../data/split';
-import { throwIfCancelled, type CancelSignal } from '../engineError';
+import type { Sample } from '../../shared/split';
+import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import * as tf from '../tf';
 import { featureSource, imageSource } from './batchSources';
 import type { BatchSource } from './fitLoop';

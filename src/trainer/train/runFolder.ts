@@ -3,16 +3,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, Evaluation, Preprocessing, QualityReport, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
-import { EngineError } from '../engineError';
+import { LIMITS } from '../../shared/limits';
+import { EngineError } from '../../shared/engineError';
+import { errnoReason, readJsonFile } from '../io/boundedRead';
 import type { ModelSidecar } from '../models/baseResolver';
 import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
 import type * as tf from '../tf';
+import { checkCheckpointState, checkRunInfo, checkRunRecipe } from './runFileChecks';
 
 /** run.json: how to feed the model and how to reuse it as a base. */
 export interface RunInfo extends ModelSidecar {
   version: 1;
   created: string;
   status: 'training' | 'finished' | 'cancelled' | 'failed';
+  /** Why a failed run stopped, in the words the user saw. */
+  error?: string;
   mode: TrainRecipe['mode'];
   base: string;
   featureLayer?: string;
@@ -28,17 +33,29 @@ export interface RunInfo extends ModelSidecar {
   evaluationNote?: string;
 }
 
+/**
+ * Claims a new run folder: created exclusively (mkdir fails when the name exists, even if another process
+ * made it a moment ago), with a numeric suffix on each collision, so two trainings never share a folder.
+ */
 export function createRunDir(outputDir: string, name: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const safe = name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'run';
-  let dir = path.resolve(outputDir, `${stamp}-${safe}`);
-  for (let i = 2; fs.existsSync(dir); i++) dir = path.resolve(outputDir, `${stamp}-${safe}-${i}`);
+  const parent = path.resolve(outputDir);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(parent, { recursive: true });
   } catch (e) {
-    throw new EngineError(`Cannot create the run folder ${dir}: ${(e as Error).message.split('\n')[0]}.`);
+    throw new EngineError(`Cannot create the runs folder ${parent}: ${errnoReason(e)}.`);
   }
-  return dir;
+  for (let i = 1; i <= 10_000; i++) {
+    const dir = path.join(parent, i === 1 ? `${stamp}-${safe}` : `${stamp}-${safe}-${i}`);
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EngineError(`Cannot create the run folder ${dir}: ${errnoReason(e)}.`);
+    }
+  }
+  throw new EngineError(`Cannot create a run folder in ${parent}: 10000 runs named ${stamp}-${safe} exist.`);
 }
 
 export function writeRunStart(dir: string, recipe: TrainRecipe, info: RunInfo, skipped: SkippedFile[]): void {
@@ -68,22 +85,22 @@ export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; 
 
 export function updateRunInfo(dir: string, patch: Partial<RunInfo>): void {
   const file = path.join(dir, 'run.json');
-  writeJsonAtomic(file, { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo), ...patch });
+  writeJsonAtomic(file, { ...readRunInfo(dir), ...patch });
 }
 
 /** The recipe a run folder was started with. */
 export function readRecipe(dir: string): TrainRecipe {
-  return readRunFile<TrainRecipe>(dir, 'recipe.json');
+  return checkRunRecipe(readRunFile(dir, 'recipe.json'), path.join(dir, 'recipe.json'));
 }
 
 export function readRunInfo(dir: string): RunInfo {
-  return readRunFile<RunInfo>(dir, 'run.json');
+  return checkRunInfo<RunInfo>(readRunFile(dir, 'run.json'), path.join(dir, 'run.json'));
 }
 
-function readRunFile<T>(dir: string, name: string): T {
+function readRunFile(dir: string, name: string): unknown {
   const file = path.join(dir, name);
   if (!fs.existsSync(file)) throw new EngineError(`${dir} is not a Transfer Studio run folder (no ${name}).`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  return readJsonFile(file, LIMITS.maxJsonFileBytes, 'run file');
 }
 
 /** Saves the model of the epoch just finished; a crash later leaves this one intact. */
@@ -106,5 +123,5 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
 
 export function readCheckpoint(dir: string): CheckpointState | undefined {
   const file = path.join(dir, 'checkpoint', 'state.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointState) : undefined;
+  return fs.existsSync(file) ? checkCheckpointState<CheckpointState>(readJsonFile(file, LIMITS.maxJsonFileBytes, 'checkpoint state'), file) : undefined;
 }

@@ -1,10 +1,11 @@
 // Using a saved run: evaluate it on a class folder, or classify single images.
 import path from 'node:path';
 import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
+import { LIMITS } from '../../shared/limits';
 import { SkipList, decodeBatch } from '../data/batchStream';
 import { scanDataset } from '../data/datasetScanner';
-import type { Sample } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
+import type { Sample } from '../../shared/split';
+import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadLayersModelFromFile } from '../models/modelFiles';
 import * as tf from '../tf';
 import { evaluatePredictions } from './evaluation';
@@ -29,7 +30,7 @@ export async function evaluateRun(runDir: string, folder: string, signal: Cancel
     if (samples.length === 0) throw new EngineError(`No images to evaluate in ${folder}.`);
     emit({ kind: 'stage', stage: 'evaluating', total: samples.length });
     const skips = new SkipList();
-    const scored = await scoreImages(model, samples, info.preprocessing, info.classes.length, 32, skips, signal);
+    const scored = await scoreImages(model, samples, info.preprocessing, info.classes.length, inferenceBatch(info), skips, signal);
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     return evaluatePredictions(info.classes, scored);
   } finally {
@@ -40,20 +41,33 @@ export async function evaluateRun(runDir: string, folder: string, signal: Cancel
 export async function predictImages(runDir: string, images: string[]): Promise<Prediction[]> {
   const { info, model } = await loadRun(runDir);
   try {
-    const skips = new SkipList();
-    const batch = await decodeBatch(images.map((p) => ({ path: path.resolve(p), label: 0 })), info.preprocessing, skips);
-    if (skips.entries.length > 0) throw new EngineError(`Cannot read ${skips.entries[0].path}: ${skips.entries[0].reason}.`);
-    const [h, w] = info.preprocessing.size;
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, info.preprocessing.channels])) as tf.Tensor);
-    const data = await probs.data();
-    probs.dispose();
-    const k = info.classes.length;
-    return batch.samples.map((s, i) => {
-      const row = Array.from(data.subarray(i * k, (i + 1) * k));
-      const best = row.indexOf(Math.max(...row));
-      return { path: s.path, label: info.classes[best], confidence: row[best], scores: Object.fromEntries(info.classes.map((c, j) => [c, row[j]])) };
-    });
+    const out: Prediction[] = [];
+    const step = inferenceBatch(info);
+    for (let i = 0; i < images.length; i += step) out.push(...(await predictBatch(model, info, images.slice(i, i + step))));
+    return out;
   } finally {
     model.dispose();
   }
+}
+
+/** Images per inference batch: up to 32, fewer when large inputs would pass the per-batch byte limit. */
+function inferenceBatch(info: RunInfo): number {
+  const [h, w] = info.preprocessing.size;
+  return Math.max(1, Math.min(32, Math.floor(LIMITS.maxBatchInputBytes / (h * w * info.preprocessing.channels * 4))));
+}
+
+async function predictBatch(model: tf.LayersModel, info: RunInfo, images: string[]): Promise<Prediction[]> {
+  const skips = new SkipList();
+  const batch = await decodeBatch(images.map((p) => ({ path: path.resolve(p), label: 0 })), info.preprocessing, skips);
+  if (skips.entries.length > 0) throw new EngineError(`Cannot read ${skips.entries[0].path}: ${skips.entries[0].reason}.`);
+  const [h, w] = info.preprocessing.size;
+  const probs = tf.tidy(() => model.predict(tf.tensor4d(batch.pixels, [batch.samples.length, h, w, info.preprocessing.channels])) as tf.Tensor);
+  const data = await probs.data();
+  probs.dispose();
+  const k = info.classes.length;
+  return batch.samples.map((s, i) => {
+    const row = Array.from(data.subarray(i * k, (i + 1) * k));
+    const best = row.indexOf(Math.max(...row));
+    return { path: s.path, label: info.classes[best], confidence: row[best], scores: Object.fromEntries(info.classes.map((c, j) => [c, row[j]])) };
+  });
 }

@@ -1,14 +1,16 @@
 // Runs one recipe from folder to run folder: scan, split, build the model (transfer or source CNN), train
 // (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
+import { stratifiedSplit, type Sample, type Split } from '../../shared/split';
+import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
+import { recipeProblems } from '../../shared/recipeDefaults';
 import { needsBalancing } from './balance';
-import { stratifiedSplit, type Sample, type Split } from '../data/split';
-import { EngineError, type CancelSignal } from '../engineError';
 import { loadBase } from '../models/baseModel';
-import { resolveFreezePlan, unfreezeFrom } from '../models/freezePlan';
+import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
@@ -25,7 +27,9 @@ import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_WIDE_HEAD, AUTO_TEST_MIN_PER_CLASS, 
 import { evaluatePredictions, type Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource, type FitOptions } from './fitLoop';
+import { checkLearnable } from './learnable';
 import { scoreFeatures, scoreImages } from './predictions';
+import { checkBatchBytes, inputSizeProblems } from './runFileChecks';
 import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunRecipe, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
 
 export interface RunContext {
@@ -48,6 +52,9 @@ interface Prepared {
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
+  // Recipes also arrive over the protocol (the extension, other clients): the engine checks them itself.
+  const invalid = [...recipeProblems(recipe), ...inputSizeProblems(recipe)];
+  if (invalid.length) throw new EngineError(`Invalid recipe: ${invalid.join('; ')}.`);
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
@@ -65,7 +72,12 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
   const runDir = resumeDir ?? createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
   const prepared: Prepared = { recipe: { ...recipe, testSplit }, evaluationNote, classes: usable.map((c) => c.name), split, skips, runDir, resume };
-  return recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx);
+  try {
+    return await (recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx));
+  } catch (e) {
+    markFailed(runDir, e);
+    throw e;
+  }
 }
 
 async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
@@ -73,6 +85,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
   const base = await loadBase(recipe.base, ctx.cacheDir);
   const prep = base.description.preprocessing;
+  await readyToLearn(p, prep, base.description.title);
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   let tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   // Models of the automatic flow's head trials that lost (or the recipe's head when one won): disposed at the end.
@@ -172,7 +185,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     }
     if (trials) markKept(trials, ctx);
     if (!cancelled && explicit) {
-      applyFreezePlan(tm.full, unfreezeFrom(plan, base.description.layers, explicit.unfreezeFrom));
+      applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, explicit.unfreezeFrom));
       ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${explicit.unfreezeFrom} at learning rate ${explicit.learningRate}` });
       const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: explicit.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: explicit.learningRate, afterEpoch: checkpoint('transfer', 2) };
       const second = await onImages(splitBelowTrainable(tm.full), options);
@@ -191,6 +204,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
 async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const { recipe, classes, runDir } = p;
   const prep: Preprocessing = { size: recipe.inputSize ?? [28, 28], channels: recipe.inputChannels ?? 3, scale: 'unit' };
+  await readyToLearn(p, prep, 'the source CNN');
   const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
   await startOrResume(p, model, { ...runInfo(p, prep, ctx.backend, undefined), defaultFeatureLayer: SOURCE_FEATURE_LAYER, title: `source CNN ${path.basename(runDir)}` }, ctx);
   try {
@@ -243,6 +257,29 @@ async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, 
   ctx.emit({ kind: 'log', level: 'info', message: `Resuming ${p.runDir} after epoch ${p.resume.epoch} of phase ${p.resume.phase} (optimizer state starts fresh)` });
 }
 
+/** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
+async function readyToLearn(p: Prepared, prep: Preprocessing, what: string): Promise<void> {
+  checkBatchBytes(prep, p.recipe.batchSize, what);
+  if (!p.resume) await checkLearnable(p.split, p.classes, prep, p.skips);
+}
+
+/**
+ * A run that ends in an error says so in run.json (a run left "training" looks alive or crashed). A folder
+ * that holds nothing yet is removed; when even this write fails (the disk is full), the error itself stands.
+ */
+function markFailed(runDir: string, e: unknown): void {
+  if (e instanceof CancelledError) return;
+  try {
+    if (!fs.existsSync(path.join(runDir, 'run.json'))) {
+      fs.rmdirSync(runDir);
+      return;
+    }
+    updateRunInfo(runDir, { status: 'failed', error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+  } catch {
+    // Best effort: the original error explains the failure.
+  }
+}
+
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
   return { patience: headSchedule(recipe).patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
 }
@@ -259,6 +296,9 @@ async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[]
   const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
   if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
   const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
+  if (!cancelled && scored.length === 0) {
+    throw new EngineError(`No image of the ${evaluatedOn} split could be decoded, so the model cannot be evaluated; see the skipped files in ${path.join(p.runDir, 'skipped.json')}.`);
+  }
   return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
 }
 

@@ -4,13 +4,15 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import * as P from '../../shared/trainerProtocol';
 import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
-import { CancelledError, EngineError } from '../engineError';
+import { CancelledError, EngineError } from '../../shared/engineError';
+import { exportRun } from '../export/exportRun';
 import { embedFolder } from '../features/embedFolder';
 import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictImages } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
+import { abandonRayRun, finishRayRun, prepareRayRun } from '../ray/rayRun';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -37,10 +39,14 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   }));
   connection.onRequest(P.train, (p, token) => job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })));
   connection.onRequest(P.resume, (p, token) => job(token, (backend) => runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir)));
+  connection.onRequest(P.rayPrepare, (p, token) => job(token, () => prepareRayRun(p.recipe, p.target, { cacheDir: p.cacheDir, signal: token, emit })));
+  connection.onRequest(P.rayFinish, (p, token) => job(token, () => finishRayRun(p.runDir, p.trained, { cacheDir: p.cacheDir, signal: token, emit })));
+  connection.onRequest(P.rayAbandon, (p) => abandonRayRun(p.runDir, p.status));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
+  connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {

@@ -6,7 +6,7 @@ import { initBackend } from '../backend/selectBackend';
 import { registerHandlers } from './handlers';
 
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-const preference = (process.env.TRANSFER_STUDIO_BACKEND ?? 'auto') as 'auto' | P.BackendName;
+const preference = (process.env.TRANSFER_STUDIO_BACKEND ?? 'auto') as P.BackendPreference;
 const backend = initBackend(preference);
 registerHandlers(connection, backend);
 // The host going away (window closed, CLI killed) ends us too: there is nobody left to report to.

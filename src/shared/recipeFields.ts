@@ -1,9 +1,12 @@
 // Every field a recipe file may hold, once: the reader's type and range checks, the language server's
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
-// this table, so they cannot disagree. Ranges match recipeProblems in src/shared/recipeDefaults.ts.
-import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from '../shared/autoFlow';
-import { BUILTIN_BASES } from '../shared/builtinBases';
-import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from '../shared/engineTypes';
+// this table, so they cannot disagree; so do the checks derived from it: recipeProblems (CLI flags), the
+// panel's settings (host check and webview fields) and package.json's settings (a unit test compares them).
+import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
+import { BUILTIN_BASES } from './builtinBases';
+import { LIMITS } from './limits';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
+import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
 
 /** What a string value names, so the server knows which checks and completions apply. */
 export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
@@ -25,7 +28,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   name: { kind: 'string', doc: 'Name of the run; the run folder is named after it.' },
   mode: { kind: 'string', enum: ['transfer', 'source'], doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.' },
   data: { kind: 'string', role: 'path', doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.' },
-  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json path or run folder relative to this recipe, or an http(s) URL.` },
+  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json, .keras or .h5 path or run folder relative to this recipe, or an http(s) URL.` },
   freeze: {
     kind: 'object', doc: 'Where the base is cut and which of its layers stay frozen.',
     fields: {
@@ -74,9 +77,18 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   timeBudget: { kind: 'number', integer: true, min: 1, max: MAX_TIME_BUDGET_SECONDS, doc: `Seconds the automatic flow may spend training once features are cached (default ${DEFAULT_TIME_BUDGET_SECONDS}).` },
   compareScratch: { kind: 'boolean', doc: 'Also train what a practitioner would try without transfer (a small CNN at the data\'s resolution, a linear model on raw pixels) on the same split for the same time.' },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
-  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
+  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
+  ray: {
+    kind: 'object', doc: 'Where "Run on Ray Cluster…" and `transfer-studio train --ray` run this recipe; local runs ignore it.',
+    fields: {
+      address: { kind: 'string', examples: ['local', '127.0.0.1:6379'], doc: 'The cluster\'s address host:port (run the driver on a node of it), or "local" for a private Ray started for the run.' },
+      workers: { kind: 'number', integer: true, min: 1, max: RAY_MAX_WORKERS, doc: `Data-parallel workers (default ${RAY_DEFAULTS.workers}); batchSize is the global batch, split across them.` },
+      gpusPerWorker: { kind: 'number', min: 0, max: RAY_MAX_GPUS_PER_WORKER, doc: `GPUs per worker (default ${RAY_DEFAULTS.gpusPerWorker}: CPU workers).` },
+      storagePath: { kind: 'string', role: 'path', doc: 'A shared folder every node and this machine read: the job\'s data, checkpoints and results. Default: inside the run folder (one machine only).' },
+    } satisfies Record<keyof RaySettings, FieldSpec>,
+  },
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
 
 /** The spec at a path of keys (list items are addressed by any number), or undefined for an unknown field. */
@@ -91,12 +103,68 @@ export function fieldAt(path: readonly (string | number)[]): FieldSpec | undefin
   return spec;
 }
 
+export type NumberSpec = Extract<FieldSpec, { kind: 'number' }>;
+export type StringSpec = Extract<FieldSpec, { kind: 'string' }>;
+
+/** The spec of a number field at a path of keys; a typo in the path is a programming error. */
+export function numberField(...path: string[]): NumberSpec {
+  const spec = fieldAt(path);
+  if (spec?.kind !== 'number') throw new Error(`No number field ${path.join('.')} in the recipe table.`);
+  return spec;
+}
+
+/** The spec of a text field at a path of keys. */
+export function stringField(...path: string[]): StringSpec {
+  const spec = fieldAt(path);
+  if (spec?.kind !== 'string') throw new Error(`No text field ${path.join('.')} in the recipe table.`);
+  return spec;
+}
+
+/** Whether a finite number fits a number field (whole if it must be, within its bounds or its enum). */
+export function inRange(n: number, spec: NumberSpec): boolean {
+  if (spec.enum) return spec.enum.includes(n);
+  if (spec.integer && !Number.isInteger(n)) return false;
+  if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) return false;
+  if (spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max)) return false;
+  return true;
+}
+
+/** Whether any value is a finite number that fits the field: for untrusted input such as webview messages. */
+export function fitsNumber(v: unknown, spec: NumberSpec): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && inRange(v, spec);
+}
+
 /** The range of a number field in words, e.g. "a whole number from 1 to 4096". */
-export function describeRange(spec: Extract<FieldSpec, { kind: 'number' }>): string {
+export function describeRange(spec: NumberSpec): string {
   const what = spec.integer ? 'a whole number' : 'a number';
   if (spec.enum) return `${spec.enum.join(' or ')}`;
   const low = spec.min === undefined ? undefined : `${spec.exclusiveMin ? 'above' : 'at least'} ${spec.min}`;
   const high = spec.max === undefined ? undefined : `${spec.exclusiveMax ? 'below' : 'at most'} ${spec.max}`;
   if (spec.integer && low && high && !spec.exclusiveMin && !spec.exclusiveMax) return `${what} from ${spec.min} to ${spec.max}`;
   return [what, [low, high].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+}
+
+const KIND_WORDS: Record<FieldSpec['kind'], string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'a mapping',
+  list: 'a list',
+};
+
+/** Type mistakes at the top level of a recipe read back from JSON (run folders), derived from the table. */
+export function recipeTypeProblems(value: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const spec = RECIPE_FIELDS[key];
+    if (!spec) {
+      problems.push(`unknown field "${key}"`);
+      continue;
+    }
+    const actual = v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'object' : typeof v;
+    // A word the field takes in place of its kind (epochs: auto, secondPhase: off) is not a type mistake.
+    const word = typeof v === 'string' && (spec.kind === 'number' || spec.kind === 'object') && spec.words?.includes(v);
+    if (actual !== spec.kind && !word) problems.push(`"${key}" must be ${KIND_WORDS[spec.kind]}, not ${actual}`);
+  }
+  return problems;
 }

@@ -4,7 +4,7 @@
 // counts follow the disk.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { IMAGE_EXTENSIONS } from '../shared/imageFiles';
+import { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
 
 /** Files the server handles. */
 export const RECIPE_SELECTOR = [{ scheme: 'file', pattern: '**/*.recipe.yaml' }];

@@ -1,6 +1,6 @@
-// The host side of the trainer: forks the child process and exposes its requests as typed methods.
-// The CLI uses it today and the extension host will; neither ever runs tfjs on its own thread.
-import type { ProbeResult } from '../shared/probeRules';
+// The calling side of the trainer protocol: forks one trainer process and sends it typed jsonrpc requests
+// (src/shared/trainerProtocol.ts). The CLI, the language server, the bench and the extension host (through
+// HostTrainerProcess) each hold one; none of them ever runs tfjs on its own thread.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +9,13 @@ import {
   type MessageConnection, type RequestType,
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
+import type { ProbeResult } from '../shared/probeRules';
+import type { RayTrained } from '../shared/rayProtocol';
 
-export interface TrainerClientOptions {
+export interface TrainerRpcClientOptions {
   /** dist/trainer.js by default (beside this bundle). */
   workerPath?: string;
-  backend?: 'auto' | P.BackendName;
+  backend?: P.BackendPreference;
   /** Lines the child writes to stderr (its log). */
   onLog?: (line: string) => void;
   /**
@@ -34,13 +36,13 @@ export class TrainerError extends Error {
   }
 }
 
-export class TrainerClient {
+export class TrainerRpcClient {
   private readonly child: ChildProcess;
   private readonly connection: MessageConnection;
   private readonly exited: Promise<never>;
   private progressListeners = new Set<(e: P.ProgressEvent) => void>();
 
-  constructor(options: TrainerClientOptions = {}) {
+  constructor(options: TrainerRpcClientOptions = {}) {
     const workerPath = options.workerPath ?? path.join(__dirname, 'trainer.js');
     this.child = fork(workerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -123,6 +125,23 @@ export class TrainerClient {
 
   probe(params: P.ProbeParams, token?: CancellationToken): Promise<ProbeResult> {
     return this.settle(this.connection.sendRequest(P.probe, params, token ?? CancellationToken.None));
+  }
+
+  /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */
+  rayPrepare(params: { recipe: P.TrainRecipe; cacheDir: string; target: P.RayTarget }, token?: CancellationToken): Promise<P.RayPrepared> {
+    return this.settle(this.connection.sendRequest(P.rayPrepare, params, token ?? CancellationToken.None));
+  }
+
+  rayFinish(params: { runDir: string; cacheDir: string; trained: RayTrained }, token?: CancellationToken): Promise<P.RunResult> {
+    return this.settle(this.connection.sendRequest(P.rayFinish, params, token ?? CancellationToken.None));
+  }
+
+  rayAbandon(runDir: string, status: 'failed' | 'cancelled'): Promise<void> {
+    return this.settle(this.connection.sendRequest(P.rayAbandon, { runDir, status }));
+  }
+
+  exportModel(request: P.ExportRequest, token?: CancellationToken): Promise<P.ExportResult> {
+    return this.settle(this.connection.sendRequest(P.exportModel, request, token ?? CancellationToken.None));
   }
 
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */

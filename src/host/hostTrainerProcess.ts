@@ -1,26 +1,32 @@
-// Owns the trainer child process for the extension host: started on first use, replaced after it dies
-// (a crash or an out-of-memory exit must not leave the extension unable to train again).
+// The extension host's trainer process: started on first use, replaced after it dies (a crash or an
+// out-of-memory exit must not leave the extension unable to train again). Callers get its live
+// TrainerRpcClient, the calling side of the protocol, and one progress event stream across restarts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TrainerClient } from '../client/trainerClient';
+import { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { BackendInfo, ProgressEvent } from '../shared/engineTypes';
+import { Disposable } from './dispose';
 import { readSettings } from './settings';
 
-export class TrainerHost implements vscode.Disposable {
-  private client: TrainerClient | undefined;
+export class HostTrainerProcess extends Disposable {
+  private client: TrainerRpcClient | undefined;
   private progressSubscription: { dispose(): void } | undefined;
-  private readonly progressEmitter = new vscode.EventEmitter<ProgressEvent>();
+  private readonly progressEmitter = this._register(new vscode.EventEmitter<ProgressEvent>());
   /** Progress of whichever request is running in the trainer. */
   readonly onProgress = this.progressEmitter.event;
   backend: BackendInfo | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {
+    super();
+    // Whichever child is current when the extension stops is ended with it.
+    this._register({ dispose: () => { this.progressSubscription?.dispose(); this.client?.dispose(); } });
+  }
 
   /** A live trainer, starting one if there is none. */
-  async get(): Promise<TrainerClient> {
+  async get(): Promise<TrainerRpcClient> {
     if (this.client?.alive) return this.client;
     this.progressSubscription?.dispose();
-    const client = new TrainerClient({
+    const client = new TrainerRpcClient({
       workerPath: path.join(this.extensionUri.fsPath, 'dist', 'trainer.js'),
       backend: readSettings().backend,
       lowPriority: true,
@@ -31,11 +37,5 @@ export class TrainerHost implements vscode.Disposable {
     this.backend = await client.hello();
     this.log.info(`Trainer process ${client.pid} started on ${this.backend.detail}`);
     return client;
-  }
-
-  dispose(): void {
-    this.progressSubscription?.dispose();
-    this.client?.dispose();
-    this.progressEmitter.dispose();
   }
 }

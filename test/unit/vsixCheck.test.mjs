@@ -1,8 +1,8 @@
 // The VSIX content check must fail on what would break or bloat a user's install. Run with
-// `node --test test/e2e/vsixCheck.test.mjs` (no VS Code, no packaging: entry lists only).
+// `node --test test/unit/vsixCheck.test.mjs` (no VS Code, no packaging: entry lists only).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkVsix } from './lib/vsixCheck.mjs';
+import { checkVsix } from '../../scripts/vsixCheck.mjs';
 
 const manifest = {
   main: './dist/extension.js',

@@ -1,7 +1,7 @@
 // Stratified, seeded split: every class keeps its share in each part, and the same seed and files give
 // the same split on any machine, so a recipe reproduces its validation numbers.
-import type { ClassSummary } from '../../shared/engineTypes';
-import { seededRandom, shuffled } from '../seededRandom';
+import type { ClassSummary } from './engineTypes';
+import { seededRandom, shuffled } from './seededRandom';
 
 /** One image and its class index. */
 export interface Sample {

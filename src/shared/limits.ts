@@ -1,0 +1,40 @@
+// Every bound on a size that comes from outside (a file, a header, a flag, a URL), in one place, so each
+// reader checks it BEFORE allocating and each message names the same number. Readers written later
+// (zip, HDF5, ONNX) take their bounds from here too.
+
+const MiB = 2 ** 20;
+
+/** Formats a byte count for messages: "64 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${Math.round((bytes / 2 ** 30) * 10) / 10} GiB`;
+  if (bytes >= MiB) return `${Math.round((bytes / MiB) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
+}
+
+export const LIMITS = {
+  /** Pixels of one source image, read from its header before decoding. */
+  maxImagePixels: 50_000_000,
+  /** Bytes of one image file read whole into memory (BMP, and any image read as a buffer). */
+  maxImageFileBytes: 256 * MiB,
+  /** Bytes one decoded image may need (width × height × channels × bytes per sample), whatever its format. */
+  maxDecodedImageBytes: 256 * MiB,
+  /** Decoded bytes of all image decodes running at once; a decode waits until its share is free. */
+  maxDecodeBytesInFlight: 256 * MiB,
+  /** Float32 bytes of one batch of model input (batch × height × width × channels × 4). */
+  maxBatchInputBytes: 256 * MiB,
+  /** Height or width of a model's input; the recipe field table (src/recipe/recipeFields.ts) uses the same. */
+  maxInputSide: 4096,
+  /** A JSON file the engine reads: run.json, state.json, recipe.json, labels, sidecars. */
+  maxJsonFileBytes: 16 * MiB,
+  /** model.json (topology and weights manifest, without the weights). */
+  maxModelJsonBytes: 64 * MiB,
+  /** All weight shards of one model together. */
+  maxModelWeightBytes: 1024 * MiB,
+  /** One downloaded model.json or metadata.json. */
+  maxDownloadJsonBytes: 64 * MiB,
+  /** One downloaded weights shard. */
+  maxDownloadShardBytes: 512 * MiB,
+} as const;
+
+export type LimitName = keyof typeof LIMITS;
