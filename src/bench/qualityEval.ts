@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EpochMetrics, RunResult, TrainRecipe } from '../shared/engineTypes';
-import { binomialStandardError } from '../shared/probeRules';
-import { defaultRecipe } from '../shared/recipeDefaults';
+import { binomialStandardError, PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
+import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import { fashionAvailable, writeFashionFolders, writeGrayPng } from '../samples/sampleFolders';
 import { initBackend } from '../trainer/backend/selectBackend';
 import { probeBases } from '../trainer/features/probeBases';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   if (!only || only === 'probe') {
     // A CNN trained from scratch on digits 0–4 (the develop-model approach) as a second candidate base for 5–9.
     const source = await run(path.resolve('test/fixtures/generated/digits-0-4'), 'source-digits-0-4', { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 3, patience: 0, secondPhase: undefined, testSplit: 0.1 }, { val: 0.2, test: 0.1 });
-    const probe = await probeBases({ folder: digits, bases: ['mobilenet_v2', source.result.runDir], cacheDir, seed: 42, validationSplit: 0.3 }, signal, () => undefined);
+    const probe = await probeBases({ folder: digits, bases: [DEFAULT_BASE, source.result.runDir], cacheDir, seed: DEFAULT_SEED, validationSplit: PROBE_VALIDATION_SPLIT }, signal, () => undefined);
     log(formatProbe(probe));
     const recommended = probe.recommended ? await run(digits, 'digits-recommended', { base: probe.recommended }, { val: 0.2, test: 0.3 }) : undefined;
     if (recommended) log(`recommended base ${probe.recommended}, default flow: test ${withError(recommended.result.transfer.evaluation.accuracy, recommended.result.transfer.evaluation.count)}`);

@@ -53,11 +53,6 @@ export function headSchedule(r: Pick<TrainRecipe, 'epochs' | 'patience'>): { epo
   return r.epochs === AUTO ? { epochs: AUTO_HEAD_EPOCH_CAP, patience: Math.max(r.patience, AUTO_MIN_PATIENCE) } : { epochs: r.epochs, patience: r.patience };
 }
 
-/** Epochs as a number for display and for steps that need one (auto: its cap). */
-export function epochCount(epochs: TrainRecipe['epochs']): number {
-  return epochs === AUTO ? AUTO_HEAD_EPOCH_CAP : epochs;
-}
-
 /**
  * Where the automatic fine-tuning starts: the first weighted layer of the last AUTO_TOP_BLOCKS blocks kept
  * by the cut (block_15_expand for MobileNetV2 at out_relu, where Conv_1 forms a block of its own).

@@ -8,6 +8,9 @@ import { test } from 'node:test';
 import { recipeJsonSchema } from '../../src/recipe/recipeSchema';
 import { loadRecipe } from '../../src/recipe/recipeFile';
 import { parseRecipe } from '../../src/recipe/recipeSyntax';
+import { defaultRecipe, recipeProblems } from '../../src/shared/recipeDefaults';
+import { recipeTypeProblems } from '../../src/shared/recipeFields';
+import { checkRunRecipe } from '../../src/trainer/train/runFileChecks';
 
 function load(text: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recipe-auto-'));
@@ -48,4 +51,12 @@ test('the JSON Schema accepts the same words', () => {
   const props = (recipeJsonSchema() as { properties: Record<string, { anyOf?: { enum?: string[] }[] }> }).properties;
   assert.deepEqual(props.epochs.anyOf?.[1].enum, ['auto']);
   assert.deepEqual(props.secondPhase.anyOf?.[1].enum, ['auto', 'off']);
+});
+
+test('a run folder\'s recipe.json with the automatic words passes its checks; a wrong word does not', () => {
+  const written = { ...defaultRecipe('data'), secondPhase: 'off' };
+  assert.deepEqual(recipeTypeProblems(written), []);
+  assert.equal(checkRunRecipe(JSON.parse(JSON.stringify(defaultRecipe('data'))), 'recipe.json').epochs, 'auto');
+  assert.deepEqual(recipeTypeProblems({ epochs: 'soon' }), ['"epochs" must be a number, not string']);
+  assert.match(recipeProblems({ ...defaultRecipe('data'), timeBudget: 0 }).join(), /time budget/);
 });
