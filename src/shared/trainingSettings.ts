@@ -1,7 +1,7 @@
 // The panel's training settings are a view of a few recipe fields. This is the one place that converts
 // between them: the VS Code settings, a recipe file bound to the studio, and the recipe a run starts from
 // all go through it, and the numbers' bounds are the recipe field table's.
-import { AUTO, AUTO_FINE_TUNE_EPOCHS, OFF } from './autoFlow';
+import { AUTO, AUTO_FINE_TUNE_EPOCHS, DEFAULT_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import type { SecondPhase, TrainRecipe } from './engineTypes';
 import type { TrainingSettings } from './panelProtocol';
 import { DEFAULT_AUGMENTATION, defaultRecipe } from './recipeDefaults';
@@ -23,10 +23,10 @@ export function secondPhaseSetting(v: unknown): TrainingSettings['secondPhase'] 
   return v === OFF ? false : v === 'on' ? true : AUTO;
 }
 
-/** transferStudio.timeBudget: a recipe's timeBudget (its bounds and default are the recipe's). */
+/** transferStudio.timeBudget: a recipe's timeBudget (its bounds are the table's; outside them, the default). */
 export function timeBudgetSetting(v: unknown): number {
   const spec = numberField('timeBudget');
-  return fitsNumber(v, spec) ? v : (defaultRecipe('').timeBudget as number);
+  return fitsNumber(v, spec) ? v : DEFAULT_TIME_BUDGET_SECONDS;
 }
 
 /** The settings a recipe edit writes back into a bound recipe file when they change. */
