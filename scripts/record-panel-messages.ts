@@ -32,7 +32,7 @@ async function thumbnails(client: TrainerRpcClient, files: string[], size: numbe
 async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
   const total = scan.classes.reduce((n, c) => n + c.files.length, 0);
   const validation = Math.round(total * recipe.validationSplit);
-  const test = Math.round(total * recipe.testSplit);
+  const test = Math.round(total * (recipe.testSplit === 'auto' ? 0 : recipe.testSplit));
   return {
     folder: portable(scan.root),
     classes: await Promise.all(scan.classes.map(async (c) => ({

@@ -3,7 +3,7 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
-import { settingProblem, type FlagSetting as FlagKey, type NumberSetting as NumberKey } from '../src/shared/trainingSettings';
+import { settingProblem, settingSpec, type FlagSetting as FlagKey, type NumberSetting as NumberKey } from '../src/shared/trainingSettings';
 import { h, replaceChildren } from './dom';
 
 // The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
@@ -16,7 +16,7 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => stri
 
 const FLAGS: { key: FlagKey; label: string; title: string }[] = [
   { key: 'augmentation', label: 'Augmentation', title: 'Random flips, rotations, crops and brightness while training' },
-  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate' },
+  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate (mixed: auto, tried within the time budget and kept only if validation improves)' },
   { key: 'compareScratch', label: 'Compare with scratch', title: 'Also train the same architecture from random weights on the same split' },
 ];
 
@@ -79,13 +79,22 @@ export class Controls {
       field.invalid = false;
       error.textContent = '';
     }
-    for (const [key, box] of this.flags) box.checked = settings[key];
+    for (const [key, box] of this.flags) {
+      box.indeterminate = settings[key] === 'auto';
+      box.checked = settings[key] === true;
+    }
   }
 
   private onNumber(key: NumberKey, check: (v: number) => string | undefined): void {
     const parts = this.numbers.get(key);
     if (!parts) return;
     const text = parts.field.value.trim();
+    // A word the recipe field takes (epochs: auto) is a value too.
+    if (settingSpec(key).words?.includes(text)) {
+      [parts.field.invalid, parts.error.textContent] = [false, ''];
+      this.post({ type: 'updateSettings', settings: { [key]: text } });
+      return;
+    }
     const value = Number(text);
     const problem = text === '' || !Number.isFinite(value) ? 'a number' : check(value);
     parts.field.invalid = problem !== undefined;

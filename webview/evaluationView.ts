@@ -6,6 +6,7 @@ import { curvesOfHistory } from './chartData';
 import { LineChart } from './charts';
 import { h, replaceChildren } from './dom';
 import { formatNumber, formatPercent } from './format';
+import { qualityTable } from './qualityTable';
 import { thumbnailButton } from './thumbnails';
 
 export class EvaluationView {
@@ -38,6 +39,7 @@ export class EvaluationView {
       h('div', { class: 'evaluation-grid' },
         h('div', {}, h('h3', {}, 'Confusion matrix'), this.confusion(e.classes, e.confusion)),
         h('div', {}, h('h3', {}, 'Per class'), this.perClass(v))),
+      qualityTable(v.quality),
       this.misclassified(v),
       v.scratchHistory ? this.comparison.element : null);
     if (v.scratchHistory) {

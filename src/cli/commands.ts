@@ -4,12 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shared/engineTypes';
 import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
+import { BUILTIN_BASES } from '../shared/builtinBases';
+import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
 import { runDemo } from './demo';
 import { EXIT } from './exitCodes';
 import { exportCommand, formatExport } from './exportCommand';
-import { formatEvaluation, formatLayers, formatRun, formatScan } from './format';
+import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan } from './format';
+import { probeCommand } from './probeCommand';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
@@ -232,6 +235,27 @@ export const COMMANDS: readonly CommandSpec[] = [
           `  ${result.csvPath}\n  ${result.npyPath}` +
           (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images` : ''),
       );
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'probe',
+    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    summary: 'Compare Bases: a linear probe on each base\'s features, with accuracy, uncertainty and costs',
+    options: [
+      {
+        flags: '--bases <list>',
+        description: `comma-separated bases (${BASE_WORDS})`,
+        defaultText: BUILTIN_BASES.join(','),
+      },
+      { flags: '--val <fraction>', description: 'fraction of each class held out', default: PROBE_VALIDATION_SPLIT },
+      { flags: '--seed <n>', description: 'seed of the split', default: DEFAULT_SEED },
+    ],
+    examples: ['transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras'],
+    async run(ctx) {
+      const flags = { bases: str(ctx, 'bases'), val: str(ctx, 'val'), seed: str(ctx, 'seed') };
+      const result = await probeCommand(ctx.client(), ctx.args[0], flags, ctx.cacheDir, ctx.token);
+      ctx.view.result(result, formatProbe(result));
       return EXIT.ok;
     },
   },

@@ -6,6 +6,7 @@ import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recip
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, OFF } from '../shared/autoFlow';
 import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
 import type { OptionSpec } from './commandSpec';
@@ -45,7 +46,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--epochs <n>',
-    description: 'epochs of the first phase',
+    description: 'epochs of the first phase, or auto: until validation loss stops improving',
     default: D.epochs,
     number: true,
   },
@@ -75,7 +76,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--test <fraction>',
-    description: 'fraction of each class held out for the final test',
+    description: 'fraction of each class held out for the final test, or auto: 15 % when every class has 20 images',
     default: D.testSplit,
     number: true,
   },
@@ -122,6 +123,18 @@ export const TRAIN_OPTIONS = [
     description: "how the head pools the base's feature map",
     default: D.head.pooling,
     choices: POOLINGS,
+  },
+  {
+    flags: '--second-phase <mode>',
+    description: 'auto: fine-tune the top blocks when the time budget allows and validation improves; off: head only',
+    default: AUTO,
+    choices: [AUTO, OFF],
+  },
+  {
+    flags: '--time-budget <seconds>',
+    description: 'seconds the automatic flow may train once features are cached',
+    default: DEFAULT_TIME_BUDGET_SECONDS,
+    number: true,
   },
   {
     flags: '--second-phase-from <layer>',
@@ -171,6 +184,7 @@ const FLAG_FIELDS: Partial<Record<TrainOptionName, (string | number)[]>> = {
   seed: ['seed'], patience: ['patience'], 'max-per-class': ['maxPerClass'], 'input-size': ['inputSize', 0],
   channels: ['inputChannels'], dense: ['head', 'dense'], dropout: ['head', 'dropout'],
   'second-phase-epochs': ['secondPhase', 'epochs'], 'second-phase-lr': ['secondPhase', 'learningRate'],
+  'time-budget': ['timeBudget'],
 };
 
 /** A numeric flag's value, checked against the recipe field it sets (the same bounds as a recipe file's). */
@@ -199,11 +213,15 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
   r.base = text('base') ?? r.base;
   if (text('feature-layer')) r.freeze = { ...r.freeze, featureLayer: text('feature-layer') };
   if (text('freeze-until')) r.freeze = { ...r.freeze, freezeUpTo: text('freeze-until') };
-  r.epochs = num('epochs') ?? r.epochs;
+  const numOrAuto = (name: TrainOptionName) => (v[name] === AUTO ? AUTO : num(name));
+  r.epochs = numOrAuto('epochs') ?? r.epochs;
   r.batchSize = num('batch-size') ?? r.batchSize;
   r.learningRate = num('lr') ?? r.learningRate;
   r.validationSplit = num('val') ?? r.validationSplit;
-  r.testSplit = num('test') ?? r.testSplit;
+  r.testSplit = numOrAuto('test') ?? r.testSplit;
+  r.timeBudget = num('time-budget') ?? r.timeBudget;
+  if (text('second-phase') === OFF) delete r.secondPhase;
+  else if (text('second-phase') === AUTO) r.secondPhase = AUTO;
   r.seed = num('seed') ?? r.seed;
   r.patience = num('patience') ?? r.patience;
   r.maxPerClass = num('max-per-class') ?? r.maxPerClass;

@@ -9,6 +9,7 @@ import {
   type MessageConnection, type RequestType,
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
+import type { ProbeResult } from '../shared/probeRules';
 import type { RayTrained } from '../shared/rayProtocol';
 
 export interface TrainerRpcClientOptions {
@@ -125,6 +126,10 @@ export class TrainerRpcClient {
 
   embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
     return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
+  }
+
+  probe(params: P.ProbeParams, token?: CancellationToken): Promise<ProbeResult> {
+    return this.settle(this.connection.sendRequest(P.probe, params, token ?? CancellationToken.None));
   }
 
   /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */

@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
 import { defaultRecipe } from '../shared/recipeDefaults';
-import { NUMBER_SETTINGS, settingsOfRecipe } from '../shared/trainingSettings';
+import { NUMBER_SETTINGS, secondPhaseSetting, settingProblem, settingsOfRecipe, timeBudgetSetting } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
   runsFolder: string;
   backend: BackendPreference;
+  /** Seconds the automatic flow may train (transferStudio.timeBudget). */
+  timeBudget: number;
 }
 
 export function readSettings(): HostSettings {
@@ -16,11 +18,18 @@ export function readSettings(): HostSettings {
   const d = defaultRecipe('');
   // Settings the user left alone take the recipe defaults; package.json declares the same ones (a unit test checks).
   const training = settingsOfRecipe({});
-  for (const key of NUMBER_SETTINGS) training[key] = c.get<number>(key, training[key]);
+  // A value the settings editor let through that the recipe refuses (epochs "ten") keeps the default.
+  for (const key of NUMBER_SETTINGS) {
+    const v = c.get<unknown>(key);
+    if (settingProblem(key, v) === undefined) training[key] = v as number;
+  }
   training.augmentation = c.get<boolean>('augmentation', training.augmentation);
+  training.secondPhase = secondPhaseSetting(c.get<string>('secondPhase'));
   return {
     training,
     runsFolder: c.get<string>('runsFolder', d.outputDir),
     backend: c.get<BackendPreference>('backend', 'auto'),
+    timeBudget: timeBudgetSetting(c.get<number>('timeBudget')),
   };
 }
+

@@ -13,14 +13,14 @@ export interface RecipeEdit {
   featureLayer?: string;
   /** The exact frozen set; replaces freeze.frozen and drops freeze.freezeUpTo (the list says it all). */
   frozen?: string[];
-  epochs?: number;
+  epochs?: number | 'auto';
   learningRate?: number;
   batchSize?: number;
   validationSplit?: number;
   /** On: the default augmentation (an existing section is kept as it is); off: the section goes. */
   augmentation?: boolean;
   /** On needs the layer to unfreeze from (an existing section is updated); false removes the section. */
-  secondPhase?: SecondPhase | false;
+  secondPhase?: SecondPhase | false | 'auto';
   compareScratch?: boolean;
 }
 
@@ -55,7 +55,8 @@ export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContex
   if (edit.augmentation === false) out = removePair(out, ['augmentation']);
   if (edit.augmentation === true && !has('augmentation')) out = putPair(out, ['augmentation'], DEFAULT_AUGMENTATION);
   if (edit.secondPhase === false) out = removePair(out, ['secondPhase']);
-  if (edit.secondPhase) {
+  if (edit.secondPhase === 'auto') out = setScalar(out, ['secondPhase'], edit.secondPhase);
+  else if (edit.secondPhase) {
     const phase = edit.secondPhase;
     if (isMap(parse(out).getIn(['secondPhase'], true))) {
       out = setScalar(out, ['secondPhase', 'unfreezeFrom'], phase.unfreezeFrom);

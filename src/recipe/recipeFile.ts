@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { AUTO, OFF } from '../shared/autoFlow';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
@@ -54,7 +55,8 @@ export function completeRecipe(fields: Partial<TrainRecipe>, data: string): Trai
   const r: TrainRecipe = { ...base, ...fields, data, head: { ...base.head, ...fields.head }, freeze: { ...fields.freeze } };
   if (fields.augmentation) r.augmentation = { ...DEFAULT_AUGMENTATION, ...fields.augmentation };
   // A file may leave out the second phase's epochs and rate; the type says complete, the file need not be.
-  if (fields.secondPhase) r.secondPhase = { epochs: 5, learningRate: r.learningRate / 10, ...(fields.secondPhase as Partial<SecondPhase>) } as SecondPhase;
+  if ((fields.secondPhase as unknown) === OFF) delete r.secondPhase;
+  else if (fields.secondPhase && fields.secondPhase !== AUTO) r.secondPhase = { epochs: 5, learningRate: r.learningRate / 10, ...(fields.secondPhase as Partial<SecondPhase>) } as SecondPhase;
   return r;
 }
 

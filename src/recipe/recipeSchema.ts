@@ -15,6 +15,13 @@ export function recipeJsonSchema(): JsonSchema {
 }
 
 function schemaOf(spec: FieldSpec): JsonSchema {
+  const words = 'words' in spec ? spec.words : undefined;
+  if (!words) return valueSchema(spec);
+  const { description, ...value } = valueSchema(spec);
+  return { description, anyOf: [value, { type: 'string', enum: [...words] }] };
+}
+
+function valueSchema(spec: FieldSpec): JsonSchema {
   const out: JsonSchema = spec.doc ? { description: spec.doc } : {};
   switch (spec.kind) {
     case 'string':

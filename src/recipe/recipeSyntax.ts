@@ -98,6 +98,8 @@ class Walker {
       report(`${label} has no value.`);
       return undefined;
     }
+    // A word such as "auto" stands in for the whole value ("off" is the absence of an optional section).
+    if ((spec.kind === 'number' || spec.kind === 'object') && typeof scalar === 'string' && spec.words?.includes(scalar)) return scalar;
     switch (spec.kind) {
       case 'string':
         if (typeof scalar !== 'string') return report(`${label} must be text, not ${kindOf(target)}.`), undefined;
@@ -107,7 +109,7 @@ class Walker {
         }
         return scalar;
       case 'number':
-        if (typeof scalar !== 'number' || !Number.isFinite(scalar)) return report(`${label} must be a number, not ${kindOf(target)}.`), undefined;
+        if (typeof scalar !== 'number' || !Number.isFinite(scalar)) return report(`${label} must be a number${spec.words ? ` or ${spec.words.join(' or ')}` : ''}, not ${kindOf(target)}.`), undefined;
         if (!inRange(scalar, spec)) report(`${label} must be ${describeRange(spec)} (got ${scalar}).`);
         return scalar;
       case 'boolean':
@@ -122,7 +124,7 @@ class Walker {
         return items.every((v) => v !== undefined) ? items : undefined;
       }
       case 'object':
-        if (!isMap(target)) return report(`${label} must be a mapping of fields, not ${kindOf(target)}.`), undefined;
+        if (!isMap(target)) return report(`${label} must be a mapping of fields${spec.words ? ` or ${spec.words.join(' or ')}` : ''}, not ${kindOf(target)}.`), undefined;
         return this.fields(target, spec, path, span);
     }
   }
@@ -157,7 +159,7 @@ class Walker {
 }
 
 function crossFieldProblems(doc: Document.Parsed, r: Partial<TrainRecipe>, problems: RecipeProblem[]): void {
-  if (r.testSplit !== undefined && r.testSplit >= 0 && r.testSplit + (r.validationSplit ?? 0.2) >= 1) {
+  if (typeof r.testSplit === 'number' && r.testSplit >= 0 && r.testSplit + (r.validationSplit ?? 0.2) >= 1) {
     const [start, end] = spanOf(doc.getIn(['testSplit'], true), [0, 0]);
     problems.push({ message: `testSplit plus validationSplit must stay below 1 to leave images for training (got ${r.testSplit} + ${r.validationSplit ?? 0.2}).`, start, end, severity: 'error', path: ['testSplit'] });
   }

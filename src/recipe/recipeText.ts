@@ -4,13 +4,14 @@ import path from 'node:path';
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import type { TrainRecipe } from '../shared/engineTypes';
 import { RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
+import { OFF } from '../shared/autoFlow';
 import { isPathLikeBase } from './recipeFile';
 
 // The order a reader wants: what is trained on, from what, how, and where results go.
 const ORDER: (keyof TrainRecipe)[] = [
   'name', 'mode', 'data', 'base', 'freeze', 'head', 'optimizer', 'learningRate', 'epochs', 'batchSize',
   'validationSplit', 'testSplit', 'seed', 'patience', 'maxPerClass', 'augmentation', 'secondPhase',
-  'compareScratch', 'inputSize', 'inputChannels', 'outputDir',
+  'timeBudget', 'compareScratch', 'inputSize', 'inputChannels', 'outputDir',
 ];
 
 /** The text of a recipe file in `recipeDir` that reproduces `recipe`. */
@@ -21,8 +22,10 @@ export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
     return (path.isAbsolute(rel) ? rel : rel.split(path.sep).join('/'));
   };
   const fields: Record<string, unknown> = {};
+  // Absent, the second phase reads back as auto: a run without one says so.
+  const complete: TrainRecipe = recipe.mode === 'transfer' && recipe.secondPhase === undefined ? { ...recipe, secondPhase: OFF as never } : recipe;
   for (const key of ORDER) {
-    const value = recipe[key];
+    const value = complete[key];
     if (value === undefined) continue;
     if (key === 'data' || key === 'outputDir') fields[key] = relative(value as string);
     else if (key === 'base' && isPathLikeBase(value as string)) fields[key] = relative(value as string);

@@ -92,7 +92,7 @@ function layerDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add)
       add(at(path), `The pattern "${entry}" matches no layer of ${base.title}.`, 'unknown-layer');
     }
   }
-  const from = r.secondPhase?.unfreezeFrom;
+  const from = typeof r.secondPhase === 'object' ? r.secondPhase.unfreezeFrom : undefined;
   if (from !== undefined) {
     const { problem } = expandFrozenEntry(names, cut, from);
     if (problem?.kind === 'unknown') unknown(['secondPhase', 'unfreezeFrom'], from, 'second phase', problem.suggestion, (s) => s);

@@ -6,8 +6,10 @@ import { SOURCE, type FixData } from './diagnostics';
 
 /** Host command that trains the recipe whose URI (a string) is its only argument. */
 export const TRAIN_RECIPE_COMMAND = 'transferStudio.trainRecipe';
-/** Host command that trains the recipe and the same architecture from scratch, for comparison. */
+/** Host command that trains the recipe and, for comparison, baselines without transfer for the same time. */
 export const TRAIN_RECIPE_COMPARE_COMMAND = 'transferStudio.trainRecipeCompare';
+/** Runs a linear probe of each candidate base on the recipe's data (src/host/commands/compareBases.ts). */
+export const COMPARE_BASES_COMMAND = 'transferStudio.compareBases';
 /** Runs the recipe on a Ray cluster (the host asks which). */
 export const TRAIN_RECIPE_ON_RAY_COMMAND = 'transferStudio.trainRecipeOnRay';
 
@@ -26,6 +28,7 @@ export function recipeLenses(uri: string): CodeLens[] {
   return [
     { range, command: { title: 'Train', command: TRAIN_RECIPE_COMMAND, arguments: [uri] } },
     { range, command: { title: 'Compare with scratch', command: TRAIN_RECIPE_COMPARE_COMMAND, arguments: [uri] } },
+    { range, command: { title: 'Compare Bases', command: COMPARE_BASES_COMMAND, arguments: [uri] } },
     { range, command: { title: 'Run on Ray Cluster…', command: TRAIN_RECIPE_ON_RAY_COMMAND, arguments: [uri] } },
   ];
 }

@@ -21,7 +21,8 @@ export function recipeHover(doc: TextDocument, position: Position, a: RecipeAnal
 function fieldHover(path: FieldPath): string | undefined {
   const spec = fieldAt(path);
   if (!spec) return undefined;
-  const range = spec.kind === 'number' && !spec.enum ? `\n\n${describeRange(spec)}` : '';
+  const words = spec.kind === 'number' && spec.words ? `, or ${spec.words.join(' or ')}` : '';
+  const range = spec.kind === 'number' && !spec.enum ? `\n\n${describeRange(spec)}${words}` : '';
   return `**${path.join('.')}**: ${spec.doc}${range}`;
 }
 

@@ -125,15 +125,20 @@ export interface TrainRecipe {
   /** Absent: adam. */
   optimizer?: OptimizerName;
   learningRate: number;
-  epochs: number;
+  /** auto: until validation loss stops improving, up to a generous cap (see src/shared/autoFlow.ts). */
+  epochs: number | 'auto';
   batchSize: number;
   validationSplit: number;
-  testSplit: number;
+  /** auto: hold out a test split when every class has enough images, else evaluate on validation. */
+  testSplit: number | 'auto';
   seed: number;
   /** Stop when validation loss has not improved for this many epochs (0: never). */
   patience: number;
   augmentation?: Augmentation;
-  secondPhase?: SecondPhase;
+  /** auto: fine-tune the top blocks when the time budget allows and validation improves; absent: off. */
+  secondPhase?: SecondPhase | 'auto';
+  /** Seconds the automatic flow may spend training (absent: the default budget). */
+  timeBudget?: number;
   /** Also train the same architecture from random weights on the same split. */
   compareScratch: boolean;
   /** Folder that receives the run folder. */
@@ -195,6 +200,40 @@ export interface ModelResult {
   trainSeconds: number;
 }
 
+/** A from-scratch baseline as the run folder and the panel show it. */
+export interface BaselineSummary {
+  name: string;
+  accuracy: number;
+  trainSeconds: number;
+}
+
+/** What evaluation.json holds beyond the evaluations: how the model was chosen and what it was compared with. */
+export interface QualityReport {
+  trials?: Trial[];
+  evaluationNote?: string;
+  baselines?: BaselineSummary[];
+  /** One plain sentence: whether transfer beat the baselines. */
+  verdict?: string;
+}
+
+/** One training the automatic flow tried (or skipped), and what became of it. */
+export interface Trial {
+  /** head, fine-tune, fine-tune + augmentation. */
+  name: string;
+  /** What trained, e.g. "from block_15_expand at lr 0.0001, cached activations". */
+  detail: string;
+  epochs: number;
+  /** Validation figures of the weights the trial ended with (absent when skipped). */
+  valAccuracy?: number;
+  valLoss?: number;
+  seconds: number;
+  /** Seconds estimated before starting (fine-tuning trials). */
+  estimateSeconds?: number;
+  outcome: 'kept' | 'not kept' | 'skipped';
+  /** Why, in words: "validation accuracy 0.94 > 0.88", "estimated 240 s, 90 s of the budget left". */
+  reason: string;
+}
+
 export interface RunResult {
   runDir: string;
   backend: BackendInfo;
@@ -205,6 +244,12 @@ export interface RunResult {
   cancelled: boolean;
   skipped: SkippedFile[];
   featureCache?: { hits: number; misses: number };
+  /** What the automatic flow tried, in order (absent when nothing was automatic). */
+  trials?: Trial[];
+  /** Said when the choices and the final figure had to use the same (validation) split. */
+  evaluationNote?: string;
+  /** The from-scratch baselines of compareScratch, each on the same split for the same time. */
+  baselines?: { name: string; result: ModelResult }[];
 }
 
 export interface Prediction {

@@ -2,20 +2,21 @@
 // The webview is untrusted: the host checks each message it receives with `parseWebviewMessage`
 // (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
 // with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
-import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, SkippedFile, Thumbnail } from './engineTypes';
+import type { BaseDescription, Evaluation, EpochMetrics, ProgressEvent, QualityReport, SkippedFile, Thumbnail } from './engineTypes';
 import type { ExportFormat } from './exportTypes';
 
 export type { Thumbnail };
 
 /** Settings of the next training that the panel's controls edit (the rest comes from the recipe). */
 export interface TrainingSettings {
-  epochs: number;
+  /** auto: the head trains until validation loss stops improving. */
+  epochs: number | 'auto';
   learningRate: number;
   batchSize: number;
   validationSplit: number;
   augmentation: boolean;
-  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe). */
-  secondPhase: boolean;
+  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation say so. */
+  secondPhase: boolean | 'auto';
   compareScratch: boolean;
 }
 
@@ -66,6 +67,8 @@ export interface EvaluationView {
   transferHistory: EpochMetrics[];
   scratchHistory?: EpochMetrics[];
   scratchAccuracy?: number;
+  /** What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json / evaluation.json). */
+  quality?: QualityReport;
 }
 
 /** Everything the panel shows; sent whole after `ready`. */

@@ -2,6 +2,7 @@
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
 // this table, so they cannot disagree; so do the checks derived from it: recipeProblems (CLI flags), the
 // panel's settings (host check and webview fields) and package.json's settings (a unit test compares them).
+import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
 import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
@@ -10,11 +11,12 @@ import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySetting
 /** What a string value names, so the server knows which checks and completions apply. */
 export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
 
+/** `words`: plain words a number or a section also accepts in its place, e.g. "auto". */
 export type FieldSpec =
   | { kind: 'string'; doc: string; role?: StringRole; enum?: readonly string[]; examples?: readonly string[] }
-  | { kind: 'number'; doc: string; integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; enum?: readonly number[] }
+  | { kind: 'number'; doc: string; integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; enum?: readonly number[]; words?: readonly string[] }
   | { kind: 'boolean'; doc: string }
-  | { kind: 'object'; doc: string; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[] }
+  | { kind: 'object'; doc: string; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[]; words?: readonly string[] }
   | { kind: 'list'; doc: string; items: FieldSpec; minItems?: number; maxItems?: number };
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -48,10 +50,10 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   },
   optimizer: { kind: 'string', enum: OPTIMIZERS, doc: 'The optimizer of both training phases (default adam).' },
   learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the first phase.' },
-  epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the first phase.' },
+  epochs: { kind: 'number', integer: true, min: 1, max: 10000, words: [AUTO], doc: 'Epochs of the first phase; auto (default): until validation loss stops improving.' },
   batchSize: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Images per training step.' },
   validationSplit: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'Fraction of each class held out for validation.' },
-  testSplit: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Fraction of each class held out for the final test (0: evaluate on validation).' },
+  testSplit: { kind: 'number', min: 0, max: 1, exclusiveMax: true, words: [AUTO], doc: 'Fraction of each class held out for the final test (0: evaluate on validation; auto, the default: 15% when every class has 20 images or more).' },
   seed: { kind: 'number', integer: true, doc: 'Seed of the split, the shuffling and the augmentation: the same seed gives the same run.' },
   patience: { kind: 'number', integer: true, min: 0, doc: 'Stop when validation loss has not improved for this many epochs (0: never).' },
   augmentation: {
@@ -64,14 +66,16 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
     } satisfies Record<keyof Augmentation, FieldSpec>,
   },
   secondPhase: {
-    kind: 'object', required: ['unfreezeFrom'], doc: 'After the head has converged, unfreeze the top of the base and train on at a lower rate.',
+    kind: 'object', required: ['unfreezeFrom'], words: [AUTO, OFF],
+    doc: 'After the head has converged, unfreeze the top of the base and train on at a lower rate. auto (default): try the top blocks within the time budget, keep them only if validation improves; off: head only.',
     fields: {
       unfreezeFrom: layer('This layer and every later kept layer train in the second phase.'),
       epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the second phase (default 5).' },
       learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the second phase (default: a tenth of the first).' },
     } satisfies Record<keyof SecondPhase, FieldSpec>,
   },
-  compareScratch: { kind: 'boolean', doc: 'Also train the same architecture from random weights on the same split.' },
+  timeBudget: { kind: 'number', integer: true, min: 1, max: MAX_TIME_BUDGET_SECONDS, doc: `Seconds the automatic flow may spend training once features are cached (default ${DEFAULT_TIME_BUDGET_SECONDS}).` },
+  compareScratch: { kind: 'boolean', doc: 'Also train what a practitioner would try without transfer (a small CNN at the data\'s resolution, a linear model on raw pixels) on the same split for the same time.' },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
   inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
@@ -158,7 +162,9 @@ export function recipeTypeProblems(value: Record<string, unknown>): string[] {
       continue;
     }
     const actual = v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'object' : typeof v;
-    if (actual !== spec.kind) problems.push(`"${key}" must be ${KIND_WORDS[spec.kind]}, not ${actual}`);
+    // A word the field takes in place of its kind (epochs: auto, secondPhase: off) is not a type mistake.
+    const word = typeof v === 'string' && (spec.kind === 'number' || spec.kind === 'object') && spec.words?.includes(v);
+    if (actual !== spec.kind && !word) problems.push(`"${key}" must be ${KIND_WORDS[spec.kind]}, not ${actual}`);
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 // Every message between a host (extension or CLI) and the trainer child process, declared once.
 // Transport: vscode-jsonrpc over the fork IPC channel. Requests carry a CancellationToken: cancelling a
 // `trainer/train` request stops training at the next batch and keeps the last checkpoint.
+import type { ProbeResult } from './probeRules';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type {
   BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, PredictionFailure, ProgressEvent, RunResult,
@@ -54,6 +55,9 @@ export const embed = new RequestType<
   { folder: string; base: string; layer?: string; outDir: string; cacheDir: string; classifier: 'knn' | 'logistic' | 'none'; seed: number },
   EmbedResult, void>('trainer/embed');
 
+/** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
+export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
+
 /** Where a Ray run goes, resolved from the recipe's `ray:` section, the CLI and the settings. */
 export interface RayTarget {
   address: string;
@@ -95,3 +99,12 @@ export const TrainerErrorCode = {
   /** An unexpected failure inside the engine. */
   Internal: 1003,
 } as const;
+
+/** Parameters of a probe: candidate base specs (absent: every built-in base), the split's seed and fraction. */
+export interface ProbeParams {
+  folder: string;
+  bases?: string[];
+  cacheDir: string;
+  seed: number;
+  validationSplit: number;
+}

@@ -31,7 +31,9 @@ export function trainerSession(prefix: string) {
     client: undefined as unknown as TrainerRpcClient,
     work,
     cacheDir: path.join(work, 'cache'),
-    recipe: (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), outputDir: path.join(work, 'runs'), ...patch }),
+    // Pinned to the fixed flow (10 epochs, no automatic second phase, no test split unless asked): tests need
+    // speed, and the automatic flow has tests of its own.
+    recipe: (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), epochs: 10, testSplit: 0, secondPhase: undefined, outputDir: path.join(work, 'runs'), ...patch }),
   };
   before(() => { session.client = startClient(); });
   after(() => { session.client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });

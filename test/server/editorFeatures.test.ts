@@ -93,7 +93,7 @@ test('hover on the base names it and its input; hover on a field name explains t
   const base = (await session.client.hover(uri, rangeOf(text, 'mobilenet_v2').start))!;
   assert.match((base.contents as MarkupContent).value, /^\*\*MobileNetV2 .*\*\*\n\n162 layers, [\d,]+ parameters; input 224×224×3; feature layer `out_relu`\./);
   const epochs = (await session.client.hover(uri, rangeOf(text, 'epochs').start))!;
-  assert.equal((epochs.contents as MarkupContent).value, '**epochs**: Epochs of the first phase.\n\na whole number from 1 to 10000');
+  assert.equal((epochs.contents as MarkupContent).value, '**epochs**: Epochs of the first phase; auto (default): until validation loss stops improving.\n\na whole number from 1 to 10000, or auto');
 });
 
 test('quick fixes also correct a misspelt field, enum value or base', async () => {
@@ -123,12 +123,13 @@ test('the quick fix replaces a misspelt layer with the suggested one, and the fi
   assert.ok(!after.some((d) => d.code === 'unknown-layer'));
 });
 
-test('three lenses at the top run the host\'s train commands with the recipe URI', async () => {
+test('four lenses at the top run the host\'s train, Compare Bases and Ray commands with the recipe URI', async () => {
   const uri = await openCopy('lens.recipe.yaml', 'data: ../generated/fashion-small\n');
   const lenses = await session.client.codeLenses(uri);
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]), [
     [0, 'Train', 'transferStudio.trainRecipe', [uri]],
     [0, 'Compare with scratch', 'transferStudio.trainRecipeCompare', [uri]],
+    [0, 'Compare Bases', 'transferStudio.compareBases', [uri]],
     [0, 'Run on Ray Cluster…', 'transferStudio.trainRecipeOnRay', [uri]],
   ]);
 });

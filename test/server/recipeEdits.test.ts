@@ -108,7 +108,7 @@ test('the reader refuses oversized text and alias bombs with one problem each, b
   assert.match(aliased.problems[0].message, /Unknown field "defaults"/);
   const ok = parseRecipe('learningRate: &lr 0.01\nsecondPhase: { unfreezeFrom: block_16_expand, learningRate: *lr }\n');
   assert.deepEqual(ok.problems, []);
-  assert.equal(ok.value.secondPhase?.learningRate, 0.01, 'a few aliases are fine');
+  assert.equal(typeof ok.value.secondPhase === 'object' && ok.value.secondPhase.learningRate, 0.01, 'a few aliases are fine');
 });
 
 test('with the base\'s layers, a frozen set the recipe already means stays as written, and a new one is written compactly', () => {

@@ -64,7 +64,7 @@ test('unknown types, extra fields, wrong types and out-of-range values are refus
     [{ type: 'freezeUpTo', layer: 'x'.repeat(MAX_LAYER_NAME_LENGTH + 1) }, /not "x{40}…" \(257 characters\)/],
     [{ type: 'setFeatureLayer', layer: 42 }, /"setFeatureLayer.layer" must be a layer name .*not 42/],
     [{ type: 'updateSettings', settings: null }, /"updateSettings.settings" must be an object, not null/],
-    [{ type: 'updateSettings', settings: { epochs: 0 } }, /setting "epochs" must be a whole number from 1 to 10000, not 0/],
+    [{ type: 'updateSettings', settings: { epochs: 0 } }, /setting "epochs" must be auto or a whole number from 1 to 10000, not 0/],
     [{ type: 'updateSettings', settings: { epochs: 2.5 } }, /not 2.5/],
     [{ type: 'updateSettings', settings: { learningRate: Number.NaN } }, /"learningRate" must be a number above 0 and below 10, not NaN/],
     [{ type: 'updateSettings', settings: { learningRate: Infinity } }, /not Infinity/],

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { BACKEND_PREFERENCES } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import { FLAG_SETTINGS, NUMBER_SETTINGS, settingSpec, settingsOfRecipe } from '../../src/shared/trainingSettings';
+import { numberField } from '../../src/shared/recipeFields';
+import {
+  FLAG_SETTINGS, NUMBER_SETTINGS, SECOND_PHASE_SETTING_VALUES, secondPhaseSetting, settingSpec, settingsOfRecipe, timeBudgetSetting,
+} from '../../src/shared/trainingSettings';
 
 type Property = Record<string, unknown>;
 const manifest = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8'));
@@ -17,14 +20,16 @@ const setting = (key: string): Property => {
   assert.ok(p, `package.json declares transferStudio.${key}`);
   return p;
 };
-const BOUND_KEYS = ['type', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'enum'];
+const BOUND_KEYS = ['type', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'enum', 'pattern'];
 const bounds = (p: Property) => Object.fromEntries(BOUND_KEYS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
 
 test('each numeric setting has the type and bounds of the recipe field of the same name, and its default', () => {
   const defaults = settingsOfRecipe({});
   for (const key of NUMBER_SETTINGS) {
     const spec = settingSpec(key);
-    const expected: Property = { type: spec.integer ? 'integer' : 'number' };
+    const type = spec.integer ? 'integer' : 'number';
+    // A field that also takes words (epochs: auto) is a number or one of those words.
+    const expected: Property = spec.words ? { type: [type, 'string'], pattern: `^${spec.words.join('|')}$` } : { type };
     if (spec.min !== undefined) expected[spec.exclusiveMin ? 'exclusiveMinimum' : 'minimum'] = spec.min;
     if (spec.max !== undefined) expected[spec.exclusiveMax ? 'exclusiveMaximum' : 'maximum'] = spec.max;
     assert.deepEqual(bounds(setting(key)), expected, `transferStudio.${key}`);
@@ -35,8 +40,8 @@ test('each numeric setting has the type and bounds of the recipe field of the sa
 test('the switches that are settings default to the recipe defaults; the others are panel-only', () => {
   const defaults = settingsOfRecipe({});
   const declared = FLAG_SETTINGS.filter((key) => properties[`transferStudio.${key}`]);
-  assert.deepEqual(declared, ['augmentation']);
-  for (const key of declared) assert.deepEqual({ type: setting(key).type, default: setting(key).default }, { type: 'boolean', default: defaults[key] });
+  assert.deepEqual(declared, ['augmentation', 'secondPhase']);
+  for (const key of declared.filter((k) => k !== 'secondPhase')) assert.deepEqual({ type: setting(key).type, default: setting(key).default }, { type: 'boolean', default: defaults[key] });
 });
 
 test('the backend setting offers exactly the backend preferences, auto first and by default', () => {
@@ -47,4 +52,19 @@ test('the backend setting offers exactly the backend preferences, auto first and
 
 test('the runs folder defaults to the recipe\'s output folder', () => {
   assert.equal(setting('runsFolder').default, defaultRecipe('').outputDir);
+});
+
+test('the second-phase setting offers auto, on and off, defaults to the recipe default, and maps to the switch', () => {
+  assert.deepEqual({ enum: setting('secondPhase').enum, type: setting('secondPhase').type }, { enum: [...SECOND_PHASE_SETTING_VALUES], type: 'string' });
+  assert.equal(secondPhaseSetting(setting('secondPhase').default), settingsOfRecipe({}).secondPhase);
+  assert.deepEqual(SECOND_PHASE_SETTING_VALUES.map(secondPhaseSetting), ['auto', true, false]);
+});
+
+test('the time-budget setting has the bounds and default of the recipe field timeBudget', () => {
+  const spec = numberField('timeBudget');
+  assert.deepEqual(bounds(setting('timeBudget')), { type: spec.integer ? 'integer' : 'number', minimum: spec.min, maximum: spec.max });
+  assert.equal(setting('timeBudget').default, defaultRecipe('').timeBudget);
+  assert.equal(timeBudgetSetting(undefined), defaultRecipe('').timeBudget);
+  assert.equal(timeBudgetSetting(spec.max! + 1), defaultRecipe('').timeBudget);
+  assert.equal(timeBudgetSetting(60), 60);
 });

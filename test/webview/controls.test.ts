@@ -26,11 +26,15 @@ test('the fields show the host\'s settings; edits post updateSettings, bad value
   assert.equal(await p.page.locator('[data-testid="setting-epochs"]').evaluate((e) => (e as HTMLElement & { value: string }).value), String(settings.epochs));
   await p.clearPosted();
   await typeInto('setting-epochs', '7');
+  await typeInto('setting-epochs', 'soon');
+  await typeInto('setting-epochs', 'auto');
   await typeInto('setting-learning-rate', '0.0005');
   await typeInto('setting-batch-size', '0');
   await p.page.locator('[data-testid="setting-augmentation"]').click();
+  // epochs takes the recipe's word auto as well as a number; another word posts nothing.
   assert.deepEqual(await p.posted(), [
     { type: 'updateSettings', settings: { epochs: 7 } },
+    { type: 'updateSettings', settings: { epochs: 'auto' } },
     { type: 'updateSettings', settings: { learningRate: 0.0005 } },
     { type: 'updateSettings', settings: { augmentation: !settings.augmentation } },
   ]);

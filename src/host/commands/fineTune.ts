@@ -7,6 +7,7 @@ import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
+import { readSettings } from '../settings';
 
 /** Training needs a trusted workspace: it reads the workspace's files and writes run folders into it. */
 export function requireTrust(): boolean {
@@ -60,7 +61,7 @@ export async function startFromChoices(s: Services, mode: TrainRecipe['mode'], o
     const folder = s.studio.choices.dataFolder;
     if (!folder) throw new Error('Choose a dataset first: right-click a folder with one subfolder of images per class and choose "Fine-tune on This Folder".');
     if (mode === 'transfer') await s.studio.ensureBase();
-    recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode, runsDir: runsDirFor(folder), name: path.basename(folder) + (mode === 'source' ? '-source' : '') });
+    recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode, runsDir: runsDirFor(folder), name: path.basename(folder) + (mode === 'source' ? '-source' : ''), timeBudget: readSettings().timeBudget });
   } catch (e) {
     void showFailure(s, (e as Error).message);
     return;

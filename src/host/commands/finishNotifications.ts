@@ -5,6 +5,7 @@ import type { FinishedTraining, TrainingJob } from '../training/trainingService'
 import { buildEvaluationView } from '../runs/runReport';
 import type { Services } from '../services';
 import { readRunRecipe } from '../runs/runStore';
+import { resultSummary } from '../../shared/resultSummary';
 
 // Button labels, translated once (vscode.l10n: English unless a bundle for the display language ships).
 const RESUME = () => vscode.l10n.t('Resume');
@@ -45,12 +46,7 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
     return;
   }
   s.panel.showEvaluation(await buildEvaluationView(result.runDir, s.trainer));
-  const t = result.transfer;
-  const accuracy = (t.evaluation.accuracy * 100).toFixed(1);
-  const message = result.scratch
-    ? vscode.l10n.t('Training finished: {0} — {1} accuracy {2} % on {3} images (same network from scratch: {4} %).',
-      name, t.evaluatedOn, accuracy, t.evaluation.count, (result.scratch.evaluation.accuracy * 100).toFixed(1))
-    : vscode.l10n.t('Training finished: {0} — {1} accuracy {2} % on {3} images.', name, t.evaluatedOn, accuracy, t.evaluation.count);
+  const message = vscode.l10n.t('Training finished: {0} — {1}.', name, resultSummary(result));
   s.log.info(message);
   const action = await vscode.window.showInformationMessage(message, OPEN_REPORT(), REVEAL_MODEL(), TRAIN_AGAIN());
   if (action === OPEN_REPORT()) await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);

@@ -13,6 +13,7 @@ import { RunsView } from '../views/runsView';
 import { requireTrust, showFailure } from './fineTune';
 import { readRunRecipe } from '../runs/runStore';
 import type { RayJob } from '../training/trainingService';
+import { readSettings } from '../settings';
 
 function recipeUriOf(arg: unknown): vscode.Uri | undefined {
   if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
@@ -67,7 +68,7 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
     } else {
       const folder = s.studio.choices.dataFolder;
       if (!folder) throw new Error('Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.');
-      recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode: 'transfer', runsDir: runsDirFor(folder), name: path.basename(folder) });
+      recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode: 'transfer', runsDir: runsDirFor(folder), name: path.basename(folder), timeBudget: readSettings().timeBudget });
     }
   } catch (e) {
     await showFailure(s, (e as Error).message);

@@ -7,6 +7,7 @@ import { pickBase } from './basePicker';
 import { openSampleFolder } from './sampleFolder';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { startFromChoicesOnRay, trainAgainOnRay, trainRecipeOnRay } from './rayCommands';
+import { compareBases } from './compareBases';
 import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
 import { allRunsDirs } from '../services';
 import { exportRunCommand } from './exportRunCommand';
@@ -32,6 +33,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     saveAsRecipe: (arg) => saveAsRecipe(s, arg),
     trainRecipe: (arg) => trainRecipe(s, arg),
     trainRecipeCompare: (arg) => trainRecipe(s, arg, true),
+    compareBases: (arg) => compareBases(s, arg),
     trainRecipeOnRay: (arg) => trainRecipeOnRay(s, arg),
     trainAgainOnRay: (arg) => trainAgainOnRay(s, arg),
     startTrainingOnRay: () => startFromChoicesOnRay(s),

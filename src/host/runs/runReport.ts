@@ -25,5 +25,6 @@ export async function buildEvaluationView(runDir: string, trainer: HostTrainerPr
     transferHistory: metrics?.transfer ?? [],
     scratchHistory: metrics?.scratch,
     scratchAccuracy: evaluation.scratch?.accuracy,
+    quality: { trials: evaluation.trials, evaluationNote: evaluation.evaluationNote, baselines: evaluation.baselines, verdict: evaluation.verdict },
   };
 }

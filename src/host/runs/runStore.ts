@@ -1,7 +1,7 @@
 // Reads run folders from disk (the engine writes them; the host only lists and describes them).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics, Evaluation, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, TrainRecipe, QualityReport } from '../../shared/engineTypes';
 
 export interface RunSummary {
   dir: string;
@@ -51,7 +51,7 @@ export function readMetrics(dir: string): { transfer: EpochMetrics[]; scratch?: 
   return readJson(path.join(dir, 'metrics.json'));
 }
 
-export function readEvaluation(dir: string): { evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } | undefined {
+export function readEvaluation(dir: string): ({ evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } & QualityReport) | undefined {
   return readJson(path.join(dir, 'evaluation.json'));
 }
 

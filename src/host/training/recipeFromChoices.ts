@@ -11,6 +11,8 @@ export interface RecipeTarget {
   /** Absolute folder that receives the run folder. */
   runsDir: string;
   name: string;
+  /** Seconds the automatic flow may train (absent: the default). */
+  timeBudget?: number;
 }
 
 export function recipeFromChoices(choices: StudioChoices, base: BaseDescription | undefined, target: RecipeTarget): TrainRecipe {
@@ -21,12 +23,14 @@ export function recipeFromChoices(choices: StudioChoices, base: BaseDescription 
     mode: target.mode,
     base: choices.base,
     ...recipeFieldsOf(s),
+    ...(target.timeBudget ? { timeBudget: target.timeBudget } : {}),
     outputDir: target.runsDir,
     name: target.name,
   };
-  if (target.mode === 'source') return recipe;
+  // Mode source has no base to fine-tune.
+  if (target.mode === 'source') return { ...recipe, secondPhase: undefined };
   if (base && choices.featureLayer) recipe.freeze = freezeSpecOf(choices.featureLayer, choices.frozen);
-  if (s.secondPhase && base) {
+  if (s.secondPhase === true && base) {
     const from = topBlockStart(keptLayers(base.layers, choices.featureLayer || base.defaultFeatureLayer));
     if (from) recipe.secondPhase = secondPhaseOf(s, from);
   }

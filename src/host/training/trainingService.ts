@@ -33,7 +33,7 @@ function resumableOnDisk(job: TrainingJob, since: number): string | undefined {
 
 function summarizeRecipe(r: TrainRecipe): string {
   const frozen = r.freeze.frozen ? `${r.freeze.frozen.length} frozen layers` : r.freeze.freezeUpTo ? `frozen up to ${r.freeze.freezeUpTo}` : 'base frozen';
-  return `${r.mode} on ${r.data} · base ${r.base} · cut ${r.freeze.featureLayer ?? 'default'} · ${frozen} · ${r.epochs} epochs · lr ${r.learningRate} · batch ${r.batchSize}${r.augmentation ? ' · augmented' : ''}${r.secondPhase ? ` · phase 2 from ${r.secondPhase.unfreezeFrom}` : ''}${r.compareScratch ? ' · vs scratch' : ''} → ${r.outputDir}`;
+  return `${r.mode} on ${r.data} · base ${r.base} · cut ${r.freeze.featureLayer ?? 'default'} · ${frozen} · ${r.epochs} epochs · lr ${r.learningRate} · batch ${r.batchSize}${r.augmentation ? ' · augmented' : ''}${r.secondPhase === 'auto' ? ' · phase 2 auto' : r.secondPhase ? ` · phase 2 from ${r.secondPhase.unfreezeFrom}` : ''}${r.compareScratch ? ' · vs scratch' : ''} → ${r.outputDir}`;
 }
 
 export interface TrainingJob {

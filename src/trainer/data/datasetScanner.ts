@@ -71,6 +71,9 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
   return { root, classes, skipped: skipped.sort((a, b) => a.path.localeCompare(b.path)), warnings };
 }
 
+/** Classes differing by more than this factor draw a warning, and training samples them balanced. */
+export const IMBALANCE_RATIO = 3;
+
 /** Warnings a user should see before training: empty or tiny classes, imbalance. */
 export function datasetWarnings(classes: ClassSummary[], options: ScanOptions = {}): string[] {
   const minPerClass = options.minPerClass ?? 2;
@@ -80,7 +83,7 @@ export function datasetWarnings(classes: ClassSummary[], options: ScanOptions = 
     else if (c.files.length < minPerClass) warnings.push(`Class "${c.name}" has ${c.files.length} image(s); at least ${minPerClass} are needed to train.`);
   }
   const counts = classes.map((c) => c.files.length).filter((n) => n > 0);
-  const ratio = options.imbalanceRatio ?? 3;
+  const ratio = options.imbalanceRatio ?? IMBALANCE_RATIO;
   if (counts.length > 1 && Math.max(...counts) > ratio * Math.min(...counts)) {
     const big = classes.reduce((a, b) => (b.files.length > a.files.length ? b : a));
     const small = classes.filter((c) => c.files.length > 0).reduce((a, b) => (b.files.length < a.files.length ? b : a));

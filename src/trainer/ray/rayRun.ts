@@ -23,6 +23,7 @@ import { createRunDir, readRecipe, readRunInfo, updateRunInfo, writeEvaluation, 
 import { exportStartModel } from './rayBase';
 import { setWeightsByLayerName } from './rayWeights';
 import { checkPixelBudget, writeSplitPixels } from './rayPixels';
+import { resolveAutoForRay } from './rayAuto';
 
 interface Ctx {
   cacheDir: string;
@@ -38,13 +39,16 @@ interface JobRecord {
   train: number;
 }
 
-export async function prepareRayRun(recipe: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
-  if (recipe.mode !== 'transfer') throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
-  if (recipe.augmentation) throw new EngineError('A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.');
-  if (recipe.compareScratch) throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
-  ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
-  const scan = await scanDataset(recipe.data);
+export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
+  if (asWritten.mode !== 'transfer') throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
+  if (asWritten.augmentation) throw new EngineError('A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.');
+  if (asWritten.compareScratch) throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
+  ctx.emit({ kind: 'stage', stage: 'scanning', message: asWritten.data });
+  const scan = await scanDataset(asWritten.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
+  // The job runs numbers: the automatic words (the defaults) are resolved here, and the log says how.
+  const { recipe, notes } = resolveAutoForRay(asWritten, scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length));
+  notes.forEach((message) => ctx.emit({ kind: 'log', level: 'info', message }));
   const usable = trainableClasses(scan, 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0));
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));

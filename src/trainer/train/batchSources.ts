@@ -7,23 +7,34 @@ import { seededRandom, shuffled } from '../../shared/seededRandom';
 import type { FrozenExecutor } from '../models/frozenExecutor';
 import * as tf from '../tf';
 import { augmentBatch } from './augment';
+import { balancedLength, balancedOrder, needsBalancing } from './balance';
 import type { Batch, BatchSource } from './fitLoop';
 
 function oneHot(samples: readonly Sample[], classes: number): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(samples.map((s) => s.label), 'int32'), classes), 'float32'));
 }
 
-/** Order of one epoch: shuffled with a seed derived from the run seed and the epoch; epoch 0 = file order. */
+/**
+ * Order of one epoch: shuffled with a seed derived from the run seed and the epoch; epoch 0 = file order
+ * (validation, scoring). Training epochs of imbalanced classes are drawn balanced (see balance.ts).
+ */
 function epochOrder(samples: readonly Sample[], seed: number, epoch: number): readonly Sample[] {
-  return epoch === 0 ? samples : shuffled(samples, seededRandom(seed * 7919 + epoch));
+  if (epoch === 0) return samples;
+  const random = seededRandom(seed * 7919 + epoch);
+  return needsBalancing(samples) ? balancedOrder(samples, random) : shuffled(samples, random);
+}
+
+/** Examples per training epoch (more than the samples when balancing repeats the smaller classes). */
+function epochLength(samples: readonly Sample[]): number {
+  return needsBalancing(samples) ? balancedLength(samples) : samples.length;
 }
 
 export function featureSource(samples: readonly Sample[], features: ReadonlyMap<string, Float32Array>, shape: number[], classes: number, batchSize: number, seed: number): BatchSource {
   const usable = samples.filter((s) => features.has(s.path));
   const dims = shape.reduce((a, b) => a * b, 1);
   return {
-    size: usable.length,
-    batchCount: Math.ceil(usable.length / batchSize),
+    size: epochLength(usable),
+    batchCount: Math.ceil(epochLength(usable) / batchSize),
     async *batches(epoch: number): AsyncIterable<Batch> {
       const order = epochOrder(usable, seed, epoch);
       for (let i = 0; i < order.length; i += batchSize) {
@@ -39,8 +50,8 @@ export function featureSource(samples: readonly Sample[], features: ReadonlyMap<
 export function imageSource(samples: readonly Sample[], prep: Preprocessing, classes: number, batchSize: number, seed: number, skips: SkipList, augmentation?: Augmentation): BatchSource {
   const [h, w] = prep.size;
   return {
-    size: samples.length,
-    batchCount: Math.ceil(samples.length / batchSize),
+    size: epochLength(samples),
+    batchCount: Math.ceil(epochLength(samples) / batchSize),
     async *batches(epoch: number): AsyncIterable<Batch> {
       const random = seededRandom(seed * 104729 + epoch);
       for await (const batch of imageBatches(epochOrder(samples, seed, epoch), batchSize, prep, skips)) {

@@ -40,6 +40,8 @@ export interface FitOptions {
   firstEpoch?: number;
   /** The epochs of this phase finished before a resume: early stopping counts from them, as if never interrupted. */
   earlier?: EpochMetrics[];
+  /** Date.now() after which no new epoch starts (the automatic flow's time budget); the best weights are kept. */
+  deadline?: number;
 }
 
 export interface FitResult {
@@ -124,6 +126,11 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           o.emit({ kind: 'log', level: 'info', message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.` });
           break;
         }
+      }
+      if (o.deadline !== undefined && Date.now() >= o.deadline && epoch < o.epochs) {
+        stoppedEarly = true;
+        o.emit({ kind: 'log', level: 'info', message: `Stopped after epoch ${epoch}: the time budget is spent; keeping the weights of the best epoch.` });
+        break;
       }
     }
     if (stoppedEarly && bestWeights) o.model.setWeights(bestWeights);

@@ -2,7 +2,7 @@
 // any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, Evaluation, Preprocessing, SkippedFile, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, Preprocessing, QualityReport, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { errnoReason, readJsonFile } from '../io/boundedRead';
@@ -27,6 +27,10 @@ export interface RunInfo extends ModelSidecar {
   /** Parameters of the whole model (base kept by the cut + head) that trained and that stayed fixed. */
   trainableParams?: number;
   frozenParams?: number;
+  /** What the automatic flow tried, what each scored on validation and which was kept, in order. */
+  trials?: Trial[];
+  /** Said when the choices and the final figure used the same (validation) split. */
+  evaluationNote?: string;
 }
 
 /**
@@ -61,6 +65,11 @@ export function writeRunStart(dir: string, recipe: TrainRecipe, info: RunInfo, s
   writeSkipped(dir, skipped);
 }
 
+/** recipe.json again, when the automatic flow chose something the recipe left open (e.g. a wider head). */
+export function writeRunRecipe(dir: string, recipe: TrainRecipe): void {
+  writeJsonAtomic(path.join(dir, 'recipe.json'), recipe);
+}
+
 /** skipped.json: every file left out and why; written again at the end, with the files that failed to decode. */
 export function writeSkipped(dir: string, skipped: SkippedFile[]): void {
   writeJsonAtomic(path.join(dir, 'skipped.json'), skipped);
@@ -70,7 +79,7 @@ export function writeMetrics(dir: string, metrics: { transfer: EpochMetrics[]; s
   writeJsonAtomic(path.join(dir, 'metrics.json'), metrics);
 }
 
-export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation }): void {
+export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation } & QualityReport): void {
   writeJsonAtomic(path.join(dir, 'evaluation.json'), evaluation);
 }
 

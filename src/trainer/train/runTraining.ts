@@ -2,31 +2,36 @@
 // (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
-import { scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Split } from '../../shared/split';
+import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
+import { stratifiedSplit, type Sample, type Split } from '../../shared/split';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
 import { recipeProblems } from '../../shared/recipeDefaults';
+import { needsBalancing } from './balance';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
-import { compileFrozen } from '../models/frozenExecutor';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
-import { buildSourceCnn, randomTwin, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
+import { buildSourceCnn, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
+import { baselineVerdict, trainBaselines } from './baselines';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import * as tf from '../tf';
-import { featureSource, frozenBaseSource, imageSource } from './batchSources';
+import { featureSource, imageSource } from './batchSources';
+import { fitsInMemory, throughFrozen } from './frozenParts';
+import { autoFineTune, keptEpoch } from './autoFineTune';
+import { widerHeadTrial } from './autoHead';
+import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_WIDE_HEAD, AUTO_TEST_MIN_PER_CLASS, DEFAULT_TIME_BUDGET_SECONDS, headSchedule, isAutomatic, resolveTestSplit } from '../../shared/autoFlow';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
-import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
+import { fit, type BatchSource, type FitOptions } from './fitLoop';
 import { checkLearnable } from './learnable';
 import { scoreFeatures, scoreImages } from './predictions';
 import { checkBatchBytes, inputSizeProblems } from './runFileChecks';
-import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
+import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunRecipe, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
 
 export interface RunContext {
   cacheDir: string;
@@ -43,6 +48,7 @@ interface Prepared {
   runDir: string;
   /** Set when continuing from a run folder's checkpoint. */
   resume?: CheckpointState;
+  evaluationNote?: string;
 }
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
@@ -53,16 +59,20 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
-  const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0);
+  const testSplit = resolveTestSplit(recipe.testSplit, scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length));
+  const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (testSplit > 0 ? 1 : 0);
   const usable = trainableClasses(scan, minPerClass);
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
-  const split = stratifiedSplit(usable, recipe);
+  const split = stratifiedSplit(usable, { ...recipe, testSplit });
+  const evaluationNote = testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
+  if (evaluationNote) ctx.emit({ kind: 'log', level: 'warn', message: evaluationNote });
+  if (needsBalancing(split.train)) ctx.emit({ kind: 'log', level: 'info', message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the largest (balanced sampling); validation and test keep their proportions.` });
   ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
   const runDir = resumeDir ?? createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
-  const prepared: Prepared = { recipe, classes: usable.map((c) => c.name), split, skips, runDir, resume };
+  const prepared: Prepared = { recipe: { ...recipe, testSplit }, evaluationNote, classes: usable.map((c) => c.name), split, skips, runDir, resume };
   try {
     return await (recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx));
   } catch (e) {
@@ -81,7 +91,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     throw e;
   });
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
-  const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+  let tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
+  // Models of the automatic flow's head trials that lost (or the recipe's head when one won): disposed at the end.
+  const replaced: tf.LayersModel[] = [];
   // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
   // "up to" entries or globs the recipe used, so a diff of two runs shows what really differed.
   const withWeights = new Set(base.description.layers.filter((l) => l.hasWeights).map((l) => l.name));
@@ -114,31 +126,78 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)` });
       return fit({ ...options, model: part.top, train: cached.source(split.train), validation: cached.source(split.validation) });
     };
-    const scoreFull = (samples: Split['test']) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    const scoreFull = (samples: readonly Sample[]) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     const started = Date.now();
     let cancelled: boolean;
-    let score: (samples: Split['test']) => Promise<Scored[]> = scoreFull;
+    let score: (samples: readonly Sample[]) => Promise<Scored[]> = scoreFull;
     let featureCache: RunResult['featureCache'];
-    const params = countParams(tm.full);
+    let params = countParams(tm.full);
+    const head = headSchedule(recipe);
+    let stoppedEarly = false;
+    let trainingStarted = Date.now();
+    let headBudgetSpent = () => false;
+    let cutFeatures: Map<string, Float32Array> | undefined;
+    // With a second head to try, each head gets half of the heads' share of the budget.
+    const widerHead = recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
+    const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
     if (cut) {
       const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: cut.boundary, pooling: cut.pooling, preprocessing: prep });
       const { features, hits, misses } = await cachedFeatures({ samples: all, model: cut.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep) });
       featureCache = { hits, misses };
+      cutFeatures = features;
       ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train` });
       const shape = cut.top.inputs[0].shape.slice(1) as number[];
       const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await fit({ ...fitCommon(recipe, ctx), model: cut.top, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
+      trainingStarted = Date.now();
+      const headDeadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * headShare : undefined;
+      headBudgetSpent = () => headDeadline !== undefined && Date.now() >= headDeadline;
+      ({ history, cancelled, stoppedEarly } = await fit({ ...fitCommon(recipe, ctx), deadline: headDeadline, model: cut.top, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
       score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
-      ({ history, cancelled } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
+      // On images (augmentation, or no cache): the automatic head gets the whole budget, there is no cheap second phase.
+      const deadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 : undefined;
+      headBudgetSpent = () => deadline !== undefined && Date.now() >= deadline;
+      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), deadline, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
     }
+    let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent, headShare);
     history = [...done.filter((h) => h.phase === 1), ...history];
-    if (!cancelled && recipe.secondPhase) {
-      applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, recipe.secondPhase.unfreezeFrom));
-      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${recipe.secondPhase.unfreezeFrom} at learning rate ${recipe.secondPhase.learningRate}` });
-      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: recipe.secondPhase.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: recipe.secondPhase.learningRate, afterEpoch: checkpoint('transfer', 2) };
+    const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
+    if (!cancelled && trials && cut && cutFeatures && widerHead) {
+      const wider = await widerHeadTrial({ base: base.model, plan, classes: classes.length, recipe, features: cutFeatures, split, signal: ctx.signal, emit: ctx.emit, deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare, best: headTrial });
+      trials.push(wider.trial);
+      cancelled = wider.cancelled;
+      if (wider.kept) {
+        replaced.push(tm.full, tm.head, tm.features);
+        tm = wider.model;
+        params = countParams(tm.full);
+        headTrial = wider.trial;
+        history = wider.history;
+        score = wider.score;
+        // The run folder's recipe says which head the saved model has.
+        writeRunRecipe(runDir, { ...resolved.recipe, head: AUTO_WIDE_HEAD });
+      } else {
+        replaced.push(wider.model.full, wider.model.head, wider.model.features);
+      }
+    }
+    const explicit = typeof recipe.secondPhase === 'object' ? recipe.secondPhase : undefined;
+    if (!cancelled && trials && recipe.secondPhase === AUTO) {
+      if (!cut || p.resume) {
+        trials.push({ name: 'fine-tune', detail: 'top blocks', epochs: 0, seconds: 0, outcome: 'skipped', reason: p.resume ? 'a resumed run continues only what it started' : 'the head trains on images, not cached features (augmentation, or a base that cannot be split)' });
+      } else {
+        const tuned = await autoFineTune({ full: tm.full, plan, layers: base.description.layers, recipe, split, classes: classes.length, prep, skips, cacheDir: ctx.cacheDir, baseKey: base.resolved.contentKey, modelJsonPath: base.resolved.modelJsonPath, signal: ctx.signal, emit: ctx.emit, head: headTrial, deadline: trainingStarted + budgetSeconds(recipe) * 1000 });
+        trials.push(...tuned.trials);
+        history = [...history, ...tuned.history];
+        cancelled = tuned.cancelled;
+        if (tuned.score) [score, params] = [tuned.score, countParams(tm.full)];
+      }
+    }
+    if (trials) markKept(trials, ctx);
+    if (!cancelled && explicit) {
+      applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, explicit.unfreezeFrom));
+      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${explicit.unfreezeFrom} at learning rate ${explicit.learningRate}` });
+      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: explicit.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: explicit.learningRate, afterEpoch: checkpoint('transfer', 2) };
       const top = splitBelowTrainable(tm.full);
       const second = top && !recipe.augmentation && fitsInMemory(top, all.length)
         ? await onActivations(top, options)
@@ -148,11 +207,10 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       score = scoreFull;
     }
     const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
-    let scratch: ModelResult | undefined;
-    if (!cancelled && recipe.compareScratch) scratch = await scratchRun(p, ctx, tm.full, prep);
-    return await finishRun(p, ctx, tm.full, cancelled, transfer, scratch, featureCache);
+    const compared = !cancelled && recipe.compareScratch ? await baselineRuns(p, ctx, transfer) : undefined;
+    return await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials, compared?.baselines);
   } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
+    disposeModels([tm.head, tm.features, tm.full, base.model, ...replaced]);
   }
 }
 
@@ -168,12 +226,13 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const params = countParams(model);
     const done = p.resume?.history ?? [];
     const fitted = await fit({
-      ...fitCommon(recipe, ctx), model, which: 'transfer', phase: 1, epochs: recipe.epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
+      ...fitCommon(recipe, ctx), deadline: recipe.epochs === AUTO ? started + budgetSeconds(recipe) * 1000 : undefined,
+      model, which: 'transfer', phase: 1, epochs: headSchedule(recipe).epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
       afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });
     const history = [...done, ...fitted.history];
     const cancelled = fitted.cancelled;
-    const score = (samples: Split['test']) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
+    const score = (samples: readonly Sample[]) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
     const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
   } finally {
@@ -181,44 +240,14 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   }
 }
 
-/** The same architecture from random weights, every layer trainable, on the same split. */
-async function scratchRun(p: Prepared, ctx: RunContext, architecture: tf.LayersModel, prep: Preprocessing): Promise<ModelResult> {
-  const twin = await randomTwin(architecture);
-  try {
-    twin.layers.forEach((l) => { l.trainable = true; });
-    ctx.emit({ kind: 'log', level: 'info', message: 'Training the same architecture from scratch for comparison' });
-    const started = Date.now();
-    const params = countParams(twin);
-    const { history, cancelled } = await fit({ ...fitCommon(p.recipe, ctx), model: twin, which: 'scratch', phase: 1, epochs: p.recipe.epochs, learningRate: p.recipe.learningRate, ...imageSources(p, prep), afterEpoch: async () => '' });
-    const score = (samples: Split['test']) => scoreImages(twin, samples, prep, p.classes.length, p.recipe.batchSize, p.skips, ctx.signal);
-    return await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
-  } finally {
-    disposeModels([twin]);
-  }
+/** The baselines without transfer, each for the transfer run's time; the best of them stands as "scratch". */
+async function baselineRuns(p: Prepared, ctx: RunContext, transfer: ModelResult): Promise<{ scratch?: ModelResult; baselines: { name: string; result: ModelResult }[] }> {
+  const finish = (history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }) => finishModel(p, ctx, history, cancelled, score, ms, params);
+  const baselines = await trainBaselines({ recipe: p.recipe, split: p.split, classes: p.classes.length, skips: p.skips, signal: ctx.signal, emit: ctx.emit, seconds: Math.max(1, transfer.trainSeconds), finish });
+  if (baselines.length) ctx.emit({ kind: 'log', level: 'info', message: baselineVerdict(transfer, baselines) });
+  const best = baselines.reduce<{ name: string; result: ModelResult } | undefined>((a, b) => (!a || b.result.evaluation.accuracy > a.result.evaluation.accuracy ? b : a), undefined);
+  return { scratch: best?.result, baselines };
 }
-
-/** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
-function fitsInMemory(part: FrozenSplit, images: number): boolean {
-  const floats = (part.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
-}
-
-/**
- * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
- * folded). Training the full model instead would keep every activation of the frozen layers for a backward
- * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16.
- */
-async function throughFrozen(part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>, images: { train: BatchSource; validation: BatchSource }): Promise<FitResult> {
-  const bottom = compileFrozen(part.bottom);
-  try {
-    return await fit({ ...options, model: part.top, train: frozenBaseSource(images.train, bottom), validation: frozenBaseSource(images.validation, bottom) });
-  } finally {
-    bottom.dispose();
-  }
-}
-
-/** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
-const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
 
 /** A new run writes its recipe and metadata; a resumed one takes the weights of its last checkpoint. */
 async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, ctx: RunContext): Promise<void> {
@@ -265,7 +294,7 @@ function markFailed(runDir: string, e: unknown): void {
 }
 
 function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
-  return { patience: recipe.patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
+  return { patience: headSchedule(recipe).patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
 }
 
 function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
@@ -276,7 +305,7 @@ function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; v
   };
 }
 
-async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: Split['test']) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
+async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
   const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
   if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
   const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
@@ -286,22 +315,26 @@ async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[]
   return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
 }
 
-async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache']): Promise<RunResult> {
+async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache'], trials?: Trial[], baselines?: RunResult['baselines']): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
   writeSkipped(runDir, p.skips.entries);
-  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams };
+  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams, trials, evaluationNote: p.evaluationNote };
   if (cancelled) {
     updateRunInfo(runDir, { status: 'cancelled', ...params });
     ctx.emit({ kind: 'log', level: 'warn', message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.` });
   } else {
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
     await saveLayersModel(model, runDir);
-    writeEvaluation(runDir, { evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation });
+    writeEvaluation(runDir, {
+      evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation, trials, evaluationNote: p.evaluationNote,
+      baselines: baselines?.map((b) => ({ name: b.name, accuracy: b.result.evaluation.accuracy, trainSeconds: b.result.trainSeconds })),
+      verdict: baselines?.length ? baselineVerdict(transfer, baselines) : undefined,
+    });
     updateRunInfo(runDir, { status: 'finished', ...params });
   }
   return {
-    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries,
+    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries, trials, evaluationNote: p.evaluationNote, baselines,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
 }
@@ -311,4 +344,28 @@ function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, feature
     version: 1 as const, created: new Date().toISOString(), status: 'training' as const, mode: p.recipe.mode, base: p.recipe.base,
     featureLayer, defaultFeatureLayer: featureLayer, classes: p.classes, preprocessing: prep, backend: backend.detail,
   };
+}
+
+/** The first phase as a trial of the automatic flow: what it trained and what it scored on validation. */
+function headTrialOf(recipe: TrainRecipe, history: EpochMetrics[], stoppedEarly: boolean, seconds: number, budgetSpent: () => boolean, share: number): Trial {
+  const m = keptEpoch(history, stoppedEarly);
+  const { epochs, patience } = headSchedule(recipe);
+  const why = stoppedEarly && budgetSpent() ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept` : stoppedEarly ? `stopped when validation loss had not improved for ${patience} epochs` : `ran all ${epochs} epochs`;
+  return { name: 'head', detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`, epochs: history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, outcome: 'not kept', reason: '' };
+}
+
+/** The best trial on validation is the kept one (the later trials only replaced it when they beat it). */
+function markKept(trials: Trial[], ctx: RunContext): void {
+  const tried = trials.filter((t) => t.outcome !== 'skipped');
+  const kept = [...tried].reverse().find((t) => t.reason.includes(' beats ')) ?? tried[0];
+  kept.outcome = 'kept';
+  if (kept.name === 'head') kept.reason = tried.length > 1 ? 'no later trial beat it on validation' : 'the only trial that ran';
+  for (const t of tried) {
+    if (t !== kept && (t.reason === '' || t.reason.includes(' beats '))) t.reason = `${t.reason ? `${t.reason}; ` : ''}replaced by "${kept.name}", better on validation`;
+  }
+  ctx.emit({ kind: 'log', level: 'info', message: `Automatic flow kept "${kept.name}": ${kept.reason}` });
+}
+
+function budgetSeconds(recipe: TrainRecipe): number {
+  return recipe.timeBudget ?? DEFAULT_TIME_BUDGET_SECONDS;
 }

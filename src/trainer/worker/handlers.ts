@@ -7,6 +7,7 @@ import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../../shared/engineError';
 import { exportRun } from '../export/exportRun';
 import { embedFolder } from '../features/embedFolder';
+import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictEach, predictImages } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
@@ -45,6 +46,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.predictEach, (p, token) => job(token, () => predictEach(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
+  connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
 }
 

@@ -1,0 +1,75 @@
+// Rules of the automatic default flow (`epochs: auto`, `secondPhase: auto`, `testSplit: auto`): pure, so the
+// trainer, the host, the CLI and the tests share one source for every threshold and every decision.
+import type { HeadSpec, LayerInfo, TrainRecipe } from './engineTypes';
+
+/** Word that asks the engine to decide (epochs, secondPhase, testSplit). */
+export const AUTO = 'auto' as const;
+/** Word that switches the automatic second phase off. */
+export const OFF = 'off' as const;
+
+/** A cap on head epochs when they run until validation loss stops improving; an epoch on cached features costs ms. */
+export const AUTO_HEAD_EPOCH_CAP = 300;
+/**
+ * Patience of automatic phases: at least this, or the recipe's own if larger. Validation loss of a small set
+ * is noisy, and an extra head epoch on cached features is cheap.
+ */
+export const AUTO_MIN_PATIENCE = 10;
+/** The head may use this share of the time budget, so fine-tuning keeps a chance (it takes the rest). */
+export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
+/** The second head the automatic flow tries when the recipe's head has no hidden layer. */
+export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0.3 };
+/** Cap on epochs of each automatic fine-tuning trial (early stopping usually ends it sooner). */
+export const AUTO_FINE_TUNE_EPOCHS = 15;
+/** Patience of the fine-tuning trials, whose epochs cost far more than the head's. */
+export const AUTO_FINE_TUNE_PATIENCE = 3;
+/** The fine-tuning rate as a fraction of the head's, as in Keras' transfer-learning guide. */
+export const AUTO_FINE_TUNE_RATE_FACTOR = 0.1;
+/** How many of the last blocks of the kept base the automatic fine-tuning trains. */
+export const AUTO_TOP_BLOCKS = 2;
+/** Augmented fine-tuning is tried only when the training split has fewer images per class than this. */
+export const SMALL_DATA_PER_CLASS = 100;
+/** Default of `timeBudget` and of the setting transferStudio.timeBudget. */
+export const DEFAULT_TIME_BUDGET_SECONDS = 180;
+/** Most a time budget may be: a day. */
+export const MAX_TIME_BUDGET_SECONDS = 86_400;
+/** `testSplit: auto` holds out this fraction of each class … */
+export const AUTO_TEST_SPLIT = 0.15;
+/** … when every class has at least this many images. */
+export const AUTO_TEST_MIN_PER_CLASS = 20;
+
+/** The test fraction a recipe means, given the image count of each class. */
+export function resolveTestSplit(testSplit: TrainRecipe['testSplit'], classSizes: readonly number[]): number {
+  if (testSplit !== AUTO) return testSplit;
+  return classSizes.length > 0 && Math.min(...classSizes) >= AUTO_TEST_MIN_PER_CLASS ? AUTO_TEST_SPLIT : 0;
+}
+
+/** Whether a run uses any automatic part. */
+export function isAutomatic(r: Pick<TrainRecipe, 'epochs' | 'secondPhase'>): boolean {
+  return r.epochs === AUTO || r.secondPhase === AUTO;
+}
+
+/** Head epochs and patience of the first phase. */
+export function headSchedule(r: Pick<TrainRecipe, 'epochs' | 'patience'>): { epochs: number; patience: number } {
+  return r.epochs === AUTO ? { epochs: AUTO_HEAD_EPOCH_CAP, patience: Math.max(r.patience, AUTO_MIN_PATIENCE) } : { epochs: r.epochs, patience: r.patience };
+}
+
+/**
+ * Where the automatic fine-tuning starts: the first weighted layer of the last AUTO_TOP_BLOCKS blocks kept
+ * by the cut (block_15_expand for MobileNetV2 at out_relu, where Conv_1 forms a block of its own).
+ */
+export function autoUnfreezeFrom(layers: readonly LayerInfo[], featureLayer: string): string | undefined {
+  const end = layers.findIndex((l) => l.name === featureLayer);
+  const kept = (end < 0 ? layers : layers.slice(0, end + 1)).filter((l) => l.hasWeights);
+  const blocks: string[] = [];
+  for (const l of kept) if (blocks[blocks.length - 1] !== l.block) blocks.push(l.block);
+  // Keep at least one frozen block below: fine-tuning the whole base is not what "top blocks" means.
+  if (blocks.length <= AUTO_TOP_BLOCKS + 1) return undefined;
+  const first = blocks[blocks.length - AUTO_TOP_BLOCKS - 1];
+  return kept.find((l) => l.block === first)?.name;
+}
+
+/** Whether trial b beats a on validation: higher accuracy, or the same accuracy with lower loss. */
+export function betterOnValidation(b: { valAccuracy: number; valLoss: number }, a: { valAccuracy: number; valLoss: number }): boolean {
+  if (b.valAccuracy !== a.valAccuracy) return b.valAccuracy > a.valAccuracy;
+  return b.valLoss < a.valLoss - 1e-4;
+}

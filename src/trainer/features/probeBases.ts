@@ -1,0 +1,106 @@
+// "Compare Bases": the cheap evidence for choosing a source model. For each candidate base, cached features at
+// its default cut and a linear probe (logistic regression) on the training split, scored on the validation
+// split; plus what the base costs (time per image, parameters, bytes).
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUILTIN_BASES } from '../../shared/builtinBases';
+import type { ProgressEvent } from '../../shared/engineTypes';
+import { binomialStandardError, recommendBase, type ProbeResult, type ProbeRow } from '../../shared/probeRules';
+import type { ProbeParams } from '../../shared/trainerProtocol';
+import { decodeBatch, SkipList } from '../data/batchStream';
+import { scanDataset, trainableClasses } from '../data/datasetScanner';
+import { stratifiedSplit, type Sample } from '../../shared/split';
+import { EngineError, type CancelSignal } from '../../shared/engineError';
+import { loadBase } from '../models/baseModel';
+import { disposeModels } from '../models/disposeModels';
+import { compileFrozen } from '../models/frozenExecutor';
+import { resolveFreezePlan } from '../../shared/freezePlan';
+import { buildTransferModel } from '../models/transferModel';
+import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
+import * as tf from '../tf';
+import { accuracy, LogisticRegression } from './lightClassifier';
+
+/** More candidates than this is a typo or a script gone wrong, not a comparison. */
+export const MAX_PROBE_BASES = 16;
+
+
+export async function probeBases(p: ProbeParams, signal: CancelSignal, emit: (e: ProgressEvent) => void): Promise<ProbeResult> {
+  const bases = p.bases?.length ? p.bases : [...BUILTIN_BASES];
+  if (bases.length > MAX_PROBE_BASES) throw new EngineError(`probe takes at most ${MAX_PROBE_BASES} bases (got ${bases.length}).`);
+  const scan = await scanDataset(p.folder);
+  const classes = trainableClasses(scan, 2);
+  const split = stratifiedSplit(classes, { validationSplit: p.validationSplit, testSplit: 0, seed: p.seed });
+  const rows: ProbeRow[] = [];
+  for (const spec of bases) {
+    emit({ kind: 'stage', stage: 'loading-base', message: spec });
+    try {
+      rows.push(await probeOne(spec, p, split, classes.length, signal, emit));
+    } catch (e) {
+      if (signal.isCancellationRequested) throw e;
+      const error = (e as Error).message.split('\n')[0];
+      emit({ kind: 'log', level: 'warn', message: `Probe of ${spec} failed: ${error}` });
+      rows.push({ base: spec, title: spec, featureLayer: '', accuracy: 0, standardError: 0, validationImages: 0, secondsPerImage: 0, extractionSeconds: 0, params: 0, bytes: 0, error });
+    }
+  }
+  return { folder: scan.root, classes: classes.map((c) => c.name), split: { train: split.train.length, validation: split.validation.length }, rows, ...recommendBase(rows) };
+}
+
+async function probeOne(spec: string, p: ProbeParams, split: { train: Sample[]; validation: Sample[] }, classes: number, signal: CancelSignal, emit: (e: ProgressEvent) => void): Promise<ProbeRow> {
+  const base = await loadBase(spec, p.cacheDir);
+  const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, p.seed);
+  try {
+    const prep = base.description.preprocessing;
+    const samples = [...split.train, ...split.validation];
+    const skips = new SkipList();
+    const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, skips);
+    const folder = cacheFolder(p.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
+    const started = Date.now();
+    const { features, misses } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
+    const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
+    const train = split.train.filter((s) => features.has(s.path));
+    const held = split.validation.filter((s) => features.has(s.path));
+    const model = new LogisticRegression({ seed: p.seed });
+    model.fit(train.map((s) => features.get(s.path)!), train.map((s) => s.label), classes);
+    const acc = accuracy(model, held.map((s) => features.get(s.path)!), held.map((s) => s.label));
+    emit({ kind: 'log', level: 'info', message: `${spec}: linear probe ${(acc * 100).toFixed(1)}% on ${held.length} validation images` });
+    return {
+      base: spec, title: base.description.title, featureLayer: plan.featureLayer, accuracy: acc, standardError: binomialStandardError(acc, held.length),
+      validationImages: held.length, secondsPerImage, extractionSeconds, params: base.description.totalParams, bytes: weightBytes(base.resolved.modelJsonPath),
+    };
+  } finally {
+    disposeModels([tm.head, tm.features, tm.full, base.model]);
+  }
+}
+
+/** Seconds per image through the base up to the cut, on one real batch (after a warm-up call). */
+async function timeOneBatch(model: Parameters<typeof compileFrozen>[0], samples: Sample[], prep: Parameters<typeof decodeBatch>[1], skips: SkipList): Promise<number> {
+  const batch = await decodeBatch(samples, prep, skips);
+  const n = batch.samples.length;
+  if (n === 0) return 0;
+  const frozen = compileFrozen(model);
+  try {
+    const x = tf.tensor4d(batch.pixels, [n, prep.size[0], prep.size[1], prep.channels]);
+    tf.dispose(frozen.predict(x));
+    const t0 = Date.now();
+    const out = frozen.predict(x);
+    await out.data();
+    const seconds = (Date.now() - t0) / 1000 / n;
+    tf.dispose([x, out]);
+    return seconds;
+  } finally {
+    frozen.dispose();
+  }
+}
+
+/** Bytes of model.json and the weight files beside it. */
+function weightBytes(modelJsonPath: string): number {
+  const dir = path.dirname(modelJsonPath);
+  try {
+    const manifest = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8')) as { weightsManifest?: { paths: string[] }[] };
+    const files = [modelJsonPath, ...(manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((f) => path.join(dir, f)))];
+    return files.reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+  } catch {
+    return fs.existsSync(modelJsonPath) ? fs.statSync(modelJsonPath).size : 0;
+  }
+}

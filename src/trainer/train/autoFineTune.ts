@@ -1,0 +1,191 @@
+// The second half of the automatic flow: after the head has converged on cached features, try fine-tuning
+// the top blocks at a lower rate (first on cached activations, then, for small data, with augmentation),
+// each only when the time budget allows by an estimate measured before starting, and each kept only when
+// validation improves. Every try, skip and verdict is recorded as a Trial.
+import type { EpochMetrics, LayerInfo, Preprocessing, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
+import { AUTO_FINE_TUNE_EPOCHS, AUTO_FINE_TUNE_PATIENCE, AUTO_FINE_TUNE_RATE_FACTOR, autoUnfreezeFrom, betterOnValidation, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
+import type { SkipList } from '../data/batchStream';
+import type { Sample, Split } from '../../shared/split';
+import type { CancelSignal } from '../../shared/engineError';
+import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
+import { compileFrozen } from '../models/frozenExecutor';
+import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
+import { applyFreezePlan } from '../models/transferModel';
+import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
+import * as tf from '../tf';
+import { featureSource, imageSource } from './batchSources';
+import type { Scored } from './evaluation';
+import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
+import { compileForTraining, fit, type FitResult } from './fitLoop';
+import { fitsInMemory, throughFrozen } from './frozenParts';
+import { scoreFeatures } from './predictions';
+
+/** Images in the batch that measures step and forward times. */
+const MEASURE_BATCH = 8;
+/** A fine-tuning trial must have time for at least this many epochs to be started. */
+const MIN_AFFORDABLE_EPOCHS = 3;
+
+export interface FineTuneInput {
+  full: tf.LayersModel;
+  plan: FreezePlan;
+  layers: readonly LayerInfo[];
+  recipe: TrainRecipe;
+  split: Split;
+  classes: number;
+  prep: Preprocessing;
+  skips: SkipList;
+  cacheDir: string;
+  baseKey: string;
+  modelJsonPath: string;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+  /** The head's trial: the one to beat. */
+  head: Trial;
+  /** Date.now() when the budget runs out. */
+  deadline: number;
+}
+
+export interface FineTuneOutcome {
+  trials: Trial[];
+  history: EpochMetrics[];
+  cancelled: boolean;
+  /** How to score the kept model when a fine-tuned one was kept (else the caller's head scorer stands). */
+  score?: (samples: readonly Sample[]) => Promise<Scored[]>;
+}
+
+/** Validation figures of the weights a fit ended with: the best epoch when it stopped early, else the last. */
+export function keptEpoch(history: readonly EpochMetrics[], stoppedEarly: boolean): EpochMetrics | undefined {
+  if (!stoppedEarly || history.length === 0) return history[history.length - 1];
+  return history.reduce((a, b) => (b.valLoss < a.valLoss - 1e-4 ? b : a));
+}
+
+export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
+  const trials: Trial[] = [];
+  const history: EpochMetrics[] = [];
+  const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
+  const skip = (name: string, detail: string, reason: string, estimateSeconds?: number) => {
+    trials.push({ name, detail, epochs: 0, seconds: 0, estimateSeconds, outcome: 'skipped', reason });
+    o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
+  };
+  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
+  const rate = o.recipe.learningRate * AUTO_FINE_TUNE_RATE_FACTOR;
+  if (!from) {
+    skip('fine-tune', 'top blocks', `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`);
+    return { trials, history, cancelled: false };
+  }
+  const detail = `from ${from} at learning rate ${rate}`;
+  applyFreezePlan(o.full, secondPhasePlan(o.plan, o.layers, from));
+  const part = splitBelowTrainable(o.full);
+  const all = [...o.split.train, ...o.split.validation, ...o.split.test];
+  if (!part || !fitsInMemory(part, all.length)) {
+    skip('fine-tune', detail, part ? 'the cached activations would not fit in memory' : `no single tensor separates the layers below ${from} from the rest`);
+    applyFreezePlan(o.full, o.plan);
+    return { trials, history, cancelled: false };
+  }
+  let best = o.head;
+  let bestWeights = o.full.getWeights().map((w) => w.clone());
+  let score: FineTuneOutcome['score'];
+  let cancelled = false;
+  try {
+    const cost = await measureCosts(part, o);
+    const batches = Math.ceil(o.split.train.length / o.recipe.batchSize);
+    const epochSeconds = batches * cost.stepSeconds * 1.25; // validation passes add about a quarter
+    const estimate = all.length * cost.bottomSecondsPerImage + MIN_AFFORDABLE_EPOCHS * epochSeconds;
+    if (estimate > left()) {
+      skip('fine-tune', detail, `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`, estimate);
+      return { trials, history, cancelled: false };
+    }
+    o.emit({ kind: 'log', level: 'info', message: `Automatic flow: fine-tuning ${detail} (estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs; ${left().toFixed(0)} s of the budget left)` });
+    const started = Date.now();
+    const folder = cacheFolder(o.cacheDir, { baseKey: o.baseKey, layer: part.boundary, pooling: part.pooling, preprocessing: o.prep });
+    const { features } = await cachedFeatures({ samples: all, model: part.bottom, prep: o.prep, folder, batchSize: o.recipe.batchSize, skips: o.skips, signal: o.signal, emit: o.emit, parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, o.prep) });
+    const shape = part.top.inputs[0].shape.slice(1) as number[];
+    const source = (samples: readonly Sample[]) => featureSource(samples, features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
+    const common = { which: 'transfer' as const, phase: 2 as const, epochs: AUTO_FINE_TUNE_EPOCHS, learningRate: rate, optimizer: o.recipe.optimizer, patience: AUTO_FINE_TUNE_PATIENCE, signal: o.signal, emit: o.emit, afterEpoch: async () => '', deadline: o.deadline };
+    const judge = (name: string, trialDetail: string, fitted: FitResult, seconds: number, estimateSeconds: number) => {
+      history.push(...fitted.history);
+      const m = keptEpoch(fitted.history, fitted.stoppedEarly);
+      const trial: Trial = { name, detail: trialDetail, epochs: fitted.history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, estimateSeconds, outcome: 'not kept', reason: '' };
+      const better = m !== undefined && betterOnValidation(m, bestFigures(best));
+      trial.reason = m ? comparison(m, best, better) : 'no epoch finished';
+      trials.push(trial);
+      if (better) {
+        best = trial;
+        tf.dispose(bestWeights);
+        bestWeights = o.full.getWeights().map((w) => w.clone());
+        score = (samples) => scoreFeatures(part.top, samples, features, shape, o.classes, o.recipe.batchSize, o.signal);
+      } else {
+        o.full.setWeights(bestWeights);
+      }
+      o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name}: ${trial.reason}` });
+    };
+    const cachedRun = await fit({ ...common, model: part.top, train: source(o.split.train), validation: source(o.split.validation) });
+    cancelled = cachedRun.cancelled;
+    if (!cancelled) judge('fine-tune', `${detail}, cached activations`, cachedRun, (Date.now() - started) / 1000, estimate);
+    // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
+    const perClass = o.split.train.length / o.classes;
+    const augmentedEpoch = o.split.train.length * cost.bottomSecondsPerImage + epochSeconds;
+    const augmentedEstimate = MIN_AFFORDABLE_EPOCHS * augmentedEpoch;
+    const augName = 'fine-tune + augmentation';
+    const augDetail = `${detail}, images augmented (${Object.entries(DEFAULT_AUGMENTATION).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+    if (cancelled) return { trials, history, cancelled, score };
+    if (perClass >= SMALL_DATA_PER_CLASS) {
+      skip(augName, augDetail, `${perClass.toFixed(0)} training images per class; augmentation is tried below ${SMALL_DATA_PER_CLASS}`);
+    } else if (augmentedEstimate > left()) {
+      skip(augName, augDetail, `estimated ${augmentedEstimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`, augmentedEstimate);
+    } else {
+      const augStarted = Date.now();
+      const images = { train: imageSource(o.split.train, o.prep, o.classes, o.recipe.batchSize, o.recipe.seed, o.skips, DEFAULT_AUGMENTATION), validation: source(o.split.validation) };
+      const augRun = await throughFrozen(part, common, images, source(o.split.validation));
+      cancelled = augRun.cancelled;
+      if (!cancelled) judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, augmentedEstimate);
+    }
+    return { trials, history, cancelled, score };
+  } finally {
+    tf.dispose(bestWeights);
+    // Nothing fine-tuned was kept: the model is saved with the head-only freeze it was trained with.
+    if (!score) applyFreezePlan(o.full, o.plan);
+  }
+}
+
+function bestFigures(t: Trial): { valAccuracy: number; valLoss: number } {
+  return { valAccuracy: t.valAccuracy ?? -Infinity, valLoss: t.valLoss ?? Infinity };
+}
+
+function comparison(m: EpochMetrics, best: Trial, better: boolean): string {
+  const figures = (acc: number | undefined, loss: number | undefined) => `accuracy ${fmt(acc)}, loss ${fmt(loss)}`;
+  return `validation ${figures(m.valAccuracy, m.valLoss)} ${better ? 'beats' : 'does not beat'} ${best.name}'s ${figures(best.valAccuracy, best.valLoss)}`;
+}
+
+const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));
+
+/**
+ * Seconds per image through the frozen bottom and per training step of the top, measured on one batch of
+ * random input before anything is decided. The top's weights are restored afterwards (the step changed them).
+ */
+async function measureCosts(part: FrozenSplit, o: FineTuneInput): Promise<{ bottomSecondsPerImage: number; stepSeconds: number }> {
+  // A small batch keeps the measurement cheap; a step's cost grows about linearly with the batch.
+  const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
+  const [h, w] = o.prep.size;
+  const bottom = compileFrozen(part.bottom);
+  const saved = part.top.getWeights().map((t) => t.clone());
+  try {
+    const x = tf.randomUniform([n, h, w, o.prep.channels]);
+    const t0 = Date.now();
+    const act = bottom.predict(x);
+    await act.data();
+    const bottomSecondsPerImage = (Date.now() - t0) / 1000 / n;
+    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([n], 'int32') as tf.Tensor1D, o.classes), 'float32'));
+    compileForTraining(part.top, 1e-9, o.recipe.optimizer);
+    await part.top.trainOnBatch(act, y); // the first step also builds the gradient functions
+    const t1 = Date.now();
+    await part.top.trainOnBatch(act, y);
+    const stepSeconds = ((Date.now() - t1) / 1000) * (o.recipe.batchSize / n);
+    tf.dispose([x, act, y]);
+    return { bottomSecondsPerImage, stepSeconds };
+  } finally {
+    part.top.setWeights(saved);
+    tf.dispose(saved);
+    bottom.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+// Training the top of a split model: on cached activations when they fit in memory, else on images
+// streamed through the frozen bottom. Shared by the explicit second phase and the automatic flow.
+import type { FrozenSplit } from '../models/frozenSplit';
+import { compileFrozen } from '../models/frozenExecutor';
+import { frozenBaseSource } from './batchSources';
+import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
+
+/** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
+export const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
+
+/** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
+export function fitsInMemory(part: FrozenSplit, images: number): boolean {
+  const floats = (part.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
+}
+
+/**
+ * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
+ * folded). Training the full model instead would keep every activation of the frozen layers for a backward
+ * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. A validation source may be
+ * given ready-made (cached activations), else it streams the same way.
+ */
+export async function throughFrozen(part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>, images: { train: BatchSource; validation: BatchSource }, cachedValidation?: BatchSource): Promise<FitResult> {
+  const bottom = compileFrozen(part.bottom);
+  try {
+    const validation = cachedValidation ?? frozenBaseSource(images.validation, bottom);
+    return await fit({ ...options, model: part.top, train: frozenBaseSource(images.train, bottom), validation });
+  } finally {
+    bottom.dispose();
+  }
+}
