@@ -35,6 +35,18 @@ export const LIMITS = {
   maxDownloadJsonBytes: 64 * MiB,
   /** One downloaded weights shard. */
   maxDownloadShardBytes: 512 * MiB,
+  /** A Keras model file read at all (.keras zip or .h5): VGG16 with its classifier is about 550 MB. */
+  maxKerasFileBytes: 2048 * MiB,
+  /** Uncompressed bytes of one .keras zip entry, and of all entries inflated together. */
+  maxZipEntryBytes: 2048 * MiB,
+  maxZipTotalBytes: 2048 * MiB,
+  /** A Keras config.json or model_config text: the biggest keras.applications config is a few MB. */
+  maxKerasConfigBytes: 64 * MiB,
+  /** Elements of one weight array in a Keras file, and float32 bytes of all its weights together. */
+  maxKerasWeightElements: 512 * MiB,
+  maxKerasWeightBytes: 2048 * MiB,
+  /** Layers of one model: the largest keras.applications model (EfficientNetB7) has about 800. */
+  maxModelLayers: 10_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

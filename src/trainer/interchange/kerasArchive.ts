@@ -1,19 +1,11 @@
 // Reads a Keras model file: a Keras 3 `.keras` zip (config.json + model.weights.h5) or a legacy `.h5`
 // (model_config attribute + model_weights group), through h5wasm and fflate. Every size is checked against
-// importLimits.ts before anything is inflated or allocated.
+// src/shared/limits.ts before anything is inflated or allocated.
+import { formatBytes, LIMITS } from '../../shared/limits';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import {
-  formatBytes,
-  MAX_CONFIG_BYTES,
-  MAX_MODEL_FILE_BYTES,
-  MAX_TOTAL_WEIGHT_BYTES,
-  MAX_WEIGHT_ELEMENTS,
-  MAX_ZIP_ENTRY_BYTES,
-  MAX_ZIP_TOTAL_BYTES,
-} from './importLimits';
 
 type H5 = typeof import('h5wasm/node');
 type H5File = InstanceType<H5['File']>;
@@ -50,8 +42,8 @@ async function h5wasm(): Promise<H5> {
 
 export async function openKerasFile(file: string): Promise<KerasArchive> {
   const size = fs.statSync(file).size;
-  if (size > MAX_MODEL_FILE_BYTES) {
-    throw new KerasFileError(`${file} is ${formatBytes(size)}, more than the limit MAX_MODEL_FILE_BYTES = ${formatBytes(MAX_MODEL_FILE_BYTES)}.`);
+  if (size > LIMITS.maxKerasFileBytes) {
+    throw new KerasFileError(`${file} is ${formatBytes(size)}, more than the limit maxKerasFileBytes = ${formatBytes(LIMITS.maxKerasFileBytes)}.`);
   }
   const head = Buffer.alloc(8);
   const fd = fs.openSync(file, 'r');
@@ -74,12 +66,12 @@ async function openZip(file: string): Promise<KerasArchive> {
       // The directory's sizes are checked before fflate allocates and inflates each entry.
       filter: (entry) => {
         if (!wanted.has(entry.name)) return false;
-        const limit = entry.name === 'config.json' ? MAX_CONFIG_BYTES : MAX_ZIP_ENTRY_BYTES;
+        const limit = entry.name === 'config.json' ? LIMITS.maxKerasConfigBytes : LIMITS.maxZipEntryBytes;
         if (entry.originalSize > limit) {
-          throw new KerasFileError(`${file}: ${entry.name} unpacks to ${formatBytes(entry.originalSize)}, more than the limit ${entry.name === 'config.json' ? 'MAX_CONFIG_BYTES' : 'MAX_ZIP_ENTRY_BYTES'} = ${formatBytes(limit)}.`);
+          throw new KerasFileError(`${file}: ${entry.name} unpacks to ${formatBytes(entry.originalSize)}, more than the limit ${entry.name === 'config.json' ? 'maxKerasConfigBytes' : 'maxZipEntryBytes'} = ${formatBytes(limit)}.`);
         }
         total += entry.originalSize;
-        if (total > MAX_ZIP_TOTAL_BYTES) throw new KerasFileError(`${file} unpacks to more than the limit MAX_ZIP_TOTAL_BYTES = ${formatBytes(MAX_ZIP_TOTAL_BYTES)}.`);
+        if (total > LIMITS.maxZipTotalBytes) throw new KerasFileError(`${file} unpacks to more than the limit maxZipTotalBytes = ${formatBytes(LIMITS.maxZipTotalBytes)}.`);
         return true;
       },
     });
@@ -147,7 +139,7 @@ async function openLegacyH5(file: string): Promise<KerasArchive> {
   try {
     const text = h5.attrs['model_config']?.value;
     if (typeof text !== 'string') throw new KerasFileError(`${file} is an HDF5 file without a model_config: not a Keras model (weights-only files cannot be imported).`);
-    if (text.length > MAX_CONFIG_BYTES) throw new KerasFileError(`${file}: model_config is longer than the limit MAX_CONFIG_BYTES = ${formatBytes(MAX_CONFIG_BYTES)}.`);
+    if (text.length > LIMITS.maxKerasConfigBytes) throw new KerasFileError(`${file}: model_config is longer than the limit maxKerasConfigBytes = ${formatBytes(LIMITS.maxKerasConfigBytes)}.`);
     const root = h5.get('model_weights');
     if (!isGroup(root)) throw new KerasFileError(`${file} has no model_weights group: not a Keras model file.`);
     const budget = { bytes: 0 };
@@ -202,9 +194,9 @@ function readDataset(entity: unknown, label: string, budget: { bytes: number }):
   if (!ds || isGroup(ds) || !('shape' in ds)) throw new KerasFileError(`${label} is missing.`);
   const shape = ds.shape ?? [];
   const elements = shape.reduce((a, b) => a * b, 1);
-  if (elements > MAX_WEIGHT_ELEMENTS) throw new KerasFileError(`${label} has ${elements} values, more than the limit MAX_WEIGHT_ELEMENTS = ${MAX_WEIGHT_ELEMENTS}.`);
+  if (elements > LIMITS.maxKerasWeightElements) throw new KerasFileError(`${label} has ${elements} values, more than the limit maxKerasWeightElements = ${LIMITS.maxKerasWeightElements}.`);
   budget.bytes += elements * 4;
-  if (budget.bytes > MAX_TOTAL_WEIGHT_BYTES) throw new KerasFileError(`${label}: the weights exceed the limit MAX_TOTAL_WEIGHT_BYTES = ${formatBytes(MAX_TOTAL_WEIGHT_BYTES)}.`);
+  if (budget.bytes > LIMITS.maxKerasWeightBytes) throw new KerasFileError(`${label}: the weights exceed the limit maxKerasWeightBytes = ${formatBytes(LIMITS.maxKerasWeightBytes)}.`);
   const value = ds.value;
   if (value instanceof Float32Array) return { shape, values: value };
   if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array) return { shape, values: Float32Array.from(value) };

@@ -1,5 +1,6 @@
 // Keras model config (Keras 3's config.json, or the model_config of a legacy .h5) → a TF.js LayersModel
 // topology with the same layer names, by the meaning of each layer (kerasClasses.ts), not its class name.
+import { LIMITS } from '../../shared/limits';
 import {
   ACTIVATION_LAYER_CLASS,
   KERAS_ACTIVATIONS,
@@ -7,7 +8,6 @@ import {
   KERAS_SCALAR_OPS,
   SCALAR_OP_CLASS,
 } from './kerasClasses';
-import { MAX_LAYERS } from './importLimits';
 
 type Json = Record<string, unknown>;
 /** One inbound tensor in TF.js' (Keras 2) form: [layer, node index, tensor index, kwargs]. */
@@ -65,7 +65,7 @@ const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
 function fromFunctional(model: KerasLayerJson): TfjsModelConfig {
   const layers = model.config.layers as KerasLayerJson[] | undefined;
   if (!Array.isArray(layers)) throw new ConversionError('the model config has no layers list');
-  if (layers.length > MAX_LAYERS) throw new ConversionError(`it has ${layers.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
+  if (layers.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
   const out: TfjsLayerJson[] = [];
   // A model used as a layer (a keras.applications base inside the user's model) is spliced in: its layers
   // join ours under their own names, and references to it become references to its output layer.
@@ -81,7 +81,7 @@ function fromFunctional(model: KerasLayerJson): TfjsModelConfig {
     if (names.has(l.name)) throw new ConversionError(`two layers are named "${l.name}" once nested models are unpacked`);
     names.add(l.name);
   }
-  if (out.length > MAX_LAYERS) throw new ConversionError(`it has ${out.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
+  if (out.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${out.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
   return {
     class_name: 'Functional',
     config: {
@@ -113,7 +113,7 @@ function spliceNested(layer: KerasLayerJson, out: TfjsLayerJson[], nestedOutputs
 /** A Sequential model is a chain: each layer takes the previous one's output. */
 function sequentialAsFunctional(model: KerasLayerJson): KerasLayerJson {
   const layers = (model.config.layers as KerasLayerJson[] | undefined) ?? [];
-  if (layers.length > MAX_LAYERS) throw new ConversionError(`it has ${layers.length} layers, more than the limit MAX_LAYERS = ${MAX_LAYERS}`);
+  if (layers.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
   const chain: KerasLayerJson[] = [];
   if (layers[0]?.class_name !== 'InputLayer') {
     const shape = (model.config.build_input_shape ?? layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape
