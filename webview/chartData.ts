@@ -30,7 +30,10 @@ class Smoother {
   private value = 0;
   private n = 0;
   constructor(private readonly beta: number) {}
-  reset(): void { this.value = 0; this.n = 0; }
+  reset(): void {
+    this.value = 0;
+    this.n = 0;
+  }
   next(v: number): number {
     this.n += 1;
     this.value = this.beta * this.value + (1 - this.beta) * v;
@@ -82,7 +85,10 @@ export class ModelCurves {
 /** Appends a point, replacing one at the same or a later x (a resumed run repeats its last epoch). */
 function push(s: Series, x: number, y: number): void {
   if (!Number.isFinite(y)) return;
-  while (s.x.length > 0 && s.x[s.x.length - 1] >= x) { s.x.pop(); s.y.pop(); }
+  while (s.x.length > 0 && s.x[s.x.length - 1] >= x) {
+    s.x.pop();
+    s.y.pop();
+  }
   s.x.push(x);
   s.y.push(y);
 }
@@ -103,8 +109,24 @@ export class TrainingCurves {
         break;
       case 'batch':
         this.batchPoints += 1;
-        (e.model === 'scratch' ? this.scratch : this.transfer).batch(e.phase, e.epoch, e.batch, e.batches, e.loss, e.accuracy);
-        Object.assign(this.stats, { model: e.model, phase: e.phase, epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, imagesPerSec: e.imagesPerSec, etaSeconds: e.etaSeconds });
+        (e.model === 'scratch' ? this.scratch : this.transfer).batch(
+          e.phase,
+          e.epoch,
+          e.batch,
+          e.batches,
+          e.loss,
+          e.accuracy,
+        );
+        Object.assign(this.stats, {
+          model: e.model,
+          phase: e.phase,
+          epoch: e.epoch,
+          epochs: e.epochs,
+          batch: e.batch,
+          batches: e.batches,
+          imagesPerSec: e.imagesPerSec,
+          etaSeconds: e.etaSeconds,
+        });
         break;
       case 'epoch':
         (e.model === 'scratch' ? this.scratch : this.transfer).epoch(e.metrics);
@@ -141,7 +163,8 @@ export function alignSeries(series: readonly Series[]): [number[], ...(number | 
   const ys: (number | null)[][] = series.map(() => []);
   for (;;) {
     let next = Infinity;
-    for (let i = 0; i < series.length; i++) if (cursor[i] < series[i].x.length) next = Math.min(next, series[i].x[cursor[i]]);
+    for (let i = 0; i < series.length; i++)
+      if (cursor[i] < series[i].x.length) next = Math.min(next, series[i].x[cursor[i]]);
     if (next === Infinity) break;
     xs.push(next);
     for (let i = 0; i < series.length; i++) {

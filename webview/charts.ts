@@ -19,7 +19,12 @@ export interface SeriesSpec {
 }
 
 const FALLBACK_COLORS: Record<SeriesSpec['color'], string> = {
-  blue: '#3794ff', orange: '#d18616', purple: '#b180d7', green: '#89d185', red: '#f14c4c', yellow: '#cca700',
+  blue: '#3794ff',
+  orange: '#d18616',
+  purple: '#b180d7',
+  green: '#89d185',
+  red: '#f14c4c',
+  yellow: '#cca700',
 };
 
 /** Above this many points a series is drawn as a line only (hundreds of dots are unreadable and slow). */
@@ -40,7 +45,13 @@ export class LineChart {
   /** Points per series (without gaps): dots are drawn only while they stay few enough to read. */
   private counts: number[] = [];
 
-  constructor(readonly title: string, private readonly yLabel: string, private specs: SeriesSpec[], testId: string, private readonly height = 200) {
+  constructor(
+    readonly title: string,
+    private readonly yLabel: string,
+    private specs: SeriesSpec[],
+    testId: string,
+    private readonly height = 200,
+  ) {
     this.element = h('figure', { class: 'chart', 'data-testid': testId }, h('figcaption', {}, title), this.plotHost);
     new ResizeObserver(() => this.resize()).observe(this.plotHost);
   }
@@ -88,8 +99,14 @@ export class LineChart {
     const grid = cssVar('--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)');
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = (label: string): uPlot.Axis => ({
-      stroke: foreground, label, labelFont: font, font, size: 40, labelSize: 16,
-      grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
+      stroke: foreground,
+      label,
+      labelFont: font,
+      font,
+      size: 40,
+      labelSize: 16,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
     });
     const opts: uPlot.Options = {
       width: this.width,
@@ -98,18 +115,23 @@ export class LineChart {
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       axes: [axis('epoch'), axis(this.yLabel)],
-      series: [{ label: 'epoch' }, ...this.specs.map((s): uPlot.Series => {
-        const color = cssVar(`--vscode-charts-${s.color}`, FALLBACK_COLORS[s.color]);
-        return {
-          label: s.label,
-          stroke: color,
-          width: s.faint ? 1 : 2,
-          alpha: s.faint ? 0.7 : 1,
-          dash: s.dashed ? [6, 4] : undefined,
-          spanGaps: true,
-          points: s.points ? { show: (_u, si) => (this.counts[si - 1] ?? 0) <= MAX_DOTS, size: 6, stroke: color, fill: color } : { show: false },
-        };
-      })],
+      series: [
+        { label: 'epoch' },
+        ...this.specs.map((s): uPlot.Series => {
+          const color = cssVar(`--vscode-charts-${s.color}`, FALLBACK_COLORS[s.color]);
+          return {
+            label: s.label,
+            stroke: color,
+            width: s.faint ? 1 : 2,
+            alpha: s.faint ? 0.7 : 1,
+            dash: s.dashed ? [6, 4] : undefined,
+            spanGaps: true,
+            points: s.points
+              ? { show: (_u, si) => (this.counts[si - 1] ?? 0) <= MAX_DOTS, size: 6, stroke: color, fill: color }
+              : { show: false },
+          };
+        }),
+      ],
       hooks: { draw: [(u) => this.drawMarker(u, foreground)] },
     };
     this.plot = new uPlot(opts, this.data, this.plotHost);

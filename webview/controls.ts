@@ -3,7 +3,12 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
-import { settingProblem, settingSpec, type FlagSetting as FlagKey, type NumberSetting as NumberKey } from '../src/shared/trainingSettings';
+import {
+  settingProblem,
+  settingSpec,
+  type FlagSetting as FlagKey,
+  type NumberSetting as NumberKey,
+} from '../src/shared/trainingSettings';
 import { h, replaceChildren } from './dom';
 
 // The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
@@ -16,8 +21,17 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => stri
 
 const FLAGS: { key: FlagKey; label: string; title: string }[] = [
   { key: 'augmentation', label: 'Augmentation', title: 'Random flips, rotations, crops and brightness while training' },
-  { key: 'secondPhase', label: 'Second phase', title: 'After the head converges, unfreeze the top of the base at a lower learning rate (mixed: auto, tried within the time budget and kept only if validation improves)' },
-  { key: 'compareScratch', label: 'Compare with scratch', title: 'Also train the same architecture from random weights on the same split' },
+  {
+    key: 'secondPhase',
+    label: 'Second phase',
+    title:
+      'After the head converges, unfreeze the top of the base at a lower learning rate (mixed: auto, tried within the time budget and kept only if validation improves)',
+  },
+  {
+    key: 'compareScratch',
+    label: 'Compare with scratch',
+    title: 'Also train the same architecture from random weights on the same split',
+  },
 ];
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -27,7 +41,15 @@ export class Controls {
   private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
   private readonly flags = new Map<FlagKey, VscodeCheckbox>();
   private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, 'Start training');
-  private readonly startOnRay = h('vscode-button', { 'data-testid': 'start-training-ray', secondary: true, title: 'Train these choices data-parallel on a Ray cluster (asks which)' }, 'Run on Ray Cluster…');
+  private readonly startOnRay = h(
+    'vscode-button',
+    {
+      'data-testid': 'start-training-ray',
+      secondary: true,
+      title: 'Train these choices data-parallel on a Ray cluster (asks which)',
+    },
+    'Run on Ray Cluster…',
+  );
   private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, 'Cancel');
   private readonly reason = h('p', { class: 'hint', 'data-testid': 'start-disabled-reason', hidden: true });
 
@@ -47,20 +69,35 @@ export class Controls {
       this.flags.set(f.key, box);
       form.append(box);
     }
-    this.start.addEventListener('click', () => { if (!this.start.disabled) this.post({ type: 'startTraining' }); });
-    this.startOnRay.addEventListener('click', () => { if (!this.startOnRay.disabled) this.post({ type: 'startTrainingOnRay' }); });
-    this.cancel.addEventListener('click', () => { if (!this.cancel.disabled) this.post({ type: 'cancelTraining' }); });
-    this.element = h('section', { class: 'controls', 'data-testid': 'controls' },
-      form, h('div', { class: 'buttons' }, this.start, this.startOnRay, this.cancel), this.reason);
+    this.start.addEventListener('click', () => {
+      if (!this.start.disabled) this.post({ type: 'startTraining' });
+    });
+    this.startOnRay.addEventListener('click', () => {
+      if (!this.startOnRay.disabled) this.post({ type: 'startTrainingOnRay' });
+    });
+    this.cancel.addEventListener('click', () => {
+      if (!this.cancel.disabled) this.post({ type: 'cancelTraining' });
+    });
+    this.element = h(
+      'section',
+      { class: 'controls', 'data-testid': 'controls' },
+      form,
+      h('div', { class: 'buttons' }, this.start, this.startOnRay, this.cancel),
+      this.reason,
+    );
   }
 
   show(s: PanelSnapshot): void {
     this.showSettings(s.choices.settings);
     const running = s.training.status === 'running' || s.training.status === 'cancelling';
-    const why = !s.trusted ? 'Training is disabled in Restricted Mode: this workspace is not trusted. Trust it (Manage Workspace Trust) to train; you can still inspect layers and data.'
-      : running ? undefined
-        : !s.choices.dataFolder ? 'Choose a dataset folder (one subfolder per class) to train.'
-          : !s.base ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
+    const why = !s.trusted
+      ? 'Training is disabled in Restricted Mode: this workspace is not trusted. Trust it (Manage Workspace Trust) to train; you can still inspect layers and data.'
+      : running
+        ? undefined
+        : !s.choices.dataFolder
+          ? 'Choose a dataset folder (one subfolder per class) to train.'
+          : !s.base
+            ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
             : undefined;
     this.start.disabled = running || why !== undefined;
     this.startOnRay.disabled = this.start.disabled;

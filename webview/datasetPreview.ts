@@ -13,33 +13,85 @@ export class DatasetPreview {
 
   show(d: Preview | undefined): void {
     if (!d) {
-      replaceChildren(this.element, h('p', { class: 'hint', 'data-testid': 'dataset-empty' },
-        'No dataset folder chosen. Pick a folder with one subfolder per class (Transfer Studio: Choose Dataset Folder).'));
+      replaceChildren(
+        this.element,
+        h(
+          'p',
+          { class: 'hint', 'data-testid': 'dataset-empty' },
+          'No dataset folder chosen. Pick a folder with one subfolder per class (Transfer Studio: Choose Dataset Folder).',
+        ),
+      );
       return;
     }
     const total = d.classes.reduce((n, c) => n + c.count, 0);
     const largest = Math.max(1, ...d.classes.map((c) => c.count));
-    replaceChildren(this.element,
-      h('div', { class: 'dataset-summary' },
+    replaceChildren(
+      this.element,
+      h(
+        'div',
+        { class: 'dataset-summary' },
         h('span', { class: 'path', title: d.folder, 'data-testid': 'dataset-folder' }, d.folder),
-        h('span', { 'data-testid': 'dataset-split' },
-          `${total} images in ${d.classes.length} classes · split: ${d.split.train} train, ${d.split.validation} validation, ${d.split.test} test`)),
-      d.warnings.length ? h('ul', { class: 'warnings', 'data-testid': 'dataset-warnings' },
-        ...d.warnings.map((w) => h('li', { 'data-testid': 'dataset-warning' }, w))) : null,
-      h('div', { class: 'classes' }, ...d.classes.map((c) => {
-        const bar = h('span', { class: 'count-bar-fill' });
-        bar.style.width = `${((c.count / largest) * 100).toFixed(1)}%`;
-        return h('div', { class: 'class-card', 'data-testid': 'dataset-class', 'data-class': c.name },
-          h('div', { class: 'class-head' },
-            h('span', { class: 'class-name', 'data-testid': 'class-name', title: c.name }, c.name),
-            h('span', { class: 'class-count', 'data-testid': 'class-count' }, `${c.count} image${c.count === 1 ? '' : 's'}`)),
-          h('span', { class: 'count-bar' }, bar),
-          h('div', { class: 'thumbnails' }, ...c.thumbnails.map((t) => thumbnailButton(t, undefined, this.post))));
-      })),
-      d.skipped.length ? h('details', { class: 'skipped', 'data-testid': 'dataset-skipped' },
-        h('summary', {}, `${d.skipped.length} skipped file${d.skipped.length === 1 ? '' : 's'}`),
-        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Reason'))),
-          h('tbody', {}, ...d.skipped.map((s) => h('tr', { 'data-testid': 'skipped-file' },
-            h('td', { class: 'path', title: s.path }, s.path), h('td', {}, s.reason)))))) : null);
+        h(
+          'span',
+          { 'data-testid': 'dataset-split' },
+          `${total} images in ${d.classes.length} classes · split: ${d.split.train} train, ${d.split.validation} validation, ${d.split.test} test`,
+        ),
+      ),
+      d.warnings.length
+        ? h(
+            'ul',
+            { class: 'warnings', 'data-testid': 'dataset-warnings' },
+            ...d.warnings.map((w) => h('li', { 'data-testid': 'dataset-warning' }, w)),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'classes' },
+        ...d.classes.map((c) => {
+          const bar = h('span', { class: 'count-bar-fill' });
+          bar.style.width = `${((c.count / largest) * 100).toFixed(1)}%`;
+          return h(
+            'div',
+            { class: 'class-card', 'data-testid': 'dataset-class', 'data-class': c.name },
+            h(
+              'div',
+              { class: 'class-head' },
+              h('span', { class: 'class-name', 'data-testid': 'class-name', title: c.name }, c.name),
+              h(
+                'span',
+                { class: 'class-count', 'data-testid': 'class-count' },
+                `${c.count} image${c.count === 1 ? '' : 's'}`,
+              ),
+            ),
+            h('span', { class: 'count-bar' }, bar),
+            h('div', { class: 'thumbnails' }, ...c.thumbnails.map((t) => thumbnailButton(t, undefined, this.post))),
+          );
+        }),
+      ),
+      d.skipped.length
+        ? h(
+            'details',
+            { class: 'skipped', 'data-testid': 'dataset-skipped' },
+            h('summary', {}, `${d.skipped.length} skipped file${d.skipped.length === 1 ? '' : 's'}`),
+            h(
+              'table',
+              {},
+              h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Reason'))),
+              h(
+                'tbody',
+                {},
+                ...d.skipped.map((s) =>
+                  h(
+                    'tr',
+                    { 'data-testid': 'skipped-file' },
+                    h('td', { class: 'path', title: s.path }, s.path),
+                    h('td', {}, s.reason),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+    );
   }
 }

@@ -4,7 +4,11 @@
 type Attrs = Record<string, string | number | boolean | undefined>;
 
 /** Creates an element with attributes (false/undefined skipped, true as empty) and children (strings become text). */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs, ...children: (Node | string | null | undefined)[]): HTMLElement;
 export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | null | undefined)[]): HTMLElement {
   const el = document.createElement(tag);

@@ -5,7 +5,11 @@ import type { HostMessage } from '../src/shared/panelProtocol';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const PAYLOAD: Record<HostMessage['type'], (m: Record<string, unknown>) => boolean> = {
-  snapshot: (m) => isObject(m.snapshot) && isObject(m.snapshot.choices) && isObject(m.snapshot.training) && Array.isArray(m.snapshot.history),
+  snapshot: (m) =>
+    isObject(m.snapshot) &&
+    isObject(m.snapshot.choices) &&
+    isObject(m.snapshot.training) &&
+    Array.isArray(m.snapshot.history),
   choices: (m) => isObject(m.choices) && Array.isArray(m.choices.frozen) && isObject(m.choices.settings),
   dataset: (m) => isObject(m.dataset) && Array.isArray(m.dataset.classes),
   training: (m) => isObject(m.training) && typeof m.training.status === 'string',

@@ -24,9 +24,17 @@ interface Group {
 }
 
 const ACTIONS = [
-  { action: 'freeze-up-to', label: 'Freeze up to here', title: 'Freeze every layer up to and including this one; the later ones up to the cut train' },
+  {
+    action: 'freeze-up-to',
+    label: 'Freeze up to here',
+    title: 'Freeze every layer up to and including this one; the later ones up to the cut train',
+  },
   { action: 'unfreeze-from', label: 'Unfreeze from here', title: 'Train this layer and every later one up to the cut' },
-  { action: 'set-feature-layer', label: 'Use as feature layer', title: 'Cut the base here: the new head sits on this output' },
+  {
+    action: 'set-feature-layer',
+    label: 'Use as feature layer',
+    title: 'Cut the base here: the new head sits on this output',
+  },
 ] as const;
 
 export class LayerTree {
@@ -39,13 +47,24 @@ export class LayerTree {
   private base?: BaseDescription;
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
-    const expand = h('button', { class: 'link-button', type: 'button', 'data-testid': 'layers-expand-all' }, 'Expand all');
-    const collapse = h('button', { class: 'link-button', type: 'button', 'data-testid': 'layers-collapse-all' }, 'Collapse all');
+    const expand = h(
+      'button',
+      { class: 'link-button', type: 'button', 'data-testid': 'layers-expand-all' },
+      'Expand all',
+    );
+    const collapse = h(
+      'button',
+      { class: 'link-button', type: 'button', 'data-testid': 'layers-collapse-all' },
+      'Collapse all',
+    );
     expand.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = true)));
     collapse.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = false)));
-    this.element = h('section', { class: 'layer-tree', 'data-testid': 'layer-tree' },
+    this.element = h(
+      'section',
+      { class: 'layer-tree', 'data-testid': 'layer-tree' },
       h('div', { class: 'layer-toolbar' }, this.totals, h('span', { class: 'spacer' }), expand, collapse),
-      this.body);
+      this.body,
+    );
     this.body.addEventListener('change', (e) => this.onToggle(e));
     this.body.addEventListener('click', (e) => this.onAction(e));
   }
@@ -58,8 +77,14 @@ export class LayerTree {
       this.rows.clear();
       this.groups = [];
       replaceChildren(this.totals);
-      replaceChildren(this.body, h('p', { class: baseError ? 'error' : 'hint', 'data-testid': 'layers-message' },
-        baseError ? `The base could not be loaded: ${baseError}` : 'No base model loaded yet.'));
+      replaceChildren(
+        this.body,
+        h(
+          'p',
+          { class: baseError ? 'error' : 'hint', 'data-testid': 'layers-message' },
+          baseError ? `The base could not be loaded: ${baseError}` : 'No base model loaded yet.',
+        ),
+      );
       return;
     }
     const key = `${base.spec}\n${base.layers.length}\n${base.layers.map((l) => l.name).join(',')}`;
@@ -83,7 +108,8 @@ export class LayerTree {
       const row = this.row(layer);
       group.rows.push(row);
       // Layers outside any block (the stem, the top) are named by the range they span.
-      if (!group.block) group.name.textContent = group.rows.length === 1 ? layer.name : `${group.rows[0].layer.name} … ${layer.name}`;
+      if (!group.block)
+        group.name.textContent = group.rows.length === 1 ? layer.name : `${group.rows[0].layer.name} … ${layer.name}`;
       this.rows.set(layer.name, row);
       group.details.appendChild(row.row);
     }
@@ -93,29 +119,82 @@ export class LayerTree {
   private group(block: string): Group {
     const state = h('span', { class: 'group-state' });
     const name = h('span', { class: 'group-name' }, block);
-    const details = h('details', { class: 'layer-group', open: true, 'data-testid': 'layer-group', 'data-block': block },
-      h('summary', {}, name, state));
+    const details = h(
+      'details',
+      { class: 'layer-group', open: true, 'data-testid': 'layer-group', 'data-block': block },
+      h('summary', {}, name, state),
+    );
     return { block, rows: [], details, name, state };
   }
 
   private row(layer: LayerInfo): Row {
     const toggle = layer.hasWeights
-      ? h('vscode-checkbox', { 'data-testid': 'layer-toggle', 'aria-label': `Train ${layer.name}`, title: 'Checked: this layer trains' })
+      ? h('vscode-checkbox', {
+          'data-testid': 'layer-toggle',
+          'aria-label': `Train ${layer.name}`,
+          title: 'Checked: this layer trains',
+        })
       : undefined;
     const state = h('span', { class: 'layer-state', 'data-testid': 'layer-state' });
-    const cutBadge = h('span', { class: 'badge cut', title: 'Feature layer: the new head sits on this output', hidden: true, 'data-testid': 'cut-badge' }, 'cut');
+    const cutBadge = h(
+      'span',
+      {
+        class: 'badge cut',
+        title: 'Feature layer: the new head sits on this output',
+        hidden: true,
+        'data-testid': 'cut-badge',
+      },
+      'cut',
+    );
     const params = layer.trainableParams + layer.nonTrainableParams;
-    const row = h('div', { class: 'layer-row', 'data-testid': 'layer-row', 'data-layer': layer.name, 'data-index': layer.index },
-      h('span', { class: 'toggle-cell' }, toggle ?? h('span', { class: 'no-weights', title: 'No weights: nothing to freeze' }, '–')),
+    const row = h(
+      'div',
+      { class: 'layer-row', 'data-testid': 'layer-row', 'data-layer': layer.name, 'data-index': layer.index },
+      h(
+        'span',
+        { class: 'toggle-cell' },
+        toggle ?? h('span', { class: 'no-weights', title: 'No weights: nothing to freeze' }, '–'),
+      ),
       h('span', { class: 'layer-name', title: layer.name }, layer.name),
       h('span', { class: 'layer-class' }, layer.className),
       h('span', { class: 'layer-shape' }, formatShape(layer.outputShape)),
-      h('span', { class: 'layer-params', title: `${layer.trainableParams} trainable, ${layer.nonTrainableParams} non-trainable` }, params ? formatCount(params) : ''),
-      h('span', { class: 'layer-badges' },
-        layer.isBatchNorm ? h('span', { class: 'badge bn', title: 'BatchNorm: stays in inference mode while frozen', 'data-testid': 'bn-badge' }, 'BN') : null,
-        cutBadge, state),
-      h('span', { class: 'layer-actions' }, ...ACTIONS.map((a) =>
-        h('button', { class: 'link-button', type: 'button', 'data-action': a.action, 'data-testid': a.action, title: a.title }, a.label))));
+      h(
+        'span',
+        {
+          class: 'layer-params',
+          title: `${layer.trainableParams} trainable, ${layer.nonTrainableParams} non-trainable`,
+        },
+        params ? formatCount(params) : '',
+      ),
+      h(
+        'span',
+        { class: 'layer-badges' },
+        layer.isBatchNorm
+          ? h(
+              'span',
+              {
+                class: 'badge bn',
+                title: 'BatchNorm: stays in inference mode while frozen',
+                'data-testid': 'bn-badge',
+              },
+              'BN',
+            )
+          : null,
+        cutBadge,
+        state,
+      ),
+      h(
+        'span',
+        { class: 'layer-actions' },
+        ...ACTIONS.map((a) =>
+          h(
+            'button',
+            { class: 'link-button', type: 'button', 'data-action': a.action, 'data-testid': a.action, title: a.title },
+            a.label,
+          ),
+        ),
+      ),
+    );
     return { layer, row, toggle, state, cutBadge };
   }
 
@@ -129,7 +208,8 @@ export class LayerTree {
       const trainable = isKept && r.layer.hasWeights && !frozen.has(r.layer.name);
       const state = !isKept ? 'dropped' : !r.layer.hasWeights ? 'no-weights' : trainable ? 'trainable' : 'frozen';
       r.row.dataset.state = state;
-      r.state.textContent = state === 'dropped' ? 'after the cut' : state === 'trainable' ? 'trains' : state === 'frozen' ? 'frozen' : '';
+      r.state.textContent =
+        state === 'dropped' ? 'after the cut' : state === 'trainable' ? 'trains' : state === 'frozen' ? 'frozen' : '';
       if (r.toggle) {
         r.toggle.checked = trainable;
         r.toggle.disabled = !isKept;
@@ -137,24 +217,47 @@ export class LayerTree {
       const isCut = r.layer.name === choices.featureLayer;
       r.cutBadge.hidden = !isCut;
       r.row.classList.toggle('is-cut', isCut);
-      for (const b of r.row.querySelectorAll<HTMLButtonElement>('button[data-action="freeze-up-to"], button[data-action="unfreeze-from"]')) b.disabled = !isKept;
+      for (const b of r.row.querySelectorAll<HTMLButtonElement>(
+        'button[data-action="freeze-up-to"], button[data-action="unfreeze-from"]',
+      ))
+        b.disabled = !isKept;
     }
     for (const g of this.groups) {
       const weighted = g.rows.filter((r) => r.layer.hasWeights && kept.has(r.layer.name));
       const training = weighted.filter((r) => !frozen.has(r.layer.name)).length;
-      g.state.textContent = weighted.length === 0 ? (g.rows.some((r) => kept.has(r.layer.name)) ? '' : 'after the cut')
-        : training === 0 ? 'frozen' : training === weighted.length ? 'trains' : `${training} of ${weighted.length} train`;
+      g.state.textContent =
+        weighted.length === 0
+          ? g.rows.some((r) => kept.has(r.layer.name))
+            ? ''
+            : 'after the cut'
+          : training === 0
+            ? 'frozen'
+            : training === weighted.length
+              ? 'trains'
+              : `${training} of ${weighted.length} train`;
       g.details.dataset.state = weighted.length > 0 && training > 0 ? 'trainable' : 'frozen';
     }
     const t = parameterTotals(layers, choices.featureLayer, choices.frozen);
     const share = t.trainable + t.frozen > 0 ? t.trainable / (t.trainable + t.frozen) : 0;
     const bar = h('span', { class: 'totals-bar-fill' });
     bar.style.width = `${(share * 100).toFixed(1)}%`;
-    replaceChildren(this.totals,
-      h('span', {}, 'Trainable ', h('strong', { 'data-testid': 'totals-trainable', 'data-value': t.trainable }, formatCount(t.trainable))),
+    replaceChildren(
+      this.totals,
+      h(
+        'span',
+        {},
+        'Trainable ',
+        h('strong', { 'data-testid': 'totals-trainable', 'data-value': t.trainable }, formatCount(t.trainable)),
+      ),
       h('span', { class: 'totals-bar', title: `${(share * 100).toFixed(1)} % of the kept base trains` }, bar),
-      h('span', {}, 'Frozen ', h('strong', { 'data-testid': 'totals-frozen', 'data-value': t.frozen }, formatCount(t.frozen))),
-      h('span', { class: 'hint' }, `cut at ${choices.featureLayer}`));
+      h(
+        'span',
+        {},
+        'Frozen ',
+        h('strong', { 'data-testid': 'totals-frozen', 'data-value': t.frozen }, formatCount(t.frozen)),
+      ),
+      h('span', { class: 'hint' }, `cut at ${choices.featureLayer}`),
+    );
   }
 
   private rowOf(e: Event): Row | undefined {
@@ -177,9 +280,15 @@ export class LayerTree {
     if (!button || !row || button.disabled) return;
     const layer = row.layer.name;
     switch (button.dataset.action) {
-      case 'freeze-up-to': this.post({ type: 'freezeUpTo', layer }); break;
-      case 'unfreeze-from': this.post({ type: 'unfreezeFrom', layer }); break;
-      case 'set-feature-layer': this.post({ type: 'setFeatureLayer', layer }); break;
+      case 'freeze-up-to':
+        this.post({ type: 'freezeUpTo', layer });
+        break;
+      case 'unfreeze-from':
+        this.post({ type: 'unfreezeFrom', layer });
+        break;
+      case 'set-feature-layer':
+        this.post({ type: 'setFeatureLayer', layer });
+        break;
     }
   }
 }

@@ -9,8 +9,12 @@ import { h, replaceChildren } from './dom';
 import { formatDuration, formatNumber } from './format';
 
 const STAGE_NAMES: Record<string, string> = {
-  scanning: 'Scanning the dataset', 'loading-base': 'Loading the base model', 'caching-features': 'Computing features',
-  training: 'Training', evaluating: 'Evaluating', saving: 'Saving',
+  scanning: 'Scanning the dataset',
+  'loading-base': 'Loading the base model',
+  'caching-features': 'Computing features',
+  training: 'Training',
+  evaluating: 'Evaluating',
+  saving: 'Saving',
 };
 
 function specs(metric: 'loss' | 'accuracy', scratch: boolean): SeriesSpec[] {
@@ -19,9 +23,11 @@ function specs(metric: 'loss' | 'accuracy', scratch: boolean): SeriesSpec[] {
     { label: `train ${metric} (epoch)`, color: 'blue', points: true },
     { label: `validation ${metric}`, color: 'orange', points: true },
   ];
-  if (scratch) list.push(
-    { label: `scratch train ${metric}`, color: 'purple', points: true, dashed: true },
-    { label: `scratch validation ${metric}`, color: 'green', points: true, dashed: true });
+  if (scratch)
+    list.push(
+      { label: `scratch train ${metric}`, color: 'purple', points: true, dashed: true },
+      { label: `scratch validation ${metric}`, color: 'green', points: true, dashed: true },
+    );
   return list;
 }
 
@@ -35,16 +41,23 @@ export class LiveCharts {
   private readonly lossChart = new LineChart('Loss', 'loss', specs('loss', false), 'chart-loss');
   private readonly accuracyChart = new LineChart('Accuracy', 'accuracy', specs('accuracy', false), 'chart-accuracy');
   private readonly statsLine = h('div', { class: 'stats', 'data-testid': 'training-stats', 'aria-live': 'polite' });
-  private readonly pointCounter = h('span', { class: 'point-counter', 'data-testid': 'chart-points', 'data-count': 0 }, '0 batch points');
+  private readonly pointCounter = h(
+    'span',
+    { class: 'point-counter', 'data-testid': 'chart-points', 'data-count': 0 },
+    '0 batch points',
+  );
   private scratchShown = false;
   private frameRequested = false;
   private lastDraw = 0;
   private active = true;
 
   constructor() {
-    this.element = h('section', { class: 'live-charts', 'data-testid': 'live-charts' },
+    this.element = h(
+      'section',
+      { class: 'live-charts', 'data-testid': 'live-charts' },
       h('div', { class: 'stats-row' }, this.statsLine, this.pointCounter),
-      h('div', { class: 'chart-grid' }, this.lossChart.element, this.accuracyChart.element));
+      h('div', { class: 'chart-grid' }, this.lossChart.element, this.accuracyChart.element),
+    );
   }
 
   /** Starts over from a full history (a snapshot). */
@@ -79,11 +92,12 @@ export class LiveCharts {
     // Redrawing thousands of points on every frame gains nothing a user can see: long runs redraw at most
     // every ~100 ms, short ones on the next frame.
     const wait = this.curves.batchPoints > 2000 ? Math.max(0, this.lastDraw + 100 - performance.now()) : 0;
-    const go = () => requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.lastDraw = performance.now();
-      this.draw();
-    });
+    const go = () =>
+      requestAnimationFrame(() => {
+        this.frameRequested = false;
+        this.lastDraw = performance.now();
+        this.draw();
+      });
     if (wait > 0) setTimeout(go, wait);
     else go();
   }
@@ -96,7 +110,10 @@ export class LiveCharts {
       this.accuracyChart.setSpecs(specs('accuracy', this.scratchShown));
     }
     const marker = c.phase2Start === undefined ? undefined : { x: c.phase2Start, label: 'phase 2' };
-    for (const [chart, metric] of [[this.lossChart, 'loss'], [this.accuracyChart, 'accuracy']] as const) {
+    for (const [chart, metric] of [
+      [this.lossChart, 'loss'],
+      [this.accuracyChart, 'accuracy'],
+    ] as const) {
       const series = seriesOf(c.transfer, metric);
       // The scratch twin is drawn per epoch: its batches would retrace the transfer curve's x range.
       if (this.scratchShown) series.push(...seriesOf(c.scratch, metric).slice(1));
@@ -118,8 +135,11 @@ export class LiveCharts {
     if (s.epoch !== undefined) {
       const epoch = epochLabel(s.model ?? 'transfer', s.phase ?? 1, s.epoch, s.epochs ?? NaN);
       parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${epoch}, batch ${s.batch}/${s.batches}`));
-      parts.push(h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`));
-      if (this.active) parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
+      parts.push(
+        h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`),
+      );
+      if (this.active)
+        parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
     }
     if (parts.length === 0) parts.push('No training yet: the charts fill as batches finish.');
     replaceChildren(this.statsLine, ...parts.flatMap((p, i) => (i === 0 ? [p] : [' · ', p])));

@@ -37,12 +37,20 @@ function layout(): void {
     h('vscode-tab-header', { slot: 'header', id: `tab-${name}`, 'data-testid': `tab-${name}` }, label),
     h('vscode-tab-panel', { 'data-testid': `panel-${name}` }, content),
   ];
-  const training = h('vscode-split-layout', { class: 'training-split', 'initial-handle-position': '32%', 'min-start': '220px', 'min-end': '280px' },
+  const training = h(
+    'vscode-split-layout',
+    { class: 'training-split', 'initial-handle-position': '32%', 'min-start': '220px', 'min-end': '280px' },
     h('div', { slot: 'start', class: 'pane' }, controls.element),
-    h('div', { slot: 'end', class: 'pane' }, charts.element));
-  tabs = h('vscode-tabs', { 'data-testid': 'tabs' },
-    ...panel('layers', 'Layers', tree.element), ...panel('training', 'Training', training),
-    ...panel('dataset', 'Dataset', preview.element), ...panel('evaluation', 'Evaluation', evaluation.element));
+    h('div', { slot: 'end', class: 'pane' }, charts.element),
+  );
+  tabs = h(
+    'vscode-tabs',
+    { 'data-testid': 'tabs' },
+    ...panel('layers', 'Layers', tree.element),
+    ...panel('training', 'Training', training),
+    ...panel('dataset', 'Dataset', preview.element),
+    ...panel('evaluation', 'Evaluation', evaluation.element),
+  );
   const shown = tabs;
   shown.selectedIndex = TABS.indexOf(tab);
   shown.addEventListener('vsc-tabs-select', () => {

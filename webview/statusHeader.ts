@@ -5,7 +5,12 @@ import { h, replaceChildren } from './dom';
 import { formatCount } from './format';
 
 const STATUS_TEXT: Record<TrainingStatus, string> = {
-  idle: 'Ready', running: 'Training…', cancelling: 'Cancelling…', finished: 'Finished', cancelled: 'Cancelled', failed: 'Failed',
+  idle: 'Ready',
+  running: 'Training…',
+  cancelling: 'Cancelling…',
+  finished: 'Finished',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
 };
 
 export class StatusHeader {
@@ -15,19 +20,39 @@ export class StatusHeader {
   private readonly run = h('span', { class: 'run', 'data-testid': 'run-name' });
   private readonly backend = h('span', { class: 'backend hint', 'data-testid': 'backend' });
   private readonly message = h('p', { class: 'status-message', 'data-testid': 'training-message', hidden: true });
-  private readonly trust = h('p', { class: 'trust-banner', 'data-testid': 'trust-banner', role: 'status', hidden: true },
-    'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.');
-  private readonly progress: VscodeProgressBar = h('vscode-progress-bar', { 'data-testid': 'training-progress', 'aria-label': 'Training in progress', indeterminate: true, hidden: true });
+  private readonly trust = h(
+    'p',
+    { class: 'trust-banner', 'data-testid': 'trust-banner', role: 'status', hidden: true },
+    'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.',
+  );
+  private readonly progress: VscodeProgressBar = h('vscode-progress-bar', {
+    'data-testid': 'training-progress',
+    'aria-label': 'Training in progress',
+    indeterminate: true,
+    hidden: true,
+  });
 
   constructor() {
-    this.element = h('header', { class: 'status-header', 'data-testid': 'status-header' },
+    this.element = h(
+      'header',
+      { class: 'status-header', 'data-testid': 'status-header' },
       h('div', { class: 'status-line' }, this.base, this.status, this.run, this.backend),
-      this.progress, this.message, this.trust);
+      this.progress,
+      this.message,
+      this.trust,
+    );
   }
 
   show(s: PanelSnapshot): void {
     const b = s.base;
-    replaceChildren(this.base, b ? `${b.title} · ${b.layers.length} layers · ${formatCount(b.totalParams)} parameters` : s.baseError ? 'Base not loaded' : 'No base');
+    replaceChildren(
+      this.base,
+      b
+        ? `${b.title} · ${b.layers.length} layers · ${formatCount(b.totalParams)} parameters`
+        : s.baseError
+          ? 'Base not loaded'
+          : 'No base',
+    );
     if (b?.credit) this.base.title = b.credit;
     this.status.hidden = false;
     this.status.textContent = STATUS_TEXT[s.training.status] ?? s.training.status;

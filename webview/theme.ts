@@ -4,8 +4,9 @@
 
 /** The current value of a CSS variable, or the fallback when VS Code does not set it. */
 export function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim()
-    || getComputedStyle(document.body).getPropertyValue(name).trim();
+  const value =
+    getComputedStyle(document.documentElement).getPropertyValue(name).trim() ||
+    getComputedStyle(document.body).getPropertyValue(name).trim();
   return value || fallback;
 }
 
@@ -22,8 +23,14 @@ export function onThemeChange(listener: () => void): void {
   const fire = () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; listener(); });
+    requestAnimationFrame(() => {
+      pending = false;
+      listener();
+    });
   };
   new MutationObserver(fire).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-  new MutationObserver(fire).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  new MutationObserver(fire).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ['style', 'class'],
+  });
 }

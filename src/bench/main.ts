@@ -29,11 +29,19 @@ async function main(): Promise<void> {
   const backend = await initBackend('wasm');
   log(`backend: ${backend.detail}`);
   const fashion = fashionAvailable();
-  const write = (dir: string, perClass: number, classes: number[]) => fashion
-    ? writeFashionFolders(path.join(root, dir), { classes, perClass, split: 'train', offset: 0 })
-    : writeMnistFolders(path.join(root, dir), { classes, perClass, offset: 0 });
-  const samplesOf = (f: SampleFolders, per: number): Sample[] => f.classes.flatMap((c, label) =>
-    fs.readdirSync(path.join(f.outDir, c.name)).filter((n) => n.endsWith('.png')).sort().slice(0, per).map((n) => ({ path: path.join(f.outDir, c.name, n), label })));
+  const write = (dir: string, perClass: number, classes: number[]) =>
+    fashion
+      ? writeFashionFolders(path.join(root, dir), { classes, perClass, split: 'train', offset: 0 })
+      : writeMnistFolders(path.join(root, dir), { classes, perClass, offset: 0 });
+  const samplesOf = (f: SampleFolders, per: number): Sample[] =>
+    f.classes.flatMap((c, label) =>
+      fs
+        .readdirSync(path.join(f.outDir, c.name))
+        .filter((n) => n.endsWith('.png'))
+        .sort()
+        .slice(0, per)
+        .map((n) => ({ path: path.join(f.outDir, c.name, n), label })),
+    );
   const three = await write('three', 16, [1, 7, 8]);
   const images = samplesOf(three, 16);
   const figures: Figure[] = [];
@@ -51,18 +59,37 @@ async function main(): Promise<void> {
     await step('peers: Keras script and tfjs-node', async () => peerFigures(await peerData(root, cacheDir), log));
   }
   await step('head on cached features vs model.fit', () => headVersusFit(images, 3, cacheDir, 5));
-  await step('feature extraction throughput', async () => extractionThroughput(samplesOf(await write('three-large', 64, [1, 7, 8]), 64), cacheDir));
-  await step('fine-tuning steps', () => fineTuneFigures(images.filter((_, i) => i % 12 === 0), 3, cacheDir));
+  await step('feature extraction throughput', async () =>
+    extractionThroughput(samplesOf(await write('three-large', 64, [1, 7, 8]), 64), cacheDir),
+  );
+  await step('fine-tuning steps', () =>
+    fineTuneFigures(
+      images.filter((_, i) => i % 12 === 0),
+      3,
+      cacheDir,
+    ),
+  );
   await step('tensor count across epochs', () => tensorCountAcrossEpochs());
   const count = (f: SampleFolders) => f.classes.reduce((s, c) => s + c.count, 0);
   await step('trainer process: memory and host responsiveness', async () => {
     const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const small = await write('ten-small', 100, all);
     const large = await write('ten-large', fashion ? 1000 : 860, all);
-    return trainerProcessFigures({ data: small.outDir, images: count(small) }, { data: large.outDir, images: count(large) }, path.join(root, 'runs'), cacheDir);
+    return trainerProcessFigures(
+      { data: small.outDir, images: count(small) },
+      { data: large.outDir, images: count(large) },
+      path.join(root, 'runs'),
+      cacheDir,
+    );
   });
-  if (json) process.stdout.write(`${JSON.stringify({ backend, data: fashion ? 'Fashion-MNIST' : 'MNIST', figures }, null, 2)}\n`);
-  else process.stdout.write(`\nTransfer Studio benchmark — ${backend.detail}; data: ${fashion ? 'Fashion-MNIST' : 'MNIST'}\n\n${formatFigures(figures)}\n`);
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ backend, data: fashion ? 'Fashion-MNIST' : 'MNIST', figures }, null, 2)}\n`,
+    );
+  else
+    process.stdout.write(
+      `\nTransfer Studio benchmark — ${backend.detail}; data: ${fashion ? 'Fashion-MNIST' : 'MNIST'}\n\n${formatFigures(figures)}\n`,
+    );
 }
 
 main().catch((e: unknown) => {

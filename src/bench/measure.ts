@@ -23,18 +23,33 @@ export function faster(name: string, ours: number, baseline: number, goal?: numb
 }
 
 /** A figure where larger is better (throughput): ratio = ours / baseline. */
-export function higher(name: string, ours: number, baseline: number, unit: string, goal?: number, note?: string): Figure {
+export function higher(
+  name: string,
+  ours: number,
+  baseline: number,
+  unit: string,
+  goal?: number,
+  note?: string,
+): Figure {
   return { name, ours, baseline, unit, ratio: ours / baseline, goal, note };
 }
 
 export function formatFigures(figures: Figure[]): string {
   const rows = figures.map((f) => [
-    f.name, `${round(f.ours)} ${f.unit}`, `${round(f.baseline)} ${f.unit}`, Number.isNaN(f.ratio) ? '—' : `${f.ratio.toFixed(2)}×`,
-    f.goal === undefined || Number.isNaN(f.ratio) ? '' : `${f.ratio >= f.goal ? 'met' : 'NOT met'} (≥ ${f.goal}×)`, f.note ?? '',
+    f.name,
+    `${round(f.ours)} ${f.unit}`,
+    `${round(f.baseline)} ${f.unit}`,
+    Number.isNaN(f.ratio) ? '—' : `${f.ratio.toFixed(2)}×`,
+    f.goal === undefined || Number.isNaN(f.ratio) ? '' : `${f.ratio >= f.goal ? 'met' : 'NOT met'} (≥ ${f.goal}×)`,
+    f.note ?? '',
   ]);
   const header = ['figure', 'ours', 'baseline', 'ratio', 'goal', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -16,18 +16,41 @@ import type { Figure } from './measure';
 export async function tensorCountAcrossEpochs(): Promise<Figure> {
   // A head on synthetic 1,280-wide features: what matters here is that nothing leaks per batch or epoch.
   const samples: Sample[] = Array.from({ length: 256 }, (_, i) => ({ path: `f${i}`, label: i % 4 }));
-  const features = new Map(samples.map((s) => [s.path, Float32Array.from({ length: 1280 }, (_, j) => Math.sin(j * (s.label + 1)))]));
+  const features = new Map(
+    samples.map((s) => [s.path, Float32Array.from({ length: 1280 }, (_, j) => Math.sin(j * (s.label + 1)))]),
+  );
   const input = tf.input({ shape: [1280] });
-  const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 4, activation: 'softmax' }).apply(input) as tf.SymbolicTensor });
+  const model = tf.model({
+    inputs: input,
+    outputs: tf.layers.dense({ units: 4, activation: 'softmax' }).apply(input) as tf.SymbolicTensor,
+  });
   const counts: number[] = [];
   await fit({
-    model, which: 'transfer', phase: 1, epochs: 10, learningRate: 0.001, patience: 0,
-    train: featureSource(samples, features, [1280], 4, 32, 1), validation: featureSource(samples.slice(0, 64), features, [1280], 4, 32, 1),
-    signal: neverCancelled, emit: () => undefined, afterEpoch: async () => { counts.push(tf.memory().numTensors); return ''; },
+    model,
+    which: 'transfer',
+    phase: 1,
+    epochs: 10,
+    learningRate: 0.001,
+    patience: 0,
+    train: featureSource(samples, features, [1280], 4, 32, 1),
+    validation: featureSource(samples.slice(0, 64), features, [1280], 4, 32, 1),
+    signal: neverCancelled,
+    emit: () => undefined,
+    afterEpoch: async () => {
+      counts.push(tf.memory().numTensors);
+      return '';
+    },
   });
   (model.optimizer as tf.Optimizer).dispose();
   model.dispose();
-  return { name: 'tensor count after epoch 10 vs after epoch 1', ours: counts[9], baseline: counts[0], unit: 'tensors', ratio: counts[9] / counts[0], note: counts[9] === counts[0] ? 'equal' : 'GROWS' };
+  return {
+    name: 'tensor count after epoch 10 vs after epoch 1',
+    ours: counts[9],
+    baseline: counts[0],
+    unit: 'tensors',
+    ratio: counts[9] / counts[0],
+    note: counts[9] === counts[0] ? 'equal' : 'GROWS',
+  };
 }
 
 interface ChildRun {
@@ -40,12 +63,26 @@ interface ChildRun {
 async function childRun(data: string, outputDir: string, cacheDir: string): Promise<ChildRun> {
   const client = new TrainerRpcClient({ workerPath: path.join(__dirname, 'trainer.js'), backend: 'wasm' });
   let peakRss = 0;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(client.pid)); }, 250);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssOf(client.pid));
+  }, 250);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let events = 0;
-  client.onProgress(() => { events++; });
+  client.onProgress(() => {
+    events++;
+  });
   try {
-    const recipe: TrainRecipe = { ...defaultRecipe(data), mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 1, batchSize: 64, outputDir, name: 'bench', patience: 0 };
+    const recipe: TrainRecipe = {
+      ...defaultRecipe(data),
+      mode: 'source',
+      inputSize: [28, 28],
+      inputChannels: 1,
+      epochs: 1,
+      batchSize: 64,
+      outputDir,
+      name: 'bench',
+      patience: 0,
+    };
     loop.enable();
     await client.train(recipe, cacheDir);
     loop.disable();
@@ -56,7 +93,12 @@ async function childRun(data: string, outputDir: string, cacheDir: string): Prom
   return { peakRss, loopP99Ms: loop.percentile(99) / 1e6, events };
 }
 
-export async function trainerProcessFigures(small: { data: string; images: number }, large: { data: string; images: number }, outputDir: string, cacheDir: string): Promise<Figure[]> {
+export async function trainerProcessFigures(
+  small: { data: string; images: number },
+  large: { data: string; images: number },
+  outputDir: string,
+  cacheDir: string,
+): Promise<Figure[]> {
   const idle = monitorEventLoopDelay({ resolution: 10 });
   idle.enable();
   await new Promise((r) => setTimeout(r, 3000));
@@ -66,8 +108,22 @@ export async function trainerProcessFigures(small: { data: string; images: numbe
   const b = await childRun(large.data, outputDir, cacheDir);
   const mib = (x: number) => x / 2 ** 20;
   return [
-    { name: `peak RSS of the trainer, ${large.images} images vs ${small.images} (1 epoch, streamed)`, ours: mib(b.peakRss), baseline: mib(a.peakRss), unit: 'MiB', ratio: b.peakRss / a.peakRss, note: `the dataset as one float32 tensor would be ${mib(large.images * 28 * 28 * 4).toFixed(0)} MiB at 28×28, ${mib(large.images * 224 * 224 * 12).toFixed(0)} MiB at 224×224×3` },
-    { name: 'host event-loop delay p99 while the child trains', ours: b.loopP99Ms, baseline: idleP99, unit: 'ms', ratio: b.loopP99Ms / idleP99, note: `baseline: the same host idle; ${b.events} progress events received` },
+    {
+      name: `peak RSS of the trainer, ${large.images} images vs ${small.images} (1 epoch, streamed)`,
+      ours: mib(b.peakRss),
+      baseline: mib(a.peakRss),
+      unit: 'MiB',
+      ratio: b.peakRss / a.peakRss,
+      note: `the dataset as one float32 tensor would be ${mib(large.images * 28 * 28 * 4).toFixed(0)} MiB at 28×28, ${mib(large.images * 224 * 224 * 12).toFixed(0)} MiB at 224×224×3`,
+    },
+    {
+      name: 'host event-loop delay p99 while the child trains',
+      ours: b.loopP99Ms,
+      baseline: idleP99,
+      unit: 'ms',
+      ratio: b.loopP99Ms / idleP99,
+      note: `baseline: the same host idle; ${b.events} progress events received`,
+    },
   ];
 }
 

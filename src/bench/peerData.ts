@@ -26,11 +26,14 @@ export async function peerData(root: string, cacheDir: string): Promise<PeerData
   fs.rmSync(three, { recursive: true, force: true });
   for (const c of FINE_TUNE_CLASSES) {
     fs.mkdirSync(path.join(three, c), { recursive: true });
-    for (const f of fs.readdirSync(path.join(digits, c)).sort().slice(0, PER_CLASS)) fs.copyFileSync(path.join(digits, c, f), path.join(three, c, f));
+    for (const f of fs.readdirSync(path.join(digits, c)).sort().slice(0, PER_CLASS))
+      fs.copyFileSync(path.join(digits, c, f), path.join(three, c, f));
   }
-  if (!Number.isInteger(EPOCHS) || EPOCHS < 1 || EPOCHS > 100) throw new Error(`TRANSFER_STUDIO_BENCH_EPOCHS=${EPOCHS}: expected 1 to 100.`);
+  if (!Number.isInteger(EPOCHS) || EPOCHS < 1 || EPOCHS > 100)
+    throw new Error(`TRANSFER_STUDIO_BENCH_EPOCHS=${EPOCHS}: expected 1 to 100.`);
   const model = (await resolveBase(DEFAULT_BASE, cacheDir)).modelJsonPath;
   const only = process.argv.includes('--peer-jobs') ? process.argv[process.argv.indexOf('--peer-jobs') + 1] : undefined;
-  if (only !== undefined && only !== 'extract' && only !== 'finetune') throw new Error(`--peer-jobs ${only}: expected extract or finetune.`);
+  if (only !== undefined && only !== 'extract' && only !== 'finetune')
+    throw new Error(`--peer-jobs ${only}: expected extract or finetune.`);
   return { digits, three, epochs: EPOCHS, cacheDir, model, jobs: only ? [only] : ['extract', 'finetune'] };
 }

@@ -40,9 +40,17 @@ export interface JobResult {
 
 /** Class folders as samples, every PNG of every class. */
 export function samplesOf(dir: string): Sample[] {
-  const classes = fs.readdirSync(dir).filter((c) => fs.statSync(path.join(dir, c)).isDirectory()).sort();
-  return classes.flatMap((c, label) => fs.readdirSync(path.join(dir, c)).filter((n) => n.endsWith('.png')).sort()
-    .map((n) => ({ path: path.join(dir, c, n), label })));
+  const classes = fs
+    .readdirSync(dir)
+    .filter((c) => fs.statSync(path.join(dir, c)).isDirectory())
+    .sort();
+  return classes.flatMap((c, label) =>
+    fs
+      .readdirSync(path.join(dir, c))
+      .filter((n) => n.endsWith('.png'))
+      .sort()
+      .map((n) => ({ path: path.join(dir, c, n), label })),
+  );
 }
 
 /** Multiply-adds of one forward pass of one image through `layers` (conv, depthwise conv and dense only). */
@@ -66,9 +74,26 @@ export async function ourExtraction(dir: string, cacheDir: string): Promise<JobR
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
   try {
-    const folder = cacheFolder(path.join(cacheDir, `peer-extract-${Date.now()}`), { baseKey: 'bench', layer: 'out_relu', pooling: 'avg', preprocessing: PREP });
+    const folder = cacheFolder(path.join(cacheDir, `peer-extract-${Date.now()}`), {
+      baseKey: 'bench',
+      layer: 'out_relu',
+      pooling: 'avg',
+      preprocessing: PREP,
+    });
     const parallel = parallelSpec(base.resolved.modelJsonPath, 'out_relu', tm.pooling, PREP);
-    const t = await timed(() => cachedFeatures({ samples, model: tm.features, prep: PREP, folder, batchSize: EXTRACT_BATCH, skips: new SkipList(), signal: neverCancelled, emit: () => undefined, parallel }));
+    const t = await timed(() =>
+      cachedFeatures({
+        samples,
+        model: tm.features,
+        prep: PREP,
+        folder,
+        batchSize: EXTRACT_BATCH,
+        skips: new SkipList(),
+        signal: neverCancelled,
+        emit: () => undefined,
+        parallel,
+      }),
+    );
     return { seconds: t.seconds, macs: samples.length * forwardMacs(tm.features.layers) };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
@@ -91,15 +116,37 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
     if (!part) throw new Error(`No single tensor separates the layers below ${UNFREEZE_FROM} from the rest.`);
     const t = await timed(async () => {
       const cached = await activationsBelowTop({
-        part, samples, prep: PREP, cacheDir: path.join(cacheDir, `peer-finetune-${Date.now()}`), baseKey: 'bench',
-        modelJsonPath: base.resolved.modelJsonPath, classes, batchSize: BATCH, seed: 1, skips: new SkipList(), signal: neverCancelled, emit: () => undefined,
+        part,
+        samples,
+        prep: PREP,
+        cacheDir: path.join(cacheDir, `peer-finetune-${Date.now()}`),
+        baseKey: 'bench',
+        modelJsonPath: base.resolved.modelJsonPath,
+        classes,
+        batchSize: BATCH,
+        seed: 1,
+        skips: new SkipList(),
+        signal: neverCancelled,
+        emit: () => undefined,
       });
       await fit({
-        model: part.top, which: 'transfer', phase: 2, epochs, learningRate: FINE_TUNE_RATE, patience: 0, train: cached.source(samples),
-        validation: cached.source([]), signal: neverCancelled, emit: () => undefined, afterEpoch: async () => '',
+        model: part.top,
+        which: 'transfer',
+        phase: 2,
+        epochs,
+        learningRate: FINE_TUNE_RATE,
+        patience: 0,
+        train: cached.source(samples),
+        validation: cached.source([]),
+        signal: neverCancelled,
+        emit: () => undefined,
+        afterEpoch: async () => '',
       });
     });
-    return { seconds: t.seconds, macs: samples.length * (forwardMacs(part.bottom.layers) + 3 * epochs * forwardMacs(part.top.layers)) };
+    return {
+      seconds: t.seconds,
+      macs: samples.length * (forwardMacs(part.bottom.layers) + 3 * epochs * forwardMacs(part.top.layers)),
+    };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
@@ -112,7 +159,11 @@ export async function backendMatmulRate(): Promise<number> {
   const b = tf.randomUniform([n, n]);
   let best = Infinity;
   for (let i = 0; i < 4; i++) {
-    const t = await timed(async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); });
+    const t = await timed(async () => {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    });
     if (i > 0) best = Math.min(best, t.seconds);
   }
   tf.dispose([a, b]);
@@ -136,7 +187,10 @@ export async function kerasJob(args: string[]): Promise<PeerRun<KerasJob>> {
   const script = path.resolve(__dirname, '../src/bench/peers/keras_finetune.py');
   if (!fs.existsSync(script)) return { ok: false, reason: `${script} is missing` };
   try {
-    const { stdout } = await run(python, [script, ...args], { maxBuffer: 16 * 2 ** 20, env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' } });
+    const { stdout } = await run(python, [script, ...args], {
+      maxBuffer: 16 * 2 ** 20,
+      env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' },
+    });
     return { ok: true, value: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as KerasJob };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -147,14 +201,23 @@ export async function kerasJob(args: string[]): Promise<PeerRun<KerasJob>> {
 const runtimeRequire = createRequire(__filename);
 
 /** Runs one job of ours in a child bench process on the tensorflow backend (tfjs-node), or says why not. */
-export async function tfjsNodeJob(job: 'extract' | 'finetune', dir: string, epochs: number, cacheDir: string): Promise<PeerRun<JobResult>> {
+export async function tfjsNodeJob(
+  job: 'extract' | 'finetune',
+  dir: string,
+  epochs: number,
+  cacheDir: string,
+): Promise<PeerRun<JobResult>> {
   try {
     runtimeRequire.resolve('@tensorflow/tfjs-node');
   } catch {
     return { ok: false, reason: '@tensorflow/tfjs-node is not installed' };
   }
   try {
-    const { stdout } = await run(process.execPath, [__filename, '--tfjs-node-job', job, dir, String(epochs), cacheDir], { maxBuffer: 16 * 2 ** 20 });
+    const { stdout } = await run(
+      process.execPath,
+      [__filename, '--tfjs-node-job', job, dir, String(epochs), cacheDir],
+      { maxBuffer: 16 * 2 ** 20 },
+    );
     return { ok: true, value: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as JobResult };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -190,31 +253,60 @@ export async function peerFigures(d: PeerData, log: (s: string) => void): Promis
   const tfPeak = kerasPeak.ok && kerasPeak.value.macs ? kerasPeak.value.macs / kerasPeak.value.seconds : undefined;
   const peak = Math.max(wasmPeak, tfPeak ?? 0);
   const g = (x: number) => x / 1e9;
-  const figures: Figure[] = [{
-    name: 'peak multiply-add rate: 1024² matMul on our WASM (1 thread) vs 2048² TF matmul (all cores)',
-    ours: g(wasmPeak), baseline: tfPeak ? g(tfPeak) : NaN, unit: 'GMAC/s', ratio: tfPeak ? wasmPeak / tfPeak : NaN,
-    note: `peak = the larger, ${g(peak).toFixed(1)} GMAC/s${tfPeak ? '' : `; TF peak missing: ${kerasPeak.ok ? 'no figure' : kerasPeak.reason}`}`,
-  }];
+  const figures: Figure[] = [
+    {
+      name: 'peak multiply-add rate: 1024² matMul on our WASM (1 thread) vs 2048² TF matmul (all cores)',
+      ours: g(wasmPeak),
+      baseline: tfPeak ? g(tfPeak) : NaN,
+      unit: 'GMAC/s',
+      ratio: tfPeak ? wasmPeak / tfPeak : NaN,
+      note: `peak = the larger, ${g(peak).toFixed(1)} GMAC/s${tfPeak ? '' : `; TF peak missing: ${kerasPeak.ok ? 'no figure' : kerasPeak.reason}`}`,
+    },
+  ];
   const images = samplesOf(d.digits).length;
   const threads = extraThreads() + 1;
-  if (d.jobs.includes('extract')) figures.push(...await extractionRows(d, images, peak, threads, log));
-  if (d.jobs.includes('finetune')) figures.push(...await fineTuneRows(d, peak, log));
+  if (d.jobs.includes('extract')) figures.push(...(await extractionRows(d, images, peak, threads, log)));
+  if (d.jobs.includes('finetune')) figures.push(...(await fineTuneRows(d, peak, log)));
   return figures;
 }
 
-async function extractionRows(d: PeerData, images: number, peak: number, threads: number, log: (s: string) => void): Promise<Figure[]> {
+async function extractionRows(
+  d: PeerData,
+  images: number,
+  peak: number,
+  threads: number,
+  log: (s: string) => void,
+): Promise<Figure[]> {
   const figures: Figure[] = [];
   log(`  ours: extraction of ${images} images`);
   const ex = await ourExtraction(d.digits, d.cacheDir);
   const exName = (peer: string) => `extraction, ${images} sklearn digit PNGs at 224×224, cold cache, vs ${peer}`;
   log('  keras: extraction');
   const kx = await kerasJob(['extract', '--data', d.digits, '--model', d.model, '--batch', String(EXTRACT_BATCH)]);
-  figures.push(kx.ok
-    ? faster(exName('Keras script'), ex.seconds, kx.value.seconds, 1.5, `ours ${threads} thread(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`)
-    : missing(exName('Keras script'), kx.reason));
+  figures.push(
+    kx.ok
+      ? faster(
+          exName('Keras script'),
+          ex.seconds,
+          kx.value.seconds,
+          1.5,
+          `ours ${threads} thread(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`,
+        )
+      : missing(exName('Keras script'), kx.reason),
+  );
   log('  tfjs-node: extraction');
   const nx = await tfjsNodeJob('extract', d.digits, d.epochs, d.cacheDir);
-  figures.push(nx.ok ? faster(exName('tfjs-node'), ex.seconds, nx.value.seconds, 1.5, `tfjs-node ${share(ex.macs, nx.value.seconds, peak)}`) : missing(exName('tfjs-node'), nx.reason));
+  figures.push(
+    nx.ok
+      ? faster(
+          exName('tfjs-node'),
+          ex.seconds,
+          nx.value.seconds,
+          1.5,
+          `tfjs-node ${share(ex.macs, nx.value.seconds, peak)}`,
+        )
+      : missing(exName('tfjs-node'), nx.reason),
+  );
   return figures;
 }
 
@@ -222,15 +314,46 @@ async function fineTuneRows(d: PeerData, peak: number, log: (s: string) => void)
   const figures: Figure[] = [];
   log(`  ours: fine-tuning ${d.epochs} epochs`);
   const ft = await ourFineTune(d.three, d.epochs, d.cacheDir);
-  const ftName = (peer: string) => `fine-tuning from ${UNFREEZE_FROM}, ${samplesOf(d.three).length} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
+  const ftName = (peer: string) =>
+    `fine-tuning from ${UNFREEZE_FROM}, ${samplesOf(d.three).length} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
   log('  keras: fine-tuning');
-  const kf = await kerasJob(['finetune', '--data', d.three, '--model', d.model, '--epochs', String(d.epochs), '--batch', String(BATCH), '--unfreeze', UNFREEZE_FROM]);
+  const kf = await kerasJob([
+    'finetune',
+    '--data',
+    d.three,
+    '--model',
+    d.model,
+    '--epochs',
+    String(d.epochs),
+    '--batch',
+    String(BATCH),
+    '--unfreeze',
+    UNFREEZE_FROM,
+  ]);
   // Keras runs the frozen base forward on every step: its own minimum work is larger than ours.
-  figures.push(kf.ok
-    ? faster(ftName('Keras script'), ft.seconds, kf.value.seconds, 1.0, `ours ${share(ft.macs, ft.seconds, peak)} (activation cache, decoding included); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`)
-    : missing(ftName('Keras script'), kf.reason));
+  figures.push(
+    kf.ok
+      ? faster(
+          ftName('Keras script'),
+          ft.seconds,
+          kf.value.seconds,
+          1.0,
+          `ours ${share(ft.macs, ft.seconds, peak)} (activation cache, decoding included); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`,
+        )
+      : missing(ftName('Keras script'), kf.reason),
+  );
   log('  tfjs-node: fine-tuning');
   const nf = await tfjsNodeJob('finetune', d.three, d.epochs, d.cacheDir);
-  figures.push(nf.ok ? faster(ftName('tfjs-node'), ft.seconds, nf.value.seconds, 1.0, `tfjs-node ${share(ft.macs, nf.value.seconds, peak)}`) : missing(ftName('tfjs-node'), nf.reason));
+  figures.push(
+    nf.ok
+      ? faster(
+          ftName('tfjs-node'),
+          ft.seconds,
+          nf.value.seconds,
+          1.0,
+          `tfjs-node ${share(ft.macs, nf.value.seconds, peak)}`,
+        )
+      : missing(ftName('tfjs-node'), nf.reason),
+  );
   return figures;
 }

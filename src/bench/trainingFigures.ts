@@ -22,31 +22,81 @@ import { faster, higher, timed, type Figure } from './measure';
 
 const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
 
-export async function headVersusFit(samples: Sample[], classes: number, cacheDir: string, epochs: number): Promise<Figure[]> {
+export async function headVersusFit(
+  samples: Sample[],
+  classes: number,
+  cacheDir: string,
+  epochs: number,
+): Promise<Figure[]> {
   const base = await loadBase(DEFAULT_BASE, cacheDir);
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
   try {
     const skips = new SkipList();
-    const folder = cacheFolder(path.join(cacheDir, `cold-${Date.now()}`), { baseKey: 'bench', layer: 'out_relu', pooling: 'avg', preprocessing: PREP });
-    const extraction = await timed(() => cachedFeatures({ samples, model: tm.features, prep: PREP, folder, batchSize: 16, skips, signal: neverCancelled, emit: () => undefined }));
+    const folder = cacheFolder(path.join(cacheDir, `cold-${Date.now()}`), {
+      baseKey: 'bench',
+      layer: 'out_relu',
+      pooling: 'avg',
+      preprocessing: PREP,
+    });
+    const extraction = await timed(() =>
+      cachedFeatures({
+        samples,
+        model: tm.features,
+        prep: PREP,
+        folder,
+        batchSize: 16,
+        skips,
+        signal: neverCancelled,
+        emit: () => undefined,
+      }),
+    );
     const source = featureSource(samples, extraction.value.features, tm.featureShape, classes, 8, 1);
-    const head = await timed(() => fit({
-      model: tm.head, which: 'transfer', phase: 1, epochs, learningRate: 0.001, patience: 0, train: source,
-      validation: featureSource([], extraction.value.features, tm.featureShape, classes, 16, 1), signal: neverCancelled, emit: () => undefined, afterEpoch: async () => '',
-    }));
+    const head = await timed(() =>
+      fit({
+        model: tm.head,
+        which: 'transfer',
+        phase: 1,
+        epochs,
+        learningRate: 0.001,
+        patience: 0,
+        train: source,
+        validation: featureSource([], extraction.value.features, tm.featureShape, classes, 16, 1),
+        signal: neverCancelled,
+        emit: () => undefined,
+        afterEpoch: async () => '',
+      }),
+    );
     // Baseline: the same model and data through plain model.fit, which runs the frozen base every epoch (and
     // keeps its activations for the backward pass: batch 16 already exhausts the WASM heap, so both use 8).
     const batch = await decodeBatch(samples, PREP, skips);
     const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
-    const y = tf.oneHot(tf.tensor1d(batch.samples.map((s) => s.label), 'int32'), classes);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        batch.samples.map((s) => s.label),
+        'int32',
+      ),
+      classes,
+    );
     compileForTraining(tm.full, 0.001);
     const plain = await timed(() => tm.full.fit(x, y, { epochs, batchSize: 8, verbose: 0 }));
     tf.dispose([x, y]);
     const n = `${samples.length} images, ${epochs} epochs`;
     return [
-      faster('head training on cached features vs model.fit through frozen base', head.seconds, plain.seconds, 20, `${n}; cache warm`),
-      faster('same, including the one-time feature extraction', extraction.seconds + head.seconds, plain.seconds, undefined, `${n}; cache cold`),
+      faster(
+        'head training on cached features vs model.fit through frozen base',
+        head.seconds,
+        plain.seconds,
+        20,
+        `${n}; cache warm`,
+      ),
+      faster(
+        'same, including the one-time feature extraction',
+        extraction.seconds + head.seconds,
+        plain.seconds,
+        undefined,
+        `${n}; cache cold`,
+      ),
     ];
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
@@ -59,20 +109,45 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
   try {
     const skips = new SkipList();
-    const folder = cacheFolder(path.join(cacheDir, `tp-${Date.now()}`), { baseKey: 'bench', layer: 'out_relu', pooling: 'avg', preprocessing: PREP });
+    const folder = cacheFolder(path.join(cacheDir, `tp-${Date.now()}`), {
+      baseKey: 'bench',
+      layer: 'out_relu',
+      pooling: 'avg',
+      preprocessing: PREP,
+    });
     const parallel = parallelSpec(base.resolved.modelJsonPath, 'out_relu', tm.pooling, PREP);
-    const ours = await timed(() => cachedFeatures({ samples, model: tm.features, prep: PREP, folder, batchSize: 16, skips, signal: neverCancelled, emit: () => undefined, parallel }));
+    const ours = await timed(() =>
+      cachedFeatures({
+        samples,
+        model: tm.features,
+        prep: PREP,
+        folder,
+        batchSize: 16,
+        skips,
+        signal: neverCancelled,
+        emit: () => undefined,
+        parallel,
+      }),
+    );
     // Baseline: the unmodified model on stock WASM, decoding then predicting batch after batch (no overlap).
     const plain = await timed(async () => {
       for (let i = 0; i < samples.length; i += 16) {
         const b = await decodeBatch(samples.slice(i, i + 16), PREP, skips);
-        const out = tf.tidy(() => base.model.predict(tf.tensor4d(b.pixels, [b.samples.length, 224, 224, 3])) as tf.Tensor);
+        const out = tf.tidy(
+          () => base.model.predict(tf.tensor4d(b.pixels, [b.samples.length, 224, 224, 3])) as tf.Tensor,
+        );
         await out.data();
         out.dispose();
       }
     });
-    return higher('feature extraction throughput at 224×224, decoding included', samples.length / ours.seconds, samples.length / plain.seconds, 'img/s', 2.5,
-      `ours: BatchNorm folded, ReLU6 fused, decoding overlapped, ${extraThreads() + 1} thread(s); baseline: unmodified model, one thread`);
+    return higher(
+      'feature extraction throughput at 224×224, decoding included',
+      samples.length / ours.seconds,
+      samples.length / plain.seconds,
+      'img/s',
+      2.5,
+      `ours: BatchNorm folded, ReLU6 fused, decoding overlapped, ${extraThreads() + 1} thread(s); baseline: unmodified model, one thread`,
+    );
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
@@ -86,7 +161,13 @@ async function fineTuneStep(samples: Sample[], classes: number, cacheDir: string
   try {
     const batch = await decodeBatch(samples, PREP, new SkipList());
     const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
-    const y = tf.oneHot(tf.tensor1d(batch.samples.map((s) => s.label), 'int32'), classes);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        batch.samples.map((s) => s.label),
+        'int32',
+      ),
+      classes,
+    );
     compileForTraining(tm.full, 0.0001);
     if (warmUp) await tm.full.trainOnBatch(x, y);
     const step = await timed(() => tm.full.trainOnBatch(x, y));

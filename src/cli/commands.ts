@@ -51,10 +51,7 @@ const str = (ctx: CommandContext, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-async function finishRun(
-  ctx: CommandContext,
-  run: Promise<RunResult>,
-): Promise<number> {
+async function finishRun(ctx: CommandContext, run: Promise<RunResult>): Promise<number> {
   const result = await run;
   ctx.view.result(result, formatRun(result));
   return result.cancelled ? EXIT.cancelled : EXIT.ok;
@@ -241,7 +238,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'probe',
     args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
-    summary: 'Compare Bases: a linear probe on each base\'s features, with accuracy, uncertainty and costs',
+    summary: "Compare Bases: a linear probe on each base's features, with accuracy, uncertainty and costs",
     options: [
       {
         flags: '--bases <list>',

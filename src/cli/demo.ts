@@ -32,9 +32,19 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
   const data = path.join(o.workDir, 'data');
   const runs = path.join(o.workDir, 'runs');
   // The demo shows three fixed approaches side by side: no automatic second phase, which would change what is compared.
-  const recipe = (folder: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(folder), secondPhase: undefined, outputDir: runs, ...patch });
+  const recipe = (folder: string, patch: Partial<TrainRecipe>): TrainRecipe => ({
+    ...defaultRecipe(folder),
+    secondPhase: undefined,
+    outputDir: runs,
+    ...patch,
+  });
   const rows: Row[] = [];
-  const timed = async (approach: string, dataLabel: string, r: TrainRecipe, pick: (x: RunResult) => string = (x) => pct(x.transfer.evaluation.accuracy)) => {
+  const timed = async (
+    approach: string,
+    dataLabel: string,
+    r: TrainRecipe,
+    pick: (x: RunResult) => string = (x) => pct(x.transfer.evaluation.accuracy),
+  ) => {
     view.event({ kind: 'log', level: 'info', message: `── ${approach}: ${dataLabel}` });
     const t0 = Date.now();
     const result = await client.train(r, o.cacheDir);
@@ -49,47 +59,109 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
   await writeMnistFolders(target, { classes: [5, 6, 7, 8, 9], perClass: n(120), offset: 0 });
 
   // (a) Develop a model: a CNN learns digits 0–4 from scratch, then its frozen conv layers serve digits 5–9.
-  const sourceRun = await timed('develop model: source CNN (task B)', `MNIST 0–4, ${n(600)}/class`, recipe(source, {
-    mode: 'source', name: 'source-digits-0-4', inputSize: [28, 28], inputChannels: 1, epochs: o.quick ? 2 : 3, testSplit: 0.1, patience: 0,
-  }));
-  const common = { base: sourceRun.runDir, head: { pooling: 'avg' as const, dense: 128, dropout: 0.3 }, learningRate: 0.002 };
-  await timed('develop model: reuse for task A (conv frozen)', `MNIST 5–9, ${n(120)}/class`, recipe(target, {
-    ...common, name: 'transfer-digits-5-9', epochs: o.quick ? 8 : 15, testSplit: 0.3, patience: 4,
-  }));
+  const sourceRun = await timed(
+    'develop model: source CNN (task B)',
+    `MNIST 0–4, ${n(600)}/class`,
+    recipe(source, {
+      mode: 'source',
+      name: 'source-digits-0-4',
+      inputSize: [28, 28],
+      inputChannels: 1,
+      epochs: o.quick ? 2 : 3,
+      testSplit: 0.1,
+      patience: 0,
+    }),
+  );
+  const common = {
+    base: sourceRun.runDir,
+    head: { pooling: 'avg' as const, dense: 128, dropout: 0.3 },
+    learningRate: 0.002,
+  };
+  await timed(
+    'develop model: reuse for task A (conv frozen)',
+    `MNIST 5–9, ${n(120)}/class`,
+    recipe(target, {
+      ...common,
+      name: 'transfer-digits-5-9',
+      epochs: o.quick ? 8 : 15,
+      testSplit: 0.3,
+      patience: 4,
+    }),
+  );
 
   // (b) Pre-trained model: the built-in MobileNetV2 (ImageNet-initialized) as a frozen feature extractor.
   const fashion = fashionAvailable();
   const pretrainedData = path.join(data, fashion ? 'fashion-5' : 'digits-5-9-rgb');
-  if (fashion) await writeFashionFolders(pretrainedData, { classes: [0, 1, 5, 7, 8], perClass: n(40), split: 'train', offset: 0 });
+  if (fashion)
+    await writeFashionFolders(pretrainedData, { classes: [0, 1, 5, 7, 8], perClass: n(40), split: 'train', offset: 0 });
   else await writeMnistFolders(pretrainedData, { classes: [5, 6, 7, 8, 9], perClass: n(40), offset: 500 });
-  await timed('pre-trained: MobileNetV2 features + new head', `${fashion ? 'Fashion-MNIST 5 classes' : 'MNIST 5–9'}, ${n(40)}/class at 224×224`, recipe(pretrainedData, {
-    name: 'mobilenet-v2', epochs: o.quick ? 8 : 20, testSplit: 0.25, batchSize: 16, patience: 5,
-  }));
+  await timed(
+    'pre-trained: MobileNetV2 features + new head',
+    `${fashion ? 'Fashion-MNIST 5 classes' : 'MNIST 5–9'}, ${n(40)}/class at 224×224`,
+    recipe(pretrainedData, {
+      name: 'mobilenet-v2',
+      epochs: o.quick ? 8 : 20,
+      testSplit: 0.25,
+      batchSize: 16,
+      patience: 5,
+    }),
+  );
 
   // (c) Few examples per class: transfer from the source CNN against the same network from random weights,
   // on the same splits. With 3 training images per class one split is noise, so three seeded splits are averaged.
   const seeds = o.quick ? [1] : [1, 2, 3];
   const transferAcc: number[] = [];
   const scratchAcc: number[] = [];
-  let fewSeconds = 0, scratchSeconds = 0;
+  let fewSeconds = 0,
+    scratchSeconds = 0;
   for (const seed of seeds) {
-    view.event({ kind: 'log', level: 'info', message: `── few-shot: transfer vs scratch, split ${seed} of ${seeds.length}` });
+    view.event({
+      kind: 'log',
+      level: 'info',
+      message: `── few-shot: transfer vs scratch, split ${seed} of ${seeds.length}`,
+    });
     const t0 = Date.now();
-    const few = await client.train(recipe(target, {
-      base: sourceRun.runDir, head: { pooling: 'avg', dense: 0, dropout: 0.3 }, learningRate: 0.005, name: `few-shot-5-9-split${seed}`, seed,
-      maxPerClass: 40, testSplit: 0.8, validationSplit: 0.125, epochs: o.quick ? 20 : 60, patience: 0, compareScratch: true,
-    }), o.cacheDir);
+    const few = await client.train(
+      recipe(target, {
+        base: sourceRun.runDir,
+        head: { pooling: 'avg', dense: 0, dropout: 0.3 },
+        learningRate: 0.005,
+        name: `few-shot-5-9-split${seed}`,
+        seed,
+        maxPerClass: 40,
+        testSplit: 0.8,
+        validationSplit: 0.125,
+        epochs: o.quick ? 20 : 60,
+        patience: 0,
+        compareScratch: true,
+      }),
+      o.cacheDir,
+    );
     transferAcc.push(few.transfer.evaluation.accuracy);
     scratchAcc.push(few.scratch?.evaluation.accuracy ?? NaN);
     scratchSeconds += few.scratch?.trainSeconds ?? 0;
     fewSeconds += (Date.now() - t0) / 1000 - (few.scratch?.trainSeconds ?? 0);
   }
-  const summary = (xs: number[]) => `${pct(xs.reduce((a, b) => a + b, 0) / xs.length)}${xs.length > 1 ? ` (${xs.map(pct).join(', ')})` : ''}`;
-  rows.push({ approach: 'few-shot: transfer (frozen source conv)', data: `MNIST 5–9, 3 train/class, ${seeds.length} split(s)`, accuracy: summary(transferAcc), seconds: fewSeconds });
-  rows.push({ approach: 'few-shot: from scratch (best of small CNN, linear on pixels)', data: 'same splits, same time', accuracy: summary(scratchAcc), seconds: scratchSeconds });
+  const summary = (xs: number[]) =>
+    `${pct(xs.reduce((a, b) => a + b, 0) / xs.length)}${xs.length > 1 ? ` (${xs.map(pct).join(', ')})` : ''}`;
+  rows.push({
+    approach: 'few-shot: transfer (frozen source conv)',
+    data: `MNIST 5–9, 3 train/class, ${seeds.length} split(s)`,
+    accuracy: summary(transferAcc),
+    seconds: fewSeconds,
+  });
+  rows.push({
+    approach: 'few-shot: from scratch (best of small CNN, linear on pixels)',
+    data: 'same splits, same time',
+    accuracy: summary(scratchAcc),
+    seconds: scratchSeconds,
+  });
 
-  const text = table(['approach', 'data', 'held-out accuracy', 'time'], rows.map((r) => [r.approach, r.data, r.accuracy, `${r.seconds.toFixed(1)} s`]))
-    + `\n\nBackend: ${backend.detail}\nRuns: ${runs}\nTotal: ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const text =
+    table(
+      ['approach', 'data', 'held-out accuracy', 'time'],
+      rows.map((r) => [r.approach, r.data, r.accuracy, `${r.seconds.toFixed(1)} s`]),
+    ) + `\n\nBackend: ${backend.detail}\nRuns: ${runs}\nTotal: ${((Date.now() - started) / 1000).toFixed(0)} s`;
   view.result({ rows, backend }, text);
   return 0;
 }

@@ -12,11 +12,27 @@ export interface ProbeFlags {
   seed?: string;
 }
 
-export async function probeCommand(client: TrainerRpcClient, folder: string, flags: ProbeFlags, cacheDir: string, token: CancellationToken): Promise<ProbeResult> {
-  const bases = flags.bases?.split(',').map((b) => b.trim()).filter(Boolean);
-  return client.probe({
-    folder: path.resolve(folder), bases, cacheDir,
-    seed: (flags.seed === undefined ? undefined : numberFlag('seed', flags.seed, ['seed'])) ?? DEFAULT_SEED,
-    validationSplit: (flags.val === undefined ? undefined : numberFlag('val', flags.val, ['validationSplit'])) ?? PROBE_VALIDATION_SPLIT,
-  }, token);
+export async function probeCommand(
+  client: TrainerRpcClient,
+  folder: string,
+  flags: ProbeFlags,
+  cacheDir: string,
+  token: CancellationToken,
+): Promise<ProbeResult> {
+  const bases = flags.bases
+    ?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return client.probe(
+    {
+      folder: path.resolve(folder),
+      bases,
+      cacheDir,
+      seed: (flags.seed === undefined ? undefined : numberFlag('seed', flags.seed, ['seed'])) ?? DEFAULT_SEED,
+      validationSplit:
+        (flags.val === undefined ? undefined : numberFlag('val', flags.val, ['validationSplit'])) ??
+        PROBE_VALIDATION_SPLIT,
+    },
+    token,
+  );
 }

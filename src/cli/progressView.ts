@@ -9,7 +9,11 @@ export type OutputMode = 'tty' | 'json' | 'plain';
  * json when asked; a redrawn progress line only on a terminal that can take escape codes: not when
  * piped, not with TERM=dumb, not with NO_COLOR set (https://no-color.org: any non-empty value).
  */
-export function outputMode(json: boolean, isTTY = !!process.stderr.isTTY, env: NodeJS.ProcessEnv = process.env): OutputMode {
+export function outputMode(
+  json: boolean,
+  isTTY = !!process.stderr.isTTY,
+  env: NodeJS.ProcessEnv = process.env,
+): OutputMode {
   if (json) return 'json';
   const plainTerminal = env.TERM === 'dumb' || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
   return isTTY && !plainTerminal ? 'tty' : 'plain';
@@ -25,7 +29,9 @@ export class ProgressView {
     if (e.kind === 'batch' && this.mode === 'tty') {
       const width = 24;
       const filled = Math.round((e.batch / e.batches) * width);
-      this.overwrite(`${epochLabel(e.model, e.phase, e.epoch, e.epochs)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`);
+      this.overwrite(
+        `${epochLabel(e.model, e.phase, e.epoch, e.epochs)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`,
+      );
     } else if (e.kind === 'stage' && e.stage === 'caching-features' && this.mode === 'tty' && e.total) {
       this.overwrite(`caching features ${e.done ?? 0}/${e.total}`);
     } else if (e.kind === 'epoch') {

@@ -180,10 +180,20 @@ export type TrainValues = Partial<Record<TrainOptionName, string | boolean>>;
 
 /** The recipe field each numeric flag sets, so the flag is checked against that field's range. */
 const FLAG_FIELDS: Partial<Record<TrainOptionName, (string | number)[]>> = {
-  epochs: ['epochs'], 'batch-size': ['batchSize'], lr: ['learningRate'], val: ['validationSplit'], test: ['testSplit'],
-  seed: ['seed'], patience: ['patience'], 'max-per-class': ['maxPerClass'], 'input-size': ['inputSize', 0],
-  channels: ['inputChannels'], dense: ['head', 'dense'], dropout: ['head', 'dropout'],
-  'second-phase-epochs': ['secondPhase', 'epochs'], 'second-phase-lr': ['secondPhase', 'learningRate'],
+  epochs: ['epochs'],
+  'batch-size': ['batchSize'],
+  lr: ['learningRate'],
+  val: ['validationSplit'],
+  test: ['testSplit'],
+  seed: ['seed'],
+  patience: ['patience'],
+  'max-per-class': ['maxPerClass'],
+  'input-size': ['inputSize', 0],
+  channels: ['inputChannels'],
+  dense: ['head', 'dense'],
+  dropout: ['head', 'dropout'],
+  'second-phase-epochs': ['secondPhase', 'epochs'],
+  'second-phase-lr': ['secondPhase', 'learningRate'],
   'time-budget': ['timeBudget'],
 };
 

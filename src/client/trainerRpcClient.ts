@@ -5,8 +5,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError,
-  type MessageConnection, type RequestType,
+  CancellationToken,
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  type MessageConnection,
+  type RequestType,
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
 import type { ProbeResult } from '../shared/probeRules';
@@ -27,7 +32,10 @@ export interface TrainerRpcClientOptions {
 
 /** A failed request: `code` is a TrainerErrorCode, `message` is meant for the user. */
 export class TrainerError extends Error {
-  constructor(message: string, readonly code: number) {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
     super(message);
     this.name = 'TrainerError';
   }
@@ -46,7 +54,10 @@ export class TrainerRpcClient {
     const workerPath = options.workerPath ?? path.join(__dirname, 'trainer.js');
     this.child = fork(workerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, TRANSFER_STUDIO_BACKEND: options.backend ?? process.env.TRANSFER_STUDIO_BACKEND ?? 'auto' },
+      env: {
+        ...process.env,
+        TRANSFER_STUDIO_BACKEND: options.backend ?? process.env.TRANSFER_STUDIO_BACKEND ?? 'auto',
+      },
       // The host may be Electron (VS Code): run the child as plain Node.
       execArgv: [],
     });
@@ -63,9 +74,14 @@ export class TrainerRpcClient {
       stream?.on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach(log));
     }
     this.exited = new Promise<never>((_, reject) => {
-      this.child.on('exit', (code, signal) => reject(new TrainerError(
-        `The trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); the last checkpoint of a running training is kept in its run folder.`,
-        P.TrainerErrorCode.Internal)));
+      this.child.on('exit', (code, signal) =>
+        reject(
+          new TrainerError(
+            `The trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); the last checkpoint of a running training is kept in its run folder.`,
+            P.TrainerErrorCode.Internal,
+          ),
+        ),
+      );
     });
     this.exited.catch(() => undefined);
     this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
@@ -120,7 +136,11 @@ export class TrainerRpcClient {
   }
 
   /** Classifies images; an unreadable one gets a failure entry instead of failing the call. */
-  predictEach(runDir: string, images: string[], token?: CancellationToken): Promise<(P.Prediction | P.PredictionFailure)[]> {
+  predictEach(
+    runDir: string,
+    images: string[],
+    token?: CancellationToken,
+  ): Promise<(P.Prediction | P.PredictionFailure)[]> {
     return this.settle(this.connection.sendRequest(P.predictEach, { runDir, images }, token ?? CancellationToken.None));
   }
 
@@ -133,11 +153,17 @@ export class TrainerRpcClient {
   }
 
   /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */
-  rayPrepare(params: { recipe: P.TrainRecipe; cacheDir: string; target: P.RayTarget }, token?: CancellationToken): Promise<P.RayPrepared> {
+  rayPrepare(
+    params: { recipe: P.TrainRecipe; cacheDir: string; target: P.RayTarget },
+    token?: CancellationToken,
+  ): Promise<P.RayPrepared> {
     return this.settle(this.connection.sendRequest(P.rayPrepare, params, token ?? CancellationToken.None));
   }
 
-  rayFinish(params: { runDir: string; cacheDir: string; trained: RayTrained }, token?: CancellationToken): Promise<P.RunResult> {
+  rayFinish(
+    params: { runDir: string; cacheDir: string; trained: RayTrained },
+    token?: CancellationToken,
+  ): Promise<P.RunResult> {
     return this.settle(this.connection.sendRequest(P.rayFinish, params, token ?? CancellationToken.None));
   }
 

@@ -16,10 +16,19 @@ export class HostTrainerProcess extends Disposable {
   readonly onProgress = this.progressEmitter.event;
   backend: BackendInfo | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, readonly cacheDir: string) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    readonly cacheDir: string,
+  ) {
     super();
     // Whichever child is current when the extension stops is ended with it.
-    this._register({ dispose: () => { this.progressSubscription?.dispose(); this.client?.dispose(); } });
+    this._register({
+      dispose: () => {
+        this.progressSubscription?.dispose();
+        this.client?.dispose();
+      },
+    });
   }
 
   /** A live trainer, starting one if there is none. */

@@ -20,12 +20,20 @@ export class RecipeSync extends Disposable {
   /** What the recipe said at the last pull: only what differs from it is written back. */
   private pulled: RecipeEdit = {};
 
-  constructor(private readonly studio: StudioState, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly studio: StudioState,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
-    this._register(vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length) this.schedulePull(e.document);
-    }));
+    this._register(
+      vscode.window.onDidChangeActiveTextEditor((e) => e && isRecipe(e.document) && this.bind(e.document)),
+    );
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!this.pulling && e.document.fileName === studio.choices.recipeFile && e.contentChanges.length)
+          this.schedulePull(e.document);
+      }),
+    );
     this._register(studio.onDidChange((change) => change === 'choices' && !this.pulling && void this.push()));
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
     const active = vscode.window.activeTextEditor?.document;
@@ -63,7 +71,12 @@ export class RecipeSync extends Disposable {
       this.studio.setFrozen([...plan.frozen]);
       const settings = settingsOfRecipe(fields);
       this.studio.updateSettings(settings);
-      this.pulled = { featureLayer: plan.featureLayer, frozen: [...this.studio.choices.frozen], ...settings, secondPhase: undefined };
+      this.pulled = {
+        featureLayer: plan.featureLayer,
+        frozen: [...this.studio.choices.frozen],
+        ...settings,
+        secondPhase: undefined,
+      };
     } catch (e) {
       this.log.warn(`Recipe ${doc.fileName} could not be applied: ${(e as Error).message}`);
     } finally {
@@ -88,7 +101,10 @@ export class RecipeSync extends Disposable {
     const text = doc.getText();
     let next: string;
     try {
-      next = recipeEdits(text, edit, { layers: this.studio.base.layers, defaultFeatureLayer: this.studio.base.defaultFeatureLayer });
+      next = recipeEdits(text, edit, {
+        layers: this.studio.base.layers,
+        defaultFeatureLayer: this.studio.base.defaultFeatureLayer,
+      });
     } catch {
       return; // the recipe has YAML errors right now: the language server shows them; nothing is overwritten
     }
@@ -103,7 +119,6 @@ export class RecipeSync extends Disposable {
       this.pulling = false;
     }
   }
-
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

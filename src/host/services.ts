@@ -43,7 +43,10 @@ export function runsDirFor(dataFolder: string): string {
   const roots = workspaceRoots();
   const data = confinePath(dataFolder, roots, { what: 'dataset folder' });
   if (!data.ok) throw new Error(data.reason);
-  const runs = confinePath(readSettings().runsFolder, [data.root], { relativeTo: data.root, what: 'runs folder (setting transferStudio.runsFolder)' });
+  const runs = confinePath(readSettings().runsFolder, [data.root], {
+    relativeTo: data.root,
+    what: 'runs folder (setting transferStudio.runsFolder)',
+  });
   if (!runs.ok) throw new Error(runs.reason);
   return runs.path;
 }

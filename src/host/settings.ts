@@ -3,7 +3,13 @@ import * as vscode from 'vscode';
 import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
 import { defaultRecipe } from '../shared/recipeDefaults';
-import { NUMBER_SETTINGS, secondPhaseSetting, settingProblem, settingsOfRecipe, timeBudgetSetting } from '../shared/trainingSettings';
+import {
+  NUMBER_SETTINGS,
+  secondPhaseSetting,
+  settingProblem,
+  settingsOfRecipe,
+  timeBudgetSetting,
+} from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
@@ -32,4 +38,3 @@ export function readSettings(): HostSettings {
     timeBudget: timeBudgetSetting(c.get<number>('timeBudget')),
   };
 }
-

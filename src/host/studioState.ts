@@ -21,7 +21,10 @@ export class StudioState extends Disposable {
   private loading: Promise<void> | undefined;
   private pendingRestore: string | undefined;
 
-  constructor(private readonly trainer: HostTrainerProcess, settings: TrainingSettings) {
+  constructor(
+    private readonly trainer: HostTrainerProcess,
+    settings: TrainingSettings,
+  ) {
     super();
     this.current = { base: DEFAULT_BASE, featureLayer: '', frozen: [], settings };
   }
@@ -49,7 +52,11 @@ export class StudioState extends Disposable {
         if (this.current.base !== spec) return; // another base was chosen meanwhile
         this.base = base;
         this.baseError = undefined;
-        this.current = { ...this.current, featureLayer: base.defaultFeatureLayer, frozen: freeze.allFrozen(base.layers, base.defaultFeatureLayer) };
+        this.current = {
+          ...this.current,
+          featureLayer: base.defaultFeatureLayer,
+          frozen: freeze.allFrozen(base.layers, base.defaultFeatureLayer),
+        };
       } catch (e) {
         this.base = undefined;
         this.baseError = (e as Error).message;
@@ -113,18 +120,30 @@ export class StudioState extends Disposable {
   }
 
   unfreezeFrom(layer: string): void {
-    if (this.keeps(layer)) this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.featureLayer, this.current.frozen, layer));
+    if (this.keeps(layer))
+      this.setFrozen(freeze.unfreezeFrom(this.layers, this.current.featureLayer, this.current.frozen, layer));
   }
 
   setFeatureLayer(layer: string): void {
     if (!this.knows(layer)) return;
-    this.current = { ...this.current, featureLayer: layer, frozen: freeze.frozenWithinCut(this.layers, layer, this.current.frozen) };
+    this.current = {
+      ...this.current,
+      featureLayer: layer,
+      frozen: freeze.frozenWithinCut(this.layers, layer, this.current.frozen),
+    };
     this.changeEmitter.fire('choices');
   }
 
   setFrozen(frozen: readonly string[]): void {
     const withWeights = new Set(this.layers.filter((l) => l.hasWeights).map((l) => l.name));
-    this.current = { ...this.current, frozen: freeze.frozenWithinCut(this.layers, this.current.featureLayer, [...new Set(frozen)].filter((n) => withWeights.has(n))) };
+    this.current = {
+      ...this.current,
+      frozen: freeze.frozenWithinCut(
+        this.layers,
+        this.current.featureLayer,
+        [...new Set(frozen)].filter((n) => withWeights.has(n)),
+      ),
+    };
     this.changeEmitter.fire('choices');
   }
 

@@ -14,7 +14,10 @@ import { packageRoot } from '../trainer/packageRoot';
 
 /** A Ray run that cannot start or did not finish; the message is one line a user can act on. */
 export class RayRunError extends Error {
-  constructor(message: string, readonly cancelled = false) {
+  constructor(
+    message: string,
+    readonly cancelled = false,
+  ) {
     super(message);
     this.name = 'RayRunError';
   }
@@ -35,19 +38,34 @@ export function rayPython(asked: string | undefined): string {
 }
 
 /** The cluster a recipe asks for, with command-line (or dialog) choices over the recipe's `ray:` section. */
-export function rayTarget(recipe: TrainRecipe, over: { address?: string; workers?: number; gpusPerWorker?: number }): RayTarget {
+export function rayTarget(
+  recipe: TrainRecipe,
+  over: { address?: string; workers?: number; gpusPerWorker?: number },
+): RayTarget {
   const address = over.address ?? recipe.ray?.address;
-  if (!address) throw new RayRunError('No Ray cluster named: pass --ray <host:port> or --ray local, or set ray.address in the recipe.');
-  if (/^ray:\/\//.test(address)) throw new RayRunError(`Ray Client addresses (${address}) are not supported: run the driver on a node of the cluster and give its GCS address host:port.`);
+  if (!address)
+    throw new RayRunError(
+      'No Ray cluster named: pass --ray <host:port> or --ray local, or set ray.address in the recipe.',
+    );
+  if (/^ray:\/\//.test(address))
+    throw new RayRunError(
+      `Ray Client addresses (${address}) are not supported: run the driver on a node of the cluster and give its GCS address host:port.`,
+    );
   const storagePath = recipe.ray?.storagePath;
   if (storagePath && /^[a-z][a-z0-9+.-]*:\/\//i.test(storagePath)) {
-    throw new RayRunError(`ray.storagePath ${storagePath} is an object-storage URI; for now it must be a shared filesystem path that this machine and every node read.`);
+    throw new RayRunError(
+      `ray.storagePath ${storagePath} is an object-storage URI; for now it must be a shared filesystem path that this machine and every node read.`,
+    );
   }
   const workers = over.workers ?? recipe.ray?.workers ?? RAY_DEFAULTS.workers;
   const gpusPerWorker = over.gpusPerWorker ?? recipe.ray?.gpusPerWorker ?? RAY_DEFAULTS.gpusPerWorker;
-  if (!Number.isInteger(workers) || workers < 1) throw new RayRunError(`The number of Ray workers must be a whole number of at least 1 (got ${workers}).`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RayRunError(`The number of Ray workers must be a whole number of at least 1 (got ${workers}).`);
   if (!(gpusPerWorker >= 0)) throw new RayRunError(`GPUs per worker must be 0 or more (got ${gpusPerWorker}).`);
-  if (recipe.batchSize < workers) throw new RayRunError(`The global batch of ${recipe.batchSize} cannot be split across ${workers} workers; use a batchSize of at least ${workers}.`);
+  if (recipe.batchSize < workers)
+    throw new RayRunError(
+      `The global batch of ${recipe.batchSize} cannot be split across ${workers} workers; use a batchSize of at least ${workers}.`,
+    );
   return { address, workers, gpusPerWorker, storagePath: storagePath ? path.resolve(storagePath) : undefined };
 }
 
@@ -66,18 +84,32 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   if (check.error) throw new RayRunError(check.error);
   const prepared = await client.rayPrepare({ recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
   const log = path.join(prepared.jobDir, 'job.log');
-  o.emit({ kind: 'log', level: 'info', message: `Ray job: ${o.python} ${jobScript()} ${prepared.planFile} (log: ${log})` });
+  o.emit({
+    kind: 'log',
+    level: 'info',
+    message: `Ray job: ${o.python} ${jobScript()} ${prepared.planFile} (log: ${log})`,
+  });
   const run = await runJob(o.python, [prepared.planFile], log, o, prepared.checkpointDir);
   if (run.cancelled || run.error || !run.trained) {
     await client.rayAbandon(prepared.runDir, run.cancelled ? 'cancelled' : 'failed');
-    if (run.cancelled) throw new RayRunError(`Cancelled; the Ray job and its workers were stopped (run folder ${prepared.runDir}).`, true);
+    if (run.cancelled)
+      throw new RayRunError(
+        `Cancelled; the Ray job and its workers were stopped (run folder ${prepared.runDir}).`,
+        true,
+      );
     throw new RayRunError(run.error ?? `The Ray job ended without a trained model; see ${log}.`);
   }
   if (!run.trained.weightsIdentical) {
     await client.rayAbandon(prepared.runDir, 'failed');
-    throw new RayRunError(`The Ray workers ended with different weights (${run.trained.weightDigests.length} digests); data-parallel training went wrong, see ${log}.`);
+    throw new RayRunError(
+      `The Ray workers ended with different weights (${run.trained.weightDigests.length} digests); data-parallel training went wrong, see ${log}.`,
+    );
   }
-  o.emit({ kind: 'log', level: 'info', message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights` });
+  o.emit({
+    kind: 'log',
+    level: 'info',
+    message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights`,
+  });
   return client.rayFinish({ runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained }, o.token);
 }
 
@@ -88,7 +120,13 @@ interface JobOutcome {
 }
 
 /** Runs `python job.py args`, forwarding its lines as progress; cancellation interrupts it (SIGINT) so it shuts Ray down. */
-function runJob(python: string, args: string[], logFile: string | undefined, o: RayRunOptions, checkpointDir = ''): Promise<JobOutcome> {
+function runJob(
+  python: string,
+  args: string[],
+  logFile: string | undefined,
+  o: RayRunOptions,
+  checkpointDir = '',
+): Promise<JobOutcome> {
   return new Promise((resolve) => {
     const child = spawn(python, ['-u', jobScript(), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,9 +160,10 @@ function runJob(python: string, args: string[], logFile: string | undefined, o: 
       killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      outcome.error = e.code === 'ENOENT'
-        ? `Python not found: "${python}". Point --python, TRANSFER_STUDIO_PYTHON or the transferStudio.python setting at a Python with ray[train], keras and torch.`
-        : `Cannot start ${python}: ${e.message}.`;
+      outcome.error =
+        e.code === 'ENOENT'
+          ? `Python not found: "${python}". Point --python, TRANSFER_STUDIO_PYTHON or the transferStudio.python setting at a Python with ray[train], keras and torch.`
+          : `Cannot start ${python}: ${e.message}.`;
     });
     child.on('close', (code, signal) => {
       cancel.dispose();

@@ -2,7 +2,18 @@
 // lines, quoting and layout stay as they were: a value that exists is replaced in place, character for
 // character, and only new or removed sections go through the yaml Document (which keeps comments). The host
 // applies the result as one undoable WorkspaceEdit.
-import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  Scalar,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { LayerInfo, SecondPhase } from '../shared/engineTypes';
 import { expandFrozenEntry } from '../shared/freezePlan';
 import { DEFAULT_AUGMENTATION } from '../shared/recipeDefaults';
@@ -38,8 +49,12 @@ export interface EditContext {
 export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContext): string {
   let out = text;
   const scalars: [FieldPath, string | number | boolean | undefined][] = [
-    [['freeze', 'featureLayer'], edit.featureLayer], [['epochs'], edit.epochs], [['learningRate'], edit.learningRate],
-    [['batchSize'], edit.batchSize], [['validationSplit'], edit.validationSplit], [['compareScratch'], edit.compareScratch],
+    [['freeze', 'featureLayer'], edit.featureLayer],
+    [['epochs'], edit.epochs],
+    [['learningRate'], edit.learningRate],
+    [['batchSize'], edit.batchSize],
+    [['validationSplit'], edit.validationSplit],
+    [['compareScratch'], edit.compareScratch],
   ];
   for (const [path, value] of scalars) if (value !== undefined) out = setScalar(out, path, value);
   if (edit.frozen && !(context && meansSameSet(parse(out), edit.frozen, context))) {
@@ -70,13 +85,24 @@ export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContex
 }
 
 /** Whether the recipe's frozen entries freeze the same layers with weights as `frozen` (weightless layers have nothing to freeze). */
-function meansSameSet(doc: Document.Parsed, frozen: readonly string[], { layers, defaultFeatureLayer }: EditContext): boolean {
+function meansSameSet(
+  doc: Document.Parsed,
+  frozen: readonly string[],
+  { layers, defaultFeatureLayer }: EditContext,
+): boolean {
   const freeze = doc.getIn(['freeze']);
-  const section = (isMap(freeze) ? freeze.toJSON() : {}) as { featureLayer?: unknown; freezeUpTo?: unknown; frozen?: unknown };
+  const section = (isMap(freeze) ? freeze.toJSON() : {}) as {
+    featureLayer?: unknown;
+    freezeUpTo?: unknown;
+    frozen?: unknown;
+  };
   if (section.frozen === undefined && section.freezeUpTo === undefined) return false;
   const names = layers.map((l) => l.name);
   const cut = names.indexOf(typeof section.featureLayer === 'string' ? section.featureLayer : defaultFeatureLayer);
-  const entries = [...(typeof section.freezeUpTo === 'string' ? [`up to ${section.freezeUpTo}`] : []), ...(Array.isArray(section.frozen) ? section.frozen : [])];
+  const entries = [
+    ...(typeof section.freezeUpTo === 'string' ? [`up to ${section.freezeUpTo}`] : []),
+    ...(Array.isArray(section.frozen) ? section.frozen : []),
+  ];
   const now = new Set<string>();
   for (const entry of entries) {
     if (typeof entry !== 'string') return false;
@@ -84,7 +110,8 @@ function meansSameSet(doc: Document.Parsed, frozen: readonly string[], { layers,
     if (problem) return false;
     matched.forEach((n) => now.add(n));
   }
-  const weighted = (set: Iterable<string>) => new Set(layers.filter((l) => l.hasWeights && new Set(set).has(l.name)).map((l) => l.name));
+  const weighted = (set: Iterable<string>) =>
+    new Set(layers.filter((l) => l.hasWeights && new Set(set).has(l.name)).map((l) => l.name));
   const [a, b] = [weighted(now), weighted(frozen)];
   return a.size === b.size && [...a].every((n) => b.has(n));
 }
@@ -102,7 +129,10 @@ export function compactFrozen(layers: readonly LayerInfo[], frozen: readonly str
 
 function parse(text: string): Document.Parsed {
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new Error(`The recipe has YAML errors (${doc.errors[0].message.split('\n')[0]}); fix them before editing it from the panel.`);
+  if (doc.errors.length)
+    throw new Error(
+      `The recipe has YAML errors (${doc.errors[0].message.split('\n')[0]}); fix them before editing it from the panel.`,
+    );
   return doc;
 }
 
@@ -139,7 +169,10 @@ function putPair(text: string, path: FieldPath, value: unknown, flow = false): s
   const empty = parent === null || (isScalar(parent) && parent.value === null);
   if (!isMap(parent) && !(empty && parentPath.length === 0)) {
     if (parentPath.length && !doc.hasIn(parentPath)) return putPair(text, parentPath, { [key]: value });
-    if (!empty) throw new Error(`"${parentPath.join('.')}" is not a section of "name: value" lines; fix it before editing the recipe from the panel.`);
+    if (!empty)
+      throw new Error(
+        `"${parentPath.join('.')}" is not a section of "name: value" lines; fix it before editing the recipe from the panel.`,
+      );
     return viaDocument(doc, text, (d) => d.setIn(path, value));
   }
   if (isMap(parent) && parent.flow) return viaDocument(doc, text, (d) => d.setIn(path, value));
@@ -149,9 +182,13 @@ function putPair(text: string, path: FieldPath, value: unknown, flow = false): s
   const node = (one.contents as YAMLMap).items[0].value;
   if (flow && isSeq(node)) node.flow = true;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const block = one.toString({ indentSeq: sequenceIndented(text), lineWidth: 0 }).replace(/^(?=.)/gm, ' '.repeat(indent)).replace(/\n/g, eol);
+  const block = one
+    .toString({ indentSeq: sequenceIndented(text), lineWidth: 0 })
+    .replace(/^(?=.)/gm, ' '.repeat(indent))
+    .replace(/\n/g, eol);
   const old = pairs.find((p) => isScalar(p.key) && p.key.value === key);
-  if (old) return text.slice(0, lineStart(text, (old.key as Scalar).range![0])) + block + text.slice(pairEnd(text, old));
+  if (old)
+    return text.slice(0, lineStart(text, (old.key as Scalar).range![0])) + block + text.slice(pairEnd(text, old));
   const at = pairs.length ? pairEnd(text, pairs[pairs.length - 1]) : text.length;
   const sep = at > 0 && text[at - 1] !== '\n' ? eol : '';
   return text.slice(0, at) + sep + block + text.slice(at);
@@ -195,6 +232,11 @@ function sequenceIndented(text: string): boolean {
 function formatScalar(value: string | number | boolean, type: Scalar['type']): string {
   if (typeof value !== 'string') return String(value);
   if (type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (type === Scalar.QUOTE_DOUBLE || !/^[A-Za-z_][\w.\-/ ]*$/.test(value) || /^(true|false|null|yes|no|on|off|~)$/i.test(value)) return JSON.stringify(value);
+  if (
+    type === Scalar.QUOTE_DOUBLE ||
+    !/^[A-Za-z_][\w.\-/ ]*$/.test(value) ||
+    /^(true|false|null|yes|no|on|off|~)$/i.test(value)
+  )
+    return JSON.stringify(value);
   return value;
 }

@@ -9,9 +9,28 @@ import { isPathLikeBase } from './recipeFile';
 
 // The order a reader wants: what is trained on, from what, how, and where results go.
 const ORDER: (keyof TrainRecipe)[] = [
-  'name', 'mode', 'data', 'base', 'freeze', 'head', 'optimizer', 'learningRate', 'epochs', 'batchSize',
-  'validationSplit', 'testSplit', 'seed', 'patience', 'maxPerClass', 'augmentation', 'secondPhase',
-  'timeBudget', 'compareScratch', 'inputSize', 'inputChannels', 'outputDir',
+  'name',
+  'mode',
+  'data',
+  'base',
+  'freeze',
+  'head',
+  'optimizer',
+  'learningRate',
+  'epochs',
+  'batchSize',
+  'validationSplit',
+  'testSplit',
+  'seed',
+  'patience',
+  'maxPerClass',
+  'augmentation',
+  'secondPhase',
+  'timeBudget',
+  'compareScratch',
+  'inputSize',
+  'inputChannels',
+  'outputDir',
 ];
 
 /** The text of a recipe file in `recipeDir` that reproduces `recipe`. */
@@ -19,11 +38,12 @@ export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
   const relative = (p: string) => {
     const rel = path.relative(recipeDir, p) || '.';
     // Forward slashes: the recipe is meant to be committed and read on every platform.
-    return (path.isAbsolute(rel) ? rel : rel.split(path.sep).join('/'));
+    return path.isAbsolute(rel) ? rel : rel.split(path.sep).join('/');
   };
   const fields: Record<string, unknown> = {};
   // Absent, the second phase reads back as auto: a run without one says so.
-  const complete: TrainRecipe = recipe.mode === 'transfer' && recipe.secondPhase === undefined ? { ...recipe, secondPhase: OFF as never } : recipe;
+  const complete: TrainRecipe =
+    recipe.mode === 'transfer' && recipe.secondPhase === undefined ? { ...recipe, secondPhase: OFF as never } : recipe;
   for (const key of ORDER) {
     const value = complete[key];
     if (value === undefined) continue;

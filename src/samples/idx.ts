@@ -12,7 +12,16 @@ export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Official label names, in label order, made safe as folder names. */
 export const FASHION_LABELS = [
-  't-shirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle_boot',
+  't-shirt_top',
+  'trouser',
+  'pullover',
+  'dress',
+  'coat',
+  'sandal',
+  'shirt',
+  'sneaker',
+  'bag',
+  'ankle_boot',
 ] as const;
 
 export type FashionSplit = 'train' | 'test';
@@ -45,8 +54,12 @@ export async function parseIdx(raw: Uint8Array, source = 'IDX data'): Promise<Id
       throw new EngineError(`${source} is not a valid gzip file (${e.message}).`);
     });
   }
-  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) throw new EngineError(`${source} is not an IDX file (bad magic number).`);
-  if (buf[2] !== UNSIGNED_BYTE) throw new EngineError(`${source}: IDX element type 0x${buf[2].toString(16)} is not supported (only unsigned bytes).`);
+  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0)
+    throw new EngineError(`${source} is not an IDX file (bad magic number).`);
+  if (buf[2] !== UNSIGNED_BYTE)
+    throw new EngineError(
+      `${source}: IDX element type 0x${buf[2].toString(16)} is not supported (only unsigned bytes).`,
+    );
   const rank = buf[3];
   const headerBytes = 4 + 4 * rank;
   if (rank === 0 || buf.length < headerBytes) throw new EngineError(`${source}: truncated IDX header.`);
@@ -54,7 +67,9 @@ export async function parseIdx(raw: Uint8Array, source = 'IDX data'): Promise<Id
   for (let i = 0; i < rank; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
   const size = dims.reduce((a, b) => a * b, 1);
   if (buf.length - headerBytes !== size) {
-    throw new EngineError(`${source}: IDX header announces ${dims.join('×')} = ${size} bytes, the file holds ${buf.length - headerBytes}.`);
+    throw new EngineError(
+      `${source}: IDX header announces ${dims.join('×')} = ${size} bytes, the file holds ${buf.length - headerBytes}.`,
+    );
   }
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerBytes, size) };
 }
@@ -69,10 +84,13 @@ export async function readIdxFile(file: string): Promise<IdxArray> {
 /** Pairs an images file (rank 3) with its labels file (rank 1) and checks they agree. */
 export async function readLabelledImages(imagesFile: string, labelsFile: string): Promise<LabelledImages> {
   const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
-  if (images.dims.length !== 3) throw new EngineError(`${imagesFile}: expected images of rank 3, found rank ${images.dims.length}.`);
-  if (labels.dims.length !== 1) throw new EngineError(`${labelsFile}: expected labels of rank 1, found rank ${labels.dims.length}.`);
+  if (images.dims.length !== 3)
+    throw new EngineError(`${imagesFile}: expected images of rank 3, found rank ${images.dims.length}.`);
+  if (labels.dims.length !== 1)
+    throw new EngineError(`${labelsFile}: expected labels of rank 1, found rank ${labels.dims.length}.`);
   const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) throw new EngineError(`${imagesFile} has ${count} images but ${labelsFile} has ${labels.dims[0]} labels.`);
+  if (labels.dims[0] !== count)
+    throw new EngineError(`${imagesFile} has ${count} images but ${labelsFile} has ${labels.dims[0]} labels.`);
   return { count, rows, cols, pixels: images.data, labels: labels.data };
 }
 
@@ -109,10 +127,15 @@ export function loadFashionMnist(split: FashionSplit, dir = FASHION_MNIST_DIR): 
 async function readFashion(split: FashionSplit, dir: string): Promise<LabelledImages> {
   const files = fashionFiles(split, dir);
   if (!files) {
-    throw new EngineError(`Fashion-MNIST not found at ${dir}: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).`);
+    throw new EngineError(
+      `Fashion-MNIST not found at ${dir}: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).`,
+    );
   }
   const data = await readLabelledImages(files.images, files.labels);
   const bad = data.labels.findIndex((l) => l >= FASHION_LABELS.length);
-  if (bad >= 0) throw new EngineError(`${files.labels}: label ${data.labels[bad]} at index ${bad} is not a Fashion-MNIST class (0–9).`);
+  if (bad >= 0)
+    throw new EngineError(
+      `${files.labels}: label ${data.labels[bad]} at index ${bad} is not a Fashion-MNIST class (0–9).`,
+    );
   return data;
 }

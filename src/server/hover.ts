@@ -40,12 +40,18 @@ function valueHover(path: FieldPath, node: Node, a: RecipeAnalysis): string | un
     if (entry.kind === 'glob') {
       const matches = base.layers.filter((l) => entry.pattern.test(l.name));
       const kept = matches.filter((l) => l.index <= plan.cut);
-      return `\`${value}\` matches ${matches.length} layer${matches.length === 1 ? '' : 's'} of ${base.title}, ${kept.length} within the cut: ${kept.slice(0, 12).map((l) => `\`${l.name}\``).join(', ')}${kept.length > 12 ? ', …' : ''}`;
+      return `\`${value}\` matches ${matches.length} layer${matches.length === 1 ? '' : 's'} of ${base.title}, ${kept.length} within the cut: ${kept
+        .slice(0, 12)
+        .map((l) => `\`${l.name}\``)
+        .join(', ')}${kept.length > 12 ? ', …' : ''}`;
     }
     const layer = base.layers.find((l) => l.name === entry.layer);
     if (!layer) return undefined;
     const upTo = base.layers.slice(0, layer.index + 1);
-    const extra = entry.kind === 'upTo' ? `\n\nFreezes the ${upTo.length} layers from \`${base.layers[0].name}\` to \`${layer.name}\` (${upTo.filter((l) => l.hasWeights).length} with weights).` : '';
+    const extra =
+      entry.kind === 'upTo'
+        ? `\n\nFreezes the ${upTo.length} layers from \`${base.layers[0].name}\` to \`${layer.name}\` (${upTo.filter((l) => l.hasWeights).length} with weights).`
+        : '';
     return layerHover(layer, layerState(plan, layer)) + extra;
   }
   return undefined;
@@ -74,11 +80,21 @@ function dataHover(a: RecipeAnalysis): string | undefined {
   if (d.kind !== 'ok') return `\`${d.folder}\`: ${d.kind === 'missing' ? 'not found' : 'not a folder'}`;
   const total = d.classes.reduce((n, c) => n + c.images, 0);
   const rows = d.classes.map((c) => `| ${c.name} | ${c.images} |`);
-  return [`**${d.classes.length} classes, ${total} images** in \`${d.folder}\``, '', '| class | images |', '|---|---:|', ...rows].join('\n');
+  return [
+    `**${d.classes.length} classes, ${total} images** in \`${d.folder}\``,
+    '',
+    '| class | images |',
+    '|---|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 /** The deepest key or scalar value under an offset, with the path of keys that leads to it. */
-function nodeAt(node: unknown, offset: number, path: FieldPath): { node: Node; path: FieldPath; isKey: boolean } | undefined {
+function nodeAt(
+  node: unknown,
+  offset: number,
+  path: FieldPath,
+): { node: Node; path: FieldPath; isKey: boolean } | undefined {
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;

@@ -37,19 +37,24 @@ export class LayerCatalog {
     if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) return this.cached(trimmed, trimmed);
     if (/^https?:\/\//i.test(trimmed)) {
       if (!this.downloaded(trimmed)) {
-        return Promise.resolve({ kind: 'notDownloaded', message: `The base ${trimmed} is not downloaded yet: its layers are checked after the first training downloads it.` });
+        return Promise.resolve({
+          kind: 'notDownloaded',
+          message: `The base ${trimmed} is not downloaded yet: its layers are checked after the first training downloads it.`,
+        });
       }
       return this.cached(trimmed, trimmed);
     }
     if (!isPathLikeBase(trimmed)) {
       const guess = closestName(trimmed, BUILTIN_BASES);
       return Promise.resolve({
-        kind: 'error', suggestion: guess,
+        kind: 'error',
+        suggestion: guess,
         message: `Unknown base "${trimmed}"${guess ? `; did you mean "${guess}"?` : '.'} Use ${BUILTIN_BASES.join(', ')}, a model.json path or run folder (starting with ./ or ../), or an http(s) URL.`,
       });
     }
     const target = path.resolve(recipeDir, trimmed);
-    const modelJson = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, 'model.json') : target;
+    const modelJson =
+      fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, 'model.json') : target;
     const stat = fs.statSync(modelJson, { throwIfNoEntry: false });
     if (!stat) return Promise.resolve({ kind: 'error', message: `Base model not found: ${modelJson}.` });
     // A retrained model.json at the same path must be read again.
@@ -71,7 +76,9 @@ export class LayerCatalog {
       // A failure is asked again after a pause, not at every keystroke: a trainer that cannot start would
       // otherwise be forked once per edit. (A changed model file has a new key anyway.)
       const forget = () => setTimeout(() => this.cache.get(key) === entry && this.cache.delete(key), RETRY_MS).unref();
-      entry.then((r) => { if (r.kind === 'error') forget(); }, forget);
+      entry.then((r) => {
+        if (r.kind === 'error') forget();
+      }, forget);
     }
     return entry;
   }
@@ -81,7 +88,11 @@ export class LayerCatalog {
     this.pending++;
     const started = Date.now();
     try {
-      this.client ??= new TrainerRpcClient({ workerPath: this.options.workerPath, backend: 'cpu', onLog: this.options.log });
+      this.client ??= new TrainerRpcClient({
+        workerPath: this.options.workerPath,
+        backend: 'cpu',
+        onLog: this.options.log,
+      });
       const base = await this.client.listLayers(spec, this.options.cacheDir);
       this.options.log(`listed ${base.layers.length} layers of ${spec} in ${Date.now() - started} ms`);
       return { kind: 'ok', base };

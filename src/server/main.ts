@@ -87,9 +87,14 @@ connection.onShutdown(() => catalog?.dispose());
 
 documents.listen(connection);
 connection.listen();
-connection.console.log(`Transfer Studio recipe server ready (lenses run ${TRAIN_RECIPE_COMMAND}, ${TRAIN_RECIPE_COMPARE_COMMAND}).`);
+connection.console.log(
+  `Transfer Studio recipe server ready (lenses run ${TRAIN_RECIPE_COMMAND}, ${TRAIN_RECIPE_COMPARE_COMMAND}).`,
+);
 
 function defaultCacheDir(): string {
   // The same default as the CLI, so bases downloaded by a training are found here.
-  return process.env.TRANSFER_STUDIO_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
+  return (
+    process.env.TRANSFER_STUDIO_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio')
+  );
 }

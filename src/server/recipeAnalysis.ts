@@ -31,7 +31,8 @@ export async function analyzeRecipe(text: string, uri: string, services: Analysi
   const r = parsed.value;
   const base = r.mode === 'source' ? undefined : await services.catalog.lookup(r.base ?? DEFAULT_BASE, recipeDir);
   const data = r.data ? services.folders.get(path.resolve(recipeDir, r.data)) : undefined;
-  const minPerClass = 1 + ((r.validationSplit ?? 0.2) > 0 ? 1 : 0) + (r.testSplit === 'auto' || (r.testSplit ?? 0) > 0 ? 1 : 0);
+  const minPerClass =
+    1 + ((r.validationSplit ?? 0.2) > 0 ? 1 : 0) + (r.testSplit === 'auto' || (r.testSplit ?? 0) > 0 ? 1 : 0);
   return { parsed, recipeDir, base, data, minPerClass };
 }
 
@@ -47,7 +48,11 @@ export interface LayerPlan {
   frozen: Set<string>;
 }
 
-export function layerPlan(layers: readonly LayerInfo[], freeze: FreezeSpec | undefined, defaultFeatureLayer: string): LayerPlan {
+export function layerPlan(
+  layers: readonly LayerInfo[],
+  freeze: FreezeSpec | undefined,
+  defaultFeatureLayer: string,
+): LayerPlan {
   const names = layers.map((l) => l.name);
   const wanted = freeze?.featureLayer ?? defaultFeatureLayer;
   const featureLayer = names.includes(wanted) ? wanted : defaultFeatureLayer;

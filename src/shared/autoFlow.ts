@@ -50,7 +50,9 @@ export function isAutomatic(r: Pick<TrainRecipe, 'epochs' | 'secondPhase'>): boo
 
 /** Head epochs and patience of the first phase. */
 export function headSchedule(r: Pick<TrainRecipe, 'epochs' | 'patience'>): { epochs: number; patience: number } {
-  return r.epochs === AUTO ? { epochs: AUTO_HEAD_EPOCH_CAP, patience: Math.max(r.patience, AUTO_MIN_PATIENCE) } : { epochs: r.epochs, patience: r.patience };
+  return r.epochs === AUTO
+    ? { epochs: AUTO_HEAD_EPOCH_CAP, patience: Math.max(r.patience, AUTO_MIN_PATIENCE) }
+    : { epochs: r.epochs, patience: r.patience };
 }
 
 /**
@@ -69,7 +71,10 @@ export function autoUnfreezeFrom(layers: readonly LayerInfo[], featureLayer: str
 }
 
 /** Whether trial b beats a on validation: higher accuracy, or the same accuracy with lower loss. */
-export function betterOnValidation(b: { valAccuracy: number; valLoss: number }, a: { valAccuracy: number; valLoss: number }): boolean {
+export function betterOnValidation(
+  b: { valAccuracy: number; valLoss: number },
+  a: { valAccuracy: number; valLoss: number },
+): boolean {
   if (b.valAccuracy !== a.valAccuracy) return b.valAccuracy > a.valAccuracy;
   return b.valLoss < a.valLoss - 1e-4;
 }

@@ -288,7 +288,25 @@ export interface Thumbnail {
 export type RunModel = 'transfer' | 'scratch';
 
 export type ProgressEvent =
-  | { kind: 'stage'; stage: 'scanning' | 'loading-base' | 'caching-features' | 'training' | 'evaluating' | 'saving'; done?: number; total?: number; message?: string }
-  | { kind: 'batch'; model: RunModel; phase: 1 | 2; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSec: number; etaSeconds: number }
+  | {
+      kind: 'stage';
+      stage: 'scanning' | 'loading-base' | 'caching-features' | 'training' | 'evaluating' | 'saving';
+      done?: number;
+      total?: number;
+      message?: string;
+    }
+  | {
+      kind: 'batch';
+      model: RunModel;
+      phase: 1 | 2;
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+      imagesPerSec: number;
+      etaSeconds: number;
+    }
   | { kind: 'epoch'; model: RunModel; metrics: EpochMetrics; epochs: number; checkpoint: string }
   | { kind: 'log'; level: 'info' | 'warn'; message: string };

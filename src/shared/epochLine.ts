@@ -15,6 +15,8 @@ export function epochLabel(model: RunModel, phase: 1 | 2, epoch: number, epochs:
 /** The line of a finished epoch: "epoch 3/10: loss 0.4121 acc 88.0% · val loss 0.5012 val acc 84.4% · 2.1 s". */
 export function epochLine(e: Extract<ProgressEvent, { kind: 'epoch' }>): string {
   const m: EpochMetrics = e.metrics;
-  return `${epochLabel(e.model, m.phase, m.epoch, e.epochs)}: loss ${m.loss.toFixed(4)} acc ${percent(m.accuracy)}`
-    + ` · val loss ${m.valLoss.toFixed(4)} val acc ${percent(m.valAccuracy)} · ${m.seconds.toFixed(1)} s`;
+  return (
+    `${epochLabel(e.model, m.phase, m.epoch, e.epochs)}: loss ${m.loss.toFixed(4)} acc ${percent(m.accuracy)}` +
+    ` · val loss ${m.valLoss.toFixed(4)} val acc ${percent(m.valAccuracy)} · ${m.seconds.toFixed(1)} s`
+  );
 }

@@ -15,7 +15,11 @@ export interface FreezePlan {
   baseFullyFrozen: boolean;
 }
 
-export function resolveFreezePlan(layers: readonly LayerInfo[], spec: FreezeSpec, defaultFeatureLayer: string): FreezePlan {
+export function resolveFreezePlan(
+  layers: readonly LayerInfo[],
+  spec: FreezeSpec,
+  defaultFeatureLayer: string,
+): FreezePlan {
   const featureLayer = spec.featureLayer ?? defaultFeatureLayer;
   const cut = indexOf(layers, featureLayer, 'feature layer');
   const kept = layers.slice(0, cut + 1);
@@ -29,7 +33,8 @@ export function resolveFreezePlan(layers: readonly LayerInfo[], spec: FreezeSpec
   const names = layers.map((l) => l.name);
   for (const entry of explicit) {
     const { layers: matched, problem } = expandFrozenEntry(names, cut, entry);
-    if (problem?.kind === 'noMatch') throw new EngineError(`The frozen pattern "${entry}" matches no layer of the base.`);
+    if (problem?.kind === 'noMatch')
+      throw new EngineError(`The frozen pattern "${entry}" matches no layer of the base.`);
     // Unknown names and names past the cut get the same did-you-mean and cut messages as the other roles.
     if (problem) inKept(problem.layer, problem.role);
     matched.forEach((n) => frozen.add(n));
@@ -42,16 +47,17 @@ export function resolveFreezePlan(layers: readonly LayerInfo[], spec: FreezeSpec
 
 /** One entry of a recipe's frozen list: a layer name, "up to <layer>", or a glob pattern (* and ?). */
 export type FrozenEntry =
-  | { kind: 'name'; layer: string }
-  | { kind: 'upTo'; layer: string }
-  | { kind: 'glob'; pattern: RegExp };
+  { kind: 'name'; layer: string } | { kind: 'upTo'; layer: string } | { kind: 'glob'; pattern: RegExp };
 
 export function parseFrozenEntry(entry: string): FrozenEntry {
   const text = entry.trim();
   const upTo = /^up\s+to\s+(.+)$/i.exec(text);
   if (upTo) return { kind: 'upTo', layer: upTo[1].trim() };
   if (/[*?]/.test(text)) {
-    const source = text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const source = text
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     return { kind: 'glob', pattern: new RegExp(`^${source}$`) };
   }
   return { kind: 'name', layer: text };
@@ -68,17 +74,30 @@ export type FrozenEntryProblem =
  * feature layer (the cut). Pure, so the language server checks entries as the user types. A glob freezes
  * its matches within the cut; matches only beyond the cut contradict the feature layer.
  */
-export function expandFrozenEntry(names: readonly string[], cut: number, entry: string): { layers: string[]; problem?: FrozenEntryProblem } {
+export function expandFrozenEntry(
+  names: readonly string[],
+  cut: number,
+  entry: string,
+): { layers: string[]; problem?: FrozenEntryProblem } {
   const parsed = parseFrozenEntry(entry);
   if (parsed.kind === 'glob') {
     const all = names.map((n, i) => [n, i] as const).filter(([n]) => parsed.pattern.test(n));
     if (all.length === 0) return { layers: [], problem: { kind: 'noMatch' } };
     const kept = all.filter(([, i]) => i <= cut).map(([n]) => n);
-    return kept.length ? { layers: kept } : { layers: [], problem: { kind: 'afterCut', layer: all[0][0], role: `first match of the pattern "${entry.trim()}",` } };
+    return kept.length
+      ? { layers: kept }
+      : {
+          layers: [],
+          problem: { kind: 'afterCut', layer: all[0][0], role: `first match of the pattern "${entry.trim()}",` },
+        };
   }
   const role = parsed.kind === 'upTo' ? 'freeze-up-to layer' : 'frozen layer';
   const i = names.indexOf(parsed.layer);
-  if (i < 0) return { layers: [], problem: { kind: 'unknown', layer: parsed.layer, role, suggestion: closestName(parsed.layer, names) } };
+  if (i < 0)
+    return {
+      layers: [],
+      problem: { kind: 'unknown', layer: parsed.layer, role, suggestion: closestName(parsed.layer, names) },
+    };
   if (i > cut) return { layers: [], problem: { kind: 'afterCut', layer: parsed.layer, role } };
   return { layers: parsed.kind === 'upTo' ? names.slice(0, i + 1) : [parsed.layer] };
 }
@@ -96,7 +115,9 @@ export function keptLayers(layers: readonly LayerInfo[], featureLayer: string): 
 
 /** The classic start: every kept layer with weights is frozen, only the new head trains. */
 export function allFrozen(layers: readonly LayerInfo[], featureLayer: string): string[] {
-  return keptLayers(layers, featureLayer).filter((l) => l.hasWeights).map((l) => l.name);
+  return keptLayers(layers, featureLayer)
+    .filter((l) => l.hasWeights)
+    .map((l) => l.name);
 }
 
 export function setTrainable(frozen: readonly string[], layer: string, trainable: boolean): string[] {
@@ -107,7 +128,10 @@ export function setTrainable(frozen: readonly string[], layer: string, trainable
 /** Freezes every kept layer with weights up to and including `layer`; the later kept layers train. */
 export function freezeUpTo(layers: readonly LayerInfo[], featureLayer: string, layer: string): string[] {
   const i = indexWithinCut(layers, featureLayer, layer, 'freeze-up-to layer');
-  return layers.slice(0, i + 1).filter((l) => l.hasWeights).map((l) => l.name);
+  return layers
+    .slice(0, i + 1)
+    .filter((l) => l.hasWeights)
+    .map((l) => l.name);
 }
 
 /**
@@ -115,7 +139,11 @@ export function freezeUpTo(layers: readonly LayerInfo[], featureLayer: string, l
  * kept by the cut: unfreezing from a removed layer would silently train nothing.
  */
 export function unfreezeFrom(
-  layers: readonly LayerInfo[], featureLayer: string, frozen: readonly string[], layer: string, role = 'unfreeze-from layer',
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  frozen: readonly string[],
+  layer: string,
+  role = 'unfreeze-from layer',
 ): string[] {
   const from = indexWithinCut(layers, featureLayer, layer, role);
   const later = new Set(layers.slice(from).map((l) => l.name));
@@ -123,7 +151,11 @@ export function unfreezeFrom(
 }
 
 /** Moving the cut drops frozen names the cut removes. */
-export function frozenWithinCut(layers: readonly LayerInfo[], featureLayer: string, frozen: readonly string[]): string[] {
+export function frozenWithinCut(
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  frozen: readonly string[],
+): string[] {
   const kept = new Set(keptLayers(layers, featureLayer).map((l) => l.name));
   return frozen.filter((n) => kept.has(n));
 }
@@ -136,7 +168,11 @@ export function isKept(layers: readonly LayerInfo[], featureLayer: string, layer
 }
 
 /** Parameters of the kept base that will train and that stay fixed (the new head is not counted). */
-export function parameterTotals(layers: readonly LayerInfo[], featureLayer: string, frozen: readonly string[]): { trainable: number; frozen: number } {
+export function parameterTotals(
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  frozen: readonly string[],
+): { trainable: number; frozen: number } {
   const isFrozen = new Set(frozen);
   let trainable = 0;
   let fixed = 0;
@@ -158,15 +194,23 @@ export function freezeSpecOf(featureLayer: string, frozen: readonly string[]): F
 function indexWithinCut(layers: readonly LayerInfo[], featureLayer: string, name: string, role: string): number {
   const cut = indexOf(layers, featureLayer, 'feature layer');
   const i = indexOf(layers, name, role);
-  if (i > cut) throw new EngineError(`The ${role} "${name}" comes after the feature layer "${featureLayer}", so the cut removes it; pick a layer at or before the cut.`);
+  if (i > cut)
+    throw new EngineError(
+      `The ${role} "${name}" comes after the feature layer "${featureLayer}", so the cut removes it; pick a layer at or before the cut.`,
+    );
   return i;
 }
 
 function indexOf(layers: readonly LayerInfo[], name: string, role: string): number {
   const i = layers.findIndex((l) => l.name === name);
   if (i < 0) {
-    const guess = closestName(name, layers.map((l) => l.name));
-    throw new EngineError(`Unknown ${role} "${name}"${guess ? `; did you mean "${guess}"?` : '.'} List the layers with: transfer-studio layers <base>.`);
+    const guess = closestName(
+      name,
+      layers.map((l) => l.name),
+    );
+    throw new EngineError(
+      `Unknown ${role} "${name}"${guess ? `; did you mean "${guess}"?` : '.'} List the layers with: transfer-studio layers <base>.`,
+    );
   }
   return i;
 }

@@ -6,4 +6,5 @@ export const GRAPH_LAYER_CLASS = 'GraphModelFeatures';
 /** That layer's name, as the Layers view and `transfer-studio layers` show it. */
 export const GRAPH_LAYER_NAME = 'graph_model_frozen';
 /** Said wherever the base is described: what a graph base can and cannot do. */
-export const GRAPH_BASE_NOTE = 'TensorFlow.js graph model: used as a frozen feature extractor; its layers cannot be unfrozen.';
+export const GRAPH_BASE_NOTE =
+  'TensorFlow.js graph model: used as a frozen feature extractor; its layers cannot be unfrozen.';

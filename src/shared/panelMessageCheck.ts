@@ -28,13 +28,20 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
     check: (f) => {
       const layer = layerName(f.layer, 'setTrainable.layer');
       if (typeof layer !== 'object') return layer;
-      if (typeof f.trainable !== 'boolean') return `"setTrainable.trainable" must be true or false, not ${describe(f.trainable)}`;
+      if (typeof f.trainable !== 'boolean')
+        return `"setTrainable.trainable" must be true or false, not ${describe(f.trainable)}`;
       return { type: 'setTrainable', layer: layer.name, trainable: f.trainable };
     },
   },
   freezeUpTo: { keys: ['layer'], check: (f) => withLayer(f, 'freezeUpTo', (layer) => ({ type: 'freezeUpTo', layer })) },
-  unfreezeFrom: { keys: ['layer'], check: (f) => withLayer(f, 'unfreezeFrom', (layer) => ({ type: 'unfreezeFrom', layer })) },
-  setFeatureLayer: { keys: ['layer'], check: (f) => withLayer(f, 'setFeatureLayer', (layer) => ({ type: 'setFeatureLayer', layer })) },
+  unfreezeFrom: {
+    keys: ['layer'],
+    check: (f) => withLayer(f, 'unfreezeFrom', (layer) => ({ type: 'unfreezeFrom', layer })),
+  },
+  setFeatureLayer: {
+    keys: ['layer'],
+    check: (f) => withLayer(f, 'setFeatureLayer', (layer) => ({ type: 'setFeatureLayer', layer })),
+  },
   updateSettings: {
     keys: ['settings'],
     check: (f) => {
@@ -46,20 +53,26 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
     keys: ['path'],
     check: (f) => {
       const p = f.path;
-      if (typeof p !== 'string' || p.length === 0 || p.length > MAX_PATH_LENGTH) return `"openImage.path" must be a string of 1 to ${MAX_PATH_LENGTH} characters, not ${describe(p)}`;
+      if (typeof p !== 'string' || p.length === 0 || p.length > MAX_PATH_LENGTH)
+        return `"openImage.path" must be a string of 1 to ${MAX_PATH_LENGTH} characters, not ${describe(p)}`;
       if (p.includes('\0')) return '"openImage.path" contains a NUL character';
       return { type: 'openImage', path: p };
     },
   },
   exportRun: {
     keys: ['format'],
-    check: (f) => isExportFormat(f.format) ? { type: 'exportRun', format: f.format }
-      : `"exportRun.format" must be one of ${EXPORT_FORMATS.join(', ')}, not ${describe(f.format)}`,
+    check: (f) =>
+      isExportFormat(f.format)
+        ? { type: 'exportRun', format: f.format }
+        : `"exportRun.format" must be one of ${EXPORT_FORMATS.join(', ')}, not ${describe(f.format)}`,
   },
 };
 
 /** Every setting the panel may send; their bounds are the recipe's (src/shared/recipeFields.ts). */
-const SETTING_KEYS: readonly string[] = [...NUMBER_SETTINGS, ...FLAG_SETTINGS] satisfies readonly (keyof TrainingSettings)[];
+const SETTING_KEYS: readonly string[] = [
+  ...NUMBER_SETTINGS,
+  ...FLAG_SETTINGS,
+] satisfies readonly (keyof TrainingSettings)[];
 
 /** Checks one message from the webview; unknown types, missing or extra fields and out-of-range values are refused. */
 export function parseWebviewMessage(value: unknown): WebviewMessageCheck {
@@ -68,9 +81,19 @@ export function parseWebviewMessage(value: unknown): WebviewMessageCheck {
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(CHECKS, type)) {
     return { ok: false, reason: `unknown message type ${describe(type)}` };
   }
-  const spec = CHECKS[type as WebviewMessageType] as { keys: readonly string[]; check: (f: Fields) => WebviewMessage | string };
+  const spec = CHECKS[type as WebviewMessageType] as {
+    keys: readonly string[];
+    check: (f: Fields) => WebviewMessage | string;
+  };
   const extra = Object.keys(value).filter((k) => k !== 'type' && !spec.keys.includes(k));
-  if (extra.length > 0) return { ok: false, reason: `"${type}" has unexpected field(s) ${extra.slice(0, 3).map((k) => describe(k)).join(', ')}` };
+  if (extra.length > 0)
+    return {
+      ok: false,
+      reason: `"${type}" has unexpected field(s) ${extra
+        .slice(0, 3)
+        .map((k) => describe(k))
+        .join(', ')}`,
+    };
   const checked = spec.check(value);
   return typeof checked === 'string' ? { ok: false, reason: checked } : { ok: true, message: checked };
 }
@@ -112,11 +135,19 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   switch (typeof v) {
-    case 'string': return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) + (v.length > 40 ? ` (${v.length} characters)` : '');
-    case 'number': return String(v);
-    case 'boolean': return String(v);
-    case 'undefined': return 'nothing';
-    case 'object': return 'an object';
-    default: return `a ${typeof v}`;
+    case 'string':
+      return (
+        JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) + (v.length > 40 ? ` (${v.length} characters)` : '')
+      );
+    case 'number':
+      return String(v);
+    case 'boolean':
+      return String(v);
+    case 'undefined':
+      return 'nothing';
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof v}`;
   }
 }

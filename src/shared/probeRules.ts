@@ -45,9 +45,20 @@ export function recommendBase(rows: readonly ProbeRow[]): { recommended?: string
   const tied = ok.filter((r) => best.accuracy - r.accuracy <= Math.hypot(best.standardError, r.standardError));
   const pick = [...tied].sort((a, b) => a.secondsPerImage - b.secondsPerImage || a.params - b.params)[0];
   const pctOf = (r: ProbeRow) => `${(r.accuracy * 100).toFixed(1)} ± ${(r.standardError * 100).toFixed(1)}%`;
-  if (tied.length === 1) return { recommended: pick.base, reason: `${pick.base} has the best validation accuracy (${pctOf(pick)}), beyond the others' uncertainty` };
-  if (pick === best) return { recommended: pick.base, reason: `${pick.base} is the most accurate (${pctOf(pick)}) and the cheapest of those within its uncertainty` };
-  return { recommended: pick.base, reason: `${pick.base} (${pctOf(pick)}) is within the uncertainty of the most accurate, ${best.base} (${pctOf(best)}), and cheaper (${pick.secondsPerImage.toFixed(3)} vs ${best.secondsPerImage.toFixed(3)} s per image)` };
+  if (tied.length === 1)
+    return {
+      recommended: pick.base,
+      reason: `${pick.base} has the best validation accuracy (${pctOf(pick)}), beyond the others' uncertainty`,
+    };
+  if (pick === best)
+    return {
+      recommended: pick.base,
+      reason: `${pick.base} is the most accurate (${pctOf(pick)}) and the cheapest of those within its uncertainty`,
+    };
+  return {
+    recommended: pick.base,
+    reason: `${pick.base} (${pctOf(pick)}) is within the uncertainty of the most accurate, ${best.base} (${pctOf(best)}), and cheaper (${pick.secondsPerImage.toFixed(3)} vs ${best.secondsPerImage.toFixed(3)} s per image)`,
+  };
 }
 
 /** Binomial standard error of an accuracy measured on n images. */
@@ -58,13 +69,21 @@ export function binomialStandardError(p: number, n: number): number {
 /** The probe's table as Markdown, for the editor (the CLI prints the same columns as plain text). */
 export function probeMarkdown(r: ProbeResult): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-  const rows = r.rows.map((b) => (b.error
-    ? `| ${b.base} | failed: ${b.error} | | | | |`
-    : `| ${b.base} | ${pct(b.accuracy)} ± ${pct(b.standardError)} | ${b.featureLayer} | ${(b.secondsPerImage * 1000).toFixed(0)} ms | ${(b.params / 1e6).toFixed(2)} M | ${(b.bytes / 2 ** 20).toFixed(1)} MiB |`));
+  const rows = r.rows.map((b) =>
+    b.error
+      ? `| ${b.base} | failed: ${b.error} | | | | |`
+      : `| ${b.base} | ${pct(b.accuracy)} ± ${pct(b.standardError)} | ${b.featureLayer} | ${(b.secondsPerImage * 1000).toFixed(0)} ms | ${(b.params / 1e6).toFixed(2)} M | ${(b.bytes / 2 ** 20).toFixed(1)} MiB |`,
+  );
   return [
-    `# Compare Bases: ${r.folder}`, '',
-    `A linear probe on each base's features at its default cut: ${r.split.train} training images, scored on ${r.split.validation} validation images (± one binomial standard error). Time per image measured on this machine.`, '',
-    '| base | validation accuracy | cut | per image | parameters | size |', '|---|---|---|---|---|---|', ...rows, '',
-    r.recommended ? `**Recommended: ${r.recommended}.** ${r.reason}.` : `No recommendation: ${r.reason}.`, '',
+    `# Compare Bases: ${r.folder}`,
+    '',
+    `A linear probe on each base's features at its default cut: ${r.split.train} training images, scored on ${r.split.validation} validation images (± one binomial standard error). Time per image measured on this machine.`,
+    '',
+    '| base | validation accuracy | cut | per image | parameters | size |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    r.recommended ? `**Recommended: ${r.recommended}.** ${r.reason}.` : `No recommendation: ${r.reason}.`,
+    '',
   ].join('\n');
 }

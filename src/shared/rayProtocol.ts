@@ -103,12 +103,36 @@ const hasNums = (o: Record<string, unknown>, keys: readonly string[]) => keys.ev
 
 type NumberKeys<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
 type BatchEvent = Extract<ProgressEvent, { kind: 'batch' }>;
-const METRIC_KEYS = ['phase', 'epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds'] as const satisfies readonly NumberKeys<EpochMetrics>[];
-const BATCH_KEYS = ['phase', 'epoch', 'epochs', 'batch', 'batches', 'loss', 'accuracy', 'imagesPerSec', 'etaSeconds'] as const satisfies readonly NumberKeys<BatchEvent>[];
+const METRIC_KEYS = [
+  'phase',
+  'epoch',
+  'loss',
+  'accuracy',
+  'valLoss',
+  'valAccuracy',
+  'seconds',
+] as const satisfies readonly NumberKeys<EpochMetrics>[];
+const BATCH_KEYS = [
+  'phase',
+  'epoch',
+  'epochs',
+  'batch',
+  'batches',
+  'loss',
+  'accuracy',
+  'imagesPerSec',
+  'etaSeconds',
+] as const satisfies readonly NumberKeys<BatchEvent>[];
 // The Python job is untyped: a number field added to the progress types without a check here fails to compile.
-const checksEveryNumber: [Exclude<NumberKeys<EpochMetrics>, (typeof METRIC_KEYS)[number]>, Exclude<NumberKeys<BatchEvent>, (typeof BATCH_KEYS)[number]>] extends [never, never] ? true : never = true;
+const checksEveryNumber: [
+  Exclude<NumberKeys<EpochMetrics>, (typeof METRIC_KEYS)[number]>,
+  Exclude<NumberKeys<BatchEvent>, (typeof BATCH_KEYS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
 void checksEveryNumber;
-const isMetrics = (v: unknown): v is EpochMetrics => isObj(v) && hasNums(v, METRIC_KEYS) && (v.phase === 1 || v.phase === 2);
+const isMetrics = (v: unknown): v is EpochMetrics =>
+  isObj(v) && hasNums(v, METRIC_KEYS) && (v.phase === 1 || v.phase === 2);
 
 /**
  * The job's line in one line of its output, or undefined for anything else (Ray's own logging). Lines from
@@ -131,8 +155,13 @@ export function parseRayLine(line: string): RayJobLine | undefined {
     case 'cluster':
       return isStr(v.address) && hasNums(v, ['cpus', 'gpus', 'nodes']) ? (v as RayJobLine) : undefined;
     case 'progress':
-      return isObj(v.event) && v.event.kind === 'batch' && v.event.model === 'transfer' && hasNums(v.event, BATCH_KEYS) && (v.event.phase === 1 || v.event.phase === 2)
-        ? (v as RayJobLine) : undefined;
+      return isObj(v.event) &&
+        v.event.kind === 'batch' &&
+        v.event.model === 'transfer' &&
+        hasNums(v.event, BATCH_KEYS) &&
+        (v.event.phase === 1 || v.event.phase === 2)
+        ? (v as RayJobLine)
+        : undefined;
     case 'epoch':
       return isMetrics(v.metrics) && isNum(v.epochs) ? (v as RayJobLine) : undefined;
     case 'log':
@@ -140,11 +169,19 @@ export function parseRayLine(line: string): RayJobLine | undefined {
     case 'resumed':
       return hasNums(v, ['phase', 'epoch']) ? (v as RayJobLine) : undefined;
     case 'workers':
-      return Array.isArray(v.workers) && v.workers.every((w) => isObj(w) && isNum(w.pid) && isStr(w.node) && isStr(w.device)) ? (v as RayJobLine) : undefined;
+      return Array.isArray(v.workers) &&
+        v.workers.every((w) => isObj(w) && isNum(w.pid) && isStr(w.node) && isStr(w.device))
+        ? (v as RayJobLine)
+        : undefined;
     case 'trained': {
-      const ok = typeof v.weightsIdentical === 'boolean' && Array.isArray(v.weightDigests) && v.weightDigests.every(isStr)
-        && Array.isArray(v.history) && v.history.every(isMetrics) && isStr(v.model)
-        && (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy'])));
+      const ok =
+        typeof v.weightsIdentical === 'boolean' &&
+        Array.isArray(v.weightDigests) &&
+        v.weightDigests.every(isStr) &&
+        Array.isArray(v.history) &&
+        v.history.every(isMetrics) &&
+        isStr(v.model) &&
+        (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy'])));
       return ok ? (v as RayJobLine) : undefined;
     }
     case 'error':
@@ -160,22 +197,44 @@ export function progressOfRayLine(line: RayJobLine, checkpointDir: string): Prog
     case 'progress':
       return line.event;
     case 'epoch':
-      return { kind: 'epoch', model: 'transfer', metrics: line.metrics, epochs: line.epochs, checkpoint: checkpointDir };
+      return {
+        kind: 'epoch',
+        model: 'transfer',
+        metrics: line.metrics,
+        epochs: line.epochs,
+        checkpoint: checkpointDir,
+      };
     case 'log':
       return { kind: 'log', level: line.level, message: line.message };
     case 'versions':
-      return { kind: 'log', level: 'info', message: `Ray job: Python ${line.python}, Ray ${line.ray}, torch ${line.torch}, Keras ${line.keras}` };
+      return {
+        kind: 'log',
+        level: 'info',
+        message: `Ray job: Python ${line.python}, Ray ${line.ray}, torch ${line.torch}, Keras ${line.keras}`,
+      };
     case 'cluster': {
       const where = line.address === 'local' ? 'a local Ray' : `the Ray cluster at ${line.address}`;
-      return { kind: 'stage', stage: 'training', message: `on ${where}: ${line.nodes} node(s), ${line.cpus} CPUs, ${line.gpus} GPUs` };
+      return {
+        kind: 'stage',
+        stage: 'training',
+        message: `on ${where}: ${line.nodes} node(s), ${line.cpus} CPUs, ${line.gpus} GPUs`,
+      };
     }
     case 'workers': {
       const devices = [...new Set(line.workers.map((w) => w.device))].join(', ');
       const nodes = new Set(line.workers.map((w) => w.node)).size;
-      return { kind: 'log', level: 'info', message: `Ray workers: ${line.workers.length} on ${nodes} node(s), devices ${devices} (pids ${line.workers.map((w) => w.pid).join(', ')})` };
+      return {
+        kind: 'log',
+        level: 'info',
+        message: `Ray workers: ${line.workers.length} on ${nodes} node(s), devices ${devices} (pids ${line.workers.map((w) => w.pid).join(', ')})`,
+      };
     }
     case 'resumed':
-      return { kind: 'log', level: 'warn', message: `A Ray worker was replaced; training resumed after epoch ${line.epoch} of phase ${line.phase} from the last checkpoint` };
+      return {
+        kind: 'log',
+        level: 'warn',
+        message: `A Ray worker was replaced; training resumed after epoch ${line.epoch} of phase ${line.phase} from the last checkpoint`,
+      };
     default:
       return undefined;
   }

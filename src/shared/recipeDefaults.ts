@@ -39,12 +39,17 @@ export function recipeProblems(r: TrainRecipe): string[] {
   // A field's words (epochs: auto) are as valid as its numbers.
   const number = (label: string, value: number | string | undefined, ...path: string[]) => {
     const spec = numberField(...path);
-    const ok = typeof value === 'string' ? spec.words?.includes(value) : Number.isFinite(value) && inRange(value as number, spec);
-    if (value !== undefined && !ok) problems.push(`${label} must be ${[...(spec.words ?? []), describeRange(spec)].join(' or ')} (got ${value})`);
+    const ok =
+      typeof value === 'string'
+        ? spec.words?.includes(value)
+        : Number.isFinite(value) && inRange(value as number, spec);
+    if (value !== undefined && !ok)
+      problems.push(`${label} must be ${[...(spec.words ?? []), describeRange(spec)].join(' or ')} (got ${value})`);
   };
   const text = (label: string, value: string | undefined, ...path: string[]) => {
     const options = stringField(...path).enum ?? [];
-    if (value !== undefined && !options.includes(value)) problems.push(`${label} must be one of ${options.join(', ')} (got ${value})`);
+    if (value !== undefined && !options.includes(value))
+      problems.push(`${label} must be one of ${options.join(', ')} (got ${value})`);
   };
   text('mode', r.mode, 'mode');
   number('epochs', r.epochs, 'epochs');
@@ -54,7 +59,10 @@ export function recipeProblems(r: TrainRecipe): string[] {
   number('test split', r.testSplit, 'testSplit');
   number('time budget (seconds)', r.timeBudget, 'timeBudget');
   // A rule across two fields, beyond what the table says of each one.
-  if (r.testSplit !== AUTO && !(r.testSplit + r.validationSplit < 1)) problems.push(`test split and validation split must leave images for training (got ${r.testSplit} + ${r.validationSplit})`);
+  if (r.testSplit !== AUTO && !(r.testSplit + r.validationSplit < 1))
+    problems.push(
+      `test split and validation split must leave images for training (got ${r.testSplit} + ${r.validationSplit})`,
+    );
   number('patience', r.patience, 'patience');
   text('optimizer', r.optimizer, 'optimizer');
   text('head pooling', r.head.pooling, 'head', 'pooling');

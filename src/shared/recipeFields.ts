@@ -14,9 +14,25 @@ export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
 /** `words`: plain words a number or a section also accepts in its place, e.g. "auto". */
 export type FieldSpec =
   | { kind: 'string'; doc: string; role?: StringRole; enum?: readonly string[]; examples?: readonly string[] }
-  | { kind: 'number'; doc: string; integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; enum?: readonly number[]; words?: readonly string[] }
+  | {
+      kind: 'number';
+      doc: string;
+      integer?: boolean;
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      exclusiveMax?: boolean;
+      enum?: readonly number[];
+      words?: readonly string[];
+    }
   | { kind: 'boolean'; doc: string }
-  | { kind: 'object'; doc: string; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[]; words?: readonly string[] }
+  | {
+      kind: 'object';
+      doc: string;
+      fields: Readonly<Record<string, FieldSpec>>;
+      required?: readonly string[];
+      words?: readonly string[];
+    }
   | { kind: 'list'; doc: string; items: FieldSpec; minItems?: number; maxItems?: number };
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -26,67 +42,194 @@ const layer = (doc: string): FieldSpec => ({ kind: 'string', role: 'layer', doc 
 // `satisfies` makes the compiler insist that every field of TrainRecipe (and of its sections) is listed here.
 export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   name: { kind: 'string', doc: 'Name of the run; the run folder is named after it.' },
-  mode: { kind: 'string', enum: ['transfer', 'source'], doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.' },
-  data: { kind: 'string', role: 'path', doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.' },
-  base: { kind: 'string', role: 'base', examples: BUILTIN_BASES, doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json, .keras or .h5 path or run folder relative to this recipe, or an http(s) URL.` },
+  mode: {
+    kind: 'string',
+    enum: ['transfer', 'source'],
+    doc: 'transfer: a pretrained base plus a new head. source: a small CNN trained from scratch.',
+  },
+  data: {
+    kind: 'string',
+    role: 'path',
+    doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.',
+  },
+  base: {
+    kind: 'string',
+    role: 'base',
+    examples: BUILTIN_BASES,
+    doc: `Base model: a built-in id (${BUILTIN_BASES.join(', ')}), a model.json, .keras or .h5 path or run folder relative to this recipe, or an http(s) URL.`,
+  },
   freeze: {
-    kind: 'object', doc: 'Where the base is cut and which of its layers stay frozen.',
+    kind: 'object',
+    doc: 'Where the base is cut and which of its layers stay frozen.',
     fields: {
-      featureLayer: layer('The layer the new head sits on; later layers of the base are dropped. Default: the base\'s feature layer.'),
+      featureLayer: layer(
+        "The layer the new head sits on; later layers of the base are dropped. Default: the base's feature layer.",
+      ),
       freezeUpTo: layer('Freeze every layer up to and including this one; the rest of the kept base trains.'),
       frozen: {
-        kind: 'list', items: { kind: 'string', role: 'frozenEntry', doc: 'A layer name, "up to <layer>", or a glob pattern such as block_1_*.' },
+        kind: 'list',
+        items: {
+          kind: 'string',
+          role: 'frozenEntry',
+          doc: 'A layer name, "up to <layer>", or a glob pattern such as block_1_*.',
+        },
         doc: 'Frozen layers: names, "up to <layer>", or glob patterns (* and ?). Absent with freezeUpTo absent: the whole kept base is frozen.',
       },
     } satisfies Record<keyof FreezeSpec, FieldSpec>,
   },
   head: {
-    kind: 'object', doc: 'The new classifier on top of the feature layer.',
+    kind: 'object',
+    doc: 'The new classifier on top of the feature layer.',
     fields: {
       pooling: { kind: 'string', enum: ['avg', 'max', 'flatten'], doc: 'How the feature map becomes a vector.' },
-      dense: { kind: 'number', integer: true, min: 0, max: 65536, doc: 'Width of an optional hidden dense layer (0: none).' },
-      dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Dropout before the output layer, in [0, 1).' },
+      dense: {
+        kind: 'number',
+        integer: true,
+        min: 0,
+        max: 65536,
+        doc: 'Width of an optional hidden dense layer (0: none).',
+      },
+      dropout: {
+        kind: 'number',
+        min: 0,
+        max: 1,
+        exclusiveMax: true,
+        doc: 'Dropout before the output layer, in [0, 1).',
+      },
     } satisfies Record<keyof HeadSpec, FieldSpec>,
   },
   optimizer: { kind: 'string', enum: OPTIMIZERS, doc: 'The optimizer of both training phases (default adam).' },
-  learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the first phase.' },
-  epochs: { kind: 'number', integer: true, min: 1, max: 10000, words: [AUTO], doc: 'Epochs of the first phase; auto (default): until validation loss stops improving.' },
+  learningRate: {
+    kind: 'number',
+    min: 0,
+    max: 10,
+    exclusiveMin: true,
+    exclusiveMax: true,
+    doc: 'Learning rate of the first phase.',
+  },
+  epochs: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 10000,
+    words: [AUTO],
+    doc: 'Epochs of the first phase; auto (default): until validation loss stops improving.',
+  },
   batchSize: { kind: 'number', integer: true, min: 1, max: 4096, doc: 'Images per training step.' },
-  validationSplit: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'Fraction of each class held out for validation.' },
-  testSplit: { kind: 'number', min: 0, max: 1, exclusiveMax: true, words: [AUTO], doc: 'Fraction of each class held out for the final test (0: evaluate on validation; auto, the default: 15% when every class has 20 images or more).' },
-  seed: { kind: 'number', integer: true, doc: 'Seed of the split, the shuffling and the augmentation: the same seed gives the same run.' },
-  patience: { kind: 'number', integer: true, min: 0, doc: 'Stop when validation loss has not improved for this many epochs (0: never).' },
+  validationSplit: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    exclusiveMax: true,
+    doc: 'Fraction of each class held out for validation.',
+  },
+  testSplit: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+    words: [AUTO],
+    doc: 'Fraction of each class held out for the final test (0: evaluate on validation; auto, the default: 15% when every class has 20 images or more).',
+  },
+  seed: {
+    kind: 'number',
+    integer: true,
+    doc: 'Seed of the split, the shuffling and the augmentation: the same seed gives the same run.',
+  },
+  patience: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    doc: 'Stop when validation loss has not improved for this many epochs (0: never).',
+  },
   augmentation: {
-    kind: 'object', doc: 'Random changes to training images (absent: none).',
+    kind: 'object',
+    doc: 'Random changes to training images (absent: none).',
     fields: {
       flip: { kind: 'boolean', doc: 'Mirror images left to right at random.' },
       rotation: { kind: 'number', min: 0, max: 180, doc: 'Maximum rotation in degrees, both directions.' },
-      crop: { kind: 'number', min: 0, max: 1, exclusiveMax: true, doc: 'Maximum fraction cropped from the borders before resizing back.' },
-      brightness: { kind: 'number', min: 0, max: 1, doc: 'Maximum brightness change as a fraction of the value range.' },
+      crop: {
+        kind: 'number',
+        min: 0,
+        max: 1,
+        exclusiveMax: true,
+        doc: 'Maximum fraction cropped from the borders before resizing back.',
+      },
+      brightness: {
+        kind: 'number',
+        min: 0,
+        max: 1,
+        doc: 'Maximum brightness change as a fraction of the value range.',
+      },
     } satisfies Record<keyof Augmentation, FieldSpec>,
   },
   secondPhase: {
-    kind: 'object', required: ['unfreezeFrom'], words: [AUTO, OFF],
+    kind: 'object',
+    required: ['unfreezeFrom'],
+    words: [AUTO, OFF],
     doc: 'After the head has converged, unfreeze the top of the base and train on at a lower rate. auto (default): try the top blocks within the time budget, keep them only if validation improves; off: head only.',
     fields: {
       unfreezeFrom: layer('This layer and every later kept layer train in the second phase.'),
       epochs: { kind: 'number', integer: true, min: 1, max: 10000, doc: 'Epochs of the second phase (default 5).' },
-      learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, doc: 'Learning rate of the second phase (default: a tenth of the first).' },
+      learningRate: {
+        kind: 'number',
+        min: 0,
+        max: 10,
+        exclusiveMin: true,
+        exclusiveMax: true,
+        doc: 'Learning rate of the second phase (default: a tenth of the first).',
+      },
     } satisfies Record<keyof SecondPhase, FieldSpec>,
   },
-  timeBudget: { kind: 'number', integer: true, min: 1, max: MAX_TIME_BUDGET_SECONDS, doc: `Seconds the automatic flow may spend training once features are cached (default ${DEFAULT_TIME_BUDGET_SECONDS}).` },
-  compareScratch: { kind: 'boolean', doc: 'Also train what a practitioner would try without transfer (a small CNN at the data\'s resolution, a linear model on raw pixels) on the same split for the same time.' },
+  timeBudget: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: MAX_TIME_BUDGET_SECONDS,
+    doc: `Seconds the automatic flow may spend training once features are cached (default ${DEFAULT_TIME_BUDGET_SECONDS}).`,
+  },
+  compareScratch: {
+    kind: 'boolean',
+    doc: "Also train what a practitioner would try without transfer (a small CNN at the data's resolution, a linear model on raw pixels) on the same split for the same time.",
+  },
   outputDir: { kind: 'string', role: 'path', doc: 'Folder that receives the run folders, relative to this recipe.' },
-  inputSize: { kind: 'list', items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' }, minItems: 2, maxItems: 2, doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.' },
+  inputSize: {
+    kind: 'list',
+    items: { kind: 'number', integer: true, min: 1, max: LIMITS.maxInputSide, doc: 'Pixels.' },
+    minItems: 2,
+    maxItems: 2,
+    doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.',
+  },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
   ray: {
-    kind: 'object', doc: 'Where "Run on Ray Cluster…" and `transfer-studio train --ray` run this recipe; local runs ignore it.',
+    kind: 'object',
+    doc: 'Where "Run on Ray Cluster…" and `transfer-studio train --ray` run this recipe; local runs ignore it.',
     fields: {
-      address: { kind: 'string', examples: ['local', '127.0.0.1:6379'], doc: 'The cluster\'s address host:port (run the driver on a node of it), or "local" for a private Ray started for the run.' },
-      workers: { kind: 'number', integer: true, min: 1, max: RAY_MAX_WORKERS, doc: `Data-parallel workers (default ${RAY_DEFAULTS.workers}); batchSize is the global batch, split across them.` },
-      gpusPerWorker: { kind: 'number', min: 0, max: RAY_MAX_GPUS_PER_WORKER, doc: `GPUs per worker (default ${RAY_DEFAULTS.gpusPerWorker}: CPU workers).` },
-      storagePath: { kind: 'string', role: 'path', doc: 'A shared folder every node and this machine read: the job\'s data, checkpoints and results. Default: inside the run folder (one machine only).' },
+      address: {
+        kind: 'string',
+        examples: ['local', '127.0.0.1:6379'],
+        doc: 'The cluster\'s address host:port (run the driver on a node of it), or "local" for a private Ray started for the run.',
+      },
+      workers: {
+        kind: 'number',
+        integer: true,
+        min: 1,
+        max: RAY_MAX_WORKERS,
+        doc: `Data-parallel workers (default ${RAY_DEFAULTS.workers}); batchSize is the global batch, split across them.`,
+      },
+      gpusPerWorker: {
+        kind: 'number',
+        min: 0,
+        max: RAY_MAX_GPUS_PER_WORKER,
+        doc: `GPUs per worker (default ${RAY_DEFAULTS.gpusPerWorker}: CPU workers).`,
+      },
+      storagePath: {
+        kind: 'string',
+        role: 'path',
+        doc: "A shared folder every node and this machine read: the job's data, checkpoints and results. Default: inside the run folder (one machine only).",
+      },
     } satisfies Record<keyof RaySettings, FieldSpec>,
   },
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
@@ -140,7 +283,8 @@ export function describeRange(spec: NumberSpec): string {
   if (spec.enum) return `${spec.enum.join(' or ')}`;
   const low = spec.min === undefined ? undefined : `${spec.exclusiveMin ? 'above' : 'at least'} ${spec.min}`;
   const high = spec.max === undefined ? undefined : `${spec.exclusiveMax ? 'below' : 'at most'} ${spec.max}`;
-  if (spec.integer && low && high && !spec.exclusiveMin && !spec.exclusiveMax) return `${what} from ${spec.min} to ${spec.max}`;
+  if (spec.integer && low && high && !spec.exclusiveMin && !spec.exclusiveMax)
+    return `${what} from ${spec.min} to ${spec.max}`;
   return [what, [low, high].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
 }
 

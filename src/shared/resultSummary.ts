@@ -13,6 +13,8 @@ export function recallSummary(e: Evaluation): string {
 /** "test accuracy 93.3 % on 15 images · recall … · small CNN 28×28×1 from scratch 72.6 %". */
 export function resultSummary(r: Pick<RunResult, 'transfer' | 'baselines'>): string {
   const t = r.transfer;
-  const baselines = (r.baselines ?? []).map((b) => ` · ${b.name} from scratch ${pct(b.result.evaluation.accuracy)}`).join('');
+  const baselines = (r.baselines ?? [])
+    .map((b) => ` · ${b.name} from scratch ${pct(b.result.evaluation.accuracy)}`)
+    .join('');
   return `${t.evaluatedOn} accuracy ${pct(t.evaluation.accuracy)} on ${t.evaluation.count} images · ${recallSummary(t.evaluation)}${baselines}`;
 }

@@ -4,8 +4,17 @@
 import type { ProbeResult } from './probeRules';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type {
-  BackendInfo, BaseDescription, DatasetScan, EmbedResult, Evaluation, Prediction, PredictionFailure, ProgressEvent, RunResult,
-  Thumbnail, TrainRecipe,
+  BackendInfo,
+  BaseDescription,
+  DatasetScan,
+  EmbedResult,
+  Evaluation,
+  Prediction,
+  PredictionFailure,
+  ProgressEvent,
+  RunResult,
+  Thumbnail,
+  TrainRecipe,
 } from './engineTypes';
 import type { RayTrained } from './rayProtocol';
 import type { ExportRequest, ExportResult } from './exportTypes';
@@ -17,10 +26,14 @@ export * from './exportTypes';
 export const hello = new RequestType0<BackendInfo, void>('trainer/hello');
 
 /** Host → trainer: resolve a base (built-in id, model.json, run folder, URL) and list its layers. */
-export const listLayers = new RequestType<{ base: string; cacheDir: string }, BaseDescription, void>('trainer/listLayers');
+export const listLayers = new RequestType<{ base: string; cacheDir: string }, BaseDescription, void>(
+  'trainer/listLayers',
+);
 
 /** Host → trainer: scan a dataset folder (classes, usable images, skipped files, warnings). */
-export const scanDataset = new RequestType<{ folder: string; minPerClass?: number }, DatasetScan, void>('trainer/scanDataset');
+export const scanDataset = new RequestType<{ folder: string; minPerClass?: number }, DatasetScan, void>(
+  'trainer/scanDataset',
+);
 
 /** Host → trainer: small JPEG previews of images (runs beside a training: no tfjs involved). */
 export const thumbnails = new RequestType<{ files: string[]; size: number }, Thumbnail[], void>('trainer/thumbnails');
@@ -47,13 +60,26 @@ export const PREDICT_BATCH_LIMIT = 64;
  * Host → trainer: classify images, one outcome per image in the order asked; an image that cannot be read
  * gets a failure instead of failing the request (the CLI's `predict` on folders).
  */
-export const predictEach = new RequestType<{ runDir: string; images: string[] }, (Prediction | PredictionFailure)[], void>(
-  'trainer/predictEach');
+export const predictEach = new RequestType<
+  { runDir: string; images: string[] },
+  (Prediction | PredictionFailure)[],
+  void
+>('trainer/predictEach');
 
 /** Host → trainer: export the embeddings of one layer for every image, and fit a light classifier. */
 export const embed = new RequestType<
-  { folder: string; base: string; layer?: string; outDir: string; cacheDir: string; classifier: 'knn' | 'logistic' | 'none'; seed: number },
-  EmbedResult, void>('trainer/embed');
+  {
+    folder: string;
+    base: string;
+    layer?: string;
+    outDir: string;
+    cacheDir: string;
+    classifier: 'knn' | 'logistic' | 'none';
+    seed: number;
+  },
+  EmbedResult,
+  void
+>('trainer/embed');
 
 /** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
 export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
@@ -77,13 +103,21 @@ export interface RayPrepared {
 }
 
 /** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
-export const rayPrepare = new RequestType<{ recipe: TrainRecipe; cacheDir: string; target: RayTarget }, RayPrepared, void>('trainer/rayPrepare');
+export const rayPrepare = new RequestType<
+  { recipe: TrainRecipe; cacheDir: string; target: RayTarget },
+  RayPrepared,
+  void
+>('trainer/rayPrepare');
 
 /** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
-export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>('trainer/rayFinish');
+export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>(
+  'trainer/rayFinish',
+);
 
 /** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
-export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>('trainer/rayAbandon');
+export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>(
+  'trainer/rayAbandon',
+);
 /** Host → trainer: write a finished run as a Keras, ONNX or TF.js file (with labels beside it). */
 export const exportModel = new RequestType<ExportRequest, ExportResult, void>('trainer/export');
 

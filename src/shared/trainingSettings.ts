@@ -8,11 +8,20 @@ import { DEFAULT_AUGMENTATION, defaultRecipe } from './recipeDefaults';
 import { describeRange, fitsNumber, numberField, type NumberSpec } from './recipeFields';
 
 /** Settings that are recipe numbers of the same name. */
-export const NUMBER_SETTINGS = ['epochs', 'learningRate', 'batchSize', 'validationSplit'] as const satisfies readonly (keyof TrainingSettings & keyof TrainRecipe)[];
+export const NUMBER_SETTINGS = [
+  'epochs',
+  'learningRate',
+  'batchSize',
+  'validationSplit',
+] as const satisfies readonly (keyof TrainingSettings & keyof TrainRecipe)[];
 export type NumberSetting = (typeof NUMBER_SETTINGS)[number];
 
 /** Settings that switch a part of the recipe on or off. */
-export const FLAG_SETTINGS = ['augmentation', 'secondPhase', 'compareScratch'] as const satisfies readonly (keyof TrainingSettings)[];
+export const FLAG_SETTINGS = [
+  'augmentation',
+  'secondPhase',
+  'compareScratch',
+] as const satisfies readonly (keyof TrainingSettings)[];
 export type FlagSetting = (typeof FLAG_SETTINGS)[number];
 
 /** transferStudio.secondPhase: auto (the engine decides), on (the top block, always) or off; auto first, the default. */
@@ -40,7 +49,8 @@ export function settingSpec(key: NumberSetting): NumberSpec {
 /** Why a value cannot be this setting ("a whole number from 1 to 10000"), or undefined when it fits. */
 export function settingProblem(key: NumberSetting | FlagSetting, value: unknown): string | undefined {
   if (key === 'secondPhase') return typeof value === 'boolean' || value === AUTO ? undefined : `true, false or ${AUTO}`;
-  if ((FLAG_SETTINGS as readonly string[]).includes(key)) return typeof value === 'boolean' ? undefined : 'true or false';
+  if ((FLAG_SETTINGS as readonly string[]).includes(key))
+    return typeof value === 'boolean' ? undefined : 'true or false';
   const spec = settingSpec(key as NumberSetting);
   // A number field's words (epochs: auto) are settings too.
   if (typeof value === 'string' && spec.words?.includes(value)) return undefined;
@@ -67,7 +77,9 @@ export function settingsOfRecipe(fields: Partial<TrainRecipe>): TrainingSettings
  * The recipe fields the settings set. An explicit second phase needs the base's layers (see secondPhaseOf);
  * auto is a recipe word and passes through.
  */
-export function recipeFieldsOf(s: TrainingSettings): Pick<TrainRecipe, NumberSetting | 'compareScratch' | 'augmentation' | 'secondPhase'> {
+export function recipeFieldsOf(
+  s: TrainingSettings,
+): Pick<TrainRecipe, NumberSetting | 'compareScratch' | 'augmentation' | 'secondPhase'> {
   return {
     epochs: s.epochs,
     learningRate: s.learningRate,

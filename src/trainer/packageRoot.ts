@@ -10,7 +10,10 @@ export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'transfer-studio') {
+    if (
+      fs.existsSync(pkg) &&
+      (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'transfer-studio'
+    ) {
       cached = dir;
       return dir;
     }

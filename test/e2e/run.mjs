@@ -32,7 +32,11 @@ for (const f of fs.readdirSync(artifacts).filter((f) => /\.(png|log)$/.test(f)))
 // Short runs: CI has 2 cores. Batch 8 gives 9 steps per epoch on the 72 training images, enough for
 // 3 epochs to show learning (batch 32 gives 3 steps and a flat validation accuracy). The automatic second
 // phase is off: the scenarios check the head-only freeze and timings; the automatic flow has tests of its own.
-const COMMON_SETTINGS = { 'transferStudio.epochs': 3, 'transferStudio.batchSize': 8, 'transferStudio.secondPhase': 'off' };
+const COMMON_SETTINGS = {
+  'transferStudio.epochs': 3,
+  'transferStudio.batchSize': 8,
+  'transferStudio.secondPhase': 'off',
+};
 const DEFAULT_TIMEOUT = 5 * 60_000;
 
 const suiteStart = Date.now();
@@ -71,7 +75,9 @@ function packageVsix() {
 /** Rejects after `ms` so a stuck scenario fails with a screenshot instead of hanging CI. */
 function withTimeout(promise, ms, what) {
   let timer;
-  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms); });
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -91,7 +97,12 @@ async function runScenario(file, vsix) {
   try {
     const installed = installVsix(sandbox, vsix);
     if (!/successfully installed/i.test(installed)) throw new Error(`--install-extension said: ${installed}`);
-    lap(`VSIX installed into a fresh extensions folder (${fs.readdirSync(sandbox.dirs.extensions).filter((d) => !d.startsWith('.') && d !== 'extensions.json').join(', ')})`);
+    lap(
+      `VSIX installed into a fresh extensions folder (${fs
+        .readdirSync(sandbox.dirs.extensions)
+        .filter((d) => !d.startsWith('.') && d !== 'extensions.json')
+        .join(', ')})`,
+    );
     server = await startCodeServer(sandbox, path.join(artifacts, `${name}-code-server.log`));
     lap(`code-server listening at ${server.url}`);
     browser = await launchBrowser(sandbox.env);
@@ -116,7 +127,10 @@ async function runScenario(file, vsix) {
     // directive …"; older versions "Refused to load …".
     const csp = opened.consoleErrors.filter((e) => /Refused to|Content Security Policy/.test(e));
     if (csp.length) throw new Error(`CSP violations in the console:\n  ${csp.join('\n  ')}`);
-    if (opened.consoleErrors.length) lap(`console errors (not failing): ${opened.consoleErrors.length}\n    ${opened.consoleErrors.slice(0, 5).join('\n    ')}`);
+    if (opened.consoleErrors.length)
+      lap(
+        `console errors (not failing): ${opened.consoleErrors.length}\n    ${opened.consoleErrors.slice(0, 5).join('\n    ')}`,
+      );
     return numbers;
   } catch (err) {
     const shown = page ?? browser?.contexts()[0]?.pages()[0]; // the workbench may have failed to open
@@ -145,13 +159,17 @@ await test('package: npm run package builds the VSIX', async () => {
 });
 await test('package: VSIX holds what runs and nothing else', () => {
   const problems = checkVsix(listVsix(vsix), manifest, {
-    target: process.env.VSCE_TARGET || currentTarget(), hasSchemas: fs.existsSync(path.join(root, 'schemas')),
+    target: process.env.VSCE_TARGET || currentTarget(),
+    hasSchemas: fs.existsSync(path.join(root, 'schemas')),
   });
   if (problems.length) throw new Error(problems.join('\n'));
 });
 
 const scenarioDir = path.join(import.meta.dirname, 'scenarios');
-const scenarioFiles = fs.readdirSync(scenarioDir).filter((f) => f.endsWith('.mjs')).sort()
+const scenarioFiles = fs
+  .readdirSync(scenarioDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .map((f) => path.join(scenarioDir, f));
 for (const file of scenarioFiles) {
@@ -165,7 +183,9 @@ for (const file of scenarioFiles) {
 
 console.log('\nSummary:');
 for (const r of results) {
-  const numbers = Object.entries(r.numbers).map(([k, v]) => `${k} ${v}`).join(', ');
+  const numbers = Object.entries(r.numbers)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.seconds.padStart(6)} s  ${r.name}${numbers ? `  (${numbers})` : ''}`);
 }
 console.log(`  total ${since(suiteStart)} s; artifacts in ${path.relative(root, artifacts)}/`);

@@ -6,7 +6,9 @@ import path from 'node:path';
 async function main(): Promise<void> {
   const [out, startAt, count] = process.argv.slice(2);
   const src = process.env.TRANSFER_STUDIO_TEST_SRC ?? path.resolve(__dirname, '../../src');
-  const { createRunDir } = (await import(path.join(src, 'trainer/train/runFolder.ts'))) as typeof import('../../src/trainer/train/runFolder');
+  const { createRunDir } = (await import(
+    path.join(src, 'trainer/train/runFolder.ts')
+  )) as typeof import('../../src/trainer/train/runFolder');
   const now = new Date('2026-01-01T00:00:00Z');
   while (Date.now() < Number(startAt)) {
     // Spin rather than sleep: every process leaves the line at the same millisecond.

@@ -41,7 +41,10 @@ export function faultyFolder(dir: string, sizeBytes: number): FaultyFolder | str
         fs.writeFileSync(filler, Buffer.alloc(Math.max(0, free - leaveBytes)));
       },
       unfill: () => fs.rmSync(filler, { force: true }),
-      dispose: () => { tryRun('umount', ['-l', dir]); fs.rmSync(dir, { recursive: true, force: true }); },
+      dispose: () => {
+        tryRun('umount', ['-l', dir]);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
     };
   }
   if (!isRoot) {
@@ -58,7 +61,8 @@ export function faultyFolder(dir: string, sizeBytes: number): FaultyFolder | str
   const immutable = tryRun('chattr', ['+i', probe]) && !canCreate(probe);
   tryRun('chattr', ['-i', probe]);
   fs.rmSync(probe, { recursive: true, force: true });
-  if (!immutable) return 'running as root without the right to mount a tmpfs or to set the immutable attribute: no real way to make a folder read-only here';
+  if (!immutable)
+    return 'running as root without the right to mount a tmpfs or to set the immutable attribute: no real way to make a folder read-only here';
   return {
     dir,
     how: 'chattr +i on the folders being written (immutable: EPERM even for root)',
@@ -80,7 +84,12 @@ export function whilePaused(pid: number, fault: () => void): void {
 
 /** File names in a folder and their sizes, to show that a failed save changed nothing. */
 export function folderState(dir: string): Record<string, number> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.statSync(path.join(dir, f)).size]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.statSync(path.join(dir, f)).size]),
+  );
 }
 
 function tryRun(cmd: string, args: string[]): boolean {

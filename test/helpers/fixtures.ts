@@ -18,7 +18,11 @@ export function tempDir(prefix: string): string {
 }
 
 export function startClient(log: string[] = []): TrainerRpcClient {
-  return new TrainerRpcClient({ workerPath: path.join(DIST, 'trainer.js'), backend: 'wasm', onLog: (l) => log.push(l) });
+  return new TrainerRpcClient({
+    workerPath: path.join(DIST, 'trainer.js'),
+    backend: 'wasm',
+    onLog: (l) => log.push(l),
+  });
 }
 
 /**
@@ -33,9 +37,21 @@ export function trainerSession(prefix: string) {
     cacheDir: path.join(work, 'cache'),
     // Pinned to the fixed flow (10 epochs, no automatic second phase, no test split unless asked): tests need
     // speed, and the automatic flow has tests of its own.
-    recipe: (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({ ...defaultRecipe(data), epochs: 10, testSplit: 0, secondPhase: undefined, outputDir: path.join(work, 'runs'), ...patch }),
+    recipe: (data: string, patch: Partial<TrainRecipe>): TrainRecipe => ({
+      ...defaultRecipe(data),
+      epochs: 10,
+      testSplit: 0,
+      secondPhase: undefined,
+      outputDir: path.join(work, 'runs'),
+      ...patch,
+    }),
   };
-  before(() => { session.client = startClient(); });
-  after(() => { session.client.dispose(); fs.rmSync(work, { recursive: true, force: true }); });
+  before(() => {
+    session.client = startClient();
+  });
+  after(() => {
+    session.client.dispose();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
   return session;
 }

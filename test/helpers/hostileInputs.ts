@@ -22,21 +22,41 @@ export interface CliRun {
 
 /** The CLI in `work`, with its own cache; `safetyMs` only keeps a hang from stalling the suite. */
 export function cliIn(work: string, env: NodeJS.ProcessEnv = {}) {
-  const fullEnv = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm', ...env };
+  const fullEnv = {
+    ...process.env,
+    TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
+    TRANSFER_STUDIO_BACKEND: 'wasm',
+    ...env,
+  };
   return {
     run(args: string[], o: { asUser?: number; safetyMs?: number } = {}): Promise<CliRun> {
-      const prefix = o.asUser === undefined ? [] : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups'];
+      const prefix =
+        o.asUser === undefined ? [] : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups'];
       const [cmd, ...rest] = [...prefix, process.execPath, CLI, ...args];
       const child = spawn(cmd, rest, { cwd: work, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       let hung = false;
-      const safety = setTimeout(() => { hung = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, o.safetyMs ?? 240_000);
+      const safety = setTimeout(() => {
+        hung = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, o.safetyMs ?? 240_000);
       return new Promise((resolve, reject) => {
         child.on('error', reject);
-        child.on('close', (code) => { clearTimeout(safety); resolve({ code, stdout, stderr, hung }); });
+        child.on('close', (code) => {
+          clearTimeout(safety);
+          resolve({ code, stdout, stderr, hung });
+        });
       });
     },
     /** The same, inside a memory cgroup of `limitBytes`, with the peak RSS of the process tree. */
@@ -47,21 +67,32 @@ export function cliIn(work: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 /** The `result` or `error` object of a `--json` run. */
-export function jsonResult<T = Record<string, unknown>>(stdout: string): { type: string; result?: T; message?: string } | undefined {
-  return stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; result?: T; message?: string })
+export function jsonResult<T = Record<string, unknown>>(
+  stdout: string,
+): { type: string; result?: T; message?: string } | undefined {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; result?: T; message?: string })
     .find((l) => l.type === 'result' || l.type === 'error');
 }
 
 /** An RGBA PNG of `side`² pixels that is interlaced: a decoder must hold all of it in memory. Small on disk. */
 export async function interlacedPng(file: string, side: number): Promise<string> {
   const background = { r: 200, g: 30, b: 90, alpha: 0.5 };
-  await sharp({ create: { width: side, height: side, channels: 4, background } }).png({ progressive: true, compressionLevel: 9 }).toFile(file);
+  await sharp({ create: { width: side, height: side, channels: 4, background } })
+    .png({ progressive: true, compressionLevel: 9 })
+    .toFile(file);
   return file;
 }
 
 /** A 16-bit RGBA PNG: under the pixel limit, but 8 bytes per pixel once decoded. */
 export async function deepPng(file: string, side: number): Promise<string> {
-  await sharp({ create: { width: side, height: side, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } }).toColourspace('rgb16').png({ compressionLevel: 9 }).toFile(file);
+  await sharp({ create: { width: side, height: side, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } })
+    .toColourspace('rgb16')
+    .png({ compressionLevel: 9 })
+    .toFile(file);
   return file;
 }
 
@@ -73,7 +104,9 @@ export async function hostileServer(): Promise<{ url: string; sent: () => number
     if (req.url?.startsWith('/endless/')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       let open = true;
-      res.on('close', () => { open = false; });
+      res.on('close', () => {
+        open = false;
+      });
       const pump = () => {
         while (open && sent < 2 ** 34) {
           sent += chunk.length;
@@ -93,7 +126,11 @@ export async function hostileServer(): Promise<{ url: string; sent: () => number
   return {
     url: `http://127.0.0.1:${port}`,
     sent: () => sent,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

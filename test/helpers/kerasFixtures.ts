@@ -6,8 +6,9 @@ import path from 'node:path';
 import { fixture, ROOT } from './fixtures';
 import { runPython } from './python';
 
-export const KERAS_FIXTURES = process.env.TRANSFER_STUDIO_KERAS_FIXTURES
-  ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio/keras-fixtures');
+export const KERAS_FIXTURES =
+  process.env.TRANSFER_STUDIO_KERAS_FIXTURES ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio/keras-fixtures');
 
 /** What the script records about one family (see make_keras_fixtures.py). */
 export interface KerasFamilyFixture {
@@ -24,5 +25,6 @@ export interface KerasFamilyFixture {
 export function makeKerasFixtures(families: readonly string[]): Record<string, KerasFamilyFixture> {
   const script = path.join(ROOT, 'test/python/make_keras_fixtures.py');
   const out = runPython(script, [KERAS_FIXTURES, fixture('photos'), families.join(',')]);
-  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { families: Record<string, KerasFamilyFixture> }).families;
+  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { families: Record<string, KerasFamilyFixture> })
+    .families;
 }

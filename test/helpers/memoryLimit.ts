@@ -32,23 +32,41 @@ export function memoryCgroup(): Cgroup | string {
   const name = `transfer-studio-test-${process.pid}-${counter++}`;
   const v2 = '/sys/fs/cgroup';
   try {
-    if (fs.existsSync(path.join(v2, 'cgroup.controllers')) && fs.readFileSync(path.join(v2, 'cgroup.controllers'), 'utf8').includes('memory')) {
+    if (
+      fs.existsSync(path.join(v2, 'cgroup.controllers')) &&
+      fs.readFileSync(path.join(v2, 'cgroup.controllers'), 'utf8').includes('memory')
+    ) {
       const dir = path.join(v2, name);
-      if (!fs.readFileSync(path.join(v2, 'cgroup.subtree_control'), 'utf8').includes('memory')) tryWrite(path.join(v2, 'cgroup.subtree_control'), '+memory');
+      if (!fs.readFileSync(path.join(v2, 'cgroup.subtree_control'), 'utf8').includes('memory'))
+        tryWrite(path.join(v2, 'cgroup.subtree_control'), '+memory');
       fs.mkdirSync(dir);
       if (!fs.existsSync(path.join(dir, 'memory.max'))) {
         fs.rmdirSync(dir);
         return 'the cgroup v2 memory controller cannot be enabled for child groups here';
       }
-      return { dir, procs: path.join(dir, 'cgroup.procs'), peakFile: fs.existsSync(path.join(dir, 'memory.peak')) ? path.join(dir, 'memory.peak') : undefined,
-        setLimit: (b) => { fs.writeFileSync(path.join(dir, 'memory.max'), String(b)); tryWrite(path.join(dir, 'memory.swap.max'), '0'); } };
+      return {
+        dir,
+        procs: path.join(dir, 'cgroup.procs'),
+        peakFile: fs.existsSync(path.join(dir, 'memory.peak')) ? path.join(dir, 'memory.peak') : undefined,
+        setLimit: (b) => {
+          fs.writeFileSync(path.join(dir, 'memory.max'), String(b));
+          tryWrite(path.join(dir, 'memory.swap.max'), '0');
+        },
+      };
     }
     const v1 = path.join(v2, 'memory');
     if (fs.existsSync(path.join(v1, 'memory.limit_in_bytes'))) {
       const dir = path.join(v1, name);
       fs.mkdirSync(dir);
-      return { dir, procs: path.join(dir, 'cgroup.procs'), peakFile: path.join(dir, 'memory.max_usage_in_bytes'),
-        setLimit: (b) => { fs.writeFileSync(path.join(dir, 'memory.limit_in_bytes'), String(b)); tryWrite(path.join(dir, 'memory.memsw.limit_in_bytes'), String(b)); } };
+      return {
+        dir,
+        procs: path.join(dir, 'cgroup.procs'),
+        peakFile: path.join(dir, 'memory.max_usage_in_bytes'),
+        setLimit: (b) => {
+          fs.writeFileSync(path.join(dir, 'memory.limit_in_bytes'), String(b));
+          tryWrite(path.join(dir, 'memory.memsw.limit_in_bytes'), String(b));
+        },
+      };
     }
     return 'no memory cgroup controller is mounted at /sys/fs/cgroup';
   } catch (e) {
@@ -68,21 +86,40 @@ export function cgroupUnavailable(): string | undefined {
  * Runs `cmd args` in a new cgroup limited to `limitBytes`. `safetyMs` only guards the suite against a hang
  * (the result says `hung`); nothing is asserted about time.
  */
-export function runMeasured(cmd: string, args: string[], o: { limitBytes: number; env?: NodeJS.ProcessEnv; cwd?: string; safetyMs?: number; asUser?: number }): Promise<Measured> {
+export function runMeasured(
+  cmd: string,
+  args: string[],
+  o: { limitBytes: number; env?: NodeJS.ProcessEnv; cwd?: string; safetyMs?: number; asUser?: number },
+): Promise<Measured> {
   const cg = memoryCgroup();
   if (typeof cg === 'string') throw new Error(cg);
   cg.setLimit(o.limitBytes);
-  const prefix = o.asUser === undefined ? [] : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups'];
+  const prefix =
+    o.asUser === undefined ? [] : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups'];
   // The shell joins the cgroup and then becomes the command, so every child it starts is inside too.
-  const child = spawn('sh', ['-c', `echo $$ > "${cg.procs}" && exec "$@"`, 'sh', ...prefix, cmd, ...args], { cwd: o.cwd, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('sh', ['-c', `echo $$ > "${cg.procs}" && exec "$@"`, 'sh', ...prefix, cmd, ...args], {
+    cwd: o.cwd,
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   let peakRss = 0;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, treeRss(cg.procs)); }, 20);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, treeRss(cg.procs));
+  }, 20);
   let hung = false;
-  const safety = setTimeout(() => { hung = true; killGroup(child.pid); }, o.safetyMs ?? 180_000);
+  const safety = setTimeout(() => {
+    hung = true;
+    killGroup(child.pid);
+  }, o.safetyMs ?? 180_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {

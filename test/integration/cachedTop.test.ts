@@ -27,8 +27,14 @@ const NOISE = 0.1;
 
 function samples(from: number, per: number): Sample[] {
   const dir = fixture('digits-0-4');
-  return [0, 1, 2, 3, 4].flatMap((label) => fs.readdirSync(path.join(dir, String(label))).filter((f) => f.endsWith('.png')).sort()
-    .slice(from, from + per).map((f) => ({ path: path.join(dir, String(label), f), label })));
+  return [0, 1, 2, 3, 4].flatMap((label) =>
+    fs
+      .readdirSync(path.join(dir, String(label)))
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .slice(from, from + per)
+      .map((f) => ({ path: path.join(dir, String(label), f), label })),
+  );
 }
 
 /** The source CNN with its first block frozen: the split's bottom is conv1 + pool1. */
@@ -42,8 +48,17 @@ function model(): FrozenSplit {
 
 async function valAccuracy(part: FrozenSplit, train: BatchSource, validation: BatchSource): Promise<number> {
   const { history } = await fit({
-    model: part.top, which: 'transfer', phase: 2, epochs: EPOCHS, learningRate: 0.001, patience: 0, train, validation,
-    signal: neverCancelled, emit: () => undefined, afterEpoch: async () => '',
+    model: part.top,
+    which: 'transfer',
+    phase: 2,
+    epochs: EPOCHS,
+    learningRate: 0.001,
+    patience: 0,
+    train,
+    validation,
+    signal: neverCancelled,
+    emit: () => undefined,
+    afterEpoch: async () => '',
   });
   return history.at(-1)!.valAccuracy;
 }
@@ -56,16 +71,29 @@ test('training the top on cached activations matches streaming images through th
 
   const streamed = model();
   const bottom = compileFrozen(streamed.bottom);
-  const viaImages = await valAccuracy(streamed, frozenBaseSource(imageSource(train, PREP, CLASSES, BATCH, 1, skips), bottom),
-    frozenBaseSource(imageSource(validation, PREP, CLASSES, BATCH, 1, skips), bottom));
+  const viaImages = await valAccuracy(
+    streamed,
+    frozenBaseSource(imageSource(train, PREP, CLASSES, BATCH, 1, skips), bottom),
+    frozenBaseSource(imageSource(validation, PREP, CLASSES, BATCH, 1, skips), bottom),
+  );
   bottom.dispose();
 
   const cached = model();
   const cacheDir = tempDir('cached-top');
   const options = {
-    part: cached, samples: [...train, ...validation], prep: PREP, cacheDir, baseKey: 'test', classes: CLASSES, batchSize: BATCH,
+    part: cached,
+    samples: [...train, ...validation],
+    prep: PREP,
+    cacheDir,
+    baseKey: 'test',
+    classes: CLASSES,
+    batchSize: BATCH,
     // Worker threads start only from the bundle (dist/featureWorker.js): from the sources this runs on one thread.
-    modelJsonPath: path.join(cacheDir, 'unused-model.json'), seed: 1, skips, signal: neverCancelled, emit: () => undefined,
+    modelJsonPath: path.join(cacheDir, 'unused-model.json'),
+    seed: 1,
+    skips,
+    signal: neverCancelled,
+    emit: () => undefined,
   };
   const first = await activationsBelowTop(options);
   assert.deepEqual([first.hits, first.misses], [0, train.length + validation.length]);

@@ -10,19 +10,35 @@ import { serveFolder } from '../helpers/staticServer';
 const work = tempDir('cli');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const ENV = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm', TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500' };
+const ENV = {
+  ...process.env,
+  TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
+  TRANSFER_STUDIO_BACKEND: 'wasm',
+  TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500',
+};
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', cwd: work, env: ENV, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
+    encoding: 'utf8',
+    cwd: work,
+    env: ENV,
+    timeout: 300_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const jsonLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string });
+const jsonLines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string });
 
 test('layers mobilenet_v2 --json lists the layers with shapes and parameters', () => {
   const r = cli('layers', 'mobilenet_v2', '--json');
   assert.equal(r.code, 0, r.stderr);
-  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as { layers: { name: string; outputShape: number[]; trainableParams: number }[] };
+  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as {
+    layers: { name: string; outputShape: number[]; trainableParams: number }[];
+  };
   assert.equal(result.layers.length, 162);
   assert.ok(result.layers.some((l) => l.name === 'block_16_project' && l.trainableParams === 960 * 320));
 });
@@ -36,11 +52,29 @@ test('scan prints classes, counts and the skipped files with reasons', () => {
 });
 
 test('train, then evaluate and predict with the run, all through the binary', () => {
-  const train = cli('train', fixture('digits-0-4'), '--source', '--input-size', '28', '--channels', '1', '--epochs', '2', '--test', '0.2', '--out', 'runs', '--json');
+  const train = cli(
+    'train',
+    fixture('digits-0-4'),
+    '--source',
+    '--input-size',
+    '28',
+    '--channels',
+    '1',
+    '--epochs',
+    '2',
+    '--test',
+    '0.2',
+    '--out',
+    'runs',
+    '--json',
+  );
   assert.equal(train.code, 0, train.stderr);
   const lines = jsonLines(train.stdout);
   assert.ok(lines.some((l) => l.type === 'progress'));
-  const result = lines.find((l) => l.type === 'result')!.result as { runDir: string; transfer: { evaluation: { accuracy: number } } };
+  const result = lines.find((l) => l.type === 'result')!.result as {
+    runDir: string;
+    transfer: { evaluation: { accuracy: number } };
+  };
   assert.ok(result.transfer.evaluation.accuracy > 0.8);
   assert.ok(result.runDir.startsWith(path.join(work, 'runs')));
 
@@ -49,7 +83,11 @@ test('train, then evaluate and predict with the run, all through the binary', ()
   assert.match(evaluation.stdout, /accuracy \d+\.\d% on \d+ images/);
   assert.match(evaluation.stdout, /actual \\ predicted/);
 
-  const image = path.join(fixture('digits-0-4'), '3', fs.readdirSync(path.join(fixture('digits-0-4'), '3')).find((f) => f.endsWith('.png'))!);
+  const image = path.join(
+    fixture('digits-0-4'),
+    '3',
+    fs.readdirSync(path.join(fixture('digits-0-4'), '3')).find((f) => f.endsWith('.png'))!,
+  );
   const predict = cli('predict', result.runDir, image, '--json');
   assert.equal(predict.code, 0, predict.stderr);
   const [p] = jsonLines(predict.stdout).filter((l) => l.type === 'prediction') as unknown as { label: string }[];
@@ -57,19 +95,43 @@ test('train, then evaluate and predict with the run, all through the binary', ()
 });
 
 test('bad input: a one-line error and a non-zero exit, no stack trace', () => {
-  for (const args of [['train', path.join(work, 'does-not-exist')], ['layers', 'no_such_base'], ['train', fixture('digits-0-4'), '--epochs', 'many'], ['frobnicate']]) {
+  for (const args of [
+    ['train', path.join(work, 'does-not-exist')],
+    ['layers', 'no_such_base'],
+    ['train', fixture('digits-0-4'), '--epochs', 'many'],
+    ['frobnicate'],
+  ]) {
     const r = cli(...args);
     assert.notEqual(r.code, 0, args.join(' '));
-    const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('transfer-studio: '));
+    const errors = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('transfer-studio: '));
     assert.equal(errors.length, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/);
   }
 });
 
 test('embed exports the embeddings of an intermediate layer as CSV and .npy, and fits a light classifier', () => {
-  const r = cli('embed', fixture('fashion-small'), '--layer', 'block_13_expand_relu', '--classifier', 'knn', '--out', 'emb', '--json');
+  const r = cli(
+    'embed',
+    fixture('fashion-small'),
+    '--layer',
+    'block_13_expand_relu',
+    '--classifier',
+    'knn',
+    '--out',
+    'emb',
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
-  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as { dims: number; count: number; csvPath: string; npyPath: string; classifier: { accuracy: number } };
+  const result = jsonLines(r.stdout).find((l) => l.type === 'result')!.result as {
+    dims: number;
+    count: number;
+    csvPath: string;
+    npyPath: string;
+    classifier: { accuracy: number };
+  };
   assert.equal(result.count, 90);
   assert.equal(result.dims, 576);
   const csv = fs.readFileSync(result.csvPath, 'utf8').trim().split('\n');
@@ -85,9 +147,14 @@ test('a model URL whose host never answers times out with a clear message', asyn
   const server = await serveFolder(work, { hang: true });
   try {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'layers', `${server.url}/model.json`], { cwd: work, env: ENV });
+      const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'layers', `${server.url}/model.json`], {
+        cwd: work,
+        env: ENV,
+      });
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
       child.on('exit', (code) => resolve({ code, stderr }));
     });
     assert.equal(r.code, 1);
@@ -98,7 +165,25 @@ test('a model URL whose host never answers times out with a clear message', asyn
 });
 
 test('Ctrl+C cancels at the next batch, keeps the checkpoint and exits with 130', async () => {
-  const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'train', fixture('digits-0-4'), '--source', '--input-size', '28', '--channels', '1', '--epochs', '30', '--out', 'interrupted', '--json'], { cwd: work, env: ENV });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(DIST, 'cli.js'),
+      'train',
+      fixture('digits-0-4'),
+      '--source',
+      '--input-size',
+      '28',
+      '--channels',
+      '1',
+      '--epochs',
+      '30',
+      '--out',
+      'interrupted',
+      '--json',
+    ],
+    { cwd: work, env: ENV },
+  );
   let stdout = '';
   let interrupted = false;
   child.stdout.on('data', (d: Buffer) => {
@@ -118,21 +203,28 @@ test('Ctrl+C cancels at the next batch, keeps the checkpoint and exits with 130'
 
 test('a YAML recipe trains, and the recipe saved in the run reproduces the same split and metrics', () => {
   const recipeFile = path.join(work, 'digits.recipe.yaml');
-  fs.writeFileSync(recipeFile, [
-    '# every choice of the run, reviewable in a diff',
-    `data: ${path.relative(work, fixture('digits-0-4'))}`,
-    'mode: source',
-    'inputSize: [28, 28]',
-    'inputChannels: 1',
-    'epochs: 2',
-    'maxPerClass: 40',
-    'testSplit: 0.25',
-    'seed: 7',
-    'outputDir: recipe-runs',
-  ].join('\n'));
+  fs.writeFileSync(
+    recipeFile,
+    [
+      '# every choice of the run, reviewable in a diff',
+      `data: ${path.relative(work, fixture('digits-0-4'))}`,
+      'mode: source',
+      'inputSize: [28, 28]',
+      'inputChannels: 1',
+      'epochs: 2',
+      'maxPerClass: 40',
+      'testSplit: 0.25',
+      'seed: 7',
+      'outputDir: recipe-runs',
+    ].join('\n'),
+  );
   const first = cli('train', '--recipe', recipeFile, '--json');
   assert.equal(first.code, 0, first.stderr);
-  const a = jsonLines(first.stdout).find((l) => l.type === 'result')!.result as { runDir: string; split: object; transfer: { evaluation: { accuracy: number; confusion: number[][] } } };
+  const a = jsonLines(first.stdout).find((l) => l.type === 'result')!.result as {
+    runDir: string;
+    split: object;
+    transfer: { evaluation: { accuracy: number; confusion: number[][] } };
+  };
   assert.ok(a.runDir.startsWith(path.join(work, 'recipe-runs')), 'paths in a recipe are relative to the recipe');
   const again = cli('train', '--recipe', path.join(a.runDir, 'recipe.json'), '--json');
   assert.equal(again.code, 0, again.stderr);

@@ -23,7 +23,14 @@ const client = () => session.client;
 
 /** Three classes of twelve real digits: an epoch takes about a second. */
 const mini = copyDigits(path.join(work, 'mini'), ['0', '1', '2'], 12);
-const SMALL = { mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 1, batchSize: 8, patience: 0 } satisfies Partial<TrainRecipe>;
+const SMALL = {
+  mode: 'source',
+  inputSize: [28, 28],
+  inputChannels: 1,
+  epochs: 1,
+  batchSize: 8,
+  patience: 0,
+} satisfies Partial<TrainRecipe>;
 
 const readJson = <T = Record<string, unknown>>(file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 const runStatus = (runDir: string) => readJson<{ status: string }>(path.join(runDir, 'run.json')).status;
@@ -48,7 +55,9 @@ async function loads(dir: string): Promise<number> {
 test('the disk fills while a checkpoint is saved: the previous checkpoint is untouched, the error says where and why, resume finishes', async (t) => {
   const folder = faultyFolder(path.join(work, 'small-disk'), 8 * 2 ** 20);
   if (typeof folder === 'string' || !folder.fill) {
-    t.skip(`disk full not injected: ${typeof folder === 'string' ? folder : 'no small file system can be mounted here'}`);
+    t.skip(
+      `disk full not injected: ${typeof folder === 'string' ? folder : 'no small file system can be mounted here'}`,
+    );
     return;
   }
   try {
@@ -58,12 +67,18 @@ test('the disk fills while a checkpoint is saved: the previous checkpoint is unt
       if (e.kind !== 'epoch' || e.metrics.epoch !== 1) return;
       checkpoint = e.checkpoint;
       // Leave less room than the 1.7 MB weights need: the next checkpoint runs out of space half-way.
-      whilePaused(client().pid!, () => { before = folderState(checkpoint); folder.fill!(64 * 1024); });
+      whilePaused(client().pid!, () => {
+        before = folderState(checkpoint);
+        folder.fill!(64 * 1024);
+      });
     });
     const recipe = session.recipe(mini, { ...SMALL, epochs: 3, outputDir: folder.dir, name: 'disk-full' });
     try {
       await assert.rejects(client().train(recipe, cacheDir), (e: Error) => {
-        assert.match(e.message, /^Could not save \/.*\/checkpoint\/weights-[0-9a-f]{12}\.bin: the disk is full\. The previous version is untouched\.$/);
+        assert.match(
+          e.message,
+          /^Could not save \/.*\/checkpoint\/weights-[0-9a-f]{12}\.bin: the disk is full\. The previous version is untouched\.$/,
+        );
         return true;
       });
     } finally {
@@ -71,13 +86,20 @@ test('the disk fills while a checkpoint is saved: the previous checkpoint is unt
     }
     console.log(`disk full (a small tmpfs filled to 64 KiB free): the checkpoint kept ${JSON.stringify(before)}`);
     assert.equal(runStatus(path.dirname(checkpoint)), 'failed', 'the run says it failed, not "training"');
-    assert.deepEqual(folderState(checkpoint), before, 'no partial or temporary file is left beside the previous checkpoint');
+    assert.deepEqual(
+      folderState(checkpoint),
+      before,
+      'no partial or temporary file is left beside the previous checkpoint',
+    );
     assert.equal(readJson<{ epoch: number }>(path.join(checkpoint, 'state.json')).epoch, 1);
-    assert.ok(await loads(checkpoint) > 0);
+    assert.ok((await loads(checkpoint)) > 0);
 
     folder.unfill!();
     const resumed = await client().resume(path.dirname(checkpoint), cacheDir);
-    assert.deepEqual(resumed.transfer.history.map((h) => h.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      resumed.transfer.history.map((h) => h.epoch),
+      [1, 2, 3],
+    );
     assert.equal(runStatus(resumed.runDir), 'finished');
     await freshTrainingWorks();
   } finally {
@@ -102,10 +124,19 @@ test('the run folder becomes read-only before the final save: the checkpoint is 
         whilePaused(client().pid!, () => folder.readOnly(locked));
       }
     });
-    const recipe = session.recipe(fixture('digits-0-4'), { ...SMALL, maxPerClass: 40, testSplit: 0.5, outputDir: folder.dir, name: 'read-only' });
+    const recipe = session.recipe(fixture('digits-0-4'), {
+      ...SMALL,
+      maxPerClass: 40,
+      testSplit: 0.5,
+      outputDir: folder.dir,
+      name: 'read-only',
+    });
     try {
       await assert.rejects(client().train(recipe, cacheDir), (e: Error) => {
-        assert.match(e.message, /^Could not save \/.*read-only\/metrics\.json: the folder is not writable\. The previous version is untouched\.$/);
+        assert.match(
+          e.message,
+          /^Could not save \/.*read-only\/metrics\.json: the folder is not writable\. The previous version is untouched\.$/,
+        );
         return true;
       });
     } finally {
@@ -114,14 +145,17 @@ test('the run folder becomes read-only before the final save: the checkpoint is 
     console.log(`read-only run folder by ${folder.how}`);
     assert.ok(!fs.existsSync(path.join(runDir, 'model.json')), 'no half-saved final model');
     assert.equal(readJson<{ epoch: number }>(path.join(runDir, 'checkpoint', 'state.json')).epoch, 1);
-    assert.ok(await loads(path.join(runDir, 'checkpoint')) > 0);
+    assert.ok((await loads(path.join(runDir, 'checkpoint'))) > 0);
 
     folder.writable(locked);
     locked = [];
     const resumed = await client().resume(runDir, cacheDir);
-    assert.deepEqual(resumed.transfer.history.map((h) => h.epoch), [1]);
+    assert.deepEqual(
+      resumed.transfer.history.map((h) => h.epoch),
+      [1],
+    );
     assert.equal(runStatus(runDir), 'finished');
-    assert.ok(await loads(runDir) > 0);
+    assert.ok((await loads(runDir)) > 0);
     await freshTrainingWorks();
   } finally {
     if (locked.length) folder.writable(locked);
@@ -132,8 +166,12 @@ test('the run folder becomes read-only before the final save: the checkpoint is 
 test('cancel during the first epoch leaves no model at all; during a later epoch, a loadable checkpoint that resume finishes', async () => {
   const cancelAt = async (epoch: number, name: string) => {
     const source = new CancellationTokenSource();
-    const listener = client().onProgress((e) => { if (e.kind === 'batch' && e.epoch === epoch && e.batch === 1) source.cancel(); });
-    const result = await client().train(session.recipe(mini, { ...SMALL, epochs: 3, name }), cacheDir, source.token).finally(() => listener.dispose());
+    const listener = client().onProgress((e) => {
+      if (e.kind === 'batch' && e.epoch === epoch && e.batch === 1) source.cancel();
+    });
+    const result = await client()
+      .train(session.recipe(mini, { ...SMALL, epochs: 3, name }), cacheDir, source.token)
+      .finally(() => listener.dispose());
     assert.equal(result.cancelled, true);
     assert.equal(runStatus(result.runDir), 'cancelled');
     assert.ok(!fs.existsSync(path.join(result.runDir, 'model.json')), 'a cancelled run has no final model');
@@ -142,26 +180,39 @@ test('cancel during the first epoch leaves no model at all; during a later epoch
   const first = await cancelAt(1, 'cancel-epoch-1');
   assert.deepEqual(first.transfer.history, []);
   assert.ok(!fs.existsSync(path.join(first.runDir, 'checkpoint')), 'clearly absent: no checkpoint either');
-  await assert.rejects(client().resume(first.runDir, cacheDir), /has no checkpoint to resume from \(no epoch finished\)/);
+  await assert.rejects(
+    client().resume(first.runDir, cacheDir),
+    /has no checkpoint to resume from \(no epoch finished\)/,
+  );
 
   const second = await cancelAt(2, 'cancel-epoch-2');
-  assert.deepEqual(second.transfer.history.map((h) => h.epoch), [1]);
+  assert.deepEqual(
+    second.transfer.history.map((h) => h.epoch),
+    [1],
+  );
   assert.equal(readJson<{ epoch: number }>(path.join(second.runDir, 'checkpoint', 'state.json')).epoch, 1);
-  assert.ok(await loads(path.join(second.runDir, 'checkpoint')) > 0);
+  assert.ok((await loads(path.join(second.runDir, 'checkpoint'))) > 0);
   const resumed = await client().resume(second.runDir, cacheDir);
-  assert.deepEqual(resumed.transfer.history.map((h) => h.epoch), [1, 2, 3]);
+  assert.deepEqual(
+    resumed.transfer.history.map((h) => h.epoch),
+    [1, 2, 3],
+  );
   await freshTrainingWorks();
 });
 
 test('cancel during the final save comes too late to stop it: the run is complete and consistent', async () => {
   const source = new CancellationTokenSource();
-  const listener = client().onProgress((e) => { if (e.kind === 'stage' && e.stage === 'saving') source.cancel(); });
-  const result = await client().train(session.recipe(mini, { ...SMALL, name: 'cancel-save' }), cacheDir, source.token).finally(() => listener.dispose());
+  const listener = client().onProgress((e) => {
+    if (e.kind === 'stage' && e.stage === 'saving') source.cancel();
+  });
+  const result = await client()
+    .train(session.recipe(mini, { ...SMALL, name: 'cancel-save' }), cacheDir, source.token)
+    .finally(() => listener.dispose());
   assert.equal(result.cancelled, false);
   assert.equal(runStatus(result.runDir), 'finished');
   assert.ok(fs.existsSync(path.join(result.runDir, 'evaluation.json')));
   assert.ok(!fs.readdirSync(result.runDir).some((f) => f.endsWith('.tmp')));
-  assert.ok(await loads(result.runDir) > 0);
+  assert.ok((await loads(result.runDir)) > 0);
   await freshTrainingWorks();
 });
 
@@ -171,18 +222,41 @@ test('a base fixed at another input size and channel count: images are resized a
   await saveLayersModel(imageBase([32, 32, 3], 8), path.join(bases, 'rgb32'));
   await saveLayersModel(imageBase([32, 32, 4], 8), path.join(bases, 'rgba'));
   const flatInput = tf.input({ shape: [100] });
-  await saveLayersModel(tf.model({ inputs: flatInput, outputs: tf.layers.dense({ units: 2 }).apply(flatInput) as tf.SymbolicTensor }), path.join(bases, 'flat'));
+  await saveLayersModel(
+    tf.model({ inputs: flatInput, outputs: tf.layers.dense({ units: 2 }).apply(flatInput) as tf.SymbolicTensor }),
+    path.join(bases, 'flat'),
+  );
 
   // Grayscale 28×28 digits into a base that takes 32×32 RGB; the recipe's own inputSize cannot override the base.
-  const r = await client().train(session.recipe(mini, { base: path.join(bases, 'rgb32'), inputSize: [28, 28], inputChannels: 1, epochs: 2, batchSize: 8, patience: 0, learningRate: 0.01, name: 'rgb32' }), cacheDir);
-  assert.deepEqual(readJson<{ preprocessing: unknown }>(path.join(r.runDir, 'run.json')).preprocessing, { size: [32, 32], channels: 3, scale: 'unit' });
+  const r = await client().train(
+    session.recipe(mini, {
+      base: path.join(bases, 'rgb32'),
+      inputSize: [28, 28],
+      inputChannels: 1,
+      epochs: 2,
+      batchSize: 8,
+      patience: 0,
+      learningRate: 0.01,
+      name: 'rgb32',
+    }),
+    cacheDir,
+  );
+  assert.deepEqual(readJson<{ preprocessing: unknown }>(path.join(r.runDir, 'run.json')).preprocessing, {
+    size: [32, 32],
+    channels: 3,
+    scale: 'unit',
+  });
   assert.equal(r.transfer.history.length, 2);
   assert.equal(r.skipped.length, 0, 'every image was resized and converted, none refused');
 
-  await assert.rejects(client().train(session.recipe(mini, { base: path.join(bases, 'rgba'), epochs: 1 }), cacheDir),
-    /rgba expects 4 channels per pixel; only 1 \(grayscale\) and 3 \(RGB\) are supported\.$/);
-  await assert.rejects(client().listLayers(path.join(bases, 'flat'), cacheDir),
-    /flat takes 1 input\(s\) of rank 2; an image base needs one input of shape \[batch, height, width, channels\]\.$/);
+  await assert.rejects(
+    client().train(session.recipe(mini, { base: path.join(bases, 'rgba'), epochs: 1 }), cacheDir),
+    /rgba expects 4 channels per pixel; only 1 \(grayscale\) and 3 \(RGB\) are supported\.$/,
+  );
+  await assert.rejects(
+    client().listLayers(path.join(bases, 'flat'), cacheDir),
+    /flat takes 1 input\(s\) of rank 2; an image base needs one input of shape \[batch, height, width, channels\]\.$/,
+  );
   await freshTrainingWorks();
 });
 
@@ -194,10 +268,13 @@ test('a model.json whose weights have the wrong sizes is refused, naming the wei
   await saveLayersModel(imageBase([32, 32, 3], 16), other);
   // The topology of one model with the weights (and their manifest) of a wider one: every byte count agrees.
   const json = readJson<{ weightsManifest: { paths: string[] }[] }>(path.join(dir, 'model.json'));
-  json.weightsManifest = readJson<{ weightsManifest: { paths: string[] }[] }>(path.join(other, 'model.json')).weightsManifest;
+  json.weightsManifest = readJson<{ weightsManifest: { paths: string[] }[] }>(
+    path.join(other, 'model.json'),
+  ).weightsManifest;
   fs.copyFileSync(path.join(other, json.weightsManifest[0].paths[0]), path.join(dir, json.weightsManifest[0].paths[0]));
   fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
-  const expected = /^Could not load .*mixed\/model\.json: its weight conv_a\/kernel has shape \[3,3,3,16\] but the model needs \[3,3,3,8\]; the weights belong to another model\.$/;
+  const expected =
+    /^Could not load .*mixed\/model\.json: its weight conv_a\/kernel has shape \[3,3,3,16\] but the model needs \[3,3,3,8\]; the weights belong to another model\.$/;
   const refused = (e: Error) => expected.test(e.message);
   await assert.rejects(client().listLayers(dir, cacheDir), refused);
   await assert.rejects(client().train(session.recipe(mini, { base: dir, epochs: 1 }), cacheDir), refused);
@@ -215,8 +292,16 @@ test('10,000 images in one class are scanned from their headers and trained on',
   const started = process.hrtime.bigint();
   const scan = await client().scanDataset(dir);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(`scanner: ${scan.classes.reduce((n, c) => n + c.files.length, 0)} images in ${ms.toFixed(0)} ms (${(10_012 / (ms / 1000)).toFixed(0)} files/s) through the trainer process`);
-  assert.deepEqual(scan.classes.map((c) => [c.name, c.files.length]), [['few', 12], ['many', 10_000]]);
+  console.log(
+    `scanner: ${scan.classes.reduce((n, c) => n + c.files.length, 0)} images in ${ms.toFixed(0)} ms (${(10_012 / (ms / 1000)).toFixed(0)} files/s) through the trainer process`,
+  );
+  assert.deepEqual(
+    scan.classes.map((c) => [c.name, c.files.length]),
+    [
+      ['few', 12],
+      ['many', 10_000],
+    ],
+  );
   assert.ok(scan.warnings.some((w) => /Classes are imbalanced: "many" has 10000 images, "few" only 12/.test(w)));
   const r = await client().train(session.recipe(dir, { ...SMALL, maxPerClass: 12, name: 'many' }), cacheDir);
   assert.equal(r.split.train + r.split.validation + r.split.test, 24);
@@ -228,8 +313,21 @@ test('nested subfolders count for their top-level class, with a warning that nam
   copyDigits(path.join(dir, 'zero'), ['0'], 6, (i) => (i < 3 ? '' : path.join('more', i < 5 ? '' : 'deeper')));
   copyDigits(path.join(dir, 'one'), ['1'], 6);
   const scan = await client().scanDataset(dir);
-  assert.deepEqual(scan.classes.map((c) => [c.name, c.files.length]), [['one', 6], ['zero', 6]]);
-  assert.ok(scan.warnings.some((w) => w === `Class "zero" takes 3 of its images from subfolders (more); they are all labelled "zero". If the subfolders are the classes, choose ${path.join(dir, 'zero')} as the dataset folder.`), scan.warnings.join('\n'));
+  assert.deepEqual(
+    scan.classes.map((c) => [c.name, c.files.length]),
+    [
+      ['one', 6],
+      ['zero', 6],
+    ],
+  );
+  assert.ok(
+    scan.warnings.some(
+      (w) =>
+        w ===
+        `Class "zero" takes 3 of its images from subfolders (more); they are all labelled "zero". If the subfolders are the classes, choose ${path.join(dir, 'zero')} as the dataset folder.`,
+    ),
+    scan.warnings.join('\n'),
+  );
   assert.ok(!scan.warnings.some((w) => /"one"/.test(w)));
   const r = await client().train(session.recipe(dir, { ...SMALL, name: 'nested' }), cacheDir);
   assert.deepEqual(r.classes, ['one', 'zero']);
@@ -251,7 +349,10 @@ test('a recipe whose paths leave the workspace is refused by confinePath before 
   fs.cpSync(mini, path.join(ws, 'data'), { recursive: true });
   const write = (name: string, lines: string[]) => {
     const file = path.join(ws, 'recipes', name);
-    fs.writeFileSync(file, ['mode: source', 'inputSize: [28, 28]', 'inputChannels: 1', 'epochs: 1', 'batchSize: 8', ...lines].join('\n'));
+    fs.writeFileSync(
+      file,
+      ['mode: source', 'inputSize: [28, 28]', 'inputChannels: 1', 'epochs: 1', 'batchSize: 8', ...lines].join('\n'),
+    );
     return loadRecipe(file);
   };
   const confine = (r: TrainRecipe) => [
@@ -260,16 +361,25 @@ test('a recipe whose paths leave the workspace is refused by confinePath before 
   ];
   const escaping = write('escape.recipe.yaml', ['data: ../../outside-data', 'outputDir: ../../../elsewhere/runs']);
   const [data, out] = confine(escaping);
-  assert.match(data.ok ? '' : data.reason, /^The dataset folder ".*\/outside-data" is outside the workspace folder ".*\/workspace"; Transfer Studio only reads and writes inside the workspace\.$/);
+  assert.match(
+    data.ok ? '' : data.reason,
+    /^The dataset folder ".*\/outside-data" is outside the workspace folder ".*\/workspace"; Transfer Studio only reads and writes inside the workspace\.$/,
+  );
   assert.match(out.ok ? '' : out.reason, /^The output folder ".*\/elsewhere\/runs" is outside the workspace folder/);
   const linked = write('linked.recipe.yaml', ['data: ../linked-data']);
   const [viaLink] = confine(linked);
-  assert.match(viaLink.ok ? '' : viaLink.reason, /^The dataset folder ".*\/workspace\/linked-data" resolves through a symbolic link to ".*\/outside-data", which is outside the workspace folder/);
+  assert.match(
+    viaLink.ok ? '' : viaLink.reason,
+    /^The dataset folder ".*\/workspace\/linked-data" resolves through a symbolic link to ".*\/outside-data", which is outside the workspace folder/,
+  );
 
   const inside = write('inside.recipe.yaml', ['data: ../data', 'outputDir: ../runs', 'name: confined']);
   const checked = confine(inside);
   assert.ok(checked.every((c) => c.ok));
-  const r = await client().train({ ...inside, data: checked[0].ok ? checked[0].path : '', outputDir: checked[1].ok ? checked[1].path : '' }, cacheDir);
+  const r = await client().train(
+    { ...inside, data: checked[0].ok ? checked[0].path : '', outputDir: checked[1].ok ? checked[1].path : '' },
+    cacheDir,
+  );
   assert.ok(r.runDir.startsWith(path.join(fs.realpathSync(ws), 'runs')));
   await freshTrainingWorks();
 });
@@ -285,10 +395,17 @@ test('a truncated JPEG photo and a truncated PNG are skipped with their reasons,
   const reasons = Object.fromEntries(r.skipped.map((s) => [path.basename(s.path), s.reason]));
   // Our own words, derived from the file's bytes: libvips' text for the same file changes with timing.
   assert.equal(reasons['rocket-half.jpg'], 'could not be decoded (the JPEG data is cut short)');
-  assert.match(reasons['digit-half.png'], /^(could not be decoded|not a readable image) \(the PNG data is cut short\)$/);
+  assert.match(
+    reasons['digit-half.png'],
+    /^(could not be decoded|not a readable image) \(the PNG data is cut short\)$/,
+  );
   assert.equal(runStatus(r.runDir), 'finished');
   const recorded = readJson<{ path: string; reason: string }[]>(path.join(r.runDir, 'skipped.json'));
-  assert.deepEqual(recorded.map((s) => path.basename(s.path)).sort(), Object.keys(reasons).sort(), 'the run folder records the files that failed to decode too');
+  assert.deepEqual(
+    recorded.map((s) => path.basename(s.path)).sort(),
+    Object.keys(reasons).sort(),
+    'the run folder records the files that failed to decode too',
+  );
   await freshTrainingWorks();
 });
 
@@ -306,12 +423,23 @@ test('a recipe that is invalid YAML, larger than 1 MiB or an alias bomb is refus
     }
     assert.fail(`${name} was accepted`);
   };
-  assert.match(refusal('invalid.recipe.yaml', 'data: ./x\nepochs: [1, 2\nbase: {').message, /^Recipe .*invalid\.recipe\.yaml has \d+ problems:\n.*invalid\.recipe\.yaml:\d+:\d+: /);
-  assert.match(refusal('huge.recipe.yaml', `data: x\n${'# padding\n'.repeat(120_000)}`).message, /^Recipe .*huge\.recipe\.yaml is larger than 1 MiB; a recipe is a short YAML or JSON file\.$/);
+  assert.match(
+    refusal('invalid.recipe.yaml', 'data: ./x\nepochs: [1, 2\nbase: {').message,
+    /^Recipe .*invalid\.recipe\.yaml has \d+ problems:\n.*invalid\.recipe\.yaml:\d+:\d+: /,
+  );
+  assert.match(
+    refusal('huge.recipe.yaml', `data: x\n${'# padding\n'.repeat(120_000)}`).message,
+    /^Recipe .*huge\.recipe\.yaml is larger than 1 MiB; a recipe is a short YAML or JSON file\.$/,
+  );
   const level = (n: number, ref: string) => `${n}: &${n} [${Array(9).fill(ref).join(', ')}]`;
   const bombText = [level(1, 'lol'), ...[2, 3, 4, 5, 6, 7, 8].map((n) => level(n, `*${n - 1}`)), 'data: x'].join('\n');
   const bomb = refusal('bomb.recipe.yaml', bombText);
-  console.log(`alias bomb (9^8 = ${9 ** 8} nodes if expanded, ${bombText.length} bytes) refused in ${bomb.ms.toFixed(0)} ms`);
-  assert.match(bomb.message, /bomb\.recipe\.yaml:\d+:\d+: The recipe cannot be read: Excessive alias count indicates a resource exhaustion attack/);
+  console.log(
+    `alias bomb (9^8 = ${9 ** 8} nodes if expanded, ${bombText.length} bytes) refused in ${bomb.ms.toFixed(0)} ms`,
+  );
+  assert.match(
+    bomb.message,
+    /bomb\.recipe\.yaml:\d+:\d+: The recipe cannot be read: Excessive alias count indicates a resource exhaustion attack/,
+  );
   await freshTrainingWorks();
 });

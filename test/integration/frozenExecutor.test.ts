@@ -25,7 +25,11 @@ test('MobileNetV2 with BatchNorm folded into its convolutions matches the plain 
     const folded = compileFrozen(tm.features);
     // Colour photos from python3-skimage when prepare-fixtures could fetch them, else Fashion-MNIST images.
     const folder = fs.existsSync(fixture('photos')) ? fixture('photos') : path.join(fixture('fashion-small'), 'bag');
-    const photos = fs.readdirSync(folder).filter((f) => !f.startsWith('.')).slice(0, 8).map((f) => ({ path: path.join(folder, f), label: 0 }));
+    const photos = fs
+      .readdirSync(folder)
+      .filter((f) => !f.startsWith('.'))
+      .slice(0, 8)
+      .map((f) => ({ path: path.join(folder, f), label: 0 }));
     const batch = await decodeBatch(photos, { size: [224, 224], channels: 3, scale: 'unit' }, new SkipList());
     const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
     const before = tf.memory().numTensors;
@@ -33,9 +37,15 @@ test('MobileNetV2 with BatchNorm folded into its convolutions matches the plain 
     const outB = folded.predict(x);
     const b = await outB.data();
     outB.dispose();
-    let maxDiff = 0, maxAbs = 0;
-    a.forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - b[i])); maxAbs = Math.max(maxAbs, Math.abs(v)); });
-    console.log(`${layer}: ${folded.fusedChains} fused chains, max |diff| / max |value| = ${(maxDiff / maxAbs).toExponential(2)}`);
+    let maxDiff = 0,
+      maxAbs = 0;
+    a.forEach((v, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - b[i]));
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    });
+    console.log(
+      `${layer}: ${folded.fusedChains} fused chains, max |diff| / max |value| = ${(maxDiff / maxAbs).toExponential(2)}`,
+    );
     assert.ok(folded.fusedChains > 10);
     assert.ok(maxDiff / maxAbs < TOLERANCE, `relative difference ${maxDiff / maxAbs}`);
     assert.ok(tf.memory().numTensors <= before + 1, 'the folded forward pass frees its intermediates');
@@ -58,7 +68,13 @@ test('splitting below the trainable layers: top(bottom(x)) equals the full model
   const viaSplit = await (split!.top.predict(split!.bottom.predict(x) as tf.Tensor) as tf.Tensor).data();
   full.forEach((v, i) => assert.ok(Math.abs(v - viaSplit[i]) < 1e-5, `output ${i}: ${v} vs ${viaSplit[i]}`));
   // Inside block 15 the frozen bottom feeds both the expand conv and the residual add: two crossings, no split.
-  const inside = buildTransferModel(base.model, resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_15_expand_relu' }, 'out_relu'), { pooling: 'avg' }, 3, 1);
+  const inside = buildTransferModel(
+    base.model,
+    resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_15_expand_relu' }, 'out_relu'),
+    { pooling: 'avg' },
+    3,
+    1,
+  );
   assert.equal(splitBelowTrainable(inside.full), undefined);
   disposeModels([tm.full, tm.head, inside.head, base.model]);
 });

@@ -20,7 +20,10 @@ function writeGraphModel(dir: string): string {
   for (const group of copy.weightsManifest) {
     group.paths = group.paths.map((p) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      fs.writeFileSync(path.join(dir, `${p}.bin`), Buffer.from(require(path.join(src, `${p}.min.js`)) as string, 'base64'));
+      fs.writeFileSync(
+        path.join(dir, `${p}.bin`),
+        Buffer.from(require(path.join(src, `${p}.min.js`)) as string, 'base64'),
+      );
       return `${p}.bin`;
     });
   }
@@ -32,11 +35,18 @@ test('a graph model is a frozen feature extractor: a head trains on cached featu
   const modelJson = writeGraphModel(path.join(work, 'graph'));
   const base = await session.client.listLayers(modelJson, cacheDir);
   assert.equal(base.defaultFeatureLayer, GRAPH_LAYER_NAME);
-  assert.ok(base.layers.every((l) => l.trainableParams === 0), 'nothing in a graph base can be unfrozen');
+  assert.ok(
+    base.layers.every((l) => l.trainableParams === 0),
+    'nothing in a graph base can be unfrozen',
+  );
   assert.ok(base.credit?.includes(GRAPH_BASE_NOTE), 'the description says so');
 
   const data = fixture('fashion-small');
-  const train = () => session.client.train(recipe(data, { base: modelJson, epochs: 2, maxPerClass: 8, patience: 0, name: 'graph' }), cacheDir);
+  const train = () =>
+    session.client.train(
+      recipe(data, { base: modelJson, epochs: 2, maxPerClass: 8, patience: 0, name: 'graph' }),
+      cacheDir,
+    );
   const first = await train();
   assert.equal(first.transfer.history.length, 2);
   assert.ok(first.featureCache && first.featureCache.misses > 0);
@@ -44,7 +54,10 @@ test('a graph model is a frozen feature extractor: a head trains on cached featu
   assert.equal(again.featureCache?.misses, 0, 'features of a graph base are cached like any other');
 
   // The run keeps the head and a reference (path + sha256), not a copy of the graph's weights.
-  const runBytes = fs.readdirSync(first.runDir).filter((f) => f.endsWith('.bin')).reduce((s, f) => s + fs.statSync(path.join(first.runDir, f)).size, 0);
+  const runBytes = fs
+    .readdirSync(first.runDir)
+    .filter((f) => f.endsWith('.bin'))
+    .reduce((s, f) => s + fs.statSync(path.join(first.runDir, f)).size, 0);
   assert.ok(runBytes < 100_000, `run weights ${runBytes} bytes: the head only`);
   const image = path.join(data, 'bag', fs.readdirSync(path.join(data, 'bag'))[0]);
   const [prediction] = await session.client.predict(first.runDir, [image]);

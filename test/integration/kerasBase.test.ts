@@ -25,16 +25,35 @@ test('a Keras ResNet50 (.keras) fine-tunes through its top block, then predicts 
   const base = path.join(KERAS, 'ResNet50.keras');
   const layers = await session.client.listLayers(base, cacheDir);
   assert.equal(layers.defaultFeatureLayer, 'conv5_block3_out');
-  const result = await session.client.train(recipe(fixture('fashion-small'), {
-    base, freeze: { featureLayer: 'conv5_block3_out', freezeUpTo: 'conv5_block3_2_relu' },
-    epochs: 2, batchSize: 8, maxPerClass: 10, patience: 0, name: 'resnet-keras',
-  }), cacheDir);
+  const result = await session.client.train(
+    recipe(fixture('fashion-small'), {
+      base,
+      freeze: { featureLayer: 'conv5_block3_out', freezeUpTo: 'conv5_block3_2_relu' },
+      epochs: 2,
+      batchSize: 8,
+      maxPerClass: 10,
+      patience: 0,
+      name: 'resnet-keras',
+    }),
+    cacheDir,
+  );
   assert.equal(result.transfer.history.length, 2);
-  const trainableBase = layers.layers.slice(layers.layers.findIndex((l) => l.name === 'conv5_block3_2_relu') + 1)
-    .filter((l) => layers.layers.findIndex((x) => x.name === l.name) <= layers.layers.findIndex((x) => x.name === 'conv5_block3_out'))
+  const trainableBase = layers.layers
+    .slice(layers.layers.findIndex((l) => l.name === 'conv5_block3_2_relu') + 1)
+    .filter(
+      (l) =>
+        layers.layers.findIndex((x) => x.name === l.name) <=
+        layers.layers.findIndex((x) => x.name === 'conv5_block3_out'),
+    )
     .reduce((s, l) => s + l.trainableParams, 0);
-  assert.ok(trainableBase > 0 && result.transfer.trainableParams > trainableBase, 'base layers above the cut train with the head');
-  const images = fs.readdirSync(fixture('fashion-small/bag')).slice(0, 2).map((f) => fixture(`fashion-small/bag/${f}`));
+  assert.ok(
+    trainableBase > 0 && result.transfer.trainableParams > trainableBase,
+    'base layers above the cut train with the head',
+  );
+  const images = fs
+    .readdirSync(fixture('fashion-small/bag'))
+    .slice(0, 2)
+    .map((f) => fixture(`fashion-small/bag/${f}`));
   const predictions = await session.client.predict(result.runDir, images);
   assert.equal(predictions.length, 2);
   const evaluation = await session.client.evaluate(result.runDir, fixture('fashion-small'));
@@ -42,9 +61,16 @@ test('a Keras ResNet50 (.keras) fine-tunes through its top block, then predicts 
 });
 
 test('the legacy .h5 of the same family serves as a base too (head only, cached features)', { skip }, async () => {
-  const result = await session.client.train(recipe(fixture('fashion-small'), {
-    base: path.join(KERAS, 'MobileNetV2.h5'), epochs: 1, maxPerClass: 6, patience: 0, name: 'mnv2-h5',
-  }), cacheDir);
+  const result = await session.client.train(
+    recipe(fixture('fashion-small'), {
+      base: path.join(KERAS, 'MobileNetV2.h5'),
+      epochs: 1,
+      maxPerClass: 6,
+      patience: 0,
+      name: 'mnv2-h5',
+    }),
+    cacheDir,
+  );
   assert.equal(result.transfer.history.length, 1);
 });
 
@@ -60,32 +86,46 @@ for (const id of BUILTIN_BASES) {
 }
 
 test('a head trains on the built-in InceptionV3', async () => {
-  const result = await session.client.train(recipe(fixture('fashion-small'), {
-    base: 'inception_v3', epochs: 1, maxPerClass: 4, patience: 0, name: 'inception',
-  }), cacheDir);
+  const result = await session.client.train(
+    recipe(fixture('fashion-small'), {
+      base: 'inception_v3',
+      epochs: 1,
+      maxPerClass: 4,
+      patience: 0,
+      name: 'inception',
+    }),
+    cacheDir,
+  );
   assert.equal(result.transfer.history.length, 1);
 });
 
-test('files that are not usable bases: one clear error each, naming the file (and the layer), nothing cached', { skip }, async () => {
-  const truncated = path.join(work, 'truncated.keras');
-  const whole = fs.readFileSync(path.join(KERAS, 'MobileNetV2.keras'));
-  fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
-  const onnx = path.join(work, 'model.onnx');
-  fs.writeFileSync(onnx, Buffer.from([0x08, 0x07, 0x12, 0x04]));
-  const cases: [string, RegExp][] = [
-    [truncated, /truncated\.keras.*(damaged|truncated)/],
-    [path.join(BAD, 'not_a_model.h5'), /not_a_model\.h5.*not a Keras model/],
-    [path.join(BAD, 'unconvertible.keras'), /unconvertible\.keras.*"unit_norm" \(UnitNormalization\)/],
-    [onnx, /model\.onnx.*ONNX/],
-  ];
-  for (const [file, message] of cases) {
-    await assert.rejects(session.client.listLayers(file, cacheDir), (e: Error) => {
-      assert.match(e.message, message);
-      assert.equal(e.message.split('\n').length, 1, 'one line');
-      return true;
-    });
-  }
-  const converted = path.join(cacheDir, 'keras');
-  const folders = fs.existsSync(converted) ? fs.readdirSync(converted) : [];
-  assert.ok(folders.every((f) => !f.endsWith('.tmp')), 'no half-written conversion left behind');
-});
+test(
+  'files that are not usable bases: one clear error each, naming the file (and the layer), nothing cached',
+  { skip },
+  async () => {
+    const truncated = path.join(work, 'truncated.keras');
+    const whole = fs.readFileSync(path.join(KERAS, 'MobileNetV2.keras'));
+    fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const onnx = path.join(work, 'model.onnx');
+    fs.writeFileSync(onnx, Buffer.from([0x08, 0x07, 0x12, 0x04]));
+    const cases: [string, RegExp][] = [
+      [truncated, /truncated\.keras.*(damaged|truncated)/],
+      [path.join(BAD, 'not_a_model.h5'), /not_a_model\.h5.*not a Keras model/],
+      [path.join(BAD, 'unconvertible.keras'), /unconvertible\.keras.*"unit_norm" \(UnitNormalization\)/],
+      [onnx, /model\.onnx.*ONNX/],
+    ];
+    for (const [file, message] of cases) {
+      await assert.rejects(session.client.listLayers(file, cacheDir), (e: Error) => {
+        assert.match(e.message, message);
+        assert.equal(e.message.split('\n').length, 1, 'one line');
+        return true;
+      });
+    }
+    const converted = path.join(cacheDir, 'keras');
+    const folders = fs.existsSync(converted) ? fs.readdirSync(converted) : [];
+    assert.ok(
+      folders.every((f) => !f.endsWith('.tmp')),
+      'no half-written conversion left behind',
+    );
+  },
+);

@@ -7,8 +7,19 @@ import { fixture, trainerSession } from '../helpers/fixtures';
 import { KERAS_FIXTURES, makeKerasFixtures } from '../helpers/kerasFixtures';
 import { skipWithoutPython } from '../helpers/python';
 
-const FAMILIES = ['MobileNet', 'MobileNetV3Small', 'MobileNetV3Large', 'EfficientNetB0', 'EfficientNetB1', 'EfficientNetB2',
-  'ResNet50V2', 'VGG16', 'InceptionV3', 'DenseNet121', 'Xception'];
+const FAMILIES = [
+  'MobileNet',
+  'MobileNetV3Small',
+  'MobileNetV3Large',
+  'EfficientNetB0',
+  'EfficientNetB1',
+  'EfficientNetB2',
+  'ResNet50V2',
+  'VGG16',
+  'InceptionV3',
+  'DenseNet121',
+  'Xception',
+];
 /** How many layers below the feature layer are unfrozen: enough to reach a layer with weights everywhere. */
 const UNFROZEN = 6;
 
@@ -25,13 +36,25 @@ for (const name of FAMILIES) {
     const layers = await session.client.listLayers(base, session.cacheDir);
     const cut = layers.layers.findIndex((l) => l.name === layers.defaultFeatureLayer);
     const freezeUpTo = layers.layers[cut - UNFROZEN].name;
-    const result = await session.client.train(session.recipe(fixture('fashion-small'), {
-      base, freeze: { featureLayer: layers.defaultFeatureLayer, freezeUpTo }, epochs: 1, batchSize: 8, maxPerClass: 4, patience: 0, name,
-    }), session.cacheDir);
+    const result = await session.client.train(
+      session.recipe(fixture('fashion-small'), {
+        base,
+        freeze: { featureLayer: layers.defaultFeatureLayer, freezeUpTo },
+        epochs: 1,
+        batchSize: 8,
+        maxPerClass: 4,
+        patience: 0,
+        name,
+      }),
+      session.cacheDir,
+    );
     assert.equal(result.transfer.history.length, 1);
     assert.ok(Number.isFinite(result.transfer.history[0].loss), 'a finite loss');
     const head = result.transfer.trainableParams;
     const baseTrainable = layers.layers.slice(cut - UNFROZEN + 1, cut + 1).reduce((s, l) => s + l.trainableParams, 0);
-    assert.ok(baseTrainable > 0 && head > baseTrainable, `${name}: base layers above ${freezeUpTo} train with the head`);
+    assert.ok(
+      baseTrainable > 0 && head > baseTrainable,
+      `${name}: base layers above ${freezeUpTo} train with the head`,
+    );
   });
 }

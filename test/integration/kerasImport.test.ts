@@ -16,8 +16,21 @@ import { KERAS_FIXTURES, makeKerasFixtures, type KerasFamilyFixture } from '../h
 import { runPython, skipWithoutPython } from '../helpers/python';
 
 /** The families the issue names; TS_KERAS_FAMILIES=A,B narrows a local run. */
-const ALL = ['MobileNet', 'MobileNetV2', 'MobileNetV3Small', 'MobileNetV3Large', 'EfficientNetB0', 'EfficientNetB1', 'EfficientNetB2',
-  'ResNet50', 'ResNet50V2', 'VGG16', 'InceptionV3', 'DenseNet121', 'Xception'];
+const ALL = [
+  'MobileNet',
+  'MobileNetV2',
+  'MobileNetV3Small',
+  'MobileNetV3Large',
+  'EfficientNetB0',
+  'EfficientNetB1',
+  'EfficientNetB2',
+  'ResNet50',
+  'ResNet50V2',
+  'VGG16',
+  'InceptionV3',
+  'DenseNet121',
+  'Xception',
+];
 const FAMILIES = process.env.TS_KERAS_FAMILIES?.split(',') ?? ALL;
 /** ‖tfjs − keras‖ / ‖keras‖ allowed on the feature layer (float32 on both sides). */
 const TOLERANCE = 1e-4;
@@ -67,8 +80,13 @@ async function agreement(file: string, family: KerasFamilyFixture): Promise<numb
     assert.equal(params, family.params);
     const input = await readNpy(file.replace(/\.(keras|h5)$/, '.input.npy'));
     const expected = await readNpy(file.replace(/\.(keras|h5)$/, '.features.npy'));
-    const features = tf.model({ inputs: model.inputs, outputs: model.getLayer(family.featureLayer).output as tf.SymbolicTensor });
-    const got = tf.tidy(() => (features.predict(tf.tensor(input.data, [input.rows, ...family.input])) as tf.Tensor).dataSync());
+    const features = tf.model({
+      inputs: model.inputs,
+      outputs: model.getLayer(family.featureLayer).output as tf.SymbolicTensor,
+    });
+    const got = tf.tidy(() =>
+      (features.predict(tf.tensor(input.data, [input.rows, ...family.input])) as tf.Tensor).dataSync(),
+    );
     return relativeError(got, expected.data);
   } finally {
     model.dispose();
@@ -77,28 +95,43 @@ async function agreement(file: string, family: KerasFamilyFixture): Promise<numb
 }
 
 for (const name of FAMILIES) {
-  test(`${name}: .keras and .h5 import with Keras' layer names and agree with Keras on the feature layer`, { skip }, async () => {
-    const family = manifest[name];
-    for (const ext of ['keras', 'h5']) {
-      const rel = await agreement(path.join(KERAS_FIXTURES, `${name}.${ext}`), family);
-      seen.push(`${name}.${ext} ${family.featureLayer} ${rel.toExponential(2)}`);
-      assert.ok(rel <= TOLERANCE, `${name}.${ext}: relative error ${rel} > ${TOLERANCE}`);
-    }
-  });
+  test(
+    `${name}: .keras and .h5 import with Keras' layer names and agree with Keras on the feature layer`,
+    { skip },
+    async () => {
+      const family = manifest[name];
+      for (const ext of ['keras', 'h5']) {
+        const rel = await agreement(path.join(KERAS_FIXTURES, `${name}.${ext}`), family);
+        seen.push(`${name}.${ext} ${family.featureLayer} ${rel.toExponential(2)}`);
+        assert.ok(rel <= TOLERANCE, `${name}.${ext}: relative error ${rel} > ${TOLERANCE}`);
+      }
+    },
+  );
 }
 
-test('a keras.applications base nested in a Sequential or Functional model is unpacked under its layer names', { skip }, async () => {
-  const dir = path.join(cacheDir, 'nested');
-  runPython(path.join(ROOT, 'test/python/make_nested_keras.py'), [dir]);
-  const input = await readNpy(path.join(dir, 'input.npy'));
-  for (const file of ['seq.keras', 'seq.h5', 'fun.keras', 'fun.h5']) {
-    const model = await loadLayersModelFromFile(path.join(await importKerasFile(path.join(dir, file), cacheDir), 'model.json'));
-    assert.ok(model.layers.some((l) => l.name === 'block_16_project_BN'), `${file}: the base's layers are the model's`);
-    const expected = await readNpy(path.join(dir, `${file.split('.')[0]}.out.npy`));
-    const got = tf.tidy(() => (model.predict(tf.tensor(input.data, [input.rows, 32, 32, 3])) as tf.Tensor).dataSync());
-    const rel = relativeError(got, expected.data);
-    seen.push(`nested ${file} output ${rel.toExponential(2)}`);
-    assert.ok(rel <= TOLERANCE, `${file}: relative error ${rel}`);
-    model.dispose();
-  }
-});
+test(
+  'a keras.applications base nested in a Sequential or Functional model is unpacked under its layer names',
+  { skip },
+  async () => {
+    const dir = path.join(cacheDir, 'nested');
+    runPython(path.join(ROOT, 'test/python/make_nested_keras.py'), [dir]);
+    const input = await readNpy(path.join(dir, 'input.npy'));
+    for (const file of ['seq.keras', 'seq.h5', 'fun.keras', 'fun.h5']) {
+      const model = await loadLayersModelFromFile(
+        path.join(await importKerasFile(path.join(dir, file), cacheDir), 'model.json'),
+      );
+      assert.ok(
+        model.layers.some((l) => l.name === 'block_16_project_BN'),
+        `${file}: the base's layers are the model's`,
+      );
+      const expected = await readNpy(path.join(dir, `${file.split('.')[0]}.out.npy`));
+      const got = tf.tidy(() =>
+        (model.predict(tf.tensor(input.data, [input.rows, 32, 32, 3])) as tf.Tensor).dataSync(),
+      );
+      const rel = relativeError(got, expected.data);
+      seen.push(`nested ${file} output ${rel.toExponential(2)}`);
+      assert.ok(rel <= TOLERANCE, `${file}: relative error ${rel}`);
+      model.dispose();
+    }
+  },
+);

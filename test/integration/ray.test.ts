@@ -18,91 +18,188 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 const ENV = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm' };
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', cwd: work, env: ENV, timeout: 600_000 });
-  const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string } & Partial<ProgressEvent>);
+  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
+    encoding: 'utf8',
+    cwd: work,
+    env: ENV,
+    timeout: 600_000,
+  });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string } & Partial<ProgressEvent>);
   return { code: r.status, lines, stderr: r.stderr };
 }
 
-function recipe(name = 'digits', lines = ['epochs: 1', 'secondPhase:', '  unfreezeFrom: Conv_1', '  epochs: 1', 'outputDir: runs']): string {
+function recipe(
+  name = 'digits',
+  lines = ['epochs: 1', 'secondPhase:', '  unfreezeFrom: Conv_1', '  epochs: 1', 'outputDir: runs'],
+): string {
   copyDigits(path.join(work, 'data'), ['0', '1', '2'], 12);
   const file = path.join(work, `${name}.recipe.yaml`);
-  fs.writeFileSync(file, [
-    'data: data', 'base: mobilenet_v2', 'batchSize: 8', 'learningRate: 0.001', 'validationSplit: 0.25', 'testSplit: 0.25', 'seed: 7', ...lines, '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'data: data',
+      'base: mobilenet_v2',
+      'batchSize: 8',
+      'learningRate: 0.001',
+      'validationSplit: 0.25',
+      'testSplit: 0.25',
+      'seed: 7',
+      ...lines,
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
-test('--ray local with 2 workers: both phases train, the workers agree, the run folder predicts like the trained Keras file', { skip }, () => {
-  const r = cli('train', '--recipe', recipe(), '--ray', 'local', '--workers', '2', '--python', testPython()!, '--json');
-  assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(r.lines.filter((l) => l.type === 'error'))}`);
-  const result = r.lines.find((l) => l.type === 'result')!.result as RunResult;
-  // One epoch of each phase came through as the trainer protocol's epoch events, as the panel draws them.
-  const epochs = r.lines.filter((l) => l.kind === 'epoch') as { metrics: { phase: number } }[];
-  assert.deepEqual(epochs.map((e) => e.metrics.phase), [1, 2]);
-  assert.deepEqual(result.transfer.history.map((h) => h.phase), [1, 2]);
-  assert.ok(r.lines.some((l) => l.kind === 'batch'));
-  // The job compared every worker's weight digest; the driver refuses a run whose workers disagree.
-  const job = JSON.parse(fs.readFileSync(path.join(result.runDir, 'ray-job.json'), 'utf8')) as { jobDir: string; test: { path: string; label: number }[]; plan: { workers: number } };
-  assert.equal(job.plan.workers, 2);
-  const digests = fs.readFileSync(path.join(job.jobDir, 'job.log'), 'utf8').match(/"weightDigests":\[("[0-9a-f]{64}"),("[0-9a-f]{64}")\]/);
-  assert.ok(digests, 'the job reports two weight digests');
-  assert.equal(digests[1], digests[2]);
+test(
+  '--ray local with 2 workers: both phases train, the workers agree, the run folder predicts like the trained Keras file',
+  { skip },
+  () => {
+    const r = cli(
+      'train',
+      '--recipe',
+      recipe(),
+      '--ray',
+      'local',
+      '--workers',
+      '2',
+      '--python',
+      testPython()!,
+      '--json',
+    );
+    assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(r.lines.filter((l) => l.type === 'error'))}`);
+    const result = r.lines.find((l) => l.type === 'result')!.result as RunResult;
+    // One epoch of each phase came through as the trainer protocol's epoch events, as the panel draws them.
+    const epochs = r.lines.filter((l) => l.kind === 'epoch') as { metrics: { phase: number } }[];
+    assert.deepEqual(
+      epochs.map((e) => e.metrics.phase),
+      [1, 2],
+    );
+    assert.deepEqual(
+      result.transfer.history.map((h) => h.phase),
+      [1, 2],
+    );
+    assert.ok(r.lines.some((l) => l.kind === 'batch'));
+    // The job compared every worker's weight digest; the driver refuses a run whose workers disagree.
+    const job = JSON.parse(fs.readFileSync(path.join(result.runDir, 'ray-job.json'), 'utf8')) as {
+      jobDir: string;
+      test: { path: string; label: number }[];
+      plan: { workers: number };
+    };
+    assert.equal(job.plan.workers, 2);
+    const digests = fs
+      .readFileSync(path.join(job.jobDir, 'job.log'), 'utf8')
+      .match(/"weightDigests":\[("[0-9a-f]{64}"),("[0-9a-f]{64}")\]/);
+    assert.ok(digests, 'the job reports two weight digests');
+    assert.equal(digests[1], digests[2]);
 
-  const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as { status: string };
-  assert.equal(run.status, 'finished');
-  const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as { ray?: { address: string; workers: number } };
-  assert.deepEqual([saved.ray?.address, saved.ray?.workers], ['local', 2]);
+    const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as { status: string };
+    assert.equal(run.status, 'finished');
+    const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as {
+      ray?: { address: string; workers: number };
+    };
+    assert.deepEqual([saved.ray?.address, saved.ray?.workers], ['local', 2]);
 
-  // The engine's model of the run and Keras' trained file, on the very pixels the job trained with.
-  const predict = cli('predict', result.runDir, ...job.test.map((s) => s.path), '--json');
-  assert.equal(predict.code, 0, predict.stderr);
-  const engine = predict.lines.find((l) => l.type === 'result')!.result as Prediction[];
-  const script = path.join(work, 'keras_predict.py');
-  fs.writeFileSync(script, [
-    'import json, sys, numpy as np, keras',
-    'm = keras.saving.load_model(sys.argv[1], compile=False)',
-    'print(json.dumps(m.predict(np.load(sys.argv[2]).astype("float32"), verbose=0).tolist()))',
-  ].join('\n'));
-  const keras = JSON.parse(runPython(script, [path.join(result.runDir, 'model.keras'), path.join(job.jobDir, 'test_x.npy')], { KERAS_BACKEND: 'torch' })) as number[][];
-  assert.equal(keras.length, engine.length);
-  engine.forEach((p, i) => {
-    result.classes.forEach((c, k) => assert.ok(Math.abs(p.scores[c] - keras[i][k]) < 1e-3, `${p.path} ${c}: engine ${p.scores[c]}, Keras ${keras[i][k]}`));
-  });
-});
+    // The engine's model of the run and Keras' trained file, on the very pixels the job trained with.
+    const predict = cli('predict', result.runDir, ...job.test.map((s) => s.path), '--json');
+    assert.equal(predict.code, 0, predict.stderr);
+    const engine = predict.lines.find((l) => l.type === 'result')!.result as Prediction[];
+    const script = path.join(work, 'keras_predict.py');
+    fs.writeFileSync(
+      script,
+      [
+        'import json, sys, numpy as np, keras',
+        'm = keras.saving.load_model(sys.argv[1], compile=False)',
+        'print(json.dumps(m.predict(np.load(sys.argv[2]).astype("float32"), verbose=0).tolist()))',
+      ].join('\n'),
+    );
+    const keras = JSON.parse(
+      runPython(script, [path.join(result.runDir, 'model.keras'), path.join(job.jobDir, 'test_x.npy')], {
+        KERAS_BACKEND: 'torch',
+      }),
+    ) as number[][];
+    assert.equal(keras.length, engine.length);
+    engine.forEach((p, i) => {
+      result.classes.forEach((c, k) =>
+        assert.ok(
+          Math.abs(p.scores[c] - keras[i][k]) < 1e-3,
+          `${p.path} ${c}: engine ${p.scores[c]}, Keras ${keras[i][k]}`,
+        ),
+      );
+    });
+  },
+);
 
-test('a missing Python, a Python without ray, an address nobody listens on, and missing GPUs each end in one line naming them', { skip }, () => {
-  const file = recipe();
-  const runs = () => (fs.existsSync(path.join(work, 'runs')) ? fs.readdirSync(path.join(work, 'runs')).length : 0);
-  const before = runs();
-  const missing = cli('train', '--recipe', file, '--ray', 'local', '--python', path.join(work, 'no-such-python'), '--json');
-  assert.equal(missing.code, 1);
-  assert.match(missing.lines.find((l) => l.type === 'error')!.message!, /Python not found: ".*no-such-python"/);
-  const unreachable = cli('train', '--recipe', file, '--ray', '127.0.0.1:9', '--python', testPython()!, '--json');
-  assert.equal(unreachable.code, 1);
-  assert.match(unreachable.lines.find((l) => l.type === 'error')!.message!, /127\.0\.0\.1:9/);
-  // A real Python without its site-packages (-S): ray is not importable there.
-  const bare = path.join(work, 'bare-python');
-  fs.writeFileSync(bare, `#!/bin/sh\nexec "${testPython()!}" -S "$@"\n`, { mode: 0o755 });
-  const noRay = cli('train', '--recipe', file, '--ray', 'local', '--python', bare, '--json');
-  assert.equal(noRay.code, 1);
-  assert.match(noRay.lines.find((l) => l.type === 'error')!.message!, /cannot import ray.*install ray\[train\]/);
-  // The test machine has no GPU (torch 2.13 CPU build).
-  const gpus = cli('train', '--recipe', file, '--ray', 'local', '--gpus-per-worker', '1', '--python', testPython()!, '--json');
-  assert.equal(gpus.code, 1);
-  assert.match(gpus.lines.find((l) => l.type === 'error')!.message!, /0 GPUs.*2 workers with 1 CPU and 1 GPUs each/);
-  // Both were found before any data was decoded or a run folder made.
-  assert.equal(runs(), before);
-});
+test(
+  'a missing Python, a Python without ray, an address nobody listens on, and missing GPUs each end in one line naming them',
+  { skip },
+  () => {
+    const file = recipe();
+    const runs = () => (fs.existsSync(path.join(work, 'runs')) ? fs.readdirSync(path.join(work, 'runs')).length : 0);
+    const before = runs();
+    const missing = cli(
+      'train',
+      '--recipe',
+      file,
+      '--ray',
+      'local',
+      '--python',
+      path.join(work, 'no-such-python'),
+      '--json',
+    );
+    assert.equal(missing.code, 1);
+    assert.match(missing.lines.find((l) => l.type === 'error')!.message!, /Python not found: ".*no-such-python"/);
+    const unreachable = cli('train', '--recipe', file, '--ray', '127.0.0.1:9', '--python', testPython()!, '--json');
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.lines.find((l) => l.type === 'error')!.message!, /127\.0\.0\.1:9/);
+    // A real Python without its site-packages (-S): ray is not importable there.
+    const bare = path.join(work, 'bare-python');
+    fs.writeFileSync(bare, `#!/bin/sh\nexec "${testPython()!}" -S "$@"\n`, { mode: 0o755 });
+    const noRay = cli('train', '--recipe', file, '--ray', 'local', '--python', bare, '--json');
+    assert.equal(noRay.code, 1);
+    assert.match(noRay.lines.find((l) => l.type === 'error')!.message!, /cannot import ray.*install ray\[train\]/);
+    // The test machine has no GPU (torch 2.13 CPU build).
+    const gpus = cli(
+      'train',
+      '--recipe',
+      file,
+      '--ray',
+      'local',
+      '--gpus-per-worker',
+      '1',
+      '--python',
+      testPython()!,
+      '--json',
+    );
+    assert.equal(gpus.code, 1);
+    assert.match(gpus.lines.find((l) => l.type === 'error')!.message!, /0 GPUs.*2 workers with 1 CPU and 1 GPUs each/);
+    // Both were found before any data was decoded or a run folder made.
+    assert.equal(runs(), before);
+  },
+);
 
 /** The job's lines so far, read from its log (the only run under `runs` of that recipe). */
 function jobLines(runs: string): RayJobLine[] {
   const dirs = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
   const log = dirs.length === 1 ? path.join(runs, dirs[0], 'ray', 'job.log') : '';
   if (!log || !fs.existsSync(log)) return [];
-  return fs.readFileSync(log, 'utf8').split('\n').map(parseRayLine).filter((l): l is RayJobLine => l !== undefined);
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .map(parseRayLine)
+    .filter((l): l is RayJobLine => l !== undefined);
 }
 
-async function until<T>(what: string, probe: () => T | undefined, exited: () => boolean, why: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined,
+  exited: () => boolean,
+  why: () => string,
+): Promise<T> {
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
@@ -123,30 +220,77 @@ const alive = (pid: number) => {
 test('cancel mid-run stops the driver and every worker process, and marks the run cancelled', { skip }, async () => {
   const runs = path.join(work, 'runs-cancel');
   const file = recipe('cancel', ['epochs: 40', `outputDir: ${runs}`]);
-  const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'train', '--recipe', file, '--ray', 'local', '--workers', '2', '--python', testPython()!, '--json'], { cwd: work, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(DIST, 'cli.js'),
+      'train',
+      '--recipe',
+      file,
+      '--ray',
+      'local',
+      '--workers',
+      '2',
+      '--python',
+      testPython()!,
+      '--json',
+    ],
+    { cwd: work, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   // What the driver said last, and the job's own error lines, for a failure message worth reading.
-  const why = () => [...stdout.trim().split('\n').slice(-3), stderr.slice(-500), ...jobLines(runs).filter((l) => l.type === 'error').map((l) => JSON.stringify(l))].join('\n');
+  const why = () =>
+    [
+      ...stdout.trim().split('\n').slice(-3),
+      stderr.slice(-500),
+      ...jobLines(runs)
+        .filter((l) => l.type === 'error')
+        .map((l) => JSON.stringify(l)),
+    ].join('\n');
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let ended = false;
-  void exit.then(() => { ended = true; });
-  const started = await until('the first epoch', () => {
-    const lines = jobLines(runs);
-    return lines.some((l) => l.type === 'epoch') ? lines.find((l): l is Extract<RayJobLine, { type: 'workers' }> => l.type === 'workers') : undefined;
-  }, () => ended, why);
+  void exit.then(() => {
+    ended = true;
+  });
+  const started = await until(
+    'the first epoch',
+    () => {
+      const lines = jobLines(runs);
+      return lines.some((l) => l.type === 'epoch')
+        ? lines.find((l): l is Extract<RayJobLine, { type: 'workers' }> => l.type === 'workers')
+        : undefined;
+    },
+    () => ended,
+    why,
+  );
   assert.equal(started.workers.length, 2);
-  assert.deepEqual(started.workers.map((w) => alive(w.pid)), [true, true], 'the reported workers run while training');
+  assert.deepEqual(
+    started.workers.map((w) => alive(w.pid)),
+    [true, true],
+    'the reported workers run while training',
+  );
   child.kill('SIGINT');
   assert.equal(await exit, 130, stdout);
-  const error = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string }).find((l) => l.type === 'error');
+  const error = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; message?: string })
+    .find((l) => l.type === 'error');
   assert.match(error!.message!, /Cancelled/);
   // Every worker process is gone once the CLI has exited (ray.shutdown() ends them; allow it a minute).
   const pids = started.workers.map((w) => w.pid);
   for (let i = 0; i < 120 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(pids.filter(alive), []);
   const runDir = path.join(runs, fs.readdirSync(runs)[0]);
-  assert.equal((JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { status: string }).status, 'cancelled');
+  assert.equal(
+    (JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { status: string }).status,
+    'cancelled',
+  );
 });

@@ -11,12 +11,25 @@ const session = trainerSession('request-progress');
 const progressOf = (listener: Parameters<typeof session.client.onProgress>[0]) => session.client.onProgress(listener);
 
 test('an evaluation reports its stage to the host while it runs, and stops reporting when done', async () => {
-  const recipe = session.recipe(fixture('digits-0-4'), { mode: 'source', epochs: 1, maxPerClass: 8, patience: 0, name: 'to-evaluate' });
+  const recipe = session.recipe(fixture('digits-0-4'), {
+    mode: 'source',
+    epochs: 1,
+    maxPerClass: 8,
+    patience: 0,
+    name: 'to-evaluate',
+  });
   const run = await session.client.train(recipe, session.cacheDir);
   const messages: string[] = [];
-  const evaluation = await withRequestProgress(progressOf, (m) => messages.push(m), () => session.client.evaluate(run.runDir, fixture('digits-0-4')));
+  const evaluation = await withRequestProgress(
+    progressOf,
+    (m) => messages.push(m),
+    () => session.client.evaluate(run.runDir, fixture('digits-0-4')),
+  );
   assert.ok(evaluation.count > 0);
-  assert.ok(messages.some((m) => /^evaluating 0\/\d+$/.test(m)), `messages: ${JSON.stringify(messages)}`);
+  assert.ok(
+    messages.some((m) => /^evaluating 0\/\d+$/.test(m)),
+    `messages: ${JSON.stringify(messages)}`,
+  );
   // The subscription ended with the request: a later request's progress is not reported.
   const seen = messages.length;
   await session.client.evaluate(run.runDir, fixture('digits-0-4'));
@@ -25,11 +38,26 @@ test('an evaluation reports its stage to the host while it runs, and stops repor
 
 test('an embedding reports feature caching and the images it skipped', async () => {
   const messages: string[] = [];
-  const result = await withRequestProgress(progressOf, (m) => messages.push(m), () => session.client.embed({
-    folder: fixture('messy'), base: DEFAULT_BASE, cacheDir: session.cacheDir, classifier: 'none', seed: DEFAULT_SEED,
-    outDir: path.join(session.work, 'embeddings'),
-  }));
+  const result = await withRequestProgress(
+    progressOf,
+    (m) => messages.push(m),
+    () =>
+      session.client.embed({
+        folder: fixture('messy'),
+        base: DEFAULT_BASE,
+        cacheDir: session.cacheDir,
+        classifier: 'none',
+        seed: DEFAULT_SEED,
+        outDir: path.join(session.work, 'embeddings'),
+      }),
+  );
   assert.ok(result.count > 0);
-  assert.ok(messages.some((m) => /^caching-features \d+\/\d+$/.test(m)), `messages: ${JSON.stringify(messages)}`);
-  assert.ok(messages.some((m) => m.startsWith('Skipped ')), 'the unreadable images of the messy folder are reported');
+  assert.ok(
+    messages.some((m) => /^caching-features \d+\/\d+$/.test(m)),
+    `messages: ${JSON.stringify(messages)}`,
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('Skipped ')),
+    'the unreadable images of the messy folder are reported',
+  );
 });

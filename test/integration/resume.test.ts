@@ -20,10 +20,15 @@ async function killedThenResumed(recipe: TrainRecipe, killAfterEpoch: number) {
     if (e.kind === 'epoch' && e.metrics.epoch === killAfterEpoch) {
       runDir = path.dirname(e.checkpoint);
       // Mid-epoch: let the next epoch start, then kill without warning.
-      first.onProgress((b) => { if (b.kind === 'batch' && b.epoch === killAfterEpoch + 1 && b.batch === 2) process.kill(first.pid!, 'SIGKILL'); });
+      first.onProgress((b) => {
+        if (b.kind === 'batch' && b.epoch === killAfterEpoch + 1 && b.batch === 2) process.kill(first.pid!, 'SIGKILL');
+      });
     }
   });
-  await assert.rejects(first.train(recipe, cacheDir), (e: unknown) => e instanceof TrainerError && /stopped unexpectedly \(signal SIGKILL\)/.test(e.message));
+  await assert.rejects(
+    first.train(recipe, cacheDir),
+    (e: unknown) => e instanceof TrainerError && /stopped unexpectedly \(signal SIGKILL\)/.test(e.message),
+  );
   first.dispose();
   const state = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint', 'state.json'), 'utf8'));
   assert.equal(state.epoch, killAfterEpoch, 'the checkpoint holds the last finished epoch');
@@ -37,10 +42,24 @@ async function killedThenResumed(recipe: TrainRecipe, killAfterEpoch: number) {
 }
 
 test('SIGKILL during an epoch of a source CNN, then resume: same number of epochs as an uninterrupted run', async () => {
-  const recipe: TrainRecipe = { ...defaultRecipe(fixture('digits-0-4')), mode: 'source', inputSize: [28, 28], inputChannels: 1, epochs: 4, maxPerClass: 60, batchSize: 16, patience: 0, outputDir: path.join(work, 'runs'), name: 'killed' };
+  const recipe: TrainRecipe = {
+    ...defaultRecipe(fixture('digits-0-4')),
+    mode: 'source',
+    inputSize: [28, 28],
+    inputChannels: 1,
+    epochs: 4,
+    maxPerClass: 60,
+    batchSize: 16,
+    patience: 0,
+    outputDir: path.join(work, 'runs'),
+    name: 'killed',
+  };
   const { runDir, result } = await killedThenResumed(recipe, 2);
   assert.equal(result.runDir, runDir);
-  assert.deepEqual(result.transfer.history.map((h) => h.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(
+    result.transfer.history.map((h) => h.epoch),
+    [1, 2, 3, 4],
+  );
   assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'finished');
   assert.ok(fs.existsSync(path.join(runDir, 'model.json')));
   assert.ok(result.transfer.evaluation.accuracy > 0.7, `accuracy ${result.transfer.evaluation.accuracy}`);

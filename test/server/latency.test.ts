@@ -36,7 +36,10 @@ test('diagnostics of a 200-line recipe follow each edit (measured: p50 and max o
   const cold = performance.now() - opened;
   // The layer names come from the server itself (completion), so the recipe uses the real base.
   await session.client.change(uri, 'freeze:\n  featureLayer: \n');
-  const layers = (await session.client.completion(uri, { line: 1, character: 16 })).map((i) => i.label).filter((n) => !/_pad$|relu|^input/.test(n)).slice(0, 150);
+  const layers = (await session.client.completion(uri, { line: 1, character: 16 }))
+    .map((i) => i.label)
+    .filter((n) => !/_pad$|relu|^input/.test(n))
+    .slice(0, 150);
   const texts = Array.from({ length: 20 }, (_, i) => longRecipe(layers, 5 + i, i % 2 === 1));
   assert.equal(texts[0].split('\n').length - 1, 200);
   const times: number[] = [];
@@ -45,8 +48,14 @@ test('diagnostics of a 200-line recipe follow each edit (measured: p50 and max o
     const version = await session.client.change(uri, text);
     const diagnostics = await session.client.diagnosticsOf(uri, version);
     times.push(performance.now() - sent);
-    assert.equal(diagnostics.filter((d) => d.code === 'unknown-layer').length, i % 2, `edit ${i}: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
+    assert.equal(
+      diagnostics.filter((d) => d.code === 'unknown-layer').length,
+      i % 2,
+      `edit ${i}: ${JSON.stringify(diagnostics.map((d) => d.message))}`,
+    );
   }
   const sorted = [...times].sort((a, b) => a - b);
-  console.log(`recipe diagnostics after an edit (200 lines, ${times.length} edits): p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; first open with a cold trainer ${cold.toFixed(0)} ms`);
+  console.log(
+    `recipe diagnostics after an edit (200 lines, ${times.length} edits): p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; first open with a cold trainer ${cold.toFixed(0)} ms`,
+  );
 });

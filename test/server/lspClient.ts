@@ -7,18 +7,42 @@ import { after, before } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/fixtures';
 import {
-  CodeActionRequest, CodeLensRequest, CompletionRequest, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification,
-  DidOpenTextDocumentNotification, ExitNotification, FileChangeType, HoverRequest, InitializedNotification, InitializeRequest,
-  PublishDiagnosticsNotification, ShutdownRequest, createProtocolConnection, IPCMessageReader, IPCMessageWriter,
-  type CodeAction, type CodeLens, type CompletionItem, type CompletionList, type Diagnostic, type Hover, type Position,
-  type ProtocolConnection, type PublishDiagnosticsParams,
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  FileChangeType,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type CodeAction,
+  type CodeLens,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type Hover,
+  type Position,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
 
-type Waiter = { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+type Waiter = {
+  uri: string;
+  test: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+};
 
 export class LspClient {
   readonly child: ChildProcess;
@@ -31,7 +55,10 @@ export class LspClient {
   onPublish: (p: PublishDiagnosticsParams, at: number) => void = () => undefined;
 
   constructor(cacheDir: string) {
-    this.child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, TRANSFER_STUDIO_CACHE: cacheDir } });
+    this.child = fork(SERVER, ['--node-ipc'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, TRANSFER_STUDIO_CACHE: cacheDir },
+    });
     this.child.stderr?.on('data', (d: Buffer) => this.log.push(d.toString()));
     this.connection = createProtocolConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -44,37 +71,67 @@ export class LspClient {
         }
       }
     });
-    this.connection.onNotification('window/logMessage', (m: { message: string }) => { this.log.push(m.message); });
+    this.connection.onNotification('window/logMessage', (m: { message: string }) => {
+      this.log.push(m.message);
+    });
     this.connection.listen();
   }
 
   async initialize(cacheDir: string): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {}, initializationOptions: { cacheDir },
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities: {},
+      initializationOptions: { cacheDir },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 
   async open(uri: string, text: string): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
   }
 
   /** Replaces the whole text (a valid incremental change without a range); returns the new version. */
   async change(uri: string, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 
   /** The first diagnostics for `uri` that pass `test` (already received ones count). */
-  diagnostics(uri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 30_000): Promise<Diagnostic[]> {
+  diagnostics(
+    uri: string,
+    test: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<Diagnostic[]> {
     const have = this.latest.get(uri);
     if (have && test(have)) return Promise.resolve(have.diagnostics);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} in ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.message))}\n${this.log.join('\n')}`)), timeoutMs);
-      this.waiters.push({ uri, test, resolve: (p) => { clearTimeout(timer); resolve(p.diagnostics); } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching diagnostics for ${uri} in ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.message))}\n${this.log.join('\n')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        uri,
+        test,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p.diagnostics);
+        },
+      });
     });
   }
 
@@ -84,8 +141,9 @@ export class LspClient {
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const r = (await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[] | CompletionList | null;
-    return Array.isArray(r) ? r : r?.items ?? [];
+    const r = (await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as
+      CompletionItem[] | CompletionList | null;
+    return Array.isArray(r) ? r : (r?.items ?? []);
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
@@ -94,7 +152,11 @@ export class LspClient {
 
   async codeActions(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
     const range = diagnostics[0].range;
-    const r = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
+    const r = await this.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range,
+      context: { diagnostics },
+    });
     return (r ?? []) as CodeAction[];
   }
 
@@ -103,7 +165,9 @@ export class LspClient {
   }
 
   async filesChanged(files: string[], type: FileChangeType = FileChangeType.Created): Promise<void> {
-    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: files.map((f) => ({ uri: uriOf(f), type })) });
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: files.map((f) => ({ uri: uriOf(f), type })),
+    });
   }
 
   async stop(): Promise<void> {
@@ -111,8 +175,14 @@ export class LspClient {
     await this.connection.sendNotification(ExitNotification.type);
     await new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) return resolve();
-      const timer = setTimeout(() => { this.child.kill(); resolve(); }, 5000);
-      this.child.on('exit', () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        this.child.kill();
+        resolve();
+      }, 5000);
+      this.child.on('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     this.connection.dispose();
   }

@@ -2,7 +2,17 @@
 // functions, tested without tfjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AUTO, AUTO_HEAD_EPOCH_CAP, AUTO_MIN_PATIENCE, AUTO_TEST_MIN_PER_CLASS, AUTO_TEST_SPLIT, autoUnfreezeFrom, betterOnValidation, headSchedule, resolveTestSplit } from '../../src/shared/autoFlow';
+import {
+  AUTO,
+  AUTO_HEAD_EPOCH_CAP,
+  AUTO_MIN_PATIENCE,
+  AUTO_TEST_MIN_PER_CLASS,
+  AUTO_TEST_SPLIT,
+  autoUnfreezeFrom,
+  betterOnValidation,
+  headSchedule,
+  resolveTestSplit,
+} from '../../src/shared/autoFlow';
 import type { LayerInfo, ModelResult } from '../../src/shared/engineTypes';
 import { binomialStandardError, recommendBase, type ProbeRow } from '../../src/shared/probeRules';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
@@ -17,8 +27,14 @@ test('recipes, settings and the right-click flow start automatic: epochs, second
 });
 
 test('auto epochs run to a generous cap with the larger patience; a number is taken as it is', () => {
-  assert.deepEqual(headSchedule({ epochs: AUTO, patience: 3 }), { epochs: AUTO_HEAD_EPOCH_CAP, patience: AUTO_MIN_PATIENCE });
-  assert.deepEqual(headSchedule({ epochs: AUTO, patience: AUTO_MIN_PATIENCE + 5 }), { epochs: AUTO_HEAD_EPOCH_CAP, patience: AUTO_MIN_PATIENCE + 5 });
+  assert.deepEqual(headSchedule({ epochs: AUTO, patience: 3 }), {
+    epochs: AUTO_HEAD_EPOCH_CAP,
+    patience: AUTO_MIN_PATIENCE,
+  });
+  assert.deepEqual(headSchedule({ epochs: AUTO, patience: AUTO_MIN_PATIENCE + 5 }), {
+    epochs: AUTO_HEAD_EPOCH_CAP,
+    patience: AUTO_MIN_PATIENCE + 5,
+  });
   assert.deepEqual(headSchedule({ epochs: 7, patience: 2 }), { epochs: 7, patience: 2 });
 });
 
@@ -29,18 +45,36 @@ test('an automatic test split is held out only when every class has enough image
 });
 
 const layer = (name: string, block: string, hasWeights = true): LayerInfo => ({
-  index: 0, name, className: 'Conv2D', outputShape: [], trainableParams: 1, nonTrainableParams: 0, hasWeights, isBatchNorm: false, block,
+  index: 0,
+  name,
+  className: 'Conv2D',
+  outputShape: [],
+  trainableParams: 1,
+  nonTrainableParams: 0,
+  hasWeights,
+  isBatchNorm: false,
+  block,
 });
 
 test('the automatic fine-tuning starts at the last two named blocks before the cut', () => {
   const layers = [
-    layer('Conv1', ''), layer('block_14_expand', 'block_14'), layer('block_14_add', 'block_14', false),
-    layer('block_15_expand', 'block_15'), layer('block_15_project', 'block_15'),
-    layer('block_16_expand', 'block_16'), layer('Conv_1', ''), layer('out_relu', '', false), layer('extra', 'extra'),
+    layer('Conv1', ''),
+    layer('block_14_expand', 'block_14'),
+    layer('block_14_add', 'block_14', false),
+    layer('block_15_expand', 'block_15'),
+    layer('block_15_project', 'block_15'),
+    layer('block_16_expand', 'block_16'),
+    layer('Conv_1', ''),
+    layer('out_relu', '', false),
+    layer('extra', 'extra'),
   ];
   assert.equal(autoUnfreezeFrom(layers, 'out_relu'), 'block_15_expand');
   assert.equal(autoUnfreezeFrom(layers, 'block_16_expand'), 'block_14_expand', 'layers after the cut do not count');
-  assert.equal(autoUnfreezeFrom(layers.slice(0, 4), 'block_15_expand'), undefined, 'too few blocks: no top to fine-tune alone');
+  assert.equal(
+    autoUnfreezeFrom(layers.slice(0, 4), 'block_15_expand'),
+    undefined,
+    'too few blocks: no top to fine-tune alone',
+  );
 });
 
 test('a trial beats another on validation accuracy, and on loss when accuracy ties', () => {
@@ -50,7 +84,16 @@ test('a trial beats another on validation accuracy, and on loss when accuracy ti
 });
 
 const row = (base: string, accuracy: number, n: number, secondsPerImage: number, params = 1e6): ProbeRow => ({
-  base, title: base, featureLayer: 'f', accuracy, standardError: binomialStandardError(accuracy, n), validationImages: n, secondsPerImage, extractionSeconds: 0, params, bytes: 0,
+  base,
+  title: base,
+  featureLayer: 'f',
+  accuracy,
+  standardError: binomialStandardError(accuracy, n),
+  validationImages: n,
+  secondsPerImage,
+  extractionSeconds: 0,
+  params,
+  bytes: 0,
 });
 
 test('Compare Bases recommends the cheaper base when the accuracies are within their uncertainty', () => {
@@ -65,13 +108,30 @@ test('Compare Bases recommends the cheaper base when the accuracies are within t
 
 const result = (accuracy: number): ModelResult => {
   const n = 10;
-  const scored = Array.from({ length: n }, (_, i) => ({ path: `${i}`, label: 0, probs: i < accuracy * n ? [1, 0] : [0, 1] }));
-  return { history: [], evaluation: evaluatePredictions(['a', 'b'], scored), evaluatedOn: 'test', trainableParams: 0, frozenParams: 0, trainSeconds: 1 };
+  const scored = Array.from({ length: n }, (_, i) => ({
+    path: `${i}`,
+    label: 0,
+    probs: i < accuracy * n ? [1, 0] : [0, 1],
+  }));
+  return {
+    history: [],
+    evaluation: evaluatePredictions(['a', 'b'], scored),
+    evaluatedOn: 'test',
+    trainableParams: 0,
+    frozenParams: 0,
+    trainSeconds: 1,
+  };
 };
 
-test('the baselines\' verdict says plainly when transfer loses', () => {
+test("the baselines' verdict says plainly when transfer loses", () => {
   assert.match(baselineVerdict(result(0.9), [{ name: 'small CNN', result: result(0.7) }]), /^Transfer wins/);
-  assert.match(baselineVerdict(result(0.6), [{ name: 'small CNN', result: result(0.7) }, { name: 'linear', result: result(0.8) }]), /^Transfer loses: linear from scratch/);
+  assert.match(
+    baselineVerdict(result(0.6), [
+      { name: 'small CNN', result: result(0.7) },
+      { name: 'linear', result: result(0.8) },
+    ]),
+    /^Transfer loses: linear from scratch/,
+  );
   assert.equal(median([28, 25, 300]), 28);
   assert.equal(median([20, 30]), 25);
 });

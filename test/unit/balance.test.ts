@@ -6,7 +6,8 @@ import type { Sample } from '../../src/shared/split';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { balancedLength, balancedOrder, needsBalancing } from '../../src/trainer/train/balance';
 
-const samples = (counts: number[]): Sample[] => counts.flatMap((n, label) => Array.from({ length: n }, (_, i) => ({ path: `${label}/${i}`, label })));
+const samples = (counts: number[]): Sample[] =>
+  counts.flatMap((n, label) => Array.from({ length: n }, (_, i) => ({ path: `${label}/${i}`, label })));
 
 test('classes within the ratio are left alone; beyond it they are balanced', () => {
   assert.equal(needsBalancing(samples([10, 10 * IMBALANCE_RATIO])), false);

@@ -38,7 +38,10 @@ test('a truncated image passes the header check and is skipped with its reason a
   const skips = new SkipList();
   const batch = await decodeBatch(samples, { size: [28, 28], channels: 1, scale: 'unit' }, skips);
   assert.equal(batch.samples.length, samples.length - 1);
-  assert.deepEqual(skips.entries.map((s) => path.basename(s.path)), ['truncated.png']);
+  assert.deepEqual(
+    skips.entries.map((s) => path.basename(s.path)),
+    ['truncated.png'],
+  );
   assert.match(skips.entries[0].reason, /could not be decoded/);
   assert.equal(batch.pixels.length, batch.samples.length * 28 * 28);
 });
@@ -47,16 +50,28 @@ test('decoding handles grayscale, alpha, EXIF orientation and symlink loops', as
   const dir = tempDir('decode');
   // A 40×20 landscape image stored with EXIF orientation 6 (rotate 90°) must come out as portrait content.
   const left = await sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } })
-    .composite([{ input: { create: { width: 20, height: 20, channels: 3, background: { r: 0, g: 0, b: 255 } } }, left: 20, top: 0 }])
-    .jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    .composite([
+      {
+        input: { create: { width: 20, height: 20, channels: 3, background: { r: 0, g: 0, b: 255 } } },
+        left: 20,
+        top: 0,
+      },
+    ])
+    .jpeg()
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
   fs.writeFileSync(path.join(dir, 'rotated.jpg'), left);
   const px = await decodeToPixels(path.join(dir, 'rotated.jpg'), { size: [20, 40], channels: 3, scale: 'unit' });
   // After rotating 90° clockwise the red half is on top, the blue half at the bottom.
   assert.ok(px[0] > 200 && px[2] < 60, `top pixel ${px.subarray(0, 3).join(',')}`);
-  const bottom = (39 * 20) * 3;
+  const bottom = 39 * 20 * 3;
   assert.ok(px[bottom + 2] > 200 && px[bottom] < 60, `bottom pixel ${px.subarray(bottom, bottom + 3).join(',')}`);
 
-  const gray = await decodeToPixels(path.join(fixture('messy'), 'digit-0', 'gray-alpha.png'), { size: [28, 28], channels: 3, scale: 'unit' });
+  const gray = await decodeToPixels(path.join(fixture('messy'), 'digit-0', 'gray-alpha.png'), {
+    size: [28, 28],
+    channels: 3,
+    scale: 'unit',
+  });
   assert.equal(gray.length, 28 * 28 * 3);
 
   fs.mkdirSync(path.join(dir, 'data', 'a'), { recursive: true });
@@ -65,6 +80,9 @@ test('decoding handles grayscale, alpha, EXIF orientation and symlink loops', as
   fs.copyFileSync(path.join(dir, 'rotated.jpg'), path.join(dir, 'data', 'b', 'y.jpg'));
   fs.symlinkSync(path.join(dir, 'data', 'a'), path.join(dir, 'data', 'a', 'loop'));
   const scan = await scanDataset(path.join(dir, 'data'));
-  assert.deepEqual(scan.classes.map((c) => c.files.length), [1, 1]);
+  assert.deepEqual(
+    scan.classes.map((c) => c.files.length),
+    [1, 1],
+  );
   assert.ok(scan.skipped.some((s) => /symlink loop/.test(s.reason)));
 });

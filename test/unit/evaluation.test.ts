@@ -3,10 +3,21 @@ import { test } from 'node:test';
 import { evaluatePredictions } from '../../src/trainer/train/evaluation';
 
 test('confusion matrix, precision, recall and F1 match a hand computation', () => {
-  const p = (label: number, predicted: number, path = `${label}-${predicted}`) => ({ path, label, probs: [0, 1, 2].map((c) => (c === predicted ? 0.8 : 0.1)) });
+  const p = (label: number, predicted: number, path = `${label}-${predicted}`) => ({
+    path,
+    label,
+    probs: [0, 1, 2].map((c) => (c === predicted ? 0.8 : 0.1)),
+  });
   // actual a: 3 right, 1 as b; actual b: 2 right; actual c: 1 right, 2 as a.
-  const e = evaluatePredictions(['a', 'b', 'c'], [p(0, 0), p(0, 0), p(0, 0), p(0, 1), p(1, 1), p(1, 1), p(2, 2), p(2, 0), p(2, 0, 'x')]);
-  assert.deepEqual(e.confusion, [[3, 1, 0], [0, 2, 0], [2, 0, 1]]);
+  const e = evaluatePredictions(
+    ['a', 'b', 'c'],
+    [p(0, 0), p(0, 0), p(0, 0), p(0, 1), p(1, 1), p(1, 1), p(2, 2), p(2, 0), p(2, 0, 'x')],
+  );
+  assert.deepEqual(e.confusion, [
+    [3, 1, 0],
+    [0, 2, 0],
+    [2, 0, 1],
+  ]);
   assert.equal(e.accuracy, 6 / 9);
   assert.equal(e.count, 9);
   const a = e.perClass[0];

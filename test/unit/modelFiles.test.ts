@@ -9,7 +9,9 @@ import { tempDir } from '../helpers/fixtures';
 
 function smallModel(seed: number): tf.LayersModel {
   const input = tf.input({ shape: [4] });
-  const out = tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+    .apply(input) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
 
@@ -20,7 +22,10 @@ test('save then load gives the same predictions', async () => {
   await saveLayersModel(model, dir);
   const loaded = await loadLayersModelFromFile(path.join(dir, 'model.json'));
   const x = tf.tensor2d([[1, 2, 3, 4]]);
-  assert.deepEqual(Array.from(await (loaded.predict(x) as tf.Tensor).data()), Array.from(await (model.predict(x) as tf.Tensor).data()));
+  assert.deepEqual(
+    Array.from(await (loaded.predict(x) as tf.Tensor).data()),
+    Array.from(await (model.predict(x) as tf.Tensor).data()),
+  );
 });
 
 test('saving again replaces the model and removes the old weights file', async () => {
@@ -40,7 +45,10 @@ test('a failed save leaves the previous model intact and says where and why', as
   const before = fs.readFileSync(path.join(dir, 'model.json'), 'utf8');
   // A directory where the temporary file must be created makes the write fail on any user, root included.
   fs.mkdirSync(path.join(dir, `model.json.${process.pid}.tmp`));
-  await assert.rejects(saveLayersModel(smallModel(2), dir), /Could not save .*model\.json.*previous version is untouched/);
+  await assert.rejects(
+    saveLayersModel(smallModel(2), dir),
+    /Could not save .*model\.json.*previous version is untouched/,
+  );
   assert.equal(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'), before);
   const loaded = await loadLayersModelFromFile(path.join(dir, 'model.json'));
   assert.equal(loaded.layers.length, 2);

@@ -6,8 +6,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { embeddingCsvHeader, formatEmbeddingCsv, formatFloat32, writeEmbeddingCsv } from '../../src/trainer/features/embeddingCsv';
-import { decodeNpy, encodeNpy, matrixFromRows, readNpy, writeNpy, type Float32Matrix } from '../../src/trainer/features/npy';
+import {
+  embeddingCsvHeader,
+  formatEmbeddingCsv,
+  formatFloat32,
+  writeEmbeddingCsv,
+} from '../../src/trainer/features/embeddingCsv';
+import {
+  decodeNpy,
+  encodeNpy,
+  matrixFromRows,
+  readNpy,
+  writeNpy,
+  type Float32Matrix,
+} from '../../src/trainer/features/npy';
 
 const hasPython = spawnSync('python3', ['-c', 'import csv'], { stdio: 'ignore' }).status === 0;
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
@@ -20,14 +32,23 @@ function python(script: string, ...args: string[]): string {
 
 function matrix(rows: number, cols: number): Float32Matrix {
   // Values that catch byte-order and precision slips: signs, fractions, a large and a subnormal number.
-  const data = Float32Array.from({ length: rows * cols }, (_, i) => (i % 2 ? -1 : 1) * (i / 7 + (i % 5 === 0 ? 1e30 : 0)));
+  const data = Float32Array.from(
+    { length: rows * cols },
+    (_, i) => (i % 2 ? -1 : 1) * (i / 7 + (i % 5 === 0 ? 1e30 : 0)),
+  );
   if (data.length > 3) data[3] = 1e-42;
   return { rows, cols, data };
 }
 
 describe('npy', () => {
   it('round-trips shapes whose header lengths differ', () => {
-    for (const [rows, cols] of [[0, 4], [1, 1], [3, 5], [10, 1280], [123456, 0]]) {
+    for (const [rows, cols] of [
+      [0, 4],
+      [1, 1],
+      [3, 5],
+      [10, 1280],
+      [123456, 0],
+    ]) {
       const m = matrix(rows, cols);
       const back = decodeNpy(encodeNpy(m));
       assert.deepEqual([back.rows, back.cols], [rows, cols]);
@@ -45,7 +66,13 @@ describe('npy', () => {
   });
 
   it('writes a v1.0 header padded with spaces to a 64-byte boundary', () => {
-    for (const [rows, cols] of [[1, 1], [7, 3], [1000, 1280], [99999, 1], [1, 123456]]) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [7, 3],
+      [1000, 1280],
+      [99999, 1],
+      [1, 123456],
+    ]) {
       const m = { rows, cols, data: new Float32Array(rows * cols) };
       m.data[0] = 1.5;
       const buf = encodeNpy(m);
@@ -80,29 +107,44 @@ describe('npy', () => {
     assert.throws(() => decodeNpy(full.subarray(0, 20)), /truncated header/);
   });
 
-  it('is read by NumPy, and reads what NumPy writes', { skip: !hasNumpy && 'python3 with numpy not available' }, async () => {
-    const dir = tempDir('npy');
-    const ours = path.join(dir, 'ours.npy');
-    const m = matrix(37, 1280);
-    await writeNpy(ours, m);
-    const seen = JSON.parse(python(`
+  it(
+    'is read by NumPy, and reads what NumPy writes',
+    { skip: !hasNumpy && 'python3 with numpy not available' },
+    async () => {
+      const dir = tempDir('npy');
+      const ours = path.join(dir, 'ours.npy');
+      const m = matrix(37, 1280);
+      await writeNpy(ours, m);
+      const seen = JSON.parse(
+        python(
+          `
 import json, sys, numpy as np
 a = np.load(sys.argv[1])
 print(json.dumps({"shape": a.shape, "dtype": str(a.dtype), "c": bool(a.flags.c_contiguous),
-                  "values": a.ravel().tolist()}))`, ours)) as { shape: number[]; dtype: string; c: boolean; values: number[] };
-    assert.deepEqual(seen.shape, [37, 1280]);
-    assert.equal(seen.dtype, 'float32');
-    assert.equal(seen.c, true);
-    assert.deepEqual(Float32Array.from(seen.values), m.data); // every value, bit for bit
+                  "values": a.ravel().tolist()}))`,
+          ours,
+        ),
+      ) as { shape: number[]; dtype: string; c: boolean; values: number[] };
+      assert.deepEqual(seen.shape, [37, 1280]);
+      assert.equal(seen.dtype, 'float32');
+      assert.equal(seen.c, true);
+      assert.deepEqual(Float32Array.from(seen.values), m.data); // every value, bit for bit
 
-    const theirs = path.join(dir, 'theirs.npy');
-    python('import sys, numpy as np; np.save(sys.argv[1], (np.arange(12, dtype=np.float32) / 3 - 1).reshape(3, 4))', theirs);
-    const back = await readNpy(theirs);
-    assert.deepEqual([back.rows, back.cols], [3, 4]);
-    // NumPy computes in float32: divide, round, subtract, round.
-    assert.deepEqual(back.data, Float32Array.from({ length: 12 }, (_, i) => Math.fround(Math.fround(i / 3) - 1)));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+      const theirs = path.join(dir, 'theirs.npy');
+      python(
+        'import sys, numpy as np; np.save(sys.argv[1], (np.arange(12, dtype=np.float32) / 3 - 1).reshape(3, 4))',
+        theirs,
+      );
+      const back = await readNpy(theirs);
+      assert.deepEqual([back.rows, back.cols], [3, 4]);
+      // NumPy computes in float32: divide, round, subtract, round.
+      assert.deepEqual(
+        back.data,
+        Float32Array.from({ length: 12 }, (_, i) => Math.fround(Math.fround(i / 3) - 1)),
+      );
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });
 
 describe('embedding CSV', () => {
@@ -134,20 +176,31 @@ describe('embedding CSV', () => {
   });
 
   it('refuses rows of different lengths', () => {
-    assert.throws(() => formatEmbeddingCsv([awkward[0], { ...awkward[1], features: Float32Array.of(1) }]), /has 1 values, the first has 3/);
+    assert.throws(
+      () => formatEmbeddingCsv([awkward[0], { ...awkward[1], features: Float32Array.of(1) }]),
+      /has 1 values, the first has 3/,
+    );
   });
 
-  it('is read back field for field by Python\'s csv module', { skip: !hasPython && 'python3 not available' }, async () => {
-    const dir = tempDir('csv');
-    const file = path.join(dir, 'embeddings.csv');
-    await writeEmbeddingCsv(file, awkward);
-    const rows = JSON.parse(python('import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline="")))))', file)) as string[][];
-    assert.equal(rows.length, 4);
-    awkward.forEach((r, i) => {
-      assert.equal(rows[i + 1][0], r.path);
-      assert.equal(rows[i + 1][1], r.label);
-      rows[i + 1].slice(2).forEach((field, j) => assert.ok(Math.fround(Number(field)) === r.features[j] || field === 'NaN', field));
-    });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  it(
+    "is read back field for field by Python's csv module",
+    { skip: !hasPython && 'python3 not available' },
+    async () => {
+      const dir = tempDir('csv');
+      const file = path.join(dir, 'embeddings.csv');
+      await writeEmbeddingCsv(file, awkward);
+      const rows = JSON.parse(
+        python('import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline="")))))', file),
+      ) as string[][];
+      assert.equal(rows.length, 4);
+      awkward.forEach((r, i) => {
+        assert.equal(rows[i + 1][0], r.path);
+        assert.equal(rows[i + 1][1], r.label);
+        rows[i + 1]
+          .slice(2)
+          .forEach((field, j) => assert.ok(Math.fround(Number(field)) === r.features[j] || field === 'NaN', field));
+      });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });

@@ -10,18 +10,33 @@ import * as tf from '../../src/trainer/tf';
 /** Max |wasm − cpu| / max |cpu|: sums of up to 96 float32 terms agree to ~1e-7; a wrong transpose gives ~1. */
 const TOLERANCE = 1e-5;
 const random = seededRandom(7);
-const values = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+const values = (shape: number[]) =>
+  Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
 
-async function inputGradient(backend: 'wasm' | 'cpu', x: Float32Array, xShape: number[], f: Float32Array, fShape: number[], stride: number, pad: 'same' | 'valid'): Promise<Float32Array> {
+async function inputGradient(
+  backend: 'wasm' | 'cpu',
+  x: Float32Array,
+  xShape: number[],
+  f: Float32Array,
+  fShape: number[],
+  stride: number,
+  pad: 'same' | 'valid',
+): Promise<Float32Array> {
   await tf.setBackend(backend);
   const ids = backend === 'wasm' ? (tf.backend() as BackendWasm).numDataIds() : 0;
   const out = tf.tidy(() => {
     const filter = tf.tensor4d(f, fShape as [number, number, number, number]);
     // A weighted sum so every dx element depends on different dy values.
-    const weights = tf.tensor(values([...xShape.slice(0, 3), fShape[3]]).map((_, i) => (i % 7) - 3), undefined, 'float32');
+    const weights = tf.tensor(
+      values([...xShape.slice(0, 3), fShape[3]]).map((_, i) => (i % 7) - 3),
+      undefined,
+      'float32',
+    );
     const g = tf.grad((input: tf.Tensor) => {
       const y = tf.conv2d(input as tf.Tensor4D, filter, stride, pad);
-      return tf.sum(tf.mul(y, tf.slice(tf.reshape(weights, [...xShape.slice(0, 3), fShape[3]]), [0, 0, 0, 0], y.shape)));
+      return tf.sum(
+        tf.mul(y, tf.slice(tf.reshape(weights, [...xShape.slice(0, 3), fShape[3]]), [0, 0, 0, 0], y.shape)),
+      );
     });
     return g(tf.tensor4d(x, xShape as [number, number, number, number]));
   });
@@ -33,8 +48,12 @@ async function inputGradient(backend: 'wasm' | 'cpu', x: Float32Array, xShape: n
 
 function relativeError(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
-  let diff = 0, scale = 0;
-  b.forEach((v, i) => { diff = Math.max(diff, Math.abs(a[i] - v)); scale = Math.max(scale, Math.abs(v)); });
+  let diff = 0,
+    scale = 0;
+  b.forEach((v, i) => {
+    diff = Math.max(diff, Math.abs(a[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
   assert.ok(scale > 0, 'the reference gradient is all zeros');
   return diff / scale;
 }
@@ -51,7 +70,10 @@ test('Conv2D input gradients on wasm (1×1 fast path and native shapes) match th
   for (const c of cases) {
     const x = values(c.x);
     const f = values(c.f);
-    const err = relativeError(await inputGradient('wasm', x, c.x, f, c.f, c.stride, c.pad), await inputGradient('cpu', x, c.x, f, c.f, c.stride, c.pad));
+    const err = relativeError(
+      await inputGradient('wasm', x, c.x, f, c.f, c.stride, c.pad),
+      await inputGradient('cpu', x, c.x, f, c.f, c.stride, c.pad),
+    );
     assert.ok(err < TOLERANCE, `x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}: relative error ${err}`);
   }
   await tf.setBackend('wasm');

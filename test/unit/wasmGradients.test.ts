@@ -18,7 +18,8 @@ const TOLERANCE = 1e-5;
 const FAST = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 
 const random = seededRandom(42);
-const randomArray = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+const randomArray = (shape: number[]) =>
+  Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
 type Shape4 = [number, number, number, number];
 
 function relativeError(actual: Float32Array, expected: Float32Array): number {
@@ -42,7 +43,8 @@ async function on(backendName: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Prom
     t.dispose();
     return v;
   });
-  if (backendName === 'wasm') assert.equal((tf.backend() as BackendWasm).numDataIds(), idsBefore, 'wasm buffers leaked');
+  if (backendName === 'wasm')
+    assert.equal((tf.backend() as BackendWasm).numDataIds(), idsBefore, 'wasm buffers leaked');
   return values;
 }
 
@@ -51,7 +53,8 @@ function dilateFilter(values: Float32Array, [kh, kw, a, b]: Shape4, d: number): 
   const [eh, ew] = [(kh - 1) * d + 1, (kw - 1) * d + 1];
   const out = new Float32Array(eh * ew * a * b);
   for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) out.set(values.subarray((i * kw + j) * a * b, (i * kw + j + 1) * a * b), (i * d * ew + j * d) * a * b);
+    for (let j = 0; j < kw; j++)
+      out.set(values.subarray((i * kw + j) * a * b, (i * kw + j + 1) * a * b), (i * d * ew + j * d) * a * b);
   }
   return tf.tensor4d(out, [eh, ew, a, b]);
 }
@@ -70,16 +73,36 @@ function expectClose(kernel: string, label: string, actual: Float32Array, expect
   assert.ok(err < TOLERANCE, `${kernel} ${label}: relative error ${err.toExponential(2)} ≥ ${TOLERANCE}`);
 }
 
-interface ConvCase { kernel: [number, number]; stride: number | [number, number]; pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding; mult?: number }
+interface ConvCase {
+  kernel: [number, number];
+  stride: number | [number, number];
+  pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+  mult?: number;
+}
 
 const convCases: ConvCase[] = [];
-for (const k of [1, 3]) for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) convCases.push({ kernel: [k, k], stride, pad });
+for (const k of [1, 3])
+  for (const stride of [1, 2])
+    for (const pad of ['same', 'valid'] as const) convCases.push({ kernel: [k, k], stride, pad });
 convCases.push({ kernel: [2, 3], stride: [2, 1], pad: 'same' });
-convCases.push({ kernel: [3, 3], stride: 2, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] });
-const depthwiseCases: ConvCase[] = convCases.slice(0, 8).flatMap((c) => [{ ...c, mult: 1 }, { ...c, mult: 2 }]);
+convCases.push({
+  kernel: [3, 3],
+  stride: 2,
+  pad: [
+    [0, 0],
+    [1, 2],
+    [2, 0],
+    [0, 0],
+  ],
+});
+const depthwiseCases: ConvCase[] = convCases.slice(0, 8).flatMap((c) => [
+  { ...c, mult: 1 },
+  { ...c, mult: 2 },
+]);
 depthwiseCases.push({ kernel: [2, 3], stride: [2, 1], pad: 'same', mult: 2 });
 
-const describeCase = (c: ConvCase) => `${c.kernel.join('×')} stride ${c.stride} pad ${JSON.stringify(c.pad)}${c.mult ? ` ×${c.mult}` : ''}`;
+const describeCase = (c: ConvCase) =>
+  `${c.kernel.join('×')} stride ${c.stride} pad ${JSON.stringify(c.pad)}${c.mult ? ` ×${c.mult}` : ''}`;
 
 describe('wasm gradient kernels', () => {
   before(async () => {
@@ -99,7 +122,12 @@ describe('wasm gradient kernels', () => {
       const fShape: Shape4 = [...c.kernel, 3, 4];
       const xv = randomArray(xShape);
       const fv = randomArray(fShape);
-      const outShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape;
+      const outShape = tf.conv2d(
+        tf.zeros(xShape) as tf.Tensor4D,
+        tf.zeros(fShape) as tf.Tensor4D,
+        c.stride,
+        c.pad,
+      ).shape;
       const dyv = randomArray(outShape);
       const op: ConvOp = (x, f) => tf.conv2d(x, f, c.stride, c.pad);
       const grads = () => gradients(op, tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape), tf.tensor(dyv, outShape));
@@ -117,7 +145,12 @@ describe('wasm gradient kernels', () => {
       const xv = randomArray(xShape);
       const fv = randomArray(fShape);
       const pad = c.pad as 'same' | 'valid';
-      const outShape = tf.depthwiseConv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, pad).shape;
+      const outShape = tf.depthwiseConv2d(
+        tf.zeros(xShape) as tf.Tensor4D,
+        tf.zeros(fShape) as tf.Tensor4D,
+        c.stride,
+        pad,
+      ).shape;
       const dyv = randomArray(outShape);
       const op: ConvOp = (x, f) => tf.depthwiseConv2d(x, f, c.stride, pad);
       const grads = () => gradients(op, tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape), tf.tensor(dyv, outShape));
@@ -133,7 +166,10 @@ describe('wasm gradient kernels', () => {
   test('dilation 2: conv and depthwise kernels match the zero-stuffed-filter reference', async () => {
     const xShape: Shape4 = [2, 11, 10, 3];
     for (const pad of ['same', 'valid'] as const) {
-      const kinds: ['conv' | 'depthwise', Shape4][] = [['conv', [3, 3, 3, 4]], ['depthwise', [3, 3, 3, 2]]];
+      const kinds: ['conv' | 'depthwise', Shape4][] = [
+        ['conv', [3, 3, 3, 4]],
+        ['depthwise', [3, 3, 3, 2]],
+      ];
       for (const [kind, fShape] of kinds) {
         const xv = randomArray(xShape);
         const fv = randomArray(fShape);
@@ -152,10 +188,24 @@ describe('wasm gradient kernels', () => {
           const name = kind === 'conv' ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter';
           const gf = tf.engine().runKernel(name, { x, dy }, { ...attrs, filterShape: fShape }) as tf.Tensor;
           if (kind === 'conv') return [gf];
-          return [gf, tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: tf.tensor4d(fv, fShape) }, { ...attrs, inputShape: xShape }) as tf.Tensor];
+          return [
+            gf,
+            tf
+              .engine()
+              .runKernel(
+                'DepthwiseConv2dNativeBackpropInput',
+                { dy, filter: tf.tensor4d(fv, fShape) },
+                { ...attrs, inputShape: xShape },
+              ) as tf.Tensor,
+          ];
         });
         const label = `3×3 dilation 2 pad ${pad}`;
-        expectClose(kind === 'conv' ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter', label, wf, cfStuffed);
+        expectClose(
+          kind === 'conv' ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter',
+          label,
+          wf,
+          cfStuffed,
+        );
         if (kind === 'depthwise') expectClose('DepthwiseConv2dNativeBackpropInput', label, wx, cx);
       }
     }
@@ -164,15 +214,39 @@ describe('wasm gradient kernels', () => {
   test('channels-first is refused with a clear error', async () => {
     await tf.setBackend('wasm');
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] };
-    assert.throws(() => tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.zeros([1, 3, 5, 5]), dy: tf.zeros([1, 4, 5, 5]) }, attrs)), /NHWC only/);
+    assert.throws(
+      () =>
+        tf.tidy(() =>
+          tf
+            .engine()
+            .runKernel('Conv2DBackpropFilter', { x: tf.zeros([1, 3, 5, 5]), dy: tf.zeros([1, 4, 5, 5]) }, attrs),
+        ),
+      /NHWC only/,
+    );
   });
 
   test('borrowed kernels run the cpu kernel on copies: lists, int32, strings, several outputs', async () => {
     const compute = () => {
-      const data = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+      const data = tf.tensor2d([
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ]);
       const summed = tf.unsortedSegmentSum(data, tf.tensor1d([1, 0, 1], 'int32'), 2);
-      const product = tf.einsum('ij,jk->ik', data, tf.tensor2d([[1, 0], [0, 1], [1, 1]]));
-      const { rtNestedSplits: splits, rtDenseValues: values } = tf.raggedRange(tf.tensor1d([0, 5], 'int32'), tf.tensor1d([3, 8], 'int32'), tf.tensor1d([1, 2], 'int32'));
+      const product = tf.einsum(
+        'ij,jk->ik',
+        data,
+        tf.tensor2d([
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ]),
+      );
+      const { rtNestedSplits: splits, rtDenseValues: values } = tf.raggedRange(
+        tf.tensor1d([0, 5], 'int32'),
+        tf.tensor1d([3, 8], 'int32'),
+        tf.tensor1d([1, 2], 'int32'),
+      );
       const replaced = tf.string.staticRegexReplace(tf.tensor1d(['cat', 'bat']), 'a', 'o');
       const strings = replaced.dataSync() as unknown as string[];
       const stringsRight = tf.tensor1d(strings.join(',') === 'cot,bot' ? [1] : [0]);
@@ -189,9 +263,22 @@ describe('wasm gradient kernels', () => {
     const seed = { seed: 7 };
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform(seed) }),
+        tf.layers.conv2d({
+          inputShape: [16, 16, 3],
+          filters: 8,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform(seed),
+        }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform(seed) }),
+        tf.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          strides: 2,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform(seed),
+        }),
         tf.layers.flatten(),
         tf.layers.dropout({ rate: 0.1 }),
         tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform(seed) }),
@@ -205,7 +292,9 @@ describe('wasm gradient kernels', () => {
     for (let n = 0; n < count; n++) {
       const k = n % 3;
       labels.push(k);
-      for (let r = 0; r < 6; r++) for (let c = 0; c < 6; c++) for (let ch = 0; ch < 3; ch++) images[((n * 16 + 1 + r) * 16 + 1 + 4 * k + c) * 3 + ch] = 1;
+      for (let r = 0; r < 6; r++)
+        for (let c = 0; c < 6; c++)
+          for (let ch = 0; ch < 3; ch++) images[((n * 16 + 1 + r) * 16 + 1 + 4 * k + c) * 3 + ch] = 1;
     }
     const x = tf.tensor4d(images, [count, 16, 16, 3]);
     const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
@@ -213,8 +302,13 @@ describe('wasm gradient kernels', () => {
     const tensorsAfter: number[] = [];
     let kernelsRun: string[] = [];
     for (let step = 1; step <= 12; step++) {
-      if (step === 3) kernelsRun = (await tf.profile(async () => { losses.push(await model.trainOnBatch(x, y) as number); })).kernelNames;
-      else losses.push(await model.trainOnBatch(x, y) as number);
+      if (step === 3)
+        kernelsRun = (
+          await tf.profile(async () => {
+            losses.push((await model.trainOnBatch(x, y)) as number);
+          })
+        ).kernelNames;
+      else losses.push((await model.trainOnBatch(x, y)) as number);
       tensorsAfter[step] = tf.memory().numTensors;
     }
     assert.ok(kernelsRun.includes('Conv2DBackpropFilter'), 'the step did not run the conv filter gradient');
@@ -230,15 +324,30 @@ describe('wasm gradient kernels', () => {
     const borrowed = unregisterOwnKernels('borrowed');
     try {
       const input = tf.input({ shape: [24, 24, 3] });
-      let t = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }).apply(input) as tf.SymbolicTensor;
+      let t = tf.layers
+        .zeroPadding2d({
+          padding: [
+            [0, 1],
+            [0, 1],
+          ],
+        })
+        .apply(input) as tf.SymbolicTensor;
       t = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, useBias: false }).apply(t) as tf.SymbolicTensor;
       t = tf.layers.reLU({ maxValue: 6 }).apply(tf.layers.batchNormalization().apply(t)) as tf.SymbolicTensor;
-      let b = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }).apply(t) as tf.SymbolicTensor;
+      let b = tf.layers
+        .depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false })
+        .apply(t) as tf.SymbolicTensor;
       b = tf.layers.reLU({ maxValue: 6 }).apply(tf.layers.batchNormalization().apply(b)) as tf.SymbolicTensor;
-      b = tf.layers.batchNormalization().apply(tf.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false }).apply(b)) as tf.SymbolicTensor;
+      b = tf.layers
+        .batchNormalization()
+        .apply(tf.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false }).apply(b)) as tf.SymbolicTensor;
       t = tf.layers.add().apply([t, b]) as tf.SymbolicTensor;
-      t = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same' }).apply(t) as tf.SymbolicTensor;
-      const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(tf.layers.globalAveragePooling2d({}).apply(t)) as tf.SymbolicTensor;
+      t = tf.layers
+        .depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same' })
+        .apply(t) as tf.SymbolicTensor;
+      const out = tf.layers
+        .dense({ units: 2, activation: 'softmax' })
+        .apply(tf.layers.globalAveragePooling2d({}).apply(t)) as tf.SymbolicTensor;
       const model = tf.model({ inputs: input, outputs: out });
       model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
       const x = tf.tensor4d(randomArray([4, 24, 24, 3]), [4, 24, 24, 3]);
@@ -250,7 +359,9 @@ describe('wasm gradient kernels', () => {
     } finally {
       registerBorrowedKernels(borrowed);
     }
-    assert.ok(FAST.every((k) => !registerOwnKernel({ kernelName: k, backendName: 'wasm', kernelFunc: () => [] }, 'fast')));
+    assert.ok(
+      FAST.every((k) => !registerOwnKernel({ kernelName: k, backendName: 'wasm', kernelFunc: () => [] }, 'fast')),
+    );
     t.diagnostic(`max relative errors: ${[...maxErrors].map(([k, e]) => `${k} ${e.toExponential(2)}`).join(', ')}`);
   });
 });

@@ -4,10 +4,26 @@ import { test } from 'node:test';
 import type { ProgressEvent } from '../../src/shared/engineTypes';
 import { alignSeries, curvesOfHistory, TrainingCurves } from '../../webview/chartData';
 
-const batch = (model: 'transfer' | 'scratch', phase: 1 | 2, epoch: number, b: number, loss: number): ProgressEvent =>
-  ({ kind: 'batch', model, phase, epoch, epochs: 2, batch: b, batches: 4, loss, accuracy: 1 - loss, imagesPerSec: 10, etaSeconds: 5 });
-const epochEnd = (model: 'transfer' | 'scratch', phase: 1 | 2, epoch: number, loss: number): ProgressEvent =>
-  ({ kind: 'epoch', model, epochs: 2, checkpoint: '/c', metrics: { phase, epoch, loss, accuracy: 0.5, valLoss: loss + 0.1, valAccuracy: 0.4, seconds: 1 } });
+const batch = (model: 'transfer' | 'scratch', phase: 1 | 2, epoch: number, b: number, loss: number): ProgressEvent => ({
+  kind: 'batch',
+  model,
+  phase,
+  epoch,
+  epochs: 2,
+  batch: b,
+  batches: 4,
+  loss,
+  accuracy: 1 - loss,
+  imagesPerSec: 10,
+  etaSeconds: 5,
+});
+const epochEnd = (model: 'transfer' | 'scratch', phase: 1 | 2, epoch: number, loss: number): ProgressEvent => ({
+  kind: 'epoch',
+  model,
+  epochs: 2,
+  checkpoint: '/c',
+  metrics: { phase, epoch, loss, accuracy: 0.5, valLoss: loss + 0.1, valAccuracy: 0.4, seconds: 1 },
+});
 
 test('batches sit at fractions of an epoch; the second phase continues the axis and is marked', () => {
   const c = new TrainingCurves();
@@ -47,8 +63,17 @@ test('a repeated epoch (a resumed run) replaces its point instead of going back 
 });
 
 test('series are aligned on one sorted x column with gaps where a series has no point', () => {
-  const aligned = alignSeries([{ x: [0.5, 1, 1.5, 2], y: [4, 3, 2, 1] }, { x: [1, 2], y: [30, 10] }, { x: [], y: [] }]);
-  assert.deepEqual(aligned, [[0.5, 1, 1.5, 2], [4, 3, 2, 1], [null, 30, null, 10], [null, null, null, null]]);
+  const aligned = alignSeries([
+    { x: [0.5, 1, 1.5, 2], y: [4, 3, 2, 1] },
+    { x: [1, 2], y: [30, 10] },
+    { x: [], y: [] },
+  ]);
+  assert.deepEqual(aligned, [
+    [0.5, 1, 1.5, 2],
+    [4, 3, 2, 1],
+    [null, 30, null, 10],
+    [null, null, null, null],
+  ]);
 });
 
 test('the scratch twin gets its own curves', () => {

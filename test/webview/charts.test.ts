@@ -14,7 +14,8 @@ const POINTS = 10_000;
 const PER_MESSAGE = 50;
 
 const count = async (p: PanelPage) => Number(await p.page.getAttribute('[data-testid="chart-points"]', 'data-count'));
-const drawn = async (p: PanelPage, chart: string) => Number(await p.page.getAttribute(`[data-testid="${chart}"]`, 'data-points'));
+const drawn = async (p: PanelPage, chart: string) =>
+  Number(await p.page.getAttribute(`[data-testid="${chart}"]`, 'data-points'));
 
 // Runs in the page as written (a string, so no transpiler helper sneaks in). Posts one progress message per
 // animation frame, as a busy host would, and records the time between frames until the last one is drawn.
@@ -52,14 +53,21 @@ test('a finished run replays from the snapshot: both models, both phases, phase 
   await p.send(snapshot);
   const batches = snapshot.snapshot.history.filter((e) => e.kind === 'batch').length;
   const epochs = snapshot.snapshot.history.filter((e) => e.kind === 'epoch').length;
-  console.log(`recorded run: ${snapshot.snapshot.history.length} progress events, ${batches} batches, ${epochs} epochs`);
+  console.log(
+    `recorded run: ${snapshot.snapshot.history.length} progress events, ${batches} batches, ${epochs} epochs`,
+  );
   assert.equal(await count(p), batches);
-  assert.ok(await drawn(p, 'chart-loss') >= batches / 2, 'the transfer batches are drawn');
+  assert.ok((await drawn(p, 'chart-loss')) >= batches / 2, 'the transfer batches are drawn');
   const legend = await p.page.locator('[data-testid="chart-loss"] .u-legend').innerText();
   assert.match(legend, /validation loss/);
   assert.match(legend, /scratch validation loss/);
   assert.match(await p.page.locator('[data-testid="training-status"]').innerText(), /Finished/);
-  assert.equal(await p.page.locator('[data-testid="start-training"]').evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled), false);
+  assert.equal(
+    await p.page
+      .locator('[data-testid="start-training"]')
+      .evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled),
+    false,
+  );
   await p.screenshot('training-finished-dark');
   assert.deepEqual(await p.problems(), []);
 });
@@ -68,16 +76,26 @@ test(`${POINTS.toLocaleString('en-US')} batch points streamed in: frame times me
   const p = await suite.open({ theme: 'dark' });
   await p.send(r.idleSnapshot, r.running);
   const events: ProgressEvent[] = longRun(POINTS, r);
-  await p.page.evaluate((e) => { (window as unknown as { __feed: unknown }).__feed = e; }, events);
+  await p.page.evaluate((e) => {
+    (window as unknown as { __feed: unknown }).__feed = e;
+  }, events);
   const deltas = (await p.page.evaluate(STREAM)) as number[];
   const sorted = [...deltas].sort((a, b) => a - b);
-  console.log(`frame times while streaming ${POINTS} points in ${Math.ceil(events.length / PER_MESSAGE)} messages (${deltas.length} frames): ` +
-    `p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms, ` +
-    `${deltas.filter((d) => d > 50).length} frames over 50 ms (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`);
+  console.log(
+    `frame times while streaming ${POINTS} points in ${Math.ceil(events.length / PER_MESSAGE)} messages (${deltas.length} frames): ` +
+      `p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms, ` +
+      `${deltas.filter((d) => d > 50).length} frames over 50 ms (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`,
+  );
   // Past 2,000 points the panel redraws at most every ~100 ms: the last draw may still be due.
-  await p.page.waitForFunction((n) => document.querySelector('[data-testid="chart-points"]')?.getAttribute('data-count') === String(n), POINTS, { timeout: 5000 }).catch(() => undefined);
+  await p.page
+    .waitForFunction(
+      (n) => document.querySelector('[data-testid="chart-points"]')?.getAttribute('data-count') === String(n),
+      POINTS,
+      { timeout: 5000 },
+    )
+    .catch(() => undefined);
   assert.equal(await count(p), POINTS);
-  assert.ok(await drawn(p, 'chart-loss') >= POINTS, `every batch is an x position (${await drawn(p, 'chart-loss')})`);
+  assert.ok((await drawn(p, 'chart-loss')) >= POINTS, `every batch is an x position (${await drawn(p, 'chart-loss')})`);
   assert.match(await p.page.locator('[data-testid="stat-epoch"]').innerText(), /epoch \d+\/\d+/);
   assert.match(await p.page.locator('[data-testid="stat-images-per-sec"]').innerText(), /images\/s/);
   assert.match(await p.page.locator('[data-testid="stat-eta"]').innerText(), /ETA/);
@@ -85,11 +103,15 @@ test(`${POINTS.toLocaleString('en-US')} batch points streamed in: frame times me
 
   // The same history as one snapshot (a reloaded window): time until it is drawn.
   const snapshot = { ...r.idleSnapshot.snapshot, training: r.running.training, history: events };
-  const replayMs = await p.page.evaluate((s) => new Promise<number>((resolve) => {
-    const t0 = performance.now();
-    window.postMessage({ type: 'snapshot', snapshot: s }, '*');
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-  }), snapshot);
+  const replayMs = await p.page.evaluate(
+    (s) =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        window.postMessage({ type: 'snapshot', snapshot: s }, '*');
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      }),
+    snapshot,
+  );
   console.log(`replay of a ${events.length}-event history from one snapshot: drawn within ${replayMs.toFixed(0)} ms`);
   assert.equal(await count(p), POINTS);
   assert.deepEqual(await p.problems(), []);
@@ -98,7 +120,11 @@ test(`${POINTS.toLocaleString('en-US')} batch points streamed in: frame times me
 test('the panel keeps its snapshot in the webview state, and a restored panel draws it before the host answers', async () => {
   const p = await suite.open();
   await p.send(finishedSnapshot(r));
-  await p.page.waitForFunction(() => (window as unknown as { __panel: { state?: { snapshot?: unknown } } }).__panel.state?.snapshot !== undefined, undefined, { timeout: 5000 });
+  await p.page.waitForFunction(
+    () => (window as unknown as { __panel: { state?: { snapshot?: unknown } } }).__panel.state?.snapshot !== undefined,
+    undefined,
+    { timeout: 5000 },
+  );
   const state = await p.state();
   assert.equal(state?.snapshot?.history.length, r.progress.events.length);
   const restored = await suite.open({ state });

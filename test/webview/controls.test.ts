@@ -10,7 +10,8 @@ const suite = panelSuite();
 const r = recorded();
 let p: PanelPage;
 
-const disabled = (testId: string) => p.page.locator(`[data-testid="${testId}"]`).evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled);
+const disabled = (testId: string) =>
+  p.page.locator(`[data-testid="${testId}"]`).evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled);
 
 async function typeInto(testId: string, text: string): Promise<void> {
   const input = p.page.locator(`[data-testid="${testId}"] input`);
@@ -19,11 +20,16 @@ async function typeInto(testId: string, text: string): Promise<void> {
   await input.blur();
 }
 
-test('the fields show the host\'s settings; edits post updateSettings, bad values show why and post nothing', async () => {
+test("the fields show the host's settings; edits post updateSettings, bad values show why and post nothing", async () => {
   p = await suite.open({ theme: 'light' });
   await p.send(r.idleSnapshot);
   const settings = r.idleSnapshot.snapshot.choices.settings;
-  assert.equal(await p.page.locator('[data-testid="setting-epochs"]').evaluate((e) => (e as HTMLElement & { value: string }).value), String(settings.epochs));
+  assert.equal(
+    await p.page
+      .locator('[data-testid="setting-epochs"]')
+      .evaluate((e) => (e as HTMLElement & { value: string }).value),
+    String(settings.epochs),
+  );
   await p.clearPosted();
   await typeInto('setting-epochs', '7');
   await typeInto('setting-epochs', 'soon');
@@ -38,7 +44,10 @@ test('the fields show the host\'s settings; edits post updateSettings, bad value
     { type: 'updateSettings', settings: { learningRate: 0.0005 } },
     { type: 'updateSettings', settings: { augmentation: !settings.augmentation } },
   ]);
-  assert.match(await p.page.locator('label[for="setting-batch-size"] .field-error').innerText(), /whole number from 1 to 4096/);
+  assert.match(
+    await p.page.locator('label[for="setting-batch-size"] .field-error').innerText(),
+    /whole number from 1 to 4096/,
+  );
 });
 
 test('start posts startTraining; while running start is disabled and cancel posts cancelTraining', async () => {
@@ -53,7 +62,14 @@ test('start posts startTraining; while running start is disabled and cancel post
   await p.page.click('[data-testid="start-training"]', { force: true });
   await p.page.click('[data-testid="cancel-training"]');
   assert.deepEqual(await p.posted(), [{ type: 'startTraining' }, { type: 'cancelTraining' }]);
-  await p.send({ type: 'training', training: { ...r.running.training, status: 'cancelled', message: 'Cancelled at epoch 2; the last checkpoint is kept.' } });
+  await p.send({
+    type: 'training',
+    training: {
+      ...r.running.training,
+      status: 'cancelled',
+      message: 'Cancelled at epoch 2; the last checkpoint is kept.',
+    },
+  });
   assert.match(await p.page.locator('[data-testid="training-message"]').innerText(), /Cancelled at epoch 2/);
   assert.equal(await disabled('start-training'), false);
   assert.deepEqual(await p.problems(), []);
@@ -87,8 +103,18 @@ test('in Restricted Mode training is disabled and the panel says why', async () 
 test('messages that are not well-formed host messages are ignored without an error', async () => {
   const q = await suite.open();
   await q.send(r.idleSnapshot);
-  for (const junk of [null, 'snapshot', 42, { type: 'evil' }, { type: 'snapshot' }, { type: 'snapshot', snapshot: { choices: {} } },
-    { type: 'progress', events: 'x' }, { type: 'choices', choices: { frozen: 'all' } }, { type: '__proto__' }, { type: 'toString' }]) {
+  for (const junk of [
+    null,
+    'snapshot',
+    42,
+    { type: 'evil' },
+    { type: 'snapshot' },
+    { type: 'snapshot', snapshot: { choices: {} } },
+    { type: 'progress', events: 'x' },
+    { type: 'choices', choices: { frozen: 'all' } },
+    { type: '__proto__' },
+    { type: 'toString' },
+  ]) {
     await q.page.evaluate((m) => window.postMessage(m, '*'), junk);
   }
   await q.send(r.running);

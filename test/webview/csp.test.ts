@@ -15,8 +15,12 @@ test('the panel page refuses inline script, style attributes and remote images, 
   const p = await suite.open();
   const remote: string[] = [];
   // Playwright reports the attempt; the browser itself stops it (offline, a plain network failure would look different).
-  p.page.on('requestfailed', (r) => { if (!r.url().startsWith('http://127.0.0.1')) remote.push(`${r.url()} ${r.failure()?.errorText}`); });
-  p.page.on('requestfinished', (r) => { if (!r.url().startsWith('http://127.0.0.1')) remote.push(`${r.url()} finished`); });
+  p.page.on('requestfailed', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1')) remote.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
+  p.page.on('requestfinished', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1')) remote.push(`${r.url()} finished`);
+  });
   const outcome = await p.page.evaluate(() => {
     const w = window as unknown as { inlineRan?: boolean };
     const script = document.createElement('script');
@@ -34,9 +38,16 @@ test('the panel page refuses inline script, style attributes and remote images, 
   assert.deepEqual(outcome, { inlineRan: false, styleApplied: false });
   const problems = (await p.problems()).filter((x) => x.startsWith('CSP:'));
   console.log(`violations reported for the planted content: ${problems.length}\n${problems.join('\n')}`);
-  for (const directive of ['script-src', 'style-src', 'img-src']) assert.ok(problems.some((x) => x.includes(directive)), `${directive} violation reported`);
+  for (const directive of ['script-src', 'style-src', 'img-src'])
+    assert.ok(
+      problems.some((x) => x.includes(directive)),
+      `${directive} violation reported`,
+    );
   console.log(`remote request attempts: ${remote.join('; ')}`);
-  assert.ok(remote.every((r) => /ERR_BLOCKED_BY_CSP|csp/i.test(r)), `every remote request is stopped by the CSP: ${remote.join('; ')}`);
+  assert.ok(
+    remote.every((r) => /ERR_BLOCKED_BY_CSP|csp/i.test(r)),
+    `every remote request is stopped by the CSP: ${remote.join('; ')}`,
+  );
 });
 
 test('the webview bundle contains no eval, no Function constructor and no string timers', () => {

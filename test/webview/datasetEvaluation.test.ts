@@ -27,12 +27,21 @@ test('the preview shows every class with its count and thumbnails, the split, an
     assert.ok(c.thumbnails.length > 0);
   }
   // Loaded, not just present: the CSP allows data: images and the host's JPEGs decode.
-  await p.page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="thumbnail"] img')).every((i) => (i as HTMLImageElement).complete));
-  const widths = await p.page.locator('[data-testid="thumbnail"] img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+  await p.page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('[data-testid="thumbnail"] img')).every(
+      (i) => (i as HTMLImageElement).complete,
+    ),
+  );
+  const widths = await p.page
+    .locator('[data-testid="thumbnail"] img')
+    .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
   console.log(`thumbnails shown: ${widths.length}, natural widths ${[...new Set(widths)].join(', ')} px`);
   assert.ok(widths.every((w) => w > 0));
   const { train, validation, test: held } = dataset.split;
-  assert.match(await p.page.locator('[data-testid="dataset-split"]').innerText(), new RegExp(`${train} train, ${validation} validation, ${held} test`));
+  assert.match(
+    await p.page.locator('[data-testid="dataset-split"]').innerText(),
+    new RegExp(`${train} train, ${validation} validation, ${held} test`),
+  );
   await p.screenshot('dataset-dark');
   await p.clearPosted();
   const first = dataset.classes[0].thumbnails[0];
@@ -46,9 +55,18 @@ test(`a class folder named ${HOSTILE} and markup in file names render as text; n
   assert.equal(await card.count(), 1);
   assert.equal(await card.locator('[data-testid="class-name"]').textContent(), HOSTILE);
   const skipped = await p.page.locator('[data-testid="skipped-file"]').allTextContents();
-  console.log(`skipped files shown: ${skipped.length}; warnings: ${await p.page.locator('[data-testid="dataset-warning"]').count()}`);
-  assert.ok(skipped.some((s) => s.includes('<b onmouseover=alert(2)>not an image.jpg')), skipped.join('\n'));
-  await p.page.locator('[data-testid="skipped-file"]').first().hover().catch(() => undefined);
+  console.log(
+    `skipped files shown: ${skipped.length}; warnings: ${await p.page.locator('[data-testid="dataset-warning"]').count()}`,
+  );
+  assert.ok(
+    skipped.some((s) => s.includes('<b onmouseover=alert(2)>not an image.jpg')),
+    skipped.join('\n'),
+  );
+  await p.page
+    .locator('[data-testid="skipped-file"]')
+    .first()
+    .hover()
+    .catch(() => undefined);
   // Only the host's data: images exist; no element came from the names.
   assert.equal(await p.page.locator('img:not([src^="data:image/"])').count(), 0);
   assert.equal(await p.page.locator('b').count(), 0);
@@ -62,10 +80,12 @@ test('the evaluation shows the confusion matrix cell by cell, per-class metrics,
   await p.send(finishedSnapshot(r));
   await p.page.click('[data-testid="tab-evaluation"]');
   const ev = r.evaluation.evaluation.evaluation;
-  const cells = await p.page.locator('[data-testid="confusion-cell"]').evaluateAll((tds) => tds.map((td) => {
-    const d = (td as HTMLElement).dataset;
-    return { actual: d.actual, predicted: d.predicted, count: Number(d.count), text: td.textContent };
-  }));
+  const cells = await p.page.locator('[data-testid="confusion-cell"]').evaluateAll((tds) =>
+    tds.map((td) => {
+      const d = (td as HTMLElement).dataset;
+      return { actual: d.actual, predicted: d.predicted, count: Number(d.count), text: td.textContent };
+    }),
+  );
   assert.equal(cells.length, ev.classes.length ** 2);
   for (const [i, actual] of ev.classes.entries()) {
     for (const [j, predicted] of ev.classes.entries()) {
@@ -73,10 +93,18 @@ test('the evaluation shows the confusion matrix cell by cell, per-class metrics,
       assert.deepEqual(cell, { actual, predicted, count: ev.confusion[i][j], text: String(ev.confusion[i][j]) });
     }
   }
-  console.log(`confusion matrix ${ev.classes.length}×${ev.classes.length} on ${ev.count} images: ${JSON.stringify(ev.confusion)}; accuracy ${ev.accuracy.toFixed(3)}`);
+  console.log(
+    `confusion matrix ${ev.classes.length}×${ev.classes.length} on ${ev.count} images: ${JSON.stringify(ev.confusion)}; accuracy ${ev.accuracy.toFixed(3)}`,
+  );
   const rows = await p.page.locator('[data-testid="per-class-row"]').allInnerTexts();
   assert.equal(rows.length, ev.perClass.length);
-  for (const [i, c] of ev.perClass.entries()) assert.match(rows[i], new RegExp(`${c.name}\\s+${c.precision.toFixed(2)}\\s+${c.recall.toFixed(2)}\\s+${c.f1.toFixed(2)}\\s+${c.support}`));
+  for (const [i, c] of ev.perClass.entries())
+    assert.match(
+      rows[i],
+      new RegExp(
+        `${c.name}\\s+${c.precision.toFixed(2)}\\s+${c.recall.toFixed(2)}\\s+${c.f1.toFixed(2)}\\s+${c.support}`,
+      ),
+    );
   const wrong = p.page.locator('[data-testid="misclassified"] [data-testid="thumbnail"]');
   assert.equal(await wrong.count(), r.evaluation.evaluation.misclassified.length);
   if (ev.misclassified.length > 0) {
@@ -84,7 +112,10 @@ test('the evaluation shows the confusion matrix cell by cell, per-class metrics,
     await wrong.first().click();
     assert.deepEqual(await p.posted(), [{ type: 'openImage', path: r.evaluation.evaluation.misclassified[0].path }]);
   }
-  assert.equal(await p.page.locator('[data-testid="chart-comparison"]').count(), r.evaluation.evaluation.scratchHistory ? 1 : 0);
+  assert.equal(
+    await p.page.locator('[data-testid="chart-comparison"]').count(),
+    r.evaluation.evaluation.scratchHistory ? 1 : 0,
+  );
   // Export… asks the host to export the run shown; the webview names only the format, never a path.
   await p.clearPosted();
   await p.page.click('[data-testid="export-onnx"]');

@@ -36,15 +36,33 @@ test('the tree shows every layer of the recorded MobileNetV2, grouped by block, 
   p = await suite.open({ theme: 'dark' });
   await p.send(r.idleSnapshot);
   await p.page.click('[data-testid="tab-layers"]');
-  const names = await p.page.locator('[data-testid="layer-row"]').evaluateAll((rows) => rows.map((e) => (e as HTMLElement).dataset.layer));
-  console.log(`layer rows rendered: ${names.length} (base has ${base.layers.length}), groups: ${await p.page.locator('[data-testid="layer-group"]').count()}`);
+  const names = await p.page
+    .locator('[data-testid="layer-row"]')
+    .evaluateAll((rows) => rows.map((e) => (e as HTMLElement).dataset.layer));
+  console.log(
+    `layer rows rendered: ${names.length} (base has ${base.layers.length}), groups: ${await p.page.locator('[data-testid="layer-group"]').count()}`,
+  );
   assert.ok(names.length >= 150);
-  assert.deepEqual(names, base.layers.map((l) => l.name));
-  const blocks = await p.page.locator('[data-testid="layer-group"]').evaluateAll((gs) => gs.map((g) => (g as HTMLElement).dataset.block));
-  assert.deepEqual(blocks, base.layers.map((l) => l.block).filter((b, i, all) => i === 0 || all[i - 1] !== b));
+  assert.deepEqual(
+    names,
+    base.layers.map((l) => l.name),
+  );
+  const blocks = await p.page
+    .locator('[data-testid="layer-group"]')
+    .evaluateAll((gs) => gs.map((g) => (g as HTMLElement).dataset.block));
+  assert.deepEqual(
+    blocks,
+    base.layers.map((l) => l.block).filter((b, i, all) => i === 0 || all[i - 1] !== b),
+  );
   assert.ok(blocks.includes('block_16'));
-  assert.equal(await p.page.locator('[data-testid="bn-badge"]').count(), base.layers.filter((l) => l.isBatchNorm).length);
-  assert.equal(await p.page.locator('[data-testid="layer-toggle"]').count(), base.layers.filter((l) => l.hasWeights).length);
+  assert.equal(
+    await p.page.locator('[data-testid="bn-badge"]').count(),
+    base.layers.filter((l) => l.isBatchNorm).length,
+  );
+  assert.equal(
+    await p.page.locator('[data-testid="layer-toggle"]').count(),
+    base.layers.filter((l) => l.hasWeights).length,
+  );
   assert.ok(await row(choices.featureLayer).locator('[data-testid="cut-badge"]').isVisible());
   assert.equal(await rowState('Conv1'), 'frozen');
   assert.deepEqual(await totals(), parameterTotals(base.layers, choices.featureLayer, choices.frozen));
@@ -78,7 +96,10 @@ test('"freeze up to here" posts freezeUpTo; the echo trains everything after it 
   const expected = parameterTotals(base.layers, choices.featureLayer, choices.frozen);
   assert.deepEqual(await totals(), expected);
   assert.ok(expected.trainable > 0);
-  assert.match(await p.page.locator('[data-testid="layer-group"][data-block="block_16"] .group-state').innerText(), /trains/);
+  assert.match(
+    await p.page.locator('[data-testid="layer-group"][data-block="block_16"] .group-state').innerText(),
+    /trains/,
+  );
 });
 
 test('"unfreeze from here" and "use as feature layer" post their messages; a new cut drops the later layers', async () => {
@@ -91,12 +112,19 @@ test('"unfreeze from here" and "use as feature layer" post their messages; a new
     { type: 'unfreezeFrom', layer: 'block_14_expand' },
     { type: 'setFeatureLayer', layer: 'block_13_project_BN' },
   ]);
-  await echo({ featureLayer: 'block_13_project_BN', frozen: frozenWithinCut(base.layers, 'block_13_project_BN', choices.frozen) });
+  await echo({
+    featureLayer: 'block_13_project_BN',
+    frozen: frozenWithinCut(base.layers, 'block_13_project_BN', choices.frozen),
+  });
   assert.equal(await rowState('block_14_expand'), 'dropped');
   assert.equal(await rowState('out_relu'), 'dropped');
   assert.ok(await row('block_13_project_BN').locator('[data-testid="cut-badge"]').isVisible());
   assert.ok(!(await row('out_relu').locator('[data-testid="cut-badge"]').isVisible()));
-  assert.ok(await row('block_14_expand').locator('[data-testid="layer-toggle"]').evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled));
+  assert.ok(
+    await row('block_14_expand')
+      .locator('[data-testid="layer-toggle"]')
+      .evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled),
+  );
   assert.deepEqual(await totals(), parameterTotals(base.layers, 'block_13_project_BN', choices.frozen));
   await p.screenshot('layers-cut-moved-dark');
 });

@@ -12,7 +12,12 @@ const params = {
 };
 
 function cspDirectives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 test('the CSP allows nothing by default, scripts only by nonce, and no inline code', () => {
@@ -27,14 +32,20 @@ test('the CSP allows nothing by default, scripts only by nonce, and no inline co
 
 test('the page carries the CSP, one nonce-tagged script, the stylesheet, and no inline code', () => {
   const html = panelHtml(params);
-  assert.equal(html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1], escapeHtml(panelCsp(params.cspSource, params.nonce)));
+  assert.equal(
+    html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1],
+    escapeHtml(panelCsp(params.cspSource, params.nonce)),
+  );
   const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
   assert.equal(scripts.length, 1);
   assert.match(scripts[0][1], new RegExp(`nonce="${params.nonce.replace(/[+/=]/g, (c) => `\\${c}`)}"`));
   assert.match(scripts[0][1], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
   assert.equal(scripts[0][2], '', 'no inline script body');
   assert.doesNotMatch(html, /<style|style=|\son[a-z]+=/i, 'no inline style or handler');
-  assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.css">/);
+  assert.match(
+    html,
+    /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.css">/,
+  );
 });
 
 test('the title and URIs are escaped, and a missing or short nonce is refused', () => {

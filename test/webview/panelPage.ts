@@ -51,7 +51,8 @@ export function panelSuite() {
   let browser: Browser;
   let server: PanelServer;
   before(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
     server = await servePanel();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
@@ -60,44 +61,73 @@ export function panelSuite() {
     await server?.close();
   });
   return {
-    async open(options: { theme?: ThemeName; state?: PanelWebviewState; width?: number; height?: number } = {}): Promise<PanelPage> {
-      const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 860 } });
+    async open(
+      options: { theme?: ThemeName; state?: PanelWebviewState; width?: number; height?: number } = {},
+    ): Promise<PanelPage> {
+      const context = await browser.newContext({
+        viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
+      });
       const page = await context.newPage();
       const consoleErrors: string[] = [];
       const dialogs: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`);
+      });
       page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-      page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+      page.on('dialog', (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss();
+      });
       await page.addInitScript(FAKE_VSCODE_API.replace('__STATE__', JSON.stringify(options.state ?? null)));
       await page.goto(server.url);
-      const frames = () => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+      const frames = () =>
+        page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
       const panel: PanelPage = {
         page,
         dialogs,
-        posted: () => page.evaluate(() => (window as unknown as { __panel: { posted: WebviewMessage[] } }).__panel.posted),
-        clearPosted: () => page.evaluate(() => { (window as unknown as { __panel: { posted: unknown[] } }).__panel.posted = []; }),
+        posted: () =>
+          page.evaluate(() => (window as unknown as { __panel: { posted: WebviewMessage[] } }).__panel.posted),
+        clearPosted: () =>
+          page.evaluate(() => {
+            (window as unknown as { __panel: { posted: unknown[] } }).__panel.posted = [];
+          }),
         async send(...messages) {
           for (const m of messages) await page.evaluate((message) => window.postMessage(message, '*'), m);
           await frames();
         },
         async setTheme(name) {
           await page.evaluate((t) => {
-            document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+            document.body.classList.remove(
+              'vscode-dark',
+              'vscode-light',
+              'vscode-high-contrast',
+              'vscode-high-contrast-light',
+            );
             document.body.classList.add(t.bodyClass);
             document.body.dataset.vscodeThemeKind = t.kind;
             for (const [k, v] of Object.entries(t.vars)) document.documentElement.style.setProperty(k, v);
           }, themeOf(name));
           await frames();
         },
-        state: () => page.evaluate(() => (window as unknown as { __panel: { state?: PanelWebviewState } }).__panel.state),
+        state: () =>
+          page.evaluate(() => (window as unknown as { __panel: { state?: PanelWebviewState } }).__panel.state),
         async problems() {
-          const { violations, all } = await page.evaluate(() => (window as unknown as { __panel: { violations: string[]; all: unknown[] } }).__panel);
+          const { violations, all } = await page.evaluate(
+            () => (window as unknown as { __panel: { violations: string[]; all: unknown[] } }).__panel,
+          );
           const refused = all.flatMap((m) => {
             const checked = parseWebviewMessage(m);
             if (!checked.ok) return [`host refuses ${JSON.stringify(m)}: ${checked.reason}`];
-            return JSON.stringify(checked.message) === JSON.stringify(m) ? [] : [`host check changes ${JSON.stringify(m)}`];
+            return JSON.stringify(checked.message) === JSON.stringify(m)
+              ? []
+              : [`host check changes ${JSON.stringify(m)}`];
           });
-          return [...violations.map((v) => `CSP: ${v}`), ...consoleErrors, ...dialogs.map((d) => `dialog ${d}`), ...refused];
+          return [
+            ...violations.map((v) => `CSP: ${v}`),
+            ...consoleErrors,
+            ...dialogs.map((d) => `dialog ${d}`),
+            ...refused,
+          ];
         },
         async screenshot(name) {
           fs.mkdirSync(SCREENSHOTS, { recursive: true });

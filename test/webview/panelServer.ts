@@ -9,7 +9,13 @@ import path from 'node:path';
 import { panelCsp, panelHtml } from '../../src/host/panel/panelHtml';
 
 const DIST = path.resolve(__dirname, '../../dist');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
 
 export interface PanelServer {
   url: string;
@@ -25,8 +31,19 @@ export async function servePanel(): Promise<PanelServer> {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/' || url.pathname === '/panel.html') {
       const nonce = crypto.randomBytes(16).toString('base64');
-      const html = panelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, title: 'Transfer Studio: Training' });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': panelCsp(origin, nonce) }).end(html);
+      const html = panelHtml({
+        cspSource: origin,
+        nonce,
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUri: `${origin}/dist/webview.css`,
+        title: 'Transfer Studio: Training',
+      });
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': panelCsp(origin, nonce),
+        })
+        .end(html);
       return;
     }
     // Chromium asks every page for a favicon; VS Code's webviews have none.
@@ -46,6 +63,10 @@ export async function servePanel(): Promise<PanelServer> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: `${origin}/panel.html`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

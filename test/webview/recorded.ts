@@ -38,8 +38,14 @@ export function finishedSnapshot(r: Recorded = recorded()): Of<'snapshot'> {
  * needed (epoch numbers continue), with an epoch event at the end of each epoch, as a long run would send.
  */
 export function longRun(count: number, r: Recorded = recorded()): ProgressEvent[] {
-  const batches = r.progress.events.filter((e): e is Extract<ProgressEvent, { kind: 'batch' }> => e.kind === 'batch' && e.model === 'transfer' && e.phase === 1);
-  const epochs = r.progress.events.filter((e): e is Extract<ProgressEvent, { kind: 'epoch' }> => e.kind === 'epoch' && e.model === 'transfer' && e.metrics.phase === 1);
+  const batches = r.progress.events.filter(
+    (e): e is Extract<ProgressEvent, { kind: 'batch' }> =>
+      e.kind === 'batch' && e.model === 'transfer' && e.phase === 1,
+  );
+  const epochs = r.progress.events.filter(
+    (e): e is Extract<ProgressEvent, { kind: 'epoch' }> =>
+      e.kind === 'epoch' && e.model === 'transfer' && e.metrics.phase === 1,
+  );
   const perEpoch = batches[0].batches;
   const totalEpochs = Math.ceil(count / perEpoch);
   const out: ProgressEvent[] = [];

@@ -22,7 +22,13 @@ async function pixelsOf(p: PanelPage, hex: string): Promise<number> {
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] > 250 && Math.abs(data[i] - r0) < 6 && Math.abs(data[i + 1] - g0) < 6 && Math.abs(data[i + 2] - b0) < 6) n++;
+      if (
+        data[i + 3] > 250 &&
+        Math.abs(data[i] - r0) < 6 &&
+        Math.abs(data[i + 1] - g0) < 6 &&
+        Math.abs(data[i + 2] - b0) < 6
+      )
+        n++;
     }
     return n;
   }, rgb(hex));
@@ -31,7 +37,12 @@ async function pixelsOf(p: PanelPage, hex: string): Promise<number> {
 /** Mid-training: the first two thirds of the recorded run, plus the previous run's evaluation. */
 async function midTraining(p: PanelPage): Promise<void> {
   const events = r.progress.events;
-  await p.send(r.idleSnapshot, r.running, { type: 'progress', events: events.slice(0, Math.floor(events.length * 2 / 3)) }, r.evaluation);
+  await p.send(
+    r.idleSnapshot,
+    r.running,
+    { type: 'progress', events: events.slice(0, Math.floor((events.length * 2) / 3)) },
+    r.evaluation,
+  );
 }
 
 for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
@@ -39,7 +50,7 @@ for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
     const p = await suite.open({ theme, width: 1200, height: 820 });
     await midTraining(p);
     const blue = themeOf(theme).vars['--vscode-charts-blue'];
-    assert.ok(await pixelsOf(p, blue) > 20, `the loss chart uses --vscode-charts-blue ${blue}`);
+    assert.ok((await pixelsOf(p, blue)) > 20, `the loss chart uses --vscode-charts-blue ${blue}`);
     const files = [await p.screenshot(`${theme}-training`)];
     for (const tab of ['layers', 'dataset', 'evaluation']) {
       await p.page.click(`[data-testid="tab-${tab}"]`);
@@ -52,7 +63,7 @@ for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
   });
 }
 
-test('a theme change redraws the charts in the new theme\'s colors', async () => {
+test("a theme change redraws the charts in the new theme's colors", async () => {
   const p = await suite.open({ theme: 'dark' });
   await midTraining(p);
   const dark = themeOf('dark').vars['--vscode-charts-blue'];
@@ -60,7 +71,9 @@ test('a theme change redraws the charts in the new theme\'s colors', async () =>
   const before = { dark: await pixelsOf(p, dark), light: await pixelsOf(p, light) };
   await p.setTheme('light');
   const after = { dark: await pixelsOf(p, dark), light: await pixelsOf(p, light) };
-  console.log(`loss-chart pixels in dark blue/light blue: before ${before.dark}/${before.light}, after the switch ${after.dark}/${after.light}`);
+  console.log(
+    `loss-chart pixels in dark blue/light blue: before ${before.dark}/${before.light}, after the switch ${after.dark}/${after.light}`,
+  );
   assert.ok(before.dark > 20 && before.light < 5);
   assert.ok(after.light > 20 && after.dark < 5);
   assert.deepEqual(await p.problems(), []);

@@ -25,28 +25,53 @@ function builtinBytes(id: string): number | undefined {
 }
 
 export async function pickBase(purpose: string, runsDirs: string[]): Promise<string | undefined> {
-  const items: BaseItem[] = BUILTIN_BASES.map((id) => ({ label: `$(package) ${BUILTIN_BASE_INFO[id].title} (built-in)`, detail: builtinBaseDetail(id, builtinBytes(id)), spec: id }));
+  const items: BaseItem[] = BUILTIN_BASES.map((id) => ({
+    label: `$(package) ${BUILTIN_BASE_INFO[id].title} (built-in)`,
+    detail: builtinBaseDetail(id, builtinBytes(id)),
+    spec: id,
+  }));
   const runs = listRuns(runsDirs).filter((r) => r.status === 'finished' && r.hasModel);
   if (runs.length) {
     items.push({ label: 'Earlier runs', kind: vscode.QuickPickItemKind.Separator });
-    items.push(...runs.map((r) => ({ label: `$(history) ${r.name}`, description: r.bestValAccuracy === undefined ? r.mode : `${r.mode} · ${(r.bestValAccuracy * 100).toFixed(1)} % val`, spec: r.dir })));
+    items.push(
+      ...runs.map((r) => ({
+        label: `$(history) ${r.name}`,
+        description:
+          r.bestValAccuracy === undefined ? r.mode : `${r.mode} · ${(r.bestValAccuracy * 100).toFixed(1)} % val`,
+        spec: r.dir,
+      })),
+    );
   }
   const runsSet = new Set(runs.map((r) => r.dir));
-  const files = await vscode.workspace.findFiles('**/{model.json,*.keras,*.h5}', '{**/node_modules/**,**/.transfer-studio/**}', 50);
+  const files = await vscode.workspace.findFiles(
+    '**/{model.json,*.keras,*.h5}',
+    '{**/node_modules/**,**/.transfer-studio/**}',
+    50,
+  );
   const models = files.map((f) => f.fsPath).filter((f) => !runsSet.has(path.dirname(f)));
   if (models.length) {
     items.push({ label: 'Models in the workspace', kind: vscode.QuickPickItemKind.Separator });
     items.push(...models.map((f) => ({ label: `$(file) ${vscode.workspace.asRelativePath(f)}`, spec: f })));
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: '$(link) Load from URL…', detail: 'A TensorFlow.js LayersModel (model.json); downloaded once into the cache', askUrl: true });
+  items.push({
+    label: '$(link) Load from URL…',
+    detail: 'A TensorFlow.js LayersModel (model.json); downloaded once into the cache',
+    askUrl: true,
+  });
 
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Base model for ${purpose}`, matchOnDetail: true, ignoreFocusOut: true });
-  if (!picked?.askUrl) return picked?.spec;
-  return vscode.window.showInputBox({
-    prompt: 'URL of a TensorFlow.js LayersModel (model.json)',
-    placeHolder: 'https://example.com/models/my-model/model.json',
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: `Base model for ${purpose}`,
+    matchOnDetail: true,
     ignoreFocusOut: true,
-    validateInput: (v) => /^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an http(s) URL of a model.json',
-  }).then((v) => v?.trim());
+  });
+  if (!picked?.askUrl) return picked?.spec;
+  return vscode.window
+    .showInputBox({
+      prompt: 'URL of a TensorFlow.js LayersModel (model.json)',
+      placeHolder: 'https://example.com/models/my-model/model.json',
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an http(s) URL of a model.json'),
+    })
+    .then((v) => v?.trim());
 }

@@ -16,9 +16,27 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
     const inside = confinePath(folder, workspaceRoots(), { what: 'dataset folder' });
     if (!inside.ok) throw new Error(inside.reason);
     const bases = [...new Set<string>([...BUILTIN_BASES, base])];
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Transfer Studio: comparing ${bases.length} base(s) on ${inside.path}`, cancellable: true },
-      async (_p, token) => (await s.trainer.get()).probe({ folder: inside.path, bases, cacheDir: s.trainer.cacheDir, seed: DEFAULT_SEED, validationSplit: PROBE_VALIDATION_SPLIT }, token));
-    s.log.info(`Compare Bases on ${inside.path}: ${result.recommended ? `recommended ${result.recommended}: ` : ''}${result.reason}`);
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Transfer Studio: comparing ${bases.length} base(s) on ${inside.path}`,
+        cancellable: true,
+      },
+      async (_p, token) =>
+        (await s.trainer.get()).probe(
+          {
+            folder: inside.path,
+            bases,
+            cacheDir: s.trainer.cacheDir,
+            seed: DEFAULT_SEED,
+            validationSplit: PROBE_VALIDATION_SPLIT,
+          },
+          token,
+        ),
+    );
+    s.log.info(
+      `Compare Bases on ${inside.path}: ${result.recommended ? `recommended ${result.recommended}: ` : ''}${result.reason}`,
+    );
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: probeMarkdown(result) });
     await vscode.window.showTextDocument(doc, { preview: true });
   } catch (e) {
@@ -28,7 +46,14 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
 
 /** The folder and the base in use: from a recipe file, an Explorer folder, or the studio's choices. */
 function target(s: Services, arg: unknown): { folder: string; base: string } {
-  const uri = typeof arg === 'string' ? (arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg)) : arg instanceof vscode.Uri ? arg : undefined;
+  const uri =
+    typeof arg === 'string'
+      ? arg.includes('://')
+        ? vscode.Uri.parse(arg)
+        : vscode.Uri.file(arg)
+      : arg instanceof vscode.Uri
+        ? arg
+        : undefined;
   if (uri?.fsPath.endsWith('.recipe.yaml')) {
     const recipe = loadRecipe(uri.fsPath);
     return { folder: recipe.data, base: recipe.base };

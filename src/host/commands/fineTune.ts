@@ -12,14 +12,24 @@ import { readSettings } from '../settings';
 /** Training needs a trusted workspace: it reads the workspace's files and writes run folders into it. */
 export function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage('Transfer Studio cannot train in Restricted Mode: training reads this workspace\'s images and models and writes run folders into it. Trust the workspace to train.', 'Manage Workspace Trust')
+  void vscode.window
+    .showWarningMessage(
+      "Transfer Studio cannot train in Restricted Mode: training reads this workspace's images and models and writes run folders into it. Trust the workspace to train.",
+      'Manage Workspace Trust',
+    )
     .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }
 
 export async function chooseDataFolder(uri: unknown): Promise<string | undefined> {
   if (uri instanceof vscode.Uri) return uri.fsPath;
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Dataset', title: 'Folder with one subfolder of images per class', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Use as Dataset',
+    title: 'Folder with one subfolder of images per class',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
   return picked?.[0]?.fsPath;
 }
 
@@ -35,7 +45,10 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   s.studio.setDataFolder(folder);
   try {
     if (spec !== s.studio.choices.base || !s.studio.base) {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Transfer Studio: loading ${spec}` }, () => s.studio.setBase(spec));
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Transfer Studio: loading ${spec}` },
+        () => s.studio.setBase(spec),
+      );
     }
   } catch (e) {
     void showFailure(s, `Cannot load the base model: ${(e as Error).message}`);
@@ -44,24 +57,49 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   const c = s.studio.choices.settings;
   const frozen = s.studio.choices.frozen.length;
   const weighted = s.studio.keptLayers.filter((l) => l.hasWeights).length;
-  const start = { label: '$(play) Start training', detail: `${c.epochs} epochs · learning rate ${c.learningRate} · batch ${c.batchSize} · ${frozen} of ${weighted} base layers frozen · cut at ${s.studio.choices.featureLayer}` };
-  const panel = { label: '$(graph-line) Open Training Panel', detail: 'Choose which layers train, the cut and the settings, and watch the charts' };
-  const settings = { label: '$(settings-gear) Edit settings…', detail: 'Epochs, batch size, learning rate, validation split, runs folder, backend' };
-  const picked = await vscode.window.showQuickPick([start, panel, settings], { placeHolder: `Start training on ${name}`, ignoreFocusOut: true });
+  const start = {
+    label: '$(play) Start training',
+    detail: `${c.epochs} epochs · learning rate ${c.learningRate} · batch ${c.batchSize} · ${frozen} of ${weighted} base layers frozen · cut at ${s.studio.choices.featureLayer}`,
+  };
+  const panel = {
+    label: '$(graph-line) Open Training Panel',
+    detail: 'Choose which layers train, the cut and the settings, and watch the charts',
+  };
+  const settings = {
+    label: '$(settings-gear) Edit settings…',
+    detail: 'Epochs, batch size, learning rate, validation split, runs folder, backend',
+  };
+  const picked = await vscode.window.showQuickPick([start, panel, settings], {
+    placeHolder: `Start training on ${name}`,
+    ignoreFocusOut: true,
+  });
   if (picked === panel) return s.panel.show();
-  if (picked === settings) return void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:transfer-studio.transfer-studio');
+  if (picked === settings)
+    return void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:transfer-studio.transfer-studio');
   if (picked === start) await startFromChoices(s, 'transfer');
 }
 
 /** Trains with the studio's current choices (the panel's Start button uses this too). */
-export async function startFromChoices(s: Services, mode: TrainRecipe['mode'], onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>): Promise<void> {
+export async function startFromChoices(
+  s: Services,
+  mode: TrainRecipe['mode'],
+  onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>,
+): Promise<void> {
   if (!requireTrust()) return;
   let recipe: TrainRecipe;
   try {
     const folder = s.studio.choices.dataFolder;
-    if (!folder) throw new Error('Choose a dataset first: right-click a folder with one subfolder of images per class and choose "Fine-tune on This Folder".');
+    if (!folder)
+      throw new Error(
+        'Choose a dataset first: right-click a folder with one subfolder of images per class and choose "Fine-tune on This Folder".',
+      );
     if (mode === 'transfer') await s.studio.ensureBase();
-    recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode, runsDir: runsDirFor(folder), name: path.basename(folder) + (mode === 'source' ? '-source' : ''), timeBudget: readSettings().timeBudget });
+    recipe = recipeFromChoices(s.studio.choices, s.studio.base, {
+      mode,
+      runsDir: runsDirFor(folder),
+      name: path.basename(folder) + (mode === 'source' ? '-source' : ''),
+      timeBudget: readSettings().timeBudget,
+    });
   } catch (e) {
     void showFailure(s, (e as Error).message);
     return;

@@ -29,17 +29,26 @@ export async function announceFinish(s: Services, done: FinishedTraining): Promi
     return;
   }
   if (!result) {
-    void vscode.window.showWarningMessage(vscode.l10n.t(
-      'Training cancelled: "{0}" stopped before its first epoch finished, so there is no checkpoint to keep.', job.label));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Training cancelled: "{0}" stopped before its first epoch finished, so there is no checkpoint to keep.',
+        job.label,
+      ),
+    );
     return;
   }
   const name = path.basename(result.runDir);
   const rel = vscode.workspace.asRelativePath(result.runDir);
   if (result.cancelled) {
     const epochs = result.transfer.history.length;
-    const text = epochs === 1
-      ? vscode.l10n.t('Training cancelled after 1 epoch; the last checkpoint is kept in {0}/checkpoint.', rel)
-      : vscode.l10n.t('Training cancelled after {0} epochs; the last checkpoint is kept in {1}/checkpoint.', epochs, rel);
+    const text =
+      epochs === 1
+        ? vscode.l10n.t('Training cancelled after 1 epoch; the last checkpoint is kept in {0}/checkpoint.', rel)
+        : vscode.l10n.t(
+            'Training cancelled after {0} epochs; the last checkpoint is kept in {1}/checkpoint.',
+            epochs,
+            rel,
+          );
     const action = await vscode.window.showWarningMessage(text, RESUME(), SHOW_LOG());
     if (action === RESUME()) await vscode.commands.executeCommand('transferStudio.resumeRun', result.runDir);
     if (action === SHOW_LOG()) s.log.show();

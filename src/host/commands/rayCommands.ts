@@ -19,16 +19,21 @@ export async function askRayJob(recipe: TrainRecipe): Promise<RayJob | undefined
   const c = vscode.workspace.getConfiguration('transferStudio');
   const address = await vscode.window.showInputBox({
     title: 'Run on Ray Cluster',
-    prompt: 'The cluster\'s address host:port (run VS Code on a node of it), or "local" for a private Ray on this machine',
+    prompt:
+      'The cluster\'s address host:port (run VS Code on a node of it), or "local" for a private Ray on this machine',
     value: recipe.ray?.address ?? c.get<string>('ray.address') ?? 'local',
-    validateInput: (v) => (v.trim() === 'local' || /^[^\s:]+:\d+$/.test(v.trim()) ? undefined : 'host:port (e.g. 10.0.0.5:6379) or local'),
+    validateInput: (v) =>
+      v.trim() === 'local' || /^[^\s:]+:\d+$/.test(v.trim()) ? undefined : 'host:port (e.g. 10.0.0.5:6379) or local',
   });
   if (address === undefined) return undefined;
   const workers = await vscode.window.showInputBox({
     title: 'Run on Ray Cluster',
     prompt: `Data-parallel workers (1 to ${RAY_MAX_WORKERS}); the recipe's batchSize is split across them`,
     value: String(recipe.ray?.workers ?? RAY_DEFAULTS.workers),
-    validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= RAY_MAX_WORKERS ? undefined : `a whole number from 1 to ${RAY_MAX_WORKERS}`),
+    validateInput: (v) =>
+      Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= RAY_MAX_WORKERS
+        ? undefined
+        : `a whole number from 1 to ${RAY_MAX_WORKERS}`,
   });
   if (workers === undefined) return undefined;
   try {

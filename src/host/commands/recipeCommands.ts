@@ -23,7 +23,12 @@ function recipeUriOf(arg: unknown): vscode.Uri | undefined {
 }
 
 /** Trains the recipe file; with `onRay`, on the Ray cluster it picks (nothing happens when it returns undefined). */
-export async function trainRecipe(s: Services, arg: unknown, compareScratch = false, onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>): Promise<void> {
+export async function trainRecipe(
+  s: Services,
+  arg: unknown,
+  compareScratch = false,
+  onRay?: (r: TrainRecipe) => Promise<RayJob | undefined>,
+): Promise<void> {
   if (!requireTrust()) return;
   const uri = recipeUriOf(arg);
   if (!uri) {
@@ -39,7 +44,10 @@ export async function trainRecipe(s: Services, arg: unknown, compareScratch = fa
     const data = confinePath(recipe.data, roots, { what: 'dataset folder of the recipe' });
     if (!data.ok) throw new Error(data.reason);
     // Without an output folder in the file, runs go where the settings say, inside the workspace.
-    const out = readRecipeFile(uri.fsPath).outputDir !== undefined ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' }) : { ok: true as const, path: runsDirFor(data.path) };
+    const out =
+      readRecipeFile(uri.fsPath).outputDir !== undefined
+        ? confinePath(recipe.outputDir, roots, { what: 'output folder of the recipe' })
+        : { ok: true as const, path: runsDirFor(data.path) };
     if (!out.ok) throw new Error(out.reason);
     // A base given as a path is read like data: only from inside the workspace.
     if (isPathLikeBase(recipe.base)) {
@@ -47,7 +55,13 @@ export async function trainRecipe(s: Services, arg: unknown, compareScratch = fa
       if (!base.ok) throw new Error(base.reason);
       recipe = { ...recipe, base: base.path };
     }
-    recipe = { ...recipe, data: data.path, outputDir: out.path, compareScratch: recipe.compareScratch || compareScratch, name: recipe.name ?? path.basename(uri.fsPath, '.recipe.yaml') };
+    recipe = {
+      ...recipe,
+      data: data.path,
+      outputDir: out.path,
+      compareScratch: recipe.compareScratch || compareScratch,
+      name: recipe.name ?? path.basename(uri.fsPath, '.recipe.yaml'),
+    };
   } catch (e) {
     await showFailure(s, (e as Error).message);
     return;
@@ -67,8 +81,16 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
       recipe = readRunRecipe(runDir);
     } else {
       const folder = s.studio.choices.dataFolder;
-      if (!folder) throw new Error('Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.');
-      recipe = recipeFromChoices(s.studio.choices, s.studio.base, { mode: 'transfer', runsDir: runsDirFor(folder), name: path.basename(folder), timeBudget: readSettings().timeBudget });
+      if (!folder)
+        throw new Error(
+          'Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.',
+        );
+      recipe = recipeFromChoices(s.studio.choices, s.studio.base, {
+        mode: 'transfer',
+        runsDir: runsDirFor(folder),
+        name: path.basename(folder),
+        timeBudget: readSettings().timeBudget,
+      });
     }
   } catch (e) {
     await showFailure(s, (e as Error).message);
@@ -76,7 +98,9 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
   }
   const root = workspaceRoots()[0];
   const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.file(path.join(root ?? path.dirname(recipe.data), `${recipe.name ?? path.basename(recipe.data)}.recipe.yaml`)),
+    defaultUri: vscode.Uri.file(
+      path.join(root ?? path.dirname(recipe.data), `${recipe.name ?? path.basename(recipe.data)}.recipe.yaml`),
+    ),
     filters: { 'Transfer Studio recipe': ['recipe.yaml'] },
     saveLabel: 'Save Recipe',
   });

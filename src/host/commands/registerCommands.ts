@@ -8,7 +8,15 @@ import { openSampleFolder } from './sampleFolder';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
 import { startFromChoicesOnRay, trainAgainOnRay, trainRecipeOnRay } from './rayCommands';
 import { compareBases } from './compareBases';
-import { deleteRun, evaluateRun, extractFeatures, openReport, predictImage, resumeRun, revealModel } from './runCommands';
+import {
+  deleteRun,
+  evaluateRun,
+  extractFeatures,
+  openReport,
+  predictImage,
+  resumeRun,
+  revealModel,
+} from './runCommands';
 import { allRunsDirs } from '../services';
 import { exportRunCommand } from './exportRunCommand';
 
@@ -46,7 +54,8 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     },
     chooseBase: async () => {
       const spec = await pickBase('the next training', allRunsDirs());
-      if (spec) await s.studio.setBase(spec).catch((e: Error) => showFailure(s, `Cannot load the base model: ${e.message}`));
+      if (spec)
+        await s.studio.setBase(spec).catch((e: Error) => showFailure(s, `Cannot load the base model: ${e.message}`));
     },
     freezeUpToHere: layerCommand((l) => s.studio.freezeUpTo(l)),
     unfreezeFromHere: layerCommand((l) => s.studio.unfreezeFrom(l)),

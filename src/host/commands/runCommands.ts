@@ -17,10 +17,21 @@ export async function runOf(arg: unknown, placeHolder: string, finishedOnly = tr
   if (dir) return dir;
   const runs = listRuns(allRunsDirs()).filter((r) => !finishedOnly || (r.status === 'finished' && r.hasModel));
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No finished runs in this workspace yet. Right-click a folder of images and choose "Fine-tune on This Folder".'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'No finished runs in this workspace yet. Right-click a folder of images and choose "Fine-tune on This Folder".',
+      ),
+    );
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: r.bestValAccuracy === undefined ? r.status : `${(r.bestValAccuracy * 100).toFixed(1)} % val`, dir: r.dir })), { placeHolder });
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({
+      label: r.name,
+      description: r.bestValAccuracy === undefined ? r.status : `${(r.bestValAccuracy * 100).toFixed(1)} % val`,
+      dir: r.dir,
+    })),
+    { placeHolder },
+  );
   return picked?.dir;
 }
 
@@ -30,7 +41,10 @@ export async function openReport(s: Services, arg: unknown): Promise<void> {
   s.panel.show();
   const view = await buildEvaluationView(dir, s.trainer);
   if (view) s.panel.showEvaluation(view, true);
-  else void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no evaluation yet (it did not finish). Resume it from the Runs view.', path.basename(dir)));
+  else
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} has no evaluation yet (it did not finish). Resume it from the Runs view.', path.basename(dir)),
+    );
 }
 
 export async function revealModel(_s: Services, arg: unknown): Promise<void> {
@@ -45,13 +59,36 @@ export async function evaluateRun(s: Services, arg: unknown): Promise<void> {
   const folder = await chooseDataFolder(undefined);
   if (!folder) return;
   try {
-    const evaluation = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Transfer Studio: evaluating {0} on {1}', path.basename(dir), path.basename(folder)), cancellable: true },
-      async (progress, token) => withRequestProgress(s.trainer.onProgress, (message) => progress.report({ message }),
-        async () => (await s.trainer.get()).evaluate(dir, folder, token)));
-    const misclassified = await (await s.trainer.get()).thumbnails(evaluation.misclassified.slice(0, 24).map((m) => m.path), 96);
+    const evaluation = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Transfer Studio: evaluating {0} on {1}', path.basename(dir), path.basename(folder)),
+        cancellable: true,
+      },
+      async (progress, token) =>
+        withRequestProgress(
+          s.trainer.onProgress,
+          (message) => progress.report({ message }),
+          async () => (await s.trainer.get()).evaluate(dir, folder, token),
+        ),
+    );
+    const misclassified = await (
+      await s.trainer.get()
+    ).thumbnails(
+      evaluation.misclassified.slice(0, 24).map((m) => m.path),
+      96,
+    );
     s.panel.show();
     s.panel.showEvaluation({ runDir: dir, evaluatedOn: 'test', evaluation, misclassified, transferHistory: [] }, true);
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} on {1}: accuracy {2} % over {3} images.', path.basename(dir), path.basename(folder), (evaluation.accuracy * 100).toFixed(1), evaluation.count));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        '{0} on {1}: accuracy {2} % over {3} images.',
+        path.basename(dir),
+        path.basename(folder),
+        (evaluation.accuracy * 100).toFixed(1),
+        evaluation.count,
+      ),
+    );
   } catch (e) {
     await showFailure(s, vscode.l10n.t('Evaluation failed: {0}', (e as Error).message));
   }
@@ -62,23 +99,37 @@ export async function predictImage(s: Services, arg: unknown, selected?: unknown
   const fromExplorer = arg instanceof vscode.Uri;
   const dir = await runOf(fromExplorer ? undefined : arg, vscode.l10n.t('Run (model) to predict with'));
   if (!dir) return;
-  let images = fromExplorer ? ((selected as vscode.Uri[] | undefined)?.length ? (selected as vscode.Uri[]) : [arg]).map((u) => u.fsPath) : [];
+  let images = fromExplorer
+    ? ((selected as vscode.Uri[] | undefined)?.length ? (selected as vscode.Uri[]) : [arg]).map((u) => u.fsPath)
+    : [];
   if (!images.length) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Predict'), filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'webp', 'tif', 'tiff'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: vscode.l10n.t('Predict'),
+      filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'webp', 'tif', 'tiff'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
     images = picked?.map((u) => u.fsPath) ?? [];
   }
   if (!images.length) return;
   try {
     const predictions = await (await s.trainer.get()).predict(dir, images);
     for (const p of predictions) {
-      const others = Object.entries(p.scores).filter(([label]) => label !== p.label).sort((a, b) => b[1] - a[1]).slice(0, 2)
-        .map(([label, score]) => `${label} ${(score * 100).toFixed(1)} %`).join(', ');
-      s.log.info(`predict ${p.path}: ${p.label} ${(p.confidence * 100).toFixed(1)} %${others ? ` (then ${others})` : ''}`);
+      const others = Object.entries(p.scores)
+        .filter(([label]) => label !== p.label)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 2)
+        .map(([label, score]) => `${label} ${(score * 100).toFixed(1)} %`)
+        .join(', ');
+      s.log.info(
+        `predict ${p.path}: ${p.label} ${(p.confidence * 100).toFixed(1)} %${others ? ` (then ${others})` : ''}`,
+      );
     }
     const first = predictions[0];
-    const summary = predictions.length === 1
-      ? `${path.basename(first.path)}: ${first.label} (${(first.confidence * 100).toFixed(1)} %)`
-      : vscode.l10n.t('{0} images classified; see the log for each.', predictions.length);
+    const summary =
+      predictions.length === 1
+        ? `${path.basename(first.path)}: ${first.label} (${(first.confidence * 100).toFixed(1)} %)`
+        : vscode.l10n.t('{0} images classified; see the log for each.', predictions.length);
     const action = await vscode.window.showInformationMessage(summary, vscode.l10n.t('Show Log'));
     if (action) s.log.show();
   } catch (e) {
@@ -97,11 +148,17 @@ export async function deleteRun(s: Services, arg: unknown): Promise<void> {
   if (!dir) return;
   // Only run folders inside the workspace's runs folders are ever deleted.
   if (!allRunsDirs().some((root) => isInside(path.resolve(dir), root)) || !fs.existsSync(path.join(dir, 'run.json'))) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a run folder of this workspace; nothing was deleted.', dir));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('{0} is not a run folder of this workspace; nothing was deleted.', dir),
+    );
     return;
   }
   const remove = vscode.l10n.t('Delete');
-  const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the run {0} (model, checkpoint, metrics)?', path.basename(dir)), { modal: true }, remove);
+  const ok = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Delete the run {0} (model, checkpoint, metrics)?', path.basename(dir)),
+    { modal: true },
+    remove,
+  );
   if (ok !== remove) return;
   await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true, useTrash: false });
   s.runsView.refresh();
@@ -115,19 +172,59 @@ export async function extractFeatures(s: Services, uri: unknown): Promise<void> 
     const base = await s.studio.ensureBase();
     const layers = base.layers.filter((l) => l.className !== 'InputLayer');
     const cut = s.studio.choices.featureLayer || base.defaultFeatureLayer;
-    const items = [...layers].reverse().map((l) => ({ label: l.name, description: `${l.className} [${l.outputShape.map((d) => d ?? '?').join(',')}]`, picked: l.name === cut }));
+    const items = [...layers].reverse().map((l) => ({
+      label: l.name,
+      description: `${l.className} [${l.outputShape.map((d) => d ?? '?').join(',')}]`,
+      picked: l.name === cut,
+    }));
     items.sort((a, b) => Number(b.label === cut) - Number(a.label === cut));
-    const layer = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Layer whose output becomes the embedding of each image in {0}', path.basename(folder)) });
+    const layer = await vscode.window.showQuickPick(items, {
+      placeHolder: vscode.l10n.t(
+        'Layer whose output becomes the embedding of each image in {0}',
+        path.basename(folder),
+      ),
+    });
     if (!layer) return;
     const root = workspaceRoots().find((r) => isInside(folder, r));
     if (!root) throw new Error(`${folder} is outside the workspace folders.`);
-    const outDir = path.join(allRunsDirs().find((d) => isInside(d, root)) ?? root, `embeddings-${path.basename(folder)}-${layer.label}`);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Transfer Studio: embedding {0} at {1}', path.basename(folder), layer.label), cancellable: true },
-      async (progress, token) => withRequestProgress(s.trainer.onProgress, (message) => progress.report({ message }),
-        async () => (await s.trainer.get()).embed({ folder, base: s.studio.choices.base, layer: layer.label, outDir, cacheDir: s.trainer.cacheDir, classifier: 'logistic', seed: DEFAULT_SEED }, token)));
+    const outDir = path.join(
+      allRunsDirs().find((d) => isInside(d, root)) ?? root,
+      `embeddings-${path.basename(folder)}-${layer.label}`,
+    );
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Transfer Studio: embedding {0} at {1}', path.basename(folder), layer.label),
+        cancellable: true,
+      },
+      async (progress, token) =>
+        withRequestProgress(
+          s.trainer.onProgress,
+          (message) => progress.report({ message }),
+          async () =>
+            (await s.trainer.get()).embed(
+              {
+                folder,
+                base: s.studio.choices.base,
+                layer: layer.label,
+                outDir,
+                cacheDir: s.trainer.cacheDir,
+                classifier: 'logistic',
+                seed: DEFAULT_SEED,
+              },
+              token,
+            ),
+        ),
+    );
     const c = result.classifier;
-    const fit = c ? ` ${vscode.l10n.t('A logistic-regression classifier on them reaches {0} % on {1} held-out images.', (c.accuracy * 100).toFixed(1), c.evaluatedOn)}` : '';
-    const exported = vscode.l10n.t('Exported {0} embeddings of {1} dimensions (CSV and .npy).', result.count, result.dims);
+    const fit = c
+      ? ` ${vscode.l10n.t('A logistic-regression classifier on them reaches {0} % on {1} held-out images.', (c.accuracy * 100).toFixed(1), c.evaluatedOn)}`
+      : '';
+    const exported = vscode.l10n.t(
+      'Exported {0} embeddings of {1} dimensions (CSV and .npy).',
+      result.count,
+      result.dims,
+    );
     const action = await vscode.window.showInformationMessage(`${exported}${fit}`, vscode.l10n.t('Reveal'));
     if (action) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.csvPath));
   } catch (e) {

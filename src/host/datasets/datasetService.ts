@@ -22,17 +22,23 @@ export class DatasetService extends Disposable {
   private readonly watcher = new DatasetWatcher(() => void this.refresh());
   private generation = 0;
 
-  constructor(private readonly studio: StudioState, private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly studio: StudioState,
+    private readonly trainer: HostTrainerProcess,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
     this._register({ dispose: () => this.watcher.close() });
-    this._register(studio.onDidChange((change) => {
-      if (change === 'dataFolder') {
-        this.watcher.watch(studio.choices.dataFolder);
-        void this.refresh();
-      } else if (change === 'choices' && this.scan) {
-        this.publish(this.scan); // the split follows the validation setting
-      }
-    }));
+    this._register(
+      studio.onDidChange((change) => {
+        if (change === 'dataFolder') {
+          this.watcher.watch(studio.choices.dataFolder);
+          void this.refresh();
+        } else if (change === 'choices' && this.scan) {
+          this.publish(this.scan); // the split follows the validation setting
+        }
+      }),
+    );
   }
 
   /** Rescans the folder; later calls win over earlier ones still running. */
@@ -68,13 +74,20 @@ export class DatasetService extends Disposable {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);
     const usable = scan.classes.filter((c) => c.files.length > 0);
-    const split = stratifiedSplit(usable, { validationSplit: this.studio.choices.settings.validationSplit, testSplit: 0, seed: DEFAULT_SEED });
+    const split = stratifiedSplit(usable, {
+      validationSplit: this.studio.choices.settings.validationSplit,
+      testSplit: 0,
+      seed: DEFAULT_SEED,
+    });
     this.preview = {
       folder: scan.root,
       classes: scan.classes.map((c) => ({
         name: c.name,
         count: c.files.length,
-        thumbnails: c.files.slice(0, THUMBNAILS_PER_CLASS).map(thumbOf).filter((t): t is { path: string; src: string } => !!t),
+        thumbnails: c.files
+          .slice(0, THUMBNAILS_PER_CLASS)
+          .map(thumbOf)
+          .filter((t): t is { path: string; src: string } => !!t),
       })),
       split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
       skipped: scan.skipped,

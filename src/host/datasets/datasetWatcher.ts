@@ -6,13 +6,20 @@ export class DatasetWatcher {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onChange: () => void, private readonly debounceMs = 300) {}
+  constructor(
+    private readonly onChange: () => void,
+    private readonly debounceMs = 300,
+  ) {}
 
   watch(folder: string | undefined): void {
     this.close();
     if (!folder) return;
     // Class folders sit one level down; deeper trees are ignored by the scanner too.
-    this.watcher = watch(folder, { ignoreInitial: true, depth: 2, ignored: (p) => /(^|[\\/])\.[^\\/]/.test(p.slice(folder.length)) });
+    this.watcher = watch(folder, {
+      ignoreInitial: true,
+      depth: 2,
+      ignored: (p) => /(^|[\\/])\.[^\\/]/.test(p.slice(folder.length)),
+    });
     this.watcher.on('all', () => this.schedule());
     this.watcher.on('error', () => this.schedule());
   }

@@ -3,7 +3,12 @@
 // extension never costs a process; it forwards file events of images and recipes so the server's class
 // counts follow the disk.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
 
 /** Files the server handles. */
@@ -20,12 +25,20 @@ export interface RecipeClientOptions {
  * Starts the recipe language client the first time a recipe is open (now, if one already is).
  * Dispose the result (push it into context.subscriptions) to stop the client with the extension.
  */
-export function startRecipeClientOnDemand(context: vscode.ExtensionContext, options: RecipeClientOptions = {}): vscode.Disposable {
+export function startRecipeClientOnDemand(
+  context: vscode.ExtensionContext,
+  options: RecipeClientOptions = {},
+): vscode.Disposable {
   let client: Promise<LanguageClient> | undefined;
   const isRecipe = (doc: vscode.TextDocument) => vscode.languages.match(RECIPE_SELECTOR, doc) > 0;
   const ensure = () => {
     client ??= startRecipeClient(context, options);
-    client.catch((e: unknown) => void vscode.window.showErrorMessage(`Transfer Studio: the recipe language server did not start: ${(e as Error).message}`));
+    client.catch(
+      (e: unknown) =>
+        void vscode.window.showErrorMessage(
+          `Transfer Studio: the recipe language server did not start: ${(e as Error).message}`,
+        ),
+    );
   };
   const opened = vscode.workspace.onDidOpenTextDocument((doc) => {
     if (!client && isRecipe(doc)) ensure();
@@ -33,12 +46,18 @@ export function startRecipeClientOnDemand(context: vscode.ExtensionContext, opti
   if (vscode.workspace.textDocuments.some(isRecipe)) ensure();
   return new vscode.Disposable(() => {
     opened.dispose();
-    void client?.then((c) => c.dispose(), () => undefined);
+    void client?.then(
+      (c) => c.dispose(),
+      () => undefined,
+    );
   });
 }
 
 /** Starts the client (and with it the server process) now. */
-export async function startRecipeClient(context: vscode.ExtensionContext, options: RecipeClientOptions = {}): Promise<LanguageClient> {
+export async function startRecipeClient(
+  context: vscode.ExtensionContext,
+  options: RecipeClientOptions = {},
+): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -47,7 +66,10 @@ export async function startRecipeClient(context: vscode.ExtensionContext, option
   const extensions = [...IMAGE_EXTENSIONS].map((e) => e.slice(1));
   // Upper-case extensions too: glob matching is case-sensitive on Linux, and cameras write .JPG.
   const imageGlob = `**/*.{${[...extensions, ...extensions.map((e) => e.toUpperCase())].join(',')}}`;
-  const watchers = [vscode.workspace.createFileSystemWatcher(imageGlob), vscode.workspace.createFileSystemWatcher('**/*.recipe.yaml')];
+  const watchers = [
+    vscode.workspace.createFileSystemWatcher(imageGlob),
+    vscode.workspace.createFileSystemWatcher('**/*.recipe.yaml'),
+  ];
   // The client forwards the watchers' events but does not own them.
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {

@@ -34,7 +34,8 @@ export function panelCsp(cspSource: string, nonce: string): string {
 }
 
 export function panelHtml(p: PanelHtmlParams): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(p.nonce)) throw new Error('panelHtml: the nonce must be at least 16 base64 or hex characters');
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(p.nonce))
+    throw new Error('panelHtml: the nonce must be at least 16 base64 or hex characters');
   const attr = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="en">

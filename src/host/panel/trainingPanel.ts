@@ -5,7 +5,13 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { panelHtml } from './panelHtml';
 import { parseWebviewMessage } from '../../shared/panelMessageCheck';
-import { PANEL_VIEW_TYPE, type EvaluationView, type HostMessage, type PanelSnapshot, type WebviewMessage } from '../../shared/panelProtocol';
+import {
+  PANEL_VIEW_TYPE,
+  type EvaluationView,
+  type HostMessage,
+  type PanelSnapshot,
+  type WebviewMessage,
+} from '../../shared/panelProtocol';
 import type { ExportFormat } from '../../shared/exportTypes';
 import type { DatasetService } from '../datasets/datasetService';
 import { Disposable, DisposableStore } from '../dispose';
@@ -34,8 +40,18 @@ export class TrainingPanel extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this._register(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }));
-    this._register(studio.onDidChange((change) => change === 'base' ? this.post({ type: 'snapshot', snapshot: this.snapshot() }) : this.post({ type: 'choices', choices: studio.choices })));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
+    );
+    this._register(
+      studio.onDidChange((change) =>
+        change === 'base'
+          ? this.post({ type: 'snapshot', snapshot: this.snapshot() })
+          : this.post({ type: 'choices', choices: studio.choices }),
+      ),
+    );
     this._register(datasets.onDidChange((dataset) => dataset && this.post({ type: 'dataset', dataset })));
     this._register(training.onDidChangeStatus((view) => this.post({ type: 'training', training: view })));
     this._register(training.onProgress((events) => this.post({ type: 'progress', events })));
@@ -48,7 +64,9 @@ export class TrainingPanel extends Disposable {
       this.panel.reveal();
       return;
     }
-    this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Transfer Studio: Training', vscode.ViewColumn.Active, {}));
+    this.attach(
+      vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Transfer Studio: Training', vscode.ViewColumn.Active, {}),
+    );
   }
 
   /** Sends the whole state again (after trust is granted, for instance). */
@@ -64,10 +82,15 @@ export class TrainingPanel extends Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     // A panel shown (or restored after a reload) is when the last run's choices and its base are worth loading.
-    void this.studio.restorePending().catch((e: Error) => this.log.warn(`Could not restore the last run's choices: ${e.message}`));
+    void this.studio
+      .restorePending()
+      .catch((e: Error) => this.log.warn(`Could not restore the last run's choices: ${e.message}`));
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
     panel.webview.html = panelHtml({
       cspSource: panel.webview.cspSource,
       nonce: crypto.randomBytes(16).toString('base64'),
@@ -76,10 +99,12 @@ export class TrainingPanel extends Disposable {
       title: 'Transfer Studio: Training',
     });
     this.panelSubscriptions.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
-    this.panelSubscriptions.add(panel.onDidDispose(() => {
-      this.panelSubscriptions.clear();
-      this.panel = undefined;
-    }));
+    this.panelSubscriptions.add(
+      panel.onDidDispose(() => {
+        this.panelSubscriptions.clear();
+        this.panel = undefined;
+      }),
+    );
   }
 
   private receive(raw: unknown): void {

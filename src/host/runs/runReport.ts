@@ -6,14 +6,22 @@ import { readEvaluation, readMetrics } from './runStore';
 
 const MISCLASSIFIED_SHOWN = 24;
 
-export async function buildEvaluationView(runDir: string, trainer: HostTrainerProcess): Promise<EvaluationView | undefined> {
+export async function buildEvaluationView(
+  runDir: string,
+  trainer: HostTrainerProcess,
+): Promise<EvaluationView | undefined> {
   const evaluation = readEvaluation(runDir);
   if (!evaluation) return undefined;
   const metrics = readMetrics(runDir);
   const wrong = evaluation.transfer.misclassified.slice(0, MISCLASSIFIED_SHOWN);
   let thumbnails = wrong.map((m) => ({ path: m.path, src: '' }));
   try {
-    thumbnails = await (await trainer.get()).thumbnails(wrong.map((m) => m.path), 96);
+    thumbnails = await (
+      await trainer.get()
+    ).thumbnails(
+      wrong.map((m) => m.path),
+      96,
+    );
   } catch {
     // Files moved or deleted since the run: the panel still lists them by name.
   }
@@ -25,6 +33,11 @@ export async function buildEvaluationView(runDir: string, trainer: HostTrainerPr
     transferHistory: metrics?.transfer ?? [],
     scratchHistory: metrics?.scratch,
     scratchAccuracy: evaluation.scratch?.accuracy,
-    quality: { trials: evaluation.trials, evaluationNote: evaluation.evaluationNote, baselines: evaluation.baselines, verdict: evaluation.verdict },
+    quality: {
+      trials: evaluation.trials,
+      evaluationNote: evaluation.evaluationNote,
+      baselines: evaluation.baselines,
+      verdict: evaluation.verdict,
+    },
   };
 }

@@ -32,7 +32,8 @@ export function listRuns(runsDirs: readonly string[]): RunSummary[] {
 }
 
 export function describeRun(dir: string): RunSummary {
-  const info = readJson<{ status?: RunSummary['status']; mode?: string; base?: string }>(path.join(dir, 'run.json')) ?? {};
+  const info =
+    readJson<{ status?: RunSummary['status']; mode?: string; base?: string }>(path.join(dir, 'run.json')) ?? {};
   const metrics = readMetrics(dir);
   const accuracies = (metrics?.transfer ?? []).map((m) => m.valAccuracy).filter(Number.isFinite);
   return {
@@ -51,14 +52,17 @@ export function readMetrics(dir: string): { transfer: EpochMetrics[]; scratch?: 
   return readJson(path.join(dir, 'metrics.json'));
 }
 
-export function readEvaluation(dir: string): ({ evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } & QualityReport) | undefined {
+export function readEvaluation(
+  dir: string,
+): ({ evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } & QualityReport) | undefined {
   return readJson(path.join(dir, 'evaluation.json'));
 }
 
 /** The resolved recipe a run folder keeps; throws a sentence a user can act on when it is missing or unreadable. */
 export function readRunRecipe(dir: string): TrainRecipe {
   const recipe = readJson<TrainRecipe>(path.join(dir, 'recipe.json'));
-  if (!recipe) throw new Error(`${dir} has no readable recipe.json; it is not a Transfer Studio run folder, or it is damaged.`);
+  if (!recipe)
+    throw new Error(`${dir} has no readable recipe.json; it is not a Transfer Studio run folder, or it is damaged.`);
   return recipe;
 }
 

@@ -5,9 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The real path to use instead of the one given (never open the original), or why it is refused. */
-export type ConfinedPath =
-  | { ok: true; path: string; root: string; exists: boolean }
-  | { ok: false; reason: string };
+export type ConfinedPath = { ok: true; path: string; root: string; exists: boolean } | { ok: false; reason: string };
 
 export interface ConfineOptions {
   /** Folder a relative path is relative to (e.g. the recipe's folder); default: the first root. */
@@ -25,21 +23,32 @@ export function confinePath(candidate: string, roots: readonly string[], options
   const what = options.what ?? 'path';
   if (typeof candidate !== 'string' || candidate.trim() === '') return { ok: false, reason: `No ${what} given.` };
   if (candidate.includes('\0')) return { ok: false, reason: `The ${what} contains a NUL character and is refused.` };
-  if (roots.length === 0) return { ok: false, reason: `The ${what} ${quote(candidate)} cannot be used: no workspace folder is open.` };
+  if (roots.length === 0)
+    return { ok: false, reason: `The ${what} ${quote(candidate)} cannot be used: no workspace folder is open.` };
 
   const realRoots = roots.map((r) => realpathOrResolved(path.resolve(r)));
   const base = path.resolve(options.relativeTo ?? roots[0]);
   // Joined as written: path.resolve would apply ".." before the links are followed.
-  const { real, exists, loop } = realLocation(path.isAbsolute(candidate) ? candidate : `${base}${path.sep}${candidate}`);
+  const { real, exists, loop } = realLocation(
+    path.isAbsolute(candidate) ? candidate : `${base}${path.sep}${candidate}`,
+  );
   const lexical = path.resolve(base, candidate);
-  if (loop) return { ok: false, reason: `The ${what} ${quote(candidate)} goes through a symbolic link loop and is refused.` };
+  if (loop)
+    return { ok: false, reason: `The ${what} ${quote(candidate)} goes through a symbolic link loop and is refused.` };
   const root = realRoots.find((r) => isInside(real, r));
   if (root) return { ok: true, path: real, root, exists };
 
-  const where = realRoots.length === 1 ? `the workspace folder ${quote(realRoots[0])}` : `the workspace folders (${realRoots.map(quote).join(', ')})`;
+  const where =
+    realRoots.length === 1
+      ? `the workspace folder ${quote(realRoots[0])}`
+      : `the workspace folders (${realRoots.map(quote).join(', ')})`;
   const lexicallyInside = [...realRoots, ...roots.map((r) => path.resolve(r))].some((r) => isInside(lexical, r));
-  const how = lexicallyInside && real !== lexical ? ` resolves through a symbolic link to ${quote(real)}, which is` : ' is';
-  return { ok: false, reason: `The ${what} ${quote(candidate)}${how} outside ${where}; Transfer Studio only reads and writes inside the workspace.` };
+  const how =
+    lexicallyInside && real !== lexical ? ` resolves through a symbolic link to ${quote(real)}, which is` : ' is';
+  return {
+    ok: false,
+    reason: `The ${what} ${quote(candidate)}${how} outside ${where}; Transfer Studio only reads and writes inside the workspace.`,
+  };
 }
 
 /** Like `confinePath`, but throws an Error carrying the reason. */

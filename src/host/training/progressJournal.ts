@@ -22,7 +22,8 @@ export class ProgressJournal {
   }
 
   append(events: readonly ProgressEvent[]): void {
-    if (events.length) this.write(() => fs.appendFileSync(this.file, events.map((e) => JSON.stringify(e)).join('\n') + '\n'));
+    if (events.length)
+      this.write(() => fs.appendFileSync(this.file, events.map((e) => JSON.stringify(e)).join('\n') + '\n'));
   }
 
   read(): Journal | undefined {

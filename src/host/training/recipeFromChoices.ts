@@ -15,7 +15,11 @@ export interface RecipeTarget {
   timeBudget?: number;
 }
 
-export function recipeFromChoices(choices: StudioChoices, base: BaseDescription | undefined, target: RecipeTarget): TrainRecipe {
+export function recipeFromChoices(
+  choices: StudioChoices,
+  base: BaseDescription | undefined,
+  target: RecipeTarget,
+): TrainRecipe {
   if (!choices.dataFolder) throw new Error('Choose a dataset folder first (right-click it in the Explorer).');
   const s = choices.settings;
   const recipe: TrainRecipe = {

@@ -12,9 +12,20 @@ export type ProgressSource = (listener: (e: ProgressEvent) => void) => { dispose
  * words (a notification's message). A training's epochs and batches are its own view's business: only stages
  * and warnings are passed, so a training queued before the request does not speak in its name.
  */
-export async function withRequestProgress<T>(source: ProgressSource, report: (message: string) => void, run: () => Promise<T>): Promise<T> {
+export async function withRequestProgress<T>(
+  source: ProgressSource,
+  report: (message: string) => void,
+  run: () => Promise<T>,
+): Promise<T> {
   const subscription = source((e) => {
-    const message = e.kind === 'log' ? (e.level === 'warn' ? e.message : undefined) : e.kind === 'stage' ? describeProgress(e) : undefined;
+    const message =
+      e.kind === 'log'
+        ? e.level === 'warn'
+          ? e.message
+          : undefined
+        : e.kind === 'stage'
+          ? describeProgress(e)
+          : undefined;
     if (message) report(message);
   });
   try {

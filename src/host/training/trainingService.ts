@@ -28,11 +28,18 @@ function resumableOnDisk(job: TrainingJob, since: number): string | undefined {
   if (job.resumeRunDir) return job.resumeRunDir;
   const runsDir = job.recipe?.outputDir;
   if (!runsDir) return undefined;
-  return listRuns([runsDir]).find((r) => r.hasCheckpoint && r.status !== 'finished' && fs.statSync(path.join(r.dir, 'run.json')).mtimeMs >= since - 1000)?.dir;
+  return listRuns([runsDir]).find(
+    (r) =>
+      r.hasCheckpoint && r.status !== 'finished' && fs.statSync(path.join(r.dir, 'run.json')).mtimeMs >= since - 1000,
+  )?.dir;
 }
 
 function summarizeRecipe(r: TrainRecipe): string {
-  const frozen = r.freeze.frozen ? `${r.freeze.frozen.length} frozen layers` : r.freeze.freezeUpTo ? `frozen up to ${r.freeze.freezeUpTo}` : 'base frozen';
+  const frozen = r.freeze.frozen
+    ? `${r.freeze.frozen.length} frozen layers`
+    : r.freeze.freezeUpTo
+      ? `frozen up to ${r.freeze.freezeUpTo}`
+      : 'base frozen';
   return `${r.mode} on ${r.data} · base ${r.base} · cut ${r.freeze.featureLayer ?? 'default'} · ${frozen} · ${r.epochs} epochs · lr ${r.learningRate} · batch ${r.batchSize}${r.augmentation ? ' · augmented' : ''}${r.secondPhase === 'auto' ? ' · phase 2 auto' : r.secondPhase ? ` · phase 2 from ${r.secondPhase.unfreezeFrom}` : ''}${r.compareScratch ? ' · vs scratch' : ''} → ${r.outputDir}`;
 }
 
@@ -79,7 +86,11 @@ export class TrainingService extends Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly statusBar = this._register(new TrainingStatusBar());
 
-  constructor(private readonly trainer: HostTrainerProcess, private readonly log: vscode.LogOutputChannel, private readonly journal: ProgressJournal) {
+  constructor(
+    private readonly trainer: HostTrainerProcess,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly journal: ProgressJournal,
+  ) {
     super();
     this._register(trainer.onProgress((e) => this.onTrainerProgress(e)));
     // A training still running when the extension stops is cancelled (its last checkpoint stays).
@@ -92,7 +103,10 @@ export class TrainingService extends Disposable {
 
   /** Queues a training; resolves when it has finished, failed or been cancelled. */
   run(job: TrainingJob): Promise<FinishedTraining> {
-    if (this.busy) void vscode.window.showInformationMessage(`Transfer Studio: "${job.label}" will start when the current training ends.`);
+    if (this.busy)
+      void vscode.window.showInformationMessage(
+        `Transfer Studio: "${job.label}" will start when the current training ends.`,
+      );
     this.waiting++;
     const turn = this.queue.then(() => {
       this.waiting--;
@@ -112,13 +126,16 @@ export class TrainingService extends Disposable {
     const journal = this.journal.read();
     const journalled = journal && ProgressJournal.runDirOf(journal.events) === run.dir ? journal.events : undefined;
     const epochs = run.history.length;
-    this.history = journalled ?? run.history.map((metrics) => epochEvent(metrics, epochs, path.join(run.dir, 'checkpoint')));
+    this.history =
+      journalled ?? run.history.map((metrics) => epochEvent(metrics, epochs, path.join(run.dir, 'checkpoint')));
     const interrupted = run.status === 'training';
     this.view = {
       status: run.status === 'finished' ? 'finished' : run.status === 'cancelled' ? 'cancelled' : 'failed',
       runName: run.name,
       runDir: run.dir,
-      message: interrupted ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${epochs}) is kept. Resume it from the Runs view.` : undefined,
+      message: interrupted
+        ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${epochs}) is kept. Resume it from the Runs view.`
+        : undefined,
     };
   }
 
@@ -139,13 +156,17 @@ export class TrainingService extends Disposable {
     if (job.resumeRunDir) {
       // A resumed run's chart starts with the epochs its checkpoint already holds.
       const earlier = checkpointHistory(job.resumeRunDir);
-      this.history.push(...earlier.map((m) => epochEvent(m, earlier.length, path.join(job.resumeRunDir!, 'checkpoint'))));
+      this.history.push(
+        ...earlier.map((m) => epochEvent(m, earlier.length, path.join(job.resumeRunDir!, 'checkpoint'))),
+      );
       this.pending.push(...this.history);
       this.flush();
     }
     const monitor = new EventLoopMonitor();
     monitor.start();
-    this.log.info(`Training "${job.label}" started: ${job.recipe ? summarizeRecipe(job.recipe) : `resuming ${job.resumeRunDir}`}`);
+    this.log.info(
+      `Training "${job.label}" started: ${job.recipe ? summarizeRecipe(job.recipe) : `resuming ${job.resumeRunDir}`}`,
+    );
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Transfer Studio: ${job.label}`, cancellable: true },
@@ -163,7 +184,12 @@ export class TrainingService extends Disposable {
               const where = job.ray.target.address === 'local' ? 'a local Ray' : `Ray at ${job.ray.target.address}`;
               this.setView({ ...this.view, backend: `${where}, ${job.ray.target.workers} worker(s)` });
               const emit = (e: ProgressEvent) => this.onTrainerProgress(e);
-              return await trainOnRay(client, job.recipe!, { ...job.ray, cacheDir: this.trainer.cacheDir, token: tokenSource.token, emit });
+              return await trainOnRay(client, job.recipe!, {
+                ...job.ray,
+                cacheDir: this.trainer.cacheDir,
+                token: tokenSource.token,
+                emit,
+              });
             }
             return job.resumeRunDir
               ? await client.resume(job.resumeRunDir, this.trainer.cacheDir, tokenSource.token)
@@ -171,20 +197,32 @@ export class TrainingService extends Disposable {
           } finally {
             report.dispose();
           }
-        });
+        },
+      );
       this.flush();
       const status = result.cancelled ? 'cancelled' : 'finished';
-      this.setView({ status, runName: path.basename(result.runDir), runDir: result.runDir, backend: result.backend.detail,
-        message: result.cancelled ? `Cancelled; the last checkpoint is kept in ${path.join(result.runDir, 'checkpoint')}.` : undefined });
+      this.setView({
+        status,
+        runName: path.basename(result.runDir),
+        runDir: result.runDir,
+        backend: result.backend.detail,
+        message: result.cancelled
+          ? `Cancelled; the last checkpoint is kept in ${path.join(result.runDir, 'checkpoint')}.`
+          : undefined,
+      });
       return this.finished({ job, result });
     } catch (e) {
       this.flush();
       const message = e instanceof Error ? e.message : String(e);
       const cancelled = (e instanceof TrainerError || e instanceof RayRunError) && e.cancelled;
-      this.setView({ ...this.view, status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled before the first checkpoint.' : message });
+      this.setView({
+        ...this.view,
+        status: cancelled ? 'cancelled' : 'failed',
+        message: cancelled ? 'Cancelled before the first checkpoint.' : message,
+      });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
       // A Ray run's checkpoints are Ray Train's, in its job folder: the engine cannot resume from them.
-      const resumable = job.ray ? undefined : this.checkpointRunDir() ?? resumableOnDisk(job, started);
+      const resumable = job.ray ? undefined : (this.checkpointRunDir() ?? resumableOnDisk(job, started));
       return this.finished({ job, error: cancelled ? undefined : message, resumableRunDir: resumable });
     } finally {
       const figures = monitor.stop();
@@ -232,5 +270,4 @@ export class TrainingService extends Disposable {
     if (view.status !== 'running' && view.status !== 'cancelling') this.statusBar.hide();
     this.statusEmitter.fire(view);
   }
-
 }

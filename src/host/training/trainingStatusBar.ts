@@ -4,7 +4,11 @@ import type { ProgressEvent } from '../../shared/engineTypes';
 import { epochLabel } from '../../shared/epochLine';
 
 export class TrainingStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('transferStudio.training', vscode.StatusBarAlignment.Left, 10);
+  private readonly item = vscode.window.createStatusBarItem(
+    'transferStudio.training',
+    vscode.StatusBarAlignment.Left,
+    10,
+  );
   private accuracy: number | undefined;
 
   constructor() {
@@ -15,7 +19,10 @@ export class TrainingStatusBar implements vscode.Disposable {
   show(e: ProgressEvent): void {
     if (e.kind === 'epoch') this.accuracy = e.metrics.valAccuracy;
     if (e.kind !== 'batch' && e.kind !== 'epoch') return;
-    const label = e.kind === 'batch' ? epochLabel(e.model, e.phase, e.epoch, e.epochs) : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs);
+    const label =
+      e.kind === 'batch'
+        ? epochLabel(e.model, e.phase, e.epoch, e.epochs)
+        : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs);
     const loss = e.kind === 'batch' ? e.loss : e.metrics.loss;
     const acc = this.accuracy === undefined ? '' : ` · val ${(this.accuracy * 100).toFixed(0)}%`;
     this.item.text = `$(pulse) ${label[0].toUpperCase()}${label.slice(1)} · loss ${loss.toFixed(3)}${acc}`;

@@ -32,7 +32,8 @@ export class DatasetsView extends Disposable implements vscode.TreeDataProvider<
   getChildren(node?: Node): Node[] {
     const p = this.datasets.preview;
     if (!p) return [];
-    if (node?.kind === 'skippedGroup') return p.skipped.map((s) => ({ kind: 'skipped', file: s.path, reason: s.reason }));
+    if (node?.kind === 'skippedGroup')
+      return p.skipped.map((s) => ({ kind: 'skipped', file: s.path, reason: s.reason }));
     if (node) return [];
     return [
       ...p.warnings.map((text): Node => ({ kind: 'warning', text })),

@@ -17,7 +17,13 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
 
   constructor(private readonly studio: StudioState) {
     super();
-    this.view = this._register(vscode.window.createTreeView('transferStudio.layers', { treeDataProvider: this, manageCheckboxStateManually: true, showCollapseAll: true }));
+    this.view = this._register(
+      vscode.window.createTreeView('transferStudio.layers', {
+        treeDataProvider: this,
+        manageCheckboxStateManually: true,
+        showCollapseAll: true,
+      }),
+    );
     this._register(this.view.onDidChangeCheckboxState((e) => this.onChecked(e.items)));
     this._register(studio.onDidChange((change) => (change === 'choices' ? this.refreshSoon() : this.refresh())));
     // Opening the view is enough to see the default base's layers.
@@ -52,7 +58,9 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
       item.id = `group:${node.block}`;
       item.description = weighted.length ? `${trainable}/${weighted.length} trainable` : 'removed by the cut';
       item.contextValue = 'group';
-      if (weighted.length) item.checkboxState = trainable === weighted.length ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+      if (weighted.length)
+        item.checkboxState =
+          trainable === weighted.length ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
       return item;
     }
     const l = node.layer;
@@ -61,17 +69,34 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
     item.id = `layer:${l.name}`;
     const params = l.trainableParams + l.nonTrainableParams;
     const shape = `[${l.outputShape.map((d) => d ?? '?').join(',')}]`;
-    item.description = [l.className, shape, params ? `${params.toLocaleString('en-US')} params` : '', isCut ? '◆ feature layer' : '', kept.has(l.name) ? '' : 'after the cut'].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.' : ''}${l.className === GRAPH_LAYER_CLASS ? `\n\n${GRAPH_BASE_NOTE}` : ''}`);
+    item.description = [
+      l.className,
+      shape,
+      params ? `${params.toLocaleString('en-US')} params` : '',
+      isCut ? '◆ feature layer' : '',
+      kept.has(l.name) ? '' : 'after the cut',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.tooltip = new vscode.MarkdownString(
+      `**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.' : ''}${l.className === GRAPH_LAYER_CLASS ? `\n\n${GRAPH_BASE_NOTE}` : ''}`,
+    );
     item.contextValue = kept.has(l.name) ? (l.hasWeights ? 'layer' : 'layer.noWeights') : 'layer.removed';
-    if (l.hasWeights && kept.has(l.name)) item.checkboxState = this.studio.isTrainable(l) ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
-    item.iconPath = new vscode.ThemeIcon(isCut ? 'debug-breakpoint-function' : l.isBatchNorm ? 'pulse' : l.hasWeights ? 'symbol-field' : 'symbol-operator');
+    if (l.hasWeights && kept.has(l.name))
+      item.checkboxState = this.studio.isTrainable(l)
+        ? vscode.TreeItemCheckboxState.Checked
+        : vscode.TreeItemCheckboxState.Unchecked;
+    item.iconPath = new vscode.ThemeIcon(
+      isCut ? 'debug-breakpoint-function' : l.isBatchNorm ? 'pulse' : l.hasWeights ? 'symbol-field' : 'symbol-operator',
+    );
     return item;
   }
 
   /** The last run's base and choices when a reload left them to take up, else the default base. */
   private loadBase(): void {
-    void this.studio.restorePending().catch(() => undefined)
+    void this.studio
+      .restorePending()
+      .catch(() => undefined)
       .then(() => (this.studio.base || this.studio.baseError ? undefined : this.studio.ensureBase()))
       .catch(() => undefined);
   }

@@ -9,11 +9,15 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
   /** `trainingLive`: whether a training runs now; without one, a run still marked "training" was interrupted. */
-  constructor(private readonly runsDirs: () => string[], private readonly trainingLive: () => boolean) {
+  constructor(
+    private readonly runsDirs: () => string[],
+    private readonly trainingLive: () => boolean,
+  ) {
     super();
     this._register(vscode.window.createTreeView('transferStudio.runs', { treeDataProvider: this }));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/run.json'));
-    for (const onEvent of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this._register(onEvent(() => this.refresh()));
+    for (const onEvent of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete])
+      this._register(onEvent(() => this.refresh()));
   }
 
   refresh(): void {
@@ -31,10 +35,15 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
     const live = run.status === 'training' && this.trainingLive();
     const resumable = run.status !== 'finished' && run.hasCheckpoint && !live;
     const status = run.status === 'training' && !live ? 'interrupted' : run.status;
-    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${status}, resumable` : status].filter(Boolean).join(' · ');
+    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${status}, resumable` : status]
+      .filter(Boolean)
+      .join(' · ');
     item.tooltip = `${run.dir}\n${run.mode ?? ''} ${run.base ? `on ${run.base}` : ''}`;
-    item.contextValue = run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
-    item.iconPath = new vscode.ThemeIcon(run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : live ? 'sync' : 'circle-slash');
+    item.contextValue =
+      run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
+    item.iconPath = new vscode.ThemeIcon(
+      run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : live ? 'sync' : 'circle-slash',
+    );
     item.resourceUri = vscode.Uri.file(run.dir);
     item.command = { command: 'transferStudio.openReport', title: 'Open Report', arguments: [run] };
     return item;

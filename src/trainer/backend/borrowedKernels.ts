@@ -25,7 +25,8 @@ function cpuBackend(): MathBackendCPU {
 /** Kernels the cpu backend has, wasm lacks, and that can run through a copy (see `unborrowable`), sorted. */
 export function kernelsMissingOnWasm(): string[] {
   const onWasm = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
-  return tf.getKernelsForBackend('cpu')
+  return tf
+    .getKernelsForBackend('cpu')
     .map((k) => k.kernelName)
     .filter((name) => !onWasm.has(name) && !unborrowable.has(name))
     .sort();
@@ -54,7 +55,9 @@ function borrow(kernelName: string, cpuKernel: KernelFunc): KernelFunc {
         written.push(dataId);
         cpuInputs[name] = { dataId, shape: t.shape, dtype: t.dtype };
       }
-      const passInputs = Array.isArray(inputs) ? Object.values(cpuInputs) as unknown as NamedTensorInfoMap : cpuInputs;
+      const passInputs = Array.isArray(inputs)
+        ? (Object.values(cpuInputs) as unknown as NamedTensorInfoMap)
+        : cpuInputs;
       const out = cpuKernel({ inputs: passInputs, backend: host, attrs });
       const outs = Array.isArray(out) ? out : [out];
       produced.push(...outs);

@@ -19,7 +19,10 @@ export function registerOwnKernel(config: KernelConfig, kind: OwnKernelKind): bo
 
 /** Names of the wasm kernels we registered, of one kind or of both, sorted. */
 export function ownKernels(kind?: OwnKernelKind): string[] {
-  return [...ours].filter(([, k]) => kind == null || k === kind).map(([name]) => name).sort();
+  return [...ours]
+    .filter(([, k]) => kind == null || k === kind)
+    .map(([name]) => name)
+    .sort();
 }
 
 /** Removes the wasm kernels we registered (of one kind, or all); returns their names. */

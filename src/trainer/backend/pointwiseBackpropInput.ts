@@ -21,8 +21,17 @@ function isPointwise(dy: TensorInfo, filter: TensorInfo, a: BackpropInputAttrs):
   const [kh, kw] = filter.shape;
   const strides = Array.isArray(a.strides) ? a.strides : [a.strides, a.strides];
   const noShift = a.pad === 'same' || a.pad === 'valid' || a.pad === 0;
-  return kh === 1 && kw === 1 && strides[0] === 1 && strides[1] === 1 && noShift && a.dataFormat !== 'NCHW'
-    && dy.shape.length === 4 && dy.shape[1] === a.inputShape[1] && dy.shape[2] === a.inputShape[2];
+  return (
+    kh === 1 &&
+    kw === 1 &&
+    strides[0] === 1 &&
+    strides[1] === 1 &&
+    noShift &&
+    a.dataFormat !== 'NCHW' &&
+    dy.shape.length === 4 &&
+    dy.shape[1] === a.inputShape[1] &&
+    dy.shape[2] === a.inputShape[2]
+  );
 }
 
 function pointwise(native: KernelFunc): KernelFunc {

@@ -16,7 +16,6 @@ import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
 import { registerFastGradients } from './wasmConvGradients';
 
-
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
 
 // A require that esbuild cannot follow: tfjs-node is external and usually absent, and must stay a run-time
@@ -33,7 +32,11 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
     return `@tensorflow/tfjs-node is not installed or failed to load (${(err as Error).message.split('\n')[0]})`;
   }
   if (!(await tf.setBackend('tensorflow'))) return '@tensorflow/tfjs-node loaded but its backend did not start';
-  return { name: 'tensorflow', detail: 'tensorflow (native TensorFlow through @tensorflow/tfjs-node)', borrowedKernels: [] };
+  return {
+    name: 'tensorflow',
+    detail: 'tensorflow (native TensorFlow through @tensorflow/tfjs-node)',
+    borrowedKernels: [],
+  };
 }
 
 /**
@@ -62,10 +65,11 @@ async function startWasm(): Promise<BackendInfo> {
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
-  const detail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`
-    + ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})`
-    + ` + ${borrowed.length} kernels borrowed from cpu (slow path)`
-    + (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '');
+  const detail =
+    `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})` +
+    ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})` +
+    ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
+    (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 

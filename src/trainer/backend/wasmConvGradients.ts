@@ -56,7 +56,13 @@ function shape4(t: TensorInfo | number[]): [number, number, number, number] {
 
 function convInfo(xShape: number[], filterShape: number[], a: ConvGradAttrs, depthwise: boolean) {
   return tf.backend_util.computeConv2DInfo(
-    shape4(xShape), shape4(filterShape), a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
+    shape4(xShape),
+    shape4(filterShape),
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
   );
 }
 
@@ -73,7 +79,10 @@ type ConvInfo = ReturnType<typeof convInfo>;
  * mod s), in which every tap's window is a contiguous block.
  */
 function sumOverTaps(
-  s: WasmScratch, x: TensorInfo, info: ConvInfo, tapShape: number[],
+  s: WasmScratch,
+  x: TensorInfo,
+  info: ConvInfo,
+  tapShape: number[],
   perTap: (window: TensorInfo) => TensorInfo,
 ): TensorInfo {
   const [n, h, w, c] = shape4(x);
@@ -83,7 +92,12 @@ function sumOverTaps(
   // the stride, so the phases are a reshape apart).
   const hq = Math.max(Math.ceil((padInfo.top + h) / sh), Math.floor(((kh - 1) * dh) / sh) + oh);
   const wq = Math.max(Math.ceil((padInfo.left + w) / sw), Math.floor(((kw - 1) * dw) / sw) + ow);
-  const xp = s.pad(x, [[0, 0], [padInfo.top, hq * sh - padInfo.top - h], [padInfo.left, wq * sw - padInfo.left - w], [0, 0]]);
+  const xp = s.pad(x, [
+    [0, 0],
+    [padInfo.top, hq * sh - padInfo.top - h],
+    [padInfo.left, wq * sw - padInfo.left - w],
+    [0, 0],
+  ]);
   const strided = s.reshape(xp, [n * hq, sh, wq, sw * c]);
   const phases = new Map<number, TensorInfo>();
   const phase = (a: number, b: number): TensorInfo => {
@@ -126,7 +140,8 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     const [, , cin, cout] = filterShape;
     const dyFlat = s.reshape(dy, [info.batchSize * info.outHeight * info.outWidth, cout]);
     const dw = sumOverTaps(s, x, info, [cin, cout], (window) =>
-      s.run('BatchMatMul', { a: window, b: dyFlat }, { transposeA: false, transposeB: false }));
+      s.run('BatchMatMul', { a: window, b: dyFlat }, { transposeA: false, transposeB: false }),
+    );
     return s.finish(dw);
   } finally {
     s.dispose();
@@ -180,13 +195,25 @@ const depthwiseBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     const info = convInfo(inputShape, filter.shape, a, true);
     const [n, h, w, c] = inputShape;
     const [kh, kw, , mult] = shape4(filter);
-    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
+    const {
+      strideHeight: sh,
+      strideWidth: sw,
+      dilationHeight: dh,
+      dilationWidth: dw,
+      outHeight: oh,
+      outWidth: ow,
+    } = info;
     const k = c * mult;
 
     let spread = dy;
     if (sh > 1 || sw > 1) {
       const unit = s.reshape(dy, [n * oh, 1, ow, k]);
-      const padded = s.pad(unit, [[0, 0], [0, sh - 1], [0, 0], [0, (sw - 1) * k]]);
+      const padded = s.pad(unit, [
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, (sw - 1) * k],
+      ]);
       spread = s.reshape(padded, [n, oh * sh, ow * sw, k]);
       s.release(unit, padded);
     }
@@ -196,16 +223,28 @@ const depthwiseBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     const left = (kw - 1) * dw - info.padInfo.left;
     const bottom = h + (kh - 1) * dh - top - oh * sh;
     const right = w + (kw - 1) * dw - left - ow * sw;
-    const grown = s.pad(spread, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
-    const fitted = top < 0 || left < 0 || bottom < 0 || right < 0
-      ? s.slice(grown, [0, Math.max(0, -top), Math.max(0, -left), 0], [n, h + (kh - 1) * dh, w + (kw - 1) * dw, k])
-      : grown;
+    const grown = s.pad(spread, [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ]);
+    const fitted =
+      top < 0 || left < 0 || bottom < 0 || right < 0
+        ? s.slice(grown, [0, Math.max(0, -top), Math.max(0, -left), 0], [n, h + (kh - 1) * dh, w + (kw - 1) * dw, k])
+        : grown;
 
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const perChannel = s.reshape(flipped, [kh, kw, k, 1]);
-    const conv = s.run('DepthwiseConv2dNative', { x: fitted, filter: perChannel }, {
-      strides: [1, 1], pad: 'valid', dilations: [dh, dw],
-    });
+    const conv = s.run(
+      'DepthwiseConv2dNative',
+      { x: fitted, filter: perChannel },
+      {
+        strides: [1, 1],
+        pad: 'valid',
+        dilations: [dh, dw],
+      },
+    );
     if (mult === 1) return s.finish(conv);
     const split = s.reshape(conv, [n, h, w, c, mult]);
     return s.finish(s.run('Sum', { x: split }, { axis: [4], keepDims: false }));

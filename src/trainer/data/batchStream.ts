@@ -25,7 +25,11 @@ export class SkipList {
   }
 }
 
-export async function decodeBatch(samples: readonly Sample[], prep: Preprocessing, skips: SkipList): Promise<ImageBatch> {
+export async function decodeBatch(
+  samples: readonly Sample[],
+  prep: Preprocessing,
+  skips: SkipList,
+): Promise<ImageBatch> {
   const size = pixelsPerImage(prep);
   const decoded = await mapLimited(samples, 8, async (s) => {
     if (skips.has(s.path)) return undefined;
@@ -45,7 +49,12 @@ export async function decodeBatch(samples: readonly Sample[], prep: Preprocessin
 }
 
 /** Yields batches in order, decoding batch k+1 while the consumer works on batch k. */
-export async function* imageBatches(samples: readonly Sample[], batchSize: number, prep: Preprocessing, skips: SkipList): AsyncGenerator<ImageBatch> {
+export async function* imageBatches(
+  samples: readonly Sample[],
+  batchSize: number,
+  prep: Preprocessing,
+  skips: SkipList,
+): AsyncGenerator<ImageBatch> {
   const starts: number[] = [];
   for (let i = 0; i < samples.length; i += batchSize) starts.push(i);
   let pending = starts.length > 0 ? decodeBatch(samples.slice(0, batchSize), prep, skips) : undefined;

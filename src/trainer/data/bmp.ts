@@ -23,7 +23,8 @@ export function decodeBmp(file: Buffer): RawImage {
   const bottomUp = rawHeight > 0;
   const bytesPerPixel = bits / 8;
   const stride = Math.ceil((width * bytesPerPixel) / 4) * 4;
-  if (width <= 0 || height === 0 || offset + stride * height > file.length) throw new EngineError('truncated BMP image');
+  if (width <= 0 || height === 0 || offset + stride * height > file.length)
+    throw new EngineError('truncated BMP image');
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     const row = offset + (bottomUp ? height - 1 - y : y) * stride;

@@ -24,19 +24,25 @@ export interface ScanOptions {
 export async function scanDataset(folder: string, options: ScanOptions = {}): Promise<DatasetScan> {
   const root = path.resolve(folder);
   const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new EngineError(`Dataset folder not found: ${root}. Point to a folder with one subfolder per class.`);
+  if (!stat?.isDirectory())
+    throw new EngineError(`Dataset folder not found: ${root}. Point to a folder with one subfolder per class.`);
 
   const skipped: SkippedFile[] = [];
   const entries = await readEntries(root, skipped);
   if (!entries) throw new EngineError(`Cannot read the dataset folder ${root}: ${skipped[0].reason}.`);
-  const classDirs = entries.filter((e) => !isHidden(e.name) && e.kind === 'dir').map((e) => e.name)
+  const classDirs = entries
+    .filter((e) => !isHidden(e.name) && e.kind === 'dir')
+    .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b));
   const warnings: string[] = [];
   for (const e of entries) {
-    if (!isHidden(e.name) && e.kind !== 'dir') skipped.push({ path: e.full, reason: 'file at the top level: images must be inside a class subfolder' });
+    if (!isHidden(e.name) && e.kind !== 'dir')
+      skipped.push({ path: e.full, reason: 'file at the top level: images must be inside a class subfolder' });
   }
   if (classDirs.length === 0) {
-    throw new EngineError(`No class folders in ${root}. Put images in one subfolder per class, e.g. ${path.join(root, 'cats')}/1.jpg.`);
+    throw new EngineError(
+      `No class folders in ${root}. Put images in one subfolder per class, e.g. ${path.join(root, 'cats')}/1.jpg.`,
+    );
   }
 
   const classes: ClassSummary[] = [];
@@ -45,20 +51,24 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
   for (const name of classDirs) {
     const classDir = path.join(root, name);
     const classReal = await fs.realpath(classDir).catch(() => undefined);
-    const candidates = classReal ? await listFiles(classDir, { dir: classDir, real: classReal }, skipped, new Set([classReal])) : undefined;
+    const candidates = classReal
+      ? await listFiles(classDir, { dir: classDir, real: classReal }, skipped, new Set([classReal]))
+      : undefined;
     // A class folder that cannot be read at all is no class (its reason is in the skipped list).
     if (!candidates) continue;
-    const files = (await mapLimited(candidates, 16, async (file) => {
-      const facts = await inspectImage(file);
-      if ('problem' in facts) {
-        skipped.push({ path: file, reason: facts.problem });
-        return undefined;
-      }
-      const st = await fs.stat(file);
-      const key = `${st.dev}:${st.ino}`;
-      owners.set(key, [...(owners.get(key) ?? []), { cls: name, file }]);
-      return file;
-    })).filter((f): f is string => f !== undefined);
+    const files = (
+      await mapLimited(candidates, 16, async (file) => {
+        const facts = await inspectImage(file);
+        if ('problem' in facts) {
+          skipped.push({ path: file, reason: facts.problem });
+          return undefined;
+        }
+        const st = await fs.stat(file);
+        const key = `${st.dev}:${st.ino}`;
+        owners.set(key, [...(owners.get(key) ?? []), { cls: name, file }]);
+        return file;
+      })
+    ).filter((f): f is string => f !== undefined);
     classes.push({ name, files });
   }
   dropAmbiguous(classes, owners, skipped);
@@ -80,14 +90,17 @@ export function datasetWarnings(classes: ClassSummary[], options: ScanOptions = 
   const warnings: string[] = [];
   for (const c of classes) {
     if (c.files.length === 0) warnings.push(`Class "${c.name}" has no usable images; it is left out.`);
-    else if (c.files.length < minPerClass) warnings.push(`Class "${c.name}" has ${c.files.length} image(s); at least ${minPerClass} are needed to train.`);
+    else if (c.files.length < minPerClass)
+      warnings.push(`Class "${c.name}" has ${c.files.length} image(s); at least ${minPerClass} are needed to train.`);
   }
   const counts = classes.map((c) => c.files.length).filter((n) => n > 0);
   const ratio = options.imbalanceRatio ?? IMBALANCE_RATIO;
   if (counts.length > 1 && Math.max(...counts) > ratio * Math.min(...counts)) {
     const big = classes.reduce((a, b) => (b.files.length > a.files.length ? b : a));
     const small = classes.filter((c) => c.files.length > 0).reduce((a, b) => (b.files.length < a.files.length ? b : a));
-    warnings.push(`Classes are imbalanced: "${big.name}" has ${big.files.length} images, "${small.name}" only ${small.files.length}. Accuracy will favour the larger class; add images or expect lower recall on "${small.name}".`);
+    warnings.push(
+      `Classes are imbalanced: "${big.name}" has ${big.files.length} images, "${small.name}" only ${small.files.length}. Accuracy will favour the larger class; add images or expect lower recall on "${small.name}".`,
+    );
   }
   if (counts.length === 1) warnings.push('Only one class has images; a classifier needs at least two.');
   return warnings;
@@ -128,23 +141,35 @@ export function trainableClasses(scan: DatasetScan, minPerClass: number): ClassS
   const tooSmall = usable.filter((c) => c.files.length < minPerClass);
   if (tooSmall.length > 0) {
     const list = tooSmall.map((c) => `"${c.name}" (${c.files.length})`).join(', ');
-    throw new EngineError(`Too few images in ${list}: each class needs at least ${minPerClass} to split into training and validation. Add images to ${path.join(scan.root, tooSmall[0].name)}.`);
+    throw new EngineError(
+      `Too few images in ${list}: each class needs at least ${minPerClass} to split into training and validation. Add images to ${path.join(scan.root, tooSmall[0].name)}.`,
+    );
   }
   if (usable.length < 2) {
-    throw new EngineError(`Found ${usable.length} class with images in ${scan.root}; a classifier needs at least two class subfolders with images.`);
+    throw new EngineError(
+      `Found ${usable.length} class with images in ${scan.root}; a classifier needs at least two class subfolders with images.`,
+    );
   }
   return usable;
 }
 
 /** Files under a class folder; links are followed only while they stay inside it. */
-async function listFiles(dir: string, cls: { dir: string; real: string }, skipped: SkippedFile[], seen: Set<string>): Promise<string[] | undefined> {
+async function listFiles(
+  dir: string,
+  cls: { dir: string; real: string },
+  skipped: SkippedFile[],
+  seen: Set<string>,
+): Promise<string[] | undefined> {
   const entries = await readEntries(dir, skipped);
   if (!entries) return undefined;
   const out: string[] = [];
   for (const e of entries) {
     if (isHidden(e.name)) continue;
     if (e.linkTarget && !isInside(cls.real, e.linkTarget)) {
-      skipped.push({ path: e.full, reason: `symbolic link to ${e.linkTarget}, outside its class folder: not followed` });
+      skipped.push({
+        path: e.full,
+        reason: `symbolic link to ${e.linkTarget}, outside its class folder: not followed`,
+      });
       continue;
     }
     if (e.kind === 'dir') {
@@ -165,14 +190,21 @@ async function listFiles(dir: string, cls: { dir: string; real: string }, skippe
 }
 
 /** Removes every file found under more than one class (hard links, links inside a class to a shared file). */
-function dropAmbiguous(classes: ClassSummary[], owners: Map<string, { cls: string; file: string }[]>, skipped: SkippedFile[]): void {
+function dropAmbiguous(
+  classes: ClassSummary[],
+  owners: Map<string, { cls: string; file: string }[]>,
+  skipped: SkippedFile[],
+): void {
   const drop = new Set<string>();
   for (const found of owners.values()) {
     const labels = [...new Set(found.map((f) => f.cls))];
     if (labels.length < 2) continue;
     for (const f of found) {
       drop.add(f.file);
-      skipped.push({ path: f.file, reason: `the same file is in the classes ${labels.map((l) => `"${l}"`).join(' and ')}: its label is ambiguous` });
+      skipped.push({
+        path: f.file,
+        reason: `the same file is in the classes ${labels.map((l) => `"${l}"`).join(' and ')}: its label is ambiguous`,
+      });
     }
   }
   if (drop.size) for (const c of classes) c.files = c.files.filter((f) => !drop.has(f));
@@ -180,11 +212,18 @@ function dropAmbiguous(classes: ClassSummary[], owners: Map<string, { cls: strin
 
 export function shortReason(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return message.split('\n')[0].replace(/^Input (file|buffer) /, '').slice(0, 160);
+  return message
+    .split('\n')[0]
+    .replace(/^Input (file|buffer) /, '')
+    .slice(0, 160);
 }
 
 /** Maps with at most `limit` promises in flight (sharp has its own thread pool; this bounds open files). */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

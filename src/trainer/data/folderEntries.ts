@@ -31,7 +31,10 @@ export async function readEntries(dir: string, skipped: SkippedFile[]): Promise<
     const full = path.join(dir, name);
     // A name that does not survive the round trip through UTF-8 cannot be opened by the string path we would use.
     if (!Buffer.from(name, 'utf8').equals(bytes)) {
-      skipped.push({ path: full, reason: `name is not valid UTF-8 (bytes ${bytes.toString('hex')}); rename it to use it` });
+      skipped.push({
+        path: full,
+        reason: `name is not valid UTF-8 (bytes ${bytes.toString('hex')}); rename it to use it`,
+      });
       continue;
     }
     if (!d.isSymbolicLink()) {

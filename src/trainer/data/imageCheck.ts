@@ -39,7 +39,14 @@ export async function inspectImage(file: string): Promise<ImageFacts | { problem
     if (!IMAGE_FORMATS.has(format)) return { problem: `unsupported image format (${format})` };
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
-    const depthBytes = meta.depth === 'ushort' || meta.depth === 'short' ? 2 : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int' ? 4 : meta.depth === 'double' ? 8 : 1;
+    const depthBytes =
+      meta.depth === 'ushort' || meta.depth === 'short'
+        ? 2
+        : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int'
+          ? 4
+          : meta.depth === 'double'
+            ? 8
+            : 1;
     return facts(format, width, height, (meta.channels ?? 4) * depthBytes);
   } catch {
     return { problem: `not a readable image (${await damageReason(file, sniffed)})` };
@@ -53,13 +60,16 @@ function facts(format: string, width: number, height: number, bytesPerPixel: num
   }
   const decodedBytes = pixels * bytesPerPixel;
   if (decodedBytes > LIMITS.maxDecodedImageBytes) {
-    return { problem: `image too large (${width}×${height}, ${formatBytes(decodedBytes)} decoded, limit ${formatBytes(LIMITS.maxDecodedImageBytes)} per image)` };
+    return {
+      problem: `image too large (${width}×${height}, ${formatBytes(decodedBytes)} decoded, limit ${formatBytes(LIMITS.maxDecodedImageBytes)} per image)`,
+    };
   }
   return { format, width, height, decodedBytes };
 }
 
 async function bmpFacts(file: string, size: number): Promise<ImageFacts | { problem: string }> {
-  if (size > LIMITS.maxImageFileBytes) return { problem: `file too large (${formatBytes(size)}, limit ${formatBytes(LIMITS.maxImageFileBytes)})` };
+  if (size > LIMITS.maxImageFileBytes)
+    return { problem: `file too large (${formatBytes(size)}, limit ${formatBytes(LIMITS.maxImageFileBytes)})` };
   const header = await readAt(file, 0, 30);
   if (header.length < 30) return { problem: 'not a readable image (the BMP header is cut short)' };
   // The decoded RGB copy plus the file itself are in memory at once.
@@ -89,9 +99,14 @@ export async function damageReason(file: string, format?: string): Promise<strin
   const name = kind.toUpperCase();
   const size = (await fs.stat(file)).size;
   const tail = await readAt(file, Math.max(0, size - 12), 12);
-  const endsWell = kind === 'jpeg' ? tail.includes(Buffer.from([0xff, 0xd9]))
-    : kind === 'png' ? tail.includes(Buffer.from('IEND', 'latin1'))
-      : kind === 'gif' ? tail[tail.length - 1] === 0x3b : true;
+  const endsWell =
+    kind === 'jpeg'
+      ? tail.includes(Buffer.from([0xff, 0xd9]))
+      : kind === 'png'
+        ? tail.includes(Buffer.from('IEND', 'latin1'))
+        : kind === 'gif'
+          ? tail[tail.length - 1] === 0x3b
+          : true;
   return endsWell ? `the ${name} data is damaged` : `the ${name} data is cut short`;
 }
 
@@ -118,7 +133,8 @@ class ByteBudget {
 
   async run<T>(bytes: number, work: () => Promise<T>): Promise<T> {
     const need = Math.min(bytes, this.capacity);
-    if (this.used + need > this.capacity || this.waiting.length > 0) await new Promise<void>((go) => this.waiting.push({ bytes: need, go }));
+    if (this.used + need > this.capacity || this.waiting.length > 0)
+      await new Promise<void>((go) => this.waiting.push({ bytes: need, go }));
     else this.used += need;
     try {
       return await work();

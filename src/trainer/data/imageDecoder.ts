@@ -31,7 +31,9 @@ export async function decodeToPixels(file: string, prep: Preprocessing): Promise
     if (e instanceof ImageProblem) throw e;
     // Our own BMP reader's words are stable and say more than "damaged".
     if (e instanceof EngineError) throw new ImageProblem(`could not be decoded (${e.message})`);
-    throw new ImageProblem(`could not be decoded (${await damageReason(file, facts.format).catch(() => 'unreadable')})`);
+    throw new ImageProblem(
+      `could not be decoded (${await damageReason(file, facts.format).catch(() => 'unreadable')})`,
+    );
   }
 }
 
@@ -44,11 +46,15 @@ async function decodeChecked(file: string, format: string, prep: Preprocessing):
   } else {
     image = sharp(file, { limitInputPixels: LIMITS.maxImagePixels, failOn: 'error', pages: 1 }).rotate();
   }
-  image = image.flatten({ background: { r: 255, g: 255, b: 255 } }).resize(width, height, { fit: 'cover', position: 'centre' });
+  image = image
+    .flatten({ background: { r: 255, g: 255, b: 255 } })
+    .resize(width, height, { fit: 'cover', position: 'centre' });
   image = prep.channels === 1 ? image.greyscale().toColourspace('b-w') : image.toColourspace('srgb');
   const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== prep.channels || info.width !== width || info.height !== height) {
-    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${prep.channels}`);
+    throw new Error(
+      `decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${prep.channels}`,
+    );
   }
   return data;
 }

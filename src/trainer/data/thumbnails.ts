@@ -6,13 +6,17 @@ import { decodeToPixels } from './imageDecoder';
 
 export async function makeThumbnails(files: readonly string[], size: number): Promise<Thumbnail[]> {
   const side = Math.max(16, Math.min(256, Math.round(size)));
-  return Promise.all(files.map(async (file): Promise<Thumbnail> => {
-    try {
-      const pixels = await decodeToPixels(file, { size: [side, side], channels: 3, scale: 'raw' });
-      const jpeg = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 75 }).toBuffer();
-      return { path: file, src: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
-    } catch (e) {
-      return { path: file, src: '', error: (e as Error).message.split('\n')[0] };
-    }
-  }));
+  return Promise.all(
+    files.map(async (file): Promise<Thumbnail> => {
+      try {
+        const pixels = await decodeToPixels(file, { size: [side, side], channels: 3, scale: 'raw' });
+        const jpeg = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+          .jpeg({ quality: 75 })
+          .toBuffer();
+        return { path: file, src: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
+      } catch (e) {
+        return { path: file, src: '', error: (e as Error).message.split('\n')[0] };
+      }
+    }),
+  );
 }

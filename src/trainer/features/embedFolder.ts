@@ -28,39 +28,95 @@ export interface EmbedParams {
   seed: number;
 }
 
-export async function embedFolder(p: EmbedParams, signal: CancelSignal, emit: (e: ProgressEvent) => void): Promise<EmbedResult> {
+export async function embedFolder(
+  p: EmbedParams,
+  signal: CancelSignal,
+  emit: (e: ProgressEvent) => void,
+): Promise<EmbedResult> {
   const scan = await scanDataset(p.folder);
   const classes = trainableClasses(scan, 1);
   const base = await loadBase(p.base, p.cacheDir);
   // Spatial outputs are averaged over height and width: one vector per image, as Keras' pooling='avg'.
-  const plan = resolveFreezePlan(base.description.layers, { featureLayer: p.layer }, base.description.defaultFeatureLayer);
+  const plan = resolveFreezePlan(
+    base.description.layers,
+    { featureLayer: p.layer },
+    base.description.defaultFeatureLayer,
+  );
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes.length, p.seed);
   try {
     const samples: Sample[] = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
     const skips = new SkipList();
     const prep = base.description.preprocessing;
     checkBatchBytes(prep, 32, base.description.title);
-    const folder = cacheFolder(p.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
-    const { features } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
+    const folder = cacheFolder(p.cacheDir, {
+      baseKey: base.resolved.contentKey,
+      layer: plan.featureLayer,
+      pooling: tm.pooling,
+      preprocessing: prep,
+    });
+    const { features } = await cachedFeatures({
+      samples,
+      model: tm.features,
+      prep,
+      folder,
+      batchSize: 32,
+      skips,
+      signal,
+      emit,
+      parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep),
+    });
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     const kept = samples.filter((s) => features.has(s.path));
     fs.mkdirSync(p.outDir, { recursive: true });
     const csvPath = path.join(p.outDir, 'embeddings.csv');
     const npyPath = path.join(p.outDir, 'embeddings.npy');
     const rows = kept.map((s) => features.get(s.path)!);
-    await writeEmbeddingCsv(csvPath, kept.map((s, i) => ({ path: s.path, label: classes[s.label].name, features: rows[i] })));
-    await writeNpy(npyPath, matrixFromRows(rows, tm.featureShape.reduce((a, b) => a * b, 1)));
+    await writeEmbeddingCsv(
+      csvPath,
+      kept.map((s, i) => ({ path: s.path, label: classes[s.label].name, features: rows[i] })),
+    );
+    await writeNpy(
+      npyPath,
+      matrixFromRows(
+        rows,
+        tm.featureShape.reduce((a, b) => a * b, 1),
+      ),
+    );
     writeJsonAtomic(path.join(p.outDir, 'embeddings.json'), {
-      base: p.base, layer: plan.featureLayer, pooling: tm.pooling, classes: classes.map((c) => c.name),
+      base: p.base,
+      layer: plan.featureLayer,
+      pooling: tm.pooling,
+      classes: classes.map((c) => c.name),
       rows: kept.map((s) => ({ path: s.path, label: classes[s.label].name })),
     });
-    const result: EmbedResult = { layer: plan.featureLayer, dims: rows[0]?.length ?? 0, count: rows.length, csvPath, npyPath };
+    const result: EmbedResult = {
+      layer: plan.featureLayer,
+      dims: rows[0]?.length ?? 0,
+      count: rows.length,
+      csvPath,
+      npyPath,
+    };
     if (p.classifier !== 'none') {
-      const split = stratifiedSplit(classes.map((c) => ({ ...c, files: c.files.filter((f) => features.has(f)) })), { validationSplit: 0.3, testSplit: 0, seed: p.seed });
+      const split = stratifiedSplit(
+        classes.map((c) => ({ ...c, files: c.files.filter((f) => features.has(f)) })),
+        { validationSplit: 0.3, testSplit: 0, seed: p.seed },
+      );
       const model = p.classifier === 'knn' ? new KnnClassifier({ k: 5 }) : new LogisticRegression({ seed: p.seed });
-      model.fit(split.train.map((s) => features.get(s.path)!), split.train.map((s) => s.label), classes.length);
+      model.fit(
+        split.train.map((s) => features.get(s.path)!),
+        split.train.map((s) => s.label),
+        classes.length,
+      );
       const held = split.validation;
-      result.classifier = { kind: p.classifier, accuracy: accuracy(model, held.map((s) => features.get(s.path)!), held.map((s) => s.label)), evaluatedOn: held.length };
+      result.classifier = {
+        kind: p.classifier,
+        accuracy: accuracy(
+          model,
+          held.map((s) => features.get(s.path)!),
+          held.map((s) => s.label),
+        ),
+        evaluatedOn: held.length,
+      };
     }
     return result;
   } finally {

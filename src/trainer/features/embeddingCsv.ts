@@ -49,7 +49,9 @@ export function formatEmbeddingCsv(rows: readonly EmbeddingRow[]): string {
 export async function writeEmbeddingCsv(file: string, rows: readonly EmbeddingRow[]): Promise<void> {
   const dims = checkedDims(rows);
   const out = createWriteStream(file);
-  const failed = once(out, 'error').then(([e]) => { throw e as Error; });
+  const failed = once(out, 'error').then(([e]) => {
+    throw e as Error;
+  });
   failed.catch(() => undefined); // an error between awaits must surface through the next race, not crash
   const write = async (line: string) => {
     if (!out.write(line + '\r\n')) await Promise.race([once(out, 'drain'), failed]);
@@ -63,6 +65,9 @@ export async function writeEmbeddingCsv(file: string, rows: readonly EmbeddingRo
 function checkedDims(rows: readonly EmbeddingRow[]): number {
   const dims = rows[0]?.features.length ?? 0;
   const bad = rows.findIndex((r) => r.features.length !== dims);
-  if (bad >= 0) throw new EngineError(`Embedding of ${rows[bad].path} has ${rows[bad].features.length} values, the first has ${dims}.`);
+  if (bad >= 0)
+    throw new EngineError(
+      `Embedding of ${rows[bad].path} has ${rows[bad].features.length} values, the first has ${dims}.`,
+    );
   return dims;
 }

@@ -152,7 +152,9 @@ export class LogisticRegression implements LightClassifier {
   }
 
   private adamStep(grad: Float64Array, m: Float64Array, v: Float64Array, t: number, rate: number): void {
-    const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const b1 = 0.9,
+      b2 = 0.999,
+      eps = 1e-8;
     const step = (rate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
     for (let i = 0; i < grad.length; i++) {
       m[i] = b1 * m[i] + (1 - b1) * grad[i];
@@ -184,7 +186,10 @@ export class LogisticRegression implements LightClassifier {
     for (const row of x) for (let d = 0; d < D; d++) sq[d] += (row[d] - this.mean[d]) ** 2;
     // A feature constant in training carries no information; scaling it by 1/0 would let noise at test
     // time dominate, so it is dropped (scale 0).
-    this.invStd = sq.map((s) => { const sd = Math.sqrt(s / x.length); return sd > 1e-6 ? 1 / sd : 0; });
+    this.invStd = sq.map((s) => {
+      const sd = Math.sqrt(s / x.length);
+      return sd > 1e-6 ? 1 / sd : 0;
+    });
   }
 
   private standardize(row: Float32Array, out: Float64Array): Float64Array {
@@ -197,17 +202,25 @@ export class LogisticRegression implements LightClassifier {
 export function accuracy(model: LightClassifier, x: readonly Float32Array[], y: readonly number[]): number {
   if (x.length === 0) return NaN;
   let right = 0;
-  x.forEach((row, i) => { if (model.predict(row).label === y[i]) right++; });
+  x.forEach((row, i) => {
+    if (model.predict(row).label === y[i]) right++;
+  });
   return right / x.length;
 }
 
 function checkTrainingSet(x: readonly Float32Array[], y: readonly number[], classes: number): number {
   if (x.length === 0) throw new EngineError('No training rows.');
   if (x.length !== y.length) throw new EngineError(`${x.length} rows but ${y.length} labels.`);
-  if (!Number.isInteger(classes) || classes < 1) throw new EngineError(`classes must be a positive integer, not ${classes}.`);
+  if (!Number.isInteger(classes) || classes < 1)
+    throw new EngineError(`classes must be a positive integer, not ${classes}.`);
   const dims = x[0].length;
-  x.forEach((row, i) => { if (row.length !== dims) throw new EngineError(`Row ${i} has ${row.length} values, the first has ${dims}.`); });
-  y.forEach((label, i) => { if (!Number.isInteger(label) || label < 0 || label >= classes) throw new EngineError(`Label ${label} of row ${i} is not in 0…${classes - 1}.`); });
+  x.forEach((row, i) => {
+    if (row.length !== dims) throw new EngineError(`Row ${i} has ${row.length} values, the first has ${dims}.`);
+  });
+  y.forEach((label, i) => {
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new EngineError(`Label ${label} of row ${i} is not in 0…${classes - 1}.`);
+  });
   return dims;
 }
 
@@ -222,7 +235,10 @@ function checkQuery(x: Float32Array, dims: number): Float32Array {
 
 /** Dot product of `n` values from two offsets; four partial sums let the CPU overlap the additions. */
 function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, n: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     s0 += a[aOffset + i] * b[bOffset + i];

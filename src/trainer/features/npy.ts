@@ -26,7 +26,8 @@ export function matrixFromRows(rows: readonly Float32Array[], cols = rows[0]?.le
 
 /** Encodes a 2-D float32 array as `.npy` version 1.0, little-endian, C order. */
 export function encodeNpy(m: Float32Matrix): Buffer {
-  if (m.data.length !== m.rows * m.cols) throw new EngineError(`Matrix ${m.rows}×${m.cols} holds ${m.data.length} values.`);
+  if (m.data.length !== m.rows * m.cols)
+    throw new EngineError(`Matrix ${m.rows}×${m.cols} holds ${m.data.length} values.`);
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
   // The spec pads with spaces and ends in '\n' so the data starts on a 64-byte boundary (memory-mapping).
   const unpadded = PREAMBLE_V1 + dict.length + 1;
@@ -46,7 +47,8 @@ export function encodeNpy(m: Float32Matrix): Buffer {
 /** Decodes `.npy` versions 1.0–3.0 holding a float32 array of rank 1 or 2 (rank 1 reads as one column). */
 export function decodeNpy(buf: Uint8Array, source = '.npy data'): Float32Matrix {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < PREAMBLE_V1 || !b.subarray(0, MAGIC.length).equals(MAGIC)) throw new EngineError(`${source} is not a .npy file.`);
+  if (b.length < PREAMBLE_V1 || !b.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new EngineError(`${source} is not a .npy file.`);
   const major = b[6];
   if (major < 1 || major > 3) throw new EngineError(`${source}: .npy version ${major}.${b[7]} is not supported.`);
   const lengthBytes = major === 1 ? 2 : 4;
@@ -58,17 +60,26 @@ export function decodeNpy(buf: Uint8Array, source = '.npy data'): Float32Matrix 
   const header = b.toString(major === 3 ? 'utf8' : 'latin1', headerStart, dataStart);
 
   const descr = /'descr':\s*'([^']*)'/.exec(header)?.[1];
-  if (descr !== '<f4') throw new EngineError(`${source}: dtype ${descr ?? '?'} is not supported (only little-endian float32, '<f4').`);
-  if (/'fortran_order':\s*True/.test(header)) throw new EngineError(`${source}: Fortran-ordered arrays are not supported.`);
+  if (descr !== '<f4')
+    throw new EngineError(`${source}: dtype ${descr ?? '?'} is not supported (only little-endian float32, '<f4').`);
+  if (/'fortran_order':\s*True/.test(header))
+    throw new EngineError(`${source}: Fortran-ordered arrays are not supported.`);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (shapeText === undefined) throw new EngineError(`${source}: header has no shape.`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (shape.length < 1 || shape.length > 2 || shape.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new EngineError(`${source}: shape (${shapeText}) is not a 1-D or 2-D array.`);
   }
   const [rows, cols = 1] = shape;
   const count = rows * cols;
-  if (b.length - dataStart !== 4 * count) throw new EngineError(`${source}: shape (${shapeText}) needs ${4 * count} data bytes, found ${b.length - dataStart}.`);
+  if (b.length - dataStart !== 4 * count)
+    throw new EngineError(
+      `${source}: shape (${shapeText}) needs ${4 * count} data bytes, found ${b.length - dataStart}.`,
+    );
   const view = new DataView(b.buffer, b.byteOffset + dataStart, 4 * count);
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = view.getFloat32(4 * i, true);

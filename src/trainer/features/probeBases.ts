@@ -23,10 +23,14 @@ import { accuracy, LogisticRegression } from './lightClassifier';
 /** More candidates than this is a typo or a script gone wrong, not a comparison. */
 export const MAX_PROBE_BASES = 16;
 
-
-export async function probeBases(p: ProbeParams, signal: CancelSignal, emit: (e: ProgressEvent) => void): Promise<ProbeResult> {
+export async function probeBases(
+  p: ProbeParams,
+  signal: CancelSignal,
+  emit: (e: ProgressEvent) => void,
+): Promise<ProbeResult> {
   const bases = p.bases?.length ? p.bases : [...BUILTIN_BASES];
-  if (bases.length > MAX_PROBE_BASES) throw new EngineError(`probe takes at most ${MAX_PROBE_BASES} bases (got ${bases.length}).`);
+  if (bases.length > MAX_PROBE_BASES)
+    throw new EngineError(`probe takes at most ${MAX_PROBE_BASES} bases (got ${bases.length}).`);
   const scan = await scanDataset(p.folder);
   const classes = trainableClasses(scan, 2);
   const split = stratifiedSplit(classes, { validationSplit: p.validationSplit, testSplit: 0, seed: p.seed });
@@ -39,13 +43,38 @@ export async function probeBases(p: ProbeParams, signal: CancelSignal, emit: (e:
       if (signal.isCancellationRequested) throw e;
       const error = (e as Error).message.split('\n')[0];
       emit({ kind: 'log', level: 'warn', message: `Probe of ${spec} failed: ${error}` });
-      rows.push({ base: spec, title: spec, featureLayer: '', accuracy: 0, standardError: 0, validationImages: 0, secondsPerImage: 0, extractionSeconds: 0, params: 0, bytes: 0, error });
+      rows.push({
+        base: spec,
+        title: spec,
+        featureLayer: '',
+        accuracy: 0,
+        standardError: 0,
+        validationImages: 0,
+        secondsPerImage: 0,
+        extractionSeconds: 0,
+        params: 0,
+        bytes: 0,
+        error,
+      });
     }
   }
-  return { folder: scan.root, classes: classes.map((c) => c.name), split: { train: split.train.length, validation: split.validation.length }, rows, ...recommendBase(rows) };
+  return {
+    folder: scan.root,
+    classes: classes.map((c) => c.name),
+    split: { train: split.train.length, validation: split.validation.length },
+    rows,
+    ...recommendBase(rows),
+  };
 }
 
-async function probeOne(spec: string, p: ProbeParams, split: { train: Sample[]; validation: Sample[] }, classes: number, signal: CancelSignal, emit: (e: ProgressEvent) => void): Promise<ProbeRow> {
+async function probeOne(
+  spec: string,
+  p: ProbeParams,
+  split: { train: Sample[]; validation: Sample[] },
+  classes: number,
+  signal: CancelSignal,
+  emit: (e: ProgressEvent) => void,
+): Promise<ProbeRow> {
   const base = await loadBase(spec, p.cacheDir);
   const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, p.seed);
@@ -54,19 +83,54 @@ async function probeOne(spec: string, p: ProbeParams, split: { train: Sample[]; 
     const samples = [...split.train, ...split.validation];
     const skips = new SkipList();
     const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, skips);
-    const folder = cacheFolder(p.cacheDir, { baseKey: base.resolved.contentKey, layer: plan.featureLayer, pooling: tm.pooling, preprocessing: prep });
+    const folder = cacheFolder(p.cacheDir, {
+      baseKey: base.resolved.contentKey,
+      layer: plan.featureLayer,
+      pooling: tm.pooling,
+      preprocessing: prep,
+    });
     const started = Date.now();
-    const { features, misses } = await cachedFeatures({ samples, model: tm.features, prep, folder, batchSize: 32, skips, signal, emit, parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep) });
+    const { features, misses } = await cachedFeatures({
+      samples,
+      model: tm.features,
+      prep,
+      folder,
+      batchSize: 32,
+      skips,
+      signal,
+      emit,
+      parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep),
+    });
     const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
     const train = split.train.filter((s) => features.has(s.path));
     const held = split.validation.filter((s) => features.has(s.path));
     const model = new LogisticRegression({ seed: p.seed });
-    model.fit(train.map((s) => features.get(s.path)!), train.map((s) => s.label), classes);
-    const acc = accuracy(model, held.map((s) => features.get(s.path)!), held.map((s) => s.label));
-    emit({ kind: 'log', level: 'info', message: `${spec}: linear probe ${(acc * 100).toFixed(1)}% on ${held.length} validation images` });
+    model.fit(
+      train.map((s) => features.get(s.path)!),
+      train.map((s) => s.label),
+      classes,
+    );
+    const acc = accuracy(
+      model,
+      held.map((s) => features.get(s.path)!),
+      held.map((s) => s.label),
+    );
+    emit({
+      kind: 'log',
+      level: 'info',
+      message: `${spec}: linear probe ${(acc * 100).toFixed(1)}% on ${held.length} validation images`,
+    });
     return {
-      base: spec, title: base.description.title, featureLayer: plan.featureLayer, accuracy: acc, standardError: binomialStandardError(acc, held.length),
-      validationImages: held.length, secondsPerImage, extractionSeconds, params: base.description.totalParams, bytes: weightBytes(base.resolved.modelJsonPath),
+      base: spec,
+      title: base.description.title,
+      featureLayer: plan.featureLayer,
+      accuracy: acc,
+      standardError: binomialStandardError(acc, held.length),
+      validationImages: held.length,
+      secondsPerImage,
+      extractionSeconds,
+      params: base.description.totalParams,
+      bytes: weightBytes(base.resolved.modelJsonPath),
     };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
@@ -74,7 +138,12 @@ async function probeOne(spec: string, p: ProbeParams, split: { train: Sample[]; 
 }
 
 /** Seconds per image through the base up to the cut, on one real batch (after a warm-up call). */
-async function timeOneBatch(model: Parameters<typeof compileFrozen>[0], samples: Sample[], prep: Parameters<typeof decodeBatch>[1], skips: SkipList): Promise<number> {
+async function timeOneBatch(
+  model: Parameters<typeof compileFrozen>[0],
+  samples: Sample[],
+  prep: Parameters<typeof decodeBatch>[1],
+  skips: SkipList,
+): Promise<number> {
   const batch = await decodeBatch(samples, prep, skips);
   const n = batch.samples.length;
   if (n === 0) return 0;
@@ -98,7 +167,10 @@ function weightBytes(modelJsonPath: string): number {
   const dir = path.dirname(modelJsonPath);
   try {
     const manifest = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8')) as { weightsManifest?: { paths: string[] }[] };
-    const files = [modelJsonPath, ...(manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((f) => path.join(dir, f)))];
+    const files = [
+      modelJsonPath,
+      ...(manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((f) => path.join(dir, f))),
+    ];
     return files.reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
   } catch {
     return fs.existsSync(modelJsonPath) ? fs.statSync(modelJsonPath).size : 0;

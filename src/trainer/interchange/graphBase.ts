@@ -23,7 +23,12 @@ type GraphArgs = LayerArgs & {
   featureShape: number[];
 };
 /** The arguments as a saved model.json gives them back. */
-type SavedGraphArgs = LayerArgs & { modelJsonHex: string; outputNodeHex: string; sha256: string; featureShape: number[] };
+type SavedGraphArgs = LayerArgs & {
+  modelJsonHex: string;
+  outputNodeHex: string;
+  sha256: string;
+  featureShape: number[];
+};
 type GraphModel = ReturnType<typeof loadGraphModelSync>;
 
 /** True for a model.json whose topology is a TensorFlow graph rather than Keras layers. */
@@ -46,9 +51,10 @@ export class GraphModelFeatures extends tf.layers.Layer {
 
   constructor(saved: GraphArgs | SavedGraphArgs, graph?: GraphModel) {
     super({ ...saved, trainable: false });
-    const args = 'modelJsonHex' in saved
-      ? { ...saved, modelJson: fromHex(saved.modelJsonHex), outputNode: fromHex(saved.outputNodeHex) }
-      : saved;
+    const args =
+      'modelJsonHex' in saved
+        ? { ...saved, modelJson: fromHex(saved.modelJsonHex), outputNode: fromHex(saved.outputNodeHex) }
+        : saved;
     this.args = args;
     this.graph = graph ?? loadReferenced(args);
   }
@@ -64,7 +70,13 @@ export class GraphModelFeatures extends tf.layers.Layer {
     const { modelJson, sha256, outputNode, featureShape } = this.args;
     // TF.js camel-cases every string of a saved config when it loads it (my_dir → myDir): the path and the
     // node name travel as hex, which that leaves alone.
-    return { ...super.getConfig(), modelJsonHex: toHex(modelJson), sha256, outputNodeHex: toHex(outputNode), featureShape };
+    return {
+      ...super.getConfig(),
+      modelJsonHex: toHex(modelJson),
+      sha256,
+      outputNodeHex: toHex(outputNode),
+      featureShape,
+    };
   }
   override dispose(): ReturnType<tf.layers.Layer['dispose']> {
     this.graph.dispose();
@@ -75,10 +87,13 @@ tf.serialization.registerClass(GraphModelFeatures);
 
 /** A run's saved layer names its graph base: load it again, refusing one that is missing or changed. */
 function loadReferenced(args: GraphArgs): GraphModel {
-  if (!fs.existsSync(args.modelJson)) throw new EngineError(`The graph model this run is built on is missing: ${args.modelJson}.`);
+  if (!fs.existsSync(args.modelJson))
+    throw new EngineError(`The graph model this run is built on is missing: ${args.modelJson}.`);
   const artifacts = readArtifacts(args.modelJson);
   if (graphModelHash(args.modelJson, artifacts) !== args.sha256) {
-    throw new EngineError(`The graph model this run is built on has changed since training: ${args.modelJson} (sha256 ${args.sha256.slice(0, 12)}… expected).`);
+    throw new EngineError(
+      `The graph model this run is built on has changed since training: ${args.modelJson} (sha256 ${args.sha256.slice(0, 12)}… expected).`,
+    );
   }
   return loadGraphModelSync(artifacts);
 }
@@ -93,7 +108,9 @@ export function graphAsLayersModel(modelJsonPath: string, artifacts: tf.io.Model
   }
   const input = graph.inputs[0];
   if (graph.inputs.length !== 1 || input.shape?.length !== 4) {
-    throw new EngineError(`${modelJsonPath} is a graph model with ${graph.inputs.length} input(s); an image base needs one [batch, height, width, channels] input.`);
+    throw new EngineError(
+      `${modelJsonPath} is a graph model with ${graph.inputs.length} input(s); an image base needs one [batch, height, width, channels] input.`,
+    );
   }
   const [, h, w, c] = input.shape.map((d) => (d === -1 ? null : d));
   const outputNode = featureNode(artifacts.modelTopology) ?? graph.outputs[0].name;
@@ -102,13 +119,16 @@ export function graphAsLayersModel(modelJsonPath: string, artifacts: tf.io.Model
     return (graph.execute(probe, outputNode) as tf.Tensor).shape.slice(1);
   });
   const modelInput = tf.input({ batchShape: [null, h, w, c], name: 'input' });
-  const layer = new GraphModelFeatures({
-    name: GRAPH_LAYER_NAME,
-    modelJson: path.resolve(modelJsonPath),
-    sha256: graphModelHash(modelJsonPath, artifacts),
-    outputNode,
-    featureShape,
-  }, graph);
+  const layer = new GraphModelFeatures(
+    {
+      name: GRAPH_LAYER_NAME,
+      modelJson: path.resolve(modelJsonPath),
+      sha256: graphModelHash(modelJsonPath, artifacts),
+      outputNode,
+      featureShape,
+    },
+    graph,
+  );
   return tf.model({ inputs: modelInput, outputs: layer.apply(modelInput) as tf.SymbolicTensor, name: 'graph_base' });
 }
 

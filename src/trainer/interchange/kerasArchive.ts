@@ -43,7 +43,9 @@ async function h5wasm(): Promise<H5> {
 export async function openKerasFile(file: string): Promise<KerasArchive> {
   const size = fs.statSync(file).size;
   if (size > LIMITS.maxKerasFileBytes) {
-    throw new KerasFileError(`${file} is ${formatBytes(size)}, more than the limit maxKerasFileBytes = ${formatBytes(LIMITS.maxKerasFileBytes)}.`);
+    throw new KerasFileError(
+      `${file} is ${formatBytes(size)}, more than the limit maxKerasFileBytes = ${formatBytes(LIMITS.maxKerasFileBytes)}.`,
+    );
   }
   const head = Buffer.alloc(8);
   const fd = fs.openSync(file, 'r');
@@ -68,10 +70,15 @@ async function openZip(file: string): Promise<KerasArchive> {
         if (!wanted.has(entry.name)) return false;
         const limit = entry.name === 'config.json' ? LIMITS.maxKerasConfigBytes : LIMITS.maxZipEntryBytes;
         if (entry.originalSize > limit) {
-          throw new KerasFileError(`${file}: ${entry.name} unpacks to ${formatBytes(entry.originalSize)}, more than the limit ${entry.name === 'config.json' ? 'maxKerasConfigBytes' : 'maxZipEntryBytes'} = ${formatBytes(limit)}.`);
+          throw new KerasFileError(
+            `${file}: ${entry.name} unpacks to ${formatBytes(entry.originalSize)}, more than the limit ${entry.name === 'config.json' ? 'maxKerasConfigBytes' : 'maxZipEntryBytes'} = ${formatBytes(limit)}.`,
+          );
         }
         total += entry.originalSize;
-        if (total > LIMITS.maxZipTotalBytes) throw new KerasFileError(`${file} unpacks to more than the limit maxZipTotalBytes = ${formatBytes(LIMITS.maxZipTotalBytes)}.`);
+        if (total > LIMITS.maxZipTotalBytes)
+          throw new KerasFileError(
+            `${file} unpacks to more than the limit maxZipTotalBytes = ${formatBytes(LIMITS.maxZipTotalBytes)}.`,
+          );
         return true;
       },
     });
@@ -79,7 +86,8 @@ async function openZip(file: string): Promise<KerasArchive> {
     if (e instanceof KerasFileError) throw e;
     throw new KerasFileError(`${file} is not a readable .keras archive (the zip is damaged or truncated).`);
   }
-  for (const name of wanted) if (!entries[name]) throw new KerasFileError(`${file} has no ${name}: it is not a Keras 3 model archive.`);
+  for (const name of wanted)
+    if (!entries[name]) throw new KerasFileError(`${file} has no ${name}: it is not a Keras 3 model archive.`);
   const config = parseJson(Buffer.from(entries['config.json']).toString('utf8'), `${file} (config.json)`);
   // h5wasm's Node build reads real files, so the weights go to a private temporary file for the read.
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-keras-'));
@@ -102,7 +110,9 @@ async function openZip(file: string): Promise<KerasArchive> {
       const group = byName.get(layer);
       if (!group) return [];
       const count = group.keys().length;
-      return Array.from({ length: count }, (_, i) => readDataset(group.get(String(i)), `${file}: weight ${i} of layer "${layer}"`, budget));
+      return Array.from({ length: count }, (_, i) =>
+        readDataset(group.get(String(i)), `${file}: weight ${i} of layer "${layer}"`, budget),
+      );
     },
     close: () => {
       h5.close();
@@ -122,7 +132,7 @@ function kerasVarsGroups(h5: H5File): Map<string, H5Group> {
       if (key === 'vars') {
         const named = child.attrs['name']?.value;
         // Without the attribute (older Keras 3 versions) the folder holding vars is the layer's name.
-        const name = typeof named === 'string' ? named : group.path.split('/').pop() ?? '';
+        const name = typeof named === 'string' ? named : (group.path.split('/').pop() ?? '');
         if (!result.has(name)) result.set(name, child);
       } else {
         visit(child, depth + 1);
@@ -138,8 +148,14 @@ async function openLegacyH5(file: string): Promise<KerasArchive> {
   const h5 = await openH5(file, file);
   try {
     const text = h5.attrs['model_config']?.value;
-    if (typeof text !== 'string') throw new KerasFileError(`${file} is an HDF5 file without a model_config: not a Keras model (weights-only files cannot be imported).`);
-    if (text.length > LIMITS.maxKerasConfigBytes) throw new KerasFileError(`${file}: model_config is longer than the limit maxKerasConfigBytes = ${formatBytes(LIMITS.maxKerasConfigBytes)}.`);
+    if (typeof text !== 'string')
+      throw new KerasFileError(
+        `${file} is an HDF5 file without a model_config: not a Keras model (weights-only files cannot be imported).`,
+      );
+    if (text.length > LIMITS.maxKerasConfigBytes)
+      throw new KerasFileError(
+        `${file}: model_config is longer than the limit maxKerasConfigBytes = ${formatBytes(LIMITS.maxKerasConfigBytes)}.`,
+      );
     const root = h5.get('model_weights');
     if (!isGroup(root)) throw new KerasFileError(`${file} has no model_weights group: not a Keras model file.`);
     const budget = { bytes: 0 };
@@ -147,7 +163,10 @@ async function openLegacyH5(file: string): Promise<KerasArchive> {
     return {
       format: 'h5',
       config: parseJson(text, `${file} (model_config)`),
-      weightsOf: (layer) => (paths.get(layer) ?? []).map((p) => readDataset(root.get(p), `${file}: weight ${p} of layer "${layer}"`, budget)),
+      weightsOf: (layer) =>
+        (paths.get(layer) ?? []).map((p) =>
+          readDataset(root.get(p), `${file}: weight ${p} of layer "${layer}"`, budget),
+        ),
       close: () => h5.close(),
     };
   } catch (e) {
@@ -186,7 +205,10 @@ async function openH5(file: string, label: string): Promise<H5File> {
 }
 
 function isGroup(entity: unknown): entity is H5Group {
-  return typeof (entity as H5Group | null)?.keys === 'function' && typeof (entity as { shape?: unknown }).shape === 'undefined';
+  return (
+    typeof (entity as H5Group | null)?.keys === 'function' &&
+    typeof (entity as { shape?: unknown }).shape === 'undefined'
+  );
 }
 
 function readDataset(entity: unknown, label: string, budget: { bytes: number }): StoredWeight {
@@ -194,13 +216,21 @@ function readDataset(entity: unknown, label: string, budget: { bytes: number }):
   if (!ds || isGroup(ds) || !('shape' in ds)) throw new KerasFileError(`${label} is missing.`);
   const shape = ds.shape ?? [];
   const elements = shape.reduce((a, b) => a * b, 1);
-  if (elements > LIMITS.maxKerasWeightElements) throw new KerasFileError(`${label} has ${elements} values, more than the limit maxKerasWeightElements = ${LIMITS.maxKerasWeightElements}.`);
+  if (elements > LIMITS.maxKerasWeightElements)
+    throw new KerasFileError(
+      `${label} has ${elements} values, more than the limit maxKerasWeightElements = ${LIMITS.maxKerasWeightElements}.`,
+    );
   budget.bytes += elements * 4;
-  if (budget.bytes > LIMITS.maxKerasWeightBytes) throw new KerasFileError(`${label}: the weights exceed the limit maxKerasWeightBytes = ${formatBytes(LIMITS.maxKerasWeightBytes)}.`);
+  if (budget.bytes > LIMITS.maxKerasWeightBytes)
+    throw new KerasFileError(
+      `${label}: the weights exceed the limit maxKerasWeightBytes = ${formatBytes(LIMITS.maxKerasWeightBytes)}.`,
+    );
   const value = ds.value;
   if (value instanceof Float32Array) return { shape, values: value };
-  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array) return { shape, values: Float32Array.from(value) };
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return { shape, values: Float32Array.from(value, Number) };
+  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array)
+    return { shape, values: Float32Array.from(value) };
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array)
+    return { shape, values: Float32Array.from(value, Number) };
   if (typeof value === 'number' || typeof value === 'bigint') return { shape, values: Float32Array.of(Number(value)) };
   throw new KerasFileError(`${label} has an unsupported data type (${JSON.stringify(ds.dtype)}).`);
 }

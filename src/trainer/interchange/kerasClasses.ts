@@ -18,7 +18,16 @@ export interface LayerCorrespondence {
   keys: readonly string[];
 }
 
-const CONV_KEYS = ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation', 'use_bias'];
+const CONV_KEYS = [
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'data_format',
+  'dilation_rate',
+  'activation',
+  'use_bias',
+];
 const POOL_KEYS = ['pool_size', 'strides', 'padding', 'data_format'];
 
 /**
@@ -32,7 +41,16 @@ export const KERAS_LAYER_CLASSES: Readonly<Record<string, LayerCorrespondence>> 
   DepthwiseConv2D: {
     tfjs: 'DepthwiseConv2D',
     weights: ['depthwise_kernel', 'bias?'],
-    keys: ['kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias'],
+    keys: [
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'depth_multiplier',
+      'activation',
+      'use_bias',
+    ],
   },
   SeparableConv2D: {
     tfjs: 'SeparableConv2D',

@@ -24,7 +24,12 @@ export interface TfjsLayerJson {
 /** The TF.js `model_config` of the converted model. */
 export interface TfjsModelConfig {
   class_name: 'Functional';
-  config: { name: string; layers: TfjsLayerJson[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
+  config: {
+    name: string;
+    layers: TfjsLayerJson[];
+    input_layers: [string, number, number][];
+    output_layers: [string, number, number][];
+  };
 }
 
 /** Thrown for a model we cannot convert; the caller prefixes the file name. */
@@ -55,7 +60,9 @@ export function convertModelConfig(raw: unknown): TfjsModelConfig {
   }
   if (model.class_name === 'Sequential') return fromFunctional(sequentialAsFunctional(model));
   if (!MODEL_CLASSES.has(model.class_name)) {
-    throw new ConversionError(`the top-level model is a ${model.class_name}; only Functional and Sequential models can be imported`);
+    throw new ConversionError(
+      `the top-level model is a ${model.class_name}; only Functional and Sequential models can be imported`,
+    );
   }
   return fromFunctional(model);
 }
@@ -65,7 +72,10 @@ const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
 function fromFunctional(model: KerasLayerJson): TfjsModelConfig {
   const layers = model.config.layers as KerasLayerJson[] | undefined;
   if (!Array.isArray(layers)) throw new ConversionError('the model config has no layers list');
-  if (layers.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
+  if (layers.length > LIMITS.maxModelLayers)
+    throw new ConversionError(
+      `it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`,
+    );
   const out: TfjsLayerJson[] = [];
   // A model used as a layer (a keras.applications base inside the user's model) is spliced in: its layers
   // join ours under their own names, and references to it become references to its output layer.
@@ -78,17 +88,23 @@ function fromFunctional(model: KerasLayerJson): TfjsModelConfig {
   for (const l of out) l.inbound_nodes = l.inbound_nodes.map((node) => node.map(remap));
   const names = new Set<string>();
   for (const l of out) {
-    if (names.has(l.name)) throw new ConversionError(`two layers are named "${l.name}" once nested models are unpacked`);
+    if (names.has(l.name))
+      throw new ConversionError(`two layers are named "${l.name}" once nested models are unpacked`);
     names.add(l.name);
   }
-  if (out.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${out.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
+  if (out.length > LIMITS.maxModelLayers)
+    throw new ConversionError(
+      `it has ${out.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`,
+    );
   return {
     class_name: 'Functional',
     config: {
       name: String(model.config.name ?? 'model'),
       layers: out,
       input_layers: endpoints(model.config.input_layers),
-      output_layers: endpoints(model.config.output_layers).map((e) => remap([...e, {}]).slice(0, 3) as [string, number, number]),
+      output_layers: endpoints(model.config.output_layers).map(
+        (e) => remap([...e, {}]).slice(0, 3) as [string, number, number],
+      ),
     },
   };
 }
@@ -113,21 +129,41 @@ function spliceNested(layer: KerasLayerJson, out: TfjsLayerJson[], nestedOutputs
 /** A Sequential model is a chain: each layer takes the previous one's output. */
 function sequentialAsFunctional(model: KerasLayerJson): KerasLayerJson {
   const layers = (model.config.layers as KerasLayerJson[] | undefined) ?? [];
-  if (layers.length > LIMITS.maxModelLayers) throw new ConversionError(`it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`);
+  if (layers.length > LIMITS.maxModelLayers)
+    throw new ConversionError(
+      `it has ${layers.length} layers, more than the limit maxModelLayers = ${LIMITS.maxModelLayers}`,
+    );
   const chain: KerasLayerJson[] = [];
   if (layers[0]?.class_name !== 'InputLayer') {
-    const shape = (model.config.build_input_shape ?? layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape
-      ?? (layers[0]?.build_config as Json | undefined)?.input_shape) as unknown;
+    const shape = (model.config.build_input_shape ??
+      layers[0]?.config.batch_input_shape ??
+      layers[0]?.config.batch_shape ??
+      (layers[0]?.build_config as Json | undefined)?.input_shape) as unknown;
     if (!Array.isArray(shape)) throw new ConversionError('the Sequential model does not state its input shape');
-    chain.push({ class_name: 'InputLayer', config: { name: `${String(model.config.name ?? 'sequential')}_input`, batch_shape: shape } });
+    chain.push({
+      class_name: 'InputLayer',
+      config: { name: `${String(model.config.name ?? 'sequential')}_input`, batch_shape: shape },
+    });
   }
   chain.push(...layers);
-  const tensor = (from: KerasLayerJson) => ({ class_name: '__keras_tensor__', config: { keras_history: [layerName(from), 0, 0] } });
-  const linked = chain.map((l, i) => ({ ...l, name: layerName(l), inbound_nodes: i === 0 ? [] : [{ args: [tensor(chain[i - 1])], kwargs: {} }] }));
+  const tensor = (from: KerasLayerJson) => ({
+    class_name: '__keras_tensor__',
+    config: { keras_history: [layerName(from), 0, 0] },
+  });
+  const linked = chain.map((l, i) => ({
+    ...l,
+    name: layerName(l),
+    inbound_nodes: i === 0 ? [] : [{ args: [tensor(chain[i - 1])], kwargs: {} }],
+  }));
   const last = layerName(chain[chain.length - 1]);
   return {
     class_name: 'Functional',
-    config: { name: model.config.name ?? 'sequential', layers: linked, input_layers: [[layerName(chain[0]), 0, 0]], output_layers: [[last, 0, 0]] },
+    config: {
+      name: model.config.name ?? 'sequential',
+      layers: linked,
+      input_layers: [[layerName(chain[0]), 0, 0]],
+      output_layers: [[last, 0, 0]],
+    },
   };
 }
 
@@ -136,7 +172,8 @@ function endpoints(value: unknown): [string, number, number][] {
   // A single endpoint may be written flat: ["name", 0, 0].
   const list = typeof value[0] === 'string' ? [value] : value;
   return list.map((e) => {
-    if (!Array.isArray(e) || typeof e[0] !== 'string') throw new ConversionError('malformed input_layers/output_layers');
+    if (!Array.isArray(e) || typeof e[0] !== 'string')
+      throw new ConversionError('malformed input_layers/output_layers');
     return [e[0], Number(e[1] ?? 0), Number(e[2] ?? 0)];
   });
 }
@@ -193,7 +230,8 @@ function collectTensors(value: unknown, out: TensorRef[], layer: string): void {
     throw new ConversionError(`layer "${layer}" is called with an argument that is neither a tensor nor a number`);
   }
   const h = t.config?.keras_history;
-  if (!Array.isArray(h) || typeof h[0] !== 'string') throw new ConversionError(`layer "${layer}" has a tensor without keras_history`);
+  if (!Array.isArray(h) || typeof h[0] !== 'string')
+    throw new ConversionError(`layer "${layer}" has a tensor without keras_history`);
   out.push([h[0], Number(h[1]), Number(h[2]), {}]);
 }
 
@@ -203,7 +241,10 @@ function convertClass(layer: KerasLayerJson, nodes: NodeArgs[]): { class_name: s
   const isOp = layer.module?.startsWith('keras.src.ops') || (scalarNode !== undefined && !scalarNode.listCall);
   if (isOp) return convertOp(cls, nodes);
   const entry = KERAS_LAYER_CLASSES[cls];
-  if (!entry) throw new ConversionError('TensorFlow.js has no layer with its meaning and Transfer Studio has no replacement for it');
+  if (!entry)
+    throw new ConversionError(
+      'TensorFlow.js has no layer with its meaning and Transfer Studio has no replacement for it',
+    );
   const src = layer.config;
   const config: Json = { trainable: src.trainable ?? true, dtype: 'float32' };
   for (const key of entry.keys) if (key in src && src[key] !== null) config[key] = src[key];
@@ -211,7 +252,8 @@ function convertClass(layer: KerasLayerJson, nodes: NodeArgs[]): { class_name: s
   if (cls === 'Activation') return activationLayer(String(src.activation));
   if ('activation' in config) config.activation = plainActivation(String(config.activation));
   if (cls === 'ReLU') reluChecks(src);
-  if (cls === 'Conv2D' && src.groups !== undefined && src.groups !== 1) throw new ConversionError(`groups=${String(src.groups)} (TensorFlow.js convolutions have no groups)`);
+  if (cls === 'Conv2D' && src.groups !== undefined && src.groups !== 1)
+    throw new ConversionError(`groups=${String(src.groups)} (TensorFlow.js convolutions have no groups)`);
   if (cls === 'BatchNormalization' && Array.isArray(config.axis)) config.axis = singleAxis(config.axis);
   if (cls === 'Normalization') normalizationChecks(src);
   // TF.js' Rescaling multiplies by whatever it is given, so per-channel lists (EfficientNet) broadcast too.
@@ -230,7 +272,8 @@ function inputLayer(src: Json): { class_name: string; config: Json } {
 function activationLayer(name: string): { class_name: string; config: Json } {
   if (!(name in KERAS_ACTIVATIONS)) throw new ConversionError(`unknown activation "${name}"`);
   const tfjs = KERAS_ACTIVATIONS[name];
-  if (tfjs === null) return { class_name: ACTIVATION_LAYER_CLASS, config: { activation: name, trainable: true, dtype: 'float32' } };
+  if (tfjs === null)
+    return { class_name: ACTIVATION_LAYER_CLASS, config: { activation: name, trainable: true, dtype: 'float32' } };
   return { class_name: 'Activation', config: { activation: tfjs, trainable: true, dtype: 'float32' } };
 }
 
@@ -238,18 +281,21 @@ function activationLayer(name: string): { class_name: string; config: Json } {
 function plainActivation(name: string): string {
   const tfjs = KERAS_ACTIVATIONS[name];
   if (tfjs === undefined) throw new ConversionError(`unknown activation "${name}"`);
-  if (tfjs === null) throw new ConversionError(`its activation "${name}" has no TensorFlow.js equivalent inside this layer`);
+  if (tfjs === null)
+    throw new ConversionError(`its activation "${name}" has no TensorFlow.js equivalent inside this layer`);
   return tfjs;
 }
 
 function reluChecks(src: Json): void {
-  if (Number(src.negative_slope ?? 0) !== 0) throw new ConversionError('negative_slope ≠ 0 (TensorFlow.js ReLU has none)');
+  if (Number(src.negative_slope ?? 0) !== 0)
+    throw new ConversionError('negative_slope ≠ 0 (TensorFlow.js ReLU has none)');
   if (Number(src.threshold ?? 0) !== 0) throw new ConversionError('threshold ≠ 0 (TensorFlow.js ReLU has none)');
 }
 
 function normalizationChecks(src: Json): void {
   if (src.invert) throw new ConversionError('invert=True');
-  if (src.mean !== null && src.mean !== undefined) throw new ConversionError('mean/variance given in the config instead of adapted');
+  if (src.mean !== null && src.mean !== undefined)
+    throw new ConversionError('mean/variance given in the config instead of adapted');
 }
 
 function numberOrList(v: unknown): boolean {
@@ -270,9 +316,11 @@ function convertOp(cls: string, nodes: NodeArgs[]): { class_name: string; config
   if (node.tensors.length === 2 && node.numbers.length === 0 && (op === 'add' || op === 'multiply')) {
     return { class_name: op === 'add' ? 'Add' : 'Multiply', config: { trainable: true, dtype: 'float32' } };
   }
-  if (node.tensors.length !== 1 || node.numbers.length !== 1) throw new ConversionError('only a tensor and one number are supported');
+  if (node.tensors.length !== 1 || node.numbers.length !== 1)
+    throw new ConversionError('only a tensor and one number are supported');
   const number = node.numbers[0];
   // 3 - x and 1 / x are not x - 3 and x / 1.
-  if (number.index === 0 && (op === 'subtract' || op === 'divide')) throw new ConversionError('a number on the left of - or /');
+  if (number.index === 0 && (op === 'subtract' || op === 'divide'))
+    throw new ConversionError('a number on the left of - or /');
   return { class_name: SCALAR_OP_CLASS, config: { op, value: number.value, trainable: true, dtype: 'float32' } };
 }

@@ -80,9 +80,13 @@ function convertOrExplain(file: string, raw: unknown): TfjsModelConfig {
 
 async function buildModel(file: string, config: TfjsModelConfig): Promise<tf.LayersModel> {
   try {
-    return await tf.models.modelFromJSON({ modelTopology: { model_config: config } as unknown as tf.io.ModelJSON['modelTopology'] } as tf.io.ModelJSON);
+    return await tf.models.modelFromJSON({
+      modelTopology: { model_config: config } as unknown as tf.io.ModelJSON['modelTopology'],
+    } as tf.io.ModelJSON);
   } catch (e) {
-    throw new EngineError(`Cannot import ${file}: TensorFlow.js could not build its converted model (${(e as Error).message.split('\n')[0]}).`);
+    throw new EngineError(
+      `Cannot import ${file}: TensorFlow.js could not build its converted model (${(e as Error).message.split('\n')[0]}).`,
+    );
   }
 }
 
@@ -97,12 +101,16 @@ function setStoredWeights(file: string, model: tf.LayersModel, archive: KerasArc
     }
     const wanted = layer.weights;
     if (stored.length !== wanted.length) {
-      throw new EngineError(`Cannot import ${file}: layer "${layer.name}" (${layer.getClassName()}) has ${stored.length} stored weights, its converted layer needs ${wanted.length}.`);
+      throw new EngineError(
+        `Cannot import ${file}: layer "${layer.name}" (${layer.getClassName()}) has ${stored.length} stored weights, its converted layer needs ${wanted.length}.`,
+      );
     }
     const tensors = stored.map((w, i) => {
       const shape = wanted[i].shape;
       if (w.values.length !== shape.reduce((a: number, b) => a * (b ?? 1), 1)) {
-        throw new EngineError(`Cannot import ${file}: weight ${i} of layer "${layer.name}" has shape [${w.shape.join(',')}], the layer needs [${shape.join(',')}].`);
+        throw new EngineError(
+          `Cannot import ${file}: weight ${i} of layer "${layer.name}" has shape [${w.shape.join(',')}], the layer needs [${shape.join(',')}].`,
+        );
       }
       return tf.tensor(w.values, shape as number[], 'float32');
     });

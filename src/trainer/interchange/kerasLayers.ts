@@ -35,7 +35,11 @@ abstract class GlobalPooling2D extends tf.layers.Layer {
     return tf.tidy(() => this.reduce(single(inputs), this.channelsFirst ? [2, 3] : [1, 2], this.keepdims));
   }
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), keepdims: this.keepdims, dataFormat: this.channelsFirst ? 'channels_first' : 'channels_last' };
+    return {
+      ...super.getConfig(),
+      keepdims: this.keepdims,
+      dataFormat: this.channelsFirst ? 'channels_first' : 'channels_last',
+    };
   }
 }
 
@@ -149,6 +153,12 @@ export class KerasActivation extends tf.layers.Layer {
   }
 }
 
-for (const cls of [KerasGlobalAveragePooling2D, KerasGlobalMaxPooling2D, KerasNormalization, KerasScalarOp, KerasActivation]) {
+for (const cls of [
+  KerasGlobalAveragePooling2D,
+  KerasGlobalMaxPooling2D,
+  KerasNormalization,
+  KerasScalarOp,
+  KerasActivation,
+]) {
   tf.serialization.registerClass(cls);
 }

@@ -16,8 +16,14 @@ export interface FetchLimits {
 export async function fetchBounded(url: string, limits: FetchLimits): Promise<Buffer> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, limits.timeoutMs);
-  const tooLarge = (got: string) => new EngineError(`Download of ${url} stopped: ${got}, over the ${formatBytes(limits.maxBytes)} limit (${limits.limitName}).`);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, limits.timeoutMs);
+  const tooLarge = (got: string) =>
+    new EngineError(
+      `Download of ${url} stopped: ${got}, over the ${formatBytes(limits.maxBytes)} limit (${limits.limitName}).`,
+    );
   try {
     const response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
     if (!response.ok) throw new EngineError(`Could not download ${url}: HTTP ${response.status}.`);

@@ -43,12 +43,18 @@ export function readFileBounded(file: string, maxBytes: number, what = 'file'): 
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new EngineError(`Cannot read ${what} ${file}: ${fileKind(st)}, not a regular file.`);
-    if (st.size > maxBytes) throw new EngineError(`Cannot read ${what} ${file}: ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit.`);
+    if (st.size > maxBytes)
+      throw new EngineError(
+        `Cannot read ${what} ${file}: ${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} limit.`,
+      );
     // One byte more than allowed tells a file that grew since the stat from one that did not.
     const buffer = Buffer.alloc(Math.min(st.size + 1, maxBytes + 1));
     let n = 0;
     for (let got = -1; got !== 0 && n < buffer.length; n += got) got = fs.readSync(fd, buffer, n, buffer.length - n, n);
-    if (n > maxBytes) throw new EngineError(`Cannot read ${what} ${file}: it grew over the ${formatBytes(maxBytes)} limit while being read.`);
+    if (n > maxBytes)
+      throw new EngineError(
+        `Cannot read ${what} ${file}: it grew over the ${formatBytes(maxBytes)} limit while being read.`,
+      );
     return buffer.subarray(0, n);
   } catch (e) {
     if (e instanceof EngineError) throw e;
@@ -65,8 +71,11 @@ export function readJsonFile(file: string, maxBytes: number, what = 'file'): unk
     return JSON.parse(text) as unknown;
   } catch (e) {
     const where = /position (\d+)/.exec((e as Error).message);
-    const detail = text.trim() === '' ? 'the file is empty' : where ? `invalid JSON at character ${where[1]}` : 'invalid JSON';
-    throw new EngineError(`Cannot read ${what} ${file}: ${detail}${text.length > 0 && !/[}\]]\s*$/.test(text) ? ' (the file looks cut short)' : ''}.`);
+    const detail =
+      text.trim() === '' ? 'the file is empty' : where ? `invalid JSON at character ${where[1]}` : 'invalid JSON';
+    throw new EngineError(
+      `Cannot read ${what} ${file}: ${detail}${text.length > 0 && !/[}\]]\s*$/.test(text) ? ' (the file looks cut short)' : ''}.`,
+    );
   }
 }
 
@@ -74,13 +83,22 @@ export function readJsonFile(file: string, maxBytes: number, what = 'file'): unk
 export function errnoReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
-    case 'ENOENT': return 'file not found';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'a folder, not a file';
-    case 'ELOOP': return 'a loop of symbolic links';
-    case 'ENAMETOOLONG': return 'the name is too long';
-    case 'EIO': return 'input/output error (a damaged disk?)';
-    case 'EAGAIN': return 'the file is not ready to be read (not a regular file?)';
-    default: return code ? `error ${code}` : (e instanceof Error ? e.message.split('\n')[0] : String(e));
+    case 'ENOENT':
+      return 'file not found';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'a folder, not a file';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'EIO':
+      return 'input/output error (a damaged disk?)';
+    case 'EAGAIN':
+      return 'the file is not ready to be read (not a regular file?)';
+    default:
+      return code ? `error ${code}` : e instanceof Error ? e.message.split('\n')[0] : String(e);
   }
 }

@@ -37,15 +37,22 @@ export async function loadBase(spec: string, cacheDir: string): Promise<BaseMode
 function inputPreprocessing(model: tf.LayersModel, resolved: ResolvedBase): Preprocessing {
   const shape = model.inputs[0].shape;
   if (model.inputs.length !== 1 || shape.length !== 4) {
-    throw new EngineError(`${resolved.spec} takes ${model.inputs.length} input(s) of rank ${shape.length}; an image base needs one input of shape [batch, height, width, channels].`);
+    throw new EngineError(
+      `${resolved.spec} takes ${model.inputs.length} input(s) of rank ${shape.length}; an image base needs one input of shape [batch, height, width, channels].`,
+    );
   }
   const [, h, w, c] = shape;
-  if (c !== 1 && c !== 3) throw new EngineError(`${resolved.spec} expects ${c} channels per pixel; only 1 (grayscale) and 3 (RGB) are supported.`);
+  if (c !== 1 && c !== 3)
+    throw new EngineError(
+      `${resolved.spec} expects ${c} channels per pixel; only 1 (grayscale) and 3 (RGB) are supported.`,
+    );
   const fallback = resolved.preprocessing?.size ?? [224, 224];
   const max = LIMITS.maxInputSide;
   // Checked before any image is decoded or any tensor of this size allocated.
   if ((h ?? 0) > max || (w ?? 0) > max) {
-    throw new EngineError(`${resolved.spec} takes ${h}×${w} images; the input size limit is ${max}×${max} pixels (maxInputSide).`);
+    throw new EngineError(
+      `${resolved.spec} takes ${h}×${w} images; the input size limit is ${max}×${max} pixels (maxInputSide).`,
+    );
   }
   return {
     // A dimension left open by the model (null) takes the size the model's metadata recommends.

@@ -41,10 +41,12 @@ export interface ModelSidecar {
 
 export async function resolveBase(spec: string, cacheDir: string, cwd = process.cwd()): Promise<ResolvedBase> {
   const trimmed = spec.trim();
-  if (!trimmed) throw new EngineError('No base model given. Use "mobilenet_v2", a model.json path, a run folder or a URL.');
+  if (!trimmed)
+    throw new EngineError('No base model given. Use "mobilenet_v2", a model.json path, a run folder or a URL.');
   if ((BUILTIN_BASES as readonly string[]).includes(trimmed)) {
     const dir = path.join(packageRoot(), 'dist', 'models', trimmed);
-    if (!fs.existsSync(path.join(dir, 'model.json'))) throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
+    if (!fs.existsSync(path.join(dir, 'model.json')))
+      throw new EngineError(`The built-in base ${trimmed} is missing from ${dir}; run "npm run build".`);
     const info = BUILTIN_BASE_INFO[trimmed as BuiltinBaseId];
     return {
       ...fromFolder(trimmed, 'builtin', dir, 'base.json'),
@@ -60,7 +62,9 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
   }
   const target = path.resolve(cwd, trimmed);
   if (!fs.existsSync(target)) {
-    throw new EngineError(`Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a Keras .keras/.h5 file, a run folder or an http(s) URL.`);
+    throw new EngineError(
+      `Base model not found: ${target}. Use ${BUILTIN_BASES.join(', ')}, a model.json path, a Keras .keras/.h5 file, a run folder or an http(s) URL.`,
+    );
   }
   if (fs.statSync(target).isDirectory()) {
     if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
@@ -68,10 +72,13 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
     return fromFolder(trimmed, 'file', target, 'metadata.json');
   }
   if (/\.onnx$/i.test(target)) {
-    throw new EngineError(`${target} is an ONNX model: ONNX files cannot be used as a base; use a Keras (.keras/.h5) or TensorFlow.js model.`);
+    throw new EngineError(
+      `${target} is an ONNX model: ONNX files cannot be used as a base; use a Keras (.keras/.h5) or TensorFlow.js model.`,
+    );
   }
   // A Keras file is converted once into the cache; from there on it is a TF.js base like any other.
-  if (KERAS_FILE_PATTERN.test(target)) return fromFolder(trimmed, 'file', await importKerasFile(target, cacheDir), 'metadata.json');
+  if (KERAS_FILE_PATTERN.test(target))
+    return fromFolder(trimmed, 'file', await importKerasFile(target, cacheDir), 'metadata.json');
   const dir = path.dirname(target);
   return { ...fromFolder(trimmed, 'file', dir, 'metadata.json'), modelJsonPath: target };
 }
@@ -96,7 +103,13 @@ function readSidecar(file: string): ModelSidecar {
   const raw = readJsonFile(file, LIMITS.maxJsonFileBytes, 'model metadata') as ModelSidecar & { imageSize?: number };
   if (typeof raw !== 'object' || raw === null) return {};
   // Teachable Machine exports a metadata.json with imageSize and feed images scaled to [-1, 1].
-  const sidecar = raw.imageSize && !raw.preprocessing ? { ...raw, preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } as Partial<Preprocessing> } : raw;
+  const sidecar =
+    raw.imageSize && !raw.preprocessing
+      ? {
+          ...raw,
+          preprocessing: { size: [raw.imageSize, raw.imageSize], scale: 'symmetric' } as Partial<Preprocessing>,
+        }
+      : raw;
   if (sidecar.preprocessing) {
     // Only the fields a sidecar gives are checked; the model's input shape supplies the rest.
     const problem = preprocessingProblem({ size: [1, 1], channels: 3, scale: 'unit', ...sidecar.preprocessing });
@@ -112,7 +125,9 @@ function hashFile(file: string): string {
     const json = readFileBounded(file, LIMITS.maxModelJsonBytes, 'model');
     hash.update(json);
     // Foreign models may keep their weight file names across versions: include their sizes and times.
-    for (const p of (JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest?.flatMap((g) => g.paths) ?? []) {
+    for (const p of (
+      JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }
+    ).weightsManifest?.flatMap((g) => g.paths) ?? []) {
       const st = fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false });
       hash.update(`${p}:${st?.size}:${st?.mtimeMs}`);
     }

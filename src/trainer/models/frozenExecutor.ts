@@ -20,8 +20,10 @@ export interface FrozenExecutor {
 export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
   const layers = model.layers;
   const consumers = new Map<string, string[]>();
-  for (const l of layers) for (const src of inboundLayerNames(l)) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
-  const only = (name: string) => (consumers.get(name)?.length === 1 ? model.getLayer(consumers.get(name)![0]) : undefined);
+  for (const l of layers)
+    for (const src of inboundLayerNames(l)) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
+  const only = (name: string) =>
+    consumers.get(name)?.length === 1 ? model.getLayer(consumers.get(name)![0]) : undefined;
   const kept: tf.Tensor[] = [];
   const steps = new Map<string, { inputs: string[]; run: Step }>();
   const absorbed = new Map<string, string>(); // folded layer name → name of the step that produces its output
@@ -41,17 +43,21 @@ export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
       fusedChains++;
       continue;
     }
-    steps.set(layer.name, { inputs, run: (xs) => layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor });
+    steps.set(layer.name, {
+      inputs,
+      run: (xs) => layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor,
+    });
   }
   const inputName = model.inputLayers[0].name;
   const outputName = absorbed.get(model.outputLayers[0].name) ?? model.outputLayers[0].name;
   return {
     fusedChains,
-    predict: (x) => tf.tidy(() => {
-      const values = new Map<string, tf.Tensor>([[inputName, x]]);
-      for (const [name, step] of steps) values.set(name, step.run(step.inputs.map((i) => values.get(i)!)));
-      return values.get(outputName)!;
-    }),
+    predict: (x) =>
+      tf.tidy(() => {
+        const values = new Map<string, tf.Tensor>([[inputName, x]]);
+        for (const [name, step] of steps) values.set(name, step.run(step.inputs.map((i) => values.get(i)!)));
+        return values.get(outputName)!;
+      }),
     dispose: () => tf.dispose(kept),
   };
 }
@@ -59,13 +65,19 @@ export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
 function isFoldableConv(layer: tf.layers.Layer): boolean {
   const cls = layer.getClassName();
   const config = layer.getConfig();
-  return (cls === 'Conv2D' || cls === 'DepthwiseConv2D') && config.activation === 'linear' && config.dataFormat !== 'channelsFirst';
+  return (
+    (cls === 'Conv2D' || cls === 'DepthwiseConv2D') &&
+    config.activation === 'linear' &&
+    config.dataFormat !== 'channelsFirst'
+  );
 }
 
 function fusableActivation(layer: tf.layers.Layer): 'relu' | 'relu6' | undefined {
   const config = layer.getConfig();
-  if (layer.getClassName() === 'ReLU') return config.maxValue === 6 ? 'relu6' : config.maxValue == null ? 'relu' : undefined;
-  if (layer.getClassName() === 'Activation') return config.activation === 'relu6' ? 'relu6' : config.activation === 'relu' ? 'relu' : undefined;
+  if (layer.getClassName() === 'ReLU')
+    return config.maxValue === 6 ? 'relu6' : config.maxValue == null ? 'relu' : undefined;
+  if (layer.getClassName() === 'Activation')
+    return config.activation === 'relu6' ? 'relu6' : config.activation === 'relu' ? 'relu' : undefined;
   return undefined;
 }
 
@@ -83,15 +95,22 @@ function foldedWeights(conv: tf.layers.Layer, bn: tf.layers.Layer): { filter: tf
     const [kernel, convBias] = conv.getWeights();
     const [kh, kw, cin, last] = kernel.shape;
     // Conv2D: one scale per output channel (last axis). Depthwise: channel c·multiplier + m maps to [c, m].
-    const filter = conv.getClassName() === 'Conv2D'
-      ? tf.mul(kernel, scale)
-      : tf.reshape(tf.mul(tf.reshape(kernel, [kh, kw, cin * last]), scale), [kh, kw, cin, last]);
+    const filter =
+      conv.getClassName() === 'Conv2D'
+        ? tf.mul(kernel, scale)
+        : tf.reshape(tf.mul(tf.reshape(kernel, [kh, kw, cin * last]), scale), [kh, kw, cin, last]);
     const bias = tf.add(tf.mul(tf.sub(convBias ?? tf.zerosLike(mean), mean), scale), beta);
     return { filter: tf.keep(filter) as tf.Tensor4D, bias: tf.keep(bias) as tf.Tensor1D };
   });
 }
 
-function fusedConv(layer: tf.layers.Layer, x: tf.Tensor, filter: tf.Tensor4D, bias: tf.Tensor1D, activation: 'linear' | 'relu' | 'relu6'): tf.Tensor {
+function fusedConv(
+  layer: tf.layers.Layer,
+  x: tf.Tensor,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  activation: 'linear' | 'relu' | 'relu6',
+): tf.Tensor {
   const c = layer.getConfig();
   const strides = c.strides as [number, number];
   const pad = c.padding as 'same' | 'valid';

@@ -25,15 +25,19 @@ export async function downloadModel(url: string, cacheRoot: string): Promise<str
   } catch {
     throw new EngineError(`${url} did not return a model.json (the response is not JSON).`);
   }
-  if (!(parsed as { modelTopology?: unknown } | null)?.modelTopology) throw new EngineError(`${url} is not a TensorFlow.js LayersModel (no modelTopology).`);
+  if (!(parsed as { modelTopology?: unknown } | null)?.modelTopology)
+    throw new EngineError(`${url} is not a TensorFlow.js LayersModel (no modelTopology).`);
   const json = checkModelJson(parsed, url);
   let total = 0;
   for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
-    if (p.includes('..') || path.isAbsolute(p)) throw new EngineError(`${url} names a weights file outside its folder (${p}).`);
+    if (p.includes('..') || path.isAbsolute(p))
+      throw new EngineError(`${url} names a weights file outside its folder (${p}).`);
     const shard = await fetchBytes(new URL(p, url).toString(), 'maxDownloadShardBytes');
     total += shard.length;
     if (total > LIMITS.maxModelWeightBytes) {
-      throw new EngineError(`Download of ${url} stopped: its weights pass the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`);
+      throw new EngineError(
+        `Download of ${url} stopped: its weights pass the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`,
+      );
     }
     writeFileAtomic(path.join(dir, p), shard);
   }
@@ -46,5 +50,10 @@ export async function downloadModel(url: string, cacheRoot: string): Promise<str
 }
 
 function fetchBytes(url: string, limit: 'maxDownloadJsonBytes' | 'maxDownloadShardBytes'): Promise<Buffer> {
-  return fetchBounded(url, { maxBytes: LIMITS[limit], limitName: limit, timeoutMs: TIMEOUT_MS, timeoutSetting: TIMEOUT_SETTING });
+  return fetchBounded(url, {
+    maxBytes: LIMITS[limit],
+    limitName: limit,
+    timeoutMs: TIMEOUT_MS,
+    timeoutSetting: TIMEOUT_SETTING,
+  });
 }

@@ -21,13 +21,17 @@ export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf
   const artifacts = readArtifacts(modelJsonPath);
   if (isGraphModelJson(artifacts)) return graphAsLayersModel(modelJsonPath, artifacts);
   try {
-    return await withWeightBudget(modelJsonPath, artifacts.weightSpecs ?? [], () => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
+    return await withWeightBudget(modelJsonPath, artifacts.weightSpecs ?? [], () =>
+      tf.loadLayersModel(tf.io.fromMemory(artifacts)),
+    );
   } catch (e) {
     if (e instanceof EngineError) throw e;
     const message = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown layer: (\w+)/.exec(message);
     if (unknown) {
-      throw new EngineError(`${modelJsonPath} uses the layer class "${unknown[1]}", which TensorFlow.js does not provide; custom layers cannot be loaded (no code is ever run from a model file).`);
+      throw new EngineError(
+        `${modelJsonPath} uses the layer class "${unknown[1]}", which TensorFlow.js does not provide; custom layers cannot be loaded (no code is ever run from a model file).`,
+      );
     }
     const mismatch = /Shape mismatch: \[([\d,]*)\] vs\. \[([\d,]*)\]/.exec(message);
     if (mismatch) throw new EngineError(wrongWeightShape(modelJsonPath, artifacts, mismatch[1], mismatch[2]));
@@ -36,7 +40,12 @@ export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf
 }
 
 /** tfjs names only the two shapes; the manifest entry of that shape names the weight (when only one has it). */
-function wrongWeightShape(modelJsonPath: string, artifacts: tf.io.ModelArtifacts, needed: string, found: string): string {
+function wrongWeightShape(
+  modelJsonPath: string,
+  artifacts: tf.io.ModelArtifacts,
+  needed: string,
+  found: string,
+): string {
   const candidates = (artifacts.weightSpecs ?? []).filter((w) => w.shape.join(',') === found);
   const which = candidates.length === 1 ? `its weight ${candidates[0].name}` : 'a weight';
   return `Could not load ${modelJsonPath}: ${which} has shape [${found}] but the model needs [${needed}]; the weights belong to another model.`;
@@ -54,17 +63,23 @@ export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
     total += expected;
     // The manifest's sizes are checked before any shard is read: a few bytes of JSON can declare terabytes.
     if (total > LIMITS.maxModelWeightBytes) {
-      throw new EngineError(`${modelJsonPath} declares ${formatBytes(total)} or more of weights, over the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`);
+      throw new EngineError(
+        `${modelJsonPath} declares ${formatBytes(total)} or more of weights, over the ${formatBytes(LIMITS.maxModelWeightBytes)} limit (maxModelWeightBytes).`,
+      );
     }
     const parts = group.paths.map((p) => {
       const file = path.resolve(dir, p);
-      if (path.relative(dir, file).startsWith('..')) throw new EngineError(`${modelJsonPath} refers to a weights file outside its folder (${p}).`);
-      if (!fs.existsSync(file)) throw new EngineError(`Weights file missing: ${file} (listed in ${path.basename(modelJsonPath)}).`);
+      if (path.relative(dir, file).startsWith('..'))
+        throw new EngineError(`${modelJsonPath} refers to a weights file outside its folder (${p}).`);
+      if (!fs.existsSync(file))
+        throw new EngineError(`Weights file missing: ${file} (listed in ${path.basename(modelJsonPath)}).`);
       return readFileBounded(file, LIMITS.maxModelWeightBytes, 'weights file');
     });
     const actual = parts.reduce((sum, b) => sum + b.length, 0);
     if (actual !== expected) {
-      throw new EngineError(`Weights of ${modelJsonPath} are ${actual} bytes but the manifest needs ${expected}: the files are truncated or belong to another model.`);
+      throw new EngineError(
+        `Weights of ${modelJsonPath} are ${actual} bytes but the manifest needs ${expected}: the files are truncated or belong to another model.`,
+      );
     }
     buffers.push(...parts);
   }
@@ -89,15 +104,22 @@ function specBytes(w: tf.io.WeightsManifestEntry): number {
 /** Saves a model into `dir` (created if needed) as model.json + one weights shard. */
 export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    writeArtifacts(artifacts, dir);
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      writeArtifacts(artifacts, dir);
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
 
 export function writeArtifacts(artifacts: tf.io.ModelArtifacts, dir: string): void {
-  const data = artifacts.weightData ? Buffer.from(tf.io.concatenateArrayBuffers(
-    Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData])) : Buffer.alloc(0);
+  const data = artifacts.weightData
+    ? Buffer.from(
+        tf.io.concatenateArrayBuffers(
+          Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
+        ),
+      )
+    : Buffer.alloc(0);
   const weightsName = `weights-${createHash('sha256').update(data).digest('hex').slice(0, 12)}.bin`;
   writeFileAtomic(path.join(dir, weightsName), data);
   const modelJson = {
@@ -134,7 +156,12 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
       // nothing of ours to clean up there
     }
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? 'the folder is not writable' : (e as Error).message;
+    const why =
+      code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
+          ? 'the folder is not writable'
+          : (e as Error).message;
     throw new EngineError(`Could not save ${file}: ${why}. The previous version is untouched.`);
   }
 }

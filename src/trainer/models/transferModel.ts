@@ -19,7 +19,13 @@ export interface TransferModel {
   pooling: string;
 }
 
-export function buildTransferModel(base: tf.LayersModel, plan: FreezePlan, spec: HeadSpec, classes: number, seed: number): TransferModel {
+export function buildTransferModel(
+  base: tf.LayersModel,
+  plan: FreezePlan,
+  spec: HeadSpec,
+  classes: number,
+  seed: number,
+): TransferModel {
   const featureOutput = base.getLayer(plan.featureLayer).getOutputAt(0) as tf.SymbolicTensor;
   const featureShape = featureOutput.shape.slice(1);
   const taken = new Set(base.layers.map((l) => l.name));
@@ -33,9 +39,12 @@ export function buildTransferModel(base: tf.LayersModel, plan: FreezePlan, spec:
   let pooled = featureOutput;
   if (featureShape.length === 3) {
     pooling = spec.pooling;
-    const layer = spec.pooling === 'flatten' ? tf.layers.flatten({ name: name('flatten') })
-      : spec.pooling === 'max' ? tf.layers.globalMaxPooling2d({ name: name('pool') })
-      : tf.layers.globalAveragePooling2d({ name: name('pool') });
+    const layer =
+      spec.pooling === 'flatten'
+        ? tf.layers.flatten({ name: name('flatten') })
+        : spec.pooling === 'max'
+          ? tf.layers.globalMaxPooling2d({ name: name('pool') })
+          : tf.layers.globalAveragePooling2d({ name: name('pool') });
     pooled = layer.apply(featureOutput) as tf.SymbolicTensor;
   } else if (featureShape.length !== 1) {
     pooling = 'flatten';
@@ -44,10 +53,25 @@ export function buildTransferModel(base: tf.LayersModel, plan: FreezePlan, spec:
   const pooledShape = pooled.shape.slice(1) as number[];
   const headLayers: tf.layers.Layer[] = [];
   if (spec.dense && spec.dense > 0) {
-    headLayers.push(tf.layers.dense({ units: spec.dense, activation: 'relu', name: name('dense'), kernelInitializer: tf.initializers.heNormal({ seed }) }));
+    headLayers.push(
+      tf.layers.dense({
+        units: spec.dense,
+        activation: 'relu',
+        name: name('dense'),
+        kernelInitializer: tf.initializers.heNormal({ seed }),
+      }),
+    );
   }
-  if (spec.dropout && spec.dropout > 0) headLayers.push(tf.layers.dropout({ rate: spec.dropout, seed, name: name('dropout') }));
-  headLayers.push(tf.layers.dense({ units: classes, activation: 'softmax', name: name('predictions'), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
+  if (spec.dropout && spec.dropout > 0)
+    headLayers.push(tf.layers.dropout({ rate: spec.dropout, seed, name: name('dropout') }));
+  headLayers.push(
+    tf.layers.dense({
+      units: classes,
+      activation: 'softmax',
+      name: name('predictions'),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    }),
+  );
 
   const apply = (x: tf.SymbolicTensor) => headLayers.reduce((t, layer) => layer.apply(t) as tf.SymbolicTensor, x);
   const full = tf.model({ inputs: base.inputs, outputs: apply(pooled), name: 'transfer_studio' });
@@ -88,12 +112,16 @@ function keepInferenceMode(layer: tf.layers.Layer): void {
   // scale=False, and training one failed inside the kernel. Those layers compute the same formula from
   // plain ops, which differentiate with respect to beta.
   if ((config.scale === false || config.center === false) && (config.axis === -1 || config.axis === 3)) {
-    layer.call = (inputs) => tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const w = new Map(layer.weights.map((v) => [(v.originalName ?? v.name).split('/').pop(), v.read()]));
-      const normalized = tf.div(tf.sub(x, w.get('moving_mean')!), tf.sqrt(tf.add(w.get('moving_variance')!, Number(config.epsilon))));
-      const scaled = w.has('gamma') ? tf.mul(normalized, w.get('gamma')!) : normalized;
-      return w.has('beta') ? tf.add(scaled, w.get('beta')!) : scaled;
-    });
+    layer.call = (inputs) =>
+      tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const w = new Map(layer.weights.map((v) => [(v.originalName ?? v.name).split('/').pop(), v.read()]));
+        const normalized = tf.div(
+          tf.sub(x, w.get('moving_mean')!),
+          tf.sqrt(tf.add(w.get('moving_variance')!, Number(config.epsilon))),
+        );
+        const scaled = w.has('gamma') ? tf.mul(normalized, w.get('gamma')!) : normalized;
+        return w.has('beta') ? tf.add(scaled, w.get('beta')!) : scaled;
+      });
   }
 }

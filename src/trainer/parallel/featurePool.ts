@@ -33,7 +33,10 @@ export class FeaturePool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (f: Float32Array) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly workers: Worker[], private readonly spec: WorkerSpec) {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly spec: WorkerSpec,
+  ) {
     for (const w of workers) {
       w.on('message', (m: ShardResult) => {
         this.pending.get(m.id)?.resolve(m.features);
@@ -56,10 +59,17 @@ export class FeaturePool {
     if (threads === 0 || !fs.existsSync(script)) return undefined;
     const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: spec }));
     try {
-      await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-        w.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
-        w.once('error', reject);
-      })));
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              w.once('message', (m: { ready?: boolean; error?: string }) =>
+                m.ready ? resolve() : reject(new Error(m.error)),
+              );
+              w.once('error', reject);
+            }),
+        ),
+      );
     } catch {
       await Promise.all(workers.map((w) => w.terminate()));
       return undefined; // the calling thread alone still does the job
@@ -72,13 +82,18 @@ export class FeaturePool {
   }
 
   /** Features of `count` images: shards go to the workers, the first shard runs on `local`. */
-  async run(pixels: Float32Array, count: number, local: (x: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+  async run(
+    pixels: Float32Array,
+    count: number,
+    local: (x: Float32Array, n: number) => Promise<Float32Array>,
+  ): Promise<Float32Array> {
     const perImage = this.spec.inputShape.reduce((a, b) => a * b, 1);
     const shards = Math.min(count, this.workers.length + 1);
     const size = Math.ceil(count / shards);
     const jobs: Promise<Float32Array>[] = [];
     for (let s = 1; s < shards; s++) {
-      const from = s * size, n = Math.min(size, count - from);
+      const from = s * size,
+        n = Math.min(size, count - from);
       if (n <= 0) break;
       const id = this.nextId++;
       const part = pixels.slice(from * perImage, (from + n) * perImage);
@@ -89,7 +104,10 @@ export class FeaturePool {
     const rest = await Promise.all(jobs);
     const out = new Float32Array(first.length + rest.reduce((s, r) => s + r.length, 0));
     let offset = 0;
-    for (const part of [first, ...rest]) { out.set(part, offset); offset += part.length; }
+    for (const part of [first, ...rest]) {
+      out.set(part, offset);
+      offset += part.length;
+    }
     return out;
   }
 

@@ -15,9 +15,19 @@ async function start(spec: WorkerSpec): Promise<void> {
   await initBackend('wasm');
   const model = await loadLayersModelFromFile(spec.modelJsonPath);
   // 'none': the raw output of the layer (activations below a trainable top); otherwise the head's pooling.
-  const features = spec.pooling === 'none'
-    ? tf.model({ inputs: model.inputs, outputs: model.getLayer(spec.featureLayer).getOutputAt(0) as tf.SymbolicTensor })
-    : buildTransferModel(model, resolveFreezePlan(describeLayers(model), { featureLayer: spec.featureLayer }, spec.featureLayer), { pooling: spec.pooling }, 2, 0).features;
+  const features =
+    spec.pooling === 'none'
+      ? tf.model({
+          inputs: model.inputs,
+          outputs: model.getLayer(spec.featureLayer).getOutputAt(0) as tf.SymbolicTensor,
+        })
+      : buildTransferModel(
+          model,
+          resolveFreezePlan(describeLayers(model), { featureLayer: spec.featureLayer }, spec.featureLayer),
+          { pooling: spec.pooling },
+          2,
+          0,
+        ).features;
   const frozen = compileFrozen(features);
   parentPort!.on('message', async (req: ShardRequest) => {
     const out = frozen.predict(tf.tensor4d(req.pixels, [req.count, ...spec.inputShape]));
@@ -29,4 +39,6 @@ async function start(spec: WorkerSpec): Promise<void> {
   parentPort!.postMessage({ ready: true });
 }
 
-start(workerData as WorkerSpec).catch((e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }));
+start(workerData as WorkerSpec).catch((e: unknown) =>
+  parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+);

@@ -16,10 +16,16 @@ export interface RayResolved {
 export function resolveAutoForRay(recipe: TrainRecipe, classSizes: readonly number[]): RayResolved {
   const notes: string[] = [];
   const { epochs, patience } = headSchedule(recipe);
-  if (recipe.epochs === AUTO) notes.push(`epochs auto on Ray: until validation loss stops improving for ${patience} epochs, at most ${epochs}; the time budget applies to local runs only.`);
+  if (recipe.epochs === AUTO)
+    notes.push(
+      `epochs auto on Ray: until validation loss stops improving for ${patience} epochs, at most ${epochs}; the time budget applies to local runs only.`,
+    );
   const testSplit = resolveTestSplit(recipe.testSplit, classSizes);
   if (recipe.testSplit === AUTO) notes.push(`testSplit auto on Ray: ${testSplit}.`);
   const secondPhase = recipe.secondPhase === AUTO ? undefined : recipe.secondPhase;
-  if (recipe.secondPhase === AUTO) notes.push('secondPhase auto is not tried on Ray (it needs the local time budget and its validation checks): the head only. Write an explicit secondPhase (unfreezeFrom, epochs, learningRate) to fine-tune on the cluster.');
+  if (recipe.secondPhase === AUTO)
+    notes.push(
+      'secondPhase auto is not tried on Ray (it needs the local time budget and its validation checks): the head only. Write an explicit secondPhase (unfreezeFrom, epochs, learningRate) to fine-tune on the cluster.',
+    );
   return { recipe: { ...recipe, epochs, patience, testSplit, secondPhase }, notes };
 }

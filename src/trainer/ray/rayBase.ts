@@ -11,14 +11,25 @@ import { saveLayersModel, writeFileAtomic, writeJsonAtomic } from '../models/mod
 import type * as tf from '../tf';
 import type { RunInfo } from '../train/runFolder';
 
-export async function exportStartModel(model: tf.LayersModel, info: { classes: string[]; preprocessing: Preprocessing; title: string; base: string }, jobDir: string): Promise<string> {
+export async function exportStartModel(
+  model: tf.LayersModel,
+  info: { classes: string[]; preprocessing: Preprocessing; title: string; base: string },
+  jobDir: string,
+): Promise<string> {
   // The export reads a finished run folder: the untrained model is saved as one, inside the job folder.
   const dir = path.join(jobDir, 'start');
   fs.mkdirSync(dir, { recursive: true });
   await saveLayersModel(model, dir);
   const run: RunInfo = {
-    version: 1, created: new Date().toISOString(), status: 'finished', mode: 'transfer', base: info.base, classes: info.classes,
-    preprocessing: info.preprocessing, backend: 'untrained start of a Ray job', title: info.title,
+    version: 1,
+    created: new Date().toISOString(),
+    status: 'finished',
+    mode: 'transfer',
+    base: info.base,
+    classes: info.classes,
+    preprocessing: info.preprocessing,
+    backend: 'untrained start of a Ray job',
+    title: info.title,
   };
   writeJsonAtomic(path.join(dir, 'run.json'), run);
   const file = path.join(jobDir, 'start.keras');

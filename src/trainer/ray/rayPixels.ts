@@ -16,7 +16,9 @@ export const MAX_RAY_PIXEL_BYTES = 16 * 2 ** 30;
 export function checkPixelBudget(images: number, prep: Preprocessing): void {
   const bytes = images * pixelsPerImage(prep);
   if (bytes > MAX_RAY_PIXEL_BYTES) {
-    throw new EngineError(`${images} images at ${prep.size.join('×')}×${prep.channels} make ${(bytes / 2 ** 30).toFixed(1)} GiB of pixels, over the Ray job's limit of ${MAX_RAY_PIXEL_BYTES / 2 ** 30} GiB; use maxPerClass or a smaller base input.`);
+    throw new EngineError(
+      `${images} images at ${prep.size.join('×')}×${prep.channels} make ${(bytes / 2 ** 30).toFixed(1)} GiB of pixels, over the Ray job's limit of ${MAX_RAY_PIXEL_BYTES / 2 ** 30} GiB; use maxPerClass or a smaller base input.`,
+    );
   }
 }
 
@@ -24,7 +26,15 @@ export function checkPixelBudget(images: number, prep: Preprocessing): void {
  * Writes `<name>_x.npy` (uint8 [n, h, w, c]) and `<name>_y.npy` (int32 [n]) into `dir`. Images that fail to
  * decode are left out and listed in `skips`, as a local run does. Returns the files and the samples kept.
  */
-export async function writeSplitPixels(dir: string, name: string, samples: readonly Sample[], prep: Preprocessing, skips: SkipList, signal: CancelSignal, onImage: () => void): Promise<{ files: RaySplitFiles; kept: Sample[] }> {
+export async function writeSplitPixels(
+  dir: string,
+  name: string,
+  samples: readonly Sample[],
+  prep: Preprocessing,
+  skips: SkipList,
+  signal: CancelSignal,
+  onImage: () => void,
+): Promise<{ files: RaySplitFiles; kept: Sample[] }> {
   const per = pixelsPerImage(prep);
   const kept: Sample[] = [];
   const xFile = path.join(dir, `${name}_x.npy`);

@@ -19,7 +19,16 @@ import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
 import { buildTransferModel } from '../models/transferModel';
 import { evaluatePredictions } from '../train/evaluation';
 import { scoreImages } from '../train/predictions';
-import { createRunDir, readRecipe, readRunInfo, updateRunInfo, writeEvaluation, writeMetrics, writeRunStart, writeSkipped } from '../train/runFolder';
+import {
+  createRunDir,
+  readRecipe,
+  readRunInfo,
+  updateRunInfo,
+  writeEvaluation,
+  writeMetrics,
+  writeRunStart,
+  writeSkipped,
+} from '../train/runFolder';
 import { exportStartModel } from './rayBase';
 import { setWeightsByLayerName } from './rayWeights';
 import { checkPixelBudget, writeSplitPixels } from './rayPixels';
@@ -40,14 +49,22 @@ interface JobRecord {
 }
 
 export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
-  if (asWritten.mode !== 'transfer') throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
-  if (asWritten.augmentation) throw new EngineError('A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.');
-  if (asWritten.compareScratch) throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
+  if (asWritten.mode !== 'transfer')
+    throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
+  if (asWritten.augmentation)
+    throw new EngineError(
+      'A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.',
+    );
+  if (asWritten.compareScratch)
+    throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
   ctx.emit({ kind: 'stage', stage: 'scanning', message: asWritten.data });
   const scan = await scanDataset(asWritten.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
   // The job runs numbers: the automatic words (the defaults) are resolved here, and the log says how.
-  const { recipe, notes } = resolveAutoForRay(asWritten, scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length));
+  const { recipe, notes } = resolveAutoForRay(
+    asWritten,
+    scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length),
+  );
   notes.forEach((message) => ctx.emit({ kind: 'log', level: 'info', message }));
   const usable = trainableClasses(scan, 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0));
   const skips = new SkipList();
@@ -65,58 +82,122 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
     const phases = [{ epochs: recipe.epochs, learningRate: recipe.learningRate, frozen: frozenOf(plan) }];
     if (recipe.secondPhase) {
       const second = secondPhasePlan(plan, d.layers, recipe.secondPhase.unfreezeFrom);
-      phases.push({ epochs: recipe.secondPhase.epochs, learningRate: recipe.secondPhase.learningRate, frozen: frozenOf(second) });
+      phases.push({
+        epochs: recipe.secondPhase.epochs,
+        learningRate: recipe.secondPhase.learningRate,
+        frozen: frozenOf(second),
+      });
     }
     const all = split.train.length + split.validation.length + split.test.length;
     checkPixelBudget(all, prep);
 
     const runDir = createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
     try {
-      const jobDir = target.storagePath ? path.join(target.storagePath, path.basename(runDir)) : path.join(runDir, 'ray');
+      const jobDir = target.storagePath
+        ? path.join(target.storagePath, path.basename(runDir))
+        : path.join(runDir, 'ray');
       fs.mkdirSync(jobDir, { recursive: true });
       const withWeights = new Set(d.layers.filter((l) => l.hasWeights).map((l) => l.name));
       const resolved: TrainRecipe = {
         ...recipe,
-        freeze: { featureLayer: plan.featureLayer, frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)) },
-        ray: { address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, storagePath: target.storagePath },
+        freeze: {
+          featureLayer: plan.featureLayer,
+          frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)),
+        },
+        ray: {
+          address: target.address,
+          workers: target.workers,
+          gpusPerWorker: target.gpusPerWorker,
+          storagePath: target.storagePath,
+        },
       };
       const where = target.address === 'local' ? 'a local Ray' : `Ray at ${target.address}`;
-      writeRunStart(runDir, resolved, {
-        version: 1, created: new Date().toISOString(), status: 'training', mode: 'transfer', base: recipe.base,
-        featureLayer: plan.featureLayer, defaultFeatureLayer: plan.featureLayer, classes, preprocessing: prep,
-        backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
-      }, skips.entries);
+      writeRunStart(
+        runDir,
+        resolved,
+        {
+          version: 1,
+          created: new Date().toISOString(),
+          status: 'training',
+          mode: 'transfer',
+          base: recipe.base,
+          featureLayer: plan.featureLayer,
+          defaultFeatureLayer: plan.featureLayer,
+          classes,
+          preprocessing: prep,
+          backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
+        },
+        skips.entries,
+      );
 
-      ctx.emit({ kind: 'log', level: 'info', message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job` });
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job`,
+      });
       const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
       let startFile: string;
       try {
-        startFile = await exportStartModel(tm.full, { classes, preprocessing: prep, title: d.title, base: recipe.base }, jobDir);
+        startFile = await exportStartModel(
+          tm.full,
+          { classes, preprocessing: prep, title: d.title, base: recipe.base },
+          jobDir,
+        );
       } finally {
         disposeModels([tm.head, tm.features, tm.full]);
       }
 
       let done = 0;
-      const progress = () => ctx.emit({ kind: 'stage', stage: 'caching-features', done: ++done, total: all, message: 'decoding images for the Ray job' });
-      const write = (name: string, samples: Sample[]) => writeSplitPixels(jobDir, name, samples, prep, skips, ctx.signal, progress);
+      const progress = () =>
+        ctx.emit({
+          kind: 'stage',
+          stage: 'caching-features',
+          done: ++done,
+          total: all,
+          message: 'decoding images for the Ray job',
+        });
+      const write = (name: string, samples: Sample[]) =>
+        writeSplitPixels(jobDir, name, samples, prep, skips, ctx.signal, progress);
       const train = await write('train', split.train);
       const validation = await write('validation', split.validation);
       const test = split.test.length > 0 ? await write('test', split.test) : undefined;
-      if (train.kept.length === 0 || validation.kept.length === 0) throw new EngineError(`No decodable training or validation images in ${recipe.data}.`);
+      if (train.kept.length === 0 || validation.kept.length === 0)
+        throw new EngineError(`No decodable training or validation images in ${recipe.data}.`);
       writeSkipped(runDir, skips.entries);
 
       const rayPlan: RayPlan = {
-        version: 1, model: startFile, classes,
-        optimizer: recipe.optimizer ?? 'adam', phases, batchSize: recipe.batchSize, seed: recipe.seed, patience: recipe.patience,
+        version: 1,
+        model: startFile,
+        classes,
+        optimizer: recipe.optimizer ?? 'adam',
+        phases,
+        batchSize: recipe.batchSize,
+        seed: recipe.seed,
+        patience: recipe.patience,
         data: { train: train.files, validation: validation.files, ...(test ? { test: test.files } : {}) },
-        address: target.address, workers: target.workers, gpusPerWorker: target.gpusPerWorker, localCpus: target.workers,
-        storagePath: jobDir, name: 'ray-train', maxFailures: RAY_DEFAULTS.maxFailures, outDir: path.join(jobDir, 'out'),
+        address: target.address,
+        workers: target.workers,
+        gpusPerWorker: target.gpusPerWorker,
+        localCpus: target.workers,
+        storagePath: jobDir,
+        name: 'ray-train',
+        maxFailures: RAY_DEFAULTS.maxFailures,
+        outDir: path.join(jobDir, 'out'),
       };
       const planFile = path.join(jobDir, 'plan.json');
       writeJsonAtomic(planFile, rayPlan);
-      const record: JobRecord = { plan: rayPlan, test: test?.kept ?? [], validation: validation.kept, train: train.kept.length };
+      const record: JobRecord = {
+        plan: rayPlan,
+        test: test?.kept ?? [],
+        validation: validation.kept,
+        train: train.kept.length,
+      };
       writeJsonAtomic(path.join(runDir, 'ray-job.json'), { jobDir, ...record });
-      ctx.emit({ kind: 'log', level: 'info', message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)` });
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)`,
+      });
       return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train') };
     } catch (e) {
       // Nothing half-made stays marked as training: Runs shows why it stopped.
@@ -131,7 +212,9 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
 export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx): Promise<RunResult> {
   const recipe = readRecipe(runDir);
   const info = readRunInfo(runDir);
-  const record = JSON.parse(fs.readFileSync(path.join(runDir, 'ray-job.json'), 'utf8')) as JobRecord & { jobDir: string };
+  const record = JSON.parse(fs.readFileSync(path.join(runDir, 'ray-job.json'), 'utf8')) as JobRecord & {
+    jobDir: string;
+  };
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
   const base = await loadBase(recipe.base, ctx.cacheDir);
   const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
@@ -143,10 +226,22 @@ export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx
     ctx.emit({ kind: 'stage', stage: 'evaluating' });
     const skips = new SkipList();
     const samples = evaluatedOn === 'test' ? record.test : record.validation;
-    const scored = await scoreImages(tm.full, samples, info.preprocessing, info.classes.length, recipe.batchSize, skips, ctx.signal);
+    const scored = await scoreImages(
+      tm.full,
+      samples,
+      info.preprocessing,
+      info.classes.length,
+      recipe.batchSize,
+      skips,
+      ctx.signal,
+    );
     const evaluation = evaluatePredictions(info.classes, scored);
     if (trained.test) {
-      ctx.emit({ kind: 'log', level: 'info', message: `Test accuracy: ${(evaluation.accuracy * 100).toFixed(1)}% in the engine, ${(trained.test.accuracy * 100).toFixed(1)}% in Keras on the cluster` });
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Test accuracy: ${(evaluation.accuracy * 100).toFixed(1)}% in the engine, ${(trained.test.accuracy * 100).toFixed(1)}% in Keras on the cluster`,
+      });
     }
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
     await saveLayersModel(tm.full, runDir);
@@ -157,10 +252,20 @@ export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx
     updateRunInfo(runDir, { status: 'finished', trainableParams: params.trainable, frozenParams: params.frozen });
     const train = history.reduce((s, m) => s + m.seconds, 0);
     return {
-      runDir, classes: info.classes, cancelled: false, skipped: [],
+      runDir,
+      classes: info.classes,
+      cancelled: false,
+      skipped: [],
       backend: { name: 'ray', detail: info.backend, borrowedKernels: [] },
       split: { train: record.train, validation: record.validation.length, test: record.test.length },
-      transfer: { history, evaluation, evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: train },
+      transfer: {
+        history,
+        evaluation,
+        evaluatedOn,
+        trainableParams: params.trainable,
+        frozenParams: params.frozen,
+        trainSeconds: train,
+      },
     };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);

@@ -24,11 +24,18 @@ const MAX_MANIFEST_BYTES = 64 * 2 ** 20;
 export function setWeightsByLayerName(model: tf.LayersModel, outDir: string): void {
   const manifestFile = path.join(outDir, 'weights.json');
   const binFile = path.join(outDir, 'weights.bin');
-  if (!fs.existsSync(manifestFile) || !fs.existsSync(binFile)) throw new EngineError(`The Ray job left no trained weights in ${outDir} (weights.json and weights.bin).`);
-  if (fs.statSync(manifestFile).size > MAX_MANIFEST_BYTES) throw new EngineError(`${manifestFile} is larger than ${MAX_MANIFEST_BYTES / 2 ** 20} MiB; it is not a weights list written by the Ray job.`);
+  if (!fs.existsSync(manifestFile) || !fs.existsSync(binFile))
+    throw new EngineError(`The Ray job left no trained weights in ${outDir} (weights.json and weights.bin).`);
+  if (fs.statSync(manifestFile).size > MAX_MANIFEST_BYTES)
+    throw new EngineError(
+      `${manifestFile} is larger than ${MAX_MANIFEST_BYTES / 2 ** 20} MiB; it is not a weights list written by the Ray job.`,
+    );
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as WeightsManifest;
   const size = fs.statSync(binFile).size;
-  if (manifest.bytes !== size) throw new EngineError(`${binFile} holds ${size} bytes, but ${manifestFile} lists ${manifest.bytes}: the job's output is incomplete.`);
+  if (manifest.bytes !== size)
+    throw new EngineError(
+      `${binFile} holds ${size} bytes, but ${manifestFile} lists ${manifest.bytes}: the job's output is incomplete.`,
+    );
   const byLayer = new Map(manifest.layers.map((l) => [l.layer, l.weights]));
   const fd = fs.openSync(binFile, 'r');
   try {
@@ -37,14 +44,19 @@ export function setWeightsByLayerName(model: tf.LayersModel, outDir: string): vo
       if (mine.length === 0) continue;
       const theirs = byLayer.get(layer.name);
       if (!theirs || theirs.length !== mine.length) {
-        throw new EngineError(`The Ray job's weights have ${theirs ? `${theirs.length} tensors` : 'nothing'} for layer "${layer.name}", which has ${mine.length} in the engine's model.`);
+        throw new EngineError(
+          `The Ray job's weights have ${theirs ? `${theirs.length} tensors` : 'nothing'} for layer "${layer.name}", which has ${mine.length} in the engine's model.`,
+        );
       }
       const values = theirs.map((w, i) => {
         const count = w.shape.reduce((a, b) => a * b, 1);
         if (w.shape.join() !== mine[i].shape.join()) {
-          throw new EngineError(`The Ray job's ${w.name} has shape [${w.shape}], the engine's ${layer.name} weight ${i} [${mine[i].shape}].`);
+          throw new EngineError(
+            `The Ray job's ${w.name} has shape [${w.shape}], the engine's ${layer.name} weight ${i} [${mine[i].shape}].`,
+          );
         }
-        if (!Number.isSafeInteger(w.offset) || w.offset < 0 || w.offset + count * 4 > size) throw new EngineError(`${manifestFile}: ${w.name} lies outside ${binFile}.`);
+        if (!Number.isSafeInteger(w.offset) || w.offset < 0 || w.offset + count * 4 > size)
+          throw new EngineError(`${manifestFile}: ${w.name} lies outside ${binFile}.`);
         const buf = Buffer.alloc(count * 4);
         fs.readSync(fd, buf, 0, buf.length, w.offset);
         return tf.tensor(new Float32Array(buf.buffer, buf.byteOffset, count), w.shape);

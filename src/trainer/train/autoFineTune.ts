@@ -2,8 +2,22 @@
 // the top blocks at a lower rate (first on cached activations, then, for small data, with augmentation),
 // each only when the time budget allows by an estimate measured before starting, and each kept only when
 // validation improves. Every try, skip and verdict is recorded as a Trial.
-import type { EpochMetrics, LayerInfo, Preprocessing, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
-import { AUTO_FINE_TUNE_EPOCHS, AUTO_FINE_TUNE_PATIENCE, AUTO_FINE_TUNE_RATE_FACTOR, autoUnfreezeFrom, betterOnValidation, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
+import type {
+  EpochMetrics,
+  LayerInfo,
+  Preprocessing,
+  ProgressEvent,
+  TrainRecipe,
+  Trial,
+} from '../../shared/engineTypes';
+import {
+  AUTO_FINE_TUNE_EPOCHS,
+  AUTO_FINE_TUNE_PATIENCE,
+  AUTO_FINE_TUNE_RATE_FACTOR,
+  autoUnfreezeFrom,
+  betterOnValidation,
+  SMALL_DATA_PER_CLASS,
+} from '../../shared/autoFlow';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
@@ -70,7 +84,11 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
   const rate = o.recipe.learningRate * AUTO_FINE_TUNE_RATE_FACTOR;
   if (!from) {
-    skip('fine-tune', 'top blocks', `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`);
+    skip(
+      'fine-tune',
+      'top blocks',
+      `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`,
+    );
     return { trials, history, cancelled: false };
   }
   const detail = `from ${from} at learning rate ${rate}`;
@@ -78,7 +96,13 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const part = splitBelowTrainable(o.full);
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
   if (!part || !fitsInMemory(part, all.length)) {
-    skip('fine-tune', detail, part ? 'the cached activations would not fit in memory' : `no single tensor separates the layers below ${from} from the rest`);
+    skip(
+      'fine-tune',
+      detail,
+      part
+        ? 'the cached activations would not fit in memory'
+        : `no single tensor separates the layers below ${from} from the rest`,
+    );
     applyFreezePlan(o.full, o.plan);
     return { trials, history, cancelled: false };
   }
@@ -92,20 +116,66 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     const epochSeconds = batches * cost.stepSeconds * 1.25; // validation passes add about a quarter
     const estimate = all.length * cost.bottomSecondsPerImage + MIN_AFFORDABLE_EPOCHS * epochSeconds;
     if (estimate > left()) {
-      skip('fine-tune', detail, `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`, estimate);
+      skip(
+        'fine-tune',
+        detail,
+        `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+        estimate,
+      );
       return { trials, history, cancelled: false };
     }
-    o.emit({ kind: 'log', level: 'info', message: `Automatic flow: fine-tuning ${detail} (estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs; ${left().toFixed(0)} s of the budget left)` });
+    o.emit({
+      kind: 'log',
+      level: 'info',
+      message: `Automatic flow: fine-tuning ${detail} (estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs; ${left().toFixed(0)} s of the budget left)`,
+    });
     const started = Date.now();
-    const folder = cacheFolder(o.cacheDir, { baseKey: o.baseKey, layer: part.boundary, pooling: part.pooling, preprocessing: o.prep });
-    const { features } = await cachedFeatures({ samples: all, model: part.bottom, prep: o.prep, folder, batchSize: o.recipe.batchSize, skips: o.skips, signal: o.signal, emit: o.emit, parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, o.prep) });
+    const folder = cacheFolder(o.cacheDir, {
+      baseKey: o.baseKey,
+      layer: part.boundary,
+      pooling: part.pooling,
+      preprocessing: o.prep,
+    });
+    const { features } = await cachedFeatures({
+      samples: all,
+      model: part.bottom,
+      prep: o.prep,
+      folder,
+      batchSize: o.recipe.batchSize,
+      skips: o.skips,
+      signal: o.signal,
+      emit: o.emit,
+      parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, o.prep),
+    });
     const shape = part.top.inputs[0].shape.slice(1) as number[];
-    const source = (samples: readonly Sample[]) => featureSource(samples, features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
-    const common = { which: 'transfer' as const, phase: 2 as const, epochs: AUTO_FINE_TUNE_EPOCHS, learningRate: rate, optimizer: o.recipe.optimizer, patience: AUTO_FINE_TUNE_PATIENCE, signal: o.signal, emit: o.emit, afterEpoch: async () => '', deadline: o.deadline };
+    const source = (samples: readonly Sample[]) =>
+      featureSource(samples, features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
+    const common = {
+      which: 'transfer' as const,
+      phase: 2 as const,
+      epochs: AUTO_FINE_TUNE_EPOCHS,
+      learningRate: rate,
+      optimizer: o.recipe.optimizer,
+      patience: AUTO_FINE_TUNE_PATIENCE,
+      signal: o.signal,
+      emit: o.emit,
+      afterEpoch: async () => '',
+      deadline: o.deadline,
+    };
     const judge = (name: string, trialDetail: string, fitted: FitResult, seconds: number, estimateSeconds: number) => {
       history.push(...fitted.history);
       const m = keptEpoch(fitted.history, fitted.stoppedEarly);
-      const trial: Trial = { name, detail: trialDetail, epochs: fitted.history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, estimateSeconds, outcome: 'not kept', reason: '' };
+      const trial: Trial = {
+        name,
+        detail: trialDetail,
+        epochs: fitted.history.length,
+        valAccuracy: m?.valAccuracy,
+        valLoss: m?.valLoss,
+        seconds,
+        estimateSeconds,
+        outcome: 'not kept',
+        reason: '',
+      };
       const better = m !== undefined && betterOnValidation(m, bestFigures(best));
       trial.reason = m ? comparison(m, best, better) : 'no epoch finished';
       trials.push(trial);
@@ -119,23 +189,51 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       }
       o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name}: ${trial.reason}` });
     };
-    const cachedRun = await fit({ ...common, model: part.top, train: source(o.split.train), validation: source(o.split.validation) });
+    const cachedRun = await fit({
+      ...common,
+      model: part.top,
+      train: source(o.split.train),
+      validation: source(o.split.validation),
+    });
     cancelled = cachedRun.cancelled;
-    if (!cancelled) judge('fine-tune', `${detail}, cached activations`, cachedRun, (Date.now() - started) / 1000, estimate);
+    if (!cancelled)
+      judge('fine-tune', `${detail}, cached activations`, cachedRun, (Date.now() - started) / 1000, estimate);
     // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
     const perClass = o.split.train.length / o.classes;
     const augmentedEpoch = o.split.train.length * cost.bottomSecondsPerImage + epochSeconds;
     const augmentedEstimate = MIN_AFFORDABLE_EPOCHS * augmentedEpoch;
     const augName = 'fine-tune + augmentation';
-    const augDetail = `${detail}, images augmented (${Object.entries(DEFAULT_AUGMENTATION).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+    const augDetail = `${detail}, images augmented (${Object.entries(DEFAULT_AUGMENTATION)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`;
     if (cancelled) return { trials, history, cancelled, score };
     if (perClass >= SMALL_DATA_PER_CLASS) {
-      skip(augName, augDetail, `${perClass.toFixed(0)} training images per class; augmentation is tried below ${SMALL_DATA_PER_CLASS}`);
+      skip(
+        augName,
+        augDetail,
+        `${perClass.toFixed(0)} training images per class; augmentation is tried below ${SMALL_DATA_PER_CLASS}`,
+      );
     } else if (augmentedEstimate > left()) {
-      skip(augName, augDetail, `estimated ${augmentedEstimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`, augmentedEstimate);
+      skip(
+        augName,
+        augDetail,
+        `estimated ${augmentedEstimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+        augmentedEstimate,
+      );
     } else {
       const augStarted = Date.now();
-      const images = { train: imageSource(o.split.train, o.prep, o.classes, o.recipe.batchSize, o.recipe.seed, o.skips, DEFAULT_AUGMENTATION), validation: source(o.split.validation) };
+      const images = {
+        train: imageSource(
+          o.split.train,
+          o.prep,
+          o.classes,
+          o.recipe.batchSize,
+          o.recipe.seed,
+          o.skips,
+          DEFAULT_AUGMENTATION,
+        ),
+        validation: source(o.split.validation),
+      };
       const augRun = await throughFrozen(part, common, images, source(o.split.validation));
       cancelled = augRun.cancelled;
       if (!cancelled) judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, augmentedEstimate);
@@ -163,7 +261,10 @@ const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));
  * Seconds per image through the frozen bottom and per training step of the top, measured on one batch of
  * random input before anything is decided. The top's weights are restored afterwards (the step changed them).
  */
-async function measureCosts(part: FrozenSplit, o: FineTuneInput): Promise<{ bottomSecondsPerImage: number; stepSeconds: number }> {
+async function measureCosts(
+  part: FrozenSplit,
+  o: FineTuneInput,
+): Promise<{ bottomSecondsPerImage: number; stepSeconds: number }> {
   // A small batch keeps the measurement cheap; a step's cost grows about linearly with the batch.
   const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
   const [h, w] = o.prep.size;

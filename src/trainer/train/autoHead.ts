@@ -41,22 +41,44 @@ export interface WiderHeadOutcome {
 export async function widerHeadTrial(o: WiderHeadInput): Promise<WiderHeadOutcome> {
   const model = buildTransferModel(o.base, o.plan, AUTO_WIDE_HEAD, o.classes, o.recipe.seed);
   const shape = model.featureShape;
-  const source = (samples: readonly Sample[]) => featureSource(samples, o.features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
+  const source = (samples: readonly Sample[]) =>
+    featureSource(samples, o.features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
   const { epochs, patience } = headSchedule(o.recipe);
   const started = Date.now();
   const fitted = await fit({
-    model: model.head, which: 'transfer', phase: 1, epochs, patience, learningRate: o.recipe.learningRate, optimizer: o.recipe.optimizer,
-    train: source(o.split.train), validation: source(o.split.validation), signal: o.signal, emit: o.emit, afterEpoch: async () => '', deadline: o.deadline,
+    model: model.head,
+    which: 'transfer',
+    phase: 1,
+    epochs,
+    patience,
+    learningRate: o.recipe.learningRate,
+    optimizer: o.recipe.optimizer,
+    train: source(o.split.train),
+    validation: source(o.split.validation),
+    signal: o.signal,
+    emit: o.emit,
+    afterEpoch: async () => '',
+    deadline: o.deadline,
   });
   const m = keptEpoch(fitted.history, fitted.stoppedEarly);
-  const kept = !fitted.cancelled && m !== undefined && betterOnValidation(m, { valAccuracy: o.best.valAccuracy ?? -Infinity, valLoss: o.best.valLoss ?? Infinity });
-  const figures = (acc?: number, loss?: number) => `accuracy ${acc?.toFixed(3) ?? '?'}, loss ${loss?.toFixed(3) ?? '?'}`;
+  const kept =
+    !fitted.cancelled &&
+    m !== undefined &&
+    betterOnValidation(m, { valAccuracy: o.best.valAccuracy ?? -Infinity, valLoss: o.best.valLoss ?? Infinity });
+  const figures = (acc?: number, loss?: number) =>
+    `accuracy ${acc?.toFixed(3) ?? '?'}, loss ${loss?.toFixed(3) ?? '?'}`;
   const trial: Trial = {
-    name: 'wider head', detail: `hidden layer of ${AUTO_WIDE_HEAD.dense}, dropout ${AUTO_WIDE_HEAD.dropout}, on cached features`, epochs: fitted.history.length,
-    valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds: (Date.now() - started) / 1000, outcome: 'not kept',
+    name: 'wider head',
+    detail: `hidden layer of ${AUTO_WIDE_HEAD.dense}, dropout ${AUTO_WIDE_HEAD.dropout}, on cached features`,
+    epochs: fitted.history.length,
+    valAccuracy: m?.valAccuracy,
+    valLoss: m?.valLoss,
+    seconds: (Date.now() - started) / 1000,
+    outcome: 'not kept',
     reason: `validation ${figures(m?.valAccuracy, m?.valLoss)} ${kept ? 'beats' : 'does not beat'} ${o.best.name}'s ${figures(o.best.valAccuracy, o.best.valLoss)}`,
   };
   o.emit({ kind: 'log', level: 'info', message: `Automatic flow: wider head: ${trial.reason}` });
-  const score = (samples: readonly Sample[]) => scoreFeatures(model.head, samples, o.features, shape, o.classes, o.recipe.batchSize, o.signal);
+  const score = (samples: readonly Sample[]) =>
+    scoreFeatures(model.head, samples, o.features, shape, o.classes, o.recipe.batchSize, o.signal);
   return { model, trial, kept, cancelled: fitted.cancelled, history: fitted.history, score };
 }

@@ -36,7 +36,13 @@ export interface BaselineInput {
   /** Seconds each baseline may train: the transfer run's time. */
   seconds: number;
   /** Scores a trained baseline on the final split (test, or validation when there is none). */
-  finish: (history: ModelResult['history'], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }) => Promise<ModelResult>;
+  finish: (
+    history: ModelResult['history'],
+    cancelled: boolean,
+    score: (s: readonly Sample[]) => Promise<Scored[]>,
+    ms: number,
+    params: { trainable: number; frozen: number },
+  ) => Promise<ModelResult>;
 }
 
 /** The median height and width of (a sample of) the images, capped to [BASELINE_MIN_SIDE, BASELINE_MAX_SIDE]; grey when every image is. */
@@ -53,7 +59,9 @@ export async function baselineInput(samples: readonly Sample[]): Promise<Preproc
   });
   const ok = sizes.filter((s): s is { h: number; w: number; grey: boolean } => !!s && s.h > 0 && s.w > 0);
   const side = (xs: number[]) => Math.min(BASELINE_MAX_SIDE, Math.max(BASELINE_MIN_SIDE, median(xs)));
-  const size: [number, number] = ok.length ? [side(ok.map((s) => s.h)), side(ok.map((s) => s.w))] : [BASELINE_MAX_SIDE, BASELINE_MAX_SIDE];
+  const size: [number, number] = ok.length
+    ? [side(ok.map((s) => s.h)), side(ok.map((s) => s.w))]
+    : [BASELINE_MAX_SIDE, BASELINE_MAX_SIDE];
   return { size, channels: ok.length && ok.every((s) => s.grey) ? 1 : 3, scale: 'unit' };
 }
 
@@ -70,7 +78,12 @@ export function buildLinearModel(prep: Preprocessing, classes: number, seed: num
     name: 'linear_pixels',
     layers: [
       tf.layers.flatten({ inputShape: [h, w, prep.channels], name: 'pixels' }),
-      tf.layers.dense({ units: classes, activation: 'softmax', name: 'predictions', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.dense({
+        units: classes,
+        activation: 'softmax',
+        name: 'predictions',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
     ],
   });
 }
@@ -87,16 +100,33 @@ export async function trainBaselines(o: BaselineInput): Promise<{ name: string; 
   for (const kind of kinds) {
     const model = kind.build();
     try {
-      o.emit({ kind: 'log', level: 'info', message: `Baseline without transfer: ${kind.name}, from scratch, for ${o.seconds.toFixed(0)} s (the transfer run's time)` });
+      o.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Baseline without transfer: ${kind.name}, from scratch, for ${o.seconds.toFixed(0)} s (the transfer run's time)`,
+      });
       const started = Date.now();
       const { history, cancelled } = await fit({
-        model, which: 'scratch', phase: 1, epochs: BASELINE_EPOCH_CAP, learningRate: o.recipe.learningRate, optimizer: o.recipe.optimizer,
-        patience: Math.max(o.recipe.patience, AUTO_MIN_PATIENCE), signal: o.signal, emit: o.emit, afterEpoch: async () => '', deadline: started + o.seconds * 1000,
+        model,
+        which: 'scratch',
+        phase: 1,
+        epochs: BASELINE_EPOCH_CAP,
+        learningRate: o.recipe.learningRate,
+        optimizer: o.recipe.optimizer,
+        patience: Math.max(o.recipe.patience, AUTO_MIN_PATIENCE),
+        signal: o.signal,
+        emit: o.emit,
+        afterEpoch: async () => '',
+        deadline: started + o.seconds * 1000,
         train: imageSource(o.split.train, prep, o.classes, o.recipe.batchSize, o.recipe.seed, o.skips),
         validation: imageSource(o.split.validation, prep, o.classes, o.recipe.batchSize, o.recipe.seed, o.skips),
       });
-      const score = (s: readonly Sample[]) => scoreImages(model, s, prep, o.classes, o.recipe.batchSize, o.skips, o.signal);
-      out.push({ name: kind.name, result: await o.finish(history, cancelled, score, Date.now() - started, countParams(model)) });
+      const score = (s: readonly Sample[]) =>
+        scoreImages(model, s, prep, o.classes, o.recipe.batchSize, o.skips, o.signal);
+      out.push({
+        name: kind.name,
+        result: await o.finish(history, cancelled, score, Date.now() - started, countParams(model)),
+      });
       if (cancelled) break;
     } finally {
       disposeModels([model]);
@@ -106,7 +136,10 @@ export async function trainBaselines(o: BaselineInput): Promise<{ name: string; 
 }
 
 /** The plain verdict: which model scored best on the final split, transfer included. */
-export function baselineVerdict(transfer: ModelResult, baselines: readonly { name: string; result: ModelResult }[]): string {
+export function baselineVerdict(
+  transfer: ModelResult,
+  baselines: readonly { name: string; result: ModelResult }[],
+): string {
   const all = [{ name: 'transfer', result: transfer }, ...baselines];
   const best = all.reduce((a, b) => (b.result.evaluation.accuracy > a.result.evaluation.accuracy ? b : a));
   const on = transfer.evaluatedOn;

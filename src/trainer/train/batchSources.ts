@@ -11,7 +11,18 @@ import { balancedLength, balancedOrder, needsBalancing } from './balance';
 import type { Batch, BatchSource } from './fitLoop';
 
 function oneHot(samples: readonly Sample[], classes: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(samples.map((s) => s.label), 'int32'), classes), 'float32'));
+  return tf.tidy(() =>
+    tf.cast(
+      tf.oneHot(
+        tf.tensor1d(
+          samples.map((s) => s.label),
+          'int32',
+        ),
+        classes,
+      ),
+      'float32',
+    ),
+  );
 }
 
 /**
@@ -29,7 +40,14 @@ function epochLength(samples: readonly Sample[]): number {
   return needsBalancing(samples) ? balancedLength(samples) : samples.length;
 }
 
-export function featureSource(samples: readonly Sample[], features: ReadonlyMap<string, Float32Array>, shape: number[], classes: number, batchSize: number, seed: number): BatchSource {
+export function featureSource(
+  samples: readonly Sample[],
+  features: ReadonlyMap<string, Float32Array>,
+  shape: number[],
+  classes: number,
+  batchSize: number,
+  seed: number,
+): BatchSource {
   const usable = samples.filter((s) => features.has(s.path));
   const dims = shape.reduce((a, b) => a * b, 1);
   return {
@@ -47,7 +65,15 @@ export function featureSource(samples: readonly Sample[], features: ReadonlyMap<
   };
 }
 
-export function imageSource(samples: readonly Sample[], prep: Preprocessing, classes: number, batchSize: number, seed: number, skips: SkipList, augmentation?: Augmentation): BatchSource {
+export function imageSource(
+  samples: readonly Sample[],
+  prep: Preprocessing,
+  classes: number,
+  batchSize: number,
+  seed: number,
+  skips: SkipList,
+  augmentation?: Augmentation,
+): BatchSource {
   const [h, w] = prep.size;
   return {
     size: epochLength(samples),

@@ -38,9 +38,21 @@ export interface CachedTop {
 /** Runs the frozen bottom once per image (cache hits skip it) and returns sources over its activations. */
 export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTop> {
   const { part, prep } = o;
-  const folder = cacheFolder(o.cacheDir, { baseKey: o.baseKey, layer: part.boundary, pooling: part.pooling, preprocessing: prep });
+  const folder = cacheFolder(o.cacheDir, {
+    baseKey: o.baseKey,
+    layer: part.boundary,
+    pooling: part.pooling,
+    preprocessing: prep,
+  });
   const { features, hits, misses } = await cachedFeatures({
-    samples: o.samples, model: part.bottom, prep, folder, batchSize: o.batchSize, skips: o.skips, signal: o.signal, emit: o.emit,
+    samples: o.samples,
+    model: part.bottom,
+    prep,
+    folder,
+    batchSize: o.batchSize,
+    skips: o.skips,
+    signal: o.signal,
+    emit: o.emit,
     parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, prep),
   });
   const shape = part.top.inputs[0].shape.slice(1) as number[];

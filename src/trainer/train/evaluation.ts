@@ -16,7 +16,12 @@ export function evaluatePredictions(classes: readonly string[], scored: readonly
     const predicted = argMax(s.probs);
     confusion[s.label][predicted]++;
     if (predicted !== s.label) {
-      misclassified.push({ path: s.path, actual: classes[s.label], predicted: classes[predicted], confidence: s.probs[predicted] });
+      misclassified.push({
+        path: s.path,
+        actual: classes[s.label],
+        predicted: classes[predicted],
+        confidence: s.probs[predicted],
+      });
     }
   }
   const perClass: ClassMetrics[] = classes.map((name, c) => {
@@ -30,7 +35,14 @@ export function evaluatePredictions(classes: readonly string[], scored: readonly
   });
   const correct = classes.reduce((a, _, c) => a + confusion[c][c], 0);
   misclassified.sort((a, b) => b.confidence - a.confidence);
-  return { accuracy: scored.length ? correct / scored.length : 0, count: scored.length, classes: [...classes], perClass, confusion, misclassified };
+  return {
+    accuracy: scored.length ? correct / scored.length : 0,
+    count: scored.length,
+    classes: [...classes],
+    perClass,
+    confusion,
+    misclassified,
+  };
 }
 
 export function argMax(values: ArrayLike<number>): number {

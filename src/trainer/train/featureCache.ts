@@ -24,13 +24,26 @@ export interface FeatureCacheKey {
 }
 
 export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
-  const id = createHash('sha256').update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing])).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing]))
+    .digest('hex')
+    .slice(0, 16);
   return path.join(cacheDir, 'features', id);
 }
 
 /** What a worker thread needs to rebuild the same frozen feature model. */
-export function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: string, prep: Preprocessing): WorkerSpec {
-  return { modelJsonPath, featureLayer, pooling: pooling as WorkerSpec['pooling'], inputShape: [prep.size[0], prep.size[1], prep.channels] };
+export function parallelSpec(
+  modelJsonPath: string,
+  featureLayer: string,
+  pooling: string,
+  prep: Preprocessing,
+): WorkerSpec {
+  return {
+    modelJsonPath,
+    featureLayer,
+    pooling: pooling as WorkerSpec['pooling'],
+    inputShape: [prep.size[0], prep.size[1], prep.channels],
+  };
 }
 
 export async function contentHash(file: string): Promise<string> {
@@ -54,7 +67,9 @@ export interface ExtractOptions {
 }
 
 /** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */
-export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number }> {
+export async function cachedFeatures(
+  o: ExtractOptions,
+): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number }> {
   fs.mkdirSync(o.folder, { recursive: true });
   const dims = (o.model.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
@@ -65,11 +80,21 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
     // Only a regular file of exactly the expected size is read: anything else in the cache is recomputed.
     const st = fs.statSync(file, { throwIfNoEntry: false });
     const stored = st?.isFile() && st.size === dims * 4 ? fs.readFileSync(file) : undefined;
-    if (stored && stored.length === dims * 4) features.set(sample.path, new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.length)));
+    if (stored && stored.length === dims * 4)
+      features.set(
+        sample.path,
+        new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.length)),
+      );
     else missing.push({ sample, key: keys[i] });
   });
   const total = missing.length;
-  o.emit({ kind: 'stage', stage: 'caching-features', done: 0, total, message: `${features.size} cached, ${total} to compute` });
+  o.emit({
+    kind: 'stage',
+    stage: 'caching-features',
+    done: 0,
+    total,
+    message: `${features.size} cached, ${total} to compute`,
+  });
   const [h, w] = o.prep.size;
   // The base is frozen here by definition, so its BatchNorm layers can be folded into the convolutions.
   const base = compileFrozen(o.model);
@@ -83,7 +108,13 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   };
   if (pool) o.emit({ kind: 'log', level: 'info', message: `Feature extraction on ${pool.threads} threads` });
   try {
-    await extractMissing(o, missing, features, (pixels, n) => (pool ? pool.run(pixels, n, local) : local(pixels, n)), dims);
+    await extractMissing(
+      o,
+      missing,
+      features,
+      (pixels, n) => (pool ? pool.run(pixels, n, local) : local(pixels, n)),
+      dims,
+    );
   } finally {
     base.dispose();
     await pool?.dispose();
@@ -91,14 +122,34 @@ export async function cachedFeatures(o: ExtractOptions): Promise<{ features: Map
   return { features, hits: o.samples.length - total, misses: total };
 }
 
-async function extractMissing(o: ExtractOptions, missing: { sample: Sample; key: string }[], features: Map<string, Float32Array>, predict: (pixels: Float32Array, n: number) => Promise<Float32Array>, dims: number): Promise<void> {
+async function extractMissing(
+  o: ExtractOptions,
+  missing: { sample: Sample; key: string }[],
+  features: Map<string, Float32Array>,
+  predict: (pixels: Float32Array, n: number) => Promise<Float32Array>,
+  dims: number,
+): Promise<void> {
   const total = missing.length;
-  let next = total > 0 ? decodeBatch(missing.slice(0, o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
+  let next =
+    total > 0
+      ? decodeBatch(
+          missing.slice(0, o.batchSize).map((m) => m.sample),
+          o.prep,
+          o.skips,
+        )
+      : undefined;
   for (let i = 0; i < total; i += o.batchSize) {
     throwIfCancelled(o.signal);
     const batch = await next!;
     // Decode the next batch while the base runs on this one.
-    next = i + o.batchSize < total ? decodeBatch(missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample), o.prep, o.skips) : undefined;
+    next =
+      i + o.batchSize < total
+        ? decodeBatch(
+            missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample),
+            o.prep,
+            o.skips,
+          )
+        : undefined;
     if (batch.samples.length === 0) continue;
     const data = await predict(batch.pixels, batch.samples.length);
     const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));

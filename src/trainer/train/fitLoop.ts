@@ -50,20 +50,31 @@ export interface FitResult {
   stoppedEarly: boolean;
 }
 
-export function compileForTraining(model: tf.LayersModel, learningRate: number, optimizer: OptimizerName = 'adam'): void {
+export function compileForTraining(
+  model: tf.LayersModel,
+  learningRate: number,
+  optimizer: OptimizerName = 'adam',
+): void {
   // Recompiling is what makes changed `trainable` flags take effect in tfjs-layers. The previous optimizer's
   // slot variables (Adam moments) would otherwise stay allocated for the life of the process.
   (model.optimizer as tf.Optimizer | undefined)?.dispose();
-  model.compile({ optimizer: createOptimizer(optimizer, learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: createOptimizer(optimizer, learningRate),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
 }
 
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
-    case 'adam': return tf.train.adam(learningRate);
+    case 'adam':
+      return tf.train.adam(learningRate);
     // Plain SGD without momentum would crawl at the rates a recipe uses for Adam; Keras' fine-tuning
     // examples pair SGD with momentum 0.9.
-    case 'sgd': return tf.train.momentum(learningRate, 0.9);
-    case 'rmsprop': return tf.train.rmsprop(learningRate);
+    case 'sgd':
+      return tf.train.momentum(learningRate, 0.9);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
   }
 }
 
@@ -86,7 +97,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   try {
     for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = Date.now();
-      let lossSum = 0, accSum = 0, seen = 0, batch = 0;
+      let lossSum = 0,
+        accSum = 0,
+        seen = 0,
+        batch = 0;
       for await (const { x, y } of o.train.batches(epoch)) {
         const n = x.shape[0];
         try {
@@ -101,16 +115,29 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         batchesDone++;
         const elapsed = (Date.now() - started) / 1000;
         o.emit({
-          kind: 'batch', model: o.which, phase: o.phase, epoch, epochs: o.epochs, batch, batches: o.train.batchCount,
-          loss: lossSum / seen, accuracy: accSum / seen, imagesPerSec: seen / Math.max(1e-3, (Date.now() - epochStart) / 1000),
+          kind: 'batch',
+          model: o.which,
+          phase: o.phase,
+          epoch,
+          epochs: o.epochs,
+          batch,
+          batches: o.train.batchCount,
+          loss: lossSum / seen,
+          accuracy: accSum / seen,
+          imagesPerSec: seen / Math.max(1e-3, (Date.now() - epochStart) / 1000),
           etaSeconds: (elapsed / batchesDone) * Math.max(0, totalBatches - batchesDone),
         });
         if (o.signal.isCancellationRequested) throw new CancelledError();
       }
       const val = await validate(o.model, o.validation, o.signal);
       const metrics: EpochMetrics = {
-        phase: o.phase, epoch, loss: lossSum / Math.max(1, seen), accuracy: accSum / Math.max(1, seen),
-        valLoss: val.loss, valAccuracy: val.accuracy, seconds: (Date.now() - epochStart) / 1000,
+        phase: o.phase,
+        epoch,
+        loss: lossSum / Math.max(1, seen),
+        accuracy: accSum / Math.max(1, seen),
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        seconds: (Date.now() - epochStart) / 1000,
       };
       history.push(metrics);
       const checkpoint = await o.afterEpoch(metrics, history);
@@ -123,13 +150,21 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           bestWeights = o.model.getWeights().map((w) => w.clone());
         } else if (++sinceBest >= o.patience) {
           stoppedEarly = true;
-          o.emit({ kind: 'log', level: 'info', message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.` });
+          o.emit({
+            kind: 'log',
+            level: 'info',
+            message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.`,
+          });
           break;
         }
       }
       if (o.deadline !== undefined && Date.now() >= o.deadline && epoch < o.epochs) {
         stoppedEarly = true;
-        o.emit({ kind: 'log', level: 'info', message: `Stopped after epoch ${epoch}: the time budget is spent; keeping the weights of the best epoch.` });
+        o.emit({
+          kind: 'log',
+          level: 'info',
+          message: `Stopped after epoch ${epoch}: the time budget is spent; keeping the weights of the best epoch.`,
+        });
         break;
       }
     }
@@ -144,12 +179,21 @@ export async function fit(o: FitOptions): Promise<FitResult> {
 }
 
 /** Mean loss and accuracy over a source, in inference mode. */
-export async function validate(model: tf.LayersModel, source: BatchSource, signal: CancelSignal): Promise<{ loss: number; accuracy: number }> {
-  let loss = 0, correct = 0, seen = 0;
+export async function validate(
+  model: tf.LayersModel,
+  source: BatchSource,
+  signal: CancelSignal,
+): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0,
+    correct = 0,
+    seen = 0;
   for await (const { x, y } of source.batches(0)) {
     const [l, c] = tf.tidy(() => {
       const p = model.predict(x) as tf.Tensor;
-      return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32'))];
+      return [
+        tf.sum(tf.metrics.categoricalCrossentropy(y, p)),
+        tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32')),
+      ];
     });
     loss += (await l.data())[0];
     correct += (await c.data())[0];

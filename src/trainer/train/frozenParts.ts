@@ -20,7 +20,12 @@ export function fitsInMemory(part: FrozenSplit, images: number): boolean {
  * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. A validation source may be
  * given ready-made (cached activations), else it streams the same way.
  */
-export async function throughFrozen(part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>, images: { train: BatchSource; validation: BatchSource }, cachedValidation?: BatchSource): Promise<FitResult> {
+export async function throughFrozen(
+  part: FrozenSplit,
+  options: Omit<FitOptions, 'model' | 'train' | 'validation'>,
+  images: { train: BatchSource; validation: BatchSource },
+  cachedValidation?: BatchSource,
+): Promise<FitResult> {
   const bottom = compileFrozen(part.bottom);
   try {
     const validation = cachedValidation ?? frozenBaseSource(images.validation, bottom);

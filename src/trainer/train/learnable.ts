@@ -9,7 +9,13 @@ import type { Split } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
 
 /** Throws when some class has fewer than `needed` decodable images among its training images. */
-export async function checkLearnable(split: Split, classes: readonly string[], prep: Preprocessing, skips: SkipList, needed = 1): Promise<void> {
+export async function checkLearnable(
+  split: Split,
+  classes: readonly string[],
+  prep: Preprocessing,
+  skips: SkipList,
+  needed = 1,
+): Promise<void> {
   const short: string[] = [];
   let example = '';
   for (let label = 0; label < classes.length; label++) {
@@ -32,6 +38,8 @@ export async function checkLearnable(split: Split, classes: readonly string[], p
     if (ok < needed) short.push(`"${classes[label]}" (${ok} of ${tried} training images decode)`);
   }
   if (short.length > 0) {
-    throw new EngineError(`Cannot train: no usable training images in class ${short.join(', ')}; e.g. ${example || 'none decodes'}. Fix or remove those files.`);
+    throw new EngineError(
+      `Cannot train: no usable training images in class ${short.join(', ')}; e.g. ${example || 'none decodes'}. Fix or remove those files.`,
+    );
   }
 }

@@ -9,12 +9,28 @@ import { featureSource, imageSource } from './batchSources';
 import type { BatchSource } from './fitLoop';
 import type { Scored } from './evaluation';
 
-export async function scoreImages(model: tf.LayersModel, samples: readonly Sample[], prep: Preprocessing, classes: number, batchSize: number, skips: SkipList, signal: CancelSignal): Promise<Scored[]> {
+export async function scoreImages(
+  model: tf.LayersModel,
+  samples: readonly Sample[],
+  prep: Preprocessing,
+  classes: number,
+  batchSize: number,
+  skips: SkipList,
+  signal: CancelSignal,
+): Promise<Scored[]> {
   const usable = samples.filter((s) => !skips.has(s.path));
   return score(model, imageSource(usable, prep, classes, batchSize, 0, skips), signal);
 }
 
-export async function scoreFeatures(head: tf.LayersModel, samples: readonly Sample[], features: ReadonlyMap<string, Float32Array>, shape: number[], classes: number, batchSize: number, signal: CancelSignal): Promise<Scored[]> {
+export async function scoreFeatures(
+  head: tf.LayersModel,
+  samples: readonly Sample[],
+  features: ReadonlyMap<string, Float32Array>,
+  shape: number[],
+  classes: number,
+  batchSize: number,
+  signal: CancelSignal,
+): Promise<Scored[]> {
   const usable = samples.filter((s) => features.has(s.path));
   return score(head, featureSource(usable, features, shape, classes, batchSize, 0), signal);
 }

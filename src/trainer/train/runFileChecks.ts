@@ -10,7 +10,8 @@ import { EngineError } from '../../shared/engineError';
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isWholeIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isWholeIn = (v: unknown, min: number, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 function fail(file: string, what: string): never {
   throw new EngineError(`${file} is damaged: ${what}.`);
@@ -24,16 +25,20 @@ export function preprocessingProblem(p: unknown): string | undefined {
   if (!Array.isArray(size) || size.length !== 2 || !size.every((s) => isWholeIn(s, 1, max))) {
     return `preprocessing.size must be [height, width] with whole numbers from 1 to ${max} (limit maxInputSide), not ${JSON.stringify(size)}`;
   }
-  if (p.channels !== 1 && p.channels !== 3) return `preprocessing.channels must be 1 or 3, not ${JSON.stringify(p.channels)}`;
-  if (!['unit', 'symmetric', 'raw'].includes(p.scale as string)) return `preprocessing.scale must be unit, symmetric or raw, not ${JSON.stringify(p.scale)}`;
+  if (p.channels !== 1 && p.channels !== 3)
+    return `preprocessing.channels must be 1 or 3, not ${JSON.stringify(p.channels)}`;
+  if (!['unit', 'symmetric', 'raw'].includes(p.scale as string))
+    return `preprocessing.scale must be unit, symmetric or raw, not ${JSON.stringify(p.scale)}`;
   return undefined;
 }
 
 /** run.json as written by runFolder. */
 export function checkRunInfo<T>(value: unknown, file: string): T {
   if (!isObject(value)) fail(file, 'it is not a JSON object');
-  if (!['training', 'finished', 'cancelled', 'failed'].includes(value.status as string)) fail(file, `status ${JSON.stringify(value.status)} is not one of training, finished, cancelled, failed`);
-  if (!Array.isArray(value.classes) || value.classes.length < 1 || !value.classes.every((c) => typeof c === 'string')) fail(file, 'classes must be a list of class names');
+  if (!['training', 'finished', 'cancelled', 'failed'].includes(value.status as string))
+    fail(file, `status ${JSON.stringify(value.status)} is not one of training, finished, cancelled, failed`);
+  if (!Array.isArray(value.classes) || value.classes.length < 1 || !value.classes.every((c) => typeof c === 'string'))
+    fail(file, 'classes must be a list of class names');
   const prep = preprocessingProblem(value.preprocessing);
   if (prep) fail(file, prep);
   return value as T;
@@ -43,8 +48,10 @@ export function checkRunInfo<T>(value: unknown, file: string): T {
 export function checkCheckpointState<T>(value: unknown, file: string): T {
   if (!isObject(value)) fail(file, 'it is not a JSON object');
   if (value.phase !== 1 && value.phase !== 2) fail(file, `phase must be 1 or 2, not ${JSON.stringify(value.phase)}`);
-  if (!isWholeIn(value.epoch, 1, 10_000)) fail(file, `epoch must be a whole number from 1 to 10000, not ${JSON.stringify(value.epoch)}`);
-  if (!Array.isArray(value.history) || !value.history.every((h) => isObject(h) && Number.isInteger(h.epoch))) fail(file, 'history must be a list of epochs');
+  if (!isWholeIn(value.epoch, 1, 10_000))
+    fail(file, `epoch must be a whole number from 1 to 10000, not ${JSON.stringify(value.epoch)}`);
+  if (!Array.isArray(value.history) || !value.history.every((h) => isObject(h) && Number.isInteger(h.epoch)))
+    fail(file, 'history must be a list of epochs');
   return value as T;
 }
 
@@ -54,7 +61,13 @@ export function checkRunRecipe(value: unknown, file: string): TrainRecipe {
   const types = recipeTypeProblems(value);
   if (types.length) fail(file, types.join('; '));
   const r = value as unknown as TrainRecipe;
-  if (typeof r.data !== 'string' || typeof r.outputDir !== 'string' || typeof r.base !== 'string' || !isObject(r.head) || !isObject(r.freeze)) {
+  if (
+    typeof r.data !== 'string' ||
+    typeof r.outputDir !== 'string' ||
+    typeof r.base !== 'string' ||
+    !isObject(r.head) ||
+    !isObject(r.freeze)
+  ) {
     fail(file, 'data, base, outputDir, head and freeze are required');
   }
   const problems = [...recipeProblems(r), ...inputSizeProblems(r)];
@@ -66,10 +79,14 @@ export function checkRunRecipe(value: unknown, file: string): TrainRecipe {
 export function inputSizeProblems(r: Pick<TrainRecipe, 'inputSize' | 'inputChannels'>): string[] {
   const problems: string[] = [];
   const max = LIMITS.maxInputSide;
-  if (r.inputSize !== undefined && (!Array.isArray(r.inputSize) || r.inputSize.length !== 2 || !r.inputSize.every((s) => isWholeIn(s, 1, max)))) {
+  if (
+    r.inputSize !== undefined &&
+    (!Array.isArray(r.inputSize) || r.inputSize.length !== 2 || !r.inputSize.every((s) => isWholeIn(s, 1, max)))
+  ) {
     problems.push(`input size must be whole numbers from 1 to ${max} (got ${JSON.stringify(r.inputSize)})`);
   }
-  if (r.inputChannels !== undefined && r.inputChannels !== 1 && r.inputChannels !== 3) problems.push(`input channels must be 1 or 3 (got ${JSON.stringify(r.inputChannels)})`);
+  if (r.inputChannels !== undefined && r.inputChannels !== 1 && r.inputChannels !== 3)
+    problems.push(`input channels must be 1 or 3 (got ${JSON.stringify(r.inputChannels)})`);
   return problems;
 }
 
@@ -78,6 +95,8 @@ export function checkBatchBytes(prep: Preprocessing, batchSize: number, what: st
   const bytes = batchSize * prep.size[0] * prep.size[1] * prep.channels * 4;
   if (bytes > LIMITS.maxBatchInputBytes) {
     const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-    throw new EngineError(`A batch of ${batchSize} images at ${prep.size[0]}×${prep.size[1]}×${prep.channels} for ${what} needs ${mib(bytes)}, over the ${mib(LIMITS.maxBatchInputBytes)} limit per batch (maxBatchInputBytes); use a smaller batch size or input size.`);
+    throw new EngineError(
+      `A batch of ${batchSize} images at ${prep.size[0]}×${prep.size[1]}×${prep.channels} for ${what} needs ${mib(bytes)}, over the ${mib(LIMITS.maxBatchInputBytes)} limit per batch (maxBatchInputBytes); use a smaller batch size or input size.`,
+    );
   }
 }

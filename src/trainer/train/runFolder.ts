@@ -2,7 +2,15 @@
 // any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, Evaluation, Preprocessing, QualityReport, SkippedFile, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type {
+  EpochMetrics,
+  Evaluation,
+  Preprocessing,
+  QualityReport,
+  SkippedFile,
+  TrainRecipe,
+  Trial,
+} from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { errnoReason, readJsonFile } from '../io/boundedRead';
@@ -52,7 +60,8 @@ export function createRunDir(outputDir: string, name: string, now = new Date()):
       fs.mkdirSync(dir);
       return dir;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EngineError(`Cannot create the run folder ${dir}: ${errnoReason(e)}.`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new EngineError(`Cannot create the run folder ${dir}: ${errnoReason(e)}.`);
     }
   }
   throw new EngineError(`Cannot create a run folder in ${parent}: 10000 runs named ${stamp}-${safe} exist.`);
@@ -79,7 +88,10 @@ export function writeMetrics(dir: string, metrics: { transfer: EpochMetrics[]; s
   writeJsonAtomic(path.join(dir, 'metrics.json'), metrics);
 }
 
-export function writeEvaluation(dir: string, evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation } & QualityReport): void {
+export function writeEvaluation(
+  dir: string,
+  evaluation: { evaluatedOn: string; transfer: Evaluation; scratch?: Evaluation } & QualityReport,
+): void {
   writeJsonAtomic(path.join(dir, 'evaluation.json'), evaluation);
 }
 
@@ -123,5 +135,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
 
 export function readCheckpoint(dir: string): CheckpointState | undefined {
   const file = path.join(dir, 'checkpoint', 'state.json');
-  return fs.existsSync(file) ? checkCheckpointState<CheckpointState>(readJsonFile(file, LIMITS.maxJsonFileBytes, 'checkpoint state'), file) : undefined;
+  return fs.existsSync(file)
+    ? checkCheckpointState<CheckpointState>(readJsonFile(file, LIMITS.maxJsonFileBytes, 'checkpoint state'), file)
+    : undefined;
 }

@@ -2,7 +2,16 @@
 // (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendInfo, EpochMetrics, ModelResult, Preprocessing, ProgressEvent, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type {
+  BackendInfo,
+  EpochMetrics,
+  ModelResult,
+  Preprocessing,
+  ProgressEvent,
+  RunResult,
+  TrainRecipe,
+  Trial,
+} from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample, type Split } from '../../shared/split';
@@ -23,7 +32,16 @@ import { featureSource, imageSource } from './batchSources';
 import { fitsInMemory, throughFrozen } from './frozenParts';
 import { autoFineTune, keptEpoch } from './autoFineTune';
 import { widerHeadTrial } from './autoHead';
-import { AUTO, AUTO_HEAD_BUDGET_SHARE, AUTO_WIDE_HEAD, AUTO_TEST_MIN_PER_CLASS, DEFAULT_TIME_BUDGET_SECONDS, headSchedule, isAutomatic, resolveTestSplit } from '../../shared/autoFlow';
+import {
+  AUTO,
+  AUTO_HEAD_BUDGET_SHARE,
+  AUTO_WIDE_HEAD,
+  AUTO_TEST_MIN_PER_CLASS,
+  DEFAULT_TIME_BUDGET_SECONDS,
+  headSchedule,
+  isAutomatic,
+  resolveTestSplit,
+} from '../../shared/autoFlow';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
@@ -31,7 +49,19 @@ import { fit, type BatchSource, type FitOptions } from './fitLoop';
 import { checkLearnable } from './learnable';
 import { scoreFeatures, scoreImages } from './predictions';
 import { checkBatchBytes, inputSizeProblems } from './runFileChecks';
-import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeEvaluation, writeMetrics, writeRunRecipe, writeRunStart, writeSkipped, type CheckpointState, type RunInfo } from './runFolder';
+import {
+  createRunDir,
+  readCheckpoint,
+  saveCheckpoint,
+  updateRunInfo,
+  writeEvaluation,
+  writeMetrics,
+  writeRunRecipe,
+  writeRunStart,
+  writeSkipped,
+  type CheckpointState,
+  type RunInfo,
+} from './runFolder';
 
 export interface RunContext {
   cacheDir: string;
@@ -59,20 +89,43 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
-  const testSplit = resolveTestSplit(recipe.testSplit, scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length));
+  const testSplit = resolveTestSplit(
+    recipe.testSplit,
+    scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length),
+  );
   const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (testSplit > 0 ? 1 : 0);
   const usable = trainableClasses(scan, minPerClass);
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
   const split = stratifiedSplit(usable, { ...recipe, testSplit });
-  const evaluationNote = testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe) ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.` : undefined;
+  const evaluationNote =
+    testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe)
+      ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.`
+      : undefined;
   if (evaluationNote) ctx.emit({ kind: 'log', level: 'warn', message: evaluationNote });
-  if (needsBalancing(split.train)) ctx.emit({ kind: 'log', level: 'info', message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the largest (balanced sampling); validation and test keep their proportions.` });
-  ctx.emit({ kind: 'log', level: 'info', message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}` });
+  if (needsBalancing(split.train))
+    ctx.emit({
+      kind: 'log',
+      level: 'info',
+      message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the largest (balanced sampling); validation and test keep their proportions.`,
+    });
+  ctx.emit({
+    kind: 'log',
+    level: 'info',
+    message: `${usable.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}`,
+  });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
   const runDir = resumeDir ?? createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
-  const prepared: Prepared = { recipe: { ...recipe, testSplit }, evaluationNote, classes: usable.map((c) => c.name), split, skips, runDir, resume };
+  const prepared: Prepared = {
+    recipe: { ...recipe, testSplit },
+    evaluationNote,
+    classes: usable.map((c) => c.name),
+    split,
+    skips,
+    runDir,
+    resume,
+  };
   try {
     return await (recipe.mode === 'source' ? sourceRun(prepared, ctx) : transferRun(prepared, ctx));
   } catch (e) {
@@ -97,7 +150,16 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
   // "up to" entries or globs the recipe used, so a diff of two runs shows what really differed.
   const withWeights = new Set(base.description.layers.filter((l) => l.hasWeights).map((l) => l.name));
-  const resolved: Prepared = { ...p, recipe: { ...recipe, freeze: { featureLayer: plan.featureLayer, frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)) } } };
+  const resolved: Prepared = {
+    ...p,
+    recipe: {
+      ...recipe,
+      freeze: {
+        featureLayer: plan.featureLayer,
+        frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)),
+      },
+    },
+  };
   await startOrResume(resolved, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
   const all = [...split.train, ...split.validation, ...split.test];
   // Where the frozen part ends: the whole base (features of the cut layer), or the layers below the lowest
@@ -114,19 +176,46 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
     const earlier = (phase: 1 | 2) => done.filter((h) => h.phase === phase);
     const checkpoint = (which: string, phase: 1 | 2) => {
-      const before = phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
-      return (m: EpochMetrics, h: EpochMetrics[]) => saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
+      const before =
+        phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
+      return (m: EpochMetrics, h: EpochMetrics[]) =>
+        saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
     };
     /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
     const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
-      (part ? throughFrozen(part, options, imageSources(p, prep)) : fit({ ...options, model: tm.full, ...imageSources(p, prep) }));
+      part
+        ? throughFrozen(part, options, imageSources(p, prep))
+        : fit({ ...options, model: tm.full, ...imageSources(p, prep) });
     /** The top trained on the frozen bottom's activations, computed once per image (see cachedTop.ts). */
     const onActivations = async (part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) => {
-      const cached = await activationsBelowTop({ part, samples: all, prep, cacheDir: ctx.cacheDir, baseKey: base.resolved.contentKey, modelJsonPath: base.resolved.modelJsonPath, classes: classes.length, batchSize: recipe.batchSize, seed: recipe.seed, skips, signal: ctx.signal, emit: ctx.emit });
-      ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)` });
-      return fit({ ...options, model: part.top, train: cached.source(split.train), validation: cached.source(split.validation) });
+      const cached = await activationsBelowTop({
+        part,
+        samples: all,
+        prep,
+        cacheDir: ctx.cacheDir,
+        baseKey: base.resolved.contentKey,
+        modelJsonPath: base.resolved.modelJsonPath,
+        classes: classes.length,
+        batchSize: recipe.batchSize,
+        seed: recipe.seed,
+        skips,
+        signal: ctx.signal,
+        emit: ctx.emit,
+      });
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)`,
+      });
+      return fit({
+        ...options,
+        model: part.top,
+        train: cached.source(split.train),
+        validation: cached.source(split.validation),
+      });
     };
-    const scoreFull = (samples: readonly Sample[]) => scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
+    const scoreFull = (samples: readonly Sample[]) =>
+      scoreImages(tm.full, samples, prep, classes.length, recipe.batchSize, skips, ctx.signal);
     const started = Date.now();
     let cancelled: boolean;
     let score: (samples: readonly Sample[]) => Promise<Scored[]> = scoreFull;
@@ -138,34 +227,98 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     let headBudgetSpent = () => false;
     let cutFeatures: Map<string, Float32Array> | undefined;
     // With a second head to try, each head gets half of the heads' share of the budget.
-    const widerHead = recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
+    const widerHead =
+      recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
     const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
     if (cut) {
-      const folder = cacheFolder(ctx.cacheDir, { baseKey: base.resolved.contentKey, layer: cut.boundary, pooling: cut.pooling, preprocessing: prep });
-      const { features, hits, misses } = await cachedFeatures({ samples: all, model: cut.bottom, prep, folder, batchSize: recipe.batchSize, skips, signal: ctx.signal, emit: ctx.emit, parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep) });
+      const folder = cacheFolder(ctx.cacheDir, {
+        baseKey: base.resolved.contentKey,
+        layer: cut.boundary,
+        pooling: cut.pooling,
+        preprocessing: prep,
+      });
+      const { features, hits, misses } = await cachedFeatures({
+        samples: all,
+        model: cut.bottom,
+        prep,
+        folder,
+        batchSize: recipe.batchSize,
+        skips,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep),
+      });
       featureCache = { hits, misses };
       cutFeatures = features;
-      ctx.emit({ kind: 'log', level: 'info', message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train` });
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train`,
+      });
       const shape = cut.top.inputs[0].shape.slice(1) as number[];
-      const source = (samples: Split['train']) => featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
+      const source = (samples: Split['train']) =>
+        featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
       trainingStarted = Date.now();
-      const headDeadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * headShare : undefined;
+      const headDeadline =
+        recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 * headShare : undefined;
       headBudgetSpent = () => headDeadline !== undefined && Date.now() >= headDeadline;
-      ({ history, cancelled, stoppedEarly } = await fit({ ...fitCommon(recipe, ctx), deadline: headDeadline, model: cut.top, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, train: source(split.train), validation: source(split.validation), afterEpoch: checkpoint('transfer', 1) }));
-      score = (samples) => scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
+      ({ history, cancelled, stoppedEarly } = await fit({
+        ...fitCommon(recipe, ctx),
+        deadline: headDeadline,
+        model: cut.top,
+        which: 'transfer',
+        phase: 1,
+        epochs: head.epochs,
+        firstEpoch: firstEpoch(1),
+        earlier: earlier(1),
+        learningRate: recipe.learningRate,
+        train: source(split.train),
+        validation: source(split.validation),
+        afterEpoch: checkpoint('transfer', 1),
+      }));
+      score = (samples) =>
+        scoreFeatures(cut.top, samples, features, shape, classes.length, recipe.batchSize, ctx.signal);
     } else {
       ctx.emit({ kind: 'stage', stage: 'training' });
       // On images (augmentation, or no cache): the automatic head gets the whole budget, there is no cheap second phase.
       const deadline = recipe.epochs === AUTO ? trainingStarted + budgetSeconds(recipe) * 1000 : undefined;
       headBudgetSpent = () => deadline !== undefined && Date.now() >= deadline;
-      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, { ...fitCommon(recipe, ctx), deadline, which: 'transfer', phase: 1, epochs: head.epochs, firstEpoch: firstEpoch(1), earlier: earlier(1), learningRate: recipe.learningRate, afterEpoch: checkpoint('transfer', 1) }));
+      ({ history, cancelled, stoppedEarly } = await onImages(frozenPart, {
+        ...fitCommon(recipe, ctx),
+        deadline,
+        which: 'transfer',
+        phase: 1,
+        epochs: head.epochs,
+        firstEpoch: firstEpoch(1),
+        earlier: earlier(1),
+        learningRate: recipe.learningRate,
+        afterEpoch: checkpoint('transfer', 1),
+      }));
     }
-    let headTrial = headTrialOf(recipe, history, stoppedEarly, (Date.now() - trainingStarted) / 1000, headBudgetSpent, headShare);
+    let headTrial = headTrialOf(
+      recipe,
+      history,
+      stoppedEarly,
+      (Date.now() - trainingStarted) / 1000,
+      headBudgetSpent,
+      headShare,
+    );
     history = [...done.filter((h) => h.phase === 1), ...history];
     const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
     if (!cancelled && trials && cut && cutFeatures && widerHead) {
-      const wider = await widerHeadTrial({ base: base.model, plan, classes: classes.length, recipe, features: cutFeatures, split, signal: ctx.signal, emit: ctx.emit, deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare, best: headTrial });
+      const wider = await widerHeadTrial({
+        base: base.model,
+        plan,
+        classes: classes.length,
+        recipe,
+        features: cutFeatures,
+        split,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare,
+        best: headTrial,
+      });
       trials.push(wider.trial);
       cancelled = wider.cancelled;
       if (wider.kept) {
@@ -184,9 +337,34 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const explicit = typeof recipe.secondPhase === 'object' ? recipe.secondPhase : undefined;
     if (!cancelled && trials && recipe.secondPhase === AUTO) {
       if (!cut || p.resume) {
-        trials.push({ name: 'fine-tune', detail: 'top blocks', epochs: 0, seconds: 0, outcome: 'skipped', reason: p.resume ? 'a resumed run continues only what it started' : 'the head trains on images, not cached features (augmentation, or a base that cannot be split)' });
+        trials.push({
+          name: 'fine-tune',
+          detail: 'top blocks',
+          epochs: 0,
+          seconds: 0,
+          outcome: 'skipped',
+          reason: p.resume
+            ? 'a resumed run continues only what it started'
+            : 'the head trains on images, not cached features (augmentation, or a base that cannot be split)',
+        });
       } else {
-        const tuned = await autoFineTune({ full: tm.full, plan, layers: base.description.layers, recipe, split, classes: classes.length, prep, skips, cacheDir: ctx.cacheDir, baseKey: base.resolved.contentKey, modelJsonPath: base.resolved.modelJsonPath, signal: ctx.signal, emit: ctx.emit, head: headTrial, deadline: trainingStarted + budgetSeconds(recipe) * 1000 });
+        const tuned = await autoFineTune({
+          full: tm.full,
+          plan,
+          layers: base.description.layers,
+          recipe,
+          split,
+          classes: classes.length,
+          prep,
+          skips,
+          cacheDir: ctx.cacheDir,
+          baseKey: base.resolved.contentKey,
+          modelJsonPath: base.resolved.modelJsonPath,
+          signal: ctx.signal,
+          emit: ctx.emit,
+          head: headTrial,
+          deadline: trainingStarted + budgetSeconds(recipe) * 1000,
+        });
         trials.push(...tuned.trials);
         history = [...history, ...tuned.history];
         cancelled = tuned.cancelled;
@@ -196,19 +374,43 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (trials) markKept(trials, ctx);
     if (!cancelled && explicit) {
       applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, explicit.unfreezeFrom));
-      ctx.emit({ kind: 'log', level: 'info', message: `Second phase: unfreezing from ${explicit.unfreezeFrom} at learning rate ${explicit.learningRate}` });
-      const options = { ...fitCommon(recipe, ctx), which: 'transfer' as const, phase: 2 as const, epochs: explicit.epochs, firstEpoch: firstEpoch(2), earlier: earlier(2), learningRate: explicit.learningRate, afterEpoch: checkpoint('transfer', 2) };
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Second phase: unfreezing from ${explicit.unfreezeFrom} at learning rate ${explicit.learningRate}`,
+      });
+      const options = {
+        ...fitCommon(recipe, ctx),
+        which: 'transfer' as const,
+        phase: 2 as const,
+        epochs: explicit.epochs,
+        firstEpoch: firstEpoch(2),
+        earlier: earlier(2),
+        learningRate: explicit.learningRate,
+        afterEpoch: checkpoint('transfer', 2),
+      };
       const top = splitBelowTrainable(tm.full);
-      const second = top && !recipe.augmentation && fitsInMemory(top, all.length)
-        ? await onActivations(top, options)
-        : await onImages(top, options);
+      const second =
+        top && !recipe.augmentation && fitsInMemory(top, all.length)
+          ? await onActivations(top, options)
+          : await onImages(top, options);
       history = [...history, ...done.filter((h) => h.phase === 2), ...second.history];
       cancelled = second.cancelled;
       score = scoreFull;
     }
     const transfer = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     const compared = !cancelled && recipe.compareScratch ? await baselineRuns(p, ctx, transfer) : undefined;
-    return await finishRun(p, ctx, tm.full, cancelled, transfer, compared?.scratch, featureCache, trials, compared?.baselines);
+    return await finishRun(
+      p,
+      ctx,
+      tm.full,
+      cancelled,
+      transfer,
+      compared?.scratch,
+      featureCache,
+      trials,
+      compared?.baselines,
+    );
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model, ...replaced]);
   }
@@ -216,23 +418,46 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
 
 async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   const { recipe, classes, runDir } = p;
-  const prep: Preprocessing = { size: recipe.inputSize ?? [28, 28], channels: recipe.inputChannels ?? 3, scale: 'unit' };
+  const prep: Preprocessing = {
+    size: recipe.inputSize ?? [28, 28],
+    channels: recipe.inputChannels ?? 3,
+    scale: 'unit',
+  };
   await readyToLearn(p, prep, 'the source CNN');
   const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
-  await startOrResume(p, model, { ...runInfo(p, prep, ctx.backend, undefined), defaultFeatureLayer: SOURCE_FEATURE_LAYER, title: `source CNN ${path.basename(runDir)}` }, ctx);
+  await startOrResume(
+    p,
+    model,
+    {
+      ...runInfo(p, prep, ctx.backend, undefined),
+      defaultFeatureLayer: SOURCE_FEATURE_LAYER,
+      title: `source CNN ${path.basename(runDir)}`,
+    },
+    ctx,
+  );
   try {
     ctx.emit({ kind: 'stage', stage: 'training' });
     const started = Date.now();
     const params = countParams(model);
     const done = p.resume?.history ?? [];
     const fitted = await fit({
-      ...fitCommon(recipe, ctx), deadline: recipe.epochs === AUTO ? started + budgetSeconds(recipe) * 1000 : undefined,
-      model, which: 'transfer', phase: 1, epochs: headSchedule(recipe).epochs, firstEpoch: done.length + 1, earlier: done, learningRate: recipe.learningRate, ...imageSources(p, prep),
-      afterEpoch: (m, h) => saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
+      ...fitCommon(recipe, ctx),
+      deadline: recipe.epochs === AUTO ? started + budgetSeconds(recipe) * 1000 : undefined,
+      model,
+      which: 'transfer',
+      phase: 1,
+      epochs: headSchedule(recipe).epochs,
+      firstEpoch: done.length + 1,
+      earlier: done,
+      learningRate: recipe.learningRate,
+      ...imageSources(p, prep),
+      afterEpoch: (m, h) =>
+        saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });
     const history = [...done, ...fitted.history];
     const cancelled = fitted.cancelled;
-    const score = (samples: readonly Sample[]) => scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
+    const score = (samples: readonly Sample[]) =>
+      scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
     const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
     return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
   } finally {
@@ -241,11 +466,33 @@ async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
 }
 
 /** The baselines without transfer, each for the transfer run's time; the best of them stands as "scratch". */
-async function baselineRuns(p: Prepared, ctx: RunContext, transfer: ModelResult): Promise<{ scratch?: ModelResult; baselines: { name: string; result: ModelResult }[] }> {
-  const finish = (history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }) => finishModel(p, ctx, history, cancelled, score, ms, params);
-  const baselines = await trainBaselines({ recipe: p.recipe, split: p.split, classes: p.classes.length, skips: p.skips, signal: ctx.signal, emit: ctx.emit, seconds: Math.max(1, transfer.trainSeconds), finish });
+async function baselineRuns(
+  p: Prepared,
+  ctx: RunContext,
+  transfer: ModelResult,
+): Promise<{ scratch?: ModelResult; baselines: { name: string; result: ModelResult }[] }> {
+  const finish = (
+    history: EpochMetrics[],
+    cancelled: boolean,
+    score: (s: readonly Sample[]) => Promise<Scored[]>,
+    ms: number,
+    params: { trainable: number; frozen: number },
+  ) => finishModel(p, ctx, history, cancelled, score, ms, params);
+  const baselines = await trainBaselines({
+    recipe: p.recipe,
+    split: p.split,
+    classes: p.classes.length,
+    skips: p.skips,
+    signal: ctx.signal,
+    emit: ctx.emit,
+    seconds: Math.max(1, transfer.trainSeconds),
+    finish,
+  });
   if (baselines.length) ctx.emit({ kind: 'log', level: 'info', message: baselineVerdict(transfer, baselines) });
-  const best = baselines.reduce<{ name: string; result: ModelResult } | undefined>((a, b) => (!a || b.result.evaluation.accuracy > a.result.evaluation.accuracy ? b : a), undefined);
+  const best = baselines.reduce<{ name: string; result: ModelResult } | undefined>(
+    (a, b) => (!a || b.result.evaluation.accuracy > a.result.evaluation.accuracy ? b : a),
+    undefined,
+  );
   return { scratch: best?.result, baselines };
 }
 
@@ -260,14 +507,20 @@ async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, 
     const weights = checkpoint.getWeights();
     const mine = model.getWeights();
     if (weights.length !== mine.length || weights.some((w, i) => w.shape.join() !== mine[i].shape.join())) {
-      throw new EngineError(`The checkpoint in ${p.runDir} does not match its recipe (different architecture); start a new run instead.`);
+      throw new EngineError(
+        `The checkpoint in ${p.runDir} does not match its recipe (different architecture); start a new run instead.`,
+      );
     }
     model.setWeights(weights);
   } finally {
     disposeModels([checkpoint]);
   }
   updateRunInfo(p.runDir, { status: 'training' });
-  ctx.emit({ kind: 'log', level: 'info', message: `Resuming ${p.runDir} after epoch ${p.resume.epoch} of phase ${p.resume.phase} (optimizer state starts fresh)` });
+  ctx.emit({
+    kind: 'log',
+    level: 'info',
+    message: `Resuming ${p.runDir} after epoch ${p.resume.epoch} of phase ${p.resume.phase} (optimizer state starts fresh)`,
+  });
 }
 
 /** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
@@ -305,53 +558,136 @@ function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; v
   };
 }
 
-async function finishModel(p: Prepared, ctx: RunContext, history: EpochMetrics[], cancelled: boolean, score: (s: readonly Sample[]) => Promise<Scored[]>, ms: number, params: { trainable: number; frozen: number }): Promise<ModelResult> {
+async function finishModel(
+  p: Prepared,
+  ctx: RunContext,
+  history: EpochMetrics[],
+  cancelled: boolean,
+  score: (s: readonly Sample[]) => Promise<Scored[]>,
+  ms: number,
+  params: { trainable: number; frozen: number },
+): Promise<ModelResult> {
   const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
   if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
   const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
   if (!cancelled && scored.length === 0) {
-    throw new EngineError(`No image of the ${evaluatedOn} split could be decoded, so the model cannot be evaluated; see the skipped files in ${path.join(p.runDir, 'skipped.json')}.`);
+    throw new EngineError(
+      `No image of the ${evaluatedOn} split could be decoded, so the model cannot be evaluated; see the skipped files in ${path.join(p.runDir, 'skipped.json')}.`,
+    );
   }
-  return { history, evaluation: evaluatePredictions(p.classes, scored), evaluatedOn, trainableParams: params.trainable, frozenParams: params.frozen, trainSeconds: ms / 1000 };
+  return {
+    history,
+    evaluation: evaluatePredictions(p.classes, scored),
+    evaluatedOn,
+    trainableParams: params.trainable,
+    frozenParams: params.frozen,
+    trainSeconds: ms / 1000,
+  };
 }
 
-async function finishRun(p: Prepared, ctx: RunContext, model: tf.LayersModel, cancelled: boolean, transfer: ModelResult, scratch: ModelResult | undefined, featureCache: RunResult['featureCache'], trials?: Trial[], baselines?: RunResult['baselines']): Promise<RunResult> {
+async function finishRun(
+  p: Prepared,
+  ctx: RunContext,
+  model: tf.LayersModel,
+  cancelled: boolean,
+  transfer: ModelResult,
+  scratch: ModelResult | undefined,
+  featureCache: RunResult['featureCache'],
+  trials?: Trial[],
+  baselines?: RunResult['baselines'],
+): Promise<RunResult> {
   const { runDir, split } = p;
   writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
   writeSkipped(runDir, p.skips.entries);
-  const params = { trainableParams: transfer.trainableParams, frozenParams: transfer.frozenParams, trials, evaluationNote: p.evaluationNote };
+  const params = {
+    trainableParams: transfer.trainableParams,
+    frozenParams: transfer.frozenParams,
+    trials,
+    evaluationNote: p.evaluationNote,
+  };
   if (cancelled) {
     updateRunInfo(runDir, { status: 'cancelled', ...params });
-    ctx.emit({ kind: 'log', level: 'warn', message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.` });
+    ctx.emit({
+      kind: 'log',
+      level: 'warn',
+      message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.`,
+    });
   } else {
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
     await saveLayersModel(model, runDir);
     writeEvaluation(runDir, {
-      evaluatedOn: transfer.evaluatedOn, transfer: transfer.evaluation, scratch: scratch?.evaluation, trials, evaluationNote: p.evaluationNote,
-      baselines: baselines?.map((b) => ({ name: b.name, accuracy: b.result.evaluation.accuracy, trainSeconds: b.result.trainSeconds })),
+      evaluatedOn: transfer.evaluatedOn,
+      transfer: transfer.evaluation,
+      scratch: scratch?.evaluation,
+      trials,
+      evaluationNote: p.evaluationNote,
+      baselines: baselines?.map((b) => ({
+        name: b.name,
+        accuracy: b.result.evaluation.accuracy,
+        trainSeconds: b.result.trainSeconds,
+      })),
       verdict: baselines?.length ? baselineVerdict(transfer, baselines) : undefined,
     });
     updateRunInfo(runDir, { status: 'finished', ...params });
   }
   return {
-    runDir, backend: ctx.backend, classes: p.classes, cancelled, transfer, scratch, featureCache, skipped: p.skips.entries, trials, evaluationNote: p.evaluationNote, baselines,
+    runDir,
+    backend: ctx.backend,
+    classes: p.classes,
+    cancelled,
+    transfer,
+    scratch,
+    featureCache,
+    skipped: p.skips.entries,
+    trials,
+    evaluationNote: p.evaluationNote,
+    baselines,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
 }
 
 function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, featureLayer: string | undefined) {
   return {
-    version: 1 as const, created: new Date().toISOString(), status: 'training' as const, mode: p.recipe.mode, base: p.recipe.base,
-    featureLayer, defaultFeatureLayer: featureLayer, classes: p.classes, preprocessing: prep, backend: backend.detail,
+    version: 1 as const,
+    created: new Date().toISOString(),
+    status: 'training' as const,
+    mode: p.recipe.mode,
+    base: p.recipe.base,
+    featureLayer,
+    defaultFeatureLayer: featureLayer,
+    classes: p.classes,
+    preprocessing: prep,
+    backend: backend.detail,
   };
 }
 
 /** The first phase as a trial of the automatic flow: what it trained and what it scored on validation. */
-function headTrialOf(recipe: TrainRecipe, history: EpochMetrics[], stoppedEarly: boolean, seconds: number, budgetSpent: () => boolean, share: number): Trial {
+function headTrialOf(
+  recipe: TrainRecipe,
+  history: EpochMetrics[],
+  stoppedEarly: boolean,
+  seconds: number,
+  budgetSpent: () => boolean,
+  share: number,
+): Trial {
   const m = keptEpoch(history, stoppedEarly);
   const { epochs, patience } = headSchedule(recipe);
-  const why = stoppedEarly && budgetSpent() ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept` : stoppedEarly ? `stopped when validation loss had not improved for ${patience} epochs` : `ran all ${epochs} epochs`;
-  return { name: 'head', detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`, epochs: history.length, valAccuracy: m?.valAccuracy, valLoss: m?.valLoss, seconds, outcome: 'not kept', reason: '' };
+  const why =
+    stoppedEarly && budgetSpent()
+      ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept`
+      : stoppedEarly
+        ? `stopped when validation loss had not improved for ${patience} epochs`
+        : `ran all ${epochs} epochs`;
+  return {
+    name: 'head',
+    detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`,
+    epochs: history.length,
+    valAccuracy: m?.valAccuracy,
+    valLoss: m?.valLoss,
+    seconds,
+    outcome: 'not kept',
+    reason: '',
+  };
 }
 
 /** The best trial on validation is the kept one (the later trials only replaced it when they beat it). */
@@ -359,9 +695,11 @@ function markKept(trials: Trial[], ctx: RunContext): void {
   const tried = trials.filter((t) => t.outcome !== 'skipped');
   const kept = [...tried].reverse().find((t) => t.reason.includes(' beats ')) ?? tried[0];
   kept.outcome = 'kept';
-  if (kept.name === 'head') kept.reason = tried.length > 1 ? 'no later trial beat it on validation' : 'the only trial that ran';
+  if (kept.name === 'head')
+    kept.reason = tried.length > 1 ? 'no later trial beat it on validation' : 'the only trial that ran';
   for (const t of tried) {
-    if (t !== kept && (t.reason === '' || t.reason.includes(' beats '))) t.reason = `${t.reason ? `${t.reason}; ` : ''}replaced by "${kept.name}", better on validation`;
+    if (t !== kept && (t.reason === '' || t.reason.includes(' beats ')))
+      t.reason = `${t.reason ? `${t.reason}; ` : ''}replaced by "${kept.name}", better on validation`;
   }
   ctx.emit({ kind: 'log', level: 'info', message: `Automatic flow kept "${kept.name}": ${kept.reason}` });
 }

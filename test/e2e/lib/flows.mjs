@@ -16,7 +16,8 @@ export async function fineTuneWithDefaults(page, folder, lap, { accept = true } 
   await contextMenuPick(page, row, 'Fine-tune on This Folder');
   const bases = await acceptQuickPick(page, basePickFor(folder));
   lap(`base quick pick offered: ${bases.join(' | ')}`);
-  if (!/MobileNetV2/.test(bases[0] ?? '')) throw new Error(`first base is "${bases[0]}", expected the built-in MobileNetV2`);
+  if (!/MobileNetV2/.test(bases[0] ?? ''))
+    throw new Error(`first base is "${bases[0]}", expected the built-in MobileNetV2`);
   const details = await startPickDetails(page, folder);
   if (!accept) return { bases, starts: [], details };
   const starts = await acceptQuickPick(page, startPickFor(folder));

@@ -10,7 +10,11 @@ import { readJson } from './runChecks.mjs';
 export function cliLayers(extensionsDir) {
   const ext = fs.readdirSync(extensionsDir).find((d) => d.startsWith('transfer-studio.transfer-studio-'));
   if (!ext) throw new Error(`no installed Transfer Studio in ${extensionsDir}`);
-  const out = execFileSync(process.execPath, [path.join(extensionsDir, ext, 'dist/cli.js'), 'layers', 'mobilenet_v2', '--json'], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(extensionsDir, ext, 'dist/cli.js'), 'layers', 'mobilenet_v2', '--json'],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out.trim().split('\n').at(-1)).result.layers;
 }
 
@@ -39,12 +43,16 @@ export function checkFreeze(runDir, trained, layers) {
   const missing = expected.filter((n) => !frozen.includes(n));
   const extra = frozen.filter((n) => !expected.includes(n));
   if (missing.length || extra.length) {
-    throw new Error(`recipe.json freeze.frozen differs: should be frozen [${missing.join(', ')}], should train [${extra.join(', ')}]`);
+    throw new Error(
+      `recipe.json freeze.frozen differs: should be frozen [${missing.join(', ')}], should train [${extra.join(', ')}]`,
+    );
   }
   const trainedParams = layers.filter((l) => trained.includes(l.name)).reduce((sum, l) => sum + l.trainableParams, 0);
   const head = headParams(recipe.head, cut.outputShape, labels.length);
   if (run.trainableParams !== head + trainedParams) {
-    throw new Error(`run.json trainableParams ${run.trainableParams} ≠ head ${head} + ${trained.join(' + ')} ${trainedParams}`);
+    throw new Error(
+      `run.json trainableParams ${run.trainableParams} ≠ head ${head} + ${trained.join(' + ')} ${trainedParams}`,
+    );
   }
   return { frozen: frozen.length, kept: kept.length, trainableParams: run.trainableParams, head, trainedParams };
 }

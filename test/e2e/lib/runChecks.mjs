@@ -24,7 +24,11 @@ export const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 export function runFolders(workspace, runsFolder = '.transfer-studio/runs') {
   const dir = path.join(workspace, runsFolder);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(dir, e.name))
+    .sort();
 }
 
 const DTYPE_BYTES = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, string: NaN };
@@ -35,7 +39,8 @@ const DTYPE_BYTES = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float1
  */
 export function checkWeightFiles(modelJsonPath) {
   const model = readJson(modelJsonPath);
-  if (!model.modelTopology || !Array.isArray(model.weightsManifest)) throw new Error(`${modelJsonPath} is not a tfjs LayersModel`);
+  if (!model.modelTopology || !Array.isArray(model.weightsManifest))
+    throw new Error(`${modelJsonPath} is not a tfjs LayersModel`);
   let total = 0;
   for (const group of model.weightsManifest) {
     const expected = group.weights.reduce((sum, w) => {
@@ -48,7 +53,8 @@ export function checkWeightFiles(modelJsonPath) {
       if (!fs.existsSync(file)) throw new Error(`weight file ${p} of ${modelJsonPath} is missing`);
       actual += fs.statSync(file).size;
     }
-    if (actual !== expected) throw new Error(`${modelJsonPath}: weight files hold ${actual} bytes, the manifest says ${expected}`);
+    if (actual !== expected)
+      throw new Error(`${modelJsonPath}: weight files hold ${actual} bytes, the manifest says ${expected}`);
     total += actual;
   }
   return { model, weightBytes: total };
@@ -74,7 +80,9 @@ async function tfjs() {
 export async function loadAndPredict(modelJsonPath) {
   const { model: json } = checkWeightFiles(modelJsonPath);
   const { tf, layers } = await tfjs();
-  const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p))));
+  const buffers = json.weightsManifest.flatMap((g) =>
+    g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p))),
+  );
   const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
   const model = await layers.loadLayersModel({
     load: async () => ({
@@ -121,13 +129,16 @@ export function checkLearning(dir, classes) {
   const last = epochs[epochs.length - 1];
   const chance = 1 / classes;
   if (!(last.valAccuracy > first.valAccuracy || last.valAccuracy > chance)) {
-    throw new Error(`no learning: val accuracy ${first.valAccuracy} -> ${last.valAccuracy} (chance ${chance.toFixed(2)})`);
+    throw new Error(
+      `no learning: val accuracy ${first.valAccuracy} -> ${last.valAccuracy} (chance ${chance.toFixed(2)})`,
+    );
   }
   if (!(last.loss < first.loss)) throw new Error(`no learning: training loss ${first.loss} -> ${last.loss}`);
   return { epochs: epochs.length, first, last };
 }
 
-const EVENT_LOOP_LINE = /host event-loop delay while training: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms \((\d+) samples\)/g;
+const EVENT_LOOP_LINE =
+  /host event-loop delay while training: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms \((\d+) samples\)/g;
 
 /** The extension's LogOutputChannel files ("Transfer Studio.log" under the user-data logs). */
 export function extensionLogs(userDataDir) {

@@ -4,16 +4,28 @@
 import { chromium } from 'playwright-core';
 
 // Pitfall 7: errors the workbench logs by itself offline; they say nothing about our extension.
-const HARMLESS_CONSOLE = [/vsda/, /authentication provider 'github'/, /ENOTFOUND/, /open-vsx/i,
-  /Failed to load resource.*404/];
+const HARMLESS_CONSOLE = [
+  /vsda/,
+  /authentication provider 'github'/,
+  /ENOTFOUND/,
+  /open-vsx/i,
+  /Failed to load resource.*404/,
+];
 
 /** Headless Debian Chromium with the sandbox's HOME/XDG/TMPDIR (pitfalls 8, 14). */
 export function launchBrowser(env) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     env,
   });
 }
@@ -97,7 +109,8 @@ export async function waitForQuickPick(page, placeholder, timeout = 30_000) {
   await rows.first().waitFor({ timeout });
   // A row holds a label line (label, description) and a detail line; the label is the first label-name.
   const labels = [];
-  for (const row of await rows.all()) labels.push((await row.locator('.label-name').first().textContent())?.trim() ?? '');
+  for (const row of await rows.all())
+    labels.push((await row.locator('.label-name').first().textContent())?.trim() ?? '');
   return labels;
 }
 
@@ -200,8 +213,9 @@ export async function clickNotificationButton(page, text, button) {
 
 /** Texts of all visible notification toasts (for failure messages). */
 export async function visibleNotifications(page) {
-  return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts())
-    .map((t) => t.replace(/\s+/g, ' ').trim());
+  return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((t) =>
+    t.replace(/\s+/g, ' ').trim(),
+  );
 }
 
 /** Opens a view container from the activity bar by its title (e.g. "Transfer Studio"). */
@@ -237,5 +251,7 @@ export function escapeRegExp(s) {
  * other webviews never match) holds `iframe#active-frame` with the extension's HTML.
  */
 export function webviewContent(page, extensionId = 'transfer-studio.transfer-studio') {
-  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
+  return page
+    .frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
+    .frameLocator('iframe#active-frame');
 }

@@ -18,20 +18,35 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   lap(`notification: ${finished}`);
   await screenshot('02-finished');
   for (const button of ['Open Report', 'Reveal Model', 'Train Again']) {
-    if (!finished.includes(button)) throw new Error(`the finished notification lacks the "${button}" button: ${finished}`);
+    if (!finished.includes(button))
+      throw new Error(`the finished notification lacks the "${button}" button: ${finished}`);
   }
 
   const runs = runFolders(workspace);
   if (runs.length !== 1) throw new Error(`expected one run folder, found ${runs.length}: ${runs.join(', ')}`);
   const { run, labels, prediction } = await checkRunFolder(runs[0], 'finished');
-  lap(`${path.relative(workspace, runs[0])}: model loads, input [${prediction.inputShape}], output [${prediction.shape}] for ${labels.join('/')}; ${run.trainableParams} trainable params; backend ${run.backend.split(' ')[0]}`);
+  lap(
+    `${path.relative(workspace, runs[0])}: model loads, input [${prediction.inputShape}], output [${prediction.shape}] for ${labels.join('/')}; ${run.trainableParams} trainable params; backend ${run.backend.split(' ')[0]}`,
+  );
   const learning = checkLearning(runs[0], labels.length);
-  lap(`learning over ${learning.epochs} epochs: loss ${learning.first.loss.toFixed(3)} → ${learning.last.loss.toFixed(3)}, val accuracy ${learning.first.valAccuracy.toFixed(2)} → ${learning.last.valAccuracy.toFixed(2)}`);
+  lap(
+    `learning over ${learning.epochs} epochs: loss ${learning.first.loss.toFixed(3)} → ${learning.last.loss.toFixed(3)}, val accuracy ${learning.first.valAccuracy.toFixed(2)} → ${learning.last.valAccuracy.toFixed(2)}`,
+  );
   if (learning.epochs !== 3) throw new Error(`trained ${learning.epochs} epochs, the user setting says 3`);
 
-  const [loop] = await waitFor(() => { const l = eventLoopLines(sandbox.dirs.userData); return l.length ? l : undefined; },
-    { timeout: 15_000, what: 'the "host event-loop delay while training" line in Transfer Studio.log' });
+  const [loop] = await waitFor(
+    () => {
+      const l = eventLoopLines(sandbox.dirs.userData);
+      return l.length ? l : undefined;
+    },
+    { timeout: 15_000, what: 'the "host event-loop delay while training" line in Transfer Studio.log' },
+  );
   console.log(`  EVENT LOOP: ${loop.line}`);
-  return { 'event-loop p99 ms': loop.p99, 'p50 ms': loop.p50, 'max ms': loop.max,
-    'val acc': `${learning.first.valAccuracy.toFixed(2)}→${learning.last.valAccuracy.toFixed(2)}`, 'click→finished s': +trainSeconds.toFixed(1) };
+  return {
+    'event-loop p99 ms': loop.p99,
+    'p50 ms': loop.p50,
+    'max ms': loop.max,
+    'val acc': `${learning.first.valAccuracy.toFixed(2)}→${learning.last.valAccuracy.toFixed(2)}`,
+    'click→finished s': +trainSeconds.toFixed(1),
+  };
 }

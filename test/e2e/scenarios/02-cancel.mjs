@@ -13,11 +13,14 @@ export const settings = { 'transferStudio.epochs': 30, 'transferStudio.augmentat
 
 export async function run({ page, workspace, sandbox, lap, screenshot }) {
   await fineTuneWithDefaults(page, 'fashion-small', lap);
-  const state = await waitFor(() => {
-    const [dir] = runFolders(workspace);
-    const file = dir && path.join(dir, 'checkpoint', 'state.json');
-    return file && fs.existsSync(file) ? file : undefined;
-  }, { timeout: 3 * 60_000, what: 'checkpoint/state.json of the first epoch' });
+  const state = await waitFor(
+    () => {
+      const [dir] = runFolders(workspace);
+      const file = dir && path.join(dir, 'checkpoint', 'state.json');
+      return file && fs.existsSync(file) ? file : undefined;
+    },
+    { timeout: 3 * 60_000, what: 'checkpoint/state.json of the first epoch' },
+  );
   const runDir = path.dirname(path.dirname(state));
   lap(`checkpoint after epoch ${readJson(state).epoch}; cancelling`);
   await screenshot('01-before-cancel');
@@ -26,21 +29,31 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const cancelled = await waitForNotification(page, 'Training cancelled', 60_000);
   lap(`notification: ${cancelled}`);
   await screenshot('02-cancelled');
-  if (!cancelled.includes('checkpoint')) throw new Error(`the cancel message does not name the checkpoint: ${cancelled}`);
+  if (!cancelled.includes('checkpoint'))
+    throw new Error(`the cancel message does not name the checkpoint: ${cancelled}`);
 
   // A cancelled run keeps the model of its last finished epoch in checkpoint/, not beside run.json.
-  await waitFor(() => readJson(path.join(runDir, 'run.json')).status === 'cancelled',
-    { timeout: 15_000, what: `run.json of ${path.basename(runDir)} to say "cancelled"` });
+  await waitFor(() => readJson(path.join(runDir, 'run.json')).status === 'cancelled', {
+    timeout: 15_000,
+    what: `run.json of ${path.basename(runDir)} to say "cancelled"`,
+  });
   const checkpoint = readJson(path.join(runDir, 'checkpoint', 'state.json'));
   const labels = readJson(path.join(runDir, 'labels.json'));
   const loaded = await loadAndPredict(path.join(runDir, 'checkpoint', 'model.json'));
-  if (loaded.shape.join() !== `1,${labels.length}`) throw new Error(`checkpoint model outputs [${loaded.shape}] for ${labels.length} classes`);
-  lap(`run.json status cancelled; checkpoint of epoch ${checkpoint.epoch}/30 loads (output [${loaded.shape}]); files: ${fs.readdirSync(runDir).join(' ')}`);
+  if (loaded.shape.join() !== `1,${labels.length}`)
+    throw new Error(`checkpoint model outputs [${loaded.shape}] for ${labels.length} classes`);
+  lap(
+    `run.json status cancelled; checkpoint of epoch ${checkpoint.epoch}/30 loads (output [${loaded.shape}]); files: ${fs.readdirSync(runDir).join(' ')}`,
+  );
   if (checkpoint.epoch >= 30) throw new Error('the run was not cancelled midway: the checkpoint is of the last epoch');
 
   // The user lowers the epochs in settings.json; the start quick pick shows the new value.
   const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
-  await writeUserSettingsInEditor(page, { ...readJson(settingsFile), 'transferStudio.epochs': 2, 'transferStudio.augmentation': false });
+  await writeUserSettingsInEditor(page, {
+    ...readJson(settingsFile),
+    'transferStudio.epochs': 2,
+    'transferStudio.augmentation': false,
+  });
   lap(`settings saved from the editor: ${JSON.stringify(readJson(settingsFile)).slice(0, 60)}…`);
   for (let attempt = 1; ; attempt++) {
     const { details } = await fineTuneWithDefaults(page, 'fashion-small', lap, { accept: false });

@@ -40,12 +40,21 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
     for (let click = 1; ; click++) {
       await box.click();
       try {
-        await waitFor(async () => (await viewTrainable(layers)).count === expected, { timeout: 5000, interval: 200, what: `the view to count ${name}` });
+        await waitFor(async () => (await viewTrainable(layers)).count === expected, {
+          timeout: 5000,
+          interval: 200,
+          what: `the view to count ${name}`,
+        });
         break;
       } catch (err) {
         const state = await box.getAttribute('aria-checked');
-        if (click === 2 || state !== 'false') throw new Error(`${err.message}: view says "${(await viewTrainable(layers)).text}", checkbox aria-checked=${state}`);
-        lap(`NOTE: the click on ${name}'s checkbox was lost (it is unchecked again, the view still says "${(await viewTrainable(layers)).text}"); clicking again`);
+        if (click === 2 || state !== 'false')
+          throw new Error(
+            `${err.message}: view says "${(await viewTrainable(layers)).text}", checkbox aria-checked=${state}`,
+          );
+        lap(
+          `NOTE: the click on ${name}'s checkbox was lost (it is unchecked again, the view still says "${(await viewTrainable(layers)).text}"); clicking again`,
+        );
       }
     }
   }
@@ -59,6 +68,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const [runDir] = runFolders(workspace);
   await checkRunFolder(runDir, 'finished');
   const f = checkFreeze(runDir, TRAINED, baseLayers);
-  lap(`recipe freezes ${f.frozen} of ${f.kept} weighted layers (all but ${TRAINED.join(', ')}); trainableParams ${f.trainableParams} = head ${f.head} + ${f.trainedParams}; quick pick said "${details}"`);
+  lap(
+    `recipe freezes ${f.frozen} of ${f.kept} weighted layers (all but ${TRAINED.join(', ')}); trainableParams ${f.trainableParams} = head ${f.head} + ${f.trainedParams}; quick pick said "${details}"`,
+  );
   return { 'trainable params': f.trainableParams };
 }

@@ -88,7 +88,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   }
   // The misspelt layer is the only problem of this recipe: a fixture folder of 3 × 30 images is fine.
   const markers = before.filter((t) => !t.startsWith(RECIPE));
-  if (markers.length !== 1) throw new Error(`expected exactly one problem, the Problems panel shows:\n  ${before.join('\n  ')}`);
+  if (markers.length !== 1)
+    throw new Error(`expected exactly one problem, the Problems panel shows:\n  ${before.join('\n  ')}`);
   await screenshot('01-problem');
 
   // The cursor on the misspelt word (the squiggle marks it), then Ctrl+. lists the quick fixes. The
@@ -104,25 +105,37 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
       break;
     } catch (err) {
       if (attempt === 3) {
-        const offered = await page.locator('.action-widget .monaco-list-row').allInnerTexts().catch(() => []);
+        const offered = await page
+          .locator('.action-widget .monaco-list-row')
+          .allInnerTexts()
+          .catch(() => []);
         throw new Error(`Ctrl+. did not offer '${FIX}' (offered: ${offered.join(' | ') || 'nothing'}): ${err.message}`);
       }
       await page.keyboard.press('Escape');
     }
   }
-  const offered = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const offered = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) =>
+    t.replace(/\s+/g, ' ').trim(),
+  );
   lap(`Ctrl+. offers: ${offered.join(' | ')}`);
   await screenshot('02-quick-fix');
   await fix.click();
   // The edit lands asynchronously: wait for it in the editor before saving.
   await editor.locator('.view-line', { hasText: `featureLayer: ${LAYER}` }).waitFor({ timeout: 10_000 });
   const dirty = await page.locator('.tabs-container .tab.active.dirty').count();
-  lap(`quick fix in the editor; tab ${dirty ? 'dirty' : 'NOT dirty'}, disk ${fs.readFileSync(recipeFile, 'utf8').includes(MISSPELT) ? 'still misspelt' : 'already fixed'} before Ctrl+S`);
+  lap(
+    `quick fix in the editor; tab ${dirty ? 'dirty' : 'NOT dirty'}, disk ${fs.readFileSync(recipeFile, 'utf8').includes(MISSPELT) ? 'still misspelt' : 'already fixed'} before Ctrl+S`,
+  );
   await editor.locator('.view-lines').click();
   await page.keyboard.press('Control+S');
   await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
-  const saved = await waitFor(() => { const t = fs.readFileSync(recipeFile, 'utf8'); return t.includes(MISSPELT) ? undefined : t; },
-    { timeout: 10_000, interval: 200, what: `${RECIPE} on disk to lose "${MISSPELT}" after Ctrl+S` });
+  const saved = await waitFor(
+    () => {
+      const t = fs.readFileSync(recipeFile, 'utf8');
+      return t.includes(MISSPELT) ? undefined : t;
+    },
+    { timeout: 10_000, interval: 200, what: `${RECIPE} on disk to lose "${MISSPELT}" after Ctrl+S` },
+  );
   if (!new RegExp(`^\\s*featureLayer:\\s*${LAYER}\\s*$`, 'm').test(saved) || saved.includes(MISSPELT)) {
     throw new Error(`after the quick fix and Ctrl+S the file on disk reads:\n${saved}`);
   }
@@ -130,12 +143,15 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   if (saved !== expectedText) throw new Error(`the quick fix changed more than the layer name:\n${saved}`);
   lap(`quick fix applied and saved: the file on disk says featureLayer: ${LAYER}, nothing else changed`);
 
-  await waitFor(async () => (await problemTexts(page)).every((t) => !t.includes(RECIPE) && !t.includes(MISSPELT)),
-    { timeout: 30_000, what: `the Problems panel to drop the problem of ${RECIPE}` });
+  await waitFor(async () => (await problemTexts(page)).every((t) => !t.includes(RECIPE) && !t.includes(MISSPELT)), {
+    timeout: 30_000,
+    what: `the Problems panel to drop the problem of ${RECIPE}`,
+  });
   const after = await problemTexts(page);
   const emptyMessage = (await problemsPanel(page).innerText()).replace(/\s+/g, ' ').trim();
   lap(`Problems panel after the fix: ${after.length ? after.join(' | ') : `no rows ("${emptyMessage.slice(0, 80)}")`}`);
-  if (await editor.locator('.squiggly-error').count()) throw new Error('the editor still shows an error squiggle after the fix');
+  if (await editor.locator('.squiggly-error').count())
+    throw new Error('the editor still shows an error squiggle after the fix');
   await screenshot('03-fixed');
 
   // The lenses sit above line 1: "Train" and "Compare with scratch".
@@ -150,7 +166,9 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   try {
     finished = await waitForNotification(page, 'Training finished', 4 * 60_000);
   } catch (err) {
-    throw new Error(`no "Training finished" notification; showing: ${(await visibleNotifications(page)).join(' || ')}\n${err.message}`);
+    throw new Error(
+      `no "Training finished" notification; showing: ${(await visibleNotifications(page)).join(' || ')}\n${err.message}`,
+    );
   }
   const trainSeconds = (Date.now() - clicked) / 1000;
   lap(`notification: ${finished}`);
@@ -159,10 +177,12 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const runs = runFolders(workspace);
   if (runs.length !== 1) throw new Error(`expected one run folder, found ${runs.length}: ${runs.join(', ')}`);
   const runDir = runs[0];
-  if (!path.basename(runDir).endsWith('-fashion')) lap(`(the run folder is named ${path.basename(runDir)}, not after the recipe)`);
+  if (!path.basename(runDir).endsWith('-fashion'))
+    lap(`(the run folder is named ${path.basename(runDir)}, not after the recipe)`);
   const { run, labels } = await checkRunFolder(runDir, 'finished');
   const recipe = readJson(path.join(runDir, 'recipe.json'));
-  if (recipe.freeze?.featureLayer !== LAYER) throw new Error(`recipe.json freeze.featureLayer is "${recipe.freeze?.featureLayer}", expected "${LAYER}"`);
+  if (recipe.freeze?.featureLayer !== LAYER)
+    throw new Error(`recipe.json freeze.featureLayer is "${recipe.freeze?.featureLayer}", expected "${LAYER}"`);
   if (recipe.epochs !== 2) throw new Error(`recipe.json epochs is ${recipe.epochs}, the recipe file says 2`);
   const epochs = readJson(path.join(runDir, 'metrics.json')).transfer?.length;
   if (epochs !== 2) throw new Error(`metrics.json has ${epochs} epochs, the recipe file says 2`);
@@ -170,10 +190,13 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   // The cut: the saved model ends at block_16_project (320 channels) plus the head; Conv_1 is cut away.
   const layers = cliLayers(sandbox.dirs.extensions);
   const cut = layers.find((l) => l.name === LAYER);
-  if (cut?.outputShape.at(-1) !== 320) throw new Error(`${LAYER} output shape is [${cut?.outputShape}], expected 320 channels`);
+  if (cut?.outputShape.at(-1) !== 320)
+    throw new Error(`${LAYER} output shape is [${cut?.outputShape}], expected 320 channels`);
   const modelText = fs.readFileSync(path.join(runDir, 'model.json'), 'utf8');
   if (modelText.includes('"Conv_1"') || !modelText.includes(`"${LAYER}"`)) {
-    throw new Error(`model.json should hold ${LAYER} and not Conv_1 (the cut): Conv_1 ${modelText.includes('"Conv_1"') ? 'present' : 'absent'}, ${LAYER} ${modelText.includes(`"${LAYER}"`) ? 'present' : 'absent'}`);
+    throw new Error(
+      `model.json should hold ${LAYER} and not Conv_1 (the cut): Conv_1 ${modelText.includes('"Conv_1"') ? 'present' : 'absent'}, ${LAYER} ${modelText.includes(`"${LAYER}"`) ? 'present' : 'absent'}`,
+    );
   }
   // No frozen list in the recipe: the whole base up to the cut stays frozen (the engine's rule for a freeze
   // section that names no frozen layers), only the head trains. recipe.json keeps the section as written
@@ -183,12 +206,17 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   let frozenNote;
   if (recipe.freeze.frozen === undefined && recipe.freeze.freezeUpTo === undefined) {
     frozenNote = `no frozen list in recipe.json (as in the file: the whole base frozen), ${kept.length} weighted layers kept`;
-    if (run.trainableParams !== head) throw new Error(`run.json trainableParams ${run.trainableParams} ≠ the head's ${head}: the base should be all frozen`);
+    if (run.trainableParams !== head)
+      throw new Error(
+        `run.json trainableParams ${run.trainableParams} ≠ the head's ${head}: the base should be all frozen`,
+      );
   } else {
     const f = checkFreeze(runDir, [], layers);
     frozenNote = `${f.frozen}/${f.kept} weighted layers frozen in recipe.json`;
   }
-  lap(`${path.relative(workspace, runDir)}: status ${run.status}, feature layer ${recipe.freeze.featureLayer} [${cut.outputShape.map((d) => d ?? '?').join(',')}], ${frozenNote}; trainableParams ${run.trainableParams} = head ${head} (320×${labels.length} + ${labels.length}), frozenParams ${run.frozenParams}`);
+  lap(
+    `${path.relative(workspace, runDir)}: status ${run.status}, feature layer ${recipe.freeze.featureLayer} [${cut.outputShape.map((d) => d ?? '?').join(',')}], ${frozenNote}; trainableParams ${run.trainableParams} = head ${head} (320×${labels.length} + ${labels.length}), frozenParams ${run.frozenParams}`,
+  );
   return {
     'squiggle s': +squiggleSeconds.toFixed(1),
     'Train→finished s': +trainSeconds.toFixed(1),

@@ -11,7 +11,13 @@ import { createSandbox, installVsix, removeSandbox, startCodeServer } from '../l
 import { fineTuneWithDefaults } from '../lib/flows.mjs';
 import { checkRunFolder, runFolders } from '../lib/runChecks.mjs';
 import {
-  explorerRow, notification, openViewContainer, runCommand, viewPane, visibleNotifications, waitForNotification,
+  explorerRow,
+  notification,
+  openViewContainer,
+  runCommand,
+  viewPane,
+  visibleNotifications,
+  waitForNotification,
 } from '../lib/workbench.mjs';
 
 export const settings = {};
@@ -28,7 +34,6 @@ const TRUST_SETTINGS = {
   'transferStudio.epochs': 2,
   'transferStudio.batchSize': 8,
 };
-
 
 /**
  * Opens the Explorer context menu of `row` until the extension's menus are registered (pitfall 12) and
@@ -70,12 +75,15 @@ async function paletteAttempt(page, title) {
   try {
     return `offered; running it warned: ${await waitForNotification(page, REFUSAL, 15_000)}`;
   } catch {
-    throw new Error(`"${title}" ran from the palette in Restricted Mode without the "${REFUSAL}" warning; showing: ${(await visibleNotifications(page)).join(' || ')}`);
+    throw new Error(
+      `"${title}" ran from the palette in Restricted Mode without the "${REFUSAL}" warning; showing: ${(await visibleNotifications(page)).join(' || ')}`,
+    );
   }
 }
 
 export async function run({ page, vsix, dataFolder, artifacts, lap }) {
-  const shot = (label) => page.screenshot({ path: path.join(artifacts, `06-restricted-mode-${label}.png`) }).catch(() => {});
+  const shot = (label) =>
+    page.screenshot({ path: path.join(artifacts, `06-restricted-mode-${label}.png`) }).catch(() => {});
   const sandbox = createSandbox({
     settings: TRUST_SETTINGS,
     populate: (ws) => fs.cpSync(dataFolder, path.join(ws, 'fashion-small'), { recursive: true }),
@@ -85,7 +93,9 @@ export async function run({ page, vsix, dataFolder, artifacts, lap }) {
   try {
     const installed = installVsix(sandbox, vsix);
     if (!/successfully installed/i.test(installed)) throw new Error(`--install-extension said: ${installed}`);
-    server = await startCodeServer(sandbox, path.join(artifacts, '06-restricted-mode-untrusted-code-server.log'), { workspaceTrust: true });
+    server = await startCodeServer(sandbox, path.join(artifacts, '06-restricted-mode-untrusted-code-server.log'), {
+      workspaceTrust: true,
+    });
     lap(`second code-server with workspace trust on at ${server.url}`);
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
 
@@ -105,15 +115,22 @@ export async function run({ page, vsix, dataFolder, artifacts, lap }) {
     // The extension activates in Restricted Mode ("limited" support): its other folder items are the sign
     // that its menus are registered, so a missing "Fine-tune" item is a real absence, not a late menu.
     const state = await menuItemState(page, row, FINE_TUNE);
-    const titles = (await page.locator('.context-view.monaco-menu-container .action-label').allTextContents()).filter(Boolean);
+    const titles = (await page.locator('.context-view.monaco-menu-container .action-label').allTextContents()).filter(
+      Boolean,
+    );
     lap(`"${FINE_TUNE}" is ${state}; menu: ${titles.join(' | ')}`);
     await shot('02-context-menu');
     if (state === 'enabled') {
-      await page.locator('.context-view.monaco-menu-container').getByRole('menuitem', { name: FINE_TUNE, exact: true }).click();
+      await page
+        .locator('.context-view.monaco-menu-container')
+        .getByRole('menuitem', { name: FINE_TUNE, exact: true })
+        .click();
       try {
         lap(`the command refused: ${await waitForNotification(page, REFUSAL, 30_000)}`);
       } catch {
-        throw new Error(`"${FINE_TUNE}" ran in Restricted Mode without the "${REFUSAL}" warning; showing: ${(await visibleNotifications(page)).join(' || ')}`);
+        throw new Error(
+          `"${FINE_TUNE}" ran in Restricted Mode without the "${REFUSAL}" warning; showing: ${(await visibleNotifications(page)).join(' || ')}`,
+        );
       }
     } else {
       await page.keyboard.press('Escape');
@@ -126,7 +143,9 @@ export async function run({ page, vsix, dataFolder, artifacts, lap }) {
       await welcome.waitFor({ timeout: 30_000 });
     } catch {
       await shot('03-layers-view');
-      throw new Error(`the Layers view does not say "${WELCOME}"; it shows: ${(await layers.innerText()).replace(/\s+/g, ' ').slice(0, 400)}`);
+      throw new Error(
+        `the Layers view does not say "${WELCOME}"; it shows: ${(await layers.innerText()).replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
     }
     lap(`Layers view: ${(await welcome.innerText()).replace(/\s+/g, ' ').trim()}`);
     await shot('03-layers-view');
@@ -144,13 +163,18 @@ export async function run({ page, vsix, dataFolder, artifacts, lap }) {
     await page.waitForTimeout(3000);
     const runsAfterRefusal = runFolders(workspace);
     if (runsAfterRefusal.length || fs.existsSync(path.join(workspace, '.transfer-studio'))) {
-      throw new Error(`Restricted Mode wrote into the workspace: ${runsAfterRefusal.join(', ') || '.transfer-studio/'}`);
+      throw new Error(
+        `Restricted Mode wrote into the workspace: ${runsAfterRefusal.join(', ') || '.transfer-studio/'}`,
+      );
     }
     lap('no .transfer-studio folder in the workspace');
 
     // Trusting the folder turns training on without a reload.
     await runCommand(page, 'Workspaces: Manage Workspace Trust');
-    const trust = page.locator('.workspace-trust-editor').getByRole('button', { name: /^Trust( Folder)?$/ }).first();
+    const trust = page
+      .locator('.workspace-trust-editor')
+      .getByRole('button', { name: /^Trust( Folder)?$/ })
+      .first();
     await trust.waitFor({ timeout: 15_000 });
     await trust.click();
     await restricted.first().waitFor({ state: 'detached', timeout: 30_000 });
@@ -161,7 +185,8 @@ export async function run({ page, vsix, dataFolder, artifacts, lap }) {
     await fineTuneWithDefaults(page, 'fashion-small', lap);
     const finished = await waitForNotification(page, 'Training finished', 4 * 60_000);
     lap(`after trusting: ${finished}`);
-    if (await notification(page, REFUSAL).count()) throw new Error('the Restricted Mode warning is still showing after trusting');
+    if (await notification(page, REFUSAL).count())
+      throw new Error('the Restricted Mode warning is still showing after trusting');
     const runs = runFolders(workspace);
     if (runs.length !== 1) throw new Error(`expected one run folder after trusting, found ${runs.length}`);
     await checkRunFolder(runs[0], 'finished');
