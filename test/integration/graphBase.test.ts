@@ -19,11 +19,10 @@ function writeGraphModel(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const group of copy.weightsManifest) {
     group.paths = group.paths.map((p) => {
+      // The package ships each shard as a module exporting base64 text.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      fs.writeFileSync(
-        path.join(dir, `${p}.bin`),
-        Buffer.from(require(path.join(src, `${p}.min.js`)) as string, 'base64'),
-      );
+      const shard = require(path.join(src, `${p}.min.js`)) as string;
+      fs.writeFileSync(path.join(dir, `${p}.bin`), Buffer.from(shard, 'base64'));
       return `${p}.bin`;
     });
   }
