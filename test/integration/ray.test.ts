@@ -107,7 +107,14 @@ test(
     // The engine's model of the run and Keras' trained file, on the very pixels the job trained with.
     const predict = cli('predict', result.runDir, ...job.test.map((s) => s.path), '--json');
     assert.equal(predict.code, 0, predict.stderr);
-    const engine = predict.lines.find((l) => l.type === 'result')!.result as Prediction[];
+    // One `prediction` line per image; matched to the job's test order by path.
+    const byPath = new Map(
+      predict.lines
+        .filter((l) => l.type === 'prediction')
+        .map((l) => [path.resolve((l as unknown as Prediction).path), l as unknown as Prediction]),
+    );
+    const engine = job.test.map((s) => byPath.get(path.resolve(s.path))!);
+    assert.ok(engine.every(Boolean), 'a prediction for every test image');
     const script = path.join(work, 'keras_predict.py');
     fs.writeFileSync(
       script,
