@@ -18,13 +18,16 @@ const LAYER = 'block_16_project';
 const PROBLEM = `MobileNetV2 (α=1.0, 224×224, ImageNet-initialized) has no layer "${MISSPELT}"; did you mean "${LAYER}"?`;
 const FIX = `Change to "${LAYER}"`;
 
-// `data` is relative to the recipe: the runner copies the fixture to <workspace>/fashion-small.
+// `data` is relative to the recipe: the runner copies the fixture to <workspace>/fashion-small. The second phase
+// is off: this scenario checks that the run trains the recipe's 2 head epochs and nothing else (by default a
+// recipe also tries fine-tuning the top blocks when the time budget allows).
 const RECIPE_TEXT = `# e2e scenario 05: the feature layer is misspelt on purpose.
 data: fashion-small
 base: mobilenet_v2
 freeze:
   featureLayer: ${MISSPELT}
 epochs: 2
+secondPhase: off
 batchSize: 8
 `;
 
