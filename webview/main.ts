@@ -29,6 +29,8 @@ const evaluation = new EvaluationView(post);
 
 const saved = loadState();
 let snapshot: PanelSnapshot | undefined = saved.snapshot;
+// The saved snapshot is from the host before a reload; changes from the new host refer to its own state.
+let hostSnapshotSeen = false;
 let tab: Tab = TABS.includes(saved.tab as Tab) ? (saved.tab as Tab) : 'training';
 let tabs: VscodeTabs | undefined;
 
@@ -74,12 +76,14 @@ function renderAll(s: PanelSnapshot): void {
 function apply(m: HostMessage): void {
   if (m.type === 'snapshot') {
     snapshot = m.snapshot;
+    hostSnapshotSeen = true;
     renderAll(snapshot);
     persist();
     return;
   }
-  // Until the first snapshot the panel has nothing to apply changes to; the snapshot carries them.
-  const s = snapshot;
+  // Until this host's first snapshot the panel has nothing to apply changes to; the snapshot carries them.
+  // (Applied to the saved one, a new host's choices met the old host's base: a cut at a layer it lacks.)
+  const s = hostSnapshotSeen ? snapshot : undefined;
   if (!s) return;
   switch (m.type) {
     case 'choices':

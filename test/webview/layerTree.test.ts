@@ -132,3 +132,16 @@ test('"unfreeze from here" and "use as feature layer" post their messages; a new
 test('no CSP violation, console error or dialog while the tree was used', async () => {
   assert.deepEqual(await p.problems(), []);
 });
+
+test("a restored panel ignores the new host's changes until its snapshot: a cut the saved base lacks is no error", async () => {
+  // After a window reload the webview draws the state saved before it; the new extension host has no base
+  // loaded yet, and its first `choices` (cut '') can arrive before the snapshot that answers `ready`.
+  const restored = await suite.open({ state: { snapshot: r.idleSnapshot.snapshot } });
+  await restored.send({ type: 'choices', choices: { ...choices, featureLayer: '', frozen: [] } });
+  assert.deepEqual(await restored.problems(), []);
+  await restored.page.click('[data-testid="tab-layers"]');
+  assert.ok(await restored.page.locator(`[data-testid="layer-row"][data-layer="${choices.featureLayer}"]`).count());
+  await restored.send({ ...r.idleSnapshot, snapshot: { ...r.idleSnapshot.snapshot, base: undefined } });
+  assert.equal(await restored.page.locator('[data-testid="layer-row"]').count(), 0);
+  assert.deepEqual(await restored.problems(), []);
+});
