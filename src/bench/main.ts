@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../trainer/backend/selectBackend';
+import { getBackend } from '../trainer/tf';
 import type { Sample } from '../shared/split';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFolders } from '../samples/sampleFolders';
 import { formatFigures, type Figure } from './measure';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     const [kind, dir, epochs, cache] = process.argv.slice(job + 1);
     await initBackend('tensorflow');
     const r = kind === 'extract' ? await ourExtraction(dir, cache) : await ourFineTune(dir, Number(epochs), cache);
-    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...r, backend: getBackend() })}\n`);
     return;
   }
   const json = process.argv.includes('--json');

@@ -22,6 +22,7 @@ import { activationsBelowTop } from '../trainer/train/cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
 import { fit } from '../trainer/train/fitLoop';
 import { faster, timed, type Figure } from './measure';
+import { builtTfjsNode, tfjsNodeBuildDir } from './tfjsNodeBuild';
 
 const run = promisify(execFile);
 const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
@@ -36,6 +37,8 @@ const FINE_TUNE_RATE = 1e-5;
 export interface JobResult {
   seconds: number;
   macs: number;
+  /** The backend the job ran on, when a child ran it (tfjs-node must say `tensorflow`). */
+  backend?: string;
 }
 
 /** Class folders as samples, every PNG of every class. */
@@ -207,16 +210,25 @@ export async function tfjsNodeJob(
   epochs: number,
   cacheDir: string,
 ): Promise<PeerRun<JobResult>> {
+  // TensorFlow spreads its ops over every core itself: no WASM feature threads beside it in the peer's run.
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TRANSFER_STUDIO_THREADS: '1' };
   try {
     runtimeRequire.resolve('@tensorflow/tfjs-node');
   } catch {
-    return { ok: false, reason: '@tensorflow/tfjs-node is not installed' };
+    // Not installed: a build from source for measuring (scripts/build-tfjs-node.ts), found through NODE_PATH.
+    const built = builtTfjsNode(tfjsNodeBuildDir());
+    if (!built.ok)
+      return {
+        ok: false,
+        reason: `@tensorflow/tfjs-node is not installed, nor built (${built.reason}; to build it for measuring: nice node --import tsx scripts/build-tfjs-node.ts)`,
+      };
+    env.NODE_PATH = built.nodePath;
   }
   try {
     const { stdout } = await run(
       process.execPath,
       [__filename, '--tfjs-node-job', job, dir, String(epochs), cacheDir],
-      { maxBuffer: 16 * 2 ** 20 },
+      { maxBuffer: 16 * 2 ** 20, env },
     );
     return { ok: true, value: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as JobResult };
   } catch (e) {
@@ -303,7 +315,7 @@ async function extractionRows(
           ex.seconds,
           nx.value.seconds,
           1.5,
-          `tfjs-node ${share(ex.macs, nx.value.seconds, peak)}`,
+          `tfjs-node ${share(ex.macs, nx.value.seconds, peak)} on backend ${nx.value.backend}`,
         )
       : missing(exName('tfjs-node'), nx.reason),
   );
@@ -351,7 +363,7 @@ async function fineTuneRows(d: PeerData, peak: number, log: (s: string) => void)
           ft.seconds,
           nf.value.seconds,
           1.0,
-          `tfjs-node ${share(ft.macs, nf.value.seconds, peak)}`,
+          `tfjs-node ${share(ft.macs, nf.value.seconds, peak)} on backend ${nf.value.backend}`,
         )
       : missing(ftName('tfjs-node'), nf.reason),
   );
