@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   }
   const json = process.argv.includes('--json');
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  const root = path.join(os.tmpdir(), 'transfer-studio-bench');
+  // A folder of this run's own: two benches at once must not delete each other's data or share a cache.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-bench-'));
+  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   const cacheDir = path.join(root, 'cache');
   const backend = await initBackend('wasm');
   log(`backend: ${backend.detail}`);
