@@ -7,7 +7,8 @@ let bundle: Record<string, string> | undefined;
 function loadBundle(): Record<string, string> {
   if (bundle) return bundle;
   bundle = {};
-  const text = document.getElementById('app')?.dataset.l10n;
+  // Outside a page (a unit test importing a webview module) there is no bundle: English.
+  const text = typeof document === 'undefined' ? undefined : document.getElementById('app')?.dataset.l10n;
   if (!text) return bundle;
   try {
     const parsed: unknown = JSON.parse(text);

@@ -44,7 +44,8 @@ test('a message that is not a literal is refused with file and line; literals in
 test('the extension host shows no message, quick pick or input text straight from a literal', () => {
   // A sentence passed to these without vscode.l10n.t is English for every user (an example URL is not a
   // sentence, hence the capital letter); a guard on the common places, not a proof.
-  const RAW = /(show(Information|Warning|Error)Message\(\s*|(placeHolder|prompt|openLabel|saveLabel|tooltip|title):\s*)['"`][A-Z]/;
+  const RAW =
+    /(show(Information|Warning|Error)Message\(\s*|(placeHolder|prompt|openLabel|saveLabel|tooltip|title):\s*)['"`][A-Z]/;
   const offenders = [];
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
