@@ -8,7 +8,7 @@ import { listRuns } from '../runs/runStore';
 import { isInside } from '../security/confinePath';
 import { allRunsDirs, workspaceRoots, type Services } from '../services';
 import { withRequestProgress } from '../training/requestProgress';
-import { RunsView } from '../views/runsView';
+import { RunsView, statusWord } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 
 /** The run of a command argument, or one the user picks (newest first). */
@@ -28,7 +28,9 @@ export async function runOf(arg: unknown, placeHolder: string, finishedOnly = tr
     runs.map((r) => ({
       label: r.name,
       description:
-        r.bestValAccuracy === undefined ? r.status : vscode.l10n.t('{0} % val', (r.bestValAccuracy * 100).toFixed(1)),
+        r.bestValAccuracy === undefined
+          ? statusWord(r.status)
+          : vscode.l10n.t('{0} % val', (r.bestValAccuracy * 100).toFixed(1)),
       dir: r.dir,
     })),
     { placeHolder },

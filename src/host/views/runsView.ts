@@ -63,7 +63,7 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
 }
 
 /** A run's status in words (run.json keeps the English key). */
-function statusWord(status: RunSummary['status'] | 'interrupted'): string {
+export function statusWord(status: RunSummary['status'] | 'interrupted'): string {
   switch (status) {
     case 'training':
       return vscode.l10n.t('training');
