@@ -43,6 +43,15 @@ function sourceFiles(dir) {
   return out.sort();
 }
 
+/** Why a message's {0}, {1}… do not match its arguments (a placeholder shown as is, or an argument never shown). */
+function placeholderProblem(message, argumentCount) {
+  const used = new Set([...message.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])));
+  const missing = [...used].filter((i) => i >= argumentCount);
+  if (missing.length) return `{${missing[0]}} has no argument`;
+  for (let i = 0; i < argumentCount; i++) if (!used.has(i)) return `argument ${i} is not used (no {${i}})`;
+  return undefined;
+}
+
 /** The messages of one file's calls, and a problem (file:line: why) for each call whose message is not a literal. */
 export function collectFromText(fileName, text, isCall) {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
@@ -51,10 +60,12 @@ export function collectFromText(fileName, text, isCall) {
   const visit = (node) => {
     if (ts.isCallExpression(node) && isCall(node.expression)) {
       const first = node.arguments[0];
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
       if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) {
         messages.push(first.text);
+        const mismatch = placeholderProblem(first.text, node.arguments.length - 1);
+        if (mismatch) problems.push(`${fileName}:${line + 1}: ${mismatch} in ${JSON.stringify(first.text)}`);
       } else {
-        const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
         const shown = first ? first.getText(source).slice(0, 60) : '(nothing)';
         problems.push(
           `${fileName}:${line + 1}: the message of ${node.expression.getText(source)}() must be a string literal, not ${shown}`,

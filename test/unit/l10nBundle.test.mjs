@@ -21,7 +21,7 @@ test('package.json points VS Code at the bundle folder', () => {
   assert.equal(path.resolve(ROOT, manifest.l10n), path.dirname(BUNDLE));
 });
 
-test('a message that is not a literal is refused with file and line; literals in any quoting are collected', () => {
+test('a non-literal message or placeholders that do not match the arguments are refused with file and line', () => {
   const isT = (callee) => callee.getText() === 'vscode.l10n.t';
   const source = [
     "vscode.l10n.t('single {0}', x);",
@@ -32,13 +32,24 @@ test('a message that is not a literal is refused with file and line; literals in
     'vscode.l10n.t(`Hello ${name}`);',
     'vscode.l10n.t(message);',
     "vscode.l10n.t('a' + b);",
+    "vscode.l10n.t('{0} of {1}', n);",
+    "vscode.l10n.t('no placeholder', n);",
   ].join('\n');
   const { messages, problems } = collectFromText('src/host/x.ts', source, isT);
-  assert.deepEqual(messages, ['single {0}', 'double', 'template without substitutions']);
-  assert.equal(problems.length, 3);
+  assert.deepEqual(messages, [
+    'single {0}',
+    'double',
+    'template without substitutions',
+    '{0} of {1}',
+    'no placeholder',
+  ]);
+  assert.equal(problems.length, 5);
   assert.match(problems[0], /^src\/host\/x\.ts:6: .*string literal/);
   assert.match(problems[1], /^src\/host\/x\.ts:7: .*not message/);
   assert.match(problems[2], /^src\/host\/x\.ts:8: /);
+  // The placeholders must match the arguments, or a user would read "{1}" or miss a value.
+  assert.match(problems[3], /^src\/host\/x\.ts:9: \{1\} has no argument/);
+  assert.match(problems[4], /^src\/host\/x\.ts:10: argument 0 is not used/);
 });
 
 test('the extension host shows no message, quick pick or input text straight from a literal', () => {
