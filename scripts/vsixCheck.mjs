@@ -120,6 +120,10 @@ export function checkVsix(entries, manifest, options = {}) {
   needSome(/^extension\/dist\/models\/mobilenet_v2\/.*\.bin$/, 'the built-in base model weights');
   needSome(/^extension\/media\//, 'media/');
   if (options.hasSchemas) needSome(/^extension\/schemas\//, 'schemas/');
+  // vscode.l10n reads the bundles from the folder named by "l10n"; %keys% in package.json need package.nls.json.
+  if (manifest.l10n)
+    need(`${manifest.l10n.replace(/^\.\//, '').replace(/\/$/, '')}/bundle.l10n.json`, 'the English strings');
+  if (/"%[\w.-]+%"/.test(JSON.stringify(manifest))) need('package.nls.json', "the manifest's %key% strings");
   for (const m of SHARP_RUNTIME) need(`dist/node_modules/${m}`, 'sharp runtime');
   const plat = sharpPlatform(target);
   needSome(new RegExp(`^extension/dist/node_modules/@img/sharp-${plat}/lib/.*\\.node$`), `sharp's ${plat} binary`);

@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { alignSeries, type Series } from './chartData';
 import { h } from './dom';
+import { t } from './l10n';
 import { cssVar } from './theme';
 
 /** One line of a chart. `color` names a --vscode-charts-* variable. */
@@ -114,9 +115,9 @@ export class LineChart {
       scales: { x: { time: false } },
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      axes: [axis('epoch'), axis(this.yLabel)],
+      axes: [axis(t('epoch')), axis(this.yLabel)],
       series: [
-        { label: 'epoch' },
+        { label: t('epoch') },
         ...this.specs.map((s): uPlot.Series => {
           const color = cssVar(`--vscode-charts-${s.color}`, FALLBACK_COLORS[s.color]);
           return {

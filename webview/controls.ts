@@ -10,27 +10,34 @@ import {
   type NumberSetting as NumberKey,
 } from '../src/shared/trainingSettings';
 import { h, replaceChildren } from './dom';
+import { t } from './l10n';
 
 // The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
-const NUMBER_FIELDS: { key: NumberKey; label: string; check: (v: number) => string | undefined }[] = [
-  { key: 'epochs', label: 'Epochs', check: (v) => settingProblem('epochs', v) },
-  { key: 'learningRate', label: 'Learning rate', check: (v) => settingProblem('learningRate', v) },
-  { key: 'batchSize', label: 'Batch size', check: (v) => settingProblem('batchSize', v) },
-  { key: 'validationSplit', label: 'Validation split', check: (v) => settingProblem('validationSplit', v) },
+// Functions: the labels are looked up (webview/l10n.ts) when the controls are built, not when the module loads.
+const numberFields = (): { key: NumberKey; label: string; check: (v: number) => string | undefined }[] => [
+  { key: 'epochs', label: t('Epochs'), check: (v) => settingProblem('epochs', v) },
+  { key: 'learningRate', label: t('Learning rate'), check: (v) => settingProblem('learningRate', v) },
+  { key: 'batchSize', label: t('Batch size'), check: (v) => settingProblem('batchSize', v) },
+  { key: 'validationSplit', label: t('Validation split'), check: (v) => settingProblem('validationSplit', v) },
 ];
 
-const FLAGS: { key: FlagKey; label: string; title: string }[] = [
-  { key: 'augmentation', label: 'Augmentation', title: 'Random flips, rotations, crops and brightness while training' },
+const flags = (): { key: FlagKey; label: string; title: string }[] => [
+  {
+    key: 'augmentation',
+    label: t('Augmentation'),
+    title: t('Random flips, rotations, crops and brightness while training'),
+  },
   {
     key: 'secondPhase',
-    label: 'Second phase',
-    title:
+    label: t('Second phase'),
+    title: t(
       'After the head converges, unfreeze the top of the base at a lower learning rate (mixed: auto, tried within the time budget and kept only if validation improves)',
+    ),
   },
   {
     key: 'compareScratch',
-    label: 'Compare with scratch',
-    title: 'Also train the same architecture from random weights on the same split',
+    label: t('Compare with scratch'),
+    title: t('Also train the same architecture from random weights on the same split'),
   },
 ];
 
@@ -40,22 +47,22 @@ export class Controls {
   readonly element: HTMLElement;
   private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
   private readonly flags = new Map<FlagKey, VscodeCheckbox>();
-  private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, 'Start training');
+  private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, t('Start training'));
   private readonly startOnRay = h(
     'vscode-button',
     {
       'data-testid': 'start-training-ray',
       secondary: true,
-      title: 'Train these choices data-parallel on a Ray cluster (asks which)',
+      title: t('Train these choices data-parallel on a Ray cluster (asks which)'),
     },
-    'Run on Ray Cluster…',
+    t('Run on Ray Cluster…'),
   );
-  private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, 'Cancel');
+  private readonly cancel = h('vscode-button', { 'data-testid': 'cancel-training', secondary: true }, t('Cancel'));
   private readonly reason = h('p', { class: 'hint', 'data-testid': 'start-disabled-reason', hidden: true });
 
   constructor(private readonly post: (m: WebviewMessage) => void) {
     const form = h('div', { class: 'settings', 'data-testid': 'training-settings' });
-    for (const f of NUMBER_FIELDS) {
+    for (const f of numberFields()) {
       const id = `setting-${kebab(f.key)}`;
       const field = h('vscode-textfield', { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label });
       const error = h('span', { class: 'field-error', role: 'alert' });
@@ -63,7 +70,7 @@ export class Controls {
       this.numbers.set(f.key, { field, error });
       form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error));
     }
-    for (const f of FLAGS) {
+    for (const f of flags()) {
       const box = h('vscode-checkbox', { 'data-testid': `setting-${kebab(f.key)}`, title: f.title, label: f.label });
       box.addEventListener('change', () => this.post({ type: 'updateSettings', settings: { [f.key]: box.checked } }));
       this.flags.set(f.key, box);
@@ -91,13 +98,17 @@ export class Controls {
     this.showSettings(s.choices.settings);
     const running = s.training.status === 'running' || s.training.status === 'cancelling';
     const why = !s.trusted
-      ? 'Training is disabled in Restricted Mode: this workspace is not trusted. Trust it (Manage Workspace Trust) to train; you can still inspect layers and data.'
+      ? t(
+          'Training is disabled in Restricted Mode: this workspace is not trusted. Trust it (Manage Workspace Trust) to train; you can still inspect layers and data.',
+        )
       : running
         ? undefined
         : !s.choices.dataFolder
-          ? 'Choose a dataset folder (one subfolder per class) to train.'
+          ? t('Choose a dataset folder (one subfolder per class) to train.')
           : !s.base
-            ? `The base model is not loaded${s.baseError ? `: ${s.baseError}` : '.'}`
+            ? s.baseError
+              ? t('The base model is not loaded: {0}', s.baseError)
+              : t('The base model is not loaded.')
             : undefined;
     this.start.disabled = running || why !== undefined;
     this.startOnRay.disabled = this.start.disabled;
@@ -133,9 +144,10 @@ export class Controls {
       return;
     }
     const value = Number(text);
-    const problem = text === '' || !Number.isFinite(value) ? 'a number' : check(value);
+    const problem = text === '' || !Number.isFinite(value) ? t('a number') : check(value);
     parts.field.invalid = problem !== undefined;
-    parts.error.textContent = problem ? `Must be ${problem}.` : '';
+    // The problem itself comes from src/shared/trainingSettings (the host's and the recipe's words), in English.
+    parts.error.textContent = problem ? t('Must be {0}.', problem) : '';
     if (!problem) this.post({ type: 'updateSettings', settings: { [key]: value } });
   }
 }

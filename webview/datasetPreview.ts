@@ -2,6 +2,7 @@
 // the scanner's warnings (imbalance, tiny classes) and every skipped file with its reason.
 import type { DatasetPreview as Preview, WebviewMessage } from '../src/shared/panelProtocol';
 import { h, replaceChildren } from './dom';
+import { t } from './l10n';
 import { thumbnailButton } from './thumbnails';
 
 export class DatasetPreview {
@@ -18,7 +19,9 @@ export class DatasetPreview {
         h(
           'p',
           { class: 'hint', 'data-testid': 'dataset-empty' },
-          'No dataset folder chosen. Pick a folder with one subfolder per class (Transfer Studio: Choose Dataset Folder).',
+          t(
+            'No dataset folder chosen. Pick a folder with one subfolder per class (Transfer Studio: Choose Dataset Folder).',
+          ),
         ),
       );
       return;
@@ -34,7 +37,14 @@ export class DatasetPreview {
         h(
           'span',
           { 'data-testid': 'dataset-split' },
-          `${total} images in ${d.classes.length} classes · split: ${d.split.train} train, ${d.split.validation} validation, ${d.split.test} test`,
+          t(
+            '{0} images in {1} classes · split: {2} train, {3} validation, {4} test',
+            total,
+            d.classes.length,
+            d.split.train,
+            d.split.validation,
+            d.split.test,
+          ),
         ),
       ),
       d.warnings.length
@@ -60,7 +70,7 @@ export class DatasetPreview {
               h(
                 'span',
                 { class: 'class-count', 'data-testid': 'class-count' },
-                `${c.count} image${c.count === 1 ? '' : 's'}`,
+                c.count === 1 ? t('1 image') : t('{0} images', c.count),
               ),
             ),
             h('span', { class: 'count-bar' }, bar),
@@ -72,11 +82,11 @@ export class DatasetPreview {
         ? h(
             'details',
             { class: 'skipped', 'data-testid': 'dataset-skipped' },
-            h('summary', {}, `${d.skipped.length} skipped file${d.skipped.length === 1 ? '' : 's'}`),
+            h('summary', {}, d.skipped.length === 1 ? t('1 skipped file') : t('{0} skipped files', d.skipped.length)),
             h(
               'table',
               {},
-              h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Reason'))),
+              h('thead', {}, h('tr', {}, h('th', {}, t('File')), h('th', {}, t('Reason')))),
               h(
                 'tbody',
                 {},

@@ -5,6 +5,7 @@ import type { EvaluationView as View, WebviewMessage } from '../src/shared/panel
 import { curvesOfHistory } from './chartData';
 import { LineChart } from './charts';
 import { h, replaceChildren } from './dom';
+import { t } from './l10n';
 import { formatNumber, formatPercent } from './format';
 import { qualityTable } from './qualityTable';
 import { thumbnailButton } from './thumbnails';
@@ -12,13 +13,13 @@ import { thumbnailButton } from './thumbnails';
 export class EvaluationView {
   readonly element = h('section', { class: 'evaluation', 'data-testid': 'evaluation' });
   private readonly comparison = new LineChart(
-    'Transfer vs scratch',
-    'accuracy',
+    t('Transfer vs scratch'),
+    t('accuracy'),
     [
-      { label: 'transfer validation', color: 'orange', points: true },
-      { label: 'scratch validation', color: 'green', points: true, dashed: true },
-      { label: 'transfer train', color: 'blue', points: true },
-      { label: 'scratch train', color: 'purple', points: true, dashed: true },
+      { label: t('transfer validation'), color: 'orange', points: true },
+      { label: t('scratch validation'), color: 'green', points: true, dashed: true },
+      { label: t('transfer train'), color: 'blue', points: true },
+      { label: t('scratch train'), color: 'purple', points: true, dashed: true },
     ],
     'chart-comparison',
   );
@@ -38,18 +39,13 @@ export class EvaluationView {
         h(
           'p',
           { class: 'hint', 'data-testid': 'evaluation-empty' },
-          'No evaluation yet: it appears when a training finishes.',
+          t('No evaluation yet: it appears when a training finishes.'),
         ),
       );
       return;
     }
     const e = v.evaluation;
-    const headline = h(
-      'p',
-      { class: 'headline', 'data-testid': 'evaluation-accuracy' },
-      `Accuracy ${formatPercent(e.accuracy)} on ${e.count} ${v.evaluatedOn} images`,
-      v.scratchAccuracy !== undefined ? ` · from scratch: ${formatPercent(v.scratchAccuracy)}` : '',
-    );
+    const headline = h('p', { class: 'headline', 'data-testid': 'evaluation-accuracy' }, headlineText(v));
     replaceChildren(
       this.element,
       headline,
@@ -57,20 +53,20 @@ export class EvaluationView {
       h(
         'div',
         { class: 'evaluation-grid' },
-        h('div', {}, h('h3', {}, 'Confusion matrix'), this.confusion(e.classes, e.confusion)),
-        h('div', {}, h('h3', {}, 'Per class'), this.perClass(v)),
+        h('div', {}, h('h3', {}, t('Confusion matrix')), this.confusion(e.classes, e.confusion)),
+        h('div', {}, h('h3', {}, t('Per class')), this.perClass(v)),
       ),
       qualityTable(v.quality),
       this.misclassified(v),
       v.scratchHistory ? this.comparison.element : null,
     );
     if (v.scratchHistory) {
-      const t = curvesOfHistory(v.transferHistory);
+      const tr = curvesOfHistory(v.transferHistory);
       const s = curvesOfHistory(v.scratchHistory);
-      const phase2 = t.phaseStart[2];
+      const phase2 = tr.phaseStart[2];
       this.comparison.setData(
-        [t.valAccuracy, s.valAccuracy, t.accuracy, s.accuracy],
-        phase2 === undefined ? undefined : { x: phase2, label: 'phase 2' },
+        [tr.valAccuracy, s.valAccuracy, tr.accuracy, s.accuracy],
+        phase2 === undefined ? undefined : { x: phase2, label: t('phase 2') },
       );
     }
   }
@@ -85,7 +81,7 @@ export class EvaluationView {
         const button = h(
           'vscode-button',
           { secondary: true, title: EXPORT_FORMAT_TITLES[format], 'data-testid': `export-${format}` },
-          `Export ${labels[format]}…`,
+          t('Export {0}…', labels[format]),
         );
         button.addEventListener('click', () => this.post({ type: 'exportRun', format }));
         return button;
@@ -94,7 +90,7 @@ export class EvaluationView {
   }
 
   private confusion(classes: string[], matrix: number[][]): HTMLElement {
-    const corner = h('th', { class: 'corner', scope: 'col' }, 'actual ↓ predicted →');
+    const corner = h('th', { class: 'corner', scope: 'col' }, t('actual ↓ predicted →'));
     const head = h('tr', {}, corner, ...classes.map((c) => h('th', { scope: 'col', title: c, class: 'col-head' }, c)));
     const rows = classes.map((actual, i) => {
       const row = matrix[i] ?? [];
@@ -113,7 +109,10 @@ export class EvaluationView {
               'data-actual': actual,
               'data-predicted': predicted,
               'data-count': n,
-              title: `${n} "${actual}" image${n === 1 ? '' : 's'} predicted as "${predicted}"`,
+              title:
+                n === 1
+                  ? t('1 "{0}" image predicted as "{1}"', actual, predicted)
+                  : t('{0} "{1}" images predicted as "{2}"', n, actual, predicted),
             },
             String(n),
           );
@@ -138,7 +137,13 @@ export class EvaluationView {
       h(
         'thead',
         {},
-        h('tr', {}, ...['Class', 'Precision', 'Recall', 'F1', 'Support'].map((t) => h('th', { scope: 'col' }, t))),
+        h(
+          'tr',
+          {},
+          ...[t('Class'), t('Precision'), t('Recall'), t('F1'), t('Support')].map((label) =>
+            h('th', { scope: 'col' }, label),
+          ),
+        ),
       ),
       h(
         'tbody',
@@ -160,10 +165,10 @@ export class EvaluationView {
 
   private misclassified(v: View): HTMLElement {
     const details = new Map(v.evaluation.misclassified.map((m) => [m.path, m]));
-    const items = v.misclassified.map((t) => {
-      const m = details.get(t.path);
+    const items = v.misclassified.map((thumbnail) => {
+      const m = details.get(thumbnail.path);
       return thumbnailButton(
-        t,
+        thumbnail,
         m ? `${m.actual} → ${m.predicted} (${formatPercent(m.confidence)})` : undefined,
         this.post,
       );
@@ -171,10 +176,24 @@ export class EvaluationView {
     return h(
       'div',
       { class: 'misclassified', 'data-testid': 'misclassified' },
-      h('h3', {}, `Misclassified (${v.evaluation.misclassified.length})`),
+      h('h3', {}, t('Misclassified ({0})', v.evaluation.misclassified.length)),
       items.length
         ? h('div', { class: 'thumbnails wide' }, ...items)
-        : h('p', { class: 'hint' }, 'None: every image was classified correctly.'),
+        : h('p', { class: 'hint' }, t('None: every image was classified correctly.')),
     );
   }
+}
+
+/** "Accuracy 95.0 % on 40 test images" (· from scratch), one whole sentence per case for translators. */
+function headlineText(v: View): string {
+  const e = v.evaluation;
+  const accuracy = formatPercent(e.accuracy);
+  if (v.scratchAccuracy === undefined)
+    return v.evaluatedOn === 'test'
+      ? t('Accuracy {0} on {1} test images', accuracy, e.count)
+      : t('Accuracy {0} on {1} validation images', accuracy, e.count);
+  const scratch = formatPercent(v.scratchAccuracy);
+  return v.evaluatedOn === 'test'
+    ? t('Accuracy {0} on {1} test images · from scratch: {2}', accuracy, e.count, scratch)
+    : t('Accuracy {0} on {1} validation images · from scratch: {2}', accuracy, e.count, scratch);
 }

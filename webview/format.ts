@@ -1,4 +1,5 @@
 // Numbers as the panel prints them.
+import { t } from './l10n';
 
 export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
@@ -17,10 +18,10 @@ export function formatPercent(x: number): string {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('{0} s', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return t('{0} min {1} s', m, s % 60);
+  return t('{0} h {1} min', Math.floor(m / 60), m % 60);
 }
 
 export function formatNumber(x: number, digits = 3): string {

@@ -6,6 +6,7 @@ import type { StudioChoices, WebviewMessage } from '../src/shared/panelProtocol'
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { h, replaceChildren } from './dom';
 import { formatCount, formatShape } from './format';
+import { t } from './l10n';
 
 interface Row {
   layer: LayerInfo;
@@ -23,24 +24,34 @@ interface Group {
   state: HTMLElement;
 }
 
-const ACTIONS = [
-  {
-    action: 'freeze-up-to',
-    label: 'Freeze up to here',
-    title: 'Freeze every layer up to and including this one; the later ones up to the cut train',
-  },
-  { action: 'unfreeze-from', label: 'Unfreeze from here', title: 'Train this layer and every later one up to the cut' },
-  {
-    action: 'set-feature-layer',
-    label: 'Use as feature layer',
-    title: 'Cut the base here: the new head sits on this output',
-  },
-] as const;
+// A function: the words are looked up (webview/l10n.ts) when rows are built, not when the module loads.
+const actions = () =>
+  [
+    {
+      action: 'freeze-up-to',
+      label: t('Freeze up to here'),
+      title: t('Freeze every layer up to and including this one; the later ones up to the cut train'),
+    },
+    {
+      action: 'unfreeze-from',
+      label: t('Unfreeze from here'),
+      title: t('Train this layer and every later one up to the cut'),
+    },
+    {
+      action: 'set-feature-layer',
+      label: t('Use as feature layer'),
+      title: t('Cut the base here: the new head sits on this output'),
+    },
+  ] as const;
 
 export class LayerTree {
   readonly element: HTMLElement;
   private readonly totals = h('div', { class: 'totals', 'data-testid': 'layer-totals' });
-  private readonly body = h('div', { class: 'layer-groups', role: 'region', 'aria-label': 'Layers of the base model' });
+  private readonly body = h('div', {
+    class: 'layer-groups',
+    role: 'region',
+    'aria-label': t('Layers of the base model'),
+  });
   private rows = new Map<string, Row>();
   private groups: Group[] = [];
   private baseKey = '';
@@ -50,12 +61,12 @@ export class LayerTree {
     const expand = h(
       'button',
       { class: 'link-button', type: 'button', 'data-testid': 'layers-expand-all' },
-      'Expand all',
+      t('Expand all'),
     );
     const collapse = h(
       'button',
       { class: 'link-button', type: 'button', 'data-testid': 'layers-collapse-all' },
-      'Collapse all',
+      t('Collapse all'),
     );
     expand.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = true)));
     collapse.addEventListener('click', () => this.groups.forEach((g) => (g.details.open = false)));
@@ -82,7 +93,7 @@ export class LayerTree {
         h(
           'p',
           { class: baseError ? 'error' : 'hint', 'data-testid': 'layers-message' },
-          baseError ? `The base could not be loaded: ${baseError}` : 'No base model loaded yet.',
+          baseError ? t('The base could not be loaded: {0}', baseError) : t('No base model loaded yet.'),
         ),
       );
       return;
@@ -131,8 +142,8 @@ export class LayerTree {
     const toggle = layer.hasWeights
       ? h('vscode-checkbox', {
           'data-testid': 'layer-toggle',
-          'aria-label': `Train ${layer.name}`,
-          title: 'Checked: this layer trains',
+          'aria-label': t('Train {0}', layer.name),
+          title: t('Checked: this layer trains'),
         })
       : undefined;
     const state = h('span', { class: 'layer-state', 'data-testid': 'layer-state' });
@@ -140,11 +151,11 @@ export class LayerTree {
       'span',
       {
         class: 'badge cut',
-        title: 'Feature layer: the new head sits on this output',
+        title: t('Feature layer: the new head sits on this output'),
         hidden: true,
         'data-testid': 'cut-badge',
       },
-      'cut',
+      t('cut'),
     );
     const params = layer.trainableParams + layer.nonTrainableParams;
     const row = h(
@@ -153,7 +164,7 @@ export class LayerTree {
       h(
         'span',
         { class: 'toggle-cell' },
-        toggle ?? h('span', { class: 'no-weights', title: 'No weights: nothing to freeze' }, '–'),
+        toggle ?? h('span', { class: 'no-weights', title: t('No weights: nothing to freeze') }, '–'),
       ),
       h('span', { class: 'layer-name', title: layer.name }, layer.name),
       h('span', { class: 'layer-class' }, layer.className),
@@ -162,7 +173,7 @@ export class LayerTree {
         'span',
         {
           class: 'layer-params',
-          title: `${layer.trainableParams} trainable, ${layer.nonTrainableParams} non-trainable`,
+          title: t('{0} trainable, {1} non-trainable', layer.trainableParams, layer.nonTrainableParams),
         },
         params ? formatCount(params) : '',
       ),
@@ -174,7 +185,7 @@ export class LayerTree {
               'span',
               {
                 class: 'badge bn',
-                title: 'BatchNorm: stays in inference mode while frozen',
+                title: t('BatchNorm: stays in inference mode while frozen'),
                 'data-testid': 'bn-badge',
               },
               'BN',
@@ -186,7 +197,7 @@ export class LayerTree {
       h(
         'span',
         { class: 'layer-actions' },
-        ...ACTIONS.map((a) =>
+        ...actions().map((a) =>
           h(
             'button',
             { class: 'link-button', type: 'button', 'data-action': a.action, 'data-testid': a.action, title: a.title },
@@ -209,7 +220,13 @@ export class LayerTree {
       const state = !isKept ? 'dropped' : !r.layer.hasWeights ? 'no-weights' : trainable ? 'trainable' : 'frozen';
       r.row.dataset.state = state;
       r.state.textContent =
-        state === 'dropped' ? 'after the cut' : state === 'trainable' ? 'trains' : state === 'frozen' ? 'frozen' : '';
+        state === 'dropped'
+          ? t('after the cut')
+          : state === 'trainable'
+            ? t('trains')
+            : state === 'frozen'
+              ? t('frozen')
+              : '';
       if (r.toggle) {
         r.toggle.checked = trainable;
         r.toggle.disabled = !isKept;
@@ -229,16 +246,16 @@ export class LayerTree {
         weighted.length === 0
           ? g.rows.some((r) => kept.has(r.layer.name))
             ? ''
-            : 'after the cut'
+            : t('after the cut')
           : training === 0
-            ? 'frozen'
+            ? t('frozen')
             : training === weighted.length
-              ? 'trains'
-              : `${training} of ${weighted.length} train`;
+              ? t('trains')
+              : t('{0} of {1} train', training, weighted.length);
       g.details.dataset.state = weighted.length > 0 && training > 0 ? 'trainable' : 'frozen';
     }
-    const t = parameterTotals(layers, choices.featureLayer, choices.frozen);
-    const share = t.trainable + t.frozen > 0 ? t.trainable / (t.trainable + t.frozen) : 0;
+    const p = parameterTotals(layers, choices.featureLayer, choices.frozen);
+    const share = p.trainable + p.frozen > 0 ? p.trainable / (p.trainable + p.frozen) : 0;
     const bar = h('span', { class: 'totals-bar-fill' });
     bar.style.width = `${(share * 100).toFixed(1)}%`;
     replaceChildren(
@@ -246,17 +263,19 @@ export class LayerTree {
       h(
         'span',
         {},
-        'Trainable ',
-        h('strong', { 'data-testid': 'totals-trainable', 'data-value': t.trainable }, formatCount(t.trainable)),
+        t('Trainable'),
+        ' ',
+        h('strong', { 'data-testid': 'totals-trainable', 'data-value': p.trainable }, formatCount(p.trainable)),
       ),
-      h('span', { class: 'totals-bar', title: `${(share * 100).toFixed(1)} % of the kept base trains` }, bar),
+      h('span', { class: 'totals-bar', title: t('{0} % of the kept base trains', (share * 100).toFixed(1)) }, bar),
       h(
         'span',
         {},
-        'Frozen ',
-        h('strong', { 'data-testid': 'totals-frozen', 'data-value': t.frozen }, formatCount(t.frozen)),
+        t('Frozen'),
+        ' ',
+        h('strong', { 'data-testid': 'totals-frozen', 'data-value': p.frozen }, formatCount(p.frozen)),
       ),
-      h('span', { class: 'hint' }, `cut at ${choices.featureLayer}`),
+      h('span', { class: 'hint' }, t('cut at {0}', choices.featureLayer)),
     );
   }
 

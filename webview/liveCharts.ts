@@ -7,26 +7,47 @@ import { TrainingCurves, type ModelCurves, type Series } from './chartData';
 import { LineChart, type SeriesSpec } from './charts';
 import { h, replaceChildren } from './dom';
 import { formatDuration, formatNumber } from './format';
+import { t } from './l10n';
 
-const STAGE_NAMES: Record<string, string> = {
-  scanning: 'Scanning the dataset',
-  'loading-base': 'Loading the base model',
-  'caching-features': 'Computing features',
-  training: 'Training',
-  evaluating: 'Evaluating',
-  saving: 'Saving',
-};
+// A function: the names are looked up (webview/l10n.ts) when shown, not when the module loads.
+const stageNames = (): Record<string, string> => ({
+  scanning: t('Scanning the dataset'),
+  'loading-base': t('Loading the base model'),
+  'caching-features': t('Computing features'),
+  training: t('Training'),
+  evaluating: t('Evaluating'),
+  saving: t('Saving'),
+});
+
+// Whole labels per metric, so a translator sees each one as it is shown.
+const seriesLabels = () => ({
+  loss: [
+    t('train loss (per batch, smoothed)'),
+    t('train loss (epoch)'),
+    t('validation loss'),
+    t('scratch train loss'),
+    t('scratch validation loss'),
+  ],
+  accuracy: [
+    t('train accuracy (per batch, smoothed)'),
+    t('train accuracy (epoch)'),
+    t('validation accuracy'),
+    t('scratch train accuracy'),
+    t('scratch validation accuracy'),
+  ],
+});
 
 function specs(metric: 'loss' | 'accuracy', scratch: boolean): SeriesSpec[] {
+  const [batch, epoch, validation, scratchTrain, scratchValidation] = seriesLabels()[metric];
   const list: SeriesSpec[] = [
-    { label: `train ${metric} (per batch, smoothed)`, color: 'blue', faint: true },
-    { label: `train ${metric} (epoch)`, color: 'blue', points: true },
-    { label: `validation ${metric}`, color: 'orange', points: true },
+    { label: batch, color: 'blue', faint: true },
+    { label: epoch, color: 'blue', points: true },
+    { label: validation, color: 'orange', points: true },
   ];
   if (scratch)
     list.push(
-      { label: `scratch train ${metric}`, color: 'purple', points: true, dashed: true },
-      { label: `scratch validation ${metric}`, color: 'green', points: true, dashed: true },
+      { label: scratchTrain, color: 'purple', points: true, dashed: true },
+      { label: scratchValidation, color: 'green', points: true, dashed: true },
     );
   return list;
 }
@@ -38,13 +59,18 @@ function seriesOf(c: ModelCurves, metric: 'loss' | 'accuracy'): Series[] {
 export class LiveCharts {
   readonly element: HTMLElement;
   private curves = new TrainingCurves();
-  private readonly lossChart = new LineChart('Loss', 'loss', specs('loss', false), 'chart-loss');
-  private readonly accuracyChart = new LineChart('Accuracy', 'accuracy', specs('accuracy', false), 'chart-accuracy');
+  private readonly lossChart = new LineChart(t('Loss'), t('loss'), specs('loss', false), 'chart-loss');
+  private readonly accuracyChart = new LineChart(
+    t('Accuracy'),
+    t('accuracy'),
+    specs('accuracy', false),
+    'chart-accuracy',
+  );
   private readonly statsLine = h('div', { class: 'stats', 'data-testid': 'training-stats', 'aria-live': 'polite' });
   private readonly pointCounter = h(
     'span',
     { class: 'point-counter', 'data-testid': 'chart-points', 'data-count': 0 },
-    '0 batch points',
+    t('{0} batch points', 0),
   );
   private scratchShown = false;
   private frameRequested = false;
@@ -109,7 +135,7 @@ export class LiveCharts {
       this.lossChart.setSpecs(specs('loss', this.scratchShown));
       this.accuracyChart.setSpecs(specs('accuracy', this.scratchShown));
     }
-    const marker = c.phase2Start === undefined ? undefined : { x: c.phase2Start, label: 'phase 2' };
+    const marker = c.phase2Start === undefined ? undefined : { x: c.phase2Start, label: t('phase 2') };
     for (const [chart, metric] of [
       [this.lossChart, 'loss'],
       [this.accuracyChart, 'accuracy'],
@@ -121,7 +147,7 @@ export class LiveCharts {
       chart.element.dataset.points = String(chart.points);
     }
     this.pointCounter.dataset.count = String(c.batchPoints);
-    this.pointCounter.textContent = `${c.batchPoints.toLocaleString('en-US')} batch points`;
+    this.pointCounter.textContent = t('{0} batch points', c.batchPoints.toLocaleString('en-US'));
     this.drawStats();
   }
 
@@ -130,18 +156,20 @@ export class LiveCharts {
     const parts: (Node | string)[] = [];
     if (s.stage && this.active) {
       const progress = s.stageTotal ? ` ${s.stageDone ?? 0}/${s.stageTotal}` : '';
-      parts.push(h('span', { 'data-testid': 'stat-stage' }, `${STAGE_NAMES[s.stage] ?? s.stage}${progress}`));
+      parts.push(h('span', { 'data-testid': 'stat-stage' }, `${stageNames()[s.stage] ?? s.stage}${progress}`));
     }
     if (s.epoch !== undefined) {
       const epoch = epochLabel(s.model ?? 'transfer', s.phase ?? 1, s.epoch, s.epochs ?? NaN);
-      parts.push(h('span', { 'data-testid': 'stat-epoch' }, `${epoch}, batch ${s.batch}/${s.batches}`));
       parts.push(
-        h('span', { 'data-testid': 'stat-images-per-sec' }, `${formatNumber(s.imagesPerSec ?? NaN, 1)} images/s`),
+        h('span', { 'data-testid': 'stat-epoch' }, t('{0}, batch {1}/{2}', epoch, s.batch ?? '', s.batches ?? '')),
+      );
+      parts.push(
+        h('span', { 'data-testid': 'stat-images-per-sec' }, t('{0} images/s', formatNumber(s.imagesPerSec ?? NaN, 1))),
       );
       if (this.active)
-        parts.push(h('span', { 'data-testid': 'stat-eta' }, `ETA ${formatDuration(s.etaSeconds ?? NaN)}`));
+        parts.push(h('span', { 'data-testid': 'stat-eta' }, t('ETA {0}', formatDuration(s.etaSeconds ?? NaN))));
     }
-    if (parts.length === 0) parts.push('No training yet: the charts fill as batches finish.');
+    if (parts.length === 0) parts.push(t('No training yet: the charts fill as batches finish.'));
     replaceChildren(this.statsLine, ...parts.flatMap((p, i) => (i === 0 ? [p] : [' · ', p])));
   }
 }

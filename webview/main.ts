@@ -10,6 +10,7 @@ import { DatasetPreview } from './datasetPreview';
 import { h, replaceChildren } from './dom';
 import { EvaluationView } from './evaluationView';
 import { asHostMessage } from './hostMessages';
+import { t } from './l10n';
 import { LayerTree } from './layerTree';
 import { LiveCharts } from './liveCharts';
 import { StatusHeader } from './statusHeader';
@@ -48,10 +49,10 @@ function layout(): void {
   tabs = h(
     'vscode-tabs',
     { 'data-testid': 'tabs' },
-    ...panel('layers', 'Layers', tree.element),
-    ...panel('training', 'Training', training),
-    ...panel('dataset', 'Dataset', preview.element),
-    ...panel('evaluation', 'Evaluation', evaluation.element),
+    ...panel('layers', t('Layers'), tree.element),
+    ...panel('training', t('Training'), training),
+    ...panel('dataset', t('Dataset'), preview.element),
+    ...panel('evaluation', t('Evaluation'), evaluation.element),
   );
   const shown = tabs;
   shown.selectedIndex = TABS.indexOf(tab);

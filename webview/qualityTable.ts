@@ -3,10 +3,11 @@
 import type { QualityReport } from '../src/shared/engineTypes';
 import { h } from './dom';
 import { formatDuration, formatNumber, formatPercent } from './format';
+import { t } from './l10n';
 
 export function qualityTable(q: QualityReport | undefined): HTMLElement | null {
   if (!q || (!q.trials?.length && !q.baselines?.length && !q.evaluationNote)) return null;
-  const parts: (HTMLElement | null)[] = [h('h3', {}, 'How the model was chosen')];
+  const parts: (HTMLElement | null)[] = [h('h3', {}, t('How the model was chosen'))];
   if (q.evaluationNote) parts.push(h('p', { class: 'hint', 'data-testid': 'evaluation-note' }, q.evaluationNote));
   if (q.trials?.length) {
     parts.push(
@@ -19,25 +20,25 @@ export function qualityTable(q: QualityReport | undefined): HTMLElement | null {
           h(
             'tr',
             {},
-            ...['Trial', 'Outcome', 'Epochs', 'Val accuracy', 'Val loss', 'Time', 'Why'].map((t) =>
-              h('th', { scope: 'col' }, t),
+            ...[t('Trial'), t('Outcome'), t('Epochs'), t('Val accuracy'), t('Val loss'), t('Time'), t('Why')].map(
+              (label) => h('th', { scope: 'col' }, label),
             ),
           ),
         ),
         h(
           'tbody',
           {},
-          ...q.trials.map((t) =>
+          ...q.trials.map((trial) =>
             h(
               'tr',
-              { 'data-testid': 'trial-row', 'data-outcome': t.outcome, title: t.detail },
-              h('th', { scope: 'row' }, t.name),
-              h('td', {}, t.outcome),
-              h('td', {}, String(t.epochs)),
-              h('td', {}, t.valAccuracy === undefined ? '–' : formatPercent(t.valAccuracy)),
-              h('td', {}, t.valLoss === undefined ? '–' : formatNumber(t.valLoss, 3)),
-              h('td', {}, formatDuration(t.seconds)),
-              h('td', {}, t.reason),
+              { 'data-testid': 'trial-row', 'data-outcome': trial.outcome, title: trial.detail },
+              h('th', { scope: 'row' }, trial.name),
+              h('td', {}, trial.outcome),
+              h('td', {}, String(trial.epochs)),
+              h('td', {}, trial.valAccuracy === undefined ? '–' : formatPercent(trial.valAccuracy)),
+              h('td', {}, trial.valLoss === undefined ? '–' : formatNumber(trial.valLoss, 3)),
+              h('td', {}, formatDuration(trial.seconds)),
+              h('td', {}, trial.reason),
             ),
           ),
         ),
@@ -52,7 +53,11 @@ export function qualityTable(q: QualityReport | undefined): HTMLElement | null {
         h(
           'thead',
           {},
-          h('tr', {}, ...['Without transfer', 'Accuracy', 'Time'].map((t) => h('th', { scope: 'col' }, t))),
+          h(
+            'tr',
+            {},
+            ...[t('Without transfer'), t('Accuracy'), t('Time')].map((label) => h('th', { scope: 'col' }, label)),
+          ),
         ),
         h(
           'tbody',

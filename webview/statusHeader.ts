@@ -3,19 +3,21 @@ import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-pr
 import type { PanelSnapshot, TrainingStatus } from '../src/shared/panelProtocol';
 import { h, replaceChildren } from './dom';
 import { formatCount } from './format';
+import { t } from './l10n';
 
-const STATUS_TEXT: Record<TrainingStatus, string> = {
-  idle: 'Ready',
-  running: 'Training…',
-  cancelling: 'Cancelling…',
-  finished: 'Finished',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-};
+// A function: the words are looked up when shown, not when the module loads.
+const statusText = (): Record<TrainingStatus, string> => ({
+  idle: t('Ready'),
+  running: t('Training…'),
+  cancelling: t('Cancelling…'),
+  finished: t('Finished'),
+  cancelled: t('Cancelled'),
+  failed: t('Failed'),
+});
 
 export class StatusHeader {
   readonly element: HTMLElement;
-  private readonly base = h('span', { class: 'base', 'data-testid': 'base-title' }, 'Waiting for the extension…');
+  private readonly base = h('span', { class: 'base', 'data-testid': 'base-title' }, t('Waiting for the extension…'));
   private readonly status = h('span', { class: 'status-chip', 'data-testid': 'training-status', hidden: true });
   private readonly run = h('span', { class: 'run', 'data-testid': 'run-name' });
   private readonly backend = h('span', { class: 'backend hint', 'data-testid': 'backend' });
@@ -23,11 +25,13 @@ export class StatusHeader {
   private readonly trust = h(
     'p',
     { class: 'trust-banner', 'data-testid': 'trust-banner', role: 'status', hidden: true },
-    'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.',
+    t(
+      'Restricted Mode: this workspace is not trusted, so training is disabled. Layers and data can still be inspected.',
+    ),
   );
   private readonly progress: VscodeProgressBar = h('vscode-progress-bar', {
     'data-testid': 'training-progress',
-    'aria-label': 'Training in progress',
+    'aria-label': t('Training in progress'),
     indeterminate: true,
     hidden: true,
   });
@@ -48,14 +52,14 @@ export class StatusHeader {
     replaceChildren(
       this.base,
       b
-        ? `${b.title} · ${b.layers.length} layers · ${formatCount(b.totalParams)} parameters`
+        ? t('{0} · {1} layers · {2} parameters', b.title, b.layers.length, formatCount(b.totalParams))
         : s.baseError
-          ? 'Base not loaded'
-          : 'No base',
+          ? t('Base not loaded')
+          : t('No base'),
     );
     if (b?.credit) this.base.title = b.credit;
     this.status.hidden = false;
-    this.status.textContent = STATUS_TEXT[s.training.status] ?? s.training.status;
+    this.status.textContent = statusText()[s.training.status] ?? s.training.status;
     this.status.dataset.status = s.training.status;
     this.run.textContent = s.training.runName ?? '';
     this.run.title = s.training.runDir ?? '';

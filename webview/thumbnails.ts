@@ -1,30 +1,35 @@
 // A clickable thumbnail: shows the host-made data: image and asks the host to open the original.
 import type { Thumbnail, WebviewMessage } from '../src/shared/panelProtocol';
 import { h, isImageDataUri } from './dom';
+import { t } from './l10n';
 
 export function thumbnailButton(
-  t: Thumbnail,
+  thumb: Thumbnail,
   caption: string | undefined,
   post: (m: WebviewMessage) => void,
 ): HTMLElement {
-  const name = t.path.split(/[\\/]/).pop() ?? t.path;
+  const name = thumb.path.split(/[\\/]/).pop() ?? thumb.path;
   const button = h('button', {
     class: 'thumbnail',
     type: 'button',
-    title: `${t.path}\nClick to open`,
+    title: `${thumb.path}\n${t('Click to open')}`,
     'data-testid': 'thumbnail',
-    'data-path': t.path,
+    'data-path': thumb.path,
   });
-  if (isImageDataUri(t.src)) {
+  if (isImageDataUri(thumb.src)) {
     const img = h('img', { alt: name, draggable: 'false' });
-    img.src = t.src;
+    img.src = thumb.src;
     button.append(img);
   } else {
     button.append(
-      h('span', { class: 'thumbnail-missing', title: t.error ?? '' }, t.error ? 'unreadable' : 'no preview'),
+      h(
+        'span',
+        { class: 'thumbnail-missing', title: thumb.error ?? '' },
+        thumb.error ? t('unreadable') : t('no preview'),
+      ),
     );
   }
   if (caption) button.append(h('span', { class: 'thumbnail-caption' }, caption));
-  button.addEventListener('click', () => post({ type: 'openImage', path: t.path }));
+  button.addEventListener('click', () => post({ type: 'openImage', path: thumb.path }));
   return button;
 }

@@ -72,7 +72,7 @@ export class StudioState extends Disposable {
   async ensureBase(): Promise<BaseDescription> {
     if (!this.base && !this.loading) await this.setBase(this.current.base);
     else await this.loading;
-    if (!this.base) throw new Error(this.baseError ?? 'No base model is loaded.');
+    if (!this.base) throw new Error(this.baseError ?? vscode.l10n.t('No base model is loaded.'));
     return this.base;
   }
 

@@ -131,3 +131,18 @@ test("each release platform passes with its own native parts, and fails with ano
     );
   }
 });
+
+test('a localized manifest needs its l10n bundle and package.nls.json in the VSIX', () => {
+  const localized = { ...manifest, displayName: '%displayName%', l10n: './l10n' };
+  const entries = [...good, 'extension/l10n/bundle.l10n.json', 'extension/package.nls.json'];
+  assert.deepEqual(checkVsix(entries, localized, { target: 'linux-x64', hasSchemas: true }), []);
+  const problems = checkVsix(good, localized, { target: 'linux-x64', hasSchemas: true });
+  assert.ok(
+    problems.some((p) => p.includes('missing l10n/bundle.l10n.json')),
+    problems.join('; '),
+  );
+  assert.ok(
+    problems.some((p) => p.includes('missing package.nls.json')),
+    problems.join('; '),
+  );
+});

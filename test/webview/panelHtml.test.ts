@@ -56,3 +56,18 @@ test('the title and URIs are escaped, and a missing or short nonce is refused', 
   assert.throws(() => panelHtml({ ...params, nonce: '' }), /nonce/);
   assert.throws(() => panelHtml({ ...params, nonce: "abc' 'unsafe-inline" }), /nonce/);
 });
+
+test('the l10n bundle travels as an escaped attribute (still one script), with the language and loading text', () => {
+  const l10n = { Cancel: 'Abbrechen "<script>alert(1)</script>" & \'x\'' };
+  const html = panelHtml({ ...params, l10n, language: 'de', loading: 'Lädt…' });
+  assert.equal([...html.matchAll(/<script/g)].length, 1);
+  assert.match(html, /^<html lang="de">$/m);
+  assert.match(html, /<p class="loading">Lädt…<\/p>/);
+  const attr = html.match(/<main [^>]*data-l10n="([^"]*)"/)?.[1];
+  assert.ok(attr, 'data-l10n on the app element');
+  const decoded = attr.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) =>
+    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
+  );
+  assert.deepEqual(JSON.parse(decoded), l10n);
+  assert.doesNotMatch(panelHtml(params), /data-l10n/, 'English: no bundle, no attribute');
+});

@@ -47,13 +47,13 @@ export interface PanelPage {
   screenshot(name: string): Promise<string>;
 }
 
-export function panelSuite() {
+export function panelSuite(options: { l10n?: Record<string, string> } = {}) {
   let browser: Browser;
   let server: PanelServer;
   before(async () => {
     if (!fs.existsSync(CHROMIUM))
       throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
-    server = await servePanel();
+    server = await servePanel(options);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
   after(async () => {

@@ -22,7 +22,8 @@ export interface PanelServer {
   close(): Promise<void>;
 }
 
-export async function servePanel(): Promise<PanelServer> {
+/** `l10n`: the bundle the host would pass (vscode.l10n.bundle in a non-English VS Code). */
+export async function servePanel(options: { l10n?: Record<string, string> } = {}): Promise<PanelServer> {
   for (const f of ['webview.js', 'webview.css']) {
     if (!fs.existsSync(path.join(DIST, f))) throw new Error(`dist/${f} is missing: run npm run build first`);
   }
@@ -37,6 +38,7 @@ export async function servePanel(): Promise<PanelServer> {
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/dist/webview.css`,
         title: 'Transfer Studio: Training',
+        l10n: options.l10n,
       });
       res
         .writeHead(200, {

@@ -24,20 +24,23 @@ function builtinBytes(id: string): number | undefined {
   }
 }
 
-export async function pickBase(purpose: string, runsDirs: string[]): Promise<string | undefined> {
+/** `placeHolder`: the quick pick's question, translated by the caller ("Base model for {0}"). */
+export async function pickBase(placeHolder: string, runsDirs: string[]): Promise<string | undefined> {
   const items: BaseItem[] = BUILTIN_BASES.map((id) => ({
-    label: `$(package) ${BUILTIN_BASE_INFO[id].title} (built-in)`,
+    label: vscode.l10n.t('$(package) {0} (built-in)', BUILTIN_BASE_INFO[id].title),
     detail: builtinBaseDetail(id, builtinBytes(id)),
     spec: id,
   }));
   const runs = listRuns(runsDirs).filter((r) => r.status === 'finished' && r.hasModel);
   if (runs.length) {
-    items.push({ label: 'Earlier runs', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Earlier runs'), kind: vscode.QuickPickItemKind.Separator });
     items.push(
       ...runs.map((r) => ({
         label: `$(history) ${r.name}`,
         description:
-          r.bestValAccuracy === undefined ? r.mode : `${r.mode} · ${(r.bestValAccuracy * 100).toFixed(1)} % val`,
+          r.bestValAccuracy === undefined
+            ? r.mode
+            : vscode.l10n.t('{0} · {1} % val', r.mode ?? '', (r.bestValAccuracy * 100).toFixed(1)),
         spec: r.dir,
       })),
     );
@@ -50,28 +53,29 @@ export async function pickBase(purpose: string, runsDirs: string[]): Promise<str
   );
   const models = files.map((f) => f.fsPath).filter((f) => !runsSet.has(path.dirname(f)));
   if (models.length) {
-    items.push({ label: 'Models in the workspace', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Models in the workspace'), kind: vscode.QuickPickItemKind.Separator });
     items.push(...models.map((f) => ({ label: `$(file) ${vscode.workspace.asRelativePath(f)}`, spec: f })));
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({
-    label: '$(link) Load from URL…',
-    detail: 'A TensorFlow.js LayersModel (model.json); downloaded once into the cache',
+    label: vscode.l10n.t('$(link) Load from URL…'),
+    detail: vscode.l10n.t('A TensorFlow.js LayersModel (model.json); downloaded once into the cache'),
     askUrl: true,
   });
 
   const picked = await vscode.window.showQuickPick(items, {
-    placeHolder: `Base model for ${purpose}`,
+    placeHolder,
     matchOnDetail: true,
     ignoreFocusOut: true,
   });
   if (!picked?.askUrl) return picked?.spec;
   return vscode.window
     .showInputBox({
-      prompt: 'URL of a TensorFlow.js LayersModel (model.json)',
+      prompt: vscode.l10n.t('URL of a TensorFlow.js LayersModel (model.json)'),
       placeHolder: 'https://example.com/models/my-model/model.json',
       ignoreFocusOut: true,
-      validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an http(s) URL of a model.json'),
+      validateInput: (v) =>
+        /^https?:\/\/\S+$/i.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http(s) URL of a model.json'),
     })
     .then((v) => v?.trim());
 }

@@ -19,7 +19,7 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Transfer Studio: comparing ${bases.length} base(s) on ${inside.path}`,
+        title: vscode.l10n.t('Transfer Studio: comparing {0} base(s) on {1}', bases.length, inside.path),
         cancellable: true,
       },
       async (_p, token) =>
@@ -40,7 +40,7 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: probeMarkdown(result) });
     await vscode.window.showTextDocument(doc, { preview: true });
   } catch (e) {
-    await showFailure(s, `Compare Bases failed: ${(e as Error).message}`);
+    await showFailure(s, vscode.l10n.t('Compare Bases failed: {0}', (e as Error).message));
   }
 }
 
@@ -59,6 +59,6 @@ function target(s: Services, arg: unknown): { folder: string; base: string } {
     return { folder: recipe.data, base: recipe.base };
   }
   const folder = uri?.fsPath ?? s.studio.choices.dataFolder;
-  if (!folder) throw new Error('Choose a dataset folder first (right-click it in the Explorer).');
+  if (!folder) throw new Error(vscode.l10n.t('Choose a dataset folder first (right-click it in the Explorer).'));
   return { folder, base: s.studio.choices.base };
 }

@@ -14,8 +14,10 @@ export function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window
     .showWarningMessage(
-      "Transfer Studio cannot train in Restricted Mode: training reads this workspace's images and models and writes run folders into it. Trust the workspace to train.",
-      'Manage Workspace Trust',
+      vscode.l10n.t(
+        "Transfer Studio cannot train in Restricted Mode: training reads this workspace's images and models and writes run folders into it. Trust the workspace to train.",
+      ),
+      vscode.l10n.t('Manage Workspace Trust'),
     )
     .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
@@ -26,8 +28,8 @@ export async function chooseDataFolder(uri: unknown): Promise<string | undefined
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
-    openLabel: 'Use as Dataset',
-    title: 'Folder with one subfolder of images per class',
+    openLabel: vscode.l10n.t('Use as Dataset'),
+    title: vscode.l10n.t('Folder with one subfolder of images per class'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0]?.fsPath;
@@ -38,7 +40,7 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   const folder = await chooseDataFolder(uri);
   if (!folder) return;
   const name = path.basename(folder);
-  const spec = await pickBase(name, allRunsDirs());
+  const spec = await pickBase(vscode.l10n.t('Base model for {0}', name), allRunsDirs());
   if (!spec) return;
   // The right-click flow starts from the studio's choices, not from whatever recipe was open.
   s.studio.bindRecipe(undefined);
@@ -46,31 +48,39 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   try {
     if (spec !== s.studio.choices.base || !s.studio.base) {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Transfer Studio: loading ${spec}` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Transfer Studio: loading {0}', spec) },
         () => s.studio.setBase(spec),
       );
     }
   } catch (e) {
-    void showFailure(s, `Cannot load the base model: ${(e as Error).message}`);
+    void showFailure(s, vscode.l10n.t('Cannot load the base model: {0}', (e as Error).message));
     return;
   }
   const c = s.studio.choices.settings;
   const frozen = s.studio.choices.frozen.length;
   const weighted = s.studio.keptLayers.filter((l) => l.hasWeights).length;
   const start = {
-    label: '$(play) Start training',
-    detail: `${c.epochs} epochs · learning rate ${c.learningRate} · batch ${c.batchSize} · ${frozen} of ${weighted} base layers frozen · cut at ${s.studio.choices.featureLayer}`,
+    label: vscode.l10n.t('$(play) Start training'),
+    detail: vscode.l10n.t(
+      '{0} epochs · learning rate {1} · batch {2} · {3} of {4} base layers frozen · cut at {5}',
+      c.epochs,
+      c.learningRate,
+      c.batchSize,
+      frozen,
+      weighted,
+      s.studio.choices.featureLayer,
+    ),
   };
   const panel = {
-    label: '$(graph-line) Open Training Panel',
-    detail: 'Choose which layers train, the cut and the settings, and watch the charts',
+    label: vscode.l10n.t('$(graph-line) Open Training Panel'),
+    detail: vscode.l10n.t('Choose which layers train, the cut and the settings, and watch the charts'),
   };
   const settings = {
-    label: '$(settings-gear) Edit settings…',
-    detail: 'Epochs, batch size, learning rate, validation split, runs folder, backend',
+    label: vscode.l10n.t('$(settings-gear) Edit settings…'),
+    detail: vscode.l10n.t('Epochs, batch size, learning rate, validation split, runs folder, backend'),
   };
   const picked = await vscode.window.showQuickPick([start, panel, settings], {
-    placeHolder: `Start training on ${name}`,
+    placeHolder: vscode.l10n.t('Start training on {0}', name),
     ignoreFocusOut: true,
   });
   if (picked === panel) return s.panel.show();
@@ -91,7 +101,9 @@ export async function startFromChoices(
     const folder = s.studio.choices.dataFolder;
     if (!folder)
       throw new Error(
-        'Choose a dataset first: right-click a folder with one subfolder of images per class and choose "Fine-tune on This Folder".',
+        vscode.l10n.t(
+          'Choose a dataset first: right-click a folder with one subfolder of images per class and choose "Fine-tune on This Folder".',
+        ),
       );
     if (mode === 'transfer') await s.studio.ensureBase();
     recipe = recipeFromChoices(s.studio.choices, s.studio.base, {
@@ -118,6 +130,6 @@ export async function trainSourceFolder(s: Services, uri: unknown): Promise<void
 }
 
 export async function showFailure(s: Services, message: string): Promise<void> {
-  const action = await vscode.window.showErrorMessage(message, 'Show Log');
+  const action = await vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log'));
   if (action) s.log.show();
 }

@@ -18,22 +18,28 @@ import { trainRecipe } from './recipeCommands';
 export async function askRayJob(recipe: TrainRecipe): Promise<RayJob | undefined> {
   const c = vscode.workspace.getConfiguration('transferStudio');
   const address = await vscode.window.showInputBox({
-    title: 'Run on Ray Cluster',
-    prompt:
+    title: vscode.l10n.t('Run on Ray Cluster'),
+    prompt: vscode.l10n.t(
       'The cluster\'s address host:port (run VS Code on a node of it), or "local" for a private Ray on this machine',
+    ),
     value: recipe.ray?.address ?? c.get<string>('ray.address') ?? 'local',
     validateInput: (v) =>
-      v.trim() === 'local' || /^[^\s:]+:\d+$/.test(v.trim()) ? undefined : 'host:port (e.g. 10.0.0.5:6379) or local',
+      v.trim() === 'local' || /^[^\s:]+:\d+$/.test(v.trim())
+        ? undefined
+        : vscode.l10n.t('host:port (e.g. 10.0.0.5:6379) or local'),
   });
   if (address === undefined) return undefined;
   const workers = await vscode.window.showInputBox({
-    title: 'Run on Ray Cluster',
-    prompt: `Data-parallel workers (1 to ${RAY_MAX_WORKERS}); the recipe's batchSize is split across them`,
+    title: vscode.l10n.t('Run on Ray Cluster'),
+    prompt: vscode.l10n.t(
+      "Data-parallel workers (1 to {0}); the recipe's batchSize is split across them",
+      RAY_MAX_WORKERS,
+    ),
     value: String(recipe.ray?.workers ?? RAY_DEFAULTS.workers),
     validateInput: (v) =>
       Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= RAY_MAX_WORKERS
         ? undefined
-        : `a whole number from 1 to ${RAY_MAX_WORKERS}`,
+        : vscode.l10n.t('a whole number from 1 to {0}', RAY_MAX_WORKERS),
   });
   if (workers === undefined) return undefined;
   try {
@@ -67,5 +73,6 @@ export async function trainAgainOnRay(s: Services, arg: unknown): Promise<void> 
     return;
   }
   const ray = await askRayJob(recipe);
-  if (ray) await s.training.run({ label: `${recipe.name ?? path.basename(recipe.data)} (Ray)`, recipe, ray });
+  if (ray)
+    await s.training.run({ label: vscode.l10n.t('{0} (Ray)', recipe.name ?? path.basename(recipe.data)), recipe, ray });
 }

@@ -32,7 +32,7 @@ export async function trainRecipe(
   if (!requireTrust()) return;
   const uri = recipeUriOf(arg);
   if (!uri) {
-    void vscode.window.showInformationMessage('Open a *.recipe.yaml file to train from it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a *.recipe.yaml file to train from it.'));
     return;
   }
   let recipe: TrainRecipe;
@@ -83,7 +83,9 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
       const folder = s.studio.choices.dataFolder;
       if (!folder)
         throw new Error(
-          'Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.',
+          vscode.l10n.t(
+            'Choose a dataset first (right-click its folder and choose "Fine-tune on This Folder"), or save the recipe of a run from the Runs view.',
+          ),
         );
       recipe = recipeFromChoices(s.studio.choices, s.studio.base, {
         mode: 'transfer',
@@ -101,8 +103,8 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
     defaultUri: vscode.Uri.file(
       path.join(root ?? path.dirname(recipe.data), `${recipe.name ?? path.basename(recipe.data)}.recipe.yaml`),
     ),
-    filters: { 'Transfer Studio recipe': ['recipe.yaml'] },
-    saveLabel: 'Save Recipe',
+    filters: { [vscode.l10n.t('Transfer Studio recipe')]: ['recipe.yaml'] },
+    saveLabel: vscode.l10n.t('Save Recipe'),
   });
   if (!target) return;
   fs.writeFileSync(target.fsPath, recipeText(recipe, path.dirname(target.fsPath)));

@@ -46,16 +46,18 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     trainAgainOnRay: (arg) => trainAgainOnRay(s, arg),
     startTrainingOnRay: () => startFromChoicesOnRay(s),
     cancelTraining: () => {
-      if (!s.training.cancel()) void vscode.window.showInformationMessage('No training is running.');
+      if (!s.training.cancel()) void vscode.window.showInformationMessage(vscode.l10n.t('No training is running.'));
     },
     openPanel: () => {
       s.panel.show();
       if (!s.studio.base && !s.studio.baseError) void s.studio.ensureBase().catch(() => undefined);
     },
     chooseBase: async () => {
-      const spec = await pickBase('the next training', allRunsDirs());
+      const spec = await pickBase(vscode.l10n.t('Base model for the next training'), allRunsDirs());
       if (spec)
-        await s.studio.setBase(spec).catch((e: Error) => showFailure(s, `Cannot load the base model: ${e.message}`));
+        await s.studio
+          .setBase(spec)
+          .catch((e: Error) => showFailure(s, vscode.l10n.t('Cannot load the base model: {0}', e.message)));
     },
     freezeUpToHere: layerCommand((l) => s.studio.freezeUpTo(l)),
     unfreezeFromHere: layerCommand((l) => s.studio.unfreezeFrom(l)),

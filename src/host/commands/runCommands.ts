@@ -8,7 +8,7 @@ import { listRuns } from '../runs/runStore';
 import { isInside } from '../security/confinePath';
 import { allRunsDirs, workspaceRoots, type Services } from '../services';
 import { withRequestProgress } from '../training/requestProgress';
-import { RunsView } from '../views/runsView';
+import { RunsView, statusWord } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 
 /** The run of a command argument, or one the user picks (newest first). */
@@ -27,7 +27,10 @@ export async function runOf(arg: unknown, placeHolder: string, finishedOnly = tr
   const picked = await vscode.window.showQuickPick(
     runs.map((r) => ({
       label: r.name,
-      description: r.bestValAccuracy === undefined ? r.status : `${(r.bestValAccuracy * 100).toFixed(1)} % val`,
+      description:
+        r.bestValAccuracy === undefined
+          ? statusWord(r.status)
+          : vscode.l10n.t('{0} % val', (r.bestValAccuracy * 100).toFixed(1)),
       dir: r.dir,
     })),
     { placeHolder },
@@ -140,7 +143,7 @@ export async function predictImage(s: Services, arg: unknown, selected?: unknown
 export async function resumeRun(s: Services, arg: unknown): Promise<void> {
   if (!requireTrust()) return;
   const dir = await runOf(arg, vscode.l10n.t('Run to resume'), false);
-  if (dir) await s.training.run({ label: `${path.basename(dir)} (resumed)`, resumeRunDir: dir });
+  if (dir) await s.training.run({ label: vscode.l10n.t('{0} (resumed)', path.basename(dir)), resumeRunDir: dir });
 }
 
 export async function deleteRun(s: Services, arg: unknown): Promise<void> {
@@ -186,7 +189,7 @@ export async function extractFeatures(s: Services, uri: unknown): Promise<void> 
     });
     if (!layer) return;
     const root = workspaceRoots().find((r) => isInside(folder, r));
-    if (!root) throw new Error(`${folder} is outside the workspace folders.`);
+    if (!root) throw new Error(vscode.l10n.t('{0} is outside the workspace folders.', folder));
     const outDir = path.join(
       allRunsDirs().find((d) => isInside(d, root)) ?? root,
       `embeddings-${path.basename(folder)}-${layer.label}`,

@@ -36,7 +36,7 @@ export function startRecipeClientOnDemand(
     client.catch(
       (e: unknown) =>
         void vscode.window.showErrorMessage(
-          `Transfer Studio: the recipe language server did not start: ${(e as Error).message}`,
+          vscode.l10n.t('Transfer Studio: the recipe language server did not start: {0}', (e as Error).message),
         ),
     );
   };

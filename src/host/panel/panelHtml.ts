@@ -13,6 +13,12 @@ export interface PanelHtmlParams {
   /** asWebviewUri(dist/webview.css) */
   styleUri: string;
   title: string;
+  /** vscode.l10n.bundle: the webview's translations (webview/l10n.ts); undefined in English. */
+  l10n?: Record<string, string>;
+  /** vscode.env.language, for the page's lang attribute. */
+  language?: string;
+  /** The text shown until the script runs (translated by the host). */
+  loading?: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -37,8 +43,10 @@ export function panelHtml(p: PanelHtmlParams): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(p.nonce))
     throw new Error('panelHtml: the nonce must be at least 16 base64 or hex characters');
   const attr = escapeHtml;
+  // An attribute, not a second <script>: the page keeps exactly one script, the nonce'd bundle.
+  const l10n = p.l10n ? ` data-l10n="${attr(JSON.stringify(p.l10n))}"` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(p.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(p.cspSource, p.nonce))}">
@@ -47,7 +55,7 @@ export function panelHtml(p: PanelHtmlParams): string {
 <title>${escapeHtml(p.title)}</title>
 </head>
 <body>
-<main id="app" data-testid="panel-root"><p class="loading">Loading…</p></main>
+<main id="app" data-testid="panel-root"${l10n}><p class="loading">${escapeHtml(p.loading ?? 'Loading…')}</p></main>
 <script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>
 </body>
 </html>

@@ -65,7 +65,12 @@ export class TrainingPanel extends Disposable {
       return;
     }
     this.attach(
-      vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Transfer Studio: Training', vscode.ViewColumn.Active, {}),
+      vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        vscode.l10n.t('Transfer Studio: Training'),
+        vscode.ViewColumn.Active,
+        {},
+      ),
     );
   }
 
@@ -96,7 +101,10 @@ export class TrainingPanel extends Disposable {
       nonce: crypto.randomBytes(16).toString('base64'),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      title: 'Transfer Studio: Training',
+      title: vscode.l10n.t('Transfer Studio: Training'),
+      l10n: vscode.l10n.bundle,
+      language: vscode.env.language,
+      loading: vscode.l10n.t('Loading…'),
     });
     this.panelSubscriptions.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.panelSubscriptions.add(

@@ -105,7 +105,7 @@ export class TrainingService extends Disposable {
   run(job: TrainingJob): Promise<FinishedTraining> {
     if (this.busy)
       void vscode.window.showInformationMessage(
-        `Transfer Studio: "${job.label}" will start when the current training ends.`,
+        vscode.l10n.t('Transfer Studio: "{0}" will start when the current training ends.', job.label),
       );
     this.waiting++;
     const turn = this.queue.then(() => {
@@ -134,7 +134,10 @@ export class TrainingService extends Disposable {
       runName: run.name,
       runDir: run.dir,
       message: interrupted
-        ? `This training stopped when its window closed or reloaded; its last checkpoint (epoch ${epochs}) is kept. Resume it from the Runs view.`
+        ? vscode.l10n.t(
+            'This training stopped when its window closed or reloaded; its last checkpoint (epoch {0}) is kept. Resume it from the Runs view.',
+            epochs,
+          )
         : undefined,
     };
   }
@@ -169,7 +172,11 @@ export class TrainingService extends Disposable {
     );
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Transfer Studio: ${job.label}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Transfer Studio: {0}', job.label),
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel());
           const report = this.onProgress((events) => {
@@ -181,8 +188,12 @@ export class TrainingService extends Disposable {
             this.setView({ ...this.view, backend: this.trainer.backend?.detail });
             this.log.info(`Backend: ${this.trainer.backend?.detail}`);
             if (job.ray) {
-              const where = job.ray.target.address === 'local' ? 'a local Ray' : `Ray at ${job.ray.target.address}`;
-              this.setView({ ...this.view, backend: `${where}, ${job.ray.target.workers} worker(s)` });
+              const { address, workers } = job.ray.target;
+              const backend =
+                address === 'local'
+                  ? vscode.l10n.t('a local Ray, {0} worker(s)', workers)
+                  : vscode.l10n.t('Ray at {0}, {1} worker(s)', address, workers);
+              this.setView({ ...this.view, backend });
               const emit = (e: ProgressEvent) => this.onTrainerProgress(e);
               return await trainOnRay(client, job.recipe!, {
                 ...job.ray,
@@ -207,7 +218,7 @@ export class TrainingService extends Disposable {
         runDir: result.runDir,
         backend: result.backend.detail,
         message: result.cancelled
-          ? `Cancelled; the last checkpoint is kept in ${path.join(result.runDir, 'checkpoint')}.`
+          ? vscode.l10n.t('Cancelled; the last checkpoint is kept in {0}.', path.join(result.runDir, 'checkpoint'))
           : undefined,
       });
       return this.finished({ job, result });
@@ -218,7 +229,7 @@ export class TrainingService extends Disposable {
       this.setView({
         ...this.view,
         status: cancelled ? 'cancelled' : 'failed',
-        message: cancelled ? 'Cancelled before the first checkpoint.' : message,
+        message: cancelled ? vscode.l10n.t('Cancelled before the first checkpoint.') : message,
       });
       this.log.error(`Training "${job.label}" ${cancelled ? 'cancelled' : `failed: ${message}`}`);
       // A Ray run's checkpoints are Ray Train's, in its job folder: the engine cannot resume from them.

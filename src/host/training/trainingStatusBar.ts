@@ -12,7 +12,7 @@ export class TrainingStatusBar implements vscode.Disposable {
   private accuracy: number | undefined;
 
   constructor() {
-    this.item.name = 'Transfer Studio Training';
+    this.item.name = vscode.l10n.t('Transfer Studio Training');
     this.item.command = 'transferStudio.openPanel';
   }
 
@@ -24,9 +24,12 @@ export class TrainingStatusBar implements vscode.Disposable {
         ? epochLabel(e.model, e.phase, e.epoch, e.epochs)
         : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs);
     const loss = e.kind === 'batch' ? e.loss : e.metrics.loss;
-    const acc = this.accuracy === undefined ? '' : ` · val ${(this.accuracy * 100).toFixed(0)}%`;
-    this.item.text = `$(pulse) ${label[0].toUpperCase()}${label.slice(1)} · loss ${loss.toFixed(3)}${acc}`;
-    this.item.tooltip = 'Transfer Studio is training. Click to open the training panel.';
+    const epoch = `${label[0].toUpperCase()}${label.slice(1)}`;
+    this.item.text =
+      this.accuracy === undefined
+        ? vscode.l10n.t('$(pulse) {0} · loss {1}', epoch, loss.toFixed(3))
+        : vscode.l10n.t('$(pulse) {0} · loss {1} · val {2}%', epoch, loss.toFixed(3), (this.accuracy * 100).toFixed(0));
+    this.item.tooltip = vscode.l10n.t('Transfer Studio is training. Click to open the training panel.');
     this.item.show();
   }
 

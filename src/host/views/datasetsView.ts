@@ -47,10 +47,10 @@ export class DatasetsView extends Disposable implements vscode.TreeDataProvider<
     switch (node.kind) {
       case 'class': {
         const item = new vscode.TreeItem(node.name);
-        item.description = `${node.count} image${node.count === 1 ? '' : 's'}`;
+        item.description = node.count === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', node.count);
         item.iconPath = new vscode.ThemeIcon(node.count === 0 ? 'warning' : 'folder');
         item.resourceUri = vscode.Uri.file(path.join(folder, node.name));
-        item.command = { command: 'revealInExplorer', title: 'Reveal', arguments: [item.resourceUri] };
+        item.command = { command: 'revealInExplorer', title: vscode.l10n.t('Reveal'), arguments: [item.resourceUri] };
         return item;
       }
       case 'warning': {
@@ -60,7 +60,7 @@ export class DatasetsView extends Disposable implements vscode.TreeDataProvider<
         return item;
       }
       case 'skippedGroup': {
-        const item = new vscode.TreeItem(`Skipped files`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(vscode.l10n.t('Skipped files'), vscode.TreeItemCollapsibleState.Collapsed);
         item.description = String(node.count);
         item.iconPath = new vscode.ThemeIcon('circle-slash');
         return item;

@@ -56,7 +56,9 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
       const trainable = weighted.filter((l) => this.studio.isTrainable(l)).length;
       const item = new vscode.TreeItem(node.block, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${node.block}`;
-      item.description = weighted.length ? `${trainable}/${weighted.length} trainable` : 'removed by the cut';
+      item.description = weighted.length
+        ? vscode.l10n.t('{0}/{1} trainable', trainable, weighted.length)
+        : vscode.l10n.t('removed by the cut');
       item.contextValue = 'group';
       if (weighted.length)
         item.checkboxState =
@@ -72,15 +74,28 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
     item.description = [
       l.className,
       shape,
-      params ? `${params.toLocaleString('en-US')} params` : '',
-      isCut ? '◆ feature layer' : '',
-      kept.has(l.name) ? '' : 'after the cut',
+      params ? vscode.l10n.t('{0} params', params.toLocaleString('en-US')) : '',
+      isCut ? vscode.l10n.t('◆ feature layer') : '',
+      kept.has(l.name) ? '' : vscode.l10n.t('after the cut'),
     ]
       .filter(Boolean)
       .join(' · ');
-    item.tooltip = new vscode.MarkdownString(
-      `**${l.name}** (${l.className})\n\nOutput ${shape}\n\nTrainable parameters ${l.trainableParams.toLocaleString('en-US')}, non-trainable ${l.nonTrainableParams.toLocaleString('en-US')}${l.isBatchNorm ? '\n\nBatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.' : ''}${l.className === GRAPH_LAYER_CLASS ? `\n\n${GRAPH_BASE_NOTE}` : ''}`,
-    );
+    const tooltip = [
+      `**${l.name}** (${l.className})`,
+      vscode.l10n.t('Output {0}', shape),
+      vscode.l10n.t(
+        'Trainable parameters {0}, non-trainable {1}',
+        l.trainableParams.toLocaleString('en-US'),
+        l.nonTrainableParams.toLocaleString('en-US'),
+      ),
+      l.isBatchNorm
+        ? vscode.l10n.t(
+            'BatchNorm: always runs in inference mode (the pretrained statistics are kept); when trainable, its scale and offset learn.',
+          )
+        : '',
+      l.className === GRAPH_LAYER_CLASS ? GRAPH_BASE_NOTE : '',
+    ];
+    item.tooltip = new vscode.MarkdownString(tooltip.filter(Boolean).join('\n\n'));
     item.contextValue = kept.has(l.name) ? (l.hasWeights ? 'layer' : 'layer.noWeights') : 'layer.removed';
     if (l.hasWeights && kept.has(l.name))
       item.checkboxState = this.studio.isTrainable(l)
@@ -128,7 +143,12 @@ export class LayersView extends Disposable implements vscode.TreeDataProvider<No
     const base = this.studio.base;
     if (base) {
       const totals = parameterTotals(base.layers, this.studio.choices.featureLayer, this.studio.choices.frozen);
-      this.view.description = `${base.title}: ${totals.trainable.toLocaleString('en-US')} trainable · ${totals.frozen.toLocaleString('en-US')} frozen`;
+      this.view.description = vscode.l10n.t(
+        '{0}: {1} trainable · {2} frozen',
+        base.title,
+        totals.trainable.toLocaleString('en-US'),
+        totals.frozen.toLocaleString('en-US'),
+      );
       this.view.message = undefined;
     } else {
       this.view.description = undefined;

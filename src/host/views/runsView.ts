@@ -31,21 +31,25 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
   getTreeItem(run: RunSummary): vscode.TreeItem {
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = run.dir;
-    const acc = run.bestValAccuracy === undefined ? '' : `${(run.bestValAccuracy * 100).toFixed(1)} % val`;
+    const acc =
+      run.bestValAccuracy === undefined ? '' : vscode.l10n.t('{0} % val', (run.bestValAccuracy * 100).toFixed(1));
     const live = run.status === 'training' && this.trainingLive();
     const resumable = run.status !== 'finished' && run.hasCheckpoint && !live;
-    const status = run.status === 'training' && !live ? 'interrupted' : run.status;
-    item.description = [acc, run.status === 'finished' ? '' : resumable ? `${status}, resumable` : status]
+    const status = statusWord(run.status === 'training' && !live ? 'interrupted' : run.status);
+    item.description = [
+      acc,
+      run.status === 'finished' ? '' : resumable ? vscode.l10n.t('{0}, resumable', status) : status,
+    ]
       .filter(Boolean)
       .join(' · ');
-    item.tooltip = `${run.dir}\n${run.mode ?? ''} ${run.base ? `on ${run.base}` : ''}`;
+    item.tooltip = `${run.dir}\n${run.base ? vscode.l10n.t('{0} on {1}', run.mode ?? '', run.base) : (run.mode ?? '')}`;
     item.contextValue =
       run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
     item.iconPath = new vscode.ThemeIcon(
       run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : live ? 'sync' : 'circle-slash',
     );
     item.resourceUri = vscode.Uri.file(run.dir);
-    item.command = { command: 'transferStudio.openReport', title: 'Open Report', arguments: [run] };
+    item.command = { command: 'transferStudio.openReport', title: vscode.l10n.t('Open Report'), arguments: [run] };
     return item;
   }
 
@@ -55,5 +59,23 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
     if (arg instanceof vscode.Uri) return arg.fsPath;
     const dir = (arg as RunSummary | undefined)?.dir;
     return typeof dir === 'string' ? path.resolve(dir) : undefined;
+  }
+}
+
+/** A run's status in words (run.json keeps the English key). */
+export function statusWord(status: RunSummary['status'] | 'interrupted'): string {
+  switch (status) {
+    case 'training':
+      return vscode.l10n.t('training');
+    case 'finished':
+      return vscode.l10n.t('finished');
+    case 'cancelled':
+      return vscode.l10n.t('cancelled');
+    case 'failed':
+      return vscode.l10n.t('failed');
+    case 'interrupted':
+      return vscode.l10n.t('interrupted');
+    case 'unknown':
+      return vscode.l10n.t('unknown');
   }
 }
