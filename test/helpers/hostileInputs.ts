@@ -7,11 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DIST } from './fixtures';
+import { CLI, cliEnv } from './cli';
 import { runMeasured, type Measured } from './memoryLimit';
-
-/** Another build can be measured with the same cases (how the numbers "before" in the notes were taken). */
-export const CLI = path.join(process.env.TRANSFER_STUDIO_TEST_DIST ?? DIST, 'cli.js');
 
 export interface CliRun {
   code: number | null;
@@ -22,12 +19,7 @@ export interface CliRun {
 
 /** The CLI in `work`, with its own cache; `safetyMs` only keeps a hang from stalling the suite. */
 export function cliIn(work: string, env: NodeJS.ProcessEnv = {}) {
-  const fullEnv = {
-    ...process.env,
-    TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
-    TRANSFER_STUDIO_BACKEND: 'wasm',
-    ...env,
-  };
+  const fullEnv = cliEnv(work, env);
   return {
     run(args: string[], o: { asUser?: number; safetyMs?: number } = {}): Promise<CliRun> {
       const prefix =

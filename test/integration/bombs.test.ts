@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../src/trainer/tf';
 import { saveLayersModel } from '../../src/trainer/models/modelFiles';
 import { tempDir } from '../helpers/fixtures';
+import { tinySource } from '../helpers/cli';
 import { cliIn, deepPng, hostileServer, interlacedPng, jsonResult } from '../helpers/hostileInputs';
 import { cgroupUnavailable, mib, type Measured } from '../helpers/memoryLimit';
 import { copyDigits, imageBase } from '../helpers/smallData';
@@ -25,20 +26,7 @@ const LIMIT = Number(process.env.TRANSFER_STUDIO_BOMB_LIMIT_MIB ?? 1024) * 2 ** 
  * images at once, 680 MiB charged to the cgroup) did not fit in; one or two at a time charge about 310 MiB.
  */
 const LIMIT_WHOLE_DECODES = process.env.TRANSFER_STUDIO_BOMB_LIMIT_MIB ? LIMIT : 640 * 2 ** 20;
-const SOURCE = [
-  '--source',
-  '--input-size',
-  '28',
-  '--channels',
-  '1',
-  '--epochs',
-  '1',
-  '--batch-size',
-  '8',
-  '--patience',
-  '0',
-  '--json',
-];
+const SOURCE = [...tinySource(1), '--batch-size', '8', '--patience', '0', '--json'];
 
 function report(name: string, m: Measured, limit = LIMIT): void {
   console.log(

@@ -1,37 +1,18 @@
 // The built binary, as a script or CI would run it.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { DIST, fixture, tempDir } from '../helpers/fixtures';
+import { CLI, cliEnv, cliSync, jsonLines, tinySource } from '../helpers/cli';
+import { fixture, tempDir } from '../helpers/fixtures';
 import { serveFolder } from '../helpers/staticServer';
 
 const work = tempDir('cli');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const ENV = {
-  ...process.env,
-  TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
-  TRANSFER_STUDIO_BACKEND: 'wasm',
-  TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500',
-};
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], {
-    encoding: 'utf8',
-    cwd: work,
-    env: ENV,
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const jsonLines = (out: string) =>
-  out
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; result?: unknown; message?: string });
+const ENV = cliEnv(work, { TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500' });
+const cli = (...args: string[]) => cliSync(work, args, ENV);
 
 test('layers mobilenet_v2 --json lists the layers with shapes and parameters', () => {
   const r = cli('layers', 'mobilenet_v2', '--json');
@@ -52,22 +33,7 @@ test('scan prints classes, counts and the skipped files with reasons', () => {
 });
 
 test('train, then evaluate and predict with the run, all through the binary', () => {
-  const train = cli(
-    'train',
-    fixture('digits-0-4'),
-    '--source',
-    '--input-size',
-    '28',
-    '--channels',
-    '1',
-    '--epochs',
-    '2',
-    '--test',
-    '0.2',
-    '--out',
-    'runs',
-    '--json',
-  );
+  const train = cli('train', fixture('digits-0-4'), ...tinySource(2), '--test', '0.2', '--out', 'runs', '--json');
   assert.equal(train.code, 0, train.stderr);
   const lines = jsonLines(train.stdout);
   assert.ok(lines.some((l) => l.type === 'progress'));
@@ -147,7 +113,7 @@ test('a model URL whose host never answers times out with a clear message', asyn
   const server = await serveFolder(work, { hang: true });
   try {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'layers', `${server.url}/model.json`], {
+      const child = spawn(process.execPath, [CLI, 'layers', `${server.url}/model.json`], {
         cwd: work,
         env: ENV,
       });
@@ -167,21 +133,7 @@ test('a model URL whose host never answers times out with a clear message', asyn
 test('Ctrl+C cancels at the next batch, keeps the checkpoint and exits with 130', async () => {
   const child = spawn(
     process.execPath,
-    [
-      path.join(DIST, 'cli.js'),
-      'train',
-      fixture('digits-0-4'),
-      '--source',
-      '--input-size',
-      '28',
-      '--channels',
-      '1',
-      '--epochs',
-      '30',
-      '--out',
-      'interrupted',
-      '--json',
-    ],
+    [CLI, 'train', fixture('digits-0-4'), ...tinySource(30), '--out', 'interrupted', '--json'],
     { cwd: work, env: ENV },
   );
   let stdout = '';

@@ -9,47 +9,24 @@ import { BACKEND_PREFERENCES as BACKENDS } from '../../src/shared/engineTypes';
 import { EXIT } from '../../src/cli/exitCodes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { PREDICT_BATCH_LIMIT } from '../../src/shared/trainerProtocol';
-import { DIST, fixture, ROOT, tempDir } from '../helpers/fixtures';
+import { CLI, cliEnv, cliSync, jsonLines, tinySource } from '../helpers/cli';
+import { fixture, ROOT, tempDir } from '../helpers/fixtures';
 
 const work = tempDir('cli-contract');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
-const ENV = {
-  ...process.env,
-  TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
-  TRANSFER_STUDIO_BACKEND: 'wasm',
-};
-const CLI = path.join(DIST, 'cli.js');
+const ENV = cliEnv(work);
 const TINY_TRAIN = [
   'train',
   fixture('digits-0-4'),
-  '--source',
-  '--input-size',
-  '28',
-  '--channels',
-  '1',
   // Enough epochs that the predict test can expect digits to be recognised (1 epoch guessed one class).
-  '--epochs',
-  '8',
+  ...tinySource(8),
   '--max-per-class',
   '20',
   '--out',
   'runs',
 ];
 
-function cli(args: string[], env: NodeJS.ProcessEnv = ENV) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    cwd: work,
-    env,
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const jsonLines = (out: string) =>
-  out
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const cli = (args: string[], env = ENV) => cliSync(work, args, env);
 
 let runDir = '';
 before(() => {

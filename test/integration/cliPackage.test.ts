@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { EXIT } from '../../src/cli/exitCodes';
 import { fixture, ROOT, tempDir } from '../helpers/fixtures';
+import { tinySource } from '../helpers/cli';
 
 const work = tempDir('cli-package');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -68,13 +69,7 @@ test('npm pack:cli → npm install -g into an empty prefix → transfer-studio l
     [
       'train',
       fixture('digits-0-4'),
-      '--source',
-      '--input-size',
-      '28',
-      '--channels',
-      '1',
-      '--epochs',
-      '2',
+      ...tinySource(2),
       '--max-per-class',
       '30',
       '--out',

@@ -10,6 +10,7 @@ import * as tf from '../../src/trainer/tf';
 import { loadLayersModelFromFile } from '../../src/trainer/models/modelFiles';
 import { spawn } from 'node:child_process';
 import { ROOT, tempDir } from '../helpers/fixtures';
+import { tinySource } from '../helpers/cli';
 import { cliIn, jsonResult } from '../helpers/hostileInputs';
 import { copyDigits } from '../helpers/smallData';
 
@@ -37,13 +38,7 @@ test(`${ROUNDS} rounds of ${SETS.length} trainings at once, same run name: disti
         cli.run([
           'train',
           d,
-          '--source',
-          '--input-size',
-          '28',
-          '--channels',
-          '1',
-          '--epochs',
-          '1',
+          ...tinySource(1),
           '--batch-size',
           '8',
           '--patience',

@@ -8,26 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fixture, tempDir } from '../helpers/fixtures';
+import { tinySource } from '../helpers/cli';
 import { cliIn, hostileServer, jsonResult, shareWith, type CliRun } from '../helpers/hostileInputs';
 import { copyDigits } from '../helpers/smallData';
 
 const work = tempDir('hostile');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 const cli = cliIn(work, { TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS: '1500' });
-const SOURCE = [
-  '--source',
-  '--input-size',
-  '28',
-  '--channels',
-  '1',
-  '--epochs',
-  '2',
-  '--batch-size',
-  '8',
-  '--patience',
-  '0',
-  '--json',
-];
+const SOURCE = [...tinySource(2), '--batch-size', '8', '--patience', '0', '--json'];
 const NOBODY = 65534;
 
 interface Scan {
