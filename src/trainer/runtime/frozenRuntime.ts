@@ -50,7 +50,7 @@ export async function startFrozenRunner(
   model: tf.LayersModel,
   preference: FrozenRuntimePreference = frozenRuntimePreference(),
 ): Promise<FrozenRunner> {
-  if (preference === 'tfjs') return tfjsRunner(model, 'chosen');
+  if (preference === 'tfjs') return tfjsRunner(model, 'asked for');
   const threads = extraThreads() + 1;
   try {
     return await onnxRunner(model, threads);
