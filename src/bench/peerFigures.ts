@@ -303,7 +303,7 @@ async function extractionRows(
           ex.seconds,
           kx.value.seconds,
           1.5,
-          `ours: ${ex.runtime}, ${threads} thread(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`,
+          `ours: ${ex.runtime}, ${threads} core(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`,
         )
       : missing(exName('Keras script'), kx.reason),
   );

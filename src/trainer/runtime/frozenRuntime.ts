@@ -3,6 +3,7 @@
 // convolutions are multi-threaded native code, BatchNorm folded by its graph optimizer), so it is the default
 // when it loads and our exporter can express every layer; otherwise the WASM executor (frozenExecutor.ts)
 // with one WASM instance per core (featurePool.ts) does the job, as before. The choice is made here only.
+// One process, one session: ONNX Runtime threads inside it, so the WASM worker pool is not started for it.
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-node';
 import { compileFrozen } from '../models/frozenExecutor';
@@ -51,7 +52,9 @@ export async function startFrozenRunner(
   preference: FrozenRuntimePreference = frozenRuntimePreference(),
 ): Promise<FrozenRunner> {
   if (preference === 'tfjs') return tfjsRunner(model, 'asked for');
-  const threads = extraThreads() + 1;
+  // One core is left to decoding the next batch (it overlaps the session's run): on 2 cores one session thread
+  // took 40–68 s for the bench's 1,797 images where two took 47–105 s, A/B interleaved under load (notes/ort.md).
+  const threads = Math.max(1, extraThreads());
   try {
     return await onnxRunner(model, threads);
   } catch (err) {
@@ -87,6 +90,8 @@ async function onnxRunner(model: tf.LayersModel, threads: number): Promise<Froze
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // Idle pool threads sleep instead of spinning: decoding (sharp) runs beside the session and needs the core.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
   openSessions++;
   let released = false;
