@@ -29,6 +29,9 @@ export function ortRuntime({ root, target }) {
     const rel = path.relative(dir, src);
     if (rel === '' || rel === 'package.json' || /^(README|LICENSE)/i.test(rel)) return false;
     if (/\.(d\.ts|map)$/.test(rel)) return true;
+    // macOS: npm ships libonnxruntime.1.dylib twice (as .1 and as .1.30.0, byte for byte the same); the binding
+    // loads @rpath/libonnxruntime.1.dylib only.
+    if (/libonnxruntime\.\d+\.\d+\.\d+\.dylib$/.test(rel)) return true;
     // Folders on the way to a wanted one are kept (their other content is skipped one by one).
     return !wanted.some((w) => rel === w || rel.startsWith(w + path.sep) || w.startsWith(rel + path.sep));
   };
