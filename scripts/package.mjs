@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ortBinaryFolder, ortRuntime } from './ortRuntime.mjs';
 import { RELEASE_TARGETS, sharpRuntime } from './sharpRuntime.mjs';
 import { checkVsix, currentTarget, listVsix, nativeParts, vsixFileName } from './vsixCheck.mjs';
 
@@ -108,7 +109,11 @@ try {
         (src) => SKIPPED_IN_MODULES.test(src) || path.relative(dir, src).split(path.sep)[0] === 'node_modules',
       );
     }
-    console.log(`[${seconds()}s] ${target}: staged into dist/node_modules: ${[...modules.keys()].join(', ')}`);
+    // ONNX Runtime (the frozen part's runtime): only this target's binary folder.
+    const ort = ortRuntime({ root, target });
+    for (const [name, { dir, skip }] of ort) copyTree(dir, path.join(modulesDir, name), skip);
+    const staged = [...modules.keys(), ...ort.keys()];
+    console.log(`[${seconds()}s] ${target}: staged into dist/node_modules: ${staged.join(', ')}`);
     const vsix = vsixFor(target);
     fs.rmSync(vsix, { force: true });
     run(
@@ -142,7 +147,11 @@ if (process.exitCode === 1) process.exit(1);
 let failed = false;
 for (const { target, vsix } of built) {
   const entries = listVsix(vsix);
-  const problems = checkVsix(entries, manifest, { target, hasSchemas: fs.existsSync(path.join(root, 'schemas')) });
+  const problems = checkVsix(entries, manifest, {
+    target,
+    hasSchemas: fs.existsSync(path.join(root, 'schemas')),
+    onnxruntime: ortBinaryFolder(root, target) !== undefined,
+  });
   const mb = (fs.statSync(vsix).size / 1024 / 1024).toFixed(2);
   const shown = path.relative(root, vsix).startsWith('..') ? vsix : path.relative(root, vsix);
   console.log(

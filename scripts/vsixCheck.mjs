@@ -94,7 +94,8 @@ function referencedFiles(manifest) {
 
 /**
  * Problems with a VSIX's entries, one sentence each; empty when it is fine.
- * `options.target` is the vsce target it was built for; `options.hasSchemas` whether the repo has schemas/.
+ * `options.target` is the vsce target it was built for; `options.hasSchemas` whether the repo has schemas/;
+ * `options.onnxruntime` whether onnxruntime-node ships a binary for the target (then it must be inside).
  */
 export function checkVsix(entries, manifest, options = {}) {
   const target = options.target ?? 'linux-x64';
@@ -129,6 +130,13 @@ export function checkVsix(entries, manifest, options = {}) {
   needSome(new RegExp(`^extension/dist/node_modules/@img/sharp-${plat}/lib/.*\\.node$`), `sharp's ${plat} binary`);
   needSome(libvipsEntry(plat), `libvips for ${plat}`);
   for (const f of referencedFiles(manifest)) need(f, 'referenced by package.json');
+  const ortBin = `^extension/dist/node_modules/onnxruntime-node/bin/napi-v6/`;
+  const ortPlat = target.replace(/^alpine-/, 'linux-').replace('-', '/');
+  if (options.onnxruntime) {
+    need('dist/node_modules/onnxruntime-node/dist/index.js', 'ONNX Runtime for the frozen part');
+    need('dist/node_modules/onnxruntime-common/dist/cjs/index.js', 'ONNX Runtime for the frozen part');
+    needSome(new RegExp(`${ortBin}${ortPlat}/onnxruntime_binding\\.node$`), `ONNX Runtime's ${target} binding`);
+  }
 
   const forbidden = (entry) => {
     const rel = entry.replace(/^extension\//, '');
@@ -141,6 +149,8 @@ export function checkVsix(entries, manifest, options = {}) {
     if (pkg && manifest.devDependencies?.[pkg]) return 'dev dependency';
     if (pkg === 'mnist') return 'CLI demo data';
     if (pkg?.startsWith('@img/sharp-') && !pkg.endsWith(`-${plat}`)) return 'sharp binary for another platform';
+    const ort = rel.match(/onnxruntime-node\/bin\/napi-v6\/([^/]+\/[^/]+)\//)?.[1];
+    if (ort && ort !== ortPlat) return 'ONNX Runtime binary for another platform';
     return undefined;
   };
   for (const e of entries) {

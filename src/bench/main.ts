@@ -12,12 +12,15 @@ import { tensorCountAcrossEpochs, trainerProcessFigures } from './memoryFigures'
 import { extractionThroughput, fineTuneFigures, headVersusFit } from './trainingFigures';
 import { ourExtraction, ourFineTune, peerFigures } from './peerFigures';
 import { peerData } from './peerData';
+import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
 
 async function main(): Promise<void> {
   // A child of --native: one of our jobs on tfjs-node, printed as JSON for the parent.
   const job = process.argv.indexOf('--tfjs-node-job');
   if (job >= 0) {
     const [kind, dir, epochs, cache] = process.argv.slice(job + 1);
+    // The peer is tfjs-node doing all of it, the frozen part included (not ONNX Runtime).
+    process.env[FROZEN_RUNTIME_ENV] = 'tfjs';
     await initBackend('tensorflow');
     const r = kind === 'extract' ? await ourExtraction(dir, cache) : await ourFineTune(dir, Number(epochs), cache);
     process.stdout.write(`${JSON.stringify({ ...r, backend: getBackend() })}\n`);

@@ -17,10 +17,12 @@ import { disposeModels } from '../trainer/models/disposeModels';
 import { splitBelowTrainable } from '../trainer/models/frozenSplit';
 import { buildTransferModel } from '../trainer/models/transferModel';
 import { extraThreads } from '../trainer/parallel/featurePool';
+import type { FrozenRuntimePreference } from '../trainer/runtime/frozenRuntime';
 import * as tf from '../trainer/tf';
 import { activationsBelowTop } from '../trainer/train/cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
 import { fit } from '../trainer/train/fitLoop';
+import { runtimeComparison } from './frozenRuntimeFigures';
 import { faster, timed, type Figure } from './measure';
 import { builtTfjsNode, tfjsNodeBuildDir } from './tfjsNodeBuild';
 
@@ -39,6 +41,8 @@ export interface JobResult {
   macs: number;
   /** The backend the job ran on, when a child ran it (tfjs-node must say `tensorflow`). */
   backend?: string;
+  /** Which runtime computed the frozen part (the feature cache's log line). */
+  runtime?: string;
 }
 
 /** Class folders as samples, every PNG of every class. */
@@ -71,7 +75,11 @@ export function forwardMacs(layers: readonly tf.layers.Layer[]): number {
 }
 
 /** Features at out_relu with average pooling for every image, decoding included, into a cold cache. */
-export async function ourExtraction(dir: string, cacheDir: string): Promise<JobResult> {
+export async function ourExtraction(
+  dir: string,
+  cacheDir: string,
+  runtime?: FrozenRuntimePreference,
+): Promise<JobResult> {
   const samples = samplesOf(dir);
   const base = await loadBase(DEFAULT_BASE, cacheDir);
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
@@ -95,9 +103,10 @@ export async function ourExtraction(dir: string, cacheDir: string): Promise<JobR
         signal: neverCancelled,
         emit: () => undefined,
         parallel,
+        runtime,
       }),
     );
-    return { seconds: t.seconds, macs: samples.length * forwardMacs(tm.features.layers) };
+    return { seconds: t.seconds, macs: samples.length * forwardMacs(tm.features.layers), runtime: t.value.runtime };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
   }
@@ -117,6 +126,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
   try {
     const part = splitBelowTrainable(tm.full);
     if (!part) throw new Error(`No single tensor separates the layers below ${UNFREEZE_FROM} from the rest.`);
+    let runtime: string | undefined;
     const t = await timed(async () => {
       const cached = await activationsBelowTop({
         part,
@@ -132,6 +142,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
         signal: neverCancelled,
         emit: () => undefined,
       });
+      runtime = cached.runtime;
       await fit({
         model: part.top,
         which: 'transfer',
@@ -149,6 +160,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
     return {
       seconds: t.seconds,
       macs: samples.length * (forwardMacs(part.bottom.layers) + 3 * epochs * forwardMacs(part.top.layers)),
+      runtime,
     };
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);
@@ -293,6 +305,7 @@ async function extractionRows(
   log(`  ours: extraction of ${images} images`);
   const ex = await ourExtraction(d.digits, d.cacheDir);
   const exName = (peer: string) => `extraction, ${images} sklearn digit PNGs at 224×224, cold cache, vs ${peer}`;
+  figures.push(await runtimeComparison(exName('our WASM frozen part'), d, ex, log));
   log('  keras: extraction');
   const kx = await kerasJob(['extract', '--data', d.digits, '--model', d.model, '--batch', String(EXTRACT_BATCH)]);
   figures.push(
@@ -302,7 +315,7 @@ async function extractionRows(
           ex.seconds,
           kx.value.seconds,
           1.5,
-          `ours ${threads} thread(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`,
+          `ours: ${ex.runtime}, ${threads} core(s), ${share(ex.macs, ex.seconds, peak)}; Keras ${share(ex.macs, kx.value.seconds, peak)}, decoding ${(kx.value as KerasJob & { decodeSeconds?: number }).decodeSeconds?.toFixed(1)} s of it`,
         )
       : missing(exName('Keras script'), kx.reason),
   );
@@ -350,7 +363,7 @@ async function fineTuneRows(d: PeerData, peak: number, log: (s: string) => void)
           ft.seconds,
           kf.value.seconds,
           1.0,
-          `ours ${share(ft.macs, ft.seconds, peak)} (activation cache, decoding included); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`,
+          `ours ${share(ft.macs, ft.seconds, peak)} (activation cache, decoding included; ${ft.runtime}); Keras ${share(ft.macs, kf.value.seconds, peak)} of the same job MACs (images pre-decoded)`,
         )
       : missing(ftName('Keras script'), kf.reason),
   );

@@ -146,7 +146,7 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
       samples.length / plain.seconds,
       'img/s',
       2.5,
-      `ours: BatchNorm folded, ReLU6 fused, decoding overlapped, ${extraThreads() + 1} thread(s); baseline: unmodified model, one thread`,
+      `ours: ${ours.value.runtime}, decoding overlapped, ${extraThreads() + 1} thread(s); baseline: unmodified model, one thread`,
     );
   } finally {
     disposeModels([tm.head, tm.features, tm.full, base.model]);

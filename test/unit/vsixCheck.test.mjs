@@ -146,3 +146,22 @@ test('a localized manifest needs its l10n bundle and package.nls.json in the VSI
     problems.join('; '),
   );
 });
+
+test('ONNX Runtime: the target binding is required when it ships one, another platform binary is refused', () => {
+  const ort = (plat) =>
+    [
+      'onnxruntime-node/dist/index.js',
+      'onnxruntime-common/dist/cjs/index.js',
+      `onnxruntime-node/bin/napi-v6/${plat}/onnxruntime_binding.node`,
+      `onnxruntime-node/bin/napi-v6/${plat}/libonnxruntime.so.1`,
+    ].map((m) => `extension/dist/node_modules/${m}`);
+  const options = { target: 'linux-x64', hasSchemas: true, onnxruntime: true };
+  assert.deepEqual(checkVsix([...good, ...ort('linux/x64')], manifest, options), []);
+  const missing = checkVsix(good, manifest, options);
+  assert.ok(
+    missing.some((p) => p.includes("ONNX Runtime's linux-x64 binding")),
+    missing.join('; '),
+  );
+  const other = checkVsix([...good, ...ort('linux/x64'), ...ort('linux/arm64')], manifest, options);
+  assert.equal(other.filter((p) => p.includes('ONNX Runtime binary for another platform')).length, 2, other.join('; '));
+});

@@ -42,7 +42,7 @@ export interface ExportGraph {
   title: string;
 }
 
-interface TopologyLayer {
+export interface TopologyLayer {
   name: string;
   class_name: string;
   config: Record<string, unknown>;
@@ -101,7 +101,8 @@ export async function readExportGraph(runDir: string): Promise<ExportGraph> {
   }
 }
 
-function graphLayer(l: TopologyLayer, layer: tf.layers.Layer, modelJson: string): GraphLayer {
+/** One layer of a topology in the exporters' form (the frozen-part runtime converts in-memory models too). */
+export function graphLayer(l: TopologyLayer, layer: tf.layers.Layer, modelJson: string): GraphLayer {
   if (l.inbound_nodes.length > 1) {
     throw new EngineError(
       `Layer "${l.name}" of ${modelJson} is applied ${l.inbound_nodes.length} times (a shared layer); export supports layers applied once.`,

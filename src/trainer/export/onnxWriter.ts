@@ -12,7 +12,7 @@ import { convertLayer, type Value } from './onnxLayers';
 /** The operator set the graph is written for. */
 export const ONNX_OPSET = 17;
 /** ONNX IR version 8: the one that goes with opset 17 (ONNX 1.12). */
-const IR_VERSION = 8;
+export const IR_VERSION = 8;
 
 export async function onnxFileBytes(graph: ExportGraph): Promise<Uint8Array> {
   return onnx.ModelProto.encode(onnxModel(graph)).finish();
@@ -72,7 +72,7 @@ export function onnxModel(graph: ExportGraph): onnx.IModelProto {
   };
 }
 
-function tensorInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+export function tensorInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
   return {
     name,
     type: {

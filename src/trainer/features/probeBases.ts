@@ -13,9 +13,9 @@ import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
-import { compileFrozen } from '../models/frozenExecutor';
 import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
+import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
 import * as tf from '../tf';
 import { accuracy, LogisticRegression } from './lightClassifier';
@@ -137,9 +137,10 @@ async function probeOne(
   }
 }
 
-/** Seconds per image through the base up to the cut, on one real batch (after a warm-up call). */
+/** Seconds per image through the base up to the cut, on one real batch (after a warm-up call), on the runtime
+ * that computes the cached features (frozenRuntime.ts). */
 async function timeOneBatch(
-  model: Parameters<typeof compileFrozen>[0],
+  model: tf.LayersModel,
   samples: Sample[],
   prep: Parameters<typeof decodeBatch>[1],
   skips: SkipList,
@@ -147,18 +148,14 @@ async function timeOneBatch(
   const batch = await decodeBatch(samples, prep, skips);
   const n = batch.samples.length;
   if (n === 0) return 0;
-  const frozen = compileFrozen(model);
+  const frozen = await startFrozenRunner(model);
   try {
-    const x = tf.tensor4d(batch.pixels, [n, prep.size[0], prep.size[1], prep.channels]);
-    tf.dispose(frozen.predict(x));
+    await frozen.run(batch.pixels, n);
     const t0 = Date.now();
-    const out = frozen.predict(x);
-    await out.data();
-    const seconds = (Date.now() - t0) / 1000 / n;
-    tf.dispose([x, out]);
-    return seconds;
+    await frozen.run(batch.pixels, n);
+    return (Date.now() - t0) / 1000 / n;
   } finally {
-    frozen.dispose();
+    await frozen.dispose();
   }
 }
 

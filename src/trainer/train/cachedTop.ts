@@ -33,6 +33,8 @@ export interface CachedTop {
   source(samples: readonly Sample[]): BatchSource;
   hits: number;
   misses: number;
+  /** Which runtime computed the frozen bottom (undefined when every activation was cached). */
+  runtime?: string;
 }
 
 /** Runs the frozen bottom once per image (cache hits skip it) and returns sources over its activations. */
@@ -44,7 +46,7 @@ export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTo
     pooling: part.pooling,
     preprocessing: prep,
   });
-  const { features, hits, misses } = await cachedFeatures({
+  const { features, hits, misses, runtime } = await cachedFeatures({
     samples: o.samples,
     model: part.bottom,
     prep,
@@ -56,5 +58,10 @@ export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTo
     parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, prep),
   });
   const shape = part.top.inputs[0].shape.slice(1) as number[];
-  return { source: (samples) => featureSource(samples, features, shape, o.classes, o.batchSize, o.seed), hits, misses };
+  return {
+    source: (samples) => featureSource(samples, features, shape, o.classes, o.batchSize, o.seed),
+    hits,
+    misses,
+    runtime,
+  };
 }

@@ -11,9 +11,9 @@ import { mapLimited } from '../data/datasetScanner';
 import type { Sample } from '../../shared/split';
 import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import { writeFileAtomic } from '../models/modelFiles';
-import { compileFrozen } from '../models/frozenExecutor';
 import { FeaturePool, type WorkerSpec } from '../parallel/featurePool';
-import * as tf from '../tf';
+import { startFrozenRunner, type FrozenRuntimePreference } from '../runtime/frozenRuntime';
+import type * as tf from '../tf';
 
 export interface FeatureCacheKey {
   baseKey: string;
@@ -64,12 +64,14 @@ export interface ExtractOptions {
   emit: (e: ProgressEvent) => void;
   /** Where worker threads can load the same base from, to share the work across cores. */
   parallel?: WorkerSpec;
+  /** Which runtime computes the frozen part (default: frozenRuntime.ts's choice). */
+  runtime?: FrozenRuntimePreference;
 }
 
 /** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */
 export async function cachedFeatures(
   o: ExtractOptions,
-): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number }> {
+): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number; runtime?: string }> {
   fs.mkdirSync(o.folder, { recursive: true });
   const dims = (o.model.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
@@ -95,17 +97,16 @@ export async function cachedFeatures(
     total,
     message: `${features.size} cached, ${total} to compute`,
   });
-  const [h, w] = o.prep.size;
+  if (total === 0) return { features, hits: o.samples.length, misses: 0 };
   // The base is frozen here by definition, so its BatchNorm layers can be folded into the convolutions.
-  const base = compileFrozen(o.model);
+  const base = await startFrozenRunner(o.model, o.runtime);
   // Threads pay off only beyond a couple of batches: each one loads the base and its WASM module first.
-  const pool = o.parallel && missing.length > 2 * o.batchSize ? await FeaturePool.start(o.parallel) : undefined;
-  const local = async (pixels: Float32Array, n: number) => {
-    const out = tf.tidy(() => base.predict(tf.tensor4d(pixels, [n, h, w, o.prep.channels])));
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
-    return data;
-  };
+  const pool =
+    base.shardAcrossWorkers && o.parallel && missing.length > 2 * o.batchSize
+      ? await FeaturePool.start(o.parallel)
+      : undefined;
+  const local = (pixels: Float32Array, n: number) => base.run(pixels, n);
+  o.emit({ kind: 'log', level: 'info', message: `Feature extraction: ${base.detail}` });
   if (pool) o.emit({ kind: 'log', level: 'info', message: `Feature extraction on ${pool.threads} threads` });
   try {
     await extractMissing(
@@ -116,10 +117,10 @@ export async function cachedFeatures(
       dims,
     );
   } finally {
-    base.dispose();
+    await base.dispose();
     await pool?.dispose();
   }
-  return { features, hits: o.samples.length - total, misses: total };
+  return { features, hits: o.samples.length - total, misses: total, runtime: base.detail };
 }
 
 async function extractMissing(
