@@ -14,6 +14,8 @@ import * as tf from '../tf';
 import { registerBorrowedKernels } from './borrowedKernels';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
+import { registerTransposedMatMul } from './transposedMatMul';
+import { registerWasmGradientOverrides } from './wasmGradientOverrides';
 import { registerFastGradients } from './wasmConvGradients';
 
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
@@ -61,6 +63,8 @@ async function startWasm(): Promise<BackendInfo> {
   registerFastGradients();
   registerBorrowedKernels();
   const pointwise = registerPointwiseBackpropInput();
+  const transposed = registerTransposedMatMul();
+  const overrides = registerWasmGradientOverrides();
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
@@ -69,7 +73,9 @@ async function startWasm(): Promise<BackendInfo> {
     `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})` +
     ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})` +
     ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
-    (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '');
+    (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +
+    (transposed ? ' + explicit transposes for BatchMatMul' : '') +
+    (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 
