@@ -20,7 +20,7 @@ import { extraThreads } from '../trainer/parallel/featurePool';
 import * as tf from '../trainer/tf';
 import { activationsBelowTop } from '../trainer/train/cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
-import { fit } from '../trainer/train/fitLoop';
+import { fitDataParallel } from '../trainer/train/parallelFit';
 import { faster, timed, type Figure } from './measure';
 
 const run = promisify(execFile);
@@ -129,7 +129,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
         signal: neverCancelled,
         emit: () => undefined,
       });
-      await fit({
+      await fitDataParallel({
         model: part.top,
         which: 'transfer',
         phase: 2,
