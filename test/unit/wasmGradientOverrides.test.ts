@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/shared/seededRandom';
+import { LOOP_MAX_MACS } from '../../src/trainer/backend/depthwiseFilterLoop';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import * as tf from '../../src/trainer/tf';
 
@@ -90,4 +91,21 @@ test('wasm matMul with transposed operands (rank 2 and batched) matches the cpu 
       tf.matMul(tf.tensor(a, c.a), tf.tensor(b, c.b), c.ta, c.tb),
     ]);
   }
+});
+
+test('wasm depthwise filter gradient above the loop bound (composed kernel) matches the cpu backend', async () => {
+  const info = await initBackend('wasm');
+  assert.match(info.detail, /heap loop for small depthwise filter gradients/);
+  // Small shapes take the heap loop and are checked in wasmGradients.test.ts; this one is above LOOP_MAX_MACS.
+  const shape = [4, 64, 64, 128];
+  assert.ok(shape.reduce((a, b) => a * b, 1) * 9 > LOOP_MAX_MACS);
+  const [x, f, w] = [values(shape), values([3, 3, 128, 1]), values(shape)];
+  await agree('depthwise filter gradient', () => {
+    const weights = tf.tensor(w, shape);
+    const input = tf.tensor4d(x, shape as [number, number, number, number]);
+    const g = tf.grad((filter: tf.Tensor) =>
+      tf.sum(tf.mul(tf.depthwiseConv2d(input, filter as tf.Tensor4D, 1, 'same'), weights)),
+    );
+    return [g(tf.tensor4d(f, [3, 3, 128, 1]))];
+  });
 });

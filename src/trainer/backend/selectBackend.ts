@@ -12,6 +12,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
 import { registerBorrowedKernels } from './borrowedKernels';
+import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
 import { registerTransposedMatMul } from './transposedMatMul';
@@ -64,6 +65,7 @@ async function startWasm(): Promise<BackendInfo> {
   registerBorrowedKernels();
   const pointwise = registerPointwiseBackpropInput();
   const transposed = registerTransposedMatMul();
+  const depthwiseLoop = registerDepthwiseFilterLoop();
   const overrides = registerWasmGradientOverrides();
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
@@ -75,6 +77,7 @@ async function startWasm(): Promise<BackendInfo> {
     ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
     (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +
     (transposed ? ' + explicit transposes for BatchMatMul' : '') +
+    (depthwiseLoop ? ' + a heap loop for small depthwise filter gradients' : '') +
     (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
