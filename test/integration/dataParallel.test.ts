@@ -111,7 +111,7 @@ function samples(from: number, per: number): Sample[] {
 }
 
 /** The source CNN with its first block frozen, trained on cached activations by `how`. */
-async function valAccuracy(how: typeof fit, logs: string[]): Promise<number> {
+async function valAccuracy(how: typeof fit, logs: string[], tensors: number[]): Promise<number> {
   const m = buildSourceCnn([28, 28], 1, CLASSES, 3);
   m.getLayer('conv1').trainable = false;
   const part: FrozenSplit | undefined = splitBelowTrainable(m);
@@ -143,7 +143,10 @@ async function valAccuracy(how: typeof fit, logs: string[]): Promise<number> {
     validation: cached.source(validation),
     signal: neverCancelled,
     emit: (e) => (e.kind === 'log' ? logs.push(e.message) : undefined),
-    afterEpoch: async () => '',
+    afterEpoch: async () => {
+      tensors.push(tf.memory().numTensors);
+      return '';
+    },
   };
   const { history } = await how(options);
   return history.at(-1)!.valAccuracy;
@@ -154,8 +157,10 @@ test('fitting on 2 threads reaches the one-thread validation accuracy within noi
   // Two threads whatever the machine (or an environment) says: this test is about the split.
   process.env.TRANSFER_STUDIO_THREADS = '2';
   const [oneLogs, twoLogs]: string[][] = [[], []];
-  const one = await valAccuracy(fit, oneLogs);
-  const two = await valAccuracy(fitDataParallel, twoLogs);
+  const tensors: number[] = [];
+  const one = await valAccuracy(fit, oneLogs, []);
+  const two = await valAccuracy(fitDataParallel, twoLogs, tensors);
+  assert.ok(new Set(tensors).size === 1, `the tensor count stays flat across epochs: ${tensors.join(', ')}`);
   console.log(`validation accuracy after 4 epochs: 1 thread ${one}, 2 threads ${two}`);
   assert.ok(
     twoLogs.some((m) => /split across 2 threads/.test(m)),

@@ -44,6 +44,8 @@ function newWorker(spec: ReplicaSpec): Worker | undefined {
 export class TrainPool {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Why the worker stopped answering, once it has: every later step runs on the calling thread. */
+  broken: string | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -98,7 +100,7 @@ export class TrainPool {
   async step(x: tf.Tensor, y: tf.Tensor): Promise<number[]> {
     const n = x.shape[0];
     const remote = Math.floor(n / 2);
-    if (remote < MIN_SHARD) return (await this.model.trainOnBatch(x, y)) as number[];
+    if (remote < MIN_SHARD || this.broken) return (await this.model.trainOnBatch(x, y)) as number[];
     const local = n - remote;
     const optimizer = this.model.optimizer;
     const vars = trainableVariables(this.model);
@@ -112,16 +114,12 @@ export class TrainPool {
     const [xl, yl] = [x, y].map((t) => tf.slice(t, 0, local));
     const mine = await shardGradients(this.model, xl, yl);
     tf.dispose([xl, yl]);
-    let other: TrainWorkerReply;
-    try {
-      other = await theirs;
-    } catch (e) {
-      tf.dispose(mine.grads);
-      throw e;
-    }
+    const other = await theirs.catch((e: Error): TrainWorkerReply => ({ kind: 'error', id, error: e.message }));
     if (other.kind !== 'step') {
+      // A failed worker costs speed, not the run: this batch and the rest train on the calling thread.
       tf.dispose(mine.grads);
-      throw new Error(`training worker: ${other.kind === 'error' ? other.error : 'unexpected reply'}`);
+      this.broken = other.kind === 'error' ? other.error : 'unexpected reply';
+      return (await this.model.trainOnBatch(x, y)) as number[];
     }
     // The gradient of the whole batch's mean loss: each half's mean gradient weighted by its size.
     const named: tf.NamedTensorMap = {};

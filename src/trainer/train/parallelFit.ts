@@ -19,6 +19,10 @@ export async function fitDataParallel(o: FitOptions): Promise<FitResult> {
   try {
     return await fit({ ...o, step: (x, y) => pool.step(x, y) });
   } finally {
+    if (pool.broken) {
+      const message = `The training worker failed (${pool.broken}); later batches trained on one thread`;
+      o.emit({ kind: 'log', level: 'warn', message });
+    }
     await pool.dispose();
   }
 }
