@@ -170,3 +170,41 @@ test('fitting on 2 threads reaches the one-thread validation accuracy within noi
   assert.ok(two > 0.5, `the top learns on 2 threads (accuracy ${two})`);
   tf.disposeVariables();
 });
+
+test('a training worker that dies costs speed, not the run: later steps train on the calling thread', async () => {
+  await initBackend('wasm');
+  const m = buildSourceCnn([28, 28], 1, CLASSES, 3);
+  const pool = await TrainPool.start(m, 1);
+  assert.ok(pool, 'the worker starts');
+  try {
+    compileForTraining(m, 0.001);
+    const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 5);
+    const y = tf.cast(
+      tf.oneHot(
+        tf.tensor1d(
+          [...Array(16).keys()].map((i) => i % CLASSES),
+          'int32',
+        ),
+        CLASSES,
+      ),
+      'float32',
+    );
+    assert.equal((await pool.step(x, y)).length, 2);
+    assert.equal(pool.broken, undefined);
+    // The worker thread ends as a crash would end it (the pool's own handle, reached past TypeScript).
+    await (pool as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const before = (await read(m)) as Float32Array[];
+    const [loss, accuracy] = await pool.step(x, y);
+    assert.ok(Number.isFinite(loss) && accuracy >= 0 && accuracy <= 1, `a step still trains: ${loss}, ${accuracy}`);
+    assert.ok(pool.broken, 'the pool knows its worker is gone');
+    const after = await read(m);
+    assert.ok(
+      after.some((w, i) => relativeError(w as Float32Array, before[i]) > 0),
+      'the step changed weights',
+    );
+    tf.dispose([x, y]);
+  } finally {
+    await pool.dispose();
+    tf.disposeVariables();
+  }
+});

@@ -55,12 +55,13 @@ export class TrainPool {
       this.pending.get(m.id)?.resolve(m);
       this.pending.delete(m.id);
     });
-    // A dead worker fails the step it held rather than hanging the run.
+    // A dead worker fails the step it held, and every later step trains here, rather than hanging the run.
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', (code) => this.failAll(new Error(`training worker exited with code ${code}`)));
   }
 
   private failAll(e: Error): void {
+    this.broken ??= e.message;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
