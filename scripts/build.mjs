@@ -10,7 +10,7 @@ const dist = path.join(root, 'dist');
 const production = process.argv.includes('--production');
 fs.mkdirSync(dist, { recursive: true });
 
-// Node processes: the CLI, the extension host, the trainer child (and its feature threads), the language
+// Node processes: the CLI, the extension host, the trainer child (and its feature and training threads), the language
 // server, the benchmark.
 const entries = {
   cli: 'src/cli/main.ts',
@@ -18,6 +18,7 @@ const entries = {
   server: 'src/server/main.ts',
   trainer: 'src/trainer/worker/main.ts',
   featureWorker: 'src/trainer/parallel/featureWorker.ts',
+  trainWorker: 'src/trainer/parallel/trainWorker.ts',
   bench: 'src/bench/main.ts',
 };
 await Promise.all(

@@ -15,8 +15,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
-// The processes the CLI runs: itself, the trainer child and its feature threads (no extension, server, webview).
-const BUNDLES = ['cli.js', 'trainer.js', 'featureWorker.js'];
+// The processes the CLI runs: itself, the trainer child and its feature and training threads (no extension, server,
+// webview).
+const BUNDLES = ['cli.js', 'trainer.js', 'featureWorker.js', 'trainWorker.js'];
 // The CLI's share of the extension's dependencies that stay outside the bundles (see scripts/build.mjs).
 // onnxruntime-node is optional: where its install fails or it ships no binary, the frozen part runs on WASM.
 const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist', 'onnxruntime-node'] };

@@ -25,7 +25,7 @@ export function listVsix(vsixPath) {
   return names.filter((name) => !name.endsWith('/'));
 }
 
-const BUNDLES = ['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'];
+const BUNDLES = ['extension', 'trainer', 'featureWorker', 'trainWorker', 'server', 'cli', 'webview'];
 const SHARP_RUNTIME = [
   'sharp/package.json',
   'sharp/dist/index.cjs',

@@ -21,7 +21,7 @@ import type { FrozenRuntimePreference } from '../trainer/runtime/frozenRuntime';
 import * as tf from '../trainer/tf';
 import { activationsBelowTop } from '../trainer/train/cachedTop';
 import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
-import { fit } from '../trainer/train/fitLoop';
+import { fitDataParallel } from '../trainer/train/parallelFit';
 import { runtimeComparison } from './frozenRuntimeFigures';
 import { faster, timed, type Figure } from './measure';
 import { builtTfjsNode, tfjsNodeBuildDir } from './tfjsNodeBuild';
@@ -143,7 +143,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
         emit: () => undefined,
       });
       runtime = cached.runtime;
-      await fit({
+      await fitDataParallel({
         model: part.top,
         which: 'transfer',
         phase: 2,

@@ -18,7 +18,9 @@ const good = [
   'extension/readme.md',
   'extension/changelog.md',
   'extension/LICENSE.txt',
-  ...['extension', 'trainer', 'featureWorker', 'server', 'cli', 'webview'].map((b) => `extension/dist/${b}.js`),
+  ...['extension', 'trainer', 'featureWorker', 'trainWorker', 'server', 'cli', 'webview'].map(
+    (b) => `extension/dist/${b}.js`,
+  ),
   'extension/dist/webview.css',
   'extension/dist/tfjs-backend-wasm-simd.wasm',
   'extension/dist/tfjs-backend-wasm.wasm',

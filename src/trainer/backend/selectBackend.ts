@@ -12,8 +12,11 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
 import { registerBorrowedKernels } from './borrowedKernels';
+import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
+import { registerTransposedMatMul } from './transposedMatMul';
+import { registerWasmGradientOverrides } from './wasmGradientOverrides';
 import { registerFastGradients } from './wasmConvGradients';
 
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
@@ -61,6 +64,9 @@ async function startWasm(): Promise<BackendInfo> {
   registerFastGradients();
   registerBorrowedKernels();
   const pointwise = registerPointwiseBackpropInput();
+  const transposed = registerTransposedMatMul();
+  const depthwiseLoop = registerDepthwiseFilterLoop();
+  const overrides = registerWasmGradientOverrides();
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
@@ -69,7 +75,10 @@ async function startWasm(): Promise<BackendInfo> {
     `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})` +
     ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})` +
     ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
-    (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '');
+    (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +
+    (transposed ? ' + explicit transposes for BatchMatMul' : '') +
+    (depthwiseLoop ? ' + a heap loop for small depthwise filter gradients' : '') +
+    (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 

@@ -94,6 +94,9 @@ export function applyFreezePlan(model: tf.LayersModel, plan: FreezePlan): void {
 
 const patched = new WeakSet<tf.layers.Layer>();
 
+/** True for a BatchNorm layer patched below (its output never depends on the rest of the batch). */
+export const inInferenceMode = (layer: tf.layers.Layer): boolean => patched.has(layer);
+
 /**
  * tfjs-layers' BatchNormalization uses batch statistics whenever `training` is true, even when the layer is
  * frozen. The base's BatchNorm layers always run in inference mode here, as Keras' fine-tuning guide advises
@@ -102,7 +105,7 @@ const patched = new WeakSet<tf.layers.Layer>();
  * base layers train) are far from the base's; switching to them when phase 2 unfroze the top blocks made the
  * loss jump from about 0.7 to 2.8.
  */
-function keepInferenceMode(layer: tf.layers.Layer): void {
+export function keepInferenceMode(layer: tf.layers.Layer): void {
   if (patched.has(layer)) return;
   patched.add(layer);
   const call = layer.call.bind(layer);

@@ -30,7 +30,8 @@ import * as tf from '../tf';
 import { featureSource, imageSource } from './batchSources';
 import type { Scored } from './evaluation';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
-import { compileForTraining, fit, type FitResult } from './fitLoop';
+import { compileForTraining, type FitResult } from './fitLoop';
+import { fitDataParallel } from './parallelFit';
 import { fitsInMemory, throughFrozen } from './frozenParts';
 import { scoreFeatures } from './predictions';
 
@@ -189,7 +190,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       }
       o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name}: ${trial.reason}` });
     };
-    const cachedRun = await fit({
+    const cachedRun = await fitDataParallel({
       ...common,
       model: part.top,
       train: source(o.split.train),

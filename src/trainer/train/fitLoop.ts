@@ -42,6 +42,8 @@ export interface FitOptions {
   earlier?: EpochMetrics[];
   /** Date.now() after which no new epoch starts (the automatic flow's time budget); the best weights are kept. */
   deadline?: number;
+  /** One optimizer step on a batch, [loss, accuracy] (default: model.trainOnBatch; parallelFit.ts splits it). */
+  step?: (x: tf.Tensor, y: tf.Tensor) => Promise<number[]>;
 }
 
 export interface FitResult {
@@ -93,6 +95,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const started = Date.now();
   let batchesDone = 0;
   const firstEpoch = o.firstEpoch ?? 1;
+  const step = o.step ?? (async (x: tf.Tensor, y: tf.Tensor) => (await o.model.trainOnBatch(x, y)) as number[]);
   const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
   try {
     for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
@@ -104,7 +107,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       for await (const { x, y } of o.train.batches(epoch)) {
         const n = x.shape[0];
         try {
-          const [loss, acc] = (await o.model.trainOnBatch(x, y)) as number[];
+          const [loss, acc] = await step(x, y);
           lossSum += loss * n;
           accSum += acc * n;
           seen += n;

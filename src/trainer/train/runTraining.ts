@@ -44,6 +44,7 @@ import {
 } from '../../shared/autoFlow';
 import { evaluatePredictions, type Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
+import { fitDataParallel } from './parallelFit';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { fit, type BatchSource, type FitOptions } from './fitLoop';
 import { checkLearnable } from './learnable';
@@ -207,7 +208,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         level: 'info',
         message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)`,
       });
-      return fit({
+      return fitDataParallel({
         ...options,
         model: part.top,
         train: cached.source(split.train),

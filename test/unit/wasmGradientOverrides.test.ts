@@ -1,0 +1,111 @@
+// Our replacements for tfjs' BatchNorm and ClipByValue gradients on wasm, and the explicit transposes in
+// front of the wasm BatchMatMul, are our arithmetic: each must give the cpu backend's (tfjs' original) result.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { seededRandom } from '../../src/shared/seededRandom';
+import { LOOP_MAX_MACS } from '../../src/trainer/backend/depthwiseFilterLoop';
+import { initBackend } from '../../src/trainer/backend/selectBackend';
+import * as tf from '../../src/trainer/tf';
+
+/** Max |wasm − cpu| / max |cpu|: float32 sums of a few hundred terms agree to ~1e-6; a wrong axis gives ~1. */
+const TOLERANCE = 1e-5;
+const random = seededRandom(11);
+const values = (shape: number[], lo = -1, hi = 1) =>
+  Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + random() * (hi - lo));
+
+/** Runs `compute` on one backend and reads its results; on wasm, also checks that no wasm buffer leaked. */
+async function on(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const ids = backend === 'wasm' ? (tf.backend() as BackendWasm).numDataIds() : 0;
+  const out = tf.tidy(compute);
+  const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(out);
+  if (backend === 'wasm') assert.equal((tf.backend() as BackendWasm).numDataIds(), ids, 'wasm buffers leaked');
+  return data;
+}
+
+function relativeError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let diff = 0,
+    scale = 0;
+  b.forEach((v, i) => {
+    diff = Math.max(diff, Math.abs(a[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  assert.ok(scale > 0, 'the reference is all zeros: the case tests nothing');
+  return diff / scale;
+}
+
+async function agree(name: string, compute: () => tf.Tensor[]): Promise<void> {
+  const wasm = await on('wasm', compute);
+  const cpu = await on('cpu', compute);
+  wasm.forEach((w, i) => {
+    const err = relativeError(w, cpu[i]);
+    assert.ok(err < TOLERANCE, `${name}, output ${i}: relative error ${err}`);
+  });
+  await tf.setBackend('wasm');
+}
+
+// Without a scale tfjs cannot record the op at all (it saves the missing input): transferModel.ts handles that.
+test('wasm BatchNorm gradients (every input) match the cpu backend', async () => {
+  const info = await initBackend('wasm');
+  assert.match(info.detail, /BatchNorm and ReLU6 gradients/);
+  const shape = [3, 5, 4, 12];
+  const [x, w] = [values(shape, -2, 3), values(shape)];
+  const [mean, variance, offset, scale] = [values([12]), values([12], 0.1, 2), values([12]), values([12], 0.5, 1.5)];
+  await agree('batchNorm', () => {
+    const weights = tf.tensor(w, shape);
+    const loss = (xs: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+      tf.sum(tf.mul(tf.batchNorm(xs, m, v, o, s, 1e-3), weights));
+    const grads = tf.grads(loss as (...a: tf.Tensor[]) => tf.Tensor);
+    return grads([tf.tensor(x, shape), ...[mean, variance, offset, scale].map((v) => tf.tensor1d(v))]);
+  });
+});
+
+test('wasm ReLU6 (ClipByValue) gradient matches the cpu backend, values at both bounds included', async () => {
+  await initBackend('wasm');
+  const shape = [2, 6, 6, 10];
+  const x = values(shape, -3, 9);
+  [0, 6, 17, 33].forEach((i, k) => (x[i] = k % 2 ? 6 : 0));
+  const w = values(shape);
+  await agree('clipByValue', () => {
+    const weights = tf.tensor(w, shape);
+    const g = tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(tf.clipByValue(xs, 0, 6), weights)));
+    return [g(tf.tensor(x, shape))];
+  });
+});
+
+test('wasm matMul with transposed operands (rank 2 and batched) matches the cpu backend', async () => {
+  await initBackend('wasm');
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [37, 50], b: [23, 50], ta: false, tb: true },
+    { a: [50, 37], b: [50, 23], ta: true, tb: false },
+    { a: [50, 37], b: [23, 50], ta: true, tb: true },
+    { a: [3, 9, 14], b: [3, 11, 14], ta: false, tb: true },
+    { a: [2, 14, 9], b: [2, 14, 11], ta: true, tb: false },
+  ];
+  for (const c of cases) {
+    const [a, b] = [values(c.a), values(c.b)];
+    await agree(`matMul ${c.a}${c.ta ? 'ᵀ' : ''} · ${c.b}${c.tb ? 'ᵀ' : ''}`, () => [
+      tf.matMul(tf.tensor(a, c.a), tf.tensor(b, c.b), c.ta, c.tb),
+    ]);
+  }
+});
+
+test('wasm depthwise filter gradient above the loop bound (composed kernel) matches the cpu backend', async () => {
+  const info = await initBackend('wasm');
+  assert.match(info.detail, /heap loop for small depthwise filter gradients/);
+  // Small shapes take the heap loop and are checked in wasmGradients.test.ts; this one is above LOOP_MAX_MACS.
+  const shape = [4, 64, 64, 128];
+  assert.ok(shape.reduce((a, b) => a * b, 1) * 9 > LOOP_MAX_MACS);
+  const [x, f, w] = [values(shape), values([3, 3, 128, 1]), values(shape)];
+  await agree('depthwise filter gradient', () => {
+    const weights = tf.tensor(w, shape);
+    const input = tf.tensor4d(x, shape as [number, number, number, number]);
+    const g = tf.grad((filter: tf.Tensor) =>
+      tf.sum(tf.mul(tf.depthwiseConv2d(input, filter as tf.Tensor4D, 1, 'same'), weights)),
+    );
+    return [g(tf.tensor4d(f, [3, 3, 128, 1]))];
+  });
+});
