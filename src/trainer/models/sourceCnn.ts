@@ -1,6 +1,7 @@
 // The develop-model approach: a small CNN trained from scratch on a large related task, saved, and then
 // used as a base. Its conv blocks are fitted to the input size: halve the resolution until it is ≤ 7.
 import * as tf from '../tf';
+import { streamDropout } from './streamDropout';
 
 /** The layer a transfer run cuts at by default: the flattened output of the conv blocks. */
 export const SOURCE_FEATURE_LAYER = 'features';
@@ -33,7 +34,7 @@ export function buildSourceCnn(
   x = tf.layers
     .dense({ units: 128, activation: 'relu', name: 'fc1', kernelInitializer: tf.initializers.heNormal({ seed }) })
     .apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ rate: 0.5, seed, name: 'drop1' }).apply(x) as tf.SymbolicTensor;
+  x = streamDropout({ rate: 0.5, seed, name: 'drop1' }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers
     .dense({
       units: classes,

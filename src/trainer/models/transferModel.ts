@@ -4,6 +4,7 @@
 // features. Sharing the layer objects shares the weights, so no copying is ever needed.
 import type { HeadSpec } from '../../shared/engineTypes';
 import * as tf from '../tf';
+import { streamDropout } from './streamDropout';
 import type { FreezePlan } from '../../shared/freezePlan';
 
 export interface TransferModel {
@@ -63,7 +64,7 @@ export function buildTransferModel(
     );
   }
   if (spec.dropout && spec.dropout > 0)
-    headLayers.push(tf.layers.dropout({ rate: spec.dropout, seed, name: name('dropout') }));
+    headLayers.push(streamDropout({ rate: spec.dropout, seed, name: name('dropout') }));
   headLayers.push(
     tf.layers.dense({
       units: classes,
