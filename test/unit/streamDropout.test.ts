@@ -38,13 +38,13 @@ test('saved as a standard Dropout and loaded back as this one', async () => {
   await tf.setBackend('cpu');
   const input = tf.input({ shape: [8] });
   const out = streamDropout({ rate: 0.3, seed: 7, name: 'head_dropout' }).apply(input) as tf.SymbolicTensor;
-  const json = tf.model({ inputs: input, outputs: out }).toJSON(null, false) as {
-    config: { layers: { class_name: string; config: Record<string, unknown> }[] };
-  };
-  const layer = json.config.layers.find((l) => l.config.name === 'head_dropout')!;
+  const topology = tf.model({ inputs: input, outputs: out }).toJSON(null, false) as tf.io.ModelJSON['modelTopology'];
+  const { layers } = (topology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } })
+    .config;
+  const layer = layers.find((l) => l.config.name === 'head_dropout')!;
   assert.equal(layer.class_name, 'Dropout');
   assert.equal(layer.config.rate, 0.3);
   assert.equal(layer.config.seed, 7);
-  const loaded = await tf.models.modelFromJSON({ modelTopology: json });
+  const loaded = await tf.models.modelFromJSON({ modelTopology: topology });
   assert.ok(loaded.getLayer('head_dropout') instanceof StreamDropout);
 });
