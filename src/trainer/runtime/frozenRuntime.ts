@@ -52,9 +52,10 @@ export async function startFrozenRunner(
   preference: FrozenRuntimePreference = frozenRuntimePreference(),
 ): Promise<FrozenRunner> {
   if (preference === 'tfjs') return tfjsRunner(model, 'asked for');
-  // One core is left to decoding the next batch (it overlaps the session's run): on 2 cores one session thread
-  // took 40–68 s for the bench's 1,797 images where two took 47–105 s, A/B interleaved under load (notes/ort.md).
-  const threads = Math.max(1, extraThreads());
+  // One session thread per core (TRANSFER_STUDIO_THREADS steers it). On a quiet 2-core machine the bench's
+  // 1,797 images took 15.0 s on two threads and 22.4 s on one; sharp's decoding runs on libuv's threads beside
+  // it. Leaving a core to decoding paid only while other jobs loaded the machine (40–68 s against 47–105 s).
+  const threads = extraThreads() + 1;
   try {
     return await onnxRunner(model, threads);
   } catch (err) {
