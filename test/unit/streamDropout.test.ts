@@ -22,6 +22,15 @@ test('a new mask on every training call, the same sequence from the same seed, n
   assert.equal(new Set(seen).size, 5, 'five steps, five different masks');
   assert.deepEqual(masks(streamDropout({ rate: 0.5, seed: 42 }), 5), seen, 'reproducible from the seed');
   assert.notDeepEqual(masks(streamDropout({ rate: 0.5, seed: 43 }), 5), seen);
+  // A second replica's stream (data-parallel steps): its own masks, reproducible too.
+  const replica = () => {
+    const l = streamDropout({ rate: 0.5, seed: 42 });
+    l.useStream(1);
+    return masks(l, 5);
+  };
+  const other = replica();
+  assert.ok(other.every((m, i) => m !== seen[i]));
+  assert.deepEqual(replica(), other);
   const kept =
     seen
       .join('')

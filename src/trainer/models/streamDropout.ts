@@ -7,6 +7,8 @@ import * as tf from '../tf';
 
 /** Far apart, so two layers seeded s and s + 1 do not replay each other's masks a step later. */
 const STEP_STRIDE = 1_000_003;
+/** Between the streams of replicas: well inside a step's stride, so no step of one meets a step of another. */
+const STREAM_STRIDE = 7_919;
 
 /** Dropout's own settings beside a layer's (name, trainable, dtype…, as model.json gives them on loading). */
 type StreamDropoutArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]> & {
@@ -21,6 +23,7 @@ export class StreamDropout extends tf.layers.Layer {
   private readonly seed: number | undefined;
   private readonly noiseShape: number[] | undefined;
   private draws = 0;
+  private stream = 0;
 
   constructor(args: StreamDropoutArgs) {
     const { rate, seed, noiseShape, ...layer } = args;
@@ -34,8 +37,16 @@ export class StreamDropout extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training !== true || this.rate <= 0 || this.rate >= 1) return x.clone();
-    const seed = this.seed === undefined ? undefined : this.seed + STEP_STRIDE * this.draws++;
+    const seed = this.seed === undefined ? undefined : this.seed + this.stream + STEP_STRIDE * this.draws++;
     return tf.dropout(x, this.rate, this.noiseShape, seed);
+  }
+
+  /**
+   * A replica training another part of the same batch (data-parallel steps) draws from stream `n` of the seed,
+   * so its units are dropped independently of the first replica's, and as reproducibly.
+   */
+  useStream(n: number): void {
+    this.stream = n * STREAM_STRIDE;
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/selectBackend';
 // Registers the layer classes of imported Keras models, as loading a model file does.
 import '../models/modelFiles';
+import { StreamDropout } from '../models/streamDropout';
 import { keepInferenceMode } from '../models/transferModel';
 import * as tf from '../tf';
 import { shardGradients, trainableVariables } from './shardStep';
@@ -28,6 +29,8 @@ async function start(spec: ReplicaSpec): Promise<void> {
   const model = await tf.models.modelFromJSON({ modelTopology: JSON.parse(spec.topology) });
   // The engine's BatchNorm layers run in inference mode (transferModel.ts); a rebuilt layer is a fresh object.
   for (const l of model.layers) if (l.getClassName() === 'BatchNormalization') keepInferenceMode(l);
+  // Its half of each batch drops other units than the calling thread's half does.
+  for (const l of model.layers) if (l instanceof StreamDropout) l.useStream(1);
   const values = model.weights.map((w, i) => tf.tensor(spec.weights[i], w.shape as number[]));
   model.setWeights(values);
   tf.dispose(values);
