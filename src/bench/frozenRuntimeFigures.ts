@@ -1,8 +1,8 @@
 // The frozen part runs on ONNX Runtime by default only because it pays: this row measures the same extraction
 // on our WASM executor (one WASM instance per core) in the same run, between two ONNX Runtime runs, so a
 // change of machine load during the row shows as a gap between those two.
-import type { PeerData, JobResult } from './peerFigures';
-import { ourExtraction } from './peerFigures';
+import type { PeerData } from './peerFigures';
+import { ourExtraction, type JobResult } from './peerJobs';
 import { faster, type Figure } from './measure';
 
 /** ONNX Runtime extraction (`first`, our default path, and one more after WASM) against WASM's. */

@@ -10,7 +10,8 @@ import { fashionAvailable, writeFashionFolders, writeMnistFolders, type SampleFo
 import { formatFigures, type Figure } from './measure';
 import { tensorCountAcrossEpochs, trainerProcessFigures } from './memoryFigures';
 import { extractionThroughput, fineTuneFigures, headVersusFit } from './trainingFigures';
-import { ourExtraction, ourFineTune, peerFigures } from './peerFigures';
+import { peerFigures } from './peerFigures';
+import { ourExtraction, ourFineTune } from './peerJobs';
 import { peerData } from './peerData';
 import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
 
