@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import * as tf from '../../src/trainer/tf';
+import { relativeError } from '../helpers/agreement';
 
 /** Max |wasm − cpu| / max |cpu|: sums of up to 96 float32 terms agree to ~1e-7; a wrong transpose gives ~1. */
 const TOLERANCE = 1e-5;
@@ -44,18 +45,6 @@ async function inputGradient(
   out.dispose();
   if (backend === 'wasm') assert.equal((tf.backend() as BackendWasm).numDataIds(), ids, 'wasm buffers leaked');
   return data;
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let diff = 0,
-    scale = 0;
-  b.forEach((v, i) => {
-    diff = Math.max(diff, Math.abs(a[i] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  assert.ok(scale > 0, 'the reference gradient is all zeros');
-  return diff / scale;
 }
 
 test('Conv2D input gradients on wasm (1×1 fast path and native shapes) match the cpu backend', async () => {

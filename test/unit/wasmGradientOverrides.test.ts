@@ -7,6 +7,7 @@ import { seededRandom } from '../../src/shared/seededRandom';
 import { LOOP_MAX_MACS } from '../../src/trainer/backend/depthwiseFilterLoop';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import * as tf from '../../src/trainer/tf';
+import { relativeError } from '../helpers/agreement';
 
 /** Max |wasm − cpu| / max |cpu|: float32 sums of a few hundred terms agree to ~1e-6; a wrong axis gives ~1. */
 const TOLERANCE = 1e-5;
@@ -23,18 +24,6 @@ async function on(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<
   tf.dispose(out);
   if (backend === 'wasm') assert.equal((tf.backend() as BackendWasm).numDataIds(), ids, 'wasm buffers leaked');
   return data;
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let diff = 0,
-    scale = 0;
-  b.forEach((v, i) => {
-    diff = Math.max(diff, Math.abs(a[i] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  assert.ok(scale > 0, 'the reference is all zeros: the case tests nothing');
-  return diff / scale;
 }
 
 async function agree(name: string, compute: () => tf.Tensor[]): Promise<void> {

@@ -9,6 +9,7 @@ import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { ownKernels, registerOwnKernel, unregisterOwnKernels } from '../../src/trainer/backend/ownKernels';
 import { registerBorrowedKernels } from '../../src/trainer/backend/borrowedKernels';
 import { seededRandom } from '../../src/shared/seededRandom';
+import { relativeError } from '../helpers/agreement';
 
 /**
  * Max |wasm − cpu| / max |cpu| per gradient. The float32 sums here have a few hundred terms and agree to
@@ -21,18 +22,6 @@ const random = seededRandom(42);
 const randomArray = (shape: number[]) =>
   Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
 type Shape4 = [number, number, number, number];
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length, 'gradient sizes differ');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(scale > 0, 'the reference gradient is all zeros: the case tests nothing');
-  return diff / scale;
-}
 
 /** Runs `compute` on one backend and reads its results; on wasm, also checks no wasm buffer leaked. */
 async function on(backendName: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
