@@ -2,6 +2,7 @@
 // and tiny conv bases with a fixed input shape saved as standard tfjs LayersModels.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Sample } from '../../src/shared/split';
 import * as tf from '../../src/trainer/tf';
 import { fixture } from './fixtures';
 
@@ -45,4 +46,17 @@ export function copyDigits(
     });
   }
   return dest;
+}
+
+/** The first `per` PNGs after the `from`-th of each class of the digits-0-4 fixture, labelled by digit. */
+export function digitSamples(from: number, per: number): Sample[] {
+  const dir = fixture('digits-0-4');
+  return [0, 1, 2, 3, 4].flatMap((label) =>
+    fs
+      .readdirSync(path.join(dir, String(label)))
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .slice(from, from + per)
+      .map((f) => ({ path: path.join(dir, String(label), f), label })),
+  );
 }

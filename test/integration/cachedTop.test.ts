@@ -1,11 +1,9 @@
 // A second phase on activations cached below the trainable top must learn what streaming the images through
 // the frozen bottom every epoch learns: same model, same seeds, so validation accuracy agrees within noise.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { neverCancelled } from '../../src/shared/engineError';
-import type { Sample } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { compileFrozen } from '../../src/trainer/models/frozenExecutor';
@@ -15,7 +13,8 @@ import * as tf from '../../src/trainer/tf';
 import { frozenBaseSource, imageSource } from '../../src/trainer/train/batchSources';
 import { activationsBelowTop } from '../../src/trainer/train/cachedTop';
 import { fit, type BatchSource } from '../../src/trainer/train/fitLoop';
-import { fixture, tempDir } from '../helpers/fixtures';
+import { tempDir } from '../helpers/fixtures';
+import { digitSamples } from '../helpers/smallData';
 
 const PREP = { size: [28, 28] as [number, number], channels: 1 as const, scale: 'unit' as const };
 const CLASSES = 5;
@@ -24,18 +23,6 @@ const EPOCHS = 4;
 // Float32 summation order differs between the two paths (fused executor in both, but batch composition of
 // the cached run is by feature rows): accuracies of 50 validation images may differ by a couple of images.
 const NOISE = 0.1;
-
-function samples(from: number, per: number): Sample[] {
-  const dir = fixture('digits-0-4');
-  return [0, 1, 2, 3, 4].flatMap((label) =>
-    fs
-      .readdirSync(path.join(dir, String(label)))
-      .filter((f) => f.endsWith('.png'))
-      .sort()
-      .slice(from, from + per)
-      .map((f) => ({ path: path.join(dir, String(label), f), label })),
-  );
-}
 
 /** The source CNN with its first block frozen: the split's bottom is conv1 + pool1. */
 function model(): FrozenSplit {
@@ -65,8 +52,8 @@ async function valAccuracy(part: FrozenSplit, train: BatchSource, validation: Ba
 
 test('training the top on cached activations matches streaming images through the frozen bottom', async () => {
   await initBackend('wasm');
-  const train = samples(0, 30);
-  const validation = samples(30, 10);
+  const train = digitSamples(0, 30);
+  const validation = digitSamples(30, 10);
   const skips = new SkipList();
 
   const streamed = model();

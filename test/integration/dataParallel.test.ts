@@ -2,13 +2,11 @@
 // same training as the one-thread step: the same update up to float32 rounding, a replica holding exactly the
 // weights it was sent, and the same validation accuracy within noise on a real fit.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { neverCancelled } from '../../src/shared/engineError';
 import { resolveFreezePlan } from '../../src/shared/freezePlan';
 import { DEFAULT_BASE } from '../../src/shared/recipeDefaults';
-import type { Sample } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { loadBase } from '../../src/trainer/models/baseModel';
@@ -20,7 +18,8 @@ import * as tf from '../../src/trainer/tf';
 import { activationsBelowTop } from '../../src/trainer/train/cachedTop';
 import { compileForTraining, fit, type FitOptions } from '../../src/trainer/train/fitLoop';
 import { fitDataParallel } from '../../src/trainer/train/parallelFit';
-import { fixture, tempDir } from '../helpers/fixtures';
+import { tempDir } from '../helpers/fixtures';
+import { digitSamples } from '../helpers/smallData';
 
 /**
  * Max |parallel − one thread| / max |weight| per variable after 3 SGD steps. The two paths sum a batch's
@@ -98,25 +97,13 @@ test('a data-parallel step on the top of MobileNetV2 is the one-thread step; the
 const PREP = { size: [28, 28] as [number, number], channels: 1 as const, scale: 'unit' as const };
 const CLASSES = 5;
 
-function samples(from: number, per: number): Sample[] {
-  const dir = fixture('digits-0-4');
-  return [0, 1, 2, 3, 4].flatMap((label) =>
-    fs
-      .readdirSync(path.join(dir, String(label)))
-      .filter((f) => f.endsWith('.png'))
-      .sort()
-      .slice(from, from + per)
-      .map((f) => ({ path: path.join(dir, String(label), f), label })),
-  );
-}
-
 /** The source CNN with its first block frozen, trained on cached activations by `how`. */
 async function valAccuracy(how: typeof fit, logs: string[], tensors: number[]): Promise<number> {
   const m = buildSourceCnn([28, 28], 1, CLASSES, 3);
   m.getLayer('conv1').trainable = false;
   const part: FrozenSplit | undefined = splitBelowTrainable(m);
   assert.ok(part);
-  const [train, validation] = [samples(0, 30), samples(30, 10)];
+  const [train, validation] = [digitSamples(0, 30), digitSamples(30, 10)];
   const cacheDir = tempDir('parallel-cache');
   const cached = await activationsBelowTop({
     part,
