@@ -74,6 +74,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         URL: 'readonly',
         setTimeout: 'readonly',
+        WebAssembly: 'readonly',
       },
     },
   },

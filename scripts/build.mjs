@@ -1,9 +1,10 @@
 // One esbuild bundle per process entry, plus the runtime assets the bundles load from disk:
-// the WASM binaries of the tfjs backend and the built-in base model.
+// the WASM binaries of the tfjs backend, our SIMD training kernels (kernels/) and the built-in base model.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeBuiltinModels } from './builtinModels.mjs';
+import { buildTrainingKernels } from './trainingKernels.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -67,6 +68,7 @@ for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
 writeBuiltinModels(path.join(dist, 'models'));
+await buildTrainingKernels(root, path.join(dist, 'trainingKernels.wasm'));
 
 // The Ray job runs in the cluster's Python, shipped as it is.
 fs.mkdirSync(path.join(dist, 'ray'), { recursive: true });

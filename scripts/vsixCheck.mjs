@@ -116,6 +116,7 @@ export function checkVsix(entries, manifest, options = {}) {
   need('dist/webview.css', 'the panel styles');
   need('dist/tfjs-backend-wasm-simd.wasm', 'the WASM backend');
   need('dist/tfjs-backend-wasm.wasm', 'the WASM backend without SIMD');
+  need('dist/trainingKernels.wasm', 'the SIMD training kernels');
   need('dist/models/mobilenet_v2/model.json', 'the built-in base model');
   need('dist/models/mobilenet_v2/base.json', 'the built-in base model');
   needSome(/^extension\/dist\/models\/mobilenet_v2\/.*\.bin$/, 'the built-in base model weights');

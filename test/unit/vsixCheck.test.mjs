@@ -24,6 +24,7 @@ const good = [
   'extension/dist/webview.css',
   'extension/dist/tfjs-backend-wasm-simd.wasm',
   'extension/dist/tfjs-backend-wasm.wasm',
+  'extension/dist/trainingKernels.wasm',
   'extension/dist/models/mobilenet_v2/model.json',
   'extension/dist/models/mobilenet_v2/base.json',
   'extension/dist/models/mobilenet_v2/group1-shard1of1.bin',

@@ -11,6 +11,7 @@ import { relativeError } from '../helpers/agreement';
 
 /** Max |wasm − cpu| / max |cpu|: float32 sums of a few hundred terms agree to ~1e-6; a wrong axis gives ~1. */
 const TOLERANCE = 1e-5;
+type Shape4 = [number, number, number, number];
 const random = seededRandom(11);
 const values = (shape: number[], lo = -1, hi = 1) =>
   Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + random() * (hi - lo));
@@ -82,19 +83,61 @@ test('wasm matMul with transposed operands (rank 2 and batched) matches the cpu 
   }
 });
 
+/** The gradient of Σ depthwiseConv2d(x, filter)·weights with respect to the filter, for `agree`. */
+function depthwiseFilterGradient(shape: Shape4, multiplier: number, stride: number): () => tf.Tensor[] {
+  const filterShape: Shape4 = [3, 3, shape[3], multiplier];
+  const out = [shape[0], Math.ceil(shape[1] / stride), Math.ceil(shape[2] / stride), shape[3] * multiplier];
+  const [x, f, w] = [values(shape), values(filterShape), values(out)];
+  return () => {
+    const input = tf.tensor4d(x, shape);
+    const g = tf.grad((filter: tf.Tensor) =>
+      tf.sum(tf.mul(tf.depthwiseConv2d(input, filter as tf.Tensor4D, stride, 'same'), tf.tensor(w, out))),
+    );
+    return [g(tf.tensor4d(f, filterShape))];
+  };
+}
+
 test('wasm depthwise filter gradient above the loop bound (composed kernel) matches the cpu backend', async () => {
   const info = await initBackend('wasm');
   assert.match(info.detail, /heap loop for small depthwise filter gradients/);
-  // Small shapes take the heap loop and are checked in wasmGradients.test.ts; this one is above LOOP_MAX_MACS.
-  const shape = [4, 64, 64, 128];
-  assert.ok(shape.reduce((a, b) => a * b, 1) * 9 > LOOP_MAX_MACS);
-  const [x, f, w] = [values(shape), values([3, 3, 128, 1]), values(shape)];
-  await agree('depthwise filter gradient', () => {
-    const weights = tf.tensor(w, shape);
-    const input = tf.tensor4d(x, shape as [number, number, number, number]);
-    const g = tf.grad((filter: tf.Tensor) =>
-      tf.sum(tf.mul(tf.depthwiseConv2d(input, filter as tf.Tensor4D, 1, 'same'), weights)),
+  // Small shapes take the heap loop and are checked in wasmGradients.test.ts; this one is above LOOP_MAX_MACS,
+  // and has a channel multiplier of 2, which the SIMD kernel leaves to the composed one.
+  const shape: Shape4 = [4, 64, 64, 64];
+  assert.ok(shape.reduce((a, b) => a * b, 1) * 2 * 9 > LOOP_MAX_MACS);
+  await agree('depthwise filter gradient', depthwiseFilterGradient(shape, 2, 1));
+});
+
+// Channel counts that are not a multiple of 4 take both the SIMD body and the scalar tail of each kernel.
+test('the SIMD training kernels are in use and match the cpu backend, odd channel counts included', async () => {
+  const info = await initBackend('wasm');
+  assert.match(info.detail, /SIMD training kernels/, 'dist/trainingKernels.wasm is missing: run npm run build');
+  for (const channels of [13, 6]) {
+    const shape: Shape4 = [3, 5, 4, channels];
+    const [x, w] = [values(shape, -2, 3), values(shape)];
+    const perChannel = [values([channels]), values([channels], 0.1, 2), values([channels]), values([channels], 0.5, 2)];
+    await agree(`batchNorm forward and gradients, ${channels} channels`, () => {
+      const [mean, variance, offset, scale] = perChannel.map((v) => tf.tensor1d(v));
+      const y = tf.batchNorm(tf.tensor(x, shape), mean, variance, offset, scale, 1e-3);
+      const loss = (xs: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+        tf.sum(tf.mul(tf.batchNorm(xs, mean, variance, o, s, 1e-3), tf.tensor(w, shape)));
+      const grads = tf.grads(loss as (...a: tf.Tensor[]) => tf.Tensor);
+      return [y, ...grads([tf.tensor(x, shape), offset, scale])];
+    });
+    await agree(`batchNorm forward without offset and scale, ${channels} channels`, () => {
+      const [mean, variance] = perChannel.map((v) => tf.tensor1d(v));
+      return [tf.batchNorm(tf.tensor(x, shape), mean, variance)];
+    });
+    await agree(`depthwise filter gradient, ${channels} channels, stride 1`, depthwiseFilterGradient(shape, 1, 1));
+    await agree(`depthwise filter gradient, ${channels} channels, stride 2`, depthwiseFilterGradient(shape, 1, 2));
+  }
+  // 3·5·7 values: the clip gradient's SIMD body covers 104 of them and its tail the last one.
+  const clipShape = [3, 5, 7];
+  const xs = values(clipShape, -3, 9);
+  [0, 6, 50, 104].forEach((i, k) => (xs[i] = k % 2 ? 6 : 0));
+  await agree('ReLU6 gradient, 105 values', () => {
+    const g = tf.grad((v: tf.Tensor) =>
+      tf.sum(tf.mul(tf.clipByValue(v, 0, 6), tf.reshape(tf.range(0, 105), clipShape))),
     );
-    return [g(tf.tensor4d(f, [3, 3, 128, 1]))];
+    return [g(tf.tensor(xs, clipShape))];
   });
 });

@@ -8,13 +8,15 @@ import path from 'node:path';
 // A named import, not a bare one: the package's sideEffects field lets esbuild drop a bare import, and with
 // it the registration of the cpu backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
+import { registerBatchNormInference } from './batchNormInference';
 import { registerBorrowedKernels } from './borrowedKernels';
 import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
+import { trainingKernels } from './trainingKernels';
 import { registerTransposedMatMul } from './transposedMatMul';
 import { registerWasmGradientOverrides } from './wasmGradientOverrides';
 import { registerFastGradients } from './wasmConvGradients';
@@ -67,6 +69,9 @@ async function startWasm(): Promise<BackendInfo> {
   const transposed = registerTransposedMatMul();
   const depthwiseLoop = registerDepthwiseFilterLoop();
   const overrides = registerWasmGradientOverrides();
+  registerBatchNormInference();
+  const backend = tf.backend();
+  const simdKernels = backend instanceof BackendWasm && trainingKernels(backend) != null;
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
@@ -78,7 +83,8 @@ async function startWasm(): Promise<BackendInfo> {
     (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +
     (transposed ? ' + explicit transposes for BatchMatMul' : '') +
     (depthwiseLoop ? ' + a heap loop for small depthwise filter gradients' : '') +
-    (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '');
+    (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '') +
+    (simdKernels ? ' + SIMD training kernels (BatchNorm, ReLU6 gradient, depthwise filter gradient)' : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 

@@ -6,9 +6,14 @@
 //   does the same arithmetic in ≈ 2 ms.
 // - ClipByValue (ReLU6) builds its mask from five kernels (≥, ≤, and, zeros, select): ≈ 17 ms per tensor. One
 //   pass over the heap does it in about a millisecond.
+// BatchNorm's scale and offset gradients are sums over every position of a channel: tfjs' Sum on wasm
+// transposes the whole tensor first to reduce the last axis, ≈ 1 ms each on [8,7,7,960]. Our SIMD kernel
+// (trainingKernels.ts) sums the channels in one pass over the rows.
 // On other backends the original gradients run unchanged.
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../tf';
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor } from '../tf';
+import { heapOffset, trainingKernels } from './trainingKernels';
 import { asWasmBackend } from './wasmScratch';
 
 /** Our kernel: dy where clipValueMin ≤ x ≤ clipValueMax, else 0 (the mask tfjs' ClipByValue gradient builds). */
@@ -23,6 +28,12 @@ const clipGradKernel: KernelConfig = {
     if (x == null || dy == null) throw new Error(`${CLIP_GRAD}: inputs x and dy are required.`);
     const { clipValueMin: lo, clipValueMax: hi } = attrs as unknown as { clipValueMin: number; clipValueMax: number };
     const out = wasm.makeOutput(dy.shape, 'float32');
+    const simd = trainingKernels(wasm);
+    if (simd) {
+      const size = dy.shape.reduce((a, b) => a * b, 1);
+      simd.clipGrad(heapOffset(wasm, x), heapOffset(wasm, dy), heapOffset(wasm, out), size, lo, hi);
+      return out;
+    }
     // Views only after makeOutput: a malloc that grows the heap detaches earlier views.
     const xs = wasm.typedArrayFromHeap(x) as Float32Array;
     const ds = wasm.typedArrayFromHeap(dy) as Float32Array;
@@ -31,6 +42,35 @@ const clipGradKernel: KernelConfig = {
     return out;
   },
 };
+
+/** Our kernel: per channel (last axis), Σ dy, or Σ dy·(x − mean) when x and mean are given. */
+export const CHANNEL_SUMS = 'TransferStudioChannelSums';
+
+const channelSumsKernel: KernelConfig = {
+  kernelName: CHANNEL_SUMS,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const wasm = asWasmBackend(backend, CHANNEL_SUMS);
+    const simd = trainingKernels(wasm);
+    const { dy, x, mean } = inputs;
+    if (simd == null || dy == null) throw new Error(`${CHANNEL_SUMS}: needs the training kernels and dy.`);
+    const channels = dy.shape[dy.shape.length - 1];
+    const rows = dy.shape.reduce((a, b) => a * b, 1) / channels;
+    const out = wasm.makeOutput([channels], 'float32');
+    const centred = x != null && mean != null;
+    const [xAt, meanAt] = centred ? [heapOffset(wasm, x), heapOffset(wasm, mean)] : [0, 0];
+    simd.channelSums(xAt, meanAt, heapOffset(wasm, dy), heapOffset(wasm, out), rows, channels);
+    return out;
+  },
+};
+
+/** True when our channel sums can replace a reduction to `mean`'s shape: one value per last-axis channel. */
+function sumsChannels(x: Tensor, mean: Tensor, dy: Tensor): boolean {
+  const backend = tf.backend();
+  if (!(backend instanceof BackendWasm) || trainingKernels(backend) == null) return false;
+  const plain = [x, mean, dy].every((t) => t.dtype === 'float32');
+  return plain && mean.rank === 1 && x.rank > 1 && mean.shape[0] === x.shape[x.rank - 1];
+}
 
 type GradFunc = GradConfig['gradFunc'];
 
@@ -44,6 +84,7 @@ function batchNormGrad(original: GradFunc): GradFunc {
     const reduce = (t: Tensor) => tf.reshape(mean.rank === 1 ? tf.sum(t, axes) : t, mean.shape);
     const rsqrt = () => tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
     const scaled = (t: Tensor) => (scale == null ? t : tf.mul(t, scale));
+    const sums = sumsChannels(x, mean, dy);
     return {
       x: () => tf.reshape(tf.mul(dy, scaled(rsqrt())), x.shape),
       mean: () => reduce(tf.mul(dy, tf.neg(scaled(rsqrt())))),
@@ -52,8 +93,11 @@ function batchNormGrad(original: GradFunc): GradFunc {
         const minusHalfRCube = tf.mul(tf.mul(tf.mul(r, r), r), tf.scalar(-0.5));
         return reduce(tf.mul(tf.mul(minusHalfRCube, tf.sub(x, mean)), scaled(dy)));
       },
-      scale: () => reduce(tf.mul(dy, tf.mul(tf.sub(x, mean), rsqrt()))),
-      offset: () => reduce(dy),
+      scale: () =>
+        sums
+          ? tf.mul(tf.engine().runKernel(CHANNEL_SUMS, { dy, x, mean }) as Tensor, rsqrt())
+          : reduce(tf.mul(dy, tf.mul(tf.sub(x, mean), rsqrt()))),
+      offset: () => (sums ? (tf.engine().runKernel(CHANNEL_SUMS, { dy }) as Tensor) : reduce(dy)),
     };
   };
 }
@@ -79,6 +123,7 @@ export function registerWasmGradientOverrides(): boolean {
   if (bn == null || clip == null) return false;
   // Not one of the kernels tfjs lacks (ownKernels.ts lists those): a helper only our gradient calls.
   if (tf.getKernel(CLIP_GRAD, 'wasm') == null) tf.registerKernel(clipGradKernel);
+  if (tf.getKernel(CHANNEL_SUMS, 'wasm') == null) tf.registerKernel(channelSumsKernel);
   tf.registerGradient({ ...bn, gradFunc: batchNormGrad(bn.gradFunc) });
   tf.registerGradient({ ...clip, gradFunc: clipGrad(clip.gradFunc) });
   installed = true;
