@@ -140,3 +140,5 @@ export function depthwiseFilterGrad(
     }
   }
 }
+
+export * from './gemm';

@@ -68,7 +68,7 @@ for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
 writeBuiltinModels(path.join(dist, 'models'));
-await buildTrainingKernels(root, path.join(dist, 'trainingKernels.wasm'));
+await buildTrainingKernels(root, dist);
 
 // The Ray job runs in the cluster's Python, shipped as it is.
 fs.mkdirSync(path.join(dist, 'ray'), { recursive: true });

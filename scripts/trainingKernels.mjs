@@ -5,13 +5,24 @@
 import asc from 'assemblyscript/asc';
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+
+// Node 20 compiles relaxed SIMD only behind this flag (standard from Node 22); the check below compiles.
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const DATA_SECTION = 11;
 
-export async function buildTrainingKernels(root, outFile) {
+/** Builds dist/trainingKernels.wasm (SIMD) and dist/trainingKernelsRelaxed.wasm (SIMD and relaxed SIMD). */
+export async function buildTrainingKernels(root, dist) {
+  await buildOne(root, path.join(dist, 'trainingKernels.wasm'), ['simd']);
+  await buildOne(root, path.join(dist, 'trainingKernelsRelaxed.wasm'), ['simd', 'relaxed-simd']);
+}
+
+async function buildOne(root, outFile, features) {
   const { error, stderr } = await asc.main([
     path.join(root, 'kernels/index.ts'),
-    ...['-O3', '--runtime', 'stub', '--importMemory', '--noExportMemory', '--noAssert', '--enable', 'simd'],
+    ...['-O3', '--runtime', 'stub', '--importMemory', '--noExportMemory', '--noAssert'],
+    ...features.flatMap((f) => ['--enable', f]),
     // No abort import: the kernels never throw (shapes are checked before they are called).
     ...['--use', 'abort=', '--outFile', outFile],
   ]);

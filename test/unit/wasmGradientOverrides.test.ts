@@ -1,6 +1,7 @@
 // Our replacements for tfjs' BatchNorm and ClipByValue gradients on wasm, and the explicit transposes in
 // front of the wasm BatchMatMul, are our arithmetic: each must give the cpu backend's (tfjs' original) result.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/shared/seededRandom';
@@ -130,6 +131,38 @@ test('the SIMD training kernels are in use and match the cpu backend, odd channe
     await agree(`depthwise filter gradient, ${channels} channels, stride 1`, depthwiseFilterGradient(shape, 1, 1));
     await agree(`depthwise filter gradient, ${channels} channels, stride 2`, depthwiseFilterGradient(shape, 1, 2));
   }
+  // Products of every tail: rows not a multiple of 4, columns not a multiple of 8, batch broadcast.
+  for (const [a, b, ta, tb] of [
+    [[7, 13], [13, 11], false, false],
+    [[13, 7], [11, 13], true, true],
+    [[3, 6, 5], [1, 5, 17], false, false],
+    [[1, 5, 6], [3, 9, 5], true, true],
+  ] as [number[], number[], boolean, boolean][]) {
+    const [av, bv] = [values(a), values(b)];
+    await agree(`matMul ${a}${ta ? 'ᵀ' : ''} · ${b}${tb ? 'ᵀ' : ''}`, () => [
+      tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb),
+    ]);
+  }
+  // 1×1 convolutions as one product, forward with bias and each fused activation, and both gradients.
+  const xShape: Shape4 = [2, 3, 5, 13];
+  const [xv, fv, bv, wv] = [values(xShape, -2, 4), values([1, 1, 13, 10]), values([10]), values([2, 3, 5, 10])];
+  for (const activation of ['linear', 'relu', 'relu6'] as const) {
+    await agree(`1×1 conv with bias and ${activation}`, () => [
+      tf.fused.conv2d({
+        x: tf.tensor4d(xv, xShape),
+        filter: tf.tensor4d(fv, [1, 1, 13, 10]),
+        strides: 1,
+        pad: 'same',
+        bias: tf.tensor1d(bv),
+        activation,
+      }),
+    ]);
+  }
+  await agree('1×1 conv gradients', () => {
+    const loss = (x: tf.Tensor, f: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'), tf.tensor(wv, [2, 3, 5, 10])));
+    return tf.grads(loss as (...a: tf.Tensor[]) => tf.Tensor)([tf.tensor(xv, xShape), tf.tensor(fv, [1, 1, 13, 10])]);
+  });
   // 3·5·7 values: the clip gradient's SIMD body covers 104 of them and its tail the last one.
   const clipShape = [3, 5, 7];
   const xs = values(clipShape, -3, 9);
@@ -140,4 +173,26 @@ test('the SIMD training kernels are in use and match the cpu backend, odd channe
     );
     return [g(tf.tensor(xs, clipShape))];
   });
+});
+
+// The process above multiplies with relaxed SIMD's fused multiply-add; a machine without it runs the plain
+// module, checked here in a process of its own (the choice is made once per backend).
+test('without relaxed SIMD the plain module runs, and its products match the cpu backend', () => {
+  const script = `(async () => {
+    const { initBackend } = require('./src/trainer/backend/selectBackend');
+    const tf = require('./src/trainer/tf');
+    const { detail } = await initBackend('wasm');
+    const a = tf.randomUniform([7, 13], -1, 1, 'float32', 1), b = tf.randomUniform([11, 13], -1, 1, 'float32', 2);
+    const product = async () => Array.from(await tf.matMul(a, b, false, true).data());
+    const wasm = await product();
+    await tf.setBackend('cpu');
+    const cpu = await product();
+    console.log(JSON.stringify({ detail, error: Math.max(...wasm.map((v, i) => Math.abs(v - cpu[i]))) }));
+  })();`;
+  const env = { ...process.env, TRANSFER_STUDIO_RELAXED_SIMD: '0' };
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { env });
+  assert.equal(run.status, 0, run.stderr.toString());
+  const { detail, error } = JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!);
+  assert.match(detail, /SIMD training kernels \(matrix products and 1×1 convolutions,/);
+  assert.ok(error < 1e-5, `plain module: max error ${error}`);
 });

@@ -45,9 +45,8 @@ function pointwise(native: KernelFunc): KernelFunc {
       const cin = filter.shape[2];
       const dyFlat = s.reshape(dy, [n * h * w, cout]);
       const wFlat = s.reshape(filter, [cin, cout]);
-      // Transposed first: the wasm BatchMatMul with transposeB ran ten times slower than on a transposed copy.
-      const wT = s.run('Transpose', { x: wFlat }, { perm: [1, 0] });
-      const dx = s.run('BatchMatMul', { a: dyFlat, b: wT }, { transposeA: false, transposeB: false });
+      // Our SIMD product packs Wᵀ directly; without it, transposedMatMul.ts transposes W before XNNPACK.
+      const dx = s.run('BatchMatMul', { a: dyFlat, b: wFlat }, { transposeA: false, transposeB: true });
       return s.finish(s.reshape(dx, [n, h, w, cin]));
     } finally {
       s.dispose();

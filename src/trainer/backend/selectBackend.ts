@@ -16,7 +16,8 @@ import { registerBorrowedKernels } from './borrowedKernels';
 import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
-import { trainingKernels } from './trainingKernels';
+import { relaxedSimd, trainingKernels } from './trainingKernels';
+import { registerSimdMatMul } from './simdMatMul';
 import { registerTransposedMatMul } from './transposedMatMul';
 import { registerWasmGradientOverrides } from './wasmGradientOverrides';
 import { registerFastGradients } from './wasmConvGradients';
@@ -70,8 +71,10 @@ async function startWasm(): Promise<BackendInfo> {
   const depthwiseLoop = registerDepthwiseFilterLoop();
   const overrides = registerWasmGradientOverrides();
   registerBatchNormInference();
+  registerSimdMatMul();
   const backend = tf.backend();
   const simdKernels = backend instanceof BackendWasm && trainingKernels(backend) != null;
+  const fma = simdKernels && relaxedSimd(backend as BackendWasm);
   const fast = ownKernels('fast');
   const borrowed = ownKernels('borrowed');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
@@ -84,7 +87,10 @@ async function startWasm(): Promise<BackendInfo> {
     (transposed ? ' + explicit transposes for BatchMatMul' : '') +
     (depthwiseLoop ? ' + a heap loop for small depthwise filter gradients' : '') +
     (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '') +
-    (simdKernels ? ' + SIMD training kernels (BatchNorm, ReLU6 gradient, depthwise filter gradient)' : '');
+    (simdKernels
+      ? ` + SIMD training kernels (matrix products and 1×1 convolutions${fma ? ' with fused multiply-add' : ''},` +
+        ' BatchNorm, ReLU6 gradient, depthwise filter gradient)'
+      : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }
 
