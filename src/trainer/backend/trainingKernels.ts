@@ -69,7 +69,16 @@ function instantiate(bytes: Buffer<ArrayBuffer>, memory: WebAssembly.Memory): Tr
     .exports as unknown as TrainingKernels;
 }
 
+/** A module that will not link (a shared memory of a threaded build, say) leaves the previous paths. */
 function bind(backend: BackendWasm): Bound | null {
+  try {
+    return bindOrThrow(backend);
+  } catch {
+    return null;
+  }
+}
+
+function bindOrThrow(backend: BackendWasm): Bound | null {
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   const plainBytes = read(PLAIN);
   if (!(memory instanceof WebAssembly.Memory) || plainBytes == null) return null;
