@@ -34,7 +34,7 @@ const pick = (names) =>
 // The production build happens in a staging copy, so the shared dist/ keeps its dev build.
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-cli-'));
 try {
-  for (const entry of ['src', 'webview', 'scripts', 'package.json']) {
+  for (const entry of ['src', 'kernels', 'webview', 'scripts', 'package.json']) {
     fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');

@@ -39,6 +39,7 @@ const SOURCE_FOLDERS = [
   'test',
   'scripts',
   'webview',
+  'kernels',
   'scratch',
   'samples',
   '.ci',
