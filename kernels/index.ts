@@ -142,3 +142,66 @@ export function depthwiseFilterGrad(
 }
 
 export * from './gemm';
+
+/**
+ * One Adam step for one variable, as tfjs' AdamOptimizer computes it: the gradient is w1·g1 (+ w2·g2 when
+ * g2 is not 0: the size-weighted halves of a data-parallel step), the moments become β·m + keep·g (keep =
+ * 1 − β, rounded by the caller as tfjs rounds it), and the value moves by −rate · m̂ / (√v̂ + ε), where m̂ and
+ * v̂ are the moments over `correct1` = 1 − β1ᵗ and `correct2` = 1 − β2ᵗ.
+ */
+export function adamStep(
+  value: usize,
+  m: usize,
+  v: usize,
+  g1: usize,
+  g2: usize,
+  outValue: usize,
+  outM: usize,
+  outV: usize,
+  size: i32,
+  w1: f32,
+  w2: f32,
+  beta1: f32,
+  keep1: f32,
+  beta2: f32,
+  keep2: f32,
+  correct1: f32,
+  correct2: f32,
+  rate: f32,
+  epsilon: f32,
+): void {
+  const vw1 = f32x4.splat(w1);
+  const vw2 = f32x4.splat(w2);
+  const vb1 = f32x4.splat(beta1);
+  const vb2 = f32x4.splat(beta2);
+  const va1 = f32x4.splat(keep1);
+  const va2 = f32x4.splat(keep2);
+  const vc1 = f32x4.splat(correct1);
+  const vc2 = f32x4.splat(correct2);
+  const step = f32x4.splat(-rate);
+  const eps = f32x4.splat(epsilon);
+  const vectors = size & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) {
+    const o = (<usize>i) << 2;
+    let g = f32x4.mul(v128.load(g1 + o), vw1);
+    if (g2 != 0) g = f32x4.add(g, f32x4.mul(v128.load(g2 + o), vw2));
+    const nm = f32x4.add(f32x4.mul(v128.load(m + o), vb1), f32x4.mul(g, va1));
+    const nv = f32x4.add(f32x4.mul(v128.load(v + o), vb2), f32x4.mul(f32x4.mul(g, g), va2));
+    const move = f32x4.div(f32x4.div(nm, vc1), f32x4.add(f32x4.sqrt(f32x4.div(nv, vc2)), eps));
+    v128.store(outValue + o, f32x4.add(f32x4.mul(move, step), v128.load(value + o)));
+    v128.store(outM + o, nm);
+    v128.store(outV + o, nv);
+  }
+  for (; i < size; i++) {
+    const o = (<usize>i) << 2;
+    let g = load<f32>(g1 + o) * w1;
+    if (g2 != 0) g += load<f32>(g2 + o) * w2;
+    const nm = load<f32>(m + o) * beta1 + g * keep1;
+    const nv = load<f32>(v + o) * beta2 + g * g * keep2;
+    const move = nm / correct1 / (sqrt<f32>(nv / correct2) + epsilon);
+    store<f32>(outValue + o, move * -rate + load<f32>(value + o));
+    store<f32>(outM + o, nm);
+    store<f32>(outV + o, nv);
+  }
+}

@@ -11,6 +11,7 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { BackendWasm, getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendPreference } from '../../shared/engineTypes';
 import * as tf from '../tf';
+import { registerAdamKernel } from './adamKernel';
 import { registerBatchNormInference } from './batchNormInference';
 import { registerBorrowedKernels } from './borrowedKernels';
 import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
@@ -72,6 +73,7 @@ async function startWasm(): Promise<BackendInfo> {
   const overrides = registerWasmGradientOverrides();
   registerBatchNormInference();
   registerSimdMatMul();
+  registerAdamKernel();
   const backend = tf.backend();
   const simdKernels = backend instanceof BackendWasm && trainingKernels(backend) != null;
   const fma = simdKernels && relaxedSimd(backend as BackendWasm);
@@ -89,7 +91,7 @@ async function startWasm(): Promise<BackendInfo> {
     (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '') +
     (simdKernels
       ? ` + SIMD training kernels (matrix products and 1×1 convolutions${fma ? ' with fused multiply-add' : ''},` +
-        ' BatchNorm, ReLU6 gradient, depthwise filter gradient)'
+        ' BatchNorm, ReLU6 gradient, depthwise filter gradient, Adam)'
       : '');
   return { name: 'wasm', detail, borrowedKernels: borrowed };
 }

@@ -38,6 +38,9 @@ export interface TrainingKernels {
   packPanels(b: number, packed: number, k: number, n: number, transposed: boolean): void;
   transpose(a: number, out: number, rows: number, cols: number): void;
   gemm(a: number, packed: number, bias: number, c: number, m: number, k: number, n: number, activation: number): void;
+  /** Pointers (value, m, v, g1, g2, three outputs), the size, then w1, w2, β1, 1 − β1, β2, 1 − β2, the two
+   * corrections, the rate and ε. */
+  adamStep(...args: number[]): void;
 }
 
 /** The kernels bound to one backend, and whether they multiply-add fused (relaxed SIMD). */

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { inInferenceMode } from '../models/transferModel';
+import { applyParts } from '../train/fusedAdam';
 import * as tf from '../tf';
 import { extraThreads } from './featurePool';
 import { hasRegularizers, shardGradients, trainableVariables } from './shardStep';
@@ -111,11 +112,11 @@ export class TrainPool {
     const id = this.nextId++;
     const req: TrainWorkerRequest = { kind: 'step', id, trainable, x: xr, xShape: xs.shape, y: yr, yShape: ys.shape };
     tf.dispose([xs, ys]);
-    const theirs = this.request(req, [...trainable, xr, yr]);
+    const pending = this.request(req, [...trainable, xr, yr]);
     const [xl, yl] = [x, y].map((t) => tf.slice(t, 0, local));
     const mine = await shardGradients(this.model, xl, yl);
     tf.dispose([xl, yl]);
-    const other = await theirs.catch((e: Error): TrainWorkerReply => ({ kind: 'error', id, error: e.message }));
+    const other = await pending.catch((e: Error): TrainWorkerReply => ({ kind: 'error', id, error: e.message }));
     if (other.kind !== 'step') {
       // A failed worker costs speed, not the run: this batch and the rest train on the calling thread.
       tf.dispose(mine.grads);
@@ -123,15 +124,17 @@ export class TrainPool {
       return (await this.model.trainOnBatch(x, y)) as number[];
     }
     // The gradient of the whole batch's mean loss: each half's mean gradient weighted by its size.
-    const named: tf.NamedTensorMap = {};
+    const ours: tf.NamedTensorMap = {};
+    const theirs: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
-      named[v.name] = tf.tidy(() =>
-        tf.add(tf.mul(mine.grads[i], local / n), tf.mul(tf.tensor(other.grads[i], v.shape), remote / n)),
-      );
+      ours[v.name] = mine.grads[i];
+      theirs[v.name] = tf.tensor(other.grads[i], v.shape);
     });
-    tf.dispose(mine.grads);
-    optimizer.applyGradients(named);
-    tf.dispose(Object.values(named));
+    applyParts(optimizer, [
+      { gradients: ours, weight: local / n },
+      { gradients: theirs, weight: remote / n },
+    ]);
+    tf.dispose([...mine.grads, ...Object.values(theirs)]);
     return [(mine.loss * local + other.loss * remote) / n, (mine.accuracy * local + other.accuracy * remote) / n];
   }
 

@@ -5,6 +5,7 @@ import type { EpochMetrics, OptimizerName, ProgressEvent, RunModel } from '../..
 import { CancelledError, type CancelSignal } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
 import * as tf from '../tf';
+import { FusedAdam } from './fusedAdam';
 
 /** One batch: inputs and one-hot targets, disposed by the loop after use. */
 export interface Batch {
@@ -70,7 +71,7 @@ export function compileForTraining(
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      return new FusedAdam(learningRate);
     // Plain SGD without momentum would crawl at the rates a recipe uses for Adam; Keras' fine-tuning
     // examples pair SGD with momentum 0.9.
     case 'sgd':
