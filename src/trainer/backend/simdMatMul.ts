@@ -21,27 +21,32 @@ function scratch(wasm: Backend, floats: number): { at: number; free: () => void 
   return { at: heapOffset(wasm, t), free: () => wasm.disposeData(t.dataId) };
 }
 
-interface Product {
-  a: number;
-  b: number;
-  bias: number;
-  out: number;
+/** One product's shape and options; `a`, `b`, `bias` and `out` are heap offsets per matrix. */
+interface Products {
   m: number;
   k: number;
   n: number;
   transposeA: boolean;
   transposeB: boolean;
   activation: number;
+  bias: number;
 }
 
-/** out = op(A) · op(B) (+ bias, activation) for one matrix pair at heap offsets. */
-function product(wasm: Backend, simd: TrainingKernels, p: Product): void {
+/**
+ * out[i] = op(A[i]) · op(B[i]) (+ bias, activation) for each pair; a B shared by every pair (the same
+ * offset each time) is packed once. Scratch is taken once for all pairs.
+ */
+function products(wasm: Backend, simd: TrainingKernels, p: Products, pairs: { a: number; b: number; out: number }[]) {
   const packed = scratch(wasm, simd.packedSize(p.k, p.n));
   const rows = p.transposeA ? scratch(wasm, p.m * p.k) : undefined;
   try {
-    simd.packPanels(p.b, packed.at, p.k, p.n, p.transposeB);
-    if (rows) simd.transpose(p.a, rows.at, p.k, p.m);
-    simd.gemm(rows?.at ?? p.a, packed.at, p.bias, p.out, p.m, p.k, p.n, p.activation);
+    let packedB = -1;
+    for (const { a, b, out } of pairs) {
+      if (b !== packedB) simd.packPanels(b, packed.at, p.k, p.n, p.transposeB);
+      packedB = b;
+      if (rows) simd.transpose(a, rows.at, p.k, p.m);
+      simd.gemm(rows?.at ?? a, packed.at, p.bias, out, p.m, p.k, p.n, p.activation);
+    }
   } finally {
     packed.free();
     rows?.free();
@@ -68,15 +73,12 @@ function batchMatMul(next: KernelFunc): KernelFunc {
     const batch = countA >= countB ? batchA : batchB;
     const out = wasm.makeOutput([...batch, m, n], 'float32');
     const [atA, atB, atOut] = [a, b, out].map((t) => heapOffset(wasm, t));
-    for (let i = 0; i < Math.max(countA, countB); i++) {
-      product(wasm, simd, {
-        a: atA + (countA === 1 ? 0 : i * m * k * 4),
-        b: atB + (countB === 1 ? 0 : i * k * n * 4),
-        bias: 0,
-        out: atOut + i * m * n * 4,
-        ...{ m, k, n, transposeA, transposeB, activation: 0 },
-      });
-    }
+    const pairs = Array.from({ length: Math.max(countA, countB) }, (_, i) => ({
+      a: atA + (countA === 1 ? 0 : i * m * k * 4),
+      b: atB + (countB === 1 ? 0 : i * k * n * 4),
+      out: atOut + i * m * n * 4,
+    }));
+    products(wasm, simd, { m, k, n, transposeA, transposeB, activation: 0, bias: 0 }, pairs);
     return out;
   };
 }
@@ -123,13 +125,11 @@ function pointwiseConv(name: string, next: KernelFunc): KernelFunc {
     const [n, h, w, cin] = x.shape;
     if (size(x.shape) * cout! === 0) return next(args);
     const out = wasm.makeOutput([n, h, w, cout!], 'float32');
-    product(wasm, simd, {
-      a: heapOffset(wasm, x),
-      b: heapOffset(wasm, filter),
-      bias: bias == null ? 0 : heapOffset(wasm, bias),
-      out: heapOffset(wasm, out),
-      ...{ m: n * h * w, k: cin, n: cout!, transposeA: false, transposeB: false, activation },
-    });
+    const bias0 = bias == null ? 0 : heapOffset(wasm, bias);
+    const options = { m: n * h * w, k: cin, n: cout!, transposeA: false, transposeB: false, activation, bias: bias0 };
+    products(wasm, simd, options, [
+      { a: heapOffset(wasm, x), b: heapOffset(wasm, filter), out: heapOffset(wasm, out) },
+    ]);
     return out;
   };
 }
