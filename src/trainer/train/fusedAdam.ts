@@ -35,9 +35,12 @@ export class FusedAdam extends tf.AdamOptimizer {
     super(learningRate, 0.9, 0.999); // tf.train.adam's defaults
   }
 
+  /** tfjs-layers passes a list (in trainable-weight order); the slots follow that order either way. */
   override applyGradients(gradients: Gradients): void {
-    if (Array.isArray(gradients)) super.applyGradients(gradients);
-    else this.applyParts([{ gradients: gradients as tf.NamedTensorMap, weight: 1 }]);
+    const named = Array.isArray(gradients)
+      ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor]))
+      : (gradients as tf.NamedTensorMap);
+    this.applyParts([{ gradients: named, weight: 1 }]);
   }
 
   /** One step with the gradient Σ weight·gradients over one or two parts. */
