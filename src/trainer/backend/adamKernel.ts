@@ -36,7 +36,7 @@ const adamKernel: KernelConfig = {
     const a = attrs as unknown as AdamAttrs;
     const outs = [0, 1, 2].map(() => wasm.makeOutput(value.shape, 'float32'));
     const at = (t: TensorInfo | undefined) => (t == null ? 0 : heapOffset(wasm, t));
-    const size = value.shape.reduce((p, d) => p * d, 1);
+    const size = tf.util.sizeFromShape(value.shape);
     simd.adamStep(
       ...[at(value), at(m), at(v), at(gradient), at(other), ...outs.map(at), size],
       ...[a.firstWeight, a.secondWeight, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2],

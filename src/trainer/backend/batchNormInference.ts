@@ -40,7 +40,7 @@ function simdPath(native: KernelFunc): KernelFunc {
         f![c] = (s?.[c] ?? 1) / Math.sqrt(v![c] + epsilon);
         b![c] = o?.[c] ?? 0;
       }
-      const rows = x.shape.reduce((p, d) => p * d, 1) / channels;
+      const rows = tf.util.sizeFromShape(x.shape) / channels;
       const at = (t: TensorInfo) => heapOffset(wasm, t);
       simd.batchNormInference(at(x), at(mean), at(factor), at(shift), at(out), rows, channels);
       return out;

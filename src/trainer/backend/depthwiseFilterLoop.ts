@@ -23,8 +23,9 @@ interface Attrs {
 }
 
 /**
- * Without the SIMD kernel, larger gradients keep the composed kernel: the JS loop was faster on every shape measured (up to 10.8 M
- * multiply-adds, [4,112,112,96] at stride 2: 69 vs 74 ms), but its lead shrinks as rows grow.
+ * Without the SIMD kernel, larger gradients keep the composed kernel: the JS loop was faster on every shape
+ * measured (up to 10.8 M multiply-adds, [4,112,112,96] at stride 2: 69 vs 74 ms), but its lead shrinks as
+ * rows grow.
  */
 export const LOOP_MAX_MACS = 16e6;
 
@@ -46,7 +47,6 @@ const loop: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dilationHeight: dh, dilationWidth: dw, padInfo } = info;
   const mult = a.filterShape[3];
   const k = c * mult;
-  const acc = new Float64Array(kh * kw * k);
   const out = wasm.makeOutput(a.filterShape, 'float32');
   const simd = trainingKernels(wasm);
   if (simd && mult === 1) {
@@ -54,6 +54,7 @@ const loop: KernelFunc = ({ inputs, backend, attrs }) => {
     simd.depthwiseFilterGrad(heapOffset(wasm, x!), heapOffset(wasm, dy!), heapOffset(wasm, out), ...shape);
     return out;
   }
+  const acc = new Float64Array(kh * kw * k);
   // Views only after makeOutput: a malloc that grows the heap detaches earlier views.
   const xs = wasm.typedArrayFromHeap(x!) as Float32Array;
   const ds = wasm.typedArrayFromHeap(dy!) as Float32Array;

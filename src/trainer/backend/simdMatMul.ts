@@ -13,8 +13,6 @@ type Backend = ReturnType<typeof asWasmBackend>;
 /** tfjs' fused activations our kernel applies while storing (kernels/gemm.ts numbers them). */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
 /** A float32 buffer on the heap for the duration of one kernel call. */
 function scratch(wasm: Backend, floats: number): { at: number; free: () => void } {
   const t = wasm.makeOutput([floats], 'float32');
@@ -63,7 +61,7 @@ function batchMatMul(next: KernelFunc): KernelFunc {
     if (simd == null || a == null || b == null || a.dtype !== 'float32' || b.dtype !== 'float32') return next(args);
     const batchA = a.shape.slice(0, -2);
     const batchB = b.shape.slice(0, -2);
-    const [countA, countB] = [size(batchA), size(batchB)];
+    const [countA, countB] = [tf.util.sizeFromShape(batchA), tf.util.sizeFromShape(batchB)];
     const same = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
     if (!same && countA !== 1 && countB !== 1) return next(args);
     const [m, k] = transposeA ? a.shape.slice(-2).reverse() : a.shape.slice(-2);
@@ -123,7 +121,7 @@ function pointwiseConv(name: string, next: KernelFunc): KernelFunc {
     if (simd == null || x == null || filter == null || preluActivationWeights != null) return next(args);
     if (activation == null || !plainBias || !isPointwise(x, filter, a)) return next(args);
     const [n, h, w, cin] = x.shape;
-    if (size(x.shape) * cout! === 0) return next(args);
+    if (tf.util.sizeFromShape(x.shape) * cout! === 0) return next(args);
     const out = wasm.makeOutput([n, h, w, cout!], 'float32');
     const bias0 = bias == null ? 0 : heapOffset(wasm, bias);
     const options = { m: n * h * w, k: cin, n: cout!, transposeA: false, transposeB: false, activation, bias: bias0 };

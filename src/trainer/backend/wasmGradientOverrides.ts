@@ -30,7 +30,7 @@ const clipGradKernel: KernelConfig = {
     const out = wasm.makeOutput(dy.shape, 'float32');
     const simd = trainingKernels(wasm);
     if (simd) {
-      const size = dy.shape.reduce((a, b) => a * b, 1);
+      const size = tf.util.sizeFromShape(dy.shape);
       simd.clipGrad(heapOffset(wasm, x), heapOffset(wasm, dy), heapOffset(wasm, out), size, lo, hi);
       return out;
     }
@@ -55,7 +55,7 @@ const channelSumsKernel: KernelConfig = {
     const { dy, x, mean } = inputs;
     if (simd == null || dy == null) throw new Error(`${CHANNEL_SUMS}: needs the training kernels and dy.`);
     const channels = dy.shape[dy.shape.length - 1];
-    const rows = dy.shape.reduce((a, b) => a * b, 1) / channels;
+    const rows = tf.util.sizeFromShape(dy.shape) / channels;
     const out = wasm.makeOutput([channels], 'float32');
     const centred = x != null && mean != null;
     const [xAt, meanAt] = centred ? [heapOffset(wasm, x), heapOffset(wasm, mean)] : [0, 0];
