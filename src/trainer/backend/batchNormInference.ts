@@ -4,12 +4,12 @@
 // our SIMD kernel (trainingKernels.ts) does the same arithmetic about ten times faster. Other dtypes,
 // layouts and the case without the kernels keep the backend's kernel.
 import * as tf from '../tf';
-import type { KernelConfig, KernelFunc, TensorInfo } from '../tf';
+import type { KernelFunc, TensorInfo } from '../tf';
 import { heapOffset, trainingKernels } from './trainingKernels';
 import { asWasmBackend } from './wasmScratch';
+import { wrapWasmKernels } from './ownKernels';
 
 const NAME = 'FusedBatchNorm';
-let installed = false;
 
 /** True when every per-channel input is one float per channel of x's last axis. */
 function perChannel(x: TensorInfo, ...params: (TensorInfo | undefined)[]): boolean {
@@ -53,11 +53,5 @@ function simdPath(native: KernelFunc): KernelFunc {
 
 /** Wraps the wasm FusedBatchNorm with the SIMD path (once); false when there is nothing to wrap. */
 export function registerBatchNormInference(): boolean {
-  const native = tf.getKernel(NAME, 'wasm');
-  if (installed || native == null) return installed;
-  const config: KernelConfig = { ...native, kernelFunc: simdPath(native.kernelFunc) };
-  tf.unregisterKernel(NAME, 'wasm');
-  tf.registerKernel(config);
-  installed = true;
-  return true;
+  return wrapWasmKernels([NAME], simdPath);
 }

@@ -6,12 +6,12 @@
 // 1 (MobileNet's), the same pass runs in our SIMD kernel (trainingKernels.ts, float32 sums): ≈ 0.9 ms
 // against ≈ 12 ms for the JS loop on [8,7,7,960].
 import * as tf from '../tf';
-import type { KernelConfig, KernelFunc } from '../tf';
+import type { KernelFunc } from '../tf';
 import { heapOffset, trainingKernels } from './trainingKernels';
 import { asWasmBackend } from './wasmScratch';
+import { wrapWasmKernels } from './ownKernels';
 
 const NAME = 'DepthwiseConv2dNativeBackpropFilter';
-let installed = false;
 
 interface Attrs {
   strides: number | [number, number];
@@ -101,11 +101,5 @@ function withLoop(composed: KernelFunc): KernelFunc {
 
 /** Wraps the registered depthwise filter gradient with the loop for small maps (once). */
 export function registerDepthwiseFilterLoop(): boolean {
-  const composed = tf.getKernel(NAME, 'wasm');
-  if (installed || composed == null) return installed;
-  const config: KernelConfig = { ...composed, kernelFunc: withLoop(composed.kernelFunc) };
-  tf.unregisterKernel(NAME, 'wasm');
-  tf.registerKernel(config);
-  installed = true;
-  return true;
+  return wrapWasmKernels([NAME], withLoop);
 }

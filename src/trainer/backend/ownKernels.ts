@@ -2,7 +2,7 @@
 // wasm kernels we added, and how, so we can report them honestly and remove exactly ours (a benchmark swaps
 // the fast kernels for borrowed ones) without ever touching a native kernel.
 import * as tf from '../tf';
-import type { KernelConfig } from '../tf';
+import type { KernelConfig, KernelFunc } from '../tf';
 
 /** fast: composed from wasm kernels; borrowed: the cpu backend's kernel run on copied data. */
 export type OwnKernelKind = 'fast' | 'borrowed';
@@ -33,4 +33,25 @@ export function unregisterOwnKernels(kind?: OwnKernelKind): string[] {
     ours.delete(name);
   }
   return names;
+}
+
+/** Builds the kernel that runs in front of `next`, the kernel registered before under `name`. */
+export type KernelWrapper = (next: KernelFunc, name: string) => KernelFunc;
+const wrapped = new Set<KernelWrapper>();
+
+/**
+ * Puts `wrap` in front of the wasm kernels registered under `names`, once per wrapper. Two wrappers may
+ * stack on one kernel: the one wrapped last runs first and falls through to the other. All or none: false
+ * when one of the kernels is missing.
+ */
+export function wrapWasmKernels(names: string[], wrap: KernelWrapper): boolean {
+  if (wrapped.has(wrap)) return true;
+  const kernels = names.map((name) => tf.getKernel(name, 'wasm'));
+  if (kernels.some((k) => k == null)) return false;
+  for (const k of kernels as KernelConfig[]) {
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({ ...k, kernelFunc: wrap(k.kernelFunc, k.kernelName) });
+  }
+  wrapped.add(wrap);
+  return true;
 }

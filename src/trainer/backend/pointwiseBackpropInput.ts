@@ -3,11 +3,11 @@
 // batch 16) put 1.6 s of 2.2 s in it. Every conv trained there is 1×1 at stride 1 (pointwise), and for those
 // the input gradient is one matMul, dx = dy · Wᵀ, which XNNPACK runs fast. Other shapes keep the native kernel.
 import * as tf from '../tf';
-import type { KernelConfig, KernelFunc, TensorInfo } from '../tf';
+import type { KernelFunc, TensorInfo } from '../tf';
 import { asWasmBackend, WasmScratch } from './wasmScratch';
+import { wrapWasmKernels } from './ownKernels';
 
 const NAME = 'Conv2DBackpropInput';
-let installed = false;
 
 interface BackpropInputAttrs {
   strides: number | [number, number];
@@ -56,11 +56,5 @@ function pointwise(native: KernelFunc): KernelFunc {
 
 /** Wraps the native wasm kernel with the pointwise fast path (once); false when there is nothing to wrap. */
 export function registerPointwiseBackpropInput(): boolean {
-  const native = tf.getKernel(NAME, 'wasm');
-  if (installed || native == null) return installed;
-  const config: KernelConfig = { ...native, kernelFunc: pointwise(native.kernelFunc) };
-  tf.unregisterKernel(NAME, 'wasm');
-  tf.registerKernel(config);
-  installed = true;
-  return true;
+  return wrapWasmKernels([NAME], pointwise);
 }

@@ -4,9 +4,10 @@
 // dW = xᵀ · dy, both reach BatchMatMul through pointwiseBackpropInput.ts and wasmConvGradients.ts).
 // XNNPACK keeps everything else: other convolutions, other dtypes, activations we do not fuse.
 import * as tf from '../tf';
-import type { KernelConfig, KernelFunc, TensorInfo } from '../tf';
+import type { KernelFunc, TensorInfo } from '../tf';
 import { heapOffset, trainingKernels, type TrainingKernels } from './trainingKernels';
 import { asWasmBackend } from './wasmScratch';
+import { wrapWasmKernels, type KernelWrapper } from './ownKernels';
 
 type Backend = ReturnType<typeof asWasmBackend>;
 
@@ -132,22 +133,10 @@ function pointwiseConv(name: string, next: KernelFunc): KernelFunc {
   };
 }
 
-const wrappers: Record<string, (next: KernelFunc) => KernelFunc> = {
-  BatchMatMul: batchMatMul,
-  Conv2D: (next) => pointwiseConv('Conv2D', next),
-  FusedConv2D: (next) => pointwiseConv('FusedConv2D', next),
-};
-let installed = false;
+/** BatchMatMul through our product; 1×1 convolutions as one product each. */
+const inFront: KernelWrapper = (next, name) => (name === 'BatchMatMul' ? batchMatMul(next) : pointwiseConv(name, next));
 
 /** Puts our products in front of the registered wasm kernels (once); false when there is nothing to wrap. */
 export function registerSimdMatMul(): boolean {
-  if (installed) return true;
-  const kernels = Object.keys(wrappers).map((name) => tf.getKernel(name, 'wasm'));
-  if (kernels.some((k) => k == null)) return false;
-  for (const k of kernels as KernelConfig[]) {
-    tf.unregisterKernel(k.kernelName, 'wasm');
-    tf.registerKernel({ ...k, kernelFunc: wrappers[k.kernelName](k.kernelFunc) });
-  }
-  installed = true;
-  return true;
+  return wrapWasmKernels(['BatchMatMul', 'Conv2D', 'FusedConv2D'], inFront);
 }

@@ -2,12 +2,11 @@
 // [784,960]·[160,960]ᵀ, 128 ms with transposeB against 10 ms for a copy transposed first (and 203 ms against
 // 9 ms for transposeA on [960,784]ᵀ·[784,160]). tfjs' own MatMul and Dense gradients ask for exactly those
 // transposes, so the wrapper transposes the operand explicitly (a copy of one matrix) and multiplies plain.
-import * as tf from '../tf';
-import type { KernelConfig, KernelFunc, TensorInfo } from '../tf';
+import type { KernelFunc, TensorInfo } from '../tf';
 import { asWasmBackend, WasmScratch } from './wasmScratch';
+import { wrapWasmKernels } from './ownKernels';
 
 const NAME = 'BatchMatMul';
-let installed = false;
 
 interface MatMulAttrs {
   transposeA?: boolean;
@@ -41,11 +40,5 @@ function explicitTranspose(native: KernelFunc): KernelFunc {
 
 /** Wraps the native wasm BatchMatMul (once); false when there is nothing to wrap. */
 export function registerTransposedMatMul(): boolean {
-  const native = tf.getKernel(NAME, 'wasm');
-  if (installed || native == null) return installed;
-  const config: KernelConfig = { ...native, kernelFunc: explicitTranspose(native.kernelFunc) };
-  tf.unregisterKernel(NAME, 'wasm');
-  tf.registerKernel(config);
-  installed = true;
-  return true;
+  return wrapWasmKernels([NAME], explicitTranspose);
 }
