@@ -52,7 +52,11 @@ async function test(name, fn) {
     results.push({ name, ok: true, seconds: since(started), numbers });
     console.log(`✔ PASS ${name} (${since(started)} s)`);
   } catch (err) {
-    results.push({ name, ok: false, seconds: since(started), numbers: {} });
+    // CI logs are often read from their tail: the summary repeats the first line of the reason.
+    const reason = String(err?.message ?? err)
+      .split('\n')[0]
+      .slice(0, 240);
+    results.push({ name, ok: false, seconds: since(started), numbers: {}, reason });
     console.log(`✘ FAIL ${name} (${since(started)} s): ${err?.stack ?? err}`);
   }
 }
@@ -182,7 +186,7 @@ for (const file of scenarioFiles) {
     continue;
   }
   if (!vsix || !fs.existsSync(vsix)) {
-    results.push({ name: path.basename(file, '.mjs'), ok: false, seconds: '0.0', numbers: {} });
+    results.push({ name: path.basename(file, '.mjs'), ok: false, seconds: '0.0', numbers: {}, reason: 'no VSIX' });
     console.log(`✘ FAIL ${path.basename(file)}: no VSIX to install`);
     continue;
   }
@@ -194,7 +198,8 @@ for (const r of results) {
   const numbers = Object.entries(r.numbers)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.seconds.padStart(6)} s  ${r.name}${numbers ? `  (${numbers})` : ''}`);
+  const detail = r.ok ? (numbers ? `  (${numbers})` : '') : r.reason ? `: ${r.reason}` : '';
+  console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.seconds.padStart(6)} s  ${r.name}${detail}`);
 }
 console.log(`  total ${since(suiteStart)} s; artifacts in ${path.relative(root, artifacts)}/`);
 const passed = results.filter((r) => r.ok).length;

@@ -1,6 +1,7 @@
 // Driving the VS Code workbench (Code 1.139 in code-server) the way a user does: Explorer context menu,
 // command palette, quick picks, notifications, views with checkboxes. Selectors are the ones that worked in
 // ../shared/e2e-harness.md plus the quick-input and notification DOM of the same version.
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
 // Pitfall 7: errors the workbench logs by itself offline; they say nothing about our extension.
@@ -167,18 +168,42 @@ export async function runCommand(page, title, attempts = 6) {
 /**
  * Replaces the user settings the way a user would: "Preferences: Open User Settings (JSON)", select all,
  * type the new JSON, save. (A settings.json written behind VS Code's back was not picked up by code-server
- * within 12 s; a save from the editor is seen at once.)
+ * within 12 s; a save from the editor is seen at once.) Keys typed before the editor has focus go nowhere
+ * and leave nothing to save, so the file on disk is the proof: up to three tries until it holds `settings`.
  */
-export async function writeUserSettingsInEditor(page, settings) {
+export async function writeUserSettingsInEditor(page, settings, file) {
+  const wanted = JSON.stringify(settings);
+  let onDisk;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await typeUserSettings(page, wanted);
+    const deadline = Date.now() + 5000;
+    while ((onDisk = readSettings(file)) !== wanted && Date.now() < deadline) await page.waitForTimeout(200);
+    if (onDisk === wanted) return;
+  }
+  throw new Error(`${file} still holds ${onDisk} after three saves from the editor; expected ${wanted}`);
+}
+
+/** The settings file as one-line JSON, or its raw text while it does not parse. */
+function readSettings(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+async function typeUserSettings(page, json) {
   await runCommand(page, 'Preferences: Open User Settings (JSON)');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ timeout: 15_000 });
   await editor.click({ position: { x: 200, y: 40 } });
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: 5000 });
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   // One line, so auto-indentation has nothing to do; the editor still auto-closes brackets and quotes
   // while it takes the text in, and those closers end up after the cursor: delete them.
-  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.insertText(json);
   await page.keyboard.press('Shift+Control+End');
   await page.keyboard.press('Delete');
   await page.keyboard.press('Control+S');

@@ -49,11 +49,11 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
 
   // The user lowers the epochs in settings.json; the start quick pick shows the new value.
   const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
-  await writeUserSettingsInEditor(page, {
-    ...readJson(settingsFile),
-    'transferStudio.epochs': 2,
-    'transferStudio.augmentation': false,
-  });
+  await writeUserSettingsInEditor(
+    page,
+    { ...readJson(settingsFile), 'transferStudio.epochs': 2, 'transferStudio.augmentation': false },
+    settingsFile,
+  );
   lap(`settings saved from the editor: ${JSON.stringify(readJson(settingsFile)).slice(0, 60)}…`);
   for (let attempt = 1; ; attempt++) {
     const { details } = await fineTuneWithDefaults(page, 'fashion-small', lap, { accept: false });

@@ -140,7 +140,8 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
 
   const dark = await webviewBackground(web);
   const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
-  await writeUserSettingsInEditor(page, { ...readJson(settingsFile), 'workbench.colorTheme': 'Default Light Modern' });
+  const lightTheme = { ...readJson(settingsFile), 'workbench.colorTheme': 'Default Light Modern' };
+  await writeUserSettingsInEditor(page, lightTheme, settingsFile);
   await web.locator('[data-testid="tab-training"]').waitFor({ timeout: 15_000 });
   const light = await waitFor(
     async () => {
