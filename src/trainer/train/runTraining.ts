@@ -1,86 +1,58 @@
-// Runs one recipe from folder to run folder: scan, split, build the model (transfer or source CNN), train
-// (on cached features when the base is frozen), optionally train the scratch twin, evaluate, save.
-import fs from 'node:fs';
+// Runs one recipe from folder to run folder: scan, split, build the model (transfer here, the source CNN in
+// sourceRun.ts), train (on cached features when the base is frozen), optionally train the baselines,
+// evaluate, save (runLifecycle.ts).
 import path from 'node:path';
-import type {
-  BackendInfo,
-  EpochMetrics,
-  ModelResult,
-  Preprocessing,
-  ProgressEvent,
-  RunResult,
-  TrainRecipe,
-  Trial,
-} from '../../shared/engineTypes';
+import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample, type Split } from '../../shared/split';
-import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
+import { EngineError } from '../../shared/engineError';
 import { recipeProblems } from '../../shared/recipeDefaults';
 import { needsBalancing } from './balance';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
 import { countParams } from '../models/layerInfo';
-import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
-import { buildSourceCnn, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { baselineVerdict, trainBaselines } from './baselines';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
-import * as tf from '../tf';
-import { featureSource, imageSource } from './batchSources';
+import type * as tf from '../tf';
+import { featureSource } from './batchSources';
 import { fitsInMemory, throughFrozen } from './frozenParts';
-import { autoFineTune, keptEpoch } from './autoFineTune';
+import { autoFineTune } from './autoFineTune';
 import { widerHeadTrial } from './autoHead';
 import {
   AUTO,
   AUTO_HEAD_BUDGET_SHARE,
   AUTO_WIDE_HEAD,
   AUTO_TEST_MIN_PER_CLASS,
-  DEFAULT_TIME_BUDGET_SECONDS,
   headSchedule,
   isAutomatic,
   resolveTestSplit,
 } from '../../shared/autoFlow';
-import { evaluatePredictions, type Scored } from './evaluation';
+import type { Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
 import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
-import { fit, type BatchSource, type FitOptions } from './fitLoop';
-import { checkLearnable } from './learnable';
+import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { checkBatchBytes, inputSizeProblems } from './runFileChecks';
+import { inputSizeProblems } from './runFileChecks';
+import { headTrialOf, markKept } from './autoTrials';
 import {
-  createRunDir,
-  readCheckpoint,
-  saveCheckpoint,
-  updateRunInfo,
-  writeEvaluation,
-  writeMetrics,
-  writeRunRecipe,
-  writeRunStart,
-  writeSkipped,
-  type CheckpointState,
-  type RunInfo,
-} from './runFolder';
-
-export interface RunContext {
-  cacheDir: string;
-  backend: BackendInfo;
-  signal: CancelSignal;
-  emit: (e: ProgressEvent) => void;
-}
-
-interface Prepared {
-  recipe: TrainRecipe;
-  classes: string[];
-  split: Split;
-  skips: SkipList;
-  runDir: string;
-  /** Set when continuing from a run folder's checkpoint. */
-  resume?: CheckpointState;
-  evaluationNote?: string;
-}
+  budgetSeconds,
+  finishModel,
+  finishRun,
+  fitCommon,
+  imageSources,
+  markFailed,
+  readyToLearn,
+  runInfo,
+  startOrResume,
+  type Prepared,
+  type RunContext,
+} from './runLifecycle';
+import { sourceRun } from './sourceRun';
+import { createRunDir, readCheckpoint, saveCheckpoint, writeRunRecipe } from './runFolder';
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
@@ -417,55 +389,6 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   }
 }
 
-async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
-  const { recipe, classes, runDir } = p;
-  const prep: Preprocessing = {
-    size: recipe.inputSize ?? [28, 28],
-    channels: recipe.inputChannels ?? 3,
-    scale: 'unit',
-  };
-  await readyToLearn(p, prep, 'the source CNN');
-  const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
-  await startOrResume(
-    p,
-    model,
-    {
-      ...runInfo(p, prep, ctx.backend, undefined),
-      defaultFeatureLayer: SOURCE_FEATURE_LAYER,
-      title: `source CNN ${path.basename(runDir)}`,
-    },
-    ctx,
-  );
-  try {
-    ctx.emit({ kind: 'stage', stage: 'training' });
-    const started = Date.now();
-    const params = countParams(model);
-    const done = p.resume?.history ?? [];
-    const fitted = await fit({
-      ...fitCommon(recipe, ctx),
-      deadline: recipe.epochs === AUTO ? started + budgetSeconds(recipe) * 1000 : undefined,
-      model,
-      which: 'transfer',
-      phase: 1,
-      epochs: headSchedule(recipe).epochs,
-      firstEpoch: done.length + 1,
-      earlier: done,
-      learningRate: recipe.learningRate,
-      ...imageSources(p, prep),
-      afterEpoch: (m, h) =>
-        saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
-    });
-    const history = [...done, ...fitted.history];
-    const cancelled = fitted.cancelled;
-    const score = (samples: readonly Sample[]) =>
-      scoreImages(model, samples, prep, classes.length, recipe.batchSize, p.skips, ctx.signal);
-    const result = await finishModel(p, ctx, history, cancelled, score, Date.now() - started, params);
-    return await finishRun(p, ctx, model, cancelled, result, undefined, undefined);
-  } finally {
-    disposeModels([model]);
-  }
-}
-
 /** The baselines without transfer, each for the transfer run's time; the best of them stands as "scratch". */
 async function baselineRuns(
   p: Prepared,
@@ -495,216 +418,4 @@ async function baselineRuns(
     undefined,
   );
   return { scratch: best?.result, baselines };
-}
-
-/** A new run writes its recipe and metadata; a resumed one takes the weights of its last checkpoint. */
-async function startOrResume(p: Prepared, model: tf.LayersModel, info: RunInfo, ctx: RunContext): Promise<void> {
-  if (!p.resume) {
-    writeRunStart(p.runDir, p.recipe, info, p.skips.entries);
-    return;
-  }
-  const checkpoint = await loadLayersModelFromFile(path.join(p.runDir, 'checkpoint', 'model.json'));
-  try {
-    const weights = checkpoint.getWeights();
-    const mine = model.getWeights();
-    if (weights.length !== mine.length || weights.some((w, i) => w.shape.join() !== mine[i].shape.join())) {
-      throw new EngineError(
-        `The checkpoint in ${p.runDir} does not match its recipe (different architecture); start a new run instead.`,
-      );
-    }
-    model.setWeights(weights);
-  } finally {
-    disposeModels([checkpoint]);
-  }
-  updateRunInfo(p.runDir, { status: 'training' });
-  ctx.emit({
-    kind: 'log',
-    level: 'info',
-    message: `Resuming ${p.runDir} after epoch ${p.resume.epoch} of phase ${p.resume.phase} (optimizer state starts fresh)`,
-  });
-}
-
-/** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
-async function readyToLearn(p: Prepared, prep: Preprocessing, what: string): Promise<void> {
-  checkBatchBytes(prep, p.recipe.batchSize, what);
-  if (!p.resume) await checkLearnable(p.split, p.classes, prep, p.skips);
-}
-
-/**
- * A run that ends in an error says so in run.json (a run left "training" looks alive or crashed). A folder
- * that holds nothing yet is removed; when even this write fails (the disk is full), the error itself stands.
- */
-function markFailed(runDir: string, e: unknown): void {
-  if (e instanceof CancelledError) return;
-  try {
-    if (!fs.existsSync(path.join(runDir, 'run.json'))) {
-      fs.rmdirSync(runDir);
-      return;
-    }
-    updateRunInfo(runDir, { status: 'failed', error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-  } catch {
-    // Best effort: the original error explains the failure.
-  }
-}
-
-function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
-  return { patience: headSchedule(recipe).patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
-}
-
-function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
-  const { recipe, split, classes, skips } = p;
-  return {
-    train: imageSource(split.train, prep, classes.length, recipe.batchSize, recipe.seed, skips, recipe.augmentation),
-    validation: imageSource(split.validation, prep, classes.length, recipe.batchSize, recipe.seed, skips),
-  };
-}
-
-async function finishModel(
-  p: Prepared,
-  ctx: RunContext,
-  history: EpochMetrics[],
-  cancelled: boolean,
-  score: (s: readonly Sample[]) => Promise<Scored[]>,
-  ms: number,
-  params: { trainable: number; frozen: number },
-): Promise<ModelResult> {
-  const evaluatedOn = p.split.test.length > 0 ? 'test' : 'validation';
-  if (!cancelled) ctx.emit({ kind: 'stage', stage: 'evaluating' });
-  const scored = cancelled ? [] : await score(evaluatedOn === 'test' ? p.split.test : p.split.validation);
-  if (!cancelled && scored.length === 0) {
-    throw new EngineError(
-      `No image of the ${evaluatedOn} split could be decoded, so the model cannot be evaluated; see the skipped files in ${path.join(p.runDir, 'skipped.json')}.`,
-    );
-  }
-  return {
-    history,
-    evaluation: evaluatePredictions(p.classes, scored),
-    evaluatedOn,
-    trainableParams: params.trainable,
-    frozenParams: params.frozen,
-    trainSeconds: ms / 1000,
-  };
-}
-
-async function finishRun(
-  p: Prepared,
-  ctx: RunContext,
-  model: tf.LayersModel,
-  cancelled: boolean,
-  transfer: ModelResult,
-  scratch: ModelResult | undefined,
-  featureCache: RunResult['featureCache'],
-  trials?: Trial[],
-  baselines?: RunResult['baselines'],
-): Promise<RunResult> {
-  const { runDir, split } = p;
-  writeMetrics(runDir, { transfer: transfer.history, scratch: scratch?.history });
-  writeSkipped(runDir, p.skips.entries);
-  const params = {
-    trainableParams: transfer.trainableParams,
-    frozenParams: transfer.frozenParams,
-    trials,
-    evaluationNote: p.evaluationNote,
-  };
-  if (cancelled) {
-    updateRunInfo(runDir, { status: 'cancelled', ...params });
-    ctx.emit({
-      kind: 'log',
-      level: 'warn',
-      message: `Cancelled. The last checkpoint is in ${path.join(runDir, 'checkpoint')}.`,
-    });
-  } else {
-    ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
-    await saveLayersModel(model, runDir);
-    writeEvaluation(runDir, {
-      evaluatedOn: transfer.evaluatedOn,
-      transfer: transfer.evaluation,
-      scratch: scratch?.evaluation,
-      trials,
-      evaluationNote: p.evaluationNote,
-      baselines: baselines?.map((b) => ({
-        name: b.name,
-        accuracy: b.result.evaluation.accuracy,
-        trainSeconds: b.result.trainSeconds,
-      })),
-      verdict: baselines?.length ? baselineVerdict(transfer, baselines) : undefined,
-    });
-    updateRunInfo(runDir, { status: 'finished', ...params });
-  }
-  return {
-    runDir,
-    backend: ctx.backend,
-    classes: p.classes,
-    cancelled,
-    transfer,
-    scratch,
-    featureCache,
-    skipped: p.skips.entries,
-    trials,
-    evaluationNote: p.evaluationNote,
-    baselines,
-    split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
-  };
-}
-
-function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, featureLayer: string | undefined) {
-  return {
-    version: 1 as const,
-    created: new Date().toISOString(),
-    status: 'training' as const,
-    mode: p.recipe.mode,
-    base: p.recipe.base,
-    featureLayer,
-    defaultFeatureLayer: featureLayer,
-    classes: p.classes,
-    preprocessing: prep,
-    backend: backend.detail,
-  };
-}
-
-/** The first phase as a trial of the automatic flow: what it trained and what it scored on validation. */
-function headTrialOf(
-  recipe: TrainRecipe,
-  history: EpochMetrics[],
-  stoppedEarly: boolean,
-  seconds: number,
-  budgetSpent: () => boolean,
-  share: number,
-): Trial {
-  const m = keptEpoch(history, stoppedEarly);
-  const { epochs, patience } = headSchedule(recipe);
-  const why =
-    stoppedEarly && budgetSpent()
-      ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept`
-      : stoppedEarly
-        ? `stopped when validation loss had not improved for ${patience} epochs`
-        : `ran all ${epochs} epochs`;
-  return {
-    name: 'head',
-    detail: `new head on cached features, learning rate ${recipe.learningRate}; ${why}`,
-    epochs: history.length,
-    valAccuracy: m?.valAccuracy,
-    valLoss: m?.valLoss,
-    seconds,
-    outcome: 'not kept',
-    reason: '',
-  };
-}
-
-/** The best trial on validation is the kept one (the later trials only replaced it when they beat it). */
-function markKept(trials: Trial[], ctx: RunContext): void {
-  const tried = trials.filter((t) => t.outcome !== 'skipped');
-  const kept = [...tried].reverse().find((t) => t.reason.includes(' beats ')) ?? tried[0];
-  kept.outcome = 'kept';
-  if (kept.name === 'head')
-    kept.reason = tried.length > 1 ? 'no later trial beat it on validation' : 'the only trial that ran';
-  for (const t of tried) {
-    if (t !== kept && (t.reason === '' || t.reason.includes(' beats ')))
-      t.reason = `${t.reason ? `${t.reason}; ` : ''}replaced by "${kept.name}", better on validation`;
-  }
-  ctx.emit({ kind: 'log', level: 'info', message: `Automatic flow kept "${kept.name}": ${kept.reason}` });
-}
-
-function budgetSeconds(recipe: TrainRecipe): number {
-  return recipe.timeBudget ?? DEFAULT_TIME_BUDGET_SECONDS;
 }
