@@ -14,7 +14,7 @@ import { buildTransferModel } from '../trainer/models/transferModel';
 import type { FrozenRuntimePreference } from '../trainer/runtime/frozenRuntime';
 import * as tf from '../trainer/tf';
 import { activationsBelowTop } from '../trainer/train/cachedTop';
-import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
+import { baseCut, featuresAtCut } from '../trainer/train/featureCache';
 import { fitDataParallel } from '../trainer/train/parallelFit';
 import { timed } from './measure';
 
@@ -76,24 +76,15 @@ export async function ourExtraction(
   const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
   try {
-    const folder = cacheFolder(path.join(cacheDir, `peer-extract-${Date.now()}`), {
-      baseKey: 'bench',
-      layer: 'out_relu',
-      pooling: 'avg',
-      preprocessing: PREP,
-    });
-    const parallel = parallelSpec(base.resolved.modelJsonPath, 'out_relu', tm.pooling, PREP);
+    const cut = baseCut(base, tm.features, 'out_relu', tm.pooling);
     const t = await timed(() =>
-      cachedFeatures({
+      featuresAtCut(cut, {
+        cacheDir: path.join(cacheDir, `peer-extract-${Date.now()}`),
         samples,
-        model: tm.features,
-        prep: PREP,
-        folder,
         batchSize: EXTRACT_BATCH,
         skips: new SkipList(),
         signal: neverCancelled,
         emit: () => undefined,
-        parallel,
         runtime,
       }),
     );

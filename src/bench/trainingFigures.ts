@@ -14,7 +14,7 @@ import { resolveFreezePlan } from '../shared/freezePlan';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import { buildTransferModel } from '../trainer/models/transferModel';
 import { featureSource } from '../trainer/train/batchSources';
-import { cacheFolder, cachedFeatures, parallelSpec } from '../trainer/train/featureCache';
+import { baseCut, featuresAtCut } from '../trainer/train/featureCache';
 import { compileForTraining, fit } from '../trainer/train/fitLoop';
 import { extraThreads } from '../trainer/parallel/featurePool';
 import * as tf from '../trainer/tf';
@@ -33,18 +33,12 @@ export async function headVersusFit(
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
   try {
     const skips = new SkipList();
-    const folder = cacheFolder(path.join(cacheDir, `cold-${Date.now()}`), {
-      baseKey: 'bench',
-      layer: 'out_relu',
-      pooling: 'avg',
-      preprocessing: PREP,
-    });
+    // No worker threads (no modelJsonPath): the model.fit it is compared with runs on one.
+    const cut = { ...baseCut(base, tm.features, 'out_relu', tm.pooling), modelJsonPath: undefined };
     const extraction = await timed(() =>
-      cachedFeatures({
+      featuresAtCut(cut, {
+        cacheDir: path.join(cacheDir, `cold-${Date.now()}`),
         samples,
-        model: tm.features,
-        prep: PREP,
-        folder,
         batchSize: 16,
         skips,
         signal: neverCancelled,
@@ -109,24 +103,15 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
   try {
     const skips = new SkipList();
-    const folder = cacheFolder(path.join(cacheDir, `tp-${Date.now()}`), {
-      baseKey: 'bench',
-      layer: 'out_relu',
-      pooling: 'avg',
-      preprocessing: PREP,
-    });
-    const parallel = parallelSpec(base.resolved.modelJsonPath, 'out_relu', tm.pooling, PREP);
+    const cut = baseCut(base, tm.features, 'out_relu', tm.pooling);
     const ours = await timed(() =>
-      cachedFeatures({
+      featuresAtCut(cut, {
+        cacheDir: path.join(cacheDir, `tp-${Date.now()}`),
         samples,
-        model: tm.features,
-        prep: PREP,
-        folder,
         batchSize: 16,
         skips,
         signal: neverCancelled,
         emit: () => undefined,
-        parallel,
       }),
     );
     // Baseline: the unmodified model on stock WASM, decoding then predicting batch after batch (no overlap).

@@ -12,7 +12,7 @@ import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
-import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
+import { baseCut, featuresAtCut } from '../train/featureCache';
 import { checkBatchBytes } from '../train/runFileChecks';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
@@ -48,22 +48,14 @@ export async function embedFolder(
     const skips = new SkipList();
     const prep = base.description.preprocessing;
     checkBatchBytes(prep, 32, base.description.title);
-    const folder = cacheFolder(p.cacheDir, {
-      baseKey: base.resolved.contentKey,
-      layer: plan.featureLayer,
-      pooling: tm.pooling,
-      preprocessing: prep,
-    });
-    const { features } = await cachedFeatures({
+    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
+    const { features } = await featuresAtCut(cut, {
+      cacheDir: p.cacheDir,
       samples,
-      model: tm.features,
-      prep,
-      folder,
       batchSize: 32,
       skips,
       signal,
       emit,
-      parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep),
     });
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     const kept = samples.filter((s) => features.has(s.path));

@@ -16,7 +16,7 @@ import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
-import { cacheFolder, cachedFeatures, parallelSpec } from '../train/featureCache';
+import { baseCut, featuresAtCut } from '../train/featureCache';
 import * as tf from '../tf';
 import { accuracy, LogisticRegression } from './lightClassifier';
 
@@ -83,23 +83,15 @@ async function probeOne(
     const samples = [...split.train, ...split.validation];
     const skips = new SkipList();
     const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, skips);
-    const folder = cacheFolder(p.cacheDir, {
-      baseKey: base.resolved.contentKey,
-      layer: plan.featureLayer,
-      pooling: tm.pooling,
-      preprocessing: prep,
-    });
     const started = Date.now();
-    const { features, misses } = await cachedFeatures({
+    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
+    const { features, misses } = await featuresAtCut(cut, {
+      cacheDir: p.cacheDir,
       samples,
-      model: tm.features,
-      prep,
-      folder,
       batchSize: 32,
       skips,
       signal,
       emit,
-      parallel: parallelSpec(base.resolved.modelJsonPath, plan.featureLayer, tm.pooling, prep),
     });
     const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
     const train = split.train.filter((s) => features.has(s.path));

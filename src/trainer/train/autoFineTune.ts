@@ -27,9 +27,9 @@ import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
 import * as tf from '../tf';
-import { featureSource, imageSource } from './batchSources';
+import { imageSource } from './batchSources';
+import { activationsBelowTop } from './cachedTop';
 import type { Scored } from './evaluation';
-import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
 import { compileForTraining, type FitResult } from './fitLoop';
 import { fitDataParallel } from './parallelFit';
 import { fitsInMemory, throughFrozen } from './frozenParts';
@@ -131,26 +131,20 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       message: `Automatic flow: fine-tuning ${detail} (estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs; ${left().toFixed(0)} s of the budget left)`,
     });
     const started = Date.now();
-    const folder = cacheFolder(o.cacheDir, {
-      baseKey: o.baseKey,
-      layer: part.boundary,
-      pooling: part.pooling,
-      preprocessing: o.prep,
-    });
-    const { features } = await cachedFeatures({
+    const { source, features, shape } = await activationsBelowTop({
+      part,
       samples: all,
-      model: part.bottom,
       prep: o.prep,
-      folder,
+      cacheDir: o.cacheDir,
+      baseKey: o.baseKey,
+      modelJsonPath: o.modelJsonPath,
+      classes: o.classes,
       batchSize: o.recipe.batchSize,
+      seed: o.recipe.seed,
       skips: o.skips,
       signal: o.signal,
       emit: o.emit,
-      parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, o.prep),
     });
-    const shape = part.top.inputs[0].shape.slice(1) as number[];
-    const source = (samples: readonly Sample[]) =>
-      featureSource(samples, features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
     const common = {
       which: 'transfer' as const,
       phase: 2 as const,

@@ -8,7 +8,7 @@ import type { Sample } from '../../shared/split';
 import type { SkipList } from '../data/batchStream';
 import type { FrozenSplit } from '../models/frozenSplit';
 import { featureSource } from './batchSources';
-import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
+import { featuresAtCut } from './featureCache';
 import type { BatchSource } from './fitLoop';
 
 export interface CachedTopOptions {
@@ -31,6 +31,9 @@ export interface CachedTopOptions {
 export interface CachedTop {
   /** Batches of stored activations (the input of `part.top`) for these samples. */
   source(samples: readonly Sample[]): BatchSource;
+  /** The stored activations by image path, each of `shape` (for scoring `part.top` on them). */
+  features: Map<string, Float32Array>;
+  shape: number[];
   hits: number;
   misses: number;
   /** Which runtime computed the frozen bottom (undefined when every activation was cached). */
@@ -40,26 +43,27 @@ export interface CachedTop {
 /** Runs the frozen bottom once per image (cache hits skip it) and returns sources over its activations. */
 export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTop> {
   const { part, prep } = o;
-  const folder = cacheFolder(o.cacheDir, {
+  const cut = {
+    model: part.bottom,
     baseKey: o.baseKey,
+    modelJsonPath: o.modelJsonPath,
     layer: part.boundary,
     pooling: part.pooling,
     preprocessing: prep,
-  });
-  const { features, hits, misses, runtime } = await cachedFeatures({
+  };
+  const { features, hits, misses, runtime } = await featuresAtCut(cut, {
+    cacheDir: o.cacheDir,
     samples: o.samples,
-    model: part.bottom,
-    prep,
-    folder,
     batchSize: o.batchSize,
     skips: o.skips,
     signal: o.signal,
     emit: o.emit,
-    parallel: parallelSpec(o.modelJsonPath, part.boundary, part.pooling, prep),
   });
   const shape = part.top.inputs[0].shape.slice(1) as number[];
   return {
     source: (samples) => featureSource(samples, features, shape, o.classes, o.batchSize, o.seed),
+    features,
+    shape,
     hits,
     misses,
     runtime,

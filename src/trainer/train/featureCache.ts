@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../models/modelFiles';
 import { FeaturePool, type WorkerSpec } from '../parallel/featurePool';
 import { startFrozenRunner, type FrozenRuntimePreference } from '../runtime/frozenRuntime';
 import type * as tf from '../tf';
+import type { BaseModel } from '../models/baseModel';
 
 export interface FeatureCacheKey {
   baseKey: string;
@@ -23,7 +24,7 @@ export interface FeatureCacheKey {
   preprocessing: Preprocessing;
 }
 
-export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
+function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
   const id = createHash('sha256')
     .update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing]))
     .digest('hex')
@@ -32,12 +33,7 @@ export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
 }
 
 /** What a worker thread needs to rebuild the same frozen feature model. */
-export function parallelSpec(
-  modelJsonPath: string,
-  featureLayer: string,
-  pooling: string,
-  prep: Preprocessing,
-): WorkerSpec {
+function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: string, prep: Preprocessing): WorkerSpec {
   return {
     modelJsonPath,
     featureLayer,
@@ -66,6 +62,30 @@ export interface ExtractOptions {
   parallel?: WorkerSpec;
   /** Which runtime computes the frozen part (default: frozenRuntime.ts's choice). */
   runtime?: FrozenRuntimePreference;
+}
+
+/** A frozen model up to a cut: what keys its cached outputs, and where worker threads can load its base. */
+export interface FrozenCut extends FeatureCacheKey {
+  /** From the base's input to the cut, pooling included. */
+  model: tf.LayersModel;
+  /** The base's model.json for worker threads; without it one thread computes the features. */
+  modelJsonPath?: string;
+}
+
+/** The cut `model` of a loaded base, keyed by the base's files and preprocessing. */
+export function baseCut(base: BaseModel, model: tf.LayersModel, layer: string, pooling: string): FrozenCut {
+  const { contentKey: baseKey, modelJsonPath } = base.resolved;
+  return { model, baseKey, modelJsonPath, layer, pooling, preprocessing: base.description.preprocessing };
+}
+
+export type CutOptions = Omit<ExtractOptions, 'model' | 'prep' | 'folder' | 'parallel'> & { cacheDir: string };
+
+/** The cut's output for every decodable sample, cached under `cacheDir` in the folder of this cut. */
+export async function featuresAtCut(cut: FrozenCut, { cacheDir, ...o }: CutOptions) {
+  const folder = cacheFolder(cacheDir, cut);
+  const { modelJsonPath: json, layer, pooling, preprocessing: prep } = cut;
+  const parallel = json === undefined ? undefined : parallelSpec(json, layer, pooling, prep);
+  return { folder, ...(await cachedFeatures({ ...o, model: cut.model, prep, folder, parallel })) };
 }
 
 /** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */

@@ -33,7 +33,7 @@ import {
 import type { Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
-import { cacheFolder, cachedFeatures, parallelSpec } from './featureCache';
+import { baseCut, featuresAtCut } from './featureCache';
 import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
 import { inputSizeProblems } from './runFileChecks';
@@ -204,23 +204,17 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
     const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
     if (cut) {
-      const folder = cacheFolder(ctx.cacheDir, {
-        baseKey: base.resolved.contentKey,
-        layer: cut.boundary,
-        pooling: cut.pooling,
-        preprocessing: prep,
-      });
-      const { features, hits, misses } = await cachedFeatures({
-        samples: all,
-        model: cut.bottom,
-        prep,
-        folder,
-        batchSize: recipe.batchSize,
-        skips,
-        signal: ctx.signal,
-        emit: ctx.emit,
-        parallel: parallelSpec(base.resolved.modelJsonPath, cut.boundary, cut.pooling, prep),
-      });
+      const { features, hits, misses, folder } = await featuresAtCut(
+        baseCut(base, cut.bottom, cut.boundary, cut.pooling),
+        {
+          cacheDir: ctx.cacheDir,
+          samples: all,
+          batchSize: recipe.batchSize,
+          skips,
+          signal: ctx.signal,
+          emit: ctx.emit,
+        },
+      );
       featureCache = { hits, misses };
       cutFeatures = features;
       ctx.emit({
