@@ -18,6 +18,7 @@ import { registerDepthwiseFilterLoop } from './depthwiseFilterLoop';
 import { ownKernels } from './ownKernels';
 import { registerPointwiseBackpropInput } from './pointwiseBackpropInput';
 import { relaxedSimd, trainingKernels } from './trainingKernels';
+import { registerSharedIdentity } from './sharedIdentity';
 import { registerSimdMatMul } from './simdMatMul';
 import { registerTransposedMatMul } from './transposedMatMul';
 import { registerWasmGradientOverrides } from './wasmGradientOverrides';
@@ -74,6 +75,7 @@ async function startWasm(): Promise<BackendInfo> {
   registerBatchNormInference();
   registerSimdMatMul();
   registerAdamKernel();
+  const sharing = registerSharedIdentity();
   const backend = tf.backend();
   const simdKernels = backend instanceof BackendWasm && trainingKernels(backend) != null;
   const fma = simdKernels && relaxedSimd(backend as BackendWasm);
@@ -89,6 +91,7 @@ async function startWasm(): Promise<BackendInfo> {
     (transposed ? ' + explicit transposes for BatchMatMul' : '') +
     (depthwiseLoop ? ' + a heap loop for small depthwise filter gradients' : '') +
     (overrides ? ' + BatchNorm and ReLU6 gradients without Tile or masks' : '') +
+    (sharing ? ' + Identity sharing data instead of copying' : '') +
     (simdKernels
       ? ` + SIMD training kernels (matrix products and 1×1 convolutions${fma ? ' with fused multiply-add' : ''},` +
         ' BatchNorm, ReLU6 gradient, depthwise filter gradient, Adam)'
