@@ -17,22 +17,55 @@ export function packedSize(k: i32, n: i32): i32 {
 
 /**
  * Packs B into panels of 8 columns: packed[panel][row k][column 0..7], zeros past column n. B is K×N, or
- * N×K when `transposed` (then B's rows are the product's columns).
+ * N×K when `transposed` (then B's rows are the product's columns). Full panels move 8 floats a row at once
+ * (two vectors, or eight running pointers when transposed); only a last partial panel goes value by value.
  */
 export function packPanels(b: usize, packed: usize, k: i32, n: i32, transposed: bool): void {
-  const panels = (n + 7) >> 3;
+  const full = n >> 3;
   let dst = packed;
-  for (let p = 0; p < panels; p++) {
-    for (let row = 0; row < k; row++) {
-      for (let j = 0; j < 8; j++) {
-        const col = p * 8 + j;
-        let v: f32 = 0;
-        if (col < n) v = load<f32>(b + ((<usize>(transposed ? col * k + row : row * n + col)) << 2));
-        store<f32>(dst, v);
-        dst += 4;
-      }
+  for (let p = 0; p < full; p++) {
+    if (transposed) dst = packTransposedPanel(b + ((<usize>(p * 8 * k)) << 2), dst, k);
+    else dst = packPanel(b + ((<usize>(p * 8)) << 2), dst, k, (<usize>n) << 2);
+  }
+  if (full * 8 == n) return;
+  for (let row = 0; row < k; row++) {
+    for (let j = 0; j < 8; j++) {
+      const col = full * 8 + j;
+      let v: f32 = 0;
+      if (col < n) v = load<f32>(b + ((<usize>(transposed ? col * k + row : row * n + col)) << 2));
+      store<f32>(dst, v);
+      dst += 4;
     }
   }
+}
+
+/** Rows of 8 floats `stride` bytes apart, copied one after another; returns the end of the copy. */
+function packPanel(src: usize, dst: usize, k: i32, stride: usize): usize {
+  for (let row = 0; row < k; row++) {
+    v128.store(dst, v128.load(src));
+    v128.store(dst, v128.load(src, 16), 16);
+    src += stride;
+    dst += 32;
+  }
+  return dst;
+}
+
+/** Eight rows of k floats (B's rows, the panel's columns), interleaved; returns the end of the copy. */
+function packTransposedPanel(src: usize, dst: usize, k: i32): usize {
+  const row = (<usize>k) << 2;
+  const end = src + row;
+  for (let at = src; at < end; at += 4) {
+    store<f32>(dst, load<f32>(at));
+    store<f32>(dst, load<f32>(at + row), 4);
+    store<f32>(dst, load<f32>(at + 2 * row), 8);
+    store<f32>(dst, load<f32>(at + 3 * row), 12);
+    store<f32>(dst, load<f32>(at + 4 * row), 16);
+    store<f32>(dst, load<f32>(at + 5 * row), 20);
+    store<f32>(dst, load<f32>(at + 6 * row), 24);
+    store<f32>(dst, load<f32>(at + 7 * row), 28);
+    dst += 32;
+  }
+  return dst;
 }
 
 /** out (cols × rows) = aᵀ for a rows × cols matrix. */
@@ -89,14 +122,17 @@ export function gemm(a: usize, packed: usize, bias: usize, c: usize, m: i32, k: 
   const lda = (<usize>k) << 2;
   const ldc = (<usize>n) << 2;
   const kBytes = (<usize>k) << 2;
-  let r = 0;
-  for (; r + 4 <= m; r += 4) {
-    const a0 = a + <usize>r * lda;
-    const a1 = a0 + lda;
-    const a2 = a1 + lda;
-    const a3 = a2 + lda;
-    const c0 = c + <usize>r * ldc;
-    for (let p = 0; p < panels; p++) {
+  // Panel by panel: one panel (k·32 bytes) stays in the first-level cache while every row of A streams past
+  // it, which moves half the bytes of streaming all of B past each 4 rows (B is up to 1.6 MB here).
+  for (let p = 0; p < panels; p++) {
+    const panel = packed + ((<usize>(p * k)) << 5);
+    const col = p * 8;
+    let r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const a0 = a + <usize>r * lda;
+      const a1 = a0 + lda;
+      const a2 = a1 + lda;
+      const a3 = a2 + lda;
       let c00 = f32x4.splat(0);
       let c01 = f32x4.splat(0);
       let c10 = f32x4.splat(0);
@@ -105,7 +141,7 @@ export function gemm(a: usize, packed: usize, bias: usize, c: usize, m: i32, k: 
       let c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0);
       let c31 = f32x4.splat(0);
-      let bp = packed + ((<usize>(p * k)) << 5);
+      let bp = panel;
       for (let kk: usize = 0; kk < kBytes; kk += 4) {
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
@@ -123,27 +159,25 @@ export function gemm(a: usize, packed: usize, bias: usize, c: usize, m: i32, k: 
         c30 = madd(s, b0, c30);
         c31 = madd(s, b1, c31);
       }
-      const col = p * 8;
+      const c0 = c + <usize>r * ldc;
       storeRow(c0, c00, c01, bias, col, n, activation);
       storeRow(c0 + ldc, c10, c11, bias, col, n, activation);
       storeRow(c0 + 2 * ldc, c20, c21, bias, col, n, activation);
       storeRow(c0 + 3 * ldc, c30, c31, bias, col, n, activation);
     }
-  }
-  // The last rows (M not a multiple of 4), one at a time.
-  for (; r < m; r++) {
-    const a0 = a + <usize>r * lda;
-    for (let p = 0; p < panels; p++) {
+    // The last rows (M not a multiple of 4), one at a time.
+    for (; r < m; r++) {
+      const a0 = a + <usize>r * lda;
       let lo = f32x4.splat(0);
       let hi = f32x4.splat(0);
-      let bp = packed + ((<usize>(p * k)) << 5);
+      let bp = panel;
       for (let kk: usize = 0; kk < kBytes; kk += 4) {
         const s = v128.load32_splat(a0 + kk);
         lo = madd(s, v128.load(bp), lo);
         hi = madd(s, v128.load(bp, 16), hi);
         bp += 32;
       }
-      storeRow(c + <usize>r * ldc, lo, hi, bias, p * 8, n, activation);
+      storeRow(c + <usize>r * ldc, lo, hi, bias, col, n, activation);
     }
   }
 }
