@@ -67,6 +67,27 @@ test('wasm ReLU6 (ClipByValue) gradient matches the cpu backend, values at both 
   });
 });
 
+test('wasm Mean gradient (global pooling, one axis, every axis) matches the cpu backend', async () => {
+  await initBackend('wasm');
+  const shape = [2, 3, 5, 7];
+  const x = values(shape);
+  const cases: [number[] | number | undefined, number[]][] = [
+    [
+      [1, 2],
+      [2, 1, 1, 7],
+    ],
+    [-1, [2, 3, 5, 1]],
+    [undefined, [1, 1, 1, 1]],
+  ];
+  for (const [axis, outShape] of cases) {
+    const w = values(outShape);
+    await agree(`mean over ${axis ?? 'every axis'}`, () => {
+      const loss = (v: tf.Tensor) => tf.sum(tf.mul(tf.mean(v, axis, true), tf.tensor(w, outShape)));
+      return [tf.grad(loss)(tf.tensor(x, shape))];
+    });
+  }
+});
+
 test('wasm matMul with transposed operands (rank 2 and batched) matches the cpu backend', async () => {
   await initBackend('wasm');
   const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
