@@ -36,6 +36,8 @@ export interface CachedTop {
   shape: number[];
   hits: number;
   misses: number;
+  /** The cache folder of this cut. */
+  folder: string;
   /** Which runtime computed the frozen bottom (undefined when every activation was cached). */
   runtime?: string;
 }
@@ -51,7 +53,7 @@ export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTo
     pooling: part.pooling,
     preprocessing: prep,
   };
-  const { features, hits, misses, runtime } = await featuresAtCut(cut, {
+  const { features, hits, misses, folder, runtime } = await featuresAtCut(cut, {
     cacheDir: o.cacheDir,
     samples: o.samples,
     batchSize: o.batchSize,
@@ -66,6 +68,7 @@ export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTo
     shape,
     hits,
     misses,
+    folder,
     runtime,
   };
 }

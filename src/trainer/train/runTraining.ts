@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Sample, type Split } from '../../shared/split';
+import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
 import { recipeProblems } from '../../shared/recipeDefaults';
 import { needsBalancing } from './balance';
@@ -17,7 +17,6 @@ import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { baselineVerdict, trainBaselines } from './baselines';
 import { applyFreezePlan, buildTransferModel } from '../models/transferModel';
 import type * as tf from '../tf';
-import { featureSource } from './batchSources';
 import { fitsInMemory, throughFrozen } from './frozenParts';
 import { autoFineTune } from './autoFineTune';
 import { widerHeadTrial } from './autoHead';
@@ -33,7 +32,6 @@ import {
 import type { Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
-import { baseCut, featuresAtCut } from './featureCache';
 import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
 import { inputSizeProblems } from './runFileChecks';
@@ -159,9 +157,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       part
         ? throughFrozen(part, options, imageSources(p, prep))
         : fit({ ...options, model: tm.full, ...imageSources(p, prep) });
-    /** The top trained on the frozen bottom's activations, computed once per image (see cachedTop.ts). */
-    const onActivations = async (part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) => {
-      const cached = await activationsBelowTop({
+    /** The frozen part's activations for every image, computed once per image (see cachedTop.ts). */
+    const activations = (part: FrozenSplit) =>
+      activationsBelowTop({
         part,
         samples: all,
         prep,
@@ -175,6 +173,9 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         signal: ctx.signal,
         emit: ctx.emit,
       });
+    /** The top trained on the frozen bottom's activations. */
+    const onActivations = async (part: FrozenSplit, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) => {
+      const cached = await activations(part);
       ctx.emit({
         kind: 'log',
         level: 'info',
@@ -204,17 +205,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
     const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
     if (cut) {
-      const { features, hits, misses, folder } = await featuresAtCut(
-        baseCut(base, cut.bottom, cut.boundary, cut.pooling),
-        {
-          cacheDir: ctx.cacheDir,
-          samples: all,
-          batchSize: recipe.batchSize,
-          skips,
-          signal: ctx.signal,
-          emit: ctx.emit,
-        },
-      );
+      const { features, shape, source, hits, misses, folder } = await activations(cut);
       featureCache = { hits, misses };
       cutFeatures = features;
       ctx.emit({
@@ -222,9 +213,6 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         level: 'info',
         message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train`,
       });
-      const shape = cut.top.inputs[0].shape.slice(1) as number[];
-      const source = (samples: Split['train']) =>
-        featureSource(samples, features, shape, classes.length, recipe.batchSize, recipe.seed);
       ctx.emit({ kind: 'stage', stage: 'training' });
       trainingStarted = Date.now();
       const headDeadline =
