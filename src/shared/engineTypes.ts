@@ -303,6 +303,8 @@ export type ProgressEvent =
       phase: 1 | 2;
       epoch: number;
       epochs: number;
+      /** Set when `epochs` is only a cap: the phase stops after this many epochs without improvement. */
+      untilPlateau?: number;
       batch: number;
       batches: number;
       loss: number;
@@ -310,5 +312,13 @@ export type ProgressEvent =
       imagesPerSec: number;
       etaSeconds: number;
     }
-  | { kind: 'epoch'; model: RunModel; metrics: EpochMetrics; epochs: number; checkpoint: string }
+  | {
+      kind: 'epoch';
+      model: RunModel;
+      metrics: EpochMetrics;
+      epochs: number;
+      /** As in a batch event: the phase stops after this many epochs without improvement. */
+      untilPlateau?: number;
+      checkpoint: string;
+    }
   | { kind: 'log'; level: 'info' | 'warn'; message: string };
