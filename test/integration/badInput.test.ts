@@ -156,3 +156,21 @@ test('cancel during feature caching stops early and leaves no run model', async 
   listener.dispose();
   assert.equal((await session.client.sendRequest(P.hello)).name, 'wasm', 'the trainer still answers');
 });
+
+test('a source CNN on 2×2 images is refused before training, naming inputSize, and the trainer lives on', async () => {
+  // It used to pass the engine's checks, start a run, pool down to nothing and abort the WASM backend:
+  // "ran out of memory… use a smaller batch size".
+  const out = tempDir('tiny-input');
+  const recipe = session.recipe(fixture('digits-0-4'), {
+    mode: 'source',
+    inputSize: [2, 2],
+    epochs: 1,
+    outputDir: out,
+  });
+  await assert.rejects(session.client.sendRequest(P.train, { recipe, cacheDir: session.cacheDir }), (e: Error) => {
+    assert.match(e.message, /^Invalid recipe: "inputSize" must be at least 4×4 in mode source: .*\(got 2×2\)\.$/);
+    return true;
+  });
+  assert.deepEqual(fs.readdirSync(out), [], 'no run folder is started');
+  assert.equal((await session.client.sendRequest(P.hello)).name, 'wasm', 'the trainer still answers');
+});
