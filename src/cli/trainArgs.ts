@@ -7,7 +7,17 @@ import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_AUGMENTATION, defaultRecipe } from '../shared/recipeDefaults';
 import { recipeProblems } from '../shared/recipeChecks';
-import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, OFF, SECOND_PHASE_RATE_DIVISOR, secondPhaseRate } from '../shared/autoFlow';
+import {
+  AUTO,
+  AUTO_FINE_TUNE_EPOCHS,
+  AUTO_FINE_TUNE_PATIENCE,
+  AUTO_MIN_PATIENCE,
+  AUTO_MIN_RELATIVE_IMPROVEMENT,
+  DEFAULT_TIME_BUDGET_SECONDS,
+  OFF,
+  SECOND_PHASE_RATE_DIVISOR,
+  secondPhaseRate,
+} from '../shared/autoFlow';
 import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
 import type { OptionSpec } from './commandSpec';
@@ -45,7 +55,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--epochs <n>',
-    description: 'epochs of the first phase, or auto: until validation loss stops improving',
+    description: `epochs of the first phase, or auto: until ${AUTO_MIN_PATIENCE} epochs pass without a ${AUTO_MIN_RELATIVE_IMPROVEMENT * 100} % lower validation loss`,
     default: D.epochs,
     number: true,
   },
@@ -141,7 +151,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--second-phase-epochs <n>',
-    description: 'epochs of the second phase',
+    description: `epochs of the second phase of --second-phase-from (the automatic one stops after ${AUTO_FINE_TUNE_PATIENCE} epochs without improvement, at most ${AUTO_FINE_TUNE_EPOCHS})`,
     default: SECOND_PHASE_EPOCHS,
     number: true,
   },
