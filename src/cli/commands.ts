@@ -8,7 +8,6 @@ import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
-import { runDemo } from './demo';
 import { EXIT } from './exitCodes';
 import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
 import { exportCommand, formatExport } from './exportCommand';
@@ -18,6 +17,7 @@ import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import * as P from '../shared/trainerProtocol';
 
 const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
 /** What `embed` writes into its folder (embedFolder.ts). */
@@ -81,7 +81,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio layers https://example.org/model/model.json --json',
     ],
     async run(ctx) {
-      const base = await ctx.client().listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
+      const base = await ctx
+        .client()
+        .sendRequest(P.listLayers, { base: ctx.args[0], cacheDir: ctx.cacheDir }, ctx.token);
       ctx.view.result(base, formatLayers(base));
       return EXIT.ok;
     },
@@ -97,7 +99,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'list classes, image counts, skipped files and warnings',
     options: [],
     async run(ctx) {
-      const scan = await ctx.client().scanDataset(path.resolve(ctx.args[0]), ctx.token);
+      const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
     },
@@ -126,8 +128,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
         return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
       }
-      ctx.view.say(whatRuns(await client.hello(), ctx.options.verbose === true));
-      return finishRun(ctx, client.train(recipe, ctx.cacheDir, ctx.token));
+      ctx.view.say(whatRuns(await client.sendRequest(P.hello), ctx.options.verbose === true));
+      return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
     },
   },
   {
@@ -140,7 +142,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'continue a crashed or cancelled run from its last checkpoint',
     options: [],
-    run: (ctx) => finishRun(ctx, ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token)),
+    run: (ctx) =>
+      finishRun(
+        ctx,
+        ctx.client().sendRequest(P.resume, { runDir: path.resolve(ctx.args[0]), cacheDir: ctx.cacheDir }, ctx.token),
+      ),
   },
   {
     name: 'evaluate',
@@ -154,7 +160,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
     options: [],
     async run(ctx) {
-      const evaluation = await ctx.client().evaluate(path.resolve(ctx.args[0]), path.resolve(ctx.args[1]), ctx.token);
+      const evaluation = await ctx
+        .client()
+        .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
       ctx.view.result(evaluation, formatEvaluation(evaluation));
       return EXIT.ok;
     },
@@ -223,7 +231,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         EMBED_FILES.map((f) => path.join(outDir, f)),
         ctx.options.force === true,
       );
-      const result = await ctx.client().embed(
+      const result = await ctx.client().sendRequest(
+        P.embed,
         {
           folder,
           base: str(ctx, 'base') ?? DEFAULT_BASE,
@@ -308,8 +317,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: DEMO_DIR,
       },
     ],
-    run: (ctx) =>
-      runDemo(ctx.client(), ctx.view, {
+    // Loaded when run: the demo's sample writers load sharp, which no other command of this process needs.
+    run: async (ctx) =>
+      (await import('./demo')).runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
         verbose: ctx.options.verbose === true,

@@ -11,6 +11,7 @@ import {
 } from '../shared/exportTypes';
 import { CliError } from './cliError';
 import { refuseToOverwrite } from './overwrite';
+import * as P from '../shared/trainerProtocol';
 
 /** Writes a run in a format; refuses to replace an existing model or labels file unless `force`. */
 export async function exportCommand(
@@ -26,7 +27,7 @@ export async function exportCommand(
   const target = out ?? path.join(runDir, EXPORT_FILE_NAMES[format]);
   // tfjs writes a folder (labels inside); the others a file with its labels beside it.
   refuseToOverwrite(format === 'tfjs' ? [target] : [target, labelsFileFor(target)], o.force);
-  return client.exportModel({ runDir, format, out }, o.token);
+  return client.sendRequest(P.exportModel, { runDir, format, out }, o.token);
 }
 
 export function formatExport(r: ExportResult): string {

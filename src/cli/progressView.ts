@@ -105,7 +105,7 @@ export class ProgressView {
       const width = 20;
       const filled = Math.round((e.batch / e.batches) * width);
       const last = p.last ? ` · val acc ${percent(p.last.valAccuracy)}` : '';
-      text = `${p.label}: ${epochLabel(e.model, e.phase, e.epoch, e.epochs)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)}${last} · ETA ${formatSeconds(e.etaSeconds)}`;
+      text = `${p.label}: ${epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)}${last} · ETA ${formatSeconds(e.etaSeconds)}`;
     } else if (e.kind === 'epoch') {
       text = `${p.label}: ${epochLine(e)}`;
     } else if (p.total) {
