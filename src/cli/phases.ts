@@ -49,7 +49,8 @@ function summary(p: Phase): string {
     const best = validated.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
     return `${n} epoch${n === 1 ? '' : 's'}, best at epoch ${best.epoch}: val acc ${percent(best.valAccuracy)}`;
   }
-  if (p.total !== undefined) return `${p.done ?? p.total}/${p.total}${p.message ? ` (${p.message})` : ''}`;
+  // Nothing to compute (all cached): the message says so; a 0/0 would not.
+  if (p.total) return `${p.done ?? p.total}/${p.total}${p.message ? ` (${p.message})` : ''}`;
   return p.message ?? '';
 }
 

@@ -151,12 +151,14 @@ test('what runs: one short line; the kernel list only when verbose', () => {
   assert.ok(whatRuns(b, true).includes('a kernel'));
 });
 
-test('a training without a base (a CNN from scratch) is "training", not "head"', () => {
+test('a training without a base (a CNN from scratch) is "training", not "head"; all cached is said so', () => {
   let err = '';
   const view = new ProgressView('plain', false, { out: () => undefined, err: (s) => (err += s), now: () => 0 });
   view.event({ kind: 'stage', stage: 'scanning', message: '/digits' });
+  view.event({ kind: 'stage', stage: 'caching-features', done: 0, total: 0, message: '90 cached, 0 to compute' });
   view.event({ kind: 'stage', stage: 'training' });
   view.event(epoch(1, 0.5));
   view.result({}, '');
   assert.match(err, /^training: 1 epoch, best at epoch 1: val acc 50\.0% · 0\.0 s$/m);
+  assert.match(err, /^features: 90 cached, 0 to compute · /m);
 });
