@@ -8,7 +8,6 @@ import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
-import { runDemo } from './demo';
 import { EXIT } from './exitCodes';
 import { exportCommand, formatExport } from './exportCommand';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan } from './format';
@@ -302,8 +301,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: DEMO_DIR,
       },
     ],
-    run: (ctx) =>
-      runDemo(ctx.client(), ctx.view, {
+    // Loaded when run: the demo's sample writers load sharp, which no other command of this process needs.
+    run: async (ctx) =>
+      (await import('./demo')).runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
         workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),

@@ -10,7 +10,6 @@ import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressEvent, RunResult, TrainRecipe } from '../shared/engineTypes';
 import { parseRayLine, progressOfRayLine, RAY_DEFAULTS, type RayJobLine, type RayTrained } from '../shared/rayProtocol';
 import type { RayTarget } from '../shared/trainerProtocol';
-import { packageRoot } from '../trainer/packageRoot';
 import * as P from '../shared/trainerProtocol';
 
 /** A Ray run that cannot start or did not finish; the message is one line a user can act on. */
@@ -70,11 +69,10 @@ export function rayTarget(
   return { address, workers, gpusPerWorker, storagePath: storagePath ? path.resolve(storagePath) : undefined };
 }
 
-/** The job script: shipped in dist/ray by the build, read from src/ray when running unbundled (tests). */
+/** The job script: shipped in dist/ray beside the bundle by the build, beside this file when unbundled (tests). */
 export function jobScript(): string {
-  const root = packageRoot();
-  const bundled = path.join(root, 'dist/ray/job.py');
-  return fs.existsSync(bundled) ? bundled : path.join(root, 'src/ray/job.py');
+  const bundled = path.join(__dirname, 'ray', 'job.py');
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, 'job.py');
 }
 
 export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, o: RayRunOptions): Promise<RunResult> {
