@@ -14,6 +14,8 @@ import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   DEFAULT_TIME_BUDGET_SECONDS,
   OFF,
+  SECOND_PHASE_RATE_DIVISOR,
+  secondPhaseRate,
 } from '../shared/autoFlow';
 import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
@@ -23,8 +25,6 @@ import { EXIT } from './exitCodes';
 const D = defaultRecipe('');
 /** Epochs of the second phase when --second-phase-from is given without --second-phase-epochs. */
 const SECOND_PHASE_EPOCHS = 5;
-/** The second phase's learning rate is the first's divided by this, unless --second-phase-lr says. */
-const SECOND_PHASE_LR_DIVISOR = 10;
 /** The choices of --pooling and --channels, from the recipe field table. */
 export const POOLINGS = stringField('head', 'pooling').enum ?? [];
 const CHANNELS = (numberField('inputChannels').enum ?? []).map(String);
@@ -157,7 +157,7 @@ export const TRAIN_OPTIONS = [
   {
     flags: '--second-phase-lr <rate>',
     description: 'learning rate of the second phase',
-    defaultText: `--lr / ${SECOND_PHASE_LR_DIVISOR}`,
+    defaultText: `--lr / ${SECOND_PHASE_RATE_DIVISOR}`,
     number: true,
   },
   {
@@ -267,7 +267,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
     r.secondPhase = {
       unfreezeFrom: from,
       epochs: num('second-phase-epochs') ?? SECOND_PHASE_EPOCHS,
-      learningRate: num('second-phase-lr') ?? r.learningRate / SECOND_PHASE_LR_DIVISOR,
+      learningRate: num('second-phase-lr') ?? secondPhaseRate(r.learningRate),
     };
   }
   const problems = recipeProblems(r);

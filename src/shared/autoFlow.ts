@@ -32,8 +32,11 @@ export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0
 export const AUTO_FINE_TUNE_EPOCHS = 15;
 /** Patience of the fine-tuning trials, whose epochs cost far more than the head's. */
 export const AUTO_FINE_TUNE_PATIENCE = 3;
-/** The fine-tuning rate as a fraction of the head's, as in Keras' transfer-learning guide. */
-export const AUTO_FINE_TUNE_RATE_FACTOR = 0.1;
+/**
+ * The second phase trains at the first phase's rate divided by this, as in Keras' transfer-learning guide:
+ * the automatic fine-tuning always, an explicit second phase (recipe, CLI, panel) unless it names a rate.
+ */
+export const SECOND_PHASE_RATE_DIVISOR = 10;
 /** How many of the last blocks of the kept base the automatic fine-tuning trains. */
 export const AUTO_TOP_BLOCKS = 2;
 /** Augmented fine-tuning is tried only when the training split has fewer images per class than this. */
@@ -46,6 +49,11 @@ export const MAX_TIME_BUDGET_SECONDS = 86_400;
 export const AUTO_TEST_SPLIT = 0.15;
 /** … when every class has at least this many images. */
 export const AUTO_TEST_MIN_PER_CLASS = 20;
+
+/** The learning rate of the second phase after a first phase at `firstRate`. */
+export function secondPhaseRate(firstRate: number): number {
+  return firstRate / SECOND_PHASE_RATE_DIVISOR;
+}
 
 /** The test fraction a recipe means, given the image count of each class. */
 export function resolveTestSplit(testSplit: TrainRecipe['testSplit'], classSizes: readonly number[]): number {

@@ -14,11 +14,11 @@ import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
   AUTO_FINE_TUNE_PATIENCE,
-  AUTO_FINE_TUNE_RATE_FACTOR,
   autoUnfreezeFrom,
   betterOnValidation,
   improves,
   SMALL_DATA_PER_CLASS,
+  secondPhaseRate,
 } from '../../shared/autoFlow';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
@@ -92,7 +92,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
   const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
-  const rate = o.recipe.learningRate * AUTO_FINE_TUNE_RATE_FACTOR;
+  const rate = secondPhaseRate(o.recipe.learningRate);
   if (!from) {
     skip(
       'fine-tune',
