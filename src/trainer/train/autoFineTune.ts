@@ -24,7 +24,7 @@ import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
-import { compileFrozen } from '../models/frozenExecutor';
+import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
@@ -88,7 +88,19 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const history: EpochMetrics[] = [];
   const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
   const skip = (name: string, detail: string, reason: string, estimateSeconds?: number) => {
-    trials.push({ name, detail, epochs: 0, seconds: 0, estimateSeconds, outcome: 'skipped', reason });
+    const cut = o.plan.featureLayer;
+    trials.push({
+      name,
+      kind: 'transfer',
+      cut,
+      detail,
+      epochs: 0,
+      seconds: 0,
+      estimateSeconds,
+      outcome: 'skipped',
+      reason,
+      budgetLeft: left(),
+    });
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
   const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
@@ -167,11 +179,27 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       afterEpoch: async () => '',
       deadline: o.deadline,
     };
-    const judge = (name: string, trialDetail: string, fitted: FitResult, seconds: number, estimateSeconds: number) => {
+    // Each trial's estimate is compared with what it took: the same cost model, for the epochs that ran.
+    const judge = (
+      name: string,
+      trialDetail: string,
+      fitted: FitResult,
+      seconds: number,
+      estimateFor: (epochs: number) => number,
+    ) => {
       history.push(...fitted.history);
       const m = keptEpoch(fitted.history, fitted.stoppedEarly, AUTO_MIN_RELATIVE_IMPROVEMENT);
+      const estimateSeconds = estimateFor(fitted.history.length);
+      o.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Automatic flow: ${name}: ${fitted.history.length} epochs took ${seconds.toFixed(1)} s, estimated ${estimateSeconds.toFixed(1)} s`,
+      });
       const trial: Trial = {
         name,
+        kind: 'transfer',
+        cut: o.plan.featureLayer,
+        budgetLeft: left(),
         detail: trialDetail,
         epochs: fitted.history.length,
         valAccuracy: m?.valAccuracy,
@@ -202,7 +230,13 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     });
     cancelled = cachedRun.cancelled;
     if (!cancelled)
-      judge('fine-tune', `${detail}, cached activations`, cachedRun, (Date.now() - started) / 1000, estimate);
+      judge(
+        'fine-tune',
+        `${detail}, cached activations`,
+        cachedRun,
+        (Date.now() - started) / 1000,
+        (epochs) => all.length * cost.bottomSecondsPerImage + epochs * epochSeconds,
+      );
     // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
     const perClass = o.split.train.length / o.classes;
     const augmentedEpoch = o.split.train.length * cost.bottomSecondsPerImage + epochSeconds;
@@ -241,7 +275,8 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       };
       const augRun = await throughFrozen(part, common, images, source(o.split.validation));
       cancelled = augRun.cancelled;
-      if (!cancelled) judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, augmentedEstimate);
+      if (!cancelled)
+        judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * augmentedEpoch);
     }
     return { trials, history, cancelled, score };
   } finally {
@@ -273,14 +308,18 @@ async function measureCosts(
   // A small batch keeps the measurement cheap; a step's cost grows about linearly with the batch.
   const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
   const [h, w] = o.prep.size;
-  const bottom = compileFrozen(part.bottom);
+  // The runtime that will compute the activations measures them (ONNX Runtime's threads, or WASM): a WASM
+  // measurement overestimated ONNX Runtime's work several times over and skipped affordable fine-tuning.
+  const bottom = await startFrozenRunner(part.bottom);
   const saved = part.top.getWeights().map((t) => t.clone());
   try {
     const x = tf.randomUniform([n, h, w, o.prep.channels]);
+    const pixels = (await x.data()) as Float32Array;
+    await bottom.run(pixels, n); // the first run also prepares the session
     const t0 = Date.now();
-    const act = bottom.predict(x);
-    await act.data();
+    const out = await bottom.run(pixels, n);
     const bottomSecondsPerImage = (Date.now() - t0) / 1000 / n;
+    const act = tf.tensor(out, [n, ...(part.top.inputs[0].shape.slice(1) as number[])]);
     const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([n], 'int32') as tf.Tensor1D, o.classes), 'float32'));
     compileForTraining(part.top, 1e-9, o.recipe.optimizer);
     await part.top.trainOnBatch(act, y); // the first step also builds the gradient functions
@@ -292,6 +331,6 @@ async function measureCosts(
   } finally {
     part.top.setWeights(saved);
     tf.dispose(saved);
-    bottom.dispose();
+    await bottom.dispose();
   }
 }
