@@ -84,14 +84,18 @@ export function headImprovement(r: Pick<TrainRecipe, 'epochs'>): number | undefi
  * Where the automatic fine-tuning starts: the first weighted layer of the last AUTO_TOP_BLOCKS blocks kept
  * by the cut (block_15_expand for MobileNetV2 at out_relu, where Conv_1 forms a block of its own).
  */
-export function autoUnfreezeFrom(layers: readonly LayerInfo[], featureLayer: string): string | undefined {
+export function autoUnfreezeFrom(
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  topBlocks = AUTO_TOP_BLOCKS,
+): string | undefined {
   const end = layers.findIndex((l) => l.name === featureLayer);
   const kept = (end < 0 ? layers : layers.slice(0, end + 1)).filter((l) => l.hasWeights);
   const blocks: string[] = [];
   for (const l of kept) if (blocks[blocks.length - 1] !== l.block) blocks.push(l.block);
   // Keep at least one frozen block below: fine-tuning the whole base is not what "top blocks" means.
-  if (blocks.length <= AUTO_TOP_BLOCKS + 1) return undefined;
-  const first = blocks[blocks.length - AUTO_TOP_BLOCKS - 1];
+  if (blocks.length <= topBlocks + 1) return undefined;
+  const first = blocks[blocks.length - topBlocks - 1];
   return kept.find((l) => l.block === first)?.name;
 }
 

@@ -14,6 +14,7 @@ import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
   AUTO_FINE_TUNE_PATIENCE,
+  AUTO_TOP_BLOCKS,
   autoUnfreezeFrom,
   betterOnValidation,
   improves,
@@ -83,7 +84,18 @@ export function keptEpoch(
   return history.reduce((a, b) => (improves(b.valLoss, a.valLoss, relative) ? b : a));
 }
 
+/**
+ * Fine-tunes the top AUTO_TOP_BLOCKS blocks; when the budget left cannot take that, the top block alone
+ * (fewer layers to run and train each epoch), so the time left goes to what fits.
+ */
 export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
+  const full = await fineTuneTop(o, AUTO_TOP_BLOCKS);
+  if (!full.tooSlow) return full;
+  const fewer = await fineTuneTop(o, 1);
+  return { ...fewer, trials: [...full.trials, ...fewer.trials] };
+}
+
+async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTuneOutcome & { tooSlow?: boolean }> {
   const trials: Trial[] = [];
   const history: EpochMetrics[] = [];
   const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
@@ -103,11 +115,13 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     });
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
-  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
+  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer, topBlocks);
+  const trialName =
+    topBlocks === AUTO_TOP_BLOCKS ? 'fine-tune' : `fine-tune top ${topBlocks === 1 ? 'block' : `${topBlocks} blocks`}`;
   const rate = secondPhaseRate(o.recipe.learningRate);
   if (!from) {
     skip(
-      'fine-tune',
+      trialName,
       'top blocks',
       `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`,
     );
@@ -119,7 +133,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
   if (!part || !fitsInMemory(part, all.length)) {
     skip(
-      'fine-tune',
+      trialName,
       detail,
       part
         ? 'the cached activations would not fit in memory'
@@ -139,12 +153,12 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     const estimate = all.length * cost.bottomSecondsPerImage + MIN_AFFORDABLE_EPOCHS * epochSeconds;
     if (estimate > left()) {
       skip(
-        'fine-tune',
+        trialName,
         detail,
         `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
         estimate,
       );
-      return { trials, history, cancelled: false };
+      return { trials, history, cancelled: false, tooSlow: topBlocks > 1 };
     }
     o.emit({
       kind: 'log',
@@ -231,7 +245,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     cancelled = cachedRun.cancelled;
     if (!cancelled)
       judge(
-        'fine-tune',
+        trialName,
         `${detail}, cached activations`,
         cachedRun,
         (Date.now() - started) / 1000,
