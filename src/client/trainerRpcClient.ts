@@ -15,7 +15,6 @@ import {
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
 import type { ProbeResult } from '../shared/probeRules';
-import type { RayTrained } from '../shared/rayProtocol';
 
 export interface TrainerRpcClientOptions {
   /** dist/trainer.js by default (beside this bundle). */
@@ -160,10 +159,7 @@ export class TrainerRpcClient {
     return this.settle(this.connection.sendRequest(P.rayPrepare, params, token ?? CancellationToken.None));
   }
 
-  rayFinish(
-    params: { runDir: string; cacheDir: string; trained: RayTrained },
-    token?: CancellationToken,
-  ): Promise<P.RunResult> {
+  rayFinish(params: P.RayFinishParams, token?: CancellationToken): Promise<P.RunResult> {
     return this.settle(this.connection.sendRequest(P.rayFinish, params, token ?? CancellationToken.None));
   }
 
