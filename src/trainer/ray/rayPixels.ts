@@ -9,7 +9,7 @@ import type { SkipList } from '../data/batchStream';
 import { decodeToPixels, pixelsPerImage } from '../data/imageDecoder';
 import type { Sample } from '../../shared/split';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
-import { contentHash } from '../train/featureCache';
+import { contentHash } from '../io/contentHash';
 
 /** Decoded pixels of one Ray run, all splits together; past this, the data belongs in a Ray Dataset. */
 export const MAX_RAY_PIXEL_BYTES = 16 * 2 ** 30;
