@@ -77,7 +77,7 @@ def check(ray, torch, address, workers, gpus):
 
 
 # Ray waits a fixed 30 s for a new node's raylet to register; a busy machine can take longer.
-LOCAL_START_ATTEMPTS = 3
+LOCAL_START_ATTEMPTS = 5
 
 
 def start_local(ray, cpus, env):

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { resolveFreezePlan, secondPhasePlan } from '../../src/shared/freezePlan';
+import { parseRayLine, type RayJobLine } from '../../src/shared/rayProtocol';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
 import { describeLayers } from '../../src/trainer/models/layerInfo';
@@ -18,7 +19,7 @@ import { tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
 
 const skip = skipWithoutPython();
-const SCRIPT = path.resolve(__dirname, '../python/ray_step_parity.py');
+const SCRIPT = path.resolve(__dirname, '../python/ray_job_parts.py');
 const STEPS = 6;
 const BATCH = 8;
 const CLASSES = 3;
@@ -139,5 +140,30 @@ test(
       timesEach(2).every((n) => n === 2 || n === 3),
       String(timesEach(2)),
     );
+  },
+);
+
+test(
+  "the cluster's cache: computed once per distinct example, read back by a second run, recomputed for another runtime",
+  { skip },
+  () => {
+    const root = tempDir('ray-cache');
+    const out = runPython(SCRIPT, ['--cache', root]).trim().split('\n');
+    const lines = out.map(parseRayLine).filter((l): l is Extract<RayJobLine, { type: 'cache' }> => l?.type === 'cache');
+    assert.deepEqual(
+      lines.map((l) => [l.cached, l.computed]),
+      [
+        [0, 6],
+        [6, 0],
+        [0, 6],
+      ],
+    );
+    assert.equal(lines[0].folder, lines[1].folder);
+    assert.notEqual(lines[0].folder, lines[2].folder, 'the runtime is part of the key');
+    assert.ok(lines.every((l) => l.folder.startsWith(path.join(root, 'ray-features'))));
+    assert.equal(fs.readdirSync(lines[0].folder).filter((f) => f.endsWith('.f32')).length, 6);
+    const difference = Number(out.at(-1));
+    assert.ok(difference < 1e-5, `cached values differ from the frozen part's output by ${difference}`);
+    fs.rmSync(root, { recursive: true, force: true });
   },
 );
