@@ -280,6 +280,11 @@ export interface PredictionFailure {
   error: string;
 }
 
+/** Whether an outcome of `trainer/predictEach` is a failure (the image could not be read). */
+export function isPredictionFailure(o: Prediction | PredictionFailure): o is PredictionFailure {
+  return 'error' in o;
+}
+
 export interface EmbedResult {
   layer: string;
   dims: number;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
 import { decodeBatch, type SkipList } from '../data/batchStream';
-import { mapLimited } from '../data/datasetScanner';
+import { mapLimited } from '../../shared/mapLimited';
 import type { Sample } from '../../shared/split';
 import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import { writeFileAtomic } from '../models/modelFiles';
