@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { resolveFreezePlan, secondPhasePlan } from '../../src/shared/freezePlan';
 import { parseRayLine, type RayJobLine } from '../../src/shared/rayProtocol';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
@@ -98,7 +98,8 @@ async function parity(phase: 'head' | 'top'): Promise<{ local: number[]; ray: nu
   return { local, ray };
 }
 
-function assertSameLosses({ local, ray }: { local: number[]; ray: number[] }): void {
+function assertSameLosses({ local, ray }: { local: number[]; ray: number[] }, t: TestContext): void {
+  t.diagnostic(`local ${local.map((l) => l.toFixed(6)).join(' ')}; Ray job ${ray.map((l) => l.toFixed(6)).join(' ')}`);
   assert.equal(ray.length, STEPS);
   local.forEach((l, i) => assert.ok(Math.abs(l - ray[i]) < TOLERANCE, `step ${i + 1}: local ${l}, Ray job ${ray[i]}`));
   // The steps learned something, so equal losses mean equal updates, not two models standing still.
@@ -108,16 +109,16 @@ function assertSameLosses({ local, ray }: { local: number[]; ray: number[] }): v
 test(
   "head only: the Ray job's step gives the engine's losses from the same weights and batches",
   { skip },
-  async () => {
-    assertSameLosses(await parity('head'));
+  async (t) => {
+    assertSameLosses(await parity('head'), t);
   },
 );
 
 test(
   'second-phase top: an unfrozen BatchNorm learns as locally (moving statistics kept, scale and offset trained)',
   { skip },
-  async () => {
-    assertSameLosses(await parity('top'));
+  async (t) => {
+    assertSameLosses(await parity('top'), t);
   },
 );
 
