@@ -19,7 +19,7 @@ import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
 import * as P from '../shared/trainerProtocol';
 
-const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const CLASSIFIERS = P.EMBED_CLASSIFIERS;
 /** What `embed` writes into its folder (embedFolder.ts). */
 const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'];
 const DEMO_DIR = path.join('.transfer-studio', 'demo');

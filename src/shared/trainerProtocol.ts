@@ -13,6 +13,7 @@ import type {
   PredictionFailure,
   ProgressEvent,
   RunResult,
+  RunTimings,
   Thumbnail,
   TrainRecipe,
 } from './engineTypes';
@@ -63,6 +64,9 @@ export const predictEach = new RequestType<
   void
 >('trainer/predictEach');
 
+/** The light classifiers an embed request may fit on the embeddings (none: export only), the default first. */
+export const EMBED_CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+
 /** Parameters of an embed request: a class folder, the base and its layer, where the files go. */
 export interface EmbedParams {
   folder: string;
@@ -71,7 +75,7 @@ export interface EmbedParams {
   layer?: string;
   outDir: string;
   cacheDir: string;
-  classifier: 'knn' | 'logistic' | 'none';
+  classifier: (typeof EMBED_CLASSIFIERS)[number];
   seed: number;
 }
 
@@ -97,6 +101,8 @@ export interface RayPrepared {
   jobDir: string;
   /** Ray Train's own checkpoints of the job. */
   checkpointDir: string;
+  /** Seconds spent decoding pixels and hashing files for the job (part of the run's `features` timing). */
+  decodeSeconds: number;
 }
 
 /** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
@@ -107,9 +113,16 @@ export const rayPrepare = new RequestType<
 >('trainer/rayPrepare');
 
 /** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
-export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>(
-  'trainer/rayFinish',
-);
+export const rayFinish = new RequestType<RayFinishParams, RunResult, void>('trainer/rayFinish');
+
+/** What rayFinish needs: the job's summary and what the host measured before the job trained. */
+export interface RayFinishParams {
+  runDir: string;
+  cacheDir: string;
+  trained: RayTrained;
+  /** Start-up (check, prepare, cluster until the workers stand) and decoding (part of `features`), seconds. */
+  before: Pick<RunTimings, 'startup' | 'features'>;
+}
 
 /** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
 export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>(
