@@ -53,7 +53,11 @@ export class ProgressView {
 
   /** A line of the command's own on stderr (not in --json, where the result carries the facts). */
   say(text: string): void {
-    if (this.mode !== 'json') this.line(text);
+    // Said between two requests (the demo's headings): the last phase of the one before has ended.
+    if (this.mode !== 'json') {
+      this.endPhase();
+      this.line(text);
+    }
   }
 
   event(e: ProgressEvent): void {
