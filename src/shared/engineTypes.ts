@@ -65,8 +65,10 @@ export interface SkippedFile {
 
 export interface ClassSummary {
   name: string;
-  /** Absolute paths of the usable images, sorted. */
+  /** Absolute paths of the usable examples, sorted (`file:line` for rows of a CSV/JSONL file). */
   files: string[];
+  /** The text of each entry of `files`, same order, when examples live inside a file; absent for images. */
+  texts?: string[];
 }
 
 /** A dataset folder: one subfolder per class. */
@@ -272,6 +274,11 @@ export interface Prediction {
 export interface PredictionFailure {
   path: string;
   error: string;
+}
+
+/** Whether an outcome of `trainer/predictEach` is a failure (the image could not be read). */
+export function isPredictionFailure(o: Prediction | PredictionFailure): o is PredictionFailure {
+  return 'error' in o;
 }
 
 export interface EmbedResult {

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { AUTO, AUTO_TEST_SPLIT, betterOnValidation } from '../../src/shared/autoFlow';
 import type { Preprocessing, ProgressEvent, QualityReport, Trial } from '../../src/shared/engineTypes';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('quality');
 /** MobileNetV2's candidate cuts (candidateCuts()): out_relu and the last activations at 14×14 and 28×28. */
@@ -31,9 +32,9 @@ function logs(): { lines: string[]; done: () => void } {
 
 test('the default flow holds out a test split, compares cuts and pixel baselines, records each trial, and keeps the best on validation', async () => {
   // A one-second budget: each trial gets its share, fine-tuning the top blocks (90 images through most of the
-  // base first) cannot fit, and the trials say so.
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  // base first) cannot fit, nor the top block alone, and the trials say so.
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
       secondPhase: AUTO,
       testSplit: AUTO,
@@ -42,7 +43,7 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
       name: 'auto',
     }),
     cacheDir,
-  );
+  });
   assert.equal(
     result.split.test,
     3 * Math.round(30 * AUTO_TEST_SPLIT),
@@ -104,8 +105,8 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
   const evaluation = JSON.parse(fs.readFileSync(path.join(result.runDir, 'evaluation.json'), 'utf8')) as QualityReport;
   assert.deepEqual(evaluation.trials, run.trials);
   // One pass filled each cut's cache under the key a run cut there uses: a run at another cut finds all of it.
-  const atCut = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const atCut = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: 1,
       patience: 0,
       testSplit: AUTO,
@@ -113,7 +114,7 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
       name: 'at-cut',
     }),
     cacheDir,
-  );
+  });
   assert.deepEqual(atCut.featureCache, { hits: 90, misses: 0 });
 });
 
@@ -130,8 +131,8 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
   }
   const log = logs();
   const result = await session.client
-    .train(
-      recipe(dir, {
+    .sendRequest(P.train, {
+      recipe: recipe(dir, {
         epochs: 2,
         patience: 0,
         batchSize: 16,
@@ -140,7 +141,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
         name: 'imbalanced',
       }),
       cacheDir,
-    )
+    })
     .finally(log.done);
   assert.ok(
     log.lines.some((l) => /balanced sampling/.test(l)),
@@ -162,7 +163,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
 });
 
 test('Compare Bases: a linear probe per base with its uncertainty and costs; a base that cannot load is a row with its error', async () => {
-  const result = await session.client.probe({
+  const result = await session.client.sendRequest(P.probe, {
     folder: fixture('fashion-small'),
     bases: ['mobilenet_v2', 'no_such_base'],
     cacheDir,

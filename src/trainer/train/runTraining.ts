@@ -7,7 +7,7 @@ import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
-import { recipeProblems } from '../../shared/recipeDefaults';
+import { recipeProblems } from '../../shared/recipeChecks';
 import { needsBalancing } from './balance';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -37,7 +37,6 @@ import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
 import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { inputSizeProblems } from './runFileChecks';
 import { headTrialOf, markKept } from './autoTrials';
 import {
   budgetSeconds,
@@ -60,7 +59,7 @@ import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeRunRe
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
   // Recipes also arrive over the protocol (the extension, other clients): the engine checks them itself.
-  const invalid = [...recipeProblems(recipe), ...inputSizeProblems(recipe)];
+  const invalid = recipeProblems(recipe).map((p) => p.message);
   if (invalid.length) throw new EngineError(`Invalid recipe: ${invalid.join('; ')}.`);
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
