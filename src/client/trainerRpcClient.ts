@@ -13,6 +13,7 @@ import {
   type MessageConnection,
   type RequestType,
 } from 'vscode-jsonrpc/node';
+import { nodeChildEnv } from '../shared/privateEnv';
 import * as P from '../shared/trainerProtocol';
 import type { ProbeResult } from '../shared/probeRules';
 import type { RayTrained } from '../shared/rayProtocol';
@@ -54,10 +55,9 @@ export class TrainerRpcClient {
     const workerPath = options.workerPath ?? path.join(__dirname, 'trainer.js');
     this.child = fork(workerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
+      env: nodeChildEnv(process.env, {
         TRANSFER_STUDIO_BACKEND: options.backend ?? process.env.TRANSFER_STUDIO_BACKEND ?? 'auto',
-      },
+      }),
       // The host may be Electron (VS Code): run the child as plain Node.
       execArgv: [],
     });
