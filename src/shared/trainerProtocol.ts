@@ -47,9 +47,6 @@ export const resume = new RequestType<{ runDir: string; cacheDir: string }, RunR
 /** Host → trainer: evaluate a saved run on a class folder. */
 export const evaluate = new RequestType<{ runDir: string; folder: string }, Evaluation, void>('trainer/evaluate');
 
-/** Host → trainer: classify images with a saved run. */
-export const predict = new RequestType<{ runDir: string; images: string[] }, Prediction[], void>('trainer/predict');
-
 /**
  * The images the CLI sends per predictEach request, so it can print results as they come. The trainer
  * decodes fewer at once when large inputs would pass LIMITS.maxBatchInputBytes (runInference.ts).
@@ -57,8 +54,8 @@ export const predict = new RequestType<{ runDir: string; images: string[] }, Pre
 export const PREDICT_BATCH_LIMIT = 64;
 
 /**
- * Host → trainer: classify images, one outcome per image in the order asked; an image that cannot be read
- * gets a failure instead of failing the request (the CLI's `predict` on folders).
+ * Host → trainer: classify images with a saved run, one outcome per image in the order asked; an image
+ * that cannot be read gets a failure instead of failing the request (the CLI's and the editor's Predict).
  */
 export const predictEach = new RequestType<
   { runDir: string; images: string[] },
@@ -66,20 +63,20 @@ export const predictEach = new RequestType<
   void
 >('trainer/predictEach');
 
+/** Parameters of an embed request: a class folder, the base and its layer, where the files go. */
+export interface EmbedParams {
+  folder: string;
+  base: string;
+  /** Absent: the base's feature layer. */
+  layer?: string;
+  outDir: string;
+  cacheDir: string;
+  classifier: 'knn' | 'logistic' | 'none';
+  seed: number;
+}
+
 /** Host → trainer: export the embeddings of one layer for every image, and fit a light classifier. */
-export const embed = new RequestType<
-  {
-    folder: string;
-    base: string;
-    layer?: string;
-    outDir: string;
-    cacheDir: string;
-    classifier: 'knn' | 'logistic' | 'none';
-    seed: number;
-  },
-  EmbedResult,
-  void
->('trainer/embed');
+export const embed = new RequestType<EmbedParams, EmbedResult, void>('trainer/embed');
 
 /** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
 export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
