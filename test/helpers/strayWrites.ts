@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI } from './cli';
-import { readTrace, STRACE_ARGS, type Connection, type TraceSummary } from './syscallTrace';
+import { readTrace, straceArgs, type Connection, type TraceSummary } from './syscallTrace';
 
 /** Why the traced runs cannot happen here, or undefined when strace and `unshare -n` work. */
 export function traceUnavailable(): string | undefined {
@@ -48,7 +48,7 @@ function tracedPid(stracePid: number): number | undefined {
 
 /** Runs `transfer-studio args…` to its end under strace; the timeout only keeps a hang from stalling the suite. */
 export function runTraced(args: string[], o: TraceOptions): Promise<TracedRun> {
-  const traced = ['strace', ...STRACE_ARGS, '-o', o.tracePrefix, process.execPath, CLI, ...args];
+  const traced = ['strace', ...straceArgs(), '-o', o.tracePrefix, process.execPath, CLI, ...args];
   const [cmd, ...rest] = o.offline ? ['unshare', '-n', '--', ...traced] : traced;
   const child = spawn(cmd, rest, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -98,8 +98,11 @@ function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f));
 }
 
-/** Judges one run's trace against the folders it may write (`mkdir` of the folders leading to one is fine). */
-export function judge(trace: TraceSummary, allowed: string[], home: string): Verdict {
+/**
+ * Judges one run's trace against the folders it may write (`mkdir` of the folders leading to one is fine).
+ * `listHome`: also count what HOME holds now (false where others share that HOME, as in the e2e sandbox).
+ */
+export function judge(trace: TraceSummary, allowed: string[], home: string, listHome = true): Verdict {
   const roots = allowed.map((f) => path.resolve(f));
   const ok = (p: string, syscall: string) =>
     roots.some((r) => inside(p, r) || (syscall.startsWith('mkdir') && inside(r, p)));
@@ -107,7 +110,10 @@ export function judge(trace: TraceSummary, allowed: string[], home: string): Ver
   return {
     changes: trace.changes.length,
     outside: unique(trace.changes.filter((c) => !ok(c.path, c.syscall)).map((c) => `${c.syscall} ${c.path}`)),
-    underHome: unique([...trace.changes.filter((c) => inside(c.path, home)).map((c) => c.path), ...filesUnder(home)]),
+    underHome: unique([
+      ...trace.changes.filter((c) => inside(c.path, home)).map((c) => c.path),
+      ...(listHome ? filesUnder(home) : []),
+    ]),
     remote: unique(trace.connections.filter((c) => !isLocal(c)).map((c) => `${c.syscall} ${c.family} ${c.address}`)),
   };
 }

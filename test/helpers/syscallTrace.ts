@@ -23,12 +23,13 @@ export interface TraceSummary {
 
 /**
  * The strace arguments the parser expects: one file per thread, quoted paths up to 4 KiB, descriptors shown as
- * paths; the kernel filters the calls (seccomp), so the untraced ones cost nothing.
+ * paths; the kernel filters the calls (seccomp), so the untraced ones cost nothing. `withProcesses` adds the
+ * clone and execve calls `subtreeOf` follows.
  */
-export const STRACE_ARGS = [
-  ...['-ff', '-y', '-s', '4096', '-qq', '--seccomp-bpf'],
-  ...['-e', 'signal=none', '-e', 'trace=%file,%network'],
-];
+export function straceArgs(withProcesses = false): string[] {
+  const calls = `%file,%network${withProcesses ? ',%process' : ''}`;
+  return ['-ff', '-y', '-s', '4096', '-qq', '--seccomp-bpf', '-e', 'signal=none', '-e', `trace=${calls}`];
+}
 
 const WRITE_FLAGS = /\bO_(WRONLY|RDWR|CREAT|TRUNC|APPEND)\b/;
 
@@ -160,4 +161,27 @@ export function readTrace(prefix: string, cwd: string, tids?: Set<number>): Trac
     }
   }
   return summary;
+}
+
+/**
+ * The threads and processes a traced process started, itself included (needs `%process` in the trace): the
+ * tid of the thread whose `execve` argument list matches `argv`, and every tid cloned from it, transitively.
+ */
+export function subtreeOf(prefix: string, argv: RegExp): Set<number> {
+  const children = new Map<number, number[]>();
+  let root: number | undefined;
+  for (const [tid, file] of traceFiles(prefix)) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const m = /^(?:clone3?|fork|vfork)\(.*\)\s+=\s+(\d+)/.exec(line);
+      if (m) children.set(tid, [...(children.get(tid) ?? []), Number(m[1])]);
+      if (root === undefined && /^execve\(/.test(line) && / = 0$/.test(line) && argv.test(line)) root = tid;
+    }
+  }
+  const tree = new Set<number>();
+  for (let todo = root === undefined ? [] : [root]; todo.length;) {
+    const tid = todo.pop()!;
+    if (!tree.has(tid)) todo.push(...(children.get(tid) ?? []));
+    tree.add(tid);
+  }
+  return tree;
 }

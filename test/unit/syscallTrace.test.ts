@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isLocal, judge } from '../helpers/strayWrites';
-import { parseLine, splitArgs, unquote } from '../helpers/syscallTrace';
+import { parseLine, readTrace, splitArgs, subtreeOf, unquote } from '../helpers/syscallTrace';
 
 const changed = (line: string) => (parseLine(line, '/cwd').change ?? []).map((c) => c.path);
 
@@ -102,5 +102,32 @@ test('judge: outside the allowed folders, under HOME, and the folders leading to
     assert.deepEqual(judge({ changes: [], connections: [] }, [], home).underHome, [path.join(home, 'left')]);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('subtreeOf: the process whose execve matched, and every thread and process cloned from it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-subtree-'));
+  try {
+    const files: Record<number, string[]> = {
+      10: ['clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD) = 20', 'clone3({flags=CLONE_VM}, 88) = 11'],
+      11: ['openat(AT_FDCWD</w>, "host.log", O_WRONLY|O_CREAT, 0666) = 3'],
+      20: [
+        'execve("/usr/bin/node", ["/usr/bin/node", "/x/dist/trainer.js"], 0x7ffd /* 30 vars */) = 0',
+        'clone3({flags=CLONE_VM|CLONE_THREAD, stack=0x7f, stack_size=0x7f}, 88) = 21',
+      ],
+      21: [
+        'clone(child_stack=NULL, flags=SIGCHLD) = 30',
+        'openat(AT_FDCWD</w>, "run.json", O_WRONLY|O_CREAT, 0666) = 3',
+      ],
+      30: ['mkdir("/w/cache", 0777) = 0'],
+    };
+    for (const [tid, lines] of Object.entries(files)) fs.writeFileSync(path.join(dir, `t.${tid}`), lines.join('\n'));
+    const tree = subtreeOf(path.join(dir, 't'), /dist\/trainer\.js/);
+    assert.deepEqual([...tree].sort(), [20, 21, 30]);
+    const changed = readTrace(path.join(dir, 't'), '/', tree).changes.map((c) => c.path);
+    assert.deepEqual(changed.sort(), ['/w/cache', '/w/run.json']);
+    assert.equal(subtreeOf(path.join(dir, 't'), /nothing-ran-this/).size, 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
