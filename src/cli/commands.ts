@@ -18,7 +18,7 @@ import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
 import * as P from '../shared/trainerProtocol';
 
-const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const CLASSIFIERS = P.EMBED_CLASSIFIERS;
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 export function defaultCacheDir(): string {

@@ -63,6 +63,9 @@ export const predictEach = new RequestType<
   void
 >('trainer/predictEach');
 
+/** The light classifiers an embed request may fit on the embeddings (none: export only), the default first. */
+export const EMBED_CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+
 /** Parameters of an embed request: a class folder, the base and its layer, where the files go. */
 export interface EmbedParams {
   folder: string;
@@ -71,7 +74,7 @@ export interface EmbedParams {
   layer?: string;
   outDir: string;
   cacheDir: string;
-  classifier: 'knn' | 'logistic' | 'none';
+  classifier: (typeof EMBED_CLASSIFIERS)[number];
   seed: number;
 }
 
