@@ -80,6 +80,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   // Whether this Python can drive the job and the cluster answers with enough resources, before any data is
   // decoded or a run folder made.
   const { address, workers, gpusPerWorker } = o.target;
+  const started = Date.now();
   const check = await runJob(o.python, ['--check', address, String(workers), String(gpusPerWorker)], undefined, o);
   if (check.error) throw new RayRunError(check.error);
   const prepared = await client.sendRequest(P.rayPrepare, { recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
@@ -110,15 +111,20 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     level: 'info',
     message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights`,
   });
+  // Start-up lasts until the workers stand (check, prepare without its decoding, Ray, Python, torch, Keras).
+  const startup = ((run.workersAt ?? Date.now()) - started) / 1000 - prepared.decodeSeconds;
+  const before = { startup, features: prepared.decodeSeconds };
   return client.sendRequest(
     P.rayFinish,
-    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained },
+    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained, before },
     o.token,
   );
 }
 
 interface JobOutcome {
   trained?: RayTrained;
+  /** When the first worker group reported itself (Date.now()). */
+  workersAt?: number;
   error?: string;
   cancelled: boolean;
 }
@@ -154,6 +160,7 @@ function runJob(
         return;
       }
       if (parsed.type === 'trained') outcome.trained = parsed;
+      else if (parsed.type === 'workers') outcome.workersAt ??= Date.now();
       else if (parsed.type === 'error') outcome.error = parsed.message;
       const event = progressOfRayLine(parsed, checkpointDir);
       if (event) o.emit(event);
