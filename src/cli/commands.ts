@@ -9,8 +9,9 @@ import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
+import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
 import { exportCommand, formatExport } from './exportCommand';
-import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan } from './format';
+import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
@@ -19,6 +20,8 @@ import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './t
 import * as P from '../shared/trainerProtocol';
 
 const CLASSIFIERS = P.EMBED_CLASSIFIERS;
+/** What `embed` writes into its folder (embedFolder.ts). */
+const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'];
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 export function defaultCacheDir(): string {
@@ -30,6 +33,10 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--json',
     description: 'one JSON object per line on stdout: progress, then one result or error',
+  },
+  {
+    flags: '--verbose',
+    description: "every log line and epoch on stderr, and the backend's kernels",
   },
   {
     flags: '--backend <name>',
@@ -53,7 +60,7 @@ const str = (ctx: CommandContext, name: string): string | undefined => {
 
 async function finishRun(ctx: CommandContext, run: Promise<RunResult>): Promise<number> {
   const result = await run;
-  ctx.view.result(result, formatRun(result));
+  ctx.view.result(result, formatRun(result, ctx.options.verbose === true));
   return result.cancelled ? EXIT.cancelled : EXIT.ok;
 }
 
@@ -121,12 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
         return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
       }
-      const backend = await client.sendRequest(P.hello);
-      ctx.view.event({
-        kind: 'log',
-        level: 'info',
-        message: `Backend: ${backend.detail}`,
-      });
+      ctx.view.say(whatRuns(await client.sendRequest(P.hello), ctx.options.verbose === true));
       return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
     },
   },
@@ -218,9 +220,17 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'output folder',
         defaultText: '.transfer-studio/embeddings/<folder name>',
       },
+      FORCE_OPTION,
     ],
     async run(ctx) {
       const folder = path.resolve(ctx.args[0]);
+      const outDir = path.resolve(
+        str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder)),
+      );
+      refuseToOverwrite(
+        EMBED_FILES.map((f) => path.join(outDir, f)),
+        ctx.options.force === true,
+      );
       const result = await ctx.client().sendRequest(
         P.embed,
         {
@@ -230,7 +240,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           cacheDir: ctx.cacheDir,
           classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
           seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
-          outDir: path.resolve(str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
+          outDir,
         },
         ctx.token,
       );
@@ -281,10 +291,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'the file to write (a folder for tfjs); the class names go beside it',
         defaultText: `${EXPORT_FORMATS.map((f) => EXPORT_FILE_NAMES[f]).join(', ')} in the run folder`,
       },
+      FORCE_OPTION,
     ],
     examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
     async run(ctx) {
-      const exported = await exportCommand(ctx.client(), ctx.args[0], str(ctx, 'format'), str(ctx, 'out'), ctx.token);
+      const exported = await exportCommand(ctx.client(), ctx.args[0], {
+        format: str(ctx, 'format'),
+        out: str(ctx, 'out'),
+        force: ctx.options.force === true,
+        token: ctx.token,
+      });
       ctx.view.result(exported, formatExport(exported));
       return EXIT.ok;
     },
@@ -306,6 +322,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       (await import('./demo')).runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
+        verbose: ctx.options.verbose === true,
         workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),
       }),
   },

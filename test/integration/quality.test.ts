@@ -183,7 +183,9 @@ test('Compare Bases: a linear probe per base with its uncertainty and costs; a b
     ok.accuracy > 1 / 3,
     `a linear probe on MobileNetV2 features beats chance on three classes (got ${ok.accuracy})`,
   );
-  assert.ok(Math.abs(ok.standardError - Math.sqrt((ok.accuracy * (1 - ok.accuracy)) / ok.validationImages)) < 1e-12);
+  assert.equal(ok.correct.length, result.split.validation, 'one outcome per validation image, in the split order');
+  assert.equal(ok.correct.filter(Boolean).length, Math.round(ok.accuracy * ok.validationImages));
+  assert.ok(ok.interval[0] <= ok.accuracy && ok.accuracy <= ok.interval[1]);
   assert.ok(ok.params > 1e6 && ok.bytes > 1e6 && ok.secondsPerImage > 0);
   assert.equal(result.recommended, 'mobilenet_v2');
 });
