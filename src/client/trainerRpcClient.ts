@@ -15,6 +15,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
 import type { ProbeResult } from '../shared/probeRules';
+import type { DoctorReport } from '../shared/doctorTypes';
 import type { RayTrained } from '../shared/rayProtocol';
 
 export interface TrainerRpcClientOptions {
@@ -150,6 +151,11 @@ export class TrainerRpcClient {
 
   probe(params: P.ProbeParams, token?: CancellationToken): Promise<ProbeResult> {
     return this.settle(this.connection.sendRequest(P.probe, params, token ?? CancellationToken.None));
+  }
+
+  /** The data doctor's findings for a class folder. */
+  doctor(params: P.DoctorParams, token?: CancellationToken): Promise<DoctorReport> {
+    return this.settle(this.connection.sendRequest(P.doctor, params, token ?? CancellationToken.None));
   }
 
   /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */
