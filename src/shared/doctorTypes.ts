@@ -15,7 +15,7 @@ export interface DoctorFinding {
   label: string;
   /**
    * 0–1, higher is more likely a real problem. label: 1 − the probe's probability of the given label;
-   * duplicate: 1; near-duplicate: the feature cosine; outlier: the share of examples less isolated.
+   * duplicate: 1; near-duplicate: 1 − the thumbnails' pixel distance; outlier: the share of examples less isolated.
    */
   score: number;
   action: FindingAction;

@@ -11,7 +11,7 @@ import {
   stratifiedFolds,
 } from '../../src/shared/confidentLearning';
 import { flaggedWarning } from '../../src/shared/doctorTypes';
-import { findDuplicates } from '../../src/shared/duplicates';
+import { findDuplicates, NEAR_PIXEL_DISTANCE } from '../../src/shared/duplicates';
 import { IGNORE_FILE, parseIgnoreFile, withIgnored } from '../../src/shared/ignoreFile';
 import { isolation, outliers, quantile, unitRows } from '../../src/shared/outliers';
 import { hammingDistance, perceptualHash } from '../../src/shared/perceptualHash';
@@ -96,19 +96,26 @@ describe('perceptual hash and duplicates on real digits', () => {
     for (const o of others) assert.ok(hammingDistance(hash, perceptualHash(new Uint8Array(await gray32(png(o))))) > 6);
   });
 
-  it('groups exact copies by bytes and near copies only when the features agree', () => {
+  it('groups exact copies by bytes and near copies only when the thumbnails agree', () => {
+    const plain = new Uint8Array(1024).fill(100);
+    const close = plain.map((v, k) => (k % 10 === 0 ? 130 : v)); // 3% of the ink apart
+    const far = plain.map((v, k) => (k % 2 === 0 ? 0 : v)); // half the ink gone
     const items = [
-      { sha: 'a', hash: '0000000000000000' },
-      { sha: 'b', hash: '0000000000000003' }, // 2 bits from item 0
-      { sha: 'a', hash: '0000000000000000' }, // same bytes as item 0
-      { sha: 'c', hash: 'ffffffffffffffff' },
-      { sha: 'd', hash: '000000000000003f' }, // 6 bits from item 0, but features disagree
+      { sha: 'a', hash: '0000000000000000', thumbnail: plain },
+      { sha: 'b', hash: '0000000000000003', thumbnail: close }, // 2 bits from item 0
+      { sha: 'a', hash: '0000000000000000', thumbnail: plain }, // same bytes as item 0
+      { sha: 'c', hash: 'ffffffffffffffff', thumbnail: plain }, // same pixels, hash far: not a candidate
+      { sha: 'd', hash: '000000000000003f', thumbnail: far }, // 6 bits from item 0, thumbnails disagree
     ];
-    const cos = (i: number, j: number) => (i === 4 || j === 4 ? 0.5 : 0.99);
-    assert.deepEqual(findDuplicates(items, cos), [
-      { index: 1, of: 0, exact: false, cosine: 0.99 },
-      { index: 2, of: 0, exact: true, cosine: 1 },
-    ]);
+    const found = findDuplicates(items);
+    assert.deepEqual(
+      found.map((m) => [m.index, m.of, m.exact]),
+      [
+        [1, 0, false],
+        [2, 0, true],
+      ],
+    );
+    assert.ok(found[0].distance > 0 && found[0].distance <= NEAR_PIXEL_DISTANCE);
   });
 
   it('the banded candidate search finds every pair a full comparison finds', () => {
@@ -121,7 +128,10 @@ describe('perceptual hash and duplicates on real digits', () => {
     };
     const items = Array.from({ length: 300 }, (_, i) => ({ sha: String(i), hash: hex() }));
     for (let i = 0; i < 60; i++) items.push({ sha: `n${i}`, hash: flip(items[i].hash!, 1 + (i % 7)) });
-    const found = findDuplicates(items, () => 1).map((m) => [m.index, m.of]);
+    const found = findDuplicates(items.map((it) => ({ ...it, thumbnail: new Uint8Array(4) }))).map((m) => [
+      m.index,
+      m.of,
+    ]);
     const expected: number[][] = [];
     const root = items.map((_, i) => i);
     for (let j = 0; j < items.length; j++)

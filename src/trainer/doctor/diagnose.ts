@@ -4,7 +4,7 @@ import path from 'node:path';
 import { confusedClassPairs, labelIssues, suspicion, type LabelRanking } from '../../shared/confidentLearning';
 import type { ConfusedPair, DoctorFinding } from '../../shared/doctorTypes';
 import { findDuplicates, type Fingerprint } from '../../shared/duplicates';
-import { isolation, outliers, unitCosine, unitRows, OUTLIER_NEIGHBOURS } from '../../shared/outliers';
+import { isolation, outliers, unitRows, OUTLIER_NEIGHBOURS } from '../../shared/outliers';
 import { outOfFoldProbabilities, PROBE_FOLDS } from './outOfFold';
 
 /** The ranking the doctor uses (the evaluation script measures both; see README "Data doctor"). */
@@ -34,10 +34,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const notes: string[] = [];
   const label = labelFindings(input, ranking, notes);
   const unit = unitRows(examples.map((e) => e.features));
-  const duplicates = findDuplicates(
-    examples.map((e) => e.fingerprint),
-    (i, j) => unitCosine(unit, i, j),
-  ).map((d): DoctorFinding => {
+  const duplicates = findDuplicates(examples.map((e) => e.fingerprint)).map((d): DoctorFinding => {
     const e = examples[d.index];
     const other = examples[d.of];
     const sameClass = other.label === e.label;
@@ -46,12 +43,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       kind: d.exact ? 'duplicate' : 'near-duplicate',
       path: e.path,
       label: classes[e.label],
-      score: d.cosine,
+      score: 1 - d.distance,
       action: sameClass ? 'delete' : 'review',
       duplicateOf: other.path,
       detail: d.exact
         ? `Same bytes as ${rel(d.of)}${where}.`
-        : `Looks like ${rel(d.of)}${where} (feature cosine ${d.cosine.toFixed(3)}).`,
+        : `Looks like ${rel(d.of)}${where} (pixel distance ${d.distance.toFixed(3)}).`,
     };
   });
   const far = outliers(isolation(unit, input.seed)).map((o): DoctorFinding => ({

@@ -13,6 +13,6 @@ export function fingerprints(files: readonly string[]): Promise<Fingerprint[]> {
     const gray = await decodeToPixels(file, { size: [HASH_SIDE, HASH_SIDE], channels: 1, scale: 'raw' }).catch(
       () => undefined,
     );
-    return gray ? { sha, hash: perceptualHash(gray) } : { sha };
+    return gray ? { sha, hash: perceptualHash(gray), thumbnail: new Uint8Array(gray) } : { sha };
   });
 }
