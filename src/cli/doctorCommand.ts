@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { DoctorFinding, DoctorReport } from '../shared/doctorTypes';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
+import * as P from '../shared/trainerProtocol';
 import { CliError } from './cliError';
 import type { CommandContext } from './commandSpec';
 import { EXIT } from './exitCodes';
@@ -20,7 +21,8 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
   if (!Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, not ${option('seed')}.`, EXIT.usage);
   const report = await ctx
     .client()
-    .doctor(
+    .sendRequest(
+      P.doctor,
       { folder: path.resolve(ctx.args[0]), base: option('base') ?? DEFAULT_BASE, cacheDir: ctx.cacheDir, seed },
       ctx.token,
     );

@@ -10,7 +10,7 @@ import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressEvent, RunResult, TrainRecipe } from '../shared/engineTypes';
 import { parseRayLine, progressOfRayLine, RAY_DEFAULTS, type RayJobLine, type RayTrained } from '../shared/rayProtocol';
 import type { RayTarget } from '../shared/trainerProtocol';
-import { packageRoot } from '../trainer/packageRoot';
+import * as P from '../shared/trainerProtocol';
 
 /** A Ray run that cannot start or did not finish; the message is one line a user can act on. */
 export class RayRunError extends Error {
@@ -69,11 +69,10 @@ export function rayTarget(
   return { address, workers, gpusPerWorker, storagePath: storagePath ? path.resolve(storagePath) : undefined };
 }
 
-/** The job script: shipped in dist/ray by the build, read from src/ray when running unbundled (tests). */
+/** The job script: shipped in dist/ray beside the bundle by the build, beside this file when unbundled (tests). */
 export function jobScript(): string {
-  const root = packageRoot();
-  const bundled = path.join(root, 'dist/ray/job.py');
-  return fs.existsSync(bundled) ? bundled : path.join(root, 'src/ray/job.py');
+  const bundled = path.join(__dirname, 'ray', 'job.py');
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, 'job.py');
 }
 
 export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, o: RayRunOptions): Promise<RunResult> {
@@ -82,7 +81,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   const { address, workers, gpusPerWorker } = o.target;
   const check = await runJob(o.python, ['--check', address, String(workers), String(gpusPerWorker)], undefined, o);
   if (check.error) throw new RayRunError(check.error);
-  const prepared = await client.rayPrepare({ recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
+  const prepared = await client.sendRequest(P.rayPrepare, { recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
   const log = path.join(prepared.jobDir, 'job.log');
   o.emit({
     kind: 'log',
@@ -91,7 +90,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   });
   const run = await runJob(o.python, [prepared.planFile], log, o, prepared.checkpointDir);
   if (run.cancelled || run.error || !run.trained) {
-    await client.rayAbandon(prepared.runDir, run.cancelled ? 'cancelled' : 'failed');
+    await client.sendRequest(P.rayAbandon, { runDir: prepared.runDir, status: run.cancelled ? 'cancelled' : 'failed' });
     if (run.cancelled)
       throw new RayRunError(
         `Cancelled; the Ray job and its workers were stopped (run folder ${prepared.runDir}).`,
@@ -100,7 +99,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     throw new RayRunError(run.error ?? `The Ray job ended without a trained model; see ${log}.`);
   }
   if (!run.trained.weightsIdentical) {
-    await client.rayAbandon(prepared.runDir, 'failed');
+    await client.sendRequest(P.rayAbandon, { runDir: prepared.runDir, status: 'failed' });
     throw new RayRunError(
       `The Ray workers ended with different weights (${run.trained.weightDigests.length} digests); data-parallel training went wrong, see ${log}.`,
     );
@@ -110,7 +109,11 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     level: 'info',
     message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights`,
   });
-  return client.rayFinish({ runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained }, o.token);
+  return client.sendRequest(
+    P.rayFinish,
+    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained },
+    o.token,
+  );
 }
 
 interface JobOutcome {

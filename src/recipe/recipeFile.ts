@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
-import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
-import { AUTO, OFF } from '../shared/autoFlow';
+import { DEFAULT_AUGMENTATION, defaultRecipe } from '../shared/recipeDefaults';
+import { recipeProblems } from '../shared/recipeChecks';
+import { AUTO, OFF, secondPhaseRate } from '../shared/autoFlow';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
@@ -48,7 +49,7 @@ export function loadRecipe(file: string): TrainRecipe {
   if (!fields.data)
     throw new RecipeFileError(`Recipe ${file} has no "data" field: name the dataset folder, relative to the recipe.`);
   const recipe = completeRecipe(fields, fields.data);
-  const problems = recipeProblems(recipe);
+  const problems = recipeProblems(recipe).map((p) => p.message);
   if (problems.length) throw new RecipeFileError(`Recipe ${file}: ${problems.join('; ')}.`);
   return recipe;
 }
@@ -69,7 +70,7 @@ export function completeRecipe(fields: Partial<TrainRecipe>, data: string): Trai
   else if (fields.secondPhase && fields.secondPhase !== AUTO)
     r.secondPhase = {
       epochs: 5,
-      learningRate: r.learningRate / 10,
+      learningRate: secondPhaseRate(r.learningRate),
       ...(fields.secondPhase as Partial<SecondPhase>),
     } as SecondPhase;
   return r;

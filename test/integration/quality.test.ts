@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { AUTO, AUTO_TEST_SPLIT } from '../../src/shared/autoFlow';
 import type { ProgressEvent, QualityReport } from '../../src/shared/engineTypes';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('quality');
 const { cacheDir, recipe } = session;
@@ -23,8 +24,8 @@ function logs(): { lines: string[]; done: () => void } {
 test('the default flow holds out a test split, records each trial in run.json, and keeps the head when fine-tuning cannot fit', async () => {
   // A one-second budget: the head gets its share, fine-tuning the top blocks (90 images through most of the
   // base first) cannot fit, and the trials say so.
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
       secondPhase: AUTO,
       testSplit: AUTO,
@@ -33,7 +34,7 @@ test('the default flow holds out a test split, records each trial in run.json, a
       name: 'auto',
     }),
     cacheDir,
-  );
+  });
   assert.equal(
     result.split.test,
     3 * Math.round(30 * AUTO_TEST_SPLIT),
@@ -80,8 +81,8 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
   }
   const log = logs();
   const result = await session.client
-    .train(
-      recipe(dir, {
+    .sendRequest(P.train, {
+      recipe: recipe(dir, {
         epochs: 2,
         patience: 0,
         batchSize: 16,
@@ -90,7 +91,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
         name: 'imbalanced',
       }),
       cacheDir,
-    )
+    })
     .finally(log.done);
   assert.ok(
     log.lines.some((l) => /balanced sampling/.test(l)),
@@ -112,7 +113,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
 });
 
 test('Compare Bases: a linear probe per base with its uncertainty and costs; a base that cannot load is a row with its error', async () => {
-  const result = await session.client.probe({
+  const result = await session.client.sendRequest(P.probe, {
     folder: fixture('fashion-small'),
     bases: ['mobilenet_v2', 'no_such_base'],
     cacheDir,

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DoctorFinding } from '../../shared/doctorTypes';
 import { IGNORE_FILE, withIgnored } from '../../shared/ignoreFile';
 import { DEFAULT_SEED } from '../../shared/recipeDefaults';
+import * as P from '../../shared/trainerProtocol';
 import { requireTrust, showFailure } from '../commands/fineTune';
 import { confinePath } from '../security/confinePath';
 import { workspaceRoots, type Services } from '../services';
@@ -48,7 +49,8 @@ async function checkData(s: Services, view: DataIssuesView, arg: unknown): Promi
         cancellable: true,
       },
       async (_p, token) =>
-        (await s.trainer.get()).doctor(
+        (await s.trainer.get()).sendRequest(
+          P.doctor,
           { folder: inside.path, base: s.studio.choices.base, cacheDir: s.trainer.cacheDir, seed: DEFAULT_SEED },
           token,
         ),

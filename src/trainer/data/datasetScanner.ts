@@ -10,6 +10,7 @@ import { isInside, readEntries } from './folderEntries';
 import { ignoreListOf } from './ignoreList';
 import { IGNORED_REASON } from '../../shared/ignoreFile';
 import { inspectImage } from './imageCheck';
+import { mapLimited } from '../../shared/mapLimited';
 
 export { IMAGE_EXTENSIONS };
 
@@ -223,22 +224,4 @@ export function shortReason(e: unknown): string {
     .split('\n')[0]
     .replace(/^Input (file|buffer) /, '')
     .slice(0, 160);
-}
-
-/** Maps with at most `limit` promises in flight (sharp has its own thread pool; this bounds open files). */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

@@ -2,9 +2,9 @@
 // of its pixels (decoded by the same decoder as training, at 32×32 gray).
 import type { Fingerprint } from '../../shared/duplicates';
 import { HASH_SIDE, perceptualHash } from '../../shared/perceptualHash';
-import { mapLimited } from '../data/datasetScanner';
+import { mapLimited } from '../../shared/mapLimited';
 import { decodeToPixels } from '../data/imageDecoder';
-import { contentHash } from '../train/featureCache';
+import { contentHash } from '../io/contentHash';
 
 /** One fingerprint per file, in order; a file that does not decode gets no perceptual hash. */
 export function fingerprints(files: readonly string[]): Promise<Fingerprint[]> {

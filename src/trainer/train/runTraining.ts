@@ -7,7 +7,7 @@ import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
-import { recipeProblems } from '../../shared/recipeDefaults';
+import { recipeProblems } from '../../shared/recipeChecks';
 import { needsBalancing } from './balance';
 import { loadBase } from '../models/baseModel';
 import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
@@ -22,6 +22,7 @@ import { autoFineTune } from './autoFineTune';
 import { widerHeadTrial } from './autoHead';
 import {
   AUTO,
+  AUTO_CHECKPOINT_SECONDS,
   AUTO_HEAD_BUDGET_SHARE,
   AUTO_WIDE_HEAD,
   AUTO_TEST_MIN_PER_CLASS,
@@ -34,7 +35,6 @@ import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
 import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { inputSizeProblems } from './runFileChecks';
 import { headTrialOf, markKept } from './autoTrials';
 import {
   budgetSeconds,
@@ -56,7 +56,7 @@ import { createRunDir, readCheckpoint, saveCheckpoint, writeRunRecipe } from './
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
   // Recipes also arrive over the protocol (the extension, other clients): the engine checks them itself.
-  const invalid = [...recipeProblems(recipe), ...inputSizeProblems(recipe)];
+  const invalid = recipeProblems(recipe).map((p) => p.message);
   if (invalid.length) throw new EngineError(`Invalid recipe: ${invalid.join('; ')}.`);
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
@@ -149,11 +149,19 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
     const earlier = (phase: 1 | 2) => done.filter((h) => h.phase === phase);
+    let lastCheckpoint = { at: 0, path: '' };
     const checkpoint = (which: string, phase: 1 | 2) => {
       const before =
         phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
-      return (m: EpochMetrics, h: EpochMetrics[]) =>
-        saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
+      // An automatic head epoch on cached features takes milliseconds and saving the full model far longer:
+      // there it is saved every few seconds, so the head's share of the budget goes to training.
+      const throttled = phase === 1 && recipe.epochs === AUTO;
+      return async (m: EpochMetrics, h: EpochMetrics[]) => {
+        if (throttled && Date.now() - lastCheckpoint.at < AUTO_CHECKPOINT_SECONDS * 1000) return lastCheckpoint.path;
+        const state = { model: which, phase, epoch: m.epoch, history: [...before, ...h] };
+        lastCheckpoint = { at: Date.now(), path: await saveCheckpoint(runDir, tm.full, state) };
+        return lastCheckpoint.path;
+      };
     };
     /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
     const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
@@ -339,6 +347,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       });
       const options = {
         ...fitCommon(recipe, ctx),
+        relativeImprovement: undefined,
         which: 'transfer' as const,
         phase: 2 as const,
         epochs: explicit.epochs,

@@ -10,7 +10,7 @@ import { checkData } from '../doctor/checkData';
 import { embedFolder } from '../features/embedFolder';
 import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
-import { evaluateRun, predictEach, predictImages } from '../train/runInference';
+import { evaluateRun, predictEach } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
 import { abandonRayRun, finishRayRun, prepareRayRun } from '../ray/rayRun';
@@ -62,7 +62,6 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   );
   connection.onRequest(P.rayAbandon, (p) => abandonRayRun(p.runDir, p.status));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
-  connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.predictEach, (p, token) => job(token, () => predictEach(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
