@@ -10,6 +10,7 @@ import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
 import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
+import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
@@ -274,6 +275,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       ctx.view.result(result, formatProbe(result));
       return EXIT.ok;
     },
+  },
+  {
+    name: 'doctor',
+    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    summary: 'find likely mislabelled, duplicated and out-of-place images (changes nothing)',
+    options: [
+      {
+        flags: '--base <base>',
+        description: `base whose features are compared (${BASE_WORDS})`,
+        default: DEFAULT_BASE,
+      },
+      { flags: '--seed <n>', description: 'seed of the probe folds', default: DEFAULT_SEED, number: true },
+      { flags: '--top <n>', description: 'findings of each kind shown as text (--json has all)', default: DOCTOR_TOP },
+    ],
+    examples: ['transfer-studio doctor data/', 'transfer-studio doctor data/ --json > findings.json'],
+    run: runDoctor,
   },
   {
     name: 'export',
