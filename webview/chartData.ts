@@ -17,6 +17,7 @@ export interface TrainingStats {
   phase?: 1 | 2;
   epoch?: number;
   epochs?: number;
+  untilPlateau?: number;
   batch?: number;
   batches?: number;
   imagesPerSec?: number;
@@ -122,6 +123,7 @@ export class TrainingCurves {
           phase: e.phase,
           epoch: e.epoch,
           epochs: e.epochs,
+          untilPlateau: e.untilPlateau,
           batch: e.batch,
           batches: e.batches,
           imagesPerSec: e.imagesPerSec,

@@ -159,7 +159,7 @@ export class LiveCharts {
       parts.push(h('span', { 'data-testid': 'stat-stage' }, `${stageNames()[s.stage] ?? s.stage}${progress}`));
     }
     if (s.epoch !== undefined) {
-      const epoch = epochLabel(s.model ?? 'transfer', s.phase ?? 1, s.epoch, s.epochs ?? NaN);
+      const epoch = epochLabel(s.model ?? 'transfer', s.phase ?? 1, s.epoch, s.epochs ?? NaN, s.untilPlateau);
       parts.push(
         h('span', { 'data-testid': 'stat-epoch' }, t('{0}, batch {1}/{2}', epoch, s.batch ?? '', s.batches ?? '')),
       );

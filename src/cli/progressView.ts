@@ -30,7 +30,7 @@ export class ProgressView {
       const width = 24;
       const filled = Math.round((e.batch / e.batches) * width);
       this.overwrite(
-        `${epochLabel(e.model, e.phase, e.epoch, e.epochs)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`,
+        `${epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`,
       );
     } else if (e.kind === 'stage' && e.stage === 'caching-features' && this.mode === 'tty' && e.total) {
       this.overwrite(`caching features ${e.done ?? 0}/${e.total}`);

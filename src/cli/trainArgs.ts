@@ -6,7 +6,17 @@ import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recip
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
-import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, OFF } from '../shared/autoFlow';
+import {
+  AUTO,
+  AUTO_FINE_TUNE_EPOCHS,
+  AUTO_FINE_TUNE_PATIENCE,
+  AUTO_MIN_PATIENCE,
+  AUTO_MIN_RELATIVE_IMPROVEMENT,
+  DEFAULT_TIME_BUDGET_SECONDS,
+  OFF,
+  SECOND_PHASE_RATE_DIVISOR,
+  secondPhaseRate,
+} from '../shared/autoFlow';
 import { describeRange, fieldAt, inRange, numberField, OPTIMIZERS, stringField } from '../shared/recipeFields';
 import { CliError } from './cliError';
 import type { OptionSpec } from './commandSpec';
@@ -15,8 +25,6 @@ import { EXIT } from './exitCodes';
 const D = defaultRecipe('');
 /** Epochs of the second phase when --second-phase-from is given without --second-phase-epochs. */
 const SECOND_PHASE_EPOCHS = 5;
-/** The second phase's learning rate is the first's divided by this, unless --second-phase-lr says. */
-const SECOND_PHASE_LR_DIVISOR = 10;
 /** The choices of --pooling and --channels, from the recipe field table. */
 export const POOLINGS = stringField('head', 'pooling').enum ?? [];
 const CHANNELS = (numberField('inputChannels').enum ?? []).map(String);
@@ -46,7 +54,7 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--epochs <n>',
-    description: 'epochs of the first phase, or auto: until validation loss stops improving',
+    description: `epochs of the first phase, or auto: until ${AUTO_MIN_PATIENCE} epochs pass without a ${AUTO_MIN_RELATIVE_IMPROVEMENT * 100} % lower validation loss`,
     default: D.epochs,
     number: true,
   },
@@ -142,14 +150,14 @@ export const TRAIN_OPTIONS = [
   },
   {
     flags: '--second-phase-epochs <n>',
-    description: 'epochs of the second phase',
+    description: `epochs of the second phase of --second-phase-from (the automatic one stops after ${AUTO_FINE_TUNE_PATIENCE} epochs without improvement, at most ${AUTO_FINE_TUNE_EPOCHS})`,
     default: SECOND_PHASE_EPOCHS,
     number: true,
   },
   {
     flags: '--second-phase-lr <rate>',
     description: 'learning rate of the second phase',
-    defaultText: `--lr / ${SECOND_PHASE_LR_DIVISOR}`,
+    defaultText: `--lr / ${SECOND_PHASE_RATE_DIVISOR}`,
     number: true,
   },
   {
@@ -259,7 +267,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
     r.secondPhase = {
       unfreezeFrom: from,
       epochs: num('second-phase-epochs') ?? SECOND_PHASE_EPOCHS,
-      learningRate: num('second-phase-lr') ?? r.learningRate / SECOND_PHASE_LR_DIVISOR,
+      learningRate: num('second-phase-lr') ?? secondPhaseRate(r.learningRate),
     };
   }
   const problems = recipeProblems(r);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
-import { AUTO, OFF } from '../shared/autoFlow';
+import { AUTO, OFF, secondPhaseRate } from '../shared/autoFlow';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
@@ -69,7 +69,7 @@ export function completeRecipe(fields: Partial<TrainRecipe>, data: string): Trai
   else if (fields.secondPhase && fields.secondPhase !== AUTO)
     r.secondPhase = {
       epochs: 5,
-      learningRate: r.learningRate / 10,
+      learningRate: secondPhaseRate(r.learningRate),
       ...(fields.secondPhase as Partial<SecondPhase>),
     } as SecondPhase;
   return r;

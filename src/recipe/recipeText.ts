@@ -7,31 +7,33 @@ import { RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
 import { OFF } from '../shared/autoFlow';
 import { isPathLikeBase } from './recipeFile';
 
-// The order a reader wants: what is trained on, from what, how, and where results go.
-const ORDER: (keyof TrainRecipe)[] = [
-  'name',
-  'mode',
-  'data',
-  'base',
-  'freeze',
-  'head',
-  'optimizer',
-  'learningRate',
-  'epochs',
-  'batchSize',
-  'validationSplit',
-  'testSplit',
-  'seed',
-  'patience',
-  'maxPerClass',
-  'augmentation',
-  'secondPhase',
-  'timeBudget',
-  'compareScratch',
-  'inputSize',
-  'inputChannels',
-  'outputDir',
-];
+// The order a reader wants: what is trained on, from what, how, and where it runs and results go. A record
+// (its keys in that order) rather than a list, so a recipe field missing here fails to compile.
+const ORDER: Record<keyof TrainRecipe, true> = {
+  name: true,
+  mode: true,
+  data: true,
+  base: true,
+  freeze: true,
+  head: true,
+  optimizer: true,
+  learningRate: true,
+  epochs: true,
+  batchSize: true,
+  validationSplit: true,
+  testSplit: true,
+  seed: true,
+  patience: true,
+  maxPerClass: true,
+  augmentation: true,
+  secondPhase: true,
+  timeBudget: true,
+  compareScratch: true,
+  inputSize: true,
+  inputChannels: true,
+  ray: true,
+  outputDir: true,
+};
 
 /** The text of a recipe file in `recipeDir` that reproduces `recipe`. */
 export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
@@ -44,7 +46,7 @@ export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
   // Absent, the second phase reads back as auto: a run without one says so.
   const complete: TrainRecipe =
     recipe.mode === 'transfer' && recipe.secondPhase === undefined ? { ...recipe, secondPhase: OFF as never } : recipe;
-  for (const key of ORDER) {
+  for (const key of Object.keys(ORDER) as (keyof TrainRecipe)[]) {
     const value = complete[key];
     if (value === undefined) continue;
     if (key === 'data' || key === 'outputDir') fields[key] = relative(value as string);

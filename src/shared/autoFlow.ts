@@ -14,6 +14,16 @@ export const AUTO_HEAD_EPOCH_CAP = 300;
  * is noisy, and an extra head epoch on cached features is cheap.
  */
 export const AUTO_MIN_PATIENCE = 10;
+/**
+ * An automatic phase counts an epoch as an improvement only when validation loss falls at least this fraction
+ * below the best so far. An absolute threshold let the loss of a small validation split creep down by a
+ * thousandth per epoch for hundreds of epochs (issue 24).
+ */
+export const AUTO_MIN_RELATIVE_IMPROVEMENT = 0.01;
+/** A recipe's own patience keeps the absolute threshold it always had. */
+export const MIN_ABSOLUTE_IMPROVEMENT = 1e-4;
+/** An automatic head saves its checkpoint at most this often (a crash loses at most these seconds). */
+export const AUTO_CHECKPOINT_SECONDS = 5;
 /** The head may use this share of the time budget, so fine-tuning keeps a chance (it takes the rest). */
 export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
 /** The second head the automatic flow tries when the recipe's head has no hidden layer. */
@@ -22,8 +32,11 @@ export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0
 export const AUTO_FINE_TUNE_EPOCHS = 15;
 /** Patience of the fine-tuning trials, whose epochs cost far more than the head's. */
 export const AUTO_FINE_TUNE_PATIENCE = 3;
-/** The fine-tuning rate as a fraction of the head's, as in Keras' transfer-learning guide. */
-export const AUTO_FINE_TUNE_RATE_FACTOR = 0.1;
+/**
+ * The second phase trains at the first phase's rate divided by this, as in Keras' transfer-learning guide:
+ * the automatic fine-tuning always, an explicit second phase (recipe, CLI, panel) unless it names a rate.
+ */
+export const SECOND_PHASE_RATE_DIVISOR = 10;
 /** How many of the last blocks of the kept base the automatic fine-tuning trains. */
 export const AUTO_TOP_BLOCKS = 2;
 /** Augmented fine-tuning is tried only when the training split has fewer images per class than this. */
@@ -36,6 +49,11 @@ export const MAX_TIME_BUDGET_SECONDS = 86_400;
 export const AUTO_TEST_SPLIT = 0.15;
 /** … when every class has at least this many images. */
 export const AUTO_TEST_MIN_PER_CLASS = 20;
+
+/** The learning rate of the second phase after a first phase at `firstRate`. */
+export function secondPhaseRate(firstRate: number): number {
+  return firstRate / SECOND_PHASE_RATE_DIVISOR;
+}
 
 /** The test fraction a recipe means, given the image count of each class. */
 export function resolveTestSplit(testSplit: TrainRecipe['testSplit'], classSizes: readonly number[]): number {
@@ -55,6 +73,11 @@ export function headSchedule(r: Pick<TrainRecipe, 'epochs' | 'patience'>): { epo
     : { epochs: r.epochs, patience: r.patience };
 }
 
+/** The improvement threshold of the first phase: relative when its epochs are automatic (see improves()). */
+export function headImprovement(r: Pick<TrainRecipe, 'epochs'>): number | undefined {
+  return r.epochs === AUTO ? AUTO_MIN_RELATIVE_IMPROVEMENT : undefined;
+}
+
 /**
  * Where the automatic fine-tuning starts: the first weighted layer of the last AUTO_TOP_BLOCKS blocks kept
  * by the cut (block_15_expand for MobileNetV2 at out_relu, where Conv_1 forms a block of its own).
@@ -68,6 +91,11 @@ export function autoUnfreezeFrom(layers: readonly LayerInfo[], featureLayer: str
   if (blocks.length <= AUTO_TOP_BLOCKS + 1) return undefined;
   const first = blocks[blocks.length - AUTO_TOP_BLOCKS - 1];
   return kept.find((l) => l.block === first)?.name;
+}
+
+/** Whether validation `loss` improves on `best`: by a fraction of it (automatic phases), else by the absolute threshold. */
+export function improves(loss: number, best: number, relative?: number): boolean {
+  return relative === undefined ? loss < best - MIN_ABSOLUTE_IMPROVEMENT : loss < best * (1 - relative);
 }
 
 /** Whether trial b beats a on validation: higher accuracy, or the same accuracy with lower loss. */

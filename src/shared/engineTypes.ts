@@ -65,8 +65,10 @@ export interface SkippedFile {
 
 export interface ClassSummary {
   name: string;
-  /** Absolute paths of the usable images, sorted. */
+  /** Absolute paths of the usable examples, sorted (`file:line` for rows of a CSV/JSONL file). */
   files: string[];
+  /** The text of each entry of `files`, same order, when examples live inside a file; absent for images. */
+  texts?: string[];
 }
 
 /** A dataset folder: one subfolder per class. */
@@ -301,6 +303,8 @@ export type ProgressEvent =
       phase: 1 | 2;
       epoch: number;
       epochs: number;
+      /** Set when `epochs` is only a cap: the phase stops after this many epochs without improvement. */
+      untilPlateau?: number;
       batch: number;
       batches: number;
       loss: number;
@@ -308,5 +312,13 @@ export type ProgressEvent =
       imagesPerSec: number;
       etaSeconds: number;
     }
-  | { kind: 'epoch'; model: RunModel; metrics: EpochMetrics; epochs: number; checkpoint: string }
+  | {
+      kind: 'epoch';
+      model: RunModel;
+      metrics: EpochMetrics;
+      epochs: number;
+      /** As in a batch event: the phase stops after this many epochs without improvement. */
+      untilPlateau?: number;
+      checkpoint: string;
+    }
   | { kind: 'log'; level: 'info' | 'warn'; message: string };

@@ -3,10 +3,13 @@
 import type { ClassSummary } from './engineTypes';
 import { seededRandom, shuffled } from './seededRandom';
 
-/** One image and its class index. */
+/** One example and its class index. */
 export interface Sample {
+  /** The file, or for examples inside a file (CSV/JSONL rows) `file:line`, shown and reported as it is. */
   path: string;
   label: number;
+  /** The example itself when it lives inside a file (a text row); absent for files on disk (images). */
+  text?: string;
 }
 
 export interface Split {
@@ -27,17 +30,22 @@ export function stratifiedSplit(classes: readonly ClassSummary[], options: Split
   const random = seededRandom(options.seed);
   const split: Split = { train: [], validation: [], test: [] };
   classes.forEach((c, label) => {
-    let files = shuffled([...c.files].sort(), random);
+    let files = shuffled(classExamples(c, label), random);
     if (options.maxPerClass && options.maxPerClass > 0) files = files.slice(0, options.maxPerClass);
     const n = files.length;
     const nTest = options.testSplit > 0 ? Math.max(1, Math.round(n * options.testSplit)) : 0;
     const nVal = options.validationSplit > 0 ? Math.max(1, Math.round(n * options.validationSplit)) : 0;
     // Training keeps at least one image per class even for tiny classes.
     const cutVal = Math.min(nVal, Math.max(0, n - nTest - 1));
-    const toSample = (path: string): Sample => ({ path, label });
-    split.test.push(...files.slice(0, nTest).map(toSample));
-    split.validation.push(...files.slice(nTest, nTest + cutVal).map(toSample));
-    split.train.push(...files.slice(nTest + cutVal).map(toSample));
+    split.test.push(...files.slice(0, nTest));
+    split.validation.push(...files.slice(nTest, nTest + cutVal));
+    split.train.push(...files.slice(nTest + cutVal));
   });
   return split;
+}
+
+/** A class's examples sorted by path (the order the seeded shuffle starts from), with inline texts if any. */
+function classExamples(c: ClassSummary, label: number): Sample[] {
+  const samples = c.files.map((path, i): Sample => (c.texts ? { path, label, text: c.texts[i] } : { path, label }));
+  return samples.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,7 +1,7 @@
 // The panel's training settings are a view of a few recipe fields. This is the one place that converts
 // between them: the VS Code settings, a recipe file bound to the studio, and the recipe a run starts from
 // all go through it, and the numbers' bounds are the recipe field table's.
-import { AUTO, AUTO_FINE_TUNE_EPOCHS, DEFAULT_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
+import { AUTO, AUTO_FINE_TUNE_EPOCHS, DEFAULT_TIME_BUDGET_SECONDS, OFF, secondPhaseRate } from './autoFlow';
 import type { SecondPhase, TrainRecipe } from './engineTypes';
 import type { TrainingSettings } from './panelProtocol';
 import { DEFAULT_AUGMENTATION, defaultRecipe } from './recipeDefaults';
@@ -98,5 +98,5 @@ export function recipeFieldsOf(
  */
 export function secondPhaseOf(s: TrainingSettings, unfreezeFrom: string): SecondPhase {
   const epochs = s.epochs === AUTO ? AUTO_FINE_TUNE_EPOCHS : Math.max(1, Math.ceil(s.epochs / 2));
-  return { unfreezeFrom, epochs, learningRate: s.learningRate / 10 };
+  return { unfreezeFrom, epochs, learningRate: secondPhaseRate(s.learningRate) };
 }

@@ -94,6 +94,7 @@ test('"Save as Recipe" writes a commented file, paths relative to it, that reads
     freeze: { featureLayer: 'out_relu', frozen: ['Conv1', 'up to block_3_add', 'block_4_*'] },
     augmentation: { flip: true, rotation: 5, crop: 0, brightness: 0.2 },
     secondPhase: { unfreezeFrom: 'block_16_expand', epochs: 2, learningRate: 1e-5 },
+    ray: { address: '127.0.0.1:6379', workers: 2, gpusPerWorker: 0 },
   };
   const file = path.join(dir, 'recipes', 'flowers.recipe.yaml');
   fs.mkdirSync(path.dirname(file));

@@ -16,7 +16,8 @@ import {
 import type { LayerInfo, ModelResult } from '../../src/shared/engineTypes';
 import { binomialStandardError, recommendBase, type ProbeRow } from '../../src/shared/probeRules';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import { baselineVerdict, median } from '../../src/trainer/train/baselines';
+import { baselineVerdict } from '../../src/trainer/train/baselines';
+import { median } from '../../src/trainer/data/kinds/imageBaselines';
 import { evaluatePredictions } from '../../src/trainer/train/evaluation';
 
 test('recipes, settings and the right-click flow start automatic: epochs, second phase and test split', () => {

@@ -8,9 +8,9 @@ export function describeProgress(e: ProgressEvent | undefined): string | undefin
     case 'stage':
       return e.total ? `${e.stage} ${e.done ?? 0}/${e.total}` : e.stage;
     case 'batch':
-      return `${epochLabel(e.model, e.phase, e.epoch, e.epochs)} · loss ${e.loss.toFixed(3)} · ${e.imagesPerSec.toFixed(0)} img/s`;
+      return `${epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)} · loss ${e.loss.toFixed(3)} · ${e.imagesPerSec.toFixed(0)} img/s`;
     case 'epoch':
-      return `${epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs)} · loss ${e.metrics.loss.toFixed(3)} · val acc ${percent(e.metrics.valAccuracy)}`;
+      return `${epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs, e.untilPlateau)} · loss ${e.metrics.loss.toFixed(3)} · val acc ${percent(e.metrics.valAccuracy)}`;
     case 'log':
       return undefined;
   }

@@ -21,8 +21,8 @@ export class TrainingStatusBar implements vscode.Disposable {
     if (e.kind !== 'batch' && e.kind !== 'epoch') return;
     const label =
       e.kind === 'batch'
-        ? epochLabel(e.model, e.phase, e.epoch, e.epochs)
-        : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs);
+        ? epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)
+        : epochLabel(e.model, e.metrics.phase, e.metrics.epoch, e.epochs, e.untilPlateau);
     const loss = e.kind === 'batch' ? e.loss : e.metrics.loss;
     const epoch = `${label[0].toUpperCase()}${label.slice(1)}`;
     this.item.text =

@@ -2,7 +2,8 @@
 // is decoded (by sharp, off the JS thread) while the caller computes on the current one.
 import type { Preprocessing, SkippedFile } from '../../shared/engineTypes';
 import { mapLimited } from './datasetScanner';
-import { decodeToPixels, ImageProblem, pixelsPerImage, scalePixels } from './imageDecoder';
+import { decodeToPixels, pixelsPerImage, scalePixels } from './imageDecoder';
+import { ExampleProblem } from './kinds/dataKind';
 import type { Sample } from '../../shared/split';
 
 export interface ImageBatch {
@@ -37,7 +38,7 @@ export async function decodeBatch(
       return { sample: s, pixels: await decodeToPixels(s.path, prep) };
     } catch (e) {
       // Anything else thrown while decoding is a bug in our code: let it surface as one.
-      if (!(e instanceof ImageProblem)) throw e;
+      if (!(e instanceof ExampleProblem)) throw e;
       skips.add(s.path, e.message);
       return undefined;
     }

@@ -8,10 +8,11 @@ import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { readFileBounded } from '../io/boundedRead';
 import { decodeBmp } from './bmp';
+import { ExampleProblem } from './kinds/dataKind';
 import { damageReason, decodeBudget, inspectImage } from './imageCheck';
 
 /** A file that is not a usable image; the message is the reason as the skipped list shows it. */
-export class ImageProblem extends Error {
+export class ImageProblem extends ExampleProblem {
   constructor(reason: string) {
     super(reason);
     this.name = 'ImageProblem';

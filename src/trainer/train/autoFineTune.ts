@@ -11,12 +11,14 @@ import type {
   Trial,
 } from '../../shared/engineTypes';
 import {
+  AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
   AUTO_FINE_TUNE_PATIENCE,
-  AUTO_FINE_TUNE_RATE_FACTOR,
   autoUnfreezeFrom,
   betterOnValidation,
+  improves,
   SMALL_DATA_PER_CLASS,
+  secondPhaseRate,
 } from '../../shared/autoFlow';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
@@ -68,10 +70,17 @@ export interface FineTuneOutcome {
   score?: (samples: readonly Sample[]) => Promise<Scored[]>;
 }
 
-/** Validation figures of the weights a fit ended with: the best epoch when it stopped early, else the last. */
-export function keptEpoch(history: readonly EpochMetrics[], stoppedEarly: boolean): EpochMetrics | undefined {
+/**
+ * Validation figures of the weights a fit ended with: when it stopped early, the last epoch that counted as an
+ * improvement under the same rule the fit used (improves()), else the last epoch.
+ */
+export function keptEpoch(
+  history: readonly EpochMetrics[],
+  stoppedEarly: boolean,
+  relative?: number,
+): EpochMetrics | undefined {
   if (!stoppedEarly || history.length === 0) return history[history.length - 1];
-  return history.reduce((a, b) => (b.valLoss < a.valLoss - 1e-4 ? b : a));
+  return history.reduce((a, b) => (improves(b.valLoss, a.valLoss, relative) ? b : a));
 }
 
 export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
@@ -83,7 +92,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
   const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
-  const rate = o.recipe.learningRate * AUTO_FINE_TUNE_RATE_FACTOR;
+  const rate = secondPhaseRate(o.recipe.learningRate);
   if (!from) {
     skip(
       'fine-tune',
@@ -128,7 +137,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     o.emit({
       kind: 'log',
       level: 'info',
-      message: `Automatic flow: fine-tuning ${detail} (estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs; ${left().toFixed(0)} s of the budget left)`,
+      message: `Automatic flow: fine-tuning ${detail}: estimated ${estimate.toFixed(0)} s for the frozen bottom once per image and the first ${MIN_AFFORDABLE_EPOCHS} epochs (${left().toFixed(0)} s of the budget left); it stops after ${AUTO_FINE_TUNE_PATIENCE} epochs without improvement, at most ${AUTO_FINE_TUNE_EPOCHS}, or when the budget is spent`,
     });
     const started = Date.now();
     const { source, features, shape } = await activationsBelowTop({
@@ -152,6 +161,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       learningRate: rate,
       optimizer: o.recipe.optimizer,
       patience: AUTO_FINE_TUNE_PATIENCE,
+      relativeImprovement: AUTO_MIN_RELATIVE_IMPROVEMENT,
       signal: o.signal,
       emit: o.emit,
       afterEpoch: async () => '',
@@ -159,7 +169,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     };
     const judge = (name: string, trialDetail: string, fitted: FitResult, seconds: number, estimateSeconds: number) => {
       history.push(...fitted.history);
-      const m = keptEpoch(fitted.history, fitted.stoppedEarly);
+      const m = keptEpoch(fitted.history, fitted.stoppedEarly, AUTO_MIN_RELATIVE_IMPROVEMENT);
       const trial: Trial = {
         name,
         detail: trialDetail,

@@ -2,7 +2,7 @@
 // a hidden layer, trained on the same cached features; kept only when it does better on validation. On small
 // sets the linear head often underfits what the features hold (Fashion-MNIST shirts, MNIST digits on
 // MobileNetV2 features), and a head epoch on cached features costs milliseconds.
-import { AUTO_WIDE_HEAD, betterOnValidation, headSchedule } from '../../shared/autoFlow';
+import { AUTO_WIDE_HEAD, betterOnValidation, headImprovement, headSchedule } from '../../shared/autoFlow';
 import type { EpochMetrics, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
@@ -51,6 +51,7 @@ export async function widerHeadTrial(o: WiderHeadInput): Promise<WiderHeadOutcom
     phase: 1,
     epochs,
     patience,
+    relativeImprovement: headImprovement(o.recipe),
     learningRate: o.recipe.learningRate,
     optimizer: o.recipe.optimizer,
     train: source(o.split.train),
@@ -60,7 +61,7 @@ export async function widerHeadTrial(o: WiderHeadInput): Promise<WiderHeadOutcom
     afterEpoch: async () => '',
     deadline: o.deadline,
   });
-  const m = keptEpoch(fitted.history, fitted.stoppedEarly);
+  const m = keptEpoch(fitted.history, fitted.stoppedEarly, headImprovement(o.recipe));
   const kept =
     !fitted.cancelled &&
     m !== undefined &&

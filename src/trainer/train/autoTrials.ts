@@ -1,6 +1,6 @@
 // The automatic flow's bookkeeping: the first phase described as a trial, and which trial is kept.
 import type { EpochMetrics, TrainRecipe, Trial } from '../../shared/engineTypes';
-import { headSchedule } from '../../shared/autoFlow';
+import { headImprovement, headSchedule } from '../../shared/autoFlow';
 import { keptEpoch } from './autoFineTune';
 import type { RunContext } from './runLifecycle';
 
@@ -13,13 +13,14 @@ export function headTrialOf(
   budgetSpent: () => boolean,
   share: number,
 ): Trial {
-  const m = keptEpoch(history, stoppedEarly);
   const { epochs, patience } = headSchedule(recipe);
+  const relative = headImprovement(recipe);
+  const m = keptEpoch(history, stoppedEarly, relative);
   const why =
     stoppedEarly && budgetSpent()
       ? `stopped at its share (${Math.round(share * 100)}%) of the time budget, best epoch kept`
       : stoppedEarly
-        ? `stopped when validation loss had not improved for ${patience} epochs`
+        ? `stopped when validation loss had not improved${relative ? ` by ${relative * 100}%` : ''} for ${patience} epochs`
         : `ran all ${epochs} epochs`;
   return {
     name: 'head',

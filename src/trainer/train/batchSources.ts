@@ -6,7 +6,7 @@ import type { Sample } from '../../shared/split';
 import { seededRandom, shuffled } from '../../shared/seededRandom';
 import type { FrozenExecutor } from '../models/frozenExecutor';
 import * as tf from '../tf';
-import { augmentBatch } from './augment';
+import { augmentBatch } from '../data/kinds/imageAugment';
 import { balancedLength, balancedOrder, needsBalancing } from './balance';
 import type { Batch, BatchSource } from './fitLoop';
 

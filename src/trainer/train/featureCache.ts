@@ -11,6 +11,7 @@ import { mapLimited } from '../data/datasetScanner';
 import type { Sample } from '../../shared/split';
 import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import { writeFileAtomic } from '../models/modelFiles';
+import { contentHash } from '../io/contentHash';
 import { FeaturePool, type WorkerSpec } from '../parallel/featurePool';
 import { startFrozenRunner, type FrozenRuntimePreference } from '../runtime/frozenRuntime';
 import type * as tf from '../tf';
@@ -40,13 +41,6 @@ function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: stri
     pooling: pooling as WorkerSpec['pooling'],
     inputShape: [prep.size[0], prep.size[1], prep.channels],
   };
-}
-
-export async function contentHash(file: string): Promise<string> {
-  // Streamed: an image file's size is not bounded by its pixel count (a JPEG may carry any tail), and 16 run at once.
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex').slice(0, 32);
 }
 
 export interface ExtractOptions {

@@ -3,6 +3,7 @@
 // prefetch, cancellation is honoured at every batch, and every batch and epoch reports progress.
 import type { EpochMetrics, OptimizerName, ProgressEvent, RunModel } from '../../shared/engineTypes';
 import { CancelledError, type CancelSignal } from '../../shared/engineError';
+import { improves } from '../../shared/autoFlow';
 import type { Sample } from '../../shared/split';
 import * as tf from '../tf';
 import { FusedAdam } from './fusedAdam';
@@ -43,6 +44,11 @@ export interface FitOptions {
   earlier?: EpochMetrics[];
   /** Date.now() after which no new epoch starts (the automatic flow's time budget); the best weights are kept. */
   deadline?: number;
+  /**
+   * Set by automatic phases: an improvement must lower validation loss by this fraction of the best, and
+   * `epochs` is only a cap (progress says "stops after `patience` without improvement"). Else 1e-4 absolute.
+   */
+  relativeImprovement?: number;
   /** One optimizer step on a batch, [loss, accuracy] (default: model.trainOnBatch; parallelFit.ts splits it). */
   step?: (x: tf.Tensor, y: tf.Tensor) => Promise<number[]>;
 }
@@ -88,7 +94,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let bestWeights: tf.Tensor[] | undefined;
   let sinceBest = 0;
   for (const m of o.earlier ?? []) {
-    if (m.valLoss < best - 1e-4) [best, sinceBest] = [m.valLoss, 0];
+    if (improves(m.valLoss, best, o.relativeImprovement)) [best, sinceBest] = [m.valLoss, 0];
     else sinceBest++;
   }
   // The uninterrupted run would already have stopped: a resume finishes without another epoch.
@@ -98,6 +104,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const firstEpoch = o.firstEpoch ?? 1;
   const step = o.step ?? (async (x: tf.Tensor, y: tf.Tensor) => (await o.model.trainOnBatch(x, y)) as number[]);
   const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
+  // With an open-ended phase the cap is not a plan: progress names the stopping rule, the ETA covers this epoch.
+  const untilPlateau = o.relativeImprovement !== undefined && o.patience > 0 ? o.patience : undefined;
   try {
     for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = Date.now();
@@ -124,12 +132,15 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           phase: o.phase,
           epoch,
           epochs: o.epochs,
+          untilPlateau,
           batch,
           batches: o.train.batchCount,
           loss: lossSum / seen,
           accuracy: accSum / seen,
           imagesPerSec: seen / Math.max(1e-3, (Date.now() - epochStart) / 1000),
-          etaSeconds: (elapsed / batchesDone) * Math.max(0, totalBatches - batchesDone),
+          etaSeconds:
+            (elapsed / batchesDone) *
+            (untilPlateau ? o.train.batchCount - batch : Math.max(0, totalBatches - batchesDone)),
         });
         if (o.signal.isCancellationRequested) throw new CancelledError();
       }
@@ -145,9 +156,9 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       };
       history.push(metrics);
       const checkpoint = await o.afterEpoch(metrics, history);
-      o.emit({ kind: 'epoch', model: o.which, metrics, epochs: o.epochs, checkpoint });
+      o.emit({ kind: 'epoch', model: o.which, metrics, epochs: o.epochs, untilPlateau, checkpoint });
       if (o.patience > 0) {
-        if (val.loss < best - 1e-4) {
+        if (improves(val.loss, best, o.relativeImprovement)) {
           best = val.loss;
           sinceBest = 0;
           tf.dispose(bestWeights ?? []);
@@ -157,7 +168,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           o.emit({
             kind: 'log',
             level: 'info',
-            message: `Early stop after epoch ${epoch}: validation loss has not improved for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.`,
+            message: `Early stop after epoch ${epoch}: validation loss has not improved${o.relativeImprovement ? ` by ${o.relativeImprovement * 100}%` : ''} for ${o.patience} epochs; ${bestWeights ? 'keeping the weights of the best epoch' : 'the best epoch came before the resume, whose checkpoint holds only the last epoch, so the last weights are kept'}.`,
           });
           break;
         }

@@ -15,7 +15,7 @@ import type {
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
-import { DEFAULT_TIME_BUDGET_SECONDS, headSchedule } from '../../shared/autoFlow';
+import { DEFAULT_TIME_BUDGET_SECONDS, headImprovement, headSchedule } from '../../shared/autoFlow';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
 import type * as tf from '../tf';
@@ -104,7 +104,13 @@ export function markFailed(runDir: string, e: unknown): void {
 }
 
 export function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
-  return { patience: headSchedule(recipe).patience, optimizer: recipe.optimizer, signal: ctx.signal, emit: ctx.emit };
+  return {
+    patience: headSchedule(recipe).patience,
+    relativeImprovement: headImprovement(recipe),
+    optimizer: recipe.optimizer,
+    signal: ctx.signal,
+    emit: ctx.emit,
+  };
 }
 
 export function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {

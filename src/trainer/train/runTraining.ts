@@ -22,6 +22,7 @@ import { autoFineTune } from './autoFineTune';
 import { widerHeadTrial } from './autoHead';
 import {
   AUTO,
+  AUTO_CHECKPOINT_SECONDS,
   AUTO_HEAD_BUDGET_SHARE,
   AUTO_WIDE_HEAD,
   AUTO_TEST_MIN_PER_CLASS,
@@ -146,11 +147,19 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     const done = p.resume?.history ?? [];
     const firstEpoch = (phase: 1 | 2) => done.filter((h) => h.phase === phase).length + 1;
     const earlier = (phase: 1 | 2) => done.filter((h) => h.phase === phase);
+    let lastCheckpoint = { at: 0, path: '' };
     const checkpoint = (which: string, phase: 1 | 2) => {
       const before =
         phase === 1 ? done.filter((h) => h.phase === 1) : [...history, ...done.filter((h) => h.phase === 2)];
-      return (m: EpochMetrics, h: EpochMetrics[]) =>
-        saveCheckpoint(runDir, tm.full, { model: which, phase, epoch: m.epoch, history: [...before, ...h] });
+      // An automatic head epoch on cached features takes milliseconds and saving the full model far longer:
+      // there it is saved every few seconds, so the head's share of the budget goes to training.
+      const throttled = phase === 1 && recipe.epochs === AUTO;
+      return async (m: EpochMetrics, h: EpochMetrics[]) => {
+        if (throttled && Date.now() - lastCheckpoint.at < AUTO_CHECKPOINT_SECONDS * 1000) return lastCheckpoint.path;
+        const state = { model: which, phase, epoch: m.epoch, history: [...before, ...h] };
+        lastCheckpoint = { at: Date.now(), path: await saveCheckpoint(runDir, tm.full, state) };
+        return lastCheckpoint.path;
+      };
     };
     /** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
     const onImages = (part: FrozenSplit | undefined, options: Omit<FitOptions, 'model' | 'train' | 'validation'>) =>
@@ -336,6 +345,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
       });
       const options = {
         ...fitCommon(recipe, ctx),
+        relativeImprovement: undefined,
         which: 'transfer' as const,
         phase: 2 as const,
         epochs: explicit.epochs,

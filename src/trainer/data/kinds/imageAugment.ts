@@ -1,7 +1,7 @@
 // Random flips, small rotations, crops and brightness changes, drawn from the run's seeded generator so an
 // augmented run is reproducible. Applied to training batches only.
-import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
-import * as tf from '../tf';
+import type { Augmentation, Preprocessing } from '../../../shared/engineTypes';
+import * as tf from '../../tf';
 
 export function augmentBatch(x: tf.Tensor4D, a: Augmentation, prep: Preprocessing, random: () => number): tf.Tensor4D {
   return tf.tidy(() => {
