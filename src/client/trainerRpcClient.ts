@@ -175,6 +175,12 @@ export class TrainerRpcClient {
     return this.settle(this.connection.sendRequest(P.exportModel, request, token ?? CancellationToken.None));
   }
 
+  /** Any request of the protocol (the text requests use this): the reply, or a TrainerError. */
+  request<Q, R>(type: RequestType<Q, R, void>, params: Q, token?: CancellationToken): Promise<R> {
+    // The library types params through a conditional type that a generic Q cannot satisfy.
+    return this.settle(this.connection.sendRequest<Q, R, void>(type, params as never, token ?? CancellationToken.None));
+  }
+
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */
   dispose(): void {
     this.connection.dispose();

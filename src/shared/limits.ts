@@ -55,6 +55,8 @@ export const LIMITS = {
   maxTextRows: 2_000_000,
   /** Characters kept of one example: the rest is cut (GloVe and TF-IDF see the beginning). */
   maxTextChars: 20_000,
+  /** text-model.json of a text run (heads over up to a few hundred thousand hashed columns). */
+  maxTextModelBytes: 256 * MiB,
   /** The built-in word vectors file (GloVe-100 int8: about 38 MB). */
   maxWordVectorsBytes: 128 * MiB,
 } as const;

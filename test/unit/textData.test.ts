@@ -9,7 +9,8 @@ import { LIMITS } from '../../src/shared/limits';
 import { dedupeTexts } from '../../src/shared/text/textExamples';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import { splitIdentifier, wordTokens } from '../../src/shared/text/textTokens';
-import { isTextSource, readTextDataset } from '../../src/trainer/text/textDataset';
+import { isTextData } from '../../src/cli/textCommands';
+import { readTextDataset } from '../../src/trainer/text/textDataset';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-text-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -73,7 +74,8 @@ describe('readTextDataset', () => {
     write('folder/bug/image.png', 'not text');
     write('folder/feature/1.txt', 'Please add a dark theme');
     write('folder/feature/2.txt', 'Support exporting to CSV');
-    assert.equal(isTextSource(path.join(tmp, 'folder')), true);
+    assert.equal(isTextData(path.join(tmp, 'folder')), true);
+    assert.equal(isTextData(path.join(tmp, 'folder', 'bug')), false);
     const data = readTextDataset(path.join(tmp, 'folder'));
     assert.deepEqual(data.classes, ['bug', 'feature']);
     assert.equal(data.examples.length, 4);

@@ -5,6 +5,12 @@
 import { wordTokens } from '../../shared/text/textTokens';
 import { fromMap, type SparseRow } from './sparseRows';
 
+/**
+ * Characters of a text whose character n-grams are counted: a long e-mail's first pages say what it is, and
+ * the n-grams of the rest cost time (four per character) for little.
+ */
+export const CHAR_GRAM_CHARS = 3000;
+
 /** Columns per block (words, characters); the row has twice as many. */
 export const LEXICAL_BLOCK = 2 ** 18;
 
@@ -26,7 +32,7 @@ export function termCounts(text: string): Map<number, number> {
     add(w, 0);
     if (i > 0) add(`${words[i - 1]} ${w}`, 0);
   });
-  for (const word of text.toLowerCase().split(/\s+/)) {
+  for (const word of text.slice(0, CHAR_GRAM_CHARS).toLowerCase().split(/\s+/)) {
     if (word === '') continue;
     const padded = ` ${word} `;
     for (let n = 2; n <= 5; n++) for (let i = 0; i + n <= padded.length; i++) add(padded.slice(i, i + n), 1);

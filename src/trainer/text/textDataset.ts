@@ -7,11 +7,8 @@ import { EngineError } from '../../shared/engineError';
 import { formatBytes, LIMITS } from '../../shared/limits';
 import { dedupeTexts, type SkippedText, type TextExample } from '../../shared/text/textExamples';
 import { clipExample, decodeUtf8 } from './textDecode';
+import { extensionOf, TEXT_FILE_EXTENSIONS } from '../../shared/text/textFiles';
 import { readTextTable, type TextColumns } from './textTable';
-
-/** Extensions of one-example files and of tables of examples. */
-export const TEXT_FILE_EXTENSIONS = ['.txt', '.md'] as const;
-export const TEXT_TABLE_EXTENSIONS = ['.csv', '.tsv', '.jsonl'] as const;
 
 /** A read text dataset: its classes (sorted) and usable examples, and what was left out and why. */
 export interface TextDataset {
@@ -19,22 +16,6 @@ export interface TextDataset {
   classes: string[];
   examples: TextExample[];
   skipped: SkippedText[];
-}
-
-const ext = (p: string) => path.extname(p).toLowerCase();
-
-/** True when `source` is a table of examples, or a class folder whose files are text files. */
-export function isTextSource(source: string): boolean {
-  const stat = fs.statSync(source, { throwIfNoEntry: false });
-  if (!stat) return false;
-  if (stat.isFile()) return (TEXT_TABLE_EXTENSIONS as readonly string[]).includes(ext(source));
-  if (!stat.isDirectory()) return false;
-  for (const dir of fs.readdirSync(source, { withFileTypes: true })) {
-    if (!dir.isDirectory() || dir.name.startsWith('.')) continue;
-    const files = fs.readdirSync(path.join(source, dir.name)).filter((f) => !f.startsWith('.'));
-    if (files.some((f) => (TEXT_FILE_EXTENSIONS as readonly string[]).includes(ext(f)))) return true;
-  }
-  return false;
 }
 
 /** Reads, normalises and deduplicates the examples of a folder or table. */
@@ -89,7 +70,7 @@ function readClassFolder(root: string) {
 function unusableFile(file: string): string | undefined {
   const stat = fs.statSync(file);
   if (!stat.isFile()) return 'not a file';
-  if (!(TEXT_FILE_EXTENSIONS as readonly string[]).includes(ext(file))) return 'not a .txt or .md file';
+  if (!TEXT_FILE_EXTENSIONS.includes(extensionOf(file))) return 'not a .txt or .md file';
   if (stat.size > LIMITS.maxTextFileBytes) {
     return `${formatBytes(stat.size)} is more than ${formatBytes(LIMITS.maxTextFileBytes)} for one example`;
   }

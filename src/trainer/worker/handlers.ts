@@ -13,6 +13,7 @@ import { evaluateRun, predictEach, predictImages } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
 import { abandonRayRun, finishRayRun, prepareRayRun } from '../ray/rayRun';
+import { registerTextHandlers } from '../text/textHandlers';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +67,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
+  registerTextHandlers(connection, job, emit);
 }
 
 function toResponseError(e: unknown): ResponseError<void> {
