@@ -13,8 +13,7 @@ const noNode = {
   patterns: [{ regex: '^node:', message: nodeMessage }],
 };
 // The trainer is a child process reached through src/client; the pure rules the others need live in src/shared.
-// By design the bench (it measures the engine's parts) and the demo's sample folders (src/samples, which decode
-// the bundled data sets with the engine's readers) may import it: they are simply not listed here.
+// By design only the bench (it measures the engine's parts in one process) imports it from outside.
 const noTrainer = {
   patterns: [
     {
@@ -56,10 +55,19 @@ export default tseslint.config(
   restrict(['src/shared/**', 'webview/**'], noVscode, noNode),
   restrict(['src/trainer/**'], noVscode, noClient),
   restrict(
-    ['src/server/**', 'src/cli/**', 'src/recipe/**', 'src/host/security/**', 'src/host/panel/panelHtml.ts'],
+    [
+      'src/server/**',
+      'src/cli/**',
+      'src/recipe/**',
+      'src/ray/**',
+      'src/samples/**',
+      'src/host/security/**',
+      'src/host/panel/panelHtml.ts',
+    ],
     noVscode,
     noTrainer,
   ),
+  restrict(['src/bench/**'], noVscode),
   restrict(['src/client/**'], noVscode),
   {
     ...restrict(['src/host/**', 'src/extension.ts'], noTrainer),

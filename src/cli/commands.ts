@@ -8,7 +8,6 @@ import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
-import { runDemo } from './demo';
 import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
 import { exportCommand, formatExport } from './exportCommand';
@@ -19,8 +18,9 @@ import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
 import * as text from './textCommands';
+import * as P from '../shared/trainerProtocol';
 
-const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const CLASSIFIERS = P.EMBED_CLASSIFIERS;
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 export function defaultCacheDir(): string {
@@ -76,7 +76,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio layers https://example.org/model/model.json --json',
     ],
     async run(ctx) {
-      const base = await ctx.client().listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
+      const base = await ctx
+        .client()
+        .sendRequest(P.listLayers, { base: ctx.args[0], cacheDir: ctx.cacheDir }, ctx.token);
       ctx.view.result(base, formatLayers(base));
       return EXIT.ok;
     },
@@ -94,7 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [...text.TEXT_COLUMN_OPTIONS],
     async run(ctx) {
       if (text.isTextData(ctx.args[0])) return text.textScan(ctx, path.resolve(ctx.args[0]));
-      const scan = await ctx.client().scanDataset(path.resolve(ctx.args[0]), ctx.token);
+      const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
     },
@@ -133,13 +135,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
         return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
       }
-      const backend = await client.hello();
+      const backend = await client.sendRequest(P.hello);
       ctx.view.event({
         kind: 'log',
         level: 'info',
         message: `Backend: ${backend.detail}`,
       });
-      return finishRun(ctx, client.train(recipe, ctx.cacheDir, ctx.token));
+      return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
     },
   },
   {
@@ -152,7 +154,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'continue a crashed or cancelled run from its last checkpoint',
     options: [],
-    run: (ctx) => finishRun(ctx, ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token)),
+    run: (ctx) =>
+      finishRun(
+        ctx,
+        ctx.client().sendRequest(P.resume, { runDir: path.resolve(ctx.args[0]), cacheDir: ctx.cacheDir }, ctx.token),
+      ),
   },
   {
     name: 'evaluate',
@@ -168,7 +174,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     async run(ctx) {
       if (text.isTextRunDir(ctx.args[0]))
         return text.textEvaluate(ctx, path.resolve(ctx.args[0]), path.resolve(ctx.args[1]));
-      const evaluation = await ctx.client().evaluate(path.resolve(ctx.args[0]), path.resolve(ctx.args[1]), ctx.token);
+      const evaluation = await ctx
+        .client()
+        .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
       ctx.view.result(evaluation, formatEvaluation(evaluation));
       return EXIT.ok;
     },
@@ -238,7 +246,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     async run(ctx) {
       const folder = path.resolve(ctx.args[0]);
-      const result = await ctx.client().embed(
+      const result = await ctx.client().sendRequest(
+        P.embed,
         {
           folder,
           base: str(ctx, 'base') ?? DEFAULT_BASE,
@@ -317,8 +326,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: DEMO_DIR,
       },
     ],
-    run: (ctx) =>
-      runDemo(ctx.client(), ctx.view, {
+    // Loaded when run: the demo's sample writers load sharp, which no other command of this process needs.
+    run: async (ctx) =>
+      (await import('./demo')).runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
         workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),

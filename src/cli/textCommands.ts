@@ -67,7 +67,7 @@ const columns = (ctx: CommandContext): T.TextColumnFlags => ({
 });
 
 export async function textScan(ctx: CommandContext, source: string): Promise<number> {
-  const scan = await ctx.client().request(T.textScan, { source, columns: columns(ctx) }, ctx.token);
+  const scan = await ctx.client().sendRequest(T.textScan, { source, columns: columns(ctx) }, ctx.token);
   const skipped = scan.skipped.length
     ? `\nSkipped ${scan.skipped.length}:\n${scan.skipped.map((s) => `  ${s.path}: ${s.reason}`).join('\n')}`
     : '';
@@ -95,7 +95,7 @@ export async function textTrain(ctx: CommandContext, source: string, outputDir: 
     return n;
   };
   ctx.view.event({ kind: 'log', level: 'info', message: `Training text models on ${source}` });
-  const result = await ctx.client().request(
+  const result = await ctx.client().sendRequest(
     T.textTrain,
     {
       source,
@@ -130,7 +130,7 @@ export function formatTextRun(r: T.TextRunResult): string {
 }
 
 export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {
-  const evaluation = await ctx.client().request(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
+  const evaluation = await ctx.client().sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
   ctx.view.result(evaluation, formatEvaluation(evaluation));
   return EXIT.ok;
 }
@@ -154,7 +154,7 @@ export async function textPredict(ctx: CommandContext, runDir: string, inputs: s
   }
   if (items.length === 0)
     throw new CliError('Nothing to classify: give --text "…", text files, or - to read lines from stdin.');
-  const predictions = await ctx.client().request(T.textPredict, { runDir, items }, ctx.token);
+  const predictions = await ctx.client().sendRequest(T.textPredict, { runDir, items }, ctx.token);
   for (const p of predictions) ctx.view.item('prediction', p, predictionLine(p));
   ctx.view.result({ texts: predictions.length }, `${predictions.length} text(s) predicted.`);
   return EXIT.ok;

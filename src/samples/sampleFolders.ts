@@ -4,8 +4,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import { mapLimited } from '../trainer/data/datasetScanner';
+import { mapLimited } from '../shared/mapLimited';
 import { EngineError } from '../shared/engineError';
 import { seededRandom, shuffled } from '../shared/seededRandom';
 import { FASHION_LABELS, FASHION_MNIST_DIR, fashionMnistAvailable, loadFashionMnist, type FashionSplit } from './idx';
@@ -124,6 +123,8 @@ export async function writeGrayPng(
   width = MNIST_IMAGE_SIZE,
   height = MNIST_IMAGE_SIZE,
 ): Promise<void> {
+  // Loaded on first use: the CLI (even --version) must not load the native image library at start.
+  const { default: sharp } = await import('sharp');
   await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 1 } })
     // Without this libvips widens one band to sRGB, and the PNG would claim three channels.
     .toColourspace('b-w')

@@ -6,7 +6,7 @@ import { seededRandom } from '../../src/shared/seededRandom';
 import { ADAM_STEP } from '../../src/trainer/backend/adamKernel';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import * as tf from '../../src/trainer/tf';
-import { applyParts, FusedAdam } from '../../src/trainer/train/fusedAdam';
+import { applyParts, FusedAdam } from '../../src/trainer/backend/fusedAdam';
 import { relativeError } from '../helpers/agreement';
 
 const random = seededRandom(5);

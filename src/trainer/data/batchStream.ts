@@ -1,7 +1,7 @@
 // Streams decoded images in batches: only the current and the next batch are in memory. The next batch
 // is decoded (by sharp, off the JS thread) while the caller computes on the current one.
 import type { Preprocessing, SkippedFile } from '../../shared/engineTypes';
-import { mapLimited } from './datasetScanner';
+import { mapLimited } from '../../shared/mapLimited';
 import { decodeToPixels, pixelsPerImage, scalePixels } from './imageDecoder';
 import { ExampleProblem } from './kinds/dataKind';
 import type { Sample } from '../../shared/split';

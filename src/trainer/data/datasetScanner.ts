@@ -8,6 +8,7 @@ import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { isInside, readEntries } from './folderEntries';
 import { inspectImage } from './imageCheck';
+import { mapLimited } from '../../shared/mapLimited';
 
 export { IMAGE_EXTENSIONS };
 
@@ -216,22 +217,4 @@ export function shortReason(e: unknown): string {
     .split('\n')[0]
     .replace(/^Input (file|buffer) /, '')
     .slice(0, 160);
-}
-
-/** Maps with at most `limit` promises in flight (sharp has its own thread pool; this bounds open files). */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

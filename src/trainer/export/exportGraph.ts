@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
 import { EngineError } from '../../shared/engineError';
 import { GRAPH_LAYER_CLASS } from '../interchange/graphBase';
-import { loadLayersModelFromFile, readArtifacts } from '../models/modelFiles';
+import { loadLayersModelFromFile } from '../models/modelFiles';
+import { readArtifacts } from '../models/modelArtifacts';
 import * as tf from '../tf';
 import { readRunInfo } from '../train/runFolder';
 

@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadGraphModelSync } from '@tensorflow/tfjs-converter';
 import { EngineError } from '../../shared/engineError';
-// A cycle (modelFiles imports this module to register the layer); readArtifacts is used only at call time.
-import { readArtifacts } from '../models/modelFiles';
+import { readArtifacts } from '../models/modelArtifacts';
 import * as tf from '../tf';
 import { GRAPH_BASE_NOTE, GRAPH_LAYER_CLASS, GRAPH_LAYER_NAME } from '../../shared/graphBase';
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { inInferenceMode } from '../models/transferModel';
-import { applyParts } from '../train/fusedAdam';
+import { applyParts } from '../backend/fusedAdam';
 import * as tf from '../tf';
 import { extraThreads } from './featurePool';
 import { hasRegularizers, shardGradients, trainableVariables } from './shardStep';

@@ -6,7 +6,7 @@ import { CancelledError, type CancelSignal } from '../../shared/engineError';
 import { improves } from '../../shared/autoFlow';
 import type { Sample } from '../../shared/split';
 import * as tf from '../tf';
-import { FusedAdam } from './fusedAdam';
+import { FusedAdam } from '../backend/fusedAdam';
 
 /** One batch: inputs and one-hot targets, disposed by the loop after use. */
 export interface Batch {

@@ -3,7 +3,7 @@
 // allocated from them. Every problem is one line naming the file and the field.
 import type { Preprocessing, TrainRecipe } from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
-import { recipeProblems } from '../../shared/recipeDefaults';
+import { recipeProblems } from '../../shared/recipeChecks';
 import { recipeTypeProblems } from '../../shared/recipeFields';
 import { EngineError } from '../../shared/engineError';
 
@@ -70,24 +70,9 @@ export function checkRunRecipe(value: unknown, file: string): TrainRecipe {
   ) {
     fail(file, 'data, base, outputDir, head and freeze are required');
   }
-  const problems = [...recipeProblems(r), ...inputSizeProblems(r)];
+  const problems = recipeProblems(r).map((p) => p.message);
   if (problems.length) fail(file, problems.join('; '));
   return r;
-}
-
-/** inputSize and inputChannels of a recipe, bounded like every other size. */
-export function inputSizeProblems(r: Pick<TrainRecipe, 'inputSize' | 'inputChannels'>): string[] {
-  const problems: string[] = [];
-  const max = LIMITS.maxInputSide;
-  if (
-    r.inputSize !== undefined &&
-    (!Array.isArray(r.inputSize) || r.inputSize.length !== 2 || !r.inputSize.every((s) => isWholeIn(s, 1, max)))
-  ) {
-    problems.push(`input size must be whole numbers from 1 to ${max} (got ${JSON.stringify(r.inputSize)})`);
-  }
-  if (r.inputChannels !== undefined && r.inputChannels !== 1 && r.inputChannels !== 3)
-    problems.push(`input channels must be 1 or 3 (got ${JSON.stringify(r.inputChannels)})`);
-  return problems;
 }
 
 /** Float32 bytes of one batch of input; refused over the limit before any batch is decoded. */

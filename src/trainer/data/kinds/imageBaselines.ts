@@ -7,7 +7,7 @@ import type { Sample } from '../../../shared/split';
 import { LIMITS } from '../../../shared/limits';
 import { buildSourceCnn } from '../../models/sourceCnn';
 import * as tf from '../../tf';
-import { mapLimited } from '../datasetScanner';
+import { mapLimited } from '../../../shared/mapLimited';
 import type { BaselineModel } from './dataKind';
 
 /** The baselines' input side: the median image side, capped so a CNN step stays cheap on a CPU … */

@@ -1,8 +1,8 @@
 // tfjs' Adam with each variable's update in one kernel on wasm (adamKernel.ts). On every other backend, or
 // when the kernel is missing, it is tfjs' AdamOptimizer unchanged: same class name, slots and weights, so
 // saving, loading and the optimizer's state behave as before.
-import { ADAM_STEP } from '../backend/adamKernel';
-import type { AdamAttrs } from '../backend/adamKernel';
+import { ADAM_STEP } from './adamKernel';
+import type { AdamAttrs } from './adamKernel';
 import * as tf from '../tf';
 
 interface Slot {
