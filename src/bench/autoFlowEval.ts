@@ -26,7 +26,7 @@ import { buildPixelModel } from '../trainer/train/pixelTrials';
 import { decodeBatch } from '../trainer/data/batchStream';
 import { evaluateRun } from '../trainer/train/runInference';
 import { runTraining } from '../trainer/train/runTraining';
-import { baselineInput } from '../trainer/train/baselines';
+import { baselineInput } from '../trainer/data/kinds/imageBaselines';
 import { formatTrials } from '../cli/format';
 import * as tf from '../trainer/tf';
 

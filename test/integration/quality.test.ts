@@ -105,8 +105,8 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
   const evaluation = JSON.parse(fs.readFileSync(path.join(result.runDir, 'evaluation.json'), 'utf8')) as QualityReport;
   assert.deepEqual(evaluation.trials, run.trials);
   // One pass filled each cut's cache under the key a run cut there uses: a run at another cut finds all of it.
-  const atCut = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const atCut = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: 1,
       patience: 0,
       testSplit: AUTO,
@@ -114,7 +114,7 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
       name: 'at-cut',
     }),
     cacheDir,
-  );
+  });
   assert.deepEqual(atCut.featureCache, { hits: 90, misses: 0 });
 });
 

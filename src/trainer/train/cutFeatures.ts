@@ -9,12 +9,13 @@ import type { CancelSignal } from '../../shared/engineError';
 import { throwIfCancelled } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
 import { decodeBatch, type SkipList } from '../data/batchStream';
-import { mapLimited } from '../data/datasetScanner';
+import { mapLimited } from '../../shared/mapLimited';
+import { contentHash } from '../io/contentHash';
 import type { BaseModel } from '../models/baseModel';
 import { writeFileAtomic } from '../models/modelFiles';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import * as tf from '../tf';
-import { cacheFolder, contentHash } from './featureCache';
+import { cacheFolder } from './featureCache';
 
 /** The pooling every candidate cut is stored with (the automatic flow's head pools by average). */
 export const CUT_POOLING = 'avg';

@@ -19,7 +19,7 @@ import { streamDropout } from '../models/streamDropout';
 import { disposeModels } from '../models/disposeModels';
 import * as tf from '../tf';
 import { keptEpoch } from './autoFineTune';
-import { baselineInput } from './baselines';
+import { baselineInput } from '../data/kinds/imageBaselines';
 import { featureSource } from './batchSources';
 import type { Scored } from './evaluation';
 import { fit } from './fitLoop';
