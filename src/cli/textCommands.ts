@@ -130,7 +130,9 @@ export function formatTextRun(r: T.TextRunResult): string {
 }
 
 export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {
-  const evaluation = await ctx.client().sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
+  const evaluation = await ctx
+    .client()
+    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
   ctx.view.result(evaluation, formatEvaluation(evaluation));
   return EXIT.ok;
 }
