@@ -16,6 +16,7 @@ import { runTraining } from '../train/runTraining';
 import { timedRun } from '../train/timedRun';
 import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
 import { prepareRayRun } from '../ray/rayRun';
+import { registerTextHandlers } from '../text/textHandlers';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -73,6 +74,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
   connection.onRequest(P.doctor, (p, token) => job(token, () => checkData(p, token, emit)));
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
+  registerTextHandlers(connection, job, emit);
 }
 
 function toResponseError(e: unknown): ResponseError<void> {
