@@ -6,10 +6,12 @@ import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shar
 import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
-import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
+import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
+import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
 import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
+import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
@@ -17,6 +19,7 @@ import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import * as text from './textCommands';
 import * as P from '../shared/trainerProtocol';
 
 const CLASSIFIERS = P.EMBED_CLASSIFIERS;
@@ -93,12 +96,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '<folder>',
-        description: 'a folder with one subfolder of images per class',
+        description:
+          'a folder with one subfolder of images (or .txt/.md files) per class, or a .csv/.tsv/.jsonl of texts',
       },
     ],
-    summary: 'list classes, image counts, skipped files and warnings',
-    options: [],
+    summary: 'list classes, image (or text) counts, skipped files and warnings',
+    options: [...text.TEXT_COLUMN_OPTIONS],
     async run(ctx) {
+      if (text.isTextData(ctx.args[0])) return text.textScan(ctx, path.resolve(ctx.args[0]));
       const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
@@ -109,19 +114,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '[folder]',
-        description: 'a folder with one subfolder of images per class (or "data" in --recipe)',
+        description:
+          'a folder with one subfolder of images per class (or "data" in --recipe); text: a folder of .txt/.md per class or a .csv/.tsv/.jsonl',
       },
     ],
-    summary: 'fine-tune a base (or --source: train a CNN from scratch) and save a run folder',
-    options: [...TRAIN_OPTIONS, ...RAY_OPTIONS],
+    summary:
+      'fine-tune a base (or --source: train a CNN from scratch; text data: GloVe + lexical models) and save a run folder',
+    options: [...TRAIN_OPTIONS, ...text.TEXT_TRAIN_OPTIONS, ...RAY_OPTIONS],
     examples: [
       'transfer-studio train data/ --epochs 10',
       'transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand',
       'transfer-studio train digits/ --source --input-size 28 --channels 1',
       'transfer-studio train --recipe my.recipe.yaml --epochs 3',
       'transfer-studio train data/ --ray local --workers 2',
+      'transfer-studio train tickets.csv --text-column title --label-column team',
     ],
     async run(ctx) {
+      if (ctx.args[0] && text.isTextData(ctx.args[0])) {
+        return text.textTrain(
+          ctx,
+          path.resolve(ctx.args[0]),
+          path.resolve(str(ctx, 'out') ?? defaultRecipe('').outputDir),
+        );
+      }
       const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
       const client = ctx.client();
       if (wantsRay(ctx.options)) {
@@ -154,12 +169,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: '<run>', description: 'a finished run folder' },
       {
         name: '<folder>',
-        description: 'a class folder with the same class names',
+        description: 'a class folder with the same class names (a text run: text folder or table)',
       },
     ],
     summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
-    options: [],
+    options: [...text.TEXT_COLUMN_OPTIONS],
     async run(ctx) {
+      if (text.isTextRunDir(ctx.args[0]))
+        return text.textEvaluate(ctx, path.resolve(ctx.args[0]), path.resolve(ctx.args[1]));
       const evaluation = await ctx
         .client()
         .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
@@ -172,17 +189,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       { name: '<run>', description: 'a finished run folder' },
       {
-        name: '<images...>',
-        description: "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg')",
+        name: '[inputs...]',
+        description:
+          "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg'); a text run: text files, or - for one text per line on stdin",
       },
     ],
-    summary: 'classify images with a run: one line per image, an error line for an unreadable one',
-    options: [],
+    summary: 'classify images (or texts) with a run: one line per input, an error line for an unreadable one',
+    options: [{ flags: '--text <text>', description: 'a text run: classify this text' }],
     examples: [
       'transfer-studio predict .transfer-studio/runs/<run> photo.jpg',
       "transfer-studio predict <run> inbox/ 'more/**/*.png' --json",
+      'transfer-studio predict <text run> --text "App crashes on save"',
+      'git log --format=%s | transfer-studio predict <text run> -',
     ],
-    run: (ctx) => runPredict(ctx, path.resolve(ctx.args[0]), ctx.args.slice(1)),
+    run(ctx) {
+      const runDir = path.resolve(ctx.args[0]);
+      if (text.isTextRunDir(runDir)) return text.textPredict(ctx, runDir, ctx.args.slice(1));
+      if (str(ctx, 'text') !== undefined) throw new CliError('--text needs a text run; this run classifies images.');
+      if (ctx.args.length < 2) throw new CliError('Give images, folders or globs to classify.');
+      return runPredict(ctx, runDir, ctx.args.slice(1));
+    },
   },
   {
     name: 'embed',
@@ -274,6 +300,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       ctx.view.result(result, formatProbe(result));
       return EXIT.ok;
     },
+  },
+  {
+    name: 'doctor',
+    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    summary: 'find likely mislabelled, duplicated and out-of-place images (changes nothing)',
+    options: [
+      {
+        flags: '--base <base>',
+        description: `base whose features are compared (${BASE_WORDS})`,
+        default: DEFAULT_BASE,
+      },
+      { flags: '--seed <n>', description: 'seed of the probe folds', default: DEFAULT_SEED, number: true },
+      { flags: '--top <n>', description: 'findings of each kind shown as text (--json has all)', default: DOCTOR_TOP },
+    ],
+    examples: ['transfer-studio doctor data/', 'transfer-studio doctor data/ --json > findings.json'],
+    run: runDoctor,
   },
   {
     name: 'export',

@@ -1,5 +1,6 @@
 // Entry of the trainer child process. The host forks it and speaks vscode-jsonrpc over the IPC channel;
 // nothing here knows whether the host is the extension or the CLI.
+import '../noTelemetry';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import * as P from '../../shared/trainerProtocol';
 import { initBackend } from '../backend/selectBackend';
