@@ -79,6 +79,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   // Whether this Python can drive the job and the cluster answers with enough resources, before any data is
   // decoded or a run folder made.
   const { address, workers, gpusPerWorker } = o.target;
+  const started = Date.now();
   const check = await runJob(o.python, ['--check', address, String(workers), String(gpusPerWorker)], undefined, o);
   if (check.error) throw new RayRunError(check.error);
   const prepared = await client.sendRequest(P.rayPrepare, { recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
@@ -109,15 +110,20 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     level: 'info',
     message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights`,
   });
+  // Start-up lasts until the workers stand (check, prepare without its decoding, Ray, Python, torch, Keras).
+  const startup = ((run.workersAt ?? Date.now()) - started) / 1000 - prepared.decodeSeconds;
+  const before = { startup, features: prepared.decodeSeconds };
   return client.sendRequest(
     P.rayFinish,
-    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained },
+    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained, before },
     o.token,
   );
 }
 
 interface JobOutcome {
   trained?: RayTrained;
+  /** When the first worker group reported itself (Date.now()). */
+  workersAt?: number;
   error?: string;
   cancelled: boolean;
 }
@@ -135,7 +141,15 @@ function runJob(
       stdio: ['ignore', 'pipe', 'pipe'],
       // Ray folds log lines of the same pattern (numbers ignored) from different processes into "[repeated Nx]":
       // after a worker group restarts, the new rank 0's progress lines would be swallowed.
-      env: { ...process.env, KERAS_BACKEND: 'torch', PYTHONUNBUFFERED: '1', RAY_DEDUP_LOGS: '0' },
+      env: {
+        ...process.env,
+        KERAS_BACKEND: 'torch',
+        // Keras writes keras.json into its home on import: ours, inside the cache folder, not ~/.keras.
+        KERAS_HOME: path.join(o.cacheDir, 'keras'),
+        ORT_DISABLE_TELEMETRY: '1',
+        PYTHONUNBUFFERED: '1',
+        RAY_DEDUP_LOGS: '0',
+      },
     });
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     const outcome: JobOutcome = { cancelled: false };
@@ -149,6 +163,7 @@ function runJob(
         return;
       }
       if (parsed.type === 'trained') outcome.trained = parsed;
+      else if (parsed.type === 'workers') outcome.workersAt ??= Date.now();
       else if (parsed.type === 'error') outcome.error = parsed.message;
       const event = progressOfRayLine(parsed, checkpointDir);
       if (event) o.emit(event);

@@ -245,8 +245,21 @@ export interface Trial {
   reason: string;
 }
 
+/**
+ * Where a run's time went, in seconds, with the same names locally and on Ray (run.json and the CLI's result):
+ * start-up (scan, base, and on Ray the cluster, Python and torch), the frozen part's features or activations,
+ * training epochs, evaluation.
+ */
+export interface RunTimings {
+  startup: number;
+  features: number;
+  training: number;
+  evaluation: number;
+}
+
 export interface RunResult {
   runDir: string;
+  timings?: RunTimings;
   backend: BackendInfo;
   classes: string[];
   split: { train: number; validation: number; test: number };

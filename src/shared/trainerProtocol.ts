@@ -13,6 +13,7 @@ import type {
   PredictionFailure,
   ProgressEvent,
   RunResult,
+  RunTimings,
   Thumbnail,
   TrainRecipe,
 } from './engineTypes';
@@ -100,6 +101,8 @@ export interface RayPrepared {
   jobDir: string;
   /** Ray Train's own checkpoints of the job. */
   checkpointDir: string;
+  /** Seconds spent decoding pixels and hashing files for the job (part of the run's `features` timing). */
+  decodeSeconds: number;
 }
 
 /** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
@@ -110,9 +113,16 @@ export const rayPrepare = new RequestType<
 >('trainer/rayPrepare');
 
 /** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
-export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>(
-  'trainer/rayFinish',
-);
+export const rayFinish = new RequestType<RayFinishParams, RunResult, void>('trainer/rayFinish');
+
+/** What rayFinish needs: the job's summary and what the host measured before the job trained. */
+export interface RayFinishParams {
+  runDir: string;
+  cacheDir: string;
+  trained: RayTrained;
+  /** Start-up (check, prepare, cluster until the workers stand) and decoding (part of `features`), seconds. */
+  before: Pick<RunTimings, 'startup' | 'features'>;
+}
 
 /** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
 export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>(

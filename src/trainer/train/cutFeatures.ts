@@ -10,11 +10,11 @@ import { throwIfCancelled } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
 import { decodeBatch, type SkipList } from '../data/batchStream';
 import { mapLimited } from '../../shared/mapLimited';
+import { contentHash } from '../io/contentHash';
 import type { BaseModel } from '../models/baseModel';
 import { writeFileAtomic } from '../models/modelFiles';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import * as tf from '../tf';
-import { contentHash } from '../io/contentHash';
 import { cacheFolder } from './featureCache';
 
 /** The pooling every candidate cut is stored with (the automatic flow's head pools by average). */

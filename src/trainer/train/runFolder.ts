@@ -7,6 +7,7 @@ import type {
   Evaluation,
   Preprocessing,
   QualityReport,
+  RunTimings,
   SkippedFile,
   TrainRecipe,
   Trial,
@@ -39,6 +40,8 @@ export interface RunInfo extends ModelSidecar {
   trials?: Trial[];
   /** Said when the choices and the final figure used the same (validation) split. */
   evaluationNote?: string;
+  /** Where the run's time went (seconds), locally and on Ray alike. */
+  timings?: RunTimings;
 }
 
 /**

@@ -12,7 +12,9 @@ import { loadBase } from '../models/baseModel';
 import { evaluateRun, predictEach } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
-import { abandonRayRun, finishRayRun, prepareRayRun } from '../ray/rayRun';
+import { timedRun } from '../train/timedRun';
+import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
+import { prepareRayRun } from '../ray/rayRun';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -46,18 +48,22 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
     }),
   );
   connection.onRequest(P.train, (p, token) =>
-    job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })),
+    job(token, (backend) =>
+      timedRun(emit, (sink) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit: sink })),
+    ),
   );
   connection.onRequest(P.resume, (p, token) =>
     job(token, (backend) =>
-      runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir),
+      timedRun(emit, (sink) =>
+        runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit: sink }, p.runDir),
+      ),
     ),
   );
   connection.onRequest(P.rayPrepare, (p, token) =>
     job(token, () => prepareRayRun(p.recipe, p.target, { cacheDir: p.cacheDir, signal: token, emit })),
   );
   connection.onRequest(P.rayFinish, (p, token) =>
-    job(token, () => finishRayRun(p.runDir, p.trained, { cacheDir: p.cacheDir, signal: token, emit })),
+    job(token, () => finishRayRun(p, { cacheDir: p.cacheDir, signal: token, emit })),
   );
   connection.onRequest(P.rayAbandon, (p) => abandonRayRun(p.runDir, p.status));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
