@@ -2,6 +2,8 @@
 // own rules, export the base to Keras, decode the pixels and write plan.json into the job folder on the shared
 // storage path. After it: build the very TF.js model a local run of the recipe builds, set the trained weights
 // into it by layer name, evaluate it with the engine and save a normal run folder.
+import { imageInput, imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
+import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
@@ -116,7 +118,7 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         runDir,
         resolved,
         {
-          version: 1,
+          version: RUN_INFO_VERSION,
           created: new Date().toISOString(),
           status: 'training',
           mode: 'transfer',
@@ -124,7 +126,7 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
           featureLayer: plan.featureLayer,
           defaultFeatureLayer: plan.featureLayer,
           classes,
-          preprocessing: prep,
+          input: imageInput(prep),
           backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
         },
         skips.entries,
@@ -229,7 +231,7 @@ export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx
     const scored = await scoreImages(
       tm.full,
       samples,
-      info.preprocessing,
+      imagePreprocessing(info.input as ImageInput),
       info.classes.length,
       recipe.batchSize,
       skips,

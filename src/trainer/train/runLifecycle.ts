@@ -14,6 +14,8 @@ import type {
 } from '../../shared/engineTypes';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
+import { imageInput } from '../../shared/inputSpec';
+import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
 import { DEFAULT_TIME_BUDGET_SECONDS, headImprovement, headSchedule } from '../../shared/autoFlow';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
@@ -209,17 +211,22 @@ export async function finishRun(
   };
 }
 
-export function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, featureLayer: string | undefined) {
+export function runInfo(
+  p: Prepared,
+  prep: Preprocessing,
+  backend: BackendInfo,
+  featureLayer: string | undefined,
+): RunInfo {
   return {
-    version: 1 as const,
+    version: RUN_INFO_VERSION,
     created: new Date().toISOString(),
-    status: 'training' as const,
+    status: 'training',
     mode: p.recipe.mode,
     base: p.recipe.base,
     featureLayer,
     defaultFeatureLayer: featureLayer,
     classes: p.classes,
-    preprocessing: prep,
+    input: imageInput(prep),
     backend: backend.detail,
   };
 }
