@@ -2,7 +2,9 @@
 // edited, cut or replaced them: each is checked field by field, and sizes are bounded before anything is
 // allocated from them. Every problem is one line naming the file and the field. run.json and the checkpoint
 // state are checked by the run folder's contract (src/shared/runFiles.ts); the recipe and batch sizes here.
-import type { Preprocessing, TrainRecipe } from '../../shared/engineTypes';
+import type { TrainRecipe } from '../../shared/engineTypes';
+import type { KindInput } from '../../shared/inputSpec';
+import type { DataKind } from '../data/kinds/dataKind';
 import { LIMITS } from '../../shared/limits';
 import { recipeProblems } from '../../shared/recipeDefaults';
 import { recipeTypeProblems } from '../../shared/recipeFields';
@@ -53,13 +55,18 @@ export function inputSizeProblems(r: Pick<TrainRecipe, 'inputSize' | 'inputChann
   return problems;
 }
 
-/** Float32 bytes of one batch of input; refused over the limit before any batch is decoded. */
-export function checkBatchBytes(prep: Preprocessing, batchSize: number, what: string): void {
-  const bytes = batchSize * prep.size[0] * prep.size[1] * prep.channels * 4;
+/** Bytes of one batch of input, as the kind counts them; refused over the limit before any batch is decoded. */
+export function checkBatchBytes<I extends KindInput>(
+  kind: DataKind<I>,
+  input: I,
+  batchSize: number,
+  what: string,
+): void {
+  const bytes = kind.batchBytes(input, batchSize);
   if (bytes > LIMITS.maxBatchInputBytes) {
     const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
     throw new EngineError(
-      `A batch of ${batchSize} images at ${prep.size[0]}×${prep.size[1]}×${prep.channels} for ${what} needs ${mib(bytes)}, over the ${mib(LIMITS.maxBatchInputBytes)} limit per batch (maxBatchInputBytes); use a smaller batch size or input size.`,
+      `A batch of ${batchSize} ${kind.noun} at ${kind.describe(input)} for ${what} needs ${mib(bytes)}, over the ${mib(LIMITS.maxBatchInputBytes)} limit per batch (maxBatchInputBytes); use a smaller batch size or input size.`,
     );
   }
 }

@@ -27,6 +27,7 @@ import { evaluatePredictions, type Scored } from './evaluation';
 import type { BatchSource } from './fitLoop';
 import { checkLearnable } from './learnable';
 import { checkBatchBytes } from './runFileChecks';
+import { imageKind } from '../data/kinds/image';
 import {
   updateRunInfo,
   writeEvaluation,
@@ -84,7 +85,7 @@ export async function startOrResume(p: Prepared, model: tf.LayersModel, info: Ru
 
 /** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
 export async function readyToLearn(p: Prepared, prep: Preprocessing, what: string): Promise<void> {
-  checkBatchBytes(prep, p.recipe.batchSize, what);
+  checkBatchBytes(imageKind, imageInput(prep), p.recipe.batchSize, what);
   if (!p.resume) await checkLearnable(p.split, p.classes, prep, p.skips);
 }
 
