@@ -72,4 +72,5 @@ await buildTrainingKernels(root, dist);
 
 // The Ray job runs in the cluster's Python, shipped as it is.
 fs.mkdirSync(path.join(dist, 'ray'), { recursive: true });
-fs.copyFileSync(path.join(root, 'src/ray/job.py'), path.join(dist, 'ray/job.py'));
+for (const f of fs.readdirSync(path.join(root, 'src/ray')).filter((n) => n.endsWith('.py')))
+  fs.copyFileSync(path.join(root, 'src/ray', f), path.join(dist, 'ray', f));

@@ -13,6 +13,7 @@ import { allFrozen } from '../src/shared/freezePlan';
 import type { DatasetScan, ProgressEvent, TrainRecipe } from '../src/shared/engineTypes';
 import type { DatasetPreview, HostMessage, PanelSnapshot, StudioChoices, Thumbnail } from '../src/shared/panelProtocol';
 import { DEFAULT_BASE, defaultRecipe } from '../src/shared/recipeDefaults';
+import * as P from '../src/shared/trainerProtocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'test/fixtures/generated/fashion-small');
@@ -26,7 +27,7 @@ let work = '';
 const portable = (p: string) => p.split(work).join('/workspace/datasets').split(ROOT).join('/workspace');
 
 async function thumbnails(client: TrainerRpcClient, files: string[], size: number): Promise<Thumbnail[]> {
-  return (await client.thumbnails(files, size)).map((t) => ({ ...t, path: portable(t.path) }));
+  return (await client.sendRequest(P.thumbnails, { files, size })).map((t) => ({ ...t, path: portable(t.path) }));
 }
 
 async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
@@ -66,8 +67,8 @@ async function main(): Promise<void> {
   const cacheDir = path.join(work, 'cache');
   const client = new TrainerRpcClient({ workerPath: path.join(ROOT, 'dist/trainer.js'), backend: 'wasm' });
   try {
-    const backend = await client.hello();
-    const base = await client.listLayers(DEFAULT_BASE, cacheDir);
+    const backend = await client.sendRequest(P.hello);
+    const base = await client.sendRequest(P.listLayers, { base: DEFAULT_BASE, cacheDir });
     const recipe: TrainRecipe = {
       ...defaultRecipe(DATA),
       outputDir: path.join(work, 'runs'),
@@ -95,15 +96,19 @@ async function main(): Promise<void> {
         compareScratch: true,
       },
     };
-    const dataset = await preview(client, await client.scanDataset(DATA), recipe);
-    const hostileDataset = await preview(client, await client.scanDataset(hostileCopy(work)), recipe);
+    const dataset = await preview(client, await client.sendRequest(P.scanDataset, { folder: DATA }), recipe);
+    const hostileDataset = await preview(
+      client,
+      await client.sendRequest(P.scanDataset, { folder: hostileCopy(work) }),
+      recipe,
+    );
 
     const events: ProgressEvent[] = [];
     client.onProgress((e) => {
       events.push(e);
     });
     const started = Date.now();
-    const result = await client.train(recipe, cacheDir);
+    const result = await client.sendRequest(P.train, { recipe, cacheDir });
     console.log(
       `trained in ${((Date.now() - started) / 1000).toFixed(0)} s: ${events.length} progress events, accuracy ${result.transfer.evaluation.accuracy.toFixed(3)}`,
     );

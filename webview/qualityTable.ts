@@ -20,9 +20,16 @@ export function qualityTable(q: QualityReport | undefined): HTMLElement | null {
           h(
             'tr',
             {},
-            ...[t('Trial'), t('Outcome'), t('Epochs'), t('Val accuracy'), t('Val loss'), t('Time'), t('Why')].map(
-              (label) => h('th', { scope: 'col' }, label),
-            ),
+            ...[
+              t('Trial'),
+              t('Outcome'),
+              t('Epochs'),
+              t('Val accuracy'),
+              t('Val loss'),
+              t('Time'),
+              t('Budget left'),
+              t('Why'),
+            ].map((label) => h('th', { scope: 'col' }, label)),
           ),
         ),
         h(
@@ -38,6 +45,7 @@ export function qualityTable(q: QualityReport | undefined): HTMLElement | null {
               h('td', {}, trial.valAccuracy === undefined ? '–' : formatPercent(trial.valAccuracy)),
               h('td', {}, trial.valLoss === undefined ? '–' : formatNumber(trial.valLoss, 3)),
               h('td', {}, formatDuration(trial.seconds)),
+              h('td', {}, trial.budgetLeft === undefined ? '–' : formatDuration(trial.budgetLeft)),
               h('td', {}, trial.reason),
             ),
           ),

@@ -12,6 +12,7 @@ import * as tf from '../trainer/tf';
 import { featureSource } from '../trainer/train/batchSources';
 import { fit } from '../trainer/train/fitLoop';
 import type { Figure } from './measure';
+import * as P from '../shared/trainerProtocol';
 
 export async function tensorCountAcrossEpochs(): Promise<Figure> {
   // A head on synthetic 1,280-wide features: what matters here is that nothing leaks per batch or epoch.
@@ -84,7 +85,7 @@ async function childRun(data: string, outputDir: string, cacheDir: string): Prom
       patience: 0,
     };
     loop.enable();
-    await client.train(recipe, cacheDir);
+    await client.sendRequest(P.train, { recipe, cacheDir });
     loop.disable();
   } finally {
     clearInterval(sampler);

@@ -2,6 +2,7 @@
 // against the best of a small grid of hand-tuned flows chosen on validation, both scored on the same test
 // split; the from-scratch baselines; and Compare Bases. A measurement, not a test: it prints what it saw.
 //   node --import tsx src/bench/qualityEval.ts [--only fashion|digits|faces|probe] [--budget 180] [--json out.json]
+//     [--default-only] [--no-scratch]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -125,7 +126,9 @@ async function compare(
     log(`    validation ${pct(val)} · test ${withError(e.accuracy, e.count)} · ${seconds.toFixed(0)} s`);
   }
   log('  default flow (epochs auto, secondPhase auto)');
-  const { result, seconds } = await run(data, `${set}-default`, { compareScratch: scratch }, split);
+  // --no-scratch: the default flow alone, without the from-scratch baselines that train for its time again.
+  const withScratch = scratch && !process.argv.includes('--no-scratch');
+  const { result, seconds } = await run(data, `${set}-default`, { compareScratch: withScratch }, split);
   const e = result.transfer.evaluation;
   if (result.trials) log(formatTrials(result.trials));
   const best = rows.reduce<Record<string, unknown>>(

@@ -15,8 +15,9 @@ import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import * as P from '../shared/trainerProtocol';
 
-const CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+const CLASSIFIERS = P.EMBED_CLASSIFIERS;
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 /** Options every command takes. */
@@ -68,7 +69,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio layers https://example.org/model/model.json --json',
     ],
     async run(ctx) {
-      const base = await ctx.client().listLayers(ctx.args[0], ctx.cacheDir, ctx.token);
+      const base = await ctx
+        .client()
+        .sendRequest(P.listLayers, { base: ctx.args[0], cacheDir: ctx.cacheDir }, ctx.token);
       ctx.view.result(base, formatLayers(base));
       return EXIT.ok;
     },
@@ -84,7 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'list classes, image counts, skipped files and warnings',
     options: [],
     async run(ctx) {
-      const scan = await ctx.client().scanDataset(path.resolve(ctx.args[0]), ctx.token);
+      const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
     },
@@ -113,13 +116,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
         return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
       }
-      const backend = await client.hello();
+      const backend = await client.sendRequest(P.hello);
       ctx.view.event({
         kind: 'log',
         level: 'info',
         message: `Backend: ${backend.detail}`,
       });
-      return finishRun(ctx, client.train(recipe, ctx.cacheDir, ctx.token));
+      return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
     },
   },
   {
@@ -132,7 +135,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'continue a crashed or cancelled run from its last checkpoint',
     options: [],
-    run: (ctx) => finishRun(ctx, ctx.client().resume(path.resolve(ctx.args[0]), ctx.cacheDir, ctx.token)),
+    run: (ctx) =>
+      finishRun(
+        ctx,
+        ctx.client().sendRequest(P.resume, { runDir: path.resolve(ctx.args[0]), cacheDir: ctx.cacheDir }, ctx.token),
+      ),
   },
   {
     name: 'evaluate',
@@ -146,7 +153,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
     options: [],
     async run(ctx) {
-      const evaluation = await ctx.client().evaluate(path.resolve(ctx.args[0]), path.resolve(ctx.args[1]), ctx.token);
+      const evaluation = await ctx
+        .client()
+        .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
       ctx.view.result(evaluation, formatEvaluation(evaluation));
       return EXIT.ok;
     },
@@ -207,7 +216,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     async run(ctx) {
       const folder = path.resolve(ctx.args[0]);
-      const result = await ctx.client().embed(
+      const result = await ctx.client().sendRequest(
+        P.embed,
         {
           folder,
           base: str(ctx, 'base') ?? DEFAULT_BASE,

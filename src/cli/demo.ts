@@ -8,6 +8,7 @@ import { defaultRecipe } from '../shared/recipeDefaults';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
 import { table } from './format';
 import { pct, type ProgressView } from './progressView';
+import * as P from '../shared/trainerProtocol';
 
 export interface DemoOptions {
   cacheDir: string;
@@ -25,7 +26,7 @@ interface Row {
 
 export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: DemoOptions): Promise<number> {
   const started = Date.now();
-  const backend = await client.hello();
+  const backend = await client.sendRequest(P.hello);
   view.event({ kind: 'log', level: 'info', message: `Backend: ${backend.detail}` });
   const scale = o.quick ? 0.4 : 1;
   const n = (x: number) => Math.max(4, Math.round(x * scale));
@@ -47,7 +48,7 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
   ) => {
     view.event({ kind: 'log', level: 'info', message: `── ${approach}: ${dataLabel}` });
     const t0 = Date.now();
-    const result = await client.train(r, o.cacheDir);
+    const result = await client.sendRequest(P.train, { recipe: r, cacheDir: o.cacheDir });
     rows.push({ approach, data: dataLabel, accuracy: pick(result), seconds: (Date.now() - t0) / 1000 });
     return result;
   };
@@ -121,8 +122,8 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
       message: `── few-shot: transfer vs scratch, split ${seed} of ${seeds.length}`,
     });
     const t0 = Date.now();
-    const few = await client.train(
-      recipe(target, {
+    const few = await client.sendRequest(P.train, {
+      recipe: recipe(target, {
         base: sourceRun.runDir,
         head: { pooling: 'avg', dense: 0, dropout: 0.3 },
         learningRate: 0.005,
@@ -135,8 +136,8 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
         patience: 0,
         compareScratch: true,
       }),
-      o.cacheDir,
-    );
+      cacheDir: o.cacheDir,
+    });
     transferAcc.push(few.transfer.evaluation.accuracy);
     scratchAcc.push(few.scratch?.evaluation.accuracy ?? NaN);
     scratchSeconds += few.scratch?.trainSeconds ?? 0;

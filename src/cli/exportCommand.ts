@@ -4,6 +4,7 @@ import type { CancellationToken } from 'vscode-jsonrpc/node';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import { EXPORT_FORMATS, isExportFormat, type ExportResult } from '../shared/exportTypes';
 import { CliError } from './cliError';
+import * as P from '../shared/trainerProtocol';
 
 export async function exportCommand(
   client: TrainerRpcClient,
@@ -14,7 +15,8 @@ export async function exportCommand(
 ): Promise<ExportResult> {
   if (!isExportFormat(format))
     throw new CliError(`export needs --format ${EXPORT_FORMATS.join('|')} (got ${format ?? 'none'}).`);
-  return client.exportModel(
+  return client.sendRequest(
+    P.exportModel,
     { runDir: path.resolve(run), format, out: out === undefined ? undefined : path.resolve(out) },
     token,
   );

@@ -68,7 +68,10 @@ export function formatRun(r: RunResult): string {
   if (r.featureCache) lines.push(`Feature cache: ${r.featureCache.hits} hits, ${r.featureCache.misses} computed`);
   if (r.skipped.length) lines.push(`Skipped ${r.skipped.length} file(s) (see skipped.json)`);
   if (!r.cancelled) {
-    lines.push('', formatEvaluation(t.evaluation, `Transfer (${t.evaluatedOn} split)`));
+    // A pixel baseline can win the automatic flow: the summary names the model that was kept.
+    const kept = r.trials?.find((x) => x.outcome === 'kept');
+    const title = kept?.kind && kept.kind !== 'transfer' ? `${kept.name}, without transfer` : 'Transfer';
+    lines.push('', formatEvaluation(t.evaluation, `${title} (${t.evaluatedOn} split)`));
     if (r.evaluationNote) lines.push('', `note: ${r.evaluationNote}`);
     if (r.trials) lines.push('', formatTrials(r.trials));
     const compared = r.baselines ?? (r.scratch ? [{ name: 'from scratch', result: r.scratch }] : []);
@@ -107,9 +110,10 @@ export function formatTrials(trials: readonly Trial[]): string {
     t.valAccuracy === undefined ? '–' : pct(t.valAccuracy),
     t.valLoss === undefined ? '–' : t.valLoss.toFixed(3),
     `${t.seconds.toFixed(1)} s`,
+    t.budgetLeft === undefined ? '–' : `${t.budgetLeft.toFixed(0)} s`,
     t.reason,
   ]);
-  return `Automatic flow (chosen on validation):\n${table(['trial', 'outcome', 'epochs', 'val acc', 'val loss', 'time', 'why'], rows)}`;
+  return `Automatic flow (chosen on validation):\n${table(['trial', 'outcome', 'epochs', 'val acc', 'val loss', 'time', 'left', 'why'], rows)}`;
 }
 
 export function formatProbe(r: ProbeResult): string {

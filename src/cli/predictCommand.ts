@@ -1,6 +1,7 @@
 // `predict`: images, folders and globs, sent to the trainer in bounded batches. Every image gets one line as
 // soon as its batch is done, a prediction or the reason it could not be read; the call goes on either way.
-import { PREDICT_BATCH_LIMIT, type Prediction, type PredictionFailure } from '../shared/trainerProtocol';
+import * as P from '../shared/trainerProtocol';
+import { isPredictionFailure, type Prediction, type PredictionFailure } from '../shared/engineTypes';
 import type { CommandContext } from './commandSpec';
 import { EXIT } from './exitCodes';
 import { expandImageInputs } from './imageInputs';
@@ -10,10 +11,14 @@ export async function runPredict(ctx: CommandContext, runDir: string, inputs: st
   const images = expandImageInputs(inputs);
   const client = ctx.client();
   let failed = 0;
-  for (let start = 0; start < images.length; start += PREDICT_BATCH_LIMIT) {
-    const outcomes = await client.predictEach(runDir, images.slice(start, start + PREDICT_BATCH_LIMIT), ctx.token);
+  for (let start = 0; start < images.length; start += P.PREDICT_BATCH_LIMIT) {
+    const outcomes = await client.sendRequest(
+      P.predictEach,
+      { runDir, images: images.slice(start, start + P.PREDICT_BATCH_LIMIT) },
+      ctx.token,
+    );
     for (const o of outcomes) {
-      if (isFailure(o)) failed++;
+      if (isPredictionFailure(o)) failed++;
       ctx.view.item('prediction', o, predictionLine(o));
     }
   }
@@ -31,11 +36,7 @@ export async function runPredict(ctx: CommandContext, runDir: string, inputs: st
   return failed ? EXIT.failed : EXIT.ok;
 }
 
-function isFailure(o: Prediction | PredictionFailure): o is PredictionFailure {
-  return 'error' in o;
-}
-
 /** "path: label (97.1%)" or "path: error: reason" — one line per image, easy to grep. */
 export function predictionLine(o: Prediction | PredictionFailure): string {
-  return isFailure(o) ? `${o.path}: error: ${o.error}` : `${o.path}: ${o.label} (${pct(o.confidence)})`;
+  return isPredictionFailure(o) ? `${o.path}: error: ${o.error}` : `${o.path}: ${o.label} (${pct(o.confidence)})`;
 }

@@ -5,6 +5,7 @@ import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import { PROBE_VALIDATION_SPLIT, type ProbeResult } from '../shared/probeRules';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { numberFlag } from './trainArgs';
+import * as P from '../shared/trainerProtocol';
 
 export interface ProbeFlags {
   bases?: string;
@@ -23,7 +24,8 @@ export async function probeCommand(
     ?.split(',')
     .map((b) => b.trim())
     .filter(Boolean);
-  return client.probe(
+  return client.sendRequest(
+    P.probe,
     {
       folder: path.resolve(folder),
       bases,

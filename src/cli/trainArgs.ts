@@ -5,7 +5,8 @@ import path from 'node:path';
 import { completeRecipe, readRecipeFile, RecipeFileError } from '../recipe/recipeFile';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { OptimizerName, TrainRecipe } from '../shared/engineTypes';
-import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { DEFAULT_AUGMENTATION, defaultRecipe } from '../shared/recipeDefaults';
+import { recipeProblems } from '../shared/recipeChecks';
 import {
   AUTO,
   AUTO_FINE_TUNE_EPOCHS,
@@ -270,7 +271,7 @@ export function recipeFromArgs(folder: string | undefined, v: TrainValues): Trai
       learningRate: num('second-phase-lr') ?? secondPhaseRate(r.learningRate),
     };
   }
-  const problems = recipeProblems(r);
+  const problems = recipeProblems(r).map((p) => p.message);
   if (problems.length) throw new CliError(`Invalid recipe: ${problems.join('; ')}.`);
   return r;
 }

@@ -12,10 +12,9 @@ import {
   ResponseError,
   type MessageConnection,
   type RequestType,
+  type RequestType0,
 } from 'vscode-jsonrpc/node';
 import * as P from '../shared/trainerProtocol';
-import type { ProbeResult } from '../shared/probeRules';
-import type { RayTrained } from '../shared/rayProtocol';
 
 export interface TrainerRpcClientOptions {
   /** dist/trainer.js by default (beside this bundle). */
@@ -103,76 +102,25 @@ export class TrainerRpcClient {
     return { dispose: () => this.progressListeners.delete(listener) };
   }
 
-  hello(): Promise<P.BackendInfo> {
-    return this.settle(this.connection.sendRequest(P.hello));
-  }
-
-  listLayers(base: string, cacheDir: string, token?: CancellationToken): Promise<P.BaseDescription> {
-    return this.settle(this.connection.sendRequest(P.listLayers, { base, cacheDir }, token ?? CancellationToken.None));
-  }
-
-  scanDataset(folder: string, token?: CancellationToken): Promise<P.DatasetScan> {
-    return this.settle(this.connection.sendRequest(P.scanDataset, { folder }, token ?? CancellationToken.None));
-  }
-
-  thumbnails(files: string[], size: number): Promise<P.Thumbnail[]> {
-    return this.settle(this.connection.sendRequest(P.thumbnails, { files, size }));
-  }
-
-  train(recipe: P.TrainRecipe, cacheDir: string, token?: CancellationToken): Promise<P.RunResult> {
-    return this.settle(this.connection.sendRequest(P.train, { recipe, cacheDir }, token ?? CancellationToken.None));
-  }
-
-  resume(runDir: string, cacheDir: string, token?: CancellationToken): Promise<P.RunResult> {
-    return this.settle(this.connection.sendRequest(P.resume, { runDir, cacheDir }, token ?? CancellationToken.None));
-  }
-
-  evaluate(runDir: string, folder: string, token?: CancellationToken): Promise<P.Evaluation> {
-    return this.settle(this.connection.sendRequest(P.evaluate, { runDir, folder }, token ?? CancellationToken.None));
-  }
-
-  predict(runDir: string, images: string[], token?: CancellationToken): Promise<P.Prediction[]> {
-    return this.settle(this.connection.sendRequest(P.predict, { runDir, images }, token ?? CancellationToken.None));
-  }
-
-  /** Classifies images; an unreadable one gets a failure entry instead of failing the call. */
-  predictEach(
-    runDir: string,
-    images: string[],
+  /**
+   * Sends a request declared in src/shared/trainerProtocol.ts, e.g. `sendRequest(P.train, { recipe, cacheDir },
+   * token)`: one call for every request, so its parameters and result are the protocol's own types.
+   */
+  sendRequest<R>(type: RequestType0<R, void>): Promise<R>;
+  sendRequest<Q, R>(type: RequestType<Q, R, void>, params: NoInfer<Q>, token?: CancellationToken): Promise<R>;
+  sendRequest<Q, R>(
+    type: RequestType0<R, void> | RequestType<Q, R, void>,
+    params?: Q,
     token?: CancellationToken,
-  ): Promise<(P.Prediction | P.PredictionFailure)[]> {
-    return this.settle(this.connection.sendRequest(P.predictEach, { runDir, images }, token ?? CancellationToken.None));
-  }
-
-  embed(params: EmbedParams, token?: CancellationToken): Promise<P.EmbedResult> {
-    return this.settle(this.connection.sendRequest(P.embed, params, token ?? CancellationToken.None));
-  }
-
-  probe(params: P.ProbeParams, token?: CancellationToken): Promise<ProbeResult> {
-    return this.settle(this.connection.sendRequest(P.probe, params, token ?? CancellationToken.None));
-  }
-
-  /** A run folder and a Ray job folder for a recipe; src/ray/rayTraining.ts then runs the job. */
-  rayPrepare(
-    params: { recipe: P.TrainRecipe; cacheDir: string; target: P.RayTarget },
-    token?: CancellationToken,
-  ): Promise<P.RayPrepared> {
-    return this.settle(this.connection.sendRequest(P.rayPrepare, params, token ?? CancellationToken.None));
-  }
-
-  rayFinish(
-    params: { runDir: string; cacheDir: string; trained: RayTrained },
-    token?: CancellationToken,
-  ): Promise<P.RunResult> {
-    return this.settle(this.connection.sendRequest(P.rayFinish, params, token ?? CancellationToken.None));
-  }
-
-  rayAbandon(runDir: string, status: 'failed' | 'cancelled'): Promise<void> {
-    return this.settle(this.connection.sendRequest(P.rayAbandon, { runDir, status }));
-  }
-
-  exportModel(request: P.ExportRequest, token?: CancellationToken): Promise<P.ExportResult> {
-    return this.settle(this.connection.sendRequest(P.exportModel, request, token ?? CancellationToken.None));
+  ): Promise<R> {
+    if (type.numberOfParams === 0) return this.settle(this.connection.sendRequest(type as RequestType0<R, void>));
+    // `never`: jsonrpc's parameter type is conditional on Q, which only the overload above pins down.
+    const sent = this.connection.sendRequest(
+      type as RequestType<Q, R, void>,
+      params as never,
+      token ?? CancellationToken.None,
+    );
+    return this.settle(sent);
   }
 
   /** Ends the child; a running training stops where it is (its last checkpoint stays). */
@@ -191,6 +139,3 @@ export class TrainerRpcClient {
     }
   }
 }
-
-/** Parameters of an embed request. */
-export type EmbedParams = typeof P.embed extends RequestType<infer Q, unknown, void> ? Q : never;

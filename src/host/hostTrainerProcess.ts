@@ -7,6 +7,7 @@ import { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { BackendInfo, ProgressEvent } from '../shared/engineTypes';
 import { Disposable } from './dispose';
 import { readSettings } from './settings';
+import * as P from '../shared/trainerProtocol';
 
 export class HostTrainerProcess extends Disposable {
   private client: TrainerRpcClient | undefined;
@@ -43,7 +44,7 @@ export class HostTrainerProcess extends Disposable {
     });
     this.client = client;
     this.progressSubscription = client.onProgress((e) => this.progressEmitter.fire(e));
-    this.backend = await client.hello();
+    this.backend = await client.sendRequest(P.hello);
     this.log.info(`Trainer process ${client.pid} started on ${this.backend.detail}`);
     return client;
   }

@@ -9,6 +9,7 @@ import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { HostTrainerProcess } from './hostTrainerProcess';
 import { Disposable } from './dispose';
 import { readRunRecipe } from './runs/runStore';
+import * as P from '../shared/trainerProtocol';
 
 export type StudioChange = 'choices' | 'base' | 'dataFolder';
 
@@ -48,7 +49,7 @@ export class StudioState extends Disposable {
     this.loading = (async () => {
       try {
         const client = await this.trainer.get();
-        const base = await client.listLayers(spec, this.trainer.cacheDir);
+        const base = await client.sendRequest(P.listLayers, { base: spec, cacheDir: this.trainer.cacheDir });
         if (this.current.base !== spec) return; // another base was chosen meanwhile
         this.base = base;
         this.baseError = undefined;

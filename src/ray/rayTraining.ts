@@ -10,6 +10,7 @@ import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressEvent, RunResult, TrainRecipe } from '../shared/engineTypes';
 import { parseRayLine, progressOfRayLine, RAY_DEFAULTS, type RayJobLine, type RayTrained } from '../shared/rayProtocol';
 import type { RayTarget } from '../shared/trainerProtocol';
+import * as P from '../shared/trainerProtocol';
 
 /** A Ray run that cannot start or did not finish; the message is one line a user can act on. */
 export class RayRunError extends Error {
@@ -78,9 +79,10 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   // Whether this Python can drive the job and the cluster answers with enough resources, before any data is
   // decoded or a run folder made.
   const { address, workers, gpusPerWorker } = o.target;
+  const started = Date.now();
   const check = await runJob(o.python, ['--check', address, String(workers), String(gpusPerWorker)], undefined, o);
   if (check.error) throw new RayRunError(check.error);
-  const prepared = await client.rayPrepare({ recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
+  const prepared = await client.sendRequest(P.rayPrepare, { recipe, cacheDir: o.cacheDir, target: o.target }, o.token);
   const log = path.join(prepared.jobDir, 'job.log');
   o.emit({
     kind: 'log',
@@ -89,7 +91,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
   });
   const run = await runJob(o.python, [prepared.planFile], log, o, prepared.checkpointDir);
   if (run.cancelled || run.error || !run.trained) {
-    await client.rayAbandon(prepared.runDir, run.cancelled ? 'cancelled' : 'failed');
+    await client.sendRequest(P.rayAbandon, { runDir: prepared.runDir, status: run.cancelled ? 'cancelled' : 'failed' });
     if (run.cancelled)
       throw new RayRunError(
         `Cancelled; the Ray job and its workers were stopped (run folder ${prepared.runDir}).`,
@@ -98,7 +100,7 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     throw new RayRunError(run.error ?? `The Ray job ended without a trained model; see ${log}.`);
   }
   if (!run.trained.weightsIdentical) {
-    await client.rayAbandon(prepared.runDir, 'failed');
+    await client.sendRequest(P.rayAbandon, { runDir: prepared.runDir, status: 'failed' });
     throw new RayRunError(
       `The Ray workers ended with different weights (${run.trained.weightDigests.length} digests); data-parallel training went wrong, see ${log}.`,
     );
@@ -108,11 +110,20 @@ export async function trainOnRay(client: TrainerRpcClient, recipe: TrainRecipe, 
     level: 'info',
     message: `All ${run.trained.weightDigests.length} Ray workers ended with identical weights`,
   });
-  return client.rayFinish({ runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained }, o.token);
+  // Start-up lasts until the workers stand (check, prepare without its decoding, Ray, Python, torch, Keras).
+  const startup = ((run.workersAt ?? Date.now()) - started) / 1000 - prepared.decodeSeconds;
+  const before = { startup, features: prepared.decodeSeconds };
+  return client.sendRequest(
+    P.rayFinish,
+    { runDir: prepared.runDir, cacheDir: o.cacheDir, trained: run.trained, before },
+    o.token,
+  );
 }
 
 interface JobOutcome {
   trained?: RayTrained;
+  /** When the first worker group reported itself (Date.now()). */
+  workersAt?: number;
   error?: string;
   cancelled: boolean;
 }
@@ -130,7 +141,15 @@ function runJob(
       stdio: ['ignore', 'pipe', 'pipe'],
       // Ray folds log lines of the same pattern (numbers ignored) from different processes into "[repeated Nx]":
       // after a worker group restarts, the new rank 0's progress lines would be swallowed.
-      env: { ...process.env, KERAS_BACKEND: 'torch', PYTHONUNBUFFERED: '1', RAY_DEDUP_LOGS: '0' },
+      env: {
+        ...process.env,
+        KERAS_BACKEND: 'torch',
+        // Keras writes keras.json into its home on import: ours, inside the cache folder, not ~/.keras.
+        KERAS_HOME: path.join(o.cacheDir, 'keras'),
+        ORT_DISABLE_TELEMETRY: '1',
+        PYTHONUNBUFFERED: '1',
+        RAY_DEDUP_LOGS: '0',
+      },
     });
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     const outcome: JobOutcome = { cancelled: false };
@@ -144,6 +163,7 @@ function runJob(
         return;
       }
       if (parsed.type === 'trained') outcome.trained = parsed;
+      else if (parsed.type === 'workers') outcome.workersAt ??= Date.now();
       else if (parsed.type === 'error') outcome.error = parsed.message;
       const event = progressOfRayLine(parsed, checkpointDir);
       if (event) o.emit(event);

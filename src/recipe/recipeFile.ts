@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SecondPhase, TrainRecipe } from '../shared/engineTypes';
-import { DEFAULT_AUGMENTATION, defaultRecipe, recipeProblems } from '../shared/recipeDefaults';
+import { DEFAULT_AUGMENTATION, defaultRecipe } from '../shared/recipeDefaults';
+import { recipeProblems } from '../shared/recipeChecks';
 import { AUTO, OFF, secondPhaseRate } from '../shared/autoFlow';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
 
@@ -48,7 +49,7 @@ export function loadRecipe(file: string): TrainRecipe {
   if (!fields.data)
     throw new RecipeFileError(`Recipe ${file} has no "data" field: name the dataset folder, relative to the recipe.`);
   const recipe = completeRecipe(fields, fields.data);
-  const problems = recipeProblems(recipe);
+  const problems = recipeProblems(recipe).map((p) => p.message);
   if (problems.length) throw new RecipeFileError(`Recipe ${file}: ${problems.join('; ')}.`);
   return recipe;
 }

@@ -1,5 +1,5 @@
 // The problems of a recipe as editor diagnostics, each on the exact span it is about: YAML and field
-// errors from the reader, then what only the disk and the base can tell (unknown base, unknown layers,
+// errors from the reader (the value checks the engine makes too, src/shared/recipeChecks.ts), then what only the disk and the base can tell (unknown base, unknown layers,
 // a frozen set the cut contradicts, missing or thin class folders, an input size the base cannot take).
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -50,14 +50,6 @@ export function recipeDiagnostics(doc: TextDocument, a: RecipeAnalysis): Diagnos
     add(at(['base']) ?? [0, 0], a.base.message, 'base', DiagnosticSeverity.Error, a.base.suggestion);
   if (a.base?.kind === 'notDownloaded') add(at(['base']), a.base.message, 'base', DiagnosticSeverity.Information);
   if (a.base?.kind === 'ok') layerDiagnostics(a.parsed, a.base.base, add);
-  const size = a.parsed.value.inputSize;
-  // The source CNN pools twice at least (src/trainer/models/sourceCnn.ts).
-  if (!a.base && size && Math.min(...size) < 4)
-    add(
-      at(['inputSize']),
-      `The CNN trained from scratch halves the image at least twice: inputSize must be at least 4×4 (got ${size.join('×')}).`,
-      'input-size',
-    );
   return out;
 }
 

@@ -11,6 +11,7 @@ import { BUILTIN_BASES } from '../shared/builtinBases';
 import type { BaseDescription } from '../shared/engineTypes';
 import { TrainerErrorCode } from '../shared/trainerProtocol';
 import { closestName } from '../shared/nameDistance';
+import * as P from '../shared/trainerProtocol';
 
 export type BaseLookup =
   | { kind: 'ok'; base: BaseDescription }
@@ -93,7 +94,7 @@ export class LayerCatalog {
         backend: 'cpu',
         onLog: this.options.log,
       });
-      const base = await this.client.listLayers(spec, this.options.cacheDir);
+      const base = await this.client.sendRequest(P.listLayers, { base: spec, cacheDir: this.options.cacheDir });
       this.options.log(`listed ${base.layers.length} layers of ${spec} in ${Date.now() - started} ms`);
       return { kind: 'ok', base };
     } catch (e) {

@@ -26,6 +26,8 @@ export const MIN_ABSOLUTE_IMPROVEMENT = 1e-4;
 export const AUTO_CHECKPOINT_SECONDS = 5;
 /** The head may use this share of the time budget, so fine-tuning keeps a chance (it takes the rest). */
 export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
+/** The pixel baselines (linear, then a small MLP) may use this share of the time budget together. */
+export const AUTO_PIXEL_BUDGET_SHARE = 0.15;
 /** The second head the automatic flow tries when the recipe's head has no hidden layer. */
 export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0.3 };
 /** Cap on epochs of each automatic fine-tuning trial (early stopping usually ends it sooner). */
@@ -82,20 +84,55 @@ export function headImprovement(r: Pick<TrainRecipe, 'epochs'>): number | undefi
  * Where the automatic fine-tuning starts: the first weighted layer of the last AUTO_TOP_BLOCKS blocks kept
  * by the cut (block_15_expand for MobileNetV2 at out_relu, where Conv_1 forms a block of its own).
  */
-export function autoUnfreezeFrom(layers: readonly LayerInfo[], featureLayer: string): string | undefined {
+export function autoUnfreezeFrom(
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  topBlocks = AUTO_TOP_BLOCKS,
+): string | undefined {
   const end = layers.findIndex((l) => l.name === featureLayer);
   const kept = (end < 0 ? layers : layers.slice(0, end + 1)).filter((l) => l.hasWeights);
   const blocks: string[] = [];
   for (const l of kept) if (blocks[blocks.length - 1] !== l.block) blocks.push(l.block);
   // Keep at least one frozen block below: fine-tuning the whole base is not what "top blocks" means.
-  if (blocks.length <= AUTO_TOP_BLOCKS + 1) return undefined;
-  const first = blocks[blocks.length - AUTO_TOP_BLOCKS - 1];
+  if (blocks.length <= topBlocks + 1) return undefined;
+  const first = blocks[blocks.length - topBlocks - 1];
   return kept.find((l) => l.block === first)?.name;
 }
 
 /** Whether validation `loss` improves on `best`: by a fraction of it (automatic phases), else by the absolute threshold. */
 export function improves(loss: number, best: number, relative?: number): boolean {
   return relative === undefined ? loss < best - MIN_ABSOLUTE_IMPROVEMENT : loss < best * (1 - relative);
+}
+
+/** How many cuts the automatic flow compares: the default one and the last layers of the resolutions below it. */
+export const AUTO_CUT_CANDIDATES = 3;
+/** Layers that never end a stage: what comes after them at the same resolution is the stage's output. */
+const NOT_A_CUT = new Set(['BatchNormalization', 'ZeroPadding2D', 'Cropping2D', 'Dropout', 'SpatialDropout2D']);
+
+/**
+ * The cuts the automatic flow tries, deepest first: the feature layer, then the last layer (an activation,
+ * not a padding or a BatchNorm) of each of the next spatial resolutions below it (for MobileNetV2 at
+ * out_relu: block_13_expand_relu at 14×14, block_6_expand_relu at 28×28). Earlier layers hold less specific
+ * features, which can transfer better to data unlike the base's (issue 29: Fashion-MNIST).
+ */
+export function candidateCuts(
+  layers: readonly LayerInfo[],
+  featureLayer: string,
+  count = AUTO_CUT_CANDIDATES,
+): string[] {
+  const end = layers.findIndex((l) => l.name === featureLayer);
+  if (end < 0) return [featureLayer];
+  const cuts = [featureLayer];
+  const side = (l: LayerInfo) => (l.outputShape.length === 4 ? `${l.outputShape[1]}×${l.outputShape[2]}` : undefined);
+  const seen = new Set([side(layers[end])]);
+  for (let i = end - 1; i >= 0 && cuts.length < count; i--) {
+    const l = layers[i];
+    const s = side(l);
+    if (s === undefined || seen.has(s) || l.hasWeights || NOT_A_CUT.has(l.className)) continue;
+    seen.add(s);
+    cuts.push(l.name);
+  }
+  return side(layers[end]) === undefined ? [featureLayer] : cuts;
 }
 
 /** Whether trial b beats a on validation: higher accuracy, or the same accuracy with lower loss. */

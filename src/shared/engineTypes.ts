@@ -218,10 +218,17 @@ export interface QualityReport {
   verdict?: string;
 }
 
+/** What a trial trained: a model on a base's features, or one of the pixel baselines without transfer. */
+export type TrialKind = 'transfer' | 'pixels-linear' | 'pixels-mlp';
+
 /** One training the automatic flow tried (or skipped), and what became of it. */
 export interface Trial {
-  /** head, fine-tune, fine-tune + augmentation. */
+  /** head, wider head, head at <cut>, pixels linear, pixels MLP, fine-tune, fine-tune + augmentation. */
   name: string;
+  /** Absent in runs before 0.3: transfer. */
+  kind?: TrialKind;
+  /** The base layer whose output the trial's model reads (transfer trials). */
+  cut?: string;
   /** What trained, e.g. "from block_15_expand at lr 0.0001, cached activations". */
   detail: string;
   epochs: number;
@@ -231,13 +238,28 @@ export interface Trial {
   seconds: number;
   /** Seconds estimated before starting (fine-tuning trials). */
   estimateSeconds?: number;
+  /** Seconds of the time budget left when the trial ended (or was skipped). */
+  budgetLeft?: number;
   outcome: 'kept' | 'not kept' | 'skipped';
   /** Why, in words: "validation accuracy 0.94 > 0.88", "estimated 240 s, 90 s of the budget left". */
   reason: string;
 }
 
+/**
+ * Where a run's time went, in seconds, with the same names locally and on Ray (run.json and the CLI's result):
+ * start-up (scan, base, and on Ray the cluster, Python and torch), the frozen part's features or activations,
+ * training epochs, evaluation.
+ */
+export interface RunTimings {
+  startup: number;
+  features: number;
+  training: number;
+  evaluation: number;
+}
+
 export interface RunResult {
   runDir: string;
+  timings?: RunTimings;
   backend: BackendInfo;
   classes: string[];
   split: { train: number; validation: number; test: number };
@@ -265,6 +287,11 @@ export interface Prediction {
 export interface PredictionFailure {
   path: string;
   error: string;
+}
+
+/** Whether an outcome of `trainer/predictEach` is a failure (the image could not be read). */
+export function isPredictionFailure(o: Prediction | PredictionFailure): o is PredictionFailure {
+  return 'error' in o;
 }
 
 export interface EmbedResult {

@@ -1,7 +1,7 @@
 // Everything that crosses between Transfer Studio and its Ray job (src/ray/job.py), declared once: the plan
 // the job reads, the lines it prints, and how those lines become the trainer protocol's progress events, so the
 // panel, status bar and CLI watch a Ray run exactly as they watch a local one.
-import type { EpochMetrics, ProgressEvent } from './engineTypes';
+import type { EpochMetrics, ProgressEvent, RunTimings } from './engineTypes';
 
 /** Where and how wide a recipe runs on Ray; the `ray:` section of a recipe, and the CLI's --ray flags. */
 export interface RaySettings {
@@ -24,6 +24,19 @@ export const RAY_MAX_GPUS_PER_WORKER = 16;
 export interface RaySplitFiles {
   x: string;
   y: string;
+  /** JSON array of each row's content hash (the local feature cache's per-image key). */
+  keys: string;
+}
+
+/**
+ * The tensor below a phase's trainable layers: the job computes it once per example into the cluster's cache
+ * and trains the layers above it on the stored values.
+ */
+export interface RayCut {
+  /** The Keras layer whose output crosses from the frozen part to the trainable one. */
+  boundary: string;
+  /** The local feature cache's key parts (base files, layer, pooling, preprocessing) as JSON; the job adds its runtime. */
+  key: string;
 }
 
 /** One training phase as the job runs it; `frozen` is resolved by Transfer Studio's freeze rules. */
@@ -31,11 +44,13 @@ export interface RayPhase {
   epochs: number;
   learningRate: number;
   frozen: string[];
+  /** Absent: no single tensor separates the frozen part, or its values would not fit in memory; pixels train. */
+  cut?: RayCut;
 }
 
 /** plan.json: everything the job needs, with every choice already resolved on Transfer Studio's side. */
 export interface RayPlan {
-  version: 1;
+  version: 2;
   /**
    * The untrained model (base cut at the feature layer + the recipe's head) exported to Keras 3 by the engine:
    * it takes raw 0–255 pixels and scales them itself.
@@ -48,6 +63,10 @@ export interface RayPlan {
   batchSize: number;
   seed: number;
   patience: number;
+  /** Training epochs draw every class as often as the largest (the engine's rule, src/trainer/train/balance.ts). */
+  balanced: boolean;
+  /** The cluster's cache of frozen values, shared by runs (on the storage path, or the local cache folder). */
+  cacheDir: string;
   data: { train: RaySplitFiles; validation: RaySplitFiles; test?: RaySplitFiles };
   address: string;
   workers: number;
@@ -81,7 +100,12 @@ export interface RayTrained {
   history: EpochMetrics[];
   test: { loss: number; accuracy: number } | null;
   model: string;
+  /** Seconds on the cluster (rank 0): frozen values computed or read, epochs, the test split. */
+  timings: RayJobTimings;
 }
+
+/** The part of a run's timings the job measures. */
+export type RayJobTimings = Pick<RunTimings, 'features' | 'training' | 'evaluation'>;
 
 /** Every line the job prints for Transfer Studio. */
 export type RayJobLine =
@@ -91,6 +115,10 @@ export type RayJobLine =
   | { type: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'resumed'; phase: number; epoch: number }
+  /** Rank 0, while the workers compute the frozen values the cache lacks (`done` counts all workers, estimated). */
+  | { type: 'caching'; layer: string; done: number; total: number }
+  /** Rank 0, once a phase's frozen values are all in the cache. */
+  | { type: 'cache'; layer: string; cached: number; computed: number; folder: string; runtime: string; seconds: number }
   /** Printed by rank 0 whenever a worker group starts (again, after a failure). */
   | { type: 'workers'; workers: RayWorker[] }
   | RayTrained
@@ -168,6 +196,12 @@ export function parseRayLine(line: string): RayJobLine | undefined {
       return (v.level === 'info' || v.level === 'warn') && isStr(v.message) ? (v as RayJobLine) : undefined;
     case 'resumed':
       return hasNums(v, ['phase', 'epoch']) ? (v as RayJobLine) : undefined;
+    case 'caching':
+      return isStr(v.layer) && hasNums(v, ['done', 'total']) ? (v as RayJobLine) : undefined;
+    case 'cache':
+      return ['layer', 'folder', 'runtime'].every((k) => isStr(v[k])) && hasNums(v, ['cached', 'computed', 'seconds'])
+        ? (v as RayJobLine)
+        : undefined;
     case 'workers':
       return Array.isArray(v.workers) &&
         v.workers.every((w) => isObj(w) && isNum(w.pid) && isStr(w.node) && isStr(w.device))
@@ -181,6 +215,8 @@ export function parseRayLine(line: string): RayJobLine | undefined {
         Array.isArray(v.history) &&
         v.history.every(isMetrics) &&
         isStr(v.model) &&
+        isObj(v.timings) &&
+        hasNums(v.timings, ['features', 'training', 'evaluation']) &&
         (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy'])));
       return ok ? (v as RayJobLine) : undefined;
     }
@@ -229,6 +265,20 @@ export function progressOfRayLine(line: RayJobLine, checkpointDir: string): Prog
         message: `Ray workers: ${line.workers.length} on ${nodes} node(s), devices ${devices} (pids ${line.workers.map((w) => w.pid).join(', ')})`,
       };
     }
+    case 'caching':
+      return {
+        kind: 'stage',
+        stage: 'caching-features',
+        done: line.done,
+        total: line.total,
+        message: `frozen part up to ${line.layer} on the Ray workers`,
+      };
+    case 'cache':
+      return {
+        kind: 'log',
+        level: 'info',
+        message: `Layers up to ${line.layer} are frozen: their output comes from the cluster's cache (${line.cached} cached, ${line.computed} computed by ${line.runtime} in ${line.seconds.toFixed(1)} s, ${line.folder})`,
+      };
     case 'resumed':
       return {
         kind: 'log',

@@ -1,7 +1,8 @@
 // Every field a recipe file may hold, once: the reader's type and range checks, the language server's
 // completion and hover, and the JSON Schema shipped for editors (schemas/recipe.schema.json) all come from
-// this table, so they cannot disagree; so do the checks derived from it: recipeProblems (CLI flags), the
-// panel's settings (host check and webview fields) and package.json's settings (a unit test compares them).
+// this table, so they cannot disagree; so do the checks derived from it: recipeProblems (recipeChecks.ts: recipe
+// files, the editor, the CLI and the engine), the panel's settings (host check and webview fields) and
+// package.json's settings (a unit test compares them).
 import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';

@@ -1,7 +1,7 @@
 // The run folder's contract, in one place: which files it holds, what run.json and the checkpoint state say,
 // and the field checks every reader applies (the trainer, the CLI and the extension host read the same files
 // after anyone may have edited them). Pure: src/io/runFiles.ts reads the files, bounded, with these checks.
-import type { EpochMetrics, Preprocessing, TrainRecipe, Trial } from './engineTypes';
+import type { EpochMetrics, Preprocessing, RunTimings, TrainRecipe, Trial } from './engineTypes';
 import { EngineError } from './engineError';
 import { imageInput, type InputSpec } from './inputSpec';
 import { LIMITS } from './limits';
@@ -36,14 +36,6 @@ export interface ModelSidecar {
   credit?: string;
 }
 
-/** Seconds a run spent in each of its parts (local and Ray runs use the same names). */
-export interface RunTimings {
-  startup?: number;
-  features?: number;
-  training?: number;
-  evaluation?: number;
-}
-
 /** run.json: how to feed the model and how to reuse it as a base. */
 export interface RunInfo extends Omit<ModelSidecar, 'preprocessing'> {
   version: typeof RUN_INFO_VERSION;
@@ -65,6 +57,7 @@ export interface RunInfo extends Omit<ModelSidecar, 'preprocessing'> {
   trials?: Trial[];
   /** Said when the choices and the final figure used the same (validation) split. */
   evaluationNote?: string;
+  /** Where the run's time went (seconds), locally and on Ray alike. */
   timings?: RunTimings;
 }
 

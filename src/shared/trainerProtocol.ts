@@ -13,6 +13,7 @@ import type {
   PredictionFailure,
   ProgressEvent,
   RunResult,
+  RunTimings,
   Thumbnail,
   TrainRecipe,
 } from './engineTypes';
@@ -47,9 +48,6 @@ export const resume = new RequestType<{ runDir: string; cacheDir: string }, RunR
 /** Host → trainer: evaluate a saved run on a class folder. */
 export const evaluate = new RequestType<{ runDir: string; folder: string }, Evaluation, void>('trainer/evaluate');
 
-/** Host → trainer: classify images with a saved run. */
-export const predict = new RequestType<{ runDir: string; images: string[] }, Prediction[], void>('trainer/predict');
-
 /**
  * The images the CLI sends per predictEach request, so it can print results as they come. The trainer
  * decodes fewer at once when large inputs would pass LIMITS.maxBatchInputBytes (runInference.ts).
@@ -57,8 +55,8 @@ export const predict = new RequestType<{ runDir: string; images: string[] }, Pre
 export const PREDICT_BATCH_LIMIT = 64;
 
 /**
- * Host → trainer: classify images, one outcome per image in the order asked; an image that cannot be read
- * gets a failure instead of failing the request (the CLI's `predict` on folders).
+ * Host → trainer: classify images with a saved run, one outcome per image in the order asked; an image
+ * that cannot be read gets a failure instead of failing the request (the CLI's and the editor's Predict).
  */
 export const predictEach = new RequestType<
   { runDir: string; images: string[] },
@@ -66,20 +64,23 @@ export const predictEach = new RequestType<
   void
 >('trainer/predictEach');
 
+/** The light classifiers an embed request may fit on the embeddings (none: export only), the default first. */
+export const EMBED_CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
+
+/** Parameters of an embed request: a class folder, the base and its layer, where the files go. */
+export interface EmbedParams {
+  folder: string;
+  base: string;
+  /** Absent: the base's feature layer. */
+  layer?: string;
+  outDir: string;
+  cacheDir: string;
+  classifier: (typeof EMBED_CLASSIFIERS)[number];
+  seed: number;
+}
+
 /** Host → trainer: export the embeddings of one layer for every image, and fit a light classifier. */
-export const embed = new RequestType<
-  {
-    folder: string;
-    base: string;
-    layer?: string;
-    outDir: string;
-    cacheDir: string;
-    classifier: 'knn' | 'logistic' | 'none';
-    seed: number;
-  },
-  EmbedResult,
-  void
->('trainer/embed');
+export const embed = new RequestType<EmbedParams, EmbedResult, void>('trainer/embed');
 
 /** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
 export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
@@ -100,6 +101,8 @@ export interface RayPrepared {
   jobDir: string;
   /** Ray Train's own checkpoints of the job. */
   checkpointDir: string;
+  /** Seconds spent decoding pixels and hashing files for the job (part of the run's `features` timing). */
+  decodeSeconds: number;
 }
 
 /** Host → trainer: a run folder and a Ray job folder for a recipe (data decoded, base exported, plan written). */
@@ -110,9 +113,16 @@ export const rayPrepare = new RequestType<
 >('trainer/rayPrepare');
 
 /** Host → trainer: the Ray job trained; make its run folder a normal one (TF.js model, evaluation, metrics). */
-export const rayFinish = new RequestType<{ runDir: string; cacheDir: string; trained: RayTrained }, RunResult, void>(
-  'trainer/rayFinish',
-);
+export const rayFinish = new RequestType<RayFinishParams, RunResult, void>('trainer/rayFinish');
+
+/** What rayFinish needs: the job's summary and what the host measured before the job trained. */
+export interface RayFinishParams {
+  runDir: string;
+  cacheDir: string;
+  trained: RayTrained;
+  /** Start-up (check, prepare, cluster until the workers stand) and decoding (part of `features`), seconds. */
+  before: Pick<RunTimings, 'startup' | 'features'>;
+}
 
 /** Host → trainer: the Ray job failed or was cancelled; mark its run folder so. */
 export const rayAbandon = new RequestType<{ runDir: string; status: 'failed' | 'cancelled' }, void, void>(

@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { TrainerRpcClient } from '../../src/client/trainerRpcClient';
-import type { TrainRecipe } from '../../src/shared/engineTypes';
+import {
+  isPredictionFailure,
+  type Prediction,
+  type PredictionFailure,
+  type TrainRecipe,
+} from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -23,6 +28,13 @@ export function startClient(log: string[] = []): TrainerRpcClient {
     backend: 'wasm',
     onLog: (l) => log.push(l),
   });
+}
+
+/** The outcomes of `trainer/predictEach` for images that must all be readable; a failure fails the test. */
+export function allPredicted(outcomes: (Prediction | PredictionFailure)[]): Prediction[] {
+  const failed = outcomes.find(isPredictionFailure);
+  if (failed) throw new Error(`Cannot read ${failed.path}: ${failed.error}`);
+  return outcomes as Prediction[];
 }
 
 /**

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { scanDataset } from '../../src/trainer/data/datasetScanner';
 import { decodeToPixels } from '../../src/trainer/data/imageDecoder';
 import { fixture, tempDir, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('bad-input');
 const PREP = { size: [28, 28] as [number, number], channels: 3 as const, scale: 'unit' as const };
@@ -92,8 +93,8 @@ test('class names and paths with spaces, non-ASCII and markup are plain data', a
       .slice(0, 6))
       fs.copyFileSync(path.join(src, f), path.join(dir, n, `ñ ${f}`));
   }
-  const result = await session.client.train(
-    session.recipe(dir, {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: session.recipe(dir, {
       mode: 'source',
       inputSize: [28, 28],
       inputChannels: 1,
@@ -101,8 +102,8 @@ test('class names and paths with spaces, non-ASCII and markup are plain data', a
       batchSize: 8,
       patience: 0,
     }),
-    session.cacheDir,
-  );
+    cacheDir: session.cacheDir,
+  });
   assert.deepEqual(
     result.classes,
     [...names].sort((a, b) => a.localeCompare(b)),
@@ -121,8 +122,14 @@ test('two trainings at once on one trainer are queued, never mixed', async () =>
     patience: 0,
   };
   const [a, b] = await Promise.all([
-    session.client.train(session.recipe(fixture('digits-0-4'), { ...common, name: 'first' }), session.cacheDir),
-    session.client.train(session.recipe(fixture('digits-5-9'), { ...common, name: 'second' }), session.cacheDir),
+    session.client.sendRequest(P.train, {
+      recipe: session.recipe(fixture('digits-0-4'), { ...common, name: 'first' }),
+      cacheDir: session.cacheDir,
+    }),
+    session.client.sendRequest(P.train, {
+      recipe: session.recipe(fixture('digits-5-9'), { ...common, name: 'second' }),
+      cacheDir: session.cacheDir,
+    }),
   ]);
   assert.notEqual(a.runDir, b.runDir);
   assert.deepEqual(a.classes, ['0', '1', '2', '3', '4']);
@@ -136,13 +143,34 @@ test('cancel during feature caching stops early and leaves no run model', async 
     if (e.kind === 'stage' && e.stage === 'caching-features' && (e.done ?? 0) > 0) source.cancel();
   });
   await assert.rejects(
-    session.client.train(
-      session.recipe(fixture('fashion-small'), { batchSize: 8, name: 'cancel-cache' }),
-      path.join(session.work, 'fresh-cache'),
+    session.client.sendRequest(
+      P.train,
+      {
+        recipe: session.recipe(fixture('fashion-small'), { batchSize: 8, name: 'cancel-cache' }),
+        cacheDir: path.join(session.work, 'fresh-cache'),
+      },
       source.token,
     ),
     /Cancelled/,
   );
   listener.dispose();
-  assert.equal((await session.client.hello()).name, 'wasm', 'the trainer still answers');
+  assert.equal((await session.client.sendRequest(P.hello)).name, 'wasm', 'the trainer still answers');
+});
+
+test('a source CNN on 2×2 images is refused before training, naming inputSize, and the trainer lives on', async () => {
+  // It used to pass the engine's checks, start a run, pool down to nothing and abort the WASM backend:
+  // "ran out of memory… use a smaller batch size".
+  const out = tempDir('tiny-input');
+  const recipe = session.recipe(fixture('digits-0-4'), {
+    mode: 'source',
+    inputSize: [2, 2],
+    epochs: 1,
+    outputDir: out,
+  });
+  await assert.rejects(session.client.sendRequest(P.train, { recipe, cacheDir: session.cacheDir }), (e: Error) => {
+    assert.match(e.message, /^Invalid recipe: "inputSize" must be at least 4×4 in mode source: .*\(got 2×2\)\.$/);
+    return true;
+  });
+  assert.deepEqual(fs.readdirSync(out), [], 'no run folder is started');
+  assert.equal((await session.client.sendRequest(P.hello)).name, 'wasm', 'the trainer still answers');
 });

@@ -13,8 +13,9 @@ import { decodeToPixels } from '../../src/trainer/data/imageDecoder';
 import { decodeNpy, encodeNpy, matrixFromRows } from '../../src/trainer/features/npy';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { saveTrickyBase, saveUnexportableBase } from '../helpers/exportBases';
-import { DIST, ROOT, fixture, trainerSession } from '../helpers/fixtures';
+import { allPredicted, DIST, ROOT, fixture, trainerSession } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('export');
 const { cacheDir, recipe, work } = session;
@@ -65,7 +66,7 @@ async function addCase(
   const rows = await Promise.all(images.map(async (f) => Float32Array.from(await decodeToPixels(f, prep))));
   const pixels = path.join(work, `${name}.npy`);
   fs.writeFileSync(pixels, encodeNpy(matrixFromRows(rows)));
-  const predictions = await session.client.predict(run.runDir, images);
+  const predictions = allPredicted(await session.client.sendRequest(P.predictEach, { runDir: run.runDir, images }));
   const classes: string[] = info.classes;
   cases.push({
     name,
@@ -108,8 +109,8 @@ before(async () => {
   const fashion = fixture('fashion-small');
   const rgbImages = [...firstImages(fashion, 1), path.join(fixture('photos'), 'chelsea.png')];
   const quick = { epochs: 1, patience: 0, batchSize: 8 };
-  const source = await session.client.train(
-    recipe(digits, {
+  const source = await session.client.sendRequest(P.train, {
+    recipe: recipe(digits, {
       ...quick,
       mode: 'source',
       inputSize: [28, 28],
@@ -118,11 +119,11 @@ before(async () => {
       name: 'source',
     }),
     cacheDir,
-  );
+  });
   await addCase('source CNN (28×28×1, unit)', source, firstImages(digits, 1), { conv1: true });
   const tricky = await saveTrickyBase(path.join(work, 'tricky-base'));
-  const onTricky = await session.client.train(
-    recipe(fashion, {
+  const onTricky = await session.client.sendRequest(P.train, {
+    recipe: recipe(fashion, {
       ...quick,
       base: tricky,
       maxPerClass: 6,
@@ -130,18 +131,18 @@ before(async () => {
       name: 'tricky',
     }),
     cacheDir,
-  );
+  });
   await addCase('TF.js base with branches (24×24×3, symmetric)', onTricky, rgbImages, { stem: false, down: false });
   // The top of MobileNetV2 trains (its BatchNorm layers too, in inference mode): the Keras file must keep that.
-  const mobilenet = await session.client.train(
-    recipe(fashion, {
+  const mobilenet = await session.client.sendRequest(P.train, {
+    recipe: recipe(fashion, {
       ...quick,
       maxPerClass: 6,
       freeze: { featureLayer: 'out_relu', freezeUpTo: 'block_16_depthwise_relu' },
       name: 'mnv2',
     }),
     cacheDir,
-  );
+  });
   await addCase('built-in MobileNetV2 (224×224×3, unit)', mobilenet, rgbImages, { Conv1: false, Conv_1: true });
   if (!testPython()) return;
   // Bases imported from Keras files (made by real Keras): our custom layers for hard_swish, scalar ops,
@@ -152,15 +153,15 @@ before(async () => {
     KERAS_FAMILIES.join(','),
   ]);
   for (const family of KERAS_FAMILIES) {
-    const run = await session.client.train(
-      recipe(fashion, {
+    const run = await session.client.sendRequest(P.train, {
+      recipe: recipe(fashion, {
         ...quick,
         base: path.join(fixture('keras'), `${family}.keras`),
         maxPerClass: 6,
         name: family,
       }),
       cacheDir,
-    );
+    });
     await addCase(`Keras import: ${family} (32×32×3, raw)`, run, rgbImages, {});
   }
 });
@@ -168,7 +169,7 @@ before(async () => {
 test('every run exports to Keras and ONNX, atomically, with labels beside the file', async () => {
   for (const c of cases) {
     for (const format of ['keras', 'onnx'] as const) {
-      const result = await session.client.exportModel({ runDir: c.runDir, format });
+      const result = await session.client.sendRequest(P.exportModel, { runDir: c.runDir, format });
       assert.equal(result.path, exported(c, format));
       assert.equal(fs.statSync(result.path).size, result.bytes);
       assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), c.classes);
@@ -248,13 +249,13 @@ test('Keras 3 on the torch backend loads the files and agrees with predict', { s
 
 test('a run whose base has a layer export cannot translate: one error naming it, nothing written', async () => {
   const base = await saveUnexportableBase(path.join(work, 'odd-base'));
-  const run = await session.client.train(
-    recipe(fixture('fashion-small'), { base, epochs: 1, patience: 0, maxPerClass: 4, name: 'odd' }),
+  const run = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), { base, epochs: 1, patience: 0, maxPerClass: 4, name: 'odd' }),
     cacheDir,
-  );
+  });
   const before = fs.readdirSync(run.runDir).sort();
   for (const format of ['keras', 'onnx'] as const) {
-    await assert.rejects(session.client.exportModel({ runDir: run.runDir, format }), (e: Error) => {
+    await assert.rejects(session.client.sendRequest(P.exportModel, { runDir: run.runDir, format }), (e: Error) => {
       assert.match(e.message, /"odd_norm" \(LayerNormalization\)/);
       assert.doesNotMatch(e.message, /\n/);
       return true;

@@ -16,6 +16,7 @@ import { loadLayersModelFromFile, saveLayersModel } from '../../src/trainer/mode
 import { faultyFolder, folderState, whilePaused } from '../helpers/faultInjection';
 import { fixture, trainerSession } from '../helpers/fixtures';
 import { copyDigits, imageBase } from '../helpers/smallData';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('faults');
 const { work, cacheDir } = session;
@@ -36,7 +37,10 @@ const readJson = <T = Record<string, unknown>>(file: string) => JSON.parse(fs.re
 const runStatus = (runDir: string) => readJson<{ status: string }>(path.join(runDir, 'run.json')).status;
 
 async function freshTrainingWorks(): Promise<void> {
-  const r = await client().train(session.recipe(mini, { ...SMALL, name: 'fresh' }), cacheDir);
+  const r = await client().sendRequest(P.train, {
+    recipe: session.recipe(mini, { ...SMALL, name: 'fresh' }),
+    cacheDir,
+  });
   assert.equal(r.cancelled, false);
   assert.deepEqual(r.classes, ['0', '1', '2']);
   assert.equal(runStatus(r.runDir), 'finished');
@@ -74,7 +78,7 @@ test('the disk fills while a checkpoint is saved: the previous checkpoint is unt
     });
     const recipe = session.recipe(mini, { ...SMALL, epochs: 3, outputDir: folder.dir, name: 'disk-full' });
     try {
-      await assert.rejects(client().train(recipe, cacheDir), (e: Error) => {
+      await assert.rejects(client().sendRequest(P.train, { recipe, cacheDir }), (e: Error) => {
         assert.match(
           e.message,
           /^Could not save \/.*\/checkpoint\/weights-[0-9a-f]{12}\.bin: the disk is full\. The previous version is untouched\.$/,
@@ -95,7 +99,7 @@ test('the disk fills while a checkpoint is saved: the previous checkpoint is unt
     assert.ok((await loads(checkpoint)) > 0);
 
     folder.unfill!();
-    const resumed = await client().resume(path.dirname(checkpoint), cacheDir);
+    const resumed = await client().sendRequest(P.resume, { runDir: path.dirname(checkpoint), cacheDir });
     assert.deepEqual(
       resumed.transfer.history.map((h) => h.epoch),
       [1, 2, 3],
@@ -132,7 +136,7 @@ test('the run folder becomes read-only before the final save: the checkpoint is 
       name: 'read-only',
     });
     try {
-      await assert.rejects(client().train(recipe, cacheDir), (e: Error) => {
+      await assert.rejects(client().sendRequest(P.train, { recipe, cacheDir }), (e: Error) => {
         assert.match(
           e.message,
           /^Could not save \/.*read-only\/metrics\.json: the folder is not writable\. The previous version is untouched\.$/,
@@ -149,7 +153,7 @@ test('the run folder becomes read-only before the final save: the checkpoint is 
 
     folder.writable(locked);
     locked = [];
-    const resumed = await client().resume(runDir, cacheDir);
+    const resumed = await client().sendRequest(P.resume, { runDir, cacheDir });
     assert.deepEqual(
       resumed.transfer.history.map((h) => h.epoch),
       [1],
@@ -170,7 +174,7 @@ test('cancel during the first epoch leaves no model at all; during a later epoch
       if (e.kind === 'batch' && e.epoch === epoch && e.batch === 1) source.cancel();
     });
     const result = await client()
-      .train(session.recipe(mini, { ...SMALL, epochs: 3, name }), cacheDir, source.token)
+      .sendRequest(P.train, { recipe: session.recipe(mini, { ...SMALL, epochs: 3, name }), cacheDir }, source.token)
       .finally(() => listener.dispose());
     assert.equal(result.cancelled, true);
     assert.equal(runStatus(result.runDir), 'cancelled');
@@ -181,7 +185,7 @@ test('cancel during the first epoch leaves no model at all; during a later epoch
   assert.deepEqual(first.transfer.history, []);
   assert.ok(!fs.existsSync(path.join(first.runDir, 'checkpoint')), 'clearly absent: no checkpoint either');
   await assert.rejects(
-    client().resume(first.runDir, cacheDir),
+    client().sendRequest(P.resume, { runDir: first.runDir, cacheDir }),
     /has no checkpoint to resume from \(no epoch finished\)/,
   );
 
@@ -192,7 +196,7 @@ test('cancel during the first epoch leaves no model at all; during a later epoch
   );
   assert.equal(readJson<{ epoch: number }>(path.join(second.runDir, 'checkpoint', 'state.json')).epoch, 1);
   assert.ok((await loads(path.join(second.runDir, 'checkpoint'))) > 0);
-  const resumed = await client().resume(second.runDir, cacheDir);
+  const resumed = await client().sendRequest(P.resume, { runDir: second.runDir, cacheDir });
   assert.deepEqual(
     resumed.transfer.history.map((h) => h.epoch),
     [1, 2, 3],
@@ -206,7 +210,7 @@ test('cancel during the final save comes too late to stop it: the run is complet
     if (e.kind === 'stage' && e.stage === 'saving') source.cancel();
   });
   const result = await client()
-    .train(session.recipe(mini, { ...SMALL, name: 'cancel-save' }), cacheDir, source.token)
+    .sendRequest(P.train, { recipe: session.recipe(mini, { ...SMALL, name: 'cancel-save' }), cacheDir }, source.token)
     .finally(() => listener.dispose());
   assert.equal(result.cancelled, false);
   assert.equal(runStatus(result.runDir), 'finished');
@@ -228,8 +232,8 @@ test('a base fixed at another input size and channel count: images are resized a
   );
 
   // Grayscale 28×28 digits into a base that takes 32×32 RGB; the recipe's own inputSize cannot override the base.
-  const r = await client().train(
-    session.recipe(mini, {
+  const r = await client().sendRequest(P.train, {
+    recipe: session.recipe(mini, {
       base: path.join(bases, 'rgb32'),
       inputSize: [28, 28],
       inputChannels: 1,
@@ -240,7 +244,7 @@ test('a base fixed at another input size and channel count: images are resized a
       name: 'rgb32',
     }),
     cacheDir,
-  );
+  });
   assert.deepEqual(readJson<{ input: unknown }>(path.join(r.runDir, 'run.json')).input, {
     kind: 'image',
     size: [32, 32],
@@ -251,11 +255,14 @@ test('a base fixed at another input size and channel count: images are resized a
   assert.equal(r.skipped.length, 0, 'every image was resized and converted, none refused');
 
   await assert.rejects(
-    client().train(session.recipe(mini, { base: path.join(bases, 'rgba'), epochs: 1 }), cacheDir),
+    client().sendRequest(P.train, {
+      recipe: session.recipe(mini, { base: path.join(bases, 'rgba'), epochs: 1 }),
+      cacheDir,
+    }),
     /rgba expects 4 channels per pixel; only 1 \(grayscale\) and 3 \(RGB\) are supported\.$/,
   );
   await assert.rejects(
-    client().listLayers(path.join(bases, 'flat'), cacheDir),
+    client().sendRequest(P.listLayers, { base: path.join(bases, 'flat'), cacheDir }),
     /flat takes 1 input\(s\) of rank 2; an image base needs one input of shape \[batch, height, width, channels\]\.$/,
   );
   await freshTrainingWorks();
@@ -277,8 +284,11 @@ test('a model.json whose weights have the wrong sizes is refused, naming the wei
   const expected =
     /^Could not load .*mixed\/model\.json: its weight conv_a\/kernel has shape \[3,3,3,16\] but the model needs \[3,3,3,8\]; the weights belong to another model\.$/;
   const refused = (e: Error) => expected.test(e.message);
-  await assert.rejects(client().listLayers(dir, cacheDir), refused);
-  await assert.rejects(client().train(session.recipe(mini, { base: dir, epochs: 1 }), cacheDir), refused);
+  await assert.rejects(client().sendRequest(P.listLayers, { base: dir, cacheDir }), refused);
+  await assert.rejects(
+    client().sendRequest(P.train, { recipe: session.recipe(mini, { base: dir, epochs: 1 }), cacheDir }),
+    refused,
+  );
   await freshTrainingWorks();
 });
 
@@ -291,7 +301,7 @@ test('10,000 images in one class are scanned from their headers and trained on',
   for (let i = 0; i < 10_000; i++) fs.linkSync(one, path.join(dir, 'many', `${String(i).padStart(5, '0')}.png`));
   fs.cpSync(path.join(mini, '2'), path.join(dir, 'few'), { recursive: true });
   const started = process.hrtime.bigint();
-  const scan = await client().scanDataset(dir);
+  const scan = await client().sendRequest(P.scanDataset, { folder: dir });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(
     `scanner: ${scan.classes.reduce((n, c) => n + c.files.length, 0)} images in ${ms.toFixed(0)} ms (${(10_012 / (ms / 1000)).toFixed(0)} files/s) through the trainer process`,
@@ -304,7 +314,10 @@ test('10,000 images in one class are scanned from their headers and trained on',
     ],
   );
   assert.ok(scan.warnings.some((w) => /Classes are imbalanced: "many" has 10000 images, "few" only 12/.test(w)));
-  const r = await client().train(session.recipe(dir, { ...SMALL, maxPerClass: 12, name: 'many' }), cacheDir);
+  const r = await client().sendRequest(P.train, {
+    recipe: session.recipe(dir, { ...SMALL, maxPerClass: 12, name: 'many' }),
+    cacheDir,
+  });
   assert.equal(r.split.train + r.split.validation + r.split.test, 24);
   await freshTrainingWorks();
 });
@@ -313,7 +326,7 @@ test('nested subfolders count for their top-level class, with a warning that nam
   const dir = path.join(work, 'nested');
   copyDigits(path.join(dir, 'zero'), ['0'], 6, (i) => (i < 3 ? '' : path.join('more', i < 5 ? '' : 'deeper')));
   copyDigits(path.join(dir, 'one'), ['1'], 6);
-  const scan = await client().scanDataset(dir);
+  const scan = await client().sendRequest(P.scanDataset, { folder: dir });
   assert.deepEqual(
     scan.classes.map((c) => [c.name, c.files.length]),
     [
@@ -330,13 +343,16 @@ test('nested subfolders count for their top-level class, with a warning that nam
     scan.warnings.join('\n'),
   );
   assert.ok(!scan.warnings.some((w) => /"one"/.test(w)));
-  const r = await client().train(session.recipe(dir, { ...SMALL, name: 'nested' }), cacheDir);
+  const r = await client().sendRequest(P.train, {
+    recipe: session.recipe(dir, { ...SMALL, name: 'nested' }),
+    cacheDir,
+  });
   assert.deepEqual(r.classes, ['one', 'zero']);
 
   // The usual trap: a folder of train/ and val/ splits chosen instead of one of them.
   const splits = path.join(work, 'splits');
   for (const part of ['train', 'val']) for (const d of ['0', '1']) copyDigits(path.join(splits, part, d), [d], 4);
-  const trap = await client().scanDataset(splits);
+  const trap = await client().sendRequest(P.scanDataset, { folder: splits });
   assert.ok(trap.warnings.some((w) => /^Class "train" takes 8 of its images from subfolders \(0, 1\)/.test(w)));
   await freshTrainingWorks();
 });
@@ -377,10 +393,10 @@ test('a recipe whose paths leave the workspace is refused by confinePath before 
   const inside = write('inside.recipe.yaml', ['data: ../data', 'outputDir: ../runs', 'name: confined']);
   const checked = confine(inside);
   assert.ok(checked.every((c) => c.ok));
-  const r = await client().train(
-    { ...inside, data: checked[0].ok ? checked[0].path : '', outputDir: checked[1].ok ? checked[1].path : '' },
+  const r = await client().sendRequest(P.train, {
+    recipe: { ...inside, data: checked[0].ok ? checked[0].path : '', outputDir: checked[1].ok ? checked[1].path : '' },
     cacheDir,
-  );
+  });
   assert.ok(r.runDir.startsWith(path.join(fs.realpathSync(ws), 'runs')));
   await freshTrainingWorks();
 });
@@ -392,7 +408,10 @@ test('a truncated JPEG photo and a truncated PNG are skipped with their reasons,
   fs.writeFileSync(path.join(dir, '0', 'rocket-half.jpg'), photo.subarray(0, photo.length >> 1));
   const digit = fs.readFileSync(path.join(dir, '1', fs.readdirSync(path.join(dir, '1'))[0]));
   fs.writeFileSync(path.join(dir, '1', 'digit-half.png'), digit.subarray(0, digit.length >> 1));
-  const r = await client().train(session.recipe(dir, { ...SMALL, name: 'truncated' }), cacheDir);
+  const r = await client().sendRequest(P.train, {
+    recipe: session.recipe(dir, { ...SMALL, name: 'truncated' }),
+    cacheDir,
+  });
   const reasons = Object.fromEntries(r.skipped.map((s) => [path.basename(s.path), s.reason]));
   // Our own words, derived from the file's bytes: libvips' text for the same file changes with timing.
   assert.equal(reasons['rocket-half.jpg'], 'could not be decoded (the JPEG data is cut short)');

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('finetune');
 const { cacheDir, recipe } = session;
@@ -26,9 +27,9 @@ function savedWeight(dir: string, name: string): Float32Array {
 }
 
 test("partially frozen MobileNetV2: trainable counts follow the plan, BatchNorm statistics stay the base's while trainable scales learn", async () => {
-  const base = await session.client.listLayers('mobilenet_v2', cacheDir);
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const base = await session.client.sendRequest(P.listLayers, { base: 'mobilenet_v2', cacheDir });
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       freeze: { featureLayer: 'out_relu', freezeUpTo: 'block_16_depthwise_relu' },
       epochs: 1,
       batchSize: 8,
@@ -37,7 +38,7 @@ test("partially frozen MobileNetV2: trainable counts follow the plan, BatchNorm 
       name: 'partial',
     }),
     cacheDir,
-  );
+  });
   // The frozen bottom hands one tensor (block_16_depthwise_relu) to the trainable top: it runs once per image.
   assert.equal(result.featureCache?.misses, result.split.train + result.split.validation + result.split.test);
   const cut = base.layers.findIndex((l) => l.name === 'out_relu');
@@ -56,10 +57,10 @@ test("partially frozen MobileNetV2: trainable counts follow the plan, BatchNorm 
   assert.ok(runJson.modelTopology, 'saved as a full LayersModel');
   const trainedMean = savedWeight(result.runDir, 'Conv_1_bn/moving_mean');
   // Reference: the same weights from a run where the whole base was frozen (BatchNorm untouched by definition).
-  const reference = await session.client.train(
-    recipe(fixture('fashion-small'), { epochs: 1, maxPerClass: 12, patience: 0, name: 'reference' }),
+  const reference = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), { epochs: 1, maxPerClass: 12, patience: 0, name: 'reference' }),
     cacheDir,
-  );
+  });
   assert.deepEqual(Array.from(frozenMean), Array.from(savedWeight(reference.runDir, 'bn_Conv1/moving_mean')));
   assert.deepEqual(Array.from(trainedMean), Array.from(savedWeight(reference.runDir, 'Conv_1_bn/moving_mean')));
   const gamma = savedWeight(result.runDir, 'Conv_1_bn/gamma');
@@ -71,8 +72,8 @@ test("partially frozen MobileNetV2: trainable counts follow the plan, BatchNorm 
 });
 
 test('augmentation and a second phase at a lower learning rate train the source CNN end to end', async () => {
-  const source = await session.client.train(
-    recipe(fixture('digits-0-4'), {
+  const source = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('digits-0-4'), {
       mode: 'source',
       inputSize: [28, 28],
       inputChannels: 1,
@@ -83,14 +84,14 @@ test('augmentation and a second phase at a lower learning rate train the source 
       augmentation: { flip: false, rotation: 10, crop: 0.1, brightness: 0.1 },
     }),
     cacheDir,
-  );
+  });
   assert.ok(source.transfer.evaluation.accuracy > 0.7, `accuracy ${source.transfer.evaluation.accuracy}`);
   const events: string[] = [];
   const listener = session.client.onProgress((e) => {
     if (e.kind === 'epoch') events.push(`${e.metrics.phase}:${e.metrics.epoch}`);
   });
-  const twoPhase = await session.client.train(
-    recipe(fixture('digits-5-9'), {
+  const twoPhase = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('digits-5-9'), {
       base: source.runDir,
       head: { pooling: 'avg', dense: 64 },
       epochs: 3,
@@ -100,7 +101,7 @@ test('augmentation and a second phase at a lower learning rate train the source 
       secondPhase: { unfreezeFrom: 'conv2', epochs: 2, learningRate: 0.0001 },
     }),
     cacheDir,
-  );
+  });
   listener.dispose();
   assert.deepEqual(events, ['1:1', '1:2', '1:3', '2:1', '2:2']);
   assert.deepEqual(
@@ -111,8 +112,8 @@ test('augmentation and a second phase at a lower learning rate train the source 
 });
 
 test('augmentation with a frozen MobileNetV2 trains only the head, at the default batch size', async () => {
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: 2,
       maxPerClass: 12,
       patience: 0,
@@ -120,7 +121,7 @@ test('augmentation with a frozen MobileNetV2 trains only the head, at the defaul
       augmentation: { flip: true, rotation: 10, crop: 0.1, brightness: 0.1 },
     }),
     cacheDir,
-  );
+  });
   assert.equal(result.featureCache, undefined, 'augmented pixels cannot come from the cache');
   assert.equal(result.transfer.trainableParams, 1280 * 3 + 3);
   assert.equal(result.transfer.history.length, 2);
@@ -128,8 +129,8 @@ test('augmentation with a frozen MobileNetV2 trains only the head, at the defaul
 });
 
 test('augmentation with the top blocks unfrozen streams images through the frozen bottom, at batch 16', async () => {
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       freeze: { freezeUpTo: 'block_14_add' },
       epochs: 1,
       batchSize: 16,
@@ -140,7 +141,7 @@ test('augmentation with the top blocks unfrozen streams images through the froze
       secondPhase: { unfreezeFrom: 'block_13_expand', epochs: 1, learningRate: 0.0001 },
     }),
     cacheDir,
-  );
+  });
   assert.deepEqual(
     result.transfer.history.map((h) => h.phase),
     [1, 2],

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { GRAPH_BASE_NOTE, GRAPH_LAYER_NAME } from '../../src/trainer/interchange/graphBase';
-import { fixture, trainerSession } from '../helpers/fixtures';
+import { allPredicted, fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('graph-base');
 const { cacheDir, recipe, work } = session;
@@ -32,7 +33,7 @@ function writeGraphModel(dir: string): string {
 
 test('a graph model is a frozen feature extractor: a head trains on cached features, predict and evaluate compose base and head', async () => {
   const modelJson = writeGraphModel(path.join(work, 'graph'));
-  const base = await session.client.listLayers(modelJson, cacheDir);
+  const base = await session.client.sendRequest(P.listLayers, { base: modelJson, cacheDir });
   assert.equal(base.defaultFeatureLayer, GRAPH_LAYER_NAME);
   assert.ok(
     base.layers.every((l) => l.trainableParams === 0),
@@ -42,10 +43,10 @@ test('a graph model is a frozen feature extractor: a head trains on cached featu
 
   const data = fixture('fashion-small');
   const train = () =>
-    session.client.train(
-      recipe(data, { base: modelJson, epochs: 2, maxPerClass: 8, patience: 0, name: 'graph' }),
+    session.client.sendRequest(P.train, {
+      recipe: recipe(data, { base: modelJson, epochs: 2, maxPerClass: 8, patience: 0, name: 'graph' }),
       cacheDir,
-    );
+    });
   const first = await train();
   assert.equal(first.transfer.history.length, 2);
   assert.ok(first.featureCache && first.featureCache.misses > 0);
@@ -59,16 +60,21 @@ test('a graph model is a frozen feature extractor: a head trains on cached featu
     .reduce((s, f) => s + fs.statSync(path.join(first.runDir, f)).size, 0);
   assert.ok(runBytes < 100_000, `run weights ${runBytes} bytes: the head only`);
   const image = path.join(data, 'bag', fs.readdirSync(path.join(data, 'bag'))[0]);
-  const [prediction] = await session.client.predict(first.runDir, [image]);
+  const [prediction] = allPredicted(
+    await session.client.sendRequest(P.predictEach, { runDir: first.runDir, images: [image] }),
+  );
   assert.ok(first.classes.includes(prediction.label));
-  const evaluation = await session.client.evaluate(first.runDir, data);
+  const evaluation = await session.client.sendRequest(P.evaluate, { runDir: first.runDir, folder: data });
   assert.equal(evaluation.count, 90);
 
   // A changed graph is refused by the run that refers to it, naming the file.
   fs.appendFileSync(modelJson, ' ');
-  await assert.rejects(session.client.predict(first.runDir, [image]), (e: Error) => {
-    assert.match(e.message, /graph model this run is built on has changed/);
-    assert.ok(e.message.includes(modelJson));
-    return true;
-  });
+  await assert.rejects(
+    session.client.sendRequest(P.predictEach, { runDir: first.runDir, images: [image] }),
+    (e: Error) => {
+      assert.match(e.message, /graph model this run is built on has changed/);
+      assert.ok(e.message.includes(modelJson));
+      return true;
+    },
+  );
 });

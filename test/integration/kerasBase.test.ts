@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { BUILTIN_BASE_INFO, BUILTIN_BASES } from '../../src/shared/builtinBases';
-import { fixture, ROOT, trainerSession } from '../helpers/fixtures';
+import { allPredicted, fixture, ROOT, trainerSession } from '../helpers/fixtures';
 import { KERAS_FIXTURES, makeKerasFixtures } from '../helpers/kerasFixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('keras-base');
 const { cacheDir, recipe, work } = session;
@@ -23,10 +24,10 @@ before(() => {
 
 test('a Keras ResNet50 (.keras) fine-tunes through its top block, then predicts and evaluates', { skip }, async () => {
   const base = path.join(KERAS, 'ResNet50.keras');
-  const layers = await session.client.listLayers(base, cacheDir);
+  const layers = await session.client.sendRequest(P.listLayers, { base, cacheDir });
   assert.equal(layers.defaultFeatureLayer, 'conv5_block3_out');
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       base,
       freeze: { featureLayer: 'conv5_block3_out', freezeUpTo: 'conv5_block3_2_relu' },
       epochs: 2,
@@ -36,7 +37,7 @@ test('a Keras ResNet50 (.keras) fine-tunes through its top block, then predicts 
       name: 'resnet-keras',
     }),
     cacheDir,
-  );
+  });
   assert.equal(result.transfer.history.length, 2);
   const trainableBase = layers.layers
     .slice(layers.layers.findIndex((l) => l.name === 'conv5_block3_2_relu') + 1)
@@ -54,15 +55,18 @@ test('a Keras ResNet50 (.keras) fine-tunes through its top block, then predicts 
     .readdirSync(fixture('fashion-small/bag'))
     .slice(0, 2)
     .map((f) => fixture(`fashion-small/bag/${f}`));
-  const predictions = await session.client.predict(result.runDir, images);
+  const predictions = allPredicted(await session.client.sendRequest(P.predictEach, { runDir: result.runDir, images }));
   assert.equal(predictions.length, 2);
-  const evaluation = await session.client.evaluate(result.runDir, fixture('fashion-small'));
+  const evaluation = await session.client.sendRequest(P.evaluate, {
+    runDir: result.runDir,
+    folder: fixture('fashion-small'),
+  });
   assert.equal(evaluation.classes.length, 3);
 });
 
 test('the legacy .h5 of the same family serves as a base too (head only, cached features)', { skip }, async () => {
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       base: path.join(KERAS, 'MobileNetV2.h5'),
       epochs: 1,
       maxPerClass: 6,
@@ -70,14 +74,14 @@ test('the legacy .h5 of the same family serves as a base too (head only, cached 
       name: 'mnv2-h5',
     }),
     cacheDir,
-  );
+  });
   assert.equal(result.transfer.history.length, 1);
 });
 
 for (const id of BUILTIN_BASES) {
   test(`built-in ${id}: input, parameters and feature layer are what the pool table states`, async () => {
     const info = BUILTIN_BASE_INFO[id];
-    const base = await session.client.listLayers(id, cacheDir);
+    const base = await session.client.sendRequest(P.listLayers, { base: id, cacheDir });
     assert.equal(base.totalParams, info.params);
     assert.deepEqual(base.preprocessing.size, info.inputSize);
     assert.ok(base.layers.some((l) => l.name === info.defaultFeatureLayer));
@@ -86,8 +90,8 @@ for (const id of BUILTIN_BASES) {
 }
 
 test('a head trains on the built-in InceptionV3', async () => {
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       base: 'inception_v3',
       epochs: 1,
       maxPerClass: 4,
@@ -95,7 +99,7 @@ test('a head trains on the built-in InceptionV3', async () => {
       name: 'inception',
     }),
     cacheDir,
-  );
+  });
   assert.equal(result.transfer.history.length, 1);
 });
 
@@ -115,7 +119,7 @@ test(
       [onnx, /model\.onnx.*ONNX/],
     ];
     for (const [file, message] of cases) {
-      await assert.rejects(session.client.listLayers(file, cacheDir), (e: Error) => {
+      await assert.rejects(session.client.sendRequest(P.listLayers, { base: file, cacheDir }), (e: Error) => {
         assert.match(e.message, message);
         assert.equal(e.message.split('\n').length, 1, 'one line');
         return true;

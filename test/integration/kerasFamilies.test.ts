@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { fixture, trainerSession } from '../helpers/fixtures';
 import { KERAS_FIXTURES, makeKerasFixtures } from '../helpers/kerasFixtures';
 import { skipWithoutPython } from '../helpers/python';
+import * as P from '../../src/shared/trainerProtocol';
 
 const FAMILIES = [
   'MobileNet',
@@ -33,11 +34,11 @@ before(() => {
 for (const name of FAMILIES) {
   test(`${name} (.keras) fine-tunes its top layers with a new head`, { skip }, async () => {
     const base = path.join(KERAS_FIXTURES, `${name}.keras`);
-    const layers = await session.client.listLayers(base, session.cacheDir);
+    const layers = await session.client.sendRequest(P.listLayers, { base, cacheDir: session.cacheDir });
     const cut = layers.layers.findIndex((l) => l.name === layers.defaultFeatureLayer);
     const freezeUpTo = layers.layers[cut - UNFROZEN].name;
-    const result = await session.client.train(
-      session.recipe(fixture('fashion-small'), {
+    const result = await session.client.sendRequest(P.train, {
+      recipe: session.recipe(fixture('fashion-small'), {
         base,
         freeze: { featureLayer: layers.defaultFeatureLayer, freezeUpTo },
         epochs: 1,
@@ -46,8 +47,8 @@ for (const name of FAMILIES) {
         patience: 0,
         name,
       }),
-      session.cacheDir,
-    );
+      cacheDir: session.cacheDir,
+    });
     assert.equal(result.transfer.history.length, 1);
     assert.ok(Number.isFinite(result.transfer.history[0].loss), 'a finite loss');
     const head = result.transfer.trainableParams;

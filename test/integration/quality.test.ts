@@ -5,11 +5,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { AUTO, AUTO_TEST_SPLIT } from '../../src/shared/autoFlow';
-import type { ProgressEvent, QualityReport } from '../../src/shared/engineTypes';
+import { AUTO, AUTO_TEST_SPLIT, betterOnValidation } from '../../src/shared/autoFlow';
+import type { Preprocessing, ProgressEvent, QualityReport, Trial } from '../../src/shared/engineTypes';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('quality');
+/** MobileNetV2's candidate cuts (candidateCuts()): out_relu and the last activations at 14×14 and 28×28. */
+const CUTS = ['out_relu', 'block_13_expand_relu', 'block_6_expand_relu'];
+
+interface RunFacts {
+  featureLayer?: string;
+  preprocessing: Preprocessing;
+}
+
+const figures = (t: Trial) => ({ valAccuracy: t.valAccuracy ?? -Infinity, valLoss: t.valLoss ?? Infinity });
 const { cacheDir, recipe } = session;
 
 function logs(): { lines: string[]; done: () => void } {
@@ -20,11 +30,11 @@ function logs(): { lines: string[]; done: () => void } {
   return { lines, done: () => listener.dispose() };
 }
 
-test('the default flow holds out a test split, records each trial in run.json, and keeps the head when fine-tuning cannot fit', async () => {
-  // A one-second budget: the head gets its share, fine-tuning the top blocks (90 images through most of the
+test('the default flow holds out a test split, compares cuts and pixel baselines, records each trial, and keeps the best on validation', async () => {
+  // A one-second budget: each trial gets its share, fine-tuning the top blocks (90 images through most of the
   // base first) cannot fit, and the trials say so.
-  const result = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  const result = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
       secondPhase: AUTO,
       testSplit: AUTO,
@@ -33,38 +43,79 @@ test('the default flow holds out a test split, records each trial in run.json, a
       name: 'auto',
     }),
     cacheDir,
-  );
+  });
   assert.equal(
     result.split.test,
     3 * Math.round(30 * AUTO_TEST_SPLIT),
     'every class has 30 images: 15 % of each is held out',
   );
   assert.equal(result.transfer.evaluatedOn, 'test');
-  const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as QualityReport;
-  // The recipe's linear head, then a wider one on the same cached features: one of them is kept, on validation.
+  const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as QualityReport & RunFacts;
+  // The recipe's head at each candidate cut, a wider head at the best, the pixel baselines, then fine-tuning.
+  const trials = run.trials!;
   assert.deepEqual(
-    run.trials?.map((t) => t.name),
-    ['head', 'wider head', 'fine-tune'],
+    trials.map((t) => t.name),
+    [
+      'head',
+      ...CUTS.slice(1).map((c) => `head at ${c}`),
+      'wider head',
+      'pixels linear',
+      'pixels MLP',
+      'fine-tune',
+      'fine-tune top block',
+    ],
   );
-  const [linear, wider, fineTune] = run.trials!;
-  assert.deepEqual([linear.outcome, wider.outcome].sort(), ['kept', 'not kept']);
-  assert.ok(linear.epochs >= 1 && linear.valAccuracy !== undefined && wider.valAccuracy !== undefined);
-  assert.equal(fineTune.outcome, 'skipped');
-  assert.match(fineTune.reason, /budget left/);
+  assert.deepEqual(
+    trials.map((t) => t.cut),
+    [...CUTS, trials[CUTS.length].cut, undefined, undefined, trials[CUTS.length].cut, trials[CUTS.length].cut],
+  );
+  assert.deepEqual(
+    trials.map((t) => t.kind),
+    [...CUTS.map(() => 'transfer'), 'transfer', 'pixels-linear', 'pixels-mlp', 'transfer', 'transfer'],
+  );
+  assert.ok(trials.every((t) => t.budgetLeft !== undefined && t.budgetLeft >= 0));
+  const tried = trials.filter((t) => t.outcome !== 'skipped');
+  const kept = tried.filter((t) => t.outcome === 'kept');
+  assert.equal(kept.length, 1);
+  for (const t of tried)
+    assert.ok(
+      !betterOnValidation(figures(t), figures(kept[0])),
+      `${t.name} scored better on validation than the kept ${kept[0].name}`,
+    );
+  // Neither the top two blocks nor, tried next, the top block alone fit the budget left.
+  for (const fineTune of trials.slice(-2)) {
+    assert.equal(fineTune.outcome, 'skipped');
+    assert.match(fineTune.reason, /budget left/);
+  }
+  // What the run folder says matches the kept model: its cut, its head, its input and its size.
   const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as {
     head: { dense?: number };
   };
-  assert.equal(
-    saved.head.dense ?? 0,
-    wider.outcome === 'kept' ? 128 : 0,
-    'recipe.json names the head the saved model has',
-  );
-  assert.equal(
-    result.transfer.trainableParams,
-    wider.outcome === 'kept' ? 1280 * 128 + 128 + 128 * 3 + 3 : 1280 * 3 + 3,
-  );
+  const k = kept[0];
+  if (k.kind === 'transfer') {
+    assert.equal(run.featureLayer, k.cut);
+    assert.equal(saved.head.dense ?? 0, k.name === 'wider head' ? 128 : 0, 'recipe.json names the saved head');
+    assert.deepEqual(run.preprocessing.size, [224, 224]);
+  } else {
+    assert.equal(run.featureLayer, undefined);
+    assert.deepEqual(run.preprocessing, { size: [28, 28], channels: 1, scale: 'unit' }, "the data's own pixels");
+    const hidden = k.kind === 'pixels-mlp' ? 784 * 128 + 128 + 128 * 3 + 3 : 784 * 3 + 3;
+    assert.equal(result.transfer.trainableParams, hidden);
+  }
   const evaluation = JSON.parse(fs.readFileSync(path.join(result.runDir, 'evaluation.json'), 'utf8')) as QualityReport;
   assert.deepEqual(evaluation.trials, run.trials);
+  // One pass filled each cut's cache under the key a run cut there uses: a run at another cut finds all of it.
+  const atCut = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
+      epochs: 1,
+      patience: 0,
+      testSplit: AUTO,
+      freeze: { featureLayer: CUTS[1] },
+      name: 'at-cut',
+    }),
+    cacheDir,
+  });
+  assert.deepEqual(atCut.featureCache, { hits: 90, misses: 0 });
 });
 
 test('imbalanced classes are sampled balanced; the baselines without transfer train for the same time and the verdict is plain', async () => {
@@ -80,8 +131,8 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
   }
   const log = logs();
   const result = await session.client
-    .train(
-      recipe(dir, {
+    .sendRequest(P.train, {
+      recipe: recipe(dir, {
         epochs: 2,
         patience: 0,
         batchSize: 16,
@@ -90,7 +141,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
         name: 'imbalanced',
       }),
       cacheDir,
-    )
+    })
     .finally(log.done);
   assert.ok(
     log.lines.some((l) => /balanced sampling/.test(l)),
@@ -112,7 +163,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
 });
 
 test('Compare Bases: a linear probe per base with its uncertainty and costs; a base that cannot load is a row with its error', async () => {
-  const result = await session.client.probe({
+  const result = await session.client.sendRequest(P.probe, {
     folder: fixture('fashion-small'),
     bases: ['mobilenet_v2', 'no_such_base'],
     cacheDir,

@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { Prediction, ProgressEvent, RunResult } from '../../src/shared/engineTypes';
-import { parseRayLine, type RayJobLine } from '../../src/shared/rayProtocol';
+import type { Prediction, ProgressEvent, RunResult, RunTimings } from '../../src/shared/engineTypes';
+import { parseRayLine, RAY_LINE_MARKER, type RayJobLine } from '../../src/shared/rayProtocol';
 import { DIST, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
 import { copyDigits } from '../helpers/smallData';
@@ -97,8 +97,29 @@ test(
     assert.ok(digests, 'the job reports two weight digests');
     assert.equal(digests[1], digests[2]);
 
-    const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as { status: string };
+    const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as {
+      status: string;
+      timings?: RunTimings;
+    };
     assert.equal(run.status, 'finished');
+    // Where the time went, under the local run's names, in run.json and the result alike.
+    assert.deepEqual(Object.keys(run.timings ?? {}).sort(), ['evaluation', 'features', 'startup', 'training']);
+    assert.ok(
+      Object.values(run.timings!).every((t) => Number.isFinite(t) && t > 0),
+      JSON.stringify(run.timings),
+    );
+    assert.deepEqual(result.timings, run.timings);
+    // Each phase's frozen part ran once per image on the workers, into the cache folder (not the run's).
+    const caches = jobLog(job.jobDir).filter((l): l is Extract<RayJobLine, { type: 'cache' }> => l.type === 'cache');
+    const images = result.split.train + result.split.validation + result.split.test;
+    assert.deepEqual(
+      caches.map((c) => [c.layer, c.cached + c.computed]),
+      [
+        ['head_pool', images],
+        ['block_16_project_BN', images],
+      ],
+    );
+    assert.ok(caches.every((c) => c.folder.startsWith(path.join(work, 'cache', 'ray-features'))));
     const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as {
       ray?: { address: string; workers: number };
     };
@@ -188,6 +209,14 @@ test(
     assert.equal(runs(), before);
   },
 );
+
+/** The job's lines in a job folder's log, each once (Ray may forward a worker's line twice). */
+function jobLog(jobDir: string): RayJobLine[] {
+  const lines = fs.readFileSync(path.join(jobDir, 'job.log'), 'utf8').split('\n');
+  return [...new Set(lines.map((l) => l.slice(l.indexOf(RAY_LINE_MARKER))))]
+    .map(parseRayLine)
+    .filter((l): l is RayJobLine => l !== undefined);
+}
 
 /** The job's lines so far, read from its log (the only run under `runs` of that recipe). */
 function jobLines(runs: string): RayJobLine[] {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { withRequestProgress } from '../../src/host/training/requestProgress';
 import { DEFAULT_BASE, DEFAULT_SEED } from '../../src/shared/recipeDefaults';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('request-progress');
 const progressOf = (listener: Parameters<typeof session.client.onProgress>[0]) => session.client.onProgress(listener);
@@ -18,12 +19,12 @@ test('an evaluation reports its stage to the host while it runs, and stops repor
     patience: 0,
     name: 'to-evaluate',
   });
-  const run = await session.client.train(recipe, session.cacheDir);
+  const run = await session.client.sendRequest(P.train, { recipe, cacheDir: session.cacheDir });
   const messages: string[] = [];
   const evaluation = await withRequestProgress(
     progressOf,
     (m) => messages.push(m),
-    () => session.client.evaluate(run.runDir, fixture('digits-0-4')),
+    () => session.client.sendRequest(P.evaluate, { runDir: run.runDir, folder: fixture('digits-0-4') }),
   );
   assert.ok(evaluation.count > 0);
   assert.ok(
@@ -32,7 +33,7 @@ test('an evaluation reports its stage to the host while it runs, and stops repor
   );
   // The subscription ended with the request: a later request's progress is not reported.
   const seen = messages.length;
-  await session.client.evaluate(run.runDir, fixture('digits-0-4'));
+  await session.client.sendRequest(P.evaluate, { runDir: run.runDir, folder: fixture('digits-0-4') });
   assert.equal(messages.length, seen);
 });
 
@@ -42,7 +43,7 @@ test('an embedding reports feature caching and the images it skipped', async () 
     progressOf,
     (m) => messages.push(m),
     () =>
-      session.client.embed({
+      session.client.sendRequest(P.embed, {
         folder: fixture('messy'),
         base: DEFAULT_BASE,
         cacheDir: session.cacheDir,

@@ -8,6 +8,7 @@ import { TrainerError } from '../../src/client/trainerRpcClient';
 import type { TrainRecipe } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { fixture, startClient, tempDir } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const work = tempDir('resume');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -26,7 +27,7 @@ async function killedThenResumed(recipe: TrainRecipe, killAfterEpoch: number) {
     }
   });
   await assert.rejects(
-    first.train(recipe, cacheDir),
+    first.sendRequest(P.train, { recipe, cacheDir }),
     (e: unknown) => e instanceof TrainerError && /stopped unexpectedly \(signal SIGKILL\)/.test(e.message),
   );
   first.dispose();
@@ -35,7 +36,7 @@ async function killedThenResumed(recipe: TrainRecipe, killAfterEpoch: number) {
   assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).transfer.length, killAfterEpoch);
   const second = startClient();
   try {
-    return { runDir, result: await second.resume(runDir, cacheDir) };
+    return { runDir, result: await second.sendRequest(P.resume, { runDir, cacheDir }) };
   } finally {
     second.dispose();
   }
@@ -71,7 +72,7 @@ test('a run without a finished epoch cannot be resumed, and says why', async () 
   fs.writeFileSync(path.join(empty, 'recipe.json'), JSON.stringify(defaultRecipe(fixture('digits-0-4'))));
   const client = startClient();
   try {
-    await assert.rejects(client.resume(empty, cacheDir), /has no checkpoint to resume from/);
+    await assert.rejects(client.sendRequest(P.resume, { runDir: empty, cacheDir }), /has no checkpoint to resume from/);
   } finally {
     client.dispose();
   }

@@ -8,6 +8,7 @@ import { recipeFromChoices } from '../../src/host/training/recipeFromChoices';
 import * as freeze from '../../src/shared/freezePlan';
 import type { StudioChoices } from '../../src/shared/panelProtocol';
 import { fixture, trainerSession } from '../helpers/fixtures';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('choices');
 
@@ -22,7 +23,7 @@ const settings = {
 };
 
 test('freeze up to here / unfreeze from here / a checkbox: totals, and the run trains exactly the unchecked-frozen layers', async () => {
-  const base = await session.client.listLayers('mobilenet_v2', session.cacheDir);
+  const base = await session.client.sendRequest(P.listLayers, { base: 'mobilenet_v2', cacheDir: session.cacheDir });
   const cut = base.defaultFeatureLayer;
   let frozen = freeze.allFrozen(base.layers, cut);
   assert.equal(freeze.parameterTotals(base.layers, cut, frozen).trainable, 0);
@@ -60,7 +61,7 @@ test('freeze up to here / unfreeze from here / a checkbox: totals, and the run t
     patience: 0,
   };
   assert.deepEqual(recipe.freeze, { featureLayer: cut, frozen });
-  const result = await session.client.train(recipe, session.cacheDir);
+  const result = await session.client.sendRequest(P.train, { recipe, cacheDir: session.cacheDir });
   const head = 1280 * 3 + 3;
   assert.equal(result.transfer.trainableParams, expected + head);
   const info = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as {
@@ -76,7 +77,7 @@ test('freeze up to here / unfreeze from here / a checkbox: totals, and the run t
 });
 
 test('the second phase starts at the top block before the cut', async () => {
-  const base = await session.client.listLayers('mobilenet_v2', session.cacheDir);
+  const base = await session.client.sendRequest(P.listLayers, { base: 'mobilenet_v2', cacheDir: session.cacheDir });
   const choices: StudioChoices = {
     dataFolder: fixture('fashion-small'),
     base: 'mobilenet_v2',

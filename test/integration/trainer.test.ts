@@ -10,20 +10,21 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import sharp from 'sharp';
 import type { RunResult } from '../../src/shared/engineTypes';
-import { fixture, tempDir, trainerSession } from '../helpers/fixtures';
+import { allPredicted, fixture, tempDir, trainerSession } from '../helpers/fixtures';
 import { serveFolder } from '../helpers/staticServer';
+import * as P from '../../src/shared/trainerProtocol';
 
 const session = trainerSession('trainer');
 const { cacheDir, recipe, work } = session;
 
 test('the trainer reports the WASM backend and our gradient kernels', async () => {
-  const backend = await session.client.hello();
+  const backend = await session.client.sendRequest(P.hello);
   assert.equal(backend.name, 'wasm');
   assert.match(backend.detail, /Conv2DBackpropFilter/);
 });
 
 test('mobilenet_v2 lists its Keras layers with shapes and parameters', async () => {
-  const base = await session.client.listLayers('mobilenet_v2', cacheDir);
+  const base = await session.client.sendRequest(P.listLayers, { base: 'mobilenet_v2', cacheDir });
   assert.equal(base.source, 'builtin');
   const outRelu = base.layers.find((l) => l.name === 'out_relu');
   assert.deepEqual(outRelu?.outputShape, [null, 7, 7, 1280]);
@@ -38,8 +39,8 @@ test('mobilenet_v2 lists its Keras layers with shapes and parameters', async () 
 let fashionRun: RunResult;
 
 test('fine-tuning MobileNetV2 on real photos of clothing reaches a useful accuracy on held-out images', async () => {
-  fashionRun = await session.client.train(
-    recipe(fixture('fashion-small'), {
+  fashionRun = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), {
       epochs: 15,
       testSplit: 0.3,
       batchSize: 16,
@@ -48,7 +49,7 @@ test('fine-tuning MobileNetV2 on real photos of clothing reaches a useful accura
       name: 'fashion',
     }),
     cacheDir,
-  );
+  });
   const e = fashionRun.transfer.evaluation;
   console.log(
     `MobileNetV2 head on 3 Fashion-MNIST classes: test accuracy ${e.accuracy.toFixed(3)} on ${e.count} images`,
@@ -71,10 +72,10 @@ test('fine-tuning MobileNetV2 on real photos of clothing reaches a useful accura
 });
 
 test('a second run on unchanged data takes every feature from the cache', async () => {
-  const again = await session.client.train(
-    recipe(fixture('fashion-small'), { epochs: 2, testSplit: 0.3, batchSize: 16, name: 'fashion-again' }),
+  const again = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('fashion-small'), { epochs: 2, testSplit: 0.3, batchSize: 16, name: 'fashion-again' }),
     cacheDir,
-  );
+  });
   assert.equal(again.featureCache?.misses, 0);
   assert.ok((again.featureCache?.hits ?? 0) >= 60);
 });
@@ -86,9 +87,11 @@ test('the saved model loads with plain tf.loadLayersModel over HTTP and agrees w
     const model = await tfl.loadLayersModel(`${server.url}/model.json`);
     const labels = JSON.parse(fs.readFileSync(path.join(fashionRun.runDir, 'labels.json'), 'utf8')) as string[];
     const wrong = new Set(fashionRun.transfer.evaluation.misclassified.map((m) => m.path));
-    const predictions = await session.client.predict(
-      fashionRun.runDir,
-      [...wrong].slice(0, 2).concat(firstImages(fixture('fashion-small'), 2)),
+    const predictions = allPredicted(
+      await session.client.sendRequest(P.predictEach, {
+        runDir: fashionRun.runDir,
+        images: [...wrong].slice(0, 2).concat(firstImages(fixture('fashion-small'), 2)),
+      }),
     );
     for (const p of predictions) {
       const { data } = await sharp(p.path)
@@ -110,8 +113,8 @@ test('the saved model loads with plain tf.loadLayersModel over HTTP and agrees w
 });
 
 test('develop-model: a source CNN trained on digits 0–4 transfers to digits 5–9 with frozen conv layers', async () => {
-  const source = await session.client.train(
-    recipe(fixture('digits-0-4'), {
+  const source = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('digits-0-4'), {
       mode: 'source',
       inputSize: [28, 28],
       inputChannels: 1,
@@ -121,14 +124,14 @@ test('develop-model: a source CNN trained on digits 0–4 transfers to digits 5�
       name: 'source',
     }),
     cacheDir,
-  );
+  });
   console.log(`source CNN on digits 0-4: test accuracy ${source.transfer.evaluation.accuracy.toFixed(3)}`);
   assert.ok(source.transfer.evaluation.accuracy >= 0.9, `source accuracy ${source.transfer.evaluation.accuracy}`);
-  const base = await session.client.listLayers(source.runDir, cacheDir);
+  const base = await session.client.sendRequest(P.listLayers, { base: source.runDir, cacheDir });
   assert.equal(base.source, 'run');
   assert.equal(base.defaultFeatureLayer, 'features');
-  const transfer = await session.client.train(
-    recipe(fixture('digits-5-9'), {
+  const transfer = await session.client.sendRequest(P.train, {
+    recipe: recipe(fixture('digits-5-9'), {
       base: source.runDir,
       head: { pooling: 'avg', dense: 128, dropout: 0.3 },
       epochs: 15,
@@ -138,7 +141,7 @@ test('develop-model: a source CNN trained on digits 0–4 transfers to digits 5�
       name: 'target',
     }),
     cacheDir,
-  );
+  });
   const acc = transfer.transfer.evaluation.accuracy;
   console.log(
     `transfer to digits 5-9 (conv frozen): test accuracy ${acc.toFixed(3)}; trainable ${transfer.transfer.trainableParams}, frozen ${transfer.transfer.frozenParams}`,
@@ -152,14 +155,17 @@ test('a failed request is one clear sentence, and the trainer keeps working afte
   const oneClass = tempDir('one-class');
   fs.cpSync(path.join(fixture('digits-5-9'), '5'), path.join(oneClass, '5'), { recursive: true });
   await assert.rejects(
-    session.client.train(recipe(oneClass, {}), cacheDir),
+    session.client.sendRequest(P.train, { recipe: recipe(oneClass, {}), cacheDir }),
     (e: Error) => /at least two class subfolders/.test(e.message) && !/\n\s+at /.test(e.message),
   );
   await assert.rejects(
-    session.client.train(recipe(fixture('digits-5-9'), { freeze: { featureLayer: 'out_relux' } }), cacheDir),
+    session.client.sendRequest(P.train, {
+      recipe: recipe(fixture('digits-5-9'), { freeze: { featureLayer: 'out_relux' } }),
+      cacheDir,
+    }),
     /did you mean "out_relu"/,
   );
-  assert.equal((await session.client.hello()).name, 'wasm');
+  assert.equal((await session.client.sendRequest(P.hello)).name, 'wasm');
 });
 
 test('cancel stops at the next batch and keeps the last checkpoint', async () => {
@@ -169,15 +175,18 @@ test('cancel stops at the next batch and keeps the last checkpoint', async () =>
   const listener = session.client.onProgress((e) => {
     if (e.kind === 'epoch' && ++epochs === 1) source.cancel();
   });
-  const result = await session.client.train(
-    recipe(fixture('digits-0-4'), {
-      mode: 'source',
-      inputSize: [28, 28],
-      inputChannels: 1,
-      epochs: 50,
-      name: 'cancelled',
-    }),
-    cacheDir,
+  const result = await session.client.sendRequest(
+    P.train,
+    {
+      recipe: recipe(fixture('digits-0-4'), {
+        mode: 'source',
+        inputSize: [28, 28],
+        inputChannels: 1,
+        epochs: 50,
+        name: 'cancelled',
+      }),
+      cacheDir,
+    },
     source.token,
   );
   listener.dispose();
@@ -199,14 +208,20 @@ test('a base given by URL is downloaded once into the cache', async () => {
   const server = await serveFolder(path.resolve(__dirname, '../../dist/models/mobilenet_v2'));
   const urlCache = path.join(work, 'url-cache');
   try {
-    const base = await session.client.listLayers(`${server.url}/model.json`, urlCache);
+    const base = await session.client.sendRequest(P.listLayers, {
+      base: `${server.url}/model.json`,
+      cacheDir: urlCache,
+    });
     assert.equal(base.source, 'url');
     assert.equal(base.layers.length, 162);
   } finally {
     await server.close();
   }
   // The server is gone: the second resolution must come from the cache.
-  const again = await session.client.listLayers(`${server.url}/model.json`, urlCache);
+  const again = await session.client.sendRequest(P.listLayers, {
+    base: `${server.url}/model.json`,
+    cacheDir: urlCache,
+  });
   assert.equal(again.layers.length, 162);
 });
 
@@ -216,10 +231,13 @@ test('a URL that serves garbage or never answers is a clear error', async () => 
   const server = await serveFolder(garbage);
   try {
     await assert.rejects(
-      session.client.listLayers(`${server.url}/model.json`, path.join(work, 'c2')),
+      session.client.sendRequest(P.listLayers, { base: `${server.url}/model.json`, cacheDir: path.join(work, 'c2') }),
       /did not return a model.json/,
     );
-    await assert.rejects(session.client.listLayers(`${server.url}/missing.json`, path.join(work, 'c3')), /HTTP 404/);
+    await assert.rejects(
+      session.client.sendRequest(P.listLayers, { base: `${server.url}/missing.json`, cacheDir: path.join(work, 'c3') }),
+      /HTTP 404/,
+    );
   } finally {
     await server.close();
   }

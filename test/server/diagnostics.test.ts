@@ -8,6 +8,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { fixture, ROOT } from '../helpers/fixtures';
 import { lspSession, rangeOf, uriOf } from './lspClient';
 import { BUILTIN_BASES } from '../../src/shared/builtinBases';
+import { recipeProblems } from '../../src/shared/recipeChecks';
 
 const RECIPES = path.join(ROOT, 'test/fixtures/recipes');
 const session = lspSession('lsp-diagnostics');
@@ -113,6 +114,21 @@ test('YAML syntax errors come with their position, and the rest of the file is s
   );
   assert.match(String(diagnostics[0].message), /Flow sequence .* must be sufficiently indented and end with a \]/);
   assert.equal(diagnostics[2].message, '"validationSplit" must be a number above 0 and below 1 (got 1.5).');
+});
+
+test('a source CNN below 4×4 is reported on inputSize with the message the engine refuses it with', async () => {
+  const uri = uriOf(path.join(work, 'tiny.recipe.yaml'));
+  const text = `mode: source\ndata: ${fixture('fashion-small')}\ninputSize: [2, 2]\n`;
+  await session.client.open(uri, text);
+  const diagnostics = await session.client.diagnosticsOf(uri, 1);
+  assert.deepEqual(diagnostics.map(brief), [
+    {
+      range: rangeOf(text, '[2, 2]'),
+      message: `${recipeProblems({ mode: 'source', inputSize: [2, 2] })[0].message}.`,
+      severity: 1,
+    },
+  ]);
+  assert.match(String(diagnostics[0].message), /^"inputSize" must be at least 4×4/);
 });
 
 test('class folders follow the disk: adding images to an empty class clears its diagnostic', async () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { parseRayLine, progressOfRayLine, RAY_LINE_MARKER } from '../../src/shared/rayProtocol';
 
 const metrics = { phase: 2, epoch: 3, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, seconds: 4.2 };
+const timings = { features: 2, training: 3, evaluation: 0.5 };
 
 test('a worker\'s line behind Ray\'s "(RayTrainWorker pid=…)" prefix becomes an epoch event of the transfer model', () => {
   const line = `\x1b[36m(RayTrainWorker pid=11928)\x1b[0m ${RAY_LINE_MARKER}${JSON.stringify({ type: 'epoch', metrics, epochs: 5 })}`;
@@ -26,7 +27,9 @@ test("Ray's own output, broken JSON and lines whose fields do not check out are 
     `${RAY_LINE_MARKER}${JSON.stringify({ type: 'epoch', metrics: { ...metrics, phase: 3 }, epochs: 5 })}`,
     `${RAY_LINE_MARKER}${JSON.stringify({ type: 'epoch', metrics: { ...metrics, loss: 'NaN' }, epochs: 5 })}`,
     `${RAY_LINE_MARKER}${JSON.stringify({ type: 'progress', event: { kind: 'epoch' } })}`,
-    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: 'yes', weightDigests: [], history: [], test: null, model: 'm' })}`,
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: 'yes', weightDigests: [], history: [], test: null, model: 'm', timings })}`,
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: true, weightDigests: [], history: [], test: null, model: 'm', timings: { features: 1 } })}`,
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'cache', layer: 'head_pool', cached: 3, computed: 'all', folder: '/c', runtime: 'r', seconds: 1 })}`,
     `${RAY_LINE_MARKER}${JSON.stringify({ type: 'shell', command: 'rm -rf /' })}`,
     `${RAY_LINE_MARKER}[1, 2]`,
   ];
@@ -43,7 +46,7 @@ test('errors and the trained summary are job lines that draw nothing; workers an
   assert.deepEqual(error, { type: 'error', message: 'Cannot reach the Ray cluster at 10.0.0.5:6379' });
   assert.equal(progressOfRayLine(error!, ''), undefined);
   const trained = parseRayLine(
-    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: true, weightDigests: ['a', 'a'], history: [metrics], test: { loss: 1, accuracy: 0.5 }, model: '/m.keras' })}`,
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'trained', weightsIdentical: true, weightDigests: ['a', 'a'], history: [metrics], test: { loss: 1, accuracy: 0.5 }, model: '/m.keras', timings })}`,
   );
   assert.equal(trained?.type, 'trained');
   assert.equal(progressOfRayLine(trained!, ''), undefined);
@@ -69,4 +72,26 @@ test('errors and the trained summary are job lines that draw nothing; workers an
     stage: 'training',
     message: 'on the Ray cluster at 10.0.0.5:6379: 2 node(s), 16 CPUs, 2 GPUs',
   });
+});
+
+test("the cluster's cache lines become a stage with counts while the workers compute, then one log line", () => {
+  const caching = parseRayLine(
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'caching', layer: 'block_15_add', done: 64, total: 200 })}`,
+  );
+  assert.deepEqual(progressOfRayLine(caching!, ''), {
+    kind: 'stage',
+    stage: 'caching-features',
+    done: 64,
+    total: 200,
+    message: 'frozen part up to block_15_add on the Ray workers',
+  });
+  const cache = parseRayLine(
+    `${RAY_LINE_MARKER}${JSON.stringify({ type: 'cache', layer: 'head_pool', cached: 150, computed: 50, folder: '/s/ray-features/ab', runtime: 'keras 3 on torch 2 (cpu)', seconds: 12.25 })}`,
+  );
+  const event = progressOfRayLine(cache!, '');
+  assert.equal(event?.kind, 'log');
+  assert.match(
+    (event as { message: string }).message,
+    /up to head_pool .*150 cached, 50 computed by keras 3 on torch 2 \(cpu\) in 12\.3 s, \/s\/ray-features\/ab/,
+  );
 });

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { recipeJsonSchema } from '../../src/recipe/recipeSchema';
 import { loadRecipe } from '../../src/recipe/recipeFile';
 import { parseRecipe } from '../../src/recipe/recipeSyntax';
-import { defaultRecipe, recipeProblems } from '../../src/shared/recipeDefaults';
+import { defaultRecipe } from '../../src/shared/recipeDefaults';
+import { recipeProblems } from '../../src/shared/recipeChecks';
 import { recipeTypeProblems } from '../../src/shared/recipeFields';
 import { checkRunRecipe } from '../../src/trainer/train/runFileChecks';
 
@@ -58,5 +59,5 @@ test("a run folder's recipe.json with the automatic words passes its checks; a w
   assert.deepEqual(recipeTypeProblems(written), []);
   assert.equal(checkRunRecipe(JSON.parse(JSON.stringify(defaultRecipe('data'))), 'recipe.json').epochs, 'auto');
   assert.deepEqual(recipeTypeProblems({ epochs: 'soon' }), ['"epochs" must be a number, not string']);
-  assert.match(recipeProblems({ ...defaultRecipe('data'), timeBudget: 0 }).join(), /time budget/);
+  assert.match(recipeProblems({ ...defaultRecipe('data'), timeBudget: 0 })[0].message, /"timeBudget" must be/);
 });

@@ -8,6 +8,7 @@ import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { confinePath } from '../security/confinePath';
 import { workspaceRoots, type Services } from '../services';
 import { requireTrust, showFailure } from './fineTune';
+import * as P from '../../shared/trainerProtocol';
 
 export async function compareBases(s: Services, arg: unknown): Promise<void> {
   if (!requireTrust()) return;
@@ -23,7 +24,8 @@ export async function compareBases(s: Services, arg: unknown): Promise<void> {
         cancellable: true,
       },
       async (_p, token) =>
-        (await s.trainer.get()).probe(
+        (await s.trainer.get()).sendRequest(
+          P.probe,
           {
             folder: inside.path,
             bases,

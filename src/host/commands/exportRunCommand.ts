@@ -12,6 +12,7 @@ import {
 import type { Services } from '../services';
 import { requireTrust, showFailure } from './fineTune';
 import { runOf } from './runCommands';
+import * as P from '../../shared/trainerProtocol';
 
 // A function: vscode.l10n.t is read when the dialog opens, not when the module loads.
 const FILTERS = (): Record<ExportFormat, Record<string, string[]> | undefined> => ({
@@ -43,7 +44,8 @@ export async function exportRunCommand(s: Services, arg: unknown, requested?: un
         title: vscode.l10n.t('Transfer Studio: exporting {0} ({1})', path.basename(dir), format),
         cancellable: true,
       },
-      async (_p, token) => (await s.trainer.get()).exportModel({ runDir: dir, format, out: target.fsPath }, token),
+      async (_p, token) =>
+        (await s.trainer.get()).sendRequest(P.exportModel, { runDir: dir, format, out: target.fsPath }, token),
     );
     s.log.info(`export ${result.path}: input ${result.input}; output ${result.output}; labels ${result.labelsPath}`);
     const action = await vscode.window.showInformationMessage(

@@ -11,6 +11,7 @@ import { allRunsDirs, workspaceRoots, type Services } from '../services';
 import { withRequestProgress } from '../training/requestProgress';
 import { RunsView, statusWord } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
+import * as P from '../../shared/trainerProtocol';
 
 /** The run of a command argument, or one the user picks (newest first). */
 export async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
@@ -73,15 +74,12 @@ export async function evaluateRun(s: Services, arg: unknown): Promise<void> {
         withRequestProgress(
           s.trainer.onProgress,
           (message) => progress.report({ message }),
-          async () => (await s.trainer.get()).evaluate(dir, folder, token),
+          async () => (await s.trainer.get()).sendRequest(P.evaluate, { runDir: dir, folder }, token),
         ),
     );
     const misclassified = await (
       await s.trainer.get()
-    ).thumbnails(
-      evaluation.misclassified.slice(0, 24).map((m) => m.path),
-      96,
-    );
+    ).sendRequest(P.thumbnails, { files: evaluation.misclassified.slice(0, 24).map((m) => m.path), size: 96 });
     s.panel.show();
     s.panel.showEvaluation({ runDir: dir, evaluatedOn: 'test', evaluation, misclassified, transferHistory: [] }, true);
     void vscode.window.showInformationMessage(
@@ -117,7 +115,11 @@ export async function predictImage(s: Services, arg: unknown, selected?: unknown
   }
   if (!images.length) return;
   try {
-    const predictions = await (await s.trainer.get()).predict(dir, images);
+    const outcomes = await (await s.trainer.get()).sendRequest(P.predictEach, { runDir: dir, images });
+    // The user picked these images: the first that cannot be read fails the command, naming it.
+    const failed = outcomes.find(P.isPredictionFailure);
+    if (failed) throw new Error(`Cannot read ${failed.path}: ${failed.error}.`);
+    const predictions = outcomes as P.Prediction[];
     for (const p of predictions) {
       const others = Object.entries(p.scores)
         .filter(([label]) => label !== p.label)
@@ -206,7 +208,8 @@ export async function extractFeatures(s: Services, uri: unknown): Promise<void> 
           s.trainer.onProgress,
           (message) => progress.report({ message }),
           async () =>
-            (await s.trainer.get()).embed(
+            (await s.trainer.get()).sendRequest(
+              P.embed,
               {
                 folder,
                 base: s.studio.choices.base,

@@ -9,6 +9,7 @@ import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
 import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { DatasetWatcher } from './datasetWatcher';
+import * as P from '../../shared/trainerProtocol';
 
 const THUMBNAILS_PER_CLASS = 8;
 const THUMBNAIL_SIZE = 72;
@@ -52,13 +53,13 @@ export class DatasetService extends Disposable {
     }
     try {
       const client = await this.trainer.get();
-      const scan = await client.scanDataset(folder);
+      const scan = await client.sendRequest(P.scanDataset, { folder });
       if (generation !== this.generation) return;
       this.scan = scan;
       this.error = undefined;
       this.publish(scan);
       const files = scan.classes.flatMap((c) => c.files.slice(0, THUMBNAILS_PER_CLASS));
-      const thumbs = await client.thumbnails(files, THUMBNAIL_SIZE);
+      const thumbs = await client.sendRequest(P.thumbnails, { files, size: THUMBNAIL_SIZE });
       if (generation !== this.generation) return;
       this.publish(scan, new Map(thumbs.filter((t) => t.src).map((t) => [t.path, t])));
     } catch (e) {

@@ -3,6 +3,7 @@
 import type { EvaluationView } from '../../shared/panelProtocol';
 import type { HostTrainerProcess } from '../hostTrainerProcess';
 import { readEvaluation, readMetrics } from './runStore';
+import * as P from '../../shared/trainerProtocol';
 
 const MISCLASSIFIED_SHOWN = 24;
 
@@ -16,12 +17,7 @@ export async function buildEvaluationView(
   const wrong = evaluation.transfer.misclassified.slice(0, MISCLASSIFIED_SHOWN);
   let thumbnails = wrong.map((m) => ({ path: m.path, src: '' }));
   try {
-    thumbnails = await (
-      await trainer.get()
-    ).thumbnails(
-      wrong.map((m) => m.path),
-      96,
-    );
+    thumbnails = await (await trainer.get()).sendRequest(P.thumbnails, { files: wrong.map((m) => m.path), size: 96 });
   } catch {
     // Files moved or deleted since the run: the panel still lists them by name.
   }

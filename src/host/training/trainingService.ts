@@ -19,6 +19,7 @@ import { describeEventLoop, EventLoopMonitor } from './eventLoopMonitor';
 import { describeProgress } from './progressText';
 import { ProgressJournal } from './progressJournal';
 import { TrainingStatusBar } from './trainingStatusBar';
+import * as P from '../../shared/trainerProtocol';
 
 function epochEvent(metrics: EpochMetrics, epochs: number, checkpoint: string): ProgressEvent {
   return { kind: 'epoch', model: 'transfer', metrics, epochs, checkpoint };
@@ -201,8 +202,16 @@ export class TrainingService extends Disposable {
               });
             }
             return job.resumeRunDir
-              ? await client.resume(job.resumeRunDir, this.trainer.cacheDir, tokenSource.token)
-              : await client.train(job.recipe!, this.trainer.cacheDir, tokenSource.token);
+              ? await client.sendRequest(
+                  P.resume,
+                  { runDir: job.resumeRunDir, cacheDir: this.trainer.cacheDir },
+                  tokenSource.token,
+                )
+              : await client.sendRequest(
+                  P.train,
+                  { recipe: job.recipe!, cacheDir: this.trainer.cacheDir },
+                  tokenSource.token,
+                );
           } finally {
             report.dispose();
           }

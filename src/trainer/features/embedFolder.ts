@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EmbedResult, ProgressEvent } from '../../shared/engineTypes';
+import type { EmbedParams } from '../../shared/trainerProtocol';
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
@@ -19,16 +20,6 @@ import { imageInput } from '../../shared/inputSpec';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
 import { matrixFromRows, writeNpy } from './npy';
-
-export interface EmbedParams {
-  folder: string;
-  base: string;
-  layer?: string;
-  outDir: string;
-  cacheDir: string;
-  classifier: 'knn' | 'logistic' | 'none';
-  seed: number;
-}
 
 export async function embedFolder(
   p: EmbedParams,

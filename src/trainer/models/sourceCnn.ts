@@ -1,5 +1,6 @@
 // The develop-model approach: a small CNN trained from scratch on a large related task, saved, and then
 // used as a base. Its conv blocks are fitted to the input size: halve the resolution until it is ≤ 7.
+import { SOURCE_CNN_MIN_BLOCKS } from '../../shared/recipeChecks';
 import * as tf from '../tf';
 import { streamDropout } from './streamDropout';
 
@@ -13,7 +14,7 @@ export function buildSourceCnn(
   seed: number,
 ): tf.LayersModel {
   const [h, w] = inputSize;
-  const blocks = Math.max(2, Math.ceil(Math.log2(Math.min(h, w) / 7)));
+  const blocks = Math.max(SOURCE_CNN_MIN_BLOCKS, Math.ceil(Math.log2(Math.min(h, w) / 7)));
   const input = tf.input({ shape: [h, w, channels], name: 'image' });
   let x = input;
   for (let b = 1; b <= blocks; b++) {

@@ -1,4 +1,5 @@
-// The pixels a Ray job trains on: decoded by the engine's own decoder (the same crop, resize and colour// handling as a local run) into uint8 .npy files on the shared storage path. The job scales nothing: the
+// The pixels a Ray job trains on: decoded by the engine's own decoder (the same crop, resize and colour
+// handling as a local run) into uint8 .npy files on the shared storage path. The job scales nothing: the
 // exported model carries the base's scaling inside itself.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import type { SkipList } from '../data/batchStream';
 import { decodeToPixels, pixelsPerImage } from '../data/imageDecoder';
 import type { Sample } from '../../shared/split';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
+import { contentHash } from '../io/contentHash';
 
 /** Decoded pixels of one Ray run, all splits together; past this, the data belongs in a Ray Dataset. */
 export const MAX_RAY_PIXEL_BYTES = 16 * 2 ** 30;
@@ -23,8 +25,9 @@ export function checkPixelBudget(images: number, prep: Preprocessing): void {
 }
 
 /**
- * Writes `<name>_x.npy` (uint8 [n, h, w, c]) and `<name>_y.npy` (int32 [n]) into `dir`. Images that fail to
- * decode are left out and listed in `skips`, as a local run does. Returns the files and the samples kept.
+ * Writes `<name>_x.npy` (uint8 [n, h, w, c]), `<name>_y.npy` (int32 [n]) and `<name>_keys.json` (each row's
+ * content hash, the key of its cached frozen values) into `dir`. Images that fail to decode are left out and
+ * listed in `skips`, as a local run does. Returns the files and the samples kept.
  */
 export async function writeSplitPixels(
   dir: string,
@@ -37,6 +40,7 @@ export async function writeSplitPixels(
 ): Promise<{ files: RaySplitFiles; kept: Sample[] }> {
   const per = pixelsPerImage(prep);
   const kept: Sample[] = [];
+  const keys: string[] = [];
   const xFile = path.join(dir, `${name}_x.npy`);
   const shape = (n: number) => [n, prep.size[0], prep.size[1], prep.channels];
   // The header's count is known only at the end; its fixed size lets it be rewritten in place then.
@@ -48,8 +52,10 @@ export async function writeSplitPixels(
       try {
         const px = await decodeToPixels(s.path, prep);
         if (px.length !== per) throw new Error(`decoded to ${px.length} bytes, expected ${per}`);
+        const key = await contentHash(s.path);
         fs.writeSync(out, px);
         kept.push(s);
+        keys.push(key);
       } catch (e) {
         skips.add(s.path, (e as Error).message.split('\n')[0]);
       }
@@ -62,7 +68,9 @@ export async function writeSplitPixels(
   const yFile = path.join(dir, `${name}_y.npy`);
   const labels = Buffer.from(Int32Array.from(kept.map((s) => s.label)).buffer);
   fs.writeFileSync(yFile, Buffer.concat([npyHeader('<i4', [kept.length]), labels]));
-  return { files: { x: xFile, y: yFile }, kept };
+  const keysFile = path.join(dir, `${name}_keys.json`);
+  fs.writeFileSync(keysFile, JSON.stringify(keys));
+  return { files: { x: xFile, y: yFile, keys: keysFile }, kept };
 }
 
 const HEADER_BYTES = 128;

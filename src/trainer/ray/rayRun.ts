@@ -1,54 +1,29 @@
-// The engine's two halves of a Ray run. Before the job: scan, split, resolve the freeze plan with the engine's
-// own rules, export the base to Keras, decode the pixels and write plan.json into the job folder on the shared
-// storage path. After it: build the very TF.js model a local run of the recipe builds, set the trained weights
-// into it by layer name, evaluate it with the engine and save a normal run folder.
-import { imageInput, imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
+// The engine's half of a Ray run before the job: scan, split, resolve the freeze plan with the engine's own
+// rules, export the base to Keras, find each phase's cut, decode the pixels and write plan.json into the job
+// folder on the shared storage path. After the job, rayFinish.ts makes the run folder a normal one.
+import { imageInput } from '../../shared/inputSpec';
 import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
-import { RAY_DEFAULTS, type RayPlan, type RayTrained } from '../../shared/rayProtocol';
+import type { TrainRecipe } from '../../shared/engineTypes';
+import { RAY_DEFAULTS, type RayPlan } from '../../shared/rayProtocol';
 import type { RayPrepared, RayTarget } from '../../shared/trainerProtocol';
 import { SkipList } from '../data/batchStream';
-import { scanDataset, trainableClasses } from '../data/datasetScanner';
+import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
-import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
+import { CancelledError, EngineError } from '../../shared/engineError';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
-import { countParams } from '../models/layerInfo';
-import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
+import { writeJsonAtomic } from '../models/modelFiles';
 import { buildTransferModel } from '../models/transferModel';
-import { evaluatePredictions } from '../train/evaluation';
-import { scoreImages } from '../train/predictions';
-import {
-  createRunDir,
-  readRecipe,
-  readRunInfo,
-  updateRunInfo,
-  writeEvaluation,
-  writeMetrics,
-  writeRunStart,
-  writeSkipped,
-} from '../train/runFolder';
+import { needsBalancing } from '../train/balance';
+import { createRunDir, writeRunStart, writeSkipped } from '../train/runFolder';
 import { exportStartModel } from './rayBase';
-import { setWeightsByLayerName } from './rayWeights';
+import { rayCuts } from './rayCuts';
+import { abandonRayRun, type JobRecord, type RayCtx as Ctx } from './rayFinish';
 import { checkPixelBudget, writeSplitPixels } from './rayPixels';
 import { resolveAutoForRay } from './rayAuto';
-
-interface Ctx {
-  cacheDir: string;
-  signal: CancelSignal;
-  emit: (e: ProgressEvent) => void;
-}
-
-/** What the finishing half needs from the preparing half, saved in the job folder. */
-interface JobRecord {
-  plan: RayPlan;
-  test: Sample[];
-  validation: Sample[];
-  train: number;
-}
 
 export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
   if (asWritten.mode !== 'transfer')
@@ -81,9 +56,13 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
     const prep = d.preprocessing;
     const plan = resolveFreezePlan(d.layers, recipe.freeze, d.defaultFeatureLayer);
     const frozenOf = (p: typeof plan) => p.kept.filter((n) => p.frozen.has(n));
-    const phases = [{ epochs: recipe.epochs, learningRate: recipe.learningRate, frozen: frozenOf(plan) }];
+    const plans = [plan];
+    const phases: RayPlan['phases'] = [
+      { epochs: recipe.epochs, learningRate: recipe.learningRate, frozen: frozenOf(plan) },
+    ];
     if (recipe.secondPhase) {
       const second = secondPhasePlan(plan, d.layers, recipe.secondPhase.unfreezeFrom);
+      plans.push(second);
       phases.push({
         epochs: recipe.secondPhase.epochs,
         learningRate: recipe.secondPhase.learningRate,
@@ -145,10 +124,15 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
           { classes, preprocessing: prep, title: d.title, base: recipe.base },
           jobDir,
         );
+        const cuts = rayCuts(tm, plans, { baseKey: base.resolved.contentKey, preprocessing: prep }, all);
+        cuts.forEach((cut, i) => {
+          if (cut) phases[i].cut = cut;
+        });
       } finally {
         disposeModels([tm.head, tm.features, tm.full]);
       }
 
+      const decodeStarted = Date.now();
       let done = 0;
       const progress = () =>
         ctx.emit({
@@ -166,9 +150,18 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
       if (train.kept.length === 0 || validation.kept.length === 0)
         throw new EngineError(`No decodable training or validation images in ${recipe.data}.`);
       writeSkipped(runDir, skips.entries);
+      const decodeSeconds = (Date.now() - decodeStarted) / 1000;
+      // Imbalanced classes are drawn balanced in training epochs, as in a local run.
+      const balanced = needsBalancing(train.kept);
+      if (balanced)
+        ctx.emit({
+          kind: 'log',
+          level: 'info',
+          message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch on Ray draws every class as often as the largest (balanced sampling); validation and test keep their proportions.`,
+        });
 
       const rayPlan: RayPlan = {
-        version: 1,
+        version: 2,
         model: startFile,
         classes,
         optimizer: recipe.optimizer ?? 'adam',
@@ -176,6 +169,9 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         batchSize: recipe.batchSize,
         seed: recipe.seed,
         patience: recipe.patience,
+        balanced,
+        // Outlives the run: on the storage path every node reads, or this machine's cache for a local Ray.
+        cacheDir: target.storagePath ?? ctx.cacheDir,
         data: { train: train.files, validation: validation.files, ...(test ? { test: test.files } : {}) },
         address: target.address,
         workers: target.workers,
@@ -200,7 +196,7 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         level: 'info',
         message: `${classes.length} classes; ${train.kept.length} training, ${validation.kept.length} validation, ${test?.kept.length ?? 0} test images; global batch ${recipe.batchSize} over ${target.workers} worker(s)`,
       });
-      return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train') };
+      return { runDir, planFile, jobDir, checkpointDir: path.join(jobDir, 'ray-train'), decodeSeconds };
     } catch (e) {
       // Nothing half-made stays marked as training: Runs shows why it stopped.
       abandonRayRun(runDir, e instanceof CancelledError ? 'cancelled' : 'failed');
@@ -209,72 +205,4 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
   } finally {
     disposeModels([base.model]);
   }
-}
-
-export async function finishRayRun(runDir: string, trained: RayTrained, ctx: Ctx): Promise<RunResult> {
-  const recipe = readRecipe(runDir);
-  const info = readRunInfo(runDir);
-  const record = JSON.parse(fs.readFileSync(path.join(runDir, 'ray-job.json'), 'utf8')) as JobRecord & {
-    jobDir: string;
-  };
-  ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
-  const base = await loadBase(recipe.base, ctx.cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
-  const tm = buildTransferModel(base.model, plan, recipe.head, info.classes.length, recipe.seed);
-  try {
-    setWeightsByLayerName(tm.full, record.plan.outDir);
-    const history: EpochMetrics[] = trained.history;
-    const evaluatedOn = record.test.length > 0 ? 'test' : 'validation';
-    ctx.emit({ kind: 'stage', stage: 'evaluating' });
-    const skips = new SkipList();
-    const samples = evaluatedOn === 'test' ? record.test : record.validation;
-    const scored = await scoreImages(
-      tm.full,
-      samples,
-      imagePreprocessing(info.input as ImageInput),
-      info.classes.length,
-      recipe.batchSize,
-      skips,
-      ctx.signal,
-    );
-    const evaluation = evaluatePredictions(info.classes, scored);
-    if (trained.test) {
-      ctx.emit({
-        kind: 'log',
-        level: 'info',
-        message: `Test accuracy: ${(evaluation.accuracy * 100).toFixed(1)}% in the engine, ${(trained.test.accuracy * 100).toFixed(1)}% in Keras on the cluster`,
-      });
-    }
-    ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
-    await saveLayersModel(tm.full, runDir);
-    fs.copyFileSync(trained.model, path.join(runDir, 'model.keras'));
-    const params = countParams(tm.full);
-    writeMetrics(runDir, { transfer: history });
-    writeEvaluation(runDir, { evaluatedOn, transfer: evaluation });
-    updateRunInfo(runDir, { status: 'finished', trainableParams: params.trainable, frozenParams: params.frozen });
-    const train = history.reduce((s, m) => s + m.seconds, 0);
-    return {
-      runDir,
-      classes: info.classes,
-      cancelled: false,
-      skipped: [],
-      backend: { name: 'ray', detail: info.backend, borrowedKernels: [] },
-      split: { train: record.train, validation: record.validation.length, test: record.test.length },
-      transfer: {
-        history,
-        evaluation,
-        evaluatedOn,
-        trainableParams: params.trainable,
-        frozenParams: params.frozen,
-        trainSeconds: train,
-      },
-    };
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
-}
-
-/** Marks a run whose Ray job failed or was cancelled, so Runs shows it as such. */
-export function abandonRayRun(runDir: string, status: 'failed' | 'cancelled'): void {
-  if (fs.existsSync(path.join(runDir, 'run.json'))) updateRunInfo(runDir, { status });
 }

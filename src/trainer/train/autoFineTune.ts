@@ -14,6 +14,7 @@ import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
   AUTO_FINE_TUNE_PATIENCE,
+  AUTO_TOP_BLOCKS,
   autoUnfreezeFrom,
   betterOnValidation,
   improves,
@@ -24,7 +25,7 @@ import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
-import { compileFrozen } from '../models/frozenExecutor';
+import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
@@ -83,19 +84,44 @@ export function keptEpoch(
   return history.reduce((a, b) => (improves(b.valLoss, a.valLoss, relative) ? b : a));
 }
 
+/**
+ * Fine-tunes the top AUTO_TOP_BLOCKS blocks; when the budget left cannot take that, the top block alone
+ * (fewer layers to run and train each epoch), so the time left goes to what fits.
+ */
 export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
+  const full = await fineTuneTop(o, AUTO_TOP_BLOCKS);
+  if (!full.tooSlow) return full;
+  const fewer = await fineTuneTop(o, 1);
+  return { ...fewer, trials: [...full.trials, ...fewer.trials] };
+}
+
+async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTuneOutcome & { tooSlow?: boolean }> {
   const trials: Trial[] = [];
   const history: EpochMetrics[] = [];
   const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
   const skip = (name: string, detail: string, reason: string, estimateSeconds?: number) => {
-    trials.push({ name, detail, epochs: 0, seconds: 0, estimateSeconds, outcome: 'skipped', reason });
+    const cut = o.plan.featureLayer;
+    trials.push({
+      name,
+      kind: 'transfer',
+      cut,
+      detail,
+      epochs: 0,
+      seconds: 0,
+      estimateSeconds,
+      outcome: 'skipped',
+      reason,
+      budgetLeft: left(),
+    });
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
-  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer);
+  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer, topBlocks);
+  const trialName =
+    topBlocks === AUTO_TOP_BLOCKS ? 'fine-tune' : `fine-tune top ${topBlocks === 1 ? 'block' : `${topBlocks} blocks`}`;
   const rate = secondPhaseRate(o.recipe.learningRate);
   if (!from) {
     skip(
-      'fine-tune',
+      trialName,
       'top blocks',
       `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`,
     );
@@ -107,7 +133,7 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
   if (!part || !fitsInMemory(part, all.length)) {
     skip(
-      'fine-tune',
+      trialName,
       detail,
       part
         ? 'the cached activations would not fit in memory'
@@ -127,12 +153,12 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     const estimate = all.length * cost.bottomSecondsPerImage + MIN_AFFORDABLE_EPOCHS * epochSeconds;
     if (estimate > left()) {
       skip(
-        'fine-tune',
+        trialName,
         detail,
         `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
         estimate,
       );
-      return { trials, history, cancelled: false };
+      return { trials, history, cancelled: false, tooSlow: topBlocks > 1 };
     }
     o.emit({
       kind: 'log',
@@ -167,11 +193,27 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       afterEpoch: async () => '',
       deadline: o.deadline,
     };
-    const judge = (name: string, trialDetail: string, fitted: FitResult, seconds: number, estimateSeconds: number) => {
+    // Each trial's estimate is compared with what it took: the same cost model, for the epochs that ran.
+    const judge = (
+      name: string,
+      trialDetail: string,
+      fitted: FitResult,
+      seconds: number,
+      estimateFor: (epochs: number) => number,
+    ) => {
       history.push(...fitted.history);
       const m = keptEpoch(fitted.history, fitted.stoppedEarly, AUTO_MIN_RELATIVE_IMPROVEMENT);
+      const estimateSeconds = estimateFor(fitted.history.length);
+      o.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Automatic flow: ${name}: ${fitted.history.length} epochs took ${seconds.toFixed(1)} s, estimated ${estimateSeconds.toFixed(1)} s`,
+      });
       const trial: Trial = {
         name,
+        kind: 'transfer',
+        cut: o.plan.featureLayer,
+        budgetLeft: left(),
         detail: trialDetail,
         epochs: fitted.history.length,
         valAccuracy: m?.valAccuracy,
@@ -202,7 +244,13 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     });
     cancelled = cachedRun.cancelled;
     if (!cancelled)
-      judge('fine-tune', `${detail}, cached activations`, cachedRun, (Date.now() - started) / 1000, estimate);
+      judge(
+        trialName,
+        `${detail}, cached activations`,
+        cachedRun,
+        (Date.now() - started) / 1000,
+        (epochs) => all.length * cost.bottomSecondsPerImage + epochs * epochSeconds,
+      );
     // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
     const perClass = o.split.train.length / o.classes;
     const augmentedEpoch = o.split.train.length * cost.bottomSecondsPerImage + epochSeconds;
@@ -241,7 +289,8 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
       };
       const augRun = await throughFrozen(part, common, images, source(o.split.validation));
       cancelled = augRun.cancelled;
-      if (!cancelled) judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, augmentedEstimate);
+      if (!cancelled)
+        judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * augmentedEpoch);
     }
     return { trials, history, cancelled, score };
   } finally {
@@ -273,14 +322,18 @@ async function measureCosts(
   // A small batch keeps the measurement cheap; a step's cost grows about linearly with the batch.
   const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
   const [h, w] = o.prep.size;
-  const bottom = compileFrozen(part.bottom);
+  // The runtime that will compute the activations measures them (ONNX Runtime's threads, or WASM): a WASM
+  // measurement overestimated ONNX Runtime's work several times over and skipped affordable fine-tuning.
+  const bottom = await startFrozenRunner(part.bottom);
   const saved = part.top.getWeights().map((t) => t.clone());
   try {
     const x = tf.randomUniform([n, h, w, o.prep.channels]);
+    const pixels = (await x.data()) as Float32Array;
+    await bottom.run(pixels, n); // the first run also prepares the session
     const t0 = Date.now();
-    const act = bottom.predict(x);
-    await act.data();
+    const out = await bottom.run(pixels, n);
     const bottomSecondsPerImage = (Date.now() - t0) / 1000 / n;
+    const act = tf.tensor(out, [n, ...(part.top.inputs[0].shape.slice(1) as number[])]);
     const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([n], 'int32') as tf.Tensor1D, o.classes), 'float32'));
     compileForTraining(part.top, 1e-9, o.recipe.optimizer);
     await part.top.trainOnBatch(act, y); // the first step also builds the gradient functions
@@ -292,6 +345,6 @@ async function measureCosts(
   } finally {
     part.top.setWeights(saved);
     tf.dispose(saved);
-    bottom.dispose();
+    await bottom.dispose();
   }
 }

@@ -1,9 +1,9 @@
-// The automatic flow's second head: besides the recipe's (a linear layer on the features), a wider one with
-// a hidden layer, trained on the same cached features; kept only when it does better on validation. On small
-// sets the linear head often underfits what the features hold (Fashion-MNIST shirts, MNIST digits on
-// MobileNetV2 features), and a head epoch on cached features costs milliseconds.
+// The automatic flow's other heads, each on cached features and kept only when it does better on validation:
+// the recipe's head at another cut of the base (see candidateCuts), and a wider one with a hidden layer at the
+// kept cut. On small sets the linear head often underfits what the features hold (Fashion-MNIST shirts, MNIST
+// digits on MobileNetV2 features), and a head epoch on cached features costs milliseconds.
 import { AUTO_WIDE_HEAD, betterOnValidation, headImprovement, headSchedule } from '../../shared/autoFlow';
-import type { EpochMetrics, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, HeadSpec, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
 import type { FreezePlan } from '../../shared/freezePlan';
@@ -18,6 +18,12 @@ import { scoreFeatures } from './predictions';
 export interface WiderHeadInput {
   base: tf.LayersModel;
   plan: FreezePlan;
+  /** Default: the wider head (AUTO_WIDE_HEAD). */
+  head?: HeadSpec;
+  /** Default: "wider head". */
+  name?: string;
+  /** Seconds of the whole budget left at a given moment (for the trials table). */
+  budgetLeft?: () => number;
   classes: number;
   recipe: TrainRecipe;
   features: ReadonlyMap<string, Float32Array>;
@@ -39,7 +45,9 @@ export interface WiderHeadOutcome {
 }
 
 export async function widerHeadTrial(o: WiderHeadInput): Promise<WiderHeadOutcome> {
-  const model = buildTransferModel(o.base, o.plan, AUTO_WIDE_HEAD, o.classes, o.recipe.seed);
+  const spec = o.head ?? AUTO_WIDE_HEAD;
+  const name = o.name ?? 'wider head';
+  const model = buildTransferModel(o.base, o.plan, spec, o.classes, o.recipe.seed);
   const shape = model.featureShape;
   const source = (samples: readonly Sample[]) =>
     featureSource(samples, o.features, shape, o.classes, o.recipe.batchSize, o.recipe.seed);
@@ -69,16 +77,21 @@ export async function widerHeadTrial(o: WiderHeadInput): Promise<WiderHeadOutcom
   const figures = (acc?: number, loss?: number) =>
     `accuracy ${acc?.toFixed(3) ?? '?'}, loss ${loss?.toFixed(3) ?? '?'}`;
   const trial: Trial = {
-    name: 'wider head',
-    detail: `hidden layer of ${AUTO_WIDE_HEAD.dense}, dropout ${AUTO_WIDE_HEAD.dropout}, on cached features`,
+    name,
+    kind: 'transfer',
+    cut: o.plan.featureLayer,
+    detail: spec.dense
+      ? `hidden layer of ${spec.dense}, dropout ${spec.dropout}, on cached features`
+      : `the recipe's head on cached features of ${o.plan.featureLayer}`,
     epochs: fitted.history.length,
     valAccuracy: m?.valAccuracy,
     valLoss: m?.valLoss,
     seconds: (Date.now() - started) / 1000,
     outcome: 'not kept',
     reason: `validation ${figures(m?.valAccuracy, m?.valLoss)} ${kept ? 'beats' : 'does not beat'} ${o.best.name}'s ${figures(o.best.valAccuracy, o.best.valLoss)}`,
+    budgetLeft: o.budgetLeft?.(),
   };
-  o.emit({ kind: 'log', level: 'info', message: `Automatic flow: wider head: ${trial.reason}` });
+  o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name}: ${trial.reason}` });
   const score = (samples: readonly Sample[]) =>
     scoreFeatures(model.head, samples, o.features, shape, o.classes, o.recipe.batchSize, o.signal);
   return { model, trial, kept, cancelled: fitted.cancelled, history: fitted.history, score };

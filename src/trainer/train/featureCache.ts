@@ -25,7 +25,8 @@ export interface FeatureCacheKey {
   preprocessing: Preprocessing;
 }
 
-function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
+/** The folder of one cut's cached outputs: the key is hashed as it always was, so existing caches stay warm. */
+export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
   const id = createHash('sha256')
     .update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing]))
     .digest('hex')

@@ -6,15 +6,13 @@ import type { TrainRecipe } from '../../shared/engineTypes';
 import type { KindInput } from '../../shared/inputSpec';
 import type { DataKind } from '../data/kinds/dataKind';
 import { LIMITS } from '../../shared/limits';
-import { recipeProblems } from '../../shared/recipeDefaults';
+import { recipeProblems } from '../../shared/recipeChecks';
 import { recipeTypeProblems } from '../../shared/recipeFields';
 import { EngineError } from '../../shared/engineError';
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isWholeIn = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 function fail(file: string, what: string): never {
   throw new EngineError(`${file} is damaged: ${what}.`);
@@ -35,24 +33,9 @@ export function checkRunRecipe(value: unknown, file: string): TrainRecipe {
   ) {
     fail(file, 'data, base, outputDir, head and freeze are required');
   }
-  const problems = [...recipeProblems(r), ...inputSizeProblems(r)];
+  const problems = recipeProblems(r).map((p) => p.message);
   if (problems.length) fail(file, problems.join('; '));
   return r;
-}
-
-/** inputSize and inputChannels of a recipe, bounded like every other size. */
-export function inputSizeProblems(r: Pick<TrainRecipe, 'inputSize' | 'inputChannels'>): string[] {
-  const problems: string[] = [];
-  const max = LIMITS.maxInputSide;
-  if (
-    r.inputSize !== undefined &&
-    (!Array.isArray(r.inputSize) || r.inputSize.length !== 2 || !r.inputSize.every((s) => isWholeIn(s, 1, max)))
-  ) {
-    problems.push(`input size must be whole numbers from 1 to ${max} (got ${JSON.stringify(r.inputSize)})`);
-  }
-  if (r.inputChannels !== undefined && r.inputChannels !== 1 && r.inputChannels !== 3)
-    problems.push(`input channels must be 1 or 3 (got ${JSON.stringify(r.inputChannels)})`);
-  return problems;
 }
 
 /** Bytes of one batch of input, as the kind counts them; refused over the limit before any batch is decoded. */

@@ -64,14 +64,6 @@ export async function evaluateRun(
   }
 }
 
-/** Predictions for images that must all be readable: the first unreadable one fails the request. */
-export async function predictImages(runDir: string, images: string[]): Promise<Prediction[]> {
-  const outcomes = await predictEach(runDir, images);
-  const failed = outcomes.find((o): o is PredictionFailure => 'error' in o);
-  if (failed) throw new EngineError(`Cannot read ${failed.path}: ${failed.error}.`);
-  return outcomes as Prediction[];
-}
-
 /**
  * One outcome per image, in the order given: a prediction, or why the image could not be read. Images are
  * decoded inferenceBatch() at a time, so memory stays bounded however many are asked for.

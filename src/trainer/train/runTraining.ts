@@ -1,16 +1,17 @@
 // Runs one recipe from folder to run folder: scan, split, build the model (transfer here, the source CNN in
 // sourceRun.ts), train (on cached features when the base is frozen), optionally train the baselines,
 // evaluate, save (runLifecycle.ts).
+import { imageInput } from '../../shared/inputSpec';
 import path from 'node:path';
 import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
-import { recipeProblems } from '../../shared/recipeDefaults';
+import { recipeProblems } from '../../shared/recipeChecks';
 import { needsBalancing } from './balance';
 import { loadBase } from '../models/baseModel';
-import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
+import { resolveFreezePlan, secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
 import { countParams } from '../models/layerInfo';
 import { disposeModels } from '../models/disposeModels';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
@@ -24,8 +25,10 @@ import {
   AUTO,
   AUTO_CHECKPOINT_SECONDS,
   AUTO_HEAD_BUDGET_SHARE,
+  AUTO_PIXEL_BUDGET_SHARE,
   AUTO_WIDE_HEAD,
   AUTO_TEST_MIN_PER_CLASS,
+  candidateCuts,
   headSchedule,
   isAutomatic,
   resolveTestSplit,
@@ -35,7 +38,6 @@ import { activationsBelowTop } from './cachedTop';
 import { fitDataParallel } from './parallelFit';
 import { fit, type FitOptions } from './fitLoop';
 import { scoreFeatures, scoreImages } from './predictions';
-import { inputSizeProblems } from './runFileChecks';
 import { headTrialOf, markKept } from './autoTrials';
 import {
   budgetSeconds,
@@ -51,12 +53,14 @@ import {
   type RunContext,
 } from './runLifecycle';
 import { sourceRun } from './sourceRun';
-import { createRunDir, readCheckpoint, saveCheckpoint, writeRunRecipe } from './runFolder';
+import { pixelTrials, type PixelWinner } from './pixelTrials';
+import { CUT_POOLING, featuresAtCuts, type CutFeatures } from './cutFeatures';
+import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeRunRecipe } from './runFolder';
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
   // Recipes also arrive over the protocol (the extension, other clients): the engine checks them itself.
-  const invalid = [...recipeProblems(recipe), ...inputSizeProblems(recipe)];
+  const invalid = recipeProblems(recipe).map((p) => p.message);
   if (invalid.length) throw new EngineError(`Invalid recipe: ${invalid.join('; ')}.`);
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
@@ -115,22 +119,17 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     base.model.dispose();
     throw e;
   });
-  const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
+  let plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
   let tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
   // Models of the automatic flow's head trials that lost (or the recipe's head when one won): disposed at the end.
   const replaced: tf.LayersModel[] = [];
   // The run folder keeps the resolved freeze: the cut and the exact frozen layers, whatever defaults,
   // "up to" entries or globs the recipe used, so a diff of two runs shows what really differed.
   const withWeights = new Set(base.description.layers.filter((l) => l.hasWeights).map((l) => l.name));
+  const frozenWithWeights = (f: FreezePlan) => f.kept.filter((n) => f.frozen.has(n) && withWeights.has(n));
   const resolved: Prepared = {
     ...p,
-    recipe: {
-      ...recipe,
-      freeze: {
-        featureLayer: plan.featureLayer,
-        frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)),
-      },
-    },
+    recipe: { ...recipe, freeze: { featureLayer: plan.featureLayer, frozen: frozenWithWeights(plan) } },
   };
   await startOrResume(resolved, tm.full, runInfo(p, prep, ctx.backend, plan.featureLayer), ctx);
   const all = [...split.train, ...split.validation, ...split.test];
@@ -212,15 +211,33 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     // With a second head to try, each head gets half of the heads' share of the budget.
     const widerHead =
       recipe.epochs === AUTO && !recipe.head.dense && !p.resume && recipe.head.pooling === AUTO_WIDE_HEAD.pooling;
-    const headShare = AUTO_HEAD_BUDGET_SHARE / (widerHead ? 2 : 1);
+    // The automatic flow compares cuts of the base (issue 29); their features come from one pass per image.
+    const cuts =
+      cut && recipe.epochs === AUTO && !p.resume && !recipe.freeze.featureLayer && cut.pooling === CUT_POOLING
+        ? candidateCuts(base.description.layers, plan.featureLayer)
+        : [plan.featureLayer];
+    const headShare = AUTO_HEAD_BUDGET_SHARE / (cuts.length + (widerHead ? 1 : 0));
+    let atCuts: CutFeatures | undefined;
+    if (cut && cuts.length > 1)
+      atCuts = await featuresAtCuts({
+        base,
+        cuts,
+        samples: all,
+        cacheDir: ctx.cacheDir,
+        batchSize: recipe.batchSize,
+        skips,
+        signal: ctx.signal,
+        emit: ctx.emit,
+      });
     if (cut) {
       const { features, shape, source, hits, misses, folder } = await activations(cut);
-      featureCache = { hits, misses };
+      featureCache = atCuts ? { hits: atCuts.hits, misses: atCuts.misses } : { hits, misses };
       cutFeatures = features;
+      const at = atCuts ? ` and at ${cuts.slice(1).join(', ')}` : '';
       ctx.emit({
         kind: 'log',
         level: 'info',
-        message: `Layers up to ${cut.boundary} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed in ${folder}); only the layers above train`,
+        message: `Layers up to ${cut.boundary}${at} are frozen: they ran once per image (feature cache: ${featureCache.hits} hits, ${featureCache.misses} computed; ${folder}); only the layers above train`,
       });
       ctx.emit({ kind: 'stage', stage: 'training' });
       trainingStarted = Date.now();
@@ -270,6 +287,43 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     );
     history = [...done.filter((h) => h.phase === 1), ...history];
     const trials: Trial[] | undefined = isAutomatic(recipe) ? [headTrial] : undefined;
+    const budgetEnd = trainingStarted + budgetSeconds(recipe) * 1000;
+    const budgetLeft = () => Math.max(0, (budgetEnd - Date.now()) / 1000);
+    Object.assign(headTrial, { kind: 'transfer', cut: plan.featureLayer, budgetLeft: budgetLeft() });
+    let runRecipe = resolved.recipe;
+    for (const at of cuts.slice(1)) {
+      if (cancelled || !trials || !atCuts) break;
+      const other = await widerHeadTrial({
+        base: base.model,
+        plan: resolveFreezePlan(base.description.layers, { featureLayer: at }, at),
+        head: recipe.head,
+        name: `head at ${at}`,
+        classes: classes.length,
+        recipe,
+        features: atCuts.byCut.get(at)!,
+        split,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare,
+        best: headTrial,
+        budgetLeft,
+      });
+      trials.push(other.trial);
+      cancelled = other.cancelled;
+      if (!other.kept) {
+        replaced.push(other.model.full, other.model.head, other.model.features);
+        continue;
+      }
+      replaced.push(tm.full, tm.head, tm.features);
+      tm = other.model;
+      plan = resolveFreezePlan(base.description.layers, { featureLayer: at }, at);
+      params = countParams(tm.full);
+      [headTrial, history, score, cutFeatures] = [other.trial, other.history, other.score, atCuts.byCut.get(at)];
+      // The run folder says where the saved model cuts its base.
+      runRecipe = { ...runRecipe, freeze: { featureLayer: at, frozen: frozenWithWeights(plan) } };
+      writeRunRecipe(runDir, runRecipe);
+      updateRunInfo(runDir, { featureLayer: at });
+    }
     if (!cancelled && trials && cut && cutFeatures && widerHead) {
       const wider = await widerHeadTrial({
         base: base.model,
@@ -282,6 +336,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         emit: ctx.emit,
         deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare,
         best: headTrial,
+        budgetLeft,
       });
       trials.push(wider.trial);
       cancelled = wider.cancelled;
@@ -293,10 +348,31 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         history = wider.history;
         score = wider.score;
         // The run folder's recipe says which head the saved model has.
-        writeRunRecipe(runDir, { ...resolved.recipe, head: AUTO_WIDE_HEAD });
+        writeRunRecipe(runDir, { ...runRecipe, head: AUTO_WIDE_HEAD });
       } else {
         replaced.push(wider.model.full, wider.model.head, wider.model.features);
       }
+    }
+    // The trial to beat: the kept head, or a pixel baseline that beat it.
+    let leader = headTrial;
+    let pixelWinner: PixelWinner | undefined;
+    // Not beside an explicit second phase, which continues the transfer model whatever the trials say.
+    if (!cancelled && trials && recipe.epochs === AUTO && !p.resume && typeof recipe.secondPhase !== 'object') {
+      const pixels = await pixelTrials({
+        recipe,
+        split,
+        classes: classes.length,
+        skips,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        deadline: Math.min(budgetEnd, Date.now() + budgetSeconds(recipe) * 1000 * AUTO_PIXEL_BUDGET_SHARE),
+        budgetLeft,
+        best: headTrial,
+      });
+      trials.push(...pixels.trials);
+      cancelled = pixels.cancelled;
+      pixelWinner = pixels.winner;
+      if (pixelWinner) leader = pixelWinner.trial;
     }
     const explicit = typeof recipe.secondPhase === 'object' ? recipe.secondPhase : undefined;
     if (!cancelled && trials && recipe.secondPhase === AUTO) {
@@ -326,16 +402,32 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
           modelJsonPath: base.resolved.modelJsonPath,
           signal: ctx.signal,
           emit: ctx.emit,
-          head: headTrial,
-          deadline: trainingStarted + budgetSeconds(recipe) * 1000,
+          head: leader,
+          deadline: budgetEnd,
         });
         trials.push(...tuned.trials);
         history = [...history, ...tuned.history];
         cancelled = tuned.cancelled;
         if (tuned.score) [score, params] = [tuned.score, countParams(tm.full)];
+        // Fine-tuning beat the pixel baseline too: the transfer model is saved.
+        if (tuned.score && pixelWinner) {
+          replaced.push(pixelWinner.model);
+          pixelWinner = undefined;
+        }
       }
     }
     if (trials) markKept(trials, ctx);
+    // A baseline without transfer won: it is the run's model, fed its own pixels (run.json says how).
+    let saved = tm.full;
+    if (pixelWinner) replaced.push(pixelWinner.model);
+    if (pixelWinner && !cancelled) {
+      [saved, score, params, history] = [pixelWinner.model, pixelWinner.score, pixelWinner.params, pixelWinner.history];
+      updateRunInfo(runDir, {
+        input: imageInput(pixelWinner.prep),
+        featureLayer: undefined,
+        defaultFeatureLayer: undefined,
+      });
+    }
     if (!cancelled && explicit) {
       applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, explicit.unfreezeFrom));
       ctx.emit({
@@ -368,7 +460,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     return await finishRun(
       p,
       ctx,
-      tm.full,
+      saved,
       cancelled,
       transfer,
       compared?.scratch,

@@ -9,10 +9,12 @@ import { exportRun } from '../export/exportRun';
 import { embedFolder } from '../features/embedFolder';
 import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
-import { evaluateRun, predictEach, predictImages } from '../train/runInference';
+import { evaluateRun, predictEach } from '../train/runInference';
 import { readRecipe } from '../train/runFolder';
 import { runTraining } from '../train/runTraining';
-import { abandonRayRun, finishRayRun, prepareRayRun } from '../ray/rayRun';
+import { timedRun } from '../train/timedRun';
+import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
+import { prepareRayRun } from '../ray/rayRun';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -46,22 +48,25 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
     }),
   );
   connection.onRequest(P.train, (p, token) =>
-    job(token, (backend) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit })),
+    job(token, (backend) =>
+      timedRun(emit, (sink) => runTraining(p.recipe, { cacheDir: p.cacheDir, backend, signal: token, emit: sink })),
+    ),
   );
   connection.onRequest(P.resume, (p, token) =>
     job(token, (backend) =>
-      runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit }, p.runDir),
+      timedRun(emit, (sink) =>
+        runTraining(readRecipe(p.runDir), { cacheDir: p.cacheDir, backend, signal: token, emit: sink }, p.runDir),
+      ),
     ),
   );
   connection.onRequest(P.rayPrepare, (p, token) =>
     job(token, () => prepareRayRun(p.recipe, p.target, { cacheDir: p.cacheDir, signal: token, emit })),
   );
   connection.onRequest(P.rayFinish, (p, token) =>
-    job(token, () => finishRayRun(p.runDir, p.trained, { cacheDir: p.cacheDir, signal: token, emit })),
+    job(token, () => finishRayRun(p, { cacheDir: p.cacheDir, signal: token, emit })),
   );
   connection.onRequest(P.rayAbandon, (p) => abandonRayRun(p.runDir, p.status));
   connection.onRequest(P.evaluate, (p, token) => job(token, () => evaluateRun(p.runDir, p.folder, token, emit)));
-  connection.onRequest(P.predict, (p, token) => job(token, () => predictImages(p.runDir, p.images)));
   connection.onRequest(P.predictEach, (p, token) => job(token, () => predictEach(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));

@@ -1,0 +1,121 @@
+// The engine's half of a Ray run after the job: build the very TF.js model a local run of the recipe builds,
+// set the trained weights into it by layer name, evaluate it with the engine and save a normal run folder,
+// with the run's timings (the host's start-up and decoding, the job's own, the engine's evaluation).
+import { imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EpochMetrics, ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
+import type { CancelSignal } from '../../shared/engineError';
+import type { RayPlan } from '../../shared/rayProtocol';
+import type { Sample } from '../../shared/split';
+import type { RayFinishParams } from '../../shared/trainerProtocol';
+import { resolveFreezePlan } from '../../shared/freezePlan';
+import { SkipList } from '../data/batchStream';
+import { loadBase } from '../models/baseModel';
+import { disposeModels } from '../models/disposeModels';
+import { countParams } from '../models/layerInfo';
+import { saveLayersModel } from '../models/modelFiles';
+import { buildTransferModel } from '../models/transferModel';
+import { evaluatePredictions } from '../train/evaluation';
+import { scoreImages } from '../train/predictions';
+import { readRecipe, readRunInfo, updateRunInfo, writeEvaluation, writeMetrics } from '../train/runFolder';
+import { setWeightsByLayerName } from './rayWeights';
+
+/** What both halves of a Ray run get from the trainer. */
+export interface RayCtx {
+  cacheDir: string;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+}
+
+/** What the finishing half needs from the preparing half, saved in the run folder (ray-job.json). */
+export interface JobRecord {
+  plan: RayPlan;
+  test: Sample[];
+  validation: Sample[];
+  train: number;
+}
+
+export async function finishRayRun(
+  { runDir, trained, before }: Omit<RayFinishParams, 'cacheDir'>,
+  ctx: RayCtx,
+): Promise<RunResult> {
+  const recipe = readRecipe(runDir);
+  const info = readRunInfo(runDir);
+  const record = JSON.parse(fs.readFileSync(path.join(runDir, 'ray-job.json'), 'utf8')) as JobRecord & {
+    jobDir: string;
+  };
+  ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
+  const base = await loadBase(recipe.base, ctx.cacheDir);
+  const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
+  const tm = buildTransferModel(base.model, plan, recipe.head, info.classes.length, recipe.seed);
+  try {
+    setWeightsByLayerName(tm.full, record.plan.outDir);
+    const history: EpochMetrics[] = trained.history;
+    const evaluatedOn = record.test.length > 0 ? 'test' : 'validation';
+    const evaluationStarted = Date.now();
+    ctx.emit({ kind: 'stage', stage: 'evaluating' });
+    const skips = new SkipList();
+    const samples = evaluatedOn === 'test' ? record.test : record.validation;
+    const scored = await scoreImages(
+      tm.full,
+      samples,
+      imagePreprocessing(info.input as ImageInput),
+      info.classes.length,
+      recipe.batchSize,
+      skips,
+      ctx.signal,
+    );
+    const evaluation = evaluatePredictions(info.classes, scored);
+    const timings: RunTimings = {
+      startup: before.startup,
+      features: before.features + trained.timings.features,
+      training: trained.timings.training,
+      evaluation: trained.timings.evaluation + (Date.now() - evaluationStarted) / 1000,
+    };
+    if (trained.test) {
+      ctx.emit({
+        kind: 'log',
+        level: 'info',
+        message: `Test accuracy: ${(evaluation.accuracy * 100).toFixed(1)}% in the engine, ${(trained.test.accuracy * 100).toFixed(1)}% in Keras on the cluster`,
+      });
+    }
+    ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });
+    await saveLayersModel(tm.full, runDir);
+    fs.copyFileSync(trained.model, path.join(runDir, 'model.keras'));
+    const params = countParams(tm.full);
+    writeMetrics(runDir, { transfer: history });
+    writeEvaluation(runDir, { evaluatedOn, transfer: evaluation });
+    updateRunInfo(runDir, {
+      status: 'finished',
+      trainableParams: params.trainable,
+      frozenParams: params.frozen,
+      timings,
+    });
+    const train = history.reduce((s, m) => s + m.seconds, 0);
+    return {
+      runDir,
+      timings,
+      classes: info.classes,
+      cancelled: false,
+      skipped: [],
+      backend: { name: 'ray', detail: info.backend, borrowedKernels: [] },
+      split: { train: record.train, validation: record.validation.length, test: record.test.length },
+      transfer: {
+        history,
+        evaluation,
+        evaluatedOn,
+        trainableParams: params.trainable,
+        frozenParams: params.frozen,
+        trainSeconds: train,
+      },
+    };
+  } finally {
+    disposeModels([tm.head, tm.features, tm.full, base.model]);
+  }
+}
+
+/** Marks a run whose Ray job failed or was cancelled, so Runs shows it as such. */
+export function abandonRayRun(runDir: string, status: 'failed' | 'cancelled'): void {
+  if (fs.existsSync(path.join(runDir, 'run.json'))) updateRunInfo(runDir, { status });
+}

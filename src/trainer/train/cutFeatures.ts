@@ -1,0 +1,110 @@
+// Pooled features at several cuts of a base from ONE forward pass per image (issue 29): the base runs once up
+// to its deepest candidate, the outputs of every candidate are average-pooled and concatenated, and each cut's
+// slice is stored in that cut's own cache folder under the same key a single-cut run uses, so a later run
+// cut at any of them finds its features cached, and a cut cached before is never recomputed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import type { CancelSignal } from '../../shared/engineError';
+import { throwIfCancelled } from '../../shared/engineError';
+import type { Sample } from '../../shared/split';
+import { decodeBatch, type SkipList } from '../data/batchStream';
+import { mapLimited } from '../../shared/mapLimited';
+import { contentHash } from '../io/contentHash';
+import type { BaseModel } from '../models/baseModel';
+import { writeFileAtomic } from '../models/modelFiles';
+import { startFrozenRunner } from '../runtime/frozenRuntime';
+import * as tf from '../tf';
+import { cacheFolder } from './featureCache';
+
+/** The pooling every candidate cut is stored with (the automatic flow's head pools by average). */
+export const CUT_POOLING = 'avg';
+
+export interface CutFeaturesOptions {
+  base: BaseModel;
+  /** Layers of the base with a [h, w, c] output. */
+  cuts: readonly string[];
+  samples: readonly Sample[];
+  cacheDir: string;
+  batchSize: number;
+  skips: SkipList;
+  signal: CancelSignal;
+  emit: (e: ProgressEvent) => void;
+}
+
+export interface CutFeatures {
+  /** Pooled features by cut, then by image path. */
+  byCut: Map<string, Map<string, Float32Array>>;
+  /** Images whose features at every cut were cached, and images that went through the base. */
+  hits: number;
+  misses: number;
+  runtime?: string;
+}
+
+export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures> {
+  const prep: Preprocessing = o.base.description.preprocessing;
+  const baseKey = o.base.resolved.contentKey;
+  const parts = o.cuts.map((layer) => ({
+    layer,
+    folder: cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, preprocessing: prep }),
+    dims: o.base.model.getLayer(layer).outputShape[3] as number,
+  }));
+  const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
+  const byCut = new Map(parts.map((p) => [p.layer, new Map<string, Float32Array>()]));
+  const missing: { sample: Sample; key: string }[] = [];
+  o.samples.forEach((sample, i) => {
+    const stored = parts.map((p) => readVector(path.join(p.folder, `${keys[i]}.f32`), p.dims));
+    if (stored.every((v) => v !== undefined)) parts.forEach((p, k) => byCut.get(p.layer)!.set(sample.path, stored[k]!));
+    else missing.push({ sample, key: keys[i] });
+  });
+  const total = missing.length;
+  o.emit({ kind: 'stage', stage: 'caching-features', done: 0, total, message: `${o.cuts.length} cuts` });
+  if (total === 0) return { byCut, hits: o.samples.length, misses: 0 };
+  parts.forEach((p) => fs.mkdirSync(p.folder, { recursive: true }));
+  const pooled = parts.map((p) =>
+    tf.layers
+      .globalAveragePooling2d({ name: `cut_pool_${p.layer}` })
+      .apply(o.base.model.getLayer(p.layer).getOutputAt(0) as tf.SymbolicTensor),
+  ) as tf.SymbolicTensor[];
+  const joined = pooled.length > 1 ? tf.layers.concatenate({ name: 'cut_features' }).apply(pooled) : pooled[0];
+  // Weightless layers on the base's own: nothing of this model needs disposing but the runner.
+  const model = tf.model({ inputs: o.base.model.inputs, outputs: joined as tf.SymbolicTensor });
+  const runner = await startFrozenRunner(model);
+  o.emit({ kind: 'log', level: 'info', message: `Feature extraction at ${o.cuts.join(', ')}: ${runner.detail}` });
+  const width = parts.reduce((a, p) => a + p.dims, 0);
+  try {
+    for (let i = 0; i < total; i += o.batchSize) {
+      throwIfCancelled(o.signal);
+      const chunk = missing.slice(i, i + o.batchSize);
+      const batch = await decodeBatch(
+        chunk.map((m) => m.sample),
+        prep,
+        o.skips,
+      );
+      if (batch.samples.length === 0) continue;
+      const data = await runner.run(batch.pixels, batch.samples.length);
+      const keyOf = new Map(chunk.map((m) => [m.sample.path, m.key]));
+      batch.samples.forEach((s, k) => {
+        let offset = k * width;
+        for (const p of parts) {
+          const vector = data.slice(offset, offset + p.dims);
+          offset += p.dims;
+          byCut.get(p.layer)!.set(s.path, vector);
+          writeFileAtomic(path.join(p.folder, `${keyOf.get(s.path)}.f32`), Buffer.from(vector.buffer));
+        }
+      });
+      o.emit({ kind: 'stage', stage: 'caching-features', done: Math.min(total, i + o.batchSize), total });
+    }
+  } finally {
+    await runner.dispose();
+  }
+  return { byCut, hits: o.samples.length - total, misses: total, runtime: runner.detail };
+}
+
+/** A cached vector when the file is a regular file of exactly the expected size. */
+function readVector(file: string, dims: number): Float32Array | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== dims * 4) return undefined;
+  const b = fs.readFileSync(file);
+  return b.length === dims * 4 ? new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length)) : undefined;
+}
