@@ -69,6 +69,8 @@ export default tseslint.config(
   ),
   restrict(['src/bench/**'], noVscode),
   restrict(['src/client/**'], noVscode),
+  // Node file access every Node process shares (bounded reads, the run folder's reader, the cache folders).
+  restrict(['src/io/**'], noVscode, noTrainer, noClient),
   {
     ...restrict(['src/host/**', 'src/extension.ts'], noTrainer),
     ignores: ['src/host/security/**', 'src/host/panel/panelHtml.ts'],

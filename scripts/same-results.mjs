@@ -1,13 +1,17 @@
 // Runs the same fixed-epoch trainings, embedding and probe with two builds of the CLI and says whether their
 // results are bit-identical (training is deterministic with a seed): for checking that a refactoring changed
 // no result. Timings (seconds) are left out of the comparison; everything else must match byte for byte.
-// Usage: node scripts/same-results.mjs <old dist/cli.js> <new dist/cli.js> [work folder]
+// Usage: node scripts/same-results.mjs <old dist/cli.js> <new dist/cli.js> [work folder] [--reuse]
+// (--reuse compares the outputs already in the work folder without running anything).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const [oldCli, newCli, work = fs.mkdtempSync(path.join(os.tmpdir(), 'same-results-'))] = process.argv.slice(2);
+const reuse = process.argv.includes('--reuse');
+const [oldCli, newCli, work = fs.mkdtempSync(path.join(os.tmpdir(), 'same-results-'))] = process.argv
+  .slice(2)
+  .filter((a) => a !== '--reuse');
 if (!oldCli || !newCli) {
   console.error('usage: node scripts/same-results.mjs <old dist/cli.js> <new dist/cli.js> [work folder]');
   process.exit(2);
@@ -35,17 +39,29 @@ const TIMING_KEYS =
 
 /** JSON without timings, the folders and names of this run, the runtime's description; keys in their order. */
 function stable(value) {
-  return JSON.stringify(value, (k, v) => (TIMING_KEYS.test(k) ? undefined : v));
+  return JSON.stringify(asVersion2(value), (k, v) => (TIMING_KEYS.test(k) ? undefined : sortedKeys(v)));
+}
+
+const sortedKeys = (v) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v;
+
+/** run.json version 1 said `preprocessing` where version 2 says `input` (an image input): compare as version 2. */
+function asVersion2(value) {
+  if (value?.version !== 1 || !value.preprocessing) return value;
+  const { preprocessing, ...rest } = value;
+  return { ...rest, version: 2, input: { kind: 'image', ...preprocessing } };
 }
 
 function run(cli, name, args, side) {
   const out = path.join(work, side, name.replace(/\W+/g, '-'));
+  if (reuse) return { out, stdout: fs.existsSync(`${out}.stdout`) ? fs.readFileSync(`${out}.stdout`, 'utf8') : '' };
   fs.mkdirSync(out, { recursive: true });
   const env = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, side, 'cache'), TRANSFER_STUDIO_THREADS: '1' };
   const stdout = execFileSync(process.execPath, [cli, ...args.map((a) => (a === 'OUT' ? out : a))], {
     env,
     maxBuffer: 64 << 20,
   }).toString();
+  fs.writeFileSync(`${out}.stdout`, stdout);
   return { out, stdout };
 }
 

@@ -1,6 +1,5 @@
 // The table of the CLI's commands. Each entry is the whole truth about one command: its arguments, its
 // options with defaults and choices (shown by `transfer-studio <command> --help`) and what it runs.
-import os from 'node:os';
 import path from 'node:path';
 import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shared/engineTypes';
 import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
@@ -26,10 +25,6 @@ const CLASSIFIERS = P.EMBED_CLASSIFIERS;
 /** What `embed` writes into its folder (embedFolder.ts). */
 const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'];
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
-
-export function defaultCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
-}
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [

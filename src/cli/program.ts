@@ -10,7 +10,8 @@ import type { BackendPreference } from '../shared/engineTypes';
 import { version } from '../../package.json';
 import { CliError } from './cliError';
 import type { CommandSpec, OptionSpec } from './commandSpec';
-import { COMMANDS, COMMON_OPTIONS, defaultCacheDir } from './commands';
+import { defaultCacheDir } from '../io/cacheFolders';
+import { COMMANDS, COMMON_OPTIONS } from './commands';
 import { EXIT, exitCodesHelp } from './exitCodes';
 import { outputMode, ProgressView } from './progressView';
 

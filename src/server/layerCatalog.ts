@@ -2,7 +2,7 @@
 // tfjs) and cached for the life of the server. Measured: the first listing of mobilenet_v2 takes about
 // 0.6 s including the child's start, a cached one nothing; reading model.json ourselves would be faster but
 // would duplicate tfjs' shape inference and parameter counts, which hover shows.
-import { createHash } from 'node:crypto';
+import { DOWNLOAD_COMPLETE, downloadFolder } from '../io/cacheFolders';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
@@ -106,9 +106,8 @@ export class LayerCatalog {
     }
   }
 
-  /** Mirrors the trainer's download cache layout (src/trainer/models/modelDownload.ts), which tfjs keeps us from importing. */
+  /** Whether the trainer has downloaded this URL's model (the cache layout is src/io/cacheFolders.ts's). */
   private downloaded(url: string): boolean {
-    const dir = path.join(this.options.cacheDir, 'models', createHash('sha256').update(url).digest('hex').slice(0, 16));
-    return fs.existsSync(path.join(dir, '.complete'));
+    return fs.existsSync(path.join(downloadFolder(this.options.cacheDir, url), DOWNLOAD_COMPLETE));
   }
 }

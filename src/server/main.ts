@@ -1,7 +1,7 @@
 // The recipe language server (dist/server.js), started by the extension host over IPC when a
 // *.recipe.yaml opens. Diagnostics are pushed after every change, tagged with the document version they
 // describe; an analysis overtaken by a newer edit is dropped instead of published.
-import os from 'node:os';
+import { defaultCacheDir } from '../io/cacheFolders';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
@@ -90,11 +90,3 @@ connection.listen();
 connection.console.log(
   `Transfer Studio recipe server ready (lenses run ${TRAIN_RECIPE_COMMAND}, ${TRAIN_RECIPE_COMPARE_COMMAND}).`,
 );
-
-function defaultCacheDir(): string {
-  // The same default as the CLI, so bases downloaded by a training are found here.
-  return (
-    process.env.TRANSFER_STUDIO_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio')
-  );
-}

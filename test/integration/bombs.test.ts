@@ -156,7 +156,7 @@ test(
 );
 
 test(
-  'a run.json whose preprocessing size was edited to 20000×20000 is refused by predict, naming the file and the limit',
+  'a run.json whose input size was edited to 20000×20000 is refused by predict, naming the file and the limit',
   { skip: noCgroup },
   async () => {
     const data = copyDigits(path.join(work, 'edited'), ['0', '1'], 6);
@@ -164,16 +164,16 @@ test(
     assert.equal(trained.code, 0, trained.stderr);
     const runDir = jsonResult<{ runDir: string }>(trained.stdout)!.result!.runDir;
     const runJson = path.join(runDir, 'run.json');
-    const info = JSON.parse(fs.readFileSync(runJson, 'utf8')) as { preprocessing: { size: number[] } };
-    info.preprocessing.size = [20_000, 20_000];
+    const info = JSON.parse(fs.readFileSync(runJson, 'utf8')) as { input: { size: number[] } };
+    info.input.size = [20_000, 20_000];
     fs.writeFileSync(runJson, JSON.stringify(info));
     const image = path.join(data, '0', fs.readdirSync(path.join(data, '0'))[0]);
     const m = await cli.measured(['predict', runDir, image, '--json'], LIMIT);
-    report('run.json preprocessing edited to 20000×20000', m);
+    report('run.json input edited to 20000×20000', m);
     assert.equal(m.code, 1);
     assert.equal(
       message(m),
-      `${runJson} is damaged: preprocessing.size must be [height, width] with whole numbers from 1 to 4096 (limit maxInputSide), not [20000,20000].`,
+      `${runJson} is damaged: input.size must be [height, width] with whole numbers from 1 to 4096 (limit maxInputSide), not [20000,20000].`,
     );
   },
 );

@@ -1,6 +1,7 @@
 // Exported models checked with the real tools that users load them with: Keras 3 (tensorflow and torch
 // backends), Python onnxruntime (after onnx.checker) and onnxruntime-node. On the same images, each must agree
 // with the engine's own predict: same top-1, probabilities within 1e-4, fed raw 0–255 pixels.
+import { imagePreprocessing } from '../../src/shared/inputSpec';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,7 +62,7 @@ async function addCase(
   trainable: Record<string, boolean>,
 ): Promise<void> {
   const info = JSON.parse(fs.readFileSync(path.join(run.runDir, 'run.json'), 'utf8'));
-  const prep = info.preprocessing;
+  const prep = imagePreprocessing(info.input);
   const rows = await Promise.all(images.map(async (f) => Float32Array.from(await decodeToPixels(f, prep))));
   const pixels = path.join(work, `${name}.npy`);
   fs.writeFileSync(pixels, encodeNpy(matrixFromRows(rows)));

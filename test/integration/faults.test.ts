@@ -245,7 +245,8 @@ test('a base fixed at another input size and channel count: images are resized a
     }),
     cacheDir,
   });
-  assert.deepEqual(readJson<{ preprocessing: unknown }>(path.join(r.runDir, 'run.json')).preprocessing, {
+  assert.deepEqual(readJson<{ input: unknown }>(path.join(r.runDir, 'run.json')).input, {
+    kind: 'image',
     size: [32, 32],
     channels: 3,
     scale: 'unit',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { formatBytes } from '../../src/shared/limits';
 import { fetchBounded } from '../../src/trainer/io/boundedFetch';
-import { readFileBounded, readJsonFile } from '../../src/trainer/io/boundedRead';
+import { readFileBounded, readJsonFile } from '../../src/io/boundedRead';
 import { tempDir } from '../helpers/fixtures';
 import { hostileServer } from '../helpers/hostileInputs';
 

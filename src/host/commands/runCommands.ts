@@ -1,4 +1,5 @@
 // Commands on saved runs: report, reveal, evaluate on a folder, predict images, resume, delete.
+import { runFile } from '../../io/runFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -152,7 +153,7 @@ export async function deleteRun(s: Services, arg: unknown): Promise<void> {
   const dir = RunsView.dirOf(arg);
   if (!dir) return;
   // Only run folders inside the workspace's runs folders are ever deleted.
-  if (!allRunsDirs().some((root) => isInside(path.resolve(dir), root)) || !fs.existsSync(path.join(dir, 'run.json'))) {
+  if (!allRunsDirs().some((root) => isInside(path.resolve(dir), root)) || !fs.existsSync(runFile(dir, 'info'))) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('{0} is not a run folder of this workspace; nothing was deleted.', dir),
     );

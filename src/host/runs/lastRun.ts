@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { EpochMetrics } from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
+import { checkRunInfo, RUN_FILES, type RunInfo } from '../../shared/runFiles';
 import type { RunSummary } from './runStore';
 
 export interface LastRun {
@@ -24,6 +25,16 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
+/** run.json checked by the run folder's contract; undefined when it is missing or damaged. */
+function checkedInfo(dir: string, raw: unknown): RunInfo | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return checkRunInfo(raw, path.join(dir, RUN_FILES.info));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run folders are named by their start time (yyyymmdd-hhmmss-…), so the newest sorts last by name. */
 export async function findLastRun(runsDirs: readonly string[]): Promise<LastRun | undefined> {
   const candidates: { dir: string; name: string }[] = [];
@@ -33,14 +44,14 @@ export async function findLastRun(runsDirs: readonly string[]): Promise<LastRun 
   }
   candidates.sort((a, b) => b.name.localeCompare(a.name));
   for (const { dir, name } of candidates) {
-    const info = await readJson<{ status?: RunSummary['status'] }>(path.join(dir, 'run.json'));
+    const info = checkedInfo(dir, await readJson<unknown>(path.join(dir, RUN_FILES.info)));
     if (!info) continue;
-    const metrics = await readJson<{ transfer?: EpochMetrics[] }>(path.join(dir, 'metrics.json'));
+    const metrics = await readJson<{ transfer?: EpochMetrics[] }>(path.join(dir, RUN_FILES.metrics));
     const history =
       metrics?.transfer ??
-      (await readJson<{ history?: EpochMetrics[] }>(path.join(dir, 'checkpoint', 'state.json')))?.history ??
+      (await readJson<{ history?: EpochMetrics[] }>(path.join(dir, RUN_FILES.checkpointState)))?.history ??
       [];
-    return { dir, name, status: info.status ?? 'unknown', history };
+    return { dir, name, status: info.status, history };
   }
   return undefined;
 }

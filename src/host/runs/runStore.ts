@@ -1,7 +1,17 @@
-// Reads run folders from disk (the engine writes them; the host only lists and describes them).
+// Reads run folders from disk (the engine writes them; the host only lists and describes them), through the
+// run folder's one reader (src/io/runFiles.ts): every file bounded, run.json and the checkpoint checked.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EpochMetrics, Evaluation, TrainRecipe, QualityReport } from '../../shared/engineTypes';
+import { EngineError } from '../../shared/engineError';
+import {
+  isRunFolder,
+  readCheckpoint,
+  readRunJson,
+  runFile,
+  runInfoOrUndefined,
+  type RunFileName,
+} from '../../io/runFiles';
 
 export interface RunSummary {
   dir: string;
@@ -25,42 +35,41 @@ export function listRuns(runsDirs: readonly string[]): RunSummary[] {
     }
     for (const name of names) {
       const dir = path.join(root, name);
-      if (fs.existsSync(path.join(dir, 'run.json'))) runs.push(describeRun(dir));
+      if (isRunFolder(dir)) runs.push(describeRun(dir));
     }
   }
   return runs.sort((a, b) => b.name.localeCompare(a.name));
 }
 
 export function describeRun(dir: string): RunSummary {
-  const info =
-    readJson<{ status?: RunSummary['status']; mode?: string; base?: string }>(path.join(dir, 'run.json')) ?? {};
+  const info = runInfoOrUndefined(dir);
   const metrics = readMetrics(dir);
   const accuracies = (metrics?.transfer ?? []).map((m) => m.valAccuracy).filter(Number.isFinite);
   return {
     dir,
     name: path.basename(dir),
-    status: info.status ?? 'unknown',
-    mode: info.mode,
-    base: info.base,
+    status: info?.status ?? 'unknown',
+    mode: info?.mode,
+    base: info?.base,
     bestValAccuracy: accuracies.length ? Math.max(...accuracies) : undefined,
-    hasModel: fs.existsSync(path.join(dir, 'model.json')),
-    hasCheckpoint: fs.existsSync(path.join(dir, 'checkpoint', 'state.json')),
+    hasModel: fs.existsSync(runFile(dir, 'model')),
+    hasCheckpoint: fs.existsSync(runFile(dir, 'checkpointState')),
   };
 }
 
 export function readMetrics(dir: string): { transfer: EpochMetrics[]; scratch?: EpochMetrics[] } | undefined {
-  return readJson(path.join(dir, 'metrics.json'));
+  return readJson(dir, 'metrics');
 }
 
 export function readEvaluation(
   dir: string,
 ): ({ evaluatedOn: 'test' | 'validation'; transfer: Evaluation; scratch?: Evaluation } & QualityReport) | undefined {
-  return readJson(path.join(dir, 'evaluation.json'));
+  return readJson(dir, 'evaluation');
 }
 
 /** The resolved recipe a run folder keeps; throws a sentence a user can act on when it is missing or unreadable. */
 export function readRunRecipe(dir: string): TrainRecipe {
-  const recipe = readJson<TrainRecipe>(path.join(dir, 'recipe.json'));
+  const recipe = readJson<TrainRecipe>(dir, 'recipe');
   if (!recipe)
     throw new Error(`${dir} has no readable recipe.json; it is not a Transfer Studio run folder, or it is damaged.`);
   return recipe;
@@ -68,13 +77,20 @@ export function readRunRecipe(dir: string): TrainRecipe {
 
 /** The epochs a crashed or cancelled run reached, from its checkpoint. */
 export function checkpointHistory(dir: string): EpochMetrics[] {
-  return readJson<{ history?: EpochMetrics[] }>(path.join(dir, 'checkpoint', 'state.json'))?.history ?? [];
+  try {
+    return readCheckpoint(dir)?.history ?? [];
+  } catch (e) {
+    if (e instanceof EngineError) return [];
+    throw e;
+  }
 }
 
-function readJson<T>(file: string): T | undefined {
+/** A run file's JSON, bounded; undefined when it is missing, too large or not JSON. */
+function readJson<T>(dir: string, name: RunFileName): T | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
+    return readRunJson(dir, name) as T;
+  } catch (e) {
+    if (e instanceof EngineError) return undefined;
+    throw e;
   }
 }

@@ -1,6 +1,7 @@
 // Runs trainings for the extension host: one at a time (a second request waits its turn), in the trainer
 // child process, with a cancellable notification, a status bar item and a full history of progress events
 // that the panel replays when it opens, is restored, or comes back after being hidden.
+import { runFile } from '../../io/runFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -30,8 +31,7 @@ function resumableOnDisk(job: TrainingJob, since: number): string | undefined {
   const runsDir = job.recipe?.outputDir;
   if (!runsDir) return undefined;
   return listRuns([runsDir]).find(
-    (r) =>
-      r.hasCheckpoint && r.status !== 'finished' && fs.statSync(path.join(r.dir, 'run.json')).mtimeMs >= since - 1000,
+    (r) => r.hasCheckpoint && r.status !== 'finished' && fs.statSync(runFile(r.dir, 'info')).mtimeMs >= since - 1000,
   )?.dir;
 }
 
@@ -128,7 +128,7 @@ export class TrainingService extends Disposable {
     const journalled = journal && ProgressJournal.runDirOf(journal.events) === run.dir ? journal.events : undefined;
     const epochs = run.history.length;
     this.history =
-      journalled ?? run.history.map((metrics) => epochEvent(metrics, epochs, path.join(run.dir, 'checkpoint')));
+      journalled ?? run.history.map((metrics) => epochEvent(metrics, epochs, runFile(run.dir, 'checkpoint')));
     const interrupted = run.status === 'training';
     this.view = {
       status: run.status === 'finished' ? 'finished' : run.status === 'cancelled' ? 'cancelled' : 'failed',
@@ -160,9 +160,7 @@ export class TrainingService extends Disposable {
     if (job.resumeRunDir) {
       // A resumed run's chart starts with the epochs its checkpoint already holds.
       const earlier = checkpointHistory(job.resumeRunDir);
-      this.history.push(
-        ...earlier.map((m) => epochEvent(m, earlier.length, path.join(job.resumeRunDir!, 'checkpoint'))),
-      );
+      this.history.push(...earlier.map((m) => epochEvent(m, earlier.length, runFile(job.resumeRunDir!, 'checkpoint'))));
       this.pending.push(...this.history);
       this.flush();
     }
@@ -227,7 +225,7 @@ export class TrainingService extends Disposable {
         runDir: result.runDir,
         backend: result.backend.detail,
         message: result.cancelled
-          ? vscode.l10n.t('Cancelled; the last checkpoint is kept in {0}.', path.join(result.runDir, 'checkpoint'))
+          ? vscode.l10n.t('Cancelled; the last checkpoint is kept in {0}.', runFile(result.runDir, 'checkpoint'))
           : undefined,
       });
       return this.finished({ job, result });

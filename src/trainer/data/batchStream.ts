@@ -1,9 +1,10 @@
-// Streams decoded images in batches: only the current and the next batch are in memory. The next batch
-// is decoded (by sharp, off the JS thread) while the caller computes on the current one.
+// Streams decoded examples in batches: only the current and the next batch are in memory. The next batch
+// is decoded (for images by sharp, off the JS thread) while the caller computes on the current one.
 import type { Preprocessing, SkippedFile } from '../../shared/engineTypes';
 import { mapLimited } from '../../shared/mapLimited';
 import { decodeToPixels, pixelsPerImage, scalePixels } from './imageDecoder';
-import { ExampleProblem } from './kinds/dataKind';
+import { ExampleProblem, type DataKind, type DecodedBatch } from './kinds/dataKind';
+import type { KindInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 
 export interface ImageBatch {
@@ -49,20 +50,22 @@ export async function decodeBatch(
   return { pixels, samples: ok.map((d) => d.sample) };
 }
 
-/** Yields batches in order, decoding batch k+1 while the consumer works on batch k. */
-export async function* imageBatches(
+/** Yields decoded batches of any kind in order, decoding batch k+1 while the consumer works on batch k. */
+export async function* exampleBatches<I extends KindInput>(
+  kind: DataKind<I>,
+  input: I,
   samples: readonly Sample[],
   batchSize: number,
-  prep: Preprocessing,
   skips: SkipList,
-): AsyncGenerator<ImageBatch> {
+): AsyncGenerator<DecodedBatch> {
   const starts: number[] = [];
   for (let i = 0; i < samples.length; i += batchSize) starts.push(i);
-  let pending = starts.length > 0 ? decodeBatch(samples.slice(0, batchSize), prep, skips) : undefined;
+  const decode = (start: number) => kind.decode(samples.slice(start, start + batchSize), input, skips);
+  let pending = starts.length > 0 ? decode(0) : undefined;
   for (let k = 0; k < starts.length; k++) {
     const current = await pending!;
     const next = starts[k + 1];
-    pending = next === undefined ? undefined : decodeBatch(samples.slice(next, next + batchSize), prep, skips);
+    pending = next === undefined ? undefined : decode(next);
     if (current.samples.length > 0) yield current;
   }
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile } from '../../shared/engineTypes';
-import { errnoReason } from '../io/boundedRead';
+import { errnoReason } from '../../io/boundedRead';
 
 export interface FolderEntry {
   name: string;

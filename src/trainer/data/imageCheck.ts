@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { IMAGE_FORMATS, imageNameProblem } from '../../shared/imageFiles';
 import { formatBytes, LIMITS } from '../../shared/limits';
-import { errnoReason, fileKind } from '../io/boundedRead';
+import { errnoReason, fileKind } from '../../io/boundedRead';
 
 export interface ImageFacts {
   format: string;

@@ -6,7 +6,7 @@ import type { Preprocessing } from '../../shared/engineTypes';
 import { pixelScale } from '../../shared/pixelScale';
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
-import { readFileBounded } from '../io/boundedRead';
+import { readFileBounded } from '../../io/boundedRead';
 import { decodeBmp } from './bmp';
 import { ExampleProblem } from './kinds/dataKind';
 import { damageReason, decodeBudget, inspectImage } from './imageCheck';

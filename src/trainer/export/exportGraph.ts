@@ -8,7 +8,8 @@ import { GRAPH_LAYER_CLASS } from '../interchange/graphBase';
 import { loadLayersModelFromFile } from '../models/modelFiles';
 import { readArtifacts } from '../models/modelArtifacts';
 import * as tf from '../tf';
-import { readRunInfo } from '../train/runFolder';
+import { readRunInfo } from '../../io/runFiles';
+import { imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
 
 /** One weight of a layer, named as Keras and TF.js name it (`kernel`, `moving_mean`, …). */
 export interface GraphWeight {
@@ -38,6 +39,8 @@ export interface ExportGraph {
   layers: GraphLayer[];
   inputLayer: string;
   outputLayer: string;
+  /** The run's input (image: how the exported model scales pixels itself). */
+  input: ImageInput;
   preprocessing: Preprocessing;
   classes: string[];
   title: string;
@@ -63,6 +66,9 @@ export async function readExportGraph(runDir: string): Promise<ExportGraph> {
       `Run ${runDir} did not finish (status: ${info.status}); only a finished run can be exported.`,
     );
   }
+  const input = info.input;
+  if (input.kind !== 'image')
+    throw new EngineError(`Run ${runDir} takes ${input.kind}: only image runs can be exported so far.`);
   const modelJson = path.join(runDir, 'model.json');
   const topology = readArtifacts(modelJson).modelTopology as unknown as { model_config?: Topology } & Topology;
   const top = topology.model_config ?? topology;
@@ -93,7 +99,8 @@ export async function readExportGraph(runDir: string): Promise<ExportGraph> {
       layers,
       inputLayer: inputs[0][0],
       outputLayer: outputs[0][0],
-      preprocessing: info.preprocessing,
+      input,
+      preprocessing: imagePreprocessing(input),
       classes: info.classes,
       title: info.title ?? path.basename(runDir),
     };

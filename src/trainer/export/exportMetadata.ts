@@ -2,6 +2,7 @@
 // the classes in output order and how to feed it. The scaling is inside the model; resizing is not.
 import path from 'node:path';
 import { pixelScale } from '../../shared/pixelScale';
+import type { InputSpec } from '../../shared/inputSpec';
 import type { ExportGraph } from './exportGraph';
 
 /** Name of the exported models' input (ONNX input name, Keras input layer name). */
@@ -16,6 +17,8 @@ export interface ExportMetadata {
   /** Class names in the order of the output's probabilities. */
   labels: string[];
   input: { name: string; layout: 'NHWC'; shape: (number | null)[]; dtype: 'float32'; range: [number, number] };
+  /** The run's input spec as run.json records it (kind, and for images size, channels, scale). */
+  input_spec: InputSpec;
   /** The scaling the model applies itself (x · multiply + add), as recorded in the run's preprocessing. */
   scaling: { scale: string; multiply: number; add: number };
   /** What the caller still does before calling the model. */
@@ -36,6 +39,7 @@ export function exportMetadata(graph: ExportGraph): ExportMetadata {
       dtype: 'float32',
       range: [0, 255],
     },
+    input_spec: graph.input,
     scaling: { scale, ...pixelScale(scale) },
     resizing:
       `The caller resizes each image to ${size[1]}×${size[0]} (the engine center-crops to that aspect, then resizes)` +

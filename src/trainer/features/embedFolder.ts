@@ -15,6 +15,8 @@ import { resolveFreezePlan } from '../../shared/freezePlan';
 import { buildTransferModel } from '../models/transferModel';
 import { baseCut, featuresAtCut } from '../train/featureCache';
 import { checkBatchBytes } from '../train/runFileChecks';
+import { imageKind } from '../data/kinds/image';
+import { imageInput } from '../../shared/inputSpec';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
 import { matrixFromRows, writeNpy } from './npy';
@@ -38,7 +40,7 @@ export async function embedFolder(
     const samples: Sample[] = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
     const skips = new SkipList();
     const prep = base.description.preprocessing;
-    checkBatchBytes(prep, 32, base.description.title);
+    checkBatchBytes(imageKind, imageInput(prep), 32, base.description.title);
     const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
     const { features } = await featuresAtCut(cut, {
       cacheDir: p.cacheDir,

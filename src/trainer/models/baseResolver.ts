@@ -7,8 +7,10 @@ import path from 'node:path';
 import type { Preprocessing } from '../../shared/engineTypes';
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
-import { readFileBounded, readJsonFile } from '../io/boundedRead';
-import { preprocessingProblem } from '../train/runFileChecks';
+import { readFileBounded, readJsonFile } from '../../io/boundedRead';
+import { preprocessingProblem, RUN_FILES, type ModelSidecar } from '../../shared/runFiles';
+import { isRunFolder, readRunInfo } from '../../io/runFiles';
+import { imagePreprocessing } from '../../shared/inputSpec';
 import { downloadModel } from './modelDownload';
 import { folderBytes } from './folderBytes';
 import { packageRoot } from '../packageRoot';
@@ -30,15 +32,6 @@ export interface ResolvedBase {
   contentKey: string;
 }
 
-/** Metadata our runs write beside their model (run.json); also read from built-in bases (base.json). */
-export interface ModelSidecar {
-  title?: string;
-  id?: string;
-  preprocessing?: Partial<Preprocessing>;
-  defaultFeatureLayer?: string;
-  credit?: string;
-}
-
 export async function resolveBase(spec: string, cacheDir: string, cwd = process.cwd()): Promise<ResolvedBase> {
   const trimmed = spec.trim();
   if (!trimmed)
@@ -57,7 +50,7 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
     };
   }
   if (/^https?:\/\//i.test(trimmed)) {
-    const dir = await downloadModel(trimmed, path.join(cacheDir, 'models'));
+    const dir = await downloadModel(trimmed, cacheDir);
     return { ...fromFolder(trimmed, 'url', dir, 'metadata.json'), title: trimmed };
   }
   const target = path.resolve(cwd, trimmed);
@@ -67,7 +60,7 @@ export async function resolveBase(spec: string, cacheDir: string, cwd = process.
     );
   }
   if (fs.statSync(target).isDirectory()) {
-    if (fs.existsSync(path.join(target, 'run.json'))) return fromFolder(trimmed, 'run', target, 'run.json');
+    if (isRunFolder(target)) return fromFolder(trimmed, 'run', target, 'run.json');
     if (!fs.existsSync(path.join(target, 'model.json'))) throw new EngineError(`No model.json in ${target}.`);
     return fromFolder(trimmed, 'file', target, 'metadata.json');
   }
@@ -99,6 +92,7 @@ function fromFolder(spec: string, source: ResolvedBase['source'], dir: string, s
 }
 
 function readSidecar(file: string): ModelSidecar {
+  if (path.basename(file) === RUN_FILES.info) return runSidecar(path.dirname(file));
   if (!fs.existsSync(file)) return {};
   const raw = readJsonFile(file, LIMITS.maxJsonFileBytes, 'model metadata') as ModelSidecar & { imageSize?: number };
   if (typeof raw !== 'object' || raw === null) return {};
@@ -116,6 +110,14 @@ function readSidecar(file: string): ModelSidecar {
     if (problem) throw new EngineError(`${file} is damaged: ${problem}.`);
   }
   return sidecar;
+}
+
+/** A run of ours as a base: its run.json, checked by the run folder's contract (any version). */
+function runSidecar(dir: string): ModelSidecar {
+  const { input, ...info } = readRunInfo(dir);
+  if (input.kind !== 'image')
+    throw new EngineError(`Run ${dir} takes ${input.kind}: only image runs can be a base so far.`);
+  return { ...info, preprocessing: imagePreprocessing(input) };
 }
 
 /** model.json names its weight files, and ours are content-named, so hashing model.json covers both. */

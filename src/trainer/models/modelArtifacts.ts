@@ -5,7 +5,7 @@ import path from 'node:path';
 import type * as tf from '../tf';
 import { formatBytes, LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
-import { readFileBounded, readJsonFile } from '../io/boundedRead';
+import { readFileBounded, readJsonFile } from '../../io/boundedRead';
 import { checkModelJson } from './modelJsonChecks';
 
 export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {

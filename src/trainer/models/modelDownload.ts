@@ -1,11 +1,11 @@
 // A base given by URL is downloaded once (model.json and the shards it names, resolved against the URL)
 // into a cache folder named by the URL's hash. Later runs read the cache and never touch the network.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes, LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { fetchBounded } from '../io/boundedFetch';
+import { DOWNLOAD_COMPLETE, downloadFolder } from '../../io/cacheFolders';
 import { writeFileAtomic } from './modelFiles';
 import { checkModelJson } from './modelJsonChecks';
 
@@ -13,9 +13,9 @@ import { checkModelJson } from './modelJsonChecks';
 const TIMEOUT_MS = Number(process.env.TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS ?? 30_000);
 const TIMEOUT_SETTING = 'TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS';
 
-export async function downloadModel(url: string, cacheRoot: string): Promise<string> {
-  const dir = path.join(cacheRoot, createHash('sha256').update(url).digest('hex').slice(0, 16));
-  const done = path.join(dir, '.complete');
+export async function downloadModel(url: string, cacheDir: string): Promise<string> {
+  const dir = downloadFolder(cacheDir, url);
+  const done = path.join(dir, DOWNLOAD_COMPLETE);
   if (fs.existsSync(done)) return dir;
   fs.mkdirSync(dir, { recursive: true });
   const jsonBytes = await fetchBytes(url, 'maxDownloadJsonBytes');

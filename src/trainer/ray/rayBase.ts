@@ -9,7 +9,8 @@ import { kerasFileBytes } from '../export/kerasWriter';
 import { readExportGraph } from '../export/exportGraph';
 import { saveLayersModel, writeFileAtomic, writeJsonAtomic } from '../models/modelFiles';
 import type * as tf from '../tf';
-import type { RunInfo } from '../train/runFolder';
+import { RUN_INFO_VERSION, type RunInfo } from '../../shared/runFiles';
+import { imageInput } from '../../shared/inputSpec';
 
 export async function exportStartModel(
   model: tf.LayersModel,
@@ -21,13 +22,13 @@ export async function exportStartModel(
   fs.mkdirSync(dir, { recursive: true });
   await saveLayersModel(model, dir);
   const run: RunInfo = {
-    version: 1,
+    version: RUN_INFO_VERSION,
     created: new Date().toISOString(),
     status: 'finished',
     mode: 'transfer',
     base: info.base,
     classes: info.classes,
-    preprocessing: info.preprocessing,
+    input: imageInput(info.preprocessing),
     backend: 'untrained start of a Ray job',
     title: info.title,
   };

@@ -1,6 +1,7 @@
 // The engine's half of a Ray run after the job: build the very TF.js model a local run of the recipe builds,
 // set the trained weights into it by layer name, evaluate it with the engine and save a normal run folder,
 // with the run's timings (the host's start-up and decoding, the job's own, the engine's evaluation).
+import { imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
@@ -59,7 +60,7 @@ export async function finishRayRun(
     const scored = await scoreImages(
       tm.full,
       samples,
-      info.preprocessing,
+      imagePreprocessing(info.input as ImageInput),
       info.classes.length,
       recipe.batchSize,
       skips,

@@ -1,6 +1,8 @@
 // The engine's half of a Ray run before the job: scan, split, resolve the freeze plan with the engine's own
 // rules, export the base to Keras, find each phase's cut, decode the pixels and write plan.json into the job
 // folder on the shared storage path. After the job, rayFinish.ts makes the run folder a normal one.
+import { imageInput } from '../../shared/inputSpec';
+import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainRecipe } from '../../shared/engineTypes';
@@ -95,7 +97,7 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         runDir,
         resolved,
         {
-          version: 1,
+          version: RUN_INFO_VERSION,
           created: new Date().toISOString(),
           status: 'training',
           mode: 'transfer',
@@ -103,7 +105,7 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
           featureLayer: plan.featureLayer,
           defaultFeatureLayer: plan.featureLayer,
           classes,
-          preprocessing: prep,
+          input: imageInput(prep),
           backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
         },
         skips.entries,

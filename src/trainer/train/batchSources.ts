@@ -1,12 +1,15 @@
-// The two kinds of training input: cached feature vectors held in memory (small: one vector per image),
-// and images decoded from disk batch by batch (never the whole dataset at once).
+// The two sources of training input: cached feature vectors held in memory (small: one vector per example),
+// and examples decoded from disk batch by batch by their kind's module (never the whole dataset at once).
 import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
-import { imageBatches, type SkipList } from '../data/batchStream';
+import { exampleBatches, type SkipList } from '../data/batchStream';
+import type { DataKind } from '../data/kinds/dataKind';
+import { imageKind } from '../data/kinds/image';
+import { inputTensors, modelInput } from '../data/kinds/tensors';
+import { imageInput, type KindInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import { seededRandom, shuffled } from '../../shared/seededRandom';
 import type { FrozenExecutor } from '../models/frozenExecutor';
 import * as tf from '../tf';
-import { augmentBatch } from '../data/kinds/imageAugment';
 import { balancedLength, balancedOrder, needsBalancing } from './balance';
 import type { Batch, BatchSource } from './fitLoop';
 
@@ -65,6 +68,37 @@ export function featureSource(
   };
 }
 
+/**
+ * Examples of any kind decoded from disk batch by batch, in the epoch's order; training batches (epoch > 0)
+ * are augmented when the recipe asks and the kind has augmentation.
+ */
+export function exampleSource<I extends KindInput>(
+  kind: DataKind<I>,
+  input: I,
+  samples: readonly Sample[],
+  classes: number,
+  batchSize: number,
+  seed: number,
+  skips: SkipList,
+  augmentation?: Augmentation,
+): BatchSource {
+  return {
+    size: epochLength(samples),
+    batchCount: Math.ceil(epochLength(samples) / batchSize),
+    async *batches(epoch: number): AsyncIterable<Batch> {
+      const random = seededRandom(seed * 104729 + epoch);
+      for await (const batch of exampleBatches(kind, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
+        const xs = inputTensors(batch);
+        const augmented =
+          augmentation && epoch > 0 && kind.augment ? kind.augment(xs, augmentation, input, random) : xs;
+        tf.dispose(xs.filter((x) => !augmented.includes(x)));
+        yield { x: modelInput(augmented), y: oneHot(batch.samples, classes), samples: batch.samples };
+      }
+    },
+  };
+}
+
+/** Images decoded from disk: the image kind's source. */
 export function imageSource(
   samples: readonly Sample[],
   prep: Preprocessing,
@@ -74,20 +108,7 @@ export function imageSource(
   skips: SkipList,
   augmentation?: Augmentation,
 ): BatchSource {
-  const [h, w] = prep.size;
-  return {
-    size: epochLength(samples),
-    batchCount: Math.ceil(epochLength(samples) / batchSize),
-    async *batches(epoch: number): AsyncIterable<Batch> {
-      const random = seededRandom(seed * 104729 + epoch);
-      for await (const batch of imageBatches(epochOrder(samples, seed, epoch), batchSize, prep, skips)) {
-        const x = tf.tensor4d(batch.pixels, [batch.samples.length, h, w, prep.channels]);
-        const augmented = augmentation && epoch > 0 ? augmentBatch(x, augmentation, prep, random) : x;
-        if (augmented !== x) x.dispose();
-        yield { x: augmented, y: oneHot(batch.samples, classes), samples: batch.samples };
-      }
-    },
-  };
+  return exampleSource(imageKind, imageInput(prep), samples, classes, batchSize, seed, skips, augmentation);
 }
 
 /** Images through a frozen bottom, computed outside the gradient tape: its activations are the batch. */
@@ -97,8 +118,8 @@ export function frozenBaseSource(images: BatchSource, features: FrozenExecutor):
     batchCount: images.batchCount,
     async *batches(epoch: number): AsyncIterable<Batch> {
       for await (const batch of images.batches(epoch)) {
-        const x = features.predict(batch.x);
-        batch.x.dispose();
+        const x = features.predict(batch.x as tf.Tensor);
+        tf.dispose(batch.x);
         yield { ...batch, x };
       }
     },

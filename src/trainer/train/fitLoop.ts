@@ -10,7 +10,8 @@ import { FusedAdam } from '../backend/fusedAdam';
 
 /** One batch: inputs and one-hot targets, disposed by the loop after use. */
 export interface Batch {
-  x: tf.Tensor;
+  /** One tensor for a one-input model (images), one per input otherwise (token ids and mask). */
+  x: tf.Tensor | tf.Tensor[];
   y: tf.Tensor;
   /** Which examples the rows are (files that failed to decode are already left out). */
   samples: readonly Sample[];
@@ -50,7 +51,7 @@ export interface FitOptions {
    */
   relativeImprovement?: number;
   /** One optimizer step on a batch, [loss, accuracy] (default: model.trainOnBatch; parallelFit.ts splits it). */
-  step?: (x: tf.Tensor, y: tf.Tensor) => Promise<number[]>;
+  step?: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]>;
 }
 
 export interface FitResult {
@@ -102,7 +103,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const started = Date.now();
   let batchesDone = 0;
   const firstEpoch = o.firstEpoch ?? 1;
-  const step = o.step ?? (async (x: tf.Tensor, y: tf.Tensor) => (await o.model.trainOnBatch(x, y)) as number[]);
+  const step =
+    o.step ?? (async (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => (await o.model.trainOnBatch(x, y)) as number[]);
   const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
   // With an open-ended phase the cap is not a plan: progress names the stopping rule, the ETA covers this epoch.
   const untilPlateau = o.relativeImprovement !== undefined && o.patience > 0 ? o.patience : undefined;
@@ -114,7 +116,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         seen = 0,
         batch = 0;
       for await (const { x, y } of o.train.batches(epoch)) {
-        const n = x.shape[0];
+        const n = y.shape[0];
         try {
           const [loss, acc] = await step(x, y);
           lossSum += loss * n;
@@ -212,7 +214,7 @@ export async function validate(
     });
     loss += (await l.data())[0];
     correct += (await c.data())[0];
-    seen += x.shape[0];
+    seen += y.shape[0];
     tf.dispose([x, y, l, c]);
     if (signal.isCancellationRequested) throw new CancelledError();
   }

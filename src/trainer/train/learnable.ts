@@ -3,8 +3,10 @@
 // each class's training images are decoded until enough of them work (two or three per class in a healthy
 // data set), and a class without them stops the run with the counts.
 import type { Preprocessing } from '../../shared/engineTypes';
+import { imageInput, type KindInput } from '../../shared/inputSpec';
 import type { SkipList } from '../data/batchStream';
-import { decodeToPixels, ImageProblem } from '../data/imageDecoder';
+import type { DataKind } from '../data/kinds/dataKind';
+import { imageKind } from '../data/kinds/image';
 import type { Split } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
 
@@ -16,26 +18,33 @@ export async function checkLearnable(
   skips: SkipList,
   needed = 1,
 ): Promise<void> {
+  return checkLearnableKind(imageKind, imageInput(prep), split, classes, skips, needed);
+}
+
+/** The same for any kind: each class's training examples are decoded one by one until `needed` work. */
+export async function checkLearnableKind<I extends KindInput>(
+  kind: DataKind<I>,
+  input: I,
+  split: Split,
+  classes: readonly string[],
+  skips: SkipList,
+  needed = 1,
+): Promise<void> {
   const short: string[] = [];
   let example = '';
   for (let label = 0; label < classes.length; label++) {
-    const files = split.train.filter((s) => s.label === label).map((s) => s.path);
+    const samples = split.train.filter((s) => s.label === label);
     let ok = 0;
     let tried = 0;
-    for (const file of files) {
+    for (const sample of samples) {
       if (ok >= needed) break;
       tried++;
-      if (skips.has(file)) continue;
-      try {
-        await decodeToPixels(file, prep);
-        ok++;
-      } catch (e) {
-        if (!(e instanceof ImageProblem)) throw e;
-        skips.add(file, e.message);
-        example ||= `${file}: ${e.message}`;
-      }
+      if (skips.has(sample.path)) continue;
+      const decoded = await kind.decode([sample], input, skips);
+      if (decoded.samples.length > 0) ok++;
+      else example ||= `${sample.path}: ${skips.entries.find((e) => e.path === sample.path)?.reason}`;
     }
-    if (ok < needed) short.push(`"${classes[label]}" (${ok} of ${tried} training images decode)`);
+    if (ok < needed) short.push(`"${classes[label]}" (${ok} of ${tried} training ${kind.noun} decode)`);
   }
   if (short.length > 0) {
     throw new EngineError(

@@ -2,6 +2,7 @@
 // it is where data-parallel steps pay (trainPool.ts): this wraps fit() with a worker holding a replica, and
 // falls back to the plain loop when there is one core, the batches are tiny or the model cannot split.
 import type { ProgressEvent } from '../../shared/engineTypes';
+import type * as tf from '../tf';
 import { TrainPool, MIN_SHARD } from '../parallel/trainPool';
 import { fit, type FitOptions, type FitResult } from './fitLoop';
 
@@ -17,7 +18,10 @@ export async function fitDataParallel(o: FitOptions): Promise<FitResult> {
   };
   o.emit(note);
   try {
-    return await fit({ ...o, step: (x, y) => pool.step(x, y) });
+    // Shards split one input along the batch; a model with several inputs steps on this thread.
+    const step = (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) =>
+      Array.isArray(x) ? (o.model.trainOnBatch(x, y) as Promise<number[]>) : pool.step(x, y);
+    return await fit({ ...o, step });
   } finally {
     if (pool.broken) {
       const message = `The training worker failed (${pool.broken}); later batches trained on one thread`;

@@ -1,13 +1,31 @@
-// Runs a model over samples in batches and returns per-sample probabilities: on images (decoded and
-// streamed) or on cached feature vectors.
+// Runs a model over samples in batches and returns per-sample probabilities: on examples of any kind
+// (decoded and streamed by their kind's module) or on cached feature vectors.
 import type { Preprocessing } from '../../shared/engineTypes';
 import type { SkipList } from '../data/batchStream';
 import type { Sample } from '../../shared/split';
 import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import * as tf from '../tf';
-import { featureSource, imageSource } from './batchSources';
+import { exampleSource, featureSource } from './batchSources';
+import type { DataKind } from '../data/kinds/dataKind';
+import { imageKind } from '../data/kinds/image';
+import { imageInput, type KindInput } from '../../shared/inputSpec';
 import type { BatchSource } from './fitLoop';
 import type { Scored } from './evaluation';
+
+/** Probabilities for examples of any kind, decoded batch by batch by the kind's module. */
+export async function scoreExamples<I extends KindInput>(
+  model: tf.LayersModel,
+  kind: DataKind<I>,
+  input: I,
+  samples: readonly Sample[],
+  classes: number,
+  batchSize: number,
+  skips: SkipList,
+  signal: CancelSignal,
+): Promise<Scored[]> {
+  const usable = samples.filter((s) => !skips.has(s.path));
+  return score(model, exampleSource(kind, input, usable, classes, batchSize, 0, skips), signal);
+}
 
 export async function scoreImages(
   model: tf.LayersModel,
@@ -18,8 +36,7 @@ export async function scoreImages(
   skips: SkipList,
   signal: CancelSignal,
 ): Promise<Scored[]> {
-  const usable = samples.filter((s) => !skips.has(s.path));
-  return score(model, imageSource(usable, prep, classes, batchSize, 0, skips), signal);
+  return scoreExamples(model, imageKind, imageInput(prep), samples, classes, batchSize, skips, signal);
 }
 
 export async function scoreFeatures(

@@ -1,24 +1,36 @@
-// Using a saved run: evaluate it on a class folder, or classify single images.
+// Using a saved run: evaluate it on a class folder, or classify single examples, through the module of
+// the run's kind of input (images today).
 import path from 'node:path';
 import type { Evaluation, Prediction, PredictionFailure, ProgressEvent } from '../../shared/engineTypes';
+import type { InputSpec, KindInput } from '../../shared/inputSpec';
 import { LIMITS } from '../../shared/limits';
-import { SkipList, decodeBatch } from '../data/batchStream';
-import { scanDataset } from '../data/datasetScanner';
+import { SkipList } from '../data/batchStream';
+import type { DataKind } from '../data/kinds/dataKind';
+import { dataKind } from '../data/kinds/registry';
+import { inputTensors, modelInput } from '../data/kinds/tensors';
 import type { Sample } from '../../shared/split';
 import { EngineError, type CancelSignal } from '../../shared/engineError';
 import { loadLayersModelFromFile } from '../models/modelFiles';
 import * as tf from '../tf';
 import { evaluatePredictions } from './evaluation';
-import { scoreImages } from './predictions';
+import { scoreExamples } from './predictions';
 import { readRunInfo, type RunInfo } from './runFolder';
 
-async function loadRun(runDir: string): Promise<{ info: RunInfo; model: tf.LayersModel }> {
+interface LoadedRun {
+  info: RunInfo;
+  /** The module of the run's kind of input, which reads and decodes its examples. */
+  kind: DataKind<InputSpec>;
+  model: tf.LayersModel;
+}
+
+async function loadRun(runDir: string): Promise<LoadedRun> {
   const info = readRunInfo(runDir);
   if (info.status !== 'finished')
     throw new EngineError(
       `Run ${runDir} did not finish (status: ${info.status}); its model is in ${path.join(runDir, 'checkpoint')}.`,
     );
-  return { info, model: await loadLayersModelFromFile(path.join(runDir, 'model.json')) };
+  const kind = dataKind(info.input);
+  return { info, kind, model: await loadLayersModelFromFile(path.join(runDir, 'model.json')) };
 }
 
 export async function evaluateRun(
@@ -27,30 +39,24 @@ export async function evaluateRun(
   signal: CancelSignal,
   emit: (e: ProgressEvent) => void,
 ): Promise<Evaluation> {
-  const { info, model } = await loadRun(runDir);
+  const { info, kind, model } = await loadRun(runDir);
   try {
-    const scan = await scanDataset(folder);
+    const scan = await kind.list(folder);
     const unknown = scan.classes.filter((c) => c.files.length > 0 && !info.classes.includes(c.name));
     if (unknown.length > 0) {
       throw new EngineError(
         `Class folder(s) ${unknown.map((c) => `"${c.name}"`).join(', ')} are not classes of this run (${info.classes.join(', ')}).`,
       );
     }
-    const samples: Sample[] = scan.classes.flatMap((c) =>
-      c.files.map((f) => ({ path: f, label: info.classes.indexOf(c.name) })),
-    );
-    if (samples.length === 0) throw new EngineError(`No images to evaluate in ${folder}.`);
+    const samples: Sample[] = scan.classes.flatMap((c) => {
+      const label = info.classes.indexOf(c.name);
+      return c.files.map((f, i) => (c.texts ? { path: f, label, text: c.texts[i] } : { path: f, label }));
+    });
+    if (samples.length === 0) throw new EngineError(`No ${kind.noun} to evaluate in ${folder}.`);
     emit({ kind: 'stage', stage: 'evaluating', total: samples.length });
     const skips = new SkipList();
-    const scored = await scoreImages(
-      model,
-      samples,
-      info.preprocessing,
-      info.classes.length,
-      inferenceBatch(info),
-      skips,
-      signal,
-    );
+    const batch = inferenceBatch(kind, info.input);
+    const scored = await scoreExamples(model, kind, info.input, samples, info.classes.length, batch, skips, signal);
     skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     return evaluatePredictions(info.classes, scored);
   } finally {
@@ -63,39 +69,32 @@ export async function evaluateRun(
  * decoded inferenceBatch() at a time, so memory stays bounded however many are asked for.
  */
 export async function predictEach(runDir: string, images: string[]): Promise<(Prediction | PredictionFailure)[]> {
-  const { info, model } = await loadRun(runDir);
+  const run = await loadRun(runDir);
   try {
     const outcomes: (Prediction | PredictionFailure)[] = [];
-    const step = inferenceBatch(info);
+    const step = inferenceBatch(run.kind, run.info.input);
     for (let start = 0; start < images.length; start += step) {
-      outcomes.push(...(await predictBatch(info, model, images.slice(start, start + step))));
+      outcomes.push(...(await predictBatch(run, images.slice(start, start + step))));
     }
     return outcomes;
   } finally {
-    model.dispose();
+    run.model.dispose();
   }
 }
 
 async function predictBatch(
-  info: RunInfo,
-  model: tf.LayersModel,
+  { info, kind, model }: LoadedRun,
   images: string[],
 ): Promise<(Prediction | PredictionFailure)[]> {
   const skips = new SkipList();
-  const batch = await decodeBatch(
+  const batch = await kind.decode(
     images.map((p) => ({ path: path.resolve(p), label: 0 })),
-    info.preprocessing,
+    info.input,
     skips,
   );
   const byPath = new Map<string, Prediction>();
   if (batch.samples.length > 0) {
-    const [h, w] = info.preprocessing.size;
-    const probs = tf.tidy(
-      () =>
-        model.predict(
-          tf.tensor4d(batch.pixels, [batch.samples.length, h, w, info.preprocessing.channels]),
-        ) as tf.Tensor,
-    );
+    const probs = tf.tidy(() => model.predict(modelInput(inputTensors(batch))) as tf.Tensor);
     const data = await probs.data();
     probs.dispose();
     const k = info.classes.length;
@@ -117,8 +116,7 @@ async function predictBatch(
   });
 }
 
-/** Images per inference batch: up to 32, fewer when large inputs would pass the per-batch byte limit. */
-function inferenceBatch(info: RunInfo): number {
-  const [h, w] = info.preprocessing.size;
-  return Math.max(1, Math.min(32, Math.floor(LIMITS.maxBatchInputBytes / (h * w * info.preprocessing.channels * 4))));
+/** Examples per inference batch: up to 32, fewer when large inputs would pass the per-batch byte limit. */
+function inferenceBatch<I extends KindInput>(kind: DataKind<I>, input: I): number {
+  return Math.max(1, Math.min(32, Math.floor(LIMITS.maxBatchInputBytes / kind.batchBytes(input, 1))));
 }

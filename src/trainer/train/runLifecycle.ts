@@ -14,6 +14,8 @@ import type {
 } from '../../shared/engineTypes';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
+import { imageInput } from '../../shared/inputSpec';
+import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
 import { DEFAULT_TIME_BUDGET_SECONDS, headImprovement, headSchedule } from '../../shared/autoFlow';
 import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
@@ -25,6 +27,7 @@ import { evaluatePredictions, type Scored } from './evaluation';
 import type { BatchSource } from './fitLoop';
 import { checkLearnable } from './learnable';
 import { checkBatchBytes } from './runFileChecks';
+import { imageKind } from '../data/kinds/image';
 import {
   updateRunInfo,
   writeEvaluation,
@@ -82,7 +85,7 @@ export async function startOrResume(p: Prepared, model: tf.LayersModel, info: Ru
 
 /** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
 export async function readyToLearn(p: Prepared, prep: Preprocessing, what: string): Promise<void> {
-  checkBatchBytes(prep, p.recipe.batchSize, what);
+  checkBatchBytes(imageKind, imageInput(prep), p.recipe.batchSize, what);
   if (!p.resume) await checkLearnable(p.split, p.classes, prep, p.skips);
 }
 
@@ -209,17 +212,22 @@ export async function finishRun(
   };
 }
 
-export function runInfo(p: Prepared, prep: Preprocessing, backend: BackendInfo, featureLayer: string | undefined) {
+export function runInfo(
+  p: Prepared,
+  prep: Preprocessing,
+  backend: BackendInfo,
+  featureLayer: string | undefined,
+): RunInfo {
   return {
-    version: 1 as const,
+    version: RUN_INFO_VERSION,
     created: new Date().toISOString(),
-    status: 'training' as const,
+    status: 'training',
     mode: p.recipe.mode,
     base: p.recipe.base,
     featureLayer,
     defaultFeatureLayer: featureLayer,
     classes: p.classes,
-    preprocessing: prep,
+    input: imageInput(prep),
     backend: backend.detail,
   };
 }

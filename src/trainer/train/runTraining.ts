@@ -1,6 +1,7 @@
 // Runs one recipe from folder to run folder: scan, split, build the model (transfer here, the source CNN in
 // sourceRun.ts), train (on cached features when the base is frozen), optionally train the baselines,
 // evaluate, save (runLifecycle.ts).
+import { imageInput } from '../../shared/inputSpec';
 import path from 'node:path';
 import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
@@ -425,7 +426,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (pixelWinner && !cancelled) {
       [saved, score, params, history] = [pixelWinner.model, pixelWinner.score, pixelWinner.params, pixelWinner.history];
       updateRunInfo(runDir, {
-        preprocessing: pixelWinner.prep,
+        input: imageInput(pixelWinner.prep),
         featureLayer: undefined,
         defaultFeatureLayer: undefined,
       });
