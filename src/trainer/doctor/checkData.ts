@@ -1,5 +1,7 @@
 // `transfer-studio doctor` and Check Data: scan the folder (the ignore list applies), cache the features of
 // the chosen base at its default cut, fingerprint the files, run the checks, remember what was flagged.
+import { imageKind } from '../data/kinds/image';
+import { imageInput } from '../../shared/inputSpec';
 import type { CancelSignal } from '../../shared/engineError';
 import type { LabelRanking } from '../../shared/confidentLearning';
 import type { DoctorReport } from '../../shared/doctorTypes';
@@ -41,7 +43,7 @@ export async function runChecks(p: CheckParams, signal: CancelSignal, emit: (e: 
   const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes.length, p.seed);
   try {
-    checkBatchBytes(base.description.preprocessing, 32, base.description.title);
+    checkBatchBytes(imageKind, imageInput(base.description.preprocessing), 32, base.description.title);
     const skips = new SkipList();
     const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
     const { features } = await featuresAtCut(cut, {
