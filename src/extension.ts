@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands/registerCommands';
+import { registerDataDoctor } from './host/doctor/dataDoctor';
 import { announceFinish } from './host/commands/finishNotifications';
 import { startFromChoices } from './host/commands/fineTune';
 import { exportRunCommand } from './host/commands/exportRunCommand';
@@ -76,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     ...registerCommands(services),
+    ...registerDataDoctor(services),
     startRecipeClientOnDemand(context, { cacheDir, outputChannel: log }),
   );
   // The last run is read with asynchronous I/O: the extension host's thread stays free meanwhile, and VS Code

@@ -63,7 +63,10 @@ export class StatusHeader {
     this.status.dataset.status = s.training.status;
     this.run.textContent = s.training.runName ?? '';
     this.run.title = s.training.runDir ?? '';
-    this.backend.textContent = s.training.backend ?? '';
+    // The backend's first words on the line ("wasm (SIMD, 1 thread)"); its kernels, a paragraph, on hover.
+    const backend = s.training.backend ?? '';
+    this.backend.textContent = backend.split(' + ')[0];
+    this.backend.title = backend;
     this.message.textContent = s.training.message ?? '';
     this.message.hidden = !s.training.message;
     this.message.classList.toggle('error', s.training.status === 'failed');

@@ -1,5 +1,6 @@
 // `npm run bench`: every figure next to a baseline measured in the same run on the same machine, printed as
 // a table and (with --json) as JSON. A benchmark, not a test: nothing here passes or fails.
+import '../trainer/noTelemetry';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -40,7 +40,7 @@ export interface PeerData {
 /** All peer rows: the peak first (how it was measured), then extraction and fine-tuning against each peer. */
 export async function peerFigures(d: PeerData, log: (s: string) => void): Promise<Figure[]> {
   const wasmPeak = await backendMatmulRate();
-  const kerasPeak = await kerasJob(['peak']);
+  const kerasPeak = await kerasJob(['peak'], d.cacheDir);
   const tfPeak = kerasPeak.ok && kerasPeak.value.macs ? kerasPeak.value.macs / kerasPeak.value.seconds : undefined;
   const peak = Math.max(wasmPeak, tfPeak ?? 0);
   const g = (x: number) => x / 1e9;
@@ -74,7 +74,10 @@ async function extractionRows(
   const exName = (peer: string) => `extraction, ${images} sklearn digit PNGs at 224×224, cold cache, vs ${peer}`;
   figures.push(await runtimeComparison(exName('our WASM frozen part'), d, ex, log));
   log('  keras: extraction');
-  const kx = await kerasJob(['extract', '--data', d.digits, '--model', d.model, '--batch', String(EXTRACT_BATCH)]);
+  const kx = await kerasJob(
+    ['extract', '--data', d.digits, '--model', d.model, '--batch', String(EXTRACT_BATCH)],
+    d.cacheDir,
+  );
   figures.push(
     kx.ok
       ? faster(
@@ -109,19 +112,22 @@ async function fineTuneRows(d: PeerData, peak: number, log: (s: string) => void)
   const ftName = (peer: string) =>
     `fine-tuning from ${UNFREEZE_FROM}, ${samplesOf(d.three).length} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
   log('  keras: fine-tuning');
-  const kf = await kerasJob([
-    'finetune',
-    '--data',
-    d.three,
-    '--model',
-    d.model,
-    '--epochs',
-    String(d.epochs),
-    '--batch',
-    String(BATCH),
-    '--unfreeze',
-    UNFREEZE_FROM,
-  ]);
+  const kf = await kerasJob(
+    [
+      'finetune',
+      '--data',
+      d.three,
+      '--model',
+      d.model,
+      '--epochs',
+      String(d.epochs),
+      '--batch',
+      String(BATCH),
+      '--unfreeze',
+      UNFREEZE_FROM,
+    ],
+    d.cacheDir,
+  );
   // Keras runs the frozen base forward on every step: its own minimum work is larger than ours.
   figures.push(
     kf.ok

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { nodeChildEnv, pythonChildEnv } from '../shared/privateEnv';
 import type { JobResult } from './peerJobs';
 import { builtTfjsNode, tfjsNodeBuildDir } from './tfjsNodeBuild';
 
@@ -21,7 +22,7 @@ export interface KerasJob {
 }
 
 /** Runs peers/keras_finetune.py with TRANSFER_STUDIO_PYTHON; the last stdout line is its JSON. */
-export async function kerasJob(args: string[]): Promise<PeerRun<KerasJob>> {
+export async function kerasJob(args: string[], cacheDir: string): Promise<PeerRun<KerasJob>> {
   const python = process.env.TRANSFER_STUDIO_PYTHON;
   if (!python) return { ok: false, reason: 'TRANSFER_STUDIO_PYTHON is not set' };
   const script = path.resolve(__dirname, '../src/bench/peers/keras_finetune.py');
@@ -29,7 +30,7 @@ export async function kerasJob(args: string[]): Promise<PeerRun<KerasJob>> {
   try {
     const { stdout } = await run(python, [script, ...args], {
       maxBuffer: 16 * 2 ** 20,
-      env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' },
+      env: pythonChildEnv(process.env, cacheDir, { KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' }),
     });
     return { ok: true, value: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as KerasJob };
   } catch (e) {
@@ -48,7 +49,7 @@ export async function tfjsNodeJob(
   cacheDir: string,
 ): Promise<PeerRun<JobResult>> {
   // TensorFlow spreads its ops over every core itself: no WASM feature threads beside it in the peer's run.
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TRANSFER_STUDIO_THREADS: '1' };
+  const env = nodeChildEnv(process.env, { TF_CPP_MIN_LOG_LEVEL: '2', TRANSFER_STUDIO_THREADS: '1' });
   try {
     runtimeRequire.resolve('@tensorflow/tfjs-node');
   } catch {

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EpochMetrics, RunResult, TrainRecipe } from '../shared/engineTypes';
-import { binomialStandardError, PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
+import { wilsonInterval } from '../shared/pairedStats';
+import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import { fashionAvailable, writeFashionFolders, writeGrayPng } from '../samples/sampleFolders';
 import { initBackend } from '../trainer/backend/selectBackend';
@@ -88,7 +89,11 @@ async function run(
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const withError = (acc: number, n: number) => `${pct(acc)} ± ${pct(binomialStandardError(acc, n))}`;
+// The accuracy and its 95% Wilson interval (honest at 0% and 100%, where a standard error collapses to 0).
+const withError = (acc: number, n: number) => {
+  const [low, high] = wilsonInterval(Math.round(acc * n), n);
+  return `${pct(acc)} (${pct(low)}–${pct(high)})`;
+};
 
 async function compare(
   set: string,

@@ -5,19 +5,25 @@ import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shar
 import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
-import { DEFAULT_BASE, DEFAULT_SEED } from '../shared/recipeDefaults';
+import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
+import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
+import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
+import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
-import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan } from './format';
+import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
 import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import * as text from './textCommands';
 import * as P from '../shared/trainerProtocol';
 
 const CLASSIFIERS = P.EMBED_CLASSIFIERS;
+/** What `embed` writes into its folder (embedFolder.ts). */
+const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'];
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
 
 /** Options every command takes. */
@@ -25,6 +31,10 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--json',
     description: 'one JSON object per line on stdout: progress, then one result or error',
+  },
+  {
+    flags: '--verbose',
+    description: "every log line and epoch on stderr, and the backend's kernels",
   },
   {
     flags: '--backend <name>',
@@ -48,7 +58,7 @@ const str = (ctx: CommandContext, name: string): string | undefined => {
 
 async function finishRun(ctx: CommandContext, run: Promise<RunResult>): Promise<number> {
   const result = await run;
-  ctx.view.result(result, formatRun(result));
+  ctx.view.result(result, formatRun(result, ctx.options.verbose === true));
   return result.cancelled ? EXIT.cancelled : EXIT.ok;
 }
 
@@ -81,12 +91,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '<folder>',
-        description: 'a folder with one subfolder of images per class',
+        description:
+          'a folder with one subfolder of images (or .txt/.md files) per class, or a .csv/.tsv/.jsonl of texts',
       },
     ],
-    summary: 'list classes, image counts, skipped files and warnings',
-    options: [],
+    summary: 'list classes, image (or text) counts, skipped files and warnings',
+    options: [...text.TEXT_COLUMN_OPTIONS],
     async run(ctx) {
+      if (text.isTextData(ctx.args[0])) return text.textScan(ctx, path.resolve(ctx.args[0]));
       const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
       ctx.view.result(scan, formatScan(scan));
       return EXIT.ok;
@@ -97,31 +109,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '[folder]',
-        description: 'a folder with one subfolder of images per class (or "data" in --recipe)',
+        description:
+          'a folder with one subfolder of images per class (or "data" in --recipe); text: a folder of .txt/.md per class or a .csv/.tsv/.jsonl',
       },
     ],
-    summary: 'fine-tune a base (or --source: train a CNN from scratch) and save a run folder',
-    options: [...TRAIN_OPTIONS, ...RAY_OPTIONS],
+    summary:
+      'fine-tune a base (or --source: train a CNN from scratch; text data: GloVe + lexical models) and save a run folder',
+    options: [...TRAIN_OPTIONS, ...text.TEXT_TRAIN_OPTIONS, ...RAY_OPTIONS],
     examples: [
       'transfer-studio train data/ --epochs 10',
       'transfer-studio train data/ --freeze-until block_15_add --augment --second-phase-from block_13_expand',
       'transfer-studio train digits/ --source --input-size 28 --channels 1',
       'transfer-studio train --recipe my.recipe.yaml --epochs 3',
       'transfer-studio train data/ --ray local --workers 2',
+      'transfer-studio train tickets.csv --text-column title --label-column team',
     ],
     async run(ctx) {
+      if (ctx.args[0] && text.isTextData(ctx.args[0])) {
+        return text.textTrain(
+          ctx,
+          path.resolve(ctx.args[0]),
+          path.resolve(str(ctx, 'out') ?? defaultRecipe('').outputDir),
+        );
+      }
       const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
       const client = ctx.client();
       if (wantsRay(ctx.options)) {
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
         return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
       }
-      const backend = await client.sendRequest(P.hello);
-      ctx.view.event({
-        kind: 'log',
-        level: 'info',
-        message: `Backend: ${backend.detail}`,
-      });
+      ctx.view.say(whatRuns(await client.sendRequest(P.hello), ctx.options.verbose === true));
       return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
     },
   },
@@ -147,12 +164,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: '<run>', description: 'a finished run folder' },
       {
         name: '<folder>',
-        description: 'a class folder with the same class names',
+        description: 'a class folder with the same class names (a text run: text folder or table)',
       },
     ],
     summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
-    options: [],
+    options: [...text.TEXT_COLUMN_OPTIONS],
     async run(ctx) {
+      if (text.isTextRunDir(ctx.args[0]))
+        return text.textEvaluate(ctx, path.resolve(ctx.args[0]), path.resolve(ctx.args[1]));
       const evaluation = await ctx
         .client()
         .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
@@ -165,17 +184,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       { name: '<run>', description: 'a finished run folder' },
       {
-        name: '<images...>',
-        description: "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg')",
+        name: '[inputs...]',
+        description:
+          "image files, folders (every image under them) or quoted globs ('photos/**/*.jpg'); a text run: text files, or - for one text per line on stdin",
       },
     ],
-    summary: 'classify images with a run: one line per image, an error line for an unreadable one',
-    options: [],
+    summary: 'classify images (or texts) with a run: one line per input, an error line for an unreadable one',
+    options: [{ flags: '--text <text>', description: 'a text run: classify this text' }],
     examples: [
       'transfer-studio predict .transfer-studio/runs/<run> photo.jpg',
       "transfer-studio predict <run> inbox/ 'more/**/*.png' --json",
+      'transfer-studio predict <text run> --text "App crashes on save"',
+      'git log --format=%s | transfer-studio predict <text run> -',
     ],
-    run: (ctx) => runPredict(ctx, path.resolve(ctx.args[0]), ctx.args.slice(1)),
+    run(ctx) {
+      const runDir = path.resolve(ctx.args[0]);
+      if (text.isTextRunDir(runDir)) return text.textPredict(ctx, runDir, ctx.args.slice(1));
+      if (str(ctx, 'text') !== undefined) throw new CliError('--text needs a text run; this run classifies images.');
+      if (ctx.args.length < 2) throw new CliError('Give images, folders or globs to classify.');
+      return runPredict(ctx, runDir, ctx.args.slice(1));
+    },
   },
   {
     name: 'embed',
@@ -213,9 +241,17 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'output folder',
         defaultText: '.transfer-studio/embeddings/<folder name>',
       },
+      FORCE_OPTION,
     ],
     async run(ctx) {
       const folder = path.resolve(ctx.args[0]);
+      const outDir = path.resolve(
+        str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder)),
+      );
+      refuseToOverwrite(
+        EMBED_FILES.map((f) => path.join(outDir, f)),
+        ctx.options.force === true,
+      );
       const result = await ctx.client().sendRequest(
         P.embed,
         {
@@ -225,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           cacheDir: ctx.cacheDir,
           classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
           seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
-          outDir: path.resolve(str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder))),
+          outDir,
         },
         ctx.token,
       );
@@ -261,6 +297,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'doctor',
+    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    summary: 'find likely mislabelled, duplicated and out-of-place images (changes nothing)',
+    options: [
+      {
+        flags: '--base <base>',
+        description: `base whose features are compared (${BASE_WORDS})`,
+        default: DEFAULT_BASE,
+      },
+      { flags: '--seed <n>', description: 'seed of the probe folds', default: DEFAULT_SEED, number: true },
+      { flags: '--top <n>', description: 'findings of each kind shown as text (--json has all)', default: DOCTOR_TOP },
+    ],
+    examples: ['transfer-studio doctor data/', 'transfer-studio doctor data/ --json > findings.json'],
+    run: runDoctor,
+  },
+  {
     name: 'export',
     args: [{ name: '<run>', description: 'a finished run folder' }],
     summary: 'write a run as onnx, keras or tfjs, pixel scaling and softmax inside',
@@ -276,10 +328,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'the file to write (a folder for tfjs); the class names go beside it',
         defaultText: `${EXPORT_FORMATS.map((f) => EXPORT_FILE_NAMES[f]).join(', ')} in the run folder`,
       },
+      FORCE_OPTION,
     ],
     examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
     async run(ctx) {
-      const exported = await exportCommand(ctx.client(), ctx.args[0], str(ctx, 'format'), str(ctx, 'out'), ctx.token);
+      const exported = await exportCommand(ctx.client(), ctx.args[0], {
+        format: str(ctx, 'format'),
+        out: str(ctx, 'out'),
+        force: ctx.options.force === true,
+        token: ctx.token,
+      });
       ctx.view.result(exported, formatExport(exported));
       return EXIT.ok;
     },
@@ -301,6 +359,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       (await import('./demo')).runDemo(ctx.client(), ctx.view, {
         cacheDir: ctx.cacheDir,
         quick: ctx.options.quick === true,
+        verbose: ctx.options.verbose === true,
         workDir: path.resolve(str(ctx, 'out') ?? DEMO_DIR),
       }),
   },

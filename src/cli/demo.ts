@@ -6,7 +6,7 @@ import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { RunResult, TrainRecipe } from '../shared/engineTypes';
 import { defaultRecipe } from '../shared/recipeDefaults';
 import { fashionAvailable, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
-import { table } from './format';
+import { table, whatRuns } from './format';
 import { pct, type ProgressView } from './progressView';
 import * as P from '../shared/trainerProtocol';
 
@@ -15,6 +15,8 @@ export interface DemoOptions {
   workDir: string;
   /** Fewer images and epochs: a smoke run for tests. */
   quick: boolean;
+  /** The backend's whole detail instead of the one short line. */
+  verbose?: boolean;
 }
 
 interface Row {
@@ -27,7 +29,7 @@ interface Row {
 export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: DemoOptions): Promise<number> {
   const started = Date.now();
   const backend = await client.sendRequest(P.hello);
-  view.event({ kind: 'log', level: 'info', message: `Backend: ${backend.detail}` });
+  view.say(whatRuns(backend, o.verbose));
   const scale = o.quick ? 0.4 : 1;
   const n = (x: number) => Math.max(4, Math.round(x * scale));
   const data = path.join(o.workDir, 'data');
@@ -46,14 +48,14 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
     r: TrainRecipe,
     pick: (x: RunResult) => string = (x) => pct(x.transfer.evaluation.accuracy),
   ) => {
-    view.event({ kind: 'log', level: 'info', message: `── ${approach}: ${dataLabel}` });
+    view.say(`── ${approach}: ${dataLabel}`);
     const t0 = Date.now();
     const result = await client.sendRequest(P.train, { recipe: r, cacheDir: o.cacheDir });
     rows.push({ approach, data: dataLabel, accuracy: pick(result), seconds: (Date.now() - t0) / 1000 });
     return result;
   };
 
-  view.event({ kind: 'log', level: 'info', message: `Writing sample images to ${data}` });
+  view.say(`Writing sample images to ${data}`);
   const source = path.join(data, 'digits-0-4');
   const target = path.join(data, 'digits-5-9');
   await writeMnistFolders(source, { classes: [0, 1, 2, 3, 4], perClass: n(600), offset: 0 });
@@ -116,11 +118,7 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
   let fewSeconds = 0,
     scratchSeconds = 0;
   for (const seed of seeds) {
-    view.event({
-      kind: 'log',
-      level: 'info',
-      message: `── few-shot: transfer vs scratch, split ${seed} of ${seeds.length}`,
-    });
+    view.say(`── few-shot: transfer vs scratch, split ${seed} of ${seeds.length}`);
     const t0 = Date.now();
     const few = await client.sendRequest(P.train, {
       recipe: recipe(target, {
@@ -162,7 +160,7 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
     table(
       ['approach', 'data', 'held-out accuracy', 'time'],
       rows.map((r) => [r.approach, r.data, r.accuracy, `${r.seconds.toFixed(1)} s`]),
-    ) + `\n\nBackend: ${backend.detail}\nRuns: ${runs}\nTotal: ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    ) + `\n\n${whatRuns(backend, o.verbose)}\nRuns: ${runs}\nTotal: ${((Date.now() - started) / 1000).toFixed(0)} s`;
   view.result({ rows, backend }, text);
   return 0;
 }

@@ -2,24 +2,32 @@
 import path from 'node:path';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
-import { EXPORT_FORMATS, isExportFormat, type ExportResult } from '../shared/exportTypes';
+import {
+  EXPORT_FILE_NAMES,
+  EXPORT_FORMATS,
+  isExportFormat,
+  labelsFileFor,
+  type ExportResult,
+} from '../shared/exportTypes';
 import { CliError } from './cliError';
+import { refuseToOverwrite } from './overwrite';
 import * as P from '../shared/trainerProtocol';
 
+/** Writes a run in a format; refuses to replace an existing model or labels file unless `force`. */
 export async function exportCommand(
   client: TrainerRpcClient,
   run: string,
-  format: string | undefined,
-  out: string | undefined,
-  token: CancellationToken,
+  o: { format: string | undefined; out: string | undefined; force: boolean; token: CancellationToken },
 ): Promise<ExportResult> {
+  const { format } = o;
   if (!isExportFormat(format))
     throw new CliError(`export needs --format ${EXPORT_FORMATS.join('|')} (got ${format ?? 'none'}).`);
-  return client.sendRequest(
-    P.exportModel,
-    { runDir: path.resolve(run), format, out: out === undefined ? undefined : path.resolve(out) },
-    token,
-  );
+  const runDir = path.resolve(run);
+  const out = o.out === undefined ? undefined : path.resolve(o.out);
+  const target = out ?? path.join(runDir, EXPORT_FILE_NAMES[format]);
+  // tfjs writes a folder (labels inside); the others a file with its labels beside it.
+  refuseToOverwrite(format === 'tfjs' ? [target] : [target, labelsFileFor(target)], o.force);
+  return client.sendRequest(P.exportModel, { runDir, format, out }, o.token);
 }
 
 export function formatExport(r: ExportResult): string {

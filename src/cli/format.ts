@@ -1,14 +1,76 @@
 // Plain-text tables for the CLI's human output.
-import type { BaseDescription, DatasetScan, Evaluation, RunResult, Trial } from '../shared/engineTypes';
+import type { BackendInfo, BaseDescription, DatasetScan, Evaluation, RunResult, Trial } from '../shared/engineTypes';
 import type { ProbeResult } from '../shared/probeRules';
 import { recallSummary } from '../shared/resultSummary';
 import { pct } from './progressView';
 
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+/** Widest line of a table on stdout: the narrowest terminals people keep, and wide enough for our columns. */
+export const TABLE_WIDTH = 100;
+
+// A column is right-aligned when all its cells are numbers ("88.9%", "30.0 s", "1,370") or dashes.
+const NUMERIC = /^(?:[-+]?[\d.,]+(?:\s?[%a-zA-Z×]+)?(?:\s±\s[\d.,]+%?)?|[–—-]|)$/;
+
+/** Words of `text` in lines of at most `width` characters; a longer word is cut. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      line = '';
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  return [...lines, line];
+}
+
+/**
+ * A plain-text table at most `maxWidth` wide: the widest text column wraps onto more lines when the
+ * rows would be wider. Numbers are right-aligned, text left-aligned.
+ */
+export function table(header: string[], rows: (string | number)[][], maxWidth = TABLE_WIDTH): string {
+  const body = rows.map((r) => header.map((_, i) => String(r[i] ?? '')));
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const right = header.map((_, i) => body.length > 0 && body.every((r) => NUMERIC.test(r[i])));
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  for (let tries = 0; total() > maxWidth && tries < widths.length; tries++) {
+    const text = widths.map((w, i) => (right[i] ? -1 : w));
+    const widest = text.indexOf(Math.max(...text));
+    if (widest < 0 || text[widest] < 0) break;
+    widths[widest] = Math.max(header[widest].length, 12, widths[widest] - (total() - maxWidth));
+  }
+  const cell = (c: string, i: number) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]));
+  const lines = (r: string[]) => {
+    const parts = r.map((c, i) => (right[i] ? [c] : wrap(c, widths[i])));
+    const height = Math.max(...parts.map((p) => p.length));
+    return Array.from({ length: height }, (_, k) =>
+      parts
+        .map((p, i) => cell(p[k] ?? '', i))
+        .join('  ')
+        .trimEnd(),
+    );
+  };
+  return [...lines(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.flatMap(lines)].join('\n');
+}
+
+/**
+ * The one line about what runs: "wasm (SIMD) · 2 threads · frozen part on ONNX Runtime". --verbose (and
+ * run.json) keep the whole backend detail, with every kernel we register.
+ */
+export function whatRuns(b: BackendInfo, verbose = false): string {
+  if (verbose) return `Backend: ${b.detail}`;
+  const simd = b.name === 'wasm' ? (/no SIMD/.test(b.detail) ? ' (no SIMD)' : ' (SIMD)') : '';
+  const parts = [`backend ${b.name}${simd}`];
+  if (b.threads) parts.push(`${b.threads} thread${b.threads === 1 ? '' : 's'}`);
+  if (b.frozenPart) parts.push(`frozen part on ${b.frozenPart === 'onnxruntime' ? 'ONNX Runtime' : b.name}`);
+  return parts.join(' · ');
 }
 
 export function formatLayers(base: BaseDescription): string {
@@ -48,7 +110,7 @@ export function formatEvaluation(e: Evaluation, title = 'Evaluation'): string {
     e.classes.map((c, i) => [c, ...e.confusion[i]]),
   );
   return (
-    `${title}: accuracy ${pct(e.accuracy)} on ${e.count} images · ${recallSummary(e)}\n${table(['class', 'precision', 'recall', 'f1', 'support'], rows)}\n\n${confusion}` +
+    `${title}: accuracy ${pct(e.accuracy)} on ${e.count} images\n${recallSummary(e)}\n${table(['class', 'precision', 'recall', 'f1', 'support'], rows)}\n\n${confusion}` +
     (e.misclassified.length
       ? `\n\nMisclassified (${e.misclassified.length}), most confident first:\n${e.misclassified
           .slice(0, 10)
@@ -58,11 +120,11 @@ export function formatEvaluation(e: Evaluation, title = 'Evaluation'): string {
   );
 }
 
-export function formatRun(r: RunResult): string {
+export function formatRun(r: RunResult, verbose = false): string {
   const t = r.transfer;
   const lines = [
     r.cancelled ? `Cancelled. Last checkpoint: ${r.runDir}/checkpoint` : `Run saved to ${r.runDir}`,
-    `Backend: ${r.backend.detail}`,
+    whatRuns(r.backend, verbose),
     `Split: ${r.split.train} train / ${r.split.validation} validation / ${r.split.test} test · trainable parameters ${t.trainableParams.toLocaleString('en-US')}, frozen ${t.frozenParams.toLocaleString('en-US')}`,
   ];
   if (r.featureCache) lines.push(`Feature cache: ${r.featureCache.hits} hits, ${r.featureCache.misses} computed`);
@@ -119,19 +181,23 @@ export function formatTrials(trials: readonly Trial[]): string {
 export function formatProbe(r: ProbeResult): string {
   const rows = r.rows.map((b) =>
     b.error
-      ? [b.base, 'failed', '', '', '', b.error]
+      ? [b.base, 'failed', '', '', '', '', b.error]
       : [
           b.base,
-          `${pct(b.accuracy)} ± ${pct(b.standardError)}`,
-          b.featureLayer,
+          pct(b.accuracy),
+          `${pct(b.interval[0])}–${pct(b.interval[1])}`,
+          b.validationImages,
           `${(b.secondsPerImage * 1000).toFixed(0)} ms`,
           `${(b.params / 1e6).toFixed(2)} M`,
           `${(b.bytes / 2 ** 20).toFixed(1)} MiB`,
         ],
   );
+  const cuts = r.rows.filter((b) => !b.error).map((b) => `${b.base} at ${b.featureLayer}`);
   return (
-    `Linear probe on ${r.split.train} training images, scored on ${r.split.validation} validation images (± one binomial standard error)\n` +
-    table(['base', 'val accuracy', 'cut', 'per image', 'params', 'size'], rows) +
+    `Linear probe on ${r.split.train} training images, every base scored on the same ${r.split.validation} ` +
+    `validation images (95% Wilson intervals)\n` +
+    table(['base', 'val acc', '95% interval', 'n', 'per image', 'params', 'size'], rows) +
+    (cuts.length ? `\nCut: ${cuts.join(', ')}` : '') +
     `\n${r.recommended ? `Recommended: ${r.recommended}: ` : ''}${r.reason}.`
   );
 }

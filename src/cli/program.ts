@@ -86,7 +86,7 @@ export function buildProgram(
 /** Runs one command line; resolves to its exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   // Known before parsing, so a usage error is reported as JSON too.
-  const view = new ProgressView(outputMode(argv.includes('--json')));
+  const view = new ProgressView(outputMode(argv.includes('--json')), argv.includes('--verbose'));
   const cancel = new CancellationTokenSource();
   // Ctrl+C cancels the running request (the trainer keeps its last checkpoint) instead of killing it.
   process.once('SIGINT', () => cancel.cancel());

@@ -1,7 +1,13 @@
-// Shows trainer progress: a one-line bar on a terminal, one JSON object per line for machines, or
-// nothing but the final result when output is piped without --json.
+// How every CLI command speaks (results on stdout, everything else on stderr):
+// - `say(line)`: one line of the command's own (what runs, a heading); always shown, never in --json.
+// - progress events from the trainer: on a terminal one live line for the phase under way, redrawn in place
+//   (\r), and one line when a phase ends; piped, only the line of each ended phase; with --json, each event
+//   as a JSON line on stdout. Warnings always show; info logs and every epoch only with --verbose.
+// - `result`, `item`, `error`: the answer, as text or as one JSON line.
+// New commands use these four and nothing else, so `--json`, `--verbose` and piping behave the same everywhere.
 import type { ProgressEvent } from '../shared/engineTypes';
-import { epochLabel, epochLine } from '../shared/epochLine';
+import { epochLabel, epochLine, percent } from '../shared/epochLine';
+import { PhaseTracker } from './phases';
 
 export type OutputMode = 'tty' | 'json' | 'plain';
 
@@ -19,66 +25,108 @@ export function outputMode(
   return isTTY && !plainTerminal ? 'tty' : 'plain';
 }
 
+/** Where the view writes; process.stdout/stderr by default, something else in tests. */
+export interface ViewStreams {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  now: () => number;
+  /** Terminal width for the live line (it must never wrap, or \r cannot redraw it). */
+  columns?: number;
+}
+
+const PROCESS_STREAMS: ViewStreams = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+  now: () => Date.now(),
+  columns: process.stderr.columns,
+};
+
 export class ProgressView {
   private lineOpen = false;
+  private readonly phases = new PhaseTracker();
 
-  constructor(private readonly mode: OutputMode) {}
+  constructor(
+    private readonly mode: OutputMode,
+    private readonly verbose = false,
+    private readonly io: ViewStreams = PROCESS_STREAMS,
+  ) {}
+
+  /** A line of the command's own on stderr (not in --json, where the result carries the facts). */
+  say(text: string): void {
+    if (this.mode !== 'json') this.line(text);
+  }
 
   event(e: ProgressEvent): void {
     if (this.mode === 'json') return this.json({ type: 'progress', ...e });
-    if (e.kind === 'batch' && this.mode === 'tty') {
-      const width = 24;
-      const filled = Math.round((e.batch / e.batches) * width);
-      this.overwrite(
-        `${epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.imagesPerSec.toFixed(1)} img/s ETA ${formatSeconds(e.etaSeconds)}`,
-      );
-    } else if (e.kind === 'stage' && e.stage === 'caching-features' && this.mode === 'tty' && e.total) {
-      this.overwrite(`caching features ${e.done ?? 0}/${e.total}`);
-    } else if (e.kind === 'epoch') {
+    const ended = this.phases.event(e, this.io.now());
+    if (ended) this.line(ended);
+    if (e.kind === 'log') {
+      if (e.level === 'warn') this.line(`warning: ${e.message}`);
+      else if (this.verbose) this.line(e.message);
+    } else if (e.kind === 'epoch' && this.verbose) {
       this.line(epochLine(e));
-    } else if (e.kind === 'log') {
-      this.line(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
-    } else if (e.kind === 'stage' && e.stage !== 'caching-features' && e.stage !== 'evaluating') {
-      this.line(`${e.stage}${e.message ? `: ${e.message}` : ''}`);
+    } else if (this.mode === 'tty') {
+      this.live(e);
     }
   }
 
   /** Final results: JSON on stdout in json mode, else the given text. */
   result(value: unknown, text: string): void {
-    this.close();
+    this.endPhase();
     if (this.mode === 'json') this.json({ type: 'result', result: value });
-    else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    else this.io.out(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** One record of a stream of results (a prediction per image): a JSON line of that type, or a text line. */
   item(type: string, value: object, text: string): void {
     this.close();
     if (this.mode === 'json') this.json({ type, ...value });
-    else process.stdout.write(`${text}\n`);
+    else this.io.out(`${text}\n`);
   }
 
   error(message: string): void {
-    this.close();
+    this.endPhase();
     if (this.mode === 'json') this.json({ type: 'error', message });
-    else process.stderr.write(`transfer-studio: ${message}\n`);
+    else this.io.err(`transfer-studio: ${message}\n`);
+  }
+
+  private endPhase(): void {
+    const ended = this.mode === 'json' ? undefined : this.phases.finish(this.io.now());
+    if (ended) this.line(ended);
+    this.close();
+  }
+
+  /** The phase under way, redrawn: its progress, or its last epoch and the batch under way. */
+  private live(e: ProgressEvent): void {
+    const p = this.phases.running;
+    if (!p) return;
+    let text = p.label;
+    if (e.kind === 'batch') {
+      const width = 20;
+      const filled = Math.round((e.batch / e.batches) * width);
+      const last = p.last ? ` · val acc ${percent(p.last.valAccuracy)}` : '';
+      text = `${p.label}: ${epochLabel(e.model, e.phase, e.epoch, e.epochs, e.untilPlateau)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] loss ${e.loss.toFixed(4)}${last} · ETA ${formatSeconds(e.etaSeconds)}`;
+    } else if (e.kind === 'epoch') {
+      text = `${p.label}: ${epochLine(e)}`;
+    } else if (p.total) {
+      text = `${p.label}: ${p.done ?? 0}/${p.total}`;
+    }
+    const columns = this.io.columns ?? 100;
+    this.io.err(`\r\x1b[2K${text.length >= columns ? `${text.slice(0, columns - 2)}…` : text}`);
+    this.lineOpen = true;
   }
 
   private json(value: object): void {
-    process.stdout.write(`${JSON.stringify(value)}\n`);
-  }
-
-  private overwrite(text: string): void {
-    process.stderr.write(`\r\x1b[2K${text}`);
-    this.lineOpen = true;
+    this.io.out(`${JSON.stringify(value)}\n`);
   }
 
   private line(text: string): void {
     this.close();
-    process.stderr.write(`${text}\n`);
+    this.io.err(`${text}\n`);
   }
 
   private close(): void {
-    if (this.lineOpen) process.stderr.write('\r\x1b[2K');
+    if (this.lineOpen) this.io.err('\r\x1b[2K');
     this.lineOpen = false;
   }
 }

@@ -14,6 +14,7 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
+import { nodeChildEnv } from '../shared/privateEnv';
 import * as P from '../shared/trainerProtocol';
 
 export interface TrainerRpcClientOptions {
@@ -53,10 +54,9 @@ export class TrainerRpcClient {
     const workerPath = options.workerPath ?? path.join(__dirname, 'trainer.js');
     this.child = fork(workerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
+      env: nodeChildEnv(process.env, {
         TRANSFER_STUDIO_BACKEND: options.backend ?? process.env.TRANSFER_STUDIO_BACKEND ?? 'auto',
-      },
+      }),
       // The host may be Electron (VS Code): run the child as plain Node.
       execArgv: [],
     });

@@ -9,6 +9,7 @@ import type { CancellationToken } from 'vscode-jsonrpc';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressEvent, RunResult, TrainRecipe } from '../shared/engineTypes';
 import { parseRayLine, progressOfRayLine, RAY_DEFAULTS, type RayJobLine, type RayTrained } from '../shared/rayProtocol';
+import { pythonChildEnv } from '../shared/privateEnv';
 import type { RayTarget } from '../shared/trainerProtocol';
 import * as P from '../shared/trainerProtocol';
 
@@ -141,15 +142,11 @@ function runJob(
       stdio: ['ignore', 'pipe', 'pipe'],
       // Ray folds log lines of the same pattern (numbers ignored) from different processes into "[repeated Nx]":
       // after a worker group restarts, the new rank 0's progress lines would be swallowed.
-      env: {
-        ...process.env,
+      env: pythonChildEnv(process.env, o.cacheDir, {
         KERAS_BACKEND: 'torch',
-        // Keras writes keras.json into its home on import: ours, inside the cache folder, not ~/.keras.
-        KERAS_HOME: path.join(o.cacheDir, 'keras'),
-        ORT_DISABLE_TELEMETRY: '1',
         PYTHONUNBUFFERED: '1',
         RAY_DEDUP_LOGS: '0',
-      },
+      }),
     });
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     const outcome: JobOutcome = { cancelled: false };

@@ -17,6 +17,10 @@ export interface BackendInfo {
   detail: string;
   /** Kernels the backend lacks that are executed by another backend (slow path), by kernel name. */
   borrowedKernels: string[];
+  /** Threads the trainer computes on (training and the frozen part), when it knows. */
+  threads?: number;
+  /** Where the frozen part of a base runs when it is cached: ONNX Runtime when it loads, else the backend. */
+  frozenPart?: 'onnxruntime' | 'tfjs';
 }
 
 /** How raw pixels become model input; recorded with every base and every run. */

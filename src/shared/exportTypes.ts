@@ -41,3 +41,9 @@ export interface ExportResult {
   input: string;
   output: string;
 }
+
+/** `model.onnx` → `model.labels.txt` beside it (the class names of an exported file; path.extname's rule). */
+export function labelsFileFor(modelFile: string): string {
+  const extension = /(?<=[^/\\])\.[^./\\]*$/;
+  return extension.test(modelFile) ? modelFile.replace(extension, '.labels.txt') : `${modelFile}.labels.txt`;
+}

@@ -47,6 +47,18 @@ export const LIMITS = {
   maxKerasWeightBytes: 2048 * MiB,
   /** Layers of one model: the largest keras.applications model (EfficientNetB7) has about 800. */
   maxModelLayers: 10_000,
+  /** One .txt/.md example file; a longer one is a document collection, not an example. */
+  maxTextFileBytes: 4 * MiB,
+  /** One .csv/.tsv/.jsonl table of examples, read whole. */
+  maxTextTableBytes: 512 * MiB,
+  /** Rows of one table (and examples of one dataset). */
+  maxTextRows: 2_000_000,
+  /** Characters kept of one example: the rest is cut (GloVe and TF-IDF see the beginning). */
+  maxTextChars: 20_000,
+  /** text-model.json of a text run (heads over up to a few hundred thousand hashed columns). */
+  maxTextModelBytes: 256 * MiB,
+  /** The built-in word vectors file (GloVe-100 int8: about 38 MB). */
+  maxWordVectorsBytes: 128 * MiB,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

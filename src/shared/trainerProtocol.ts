@@ -2,6 +2,7 @@
 // Transport: vscode-jsonrpc over the fork IPC channel. Requests carry a CancellationToken: cancelling a
 // `trainer/train` request stops training at the next batch and keeps the last checkpoint.
 import type { ProbeResult } from './probeRules';
+import type { DoctorReport } from './doctorTypes';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type {
   BackendInfo,
@@ -84,6 +85,17 @@ export const embed = new RequestType<EmbedParams, EmbedResult, void>('trainer/em
 
 /** Host → trainer: "Compare Bases": a linear probe on cached features of each candidate base, with its costs. */
 export const probe = new RequestType<ProbeParams, ProbeResult, void>('trainer/probe');
+
+/** Host → trainer: the data doctor: label issues, duplicates and outliers of a class folder, on a base's features. */
+export const doctor = new RequestType<DoctorParams, DoctorReport, void>('trainer/doctor');
+
+/** Parameters of a data check: the folder, the base whose cached features it compares, the seed of its folds. */
+export interface DoctorParams {
+  folder: string;
+  base: string;
+  cacheDir: string;
+  seed: number;
+}
 
 /** Where a Ray run goes, resolved from the recipe's `ray:` section, the CLI and the settings. */
 export interface RayTarget {

@@ -1,13 +1,18 @@
 // The built CLI as the integration tests run it: in a work folder, with a cache of its own, on WASM.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { nodeChildEnv } from '../../src/shared/privateEnv';
 import { DIST } from './fixtures';
 
 /** Another build can be measured with the same cases (how the numbers "before" in the notes were taken). */
 export const CLI = path.join(process.env.TRANSFER_STUDIO_TEST_DIST ?? DIST, 'cli.js');
 
 export function cliEnv(work: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, 'cache'), TRANSFER_STUDIO_BACKEND: 'wasm', ...env };
+  return nodeChildEnv(process.env, {
+    TRANSFER_STUDIO_CACHE: path.join(work, 'cache'),
+    TRANSFER_STUDIO_BACKEND: 'wasm',
+    ...env,
+  });
 }
 
 export interface CliResult {

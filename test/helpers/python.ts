@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pythonChildEnv } from '../../src/shared/privateEnv';
 
-const DEFAULT_ENV = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio/pyenv');
+const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'transfer-studio');
+const DEFAULT_ENV = path.join(CACHE, 'pyenv');
 
 /** Absolute path of the test environment's python, or undefined when it is not installed. */
 export function testPython(): string | undefined {
@@ -29,7 +31,8 @@ export function runPython(script: string, args: string[], env: NodeJS.ProcessEnv
   if (!python) throw new Error('no Python test environment');
   return execFileSync(python, [script, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    // Keras's keras.json goes into our cache folder beside the environment, not into ~/.keras.
+    env: pythonChildEnv(process.env, CACHE, env),
     maxBuffer: 64 * 1024 * 1024,
   });
 }

@@ -107,6 +107,27 @@ test('embed exports the embeddings of an intermediate layer as CSV and .npy, and
   assert.match(npy.subarray(0, 128).toString('latin1'), /'shape': \(90, 576\)/);
   console.log(`kNN on block_13_expand_relu embeddings: ${result.classifier.accuracy}`);
   assert.ok(result.classifier.accuracy >= 0.8);
+
+  // The same folder again: refused, naming the file, and nothing is rewritten.
+  const written = fs.statSync(result.csvPath).mtimeMs;
+  const again = cli('embed', fixture('fashion-small'), '--layer', 'block_13_expand_relu', '--out', 'emb');
+  assert.equal(again.code, 1, again.stderr);
+  assert.equal(again.stderr.trim().split('\n').length, 1, again.stderr);
+  assert.ok(again.stderr.includes(result.csvPath) && again.stderr.includes('--force'), again.stderr);
+  assert.equal(fs.statSync(result.csvPath).mtimeMs, written);
+});
+
+test('writers refuse to replace an existing output without --force, and say so in --help', () => {
+  for (const command of ['embed', 'export']) assert.match(cli(command, '--help').stdout, /--force\s+replace outputs/);
+  const train = cli('train', fixture('digits-0-4'), ...tinySource(1), '--max-per-class', '20', '--out', 'w', '--json');
+  assert.equal(train.code, 0, train.stderr);
+  const { runDir } = jsonLines(train.stdout).find((l) => l.type === 'result')!.result as { runDir: string };
+  const exportTo = (...more: string[]) => cli('export', runDir, '--format', 'onnx', '--out', 'm.onnx', ...more);
+  assert.equal(exportTo().code, 0);
+  const refused = exportTo();
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /m\.onnx already exists: add --force/);
+  assert.equal(exportTo('--force').code, 0);
 });
 
 test('a model URL whose host never answers times out with a clear message', async () => {

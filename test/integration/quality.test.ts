@@ -32,7 +32,7 @@ function logs(): { lines: string[]; done: () => void } {
 
 test('the default flow holds out a test split, compares cuts and pixel baselines, records each trial, and keeps the best on validation', async () => {
   // A one-second budget: each trial gets its share, fine-tuning the top blocks (90 images through most of the
-  // base first) cannot fit, and the trials say so.
+  // base first) cannot fit, nor the top block alone, and the trials say so.
   const result = await session.client.sendRequest(P.train, {
     recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
@@ -183,7 +183,9 @@ test('Compare Bases: a linear probe per base with its uncertainty and costs; a b
     ok.accuracy > 1 / 3,
     `a linear probe on MobileNetV2 features beats chance on three classes (got ${ok.accuracy})`,
   );
-  assert.ok(Math.abs(ok.standardError - Math.sqrt((ok.accuracy * (1 - ok.accuracy)) / ok.validationImages)) < 1e-12);
+  assert.equal(ok.correct.length, result.split.validation, 'one outcome per validation image, in the split order');
+  assert.equal(ok.correct.filter(Boolean).length, Math.round(ok.accuracy * ok.validationImages));
+  assert.ok(ok.interval[0] <= ok.accuracy && ok.accuracy <= ok.interval[1]);
   assert.ok(ok.params > 1e6 && ok.bytes > 1e6 && ok.secondsPerImage > 0);
   assert.equal(result.recommended, 'mobilenet_v2');
 });

@@ -127,9 +127,11 @@ test(
   { skip },
   () => {
     const labels = [...Array(12).fill(0), ...Array(3).fill(1), ...Array(5).fill(2)] as number[];
-    const file = path.join(tempDir('ray-order'), 'labels.json');
+    const dir = tempDir('ray-order');
+    const file = path.join(dir, 'labels.json');
     fs.writeFileSync(file, JSON.stringify(labels));
     const order = JSON.parse(runPython(SCRIPT, ['--order', file, '7'])) as number[];
+    fs.rmSync(dir, { recursive: true, force: true });
     assert.equal(order.length, 36);
     const perClass = [0, 1, 2].map((c) => order.filter((i) => labels[i] === c).length);
     assert.deepEqual(perClass, [12, 12, 12]);

@@ -14,7 +14,6 @@ import {
   resolveTestSplit,
 } from '../../src/shared/autoFlow';
 import type { LayerInfo, ModelResult } from '../../src/shared/engineTypes';
-import { binomialStandardError, recommendBase, type ProbeRow } from '../../src/shared/probeRules';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { baselineVerdict } from '../../src/trainer/train/baselines';
 import { median } from '../../src/trainer/data/kinds/imageBaselines';
@@ -82,29 +81,6 @@ test('a trial beats another on validation accuracy, and on loss when accuracy ti
   assert.ok(betterOnValidation({ valAccuracy: 0.9, valLoss: 0.5 }, { valAccuracy: 0.8, valLoss: 0.1 }));
   assert.ok(betterOnValidation({ valAccuracy: 0.8, valLoss: 0.2 }, { valAccuracy: 0.8, valLoss: 0.3 }));
   assert.ok(!betterOnValidation({ valAccuracy: 0.8, valLoss: 0.3 }, { valAccuracy: 0.8, valLoss: 0.3 }));
-});
-
-const row = (base: string, accuracy: number, n: number, secondsPerImage: number, params = 1e6): ProbeRow => ({
-  base,
-  title: base,
-  featureLayer: 'f',
-  accuracy,
-  standardError: binomialStandardError(accuracy, n),
-  validationImages: n,
-  secondsPerImage,
-  extractionSeconds: 0,
-  params,
-  bytes: 0,
-});
-
-test('Compare Bases recommends the cheaper base when the accuracies are within their uncertainty', () => {
-  const tied = recommendBase([row('big', 0.9, 50, 0.2), row('small', 0.88, 50, 0.05)]);
-  assert.equal(tied.recommended, 'small');
-  assert.match(tied.reason, /within the uncertainty/);
-  const clear = recommendBase([row('big', 0.95, 2000, 0.2), row('small', 0.8, 2000, 0.05)]);
-  assert.equal(clear.recommended, 'big');
-  assert.equal(recommendBase([{ ...row('broken', 0, 0, 0), error: 'no such file' }]).recommended, undefined);
-  assert.equal(binomialStandardError(0.5, 100), 0.05);
 });
 
 const result = (accuracy: number): ModelResult => {

@@ -45,21 +45,51 @@ async function midTraining(p: PanelPage): Promise<void> {
   );
 }
 
+/** Elements of the training tab that stick out of their pane or the window (name and overhang in pixels). */
+async function overhangs(p: PanelPage): Promise<string[]> {
+  // No named functions inside: the test's compiler would wrap them in a helper the page does not have.
+  return p.page.evaluate(() => {
+    const pane = document.querySelector('.training-split .pane')!.getBoundingClientRect();
+    const edge = Math.min(pane.right, window.innerWidth);
+    const items: [string, Element | null, number][] = [
+      ...Array.from(document.querySelectorAll('[data-testid="training-settings"] vscode-textfield')).map(
+        (el): [string, Element, number] => [el.id, el, pane.right],
+      ),
+      ...['start-training', 'start-training-ray', 'cancel-training'].map((id): [string, Element | null, number] => [
+        id,
+        document.querySelector(`[data-testid="${id}"]`),
+        edge,
+      ]),
+      ['backend', document.querySelector('[data-testid="backend"]'), window.innerWidth],
+    ];
+    return items
+      .map(([name, el, right]) => [name, el?.getBoundingClientRect().right ?? 0, right] as const)
+      .filter(([, r, right]) => r > right + 1)
+      .map(([name, r, right]) => `${name} +${Math.round(r - right)}px`);
+  });
+}
+
 for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
-  test(`screenshots of every tab in the ${theme} theme`, async () => {
-    const p = await suite.open({ theme, width: 1200, height: 820 });
-    await midTraining(p);
-    const blue = themeOf(theme).vars['--vscode-charts-blue'];
-    assert.ok((await pixelsOf(p, blue)) > 20, `the loss chart uses --vscode-charts-blue ${blue}`);
-    const files = [await p.screenshot(`${theme}-training`)];
-    for (const tab of ['layers', 'dataset', 'evaluation']) {
-      await p.page.click(`[data-testid="tab-${tab}"]`);
-      await p.page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
-      if (tab === 'layers') await p.page.locator('[data-testid="layer-row"][data-layer="block_16_expand"]').hover();
-      files.push(await p.screenshot(`${theme}-${tab}`));
+  test(`screenshots of every tab in the ${theme} theme, 1000 and 1400 pixels wide`, async () => {
+    for (const width of [1000, 1400]) {
+      const p = await suite.open({ theme, width, height: 820 });
+      await midTraining(p);
+      const blue = themeOf(theme).vars['--vscode-charts-blue'];
+      assert.ok((await pixelsOf(p, blue)) > 20, `the loss chart uses --vscode-charts-blue ${blue}`);
+      assert.deepEqual(await overhangs(p), [], `nothing sticks out at ${width} px`);
+      const backend = p.page.locator('[data-testid="backend"]');
+      assert.ok(!(await backend.textContent())!.includes(' + '), 'the kernel list waits for the hover');
+      assert.ok((await backend.getAttribute('title'))!.includes(' + '), 'and is there on hover');
+      const files = [await p.screenshot(`${theme}-${width}-training`)];
+      for (const tab of ['layers', 'dataset', 'evaluation']) {
+        await p.page.click(`[data-testid="tab-${tab}"]`);
+        await p.page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+        if (tab === 'layers') await p.page.locator('[data-testid="layer-row"][data-layer="block_16_expand"]').hover();
+        files.push(await p.screenshot(`${theme}-${width}-${tab}`));
+      }
+      console.log(`${theme}: ${files.map((f) => f.replace(/.*test-results/, 'test-results')).join(', ')}`);
+      assert.deepEqual(await p.problems(), []);
     }
-    console.log(`${theme}: ${files.map((f) => f.replace(/.*test-results/, 'test-results')).join(', ')}`);
-    assert.deepEqual(await p.problems(), []);
   });
 }
 

@@ -10,6 +10,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
+import { nodeChildEnv } from '../../shared/privateEnv';
 
 /** Files the server handles. */
 export const RECIPE_SELECTOR = [{ scheme: 'file', pattern: '**/*.recipe.yaml' }];
@@ -59,9 +60,11 @@ export async function startRecipeClient(
   options: RecipeClientOptions = {},
 ): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
+  // The server loads no ONNX Runtime today; it gets the same environment as every process we start all the same.
+  const env = nodeChildEnv(process.env);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const extensions = [...IMAGE_EXTENSIONS].map((e) => e.slice(1));
   // Upper-case extensions too: glob matching is case-sensitive on Linux, and cameras write .JPG.

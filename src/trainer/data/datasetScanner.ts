@@ -7,6 +7,8 @@ import { IMAGE_EXTENSIONS, imageNameProblem, isHiddenName as isHidden } from '..
 import { LIMITS } from '../../shared/limits';
 import { EngineError } from '../../shared/engineError';
 import { isInside, readEntries } from './folderEntries';
+import { ignoreListOf } from './ignoreList';
+import { IGNORED_REASON } from '../../shared/ignoreFile';
 import { inspectImage } from './imageCheck';
 import { mapLimited } from '../../shared/mapLimited';
 
@@ -46,6 +48,7 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
     );
   }
 
+  const ignored = ignoreListOf(root, skipped);
   const classes: ClassSummary[] = [];
   /** Which classes each file (by device and inode) was found in: the same file under two labels is ambiguous. */
   const owners = new Map<string, { cls: string; file: string }[]>();
@@ -59,6 +62,10 @@ export async function scanDataset(folder: string, options: ScanOptions = {}): Pr
     if (!candidates) continue;
     const files = (
       await mapLimited(candidates, 16, async (file) => {
+        if (ignored(file)) {
+          skipped.push({ path: file, reason: IGNORED_REASON });
+          return undefined;
+        }
         const facts = await inspectImage(file);
         if ('problem' in facts) {
           skipped.push({ path: file, reason: facts.problem });

@@ -3,7 +3,13 @@
 // anything is written; then each file is written to a temporary sibling and renamed into place.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXPORT_FILE_NAMES, type ExportFormat, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
+import {
+  EXPORT_FILE_NAMES,
+  labelsFileFor,
+  type ExportFormat,
+  type ExportRequest,
+  type ExportResult,
+} from '../../shared/exportTypes';
 import { EngineError } from '../../shared/engineError';
 import { writeFileAtomic, writeJsonAtomic } from '../models/modelFiles';
 import { readExportGraph, type ExportGraph } from './exportGraph';
@@ -28,11 +34,6 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
     bytes: bytes.byteLength,
     ...signature(graph, request.format),
   };
-}
-
-/** `model.onnx` → `model.labels.txt` beside it. */
-export function labelsFileFor(modelFile: string): string {
-  return path.join(path.dirname(modelFile), `${path.basename(modelFile, path.extname(modelFile))}.labels.txt`);
 }
 
 function labelsText(graph: ExportGraph): string {

@@ -82,6 +82,8 @@ export interface LogisticOptions {
   learningRate?: number;
   /** Seeds the small random initial weights. */
   seed?: number;
+  /** Weigh each class's rows by N / (classes · its size), so a large class does not drown a small one. */
+  balanced?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export class LogisticRegression implements LightClassifier {
   private classes = 0;
 
   constructor(options: LogisticOptions = {}) {
-    this.options = { l2: 1e-2, iterations: 100, learningRate: 0.01, seed: 0, ...options };
+    this.options = { l2: 1e-2, iterations: 100, learningRate: 0.01, seed: 0, balanced: false, ...options };
   }
 
   fit(x: readonly Float32Array[], y: readonly number[], classes: number): this {
@@ -112,6 +114,7 @@ export class LogisticRegression implements LightClassifier {
     x.forEach((row, i) => this.standardize(row, xs.subarray(i * D, (i + 1) * D)));
 
     const { l2, iterations, learningRate, seed } = this.options;
+    const weight = classWeights(y, C, this.options.balanced);
     const random = seededRandom(seed);
     this.params = Float64Array.from({ length: C * D + C }, (_, i) => (i < C * D ? (random() - 0.5) * 0.02 : 0));
     const grad = new Float64Array(this.params.length);
@@ -124,9 +127,11 @@ export class LogisticRegression implements LightClassifier {
       grad.fill(0);
       let loss = 0;
       for (let n = 0, row = 0; n < N; n++, row += D) {
-        loss -= Math.log(Math.max(this.softmax(xs, row, p)[y[n]], 1e-300));
+        const w = weight[y[n]];
+        loss -= w * Math.log(Math.max(this.softmax(xs, row, p)[y[n]], 1e-300));
         p[y[n]] -= 1; // now ∂loss/∂logits
         for (let c = 0; c < C; c++) {
+          p[c] *= w;
           axpy(p[c], xs, row, grad, c * D, D);
           grad[C * D + c] += p[c];
         }
@@ -206,6 +211,17 @@ export function accuracy(model: LightClassifier, x: readonly Float32Array[], y: 
     if (model.predict(row).label === y[i]) right++;
   });
   return right / x.length;
+}
+
+/** Per-class loss weights: all 1, or N / (classes · size) for classes present. */
+function classWeights(y: readonly number[], classes: number, balanced: boolean): Float64Array {
+  const weight = new Float64Array(classes).fill(1);
+  if (!balanced) return weight;
+  const counts = new Float64Array(classes);
+  for (const label of y) counts[label]++;
+  const present = counts.filter((c) => c > 0).length;
+  for (let c = 0; c < classes; c++) if (counts[c] > 0) weight[c] = y.length / (present * counts[c]);
+  return weight;
 }
 
 function checkTrainingSet(x: readonly Float32Array[], y: readonly number[], classes: number): number {

@@ -5,7 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUILTIN_BASES } from '../../shared/builtinBases';
 import type { ProgressEvent } from '../../shared/engineTypes';
-import { binomialStandardError, recommendBase, type ProbeResult, type ProbeRow } from '../../shared/probeRules';
+import {
+  accuracyWithInterval,
+  probeAccuracy,
+  recommendBase,
+  type ProbeResult,
+  type ProbeRow,
+} from '../../shared/probeRules';
 import type { ProbeParams } from '../../shared/trainerProtocol';
 import { decodeBatch, SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
@@ -18,7 +24,7 @@ import { buildTransferModel } from '../models/transferModel';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { baseCut, featuresAtCut } from '../train/featureCache';
 import * as tf from '../tf';
-import { accuracy, LogisticRegression } from './lightClassifier';
+import { LogisticRegression } from './lightClassifier';
 
 /** More candidates than this is a typo or a script gone wrong, not a comparison. */
 export const MAX_PROBE_BASES = 16;
@@ -48,8 +54,9 @@ export async function probeBases(
         title: spec,
         featureLayer: '',
         accuracy: 0,
-        standardError: 0,
+        interval: [0, 1],
         validationImages: 0,
+        correct: [],
         secondsPerImage: 0,
         extractionSeconds: 0,
         params: 0,
@@ -95,30 +102,25 @@ async function probeOne(
     });
     const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
     const train = split.train.filter((s) => features.has(s.path));
-    const held = split.validation.filter((s) => features.has(s.path));
     const model = new LogisticRegression({ seed: p.seed });
     model.fit(
       train.map((s) => features.get(s.path)!),
       train.map((s) => s.label),
       classes,
     );
-    const acc = accuracy(
-      model,
-      held.map((s) => features.get(s.path)!),
-      held.map((s) => s.label),
-    );
-    emit({
-      kind: 'log',
-      level: 'info',
-      message: `${spec}: linear probe ${(acc * 100).toFixed(1)}% on ${held.length} validation images`,
+    // In the split's order, the same for every base, so bases can be compared image by image.
+    const correct = split.validation.map((s) => {
+      const f = features.get(s.path);
+      return f ? model.predict(f).label === s.label : null;
     });
+    const scored = probeAccuracy(correct);
+    emit({ kind: 'log', level: 'info', message: `${spec}: linear probe ${accuracyWithInterval(scored)}` });
     return {
       base: spec,
       title: base.description.title,
       featureLayer: plan.featureLayer,
-      accuracy: acc,
-      standardError: binomialStandardError(acc, held.length),
-      validationImages: held.length,
+      ...scored,
+      correct,
       secondsPerImage,
       extractionSeconds,
       params: base.description.totalParams,

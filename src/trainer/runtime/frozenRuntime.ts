@@ -46,6 +46,20 @@ export function frozenRuntimePreference(explicit?: FrozenRuntimePreference): Fro
   return env as FrozenRuntimePreference;
 }
 
+/**
+ * Where a frozen part will run unless a layer has no ONNX form: ONNX Runtime when it is asked for or `auto` and
+ * its binding loads, else tfjs. Loading the binding is what a session would do first anyway.
+ */
+export function frozenPartRuntime(preference = frozenRuntimePreference()): 'onnxruntime' | 'tfjs' {
+  if (preference === 'tfjs') return 'tfjs';
+  try {
+    runtimeRequire('onnxruntime-node');
+    return 'onnxruntime';
+  } catch {
+    return 'tfjs';
+  }
+}
+
 /** Starts the runner for a frozen single-input model; `onnxruntime` fails rather than falling back. */
 export async function startFrozenRunner(
   model: tf.LayersModel,

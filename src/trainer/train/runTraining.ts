@@ -55,6 +55,7 @@ import {
 import { sourceRun } from './sourceRun';
 import { pixelTrials, type PixelWinner } from './pixelTrials';
 import { CUT_POOLING, featuresAtCuts, type CutFeatures } from './cutFeatures';
+import { lastCheckWarning } from '../doctor/lastCheck';
 import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeRunRecipe } from './runFolder';
 
 /** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
@@ -65,6 +66,8 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   ctx.emit({ kind: 'stage', stage: 'scanning', message: recipe.data });
   const scan = await scanDataset(recipe.data);
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
+  const checked = lastCheckWarning(ctx.cacheDir, scan); // issue 27: many flagged files still in place
+  if (checked) ctx.emit({ kind: 'log', level: 'warn', message: checked });
   const testSplit = resolveTestSplit(
     recipe.testSplit,
     scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length),

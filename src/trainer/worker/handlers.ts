@@ -6,6 +6,7 @@ import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../../shared/engineError';
 import { exportRun } from '../export/exportRun';
+import { checkData } from '../doctor/checkData';
 import { embedFolder } from '../features/embedFolder';
 import { probeBases } from '../features/probeBases';
 import { loadBase } from '../models/baseModel';
@@ -15,6 +16,7 @@ import { runTraining } from '../train/runTraining';
 import { timedRun } from '../train/timedRun';
 import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
 import { prepareRayRun } from '../ray/rayRun';
+import { registerTextHandlers } from '../text/textHandlers';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -70,7 +72,9 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.predictEach, (p, token) => job(token, () => predictEach(p.runDir, p.images)));
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
+  connection.onRequest(P.doctor, (p, token) => job(token, () => checkData(p, token, emit)));
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
+  registerTextHandlers(connection, job, emit);
 }
 
 function toResponseError(e: unknown): ResponseError<void> {

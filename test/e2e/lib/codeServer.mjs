@@ -65,6 +65,8 @@ export function createSandbox({ settings = {}, populate }) {
     EXTENSIONS_GALLERY: '{}',
   };
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+  // A user's editor does not carry our test commands' opt-out: the extension must turn telemetry off itself.
+  delete env.ORT_DISABLE_TELEMETRY;
   return { dirs, env };
 }
 

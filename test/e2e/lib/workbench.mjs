@@ -45,7 +45,8 @@ export async function openWorkbench(browser, url, folder) {
     if (!HARMLESS_CONSOLE.some((re) => re.test(text))) consoleErrors.push(text.split('\n')[0].slice(0, 300));
   });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${String(e).slice(0, 300)}`));
-  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`);
+  // The first load compiles the workbench: on a loaded 2-core machine it took over the default 30 s.
+  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`, { timeout: 90_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
   return { page, consoleErrors };
 }

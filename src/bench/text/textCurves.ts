@@ -1,0 +1,94 @@
+// Learning curves of the text models (issue 25): on two real sets, n = 10, 50, 200 training examples per
+// class × 5 seeds, each scored on the same held-out test examples per seed; mean ± standard error of the
+// test accuracy for the default (fused) flow, the lexical baseline, GloVe mean + logistic regression and
+// the GloVe half of the default alone. A measurement, not a test: it prints what it saw.
+//   node --import tsx src/bench/text/textCurves.ts [--only sotu|spam] [--sizes 10,50,200] [--seeds 5]
+import { seededRandom, shuffled } from '../../shared/seededRandom';
+import { dedupeTexts, type TextExample } from '../../shared/text/textExamples';
+import {
+  argmax,
+  fitTextModel,
+  scoreTexts,
+  TEXT_MODEL_KINDS,
+  textFeatures,
+  type TextModelKind,
+} from '../../trainer/text/textHeads';
+import { builtinWordVectors } from '../../trainer/text/wordVectors';
+import { sotuSentences, spamAssassinBodies } from './textSets';
+
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const sizes = (arg('--sizes') ?? '10,50,200').split(',').map(Number);
+const seeds = Number(arg('--seeds') ?? 5);
+const only = arg('--only');
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const SETS = {
+  sotu: { load: sotuSentences, testPerClass: 100 },
+  spam: { load: spamAssassinBodies, testPerClass: 250 },
+};
+
+/** Per seed: a disjoint test set, then the first n of one shuffled pool per class for each n. */
+function curve(name: string, examples: TextExample[], testPerClass: number) {
+  const vectors = builtinWordVectors();
+  // Classes with too few examples for the largest training size and the test set are left out.
+  const need = testPerClass + Math.max(...sizes);
+  const all = [...new Set(examples.map((e) => e.label))].sort();
+  const classes = all.filter((c) => examples.filter((e) => e.label === c).length >= need);
+  if (classes.length < all.length)
+    log(`${name}: left out (fewer than ${need}): ${all.filter((c) => !classes.includes(c)).join(', ')}`);
+  const byClass = classes.map((c) => examples.filter((e) => e.label === c));
+  const counts = byClass.map((b) => b.length);
+  log(`${name}: ${examples.length} examples, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}`);
+  const acc = new Map<string, number[]>();
+  for (let seed = 0; seed < seeds; seed++) {
+    const random = seededRandom(1000 + seed);
+    const pools = byClass.map((b) => shuffled(b, random));
+    const test = pools.flatMap((p) => p.slice(0, testPerClass));
+    const testY = test.map((e) => classes.indexOf(e.label));
+    const testF = textFeatures(
+      vectors,
+      test.map((e) => e.text),
+    );
+    for (const n of sizes) {
+      const train = pools.flatMap((p) => p.slice(testPerClass, testPerClass + n));
+      const y = train.map((e) => classes.indexOf(e.label));
+      const trainF = textFeatures(
+        vectors,
+        train.map((e) => e.text),
+      );
+      for (const kind of TEXT_MODEL_KINDS) {
+        const started = performance.now();
+        const model = fitTextModel(kind, trainF, y, classes.length, seed);
+        const probs = scoreTexts(model, testF);
+        const a = probs.filter((p, i) => argmax(p) === testY[i]).length / test.length;
+        const key = `${n}\t${kind}`;
+        acc.set(key, [...(acc.get(key) ?? []), a]);
+        const w = kind === 'fused' ? ` (GloVe weight ${model.gloveWeight})` : '';
+        log(
+          `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}%${w} ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      }
+    }
+  }
+  printTable(name, acc);
+}
+
+function printTable(name: string, acc: Map<string, number[]>) {
+  const kinds: TextModelKind[] = [...TEXT_MODEL_KINDS];
+  console.log(`\n${name}: test accuracy %, mean ± standard error over ${seeds} seeds`);
+  console.log(['per class', ...kinds].map((s) => s.padEnd(16)).join(''));
+  for (const n of sizes) {
+    const cells = kinds.map((k) => {
+      const xs = acc.get(`${n}\t${k}`)!;
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+      return `${(mean * 100).toFixed(1)} ± ${((sd / Math.sqrt(xs.length)) * 100).toFixed(1)}`;
+    });
+    console.log([String(n), ...cells].map((s) => s.padEnd(16)).join(''));
+  }
+}
+
+for (const [name, set] of Object.entries(SETS)) {
+  if (only && only !== name) continue;
+  curve(name, dedupeTexts(set.load()).examples, set.testPerClass);
+}

@@ -1,0 +1,175 @@
+// The CLI's text paths (issue 25): scan, train, evaluate and predict route here when their data is text —
+// a .csv/.tsv/.jsonl table, a folder whose class subfolders hold .txt/.md files, or a text run folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatBytes, LIMITS } from '../shared/limits';
+import { DEFAULT_SEED } from '../shared/recipeDefaults';
+import { extensionOf, TEXT_FILE_EXTENSIONS, TEXT_MODEL_FILE, TEXT_TABLE_EXTENSIONS } from '../shared/text/textFiles';
+import * as T from '../shared/text/textProtocol';
+import { CliError } from './cliError';
+import type { CommandContext, OptionSpec } from './commandSpec';
+import { EXIT } from './exitCodes';
+import { formatEvaluation, table } from './format';
+import { predictionLine } from './predictCommand';
+import { pct } from './progressView';
+
+/** Options of scan, train and evaluate on text tables. */
+export const TEXT_COLUMN_OPTIONS: readonly OptionSpec[] = [
+  {
+    flags: '--text-column <name>',
+    description: 'text data: the text column of a table (header name or 1-based position)',
+  },
+  {
+    flags: '--label-column <name>',
+    description: 'text data: the label column of a table (header name or 1-based position)',
+  },
+];
+
+/** Options of train that only text data takes. */
+export const TEXT_TRAIN_OPTIONS: readonly OptionSpec[] = [
+  ...TEXT_COLUMN_OPTIONS,
+  {
+    flags: '--text-model <model>',
+    description: 'text data: fused (GloVe + lexical), glove, lexical, or auto (the best on validation)',
+    choices: T.TEXT_MODEL_CHOICES,
+    default: 'auto',
+  },
+];
+
+/** train's options that mean something for text data; any other is refused rather than ignored. */
+const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model']);
+const COMMON = new Set(['json', 'backend', 'cache']);
+
+const str = (ctx: CommandContext, name: string) => {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** True for a table of texts, or a folder with a class subfolder holding .txt/.md files. */
+export function isTextData(source: string): boolean {
+  const stat = fs.statSync(source, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (stat.isFile()) return TEXT_TABLE_EXTENSIONS.includes(extensionOf(source));
+  if (!stat.isDirectory()) return false;
+  return fs.readdirSync(source, { withFileTypes: true }).some((d) => {
+    if (!d.isDirectory() || d.name.startsWith('.')) return false;
+    return fs.readdirSync(path.join(source, d.name)).some((f) => TEXT_FILE_EXTENSIONS.includes(extensionOf(f)));
+  });
+}
+
+export function isTextRunDir(runDir: string): boolean {
+  return fs.existsSync(path.join(runDir, TEXT_MODEL_FILE));
+}
+
+const columns = (ctx: CommandContext): T.TextColumnFlags => ({
+  text: str(ctx, 'text-column'),
+  label: str(ctx, 'label-column'),
+});
+
+export async function textScan(ctx: CommandContext, source: string): Promise<number> {
+  const scan = await ctx.client().sendRequest(T.textScan, { source, columns: columns(ctx) }, ctx.token);
+  const skipped = scan.skipped.length
+    ? `\nSkipped ${scan.skipped.length}:\n${scan.skipped.map((s) => `  ${s.path}: ${s.reason}`).join('\n')}`
+    : '';
+  ctx.view.result(
+    scan,
+    table(
+      ['class', 'texts'],
+      scan.classes.map((c) => [c.name, c.count]),
+    ) + skipped,
+  );
+  return EXIT.ok;
+}
+
+export async function textTrain(ctx: CommandContext, source: string, outputDir: string): Promise<number> {
+  const extra = Object.keys(ctx.options).filter((o) => !TEXT_TRAIN_FLAGS.has(o) && !COMMON.has(o));
+  if (extra.length > 0) {
+    throw new CliError(
+      `--${extra[0]} does not apply to text data (frozen features + a head); see transfer-studio train --help.`,
+    );
+  }
+  const fraction = (name: string, fallback: number) => {
+    const v = str(ctx, name);
+    const n = v === undefined ? fallback : Number(v);
+    if (!(n >= 0 && n < 1)) throw new CliError(`--${name} must be a fraction in [0, 1), not ${v}.`);
+    return n;
+  };
+  ctx.view.event({ kind: 'log', level: 'info', message: `Training text models on ${source}` });
+  const result = await ctx.client().sendRequest(
+    T.textTrain,
+    {
+      source,
+      columns: columns(ctx),
+      model: (str(ctx, 'text-model') ?? 'auto') as T.TextModelChoice,
+      outputDir,
+      seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
+      validationSplit: fraction('val', 0.2),
+      testSplit: fraction('test', 0.2),
+    },
+    ctx.token,
+  );
+  ctx.view.result(result, formatTextRun(result));
+  return EXIT.ok;
+}
+
+export function formatTextRun(r: T.TextRunResult): string {
+  const rows = r.candidates.map((c) => [
+    c.name + (c.name === r.kept ? ' (kept)' : ''),
+    pct(c.validationAccuracy),
+    pct(c.testAccuracy),
+  ]);
+  const weight = r.kept === 'fused' ? `, GloVe weight ${r.gloveWeight}` : '';
+  return [
+    `Run folder: ${r.runDir}`,
+    `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}`,
+    table(['model', 'validation', r.evaluatedOn], rows),
+    `Best on the ${r.evaluatedOn} split: ${r.winner}${r.winner === r.kept ? '' : ' (a baseline beat the kept model)'}`,
+    '',
+    formatEvaluation(r.evaluation, `Kept model (${r.evaluatedOn} split)`),
+  ].join('\n');
+}
+
+export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {
+  const evaluation = await ctx
+    .client()
+    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
+  ctx.view.result(evaluation, formatEvaluation(evaluation));
+  return EXIT.ok;
+}
+
+/** Texts to classify: --text, text files, and "-" for one text per line on stdin. */
+export async function textPredict(ctx: CommandContext, runDir: string, inputs: string[]): Promise<number> {
+  const items: T.TextItem[] = [];
+  const given = str(ctx, 'text');
+  if (given !== undefined) items.push({ path: '--text', text: given });
+  for (const input of inputs) {
+    if (input === '-') {
+      const lines = (await readStdin()).split(/\r?\n/);
+      lines.forEach((line, i) => line.trim() && items.push({ path: `stdin:${i + 1}`, text: line }));
+    } else {
+      const stat = fs.statSync(input, { throwIfNoEntry: false });
+      if (!stat?.isFile()) throw new CliError(`${input}: not a text file.`);
+      if (stat.size > LIMITS.maxTextFileBytes)
+        throw new CliError(`${input}: more than ${formatBytes(LIMITS.maxTextFileBytes)}.`);
+      items.push({ path: input, text: fs.readFileSync(input, 'utf8') });
+    }
+  }
+  if (items.length === 0)
+    throw new CliError('Nothing to classify: give --text "…", text files, or - to read lines from stdin.');
+  const predictions = await ctx.client().sendRequest(T.textPredict, { runDir, items }, ctx.token);
+  for (const p of predictions) ctx.view.item('prediction', p, predictionLine(p));
+  ctx.view.result({ texts: predictions.length }, `${predictions.length} text(s) predicted.`);
+  return EXIT.ok;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > LIMITS.maxTextTableBytes)
+      throw new CliError(`stdin: more than ${formatBytes(LIMITS.maxTextTableBytes)}.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

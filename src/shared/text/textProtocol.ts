@@ -1,0 +1,77 @@
+// The text requests of the trainer (issue 25): scan, train, evaluate and predict on text data with the
+// frozen-features + head models (GloVe, lexical, fused). Declared once here, sent by the CLI through the
+// trainer client, answered by src/trainer/text/textHandlers.ts.
+import { RequestType } from 'vscode-jsonrpc';
+import type { Evaluation, Prediction } from '../engineTypes';
+import type { SkippedText } from './textExamples';
+
+/** Which columns of a table hold the text and the label: header names or 1-based positions. */
+export interface TextColumnFlags {
+  text?: string;
+  label?: string;
+}
+
+/** The text models a run can keep; auto keeps the best of fused, glove and lexical on validation. */
+export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical'] as const;
+export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
+
+/** A text dataset's classes, example counts and what was skipped. */
+export interface TextScan {
+  source: string;
+  classes: { name: string; count: number }[];
+  skipped: SkippedText[];
+}
+
+export interface TextTrainParams {
+  source: string;
+  columns: TextColumnFlags;
+  model: TextModelChoice;
+  outputDir: string;
+  seed: number;
+  validationSplit: number;
+  testSplit: number;
+}
+
+/** One model of a text run: its validation and held-out accuracy. */
+export interface TextCandidate {
+  name: string;
+  validationAccuracy: number;
+  testAccuracy: number;
+  /** A baseline, compared with but never kept. */
+  baseline: boolean;
+}
+
+export interface TextRunResult {
+  runDir: string;
+  classes: string[];
+  split: { train: number; validation: number; test: number };
+  kept: string;
+  /** GloVe's share in the kept model's probabilities (0 lexical only, 1 GloVe only). */
+  gloveWeight: number;
+  candidates: TextCandidate[];
+  /** The kept model on the test split (on validation when there is no test split). */
+  evaluation: Evaluation;
+  evaluatedOn: 'test' | 'validation';
+  /** Which of the kept model and the baselines scored best where the evaluation was taken. */
+  winner: string;
+  seconds: number;
+}
+
+/** One text to classify; `path` names it in the output (a file, "--text", "stdin:3"). */
+export interface TextItem {
+  path: string;
+  text: string;
+}
+
+/** Host → trainer: classes and counts of a text folder or table. */
+export const textScan = new RequestType<{ source: string; columns: TextColumnFlags }, TextScan, void>('text/scan');
+/** Host → trainer: train the text models on a folder or table and save the kept one as a run folder. */
+export const textTrain = new RequestType<TextTrainParams, TextRunResult, void>('text/train');
+/** Host → trainer: a text run's accuracy on a labelled folder or table. */
+export const textEvaluate = new RequestType<
+  { runDir: string; source: string; columns: TextColumnFlags },
+  Evaluation,
+  void
+>('text/evaluate');
+/** Host → trainer: classify texts with a text run. */
+export const textPredict = new RequestType<{ runDir: string; items: TextItem[] }, Prediction[], void>('text/predict');

@@ -1,0 +1,90 @@
+// `transfer-studio doctor` and Check Data: scan the folder (the ignore list applies), cache the features of
+// the chosen base at its default cut, fingerprint the files, run the checks, remember what was flagged.
+import type { CancelSignal } from '../../shared/engineError';
+import type { LabelRanking } from '../../shared/confidentLearning';
+import type { DoctorReport } from '../../shared/doctorTypes';
+import type { ProgressEvent } from '../../shared/engineTypes';
+import type { DoctorParams } from '../../shared/trainerProtocol';
+import { resolveFreezePlan } from '../../shared/freezePlan';
+import { SkipList } from '../data/batchStream';
+import { scanDataset, trainableClasses } from '../data/datasetScanner';
+import { loadBase } from '../models/baseModel';
+import { disposeModels } from '../models/disposeModels';
+import { buildTransferModel } from '../models/transferModel';
+import { baseCut, featuresAtCut } from '../train/featureCache';
+import { checkBatchBytes } from '../train/runFileChecks';
+import { imageKind } from '../data/kinds/image';
+import { imageInput } from '../../shared/inputSpec';
+import { diagnose } from './diagnose';
+import { fingerprints } from './fingerprints';
+import { saveLastCheck } from './lastCheck';
+
+/** A check's parameters; the evaluation script may choose the ranking. */
+export type CheckParams = DoctorParams & { ranking?: LabelRanking };
+
+export async function checkData(
+  p: CheckParams,
+  signal: CancelSignal,
+  emit: (e: ProgressEvent) => void,
+): Promise<DoctorReport> {
+  const { report } = await runChecks(p, signal, emit);
+  saveLastCheck(p.cacheDir, report);
+  return report;
+}
+
+/** The report with what it was computed from (the evaluation script measures rankings on `diagnosis`). */
+export async function runChecks(p: CheckParams, signal: CancelSignal, emit: (e: ProgressEvent) => void) {
+  emit({ kind: 'stage', stage: 'scanning', message: p.folder });
+  const scan = await scanDataset(p.folder);
+  const classes = trainableClasses(scan, 1);
+  const samples = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
+  emit({ kind: 'stage', stage: 'loading-base', message: p.base });
+  const base = await loadBase(p.base, p.cacheDir);
+  const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes.length, p.seed);
+  try {
+    checkBatchBytes(imageKind, imageInput(base.description.preprocessing), 32, base.description.title);
+    const skips = new SkipList();
+    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
+    const { features } = await featuresAtCut(cut, {
+      cacheDir: p.cacheDir,
+      samples,
+      batchSize: 32,
+      skips,
+      signal,
+      emit,
+    });
+    skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
+    const kept = samples.filter((s) => features.has(s.path)).sort((a, b) => a.path.localeCompare(b.path));
+    emit({ kind: 'stage', stage: 'evaluating', message: `checking ${kept.length} images` });
+    const prints = await fingerprints(kept.map((s) => s.path));
+    const names = classes.map((c) => c.name);
+    const examples = kept.map((s, i) => ({ ...s, features: features.get(s.path)!, fingerprint: prints[i] }));
+    const d = diagnose({ root: scan.root, classes: names, examples, seed: p.seed, ranking: p.ranking });
+    const report: DoctorReport = {
+      folder: scan.root,
+      base: p.base,
+      seed: p.seed,
+      classes: names,
+      findings: d.findings,
+      confusedPairs: d.confusedPairs,
+      summary: summarize(kept.length, d.findings),
+      notes: d.notes,
+    };
+    return { report, diagnosis: d, examples };
+  } finally {
+    disposeModels([tm.head, tm.features, tm.full, base.model]);
+  }
+}
+
+function summarize(examples: number, findings: DoctorReport['findings']): DoctorReport['summary'] {
+  const count = (k: string) => findings.filter((f) => f.kind === k).length;
+  return {
+    examples,
+    label: count('label'),
+    duplicate: count('duplicate'),
+    nearDuplicate: count('near-duplicate'),
+    outlier: count('outlier'),
+    flagged: new Set(findings.map((f) => f.path)).size,
+  };
+}

@@ -1,0 +1,17 @@
+// The trainer's answers to the text requests (src/shared/text/textProtocol.ts). Text models use no tfjs,
+// but they still run one at a time with the other heavy jobs (`job`), so two never compete for the thread.
+import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
+import type { BackendInfo, ProgressEvent } from '../../shared/engineTypes';
+import * as T from '../../shared/text/textProtocol';
+import { evaluateText, predictText, scanText, trainText } from './textRun';
+
+type Job = <R>(token: CancellationToken, work: (backend: BackendInfo) => Promise<R>) => Promise<R>;
+
+export function registerTextHandlers(connection: MessageConnection, job: Job, emit: (e: ProgressEvent) => void): void {
+  connection.onRequest(T.textScan, (p, token) => job(token, async () => scanText(p.source, p.columns)));
+  connection.onRequest(T.textTrain, (p, token) => job(token, async () => trainText(p, emit)));
+  connection.onRequest(T.textEvaluate, (p, token) =>
+    job(token, async () => evaluateText(p.runDir, p.source, p.columns)),
+  );
+  connection.onRequest(T.textPredict, (p, token) => job(token, async () => predictText(p.runDir, p.items)));
+}

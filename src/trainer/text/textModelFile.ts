@@ -1,0 +1,104 @@
+// text-model.json in a text run folder: the kept model, its classes and the vectors it needs. Large numeric
+// arrays are stored as base64 of their float32/int32 bytes, and the lexical IDF for the head's columns only
+// (the others have no weight): a few MB where a JSON list of numbers would be tens.
+import path from 'node:path';
+import { EngineError } from '../../shared/engineError';
+import { LIMITS } from '../../shared/limits';
+import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
+import { readJsonFile } from '../io/boundedRead';
+import { writeJsonAtomic } from '../models/modelFiles';
+import { LEXICAL_BLOCK } from './lexicalFeatures';
+import type { SparseLogisticModel } from './sparseLogistic';
+import type { TextModel } from './textHeads';
+
+interface StoredHead {
+  classes: number;
+  columns: string;
+  weights: string;
+  biases: number[];
+}
+
+interface StoredTextModel {
+  version: 1;
+  classes: string[];
+  /** The built-in vectors the GloVe part was pooled with. */
+  vectors: 'glove-100d';
+  kind: TextModel['kind'];
+  gloveWeight: number;
+  fusionScores?: TextModel['fusionScores'];
+  glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
+  lexical?: { documents: number; idf: string; head: StoredHead };
+}
+
+const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+function floats(s: string): Float32Array {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength - (b.byteLength % 4)));
+}
+function ints(s: string): Int32Array {
+  const b = Buffer.from(s, 'base64');
+  return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength - (b.byteLength % 4)));
+}
+
+const storeHead = (h: SparseLogisticModel): StoredHead => ({
+  classes: h.classes,
+  columns: b64(Int32Array.from(h.columns)),
+  weights: b64(Float32Array.from(h.weights)),
+  biases: h.biases,
+});
+
+function readHead(file: string, h: StoredHead): SparseLogisticModel {
+  const columns = [...ints(h.columns)];
+  const weights = [...floats(h.weights)];
+  if (weights.length !== columns.length * h.classes || h.biases.length !== h.classes) {
+    throw new EngineError(`${file}: the head's sizes do not match.`);
+  }
+  return { classes: h.classes, columns, weights, biases: h.biases };
+}
+
+export function writeTextModel(runDir: string, classes: string[], model: TextModel): void {
+  const { glove, lexical } = model;
+  const stored: StoredTextModel = {
+    version: 1,
+    classes,
+    vectors: 'glove-100d',
+    kind: model.kind,
+    gloveWeight: model.gloveWeight,
+    fusionScores: model.fusionScores,
+    glove: glove && { component: glove.state.component, meanOnly: glove.meanOnly, head: storeHead(glove.head) },
+    lexical: lexical && {
+      documents: lexical.state.documents,
+      idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
+      head: storeHead(lexical.head),
+    },
+  };
+  writeJsonAtomic(path.join(runDir, TEXT_MODEL_FILE), stored);
+}
+
+export function readTextModel(runDir: string): { classes: string[]; model: TextModel } {
+  const file = path.join(runDir, TEXT_MODEL_FILE);
+  const s = readJsonFile(file, LIMITS.maxTextModelBytes, 'text model') as StoredTextModel;
+  if (s?.version !== 1 || !Array.isArray(s.classes) || s.classes.length < 2) {
+    throw new EngineError(`${file}: not a text model this version can read.`);
+  }
+  const model: TextModel = { kind: s.kind, classes: s.classes.length, gloveWeight: s.gloveWeight };
+  if (s.fusionScores) model.fusionScores = s.fusionScores;
+  if (s.glove) {
+    model.glove = {
+      state: { component: s.glove.component },
+      meanOnly: s.glove.meanOnly,
+      head: readHead(file, s.glove.head),
+    };
+  }
+  if (s.lexical) {
+    const head = readHead(file, s.lexical.head);
+    const values = floats(s.lexical.idf);
+    const idf = new Float32Array(2 * LEXICAL_BLOCK);
+    head.columns.forEach((c, i) => {
+      if (!Number.isInteger(c) || c < 0 || c >= idf.length) throw new EngineError(`${file}: column ${c} out of range.`);
+      idf[c] = values[i];
+    });
+    model.lexical = { state: { documents: s.lexical.documents, idf }, head };
+  }
+  return { classes: s.classes, model };
+}

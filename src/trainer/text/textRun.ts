@@ -1,0 +1,157 @@
+// A text run: read and split the data, fit the candidates on the training split, keep the best on
+// validation (auto) and compare it with the baselines on the held-out split, then save the run folder.
+// Everything here is frozen features + a head: seconds, no tfjs.
+import path from 'node:path';
+import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
+import { EngineError } from '../../shared/engineError';
+import { stratifiedSplit, type Sample } from '../../shared/split';
+import type { TextItem, TextRunResult, TextScan, TextTrainParams } from '../../shared/text/textProtocol';
+import type { TextColumnFlags } from '../../shared/text/textProtocol';
+import { normaliseText } from '../../shared/text/textNormalise';
+import { writeJsonAtomic } from '../models/modelFiles';
+import { evaluatePredictions } from '../train/evaluation';
+import { createRunDir } from '../train/runFolder';
+import { clipExample } from './textDecode';
+import { readTextDataset } from './textDataset';
+import { argmax, fitTextModel, scoreTexts, textFeatures, type TextModel, type TextModelKind } from './textHeads';
+import { readTextModel, writeTextModel } from './textModelFile';
+import { builtinWordVectors } from './wordVectors';
+
+/** The candidates auto chooses from, and the baselines every run is compared with. */
+const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical'];
+const BASELINES: readonly { kind: TextModelKind; name: string }[] = [
+  { kind: 'lexical', name: 'lexical (TF-IDF + logistic)' },
+  { kind: 'glove-mean', name: 'GloVe mean + logistic' },
+];
+
+export function scanText(source: string, columns: TextColumnFlags): TextScan {
+  const data = readTextDataset(source, columns);
+  return {
+    source,
+    classes: data.classes.map((name) => ({ name, count: data.examples.filter((e) => e.label === name).length })),
+    skipped: data.skipped,
+  };
+}
+
+export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void): TextRunResult {
+  const started = performance.now();
+  const say = (message: string) => emit({ kind: 'log', level: 'info', message });
+  const data = readTextDataset(p.source, p.columns);
+  const textOf = new Map(data.examples.map((e) => [e.path, e.text]));
+  const classes = data.classes.map((name) => ({
+    name,
+    files: data.examples.filter((e) => e.label === name).map((e) => e.path),
+  }));
+  const split = stratifiedSplit(classes, { validationSplit: p.validationSplit, testSplit: p.testSplit, seed: p.seed });
+  if (split.validation.length === 0)
+    throw new EngineError(`${p.source}: too few examples per class to hold out validation.`);
+  say(
+    `${data.examples.length} texts in ${data.classes.length} classes (${data.skipped.length} skipped); split ${split.train.length}/${split.validation.length}/${split.test.length}`,
+  );
+  const vectors = builtinWordVectors();
+  const part = (samples: Sample[]) => ({
+    features: textFeatures(
+      vectors,
+      samples.map((s) => textOf.get(s.path)!),
+    ),
+    labels: samples.map((s) => s.label),
+    samples,
+  });
+  const train = part(split.train);
+  const validation = part(split.validation);
+  const held = split.test.length > 0 ? part(split.test) : validation;
+  const k = data.classes.length;
+  const accuracy = (m: TextModel, on: typeof train) =>
+    scoreTexts(m, on.features).filter((probs, i) => argmax(probs) === on.labels[i]).length / on.labels.length;
+  const fitted = new Map<TextModelKind, TextModel>();
+  const fit = (kind: TextModelKind) => {
+    if (!fitted.has(kind)) fitted.set(kind, fitTextModel(kind, train.features, train.labels, k, p.seed));
+    return fitted.get(kind)!;
+  };
+  const tried = (p.model === 'auto' ? CANDIDATES : [p.model]).map((kind) => {
+    const model = fit(kind);
+    const validationAccuracy = accuracy(model, validation);
+    say(`${kind}: ${(validationAccuracy * 100).toFixed(1)} % on validation`);
+    return { kind, model, validationAccuracy };
+  });
+  const kept = tried.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+  const candidates = [
+    ...tried.map((t) => ({
+      name: t.kind,
+      validationAccuracy: t.validationAccuracy,
+      testAccuracy: accuracy(t.model, held),
+      baseline: false,
+    })),
+    ...BASELINES.map((b) => ({
+      name: b.name,
+      validationAccuracy: accuracy(fit(b.kind), validation),
+      testAccuracy: accuracy(fit(b.kind), held),
+      baseline: true,
+    })),
+  ];
+  const keptScore = candidates.find((c) => c.name === kept.kind)!.testAccuracy;
+  const best = candidates.filter((c) => c.baseline).find((c) => c.testAccuracy > keptScore);
+  const evaluation = evaluatePredictions(
+    data.classes,
+    scoreTexts(kept.model, held.features).map((probs, i) => ({
+      path: held.samples[i].path,
+      label: held.labels[i],
+      probs,
+    })),
+  );
+  const runDir = createRunDir(p.outputDir, `${path.basename(p.source).replace(/\.[^.]+$/, '')}-text`);
+  writeTextModel(runDir, data.classes, kept.model);
+  const result: TextRunResult = {
+    runDir,
+    classes: data.classes,
+    split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+    kept: kept.kind,
+    gloveWeight: kept.model.gloveWeight,
+    candidates,
+    evaluation,
+    evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
+    winner: best ? best.name : kept.kind,
+    seconds: (performance.now() - started) / 1000,
+  };
+  writeJsonAtomic(path.join(runDir, 'text-run.json'), {
+    ...result,
+    source: p.source,
+    columns: p.columns,
+    seed: p.seed,
+  });
+  writeJsonAtomic(path.join(runDir, 'skipped.json'), data.skipped);
+  return result;
+}
+
+export function predictText(runDir: string, items: readonly TextItem[]): Prediction[] {
+  const { classes, model } = readTextModel(runDir);
+  const texts = items.map((item) => clipExample(normaliseText(item.text)).text);
+  const probs = scoreTexts(model, textFeatures(builtinWordVectors(), texts));
+  return items.map((item, i) => {
+    const best = argmax(probs[i]);
+    return {
+      path: item.path,
+      label: classes[best],
+      confidence: probs[i][best],
+      scores: Object.fromEntries(classes.map((c, j) => [c, probs[i][j]])),
+    };
+  });
+}
+
+export function evaluateText(runDir: string, source: string, columns: TextColumnFlags): Evaluation {
+  const { classes, model } = readTextModel(runDir);
+  const data = readTextDataset(source, columns);
+  const unknown = data.classes.filter((c) => !classes.includes(c));
+  if (unknown.length > 0) throw new EngineError(`${source}: classes the run does not know: ${unknown.join(', ')}.`);
+  const probs = scoreTexts(
+    model,
+    textFeatures(
+      builtinWordVectors(),
+      data.examples.map((e) => e.text),
+    ),
+  );
+  return evaluatePredictions(
+    classes,
+    data.examples.map((e, i) => ({ path: e.path, label: classes.indexOf(e.label), probs: probs[i] })),
+  );
+}

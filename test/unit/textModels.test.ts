@@ -1,0 +1,120 @@
+// The text models: the built-in GloVe file (written by npm run build), SIF/max pooling, hashed TF-IDF fitted
+// on training texts only, our sparse logistic regression, and the fused model on real sentences.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sotuSentences } from '../../src/bench/text/textSets';
+import { seededRandom, shuffled } from '../../src/shared/seededRandom';
+import { dedupeTexts } from '../../src/shared/text/textExamples';
+import { fitGloveState, gloveRow, poolTexts } from '../../src/trainer/text/gloveFeatures';
+import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../src/trainer/text/lexicalFeatures';
+import { fitSparseLogistic, sparseScorer } from '../../src/trainer/text/sparseLogistic';
+import { denseRow } from '../../src/trainer/text/sparseRows';
+import { argmax, fitTextModel, scoreTexts, stratifiedFolds, textFeatures } from '../../src/trainer/text/textHeads';
+import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
+
+const vectors = builtinWordVectors();
+const cosine = (a: Float32Array, b: Float32Array) => {
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  a.forEach((x, i) => ((ab += x * b[i]), (aa += x * x), (bb += b[i] * b[i])));
+  return ab / Math.sqrt(aa * bb);
+};
+
+describe('built-in word vectors', () => {
+  it('holds GloVe 6B in frequency order, accents folded at lookup', () => {
+    assert.equal(vectors.count, 341_479);
+    assert.equal(vectors.dims, 100);
+    assert.equal(vectors.lookup('the'), 0);
+    assert.equal(vectors.lookup('qzxqzxnotaword'), -1);
+    assert.ok(vectors.lookup('computer') < vectors.lookup('keyboard'));
+  });
+
+  it('pools related sentences closer than unrelated ones, identifiers split', () => {
+    const texts = [
+      'The server crashed with memory errors',
+      'outOfMemory exception killed the backend',
+      'We love fresh strawberries and cream',
+    ];
+    const pooled = poolTexts(vectors, texts);
+    const state = fitGloveState(pooled.means);
+    const rows = texts.map((_, i) => gloveRow(state, pooled.means[i], pooled.maxes[i]));
+    assert.ok(cosine(rows[0], rows[1]) > cosine(rows[0], rows[2]) + 0.1);
+    assert.ok(Math.abs(Math.hypot(...rows[0]) - 1) < 1e-5);
+    // wink's GloVe has no one-letter words (a, i): these sentences avoid them.
+    assert.equal(pooled.coverage, 1);
+  });
+});
+
+describe('lexical features', () => {
+  it('fits IDF on the training texts only: a term unseen in training adds nothing', () => {
+    const state = fitLexicalState(['disk full', 'disk slow'].map(termCounts));
+    const seen = lexicalRow(state, termCounts('disk full'));
+    const unseen = lexicalRow(state, termCounts('zebra'));
+    assert.ok(seen.idx.length > 0);
+    assert.equal(unseen.idx.length, 0);
+    // Word and character blocks are each unit length.
+    const norm = (lo: number, hi: number) =>
+      seen.val.reduce((s, v, k) => s + (seen.idx[k] >= lo && seen.idx[k] < hi ? v * v : 0), 0);
+    assert.ok(Math.abs(norm(0, LEXICAL_BLOCK) - 1) < 1e-5);
+    assert.ok(Math.abs(norm(LEXICAL_BLOCK, 2 * LEXICAL_BLOCK) - 1) < 1e-5);
+  });
+});
+
+describe('sparse logistic regression', () => {
+  it('separates classes that one column decides, and a stronger penalty keeps weights smaller', () => {
+    const x = [denseRow([1, 0.2]), denseRow([1, -0.1]), denseRow([-1, 0.3]), denseRow([-1, 0])];
+    const y = [0, 0, 1, 1];
+    const loose = fitSparseLogistic(x, y, 2, { c: 100 });
+    const tight = fitSparseLogistic(x, y, 2, { c: 0.01 });
+    const scorer = sparseScorer(loose);
+    assert.deepEqual(
+      x.map((r) => argmax(scorer.probabilities(r))),
+      y,
+    );
+    const size = (w: number[]) => Math.hypot(...w);
+    assert.ok(size(tight.weights) < size(loose.weights) / 5);
+  });
+
+  it('deals stratified folds that cover every example once', () => {
+    const labels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+    const folds = stratifiedFolds(labels, 3, 1);
+    assert.deepEqual(
+      [...folds.flat()].sort(),
+      labels.map((_, i) => i),
+    );
+    for (const f of folds) assert.deepEqual(new Set(f.map((i) => labels[i])).size, 3);
+  });
+});
+
+describe('text models on real sentences (State of the Union, by party)', () => {
+  it('every model beats chance by a margin on held-out sentences; fused reports its weight', () => {
+    const all = dedupeTexts(sotuSentences()).examples;
+    const classes = ['Democratic', 'Democratic-Republican', 'Republican'];
+    const random = seededRandom(7);
+    const pools = classes.map((c) =>
+      shuffled(
+        all.filter((e) => e.label === c),
+        random,
+      ),
+    );
+    const train = pools.flatMap((p) => p.slice(0, 60));
+    const test = pools.flatMap((p) => p.slice(60, 160));
+    const trainF = textFeatures(
+      vectors,
+      train.map((e) => e.text),
+    );
+    const testF = textFeatures(
+      vectors,
+      test.map((e) => e.text),
+    );
+    const y = train.map((e) => classes.indexOf(e.label));
+    const testY = test.map((e) => classes.indexOf(e.label));
+    for (const kind of ['fused', 'lexical', 'glove'] as const) {
+      const model = fitTextModel(kind, trainF, y, classes.length);
+      const accuracy = scoreTexts(model, testF).filter((p, i) => argmax(p) === testY[i]).length / test.length;
+      assert.ok(accuracy > 0.45, `${kind}: ${accuracy}`);
+      if (kind === 'fused') assert.equal(model.fusionScores?.length, 5);
+    }
+  });
+});
