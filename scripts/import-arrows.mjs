@@ -73,8 +73,8 @@ function cycles(arrows) {
   return found;
 }
 
-/** The trainer's parts that run things (a training, a probe, the worker); the others are parts they use. */
-const TRAINER_TOP = new Set(['train', 'features', 'worker', 'ray']);
+/** The trainer's parts that run things (a training, a probe, a data check, text runs, the worker); the others are parts they use. */
+const TRAINER_TOP = new Set(['train', 'features', 'worker', 'ray', 'doctor', 'text']);
 
 function problems(top, trainer) {
   const out = [];

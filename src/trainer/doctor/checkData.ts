@@ -15,6 +15,8 @@ import { disposeModels } from '../models/disposeModels';
 import { buildTransferModel } from '../models/transferModel';
 import { baseCut, featuresAtCut } from '../train/featureCache';
 import { checkBatchBytes } from '../train/runFileChecks';
+import { imageKind } from '../data/kinds/image';
+import { imageInput } from '../../shared/inputSpec';
 import { diagnose } from './diagnose';
 import { fingerprints } from './fingerprints';
 import { saveLastCheck } from './lastCheck';
