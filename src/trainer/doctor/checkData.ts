@@ -1,7 +1,5 @@
 // `transfer-studio doctor` and Check Data: scan the folder (the ignore list applies), cache the features of
 // the chosen base at its default cut, fingerprint the files, run the checks, remember what was flagged.
-import { imageKind } from '../data/kinds/image';
-import { imageInput } from '../../shared/inputSpec';
 import type { CancelSignal } from '../../shared/engineError';
 import type { LabelRanking } from '../../shared/confidentLearning';
 import type { DoctorReport } from '../../shared/doctorTypes';
