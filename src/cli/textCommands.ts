@@ -2,6 +2,7 @@
 // a .csv/.tsv/.jsonl table, a folder whose class subfolders hold .txt/.md files, or a text run folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import { IMAGE_EXTENSIONS } from '../shared/imageFiles';
 import { formatBytes, LIMITS } from '../shared/limits';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { extensionOf, TEXT_FILE_EXTENSIONS, TEXT_MODEL_FILE, TEXT_TABLE_EXTENSIONS } from '../shared/text/textFiles';
@@ -45,16 +46,26 @@ const str = (ctx: CommandContext, name: string) => {
   return typeof v === 'string' ? v : undefined;
 };
 
-/** True for a table of texts, or a folder with a class subfolder holding .txt/.md files. */
+/**
+ * True for a table of texts, or a folder whose class subfolders hold more text files than images: an image
+ * folder with a stray notes.txt stays an image folder.
+ */
 export function isTextData(source: string): boolean {
   const stat = fs.statSync(source, { throwIfNoEntry: false });
   if (!stat) return false;
   if (stat.isFile()) return TEXT_TABLE_EXTENSIONS.includes(extensionOf(source));
   if (!stat.isDirectory()) return false;
-  return fs.readdirSync(source, { withFileTypes: true }).some((d) => {
-    if (!d.isDirectory() || d.name.startsWith('.')) return false;
-    return fs.readdirSync(path.join(source, d.name)).some((f) => TEXT_FILE_EXTENSIONS.includes(extensionOf(f)));
-  });
+  let texts = 0;
+  let images = 0;
+  for (const d of fs.readdirSync(source, { withFileTypes: true })) {
+    if (!d.isDirectory() || d.name.startsWith('.')) continue;
+    for (const f of fs.readdirSync(path.join(source, d.name))) {
+      const ext = extensionOf(f);
+      if (TEXT_FILE_EXTENSIONS.includes(ext)) texts++;
+      else if (IMAGE_EXTENSIONS.has(ext)) images++;
+    }
+  }
+  return texts > images;
 }
 
 export function isTextRunDir(runDir: string): boolean {

@@ -142,3 +142,17 @@ describe('readTextDataset', () => {
     assert.throws(() => readTextDataset(one), /one\.csv: needs at least two classes/);
   });
 });
+
+describe('isTextData', () => {
+  it('keeps an image folder with a stray note an image folder', () => {
+    write('pictures/cat/1.png', 'x');
+    write('pictures/cat/2.png', 'x');
+    write('pictures/cat/notes.txt', 'where these came from');
+    write('pictures/dog/1.png', 'x');
+    assert.equal(isTextData(path.join(tmp, 'pictures')), false);
+    write('pictures/dog/a.txt', 'a');
+    write('pictures/dog/b.txt', 'b');
+    write('pictures/dog/c.md', 'c');
+    assert.equal(isTextData(path.join(tmp, 'pictures')), true, 'more texts than images');
+  });
+});
