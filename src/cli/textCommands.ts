@@ -57,15 +57,24 @@ export function isTextData(source: string): boolean {
   if (!stat.isDirectory()) return false;
   let texts = 0;
   let images = 0;
-  for (const d of fs.readdirSync(source, { withFileTypes: true })) {
-    if (!d.isDirectory() || d.name.startsWith('.')) continue;
-    for (const f of fs.readdirSync(path.join(source, d.name))) {
+  for (const name of namesIn(source)) {
+    if (name.startsWith('.')) continue;
+    for (const f of namesIn(path.join(source, name))) {
       const ext = extensionOf(f);
       if (TEXT_FILE_EXTENSIONS.includes(ext)) texts++;
       else if (IMAGE_EXTENSIONS.has(ext)) images++;
     }
   }
   return texts > images;
+}
+
+/** A folder's names; one that cannot be listed (or is a file) counts as empty here: the scanner says why. */
+function namesIn(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
 }
 
 export function isTextRunDir(runDir: string): boolean {
