@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AUTO, AUTO_TEST_SPLIT, betterOnValidation } from '../../src/shared/autoFlow';
-import type { Preprocessing, ProgressEvent, QualityReport, Trial } from '../../src/shared/engineTypes';
+import type { ProgressEvent, QualityReport, Trial } from '../../src/shared/engineTypes';
+import type { ImageInput } from '../../src/shared/inputSpec';
 import { fixture, trainerSession } from '../helpers/fixtures';
 import * as P from '../../src/shared/trainerProtocol';
 
@@ -16,7 +17,8 @@ const CUTS = ['out_relu', 'block_13_expand_relu', 'block_6_expand_relu'];
 
 interface RunFacts {
   featureLayer?: string;
-  preprocessing: Preprocessing;
+  /** run.json version 2 says how the model is fed by kind of data; these runs are images. */
+  input: ImageInput;
 }
 
 const figures = (t: Trial) => ({ valAccuracy: t.valAccuracy ?? -Infinity, valLoss: t.valLoss ?? Infinity });
@@ -95,10 +97,10 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
   if (k.kind === 'transfer') {
     assert.equal(run.featureLayer, k.cut);
     assert.equal(saved.head.dense ?? 0, k.name === 'wider head' ? 128 : 0, 'recipe.json names the saved head');
-    assert.deepEqual(run.preprocessing.size, [224, 224]);
+    assert.deepEqual(run.input.size, [224, 224]);
   } else {
     assert.equal(run.featureLayer, undefined);
-    assert.deepEqual(run.preprocessing, { size: [28, 28], channels: 1, scale: 'unit' }, "the data's own pixels");
+    assert.deepEqual(run.input, { kind: 'image', size: [28, 28], channels: 1, scale: 'unit' }, "the data's own pixels");
     const hidden = k.kind === 'pixels-mlp' ? 784 * 128 + 128 + 128 * 3 + 3 : 784 * 3 + 3;
     assert.equal(result.transfer.trainableParams, hidden);
   }
