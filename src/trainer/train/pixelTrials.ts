@@ -64,7 +64,7 @@ export interface PixelTrialsOutcome {
 /** A softmax on the flattened pixels, or one hidden layer (the wider head's shape) before it. */
 export function buildPixelModel(kind: TrialKind, prep: Preprocessing, classes: number, seed: number) {
   const [h, w] = prep.size;
-  const layers: tf.layers.Layer[] = [tf.layers.flatten({ inputShape: [h, w, prep.channels], name: 'pixels' })];
+  const layers: tf.layers.Layer[] = [tf.layers.flatten({ name: 'pixels' })];
   if (kind === 'pixels-mlp') {
     const { dense = 128, dropout = 0 } = AUTO_WIDE_HEAD;
     layers.push(
@@ -85,7 +85,10 @@ export function buildPixelModel(kind: TrialKind, prep: Preprocessing, classes: n
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
     }),
   );
-  return tf.sequential({ name: kind.replace('-', '_'), layers });
+  // A functional graph, as every other model of a run: export reads functional graphs only.
+  const input = tf.input({ shape: [h, w, prep.channels], name: 'input' });
+  const output = layers.reduce((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
+  return tf.model({ name: kind.replace('-', '_'), inputs: input, outputs: output });
 }
 
 /** Every decodable image of the split as scaled pixels, by path. */
