@@ -26,7 +26,10 @@ export class DataIssuesView extends Disposable implements vscode.TreeDataProvide
   show(report: DoctorReport): void {
     this.report = report;
     this.refresh();
-    void vscode.commands.executeCommand('transferStudio.dataIssues.focus');
+    // The view is hidden until a check has findings to show: an empty fourth pane squeezed the Layers view.
+    void vscode.commands
+      .executeCommand('setContext', 'transferStudio.hasDataIssues', true)
+      .then(() => vscode.commands.executeCommand('transferStudio.dataIssues.focus'));
   }
 
   /** Drops a finding (the user acted on it); the file's other findings stay. */
