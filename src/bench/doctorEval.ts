@@ -3,7 +3,8 @@
 // each class's most-confused class), re-encoded/resized copies and 2% images from the other set. Duplicates
 // are measured under both confirmation rules (thumbnail distance, the doctor's; feature cosine, the issue's).
 // Prints what it saw; nothing passes or fails.
-//   node --import tsx src/bench/doctorEval.ts [--seeds 5] [--only mnist|fashion] [--json out.json]
+//   node --import tsx src/bench/doctorEval.ts [--seeds 5] [--first-seed 1] [--only mnist|fashion] [--json out.json]
+// Seeds plant into folders of their own, so processes given different seeds can share the feature cache.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const root = path.join(os.tmpdir(), 'transfer-studio-doctor-eval');
 const cacheDir = path.join(root, 'cache');
 const seeds = Number(arg('--seeds') ?? 5);
+const firstSeed = Number(arg('--first-seed') ?? 1);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const signal = { isCancellationRequested: false };
 const BASE = 'mobilenet_v2';
@@ -80,8 +82,8 @@ async function evaluateSet(name: string): Promise<Record<string, unknown>> {
   const clean = await cleanSet(name);
   const rows: Record<string, Figures[]> = { untouched: [], uniform: [], confused: [] };
   const untouched: Record<string, number>[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const base = await plantFolder(clean, path.join(root, `${name}-untouched`), {
+  for (let seed = firstSeed; seed <= seeds; seed++) {
+    const base = await plantFolder(clean, path.join(root, `${name}-untouched-${seed}`), {
       seed,
       flips: 'none',
       flipShare: 0,
@@ -99,7 +101,7 @@ async function evaluateSet(name: string): Promise<Record<string, unknown>> {
     const labels = first.examples.map((e) => e.label);
     const confusedWith = mostConfused(first.diagnosis.probs, labels, classes);
     for (const flips of ['uniform', 'confused'] as const) {
-      const planted = await plantFolder(clean, path.join(root, `${name}-${flips}`), {
+      const planted = await plantFolder(clean, path.join(root, `${name}-${flips}-${seed}`), {
         seed,
         flips,
         flipShare: 0.1,
