@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
 import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Sample } from '../../shared/split';
+import { runSplit, type Sample } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
 import { recipeProblems } from '../../shared/recipeChecks';
 import { needsBalancing } from './balance';
@@ -31,7 +31,6 @@ import {
   candidateCuts,
   headSchedule,
   isAutomatic,
-  resolveTestSplit,
 } from '../../shared/autoFlow';
 import type { Scored } from './evaluation';
 import { activationsBelowTop } from './cachedTop';
@@ -68,15 +67,12 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
   scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
   const checked = lastCheckWarning(ctx.cacheDir, scan); // issue 27: many flagged files still in place
   if (checked) ctx.emit({ kind: 'log', level: 'warn', message: checked });
-  const testSplit = resolveTestSplit(
-    recipe.testSplit,
-    scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length),
-  );
+  // The panel's Dataset tab counts by the same rule (runSplit), so its numbers are the run's.
+  const { testSplit, ...split } = runSplit(scan.classes, recipe);
   const minPerClass = 1 + (recipe.validationSplit > 0 ? 1 : 0) + (testSplit > 0 ? 1 : 0);
   const usable = trainableClasses(scan, minPerClass);
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
-  const split = stratifiedSplit(usable, { ...recipe, testSplit });
   const evaluationNote =
     testSplit === 0 && recipe.mode === 'transfer' && isAutomatic(recipe)
       ? `No test split (testSplit ${recipe.testSplit}${recipe.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : ''}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.`
