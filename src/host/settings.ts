@@ -8,15 +8,12 @@ import {
   secondPhaseSetting,
   settingProblem,
   settingsOfRecipe,
-  timeBudgetSetting,
 } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
   runsFolder: string;
   backend: BackendPreference;
-  /** Seconds the automatic flow may train (transferStudio.timeBudget). */
-  timeBudget: number;
 }
 
 export function readSettings(): HostSettings {
@@ -35,6 +32,5 @@ export function readSettings(): HostSettings {
     training,
     runsFolder: c.get<string>('runsFolder', d.outputDir),
     backend: c.get<BackendPreference>('backend', 'auto'),
-    timeBudget: timeBudgetSetting(c.get<number>('timeBudget')),
   };
 }
