@@ -34,7 +34,7 @@ async function thumbnails(client: TrainerRpcClient, files: string[], size: numbe
 }
 
 async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
-  const split = runSplit(scan.classes, recipe);
+  const { split } = runSplit(scan.classes, recipe);
   return {
     folder: portable(scan.root),
     classes: await Promise.all(

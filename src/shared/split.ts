@@ -27,6 +27,14 @@ export interface SplitOptions {
   maxPerClass?: number;
 }
 
+/**
+ * Examples a class needs so that each part the split asks for gets one (training always does). A test split
+ * of `auto` adds nothing: it holds out test examples only when every class is large (see autoFlow.ts).
+ */
+export function examplesNeededPerClass(validationSplit: number, testSplit: number | 'auto'): number {
+  return 1 + (validationSplit > 0 ? 1 : 0) + (testSplit !== 'auto' && testSplit > 0 ? 1 : 0);
+}
+
 export function stratifiedSplit(classes: readonly ClassSummary[], options: SplitOptions): Split {
   const random = seededRandom(options.seed);
   const split: Split = { train: [], validation: [], test: [] };
@@ -52,13 +60,13 @@ export type SplitFields = Pick<TrainRecipe, 'validationSplit' | 'testSplit' | 's
  * The split a run of this recipe makes of these classes, `testSplit: auto` resolved by their sizes: the one
  * rule the engine trains by and the panel's Dataset tab counts by. Empty classes are left out.
  */
-export function runSplit(classes: readonly ClassSummary[], recipe: SplitFields): Split & { testSplit: number } {
+export function runSplit(classes: readonly ClassSummary[], recipe: SplitFields): { split: Split; testSplit: number } {
   const usable = classes.filter((c) => c.files.length > 0);
   const testSplit = resolveTestSplit(
     recipe.testSplit,
     usable.map((c) => c.files.length),
   );
-  return { ...stratifiedSplit(usable, { ...recipe, testSplit }), testSplit };
+  return { split: stratifiedSplit(usable, { ...recipe, testSplit }), testSplit };
 }
 
 /** A class's examples sorted by path (the order the seeded shuffle starts from), with inline texts if any. */

@@ -47,11 +47,14 @@ test("runSplit: the default recipe's split of the 3 × 30 sample holds out 15 te
     name,
     files: Array.from({ length: 30 }, (_, i) => `/s/${name}/${i}.png`),
   }));
-  const r = runSplit([...sample, { name: 'empty', files: [] }], defaultRecipe('/s'));
-  assert.deepEqual([r.testSplit, r.train.length, r.validation.length, r.test.length], [AUTO_TEST_SPLIT, 57, 18, 15]);
-  // The same images as the engine's own call: the empty class is left out before labels are given.
-  assert.deepEqual(r.test, stratifiedSplit(sample, { ...defaultRecipe('/s'), testSplit: AUTO_TEST_SPLIT }).test);
+  const { split, testSplit } = runSplit([...sample, { name: 'empty', files: [] }], defaultRecipe('/s'));
+  assert.deepEqual(
+    [testSplit, split.train.length, split.validation.length, split.test.length],
+    [AUTO_TEST_SPLIT, 57, 18, 15],
+  );
+  // The empty class is left out before labels are given, so the labels are the sample's own.
+  assert.deepEqual(split.test, stratifiedSplit(sample, { ...defaultRecipe('/s'), testSplit: AUTO_TEST_SPLIT }).test);
   const small = runSplit(classes, defaultRecipe('/d'));
-  assert.deepEqual([small.testSplit, small.test.length], [0, 0]);
-  assert.equal(runSplit(classes, { ...defaultRecipe('/d'), testSplit: 0.1 }).test.length, 6);
+  assert.deepEqual([small.testSplit, small.split.test.length], [0, 0]);
+  assert.equal(runSplit(classes, { ...defaultRecipe('/d'), testSplit: 0.1 }).split.test.length, 6);
 });

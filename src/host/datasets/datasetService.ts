@@ -76,7 +76,7 @@ export class DatasetService extends Disposable {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);
     // The split the panel's next run makes (its recipe: the defaults and the settings), by the engine's rule.
-    const split = runSplit(scan.classes, {
+    const { split } = runSplit(scan.classes, {
       ...defaultRecipe(scan.root),
       ...recipeFieldsOf(this.studio.choices.settings),
     });

@@ -15,6 +15,18 @@ export function fitsInMemory(part: FrozenSplit, images: number): boolean {
 }
 
 /**
+ * The split whose activations a run caches: none when augmentation changes the pixels every epoch or the
+ * activations of every image would not fit in memory (then images stream through the frozen bottom).
+ */
+export function cachedSplit(
+  part: FrozenSplit | undefined,
+  recipe: { augmentation?: unknown },
+  images: number,
+): FrozenSplit | undefined {
+  return part && !recipe.augmentation && fitsInMemory(part, images) ? part : undefined;
+}
+
+/**
  * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
  * folded). Training the full model instead would keep every activation of the frozen layers for a backward
  * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. A validation source may be
