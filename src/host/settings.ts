@@ -3,12 +3,7 @@ import * as vscode from 'vscode';
 import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
 import { defaultRecipe } from '../shared/recipeDefaults';
-import {
-  NUMBER_SETTINGS,
-  secondPhaseSetting,
-  settingProblem,
-  settingsOfRecipe,
-} from '../shared/trainingSettings';
+import { NUMBER_SETTINGS, secondPhaseSetting, settingProblem, settingsOfRecipe } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;

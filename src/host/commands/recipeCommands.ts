@@ -90,7 +90,7 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
         mode: 'transfer',
         runsDir: runsDirFor(folder),
         name: path.basename(folder),
-        });
+      });
     }
   } catch (e) {
     await showFailure(s, (e as Error).message);
