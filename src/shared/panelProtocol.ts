@@ -13,6 +13,7 @@ import type {
 } from './engineTypes';
 import type { ExportFormat } from './exportTypes';
 import type { TextCandidate } from './text/textProtocol';
+import type { TextDatasetView } from './text/textDatasetView';
 
 export type { Thumbnail };
 
@@ -52,6 +53,8 @@ export interface DatasetPreview {
   split: { train: number; validation: number; test: number };
   skipped: SkippedFile[];
   warnings: string[];
+  /** A text dataset: snippets and lengths per class, duplicates and skipped files (it has no thumbnails). */
+  text?: TextDatasetView;
 }
 
 export type TrainingStatus = 'idle' | 'running' | 'cancelling' | 'finished' | 'cancelled' | 'failed';

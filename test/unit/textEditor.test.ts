@@ -15,6 +15,7 @@ import { linesReport, scoreLine } from '../../src/shared/text/predictionLines';
 import { suggestedColumns } from '../../src/shared/text/textColumnNames';
 import { TEXT_RUN_FILE } from '../../src/shared/text/textFiles';
 import { trainText } from '../../src/trainer/text/textRun';
+import { previewText } from '../../src/trainer/text/textPreview';
 import { tempDir } from '../helpers/fixtures';
 
 const work = tempDir('text-editor');
@@ -114,5 +115,32 @@ describe('a text run read back for the editor', () => {
     } finally {
       fs.writeFileSync(file, saved);
     }
+  });
+});
+
+describe('the Dataset tab of a text dataset', () => {
+  it('counts, lengths, snippets, duplicates apart from other skips, and the split a training makes', () => {
+    const dir = path.join(work, 'tickets');
+    write('tickets/bug/a.txt', 'The app crashes when I open the settings page.');
+    write('tickets/bug/b.txt', 'the app crashes when i open the settings page.');
+    write('tickets/bug/c.txt', 'The app crashes when I open the settings page.');
+    write('tickets/bug/d.txt', `${'Crash '.repeat(300)}on save.`);
+    write('tickets/idea/a.md', 'Please add a dark theme.');
+    write('tickets/idea/b.md', 'The app crashes when I open the settings page.\n');
+    write('tickets/idea/c.md', 'Export to CSV would help.');
+    write('tickets/idea/d.txt', '\u0000binary');
+    write('tickets/idea/e.json', '{}');
+    const view = previewText({ source: dir, columns: {}, validationSplit: 0.25, testSplit: 0, seed: 1 });
+    assert.deepEqual(
+      view.classes.map((c) => [c.name, c.count, c.lengths]),
+      [
+        ['bug', 2, [1, 0, 0, 0, 0, 1]],
+        ['idea', 2, [2, 0, 0, 0, 0, 0]],
+      ],
+    );
+    assert.equal(view.classes[1].snippets[0].text, 'Please add a dark theme.');
+    assert.equal(view.duplicateCount, 3, 'a.txt, its copy c.txt and b.md: one text under two labels');
+    assert.deepEqual(view.skipped.map((s) => path.basename(s.path)).sort(), ['d.txt', 'e.json']);
+    assert.deepEqual(view.split, { train: 2, validation: 2, test: 0 });
   });
 });

@@ -13,6 +13,7 @@ import { withRequestProgress } from '../training/requestProgress';
 import { showFailure } from '../commands/fineTune';
 import { pickTextColumns } from './textColumnsPick';
 import { textEvaluationView } from './textReport';
+import { showTextDataset } from './textDatasetPreview';
 
 /** What each text model costs and does, for the pick (auto first: the default). */
 function modelItems(): { model: T.TextModelChoice; label: string; detail: string }[] {
@@ -56,6 +57,14 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
     validationSplit: readSettings().training.validationSplit,
     testSplit: 0.2,
   };
+  // Queued in the trainer before the training: the Dataset tab fills while the models fit.
+  void showTextDataset(s, {
+    source,
+    columns,
+    seed: params.seed,
+    validationSplit: params.validationSplit,
+    testSplit: params.testSplit,
+  });
   s.log.info(`Text training on ${source}: model ${params.model}, columns ${JSON.stringify(columns)} → ${outputDir}`);
   let result: T.TextRunResult;
   try {
