@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { LayersView } from '../views/layersView';
+import { RunsView } from '../views/runsView';
 import { fineTuneFile, fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { openSampleFolder } from './sampleFolder';
@@ -31,7 +32,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     fineTuneFile: (uri) => fineTuneFile(s, uri),
     classifySelection: () => classifySelection(s),
     predictTextFile: (uri) => predictTextFile(s, uri),
-    pickTextModel: () => s.textModels.pick(),
+    pickTextModel: (arg) => s.textModels.useOrPick(RunsView.dirOf(arg)),
     openSampleFolder: () => openSampleFolder(s),
     trainSourceFolder: (uri) => trainSourceFolder(s, uri),
     extractFeatures: (uri) => extractFeatures(s, uri),

@@ -34,6 +34,15 @@ export class ActiveTextModel extends Disposable {
     this.show(dir);
   }
 
+  /** Makes `dir` active when it is a text run (a row of the Runs view), else lets the user pick. */
+  async useOrPick(dir: string | undefined): Promise<string | undefined> {
+    if (dir && isTextRunFolder(dir)) {
+      await this.setActive(dir);
+      return dir;
+    }
+    return this.pick();
+  }
+
   /** The active model, or the one the user picks among the finished text runs when there is none. */
   async dirOrPick(): Promise<string | undefined> {
     return this.dir ?? (await this.pick());
