@@ -2,9 +2,9 @@
 // usual names) or by position. The CSV parser is csv-parse: quoted fields, embedded newlines and doubled
 // quotes are where home-made splitters go wrong.
 import { parse } from 'csv-parse/sync';
-import { EngineError } from '../../shared/engineError';
-import { LIMITS } from '../../shared/limits';
-import type { SkippedText, TextExample } from '../../shared/text/textExamples';
+import { EngineError } from '../../../shared/engineError';
+import { LIMITS } from '../../../shared/limits';
+import type { SkippedText, TextExample } from '../../../shared/text/textExamples';
 import { clipExample } from './textDecode';
 
 /** Which columns hold the text and the label: a header name, or a 1-based position. */
