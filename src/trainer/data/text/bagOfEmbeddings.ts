@@ -1,6 +1,6 @@
 // A bag of embeddings: token ids → Embedding → mean over the real tokens (the mask) → softmax. From random
-// init it is the honest from-scratch baseline of a text run; initialised from GloVe it is the model that
-// fine-tunes. tfjs' GlobalAveragePooling1D would average the padding too, hence MaskedMean.
+// init it is the honest from-scratch baseline of a text kind (fastText without n-grams). tfjs'
+// GlobalAveragePooling1D would average the padding too, hence MaskedMean.
 import * as tf from '../../tf';
 
 /** Inputs of a token model, as the text kind decodes them. */
@@ -28,36 +28,12 @@ export class MaskedMean extends tf.layers.Layer {
 }
 tf.serialization.registerClass(MaskedMean);
 
-/** tfjs-layers exports the regularizer functions but not their class. */
-type Regularizer = ReturnType<typeof tf.regularizers.l2>;
-
 export interface BagOptions {
   vocabularySize: number;
   maxLength: number;
   dims: number;
   classes: number;
-  /** Initial embeddings [vocabularySize, dims] (GloVe rows); absent: random. */
-  initial?: tf.Tensor2D;
-  /** L2-SP: a penalty pulling the embeddings toward `initial` (absent or 0: none). */
-  anchorPenalty?: number;
   seed?: number;
-}
-
-/** L2-SP (Li et al. 2018): α · Σ (w − w₀)², the fine-tuned weights stay near the pre-trained ones. */
-export class L2SP extends tf.serialization.Serializable {
-  static readonly className = 'L2SP';
-  constructor(
-    private readonly anchor: tf.Tensor,
-    private readonly alpha: number,
-  ) {
-    super();
-  }
-  apply(x: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(x, this.anchor))), this.alpha));
-  }
-  getConfig(): tf.serialization.ConfigDict {
-    return { alpha: this.alpha };
-  }
 }
 
 export function bagOfEmbeddings(o: BagOptions): tf.LayersModel {
@@ -68,8 +44,6 @@ export function bagOfEmbeddings(o: BagOptions): tf.LayersModel {
     inputDim: o.vocabularySize,
     outputDim: o.dims,
     embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: o.seed }),
-    embeddingsRegularizer:
-      o.initial && o.anchorPenalty ? (new L2SP(o.initial, o.anchorPenalty) as unknown as Regularizer) : undefined,
   });
   const pooled = new MaskedMean({ name: 'masked_mean' }).apply([
     embedding.apply(ids) as tf.SymbolicTensor,
@@ -81,7 +55,5 @@ export function bagOfEmbeddings(o: BagOptions): tf.LayersModel {
     name: 'head',
     kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }),
   });
-  const model = tf.model({ inputs: [ids, mask], outputs: dense.apply(pooled) as tf.SymbolicTensor });
-  if (o.initial) embedding.setWeights([o.initial]);
-  return model;
+  return tf.model({ inputs: [ids, mask], outputs: dense.apply(pooled) as tf.SymbolicTensor });
 }
