@@ -1,7 +1,6 @@
 // Runs one recipe from folder to run folder: scan, split, build the model (transfer here, the source CNN in
 // sourceRun.ts), train (on cached features when the base is frozen), optionally train the baselines,
 // evaluate, save (runLifecycle.ts).
-import { imageInput } from '../../shared/inputSpec';
 import path from 'node:path';
 import type { EpochMetrics, ModelResult, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { SkipList } from '../data/batchStream';
@@ -54,6 +53,7 @@ import {
 } from './runLifecycle';
 import { sourceRun } from './sourceRun';
 import { pixelTrials, type PixelWinner } from './pixelTrials';
+import { recordPixelWinner } from './pixelWinner';
 import { CUT_POOLING, featuresAtCuts, type CutFeatures } from './cutFeatures';
 import { lastCheckWarning } from '../doctor/lastCheck';
 import { createRunDir, readCheckpoint, saveCheckpoint, updateRunInfo, writeRunRecipe } from './runFolder';
@@ -337,7 +337,11 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
         split,
         signal: ctx.signal,
         emit: ctx.emit,
-        deadline: Date.now() + budgetSeconds(recipe) * 1000 * headShare,
+        // What the heads before it left of their share is its too.
+        deadline: Math.max(
+          Date.now() + budgetSeconds(recipe) * 1000 * headShare,
+          trainingStarted + budgetSeconds(recipe) * 1000 * AUTO_HEAD_BUDGET_SHARE,
+        ),
         best: headTrial,
         budgetLeft,
       });
@@ -425,11 +429,7 @@ async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
     if (pixelWinner) replaced.push(pixelWinner.model);
     if (pixelWinner && !cancelled) {
       [saved, score, params, history] = [pixelWinner.model, pixelWinner.score, pixelWinner.params, pixelWinner.history];
-      updateRunInfo(runDir, {
-        input: imageInput(pixelWinner.prep),
-        featureLayer: undefined,
-        defaultFeatureLayer: undefined,
-      });
+      await recordPixelWinner(runDir, recipe, pixelWinner);
     }
     if (!cancelled && explicit) {
       applyFreezePlan(tm.full, secondPhasePlan(plan, base.description.layers, explicit.unfreezeFrom));
