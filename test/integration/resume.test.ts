@@ -66,6 +66,28 @@ test('SIGKILL during an epoch of a source CNN, then resume: same number of epoch
   assert.ok(result.transfer.evaluation.accuracy > 0.7, `accuracy ${result.transfer.evaluation.accuracy}`);
 });
 
+test('a pixel model (what a run keeps when its pixel baseline wins) killed during an epoch resumes', async () => {
+  const recipe: TrainRecipe = {
+    ...defaultRecipe(fixture('digits-0-4')),
+    mode: 'source',
+    sourceModel: 'pixels-mlp',
+    inputSize: [28, 28],
+    inputChannels: 1,
+    epochs: 4,
+    maxPerClass: 60,
+    batchSize: 16,
+    patience: 0,
+    outputDir: path.join(work, 'runs'),
+    name: 'killed-pixels',
+  };
+  const { result } = await killedThenResumed(recipe, 2);
+  assert.deepEqual(
+    result.transfer.history.map((h) => h.epoch),
+    [1, 2, 3, 4],
+  );
+  assert.equal(result.transfer.trainableParams, 784 * 128 + 128 + 128 * 5 + 5, 'the MLP, not the source CNN');
+});
+
 test('a run without a finished epoch cannot be resumed, and says why', async () => {
   const empty = path.join(work, 'runs', 'empty');
   fs.mkdirSync(empty, { recursive: true });
