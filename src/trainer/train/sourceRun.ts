@@ -41,7 +41,7 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
     p,
     model,
     {
-      ...runInfo(p, prep, ctx.backend, undefined),
+      ...runInfo(p, prep, ctx.backend.detail, undefined),
       defaultFeatureLayer: pixels ? undefined : SOURCE_FEATURE_LAYER,
       title: `${pixels ? recipe.sourceModel : 'source CNN'} ${path.basename(runDir)}`,
     },
