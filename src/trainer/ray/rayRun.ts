@@ -23,16 +23,10 @@ import { rayCuts } from './rayCuts';
 import { abandonRayRun, type JobRecord, type RayCtx as Ctx } from './rayFinish';
 import { checkPixelBudget, writeSplitPixels } from './rayPixels';
 import { resolveAutoForRay } from './rayAuto';
+import { refuseOnRay } from './rayRefusals';
 
 export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
-  if (asWritten.mode !== 'transfer')
-    throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
-  if (asWritten.augmentation)
-    throw new EngineError(
-      'A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.',
-    );
-  if (asWritten.compareScratch)
-    throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
+  refuseOnRay(asWritten);
   // The job runs numbers: the automatic words (the defaults) are resolved here, and the log says how.
   const { recipe, classes, split, skips } = await prepareRun(asWritten, ctx, resolveAutoForRay);
 
