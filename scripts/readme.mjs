@@ -16,7 +16,7 @@ import { currentTarget, vsixFileName } from './vsixCheck.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const README = path.join(root, 'README.md');
 const FASHION = '/usr/share/datasets/fashion-mnist';
-const PRETRAINED = 'pre-trained: MobileNetV2 features + new head';
+const PRETRAINED = 'pre-trained:';
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-studio-readme-'));
 const node = process.execPath;

@@ -27,9 +27,18 @@ export function demoTable(stdout) {
   return lines.slice(0, blank < 0 ? lines.length : blank).join('\n');
 }
 
-/** The row of the demo's table whose first column starts with `approach`. */
+/**
+ * The lines of the demo's row whose approach starts with `approach`: the table wraps a long approach over
+ * several lines, and the lines after the first hold nothing beyond the first column.
+ */
 export function demoRow(table, approach) {
-  return table.split('\n').find((l) => l.startsWith(approach));
+  const lines = table.split('\n');
+  const firstColumn = (lines[1] ?? '').indexOf(' ');
+  const start = lines.findIndex((l, i) => i > 1 && l.startsWith(approach));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && lines[end].trimEnd().length <= firstColumn) end++;
+  return lines.slice(start, end).join('\n');
 }
 
 /** Megabytes with one decimal, as the README writes sizes. */

@@ -19,9 +19,22 @@ test('a block that is missing or written twice is an error', () => {
   assert.throws(() => replaceBlock(`${README}\n<!-- readme:size -->`, 'size', 'x'), /twice/);
 });
 
-test("the demo's table ends at the first blank line; a row is found by its approach", () => {
-  const stdout = 'approach  data\n────────  ────\npre-trained: x  MNIST\n\nbackend wasm\nTotal: 57 s\n';
+test("the demo's table ends at the first blank line; a row is found by its approach, wrapped lines and all", () => {
+  const stdout = [
+    'approach      data   accuracy',
+    '────────────  ─────  ────────',
+    'develop:      MNIST  98.7%',
+    'pre-trained:  MNIST  86.0%',
+    'MobileNetV2',
+    'features',
+    'few-shot:     MNIST  74.4%',
+    '',
+    'backend wasm',
+    'Total: 57 s',
+  ].join('\n');
   const table = demoTable(stdout);
-  assert.equal(table, 'approach  data\n────────  ────\npre-trained: x  MNIST');
-  assert.equal(demoRow(table, 'pre-trained'), 'pre-trained: x  MNIST');
+  assert.equal(table.split('\n').length, 7);
+  assert.equal(demoRow(table, 'pre-trained:'), 'pre-trained:  MNIST  86.0%\nMobileNetV2\nfeatures');
+  assert.equal(demoRow(table, 'few-shot:'), 'few-shot:     MNIST  74.4%');
+  assert.equal(demoRow(table, 'absent:'), undefined);
 });
