@@ -9,6 +9,7 @@ import {
   readCheckpoint,
   readRunJson,
   runFile,
+  runFolderCandidates,
   runInfoOrUndefined,
   type RunFileName,
 } from '../../io/runFiles';
@@ -25,20 +26,10 @@ export interface RunSummary {
 }
 
 export function listRuns(runsDirs: readonly string[]): RunSummary[] {
-  const runs: RunSummary[] = [];
-  for (const root of runsDirs) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(root);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const dir = path.join(root, name);
-      if (isRunFolder(dir)) runs.push(describeRun(dir));
-    }
-  }
-  return runs.sort((a, b) => b.name.localeCompare(a.name));
+  return runFolderCandidates(runsDirs)
+    .filter(({ dir }) => isRunFolder(dir))
+    .map(({ dir }) => describeRun(dir))
+    .sort((a, b) => b.name.localeCompare(a.name));
 }
 
 export function describeRun(dir: string): RunSummary {
