@@ -7,7 +7,6 @@ import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
-import { readSettings } from '../settings';
 import { isTextData } from '../../io/textSource';
 import { TEXT_TABLE_EXTENSIONS } from '../../shared/text/textFiles';
 import { fineTuneText } from '../text/textFineTune';
@@ -131,7 +130,6 @@ export async function startFromChoices(
       mode,
       runsDir: runsDirFor(folder),
       name: path.basename(folder) + (mode === 'source' ? '-source' : ''),
-      timeBudget: readSettings().timeBudget,
     });
   } catch (e) {
     void showFailure(s, (e as Error).message);

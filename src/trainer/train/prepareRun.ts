@@ -3,7 +3,7 @@
 // images for every split, split them, and list the files that could not be read. And the run folder's name.
 import path from 'node:path';
 import type { ProgressEvent, TrainRecipe } from '../../shared/engineTypes';
-import { stratifiedSplit, type Split } from '../../shared/split';
+import { runSplit, type Split } from '../../shared/split';
 import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { lastCheckWarning } from '../doctor/lastCheck';
@@ -42,7 +42,8 @@ export async function prepareRun<R extends TrainRecipe>(
   const usable = trainableClasses(scan, minPerClass);
   const skips = new SkipList();
   scan.skipped.forEach((s) => skips.add(s.path, s.reason));
-  const split = stratifiedSplit(usable, recipe);
+  // The panel's Dataset tab counts with the same function (its testSplit still the word auto).
+  const { split } = runSplit(usable, recipe);
   return { recipe, classes: usable.map((c) => c.name), split, skips };
 }
 
