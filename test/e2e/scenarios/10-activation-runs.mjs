@@ -11,7 +11,7 @@ import { writeTextClasses } from '../lib/textData.mjs';
 import { openViewContainer, runCommand, treeRow, viewPane } from '../lib/workbench.mjs';
 
 const RUNS = 60;
-export const timeoutMs = 3 * 60_000;
+export const timeoutMs = 7 * 60_000;
 
 const activations = (userData) =>
   extensionLogs(userData).flatMap((f) =>
