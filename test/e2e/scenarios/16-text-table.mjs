@@ -14,7 +14,7 @@ import {
 } from '../lib/workbench.mjs';
 
 export const settings = {};
-export const timeoutMs = 4 * 60_000;
+export const timeoutMs = 6 * 60_000;
 
 const TEXT_PICK = 'Column of speeches.csv that holds the text';
 const LABEL_PICK = 'Column of speeches.csv that holds the label';
