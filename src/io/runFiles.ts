@@ -14,6 +14,17 @@ export function runFile(dir: string, name: RunFileName): string {
   return path.join(dir, RUN_FILES[name]);
 }
 
+/** Every entry of the runs folders, as a candidate run folder; a runs folder that cannot be listed has none. */
+export function runFolderCandidates(runsDirs: readonly string[]): { dir: string; name: string }[] {
+  return runsDirs.flatMap((root) => {
+    try {
+      return fs.readdirSync(root).map((name) => ({ dir: path.join(root, name), name }));
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Whether `dir` holds a run.json (a run folder of ours, finished or not). */
 export function isRunFolder(dir: string): boolean {
   return fs.existsSync(runFile(dir, 'info'));

@@ -8,6 +8,7 @@ import { LIMITS } from '../shared/limits';
 import { TEXT_MODEL_FILE, TEXT_RUN_FILE } from '../shared/text/textFiles';
 import { checkTextRunRecord, type TextRunRecord } from '../shared/text/textRunRecord';
 import { readJsonFile } from './boundedRead';
+import { runFolderCandidates } from './runFiles';
 
 /** Whether `dir` is a text run folder (it holds a text model). */
 export function isTextRunFolder(dir: string): boolean {
@@ -30,21 +31,12 @@ export interface TextRunSummary {
 /** Every readable text run in the runs folders, newest first (folders are named by their start time). */
 export function listTextRuns(runsDirs: readonly string[]): TextRunSummary[] {
   const runs: TextRunSummary[] = [];
-  for (const root of runsDirs) {
-    let names: string[] = [];
+  for (const { dir, name } of runFolderCandidates(runsDirs)) {
+    if (!isTextRunFolder(dir)) continue;
     try {
-      names = fs.readdirSync(root);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const dir = path.join(root, name);
-      if (!isTextRunFolder(dir)) continue;
-      try {
-        runs.push({ dir, name, record: readTextRun(dir) });
-      } catch (e) {
-        if (!(e instanceof EngineError)) throw e;
-      }
+      runs.push({ dir, name, record: readTextRun(dir) });
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
     }
   }
   return runs.sort((a, b) => b.name.localeCompare(a.name));

@@ -9,6 +9,7 @@ import {
   readCheckpoint,
   readRunJson,
   runFile,
+  runFolderCandidates,
   runInfoOrUndefined,
   type RunFileName,
 } from '../../io/runFiles';
@@ -26,21 +27,11 @@ export interface RunSummary {
 }
 
 export function listRuns(runsDirs: readonly string[]): RunSummary[] {
-  const runs: RunSummary[] = [];
-  for (const root of runsDirs) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(root);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const dir = path.join(root, name);
-      // Text runs have a run.json too, but their rows come from text-run.json (host/text/textRunSummaries.ts).
-      if (isRunFolder(dir) && !isTextRunFolder(dir)) runs.push(describeRun(dir));
-    }
-  }
-  return runs.sort((a, b) => b.name.localeCompare(a.name));
+  // Text runs have a run.json too, but their rows come from text-run.json (host/text/textRunSummaries.ts).
+  return runFolderCandidates(runsDirs)
+    .filter(({ dir }) => isRunFolder(dir) && !isTextRunFolder(dir))
+    .map(({ dir }) => describeRun(dir))
+    .sort((a, b) => b.name.localeCompare(a.name));
 }
 
 export function describeRun(dir: string): RunSummary {

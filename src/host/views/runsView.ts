@@ -28,7 +28,12 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
   getChildren(run?: RunSummary): RunSummary[] {
     if (run) return [];
     const dirs = this.runsDirs();
-    return [...listRuns(dirs), ...listTextRunSummaries(dirs)].sort((a, b) => b.name.localeCompare(a.name));
+    const texts = listTextRunSummaries(dirs);
+    // Text runs may hold a run.json too: each folder is listed once, as a text run.
+    const textDirs = new Set(texts.map((t) => t.dir));
+    return [...listRuns(dirs).filter((r) => !textDirs.has(r.dir)), ...texts].sort((a, b) =>
+      b.name.localeCompare(a.name),
+    );
   }
 
   getTreeItem(run: RunSummary): vscode.TreeItem {

@@ -27,11 +27,3 @@ export function writeTextClasses(folder, perClass) {
     sentences.forEach((s, i) => fs.writeFileSync(path.join(folder, party, `${i}.txt`), `${s}\n`));
   }
 }
-
-/** A CSV whose columns are named unusually (so the pick matters): id, speaker party, words. */
-export function writeTextTable(file, perClass) {
-  const quote = (s) => `"${s.replace(/"/g, '""')}"`;
-  const rows = partySentences(perClass).flatMap(({ party, sentences }) => sentences.map((s) => [party, s]));
-  const lines = rows.map(([party, s], i) => `${i + 1},${quote(party)},${quote(s)}`);
-  fs.writeFileSync(file, ['id,speaker party,words', ...lines].join('\n') + '\n');
-}

@@ -17,7 +17,7 @@ import {
 } from '../lib/workbench.mjs';
 
 export const settings = { 'workbench.colorTheme': 'Default Dark Modern' };
-export const timeoutMs = 4 * 60_000;
+export const timeoutMs = 6 * 60_000;
 
 export async function run({ page, workspace, sandbox, lap, screenshot }) {
   writeTextClasses(path.join(workspace, 'speeches'), 60);
