@@ -13,7 +13,6 @@ import type { TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
 import { stratifiedSplit, type Sample } from '../shared/split';
 import { fashionAvailable, writeFashionFolders } from '../samples/sampleFolders';
-import { initBackend } from '../trainer/backend/selectBackend';
 import { SkipList } from '../trainer/data/batchStream';
 import { scanDataset, trainableClasses } from '../trainer/data/datasetScanner';
 import { accuracy, LogisticRegression } from '../trainer/features/lightClassifier';
@@ -25,7 +24,7 @@ import { fit } from '../trainer/train/fitLoop';
 import { buildPixelModel } from '../trainer/train/pixelTrials';
 import { decodeBatch } from '../trainer/data/batchStream';
 import { evaluateRun } from '../trainer/train/runInference';
-import { runTraining } from '../trainer/train/runTraining';
+import { trainLogged } from './benchTrain';
 import { baselineInput } from '../trainer/data/kinds/imageBaselines';
 import { formatTrials } from '../cli/format';
 import * as tf from '../trainer/tf';
@@ -48,15 +47,7 @@ async function samplesOf(folder: string, classes: string[]): Promise<Sample[]> {
 }
 
 async function defaultFlow(test: string, recipe: TrainRecipe): Promise<void> {
-  const t0 = Date.now();
-  const backend = await initBackend('wasm');
-  const result = await runTraining(recipe, {
-    cacheDir,
-    backend,
-    signal,
-    emit: (e) => e.kind === 'log' && log(`    ${e.message}`),
-  });
-  const seconds = (Date.now() - t0) / 1000;
+  const { result, seconds } = await trainLogged(recipe, cacheDir, signal, log);
   const evaluation = await evaluateRun(result.runDir, test, signal, quiet);
   if (result.trials) log(formatTrials(result.trials));
   const kept = result.trials?.find((t) => t.outcome === 'kept');

@@ -3,14 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { neverCancelled } from '../shared/engineError';
-import { resolveFreezePlan } from '../shared/freezePlan';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { Sample } from '../shared/split';
 import { SkipList } from '../trainer/data/batchStream';
-import { loadBase } from '../trainer/models/baseModel';
-import { disposeModels } from '../trainer/models/disposeModels';
+import { withBaseAtCut } from '../trainer/models/baseAtCut';
 import { splitBelowTrainable } from '../trainer/models/frozenSplit';
-import { buildTransferModel } from '../trainer/models/transferModel';
 import type { FrozenRuntimePreference } from '../trainer/runtime/frozenRuntime';
 import * as tf from '../trainer/tf';
 import { activationsBelowTop } from '../trainer/train/cachedTop';
@@ -72,10 +69,8 @@ export async function ourExtraction(
   runtime?: FrozenRuntimePreference,
 ): Promise<JobResult> {
   const samples = samplesOf(dir);
-  const base = await loadBase(DEFAULT_BASE, cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
-  try {
+  const choice = { defaultLayer: 'out_relu', classes: 2, seed: 1 };
+  return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ base, model: tm }) => {
     const cut = baseCut(base, tm.features, 'out_relu', tm.pooling);
     const t = await timed(() =>
       featuresAtCut(cut, {
@@ -89,9 +84,7 @@ export async function ourExtraction(
       }),
     );
     return { seconds: t.seconds, macs: samples.length * forwardMacs(tm.features.layers), runtime: t.value.runtime };
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 /**
@@ -102,10 +95,8 @@ export async function ourExtraction(
 export async function ourFineTune(dir: string, epochs: number, cacheDir: string): Promise<JobResult> {
   const samples = samplesOf(dir);
   const classes = new Set(samples.map((s) => s.label)).size;
-  const base = await loadBase(DEFAULT_BASE, cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, { freezeUpTo: FREEZE_UP_TO }, 'out_relu');
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
-  try {
+  const choice = { freeze: { freezeUpTo: FREEZE_UP_TO }, defaultLayer: 'out_relu', classes, seed: 1 };
+  return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ base, model: tm }) => {
     const part = splitBelowTrainable(tm.full);
     if (!part) throw new Error(`No single tensor separates the layers below ${UNFREEZE_FROM} from the rest.`);
     let runtime: string | undefined;
@@ -144,9 +135,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
       macs: samples.length * (forwardMacs(part.bottom.layers) + 3 * epochs * forwardMacs(part.top.layers)),
       runtime,
     };
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 /** Multiply-adds per second of a 1024² float32 matMul on the current backend (one WASM thread), best of 3. */

@@ -14,7 +14,7 @@ import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefau
 import { fashionAvailable, writeFashionFolders, writeGrayPng } from '../samples/sampleFolders';
 import { initBackend } from '../trainer/backend/selectBackend';
 import { probeBases } from '../trainer/features/probeBases';
-import { runTraining } from '../trainer/train/runTraining';
+import { trainLogged } from './benchTrain';
 import { formatProbe, formatTrials } from '../cli/format';
 
 const root = path.join(os.tmpdir(), 'transfer-studio-quality');
@@ -75,17 +75,7 @@ async function run(
     name,
     ...r,
   };
-  const t0 = Date.now();
-  const backend = await initBackend('wasm');
-  const result = await runTraining(recipe, {
-    cacheDir,
-    backend,
-    signal,
-    emit: (e) => {
-      if (e.kind === 'log') log(`    ${e.message}`);
-    },
-  });
-  return { result, seconds: (Date.now() - t0) / 1000 };
+  return trainLogged(recipe, cacheDir, signal, log);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

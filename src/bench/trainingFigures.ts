@@ -8,11 +8,8 @@ import { registerFastGradients } from '../trainer/backend/wasmConvGradients';
 import { decodeBatch, SkipList } from '../trainer/data/batchStream';
 import type { Sample } from '../shared/split';
 import { neverCancelled } from '../shared/engineError';
-import { loadBase } from '../trainer/models/baseModel';
-import { disposeModels } from '../trainer/models/disposeModels';
-import { resolveFreezePlan } from '../shared/freezePlan';
+import { withBaseAtCut } from '../trainer/models/baseAtCut';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
-import { buildTransferModel } from '../trainer/models/transferModel';
 import { featureSource } from '../trainer/train/batchSources';
 import { baseCut, featuresAtCut } from '../trainer/train/featureCache';
 import { compileForTraining, fit } from '../trainer/train/fitLoop';
@@ -28,10 +25,8 @@ export async function headVersusFit(
   cacheDir: string,
   epochs: number,
 ): Promise<Figure[]> {
-  const base = await loadBase(DEFAULT_BASE, cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
-  try {
+  const choice = { defaultLayer: 'out_relu', classes, seed: 1 };
+  return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ base, model: tm }) => {
     const skips = new SkipList();
     // No worker threads (no modelJsonPath): the model.fit it is compared with runs on one.
     const cut = { ...baseCut(base, tm.features, 'out_relu', tm.pooling), modelJsonPath: undefined };
@@ -92,16 +87,12 @@ export async function headVersusFit(
         `${n}; cache cold`,
       ),
     ];
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 export async function extractionThroughput(samples: Sample[], cacheDir: string): Promise<Figure> {
-  const base = await loadBase(DEFAULT_BASE, cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, {}, 'out_relu');
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 2, 1);
-  try {
+  const choice = { defaultLayer: 'out_relu', classes: 2, seed: 1 };
+  return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ base, model: tm }) => {
     const skips = new SkipList();
     const cut = baseCut(base, tm.features, 'out_relu', tm.pooling);
     const ours = await timed(() =>
@@ -133,17 +124,13 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
       2.5,
       `ours: ${ours.value.runtime}, decoding overlapped, ${extraThreads() + 1} thread(s); baseline: unmodified model, one thread`,
     );
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 /** One fine-tuning step with the last two blocks of MobileNetV2 trainable, on the current kernel set. */
 async function fineTuneStep(samples: Sample[], classes: number, cacheDir: string, warmUp: boolean): Promise<number> {
-  const base = await loadBase(DEFAULT_BASE, cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, { freezeUpTo: 'block_14_add' }, 'out_relu');
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
-  try {
+  const choice = { freeze: { freezeUpTo: 'block_14_add' }, defaultLayer: 'out_relu', classes, seed: 1 };
+  return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ model: tm }) => {
     const batch = await decodeBatch(samples, PREP, new SkipList());
     const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
     const y = tf.oneHot(
@@ -158,9 +145,7 @@ async function fineTuneStep(samples: Sample[], classes: number, cacheDir: string
     const step = await timed(() => tm.full.trainOnBatch(x, y));
     tf.dispose([x, y]);
     return step.seconds;
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 export async function fineTuneFigures(samples: Sample[], classes: number, cacheDir: string): Promise<Figure[]> {

@@ -164,11 +164,12 @@ export function formatTrials(trials: readonly Trial[]): string {
     t.epochs,
     t.valAccuracy === undefined ? '–' : pct(t.valAccuracy),
     t.valLoss === undefined ? '–' : t.valLoss.toFixed(3),
-    `${t.seconds.toFixed(1)} s`,
+    // A trial that ran beside the estimate it was started on (the second phase's), so they can be compared.
+    `${t.seconds.toFixed(1)} s${t.estimateSeconds !== undefined && t.epochs > 0 ? ` (est. ${t.estimateSeconds.toFixed(0)})` : ''}`,
     t.budgetLeft === undefined ? '–' : `${t.budgetLeft.toFixed(0)} s`,
     t.reason,
   ]);
-  return `Automatic flow (chosen on validation):\n${table(['trial', 'outcome', 'epochs', 'val acc', 'val loss', 'time', 'left', 'why'], rows)}`;
+  return `Automatic flow (chosen on validation):\n${table(['trial', 'outcome', 'epochs', 'val acc', 'val loss', 'time used', 'left', 'why'], rows)}`;
 }
 
 export function formatProbe(r: ProbeResult): string {

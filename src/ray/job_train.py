@@ -9,6 +9,7 @@ import os
 import tempfile
 import time
 
+import job_checkpoint
 from job_cache import cached_values, keep_inference_mode, part_above, part_below, runtime_of
 from job_lines import say
 
@@ -73,6 +74,23 @@ def write_weights(np, model, out):
                 entries.append({"layer": layer.name, "weights": tensors})
     with open(os.path.join(out, "weights.json"), "w") as f:
         json.dump({"version": 1, "bytes": offset, "layers": entries}, f)
+
+
+def resume(full, own, checkpoint):
+    """Loads the last checkpoint into `full` and returns its state: the job's own record (always the newest),
+    else Ray Train's; None for a fresh start."""
+    def load(d):
+        full.load_weights(os.path.join(d, "model.weights.h5"))
+        with open(os.path.join(d, "state.json")) as f:
+            return json.load(f)
+
+    mine = job_checkpoint.latest(own)
+    if mine:
+        return load(mine)
+    if checkpoint:
+        with checkpoint.as_directory() as d:
+            return load(d)
+    return None
 
 
 def train_loop(plan):
@@ -144,12 +162,9 @@ def train_loop(plan):
         return sums(loss_sum, correct, len(mine))
 
     history, start_phase, start_epoch = [], 0, 1
-    checkpoint = ray.train.get_checkpoint()
-    if checkpoint:
-        with checkpoint.as_directory() as d:
-            full.load_weights(os.path.join(d, "model.weights.h5"))
-            with open(os.path.join(d, "state.json")) as f:
-                state = json.load(f)
+    own = os.path.join(plan["storagePath"], "last-checkpoint")
+    state = resume(full, own, ray.train.get_checkpoint())
+    if state:
         history, start_phase, start_epoch = state["history"], state["phase"], state["epoch"] + 1
         if rank == 0:
             say({"type": "resumed", "phase": start_phase + 1, "epoch": state["epoch"]})
@@ -211,6 +226,7 @@ def train_loop(plan):
                     full.save_weights(os.path.join(tmp, "model.weights.h5"))
                     with open(os.path.join(tmp, "state.json"), "w") as f:
                         json.dump({"phase": p, "epoch": epoch, "history": history}, f)
+                    job_checkpoint.save(own, tmp, p, epoch)  # before the epoch line says it is safe
                     saved = ray.train.Checkpoint.from_directory(tmp)
                 ray.train.report(metrics, checkpoint=saved)
             if rank == 0:

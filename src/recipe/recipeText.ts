@@ -31,6 +31,7 @@ const ORDER: Record<keyof TrainRecipe, true> = {
   compareScratch: true,
   inputSize: true,
   inputChannels: true,
+  sourceModel: true,
   ray: true,
   outputDir: true,
 };

@@ -30,6 +30,11 @@ export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
 export const AUTO_PIXEL_BUDGET_SHARE = 0.15;
 /** The second head the automatic flow tries when the recipe's head has no hidden layer. */
 export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0.3 };
+/**
+ * A linear head on cached features starts from a logistic regression on standardized features: full-batch
+ * Adam steps at this rate with this L2 weight (the settings of the features probe, lightClassifier.ts).
+ */
+export const AUTO_WARM_START = { steps: 100, learningRate: 0.01, l2: 1e-2 } as const;
 /** Cap on epochs of each automatic fine-tuning trial (early stopping usually ends it sooner). */
 export const AUTO_FINE_TUNE_EPOCHS = 15;
 /** Patience of the fine-tuning trials, whose epochs cost far more than the head's. */

@@ -154,6 +154,11 @@ export interface TrainRecipe {
   inputSize?: [number, number];
   /** Channels for mode "source": 1 for grayscale data such as MNIST, else 3. */
   inputChannels?: 1 | 3;
+  /**
+   * The model mode "source" trains from scratch: the small CNN (absent), or a linear model or an MLP on the
+   * raw pixels (what a run keeps when the automatic flow's pixel baseline beats transfer).
+   */
+  sourceModel?: SourceModel;
   /** Limit of images per class (0: all); the demo and tests use it to show few-shot transfer. */
   maxPerClass?: number;
   /** Where the recipe runs on Ray (`transfer-studio train --ray`, "Run on Ray Cluster…"); ignored by local runs. */
@@ -224,6 +229,8 @@ export interface QualityReport {
 
 /** What a trial trained: a model on a base's features, or one of the pixel baselines without transfer. */
 export type TrialKind = 'transfer' | 'pixels-linear' | 'pixels-mlp';
+/** Models trained from scratch on pixels (mode "source"): the small CNN, or the pixel baselines. */
+export type SourceModel = 'cnn' | Exclude<TrialKind, 'transfer'>;
 
 /** One training the automatic flow tried (or skipped), and what became of it. */
 export interface Trial {

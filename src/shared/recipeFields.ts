@@ -3,10 +3,10 @@
 // this table, so they cannot disagree; so do the checks derived from it: recipeProblems (recipeChecks.ts: recipe
 // files, the editor, the CLI and the engine), the panel's settings (host check and webview fields) and
 // package.json's settings (a unit test compares them).
-import { AUTO, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
+import { AUTO, AUTO_WIDE_HEAD, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
-import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, SourceModel, TrainRecipe } from './engineTypes';
 import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
 
 /** What a string value names, so the server knows which checks and completions apply. */
@@ -37,6 +37,8 @@ export type FieldSpec =
   | { kind: 'list'; doc: string; items: FieldSpec; minItems?: number; maxItems?: number };
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+/** Values of `sourceModel`. */
+export const SOURCE_MODELS = ['cnn', 'pixels-linear', 'pixels-mlp'] as const satisfies readonly SourceModel[];
 
 const layer = (doc: string): FieldSpec => ({ kind: 'string', role: 'layer', doc });
 
@@ -203,6 +205,11 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
     doc: 'Height and width of the input, [h, w]. Mode source fits the CNN to it; with a base it must match what the base takes.',
   },
   inputChannels: { kind: 'number', enum: [1, 3], doc: '1 for grayscale data such as MNIST, 3 for colour.' },
+  sourceModel: {
+    kind: 'string',
+    enum: SOURCE_MODELS,
+    doc: `Mode source: the model trained from scratch. cnn (default): a small CNN; pixels-linear: a softmax on the raw pixels; pixels-mlp: one hidden layer of ${AUTO_WIDE_HEAD.dense} on them (what a run keeps when the automatic flow finds that pixels beat transfer).`,
+  },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
   ray: {
     kind: 'object',

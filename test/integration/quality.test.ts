@@ -92,6 +92,8 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
   // What the run folder says matches the kept model: its cut, its head, its input and its size.
   const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as {
     head: { dense?: number };
+    mode: string;
+    sourceModel?: string;
   };
   const k = kept[0];
   if (k.kind === 'transfer') {
@@ -100,6 +102,10 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
     assert.deepEqual(run.input.size, [224, 224]);
   } else {
     assert.equal(run.featureLayer, undefined);
+    // recipe.json trains this very model from scratch, and the checkpoint holds it (resume continues it).
+    assert.deepEqual([saved.mode, saved.sourceModel], ['source', k.kind]);
+    const state = JSON.parse(fs.readFileSync(path.join(result.runDir, 'checkpoint', 'state.json'), 'utf8'));
+    assert.deepEqual([state.model, state.epoch], ['source', k.epochs]);
     assert.deepEqual(run.input, { kind: 'image', size: [28, 28], channels: 1, scale: 'unit' }, "the data's own pixels");
     const hidden = k.kind === 'pixels-mlp' ? 784 * 128 + 128 + 128 * 3 + 3 : 784 * 3 + 3;
     assert.equal(result.transfer.trainableParams, hidden);

@@ -2,15 +2,15 @@
 // binary: the run folder it leaves is a normal one, and its TF.js model predicts what the trained Keras file
 // predicts on the same pixels.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Prediction, ProgressEvent, RunResult, RunTimings } from '../../src/shared/engineTypes';
-import { parseRayLine, RAY_LINE_MARKER, type RayJobLine } from '../../src/shared/rayProtocol';
+import type { RayJobLine } from '../../src/shared/rayProtocol';
 import { DIST, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
-import { copyDigits } from '../helpers/smallData';
+import { alive, jobLines, ofType, rayRecipe, readJobLog, startTraining } from '../helpers/rayJob';
 
 const skip = skipWithoutPython();
 const work = tempDir('ray');
@@ -36,23 +36,7 @@ function recipe(
   name = 'digits',
   lines = ['epochs: 1', 'secondPhase:', '  unfreezeFrom: Conv_1', '  epochs: 1', 'outputDir: runs'],
 ): string {
-  copyDigits(path.join(work, 'data'), ['0', '1', '2'], 12);
-  const file = path.join(work, `${name}.recipe.yaml`);
-  fs.writeFileSync(
-    file,
-    [
-      'data: data',
-      'base: mobilenet_v2',
-      'batchSize: 8',
-      'learningRate: 0.001',
-      'validationSplit: 0.25',
-      'testSplit: 0.25',
-      'seed: 7',
-      ...lines,
-      '',
-    ].join('\n'),
-  );
-  return file;
+  return rayRecipe(work, name, lines);
 }
 
 test(
@@ -210,116 +194,27 @@ test(
   },
 );
 
-/** The job's lines in a job folder's log, each once (Ray may forward a worker's line twice). */
-function jobLog(jobDir: string): RayJobLine[] {
-  const lines = fs.readFileSync(path.join(jobDir, 'job.log'), 'utf8').split('\n');
-  return [...new Set(lines.map((l) => l.slice(l.indexOf(RAY_LINE_MARKER))))]
-    .map(parseRayLine)
-    .filter((l): l is RayJobLine => l !== undefined);
-}
-
-/** The job's lines so far, read from its log (the only run under `runs` of that recipe). */
-function jobLines(runs: string): RayJobLine[] {
-  const dirs = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
-  const log = dirs.length === 1 ? path.join(runs, dirs[0], 'ray', 'job.log') : '';
-  if (!log || !fs.existsSync(log)) return [];
-  return fs
-    .readFileSync(log, 'utf8')
-    .split('\n')
-    .map(parseRayLine)
-    .filter((l): l is RayJobLine => l !== undefined);
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined,
-  exited: () => boolean,
-  why: () => string,
-): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (exited()) throw new Error(`the run ended before ${what}: ${why()}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The job's lines in a job folder's log, each once. */
+const jobLog = (jobDir: string) => readJobLog(path.join(jobDir, 'job.log'));
 
 test('cancel mid-run stops the driver and every worker process, and marks the run cancelled', { skip }, async () => {
   const runs = path.join(work, 'runs-cancel');
   const file = recipe('cancel', ['epochs: 40', `outputDir: ${runs}`]);
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(DIST, 'cli.js'),
-      'train',
-      '--recipe',
-      file,
-      '--ray',
-      'local',
-      '--workers',
-      '2',
-      '--python',
-      testPython()!,
-      '--json',
-    ],
-    { cwd: work, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
+  const args = ['--recipe', file, '--ray', 'local', '--workers', '2', '--python', testPython()!];
+  const run = startTraining(work, ENV, args, runs);
+  const started = await run.until('the first epoch', () => {
+    const lines = jobLines(runs);
+    return lines.some((l) => l.type === 'epoch') ? ofType(lines, 'workers')[0] : undefined;
   });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  // What the driver said last, and the job's own error lines, for a failure message worth reading.
-  const why = () =>
-    [
-      ...stdout.trim().split('\n').slice(-3),
-      stderr.slice(-500),
-      ...jobLines(runs)
-        .filter((l) => l.type === 'error')
-        .map((l) => JSON.stringify(l)),
-    ].join('\n');
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  let ended = false;
-  void exit.then(() => {
-    ended = true;
-  });
-  const started = await until(
-    'the first epoch',
-    () => {
-      const lines = jobLines(runs);
-      return lines.some((l) => l.type === 'epoch')
-        ? lines.find((l): l is Extract<RayJobLine, { type: 'workers' }> => l.type === 'workers')
-        : undefined;
-    },
-    () => ended,
-    why,
-  );
   assert.equal(started.workers.length, 2);
   assert.deepEqual(
     started.workers.map((w) => alive(w.pid)),
     [true, true],
     'the reported workers run while training',
   );
-  child.kill('SIGINT');
-  assert.equal(await exit, 130, stdout);
-  const error = stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; message?: string })
-    .find((l) => l.type === 'error');
-  assert.match(error!.message!, /Cancelled/);
+  run.child.kill('SIGINT');
+  assert.equal(await run.exit, 130, run.why());
+  assert.match(run.output().find((l) => l.type === 'error')!.message!, /Cancelled/);
   // Every worker process is gone once the CLI has exited (ray.shutdown() ends them; allow it a minute).
   const pids = started.workers.map((w) => w.pid);
   for (let i = 0; i < 120 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 500));

@@ -42,20 +42,23 @@ async function killedThenResumed(recipe: TrainRecipe, killAfterEpoch: number) {
   }
 }
 
+/** Four epochs of a model trained from scratch on 28×28 grey digits, 60 per class. */
+const fromScratch = (name: string, sourceModel?: TrainRecipe['sourceModel']): TrainRecipe => ({
+  ...defaultRecipe(fixture('digits-0-4')),
+  mode: 'source',
+  sourceModel,
+  inputSize: [28, 28],
+  inputChannels: 1,
+  epochs: 4,
+  maxPerClass: 60,
+  batchSize: 16,
+  patience: 0,
+  outputDir: path.join(work, 'runs'),
+  name,
+});
+
 test('SIGKILL during an epoch of a source CNN, then resume: same number of epochs as an uninterrupted run', async () => {
-  const recipe: TrainRecipe = {
-    ...defaultRecipe(fixture('digits-0-4')),
-    mode: 'source',
-    inputSize: [28, 28],
-    inputChannels: 1,
-    epochs: 4,
-    maxPerClass: 60,
-    batchSize: 16,
-    patience: 0,
-    outputDir: path.join(work, 'runs'),
-    name: 'killed',
-  };
-  const { runDir, result } = await killedThenResumed(recipe, 2);
+  const { runDir, result } = await killedThenResumed(fromScratch('killed'), 2);
   assert.equal(result.runDir, runDir);
   assert.deepEqual(
     result.transfer.history.map((h) => h.epoch),
@@ -64,6 +67,15 @@ test('SIGKILL during an epoch of a source CNN, then resume: same number of epoch
   assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'finished');
   assert.ok(fs.existsSync(path.join(runDir, 'model.json')));
   assert.ok(result.transfer.evaluation.accuracy > 0.7, `accuracy ${result.transfer.evaluation.accuracy}`);
+});
+
+test('a pixel model (what a run keeps when its pixel baseline wins) killed during an epoch resumes', async () => {
+  const { result } = await killedThenResumed(fromScratch('killed-pixels', 'pixels-mlp'), 2);
+  assert.deepEqual(
+    result.transfer.history.map((h) => h.epoch),
+    [1, 2, 3, 4],
+  );
+  assert.equal(result.transfer.trainableParams, 784 * 128 + 128 + 128 * 5 + 5, 'the MLP, not the source CNN');
 });
 
 test('a run without a finished epoch cannot be resumed, and says why', async () => {

@@ -12,6 +12,7 @@ import {
   runInfoOrUndefined,
   type RunFileName,
 } from '../../io/runFiles';
+import { isTextRunFolder } from '../../io/textRuns';
 
 export interface RunSummary {
   dir: string;
@@ -35,7 +36,8 @@ export function listRuns(runsDirs: readonly string[]): RunSummary[] {
     }
     for (const name of names) {
       const dir = path.join(root, name);
-      if (isRunFolder(dir)) runs.push(describeRun(dir));
+      // Text runs have a run.json too, but their rows come from text-run.json (host/text/textRunSummaries.ts).
+      if (isRunFolder(dir) && !isTextRunFolder(dir)) runs.push(describeRun(dir));
     }
   }
   return runs.sort((a, b) => b.name.localeCompare(a.name));

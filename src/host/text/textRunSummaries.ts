@@ -1,5 +1,5 @@
-// Text runs as rows of the Runs view: they have no run.json (text-run.json instead), so the image listing
-// passes them over; this lists them through the text run reader, with the kept model as their "base".
+// Text runs as rows of the Runs view: the image listing passes them over (their run.json has no tfjs model
+// beside it); this lists them through the text run reader, with the kept model as their "base".
 import { listTextRuns } from '../../io/textRuns';
 import type { RunSummary } from '../runs/runStore';
 

@@ -6,15 +6,11 @@ import type { DoctorReport } from '../../shared/doctorTypes';
 import type { ProgressEvent } from '../../shared/engineTypes';
 import type { DoctorParams } from '../../shared/trainerProtocol';
 import { resolveFreezePlan } from '../../shared/freezePlan';
-import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { buildTransferModel } from '../models/transferModel';
-import { baseCut, featuresAtCut } from '../train/featureCache';
-import { checkBatchBytes } from '../train/runFileChecks';
-import { imageKind } from '../data/kinds/image';
-import { imageInput } from '../../shared/inputSpec';
+import { featuresAtBase } from '../train/baseFeatures';
 import { diagnose } from './diagnose';
 import { fingerprints } from './fingerprints';
 import { saveLastCheck } from './lastCheck';
@@ -43,18 +39,11 @@ export async function runChecks(p: CheckParams, signal: CancelSignal, emit: (e: 
   const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes.length, p.seed);
   try {
-    checkBatchBytes(imageKind, imageInput(base.description.preprocessing), 32, base.description.title);
-    const skips = new SkipList();
-    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
-    const { features } = await featuresAtCut(cut, {
+    const { features } = await featuresAtBase({ base, plan, model: tm }, samples, {
       cacheDir: p.cacheDir,
-      samples,
-      batchSize: 32,
-      skips,
       signal,
       emit,
     });
-    skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
     const kept = samples.filter((s) => features.has(s.path)).sort((a, b) => a.path.localeCompare(b.path));
     emit({ kind: 'stage', stage: 'evaluating', message: `checking ${kept.length} images` });
     const prints = await fingerprints(kept.map((s) => s.path));

@@ -4,19 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EmbedResult, ProgressEvent } from '../../shared/engineTypes';
 import type { EmbedParams } from '../../shared/trainerProtocol';
-import { SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
 import { writeJsonAtomic } from '../models/modelFiles';
-import { loadBase } from '../models/baseModel';
-import { disposeModels } from '../models/disposeModels';
-import { resolveFreezePlan } from '../../shared/freezePlan';
-import { buildTransferModel } from '../models/transferModel';
-import { baseCut, featuresAtCut } from '../train/featureCache';
-import { checkBatchBytes } from '../train/runFileChecks';
-import { imageKind } from '../data/kinds/image';
-import { imageInput } from '../../shared/inputSpec';
+import { withBaseAtCut } from '../models/baseAtCut';
+import { featuresAtBase } from '../train/baseFeatures';
 import { writeEmbeddingCsv } from './embeddingCsv';
 import { accuracy, KnnClassifier, LogisticRegression } from './lightClassifier';
 import { matrixFromRows, writeNpy } from './npy';
@@ -28,29 +21,12 @@ export async function embedFolder(
 ): Promise<EmbedResult> {
   const scan = await scanDataset(p.folder);
   const classes = trainableClasses(scan, 1);
-  const base = await loadBase(p.base, p.cacheDir);
+  const samples: Sample[] = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
   // Spatial outputs are averaged over height and width: one vector per image, as Keras' pooling='avg'.
-  const plan = resolveFreezePlan(
-    base.description.layers,
-    { featureLayer: p.layer },
-    base.description.defaultFeatureLayer,
-  );
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes.length, p.seed);
-  try {
-    const samples: Sample[] = classes.flatMap((c, label) => c.files.map((f) => ({ path: f, label })));
-    const skips = new SkipList();
-    const prep = base.description.preprocessing;
-    checkBatchBytes(imageKind, imageInput(prep), 32, base.description.title);
-    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
-    const { features } = await featuresAtCut(cut, {
-      cacheDir: p.cacheDir,
-      samples,
-      batchSize: 32,
-      skips,
-      signal,
-      emit,
-    });
-    skips.entries.forEach((s) => emit({ kind: 'log', level: 'warn', message: `Skipped ${s.path}: ${s.reason}` }));
+  const choice = { freeze: { featureLayer: p.layer }, classes: classes.length, seed: p.seed };
+  return withBaseAtCut(p.base, p.cacheDir, choice, async (opened) => {
+    const { plan, model: tm } = opened;
+    const { features } = await featuresAtBase(opened, samples, { cacheDir: p.cacheDir, signal, emit });
     const kept = samples.filter((s) => features.has(s.path));
     fs.mkdirSync(p.outDir, { recursive: true });
     const csvPath = path.join(p.outDir, 'embeddings.csv');
@@ -104,7 +80,5 @@ export async function embedFolder(
       };
     }
     return result;
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }

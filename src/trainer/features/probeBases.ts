@@ -17,12 +17,9 @@ import { decodeBatch, SkipList } from '../data/batchStream';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError, type CancelSignal } from '../../shared/engineError';
-import { loadBase } from '../models/baseModel';
-import { disposeModels } from '../models/disposeModels';
-import { resolveFreezePlan } from '../../shared/freezePlan';
-import { buildTransferModel } from '../models/transferModel';
+import { withBaseAtCut } from '../models/baseAtCut';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
-import { baseCut, featuresAtCut } from '../train/featureCache';
+import { featuresAtBase } from '../train/baseFeatures';
 import * as tf from '../tf';
 import { LogisticRegression } from './lightClassifier';
 
@@ -82,24 +79,13 @@ async function probeOne(
   signal: CancelSignal,
   emit: (e: ProgressEvent) => void,
 ): Promise<ProbeRow> {
-  const base = await loadBase(spec, p.cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, {}, base.description.defaultFeatureLayer);
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, p.seed);
-  try {
+  return withBaseAtCut(spec, p.cacheDir, { classes, seed: p.seed }, async (opened) => {
+    const { base, plan, model: tm } = opened;
     const prep = base.description.preprocessing;
     const samples = [...split.train, ...split.validation];
-    const skips = new SkipList();
-    const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, skips);
+    const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, new SkipList());
     const started = Date.now();
-    const cut = baseCut(base, tm.features, plan.featureLayer, tm.pooling);
-    const { features, misses } = await featuresAtCut(cut, {
-      cacheDir: p.cacheDir,
-      samples,
-      batchSize: 32,
-      skips,
-      signal,
-      emit,
-    });
+    const { features, misses } = await featuresAtBase(opened, samples, { cacheDir: p.cacheDir, signal, emit });
     const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
     const train = split.train.filter((s) => features.has(s.path));
     const model = new LogisticRegression({ seed: p.seed });
@@ -126,9 +112,7 @@ async function probeOne(
       params: base.description.totalParams,
       bytes: weightBytes(base.resolved.modelJsonPath),
     };
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 /** Seconds per image through the base up to the cut, on one real batch (after a warm-up call), on the runtime

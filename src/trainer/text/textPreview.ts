@@ -3,7 +3,7 @@
 import { stratifiedSplit } from '../../shared/split';
 import { textDatasetView, type TextDatasetView } from '../../shared/text/textDatasetView';
 import type { TextPreviewParams } from '../../shared/text/textPreviewProtocol';
-import { readTextDataset } from './textDataset';
+import { readTextDataset } from '../data/text/textDataset';
 
 export function previewText(p: TextPreviewParams): TextDatasetView {
   const data = readTextDataset(p.source, p.columns);

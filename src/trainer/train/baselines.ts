@@ -18,13 +18,17 @@ import { scoreImages } from './predictions';
 /** A cap on epochs: the time budget ends the baselines, usually well before. */
 const BASELINE_EPOCH_CAP = 1000;
 
-export interface BaselineInput {
+/** What a model trained from scratch beside a transfer run works on: the run's recipe, split and events. */
+export interface ScratchInput {
   recipe: TrainRecipe;
   split: Split;
   classes: number;
   skips: SkipList;
   signal: CancelSignal;
   emit: (e: ProgressEvent) => void;
+}
+
+export interface BaselineInput extends ScratchInput {
   /** Seconds each baseline may train: the transfer run's time. */
   seconds: number;
   /** Scores a trained baseline on the final split (test, or validation when there is none). */

@@ -118,7 +118,9 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
     emit({
       kind: 'log',
       level: 'info',
-      message: `Layers up to ${cut.boundary}${at} are frozen: they ran once per image (feature cache: ${hits} hits, ${misses} computed; ${cached.folder}); only the layers above train`,
+      message:
+        `Layers up to ${cut.boundary}${at} are frozen: they ran once per image ` +
+        `(feature cache: ${hits} hits, ${misses} computed; ${cached.folder}); only the layers above train`,
     });
     emit({ kind: 'stage', stage: 'training' });
     trainingStarted = Date.now();

@@ -1,11 +1,12 @@
 // The automatic flow's other heads on cached features (autoHead.ts trains each): the recipe's head at the
 // base's other candidate cuts, then a wider head at the kept cut. A head that beats the one before it
 // becomes the run's model, and the run folder says where it cuts the base and which head it has.
-import { AUTO_WIDE_HEAD } from '../../shared/autoFlow';
+import { AUTO_HEAD_BUDGET_SHARE, AUTO_WIDE_HEAD } from '../../shared/autoFlow';
 import { resolvedFreeze, resolveFreezePlan } from '../../shared/freezePlan';
 import { widerHeadTrial, type WiderHeadInput, type WiderHeadOutcome } from './autoHead';
 import type { HeadOutcome } from './headPhase';
 import { updateRunInfo, writeRunRecipe } from './runFolder';
+import { budgetSeconds } from './runLifecycle';
 import { dropModel, keepModel, type TransferContext, type TransferState } from './transferContext';
 
 /** Tries the other cuts, then the wider head; returns the trial the later trials must beat. */
@@ -31,7 +32,10 @@ export async function tryOtherHeads(run: TransferContext, state: TransferState, 
     updateRunInfo(run.runDir, { featureLayer: at });
   }
   if (!state.cancelled && state.trials && head.cached && features && head.widerHead) {
-    const wider = await trial(run, state, head, best, { plan: state.plan, features });
+    // What the heads before it left of their share of the budget is its too.
+    const heads = head.budget.end - budgetSeconds(run.recipe) * 1000 * (1 - AUTO_HEAD_BUDGET_SHARE);
+    const deadline = Math.max(head.budget.share(head.headShare), heads);
+    const wider = await trial(run, state, head, best, { plan: state.plan, features, deadline });
     if (wider.kept) {
       best = wider.trial;
       // The run folder's recipe says which head the saved model has.
@@ -41,7 +45,7 @@ export async function tryOtherHeads(run: TransferContext, state: TransferState, 
   return best;
 }
 
-type TrialSpecifics = Pick<WiderHeadInput, 'plan' | 'head' | 'name' | 'features'>;
+type TrialSpecifics = Pick<WiderHeadInput, 'plan' | 'head' | 'name' | 'features'> & { deadline?: number };
 
 /** One head trial on cached features for its share of the budget; a head that wins becomes the run's model. */
 async function trial(
@@ -52,14 +56,17 @@ async function trial(
   specifics: TrialSpecifics,
 ): Promise<WiderHeadOutcome> {
   const outcome = await widerHeadTrial({
-    ...specifics,
+    plan: specifics.plan,
+    head: specifics.head,
+    name: specifics.name,
+    features: specifics.features,
     base: run.base.model,
     classes: run.classes.length,
     recipe: run.recipe,
     split: run.split,
     signal: run.signal,
     emit: run.emit,
-    deadline: head.budget.share(head.headShare),
+    deadline: specifics.deadline ?? head.budget.share(head.headShare),
     best,
     budgetLeft: head.budget.left,
   });

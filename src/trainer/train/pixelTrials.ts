@@ -3,16 +3,9 @@
 // Whether transfer helps is not obvious until both were tried; on small grey images pixels often win. The
 // pixels are decoded once into memory, so an epoch costs what a head epoch on cached features costs.
 import { AUTO_WIDE_HEAD, betterOnValidation, headImprovement, headSchedule } from '../../shared/autoFlow';
-import type {
-  EpochMetrics,
-  Preprocessing,
-  ProgressEvent,
-  TrainRecipe,
-  Trial,
-  TrialKind,
-} from '../../shared/engineTypes';
+import type { EpochMetrics, Preprocessing, Trial, TrialKind } from '../../shared/engineTypes';
 import type { CancelSignal } from '../../shared/engineError';
-import type { Sample, Split } from '../../shared/split';
+import type { Sample } from '../../shared/split';
 import { decodeBatch, type SkipList } from '../data/batchStream';
 import { countParams } from '../models/layerInfo';
 import { streamDropout } from '../models/streamDropout';
@@ -23,6 +16,7 @@ import { baselineInput } from '../data/kinds/imageBaselines';
 import { featureSource } from './batchSources';
 import type { Scored } from './evaluation';
 import { fit } from './fitLoop';
+import type { ScratchInput } from './baselines';
 import { scoreFeatures } from './predictions';
 
 /** The pixels of every image stay in memory for these trials; above this many bytes they are skipped. */
@@ -30,13 +24,7 @@ export const PIXEL_TRIALS_MAX_BYTES = 256 * 1024 * 1024;
 /** Images decoded per batch while filling memory. */
 const DECODE_BATCH = 64;
 
-export interface PixelTrialsInput {
-  recipe: TrainRecipe;
-  split: Split;
-  classes: number;
-  skips: SkipList;
-  signal: CancelSignal;
-  emit: (e: ProgressEvent) => void;
+export interface PixelTrialsInput extends ScratchInput {
   /** Date.now() by which both trials must have ended. */
   deadline: number;
   /** Seconds of the whole budget left at a given moment (for the trials table). */

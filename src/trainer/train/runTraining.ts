@@ -12,7 +12,10 @@ import { readCheckpoint } from './runFolder';
 import { sourceRun } from './sourceRun';
 import { transferRun } from './transferRun';
 
-/** Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its checkpoint. */
+/**
+ * Runs a recipe into a new run folder, or (with `resumeDir`) continues a crashed or cancelled run from its
+ * checkpoint.
+ */
 export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDir?: string): Promise<RunResult> {
   // Recipes also arrive over the protocol (the extension, other clients): the engine checks them itself.
   const invalid = recipeProblems(recipe).map((p) => p.message);
@@ -28,12 +31,16 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
     ctx.emit({
       kind: 'log',
       level: 'info',
-      message: `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the largest (balanced sampling); validation and test keep their proportions.`,
+      message:
+        `Classes differ by more than ${IMBALANCE_RATIO}×: each training epoch draws every class as often as the ` +
+        'largest (balanced sampling); validation and test keep their proportions.',
     });
   ctx.emit({
     kind: 'log',
     level: 'info',
-    message: `${scanned.classes.length} classes; ${split.train.length} training, ${split.validation.length} validation, ${split.test.length} test images; backend ${ctx.backend.detail}`,
+    message:
+      `${scanned.classes.length} classes; ${split.train.length} training, ${split.validation.length} validation, ` +
+      `${split.test.length} test images; backend ${ctx.backend.detail}`,
   });
   const resume = resumeDir ? readCheckpoint(resumeDir) : undefined;
   if (resumeDir && !resume) throw new EngineError(`${resumeDir} has no checkpoint to resume from (no epoch finished).`);
@@ -51,5 +58,8 @@ export async function runTraining(recipe: TrainRecipe, ctx: RunContext, resumeDi
 function noTestSplitNote(resolved: TrainRecipe & { testSplit: number }, asWritten: TrainRecipe) {
   if (resolved.testSplit !== 0 || resolved.mode !== 'transfer' || !isAutomatic(resolved)) return undefined;
   const why = asWritten.testSplit === AUTO ? `: a class has fewer than ${AUTO_TEST_MIN_PER_CLASS} images` : '';
-  return `No test split (testSplit ${asWritten.testSplit}${why}): the automatic choices and the final figure both use the validation split, so the figure is optimistic.`;
+  return (
+    `No test split (testSplit ${asWritten.testSplit}${why}): the automatic choices and the final figure both ` +
+    'use the validation split, so the figure is optimistic.'
+  );
 }

@@ -59,7 +59,9 @@ async function onActivations(
   run.emit({
     kind: 'log',
     level: 'info',
-    message: `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image (cache: ${cached.hits} hits, ${cached.misses} computed)`,
+    message:
+      `Layers up to ${part.boundary} stay frozen in the second phase: they ran once per image ` +
+      `(cache: ${cached.hits} hits, ${cached.misses} computed)`,
   });
   return fitDataParallel({
     ...options,

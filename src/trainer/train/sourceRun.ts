@@ -1,5 +1,6 @@
 // A run of the source CNN: a small network trained from scratch on the images, the model of the
-// "develop a model" approach, with the same run folder, checkpoints and evaluation as a transfer run.
+// "develop a model" approach (or, by sourceModel, a pixel baseline the automatic flow kept), with the same
+// run folder, checkpoints and evaluation as a transfer run.
 import path from 'node:path';
 import type { Preprocessing, RunResult } from '../../shared/engineTypes';
 import type { Sample } from '../../shared/split';
@@ -8,6 +9,7 @@ import { countParams } from '../models/layerInfo';
 import { disposeModels } from '../models/disposeModels';
 import { buildSourceCnn, SOURCE_FEATURE_LAYER } from '../models/sourceCnn';
 import { fit } from './fitLoop';
+import { buildPixelModel } from './pixelTrials';
 import { scoreImages } from './predictions';
 import { saveCheckpoint } from './runFolder';
 import {
@@ -30,15 +32,18 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
     channels: recipe.inputChannels ?? 3,
     scale: 'unit',
   };
-  await readyToLearn(p, prep, 'the source CNN');
-  const model = buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
+  const pixels = recipe.sourceModel === 'pixels-linear' || recipe.sourceModel === 'pixels-mlp';
+  await readyToLearn(p, prep, pixels ? `the ${recipe.sourceModel} model` : 'the source CNN');
+  const model = pixels
+    ? buildPixelModel(recipe.sourceModel as 'pixels-linear' | 'pixels-mlp', prep, classes.length, recipe.seed)
+    : buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
   await startOrResume(
     p,
     model,
     {
       ...runInfo(p, prep, ctx.backend.detail, undefined),
-      defaultFeatureLayer: SOURCE_FEATURE_LAYER,
-      title: `source CNN ${path.basename(runDir)}`,
+      defaultFeatureLayer: pixels ? undefined : SOURCE_FEATURE_LAYER,
+      title: `${pixels ? recipe.sourceModel : 'source CNN'} ${path.basename(runDir)}`,
     },
     ctx,
   );

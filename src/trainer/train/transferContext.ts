@@ -118,7 +118,10 @@ export function resumedEpochs(run: TransferContext, phase: 1 | 2) {
 
 type LoopOptions = Omit<FitOptions, 'model' | 'train' | 'validation'>;
 
-/** Images through the frozen part when one tensor separates it from the trainable layers, else through the full model. */
+/**
+ * Images through the frozen part when one tensor separates it from the trainable layers, else through the
+ * full model.
+ */
 export function fitOnImages(
   run: TransferContext,
   state: TransferState,

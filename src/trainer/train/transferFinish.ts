@@ -1,28 +1,24 @@
 // The end of a transfer run: which model is saved (the transfer model, or a pixel baseline that won the
 // automatic flow), its evaluation, the baselines without transfer the recipe asked to compare, run.json.
 import type { ModelResult, RunResult } from '../../shared/engineTypes';
-import { imageInput } from '../../shared/inputSpec';
 import type * as tf from '../tf';
 import { baselineVerdict, trainBaselines } from './baselines';
 import { finishModel, finishRun, type Prepared, type RunContext } from './runLifecycle';
-import { updateRunInfo } from './runFolder';
+import { recordPixelWinner } from './pixelWinner';
 import type { TransferContext, TransferState } from './transferContext';
 
 /**
  * The model the run saves. A baseline without transfer that won is the run's model, fed its own pixels
- * (run.json says how); its history, scorer and size replace the transfer model's.
+ * (run.json says how, recipe.json trains it, see pixelWinner.ts); its history, scorer and size replace the
+ * transfer model's.
  */
-export function keptModel(run: TransferContext, state: TransferState): tf.LayersModel {
+export async function keptModel(run: TransferContext, state: TransferState): Promise<tf.LayersModel> {
   const winner = state.pixelWinner;
   if (!winner) return state.tm.full;
   state.replaced.push(winner.model);
   if (state.cancelled) return state.tm.full;
   [state.score, state.params, state.history] = [winner.score, winner.params, winner.history];
-  updateRunInfo(run.runDir, {
-    input: imageInput(winner.prep),
-    featureLayer: undefined,
-    defaultFeatureLayer: undefined,
-  });
+  await recordPixelWinner(run.runDir, run.recipe, winner);
   return winner.model;
 }
 

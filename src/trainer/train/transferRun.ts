@@ -32,7 +32,7 @@ export async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResu
     const leader = await tryPixelBaselines(run, state, head, best);
     await tryFineTune(run, state, head, leader);
     if (state.trials) markKept(state.trials, ctx);
-    const saved = keptModel(run, state);
+    const saved = await keptModel(run, state);
     await explicitSecondPhase(run, state);
     return await finishTransfer(run, state, saved, started);
   } finally {
