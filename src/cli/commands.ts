@@ -12,6 +12,7 @@ import { EXIT } from './exitCodes';
 import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
 import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
+import { TEXT_EXPORTS_SUMMARY } from '../shared/text/textExportFiles';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
 import { runPredict } from './predictCommand';
@@ -319,7 +320,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       {
         flags: '--format <format>',
-        description: `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}`,
+        description:
+          `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}. ` +
+          `${TEXT_EXPORTS_SUMMARY}`,
         choices: EXPORT_FORMATS,
         required: true,
       },
@@ -330,7 +333,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       FORCE_OPTION,
     ],
-    examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
+    examples: [
+      'transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx',
+      'transfer-studio export .transfer-studio/runs/<text run> --format onnx  # + model.tokenizer.json',
+    ],
     async run(ctx) {
       const exported = await exportCommand(ctx.client(), ctx.args[0], {
         format: str(ctx, 'format'),
