@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseRecipe, type ParsedRecipe } from '../recipe/recipeSyntax';
 import { expandFrozenEntry } from '../shared/freezePlan';
 import type { FreezeSpec, LayerInfo } from '../shared/engineTypes';
-import { DEFAULT_BASE } from '../shared/recipeDefaults';
+import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
+import { examplesNeededPerClass } from '../shared/split';
 import type { DataFolders, DataFolderState } from './dataFolders';
 import type { BaseLookup, LayerCatalog } from './layerCatalog';
 
@@ -31,8 +32,11 @@ export async function analyzeRecipe(text: string, uri: string, services: Analysi
   const r = parsed.value;
   const base = r.mode === 'source' ? undefined : await services.catalog.lookup(r.base ?? DEFAULT_BASE, recipeDir);
   const data = r.data ? services.folders.get(path.resolve(recipeDir, r.data)) : undefined;
-  const minPerClass =
-    1 + ((r.validationSplit ?? 0.2) > 0 ? 1 : 0) + (r.testSplit === 'auto' || (r.testSplit ?? 0) > 0 ? 1 : 0);
+  const defaults = defaultRecipe('');
+  const minPerClass = examplesNeededPerClass(
+    r.validationSplit ?? defaults.validationSplit,
+    r.testSplit ?? defaults.testSplit,
+  );
   return { parsed, recipeDir, base, data, minPerClass };
 }
 

@@ -26,6 +26,14 @@ export interface SplitOptions {
   maxPerClass?: number;
 }
 
+/**
+ * Examples a class needs so that each part the split asks for gets one (training always does). A test split
+ * of `auto` adds nothing: it holds out test examples only when every class is large (see autoFlow.ts).
+ */
+export function examplesNeededPerClass(validationSplit: number, testSplit: number | 'auto'): number {
+  return 1 + (validationSplit > 0 ? 1 : 0) + (testSplit !== 'auto' && testSplit > 0 ? 1 : 0);
+}
+
 export function stratifiedSplit(classes: readonly ClassSummary[], options: SplitOptions): Split {
   const random = seededRandom(options.seed);
   const split: Split = { train: [], validation: [], test: [] };
