@@ -15,6 +15,7 @@ import { exportCommand, formatExport } from './exportCommand';
 import { TEXT_EXPORTS_SUMMARY } from '../shared/text/textExportFiles';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
+import { textProbeCommand } from './textProbeCommand';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
@@ -278,7 +279,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'probe',
-    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    args: [
+      {
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class, or text data (as scan takes)',
+      },
+    ],
     summary: "Compare Bases: a linear probe on each base's features, with accuracy, uncertainty and costs",
     options: [
       {
@@ -288,9 +294,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       { flags: '--val <fraction>', description: 'fraction of each class held out', default: PROBE_VALIDATION_SPLIT },
       { flags: '--seed <n>', description: 'seed of the split', default: DEFAULT_SEED },
+      ...text.TEXT_COLUMN_OPTIONS,
     ],
-    examples: ['transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras'],
+    examples: [
+      'transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras',
+      'transfer-studio probe tickets.csv  # text: GloVe against lexical',
+    ],
     async run(ctx) {
+      if (text.isTextData(ctx.args[0])) return textProbeCommand(ctx, ctx.args[0]);
       const flags = { bases: str(ctx, 'bases'), val: str(ctx, 'val'), seed: str(ctx, 'seed') };
       const result = await probeCommand(ctx.client(), ctx.args[0], flags, ctx.cacheDir, ctx.token);
       ctx.view.result(result, formatProbe(result));

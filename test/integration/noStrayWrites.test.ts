@@ -124,6 +124,7 @@ const ROWS: Row[] = [
     writes: (w) => [w.runs, w.cache],
     check: (w, r) => void (w.made.text = result<{ runDir: string }>(r).runDir),
   },
+  { name: 'probe (text)', args: (w) => ['probe', w.texts], writes: () => [] },
   {
     name: 'export onnx (text run)',
     args: (w) => ['export', w.made.text, '--format', 'onnx', '--out', path.join(w.exports, 'text.onnx')],
