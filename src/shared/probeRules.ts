@@ -91,9 +91,12 @@ export function recommendBase(rows: readonly ProbeRow[], noun = 'image'): { reco
     reason:
       `${pick.base} is not significantly worse than the most accurate, ${best.base}, on the same ${t.both} ${noun}s ` +
       `(${t.onlyB} right only by ${pick.base}, ${t.onlyA} only by ${best.base}; exact McNemar p = ${t.p.toFixed(2)}), ` +
-      `and cheaper (${pick.secondsPerImage.toFixed(3)} vs ${best.secondsPerImage.toFixed(3)} s per ${noun})`,
+      `and cheaper (${seconds(pick.secondsPerImage)} vs ${seconds(best.secondsPerImage)} s per ${noun})`,
   };
 }
+
+/** Three decimals, or two significant digits below a millisecond (a text's features). */
+const seconds = (s: number) => (s >= 0.001 ? s.toFixed(3) : s.toPrecision(2));
 
 /** The probe's table as Markdown, for the editor (the CLI prints the same columns as plain text). */
 export function probeMarkdown(r: ProbeResult): string {
