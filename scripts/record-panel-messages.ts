@@ -9,11 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TrainerRpcClient } from '../src/client/trainerRpcClient';
+import { backendView } from '../src/shared/backendLine';
 import { allFrozen } from '../src/shared/freezePlan';
 import type { DatasetScan, ProgressEvent, TrainRecipe } from '../src/shared/engineTypes';
 import type { DatasetPreview, HostMessage, PanelSnapshot, StudioChoices, Thumbnail } from '../src/shared/panelProtocol';
 import { DEFAULT_BASE, defaultRecipe } from '../src/shared/recipeDefaults';
+import { runSplit } from '../src/shared/split';
 import * as P from '../src/shared/trainerProtocol';
+import { settingsOfRecipe } from '../src/shared/trainingSettings';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'test/fixtures/generated/fashion-small');
@@ -31,9 +34,7 @@ async function thumbnails(client: TrainerRpcClient, files: string[], size: numbe
 }
 
 async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: TrainRecipe): Promise<DatasetPreview> {
-  const total = scan.classes.reduce((n, c) => n + c.files.length, 0);
-  const validation = Math.round(total * recipe.validationSplit);
-  const test = Math.round(total * (recipe.testSplit === 'auto' ? 0 : recipe.testSplit));
+  const { split } = runSplit(scan.classes, recipe);
   return {
     folder: portable(scan.root),
     classes: await Promise.all(
@@ -43,7 +44,7 @@ async function preview(client: TrainerRpcClient, scan: DatasetScan, recipe: Trai
         thumbnails: await thumbnails(client, c.files.slice(0, THUMBS_PER_CLASS), 72),
       })),
     ),
-    split: { train: total - validation - test, validation, test },
+    split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
     skipped: scan.skipped.map((s) => ({ path: portable(s.path), reason: s.reason })),
     warnings: scan.warnings,
   };
@@ -86,15 +87,7 @@ async function main(): Promise<void> {
       base: base.spec,
       featureLayer: base.defaultFeatureLayer,
       frozen: allFrozen(base.layers, base.defaultFeatureLayer),
-      settings: {
-        epochs: recipe.epochs,
-        learningRate: recipe.learningRate,
-        batchSize: recipe.batchSize,
-        validationSplit: recipe.validationSplit,
-        augmentation: false,
-        secondPhase: true,
-        compareScratch: true,
-      },
+      settings: settingsOfRecipe(recipe),
     };
     const dataset = await preview(client, await client.sendRequest(P.scanDataset, { folder: DATA }), recipe);
     const hostileDataset = await preview(
@@ -117,7 +110,7 @@ async function main(): Promise<void> {
       status: 'finished' as const,
       runName: path.basename(result.runDir),
       runDir: portable(result.runDir),
-      backend: backend.detail,
+      ...backendView(backend),
     };
     const misclassified = await thumbnails(
       client,
@@ -140,7 +133,7 @@ async function main(): Promise<void> {
       choices,
       base,
       dataset,
-      training: { status: 'idle', backend: backend.detail },
+      training: { status: 'idle', ...backendView(backend) },
       history: [],
       trusted: true,
     };

@@ -2,10 +2,12 @@
 // (so the user sees a mistake at once) and sent as updateSettings; the host checks them again and echoes.
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { AUTO } from '../src/shared/autoFlow';
 import type { PanelSnapshot, TrainingSettings, WebviewMessage } from '../src/shared/panelProtocol';
 import {
   settingProblem,
   settingSpec,
+  usesTimeBudget,
   type FlagSetting as FlagKey,
   type NumberSetting as NumberKey,
 } from '../src/shared/trainingSettings';
@@ -14,12 +16,30 @@ import { t } from './l10n';
 
 // The bounds are the recipe's (src/shared/recipeFields.ts), the same ones the host checks again.
 // Functions: the labels are looked up (webview/l10n.ts) when the controls are built, not when the module loads.
-const numberFields = (): { key: NumberKey; label: string; check: (v: number) => string | undefined }[] => [
-  { key: 'epochs', label: t('Epochs'), check: (v) => settingProblem('epochs', v) },
-  { key: 'learningRate', label: t('Learning rate'), check: (v) => settingProblem('learningRate', v) },
-  { key: 'batchSize', label: t('Batch size'), check: (v) => settingProblem('batchSize', v) },
-  { key: 'validationSplit', label: t('Validation split'), check: (v) => settingProblem('validationSplit', v) },
+const numberFields = (): { key: NumberKey; label: string; title?: string }[] => [
+  { key: 'epochs', label: t('Epochs'), title: t('auto, or a number of epochs for the first phase') },
+  { key: 'learningRate', label: t('Learning rate') },
+  { key: 'batchSize', label: t('Batch size') },
+  { key: 'validationSplit', label: t('Validation split') },
+  {
+    key: 'timeBudget',
+    label: t('Time budget (s)'),
+    title: t('Seconds the automatic flow may train once features are cached'),
+  },
 ];
+
+/** The line under a field: what its word means, or how to get the word back; undefined: none. */
+function fieldNote(key: NumberKey, s: TrainingSettings): { text: string; backToAuto?: boolean } | undefined {
+  if (key === 'epochs')
+    return s.epochs === AUTO
+      ? { text: t('auto: until validation loss stops improving') }
+      : { text: t('Back to auto: until validation loss stops improving'), backToAuto: true };
+  if (key === 'timeBudget')
+    return usesTimeBudget(s)
+      ? { text: t('for the automatic choices (auto epochs, auto second phase)') }
+      : { text: t('unused: neither epochs nor the second phase is auto') };
+  return undefined;
+}
 
 const flags = (): { key: FlagKey; label: string; title: string }[] => [
   {
@@ -45,7 +65,7 @@ const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export class Controls {
   readonly element: HTMLElement;
-  private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement }>();
+  private readonly numbers = new Map<NumberKey, { field: VscodeTextfield; error: HTMLElement; note: HTMLElement }>();
   private readonly flags = new Map<FlagKey, VscodeCheckbox>();
   private readonly start = h('vscode-button', { 'data-testid': 'start-training' }, t('Start training'));
   private readonly startOnRay = h(
@@ -64,11 +84,13 @@ export class Controls {
     const form = h('div', { class: 'settings', 'data-testid': 'training-settings' });
     for (const f of numberFields()) {
       const id = `setting-${kebab(f.key)}`;
-      const field = h('vscode-textfield', { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label });
+      const attrs = { id, 'data-testid': id, inputmode: 'decimal', 'aria-label': f.label, title: f.title };
+      const field = h('vscode-textfield', attrs);
       const error = h('span', { class: 'field-error', role: 'alert' });
-      field.addEventListener('change', () => this.onNumber(f.key, f.check));
-      this.numbers.set(f.key, { field, error });
-      form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error));
+      const note = h('span', { class: 'field-note hint', 'data-testid': `${id}-note` });
+      field.addEventListener('change', () => this.onNumber(f.key));
+      this.numbers.set(f.key, { field, error, note });
+      form.append(h('label', { class: 'setting', for: id }, h('span', {}, f.label), field, error, note));
     }
     for (const f of flags()) {
       const box = h('vscode-checkbox', { 'data-testid': `setting-${kebab(f.key)}`, title: f.title, label: f.label });
@@ -120,7 +142,8 @@ export class Controls {
   }
 
   private showSettings(settings: TrainingSettings): void {
-    for (const [key, { field, error }] of this.numbers) {
+    for (const [key, { field, error, note }] of this.numbers) {
+      this.showNote(key, note, settings);
       // Never overwrite what the user is typing.
       if (document.activeElement === field) continue;
       field.value = String(settings[key]);
@@ -133,7 +156,22 @@ export class Controls {
     }
   }
 
-  private onNumber(key: NumberKey, check: (v: number) => string | undefined): void {
+  private showNote(key: NumberKey, note: HTMLElement, settings: TrainingSettings): void {
+    const n = fieldNote(key, settings);
+    const link = () => {
+      const b = h(
+        'button',
+        { type: 'button', class: 'link-button', 'data-testid': `setting-${kebab(key)}-auto` },
+        n!.text,
+      );
+      b.addEventListener('click', () => this.post({ type: 'updateSettings', settings: { [key]: AUTO } }));
+      return b;
+    };
+    replaceChildren(note, n ? (n.backToAuto ? link() : n.text) : '');
+    note.hidden = !n;
+  }
+
+  private onNumber(key: NumberKey): void {
     const parts = this.numbers.get(key);
     if (!parts) return;
     const text = parts.field.value.trim();
@@ -144,7 +182,7 @@ export class Controls {
       return;
     }
     const value = Number(text);
-    const problem = text === '' || !Number.isFinite(value) ? t('a number') : check(value);
+    const problem = text === '' || !Number.isFinite(value) ? t('a number') : settingProblem(key, value);
     parts.field.invalid = problem !== undefined;
     // The problem itself comes from src/shared/trainingSettings (the host's and the recipe's words), in English.
     parts.error.textContent = problem ? t('Must be {0}.', problem) : '';

@@ -37,14 +37,22 @@ export class DatasetPreview {
         h(
           'span',
           { 'data-testid': 'dataset-split' },
-          t(
-            '{0} images in {1} classes · split: {2} train, {3} validation, {4} test',
-            total,
-            d.classes.length,
-            d.split.train,
-            d.split.validation,
-            d.split.test,
-          ),
+          d.split.test > 0
+            ? t(
+                '{0} images in {1} classes · split: {2} train, {3} validation, {4} test',
+                total,
+                d.classes.length,
+                d.split.train,
+                d.split.validation,
+                d.split.test,
+              )
+            : t(
+                '{0} images in {1} classes · split: {2} train, {3} validation, no test (validation also scores the run)',
+                total,
+                d.classes.length,
+                d.split.train,
+                d.split.validation,
+              ),
         ),
       ),
       d.warnings.length

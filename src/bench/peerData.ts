@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import { resolveBase } from '../trainer/models/baseResolver';
 import { SKLEARN_DIGITS_CSV, writeSklearnDigits } from '../samples/sklearnDigits';
-import type { PeerData } from './peerFigures';
+import { PEER_JOBS, type PeerData, type PeerJobName } from './peerFigures';
 
 const FIXTURE = path.resolve(__dirname, '../test/fixtures/generated/sklearn-digits');
 const FINE_TUNE_CLASSES = ['1', '7', '8'];
@@ -33,7 +33,8 @@ export async function peerData(root: string, cacheDir: string): Promise<PeerData
     throw new Error(`TRANSFER_STUDIO_BENCH_EPOCHS=${EPOCHS}: expected 1 to 100.`);
   const model = (await resolveBase(DEFAULT_BASE, cacheDir)).modelJsonPath;
   const only = process.argv.includes('--peer-jobs') ? process.argv[process.argv.indexOf('--peer-jobs') + 1] : undefined;
-  if (only !== undefined && only !== 'extract' && only !== 'finetune')
-    throw new Error(`--peer-jobs ${only}: expected extract or finetune.`);
-  return { digits, three, epochs: EPOCHS, cacheDir, model, jobs: only ? [only] : ['extract', 'finetune'] };
+  if (only !== undefined && !(PEER_JOBS as readonly string[]).includes(only))
+    throw new Error(`--peer-jobs ${only}: expected one of ${PEER_JOBS.join(', ')}.`);
+  const jobs = only ? [only as PeerJobName] : [...PEER_JOBS];
+  return { digits, three, epochs: EPOCHS, cacheDir, model, jobs };
 }

@@ -3,6 +3,7 @@
 // TensorFlow, when it loads) — beside ours, each with the share of the machine's peak multiply-add rate.
 // A peer that cannot run is a row saying why, never a silent gap.
 import { extraThreads } from '../trainer/parallel/featurePool';
+import { augmentedRows } from './augmentedFigures';
 import { runtimeComparison } from './frozenRuntimeFigures';
 import { faster, type Figure } from './measure';
 import {
@@ -25,6 +26,10 @@ function missing(name: string, reason: string): Figure {
   return { name, ours: NaN, baseline: NaN, unit: 's', ratio: NaN, note: `peer missing: ${reason}` };
 }
 
+/** The jobs of `--native`: extraction, fine-tuning on cached activations, augmented fine-tuning. */
+export const PEER_JOBS = ['extract', 'finetune', 'augmented'] as const;
+export type PeerJobName = (typeof PEER_JOBS)[number];
+
 export interface PeerData {
   /** sklearn's 1,797 digits as class folders of 8×8 PNGs. */
   digits: string;
@@ -33,8 +38,8 @@ export interface PeerData {
   epochs: number;
   cacheDir: string;
   model: string;
-  /** Which jobs to run (both by default; `--peer-jobs finetune` on a busy machine). */
-  jobs: ('extract' | 'finetune')[];
+  /** Which jobs to run (all by default; `--peer-jobs finetune` on a busy machine). */
+  jobs: PeerJobName[];
 }
 
 /** All peer rows: the peak first (how it was measured), then extraction and fine-tuning against each peer. */
@@ -58,6 +63,7 @@ export async function peerFigures(d: PeerData, log: (s: string) => void): Promis
   const threads = extraThreads() + 1;
   if (d.jobs.includes('extract')) figures.push(...(await extractionRows(d, images, peak, threads, log)));
   if (d.jobs.includes('finetune')) figures.push(...(await fineTuneRows(d, peak, log)));
+  if (d.jobs.includes('augmented')) figures.push(...(await augmentedRows(d, log)));
   return figures;
 }
 

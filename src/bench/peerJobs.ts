@@ -18,13 +18,13 @@ import { baseCut, featuresAtCut } from '../trainer/train/featureCache';
 import { fitDataParallel } from '../trainer/train/parallelFit';
 import { timed } from './measure';
 
-const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
+export const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
 /** The second phase of the Keras guide's recipe on MobileNetV2: block_15_expand and above train. */
 export const UNFREEZE_FROM = 'block_15_expand';
-const FREEZE_UP_TO = 'block_14_add';
+export const FREEZE_UP_TO = 'block_14_add';
 export const BATCH = 16;
 export const EXTRACT_BATCH = 32;
-const FINE_TUNE_RATE = 1e-5;
+export const FINE_TUNE_RATE = 1e-5;
 
 /** What one job cost: seconds, and the multiply-adds it has to do at least (see `jobMacs`). */
 export interface JobResult {

@@ -1,4 +1,5 @@
 // Plain-text tables for the CLI's human output.
+import { backendLine } from '../shared/backendLine';
 import type { BackendInfo, BaseDescription, DatasetScan, Evaluation, RunResult, Trial } from '../shared/engineTypes';
 import type { ProbeResult } from '../shared/probeRules';
 import { recallSummary } from '../shared/resultSummary';
@@ -60,17 +61,9 @@ export function table(header: string[], rows: (string | number)[][], maxWidth = 
   return [...lines(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.flatMap(lines)].join('\n');
 }
 
-/**
- * The one line about what runs: "wasm (SIMD) · 2 threads · frozen part on ONNX Runtime". --verbose (and
- * run.json) keep the whole backend detail, with every kernel we register.
- */
+/** The one line about what runs (src/shared/backendLine.ts); --verbose (and run.json) keep the whole detail. */
 export function whatRuns(b: BackendInfo, verbose = false): string {
-  if (verbose) return `Backend: ${b.detail}`;
-  const simd = b.name === 'wasm' ? (/no SIMD/.test(b.detail) ? ' (no SIMD)' : ' (SIMD)') : '';
-  const parts = [`backend ${b.name}${simd}`];
-  if (b.threads) parts.push(`${b.threads} thread${b.threads === 1 ? '' : 's'}`);
-  if (b.frozenPart) parts.push(`frozen part on ${b.frozenPart === 'onnxruntime' ? 'ONNX Runtime' : b.name}`);
-  return parts.join(' · ');
+  return verbose ? `Backend: ${b.detail}` : backendLine(b);
 }
 
 export function formatLayers(base: BaseDescription): string {

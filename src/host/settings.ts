@@ -3,20 +3,12 @@ import * as vscode from 'vscode';
 import type { BackendPreference } from '../shared/engineTypes';
 import type { TrainingSettings } from '../shared/panelProtocol';
 import { defaultRecipe } from '../shared/recipeDefaults';
-import {
-  NUMBER_SETTINGS,
-  secondPhaseSetting,
-  settingProblem,
-  settingsOfRecipe,
-  timeBudgetSetting,
-} from '../shared/trainingSettings';
+import { NUMBER_SETTINGS, secondPhaseSetting, settingProblem, settingsOfRecipe } from '../shared/trainingSettings';
 
 export interface HostSettings {
   training: TrainingSettings;
   runsFolder: string;
   backend: BackendPreference;
-  /** Seconds the automatic flow may train (transferStudio.timeBudget). */
-  timeBudget: number;
 }
 
 export function readSettings(): HostSettings {
@@ -35,6 +27,5 @@ export function readSettings(): HostSettings {
     training,
     runsFolder: c.get<string>('runsFolder', d.outputDir),
     backend: c.get<BackendPreference>('backend', 'auto'),
-    timeBudget: timeBudgetSetting(c.get<number>('timeBudget')),
   };
 }

@@ -28,6 +28,7 @@ export interface RecipeEdit {
   learningRate?: number;
   batchSize?: number;
   validationSplit?: number;
+  timeBudget?: number;
   /** On: the default augmentation (an existing section is kept as it is); off: the section goes. */
   augmentation?: boolean;
   /** On needs the layer to unfreeze from (an existing section is updated); false removes the section. */
@@ -54,6 +55,7 @@ export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContex
     [['learningRate'], edit.learningRate],
     [['batchSize'], edit.batchSize],
     [['validationSplit'], edit.validationSplit],
+    [['timeBudget'], edit.timeBudget],
     [['compareScratch'], edit.compareScratch],
   ];
   for (const [path, value] of scalars) if (value !== undefined) out = setScalar(out, path, value);

@@ -4,13 +4,16 @@
 // agree too. They are compared by weighted Jaccard distance, Σ|a−b| / Σmax(a, b): unlike a mean difference it
 // is not made small by a shared blank background. Feature cosine was measured as the confirmation first and
 // dropped: on MNIST it accepted 438 of those distinct pairs (cosine ≥ 0.95) and rejected every JPEG copy
-// (0.80–0.90); the thumbnail distance kept copies at ≤ 0.142 and distinct digits at ≥ 0.170.
+// (0.80–0.90); the thumbnail distance kept copies at ≤ 0.142 and distinct digits at ≥ 0.170. The evaluation
+// script still measures both rules (`NEAR_FEATURE_COSINE`), so the choice stays checked.
 import { hashWords, wordDistance } from './perceptualHash';
 
 /** Perceptual hashes this close (bits) are candidates… */
 export const NEAR_HASH_BITS = 6;
 /** …confirmed when their thumbnails' weighted Jaccard distance is at most this. */
 export const NEAR_PIXEL_DISTANCE = 0.15;
+/** The issue's confirmation rule, measured beside the thumbnails' (src/bench/doctorEval.ts). */
+export const NEAR_FEATURE_COSINE = 0.95;
 
 // Candidates come from 8 bands of 8 bits: two hashes within 6 bits agree exactly on at least 2 of the
 // 8 bands (pigeonhole), so looking only inside equal bands misses no pair, at any number of images.
@@ -34,8 +37,14 @@ export interface DuplicateMatch {
   distance: number;
 }
 
+/** Whether hash candidates i and j are near copies. */
+export type NearConfirm = (i: number, j: number) => boolean;
+
 /** Exact and near duplicates among `items` (the first of each group by index stays). */
-export function findDuplicates(items: readonly Fingerprint[]): DuplicateMatch[] {
+export function findDuplicates(
+  items: readonly Fingerprint[],
+  confirm: NearConfirm = (i, j) => thumbnailDistance(items[i], items[j]) <= NEAR_PIXEL_DISTANCE,
+): DuplicateMatch[] {
   const parent = items.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
   const join = (i: number, j: number) => {
@@ -54,7 +63,7 @@ export function findDuplicates(items: readonly Fingerprint[]): DuplicateMatch[] 
   });
   for (const [i, j] of hashCandidates(items)) {
     if (root(i) === root(j)) continue;
-    if (thumbnailDistance(items[i], items[j]) <= NEAR_PIXEL_DISTANCE) join(i, j);
+    if (confirm(i, j)) join(i, j);
   }
   const matches: DuplicateMatch[] = [];
   items.forEach((it, i) => {

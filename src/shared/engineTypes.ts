@@ -13,7 +13,7 @@ export type BackendName = Exclude<BackendPreference, 'auto'>;
 export interface BackendInfo {
   /** ray: the run trained on a Ray cluster (Keras 3 on torch); the detail names the cluster and workers. */
   name: BackendName | 'ray';
-  /** Human-readable detail, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
+  /** Human-readable detail, e.g. "wasm (SIMD, 1 thread per instance) + 5 gradient kernels from transfer-studio". */
   detail: string;
   /** Kernels the backend lacks that are executed by another backend (slow path), by kernel name. */
   borrowedKernels: string[];

@@ -190,6 +190,18 @@ export function freezeSpecOf(featureLayer: string, frozen: readonly string[]): F
   return { featureLayer, frozen: [...frozen] };
 }
 
+/**
+ * The freeze a run folder keeps: the cut and the exact frozen layers with weights, whatever defaults, "up to"
+ * entries or globs the recipe used, so a diff of two runs shows what really differed.
+ */
+export function resolvedFreeze(layers: readonly LayerInfo[], plan: FreezePlan): FreezeSpec {
+  const withWeights = new Set(layers.filter((l) => l.hasWeights).map((l) => l.name));
+  return freezeSpecOf(
+    plan.featureLayer,
+    plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)),
+  );
+}
+
 /** Index of `name` in the base, refused when the base lacks it or the cut at `featureLayer` removes it. */
 function indexWithinCut(layers: readonly LayerInfo[], featureLayer: string, name: string, role: string): number {
   const cut = indexOf(layers, featureLayer, 'feature layer');

@@ -26,6 +26,8 @@ export interface TrainingSettings {
   /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation say so. */
   secondPhase: boolean | 'auto';
   compareScratch: boolean;
+  /** Seconds the automatic flow may train once features are cached (the recipe's timeBudget). */
+  timeBudget: number;
 }
 
 /** The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it. */
@@ -60,8 +62,10 @@ export interface TrainingView {
   status: TrainingStatus;
   runName?: string;
   runDir?: string;
-  /** Which backend runs the math, e.g. "wasm (SIMD, 1 thread) + 5 gradient kernels from transfer-studio". */
+  /** What runs, in one line (src/shared/backendLine.ts), e.g. "backend wasm (SIMD) · 2 threads · …". */
   backend?: string;
+  /** The backend's whole detail (every kernel we register), for a hover. */
+  backendDetail?: string;
   /** One sentence when the status is failed or cancelled. */
   message?: string;
 }

@@ -1,6 +1,7 @@
 // Stratified, seeded split: every class keeps its share in each part, and the same seed and files give
 // the same split on any machine, so a recipe reproduces its validation numbers.
-import type { ClassSummary } from './engineTypes';
+import { resolveTestSplit } from './autoFlow';
+import type { ClassSummary, TrainRecipe } from './engineTypes';
 import { seededRandom, shuffled } from './seededRandom';
 
 /** One example and its class index. */
@@ -50,6 +51,22 @@ export function stratifiedSplit(classes: readonly ClassSummary[], options: Split
     split.train.push(...files.slice(nTest + cutVal));
   });
   return split;
+}
+
+/** The recipe fields that decide a run's split. */
+export type SplitFields = Pick<TrainRecipe, 'validationSplit' | 'testSplit' | 'seed' | 'maxPerClass'>;
+
+/**
+ * The split a run of this recipe makes of these classes, `testSplit: auto` resolved by their sizes: the one
+ * rule the engine trains by and the panel's Dataset tab counts by. Empty classes are left out.
+ */
+export function runSplit(classes: readonly ClassSummary[], recipe: SplitFields): { split: Split; testSplit: number } {
+  const usable = classes.filter((c) => c.files.length > 0);
+  const testSplit = resolveTestSplit(
+    recipe.testSplit,
+    usable.map((c) => c.files.length),
+  );
+  return { split: stratifiedSplit(usable, { ...recipe, testSplit }), testSplit };
 }
 
 /** A class's examples sorted by path (the order the seeded shuffle starts from), with inline texts if any. */

@@ -13,6 +13,7 @@ export const NUMBER_SETTINGS = [
   'learningRate',
   'batchSize',
   'validationSplit',
+  'timeBudget',
 ] as const satisfies readonly (keyof TrainingSettings & keyof TrainRecipe)[];
 export type NumberSetting = (typeof NUMBER_SETTINGS)[number];
 
@@ -32,10 +33,9 @@ export function secondPhaseSetting(v: unknown): TrainingSettings['secondPhase'] 
   return v === OFF ? false : v === 'on' ? true : AUTO;
 }
 
-/** transferStudio.timeBudget: a recipe's timeBudget (its bounds are the table's; outside them, the default). */
-export function timeBudgetSetting(v: unknown): number {
-  const spec = numberField('timeBudget');
-  return fitsNumber(v, spec) ? v : DEFAULT_TIME_BUDGET_SECONDS;
+/** Whether the settings leave anything to the automatic flow, the only part the time budget limits. */
+export function usesTimeBudget(s: Pick<TrainingSettings, 'epochs' | 'secondPhase'>): boolean {
+  return s.epochs === AUTO || s.secondPhase === AUTO;
 }
 
 /** The settings a recipe edit writes back into a bound recipe file when they change. */
@@ -70,6 +70,7 @@ export function settingsOfRecipe(fields: Partial<TrainRecipe>): TrainingSettings
     augmentation: !!fields.augmentation,
     secondPhase: phase === AUTO ? AUTO : phase !== OFF && !!phase,
     compareScratch: fields.compareScratch ?? d.compareScratch,
+    timeBudget: fields.timeBudget ?? d.timeBudget ?? DEFAULT_TIME_BUDGET_SECONDS,
   };
 }
 
@@ -85,6 +86,7 @@ export function recipeFieldsOf(
     learningRate: s.learningRate,
     batchSize: s.batchSize,
     validationSplit: s.validationSplit,
+    timeBudget: s.timeBudget,
     compareScratch: s.compareScratch,
     // Set either way: the default recipe's auto must not survive a switch turned off.
     secondPhase: s.secondPhase === AUTO ? AUTO : undefined,

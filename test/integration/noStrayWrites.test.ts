@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
+import type { DoctorReport } from '../../src/shared/doctorTypes';
 import type { EpochMetrics, RunResult } from '../../src/shared/engineTypes';
 import { jsonLines, tinySource } from '../helpers/cli';
 import { tempDir } from '../helpers/fixtures';
@@ -100,6 +101,13 @@ const ROWS: Row[] = [
     check: (w) => exists(path.join(w.cwd, '.transfer-studio/embeddings/digits/embeddings.npy')),
   },
   { name: 'probe', args: (w) => ['probe', w.data, '--bases', 'mobilenet_v2'], writes: (w) => [w.cache] },
+  {
+    // The data folder stays untouched: findings are suggestions, and the last check is kept in the cache.
+    name: 'doctor',
+    args: (w) => ['doctor', w.data],
+    writes: (w) => [w.cache],
+    check: (_, r) => assert.equal(result<DoctorReport>(r).summary.examples, 24),
+  },
   {
     name: 'export onnx (--out)',
     args: (w) => ['export', w.made.head, '--format', 'onnx', '--out', path.join(w.exports, 'model.onnx')],

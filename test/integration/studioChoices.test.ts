@@ -20,6 +20,7 @@ const settings = {
   augmentation: false,
   secondPhase: false,
   compareScratch: false,
+  timeBudget: 180,
 };
 
 test('freeze up to here / unfreeze from here / a checkbox: totals, and the run trains exactly the unchecked-frozen layers', async () => {

@@ -84,3 +84,14 @@ test('the walkthrough: five steps with a picture each, and links only to command
     }
   }
 });
+
+test('Check Data runs the trainer, so no menu offers it in Restricted Mode', () => {
+  const menus = manifest.contributes.menus as Record<string, { command: string; when?: string }[]>;
+  const places = Object.entries(menus).filter(([, items]) =>
+    items.some((m) => m.command === 'transferStudio.checkData'),
+  );
+  assert.deepEqual(places.map(([name]) => name).sort(), ['commandPalette', 'explorer/context']);
+  for (const [name, items] of places)
+    for (const m of items.filter((i) => i.command === 'transferStudio.checkData'))
+      assert.match(m.when ?? '', /(^|&& )isWorkspaceTrusted( &&|$)/, `${name}: ${m.when}`);
+});

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { BACKEND_PREFERENCES } from '../../src/shared/engineTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
-import { numberField } from '../../src/shared/recipeFields';
 import {
   FLAG_SETTINGS,
   NUMBER_SETTINGS,
@@ -15,7 +14,6 @@ import {
   secondPhaseSetting,
   settingSpec,
   settingsOfRecipe,
-  timeBudgetSetting,
 } from '../../src/shared/trainingSettings';
 
 type Property = Record<string, unknown>;
@@ -71,17 +69,4 @@ test('the second-phase setting offers auto, on and off, defaults to the recipe d
   );
   assert.equal(secondPhaseSetting(setting('secondPhase').default), settingsOfRecipe({}).secondPhase);
   assert.deepEqual(SECOND_PHASE_SETTING_VALUES.map(secondPhaseSetting), ['auto', true, false]);
-});
-
-test('the time-budget setting has the bounds and default of the recipe field timeBudget', () => {
-  const spec = numberField('timeBudget');
-  assert.deepEqual(bounds(setting('timeBudget')), {
-    type: spec.integer ? 'integer' : 'number',
-    minimum: spec.min,
-    maximum: spec.max,
-  });
-  assert.equal(setting('timeBudget').default, defaultRecipe('').timeBudget);
-  assert.equal(timeBudgetSetting(undefined), defaultRecipe('').timeBudget);
-  assert.equal(timeBudgetSetting(spec.max! + 1), defaultRecipe('').timeBudget);
-  assert.equal(timeBudgetSetting(60), 60);
 });

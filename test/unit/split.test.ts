@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stratifiedSplit } from '../../src/shared/split';
+import { AUTO_TEST_SPLIT } from '../../src/shared/autoFlow';
+import { defaultRecipe } from '../../src/shared/recipeDefaults';
+import { runSplit, stratifiedSplit } from '../../src/shared/split';
 
 const classes = [
   { name: 'a', files: Array.from({ length: 50 }, (_, i) => `/d/a/${i}.png`) },
@@ -38,4 +40,21 @@ test('a tiny class still gets one training image', () => {
 test('maxPerClass keeps a seeded subset', () => {
   const s = stratifiedSplit(classes, { validationSplit: 0.2, testSplit: 0, seed: 1, maxPerClass: 5 });
   assert.equal(s.train.length + s.validation.length, 10);
+});
+
+test("runSplit: the default recipe's split of the 3 × 30 sample holds out 15 test images; small classes none", () => {
+  const sample = ['bag', 'sneaker', 'trouser'].map((name) => ({
+    name,
+    files: Array.from({ length: 30 }, (_, i) => `/s/${name}/${i}.png`),
+  }));
+  const { split, testSplit } = runSplit([...sample, { name: 'empty', files: [] }], defaultRecipe('/s'));
+  assert.deepEqual(
+    [testSplit, split.train.length, split.validation.length, split.test.length],
+    [AUTO_TEST_SPLIT, 57, 18, 15],
+  );
+  // The empty class is left out before labels are given, so the labels are the sample's own.
+  assert.deepEqual(split.test, stratifiedSplit(sample, { ...defaultRecipe('/s'), testSplit: AUTO_TEST_SPLIT }).test);
+  const small = runSplit(classes, defaultRecipe('/d'));
+  assert.deepEqual([small.testSplit, small.split.test.length], [0, 0]);
+  assert.equal(runSplit(classes, { ...defaultRecipe('/d'), testSplit: 0.1 }).split.test.length, 6);
 });

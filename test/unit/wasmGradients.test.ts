@@ -99,7 +99,7 @@ describe('wasm gradient kernels', () => {
     const again = await initBackend('wasm');
     assert.deepEqual(again, info, 'initBackend is not idempotent');
     assert.equal(info.name, 'wasm');
-    assert.match(info.detail, /^wasm \((no )?SIMD, 1 thread\) \+ 3 gradient kernels/);
+    assert.match(info.detail, /^wasm \((no )?SIMD, 1 thread per instance\) \+ 3 gradient kernels/);
     // Otherwise the comparisons below would pit the cpu kernel (borrowed) against itself.
     assert.deepEqual(ownKernels('fast'), FAST);
     assert.ok(!info.borrowedKernels.some((k) => FAST.includes(k)));

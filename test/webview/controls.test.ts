@@ -50,6 +50,31 @@ test("the fields show the host's settings; edits post updateSettings, bad values
   );
 });
 
+test('epochs set to a number offer the way back to auto; the time budget is a field and says when it applies', async () => {
+  const q = await suite.open({ theme: 'dark' });
+  const snapshot = r.idleSnapshot.snapshot;
+  const settings = { ...snapshot.choices.settings, epochs: 12, secondPhase: false };
+  await q.send({ type: 'snapshot', snapshot: { ...snapshot, choices: { ...snapshot.choices, settings } } });
+  const note = (id: string) => q.page.locator(`[data-testid="setting-${id}-note"]`).innerText();
+  assert.match(await note('time-budget'), /unused/);
+  await q.clearPosted();
+  await q.page.click('[data-testid="setting-epochs-auto"]');
+  const input = q.page.locator('[data-testid="setting-time-budget"] input');
+  await input.fill('60');
+  await input.press('Enter');
+  await input.blur();
+  assert.deepEqual(await q.posted(), [
+    { type: 'updateSettings', settings: { epochs: 'auto' } },
+    { type: 'updateSettings', settings: { timeBudget: 60 } },
+  ]);
+  // The host echoes the choices: auto now, said in words, and the budget applies.
+  await q.send({ type: 'choices', choices: { ...snapshot.choices, settings: { ...settings, epochs: 'auto' } } });
+  assert.match(await note('epochs'), /auto: until validation loss stops improving/);
+  assert.equal(await q.page.locator('[data-testid="setting-epochs-auto"]').count(), 0);
+  assert.doesNotMatch(await note('time-budget'), /unused/);
+  assert.deepEqual(await q.problems(), []);
+});
+
 test('start posts startTraining; while running start is disabled and cancel posts cancelTraining', async () => {
   await p.clearPosted();
   assert.equal(await disabled('start-training'), false);

@@ -49,6 +49,14 @@ test('the preview shows every class with its count and thumbnails, the split, an
   assert.deepEqual(await p.posted(), [{ type: 'openImage', path: first.path }]);
 });
 
+test('a split without a test share says that validation also scores the run', async () => {
+  const dataset = { ...r.idleSnapshot.snapshot.dataset!, split: { train: 72, validation: 18, test: 0 } };
+  await p.send({ type: 'dataset', dataset });
+  const text = await p.page.locator('[data-testid="dataset-split"]').innerText();
+  assert.match(text, /72 train, 18 validation, no test \(validation also scores the run\)/);
+  assert.doesNotMatch(text, /0 test/);
+});
+
 test(`a class folder named ${HOSTILE} and markup in file names render as text; no script runs`, async () => {
   await p.send(r.hostileDataset);
   const card = p.page.locator('[data-testid="dataset-class"]').filter({ hasText: HOSTILE });

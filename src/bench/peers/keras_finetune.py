@@ -5,7 +5,7 @@
 # manifest by name). For measuring only: `npm run bench -- --native` runs it and reads the JSON it prints.
 #
 # Jobs: extract DIR (decode every image, features at out_relu + average pooling), finetune DIR (second phase
-# from --unfreeze, --epochs, --batch; images decoded before the clock starts, as in the guide), peak (the
+# from --unfreeze, --epochs, --batch, --augment; images decoded before the clock starts, as in the guide), peak (the
 # multiply-add rate of a large float32 matmul on every core).
 import argparse
 import json
@@ -84,6 +84,22 @@ def extract(args):
     return {'images': len(files), 'seconds': t2 - t0, 'decodeSeconds': t1 - t0}
 
 
+def augment(keras, spec):
+    """The guide's augmentation layers in front of the base (active in training only), as Transfer Studio's
+    augmentation: flip,rotation degrees,crop fraction,brightness fraction (e.g. 1,10,0.1,0.1); none when empty."""
+    if not spec:
+        return lambda x: x
+    flip, rotation, crop, brightness = (float(v) for v in spec.split(','))
+    layers = [keras.layers.RandomFlip('horizontal')] if flip else []
+    if rotation:
+        layers.append(keras.layers.RandomRotation(rotation / 360, fill_mode='constant', fill_value=0.0))
+    if crop:  # zooming in by up to `crop` is cropping that much of the borders and resizing back
+        layers.append(keras.layers.RandomZoom((-crop, 0.0)))
+    if brightness:
+        layers.append(keras.layers.RandomBrightness(brightness, value_range=(0.0, 1.0)))
+    return keras.Sequential(layers)
+
+
 def finetune(args):
     base, keras = load_base(args.model)
     files, classes = images_of(args.data)
@@ -91,7 +107,7 @@ def finetune(args):
     y = keras.utils.to_categorical([label for _, label in files], classes)
     inputs = keras.Input((224, 224, 3))
     # The guide's pattern: BatchNorm of the base stays in inference mode even when its layers train.
-    pooled = keras.layers.GlobalAveragePooling2D()(base(inputs, training=False))
+    pooled = keras.layers.GlobalAveragePooling2D()(base(augment(keras, args.augment)(inputs), training=False))
     model = keras.Model(inputs, keras.layers.Dense(classes, activation='softmax')(pooled))
     base.trainable = True
     names = [layer.name for layer in base.layers]
@@ -127,6 +143,7 @@ def main():
     p.add_argument('--epochs', type=int, default=9)
     p.add_argument('--batch', type=int, default=16)
     p.add_argument('--unfreeze', default='block_15_expand')
+    p.add_argument('--augment', default='')
     p.add_argument('--repeats', type=int, default=5)
     args = p.parse_args()
     out = {'extract': extract, 'finetune': finetune, 'peak': peak}[args.job](args)

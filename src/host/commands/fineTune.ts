@@ -7,7 +7,6 @@ import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
-import { readSettings } from '../settings';
 
 /** Training needs a trusted workspace: it reads the workspace's files and writes run folders into it. */
 export function requireTrust(): boolean {
@@ -110,7 +109,6 @@ export async function startFromChoices(
       mode,
       runsDir: runsDirFor(folder),
       name: path.basename(folder) + (mode === 'source' ? '-source' : ''),
-      timeBudget: readSettings().timeBudget,
     });
   } catch (e) {
     void showFailure(s, (e as Error).message);

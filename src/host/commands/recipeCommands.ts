@@ -13,7 +13,6 @@ import { RunsView } from '../views/runsView';
 import { requireTrust, showFailure } from './fineTune';
 import { readRunRecipe } from '../runs/runStore';
 import type { RayJob } from '../training/trainingService';
-import { readSettings } from '../settings';
 
 function recipeUriOf(arg: unknown): vscode.Uri | undefined {
   if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
@@ -91,7 +90,6 @@ export async function saveAsRecipe(s: Services, arg: unknown): Promise<void> {
         mode: 'transfer',
         runsDir: runsDirFor(folder),
         name: path.basename(folder),
-        timeBudget: readSettings().timeBudget,
       });
     }
   } catch (e) {

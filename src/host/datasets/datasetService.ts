@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import type { DatasetScan } from '../../shared/engineTypes';
 import type { DatasetPreview } from '../../shared/panelProtocol';
-import { DEFAULT_SEED } from '../../shared/recipeDefaults';
-import { stratifiedSplit } from '../../shared/split';
+import { defaultRecipe } from '../../shared/recipeDefaults';
+import { runSplit } from '../../shared/split';
+import { recipeFieldsOf } from '../../shared/trainingSettings';
 import { Disposable } from '../dispose';
 import type { StudioState } from '../studioState';
 import type { HostTrainerProcess } from '../hostTrainerProcess';
@@ -74,11 +75,10 @@ export class DatasetService extends Disposable {
   private publish(scan: DatasetScan, thumbnails?: Map<string, { path: string; src: string }>): void {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);
-    const usable = scan.classes.filter((c) => c.files.length > 0);
-    const split = stratifiedSplit(usable, {
-      validationSplit: this.studio.choices.settings.validationSplit,
-      testSplit: 0,
-      seed: DEFAULT_SEED,
+    // The split the panel's next run makes (its recipe: the defaults and the settings), by the engine's rule.
+    const { split } = runSplit(scan.classes, {
+      ...defaultRecipe(scan.root),
+      ...recipeFieldsOf(this.studio.choices.settings),
     });
     this.preview = {
       folder: scan.root,

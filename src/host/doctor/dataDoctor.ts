@@ -1,6 +1,8 @@
 // Check Data (Explorer context menu on a folder, or the palette) and the actions on its findings. Nothing is
-// moved, deleted or ignored without the user's click; moves and deletes are workspace edits, so the Explorer's
-// Undo reverts them; ignores go into the data folder's ignore file.
+// moved, deleted or ignored without the user's click. Moves and deletes are workspace edits, but the Explorer's
+// Undo reverts only the Explorer's own edits (Code 1.139 applies an extension's edit with no undo source), so a
+// move offers its own Undo; a delete goes to the trash where the system has one. Ignores go into the data
+// folder's ignore file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DoctorFinding } from '../../shared/doctorTypes';
@@ -25,7 +27,7 @@ export function registerDataDoctor(s: Services): vscode.Disposable[] {
   };
   const commands: Record<string, (arg: unknown) => unknown> = {
     checkData: (arg) => checkData(s, view, arg),
-    moveToClass: onFinding((f) => moveToClass(f, view.report?.classes ?? [], view.report?.folder)),
+    moveToClass: onFinding((f) => moveToClass(s, view, f)),
     deleteFlagged: onFinding(deleteFlagged),
     ignoreFlagged: onFinding((f) => ignoreFlagged(f, view.report?.folder)),
   };
@@ -63,26 +65,50 @@ async function checkData(s: Services, view: DataIssuesView, arg: unknown): Promi
 }
 
 /** Moves the file into the suggested class (label issues) or a class the user picks; false when nothing moved. */
-async function moveToClass(f: DoctorFinding, classes: string[], folder: string | undefined): Promise<boolean> {
+async function moveToClass(s: Services, view: DataIssuesView, f: DoctorFinding): Promise<boolean> {
+  const folder = view.report?.folder;
   if (!folder) return false;
   const target =
     f.suggestedClass ??
     (await vscode.window.showQuickPick(
-      classes.filter((c) => c !== f.label),
+      (view.report?.classes ?? []).filter((c) => c !== f.label),
       { placeHolder: vscode.l10n.t('Move {0} to the class…', path.basename(f.path)) },
     ));
   if (!target) return false;
-  const edit = new vscode.WorkspaceEdit();
   const to = vscode.Uri.file(path.join(folder, target, path.basename(f.path)));
-  edit.renameFile(vscode.Uri.file(f.path), to, { overwrite: false });
-  return applied(await vscode.workspace.applyEdit(edit), to);
+  await rename(vscode.Uri.file(f.path), to);
+  void offerUndo(s, view, f, to);
+  return true;
+}
+
+/** The move's notification, with an Undo that moves the file back and lists the finding again. */
+async function offerUndo(s: Services, view: DataIssuesView, f: DoctorFinding, to: vscode.Uri): Promise<void> {
+  const undo = vscode.l10n.t('Undo');
+  const name = path.basename(f.path);
+  const answer = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Moved {0} from "{1}" to "{2}".', name, f.label, path.basename(path.dirname(to.fsPath))),
+    undo,
+  );
+  if (answer !== undo) return;
+  try {
+    await rename(to, vscode.Uri.file(f.path));
+    view.restore(f);
+  } catch (e) {
+    await showFailure(s, vscode.l10n.t('Cannot move {0} back: {1}', name, (e as Error).message));
+  }
+}
+
+async function rename(from: vscode.Uri, to: vscode.Uri): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.renameFile(from, to, { overwrite: false });
+  applied(await vscode.workspace.applyEdit(edit), to);
 }
 
 async function deleteFlagged(f: DoctorFinding): Promise<boolean> {
   const yes = vscode.l10n.t('Delete');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Delete {0}? The Explorer can undo it.', path.basename(f.path)),
-    { modal: true },
+    vscode.l10n.t('Delete {0}?', path.basename(f.path)),
+    { modal: true, detail: vscode.l10n.t('It goes to the trash where the system has one.') },
     yes,
   );
   if (answer !== yes) return false;

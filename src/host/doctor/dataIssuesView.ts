@@ -17,6 +17,8 @@ export class DataIssuesView extends Disposable implements vscode.TreeDataProvide
   private readonly view: vscode.TreeView<Node>;
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('transferStudio.doctor'));
   report: DoctorReport | undefined;
+  /** The findings as the check ranked them, before any was acted on. */
+  private checked: readonly DoctorFinding[] = [];
 
   constructor() {
     super();
@@ -25,6 +27,7 @@ export class DataIssuesView extends Disposable implements vscode.TreeDataProvide
 
   show(report: DoctorReport): void {
     this.report = report;
+    this.checked = report.findings;
     this.refresh();
     // The view is hidden until a check has findings to show: an empty fourth pane squeezed the Layers view.
     void vscode.commands
@@ -36,6 +39,15 @@ export class DataIssuesView extends Disposable implements vscode.TreeDataProvide
   remove(finding: DoctorFinding): void {
     if (!this.report) return;
     this.report = { ...this.report, findings: this.report.findings.filter((f) => f !== finding) };
+    this.refresh();
+  }
+
+  /** Lists a finding again (its action was undone), in the report's ranked order. */
+  restore(finding: DoctorFinding): void {
+    if (!this.report || this.report.findings.includes(finding)) return;
+    const order = (f: DoctorFinding) => this.checked.indexOf(f);
+    const findings = [...this.report.findings, finding].sort((a, b) => order(a) - order(b));
+    this.report = { ...this.report, findings };
     this.refresh();
   }
 

@@ -11,8 +11,6 @@ export interface RecipeTarget {
   /** Absolute folder that receives the run folder. */
   runsDir: string;
   name: string;
-  /** Seconds the automatic flow may train (absent: the default). */
-  timeBudget?: number;
 }
 
 export function recipeFromChoices(
@@ -27,7 +25,6 @@ export function recipeFromChoices(
     mode: target.mode,
     base: choices.base,
     ...recipeFieldsOf(s),
-    ...(target.timeBudget ? { timeBudget: target.timeBudget } : {}),
     outputDir: target.runsDir,
     name: target.name,
   };

@@ -10,6 +10,7 @@ import { TrainerError } from '../../client/trainerRpcClient';
 import type { EpochMetrics, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
 import type { RayTarget } from '../../shared/trainerProtocol';
 import { RayRunError, trainOnRay } from '../../ray/rayTraining';
+import { backendView } from '../../shared/backendLine';
 import { epochLine } from '../../shared/epochLine';
 import type { TrainingView } from '../../shared/panelProtocol';
 import { checkpointHistory, listRuns } from '../runs/runStore';
@@ -156,7 +157,7 @@ export class TrainingService extends Disposable {
     const started = Date.now();
     this.history = [];
     this.journal.start(job.label);
-    this.setView({ status: 'running', runName: job.label, backend: this.trainer.backend?.detail });
+    this.setView({ status: 'running', runName: job.label, ...backendView(this.trainer.backend) });
     if (job.resumeRunDir) {
       // A resumed run's chart starts with the epochs its checkpoint already holds.
       const earlier = checkpointHistory(job.resumeRunDir);
@@ -184,7 +185,7 @@ export class TrainingService extends Disposable {
           });
           try {
             const client = await this.trainer.get();
-            this.setView({ ...this.view, backend: this.trainer.backend?.detail });
+            this.setView({ ...this.view, ...backendView(this.trainer.backend) });
             this.log.info(`Backend: ${this.trainer.backend?.detail}`);
             if (job.ray) {
               const { address, workers } = job.ray.target;
@@ -192,7 +193,7 @@ export class TrainingService extends Disposable {
                 address === 'local'
                   ? vscode.l10n.t('a local Ray, {0} worker(s)', workers)
                   : vscode.l10n.t('Ray at {0}, {1} worker(s)', address, workers);
-              this.setView({ ...this.view, backend });
+              this.setView({ ...this.view, backend, backendDetail: undefined });
               const emit = (e: ProgressEvent) => this.onTrainerProgress(e);
               return await trainOnRay(client, job.recipe!, {
                 ...job.ray,
@@ -223,7 +224,7 @@ export class TrainingService extends Disposable {
         status,
         runName: path.basename(result.runDir),
         runDir: result.runDir,
-        backend: result.backend.detail,
+        ...backendView(result.backend),
         message: result.cancelled
           ? vscode.l10n.t('Cancelled; the last checkpoint is kept in {0}.', runFile(result.runDir, 'checkpoint'))
           : undefined,

@@ -84,7 +84,8 @@ async function startWasm(): Promise<BackendInfo> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
   const detail =
-    `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})` +
+    // tfjs' own thread count: each WASM instance's, not the process's (the worker pool adds instances).
+    `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} per instance)` +
     ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})` +
     ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
     (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +

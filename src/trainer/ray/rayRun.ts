@@ -1,53 +1,34 @@
 // The engine's half of a Ray run before the job: scan, split, resolve the freeze plan with the engine's own
 // rules, export the base to Keras, find each phase's cut, decode the pixels and write plan.json into the job
 // folder on the shared storage path. After the job, rayFinish.ts makes the run folder a normal one.
-import { imageInput } from '../../shared/inputSpec';
-import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { RAY_DEFAULTS, type RayPlan } from '../../shared/rayProtocol';
 import type { RayPrepared, RayTarget } from '../../shared/trainerProtocol';
-import { SkipList } from '../data/batchStream';
-import { IMBALANCE_RATIO, scanDataset, trainableClasses } from '../data/datasetScanner';
-import { stratifiedSplit, type Sample } from '../../shared/split';
+import { IMBALANCE_RATIO } from '../data/datasetScanner';
+import type { Sample } from '../../shared/split';
 import { CancelledError, EngineError } from '../../shared/engineError';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
-import { resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
+import { resolvedFreeze, resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
 import { writeJsonAtomic } from '../models/modelFiles';
 import { buildTransferModel } from '../models/transferModel';
 import { needsBalancing } from '../train/balance';
-import { createRunDir, writeRunStart, writeSkipped } from '../train/runFolder';
+import { newRunDir, prepareRun } from '../train/prepareRun';
+import { writeRunStart, writeSkipped } from '../train/runFolder';
+import { runInfo } from '../train/runLifecycle';
 import { exportStartModel } from './rayBase';
 import { rayCuts } from './rayCuts';
 import { abandonRayRun, type JobRecord, type RayCtx as Ctx } from './rayFinish';
 import { checkPixelBudget, writeSplitPixels } from './rayPixels';
 import { resolveAutoForRay } from './rayAuto';
+import { refuseOnRay } from './rayRefusals';
 
 export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, ctx: Ctx): Promise<RayPrepared> {
-  if (asWritten.mode !== 'transfer')
-    throw new EngineError('A Ray run fine-tunes a base (mode: transfer); mode "source" runs locally only.');
-  if (asWritten.augmentation)
-    throw new EngineError(
-      'A Ray run does not augment images yet; remove "augmentation" from the recipe or run it locally.',
-    );
-  if (asWritten.compareScratch)
-    throw new EngineError('A Ray run trains the transfer model only; remove "compareScratch" or run it locally.');
-  ctx.emit({ kind: 'stage', stage: 'scanning', message: asWritten.data });
-  const scan = await scanDataset(asWritten.data);
-  scan.warnings.forEach((message) => ctx.emit({ kind: 'log', level: 'warn', message }));
+  refuseOnRay(asWritten);
   // The job runs numbers: the automatic words (the defaults) are resolved here, and the log says how.
-  const { recipe, notes } = resolveAutoForRay(
-    asWritten,
-    scan.classes.filter((c) => c.files.length > 0).map((c) => c.files.length),
-  );
-  notes.forEach((message) => ctx.emit({ kind: 'log', level: 'info', message }));
-  const usable = trainableClasses(scan, 1 + (recipe.validationSplit > 0 ? 1 : 0) + (recipe.testSplit > 0 ? 1 : 0));
-  const skips = new SkipList();
-  scan.skipped.forEach((s) => skips.add(s.path, s.reason));
-  const split = stratifiedSplit(usable, recipe);
-  const classes = usable.map((c) => c.name);
+  const { recipe, classes, split, skips } = await prepareRun(asWritten, ctx, resolveAutoForRay);
 
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
   const base = await loadBase(recipe.base, ctx.cacheDir);
@@ -72,19 +53,15 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
     const all = split.train.length + split.validation.length + split.test.length;
     checkPixelBudget(all, prep);
 
-    const runDir = createRunDir(recipe.outputDir, recipe.name ?? path.basename(path.resolve(recipe.data)));
+    const runDir = newRunDir(recipe);
     try {
       const jobDir = target.storagePath
         ? path.join(target.storagePath, path.basename(runDir))
         : path.join(runDir, 'ray');
       fs.mkdirSync(jobDir, { recursive: true });
-      const withWeights = new Set(d.layers.filter((l) => l.hasWeights).map((l) => l.name));
       const resolved: TrainRecipe = {
         ...recipe,
-        freeze: {
-          featureLayer: plan.featureLayer,
-          frozen: plan.kept.filter((n) => plan.frozen.has(n) && withWeights.has(n)),
-        },
+        freeze: resolvedFreeze(d.layers, plan),
         ray: {
           address: target.address,
           workers: target.workers,
@@ -93,23 +70,9 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         },
       };
       const where = target.address === 'local' ? 'a local Ray' : `Ray at ${target.address}`;
-      writeRunStart(
-        runDir,
-        resolved,
-        {
-          version: RUN_INFO_VERSION,
-          created: new Date().toISOString(),
-          status: 'training',
-          mode: 'transfer',
-          base: recipe.base,
-          featureLayer: plan.featureLayer,
-          defaultFeatureLayer: plan.featureLayer,
-          classes,
-          input: imageInput(prep),
-          backend: `${where}: ${target.workers} worker(s)${target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)'}, Keras 3 on torch`,
-        },
-        skips.entries,
-      );
+      const gpus = target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)';
+      const backend = `${where}: ${target.workers} worker(s)${gpus}, Keras 3 on torch`;
+      writeRunStart(runDir, resolved, runInfo({ recipe, classes }, prep, backend, plan.featureLayer), skips.entries);
 
       ctx.emit({
         kind: 'log',

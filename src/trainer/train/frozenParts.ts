@@ -1,8 +1,8 @@
 // Training the top of a split model: on cached activations when they fit in memory, else on images
 // streamed through the frozen bottom. Shared by the explicit second phase and the automatic flow.
 import type { FrozenSplit } from '../models/frozenSplit';
-import { compileFrozen } from '../models/frozenExecutor';
-import { frozenBaseSource } from './batchSources';
+import { startFrozenRunner } from '../runtime/frozenRuntime';
+import { frozenRunnerSource } from './frozenRunnerSource';
 import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
 
 /** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
@@ -15,10 +15,24 @@ export function fitsInMemory(part: FrozenSplit, images: number): boolean {
 }
 
 /**
+ * The split whose activations a run caches: none when augmentation changes the pixels every epoch or the
+ * activations of every image would not fit in memory (then images stream through the frozen bottom).
+ */
+export function cachedSplit(
+  part: FrozenSplit | undefined,
+  recipe: { augmentation?: unknown },
+  images: number,
+): FrozenSplit | undefined {
+  return part && !recipe.augmentation && fitsInMemory(part, images) ? part : undefined;
+}
+
+/**
  * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
  * folded). Training the full model instead would keep every activation of the frozen layers for a backward
- * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. A validation source may be
- * given ready-made (cached activations), else it streams the same way.
+ * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. The bottom runs where the
+ * feature cache runs it (ONNX Runtime when it loads): augmented batches pass through it every epoch, and on
+ * WASM that pass was most of an augmented fine-tune's time. A validation source may be given ready-made
+ * (cached activations), else it streams the same way.
  */
 export async function throughFrozen(
   part: FrozenSplit,
@@ -26,11 +40,18 @@ export async function throughFrozen(
   images: { train: BatchSource; validation: BatchSource },
   cachedValidation?: BatchSource,
 ): Promise<FitResult> {
-  const bottom = compileFrozen(part.bottom);
+  const bottom = await startFrozenRunner(part.bottom);
+  options.emit({
+    kind: 'log',
+    level: 'info',
+    message: `Images pass the layers up to ${part.boundary} every epoch: ${bottom.detail}`,
+  });
   try {
-    const validation = cachedValidation ?? frozenBaseSource(images.validation, bottom);
-    return await fit({ ...options, model: part.top, train: frozenBaseSource(images.train, bottom), validation });
+    const shape = part.bottom.outputs[0].shape.slice(1) as number[];
+    const through = (source: BatchSource) => frozenRunnerSource(source, bottom, shape);
+    const validation = cachedValidation ?? through(images.validation);
+    return await fit({ ...options, model: part.top, train: through(images.train), validation });
   } finally {
-    bottom.dispose();
+    await bottom.dispose();
   }
 }

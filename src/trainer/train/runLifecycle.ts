@@ -212,10 +212,11 @@ export async function finishRun(
   };
 }
 
+/** run.json at a run's start; `backend` says what trains (the local backend, or the Ray cluster). */
 export function runInfo(
-  p: Prepared,
+  p: Pick<Prepared, 'recipe' | 'classes'>,
   prep: Preprocessing,
-  backend: BackendInfo,
+  backend: string,
   featureLayer: string | undefined,
 ): RunInfo {
   return {
@@ -228,7 +229,7 @@ export function runInfo(
     defaultFeatureLayer: featureLayer,
     classes: p.classes,
     input: imageInput(prep),
-    backend: backend.detail,
+    backend,
   };
 }
 

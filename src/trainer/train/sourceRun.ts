@@ -36,7 +36,7 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
     p,
     model,
     {
-      ...runInfo(p, prep, ctx.backend, undefined),
+      ...runInfo(p, prep, ctx.backend.detail, undefined),
       defaultFeatureLayer: SOURCE_FEATURE_LAYER,
       title: `source CNN ${path.basename(runDir)}`,
     },

@@ -1,0 +1,92 @@
+// `npm run bench -- --native`, augmented fine-tuning: the second phase from block_15_expand with the default
+// augmentation, so every epoch's pixels differ and the frozen part runs on every epoch (no activation cache).
+// Ours with that part on ONNX Runtime (the default) against ours on the WASM executor (how augmented runs ran
+// before) and against the Keras script with the same augmentation layers in front of its base.
+import { neverCancelled } from '../shared/engineError';
+import { resolveFreezePlan } from '../shared/freezePlan';
+import { DEFAULT_AUGMENTATION, DEFAULT_BASE } from '../shared/recipeDefaults';
+import { SkipList } from '../trainer/data/batchStream';
+import { loadBase } from '../trainer/models/baseModel';
+import { disposeModels } from '../trainer/models/disposeModels';
+import { splitBelowTrainable } from '../trainer/models/frozenSplit';
+import { buildTransferModel } from '../trainer/models/transferModel';
+import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
+import { imageSource } from '../trainer/train/batchSources';
+import { throughFrozen } from '../trainer/train/frozenParts';
+import { faster, timed, type Figure } from './measure';
+import type { PeerData } from './peerFigures';
+import { BATCH, FINE_TUNE_RATE, FREEZE_UP_TO, PREP, samplesOf, UNFREEZE_FROM } from './peerJobs';
+import { kerasJob } from './peerRunners';
+
+/** Our augmented second phase, decoding and augmentation included; `runtime` runs the frozen part. */
+async function ourAugmentedFineTune(d: PeerData, runtime: 'onnxruntime' | 'tfjs') {
+  const samples = samplesOf(d.three);
+  const classes = new Set(samples.map((s) => s.label)).size;
+  const base = await loadBase(DEFAULT_BASE, d.cacheDir);
+  const plan = resolveFreezePlan(base.description.layers, { freezeUpTo: FREEZE_UP_TO }, 'out_relu');
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, classes, 1);
+  const before = process.env[FROZEN_RUNTIME_ENV];
+  process.env[FROZEN_RUNTIME_ENV] = runtime;
+  try {
+    const part = splitBelowTrainable(tm.full);
+    if (!part) throw new Error(`No single tensor separates the layers below ${UNFREEZE_FROM} from the rest.`);
+    const skips = new SkipList();
+    const images = {
+      train: imageSource(samples, PREP, classes, BATCH, 1, skips, DEFAULT_AUGMENTATION),
+      validation: imageSource([], PREP, classes, BATCH, 1, skips),
+    };
+    let detail = '';
+    const emit = (e: { kind: string; message?: string }) => {
+      if (e.kind === 'log' && e.message?.includes('every epoch')) detail = e.message.split(': ').slice(1).join(': ');
+    };
+    const options = {
+      which: 'transfer' as const,
+      phase: 2 as const,
+      epochs: d.epochs,
+      learningRate: FINE_TUNE_RATE,
+      patience: 0,
+      signal: neverCancelled,
+      emit,
+      afterEpoch: async () => '',
+    };
+    const t = await timed(() => throughFrozen(part, options, images));
+    return { seconds: t.seconds, detail };
+  } finally {
+    if (before === undefined) delete process.env[FROZEN_RUNTIME_ENV];
+    else process.env[FROZEN_RUNTIME_ENV] = before;
+    disposeModels([tm.head, tm.features, tm.full, base.model]);
+  }
+}
+
+/** Before → after (WASM → ONNX Runtime frozen part), and ours against Keras with the same augmentation. */
+export async function augmentedRows(d: PeerData, log: (s: string) => void): Promise<Figure[]> {
+  const n = samplesOf(d.three).length;
+  const name = (peer: string) =>
+    `augmented fine-tuning from ${UNFREEZE_FROM}, ${n} images, ${d.epochs} epochs, batch ${BATCH}, vs ${peer}`;
+  log(`  ours: augmented fine-tuning ${d.epochs} epochs, frozen part on ONNX Runtime`);
+  const ours = await ourAugmentedFineTune(d, 'onnxruntime');
+  log('  ours: the same on the WASM executor');
+  const wasm = await ourAugmentedFineTune(d, 'tfjs');
+  const a = DEFAULT_AUGMENTATION;
+  log('  keras: augmented fine-tuning');
+  const k = await kerasJob(
+    [
+      'finetune',
+      ...['--data', d.three, '--model', d.model, '--epochs', String(d.epochs), '--batch', String(BATCH)],
+      ...['--unfreeze', UNFREEZE_FROM, '--augment', `${a.flip ? 1 : 0},${a.rotation},${a.crop},${a.brightness}`],
+    ],
+    d.cacheDir,
+  );
+  return [
+    faster(name('our WASM frozen part (before)'), ours.seconds, wasm.seconds, 1.0, `ours: ${ours.detail}`),
+    k.ok
+      ? faster(
+          name('Keras script, same augmentation'),
+          ours.seconds,
+          k.value.seconds,
+          1.5,
+          'ours: decoding and augmenting every epoch included; Keras: images pre-decoded, augmentation layers',
+        )
+      : { name: name('Keras script'), ours: ours.seconds, baseline: NaN, unit: 's', ratio: NaN, note: k.reason },
+  ];
+}

@@ -1,0 +1,50 @@
+// Batches through a frozen part on its runner (ONNX Runtime when it loads, see frozenRuntime.ts), one batch
+// ahead: while the top trains on batch k on the main thread, batch k + 1 is decoded, augmented and run through
+// the frozen part on the runner's native threads.
+import type { FrozenRunner } from '../runtime/frozenRuntime';
+import * as tf from '../tf';
+import type { Batch, BatchSource } from './fitLoop';
+
+/** `images` through `runner`; `shape` is the frozen part's output shape without the batch dimension. */
+export function frozenRunnerSource(images: BatchSource, runner: FrozenRunner, shape: number[]): BatchSource {
+  const through = async (batch: Batch): Promise<Batch> => {
+    const x = batch.x as tf.Tensor;
+    const n = batch.y.shape[0];
+    try {
+      const pixels = (await x.data()) as Float32Array;
+      x.dispose();
+      return { ...batch, x: tf.tensor(await runner.run(pixels, n), [n, ...shape]) };
+    } catch (e) {
+      tf.dispose([x, batch.y]);
+      throw e;
+    }
+  };
+  return {
+    size: images.size,
+    batchCount: images.batchCount,
+    async *batches(epoch: number): AsyncIterable<Batch> {
+      const it = images.batches(epoch)[Symbol.asyncIterator]();
+      const ahead = (): Promise<Batch | undefined> => {
+        const p = it.next().then((r) => (r.done ? undefined : through(r.value)));
+        // Awaited later; until then a failure must not count as unhandled.
+        p.catch(() => undefined);
+        return p;
+      };
+      let pending: Promise<Batch | undefined> | undefined = ahead();
+      try {
+        for (;;) {
+          const batch: Batch | undefined = await pending;
+          pending = undefined;
+          if (!batch) return;
+          pending = ahead();
+          yield batch;
+        }
+      } finally {
+        // The consumer stopped early (cancelled, failed): the batch computed ahead is nobody's.
+        const left = await pending?.catch(() => undefined);
+        if (left) tf.dispose([left.x as tf.Tensor, left.y]);
+        await it.return?.();
+      }
+    },
+  };
+}
