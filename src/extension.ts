@@ -22,6 +22,7 @@ import { TrainingService } from './host/training/trainingService';
 import { DatasetsView } from './host/views/datasetsView';
 import { LayersView } from './host/views/layersView';
 import { RunsView } from './host/views/runsView';
+import { ActiveTextModel } from './host/text/activeTextModel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activationStarted = Date.now();
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     datasets,
     training,
     runsView,
+    textModels: new ActiveTextModel(context.workspaceState, allRunsDirs),
     // The panel's buttons call the services directly; only what the user may invoke is a command.
     panel: new TrainingPanel(
       context.extensionUri,
@@ -63,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     datasets,
     training,
     runsView,
+    services.textModels,
     services.panel,
     new LayersView(studio),
     new DatasetsView(datasets),

@@ -3,6 +3,7 @@
 import type { DatasetPreview as Preview, WebviewMessage } from '../src/shared/panelProtocol';
 import { h, replaceChildren } from './dom';
 import { t } from './l10n';
+import { textDatasetSection } from './textDatasetView';
 import { thumbnailButton } from './thumbnails';
 
 export class DatasetPreview {
@@ -26,6 +27,7 @@ export class DatasetPreview {
       );
       return;
     }
+    if (d.text) return replaceChildren(this.element, ...textDatasetSection(d.text, this.post));
     const total = d.classes.reduce((n, c) => n + c.count, 0);
     const largest = Math.max(1, ...d.classes.map((c) => c.count));
     replaceChildren(

@@ -8,6 +8,7 @@ import { h, replaceChildren } from './dom';
 import { t } from './l10n';
 import { formatNumber, formatPercent } from './format';
 import { qualityTable } from './qualityTable';
+import { textReportSection } from './textReport';
 import { thumbnailButton } from './thumbnails';
 
 export class EvaluationView {
@@ -49,7 +50,7 @@ export class EvaluationView {
     replaceChildren(
       this.element,
       headline,
-      this.exportButtons(),
+      v.text ? null : this.exportButtons(),
       h(
         'div',
         { class: 'evaluation-grid' },
@@ -57,7 +58,7 @@ export class EvaluationView {
         h('div', {}, h('h3', {}, t('Per class')), this.perClass(v)),
       ),
       qualityTable(v.quality),
-      this.misclassified(v),
+      v.text ? textReportSection(v.text, this.post) : this.misclassified(v),
       v.scratchHistory ? this.comparison.element : null,
     );
     if (v.scratchHistory) {
@@ -188,6 +189,10 @@ export class EvaluationView {
 function headlineText(v: View): string {
   const e = v.evaluation;
   const accuracy = formatPercent(e.accuracy);
+  if (v.text)
+    return v.evaluatedOn === 'test'
+      ? t('Accuracy {0} on {1} test texts', accuracy, e.count)
+      : t('Accuracy {0} on {1} validation texts', accuracy, e.count);
   if (v.scratchAccuracy === undefined)
     return v.evaluatedOn === 'test'
       ? t('Accuracy {0} on {1} test images', accuracy, e.count)

@@ -2,11 +2,11 @@
 // a .csv/.tsv/.jsonl table, a folder whose class subfolders hold .txt/.md files, or a text run folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS } from '../shared/imageFiles';
 import { formatBytes, LIMITS } from '../shared/limits';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
-import { extensionOf, TEXT_FILE_EXTENSIONS, TEXT_MODEL_FILE, TEXT_TABLE_EXTENSIONS } from '../shared/text/textFiles';
+import { TEXT_MODEL_FILE } from '../shared/text/textFiles';
 import * as T from '../shared/text/textProtocol';
+export { isTextData } from '../io/textSource';
 import { CliError } from './cliError';
 import type { CommandContext, OptionSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
@@ -45,37 +45,6 @@ const str = (ctx: CommandContext, name: string) => {
   const v = ctx.options[name];
   return typeof v === 'string' ? v : undefined;
 };
-
-/**
- * True for a table of texts, or a folder whose class subfolders hold more text files than images: an image
- * folder with a stray notes.txt stays an image folder.
- */
-export function isTextData(source: string): boolean {
-  const stat = fs.statSync(source, { throwIfNoEntry: false });
-  if (!stat) return false;
-  if (stat.isFile()) return TEXT_TABLE_EXTENSIONS.includes(extensionOf(source));
-  if (!stat.isDirectory()) return false;
-  let texts = 0;
-  let images = 0;
-  for (const name of namesIn(source)) {
-    if (name.startsWith('.')) continue;
-    for (const f of namesIn(path.join(source, name))) {
-      const ext = extensionOf(f);
-      if (TEXT_FILE_EXTENSIONS.includes(ext)) texts++;
-      else if (IMAGE_EXTENSIONS.has(ext)) images++;
-    }
-  }
-  return texts > images;
-}
-
-/** A folder's names; one that cannot be listed (or is a file) counts as empty here: the scanner says why. */
-function namesIn(folder: string): string[] {
-  try {
-    return fs.readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
 
 export function isTextRunDir(runDir: string): boolean {
   return fs.existsSync(path.join(runDir, TEXT_MODEL_FILE));

@@ -9,6 +9,7 @@ import type { StudioState } from './studioState';
 import type { HostTrainerProcess } from './hostTrainerProcess';
 import type { TrainingService } from './training/trainingService';
 import type { RunsView } from './views/runsView';
+import type { ActiveTextModel } from './text/activeTextModel';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -19,6 +20,8 @@ export interface Services {
   training: TrainingService;
   panel: TrainingPanel;
   runsView: RunsView;
+  /** The text model Classify Selection uses. */
+  textModels: ActiveTextModel;
 }
 
 export function workspaceRoots(): string[] {

@@ -12,6 +12,8 @@ import type {
   Thumbnail,
 } from './engineTypes';
 import type { ExportFormat } from './exportTypes';
+import type { TextCandidate } from './text/textProtocol';
+import type { TextDatasetView } from './text/textDatasetView';
 
 export type { Thumbnail };
 
@@ -53,6 +55,8 @@ export interface DatasetPreview {
   split: { train: number; validation: number; test: number };
   skipped: SkippedFile[];
   warnings: string[];
+  /** A text dataset: snippets and lengths per class, duplicates and skipped files (it has no thumbnails). */
+  text?: TextDatasetView;
 }
 
 export type TrainingStatus = 'idle' | 'running' | 'cancelling' | 'finished' | 'cancelled' | 'failed';
@@ -81,6 +85,28 @@ export interface EvaluationView {
   scratchAccuracy?: number;
   /** What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json / evaluation.json). */
   quality?: QualityReport;
+  /** A text run: the models it tried and its misclassified examples as words (it has no thumbnails). */
+  text?: TextReport;
+}
+
+/** What a text run's report adds: the candidates and baselines, and the texts it got wrong. */
+export interface TextReport {
+  kept: string;
+  /** The best on the evaluated split among the kept model and the baselines. */
+  winner: string;
+  candidates: TextCandidate[];
+  misclassified: MisclassifiedText[];
+}
+
+/** A misclassified text example as the panel lists it: a snippet, where it is, and what the model said. */
+export interface MisclassifiedText {
+  /** The file, or `data.csv:12` for a row of a table. */
+  path: string;
+  /** The start of the text (empty when it could not be read again). */
+  snippet: string;
+  actual: string;
+  predicted: string;
+  confidence: number;
 }
 
 /** Everything the panel shows; sent whole after `ready`. */

@@ -11,6 +11,7 @@ import { EXIT } from '../../src/cli/exitCodes';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import type { TextRunResult, TextScan } from '../../src/shared/text/textProtocol';
 import type { Evaluation, Prediction } from '../../src/shared/engineTypes';
+import { readRunInfo } from '../../src/io/runFiles';
 import { CLI, cliEnv, cliSync, jsonLines } from '../helpers/cli';
 import { tempDir } from '../helpers/fixtures';
 
@@ -65,6 +66,11 @@ test('train keeps the best candidate on validation, compares the baselines and s
   // Two eras of American politics: well above chance on held-out sentences.
   assert.ok(run.evaluation.accuracy > 0.6, String(run.evaluation.accuracy));
   assert.ok(fs.existsSync(path.join(run.runDir, 'text-model.json')));
+  // The one run-folder contract: run.json version 2 with a text input, read by the one reader.
+  const info = readRunInfo(run.runDir);
+  assert.equal(info.input.kind, 'text');
+  assert.deepEqual(info.classes, CLASSES);
+  assert.equal(info.trials?.find((t) => t.outcome === 'kept')?.name, run.kept);
 });
 
 test('predict classifies --text, text files and one text per line on stdin', () => {

@@ -10,7 +10,7 @@ import { dedupeTexts } from '../../src/shared/text/textExamples';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import { splitIdentifier, wordTokens } from '../../src/shared/text/textTokens';
 import { isTextData } from '../../src/cli/textCommands';
-import { readTextDataset } from '../../src/trainer/text/textDataset';
+import { readTextDataset } from '../../src/trainer/data/text/textDataset';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-text-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

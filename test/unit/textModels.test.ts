@@ -6,9 +6,9 @@ import { sotuSentences } from '../../src/bench/text/textSets';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import { dedupeTexts } from '../../src/shared/text/textExamples';
 import { fitGloveState, gloveRow, poolTexts } from '../../src/trainer/text/gloveFeatures';
-import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../src/trainer/text/lexicalFeatures';
+import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../src/trainer/data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer } from '../../src/trainer/text/sparseLogistic';
-import { denseRow } from '../../src/trainer/text/sparseRows';
+import { denseRow } from '../../src/trainer/data/text/sparseRows';
 import { argmax, fitTextModel, scoreTexts, stratifiedFolds, textFeatures } from '../../src/trainer/text/textHeads';
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 

@@ -11,7 +11,7 @@ import { onnx } from 'onnx-proto';
 import { normaliseText } from '../../shared/text/textNormalise';
 import { fitGloveState, poolTexts } from '../../trainer/text/gloveFeatures';
 import { fitSparseLogistic } from '../../trainer/text/sparseLogistic';
-import { denseRow } from '../../trainer/text/sparseRows';
+import { denseRow } from '../../trainer/data/text/sparseRows';
 import { scoreTexts, type TextModel } from '../../trainer/text/textHeads';
 import { textOnnxModel } from '../../trainer/text/textOnnx';
 import { textTokenIds } from '../../trainer/text/textTokenizerJson';

@@ -7,6 +7,9 @@ import { allRunsDirs, runsDirFor, type Services } from '../services';
 import { recipeFromChoices } from '../training/recipeFromChoices';
 import type { RayJob } from '../training/trainingService';
 import { pickBase } from './basePicker';
+import { isTextData } from '../../io/textSource';
+import { TEXT_TABLE_EXTENSIONS } from '../../shared/text/textFiles';
+import { fineTuneText } from '../text/textFineTune';
 
 /** Training needs a trusted workspace: it reads the workspace's files and writes run folders into it. */
 export function requireTrust(): boolean {
@@ -38,6 +41,8 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   if (!requireTrust()) return;
   const folder = await chooseDataFolder(uri);
   if (!folder) return;
+  // A folder of text classes trains text models: the host tells, the image flow never sees it.
+  if (isTextData(folder)) return fineTuneText(s, folder);
   const name = path.basename(folder);
   const spec = await pickBase(vscode.l10n.t('Base model for {0}', name), allRunsDirs());
   if (!spec) return;
@@ -86,6 +91,22 @@ export async function fineTuneFolder(s: Services, uri: unknown): Promise<void> {
   if (picked === settings)
     return void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:transfer-studio.transfer-studio');
   if (picked === start) await startFromChoices(s, 'transfer');
+}
+
+/** "Fine-tune on This File": a .csv/.tsv/.jsonl table of texts and labels. */
+export async function fineTuneFile(s: Services, uri: unknown): Promise<void> {
+  if (!requireTrust()) return;
+  let file = uri instanceof vscode.Uri ? uri.fsPath : undefined;
+  if (!file) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Use as Dataset'),
+      filters: { [vscode.l10n.t('Tables of texts')]: TEXT_TABLE_EXTENSIONS.map((e) => e.slice(1)) },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    file = picked?.[0]?.fsPath;
+  }
+  if (file) await fineTuneText(s, file);
 }
 
 /** Trains with the studio's current choices (the panel's Start button uses this too). */

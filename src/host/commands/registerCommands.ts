@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { LayersView } from '../views/layersView';
-import { fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
+import { RunsView } from '../views/runsView';
+import { fineTuneFile, fineTuneFolder, showFailure, trainSourceFolder } from './fineTune';
 import { pickBase } from './basePicker';
 import { openSampleFolder } from './sampleFolder';
 import { trainRecipe, saveAsRecipe } from './recipeCommands';
@@ -19,6 +20,7 @@ import {
 } from './runCommands';
 import { allRunsDirs } from '../services';
 import { exportRunCommand } from './exportRunCommand';
+import { classifySelection, predictTextFile } from '../text/classifyText';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   const layerCommand = (apply: (layer: string) => void) => (arg: unknown) => {
@@ -27,6 +29,10 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   };
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     fineTuneFolder: (uri) => fineTuneFolder(s, uri),
+    fineTuneFile: (uri) => fineTuneFile(s, uri),
+    classifySelection: () => classifySelection(s),
+    predictTextFile: (uri) => predictTextFile(s, uri),
+    pickTextModel: (arg) => s.textModels.useOrPick(RunsView.dirOf(arg)),
     openSampleFolder: () => openSampleFolder(s),
     trainSourceFolder: (uri) => trainSourceFolder(s, uri),
     extractFeatures: (uri) => extractFeatures(s, uri),

@@ -12,6 +12,18 @@ import { withRequestProgress } from '../training/requestProgress';
 import { RunsView, statusWord } from '../views/runsView';
 import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 import * as P from '../../shared/trainerProtocol';
+import { isTextRunFolder, readTextRun } from '../../io/textRuns';
+import { textEvaluationView } from '../text/textReport';
+
+/** A text run's report, or undefined (logged) when its text-run.json is damaged. */
+function textReport(s: Services, dir: string) {
+  try {
+    return textEvaluationView(dir, readTextRun(dir));
+  } catch (e) {
+    s.log.warn((e as Error).message);
+    return undefined;
+  }
+}
 
 /** The run of a command argument, or one the user picks (newest first). */
 export async function runOf(arg: unknown, placeHolder: string, finishedOnly = true): Promise<string | undefined> {
@@ -44,7 +56,7 @@ export async function openReport(s: Services, arg: unknown): Promise<void> {
   const dir = await runOf(arg, vscode.l10n.t('Run to report on'), false);
   if (!dir) return;
   s.panel.show();
-  const view = await buildEvaluationView(dir, s.trainer);
+  const view = isTextRunFolder(dir) ? textReport(s, dir) : await buildEvaluationView(dir, s.trainer);
   if (view) s.panel.showEvaluation(view, true);
   else
     void vscode.window.showInformationMessage(

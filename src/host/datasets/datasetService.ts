@@ -72,6 +72,15 @@ export class DatasetService extends Disposable {
     }
   }
 
+  /** Shows a text dataset the trainer previewed (text data has no image scan, and no folder to watch). */
+  showText(preview: DatasetPreview): void {
+    ++this.generation;
+    this.scan = undefined;
+    this.error = undefined;
+    this.preview = preview;
+    this.changeEmitter.fire(preview);
+  }
+
   private publish(scan: DatasetScan, thumbnails?: Map<string, { path: string; src: string }>): void {
     const old = new Map(this.preview?.classes.flatMap((c) => c.thumbnails.map((t) => [t.path, t] as const)) ?? []);
     const thumbOf = (file: string) => thumbnails?.get(file) ?? old.get(file);

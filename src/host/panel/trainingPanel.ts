@@ -30,6 +30,7 @@ export class TrainingPanel extends Disposable {
   /** What lives as long as the current webview panel. */
   private readonly panelSubscriptions = this._register(new DisposableStore());
   evaluation: EvaluationView | undefined;
+  private revealOnReady = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -81,6 +82,8 @@ export class TrainingPanel extends Disposable {
 
   showEvaluation(evaluation: EvaluationView | undefined, reveal = false): void {
     this.evaluation = evaluation;
+    // A panel opened just now drops messages until its script says ready: the reveal waits for that.
+    this.revealOnReady = reveal;
     if (evaluation) this.post({ type: 'evaluation', evaluation, reveal });
   }
 
@@ -127,7 +130,11 @@ export class TrainingPanel extends Disposable {
   private handle(m: WebviewMessage): void {
     switch (m.type) {
       case 'ready':
-        return this.post({ type: 'snapshot', snapshot: this.snapshot() });
+        this.post({ type: 'snapshot', snapshot: this.snapshot() });
+        if (this.revealOnReady && this.evaluation)
+          this.post({ type: 'evaluation', evaluation: this.evaluation, reveal: true });
+        this.revealOnReady = false;
+        return;
       case 'setTrainable':
         return this.studio.setTrainable(m.layer, m.trainable);
       case 'freezeUpTo':

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { listRuns, type RunSummary } from '../runs/runStore';
+import { listTextRunSummaries } from '../text/textRunSummaries';
 
 export class RunsView extends Disposable implements vscode.TreeDataProvider<RunSummary> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<void>());
@@ -25,7 +26,9 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
   }
 
   getChildren(run?: RunSummary): RunSummary[] {
-    return run ? [] : listRuns(this.runsDirs());
+    if (run) return [];
+    const dirs = this.runsDirs();
+    return [...listRuns(dirs), ...listTextRunSummaries(dirs)].sort((a, b) => b.name.localeCompare(a.name));
   }
 
   getTreeItem(run: RunSummary): vscode.TreeItem {
@@ -44,7 +47,13 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<RunS
       .join(' · ');
     item.tooltip = `${run.dir}\n${run.base ? vscode.l10n.t('{0} on {1}', run.mode ?? '', run.base) : (run.mode ?? '')}`;
     item.contextValue =
-      run.status === 'finished' && run.hasModel ? 'run.finished' : resumable ? 'run.resumable' : 'run.other';
+      run.mode === 'text'
+        ? 'textRun'
+        : run.status === 'finished' && run.hasModel
+          ? 'run.finished'
+          : resumable
+            ? 'run.resumable'
+            : 'run.other';
     item.iconPath = new vscode.ThemeIcon(
       run.status === 'finished' ? 'pass' : resumable ? 'debug-pause' : live ? 'sync' : 'circle-slash',
     );

@@ -12,3 +12,6 @@ export function extensionOf(p: string): string {
   const m = /\.[^./\\]+$/.exec(p);
   return m ? m[0].toLowerCase() : '';
 }
+
+/** The file in a text run folder that records how it trained and how it scored (TextRunResult and its data). */
+export const TEXT_RUN_FILE = 'text-run.json';

@@ -39,6 +39,8 @@ export interface TextCandidate {
   testAccuracy: number;
   /** A baseline, compared with but never kept. */
   baseline: boolean;
+  /** Seconds its fit took. */
+  seconds: number;
 }
 
 export interface TextRunResult {

@@ -3,7 +3,7 @@
 // 0 under the penalty anyway). Stochastic gradient steps in a seeded order, the L2 penalty applied as one
 // shared scale (W = s·V, Bottou's trick) so a step costs the row's non-zeros, not the whole matrix.
 import { seededRandom, shuffled } from '../../shared/seededRandom';
-import type { SparseRow } from './sparseRows';
+import type { SparseRow } from '../data/text/sparseRows';
 
 /** Fitted weights, as stored in a run folder: columns → local index, then classes × local weights + biases. */
 export interface SparseLogisticModel {

@@ -4,6 +4,8 @@ import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
 import type { BackendInfo, ProgressEvent } from '../../shared/engineTypes';
 import * as T from '../../shared/text/textProtocol';
 import { evaluateText, predictText, scanText, trainText } from './textRun';
+import { textPreview } from '../../shared/text/textPreviewProtocol';
+import { previewText } from './textPreview';
 
 type Job = <R>(token: CancellationToken, work: (backend: BackendInfo) => Promise<R>) => Promise<R>;
 
@@ -14,4 +16,6 @@ export function registerTextHandlers(connection: MessageConnection, job: Job, em
     job(token, async () => evaluateText(p.runDir, p.source, p.columns)),
   );
   connection.onRequest(T.textPredict, (p, token) => job(token, async () => predictText(p.runDir, p.items)));
+  // The editor's Dataset tab; like a scan, it reads files only.
+  connection.onRequest(textPreview, (p, token) => job(token, async () => previewText(p)));
 }

@@ -4,9 +4,9 @@
 // not depend on the training split (pooled vectors, term counts) are computed once per text.
 import { seededRandom, shuffled } from '../../shared/seededRandom';
 import { fitGloveState, gloveRow, poolTexts, type GlovePooled, type GloveState } from './gloveFeatures';
-import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from './lexicalFeatures';
+import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from '../data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
-import { denseRow, unitRow, type SparseRow } from './sparseRows';
+import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
 import type { WordVectors } from './wordVectors';
 
 /** Which text model: the default (fused), one of its parts, or the GloVe-mean baseline. */

@@ -7,7 +7,7 @@ import { LIMITS } from '../../shared/limits';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
 import { readJsonFile } from '../io/boundedRead';
 import { writeJsonAtomic } from '../models/modelFiles';
-import { LEXICAL_BLOCK } from './lexicalFeatures';
+import { LEXICAL_BLOCK } from '../data/text/lexicalFeatures';
 import type { SparseLogisticModel } from './sparseLogistic';
 import type { TextModel } from './textHeads';
 

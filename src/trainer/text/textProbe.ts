@@ -6,8 +6,8 @@ import { recommendBase, probeAccuracy, type ProbeResult, type ProbeRow } from '.
 import { stratifiedSplit } from '../../shared/split';
 import type { TextProbeParams } from '../../shared/text/textProbeProtocol';
 import { poolTexts } from './gloveFeatures';
-import { termCounts } from './lexicalFeatures';
-import { readTextDataset } from './textDataset';
+import { termCounts } from '../data/text/lexicalFeatures';
+import { readTextDataset } from '../data/text/textDataset';
 import { argmax, fitTextModel, scoreTexts, type TextFeatures, type TextModel } from './textHeads';
 import { builtinWordVectors, wordVectorsPath } from './wordVectors';
 

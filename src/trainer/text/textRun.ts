@@ -11,10 +11,11 @@ import { normaliseText } from '../../shared/text/textNormalise';
 import { writeJsonAtomic } from '../models/modelFiles';
 import { evaluatePredictions } from '../train/evaluation';
 import { createRunDir } from '../train/runFolder';
-import { clipExample } from './textDecode';
-import { readTextDataset } from './textDataset';
+import { clipExample } from '../data/text/textDecode';
+import { readTextDataset } from '../data/text/textDataset';
 import { argmax, fitTextModel, scoreTexts, textFeatures, type TextModel, type TextModelKind } from './textHeads';
 import { readTextModel, writeTextModel } from './textModelFile';
+import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
 import { builtinWordVectors } from './wordVectors';
 
 /** The candidates auto chooses from, and the baselines every run is compared with. */
@@ -48,6 +49,7 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
   say(
     `${data.examples.length} texts in ${data.classes.length} classes (${data.skipped.length} skipped); split ${split.train.length}/${split.validation.length}/${split.test.length}`,
   );
+  const startup = (performance.now() - started) / 1000;
   const vectors = builtinWordVectors();
   const part = (samples: Sample[]) => ({
     features: textFeatures(
@@ -60,14 +62,20 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
   const train = part(split.train);
   const validation = part(split.validation);
   const held = split.test.length > 0 ? part(split.test) : validation;
+  const featureSeconds = (performance.now() - started) / 1000 - startup;
   const k = data.classes.length;
   const accuracy = (m: TextModel, on: typeof train) =>
     scoreTexts(m, on.features).filter((probs, i) => argmax(probs) === on.labels[i]).length / on.labels.length;
-  const fitted = new Map<TextModelKind, TextModel>();
-  const fit = (kind: TextModelKind) => {
-    if (!fitted.has(kind)) fitted.set(kind, fitTextModel(kind, train.features, train.labels, k, p.seed));
+  const fitted = new Map<TextModelKind, { model: TextModel; seconds: number }>();
+  const timed = (kind: TextModelKind) => {
+    if (!fitted.has(kind)) {
+      const at = performance.now();
+      const model = fitTextModel(kind, train.features, train.labels, k, p.seed);
+      fitted.set(kind, { model, seconds: (performance.now() - at) / 1000 });
+    }
     return fitted.get(kind)!;
   };
+  const fit = (kind: TextModelKind) => timed(kind).model;
   const tried = (p.model === 'auto' ? CANDIDATES : [p.model]).map((kind) => {
     const model = fit(kind);
     const validationAccuracy = accuracy(model, validation);
@@ -81,14 +89,17 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
       validationAccuracy: t.validationAccuracy,
       testAccuracy: accuracy(t.model, held),
       baseline: false,
+      seconds: timed(t.kind).seconds,
     })),
     ...BASELINES.map((b) => ({
       name: b.name,
       validationAccuracy: accuracy(fit(b.kind), validation),
       testAccuracy: accuracy(fit(b.kind), held),
       baseline: true,
+      seconds: timed(b.kind).seconds,
     })),
   ];
+  const trained = (performance.now() - started) / 1000 - startup - featureSeconds;
   const keptScore = candidates.find((c) => c.name === kept.kind)!.testAccuracy;
   const best = candidates.filter((c) => c.baseline).find((c) => c.testAccuracy > keptScore);
   const evaluation = evaluatePredictions(
@@ -119,7 +130,14 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
     columns: p.columns,
     seed: p.seed,
   });
-  writeJsonAtomic(path.join(runDir, 'skipped.json'), data.skipped);
+  const seconds = (performance.now() - started) / 1000;
+  const timings = {
+    startup,
+    features: featureSeconds,
+    training: trained,
+    evaluation: seconds - startup - featureSeconds - trained,
+  };
+  writeTextRunFiles(result, frozenTextInput(kept.model.lexical?.state), timings, data.skipped, evaluation);
   return result;
 }
 

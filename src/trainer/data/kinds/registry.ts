@@ -4,6 +4,7 @@ import { EngineError } from '../../../shared/engineError';
 import type { InputSpec, KindInput } from '../../../shared/inputSpec';
 import type { DataKind } from './dataKind';
 import { imageKind } from './image';
+import { textKind } from './text';
 
 const kinds = new Map<string, DataKind<KindInput>>();
 
@@ -12,6 +13,7 @@ export function registerKind<I extends KindInput>(module: DataKind<I>): void {
 }
 
 registerKind(imageKind);
+registerKind(textKind);
 
 /** The module of an input's kind; a run folder naming a kind this version lacks fails here, by name. */
 export function dataKind<I extends KindInput = InputSpec>(input: I): DataKind<I> {

@@ -2,7 +2,7 @@
 // still match), hashed into fixed spaces (no vocabulary to store), sublinear TF (1 + log tf) times an IDF
 // fitted on the training split only, each block unit length. Like scikit-learn's TfidfVectorizer
 // (sublinear_tf, smooth_idf, analyzer 'word' and 'char_wb') behind a HashingVectorizer.
-import { wordTokens } from '../../shared/text/textTokens';
+import { wordTokens } from '../../../shared/text/textTokens';
 import { fromMap, type SparseRow } from './sparseRows';
 
 /**

@@ -1,7 +1,7 @@
 // Bytes to text for every text file the engine reads: UTF-8 with or without BOM; anything else is skipped
 // with a reason rather than read as mojibake.
-import { clipText } from '../../shared/text/textNormalise';
-import { LIMITS } from '../../shared/limits';
+import { clipText } from '../../../shared/text/textNormalise';
+import { LIMITS } from '../../../shared/limits';
 
 /** The decoded text, or why the bytes are not usable text. */
 export type Decoded = { text: string } | { reason: string };

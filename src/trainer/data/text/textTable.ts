@@ -2,9 +2,13 @@
 // usual names) or by position. The CSV parser is csv-parse: quoted fields, embedded newlines and doubled
 // quotes are where home-made splitters go wrong.
 import { parse } from 'csv-parse/sync';
-import { EngineError } from '../../shared/engineError';
-import { LIMITS } from '../../shared/limits';
-import type { SkippedText, TextExample } from '../../shared/text/textExamples';
+import { EngineError } from '../../../shared/engineError';
+import { LIMITS } from '../../../shared/limits';
+import type { SkippedText, TextExample } from '../../../shared/text/textExamples';
+import {
+  LABEL_COLUMN_NAMES as LABEL_NAMES,
+  TEXT_COLUMN_NAMES as TEXT_NAMES,
+} from '../../../shared/text/textColumnNames';
 import { clipExample } from './textDecode';
 
 /** Which columns hold the text and the label: a header name, or a 1-based position. */
@@ -12,9 +16,6 @@ export interface TextColumns {
   text?: string;
   label?: string;
 }
-
-const TEXT_NAMES = ['text', 'sentence', 'content', 'body', 'message', 'document'];
-const LABEL_NAMES = ['label', 'class', 'category', 'target', 'intent', 'topic'];
 
 /** The rows read, the skipped ones with a reason, and whether a row was cut at LIMITS.maxTextChars. */
 export interface TableRead {

@@ -3,11 +3,11 @@
 // reason; texts are normalised and deduplicated before anyone splits them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../../shared/engineError';
-import { formatBytes, LIMITS } from '../../shared/limits';
-import { dedupeTexts, type SkippedText, type TextExample } from '../../shared/text/textExamples';
+import { EngineError } from '../../../shared/engineError';
+import { formatBytes, LIMITS } from '../../../shared/limits';
+import { dedupeTexts, type SkippedText, type TextExample } from '../../../shared/text/textExamples';
 import { clipExample, decodeUtf8 } from './textDecode';
-import { extensionOf, TEXT_FILE_EXTENSIONS } from '../../shared/text/textFiles';
+import { extensionOf, TEXT_FILE_EXTENSIONS } from '../../../shared/text/textFiles';
 import { readTextTable, type TextColumns } from './textTable';
 
 /** A read text dataset: its classes (sorted) and usable examples, and what was left out and why. */

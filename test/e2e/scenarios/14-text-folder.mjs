@@ -1,0 +1,97 @@
+// Text in the editor (issue 26): right-click a folder of text classes → Fine-tune on This Folder → the text
+// model pick (auto first) → "Text model trained" → Open Report: the panel's Evaluation tab shows the models
+// against the baselines and the misclassified texts with their scores; the status bar names the new model.
+// Pictures of that report in the dark and the light theme.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readJson, runFolders, waitFor } from '../lib/runChecks.mjs';
+import { writeTextClasses } from '../lib/textData.mjs';
+import {
+  acceptQuickPick,
+  clickNotificationButton,
+  contextMenuPick,
+  explorerRow,
+  waitForNotification,
+  webviewContent,
+  writeUserSettingsInEditor,
+} from '../lib/workbench.mjs';
+
+export const settings = { 'workbench.colorTheme': 'Default Dark Modern' };
+export const timeoutMs = 4 * 60_000;
+
+export async function run({ page, workspace, sandbox, lap, screenshot }) {
+  writeTextClasses(path.join(workspace, 'speeches'), 60);
+  const row = explorerRow(page, 'speeches');
+  await row.waitFor({ timeout: 30_000 });
+  const started = Date.now();
+  await contextMenuPick(page, row, 'Fine-tune on This Folder');
+  const models = await acceptQuickPick(page, 'Text model for speeches');
+  if (models[0] !== 'auto') throw new Error(`the text model pick offered ${models.join(', ')}; auto first expected`);
+  const done = await waitForNotification(page, 'Text model trained', 3 * 60_000);
+  const seconds = (Date.now() - started) / 1000;
+  lap(`notification: ${done}`);
+
+  const [runDir] = runFolders(workspace);
+  if (!runDir || !fs.existsSync(path.join(runDir, 'text-model.json')))
+    throw new Error(`no text run folder in the workspace: ${runFolders(workspace).join(', ')}`);
+  const record = readJson(path.join(runDir, 'text-run.json'));
+  const statusItem = page.locator('.statusbar-item', { hasText: path.basename(runDir) });
+  await statusItem.first().waitFor({ timeout: 10_000 });
+  lap(`status bar names the active text model ${path.basename(runDir)}`);
+
+  await clickNotificationButton(page, 'Text model trained', 'Open Report');
+  const web = webviewContent(page);
+  const texts = web.locator('[data-testid="misclassified-text"]');
+  await texts.first().waitFor({ timeout: 30_000 });
+  const headline = await web.locator('[data-testid="evaluation-accuracy"]').innerText();
+  const shown = await texts.count();
+  const wrong = record.evaluation.misclassified.length;
+  if (shown !== Math.min(wrong, 40)) throw new Error(`the panel lists ${shown} misclassified texts; the run ${wrong}`);
+  const first = (await texts.first().innerText()).replace(/\s+/g, ' ');
+  const m = record.evaluation.misclassified[0];
+  if (!first.includes(`${m.actual} → ${m.predicted}`)) throw new Error(`first misclassified text reads "${first}"`);
+  const words = fs.readFileSync(m.path, 'utf8').split(/\s+/).slice(0, 4).join(' ');
+  if (!first.includes(words)) throw new Error(`"${first}" does not show the text of ${m.path} ("${words}…")`);
+  const candidates = await web.locator('[data-testid="text-candidate"]').count();
+  if (candidates !== record.candidates.length)
+    throw new Error(`${candidates} model rows for ${record.candidates.length} candidates and baselines`);
+  lap(`report: "${headline}"; ${shown} misclassified texts, first "${first.slice(0, 90)}…"; ${candidates} models`);
+  await screenshot('01-dark-text-report');
+
+  // The Dataset tab: per class its count, lengths and snippets, as words.
+  await web.locator('[data-testid="tab-dataset"]').click();
+  const cards = web.locator('[data-testid="dataset-class"]');
+  await cards.nth(1).waitFor({ timeout: 15_000 });
+  const counts = await web.locator('[data-testid="class-count"]').allInnerTexts();
+  const snippets = await web.locator('[data-testid="text-snippet"]').count();
+  const histograms = await web.locator('[data-testid="length-distribution"]').count();
+  if ((await cards.count()) !== 2 || snippets < 2 || histograms !== 2)
+    throw new Error(`Dataset tab: ${await cards.count()} classes, ${snippets} snippets, ${histograms} histograms`);
+  const split = await web.locator('[data-testid="dataset-split"]').innerText();
+  lap(`dataset tab: ${counts.join('; ')}; ${snippets} snippets; "${split}"`);
+  await screenshot('02-dark-text-dataset');
+
+  const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
+  await writeUserSettingsInEditor(
+    page,
+    { ...readJson(settingsFile), 'workbench.colorTheme': 'Default Light Modern' },
+    settingsFile,
+  );
+  await waitFor(
+    async () => {
+      // eslint-disable-next-line no-undef -- runs in the webview
+      const rgb = await web.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      const [r, g, b] = rgb.match(/[\d.]+/g).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5 || undefined;
+    },
+    { timeout: 15_000, what: 'the panel to turn light' },
+  );
+  await screenshot('03-light-text-dataset');
+  await web.locator('[data-testid="tab-evaluation"]').click();
+  await screenshot('04-light-text-report');
+  return {
+    'click→trained s': +seconds.toFixed(1),
+    accuracy: +record.evaluation.accuracy.toFixed(3),
+    misclassified: wrong,
+  };
+}
