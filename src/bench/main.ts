@@ -15,8 +15,11 @@ import { peerFigures } from './peerFigures';
 import { ourExtraction, ourFineTune } from './peerJobs';
 import { peerData } from './peerData';
 import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
+import { gloveThroughputFigure, textVectorsJob, wordVectorsLoadFigures } from './text/textFigures';
 
 async function main(): Promise<void> {
+  // A child that loads one form of the GloVe vectors in a fresh process (textFigures.ts).
+  if (textVectorsJob(process.argv)) return;
   // A child of --native: one of our jobs on tfjs-node, printed as JSON for the parent.
   const job = process.argv.indexOf('--tfjs-node-job');
   if (job >= 0) {
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
     ),
   );
   await step('tensor count across epochs', () => tensorCountAcrossEpochs());
+  await step('text: built-in word vectors', async () => wordVectorsLoadFigures());
+  await step('text: GloVe features', () => gloveThroughputFigure());
   const count = (f: SampleFolders) => f.classes.reduce((s, c) => s + c.count, 0);
   await step('trainer process: memory and host responsiveness', async () => {
     const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];

@@ -12,8 +12,10 @@ import { EXIT } from './exitCodes';
 import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
 import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
+import { TEXT_EXPORTS_SUMMARY } from '../shared/text/textExportFiles';
 import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
 import { probeCommand } from './probeCommand';
+import { textProbeCommand } from './textProbeCommand';
 import { runPredict } from './predictCommand';
 import { pct } from './progressView';
 import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
@@ -277,7 +279,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'probe',
-    args: [{ name: '<folder>', description: 'a folder with one subfolder of images per class' }],
+    args: [
+      {
+        name: '<folder>',
+        description: 'a folder with one subfolder of images per class, or text data (as scan takes)',
+      },
+    ],
     summary: "Compare Bases: a linear probe on each base's features, with accuracy, uncertainty and costs",
     options: [
       {
@@ -287,9 +294,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       { flags: '--val <fraction>', description: 'fraction of each class held out', default: PROBE_VALIDATION_SPLIT },
       { flags: '--seed <n>', description: 'seed of the split', default: DEFAULT_SEED },
+      ...text.TEXT_COLUMN_OPTIONS,
     ],
-    examples: ['transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras'],
+    examples: [
+      'transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras',
+      'transfer-studio probe tickets.csv  # text: GloVe against lexical',
+    ],
     async run(ctx) {
+      if (text.isTextData(ctx.args[0])) return textProbeCommand(ctx, ctx.args[0]);
       const flags = { bases: str(ctx, 'bases'), val: str(ctx, 'val'), seed: str(ctx, 'seed') };
       const result = await probeCommand(ctx.client(), ctx.args[0], flags, ctx.cacheDir, ctx.token);
       ctx.view.result(result, formatProbe(result));
@@ -319,7 +331,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       {
         flags: '--format <format>',
-        description: `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}`,
+        description:
+          `the format: ${EXPORT_FORMATS.map((f) => `${f} = ${EXPORT_FORMAT_TITLES[f]}`).join('; ')}. ` +
+          `${TEXT_EXPORTS_SUMMARY}`,
         choices: EXPORT_FORMATS,
         required: true,
       },
@@ -330,7 +344,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       FORCE_OPTION,
     ],
-    examples: ['transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx'],
+    examples: [
+      'transfer-studio export .transfer-studio/runs/<run> --format onnx --out model.onnx',
+      'transfer-studio export .transfer-studio/runs/<text run> --format onnx  # + model.tokenizer.json',
+    ],
     async run(ctx) {
       const exported = await exportCommand(ctx.client(), ctx.args[0], {
         format: str(ctx, 'format'),

@@ -9,8 +9,10 @@ import {
   labelsFileFor,
   type ExportResult,
 } from '../shared/exportTypes';
+import { tokenizerFileFor } from '../shared/text/textExportFiles';
 import { CliError } from './cliError';
 import { refuseToOverwrite } from './overwrite';
+import { isTextRunDir } from './textCommands';
 import * as P from '../shared/trainerProtocol';
 
 /** Writes a run in a format; refuses to replace an existing model or labels file unless `force`. */
@@ -25,14 +27,16 @@ export async function exportCommand(
   const runDir = path.resolve(run);
   const out = o.out === undefined ? undefined : path.resolve(o.out);
   const target = out ?? path.join(runDir, EXPORT_FILE_NAMES[format]);
-  // tfjs writes a folder (labels inside); the others a file with its labels beside it.
-  refuseToOverwrite(format === 'tfjs' ? [target] : [target, labelsFileFor(target)], o.force);
+  // tfjs writes a folder (labels inside); the others a file with its labels (and a text run's tokenizer) beside it.
+  const beside = [labelsFileFor(target), ...(isTextRunDir(runDir) ? [tokenizerFileFor(target)] : [])];
+  refuseToOverwrite(format === 'tfjs' ? [target] : [target, ...beside], o.force);
   return client.sendRequest(P.exportModel, { runDir, format, out }, o.token);
 }
 
 export function formatExport(r: ExportResult): string {
   return (
     `${r.format} model written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB)\n  labels: ${r.labelsPath}` +
+    (r.tokenizerPath ? `\n  tokenizer: ${r.tokenizerPath}` : '') +
     `\n  input  ${r.input}\n  output ${r.output}`
   );
 }

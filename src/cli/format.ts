@@ -172,7 +172,11 @@ export function formatTrials(trials: readonly Trial[]): string {
   return `Automatic flow (chosen on validation):\n${table(['trial', 'outcome', 'epochs', 'val acc', 'val loss', 'time used', 'left', 'why'], rows)}`;
 }
 
+/** Milliseconds with two significant digits below 10 (a text's features take hundredths of one). */
+const milliseconds = (s: number) => (s >= 0.01 ? (s * 1000).toFixed(0) : (s * 1000).toPrecision(2));
+
 export function formatProbe(r: ProbeResult): string {
+  const noun = r.noun ?? 'images';
   const rows = r.rows.map((b) =>
     b.error
       ? [b.base, 'failed', '', '', '', '', b.error]
@@ -181,17 +185,17 @@ export function formatProbe(r: ProbeResult): string {
           pct(b.accuracy),
           `${pct(b.interval[0])}–${pct(b.interval[1])}`,
           b.validationImages,
-          `${(b.secondsPerImage * 1000).toFixed(0)} ms`,
+          `${milliseconds(b.secondsPerImage)} ms`,
           `${(b.params / 1e6).toFixed(2)} M`,
           `${(b.bytes / 2 ** 20).toFixed(1)} MiB`,
         ],
   );
   const cuts = r.rows.filter((b) => !b.error).map((b) => `${b.base} at ${b.featureLayer}`);
   return (
-    `Linear probe on ${r.split.train} training images, every base scored on the same ${r.split.validation} ` +
-    `validation images (95% Wilson intervals)\n` +
-    table(['base', 'val acc', '95% interval', 'n', 'per image', 'params', 'size'], rows) +
-    (cuts.length ? `\nCut: ${cuts.join(', ')}` : '') +
+    `Linear probe on ${r.split.train} training ${noun}, every base scored on the same ${r.split.validation} ` +
+    `validation ${noun} (95% Wilson intervals)\n` +
+    table(['base', 'val acc', '95% interval', 'n', `per ${noun.replace(/s$/, '')}`, 'params', 'size'], rows) +
+    (cuts.length && !r.noun ? `\nCut: ${cuts.join(', ')}` : '') +
     `\n${r.recommended ? `Recommended: ${r.recommended}: ` : ''}${r.reason}.`
   );
 }

@@ -36,6 +36,8 @@ export interface ExportResult {
   path: string;
   /** The class names, one a line, in the order of the model's output. */
   labelsPath: string;
+  /** Text models: the tokenizer.json that turns texts into the model's input_ids. */
+  tokenizerPath?: string;
   bytes: number;
   /** Input and output as the model declares them, for the user's message. */
   input: string;
@@ -44,6 +46,11 @@ export interface ExportResult {
 
 /** `model.onnx` → `model.labels.txt` beside it (the class names of an exported file; path.extname's rule). */
 export function labelsFileFor(modelFile: string): string {
+  return fileBeside(modelFile, '.labels.txt');
+}
+
+/** `model.onnx` → `model<suffix>`: a file that goes with an exported model, named after it. */
+export function fileBeside(modelFile: string, suffix: string): string {
   const extension = /(?<=[^/\\])\.[^./\\]*$/;
-  return extension.test(modelFile) ? modelFile.replace(extension, '.labels.txt') : `${modelFile}.labels.txt`;
+  return extension.test(modelFile) ? modelFile.replace(extension, suffix) : `${modelFile}${suffix}`;
 }

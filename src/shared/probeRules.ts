@@ -38,6 +38,8 @@ export interface ProbeResult {
   /** The recommended base, and why, in words. */
   recommended?: string;
   reason: string;
+  /** What was probed, in the plural, when not images (text probes say "texts"). */
+  noun?: string;
 }
 
 /** Below this paired p-value a base counts as worse than the most accurate one. */
@@ -67,7 +69,7 @@ export function probeAccuracy(
  * same validation images (exact McNemar test on the images only one of the two got right); those with
  * p ≥ PROBE_SIGNIFICANCE count as tied, and of those the fastest per image wins (then the smallest).
  */
-export function recommendBase(rows: readonly ProbeRow[]): { recommended?: string; reason: string } {
+export function recommendBase(rows: readonly ProbeRow[], noun = 'image'): { recommended?: string; reason: string } {
   const ok = rows.filter((r) => !r.error);
   if (ok.length === 0) return { reason: 'no base could be probed' };
   const best = ok.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
@@ -87,11 +89,14 @@ export function recommendBase(rows: readonly ProbeRow[]): { recommended?: string
   return {
     recommended: pick.base,
     reason:
-      `${pick.base} is not significantly worse than the most accurate, ${best.base}, on the same ${t.both} images ` +
+      `${pick.base} is not significantly worse than the most accurate, ${best.base}, on the same ${t.both} ${noun}s ` +
       `(${t.onlyB} right only by ${pick.base}, ${t.onlyA} only by ${best.base}; exact McNemar p = ${t.p.toFixed(2)}), ` +
-      `and cheaper (${pick.secondsPerImage.toFixed(3)} vs ${best.secondsPerImage.toFixed(3)} s per image)`,
+      `and cheaper (${seconds(pick.secondsPerImage)} vs ${seconds(best.secondsPerImage)} s per ${noun})`,
   };
 }
+
+/** Three decimals, or two significant digits below a millisecond (a text's features). */
+const seconds = (s: number) => (s >= 0.001 ? s.toFixed(3) : s.toPrecision(2));
 
 /** The probe's table as Markdown, for the editor (the CLI prints the same columns as plain text). */
 export function probeMarkdown(r: ProbeResult): string {

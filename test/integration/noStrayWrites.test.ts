@@ -22,6 +22,8 @@ interface Workspace {
   cache: string;
   data: string;
   image: string;
+  /** A small CSV of three classes of short texts. */
+  texts: string;
   runs: string;
   exports: string;
   trace: string;
@@ -124,6 +126,19 @@ const ROWS: Row[] = [
     writes: (w) => [w.exports, w.cache],
     check: (w) => exists(path.join(w.exports, 'tfjs/model.json')),
   },
+  {
+    name: 'train (text, glove)',
+    args: (w) => ['train', w.texts, '--text-model', 'glove', '--test', '0', '--out', w.runs],
+    writes: (w) => [w.runs, w.cache],
+    check: (w, r) => void (w.made.text = result<{ runDir: string }>(r).runDir),
+  },
+  { name: 'probe (text)', args: (w) => ['probe', w.texts], writes: () => [] },
+  {
+    name: 'export onnx (text run)',
+    args: (w) => ['export', w.made.text, '--format', 'onnx', '--out', path.join(w.exports, 'text.onnx')],
+    writes: (w) => [w.exports, w.cache],
+    check: (w) => exists(path.join(w.exports, 'text.tokenizer.json')),
+  },
 ];
 
 const unavailable = traceUnavailable();
@@ -138,10 +153,25 @@ function workspace(pass: string): Workspace {
   // Three digit classes of eight images: every command has real images to read, and little to compute.
   const data = copyDigits(w('digits'), ['0', '1', '2'], 8);
   const image = path.join(data, '1', fs.readdirSync(path.join(data, '1'))[0]);
+  const texts = w('texts.csv');
+  fs.writeFileSync(texts, smallTextTable());
   return {
-    ...{ cwd: w('work'), home: w('home'), tmp: w('tmp'), cache: w('cache'), data, image },
+    ...{ cwd: w('work'), home: w('home'), tmp: w('tmp'), cache: w('cache'), data, image, texts },
     ...{ runs: w('runs'), exports: w('exports'), trace: w('trace'), made: {} },
   };
+}
+
+/** Three classes of ten short texts each: enough for a split, little to compute. */
+function smallTextTable(): string {
+  const topics = {
+    weather: ['rain', 'wind', 'storm', 'sunshine', 'snow'],
+    sport: ['football', 'tennis', 'goal', 'match', 'team'],
+    food: ['bread', 'cheese', 'soup', 'apple', 'dinner'],
+  };
+  const rows = Object.entries(topics).flatMap(([label, words]) =>
+    Array.from({ length: 10 }, (_, i) => `"${words[i % 5]} and ${words[(i + 2) % 5]} number ${i}",${label}`),
+  );
+  return ['text,label', ...rows].join('\n');
 }
 
 async function runTable(t: TestContext, pass: string, offline: boolean): Promise<void> {

@@ -5,7 +5,7 @@ import { wordTokens } from '../../shared/text/textTokens';
 import { addVector, maxVector, type WordVectors } from './wordVectors';
 
 /** SIF's smoothing constant: the paper's best range is 1e-4…1e-3. */
-const SIF_A = 1e-3;
+export const SIF_A = 1e-3;
 
 /** State fitted on the training split: the direction removed from every mean (unit length, or zeros). */
 export interface GloveState {
@@ -63,7 +63,7 @@ export function poolTexts(vectors: WordVectors, texts: readonly string[]): Glove
 }
 
 /** GloVe 6B's words are ASCII: café is found as cafe. */
-function lookupFolded(vectors: WordVectors, word: string): number {
+export function lookupFolded(vectors: WordVectors, word: string): number {
   const i = vectors.lookup(word);
   return i >= 0 || !/[^\p{ASCII}]/u.test(word) ? i : vectors.lookup(word.normalize('NFD').replace(/\p{M}/gu, ''));
 }

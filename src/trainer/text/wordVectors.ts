@@ -19,6 +19,8 @@ export interface WordVectors {
   scales: Float32Array;
   values: Int8Array;
   lookup(word: string): number;
+  /** The word of rank `i` (exports write the vocabulary out). */
+  word(i: number): string;
 }
 
 let loaded: WordVectors | undefined;
@@ -75,7 +77,9 @@ export function readWordVectors(file: string): WordVectors {
       if (sameBytes(words, starts[entry - 1], starts[entry], key)) return entry - 1;
     }
   };
-  return { dims, count, scales, values, lookup };
+  const decoder = new TextDecoder();
+  const word = (i: number) => decoder.decode(words.subarray(starts[i], starts[i + 1]));
+  return { dims, count, scales, values, lookup, word };
 }
 
 function sections(count: number, dims: number, slots: number) {

@@ -5,7 +5,6 @@ import * as P from '../../shared/trainerProtocol';
 import { scanDataset } from '../data/datasetScanner';
 import { makeThumbnails } from '../data/thumbnails';
 import { CancelledError, EngineError } from '../../shared/engineError';
-import { exportRun } from '../export/exportRun';
 import { checkData } from '../doctor/checkData';
 import { embedFolder } from '../features/embedFolder';
 import { probeBases } from '../features/probeBases';
@@ -16,7 +15,10 @@ import { runTraining } from '../train/runTraining';
 import { timedRun } from '../train/timedRun';
 import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
 import { prepareRayRun } from '../ray/rayRun';
+import { exportAnyRun } from '../text/textExport';
 import { registerTextHandlers } from '../text/textHandlers';
+import { probeText } from '../text/textProbe';
+import { textProbe } from '../../shared/text/textProbeProtocol';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -73,8 +75,9 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.embed, (p, token) => job(token, () => embedFolder(p, token, emit)));
   connection.onRequest(P.probe, (p, token) => job(token, () => probeBases(p, token, emit)));
   connection.onRequest(P.doctor, (p, token) => job(token, () => checkData(p, token, emit)));
-  connection.onRequest(P.exportModel, (p, token) => job(token, () => exportRun(p)));
+  connection.onRequest(P.exportModel, (p, token) => job(token, () => exportAnyRun(p)));
   registerTextHandlers(connection, job, emit);
+  connection.onRequest(textProbe, (p, token) => job(token, async () => probeText(p)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {

@@ -1,0 +1,16 @@
+// Which text model exports to which format, and the file an ONNX text export writes beside the model.
+// One source for the trainer's refusals, the CLI's help and the README.
+import { fileBeside } from '../exportTypes';
+
+/** `model.onnx` → `model.tokenizer.json` beside it (the tokenizer that gives the model's input_ids). */
+export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.tokenizer.json');
+
+/** What exports, for --help and the refusals. */
+export const TEXT_EXPORTS_SUMMARY =
+  'text runs: a GloVe model exports to ONNX only (input_ids + attention_mask, tokenizer.json beside it); ' +
+  'lexical and fused models are refused';
+
+/** Why a lexical (or fused) text model has no ONNX form. */
+export const LEXICAL_EXPORT_REFUSAL =
+  'its TF-IDF columns are hashes of word and character n-grams, and ONNX TfIdfVectorizer needs the n-grams ' +
+  'themselves, which the run does not keep';

@@ -1,0 +1,65 @@
+// `trainer/export` for a text run: a GloVe model as ONNX on token ids, its tokenizer.json and labels beside
+// it. Every file is made in memory first (a refusal writes nothing), then written atomically.
+import fs from 'node:fs';
+import path from 'node:path';
+import { onnx } from 'onnx-proto';
+import { EngineError } from '../../shared/engineError';
+import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
+import { LEXICAL_EXPORT_REFUSAL, TEXT_EXPORTS_SUMMARY, tokenizerFileFor } from '../../shared/text/textExportFiles';
+import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
+import { exportRun } from '../export/exportRun';
+import { writeFileAtomic } from '../models/modelFiles';
+import { readTextModel } from './textModelFile';
+import { TEXT_ATTENTION_MASK, TEXT_INPUT_IDS, TEXT_OUTPUT, textOnnxModel } from './textOnnx';
+import { PAD_ID, tokenizerJson, UNKNOWN_ID } from './textTokenizerJson';
+import { builtinWordVectors } from './wordVectors';
+
+/** `trainer/export`: a text run here, any other run by the image exporter. */
+export function exportAnyRun(request: ExportRequest): Promise<ExportResult> {
+  const isText = fs.existsSync(path.join(path.resolve(request.runDir), TEXT_MODEL_FILE));
+  return isText ? exportTextRun(request) : exportRun(request);
+}
+
+export async function exportTextRun(request: ExportRequest): Promise<ExportResult> {
+  const runDir = path.resolve(request.runDir);
+  const { classes, model } = readTextModel(runDir);
+  if (request.format !== 'onnx') {
+    throw new EngineError(`${runDir}: a text run does not export to ${request.format}; ${TEXT_EXPORTS_SUMMARY}.`);
+  }
+  if (!model.glove || model.gloveWeight !== 1) {
+    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
+  }
+  const out = path.resolve(request.out ?? path.join(runDir, EXPORT_FILE_NAMES.onnx));
+  const tokenizerPath = tokenizerFileFor(out);
+  const labelsPath = labelsFileFor(out);
+  const vectors = builtinWordVectors();
+  const metadata = {
+    generated_by: 'transfer-studio',
+    run: path.basename(runDir),
+    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100)`,
+    labels: JSON.stringify(classes),
+    tokenizer: path.basename(tokenizerPath),
+    inputs:
+      `${TEXT_INPUT_IDS} and ${TEXT_ATTENTION_MASK}, int64 [N, L], from ${path.basename(tokenizerPath)} ` +
+      `(pad ${PAD_ID}, unknown word ${UNKNOWN_ID}; mask 1 for a token, 0 for padding)`,
+  };
+  const bytes = onnx.ModelProto.encode(textOnnxModel(model, vectors, metadata)).finish();
+  const tokenizer = tokenizerJson(vectors);
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+  } catch (e) {
+    throw new EngineError(`Cannot create the folder ${path.dirname(out)}: ${(e as Error).message.split('\n')[0]}.`);
+  }
+  writeFileAtomic(out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  writeFileAtomic(tokenizerPath, tokenizer);
+  writeFileAtomic(labelsPath, classes.map((c) => `${c}\n`).join(''));
+  return {
+    format: 'onnx',
+    path: out,
+    labelsPath,
+    tokenizerPath,
+    bytes: bytes.byteLength,
+    input: `${TEXT_INPUT_IDS}, ${TEXT_ATTENTION_MASK}: [N, L] int64, from ${path.basename(tokenizerPath)}`,
+    output: `${TEXT_OUTPUT}: [N, ${classes.length}] float32, softmax`,
+  };
+}

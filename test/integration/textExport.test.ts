@@ -1,0 +1,129 @@
+// A text run exported to ONNX, checked against the engine's own predict with the tools a user loads it with:
+// Hugging Face `tokenizers` on the exported tokenizer.json must give the engine's ids, and onnxruntime (Python,
+// after onnx.checker, and Node) the engine's probabilities within 1e-4 with the same top-1.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { sotuSentences } from '../../src/bench/text/textSets';
+import { normaliseText } from '../../src/shared/text/textNormalise';
+import type { TextRunResult } from '../../src/shared/text/textProtocol';
+import { exportAnyRun as exportRun } from '../../src/trainer/text/textExport';
+import { predictText, trainText } from '../../src/trainer/text/textRun';
+import { textTokenIds } from '../../src/trainer/text/textTokenizerJson';
+import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
+import { ROOT, tempDir } from '../helpers/fixtures';
+import { runPython, skipWithoutPython } from '../helpers/python';
+
+const TOLERANCE = 1e-4;
+const work = tempDir('text-export');
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** Held-out sentences, and texts that probe the tokenizer: identifiers, accents, control characters, no known word. */
+const TRICKY = [
+  'getUserName failed in src/cli/main_loop.ts after HTTPServer restarted (md5sum a1b2)',
+  'Café naïve résumé: İstanbul ﬁnances ½ of the budget',
+  'tabs\tand\u0001control\u0007 characters\r\nacross lines',
+  'zzqxv qqxzz',
+];
+let texts: string[] = [];
+let glove: TextRunResult;
+let lexical: TextRunResult;
+
+function writeCsv(file: string, rows: { text: string; label: string }[]): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${quote(r.text)},${quote(r.label)}`)].join('\n'));
+  return file;
+}
+
+before(() => {
+  const byParty = new Map<string, { text: string; label: string }[]>();
+  for (const e of sotuSentences()) byParty.set(e.label, [...(byParty.get(e.label) ?? []), e]);
+  const parties = ['Democratic', 'Republican', 'Whig'].filter((p) => byParty.has(p));
+  assert.equal(parties.length, 3);
+  const train = parties.flatMap((p) => byParty.get(p)!.slice(0, 40));
+  texts = [
+    ...parties.flatMap((p) =>
+      byParty
+        .get(p)!
+        .slice(40, 44)
+        .map((e) => e.text),
+    ),
+    ...TRICKY,
+  ];
+  const data = writeCsv(path.join(work, 'sotu.csv'), train);
+  const params = { source: data, columns: {}, outputDir: path.join(work, 'runs'), seed: 1, validationSplit: 0.2 };
+  const quiet = () => undefined;
+  glove = trainText({ ...params, model: 'glove', testSplit: 0 }, quiet);
+  lexical = trainText({ ...params, model: 'lexical', testSplit: 0 }, quiet);
+});
+
+/** Max |Δp| against the engine; fails on another top-1 or a difference above the tolerance. */
+function agree(engine: number[][], rows: number[][], loader: string): number {
+  assert.equal(rows.length, engine.length, `${loader}: one row per text`);
+  let worst = 0;
+  rows.forEach((row, i) => {
+    const top = (r: number[]) => r.indexOf(Math.max(...r));
+    assert.equal(top(row), top(engine[i]), `${loader}: top-1 of ${JSON.stringify(texts[i])}`);
+    row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - engine[i][k]))));
+  });
+  assert.ok(worst <= TOLERANCE, `${loader}: max |Δp| ${worst} > ${TOLERANCE}`);
+  return worst;
+}
+
+test('a GloVe text run exports to ONNX with tokenizer.json and labels; Python and Node agree with predict', async (t) => {
+  const result = await exportRun({ runDir: glove.runDir, format: 'onnx' });
+  assert.equal(result.path, path.join(glove.runDir, 'model.onnx'));
+  assert.equal(result.tokenizerPath, path.join(glove.runDir, 'model.tokenizer.json'));
+  assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), glove.classes);
+  const predictions = predictText(
+    glove.runDir,
+    texts.map((text, i) => ({ path: `t${i}`, text })),
+  );
+  const engine = predictions.map((p) => glove.classes.map((c) => p.scores[c]));
+  const vectors = builtinWordVectors();
+  const ids = texts.map((text) => textTokenIds(vectors, normaliseText(text)));
+  assert.ok(ids[TRICKY.length].length > 0);
+
+  // Node: the engine's ids, padded to the longest, in onnxruntime-node.
+  const session = await ort.InferenceSession.create(result.path);
+  assert.deepEqual(session.inputNames, ['input_ids', 'attention_mask']);
+  const width = Math.max(...ids.map((r) => r.length));
+  const flat = (f: (row: number[], j: number) => number) =>
+    BigInt64Array.from(ids.flatMap((row) => Array.from({ length: width }, (_, j) => BigInt(f(row, j)))));
+  const out = await session.run({
+    input_ids: new ort.Tensor(
+      'int64',
+      flat((r, j) => r[j] ?? 0),
+      [ids.length, width],
+    ),
+    attention_mask: new ort.Tensor(
+      'int64',
+      flat((r, j) => (j < r.length ? 1 : 0)),
+      [ids.length, width],
+    ),
+  });
+  const k = glove.classes.length;
+  const probs = Array.from(out.probabilities.data as Float32Array);
+  const rows = ids.map((_, i) => probs.slice(i * k, (i + 1) * k));
+  t.diagnostic(`onnxruntime-node max |Δp| ${agree(engine, rows, 'onnxruntime-node').toExponential(1)}`);
+
+  if (skipWithoutPython()) return t.skip(String(skipWithoutPython()));
+  const textsFile = path.join(work, 'texts.json');
+  fs.writeFileSync(textsFile, JSON.stringify(texts));
+  const script = path.join(ROOT, 'test/python/run_text_exported.py');
+  const python = JSON.parse(runPython(script, [result.path, result.tokenizerPath!, textsFile]));
+  assert.deepEqual(python.ids, ids, 'tokenizers gives the engine ids');
+  t.diagnostic(`Python onnxruntime max |Δp| ${agree(engine, python.probabilities, 'onnxruntime').toExponential(1)}`);
+});
+
+test('a lexical text run, and Keras or TF.js for any text run, are refused by name and write nothing', async () => {
+  const before = fs.readdirSync(lexical.runDir).sort();
+  await assert.rejects(exportRun({ runDir: lexical.runDir, format: 'onnx' }), /lexical model does not export/);
+  for (const format of ['keras', 'tfjs'] as const) {
+    await assert.rejects(exportRun({ runDir: glove.runDir, format }), new RegExp(`does not export to ${format}`));
+  }
+  assert.deepEqual(fs.readdirSync(lexical.runDir).sort(), before);
+  assert.ok(!fs.existsSync(path.join(glove.runDir, 'model.keras')));
+});
