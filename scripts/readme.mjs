@@ -78,10 +78,10 @@ try {
   const started = Date.now();
   const table = demoTable(demo(path.join(work, 'demo'), false));
   const demoSeconds = Math.round((Date.now() - started) / 1000);
-  const withoutFashion =
-    process.getuid?.() === 0 && fs.existsSync(FASHION)
-      ? demoRow(demoTable(demo(path.join(work, 'demo-mnist'), true)), PRETRAINED)
-      : undefined;
+  // The other run's columns have their own widths: its row goes under its own header.
+  const otherTable =
+    process.getuid?.() === 0 && fs.existsSync(FASHION) ? demoTable(demo(path.join(work, 'demo-mnist'), true)) : '';
+  const withoutFashion = otherTable ? demoRow(otherTable, PRETRAINED) : undefined;
 
   let text = fs.readFileSync(README, 'utf8');
   text = replaceBlock(text, 'vsix-size', megabytes(fs.statSync(vsix).size));
@@ -89,7 +89,7 @@ try {
   const note = `One run of this version, ${demoSeconds} s in all on ${os.cpus().length} cores (load ${load()}):`;
   text = replaceBlock(text, 'demo', `\n${note}\n\n\`\`\`\n${table}\n\`\`\`\n`);
   if (withoutFashion) {
-    const header = table.split('\n').slice(0, 2).join('\n');
+    const header = otherTable.split('\n').slice(0, 2).join('\n');
     text = replaceBlock(text, 'demo-mnist', `\n\`\`\`\n${header}\n${withoutFashion}\n\`\`\`\n`);
   } else console.log(`The row without Fashion-MNIST stays as it was (needs root and ${FASHION}).`);
   text = replaceBlock(text, 'stamp', version);
