@@ -11,7 +11,7 @@ import { normaliseText } from '../../src/shared/text/textNormalise';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
 import { exportAnyRun as exportRun } from '../../src/trainer/text/textExport';
 import { predictText, trainText } from '../../src/trainer/text/textRun';
-import { textTokenIds } from '../../src/trainer/text/textTokenizerJson';
+import { paddedIds, textTokenIds } from '../../src/trainer/text/textTokenizerJson';
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 import { ROOT, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
@@ -89,20 +89,10 @@ test('a GloVe text run exports to ONNX with tokenizer.json and labels; Python an
   // Node: the engine's ids, padded to the longest, in onnxruntime-node.
   const session = await ort.InferenceSession.create(result.path);
   assert.deepEqual(session.inputNames, ['input_ids', 'attention_mask']);
-  const width = Math.max(...ids.map((r) => r.length));
-  const flat = (f: (row: number[], j: number) => number) =>
-    BigInt64Array.from(ids.flatMap((row) => Array.from({ length: width }, (_, j) => BigInt(f(row, j)))));
+  const b = paddedIds(ids);
   const out = await session.run({
-    input_ids: new ort.Tensor(
-      'int64',
-      flat((r, j) => r[j] ?? 0),
-      [ids.length, width],
-    ),
-    attention_mask: new ort.Tensor(
-      'int64',
-      flat((r, j) => (j < r.length ? 1 : 0)),
-      [ids.length, width],
-    ),
+    input_ids: new ort.Tensor('int64', b.inputIds, b.shape),
+    attention_mask: new ort.Tensor('int64', b.attentionMask, b.shape),
   });
   const k = glove.classes.length;
   const probs = Array.from(out.probabilities.data as Float32Array);

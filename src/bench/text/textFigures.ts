@@ -14,7 +14,7 @@ import { fitSparseLogistic } from '../../trainer/text/sparseLogistic';
 import { denseRow } from '../../trainer/data/text/sparseRows';
 import { scoreTexts, type TextModel } from '../../trainer/text/textHeads';
 import { textOnnxModel } from '../../trainer/text/textOnnx';
-import { textTokenIds } from '../../trainer/text/textTokenizerJson';
+import { paddedIds, textTokenIds } from '../../trainer/text/textTokenizerJson';
 import { builtinWordVectors, wordVectorsPath } from '../../trainer/text/wordVectors';
 import { faster, higher, timed, type Figure } from '../measure';
 import { sotuSentences } from './textSets';
@@ -113,21 +113,10 @@ export async function gloveThroughputFigure(count = 2000): Promise<Figure> {
   );
 
   function batchOf(batch: string[]): Record<string, Ort.Tensor> {
-    const ids = batch.map((t) => textTokenIds(vectors, t));
-    const width = Math.max(1, ...ids.map((r) => r.length));
-    const flat = (f: (r: number[], j: number) => number) =>
-      BigInt64Array.from(ids.flatMap((r) => Array.from({ length: width }, (_, j) => BigInt(f(r, j)))));
+    const b = paddedIds(batch.map((t) => textTokenIds(vectors, t)));
     return {
-      input_ids: new ort.Tensor(
-        'int64',
-        flat((r, j) => r[j] ?? 0),
-        [ids.length, width],
-      ),
-      attention_mask: new ort.Tensor(
-        'int64',
-        flat((r, j) => (j < r.length ? 1 : 0)),
-        [ids.length, width],
-      ),
+      input_ids: new ort.Tensor('int64', b.inputIds, b.shape),
+      attention_mask: new ort.Tensor('int64', b.attentionMask, b.shape),
     };
   }
 }

@@ -5,13 +5,14 @@
 // as cafe), then words are the runs of letters and digits.
 import { CONTROL_CHARACTERS } from '../../shared/text/textNormalise';
 import { IDENTIFIER_BOUNDARY, WORD_PATTERN, wordTokens } from '../../shared/text/textTokens';
+import { FIRST_WORD_ID, PAD_ID, UNKNOWN_ID } from '../data/text/textVocabulary';
 import { lookupFolded } from './gloveFeatures';
 import type { WordVectors } from './wordVectors';
 
-/** Id 0 pads, id 1 is a word GloVe lacks; GloVe's word of rank r is id r + 2. */
-export const PAD_ID = 0;
-export const UNKNOWN_ID = 1;
-export const FIRST_WORD_ID = 2;
+// The same reserved ids as the engine's corpus vocabulary: id 0 pads, id 1 is a word GloVe lacks, and GloVe's
+// word of rank r is id r + FIRST_WORD_ID.
+export { FIRST_WORD_ID, PAD_ID, UNKNOWN_ID };
+
 const PAD = '[PAD]';
 const UNKNOWN = '[UNK]';
 
@@ -21,6 +22,21 @@ export function textTokenIds(vectors: WordVectors, text: string): number[] {
     const rank = lookupFolded(vectors, w);
     return rank < 0 ? UNKNOWN_ID : rank + FIRST_WORD_ID;
   });
+}
+
+/**
+ * The ONNX inputs of a batch of texts' ids, as the exported tokenizer pads them: each row padded with PAD_ID to
+ * the longest (at least 1), `attention_mask` 1 on a token and 0 on padding; int64, [texts, width] row-major.
+ */
+export function paddedIds(rows: readonly number[][]) {
+  const width = Math.max(1, ...rows.map((r) => r.length));
+  const flat = (f: (r: readonly number[], j: number) => number) =>
+    BigInt64Array.from(rows.flatMap((r) => Array.from({ length: width }, (_, j) => BigInt(f(r, j)))));
+  return {
+    inputIds: flat((r, j) => r[j] ?? PAD_ID),
+    attentionMask: flat((r, j) => (j < r.length ? 1 : 0)),
+    shape: [rows.length, width],
+  };
 }
 
 /** How many ids the exported models know: pad, unknown and every word. */
