@@ -1,6 +1,7 @@
 // The dataset as the next training will see it: classes with counts and sample thumbnails, the split,
 // the scanner's warnings (imbalance, tiny classes) and every skipped file with its reason.
 import type { DatasetPreview as Preview, WebviewMessage } from '../src/shared/panelProtocol';
+import { classCard } from './classCard';
 import { h, replaceChildren } from './dom';
 import { t } from './l10n';
 import { textDatasetSection } from './textDatasetView';
@@ -67,26 +68,13 @@ export class DatasetPreview {
       h(
         'div',
         { class: 'classes' },
-        ...d.classes.map((c) => {
-          const bar = h('span', { class: 'count-bar-fill' });
-          bar.style.width = `${((c.count / largest) * 100).toFixed(1)}%`;
-          return h(
-            'div',
-            { class: 'class-card', 'data-testid': 'dataset-class', 'data-class': c.name },
-            h(
-              'div',
-              { class: 'class-head' },
-              h('span', { class: 'class-name', 'data-testid': 'class-name', title: c.name }, c.name),
-              h(
-                'span',
-                { class: 'class-count', 'data-testid': 'class-count' },
-                c.count === 1 ? t('1 image') : t('{0} images', c.count),
-              ),
-            ),
-            h('span', { class: 'count-bar' }, bar),
+        ...d.classes.map((c) =>
+          classCard(
+            c.name,
+            { n: c.count, largest, label: c.count === 1 ? t('1 image') : t('{0} images', c.count) },
             h('div', { class: 'thumbnails' }, ...c.thumbnails.map((t) => thumbnailButton(t, undefined, this.post))),
-          );
-        }),
+          ),
+        ),
       ),
       d.skipped.length
         ? h(

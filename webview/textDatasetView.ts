@@ -4,6 +4,7 @@
 import type { WebviewMessage } from '../src/shared/panelProtocol';
 import { LENGTH_BUCKETS, type TextClassView, type TextDatasetView } from '../src/shared/text/textDatasetView';
 import type { SkippedText } from '../src/shared/text/textExamples';
+import { classCard } from './classCard';
 import { h } from './dom';
 import { t } from './l10n';
 
@@ -34,7 +35,7 @@ export function textDatasetSection(d: TextDatasetView, post: (m: WebviewMessage)
   const largest = Math.max(1, ...d.classes.map((c) => c.count));
   return [
     summary,
-    h('div', { class: 'classes' }, ...d.classes.map((c) => classCard(c, largest, post))),
+    h('div', { class: 'classes' }, ...d.classes.map((c) => textClassCard(c, largest, post))),
     skippedList(d.duplicates, d.duplicateCount, 'dataset-duplicates', (n) =>
       n === 1 ? t('1 duplicate dropped') : t('{0} duplicates dropped', n),
     ),
@@ -44,9 +45,7 @@ export function textDatasetSection(d: TextDatasetView, post: (m: WebviewMessage)
   ];
 }
 
-function classCard(c: TextClassView, largest: number, post: (m: WebviewMessage) => void): HTMLElement {
-  const bar = h('span', { class: 'count-bar-fill' });
-  bar.style.width = `${((c.count / largest) * 100).toFixed(1)}%`;
+function textClassCard(c: TextClassView, largest: number, post: (m: WebviewMessage) => void): HTMLElement {
   const most = Math.max(1, ...c.lengths);
   const lengths = h(
     'div',
@@ -67,23 +66,8 @@ function classCard(c: TextClassView, largest: number, post: (m: WebviewMessage) 
     if (!/:\d+$/.test(s.path)) item.addEventListener('click', () => post({ type: 'openImage', path: s.path }));
     return item;
   });
-  return h(
-    'div',
-    { class: 'class-card', 'data-testid': 'dataset-class', 'data-class': c.name },
-    h(
-      'div',
-      { class: 'class-head' },
-      h('span', { class: 'class-name', 'data-testid': 'class-name', title: c.name }, c.name),
-      h(
-        'span',
-        { class: 'class-count', 'data-testid': 'class-count' },
-        c.count === 1 ? t('1 text') : t('{0} texts · median {1} words', c.count, c.medianWords),
-      ),
-    ),
-    h('span', { class: 'count-bar' }, bar),
-    lengths,
-    h('ul', { class: 'text-list' }, ...snippets),
-  );
+  const label = c.count === 1 ? t('1 text') : t('{0} texts · median {1} words', c.count, c.medianWords);
+  return classCard(c.name, { n: c.count, largest, label }, lengths, h('ul', { class: 'text-list' }, ...snippets));
 }
 
 function skippedList(
