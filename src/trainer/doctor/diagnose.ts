@@ -4,7 +4,8 @@ import path from 'node:path';
 import { confusedClassPairs, labelIssues, suspicion, type IssueOptions } from '../../shared/confidentLearning';
 import type { ConfusedPair, DoctorFinding } from '../../shared/doctorTypes';
 import { findDuplicates, type Fingerprint } from '../../shared/duplicates';
-import { isolation, outliers, unitRows, OUTLIER_NEIGHBOURS } from '../../shared/outliers';
+import { outliers, unitRows, OUTLIER_NEIGHBOURS } from '../../shared/outliers';
+import { isolationOnEngine } from './neighbours';
 import { outOfFoldProbabilities, PROBE_FOLDS } from './outOfFold';
 
 /** How label issues are chosen and ordered (the evaluation script measures the others; README "Data doctor"). */
@@ -49,7 +50,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
         : `Looks like ${rel(d.of)}${where} (pixel distance ${d.distance.toFixed(3)}).`,
     };
   });
-  const far = outliers(isolation(unit, input.seed)).map((o): DoctorFinding => ({
+  const far = outliers(isolationOnEngine(unit, input.seed)).map((o): DoctorFinding => ({
     kind: 'outlier',
     path: examples[o.index].path,
     label: classes[examples[o.index].label],

@@ -1,11 +1,13 @@
-// The doctor's out-of-fold probe runs on tfjs matrix products; it must compute the same regression as the
-// light classifier it replaced (the plain-JavaScript one, kept for embeddings' quick checks), fold for fold.
+// The doctor's heavy arithmetic runs on tfjs matrix products and must compute what the plain-JavaScript
+// versions compute: the out-of-fold probe the light classifier's regression, fold for fold (the light
+// classifier stays for embeddings' quick checks), and isolation the pure rule in shared/outliers.ts.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { stratifiedFolds } from '../../src/shared/confidentLearning';
-import { unitRows } from '../../src/shared/outliers';
+import { isolation, unitRows } from '../../src/shared/outliers';
 import { loadMnistDigit } from '../../src/samples/sampleFolders';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
+import { isolationOnEngine } from '../../src/trainer/doctor/neighbours';
 import { outOfFoldProbabilities, PROBE_FOLDS, PROBE_L2 } from '../../src/trainer/doctor/outOfFold';
 import { LogisticRegression } from '../../src/trainer/features/lightClassifier';
 import * as tf from '../../src/trainer/tf';
@@ -24,7 +26,7 @@ async function digits() {
   return { rows, labels };
 }
 
-describe('out-of-fold probe on tfjs', () => {
+describe('the doctor on tfjs', () => {
   before(() => initBackend('wasm'));
 
   it('gives the light classifier’s probabilities, repeatably, and leaves no tensors', async () => {
@@ -51,5 +53,19 @@ describe('out-of-fold probe on tfjs', () => {
     }
     // Float32 against float64 over 100 Adam steps.
     assert.ok(largest < 1e-3, `largest difference ${largest}`);
+  });
+
+  it('isolation on the engine is the pure isolation', async () => {
+    const { rows } = await digits();
+    // Past one block of rows, with a blank image and a duplicate so zero rows and zero distances occur.
+    const many = [...rows, ...rows, ...rows.slice(0, 40), new Float32Array(784), rows[0]];
+    const unit = unitRows(many);
+    const before = tf.memory().numTensors;
+    const engine = isolationOnEngine(unit, 3);
+    assert.equal(tf.memory().numTensors, before);
+    const pure = isolation(unit, 3);
+    assert.equal(engine.length, pure.length);
+    const largest = Math.max(...engine.map((v, i) => Math.abs(v - pure[i])));
+    assert.ok(largest < 1e-5, `largest difference ${largest}`);
   });
 });
