@@ -8,8 +8,13 @@ import { outliers, unitRows, OUTLIER_NEIGHBOURS } from '../../shared/outliers';
 import { isolationOnEngine } from './neighbours';
 import { outOfFoldProbabilities, PROBE_FOLDS } from './outOfFold';
 
-/** How label issues are chosen and ordered (the evaluation script measures the others; README "Data doctor"). */
-export const LABEL_RULE: Omit<IssueOptions, 'skip'> = { ranking: 'self-confidence', selection: 'noise-rate' };
+/**
+ * How label issues are chosen and ordered. On 1,000-image MNIST and Fashion-MNIST with 10% planted flips
+ * (README "Data doctor"), the whole set by self-confidence beat normalised margin on three rows of four, and
+ * prune by noise rate, reporting flagged images first, left out flips from the head of that order (precision
+ * at k 0.77 against 0.83 on MNIST, uniform flips): the doctor reports the head of the ranking instead.
+ */
+export const LABEL_RULE: Omit<IssueOptions, 'skip'> = { ranking: 'self-confidence', selection: 'ranked' };
 
 export interface DiagnoseInput {
   root: string;
