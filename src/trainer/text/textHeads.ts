@@ -8,10 +8,13 @@ import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from '../d
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
 import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
 import type { WordVectors } from './wordVectors';
+import type { TunedModel } from './tunedEmbedding';
+import { fitTunedText, scoreTunedText } from './tunedText';
+import { wordTokens } from '../../shared/text/textTokens';
 
-/** Which text model: the default (fused), one of its parts, or the GloVe-mean baseline. */
-export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'glove-mean';
-export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'glove-mean'];
+/** Which text model: the default (fused), one of its parts, GloVe fine-tuned, or the GloVe-mean baseline. */
+export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'tuned' | 'glove-mean';
+export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned', 'glove-mean'];
 
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
 const C_LEXICAL = 10;
@@ -26,6 +29,8 @@ export interface TextModel {
   classes: number;
   glove?: { state: GloveState; head: SparseLogisticModel; meanOnly: boolean };
   lexical?: { state: LexicalState; head: SparseLogisticModel };
+  /** The fine-tuned embedding with its head (a model of its own: never fused). */
+  tuned?: TunedModel;
   /** GloVe's weight in the fused probabilities (1 for GloVe alone, 0 for lexical alone). */
   gloveWeight: number;
   /** The cross-validated accuracy of each fusion weight, for the run's report. */
@@ -36,10 +41,12 @@ export interface TextModel {
 export interface TextFeatures {
   pooled: GlovePooled;
   counts: Map<number, number>[];
+  /** The words of each text (the fine-tuned model looks them up in its own vocabulary). */
+  tokens: string[][];
 }
 
 export function textFeatures(vectors: WordVectors, texts: readonly string[]): TextFeatures {
-  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts) };
+  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts), tokens: texts.map(wordTokens) };
 }
 
 function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
@@ -48,6 +55,7 @@ function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
   return {
     pooled: { means: pick(p.means), plainMeans: pick(p.plainMeans), maxes: pick(p.maxes), coverage: p.coverage },
     counts: pick(f.counts),
+    tokens: pick(f.tokens),
   };
 }
 
@@ -60,6 +68,8 @@ export function fitTextModel(
   seed = 0,
 ): TextModel {
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
+  if (kind === 'tuned')
+    return { kind, classes, tuned: fitTunedText(features.tokens, labels, classes, seed), gloveWeight: 1 };
   if (kind !== 'fused') {
     return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
   }
@@ -77,6 +87,7 @@ export function fitTextModel(
 
 /** Class probabilities of each text. */
 export function scoreTexts(model: TextModel, features: TextFeatures): Float64Array[] {
+  if (model.tuned) return scoreTunedText(model.tuned, features.tokens);
   const n = features.counts.length;
   const glove = model.glove ? gloveProbabilities(model.glove, features) : undefined;
   const lexical = model.lexical ? lexicalProbabilities(model.lexical, features) : undefined;
