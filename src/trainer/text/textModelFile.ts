@@ -28,6 +28,8 @@ interface StoredTextModel {
   fusionScores?: TextModel['fusionScores'];
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
   lexical?: { documents: number; idf: string; head: StoredHead };
+  /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
+  encoder?: { source: string; key: string; head: StoredHead };
 }
 
 const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -71,6 +73,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
       head: storeHead(lexical.head),
     },
+    encoder: model.encoder && { ...model.encoder, head: storeHead(model.encoder.head) },
   };
   writeJsonAtomic(path.join(runDir, TEXT_MODEL_FILE), stored);
 }
@@ -88,6 +91,13 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
       state: { component: s.glove.component },
       meanOnly: s.glove.meanOnly,
       head: readHead(file, s.glove.head),
+    };
+  }
+  if (s.encoder) {
+    model.encoder = {
+      source: String(s.encoder.source),
+      key: String(s.encoder.key),
+      head: readHead(file, s.encoder.head),
     };
   }
   if (s.lexical) {
