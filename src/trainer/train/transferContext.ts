@@ -17,6 +17,7 @@ import type { Scored } from './evaluation';
 import type { FitOptions, FitResult } from './fitLoop';
 import { fit } from './fitLoop';
 import { throughFrozen } from './frozenParts';
+import type { EnsembleWinner } from './ensembleTrial';
 import type { PixelWinner } from './pixelTrials';
 import { dataKind } from '../data/kinds/registry';
 import { scoreExamples } from './predictions';
@@ -54,6 +55,8 @@ export interface TransferState {
   runRecipe: TrainRecipe;
   /** A baseline without transfer that beat every head so far. */
   pixelWinner?: PixelWinner;
+  /** The kept transfer model and a pixel MLP averaged, when that beat every trial before it. */
+  ensemble?: EnsembleWinner;
   featureCache?: RunResult['featureCache'];
   /** Models that lost a trial (or were replaced by one): disposed at the end. */
   replaced: tf.LayersModel[];

@@ -1,4 +1,4 @@
-// A transfer run, phase by phase: the head; the automatic flow's other heads, pixel baselines and
+// A transfer run, phase by phase: the head; the automatic flow's other heads, pixel baselines, ensemble and
 // fine-tuning; the recipe's explicit second phase; then the kept model's evaluation and the run's files.
 // Each phase reads the run's fixed context and changes its state (transferContext.ts).
 import type { RunResult } from '../../shared/engineTypes';
@@ -8,7 +8,7 @@ import { disposeModels } from '../models/disposeModels';
 import { markKept } from './autoTrials';
 import { trainHead } from './headPhase';
 import { tryOtherHeads } from './headTrials';
-import { tryFineTune, tryPixelBaselines } from './laterTrials';
+import { tryEnsemble, tryFineTune, tryPixelBaselines } from './laterTrials';
 import { readyToLearn, runInfo, startOrResume, type Prepared, type RunContext } from './runLifecycle';
 import { explicitSecondPhase } from './secondPhase';
 import { initialState, transferContext } from './transferContext';
@@ -30,7 +30,8 @@ export async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResu
     const started = Date.now();
     const head = await trainHead(run, state);
     const best = await tryOtherHeads(run, state, head);
-    const leader = await tryPixelBaselines(run, state, head, best);
+    const pixels = await tryPixelBaselines(run, state, head, best);
+    const leader = await tryEnsemble(run, state, head, pixels);
     await tryFineTune(run, state, head, leader);
     if (state.trials) markKept(state.trials, ctx);
     const saved = await keptModel(run, state);
