@@ -2,8 +2,8 @@
 // the cancel signal and progress sink, the base) and what its phases change (the state: the model that would
 // be saved, its history and scorer, the trials). Each phase (transferRun.ts runs them in order) is a function
 // of both.
-import type { EpochMetrics, Preprocessing, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
-import { imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
+import type { EpochMetrics, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { ImageInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import { AUTO, AUTO_CHECKPOINT_SECONDS } from '../../shared/autoFlow';
 import { resolvedFreeze, resolveFreezePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -32,8 +32,6 @@ export interface TransferContext extends Prepared, RunContext {
   readonly base: BaseModel;
   /** What the base takes (its kind's module decodes the examples). */
   readonly input: ImageInput;
-  /** The same input as the image functions take it (size, channels, scale). */
-  readonly prep: Preprocessing;
   /** Every sample any phase reads (train, validation, test), in this order. */
   readonly all: readonly Sample[];
   /** The history of the checkpoint resumed from (empty for a new run). */
@@ -71,7 +69,6 @@ export function transferContext(p: Prepared, ctx: RunContext, base: BaseModel, i
     ...ctx,
     base,
     input,
-    prep: imagePreprocessing(input),
     all: [...split.train, ...split.validation, ...split.test],
     done: p.resume?.history ?? [],
   };
