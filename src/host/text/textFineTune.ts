@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_SEED } from '../../shared/recipeDefaults';
 import { TEXT_TABLE_EXTENSIONS, extensionOf } from '../../shared/text/textFiles';
+import { TEXT_TEST_SPLIT } from '../../shared/text/textRecipe';
 import * as T from '../../shared/text/textProtocol';
 import { readTextRun } from '../../io/textRuns';
 import { readSettings } from '../settings';
@@ -48,15 +49,21 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
   } catch (e) {
     return void showFailure(s, (e as Error).message);
   }
-  const params: T.TextTrainParams = {
+  await trainTextModels(s, {
     source,
     columns,
     model: picked.model,
     outputDir,
     seed: DEFAULT_SEED,
     validationSplit: readSettings().training.validationSplit,
-    testSplit: 0.2,
-  };
+    testSplit: TEXT_TEST_SPLIT,
+  });
+}
+
+/** Trains the text models (Fine-tune on This Folder/File, or a recipe on text data), then shows the report. */
+export async function trainTextModels(s: Services, params: T.TextTrainParams): Promise<void> {
+  const { source, columns } = params;
+  const name = path.basename(source);
   // Queued in the trainer before the training: the Dataset tab fills while the models fit.
   void showTextDataset(s, {
     source,
@@ -65,7 +72,9 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
     validationSplit: params.validationSplit,
     testSplit: params.testSplit,
   });
-  s.log.info(`Text training on ${source}: model ${params.model}, columns ${JSON.stringify(columns)} → ${outputDir}`);
+  s.log.info(
+    `Text training on ${source}: model ${params.model}, columns ${JSON.stringify(columns)} → ${params.outputDir}`,
+  );
   let result: T.TextRunResult;
   try {
     result = await vscode.window.withProgress(
