@@ -84,6 +84,7 @@ function textModelWords(kept: string): string {
     glove: t('GloVe-100 word vectors (built-in), pooled'),
     lexical: t('word and character n-gram TF-IDF'),
     fused: t('GloVe-100 word vectors and n-gram TF-IDF, averaged'),
+    tuned: t('GloVe-100 word vectors fine-tuned with the head'),
   };
   return words[kept] ? `${kept} · ${words[kept]}` : kept;
 }

@@ -32,14 +32,16 @@ export const TEXT_TRAIN_OPTIONS: readonly OptionSpec[] = [
   ...TEXT_COLUMN_OPTIONS,
   {
     flags: '--text-model <model>',
-    description: 'text data: fused (GloVe + lexical), glove, lexical, or auto (the best on validation)',
+    description:
+      'text data: fused (GloVe + lexical), glove, lexical, tuned (GloVe fine-tuned), ' +
+      'or auto (the best on validation)',
     choices: T.TEXT_MODEL_CHOICES,
     default: 'auto',
   },
 ];
 
 /** train's options that mean something for text data; any other is refused rather than ignored. */
-const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model']);
+const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model', 'base']);
 const COMMON = new Set(['json', 'backend', 'cache']);
 
 const str = (ctx: CommandContext, name: string) => {
@@ -105,11 +107,23 @@ export async function textTrain(
       seed: Number(str(ctx, 'seed') ?? recipe?.seed ?? DEFAULT_SEED),
       validationSplit: fraction('val', recipe?.validationSplit ?? 0.2),
       testSplit: fraction('test', recipe?.testSplit ?? TEXT_TEST_SPLIT),
+      ...encoderBase(str(ctx, 'base')),
+      cacheDir: ctx.cacheDir,
     },
     ctx.token,
   );
   ctx.view.result(result, formatTextRun(result));
   return EXIT.ok;
+}
+
+/** --base for text: a folder with the user's ONNX sentence encoder (the built-in bases are chosen by --text-model). */
+function encoderBase(base: string | undefined): { base?: string } {
+  if (base === undefined) return {};
+  if (!fs.statSync(base, { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(
+      `--base ${base}: text data takes a folder with an ONNX sentence encoder (model.onnx, tokenizer.json).`,
+    );
+  return { base: path.resolve(base) };
 }
 
 export function formatTextRun(r: T.TextRunResult): string {
@@ -132,7 +146,7 @@ export function formatTextRun(r: T.TextRunResult): string {
 export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {
   const evaluation = await ctx
     .client()
-    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
+    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx), cacheDir: ctx.cacheDir }, ctx.token);
   ctx.view.result(evaluation, formatEvaluation(evaluation));
   return EXIT.ok;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { EXIT } from '../../src/cli/exitCodes';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';

@@ -67,7 +67,7 @@ test('completion offers the columns of the table, and tables of texts beside fol
   const models = await session.client.completion(uri, { line: 3, character: 9 });
   assert.deepEqual(
     models.map((i) => i.label),
-    ['auto', 'fused', 'glove', 'lexical'],
+    ['auto', 'fused', 'glove', 'lexical', 'tuned'],
   );
   const data = (await session.client.completion(uri, { line: 0, character: 6 })).map((i) => i.label);
   for (const name of ['issues', 'speeches.csv', 'tickets.jsonl']) assert.ok(data.includes(name), `${name} in ${data}`);

@@ -30,8 +30,8 @@ function modelItems(s: Services): { model: T.TextModelChoice; label: string; des
     {
       model: 'auto',
       label: 'auto',
-      description: vscode.l10n.t('fits all three'),
-      detail: vscode.l10n.t('Fits fused, GloVe and lexical, keeps the best on validation (seconds for thousands)'),
+      description: vscode.l10n.t('fits all four'),
+      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned, keeps the best on validation'),
     },
     {
       model: 'fused',
@@ -50,6 +50,12 @@ function modelItems(s: Services): { model: T.TextModelChoice; label: string; des
       label: 'lexical',
       description: lexicalCost,
       detail: vscode.l10n.t('Word and character n-gram TF-IDF; long texts'),
+    },
+    {
+      model: 'tuned',
+      label: 'tuned',
+      description: vscode.l10n.t('{0}; also trains the word vectors', gloveCost),
+      detail: vscode.l10n.t('GloVe-100 word vectors fine-tuned on these texts with the head'),
     },
   ];
 }

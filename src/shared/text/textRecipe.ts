@@ -4,8 +4,8 @@ import type { TrainRecipe } from '../engineTypes';
 import type { FieldSpec } from '../recipeFields';
 import type { TextTrainParams } from './textProtocol';
 
-/** The text models a run can keep; auto keeps the best of fused, glove and lexical on validation. */
-export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical'] as const;
+/** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
+export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
 export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
 
 /** The recipe's `text` section; ignored for image data. */
@@ -47,7 +47,7 @@ export const TEXT_RECIPE_SECTION = {
     model: {
       kind: 'string',
       enum: TEXT_MODEL_CHOICES,
-      doc: 'fused: GloVe-100 word vectors and lexical TF-IDF, probabilities averaged; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); auto (default): the best of the three on validation.',
+      doc: 'fused: GloVe-100 word vectors and lexical TF-IDF, probabilities averaged; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); tuned: the word vectors fine-tuned with the head; auto (default): the best of the four on validation.',
     },
   } satisfies Record<keyof TextRecipe, FieldSpec>,
 } as const satisfies FieldSpec;
