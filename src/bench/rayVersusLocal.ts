@@ -45,20 +45,17 @@ function recipe(work: string): string {
   return file;
 }
 
-/** What the cluster's cache did, per phase, from the job's own log (computed vs read back). */
-function cacheLines(runDir: string): string[] {
+/** What the cluster's cache did per cut, from the job's own log (a line may come twice: Ray repeats it). */
+function cacheLines(runDir: string): ComparisonRow['cache'] {
   const record = path.join(runDir, 'ray-job.json');
   if (!fs.existsSync(record)) return [];
   const { jobDir } = JSON.parse(fs.readFileSync(record, 'utf8')) as { jobDir: string };
   const lines = fs.readFileSync(path.join(jobDir, 'job.log'), 'utf8').split('\n').map(parseRayLine);
-  const seen = new Set<string>();
-  return lines.flatMap((l) => {
-    if (l?.type !== 'cache') return [];
-    const said = `${l.layer}: ${l.computed} computed, ${l.cached} cached`;
-    if (seen.has(said)) return [];
-    seen.add(said);
-    return [said];
-  });
+  const byLayer = new Map<string, ComparisonRow['cache'][number]>();
+  for (const l of lines) {
+    if (l?.type === 'cache') byLayer.set(l.layer, { layer: l.layer, computed: l.computed, cached: l.cached });
+  }
+  return [...byLayer.values()];
 }
 
 function train(work: string, side: 'local' | 'ray'): ComparisonRow {

@@ -17,8 +17,8 @@ export interface ComparisonRow {
   testCount: number;
   /** Test images per class, so the sides can be seen to hold out the same split. */
   testPerClass: number[];
-  /** What the cluster's cache did per phase (Ray runs). */
-  cache: string[];
+  /** What the cluster's cache did per cut (Ray runs): values computed, values read back. */
+  cache: { layer: string; computed: number; cached: number }[];
 }
 
 function median(values: number[]): number {
@@ -58,6 +58,12 @@ const s = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} s` : '–');
 const s2 = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} s` : '–');
 const times = (x: number, local: number) => (Number.isFinite(x / local) ? ` (${(x / local).toFixed(2)}×)` : '');
 
+function cacheCell(cache: ComparisonRow['cache']): string {
+  if (cache.length === 0) return '–';
+  const sum = (k: 'computed' | 'cached') => cache.reduce((n, c) => n + c[k], 0).toLocaleString('en-US');
+  return `${sum('computed')}, ${sum('cached')} (${cache.length} cuts)`;
+}
+
 /** The rows side by side (markdown), each Ray epoch also as a multiple of the local one. */
 export function rayVersusLocalTable(rows: ComparisonRow[]): string {
   const local = rows.find((r) => r.side === 'local');
@@ -79,7 +85,7 @@ export function rayVersusLocalTable(rows: ComparisonRow[]): string {
     ['second-phase epoch, steady', vsLocal((r) => r.topEpoch)],
     ['epochs (head + second phase)', (r) => `${r.epochs.head} + ${r.epochs.top}`],
     ['test accuracy', (r) => `${(100 * r.testAccuracy).toFixed(1)} % of ${r.testCount}`],
-    ['cluster cache', (r) => r.cache.join('; ') || '–'],
+    ['cluster cache: values computed, read', (r) => cacheCell(r.cache)],
   ];
   const head = `| | ${names.join(' | ')} |\n|---|${rows.map(() => '---').join('|')}|`;
   const body = lines.map(([label, cell]) => `| ${label} | ${rows.map(cell).join(' | ')} |`).join('\n');
