@@ -39,6 +39,16 @@ def part_below(keras, full, boundary):
     return keras.Model(full.input, full.get_layer(boundary).output)
 
 
+def lies_under(keras, full, lower, upper):
+    """True when `upper` is computed from `lower` alone: `upper` is among the layers above `lower`."""
+    return lower != upper and any(l.name == upper for l in part_above(keras, full, lower).layers)
+
+
+def part_between(keras, full, lower, upper):
+    """`lower`'s output → `upper` (frozen in the phase that reads `upper`)."""
+    return keras.Model(full.get_layer(lower).output, full.get_layer(upper).output)
+
+
 def runtime_of(keras, torch, device):
     """What computed the cached values: part of the key, since another runtime may round differently."""
     return f"keras {keras.__version__} on torch {torch.__version__} ({device.type})"
@@ -110,3 +120,23 @@ def cached_values(w, cut, bottom, data, keys):
         say({"type": "cache", "layer": cut["boundary"], "cached": len(where) - len(missing),
              "computed": len(missing), "folder": folder, "runtime": w["runtime"], "seconds": time.time() - t0})
     return values
+
+
+def phase_values(keras, w, full, phases, p, pixels, keys, computed):
+    """Phase p's cut values for every split, through the cache. When a later phase's cut lies under this one
+    (a second phase's activations under the head's features), the base runs once, up to that lower cut, and
+    these values come from the lower ones through the frozen layers between: the base is not run twice.
+    `computed` holds values already computed in this job, by boundary."""
+    cut = phases[p]["cut"]
+    if cut["boundary"] in computed:
+        return computed[cut["boundary"]]
+    lower = next((q for q in range(p + 1, len(phases)) if phases[q].get("cut")
+                  and lies_under(keras, full, phases[q]["cut"]["boundary"], cut["boundary"])), None)
+    if lower is None:
+        source, bottom = pixels, part_below(keras, full, cut["boundary"])
+    else:
+        below = phase_values(keras, w, full, phases, lower, pixels, keys, computed)
+        source = {k: (below[k], pixels[k][1]) for k in pixels}
+        bottom = part_between(keras, full, phases[lower]["cut"]["boundary"], cut["boundary"])
+    computed[cut["boundary"]] = cached_values(w, cut, bottom, source, keys)
+    return computed[cut["boundary"]]

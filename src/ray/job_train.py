@@ -10,7 +10,7 @@ import tempfile
 import time
 
 import job_checkpoint
-from job_cache import cached_values, keep_inference_mode, part_above, part_below, runtime_of
+from job_cache import keep_inference_mode, part_above, phase_values, runtime_of
 from job_lines import say
 
 
@@ -126,14 +126,15 @@ def train_loop(plan):
     w = {"np": np, "torch": torch, "dist": dist, "rank": rank, "world": world, "device": device,
          "root": plan["cacheDir"], "runtime": runtime_of(keras, torch, device)}
     clock = {"features": 0.0, "training": 0.0, "evaluation": 0.0}
+    computed = {}  # cut values by boundary, kept until the phase that reads them has them
 
-    def inputs_of(phase):
-        """The model a phase trains and the arrays it trains on: cached values below its cut, else pixels."""
-        cut = phase.get("cut")
+    def inputs_of(p):
+        """The model phase p trains and the arrays it trains on: cached values below its cut, else pixels."""
+        cut = plan["phases"][p].get("cut")
         if not cut:
             return full, pixels
         t = time.time()
-        values = cached_values(w, cut, part_below(keras, full, cut["boundary"]), pixels, keys)
+        values = phase_values(keras, w, full, plan["phases"], p, pixels, keys, computed)
         clock["features"] += time.time() - t
         return part_above(keras, full, cut["boundary"]), {k: (values[k], pixels[k][1]) for k in pixels}
 
@@ -176,7 +177,8 @@ def train_loop(plan):
         frozen = set(phase["frozen"])
         for layer in full.layers:
             layer.trainable = layer.name not in frozen
-        model, data = inputs_of(phase)
+        model, data = inputs_of(p)
+        computed.pop(phase.get("cut", {}).get("boundary"), None)  # this phase's last reader
         train_x, train_y = data["train"]
         # DDP records which parameters need gradients when it wraps the model, so each phase wraps anew.
         ddp = ray.train.torch.prepare_model(model, move_to_device=False) if world > 1 else model

@@ -91,10 +91,19 @@ async function runScenario(file, vsix) {
   const scenario = await import(pathToFileURL(file).href);
   const sandbox = createSandbox({
     settings: { ...COMMON_SETTINGS, ...scenario.settings },
-    populate: (ws) => fs.cpSync(fixture, path.join(ws, 'fashion-small'), { recursive: true }),
+    // A scenario's own data is written before the workbench opens: files made later reach the Explorer
+    // only through the file watcher, which is slow on a cold machine.
+    populate: (ws) => {
+      fs.cpSync(fixture, path.join(ws, 'fashion-small'), { recursive: true });
+      scenario.populate?.(ws);
+    },
   });
   const started = Date.now();
-  const lap = (msg) => console.log(`  [${since(started)} s] ${msg}`);
+  let lastStep = 'the sandbox';
+  const lap = (msg) => {
+    lastStep = msg.split('\n')[0].slice(0, 80);
+    console.log(`  [${since(started)} s] ${msg}`);
+  };
   let server;
   let browser;
   let page;
@@ -143,6 +152,8 @@ async function runScenario(file, vsix) {
       await shown.screenshot({ path: shot }).catch(() => {});
       console.log(`  screenshot: ${path.relative(root, shot)}`);
     }
+    // The summary shows the first line of the reason: say how far the scenario got.
+    if (err instanceof Error) err.message = err.message.replace(/^.*/, (first) => `${first} (after: ${lastStep})`);
     throw err;
   } finally {
     for (const [i, log] of extensionLogs(sandbox.dirs.userData).entries()) {

@@ -170,3 +170,16 @@ test(
     fs.rmSync(root, { recursive: true, force: true });
   },
 );
+
+test(
+  "a two-phase job runs the base once: the head's features come from the second phase's cached activations",
+  { skip },
+  () => {
+    const root = tempDir('ray-two-cuts');
+    const out = runPython(SCRIPT, ['--two-cuts', root]).trim().split('\n');
+    fs.rmSync(root, { recursive: true, force: true });
+    const { baseExamples, difference } = JSON.parse(out.at(-1)!) as { baseExamples: number; difference: number };
+    assert.equal(baseExamples, 5, 'each of the 5 examples went through the base once, for both phases');
+    assert.ok(difference < 1e-6, `the head's values differ from its frozen part run directly by ${difference}`);
+  },
+);

@@ -7,6 +7,9 @@ ray_job_parts.py --order <labels.json> <seed>: one balanced epoch order (job_tra
 ray_job_parts.py --cache <folder>: a small model's frozen part through job_cache.cached_values three times
   (cold, warm, another runtime); prints the job's cache lines and then the largest difference between the
   cached values and the frozen part run directly.
+ray_job_parts.py --two-cuts <folder>: the head's cut values of a two-phase job (the second phase's cut lies
+  under the head's); prints how many examples the base's first layer saw and the largest difference from the
+  head's frozen part run directly.
 """
 
 import json
@@ -31,11 +34,45 @@ import torch  # noqa: E402
 
 import job_cache  # noqa: E402
 
-if sys.argv[1] == "--cache":
+
+class CountedConv(keras.layers.Conv2D):
+    """A conv that counts the examples it sees: how often the base ran."""
+    examples = 0
+
+    def call(self, inputs):
+        CountedConv.examples += int(inputs.shape[0])
+        return super().call(inputs)
+
+
+def small_model():
     inputs = keras.Input((4, 4, 1))
-    x = keras.layers.Conv2D(2, 3, name="conv")(inputs)
+    x = CountedConv(2, 3, name="conv")(inputs)
+    x = keras.layers.ReLU(name="relu")(x)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
-    full = keras.Model(inputs, keras.layers.Dense(3, activation="softmax", name="out")(x))
+    return keras.Model(inputs, keras.layers.Dense(3, activation="softmax", name="out")(x))
+
+
+if sys.argv[1] == "--two-cuts":
+    # A head phase cut at "pool" and a second phase cut at "conv" (below it), as a two-phase run has them;
+    # each phase's values asked for in turn, as the job does.
+    full = small_model()
+    rng = np.random.RandomState(0)
+    data = {"train": (rng.randint(0, 255, (5, 4, 4, 1)).astype(np.uint8), np.zeros(5))}
+    keys = {"train": ["a", "b", "c", "d", "e"]}
+    phases = [{"cut": {"boundary": "pool", "key": '["pool"]'}}, {"cut": {"boundary": "conv", "key": '["conv"]'}}]
+    w = {"np": np, "torch": torch, "dist": None, "rank": 0, "world": 1, "device": torch.device("cpu"),
+         "root": sys.argv[2], "runtime": "runtime one"}
+    computed = {}
+    values = job_cache.phase_values(keras, w, full, phases, 0, data, keys, computed)
+    job_cache.phase_values(keras, w, full, phases, 1, data, keys, computed)
+    ran = CountedConv.examples
+    direct = job_cache.part_below(keras, full, "pool")(torch.tensor(data["train"][0], dtype=torch.float32))
+    difference = float(np.abs(values["train"] - direct.detach().numpy()).max())
+    print(json.dumps({"baseExamples": ran, "difference": difference}))
+    sys.exit(0)
+
+if sys.argv[1] == "--cache":
+    full = small_model()
     bottom = job_cache.part_below(keras, full, "pool")
     rng = np.random.RandomState(0)
     data = {"train": (rng.randint(0, 255, (5, 4, 4, 1)).astype(np.uint8), np.zeros(5)),

@@ -81,13 +81,17 @@ export async function contextMenuPick(page, row, title, attempts = 15) {
   await item.click();
   // A click that lands while the menu is still settling is ignored and leaves it open with the item
   // focused (seen after a quick pick was dismissed); Enter then runs the focused item, as it would for a user.
+  // Under load a menu that did run its item can take seconds to close: an item gone by then means the click
+  // worked, so Enter is pressed only on an item still there.
   const menu = page.locator('.context-view.monaco-menu-container');
   try {
-    await menu.waitFor({ state: 'hidden', timeout: 1500 });
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
   } catch {
-    await item.focus();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+    await item.focus({ timeout: 2000 }).then(
+      () => page.keyboard.press('Enter'),
+      () => undefined,
+    );
+    await menu.waitFor({ state: 'hidden', timeout: 30_000 });
   }
 }
 
