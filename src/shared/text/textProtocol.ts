@@ -30,6 +30,10 @@ export interface TextTrainParams {
   seed: number;
   validationSplit: number;
   testSplit: number;
+  /** A folder with the user's ONNX sentence encoder: the run fits a head on its vectors instead. */
+  base?: string;
+  /** Where the encoder's vectors of each text are kept between runs. */
+  cacheDir?: string;
 }
 
 /** One model of a text run: its validation and held-out accuracy. */
@@ -71,7 +75,7 @@ export const textScan = new RequestType<{ source: string; columns: TextColumnFla
 export const textTrain = new RequestType<TextTrainParams, TextRunResult, void>('text/train');
 /** Host → trainer: a text run's accuracy on a labelled folder or table. */
 export const textEvaluate = new RequestType<
-  { runDir: string; source: string; columns: TextColumnFlags },
+  { runDir: string; source: string; columns: TextColumnFlags; cacheDir?: string },
   Evaluation,
   void
 >('text/evaluate');

@@ -32,6 +32,8 @@ interface StoredTextModel {
   lexical?: { documents: number; idf: string; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
   tuned?: { words: string[]; dims: number; table: string; weights: string; biases: number[] };
+  /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
+  encoder?: { source: string; key: string; head: StoredHead };
 }
 
 const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -82,6 +84,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       weights: b64(tuned.weights),
       biases: [...tuned.biases],
     },
+    encoder: model.encoder && { ...model.encoder, head: storeHead(model.encoder.head) },
   };
   writeJsonAtomic(path.join(runDir, TEXT_MODEL_FILE), stored);
 }
@@ -99,6 +102,13 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
       state: { component: s.glove.component },
       meanOnly: s.glove.meanOnly,
       head: readHead(file, s.glove.head),
+    };
+  }
+  if (s.encoder) {
+    model.encoder = {
+      source: String(s.encoder.source),
+      key: String(s.encoder.key),
+      head: readHead(file, s.encoder.head),
     };
   }
   if (s.lexical) {
