@@ -125,9 +125,8 @@ for (const cache of ['cache', 'cache-wasm']) {
   });
   const differ = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((f) => fa[f] !== fb[f]);
   const folders = new Set(Object.keys(fa).map((f) => f.split('/')[0])).size;
-  console.log(
-    `feature cache ${cache}: ${differ.length === 0 ? 'identical' : `DIFFERENT ${differ.slice(0, 5).join(', ')}`} (${folders} folders, ${Object.keys(fa).length} files)`,
-  );
+  const verdict = differ.length === 0 ? 'identical' : `DIFFERENT ${differ.slice(0, 5).join(', ')}`;
+  console.log(`feature cache ${cache}: ${verdict} (${folders} folders, ${Object.keys(fa).length} files)`);
   same &&= differ.length === 0 && Object.keys(fa).length > 0;
 }
 console.log(same ? 'all identical' : 'some results differ');

@@ -1,6 +1,6 @@
-// The fine-tuned GloVe model as one of the text models: its vocabulary is the training split's words (at most
-// MAX_VOCABULARY words), its table starts from the built-in GloVe vectors, and its epochs shrink on large training
-// sets so a fit stays within seconds (the automatic flow fits it beside the frozen models).
+// The fine-tuned GloVe model as one of the text models: its vocabulary is the training split's words (at
+// most MAX_VOCABULARY), its table starts from the built-in GloVe vectors, and its epochs shrink on large
+// training sets so a fit stays within seconds (the automatic flow fits it beside the frozen models).
 import { rankWords, wordIds } from '../data/text/textVocabulary';
 import { fitTuned, gloveTable, idsOf, scoreTuned, TUNE_DEFAULTS, type TunedModel } from './tunedEmbedding';
 import { builtinWordVectors } from './wordVectors';
@@ -8,8 +8,8 @@ import { builtinWordVectors } from './wordVectors';
 /** Tokens a text contributes to the masked mean: long e-mails are cut, as the lexical model cuts them. */
 export const TUNED_MAX_TOKENS = 400;
 /**
- * Token passes per phase (frozen, then tuned): 400 SOTU sentences × 40 epochs is about 350k and fits in
- * about a second; a larger training set gets fewer epochs, at least MIN_EPOCHS.
+ * Token passes per phase (frozen, then tuned): 50 SOTU sentences per class take the full 40 epochs; 200 per
+ * class (1,400 sentences, 12 s at load 25) get fewer; a larger training set fewer still, at least MIN_EPOCHS.
  */
 const TOKEN_PASSES = 1_000_000;
 const MIN_EPOCHS = 3;
