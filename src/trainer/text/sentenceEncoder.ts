@@ -33,6 +33,8 @@ export interface SentenceEncoder {
   meta: EncoderMeta;
   padId: number;
   unknownId: number;
+  /** Bytes of model.onnx. */
+  bytes: number;
   /** One line for the log: the runtime and what the metadata said. */
   detail: string;
   /** One vector per text, in order. */
@@ -125,6 +127,7 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
     source,
     key,
     meta,
+    bytes: fs.statSync(files.model).size,
     padId: tokenizer.padId,
     unknownId: tokenizer.unknownId,
     detail: `${path.basename(source)} on onnxruntime-node (CPU, ${threads} thread${threads === 1 ? '' : 's'}), ${meta.poolings.join('+')} pooling${meta.normalize ? ', normalised' : ''}, at most ${meta.maxLength} tokens`,
