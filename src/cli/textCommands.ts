@@ -31,7 +31,9 @@ export const TEXT_TRAIN_OPTIONS: readonly OptionSpec[] = [
   ...TEXT_COLUMN_OPTIONS,
   {
     flags: '--text-model <model>',
-    description: 'text data: fused (GloVe + lexical), glove, lexical, or auto (the best on validation)',
+    description:
+      'text data: fused (GloVe + lexical), glove, lexical, tuned (GloVe fine-tuned), ' +
+      'or auto (the best on validation)',
     choices: T.TEXT_MODEL_CHOICES,
     default: 'auto',
   },

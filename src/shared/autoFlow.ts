@@ -28,6 +28,10 @@ export const AUTO_CHECKPOINT_SECONDS = 5;
 export const AUTO_HEAD_BUDGET_SHARE = 1 / 3;
 /** The pixel baselines (linear, then a small MLP) may use this share of the time budget together. */
 export const AUTO_PIXEL_BUDGET_SHARE = 0.15;
+/** The pixel MLP beside the transfer head (the ensemble trial) may train until this share of the budget. */
+export const AUTO_ENSEMBLE_BUDGET_SHARE = 0.15;
+/** The ensemble's pixel branch reads the base's input average-pooled to at most this many pixels a side. */
+export const AUTO_ENSEMBLE_MAX_SIDE = 32;
 /** The second head the automatic flow tries when the recipe's head has no hidden layer. */
 export const AUTO_WIDE_HEAD: HeadSpec = { pooling: 'avg', dense: 128, dropout: 0.3 };
 /**
@@ -147,4 +151,17 @@ export function betterOnValidation(
 ): boolean {
   if (b.valAccuracy !== a.valAccuracy) return b.valAccuracy > a.valAccuracy;
   return b.valLoss < a.valLoss - 1e-4;
+}
+
+/**
+ * The pool size that brings the base's input (`baseSize`, height and width) down to about the data's own
+ * resolution (`ownSize`), at most AUTO_ENSEMBLE_MAX_SIDE a side: the ensemble's pixel branch reads the base's
+ * input through it, so the saved model needs one input (Fashion-MNIST's 28×28 into 224×224: 8, back to 28).
+ */
+export function ensemblePoolSize(
+  baseSize: readonly [number, number],
+  ownSize: readonly [number, number],
+): [number, number] {
+  const pool = (base: number, own: number) => Math.max(1, Math.floor(base / Math.min(own, AUTO_ENSEMBLE_MAX_SIDE)));
+  return [pool(baseSize[0], ownSize[0]), pool(baseSize[1], ownSize[1])];
 }

@@ -53,7 +53,8 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
   );
   assert.equal(result.transfer.evaluatedOn, 'test');
   const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as QualityReport & RunFacts;
-  // The recipe's head at each candidate cut, a wider head at the best, the pixel baselines, then fine-tuning.
+  // The recipe's head at each candidate cut, a wider head at the best, the pixel baselines, the best transfer
+  // model and a pixel MLP averaged, then fine-tuning.
   const trials = run.trials!;
   assert.deepEqual(
     trials.map((t) => t.name),
@@ -63,17 +64,20 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
       'wider head',
       'pixels linear',
       'pixels MLP',
+      'head + pixels MLP',
       'fine-tune',
       'fine-tune top block',
     ],
   );
+  // The wider head, the ensemble and fine-tuning work at the cut of the best head.
+  const keptCut = trials[CUTS.length].cut;
   assert.deepEqual(
     trials.map((t) => t.cut),
-    [...CUTS, trials[CUTS.length].cut, undefined, undefined, trials[CUTS.length].cut, trials[CUTS.length].cut],
+    [...CUTS, keptCut, undefined, undefined, keptCut, keptCut, keptCut],
   );
   assert.deepEqual(
     trials.map((t) => t.kind),
-    [...CUTS.map(() => 'transfer'), 'transfer', 'pixels-linear', 'pixels-mlp', 'transfer', 'transfer'],
+    [...CUTS.map(() => 'transfer'), 'transfer', 'pixels-linear', 'pixels-mlp', 'transfer', 'transfer', 'transfer'],
   );
   assert.ok(trials.every((t) => t.budgetLeft !== undefined && t.budgetLeft >= 0));
   const tried = trials.filter((t) => t.outcome !== 'skipped');
@@ -96,9 +100,13 @@ test('the default flow holds out a test split, compares cuts and pixel baselines
     sourceModel?: string;
   };
   const k = kept[0];
+  // The ensemble's transfer part is the best transfer head (the last head trial that beat the one before).
+  const heads = trials.slice(0, CUTS.length + 1);
+  const head =
+    k.name === 'head + pixels MLP' ? ([...heads].reverse().find((t) => / beats /.test(t.reason)) ?? heads[0]) : k;
   if (k.kind === 'transfer') {
     assert.equal(run.featureLayer, k.cut);
-    assert.equal(saved.head.dense ?? 0, k.name === 'wider head' ? 128 : 0, 'recipe.json names the saved head');
+    assert.equal(saved.head.dense ?? 0, head.name === 'wider head' ? 128 : 0, 'recipe.json names the saved head');
     assert.deepEqual(run.input.size, [224, 224]);
   } else {
     assert.equal(run.featureLayer, undefined);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeRandomEncoder, TINY_ENCODER_SHAPE } from '../../src/bench/text/randomEncoder';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import { encodeCached } from '../../src/trainer/text/encoderCache';
 import { predictTextRun, probeTextRun, trainTextRun } from '../../src/trainer/text/encoderText';

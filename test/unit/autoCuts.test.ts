@@ -2,7 +2,7 @@
 // the next spatial resolutions below it; paddings, BatchNorm and weighted layers never end a stage.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { candidateCuts } from '../../src/shared/autoFlow';
+import { AUTO_ENSEMBLE_MAX_SIDE, candidateCuts, ensemblePoolSize } from '../../src/shared/autoFlow';
 import type { LayerInfo } from '../../src/shared/engineTypes';
 
 const layer = (name: string, className: string, side: number | undefined, channels = 8): LayerInfo => ({
@@ -52,4 +52,12 @@ test('the cuts are the feature layer and the last activation of each next resolu
 test('a cut without a spatial output, or unknown, is compared with nothing', () => {
   assert.deepEqual(candidateCuts(layers, 'pool'), ['pool']);
   assert.deepEqual(candidateCuts(layers, 'missing'), ['missing']);
+});
+
+test("the ensemble's pixel branch pools the base's input down to about the data's own side, at most the cap", () => {
+  assert.deepEqual(ensemblePoolSize([224, 224], [28, 28]), [8, 8], 'Fashion-MNIST: back to 28×28');
+  assert.deepEqual(ensemblePoolSize([224, 224], [8, 8]), [28, 28], 'scikit-learn digits: back to 8×8');
+  assert.deepEqual(ensemblePoolSize([224, 224], [64, 48]), [7, 7], `larger images: ${AUTO_ENSEMBLE_MAX_SIDE} a side`);
+  assert.deepEqual(ensemblePoolSize([299, 299], [28, 28]), [10, 10], 'an uneven ratio rounds the pool down');
+  assert.deepEqual(ensemblePoolSize([16, 16], [28, 28]), [1, 1], 'never below one');
 });

@@ -11,7 +11,7 @@ import { normaliseText } from '../../shared/text/textNormalise';
 import { ENCODER_BATCH, openSentenceEncoder } from '../../trainer/text/sentenceEncoder';
 import { higher, timed, type Figure } from '../measure';
 import { makeRandomEncoder, MINILM_SHAPE } from './randomEncoder';
-import { spamAssassinBodies } from './textSets';
+import { spamAssassinBodies } from '../../samples/textSets';
 
 /** Texts timed: eight batches (one more before, as warm-up). */
 const TEXTS = 256;

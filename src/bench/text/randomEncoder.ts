@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pythonChildEnv } from '../../shared/privateEnv';
-import { sotuSentences } from './textSets';
+import { sotuSentences } from '../../samples/textSets';
 
 /** A BERT's shape and its sentence-transformers head. */
 export interface EncoderShape {

@@ -11,8 +11,8 @@ export interface TextColumnFlags {
   label?: string;
 }
 
-/** The text models a run can keep; auto keeps the best of fused, glove and lexical on validation. */
-export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical'] as const;
+/** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
+export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
 export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
 
 /** A text dataset's classes, example counts and what was skipped. */

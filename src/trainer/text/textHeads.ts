@@ -8,11 +8,15 @@ import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from '../d
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
 import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
 import type { WordVectors } from './wordVectors';
+import type { TunedModel } from './tunedEmbedding';
+import { fitTunedText, scoreTunedText } from './tunedText';
+import { wordTokens } from '../../shared/text/textTokens';
 
-/** Which text model: the default (fused), one of its parts, the GloVe-mean baseline, or the user's encoder. */
-export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'glove-mean' | 'encoder';
+/** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or
+ * the user's encoder. */
+export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'tuned' | 'glove-mean' | 'encoder';
 /** The models of the built-in bases (the encoder needs a folder of the user's). */
-export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'glove-mean'];
+export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned', 'glove-mean'];
 
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
 const C_LEXICAL = 10;
@@ -29,6 +33,8 @@ export interface TextModel {
   lexical?: { state: LexicalState; head: SparseLogisticModel };
   /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
   encoder?: EncoderRef & { head: SparseLogisticModel };
+  /** The fine-tuned embedding with its head (a model of its own: never fused). */
+  tuned?: TunedModel;
   /** GloVe's weight in the fused probabilities (1 for GloVe alone, 0 for lexical alone). */
   gloveWeight: number;
   /** The cross-validated accuracy of each fusion weight, for the run's report. */
@@ -39,6 +45,8 @@ export interface TextModel {
 export interface TextFeatures {
   pooled: GlovePooled;
   counts: Map<number, number>[];
+  /** The words of each text (the fine-tuned model looks them up in its own vocabulary). */
+  tokens: string[][];
   /** The vectors of the user's encoder, when the run has one. */
   encoded?: EncoderRef & { vectors: Float32Array[] };
 }
@@ -50,7 +58,7 @@ export interface EncoderRef {
 }
 
 export function textFeatures(vectors: WordVectors, texts: readonly string[]): TextFeatures {
-  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts) };
+  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts), tokens: texts.map(wordTokens) };
 }
 
 function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
@@ -60,6 +68,7 @@ function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
     pooled: { means: pick(p.means), plainMeans: pick(p.plainMeans), maxes: pick(p.maxes), coverage: p.coverage },
     counts: pick(f.counts),
     encoded: f.encoded && { ...f.encoded, vectors: pick(f.encoded.vectors) },
+    tokens: pick(f.tokens),
   };
 }
 
@@ -73,6 +82,8 @@ export function fitTextModel(
 ): TextModel {
   if (kind === 'encoder') return { kind, classes, encoder: fitEncoderHead(features, labels, classes), gloveWeight: 1 };
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
+  if (kind === 'tuned')
+    return { kind, classes, tuned: fitTunedText(features.tokens, labels, classes, seed), gloveWeight: 1 };
   if (kind !== 'fused') {
     return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
   }
@@ -90,6 +101,7 @@ export function fitTextModel(
 
 /** Class probabilities of each text. */
 export function scoreTexts(model: TextModel, features: TextFeatures): Float64Array[] {
+  if (model.tuned) return scoreTunedText(model.tuned, features.tokens);
   const n = features.counts.length;
   // The encoder's probabilities take GloVe's place (weight 1): a run has one or the other.
   const glove = model.glove

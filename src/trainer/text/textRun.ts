@@ -1,6 +1,6 @@
 // A text run: read and split the data, fit the candidates on the training split, keep the best on
 // validation (auto) and compare it with the baselines on the held-out split, then save the run folder.
-// Everything here is frozen features + a head: seconds, no tfjs.
+// Frozen features + a head, and GloVe fine-tuned with a sparse gradient: seconds, no tfjs.
 import path from 'node:path';
 import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
 import { EngineError } from '../../shared/engineError';
@@ -21,7 +21,7 @@ import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
 import { builtinWordVectors } from './wordVectors';
 
 /** The candidates auto chooses from, and the baselines every run is compared with. */
-const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical'];
+const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned'];
 const BASELINES: readonly { kind: TextModelKind; name: string }[] = [
   { kind: 'lexical', name: 'lexical (TF-IDF + logistic)' },
   { kind: 'glove-mean', name: 'GloVe mean + logistic' },

@@ -1,16 +1,18 @@
 // Pooled features at several cuts of a base from ONE forward pass per image (issue 29): the base runs once up
 // to its deepest candidate, the outputs of every candidate are average-pooled and concatenated, and each cut's
 // slice is stored in that cut's own cache folder under the same key a single-cut run uses, so a later run
-// cut at any of them finds its features cached, and a cut cached before is never recomputed.
+// cut at any of them finds its features cached, and a cut cached before is never recomputed. The same pass
+// can keep the base's input average-pooled to about the data's own resolution (the ensemble's pixel branch).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import type { ProgressEvent } from '../../shared/engineTypes';
 import type { CancelSignal } from '../../shared/engineError';
 import { throwIfCancelled } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
-import { decodeBatch, type SkipList } from '../data/batchStream';
+import { imageInput } from '../../shared/inputSpec';
+import type { SkipList } from '../data/batchStream';
+import { imageKind } from '../data/kinds/image';
 import { mapLimited } from '../../shared/mapLimited';
-import { contentHash } from '../io/contentHash';
 import type { BaseModel } from '../models/baseModel';
 import { writeFileAtomic } from '../models/modelFiles';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
@@ -30,6 +32,19 @@ export interface CutFeaturesOptions {
   skips: SkipList;
   signal: CancelSignal;
   emit: (e: ProgressEvent) => void;
+  /** Also keep the base's input average-pooled by this [height, width] (stored under pooledInputName). */
+  inputPool?: readonly [number, number];
+}
+
+/** The name the base's pooled input is stored and looked up under (no layer of a base has it). */
+export const pooledInputName = (pool: readonly [number, number]) => `input_avg_pool_${pool[0]}x${pool[1]}`;
+
+interface Part {
+  layer: string;
+  folder: string;
+  dims: number;
+  /** What the extraction model outputs for it, one row per image. */
+  output: () => tf.SymbolicTensor;
 }
 
 export interface CutFeatures {
@@ -42,14 +57,20 @@ export interface CutFeatures {
 }
 
 export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures> {
-  const prep: Preprocessing = o.base.description.preprocessing;
+  const input = imageInput(o.base.description.preprocessing);
   const baseKey = o.base.resolved.contentKey;
-  const parts = o.cuts.map((layer) => ({
+  const folder = (layer: string) => cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, input });
+  const parts: Part[] = o.cuts.map((layer) => ({
     layer,
-    folder: cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, preprocessing: prep }),
+    folder: folder(layer),
     dims: o.base.model.getLayer(layer).outputShape[3] as number,
+    output: () =>
+      tf.layers
+        .globalAveragePooling2d({ name: `cut_pool_${layer}` })
+        .apply(o.base.model.getLayer(layer).getOutputAt(0) as tf.SymbolicTensor) as tf.SymbolicTensor,
   }));
-  const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
+  if (o.inputPool) parts.push(pooledInput(o.base.model, o.inputPool, folder(pooledInputName(o.inputPool))));
+  const keys = await mapLimited(o.samples, 16, (s) => imageKind.exampleKey(s));
   const byCut = new Map(parts.map((p) => [p.layer, new Map<string, Float32Array>()]));
   const missing: { sample: Sample; key: string }[] = [];
   o.samples.forEach((sample, i) => {
@@ -61,11 +82,7 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
   o.emit({ kind: 'stage', stage: 'caching-features', done: 0, total, message: `${o.cuts.length} cuts` });
   if (total === 0) return { byCut, hits: o.samples.length, misses: 0 };
   parts.forEach((p) => fs.mkdirSync(p.folder, { recursive: true }));
-  const pooled = parts.map((p) =>
-    tf.layers
-      .globalAveragePooling2d({ name: `cut_pool_${p.layer}` })
-      .apply(o.base.model.getLayer(p.layer).getOutputAt(0) as tf.SymbolicTensor),
-  ) as tf.SymbolicTensor[];
+  const pooled = parts.map((p) => p.output());
   const joined = pooled.length > 1 ? tf.layers.concatenate({ name: 'cut_features' }).apply(pooled) : pooled[0];
   // Weightless layers on the base's own: nothing of this model needs disposing but the runner.
   const model = tf.model({ inputs: o.base.model.inputs, outputs: joined as tf.SymbolicTensor });
@@ -76,13 +93,13 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
     for (let i = 0; i < total; i += o.batchSize) {
       throwIfCancelled(o.signal);
       const chunk = missing.slice(i, i + o.batchSize);
-      const batch = await decodeBatch(
+      const batch = await imageKind.decode(
         chunk.map((m) => m.sample),
-        prep,
+        input,
         o.skips,
       );
       if (batch.samples.length === 0) continue;
-      const data = await runner.run(batch.pixels, batch.samples.length);
+      const data = await runner.run(batch.inputs);
       const keyOf = new Map(chunk.map((m) => [m.sample.path, m.key]));
       batch.samples.forEach((s, k) => {
         let offset = k * width;
@@ -99,6 +116,21 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
     await runner.dispose();
   }
   return { byCut, hits: o.samples.length - total, misses: total, runtime: runner.detail };
+}
+
+/** The base's input average-pooled by `pool` and flattened (height, width, channels: TF.js's order). */
+function pooledInput(base: tf.LayersModel, pool: readonly [number, number], folder: string): Part {
+  const [, h, w, c] = base.inputs[0].shape as number[];
+  const side = (n: number, k: number) => Math.floor(n / k);
+  return {
+    layer: pooledInputName(pool),
+    folder,
+    dims: side(h, pool[0]) * side(w, pool[1]) * c,
+    output: () => {
+      const avg = tf.layers.averagePooling2d({ poolSize: [...pool], strides: [...pool], name: 'cut_input_pool' });
+      return tf.layers.flatten({ name: 'cut_input_flat' }).apply(avg.apply(base.inputs[0])) as tf.SymbolicTensor;
+    },
+  };
 }
 
 /** A cached vector when the file is a regular file of exactly the expected size. */

@@ -15,6 +15,7 @@ import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { headTrialOf } from './autoTrials';
 import { activationsBelowTop } from './cachedTop';
 import { CUT_POOLING, featuresAtCuts, type CutFeatures } from './cutFeatures';
+import { ensembleInputPool } from './ensembleTrial';
 import { fit, type FitResult } from './fitLoop';
 import { cachedSplit } from './frozenParts';
 import { scoreFeatures } from './predictions';
@@ -44,6 +45,8 @@ export interface HeadOutcome {
   /** The candidate cuts of the base, the recipe's first; more than one only when their features are cached. */
   cuts: string[];
   atCuts?: CutFeatures;
+  /** The pool size of the base's input kept with the cuts' features (the ensemble trial's pixels). */
+  inputPool?: [number, number];
   /** The cached features the kept head trained on. */
   features?: Map<string, Float32Array>;
   /** The head as the automatic flow's first trial (the one later trials must beat). */
@@ -85,8 +88,13 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
       ? candidateCuts(run.base.description.layers, plan.featureLayer)
       : [plan.featureLayer];
   const headShare = AUTO_HEAD_BUDGET_SHARE / (cuts.length + (widerHead ? 1 : 0));
+  // The ensemble trial's pixels come from the same pass: the base's input, pooled.
+  const inputPool =
+    cut && recipe.epochs === AUTO && !run.resume && typeof recipe.secondPhase !== 'object'
+      ? await ensembleInputPool(run)
+      : undefined;
   let atCuts: CutFeatures | undefined;
-  if (cut && cuts.length > 1)
+  if (cut && (cuts.length > 1 || inputPool))
     atCuts = await featuresAtCuts({
       base: run.base,
       cuts,
@@ -96,6 +104,7 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
       skips: run.skips,
       signal: run.signal,
       emit,
+      inputPool,
     });
   const loop = {
     ...fitCommon(recipe, run),
@@ -114,7 +123,7 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
     const { hits, misses } = atCuts ?? cached;
     state.featureCache = { hits, misses };
     features = cached.features;
-    const at = atCuts ? ` and at ${cuts.slice(1).join(', ')}` : '';
+    const at = atCuts && cuts.length > 1 ? ` and at ${cuts.slice(1).join(', ')}` : '';
     emit({
       kind: 'log',
       level: 'info',
@@ -150,5 +159,5 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
   state.trials = isAutomatic(recipe) ? [trial] : undefined;
   const budget = budgetFrom(run, trainingStarted);
   Object.assign(trial, { kind: 'transfer', cut: plan.featureLayer, budgetLeft: budget.left() });
-  return { cached: cut, cuts, atCuts, features, trial, widerHead, headShare, budget };
+  return { cached: cut, cuts, atCuts, inputPool, features, trial, widerHead, headShare, budget };
 }

@@ -1,9 +1,11 @@
-// The automatic flow's trials after the heads: baselines without transfer on the pixels (pixelTrials.ts),
-// then fine-tuning the base's top blocks (autoFineTune.ts). Each must beat the best trial before it.
+// The automatic flow's trials after the heads: baselines without transfer on the pixels (pixelTrials.ts), the
+// kept head and a pixel MLP averaged (ensembleTrial.ts), then fine-tuning the base's top blocks
+// (autoFineTune.ts). Each must beat the best trial before it.
 import type { Trial } from '../../shared/engineTypes';
 import { AUTO, AUTO_PIXEL_BUDGET_SHARE } from '../../shared/autoFlow';
 import { countParams } from '../models/layerInfo';
 import { autoFineTune } from './autoFineTune';
+import { ensembleTrial } from './ensembleTrial';
 import type { HeadOutcome } from './headPhase';
 import { pixelTrials } from './pixelTrials';
 import { activationOptions, type TransferContext, type TransferState } from './transferContext';
@@ -37,6 +39,31 @@ export async function tryPixelBaselines(
   state.cancelled = pixels.cancelled;
   state.pixelWinner = pixels.winner;
   return pixels.winner?.trial ?? best;
+}
+
+/**
+ * The kept transfer head and a pixel MLP, averaged; a winner replaces a pixel baseline that won before it.
+ * Not beside an explicit second phase (it continues the transfer model alone). Returns the trial to beat.
+ */
+export async function tryEnsemble(
+  run: TransferContext,
+  state: TransferState,
+  head: HeadOutcome,
+  best: Trial,
+): Promise<Trial> {
+  if (state.cancelled || !state.trials || run.recipe.epochs !== AUTO || run.resume) return best;
+  if (typeof run.recipe.secondPhase === 'object') return best;
+  const tried = await ensembleTrial(run, state, head, best);
+  if (!tried) return best;
+  state.trials.push(tried.trial);
+  state.cancelled = tried.cancelled;
+  if (!tried.winner) return best;
+  state.ensemble = tried.winner;
+  if (state.pixelWinner) {
+    state.replaced.push(state.pixelWinner.model);
+    state.pixelWinner = undefined;
+  }
+  return tried.winner.trial;
 }
 
 /** The automatic second phase: fine-tuning the top blocks on cached activations, kept when it beats `best`. */
@@ -77,9 +104,13 @@ export async function tryFineTune(
   state.cancelled = tuned.cancelled;
   if (!tuned.score) return;
   [state.score, state.params] = [tuned.score, countParams(state.tm.full)];
-  // Fine-tuning beat the pixel baseline too: the transfer model is saved.
+  // Fine-tuning beat the pixel baseline and the ensemble too: the transfer model alone is saved.
   if (state.pixelWinner) {
     state.replaced.push(state.pixelWinner.model);
     state.pixelWinner = undefined;
+  }
+  if (state.ensemble) {
+    state.replaced.push(state.ensemble.model);
+    state.ensemble = undefined;
   }
 }

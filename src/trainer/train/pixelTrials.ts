@@ -49,34 +49,37 @@ export interface PixelTrialsOutcome {
   cancelled: boolean;
 }
 
-/** A softmax on the flattened pixels, or one hidden layer (the wider head's shape) before it. */
-export function buildPixelModel(kind: TrialKind, prep: Preprocessing, classes: number, seed: number) {
+/**
+ * A softmax on the flattened pixels, or one hidden layer (the wider head's shape) before it. `prefix` starts
+ * every layer's name (a model that holds these layers beside others needs names of their own).
+ */
+export function buildPixelModel(kind: TrialKind, prep: Preprocessing, classes: number, seed: number, prefix = '') {
   const [h, w] = prep.size;
-  const layers: tf.layers.Layer[] = [tf.layers.flatten({ name: 'pixels' })];
+  const layers: tf.layers.Layer[] = [tf.layers.flatten({ name: `${prefix}pixels` })];
   if (kind === 'pixels-mlp') {
     const { dense = 128, dropout = 0 } = AUTO_WIDE_HEAD;
     layers.push(
       tf.layers.dense({
         units: dense,
         activation: 'relu',
-        name: 'hidden',
+        name: `${prefix}hidden`,
         kernelInitializer: tf.initializers.heNormal({ seed }),
       }),
-      streamDropout({ rate: dropout, seed, name: 'dropout' }),
+      streamDropout({ rate: dropout, seed, name: `${prefix}dropout` }),
     );
   }
   layers.push(
     tf.layers.dense({
       units: classes,
       activation: 'softmax',
-      name: 'predictions',
+      name: `${prefix}predictions`,
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
     }),
   );
   // A functional graph, as every other model of a run: export reads functional graphs only.
-  const input = tf.input({ shape: [h, w, prep.channels], name: 'input' });
+  const input = tf.input({ shape: [h, w, prep.channels], name: `${prefix}input` });
   const output = layers.reduce((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  return tf.model({ name: kind.replace('-', '_'), inputs: input, outputs: output });
+  return tf.model({ name: `${prefix}${kind.replace('-', '_')}`, inputs: input, outputs: output });
 }
 
 /** Every decodable image of the split as scaled pixels, by path. */

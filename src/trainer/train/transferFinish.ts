@@ -8,11 +8,19 @@ import { recordPixelWinner } from './pixelWinner';
 import type { TransferContext, TransferState } from './transferContext';
 
 /**
- * The model the run saves. A baseline without transfer that won is the run's model, fed its own pixels
+ * The model the run saves. An ensemble that won is the transfer model with a pixel branch beside it, on the
+ * same input (ensembleTrial.ts). A baseline without transfer that won is the run's model, fed its own pixels
  * (run.json says how, recipe.json trains it, see pixelWinner.ts); its history, scorer and size replace the
  * transfer model's.
  */
 export async function keptModel(run: TransferContext, state: TransferState): Promise<tf.LayersModel> {
+  const { ensemble } = state;
+  if (ensemble) {
+    state.replaced.push(ensemble.model);
+    if (state.cancelled) return state.tm.full;
+    [state.score, state.params] = [ensemble.score, ensemble.params];
+    return ensemble.model;
+  }
   const winner = state.pixelWinner;
   if (!winner) return state.tm.full;
   state.replaced.push(winner.model);
