@@ -27,9 +27,9 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   if (request.format !== 'onnx') {
     throw new EngineError(`${runDir}: a text run does not export to ${request.format}; ${TEXT_EXPORTS_SUMMARY}.`);
   }
+  if (model.tuned) throw new EngineError(`${runDir}: its fine-tuned GloVe model does not export yet.`);
   if (model.encoder)
     throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
-  if (model.tuned) throw new EngineError(`${runDir}: its fine-tuned GloVe model does not export yet.`);
   if (!model.glove || model.gloveWeight !== 1) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
   }

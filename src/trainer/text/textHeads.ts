@@ -12,8 +12,8 @@ import type { TunedModel } from './tunedEmbedding';
 import { fitTunedText, scoreTunedText } from './tunedText';
 import { wordTokens } from '../../shared/text/textTokens';
 
-/** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or
- * the user's encoder. */
+/** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
+ * user's encoder. */
 export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'tuned' | 'glove-mean' | 'encoder';
 /** The models of the built-in bases (the encoder needs a folder of the user's). */
 export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned', 'glove-mean'];
@@ -31,10 +31,10 @@ export interface TextModel {
   classes: number;
   glove?: { state: GloveState; head: SparseLogisticModel; meanOnly: boolean };
   lexical?: { state: LexicalState; head: SparseLogisticModel };
-  /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
-  encoder?: EncoderRef & { head: SparseLogisticModel };
   /** The fine-tuned embedding with its head (a model of its own: never fused). */
   tuned?: TunedModel;
+  /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
+  encoder?: EncoderRef & { head: SparseLogisticModel };
   /** GloVe's weight in the fused probabilities (1 for GloVe alone, 0 for lexical alone). */
   gloveWeight: number;
   /** The cross-validated accuracy of each fusion weight, for the run's report. */
@@ -67,8 +67,8 @@ function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
   return {
     pooled: { means: pick(p.means), plainMeans: pick(p.plainMeans), maxes: pick(p.maxes), coverage: p.coverage },
     counts: pick(f.counts),
-    encoded: f.encoded && { ...f.encoded, vectors: pick(f.encoded.vectors) },
     tokens: pick(f.tokens),
+    encoded: f.encoded && { ...f.encoded, vectors: pick(f.encoded.vectors) },
   };
 }
 

@@ -30,10 +30,10 @@ interface StoredTextModel {
   fusionScores?: TextModel['fusionScores'];
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
   lexical?: { documents: number; idf: string; head: StoredHead };
-  /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
-  encoder?: { source: string; key: string; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
   tuned?: { words: string[]; dims: number; table: string; weights: string; biases: number[] };
+  /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
+  encoder?: { source: string; key: string; head: StoredHead };
 }
 
 const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -77,7 +77,6 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
       head: storeHead(lexical.head),
     },
-    encoder: model.encoder && { ...model.encoder, head: storeHead(model.encoder.head) },
     tuned: tuned && {
       words: tuned.words,
       dims: tuned.dims,
@@ -85,6 +84,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       weights: b64(tuned.weights),
       biases: [...tuned.biases],
     },
+    encoder: model.encoder && { ...model.encoder, head: storeHead(model.encoder.head) },
   };
   writeJsonAtomic(path.join(runDir, TEXT_MODEL_FILE), stored);
 }

@@ -12,7 +12,7 @@ export const UNKNOWN_ID = 1;
 export const FIRST_WORD_ID = 2;
 
 /**
- * At most this many words. Measured on the curve sets (bench/text/textSets.ts) at up to 200 examples per
+ * At most this many words. Measured on the curve sets (samples/textSets.ts) at up to 200 examples per
  * class: State of the Union sentences have 5,237 distinct words (2,965 seen twice or more), SpamAssassin
  * bodies 15,156 (8,422): the cap keeps every word of both, and bounds the embedding at 30k × 100 floats.
  */
