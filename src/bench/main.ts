@@ -16,6 +16,7 @@ import { ourExtraction, ourFineTune } from './peerJobs';
 import { peerData } from './peerData';
 import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
 import { gloveThroughputFigure, textVectorsJob, wordVectorsLoadFigures } from './text/textFigures';
+import { encoderThroughputFigures } from './text/encoderFigures';
 
 async function main(): Promise<void> {
   // A child that loads one form of the GloVe vectors in a fresh process (textFigures.ts).
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   await step('tensor count across epochs', () => tensorCountAcrossEpochs());
   await step('text: built-in word vectors', async () => wordVectorsLoadFigures());
   await step('text: GloVe features', () => gloveThroughputFigure());
+  await step('text: ONNX encoder', () => encoderThroughputFigures(cacheDir));
   const count = (f: SampleFolders) => f.classes.reduce((s, c) => s + c.count, 0);
   await step('trainer process: memory and host responsiveness', async () => {
     const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];

@@ -303,6 +303,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'transfer-studio probe data --bases mobilenet_v2,inception_v3,resnet50.keras',
       'transfer-studio probe tickets.csv  # text: GloVe against lexical',
+      'transfer-studio probe tickets.csv --bases ~/models/minilm  # text: and your ONNX sentence encoder',
     ],
     async run(ctx) {
       if (text.isTextData(ctx.args[0])) return textProbeCommand(ctx, ctx.args[0]);

@@ -1,5 +1,6 @@
 // `transfer-studio probe <texts>`: Compare Bases on a text folder or table (GloVe against lexical), with the
 // same table, intervals and paired test as the image probe.
+import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
@@ -16,8 +17,12 @@ const str = (ctx: CommandContext, name: string) => {
 };
 
 export async function textProbeCommand(ctx: CommandContext, source: string): Promise<number> {
-  if (str(ctx, 'bases') !== undefined) {
-    throw new CliError('--bases does not apply to text data: probe compares the text bases glove and lexical.');
+  // Text compares GloVe and lexical always; --bases adds one folder with the user's ONNX encoder.
+  const encoder = str(ctx, 'bases');
+  if (encoder !== undefined && !fs.statSync(encoder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CliError(
+      `--bases ${encoder}: text data takes one folder with an ONNX sentence encoder (GloVe and lexical are always compared).`,
+    );
   }
   const val = str(ctx, 'val');
   const seed = str(ctx, 'seed');
@@ -28,6 +33,8 @@ export async function textProbeCommand(ctx: CommandContext, source: string): Pro
       columns: { text: str(ctx, 'text-column'), label: str(ctx, 'label-column') },
       seed: seed === undefined ? DEFAULT_SEED : numberFlag('seed', seed, ['seed']),
       validationSplit: val === undefined ? PROBE_VALIDATION_SPLIT : numberFlag('val', val, ['validationSplit']),
+      ...(encoder === undefined ? {} : { encoder: path.resolve(encoder) }),
+      cacheDir: ctx.cacheDir,
     },
     ctx.token,
   );

@@ -148,6 +148,11 @@ const ROWS: Row[] = [
     check: (w, r) => void (w.made.encoder = result<{ runDir: string }>(r).runDir),
   },
   {
+    name: 'probe (text, own ONNX encoder)',
+    args: (w) => ['probe', w.texts, '--bases', w.encoder],
+    writes: (w) => [w.cache],
+  },
+  {
     name: 'evaluate (text, encoder run)',
     args: (w) => ['evaluate', w.made.encoder, w.texts],
     writes: (w) => [w.cache],

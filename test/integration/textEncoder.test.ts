@@ -11,7 +11,7 @@ import { makeRandomEncoder, TINY_ENCODER_SHAPE } from '../../src/bench/text/rand
 import { sotuSentences } from '../../src/samples/textSets';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import { encodeCached } from '../../src/trainer/text/encoderCache';
-import { predictTextRun, trainTextRun } from '../../src/trainer/text/encoderText';
+import { predictTextRun, probeTextRun, trainTextRun } from '../../src/trainer/text/encoderText';
 import { exportAnyRun } from '../../src/trainer/text/textExport';
 import { openSentenceEncoder } from '../../src/trainer/text/sentenceEncoder';
 import { fixture, ROOT, tempDir } from '../helpers/fixtures';
@@ -113,6 +113,23 @@ test('a text run on the encoder predicts, reuses cached vectors, and refuses cha
   } finally {
     await encoder.dispose();
   }
+
+  // Compare Bases: the encoder as a third row, scored on the same held-out texts as GloVe and lexical.
+  const probe = await probeTextRun({
+    source: csv,
+    columns: {},
+    seed: 1,
+    validationSplit: 0.3,
+    encoder: copy,
+    cacheDir,
+  });
+  assert.deepEqual(
+    probe.rows.map((r) => r.base),
+    ['glove', 'lexical', 'encoder'],
+  );
+  const held = probe.rows.map((r) => r.correct.length);
+  assert.ok(held[2] > 0 && held.every((n) => n === held[0]));
+  assert.ok(probe.rows[2].secondsPerImage > 0 && probe.rows[2].params > 0);
 
   const items = [{ path: '--text', text: TEXTS[0] }];
   const [prediction] = await predictTextRun(run.runDir, items);

@@ -9,6 +9,10 @@ export interface TextProbeParams {
   seed: number;
   /** Fraction of each class held out; every base is scored on the same held-out texts. */
   validationSplit: number;
+  /** A folder with the user's ONNX sentence encoder, probed beside the built-in bases. */
+  encoder?: string;
+  /** Where the encoder's vectors of each text are kept between runs. */
+  cacheDir?: string;
 }
 
 /** Host → trainer: probe the built-in text bases (GloVe, lexical) on a text folder or table. */

@@ -1,16 +1,20 @@
 // Text runs on the user's ONNX sentence encoder (`train --base <folder>`): the encoder's vectors of the texts
 // are computed first (asynchronously, through the cache), then the same run, predict and evaluate as for the
 // built-in bases take them. Runs without an encoder go straight through.
+import path from 'node:path';
 import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
 import { EngineError } from '../../shared/engineError';
 import type { TextInput } from '../../shared/inputSpec';
+import type { ProbeResult } from '../../shared/probeRules';
+import type { TextProbeParams } from '../../shared/text/textProbeProtocol';
 import type { TextColumnFlags, TextItem, TextRunResult, TextTrainParams } from '../../shared/text/textProtocol';
 import { readTextDataset } from '../data/text/textDataset';
 import { encodeCached } from './encoderCache';
 import type { EncoderRef } from './textHeads';
 import { readTextModel } from './textModelFile';
+import { probeText } from './textProbe';
 import { evaluateText, predictionText, predictText, trainText } from './textRun';
-import { openSentenceEncoder, type SentenceEncoder } from './sentenceEncoder';
+import { ENCODER_BATCH, openSentenceEncoder, type SentenceEncoder } from './sentenceEncoder';
 
 type Emit = (e: ProgressEvent) => void;
 
@@ -91,4 +95,31 @@ export async function evaluateTextRun(
   const texts = readTextDataset(source, columns).examples.map((e) => e.text);
   const evaluate = (_: SentenceEncoder, vectors: Float32Array[]) => evaluateText(runDir, source, columns, vectors);
   return withEncoder(run.source, texts, cacheDir, undefined, evaluate, run);
+}
+
+/** Compare Bases on text, with the user's encoder beside GloVe and lexical when one is given. */
+export async function probeTextRun(p: TextProbeParams): Promise<ProbeResult> {
+  if (!p.encoder) return probeText(p);
+  const examples = readTextDataset(p.source, p.columns).examples;
+  const texts = examples.map((e) => e.text);
+  const encoder = await openSentenceEncoder(p.encoder);
+  try {
+    // The cost per text from one uncached batch: cached vectors would make any encoder look free.
+    const sample = texts.slice(0, ENCODER_BATCH);
+    const started = performance.now();
+    await encoder.encode(sample);
+    const secondsPerText = (performance.now() - started) / 1000 / Math.max(1, sample.length);
+    const { vectors } = await encodeCached(encoder, texts, p.cacheDir);
+    return probeText(p, {
+      source: encoder.source,
+      key: encoder.key,
+      byPath: new Map(examples.map((e, i) => [e.path, vectors[i]])),
+      title: `your ONNX encoder (${path.basename(encoder.source)})`,
+      pooling: `${encoder.meta.poolings.join('+')} pooling`,
+      secondsPerText,
+      bytes: encoder.bytes,
+    });
+  } finally {
+    await encoder.dispose();
+  }
 }

@@ -33,6 +33,8 @@ export interface SentenceEncoder {
   meta: EncoderMeta;
   padId: number;
   unknownId: number;
+  /** Bytes of model.onnx. */
+  bytes: number;
   /** One line for the log: the runtime and what the metadata said. */
   detail: string;
   /** One vector per text, in order. */
@@ -125,30 +127,39 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
     source,
     key,
     meta,
+    bytes: fs.statSync(files.model).size,
     padId: tokenizer.padId,
     unknownId: tokenizer.unknownId,
     detail: `${path.basename(source)} on onnxruntime-node (CPU, ${threads} thread${threads === 1 ? '' : 's'}), ${meta.poolings.join('+')} pooling${meta.normalize ? ', normalised' : ''}, at most ${meta.maxLength} tokens`,
-    encode: (texts) =>
-      encodeAll(
-        texts.map((t) => tokenizer.encode(t)),
-        run,
-      ),
+    encode: (texts) => encodeAll(texts, (t) => tokenizer.encode(t), run),
     dispose: () => session.release(),
   };
 }
 
-/** Batches of similar length (less padding), run in order, vectors put back in the texts' order. */
+/**
+ * Batches of similar length (less padding; characters stand in for tokens, so each batch is tokenised only while
+ * onnxruntime runs the one before on its own threads), vectors put back in the texts' order.
+ */
 async function encodeAll(
-  tokens: TokenIds[],
+  texts: readonly string[],
+  tokenize: (text: string) => TokenIds,
   run: (batch: TokenIds[]) => Promise<Float32Array[]>,
 ): Promise<Float32Array[]> {
-  const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].ids.length - tokens[b].ids.length);
-  const out: Float32Array[] = new Array<Float32Array>(tokens.length);
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+  const out: Float32Array[] = new Array<Float32Array>(texts.length);
+  let running: { rows: number[]; vectors: Promise<Float32Array[]> } | undefined;
+  const finish = async () => {
+    if (!running) return;
+    const { rows, vectors } = running;
+    (await vectors).forEach((v, k) => (out[rows[k]] = v));
+  };
   for (let at = 0; at < order.length; at += ENCODER_BATCH) {
     const rows = order.slice(at, at + ENCODER_BATCH);
-    const vectors = await run(rows.map((i) => tokens[i]));
-    rows.forEach((i, k) => (out[i] = vectors[k]));
+    const tokens = rows.map((i) => tokenize(texts[i]));
+    await finish();
+    running = { rows, vectors: run(tokens) };
   }
+  await finish();
   return out;
 }
 

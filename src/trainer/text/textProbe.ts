@@ -10,6 +10,7 @@ import { termCounts } from '../data/text/lexicalFeatures';
 import { wordTokens } from '../../shared/text/textTokens';
 import { readTextDataset } from '../data/text/textDataset';
 import { argmax, fitTextModel, scoreTexts, type TextFeatures, type TextModel } from './textHeads';
+import type { EncoderRef } from './textHeads';
 import { builtinWordVectors, wordVectorsPath } from './wordVectors';
 
 /** The text bases a probe compares, with what each is in words. */
@@ -18,7 +19,16 @@ const TEXT_BASES = [
   { base: 'lexical', title: 'word and character n-gram TF-IDF', featureLayer: 'hashed n-grams' },
 ] as const;
 
-export function probeText(p: TextProbeParams): ProbeResult {
+/** The user's encoder's vectors of every example (by path), its title and its cost per text. */
+export interface ProbeEncoder extends EncoderRef {
+  byPath: ReadonlyMap<string, Float32Array>;
+  title: string;
+  pooling: string;
+  secondsPerText: number;
+  bytes: number;
+}
+
+export function probeText(p: TextProbeParams, encoder?: ProbeEncoder): ProbeResult {
   const data = readTextDataset(p.source, p.columns);
   const classes = data.classes.map((name) => ({
     name,
@@ -33,18 +43,24 @@ export function probeText(p: TextProbeParams): ProbeResult {
   const glove = timedPerText(() => poolTexts(vectors, all), all.length);
   const lexical = timedPerText(() => all.map(termCounts), all.length);
   const features: TextFeatures = { pooled: glove.value, counts: lexical.value, tokens: all.map(wordTokens) };
+  const samples = [...split.train, ...split.validation];
+  if (encoder) features.encoded = { ...encoder, vectors: samples.map((s) => encoder.byPath.get(s.path)!) };
   const n = split.train.length;
   const pick = (from: number, to: number): TextFeatures => ({
     pooled: { ...slicePooled(features.pooled, from, to) },
     counts: features.counts.slice(from, to),
+    encoded: features.encoded && { ...features.encoded, vectors: features.encoded.vectors.slice(from, to) },
     tokens: features.tokens.slice(from, to),
   });
   const trainLabels = split.train.map((s) => s.label);
   const validationLabels = split.validation.map((s) => s.label);
-  const rows = TEXT_BASES.map((b): ProbeRow => {
-    const model = fitTextModel(b.base, pick(0, n), trainLabels, data.classes.length, p.seed);
+  const encoderBase = encoder && { base: 'encoder', title: encoder.title, featureLayer: encoder.pooling };
+  const bases = encoderBase ? [...TEXT_BASES, encoderBase] : TEXT_BASES;
+  const rows = bases.map((b): ProbeRow => {
+    const kind = b.base === 'encoder' ? 'encoder' : b.base === 'glove' ? 'glove' : 'lexical';
+    const model = fitTextModel(kind, pick(0, n), trainLabels, data.classes.length, p.seed);
     const correct = scoreTexts(model, pick(n, all.length)).map((probs, i) => argmax(probs) === validationLabels[i]);
-    const cost = b.base === 'glove' ? glove.seconds : lexical.seconds;
+    const cost = kind === 'encoder' ? encoder!.secondsPerText : kind === 'glove' ? glove.seconds : lexical.seconds;
     return {
       ...b,
       ...probeAccuracy(correct),
@@ -52,7 +68,7 @@ export function probeText(p: TextProbeParams): ProbeResult {
       secondsPerImage: cost,
       extractionSeconds: cost * all.length,
       params: headParams(model),
-      bytes: b.base === 'glove' ? fs.statSync(wordVectorsPath()).size : 0,
+      bytes: kind === 'encoder' ? encoder!.bytes : kind === 'glove' ? fs.statSync(wordVectorsPath()).size : 0,
     };
   });
   return {
@@ -78,6 +94,6 @@ function slicePooled(p: TextFeatures['pooled'], from: number, to: number): TextF
 
 /** The head's weights and biases: the part of the model that is learned. */
 function headParams(model: TextModel): number {
-  const head = model.glove?.head ?? model.lexical?.head;
+  const head = model.glove?.head ?? model.encoder?.head ?? model.lexical?.head;
   return head ? head.weights.length + head.biases.length : 0;
 }

@@ -17,7 +17,7 @@ import { abandonRayRun, finishRayRun } from '../ray/rayFinish';
 import { prepareRayRun } from '../ray/rayRun';
 import { exportAnyRun } from '../text/textExport';
 import { registerTextHandlers } from '../text/textHandlers';
-import { probeText } from '../text/textProbe';
+import { probeTextRun } from '../text/encoderText';
 import { textProbe } from '../../shared/text/textProbeProtocol';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
@@ -77,7 +77,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.doctor, (p, token) => job(token, () => checkData(p, token, emit)));
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportAnyRun(p)));
   registerTextHandlers(connection, job, emit);
-  connection.onRequest(textProbe, (p, token) => job(token, async () => probeText(p)));
+  connection.onRequest(textProbe, (p, token) => job(token, () => probeTextRun(p)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {

@@ -1,0 +1,74 @@
+// The bench's rows for a user's ONNX sentence encoder: texts per second through an encoder of MiniLM's shape
+// (6 layers, 384 wide, random weights from test/python/make_text_encoder.py) in our path (onnxruntime-node,
+// @huggingface/tokenizers, pooling in JS) against the same folder in Python's onnxruntime and in
+// sentence-transformers on torch. E-mail bodies, so every text fills the 128 tokens: batches of [32, 128].
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pythonChildEnv } from '../../shared/privateEnv';
+import { normaliseText } from '../../shared/text/textNormalise';
+import { ENCODER_BATCH, openSentenceEncoder } from '../../trainer/text/sentenceEncoder';
+import { higher, timed, type Figure } from '../measure';
+import { makeRandomEncoder, MINILM_SHAPE } from './randomEncoder';
+import { spamAssassinBodies } from '../../samples/textSets';
+
+/** Texts timed: eight batches (one more before, as warm-up). */
+const TEXTS = 256;
+
+/** The Python of the peers: TRANSFER_STUDIO_PYTHON, else the one scripts/setup-python.sh installs. */
+function benchPython(): string | undefined {
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  const installed = path.join(process.env.TRANSFER_STUDIO_PYENV ?? path.join(cache, 'transfer-studio/pyenv'));
+  const python = process.env.TRANSFER_STUDIO_PYTHON ?? path.join(installed, 'bin/python');
+  return fs.existsSync(python) ? python : undefined;
+}
+
+function peer(python: string, folder: string, textsFile: string, mode: 'ort' | 'torch', cacheDir: string) {
+  const script = path.resolve(__dirname, '../src/bench/peers/text_encoder_peer.py');
+  const out = execFileSync(python, [script, folder, textsFile, mode, String(ENCODER_BATCH)], {
+    encoding: 'utf8',
+    env: pythonChildEnv(process.env, cacheDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; texts: number; version: string };
+}
+
+export async function encoderThroughputFigures(cacheDir: string): Promise<Figure[]> {
+  const python = benchPython();
+  const name = 'ONNX encoder (MiniLM shape), texts/s';
+  if (!python) {
+    const note = 'not measured: no Python (scripts/setup-python.sh, or TRANSFER_STUDIO_PYTHON)';
+    return [higher(name, NaN, NaN, 'texts/s', 1, note)];
+  }
+  const root = path.resolve(__dirname, '..');
+  const folder = path.join(os.homedir(), '.cache/transfer-studio/bench/minilm-shape');
+  makeRandomEncoder(python, root, folder, MINILM_SHAPE, cacheDir);
+  const texts = spamAssassinBodies()
+    .map((e) => normaliseText(e.text))
+    .filter((t) => t.length > 2000)
+    .slice(0, TEXTS + ENCODER_BATCH);
+  const warm = texts.slice(0, ENCODER_BATCH);
+  const timedTexts = texts.slice(ENCODER_BATCH);
+  const textsFile = path.join(cacheDir, 'encoder-bench-texts.json');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.writeFileSync(textsFile, JSON.stringify(texts));
+  const encoder = await openSentenceEncoder(folder);
+  let seconds: number;
+  try {
+    await encoder.encode(warm);
+    seconds = (await timed(() => encoder.encode(timedTexts))).seconds;
+  } finally {
+    await encoder.dispose();
+  }
+  const ours = timedTexts.length / seconds;
+  const shape = `${timedTexts.length} e-mails cut at ${MINILM_SHAPE.maxLength} tokens, batch ${ENCODER_BATCH}`;
+  const ort = peer(python, folder, textsFile, 'ort', cacheDir);
+  const torch = peer(python, folder, textsFile, 'torch', cacheDir);
+  // The peers time all texts after their warm-up batch, which is the first batch of the same list.
+  const rate = (p: { seconds: number; texts: number }) => p.texts / p.seconds;
+  return [
+    higher(`${name} vs Python onnxruntime`, ours, rate(ort), 'texts/s', 1, `${shape}; ${ort.version}`),
+    higher(`${name} vs sentence-transformers`, ours, rate(torch), 'texts/s', 1, `${shape}; ${torch.version}`),
+  ];
+}
