@@ -16,6 +16,7 @@ import {
   type SampleFolders,
 } from '../src/samples/sampleFolders';
 import { SKLEARN_DIGITS_CSV, writeSklearnDigits } from '../src/samples/sklearnDigits';
+import { makeRandomEncoder, TINY_ENCODER_SHAPE } from '../src/bench/text/randomEncoder';
 
 const OUT = path.resolve(__dirname, '../test/fixtures/generated');
 const MARKER = '.fixture.json';
@@ -197,6 +198,26 @@ async function sklearnDigits(): Promise<Outcome | string> {
   }
 }
 
+/**
+ * A random-weight BERT as a sentence-transformers folder with its ONNX export (the user's own encoder, for the
+ * text-encoder and no-stray-writes tests), made by the Python test environment (scripts/setup-python.sh).
+ */
+async function textEncoder(): Promise<Outcome | string> {
+  const dir = path.join(OUT, 'text-encoders/tiny');
+  const stamp = () => fs.readFile(path.join(dir, '.encoder.json'), 'utf8').catch(() => '');
+  const before = await stamp();
+  let python: string;
+  try {
+    python = (await run('bash', [path.resolve(__dirname, 'setup-python.sh')])).stdout.trim().split('\n').at(-1)!;
+  } catch (e) {
+    return `skipped: no Python test environment (${(e as Error).message.split('\n')[0]})`;
+  }
+  const cache = path.join(os.homedir(), '.cache/transfer-studio');
+  makeRandomEncoder(python, path.resolve(__dirname, '..'), dir, TINY_ENCODER_SHAPE, cache);
+  const s = TINY_ENCODER_SHAPE;
+  return { detail: `random BERT ${s.layers}×${s.hidden}, torch + ONNX`, fresh: (await stamp()) !== before };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   await fs.mkdir(OUT, { recursive: true });
@@ -239,6 +260,7 @@ async function main(): Promise<void> {
   await line('messy', () => messy(digits));
   await line('photos', photos);
   await line('sklearn-digits', sklearnDigits);
+  await line('text-encoder', textEncoder);
   console.log(
     `fixtures in ${path.relative(process.cwd(), OUT) || OUT}: ${((performance.now() - started) / 1000).toFixed(2)} s`,
   );

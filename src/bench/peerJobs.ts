@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { neverCancelled } from '../shared/engineError';
+import { imageInput } from '../shared/inputSpec';
 import { DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { Sample } from '../shared/split';
 import { SkipList } from '../trainer/data/batchStream';
@@ -104,7 +105,7 @@ export async function ourFineTune(dir: string, epochs: number, cacheDir: string)
       const cached = await activationsBelowTop({
         part,
         samples,
-        prep: PREP,
+        input: imageInput(PREP),
         cacheDir: path.join(cacheDir, `peer-finetune-${Date.now()}`),
         baseKey: 'bench',
         modelJsonPath: base.resolved.modelJsonPath,

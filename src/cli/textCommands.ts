@@ -31,14 +31,16 @@ export const TEXT_TRAIN_OPTIONS: readonly OptionSpec[] = [
   ...TEXT_COLUMN_OPTIONS,
   {
     flags: '--text-model <model>',
-    description: 'text data: fused (GloVe + lexical), glove, lexical, or auto (the best on validation)',
+    description:
+      'text data: fused (GloVe + lexical), glove, lexical, tuned (GloVe fine-tuned), ' +
+      'or auto (the best on validation)',
     choices: T.TEXT_MODEL_CHOICES,
     default: 'auto',
   },
 ];
 
 /** train's options that mean something for text data; any other is refused rather than ignored. */
-const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model']);
+const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model', 'base']);
 const COMMON = new Set(['json', 'backend', 'cache']);
 
 const str = (ctx: CommandContext, name: string) => {
@@ -94,11 +96,23 @@ export async function textTrain(ctx: CommandContext, source: string, outputDir: 
       seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
       validationSplit: fraction('val', 0.2),
       testSplit: fraction('test', 0.2),
+      ...encoderBase(str(ctx, 'base')),
+      cacheDir: ctx.cacheDir,
     },
     ctx.token,
   );
   ctx.view.result(result, formatTextRun(result));
   return EXIT.ok;
+}
+
+/** --base for text: a folder with the user's ONNX sentence encoder (the built-in bases are chosen by --text-model). */
+function encoderBase(base: string | undefined): { base?: string } {
+  if (base === undefined) return {};
+  if (!fs.statSync(base, { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(
+      `--base ${base}: text data takes a folder with an ONNX sentence encoder (model.onnx, tokenizer.json).`,
+    );
+  return { base: path.resolve(base) };
 }
 
 export function formatTextRun(r: T.TextRunResult): string {
@@ -121,7 +135,7 @@ export function formatTextRun(r: T.TextRunResult): string {
 export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {
   const evaluation = await ctx
     .client()
-    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx) }, ctx.token);
+    .sendRequest(T.textEvaluate, { runDir, source, columns: columns(ctx), cacheDir: ctx.cacheDir }, ctx.token);
   ctx.view.result(evaluation, formatEvaluation(evaluation));
   return EXIT.ok;
 }

@@ -57,6 +57,10 @@ export const LIMITS = {
   maxTextChars: 20_000,
   /** text-model.json of a text run (heads over up to a few hundred thousand hashed columns). */
   maxTextModelBytes: 256 * MiB,
+  /** A user's ONNX sentence encoder (model.onnx): protobuf itself stops at 2 GiB. */
+  maxEncoderModelBytes: 2048 * MiB,
+  /** tokenizer.json of a user's encoder (a 250k-word multilingual vocabulary is about 20 MB). */
+  maxTokenizerJsonBytes: 64 * MiB,
   /** The built-in word vectors file (GloVe-100 int8: about 38 MB). */
   maxWordVectorsBytes: 128 * MiB,
 } as const;

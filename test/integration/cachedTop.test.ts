@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { neverCancelled } from '../../src/shared/engineError';
+import { imageInput } from '../../src/shared/inputSpec';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { compileFrozen } from '../../src/trainer/models/frozenExecutor';
@@ -70,7 +71,7 @@ test('training the top on cached activations matches streaming images through th
   const options = {
     part: cached,
     samples: [...train, ...validation],
-    prep: PREP,
+    input: imageInput(PREP),
     cacheDir,
     baseKey: 'test',
     classes: CLASSES,

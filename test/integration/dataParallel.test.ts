@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { neverCancelled } from '../../src/shared/engineError';
 import { resolveFreezePlan } from '../../src/shared/freezePlan';
+import { imageInput } from '../../src/shared/inputSpec';
 import { DEFAULT_BASE } from '../../src/shared/recipeDefaults';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
@@ -108,7 +109,7 @@ async function valAccuracy(how: typeof fit, logs: string[], tensors: number[]): 
   const cached = await activationsBelowTop({
     part,
     samples: [...train, ...validation],
-    prep: PREP,
+    input: imageInput(PREP),
     cacheDir,
     baseKey: 'test',
     modelJsonPath: path.join(cacheDir, 'unused-model.json'),

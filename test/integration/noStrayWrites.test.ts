@@ -10,7 +10,7 @@ import { after, describe, test, type TestContext } from 'node:test';
 import type { DoctorReport } from '../../src/shared/doctorTypes';
 import type { EpochMetrics, RunResult } from '../../src/shared/engineTypes';
 import { jsonLines, tinySource } from '../helpers/cli';
-import { tempDir } from '../helpers/fixtures';
+import { fixture, tempDir } from '../helpers/fixtures';
 import { copyDigits } from '../helpers/smallData';
 import { bareEnv, formatVerdicts, judge, runTraced, traceUnavailable, type TracedRun } from '../helpers/strayWrites';
 
@@ -24,6 +24,8 @@ interface Workspace {
   image: string;
   /** A small CSV of three classes of short texts. */
   texts: string;
+  /** A random-weight ONNX sentence encoder (scripts/prepare-fixtures.ts). */
+  encoder: string;
   runs: string;
   exports: string;
   trace: string;
@@ -139,6 +141,22 @@ const ROWS: Row[] = [
     writes: (w) => [w.exports, w.cache],
     check: (w) => exists(path.join(w.exports, 'text.tokenizer.json')),
   },
+  {
+    name: 'train (text, own ONNX encoder)',
+    args: (w) => ['train', w.texts, '--base', w.encoder, '--test', '0', '--out', w.runs],
+    writes: (w) => [w.runs, w.cache],
+    check: (w, r) => void (w.made.encoder = result<{ runDir: string }>(r).runDir),
+  },
+  {
+    name: 'evaluate (text, encoder run)',
+    args: (w) => ['evaluate', w.made.encoder, w.texts],
+    writes: (w) => [w.cache],
+  },
+  {
+    name: 'predict (text, encoder run)',
+    args: (w) => ['predict', w.made.encoder, '--text', 'rain and snow'],
+    writes: () => [],
+  },
 ];
 
 const unavailable = traceUnavailable();
@@ -157,7 +175,7 @@ function workspace(pass: string): Workspace {
   fs.writeFileSync(texts, smallTextTable());
   return {
     ...{ cwd: w('work'), home: w('home'), tmp: w('tmp'), cache: w('cache'), data, image, texts },
-    ...{ runs: w('runs'), exports: w('exports'), trace: w('trace'), made: {} },
+    ...{ runs: w('runs'), exports: w('exports'), trace: w('trace'), made: {}, encoder: fixture('text-encoders/tiny') },
   };
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { EXIT } from '../../src/cli/exitCodes';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import type { TextRunResult, TextScan } from '../../src/shared/text/textProtocol';

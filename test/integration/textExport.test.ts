@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
 import { exportAnyRun as exportRun } from '../../src/trainer/text/textExport';

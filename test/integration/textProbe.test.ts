@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { spamAssassinBodies } from '../../src/bench/text/textSets';
+import { spamAssassinBodies } from '../../src/samples/textSets';
 import { probeText } from '../../src/trainer/text/textProbe';
 import { formatProbe } from '../../src/cli/format';
 import { tempDir } from '../helpers/fixtures';

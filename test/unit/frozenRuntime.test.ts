@@ -6,6 +6,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { CancelledError, neverCancelled, type CancelSignal } from '../../src/shared/engineError';
 import type { Preprocessing } from '../../src/shared/engineTypes';
+import { imageInput } from '../../src/shared/inputSpec';
 import type { Sample } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
@@ -52,7 +53,7 @@ async function features(
   return cachedFeatures({
     samples: images(),
     model,
-    prep,
+    input: imageInput(prep),
     folder: tempDir(`features-${runtime}`),
     batchSize: 4,
     skips: new SkipList(),
@@ -107,7 +108,9 @@ test('a layer the exporter refuses: auto falls back to WASM, an explicit onnxrun
   try {
     assert.equal(runner.runtime, 'tfjs');
     assert.match(runner.detail, /UpSampling2D/);
-    const out = await runner.run(new Float32Array(2 * 8 * 8 * 3).fill(0.5), 2);
+    const out = await runner.run([
+      { name: 'pixels', dtype: 'float32', data: new Float32Array(2 * 8 * 8 * 3).fill(0.5), shape: [2, 8, 8, 3] },
+    ]);
     assert.equal(out.length, 2 * 14 * 14 * 4);
   } finally {
     await runner.dispose();

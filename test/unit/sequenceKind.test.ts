@@ -1,152 +1,58 @@
-// A second kind of data that exists only here: short sequences of integer token ids with a mask (the shape text
-// will have), read from one file per example. It registers through the data-kind seam and trains end to end
-// through the engine's generic parts: the batch source, the fit loop, scoring and the registry.
+// A second kind of data that exists only in the tests (test/helpers/sequenceKind.ts: token ids + a mask, the
+// shape text has) registers through the data-kind seam and goes through the engine's generic parts: the batch
+// source, the fit loop and scoring; a saved run's inference (evaluate, predict); the feature cache and the
+// frozen runtime with two inputs; cost measurement; the learnability and batch memory checks.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { neverCancelled } from '../../src/shared/engineError';
+import { RUN_INFO_VERSION, type RunInfo } from '../../src/shared/runFiles';
+import { stratifiedSplit } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
-import { ExampleProblem, type DataKind, type DecodedBatch } from '../../src/trainer/data/kinds/dataKind';
 import { dataKind, registerKind } from '../../src/trainer/data/kinds/registry';
-import { exampleSource } from '../../src/trainer/train/batchSources';
-import { compileForTraining, fit } from '../../src/trainer/train/fitLoop';
-import { scoreExamples } from '../../src/trainer/train/predictions';
-import { stratifiedSplit } from '../../src/shared/split';
-import type { DatasetScan } from '../../src/shared/engineTypes';
+import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
+import { saveLayersModel, writeJsonAtomic } from '../../src/trainer/models/modelFiles';
 import * as tf from '../../src/trainer/tf';
+import { exampleSource } from '../../src/trainer/train/batchSources';
+import { featuresAtCut } from '../../src/trainer/train/featureCache';
+import { compileForTraining, fit } from '../../src/trainer/train/fitLoop';
+import { checkLearnable } from '../../src/trainer/train/learnable';
+import { measureCosts } from '../../src/trainer/train/measureCosts';
+import { scoreExamples } from '../../src/trainer/train/predictions';
+import { checkBatchBytes } from '../../src/trainer/train/runFileChecks';
+import { evaluateRun, predictEach } from '../../src/trainer/train/runInference';
 import { tempDir } from '../helpers/fixtures';
-
-interface SequenceInput {
-  kind: 'test-sequence';
-  maxLength: number;
-  vocabulary: number;
-}
-
-const LENGTH = 6;
-const VOCABULARY = 12;
-
-/** One example per file: token ids separated by spaces. */
-const sequenceKind: DataKind<SequenceInput> = {
-  kind: 'test-sequence',
-  noun: 'sequences',
-  list: async (source): Promise<DatasetScan> => ({
-    root: source,
-    classes: fs
-      .readdirSync(source)
-      .sort()
-      .map((name) => ({
-        name,
-        files: fs
-          .readdirSync(path.join(source, name))
-          .sort()
-          .map((f) => path.join(source, name, f)),
-      })),
-    skipped: [],
-    warnings: [],
-  }),
-  fit: async (spec) => spec,
-  inputs: (spec) => [
-    { name: 'ids', dtype: 'int32', shape: [spec.maxLength] },
-    { name: 'mask', dtype: 'float32', shape: [spec.maxLength] },
-  ],
-  async decode(samples, spec, skips): Promise<DecodedBatch> {
-    const rows: { sample: (typeof samples)[number]; ids: number[] }[] = [];
-    for (const sample of samples) {
-      const ids = fs.readFileSync(sample.path, 'utf8').trim().split(/\s+/).map(Number);
-      try {
-        if (ids.some((t) => !Number.isInteger(t) || t < 1 || t >= spec.vocabulary))
-          throw new ExampleProblem('a token id is outside the vocabulary');
-        rows.push({ sample, ids: ids.slice(0, spec.maxLength) });
-      } catch (e) {
-        if (!(e instanceof ExampleProblem)) throw e;
-        skips.add(sample.path, e.message);
-      }
-    }
-    const n = rows.length;
-    const ids = new Int32Array(n * spec.maxLength);
-    const mask = new Float32Array(n * spec.maxLength);
-    rows.forEach((r, i) =>
-      r.ids.forEach((t, j) => {
-        ids[i * spec.maxLength + j] = t;
-        mask[i * spec.maxLength + j] = 1;
-      }),
-    );
-    return {
-      inputs: [
-        { name: 'ids', dtype: 'int32', data: ids, shape: [n, spec.maxLength] },
-        { name: 'mask', dtype: 'float32', data: mask, shape: [n, spec.maxLength] },
-      ],
-      samples: rows.map((r) => r.sample),
-    };
-  },
-  exampleKey: async (sample) => sample.path,
-  cacheKeyParts: (spec) => [spec.maxLength, spec.vocabulary],
-  batchBytes: (spec, batchSize) => batchSize * spec.maxLength * 8,
-  describe: (spec) => `${spec.maxLength} tokens`,
-  randomInputs: (spec, count) => [
-    tf.randomUniform([count, spec.maxLength], 1, spec.vocabulary, 'int32'),
-    tf.ones([count, spec.maxLength]),
-  ],
-  preview: async (paths) => paths.map((p) => ({ path: p, src: '', text: fs.readFileSync(p, 'utf8') })),
-  baselines: async () => [],
-};
+import {
+  LENGTH,
+  sequenceKind,
+  sequenceModel,
+  VOCABULARY,
+  writeSequenceData,
+  type SequenceInput,
+} from '../helpers/sequenceKind';
 
 const work = tempDir('sequence-kind');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** Class "low" uses tokens 1–5, class "high" tokens 6–11, lengths 2–6 (padding where shorter); one bad file. */
-function writeData(): string {
-  let seed = 7;
-  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-  for (const [name, lo, hi] of [
-    ['high', 6, 11],
-    ['low', 1, 5],
-  ] as const) {
-    fs.mkdirSync(path.join(work, 'data', name), { recursive: true });
-    for (let i = 0; i < 40; i++) {
-      const length = 2 + Math.floor(random() * (LENGTH - 1));
-      const ids = Array.from({ length }, () => lo + Math.floor(random() * (hi - lo + 1)));
-      fs.writeFileSync(path.join(work, 'data', name, `${i}.txt`), ids.join(' '));
-    }
-  }
-  fs.writeFileSync(path.join(work, 'data', 'low', 'bad.txt'), '1 99 2');
-  return path.join(work, 'data');
-}
+const input: SequenceInput = { kind: 'test-sequence', maxLength: LENGTH, vocabulary: VOCABULARY };
+const bad = () => path.join(work, 'data', 'low', 'bad.txt');
 
-/** Embedding of the ids, averaged over the mask, then softmax: a model with two inputs. */
-function sequenceModel(): tf.LayersModel {
-  const ids = tf.input({ shape: [LENGTH], dtype: 'int32', name: 'ids' });
-  const mask = tf.input({ shape: [LENGTH], name: 'mask' });
-  const vectors = tf.layers
-    .embedding({
-      inputDim: VOCABULARY,
-      outputDim: 4,
-      embeddingsInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    })
-    .apply(ids) as tf.SymbolicTensor;
-  // repeatVector gives [batch, 4, LENGTH]: permuted to [batch, LENGTH, 4], it zeroes the padding's vectors.
-  const maskPerDim = tf.layers
-    .permute({ dims: [2, 1] })
-    .apply(tf.layers.repeatVector({ n: 4 }).apply(mask) as tf.SymbolicTensor) as tf.SymbolicTensor;
-  const kept = tf.layers.multiply().apply([vectors, maskPerDim]) as tf.SymbolicTensor;
-  const pooled = tf.layers.globalAveragePooling1d().apply(kept) as tf.SymbolicTensor;
-  const out = tf.layers
-    .dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
-    .apply(pooled) as tf.SymbolicTensor;
-  return tf.model({ inputs: [ids, mask], outputs: out });
+async function setUp() {
+  await initBackend('cpu');
+  registerKind(sequenceKind);
+  const kind = dataKind(input);
+  const data = fs.existsSync(path.join(work, 'data')) ? path.join(work, 'data') : writeSequenceData(work);
+  const scan = await kind.list(data);
+  const split = stratifiedSplit(scan.classes, { validationSplit: 0.25, testSplit: 0, seed: 3 });
+  return { kind, data, scan, split };
 }
 
 test('a test-only sequence kind (token ids + mask) trains end to end through the data-kind seam', async () => {
-  await initBackend('cpu');
-  registerKind(sequenceKind);
-  const input: SequenceInput = { kind: 'test-sequence', maxLength: LENGTH, vocabulary: VOCABULARY };
-  const kind = dataKind(input);
+  const { kind, data, split } = await setUp();
   assert.equal(kind, sequenceKind);
   assert.throws(() => dataKind({ kind: 'no-such-kind' }), /cannot read "no-such-kind" data/);
-
-  const scan = await kind.list(writeData());
-  const split = stratifiedSplit(scan.classes, { validationSplit: 0.25, testSplit: 0, seed: 3 });
   const skips = new SkipList();
   const model = sequenceModel();
   compileForTraining(model, 0.05);
@@ -160,23 +66,106 @@ test('a test-only sequence kind (token ids + mask) trains end to end through the
     patience: 0,
     train: source(split.train),
     validation: source(split.validation),
-    signal: { isCancellationRequested: false },
+    signal: neverCancelled,
     emit: () => {},
     afterEpoch: async () => '',
   });
   assert.equal(history.length, 15);
   assert.ok(history[14].loss < history[0].loss, `loss ${history[0].loss} → ${history[14].loss}`);
-  const scored = await scoreExamples(model, kind, input, split.validation, 2, 8, skips, {
-    isCancellationRequested: false,
-  });
+  const scored = await scoreExamples(model, kind, input, split.validation, 2, 8, skips, neverCancelled);
   const correct = scored.filter((s) => (s.probs[s.label] ?? 0) > 0.5).length;
   assert.ok(correct / scored.length >= 0.9, `validation accuracy ${correct}/${scored.length}`);
   // The unreadable example was skipped with its reason, wherever the split put it.
-  const bad = path.join(work, 'data', 'low', 'bad.txt');
-  if ([...split.train, ...split.validation].some((s) => s.path === bad))
+  if ([...split.train, ...split.validation].some((s) => s.path === bad()))
     assert.deepEqual(
       skips.entries.map((e) => e.path),
-      [bad],
+      [bad()],
     );
+
+  // A saved run of this kind: evaluate and predict find its module from run.json's input.
+  const runDir = path.join(work, 'run');
+  await saveLayersModel(model, runDir);
+  const info: RunInfo = {
+    version: RUN_INFO_VERSION,
+    created: new Date().toISOString(),
+    status: 'finished',
+    mode: 'transfer',
+    base: 'test',
+    classes: ['high', 'low'],
+    input: input as unknown as RunInfo['input'],
+    backend: 'test',
+  };
+  writeJsonAtomic(path.join(runDir, 'run.json'), info);
+  const logs: string[] = [];
+  const evaluation = await evaluateRun(runDir, data, neverCancelled, (e) => {
+    if (e.kind === 'log') logs.push(e.message);
+  });
+  assert.ok(evaluation.accuracy >= 0.9, `accuracy ${evaluation.accuracy} on the whole folder`);
+  assert.ok(logs.some((l) => l.includes(bad()) && l.includes('outside the vocabulary')));
+  const [high, low] = ['high', 'low'].map((c) => path.join(data, c, '0.txt'));
+  const outcomes = await predictEach(runDir, [high, bad(), low]);
+  assert.deepEqual(
+    outcomes.map((o) => ('label' in o ? o.label : o.error)),
+    ['high', 'a token id is outside the vocabulary', 'low'],
+  );
   model.dispose();
+});
+
+test('the feature cache, a two-input frozen part and cost measurement go through the data-kind seam', async () => {
+  const { kind, split } = await setUp();
+  const model = sequenceModel();
+  // Everything below the dense layer frozen: the bottom takes both inputs and hands the pooled vector on.
+  model.layers.forEach((l) => (l.trainable = l.getClassName() === 'Dense'));
+  const part = splitBelowTrainable(model);
+  assert.ok(part, 'the pooled vector separates the frozen bottom from the dense top');
+  assert.equal(part.bottom.inputs.length, 2);
+  const samples = [...split.train, ...split.validation];
+  const cut = { model: part.bottom, baseKey: 'test', layer: part.boundary, pooling: part.pooling, input };
+  const options = { cacheDir: path.join(work, 'cache'), samples, batchSize: 8, signal: neverCancelled };
+  const logs: string[] = [];
+  const extract = (c: typeof cut) =>
+    featuresAtCut(c, { ...options, skips: new SkipList(), emit: (e) => e.kind === 'log' && logs.push(e.message) });
+  const first = await extract(cut);
+  const decodable = samples.filter((s) => s.path !== bad()).length;
+  assert.deepEqual([first.hits, first.misses, first.features.size], [0, samples.length, decodable]);
+  // A two-input part has no ONNX form here: it runs on tfjs, and says why.
+  assert.match(first.runtime ?? '', /tfjs/);
+  // Each stored vector is the bottom's output for that example.
+  const some = samples.filter((s) => s.path !== bad()).slice(0, 3);
+  const decoded = await kind.decode(some, input, new SkipList());
+  const xs = decoded.inputs.map((a) => tf.tensor(a.data, a.shape, a.dtype));
+  const direct = part.bottom.predict(xs) as tf.Tensor;
+  const rows = (await direct.array()) as number[][];
+  some.forEach((s, i) =>
+    Array.from(first.features.get(s.path)!).forEach((v, j) => assert.ok(Math.abs(v - rows[i][j]) < 1e-6)),
+  );
+  tf.dispose([...xs, direct]);
+
+  const again = await extract(cut);
+  // Every decodable example comes from the cache; the unreadable one is tried again (nothing is stored for it).
+  const missed = samples.length - decodable;
+  assert.deepEqual([again.hits, again.misses, again.folder], [decodable, missed, first.folder]);
+  // The kind's key parts are in the cache key: another vocabulary is another folder, computed afresh.
+  const other = await extract({ ...cut, input: { ...input, vocabulary: VOCABULARY + 1 } });
+  assert.notEqual(other.folder, first.folder);
+  assert.equal(other.misses, samples.length);
+
+  const costs = await measureCosts(part, { input, recipe: { batchSize: 8 }, split, classes: 2 });
+  assert.ok(costs.bottomSecondsPerImage >= 0 && costs.stepSeconds >= 0);
+  model.dispose();
+});
+
+test('the batch memory and learnability checks speak of the kind', async () => {
+  const { kind, split } = await setUp();
+  assert.throws(
+    () => checkBatchBytes(kind, input, 2 ** 30, 'the test model'),
+    /batch of 1073741824 sequences at 6 tokens/,
+  );
+  await checkLearnable(kind, input, split, ['high', 'low'], new SkipList());
+  // A class whose only training example cannot be read stops the run, in the kind's words.
+  const onlyBad = { ...split, train: [...split.train.filter((s) => s.label === 0), { path: bad(), label: 1 }] };
+  await assert.rejects(
+    checkLearnable(kind, input, onlyBad, ['high', 'low'], new SkipList()),
+    /no usable training sequences in class "low" \(0 of 1 training sequences decode\)/,
+  );
 });

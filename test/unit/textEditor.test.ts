@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { listTextRuns, readTextRun } from '../../src/io/textRuns';
 import { readTableHeader } from '../../src/io/textSource';
 import { textEvaluationView } from '../../src/host/text/textReport';

@@ -2,7 +2,7 @@
 // on training texts only, our sparse logistic regression, and the fused model on real sentences.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sotuSentences } from '../../src/bench/text/textSets';
+import { sotuSentences } from '../../src/samples/textSets';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import { dedupeTexts } from '../../src/shared/text/textExamples';
 import { fitGloveState, gloveRow, poolTexts } from '../../src/trainer/text/gloveFeatures';
@@ -110,7 +110,7 @@ describe('text models on real sentences (State of the Union, by party)', () => {
     );
     const y = train.map((e) => classes.indexOf(e.label));
     const testY = test.map((e) => classes.indexOf(e.label));
-    for (const kind of ['fused', 'lexical', 'glove'] as const) {
+    for (const kind of ['fused', 'lexical', 'glove', 'tuned'] as const) {
       const model = fitTextModel(kind, trainF, y, classes.length);
       const accuracy = scoreTexts(model, testF).filter((p, i) => argmax(p) === testY[i]).length / test.length;
       assert.ok(accuracy > 0.45, `${kind}: ${accuracy}`);

@@ -14,7 +14,7 @@ import {
   type TextModelKind,
 } from '../../trainer/text/textHeads';
 import { builtinWordVectors } from '../../trainer/text/wordVectors';
-import { sotuSentences, spamAssassinBodies } from './textSets';
+import { sotuSentences, spamAssassinBodies } from '../../samples/textSets';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const sizes = (arg('--sizes') ?? '10,50,200').split(',').map(Number);

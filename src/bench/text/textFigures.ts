@@ -17,7 +17,7 @@ import { textOnnxModel } from '../../trainer/text/textOnnx';
 import { paddedIds, textTokenIds } from '../../trainer/text/textTokenizerJson';
 import { builtinWordVectors, wordVectorsPath } from '../../trainer/text/wordVectors';
 import { faster, higher, timed, type Figure } from '../measure';
-import { sotuSentences } from './textSets';
+import { sotuSentences } from '../../samples/textSets';
 
 const JOB = '--text-vectors-job';
 // A require esbuild does not follow: onnxruntime-node is native (as in frozenRuntime.ts).
@@ -88,9 +88,13 @@ export async function gloveThroughputFigure(count = 2000): Promise<Figure> {
   const rows = pooled.means.map((m) => denseRow(m));
   const head = fitSparseLogistic(rows.slice(0, 300), labels.slice(0, 300), 3, { c: 10, epochs: 2 });
   const model: TextModel = { kind: 'glove', classes: 3, gloveWeight: 1, glove: { state, head, meanOnly: false } };
-  // The GloVe path alone (a GloVe model needs no n-gram counts): pooling, row, head.
+  // The GloVe path alone (a GloVe model needs no n-gram counts or tokens): pooling, row, head.
   const gloveOnly = (batch: string[]) =>
-    scoreTexts(model, { pooled: poolTexts(vectors, batch), counts: batch.map(() => new Map<number, number>()) });
+    scoreTexts(model, {
+      pooled: poolTexts(vectors, batch),
+      counts: batch.map(() => new Map<number, number>()),
+      tokens: batch.map(() => []),
+    });
   // One warm-up batch each (JIT, ONNX Runtime's first run), then the timed pass over every text.
   gloveOnly(texts.slice(0, 32));
   const engine = await timed(() => gloveOnly(texts));

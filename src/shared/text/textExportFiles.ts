@@ -8,7 +8,12 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
   'text runs: a GloVe model exports to ONNX only (input_ids + attention_mask, tokenizer.json beside it); ' +
-  'lexical and fused models are refused';
+  'lexical and fused models and runs on your own ONNX encoder are refused';
+
+/** Why a run on the user's ONNX sentence encoder does not export (yet): the head is ours, the encoder theirs. */
+export const ENCODER_EXPORT_REFUSAL =
+  'its head reads the vectors of your own ONNX encoder, and joining the two graphs into one file is not built ' +
+  'yet (the head is in text-model.json)';
 
 /** Why a lexical (or fused) text model has no ONNX form. */
 export const LEXICAL_EXPORT_REFUSAL =

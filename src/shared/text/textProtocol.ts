@@ -11,8 +11,8 @@ export interface TextColumnFlags {
   label?: string;
 }
 
-/** The text models a run can keep; auto keeps the best of fused, glove and lexical on validation. */
-export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical'] as const;
+/** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
+export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
 export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
 
 /** A text dataset's classes, example counts and what was skipped. */
@@ -30,6 +30,10 @@ export interface TextTrainParams {
   seed: number;
   validationSplit: number;
   testSplit: number;
+  /** A folder with the user's ONNX sentence encoder: the run fits a head on its vectors instead. */
+  base?: string;
+  /** Where the encoder's vectors of each text are kept between runs. */
+  cacheDir?: string;
 }
 
 /** One model of a text run: its validation and held-out accuracy. */
@@ -71,7 +75,7 @@ export const textScan = new RequestType<{ source: string; columns: TextColumnFla
 export const textTrain = new RequestType<TextTrainParams, TextRunResult, void>('text/train');
 /** Host → trainer: a text run's accuracy on a labelled folder or table. */
 export const textEvaluate = new RequestType<
-  { runDir: string; source: string; columns: TextColumnFlags },
+  { runDir: string; source: string; columns: TextColumnFlags; cacheDir?: string },
   Evaluation,
   void
 >('text/evaluate');

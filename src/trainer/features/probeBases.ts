@@ -13,7 +13,9 @@ import {
   type ProbeRow,
 } from '../../shared/probeRules';
 import type { ProbeParams } from '../../shared/trainerProtocol';
-import { decodeBatch, SkipList } from '../data/batchStream';
+import { imageInput, type KindInput } from '../../shared/inputSpec';
+import { SkipList } from '../data/batchStream';
+import { dataKind } from '../data/kinds/registry';
 import { scanDataset, trainableClasses } from '../data/datasetScanner';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import { EngineError, type CancelSignal } from '../../shared/engineError';
@@ -81,9 +83,9 @@ async function probeOne(
 ): Promise<ProbeRow> {
   return withBaseAtCut(spec, p.cacheDir, { classes, seed: p.seed }, async (opened) => {
     const { base, plan, model: tm } = opened;
-    const prep = base.description.preprocessing;
+    const input = imageInput(base.description.preprocessing);
     const samples = [...split.train, ...split.validation];
-    const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), prep, new SkipList());
+    const secondsPerImage = await timeOneBatch(tm.features, samples.slice(0, 8), input, new SkipList());
     const started = Date.now();
     const { features, misses } = await featuresAtBase(opened, samples, { cacheDir: p.cacheDir, signal, emit });
     const extractionSeconds = misses ? (Date.now() - started) / 1000 : 0;
@@ -120,17 +122,17 @@ async function probeOne(
 async function timeOneBatch(
   model: tf.LayersModel,
   samples: Sample[],
-  prep: Parameters<typeof decodeBatch>[1],
+  input: KindInput,
   skips: SkipList,
 ): Promise<number> {
-  const batch = await decodeBatch(samples, prep, skips);
+  const batch = await dataKind(input).decode(samples, input, skips);
   const n = batch.samples.length;
   if (n === 0) return 0;
   const frozen = await startFrozenRunner(model);
   try {
-    await frozen.run(batch.pixels, n);
+    await frozen.run(batch.inputs);
     const t0 = Date.now();
-    await frozen.run(batch.pixels, n);
+    await frozen.run(batch.inputs);
     return (Date.now() - t0) / 1000 / n;
   } finally {
     await frozen.dispose();

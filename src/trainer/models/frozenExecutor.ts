@@ -9,14 +9,14 @@ import { inboundLayerNames } from './layerGraph';
 type Step = (inputs: tf.Tensor[]) => tf.Tensor;
 
 export interface FrozenExecutor {
-  /** Output of the model for a batch, computed in inference mode. */
-  predict(x: tf.Tensor): tf.Tensor;
+  /** Output of the model for a batch (one tensor per model input, in order), computed in inference mode. */
+  predict(x: tf.Tensor | tf.Tensor[]): tf.Tensor;
   /** How many conv → BatchNorm (→ activation) chains run as single fused kernels. */
   readonly fusedChains: number;
   dispose(): void;
 }
 
-/** Compiles a single-input, single-output functional model whose layers are all frozen. */
+/** Compiles a single-output functional model whose layers are all frozen. */
 export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
   const layers = model.layers;
   const consumers = new Map<string, string[]>();
@@ -48,13 +48,14 @@ export function compileFrozen(model: tf.LayersModel): FrozenExecutor {
       run: (xs) => layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor,
     });
   }
-  const inputName = model.inputLayers[0].name;
+  const inputNames = model.inputLayers.map((l) => l.name);
   const outputName = absorbed.get(model.outputLayers[0].name) ?? model.outputLayers[0].name;
   return {
     fusedChains,
     predict: (x) =>
       tf.tidy(() => {
-        const values = new Map<string, tf.Tensor>([[inputName, x]]);
+        const xs = Array.isArray(x) ? x : [x];
+        const values = new Map<string, tf.Tensor>(inputNames.map((name, i) => [name, xs[i]]));
         for (const [name, step] of steps) values.set(name, step.run(step.inputs.map((i) => values.get(i)!)));
         return values.get(outputName)!;
       }),

@@ -4,18 +4,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { InputArray, InputShape } from '../data/kinds/dataKind';
+import { exampleCount, inputRows } from '../data/kinds/inputRows';
 
 export interface WorkerSpec {
   modelJsonPath: string;
   featureLayer: string;
   pooling: 'avg' | 'max' | 'flatten' | 'none';
-  inputShape: [number, number, number];
+  /** The base's inputs for one example, as the kind's module gives them (images: pixels [h, w, c]). */
+  inputs: InputShape[];
 }
 
 export interface ShardRequest {
   id: number;
-  pixels: Float32Array;
-  count: number;
+  /** Rows of the batch's inputs, in the model's input order. */
+  inputs: InputArray[];
 }
 
 export interface ShardResult {
@@ -33,10 +36,7 @@ export class FeaturePool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (f: Float32Array) => void; reject: (e: Error) => void }>();
 
-  private constructor(
-    private readonly workers: Worker[],
-    private readonly spec: WorkerSpec,
-  ) {
+  private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (m: ShardResult) => {
         this.pending.get(m.id)?.resolve(m.features);
@@ -74,20 +74,19 @@ export class FeaturePool {
       await Promise.all(workers.map((w) => w.terminate()));
       return undefined; // the calling thread alone still does the job
     }
-    return new FeaturePool(workers, spec);
+    return new FeaturePool(workers);
   }
 
   get threads(): number {
     return this.workers.length + 1;
   }
 
-  /** Features of `count` images: shards go to the workers, the first shard runs on `local`. */
+  /** Features of a batch: shards of its rows go to the workers, the first shard runs on `local`. */
   async run(
-    pixels: Float32Array,
-    count: number,
-    local: (x: Float32Array, n: number) => Promise<Float32Array>,
+    inputs: readonly InputArray[],
+    local: (x: readonly InputArray[]) => Promise<Float32Array>,
   ): Promise<Float32Array> {
-    const perImage = this.spec.inputShape.reduce((a, b) => a * b, 1);
+    const count = exampleCount(inputs);
     const shards = Math.min(count, this.workers.length + 1);
     const size = Math.ceil(count / shards);
     const jobs: Promise<Float32Array>[] = [];
@@ -96,11 +95,12 @@ export class FeaturePool {
         n = Math.min(size, count - from);
       if (n <= 0) break;
       const id = this.nextId++;
-      const part = pixels.slice(from * perImage, (from + n) * perImage);
+      const part = inputRows(inputs, from, n, true);
       jobs.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
-      this.workers[s - 1].postMessage({ id, pixels: part, count: n } satisfies ShardRequest, [part.buffer]);
+      const buffers = part.map((a) => a.data.buffer as ArrayBuffer);
+      this.workers[s - 1].postMessage({ id, inputs: part } satisfies ShardRequest, buffers);
     }
-    const first = await local(pixels.subarray(0, Math.min(size, count) * perImage), Math.min(size, count));
+    const first = await local(inputRows(inputs, 0, Math.min(size, count), false));
     const rest = await Promise.all(jobs);
     const out = new Float32Array(first.length + rest.reduce((s, r) => s + r.length, 0));
     let offset = 0;

@@ -8,6 +8,7 @@ import { describeLayers } from '../models/layerInfo';
 import { resolveFreezePlan } from '../../shared/freezePlan';
 import { compileFrozen } from '../models/frozenExecutor';
 import { buildTransferModel } from '../models/transferModel';
+import { inputTensors, modelInput } from '../data/kinds/tensors';
 import * as tf from '../tf';
 import type { ShardRequest, ShardResult, WorkerSpec } from './featurePool';
 
@@ -30,7 +31,10 @@ async function start(spec: WorkerSpec): Promise<void> {
         ).features;
   const frozen = compileFrozen(features);
   parentPort!.on('message', async (req: ShardRequest) => {
-    const out = frozen.predict(tf.tensor4d(req.pixels, [req.count, ...spec.inputShape]));
+    // The input tensors are made outside the executor's tidy: freed here, or every shard would leak its batch.
+    const xs = inputTensors(req.inputs);
+    const out = frozen.predict(modelInput(xs));
+    tf.dispose(xs);
     const features = (await out.data()) as Float32Array;
     out.dispose();
     const result: ShardResult = { id: req.id, features };

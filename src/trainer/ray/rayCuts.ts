@@ -4,9 +4,11 @@
 // phase; see runTraining.ts and cachedTop.ts). The job adds the runtime that computed the values to the key.
 import type { Preprocessing } from '../../shared/engineTypes';
 import type { FreezePlan } from '../../shared/freezePlan';
+import { imageInput } from '../../shared/inputSpec';
 import type { RayCut } from '../../shared/rayProtocol';
 import { splitBelowTrainable } from '../models/frozenSplit';
 import { applyFreezePlan, type TransferModel } from '../models/transferModel';
+import { cacheKeyText } from '../train/featureCache';
 import { MAX_CACHED_ACTIVATION_BYTES } from '../train/frozenParts';
 
 interface CutFacts {
@@ -45,8 +47,9 @@ export function rayCuts(
     if (!cut) return undefined;
     const floats = cut.shape.slice(1).reduce<number>((a, b) => a * (b ?? 0), 1);
     if (floats === 0 || floats * 4 * images > MAX_CACHED_ACTIVATION_BYTES) return undefined;
-    // The local cache's key, element for element (featureCache.ts), so both name the same values.
-    const key = JSON.stringify([ids.baseKey, cut.layer, cut.pooling, ids.preprocessing]);
+    // The local cache's key (featureCache.ts), so both name the same values.
+    const input = imageInput(ids.preprocessing);
+    const key = cacheKeyText({ baseKey: ids.baseKey, layer: cut.layer, pooling: cut.pooling, input });
     return { boundary: cut.boundary, key };
   });
 }

@@ -9,6 +9,7 @@ import type { RayPrepared, RayTarget } from '../../shared/trainerProtocol';
 import { IMBALANCE_RATIO } from '../data/datasetScanner';
 import type { Sample } from '../../shared/split';
 import { CancelledError, EngineError } from '../../shared/engineError';
+import { imageInput } from '../../shared/inputSpec';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { resolvedFreeze, resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
@@ -72,7 +73,8 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
       const where = target.address === 'local' ? 'a local Ray' : `Ray at ${target.address}`;
       const gpus = target.gpusPerWorker ? ` × ${target.gpusPerWorker} GPU` : ' (CPU)';
       const backend = `${where}: ${target.workers} worker(s)${gpus}, Keras 3 on torch`;
-      writeRunStart(runDir, resolved, runInfo({ recipe, classes }, prep, backend, plan.featureLayer), skips.entries);
+      const info = runInfo({ recipe, classes }, imageInput(prep), backend, plan.featureLayer);
+      writeRunStart(runDir, resolved, info, skips.entries);
 
       ctx.emit({
         kind: 'log',

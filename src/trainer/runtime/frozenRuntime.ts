@@ -6,6 +6,8 @@
 // One process, one session: ONNX Runtime threads inside it, so the WASM worker pool is not started for it.
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-node';
+import type { InputArray } from '../data/kinds/dataKind';
+import { inputTensors, modelInput } from '../data/kinds/tensors';
 import { compileFrozen } from '../models/frozenExecutor';
 import { extraThreads } from '../parallel/featurePool';
 import * as tf from '../tf';
@@ -23,8 +25,11 @@ export interface FrozenRunner {
   detail: string;
   /** Whether the caller should shard batches across WASM worker threads (ONNX Runtime threads itself). */
   shardAcrossWorkers: boolean;
-  /** Output of the part for `count` images of scaled NHWC pixels, in TF.js's layout. */
-  run(pixels: Float32Array, count: number): Promise<Float32Array>;
+  /**
+   * Output of the part for a batch of its inputs (as the kind's module decodes them: scaled NHWC pixels for
+   * images), in TF.js's layout.
+   */
+  run(inputs: readonly InputArray[]): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -60,7 +65,10 @@ export function frozenPartRuntime(preference = frozenRuntimePreference()): 'onnx
   }
 }
 
-/** Starts the runner for a frozen single-input model; `onnxruntime` fails rather than falling back. */
+/**
+ * Starts the runner for a frozen model; `onnxruntime` fails rather than falling back. ONNX Runtime runs a
+ * part with one fixed-size image input (frozenOnnx.ts); any other input runs on tfjs.
+ */
 export async function startFrozenRunner(
   model: tf.LayersModel,
   preference: FrozenRuntimePreference = frozenRuntimePreference(),
@@ -81,13 +89,12 @@ export async function startFrozenRunner(
 
 function tfjsRunner(model: tf.LayersModel, why: string): FrozenRunner {
   const frozen = compileFrozen(model);
-  const shape = model.inputs[0].shape.slice(1) as number[];
   return {
     runtime: 'tfjs',
     detail: `frozen part on ${tf.getBackend()} (tfjs, BatchNorm folded; ${why})`,
     shardAcrossWorkers: true,
-    run: async (pixels, count) => {
-      const out = tf.tidy(() => frozen.predict(tf.tensor(pixels, [count, ...shape])));
+    run: async (inputs) => {
+      const out = tf.tidy(() => frozen.predict(modelInput(inputTensors(inputs))));
       const data = (await out.data()) as Float32Array;
       out.dispose();
       return data;
@@ -99,7 +106,6 @@ function tfjsRunner(model: tf.LayersModel, why: string): FrozenRunner {
 async function onnxRunner(model: tf.LayersModel, threads: number): Promise<FrozenRunner> {
   const ort = runtimeRequire('onnxruntime-node') as typeof Ort;
   const bytes = frozenOnnxBytes(model);
-  const shape = model.inputs[0].shape.slice(1) as number[];
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
@@ -114,11 +120,8 @@ async function onnxRunner(model: tf.LayersModel, threads: number): Promise<Froze
     runtime: 'onnxruntime',
     detail: `frozen part on onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common} (CPU, ${threads} thread${threads === 1 ? '' : 's'})`,
     shardAcrossWorkers: false,
-    run: async (pixels, count) => {
-      const input = new ort.Tensor('float32', pixels.subarray(0, count * shape.reduce((a, b) => a * b, 1)), [
-        count,
-        ...shape,
-      ]);
+    run: async ([pixels]) => {
+      const input = new ort.Tensor('float32', pixels.data as Float32Array, pixels.shape);
       const out = await session.run({ [FROZEN_INPUT]: input });
       return out[FROZEN_OUTPUT].data as Float32Array;
     },

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
-import { LEXICAL_EXPORT_REFUSAL, TEXT_EXPORTS_SUMMARY, tokenizerFileFor } from '../../shared/text/textExportFiles';
+import { ENCODER_EXPORT_REFUSAL, LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import { TEXT_EXPORTS_SUMMARY, tokenizerFileFor } from '../../shared/text/textExportFiles';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
 import { exportRun } from '../export/exportRun';
 import { writeFileAtomic } from '../models/modelFiles';
@@ -26,6 +27,9 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   if (request.format !== 'onnx') {
     throw new EngineError(`${runDir}: a text run does not export to ${request.format}; ${TEXT_EXPORTS_SUMMARY}.`);
   }
+  if (model.tuned) throw new EngineError(`${runDir}: its fine-tuned GloVe model does not export yet.`);
+  if (model.encoder)
+    throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
   if (!model.glove || model.gloveWeight !== 1) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
   }

@@ -3,7 +3,8 @@
 import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
 import type { BackendInfo, ProgressEvent } from '../../shared/engineTypes';
 import * as T from '../../shared/text/textProtocol';
-import { evaluateText, predictText, scanText, trainText } from './textRun';
+import { scanText } from './textRun';
+import { evaluateTextRun, predictTextRun, trainTextRun } from './encoderText';
 import { textPreview } from '../../shared/text/textPreviewProtocol';
 import { previewText } from './textPreview';
 
@@ -11,11 +12,11 @@ type Job = <R>(token: CancellationToken, work: (backend: BackendInfo) => Promise
 
 export function registerTextHandlers(connection: MessageConnection, job: Job, emit: (e: ProgressEvent) => void): void {
   connection.onRequest(T.textScan, (p, token) => job(token, async () => scanText(p.source, p.columns)));
-  connection.onRequest(T.textTrain, (p, token) => job(token, async () => trainText(p, emit)));
+  connection.onRequest(T.textTrain, (p, token) => job(token, () => trainTextRun(p, emit)));
   connection.onRequest(T.textEvaluate, (p, token) =>
-    job(token, async () => evaluateText(p.runDir, p.source, p.columns)),
+    job(token, () => evaluateTextRun(p.runDir, p.source, p.columns, p.cacheDir)),
   );
-  connection.onRequest(T.textPredict, (p, token) => job(token, async () => predictText(p.runDir, p.items)));
+  connection.onRequest(T.textPredict, (p, token) => job(token, () => predictTextRun(p.runDir, p.items)));
   // The editor's Dataset tab; like a scan, it reads files only.
   connection.onRequest(textPreview, (p, token) => job(token, async () => previewText(p)));
 }

@@ -8,10 +8,15 @@ import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from '../d
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
 import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
 import type { WordVectors } from './wordVectors';
+import type { TunedModel } from './tunedEmbedding';
+import { fitTunedText, scoreTunedText } from './tunedText';
+import { wordTokens } from '../../shared/text/textTokens';
 
-/** Which text model: the default (fused), one of its parts, or the GloVe-mean baseline. */
-export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'glove-mean';
-export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'glove-mean'];
+/** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
+ * user's encoder. */
+export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'tuned' | 'glove-mean' | 'encoder';
+/** The models of the built-in bases (the encoder needs a folder of the user's). */
+export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned', 'glove-mean'];
 
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
 const C_LEXICAL = 10;
@@ -26,6 +31,10 @@ export interface TextModel {
   classes: number;
   glove?: { state: GloveState; head: SparseLogisticModel; meanOnly: boolean };
   lexical?: { state: LexicalState; head: SparseLogisticModel };
+  /** The fine-tuned embedding with its head (a model of its own: never fused). */
+  tuned?: TunedModel;
+  /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
+  encoder?: EncoderRef & { head: SparseLogisticModel };
   /** GloVe's weight in the fused probabilities (1 for GloVe alone, 0 for lexical alone). */
   gloveWeight: number;
   /** The cross-validated accuracy of each fusion weight, for the run's report. */
@@ -36,10 +45,20 @@ export interface TextModel {
 export interface TextFeatures {
   pooled: GlovePooled;
   counts: Map<number, number>[];
+  /** The words of each text (the fine-tuned model looks them up in its own vocabulary). */
+  tokens: string[][];
+  /** The vectors of the user's encoder, when the run has one. */
+  encoded?: EncoderRef & { vectors: Float32Array[] };
+}
+
+/** Which encoder computed a run's vectors: its folder and the hash of its files. */
+export interface EncoderRef {
+  source: string;
+  key: string;
 }
 
 export function textFeatures(vectors: WordVectors, texts: readonly string[]): TextFeatures {
-  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts) };
+  return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts), tokens: texts.map(wordTokens) };
 }
 
 function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
@@ -48,6 +67,8 @@ function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
   return {
     pooled: { means: pick(p.means), plainMeans: pick(p.plainMeans), maxes: pick(p.maxes), coverage: p.coverage },
     counts: pick(f.counts),
+    tokens: pick(f.tokens),
+    encoded: f.encoded && { ...f.encoded, vectors: pick(f.encoded.vectors) },
   };
 }
 
@@ -59,7 +80,10 @@ export function fitTextModel(
   classes: number,
   seed = 0,
 ): TextModel {
+  if (kind === 'encoder') return { kind, classes, encoder: fitEncoderHead(features, labels, classes), gloveWeight: 1 };
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
+  if (kind === 'tuned')
+    return { kind, classes, tuned: fitTunedText(features.tokens, labels, classes, seed), gloveWeight: 1 };
   if (kind !== 'fused') {
     return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
   }
@@ -77,8 +101,12 @@ export function fitTextModel(
 
 /** Class probabilities of each text. */
 export function scoreTexts(model: TextModel, features: TextFeatures): Float64Array[] {
+  if (model.tuned) return scoreTunedText(model.tuned, features.tokens);
   const n = features.counts.length;
-  const glove = model.glove ? gloveProbabilities(model.glove, features) : undefined;
+  // The encoder's probabilities take GloVe's place (weight 1): a run has one or the other.
+  const glove = model.glove
+    ? gloveProbabilities(model.glove, features)
+    : model.encoder && encoderProbabilities(model.encoder, features);
   const lexical = model.lexical ? lexicalProbabilities(model.lexical, features) : undefined;
   return Array.from({ length: n }, (_, i) => mix(glove?.[i], lexical?.[i], model.gloveWeight, model.classes));
 }
@@ -99,6 +127,21 @@ function gloveRows(state: GloveState, features: TextFeatures, meanOnly: boolean)
 function gloveProbabilities(glove: NonNullable<TextModel['glove']>, features: TextFeatures) {
   const scorer = sparseScorer(glove.head);
   return gloveRows(glove.state, features, glove.meanOnly).map((r) => scorer.probabilities(r));
+}
+
+function encoderRows(features: TextFeatures): SparseRow[] {
+  if (!features.encoded) throw new Error('the encoder model needs the encoder vectors of its texts');
+  return features.encoded.vectors.map((v) => unitRow(denseRow(v)));
+}
+
+function fitEncoderHead(features: TextFeatures, labels: readonly number[], classes: number) {
+  const { source, key } = features.encoded ?? { source: '', key: '' };
+  return { source, key, head: fitSparseLogistic(encoderRows(features), labels, classes, { c: C_GLOVE }) };
+}
+
+function encoderProbabilities(encoder: NonNullable<TextModel['encoder']>, features: TextFeatures) {
+  const scorer = sparseScorer(encoder.head);
+  return encoderRows(features).map((r) => scorer.probabilities(r));
 }
 
 function fitLexical(features: TextFeatures, labels: readonly number[], classes: number) {

@@ -10,6 +10,8 @@ import { writeJsonAtomic } from '../models/modelFiles';
 import { LEXICAL_BLOCK } from '../data/text/lexicalFeatures';
 import type { SparseLogisticModel } from './sparseLogistic';
 import type { TextModel } from './textHeads';
+import type { TunedModel } from './tunedEmbedding';
+import { FIRST_WORD_ID } from '../data/text/textVocabulary';
 
 interface StoredHead {
   classes: number;
@@ -28,6 +30,10 @@ interface StoredTextModel {
   fusionScores?: TextModel['fusionScores'];
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
   lexical?: { documents: number; idf: string; head: StoredHead };
+  /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
+  tuned?: { words: string[]; dims: number; table: string; weights: string; biases: number[] };
+  /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
+  encoder?: { source: string; key: string; head: StoredHead };
 }
 
 const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -57,7 +63,7 @@ function readHead(file: string, h: StoredHead): SparseLogisticModel {
 }
 
 export function writeTextModel(runDir: string, classes: string[], model: TextModel): void {
-  const { glove, lexical } = model;
+  const { glove, lexical, tuned } = model;
   const stored: StoredTextModel = {
     version: 1,
     classes,
@@ -71,6 +77,14 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
       head: storeHead(lexical.head),
     },
+    tuned: tuned && {
+      words: tuned.words,
+      dims: tuned.dims,
+      table: b64(tuned.table),
+      weights: b64(tuned.weights),
+      biases: [...tuned.biases],
+    },
+    encoder: model.encoder && { ...model.encoder, head: storeHead(model.encoder.head) },
   };
   writeJsonAtomic(path.join(runDir, TEXT_MODEL_FILE), stored);
 }
@@ -90,6 +104,13 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
       head: readHead(file, s.glove.head),
     };
   }
+  if (s.encoder) {
+    model.encoder = {
+      source: String(s.encoder.source),
+      key: String(s.encoder.key),
+      head: readHead(file, s.encoder.head),
+    };
+  }
   if (s.lexical) {
     const head = readHead(file, s.lexical.head);
     const values = floats(s.lexical.idf);
@@ -100,5 +121,27 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
     });
     model.lexical = { state: { documents: s.lexical.documents, idf }, head };
   }
+  if (s.tuned) model.tuned = readTuned(file, s.tuned, s.classes.length);
   return { classes: s.classes, model };
+}
+
+function readTuned(file: string, t: NonNullable<StoredTextModel['tuned']>, classes: number): TunedModel {
+  const model: TunedModel = {
+    words: t.words,
+    dims: t.dims,
+    classes,
+    table: floats(t.table),
+    weights: floats(t.weights),
+    biases: Float32Array.from(t.biases),
+  };
+  const sizesMatch =
+    Array.isArray(t.words) &&
+    t.words.every((w) => typeof w === 'string') &&
+    Number.isInteger(t.dims) &&
+    t.dims > 0 &&
+    model.table.length === (FIRST_WORD_ID + t.words.length) * t.dims &&
+    model.weights.length === classes * t.dims &&
+    model.biases.length === classes;
+  if (!sizesMatch) throw new EngineError(`${file}: the fine-tuned model's sizes do not match.`);
+  return model;
 }

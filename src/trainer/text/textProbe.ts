@@ -7,6 +7,7 @@ import { stratifiedSplit } from '../../shared/split';
 import type { TextProbeParams } from '../../shared/text/textProbeProtocol';
 import { poolTexts } from './gloveFeatures';
 import { termCounts } from '../data/text/lexicalFeatures';
+import { wordTokens } from '../../shared/text/textTokens';
 import { readTextDataset } from '../data/text/textDataset';
 import { argmax, fitTextModel, scoreTexts, type TextFeatures, type TextModel } from './textHeads';
 import { builtinWordVectors, wordVectorsPath } from './wordVectors';
@@ -31,11 +32,12 @@ export function probeText(p: TextProbeParams): ProbeResult {
   // Each base's features timed on its own: the cost of a text through that base.
   const glove = timedPerText(() => poolTexts(vectors, all), all.length);
   const lexical = timedPerText(() => all.map(termCounts), all.length);
-  const features: TextFeatures = { pooled: glove.value, counts: lexical.value };
+  const features: TextFeatures = { pooled: glove.value, counts: lexical.value, tokens: all.map(wordTokens) };
   const n = split.train.length;
   const pick = (from: number, to: number): TextFeatures => ({
     pooled: { ...slicePooled(features.pooled, from, to) },
     counts: features.counts.slice(from, to),
+    tokens: features.tokens.slice(from, to),
   });
   const trainLabels = split.train.map((s) => s.label);
   const validationLabels = split.validation.map((s) => s.label);

@@ -1,12 +1,13 @@
 // A text run: read and split the data, fit the candidates on the training split, keep the best on
 // validation (auto) and compare it with the baselines on the held-out split, then save the run folder.
-// Everything here is frozen features + a head: seconds, no tfjs.
+// Frozen features + a head, and GloVe fine-tuned with a sparse gradient: seconds, no tfjs.
 import path from 'node:path';
 import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
 import { EngineError } from '../../shared/engineError';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import type { TextItem, TextRunResult, TextScan, TextTrainParams } from '../../shared/text/textProtocol';
 import type { TextColumnFlags } from '../../shared/text/textProtocol';
+import type { TextInput } from '../../shared/inputSpec';
 import { normaliseText } from '../../shared/text/textNormalise';
 import { writeJsonAtomic } from '../models/modelFiles';
 import { evaluatePredictions } from '../train/evaluation';
@@ -14,12 +15,13 @@ import { createRunDir } from '../train/runFolder';
 import { clipExample } from '../data/text/textDecode';
 import { readTextDataset } from '../data/text/textDataset';
 import { argmax, fitTextModel, scoreTexts, textFeatures, type TextModel, type TextModelKind } from './textHeads';
+import type { EncoderRef, TextFeatures } from './textHeads';
 import { readTextModel, writeTextModel } from './textModelFile';
 import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
 import { builtinWordVectors } from './wordVectors';
 
 /** The candidates auto chooses from, and the baselines every run is compared with. */
-const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical'];
+const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned'];
 const BASELINES: readonly { kind: TextModelKind; name: string }[] = [
   { kind: 'lexical', name: 'lexical (TF-IDF + logistic)' },
   { kind: 'glove-mean', name: 'GloVe mean + logistic' },
@@ -34,7 +36,22 @@ export function scanText(source: string, columns: TextColumnFlags): TextScan {
   };
 }
 
-export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void): TextRunResult {
+/** The user's encoder's vectors of every example (by path), computed before the run (encoderText.ts). */
+export interface EncodedExamples extends EncoderRef {
+  byPath: ReadonlyMap<string, Float32Array>;
+  input: TextInput;
+}
+
+/** A text as predict and the encoder see it: normalised, cut to the characters we keep. */
+export function predictionText(text: string): string {
+  return clipExample(normaliseText(text)).text;
+}
+
+export function trainText(
+  p: TextTrainParams,
+  emit: (e: ProgressEvent) => void,
+  encoder?: EncodedExamples,
+): TextRunResult {
   const started = performance.now();
   const say = (message: string) => emit({ kind: 'log', level: 'info', message });
   const data = readTextDataset(p.source, p.columns);
@@ -52,10 +69,13 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
   const startup = (performance.now() - started) / 1000;
   const vectors = builtinWordVectors();
   const part = (samples: Sample[]) => ({
-    features: textFeatures(
-      vectors,
-      samples.map((s) => textOf.get(s.path)!),
-    ),
+    features: {
+      ...textFeatures(
+        vectors,
+        samples.map((s) => textOf.get(s.path)!),
+      ),
+      encoded: encoder && { ...encoder, vectors: samples.map((s) => encoder.byPath.get(s.path)!) },
+    },
     labels: samples.map((s) => s.label),
     samples,
   });
@@ -76,7 +96,8 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
     return fitted.get(kind)!;
   };
   const fit = (kind: TextModelKind) => timed(kind).model;
-  const tried = (p.model === 'auto' ? CANDIDATES : [p.model]).map((kind) => {
+  const kinds: readonly TextModelKind[] = encoder ? ['encoder'] : p.model === 'auto' ? CANDIDATES : [p.model];
+  const tried = kinds.map((kind) => {
     const model = fit(kind);
     const validationAccuracy = accuracy(model, validation);
     say(`${kind}: ${(validationAccuracy * 100).toFixed(1)} % on validation`);
@@ -137,14 +158,25 @@ export function trainText(p: TextTrainParams, emit: (e: ProgressEvent) => void):
     training: trained,
     evaluation: seconds - startup - featureSeconds - trained,
   };
-  writeTextRunFiles(result, frozenTextInput(kept.model.lexical?.state), timings, data.skipped, evaluation);
+  const input = encoder?.input ?? frozenTextInput(kept.model.lexical?.state);
+  writeTextRunFiles(result, input, timings, data.skipped, evaluation, encoder?.source);
   return result;
 }
 
-export function predictText(runDir: string, items: readonly TextItem[]): Prediction[] {
+/** The features of texts for a kept model; `encoded` holds the encoder's vectors when the model has one. */
+function featuresFor(model: TextModel, texts: readonly string[], encoded?: Float32Array[]): TextFeatures {
+  const features: TextFeatures = textFeatures(builtinWordVectors(), texts);
+  if (model.encoder) {
+    if (encoded?.length !== texts.length) throw new EngineError('the encoder vectors of these texts are missing');
+    features.encoded = { ...model.encoder, vectors: encoded };
+  }
+  return features;
+}
+
+export function predictText(runDir: string, items: readonly TextItem[], encoded?: Float32Array[]): Prediction[] {
   const { classes, model } = readTextModel(runDir);
-  const texts = items.map((item) => clipExample(normaliseText(item.text)).text);
-  const probs = scoreTexts(model, textFeatures(builtinWordVectors(), texts));
+  const texts = items.map((item) => predictionText(item.text));
+  const probs = scoreTexts(model, featuresFor(model, texts, encoded));
   return items.map((item, i) => {
     const best = argmax(probs[i]);
     return {
@@ -156,16 +188,22 @@ export function predictText(runDir: string, items: readonly TextItem[]): Predict
   });
 }
 
-export function evaluateText(runDir: string, source: string, columns: TextColumnFlags): Evaluation {
+export function evaluateText(
+  runDir: string,
+  source: string,
+  columns: TextColumnFlags,
+  encoded?: Float32Array[],
+): Evaluation {
   const { classes, model } = readTextModel(runDir);
   const data = readTextDataset(source, columns);
   const unknown = data.classes.filter((c) => !classes.includes(c));
   if (unknown.length > 0) throw new EngineError(`${source}: classes the run does not know: ${unknown.join(', ')}.`);
   const probs = scoreTexts(
     model,
-    textFeatures(
-      builtinWordVectors(),
+    featuresFor(
+      model,
       data.examples.map((e) => e.text),
+      encoded,
     ),
   );
   return evaluatePredictions(

@@ -60,13 +60,14 @@ export function writeTextRunFiles(
   timings: RunTimings,
   skipped: SkippedFile[],
   evaluation: Evaluation,
+  base = TEXT_BASE,
 ): void {
   const info: RunInfo = {
     version: RUN_INFO_VERSION,
     created: new Date().toISOString(),
     status: 'finished',
     mode: 'transfer',
-    base: TEXT_BASE,
+    base,
     classes: r.classes,
     input,
     backend: 'js',

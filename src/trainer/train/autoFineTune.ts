@@ -2,14 +2,7 @@
 // the top blocks at a lower rate (first on cached activations, then, for small data, with augmentation),
 // each only when the time budget allows by an estimate measured before starting, and each kept only when
 // validation improves. Every try, skip and verdict is recorded as a Trial.
-import type {
-  EpochMetrics,
-  LayerInfo,
-  Preprocessing,
-  ProgressEvent,
-  TrainRecipe,
-  Trial,
-} from '../../shared/engineTypes';
+import type { EpochMetrics, LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
 import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
@@ -21,42 +14,32 @@ import {
   SMALL_DATA_PER_CLASS,
   secondPhaseRate,
 } from '../../shared/autoFlow';
-import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
-import type { CancelSignal } from '../../shared/engineError';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
-import { startFrozenRunner } from '../runtime/frozenRuntime';
-import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
+import { splitBelowTrainable } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
 import * as tf from '../tf';
-import { imageSource } from './batchSources';
-import { activationsBelowTop } from './cachedTop';
+import { dataKind } from '../data/kinds/registry';
+import { exampleSource } from './batchSources';
+import { activationsBelowTop, type CachedTopOptions } from './cachedTop';
 import type { Scored } from './evaluation';
-import { compileForTraining, type FitResult } from './fitLoop';
+import type { FitResult } from './fitLoop';
+import { measureCosts } from './measureCosts';
 import { fitDataParallel } from './parallelFit';
-import { fitsInMemory, throughFrozen } from './frozenParts';
+import { cachedSplit, throughFrozen } from './frozenParts';
 import { scoreFeatures } from './predictions';
 
-/** Images in the batch that measures step and forward times. */
-const MEASURE_BATCH = 8;
 /** A fine-tuning trial must have time for at least this many epochs to be started. */
 const MIN_AFFORDABLE_EPOCHS = 3;
 
-export interface FineTuneInput {
+/** The run's activation-cache options (transferContext.ts's activationOptions), and what fine-tuning adds. */
+export interface FineTuneInput extends CachedTopOptions {
   full: tf.LayersModel;
   plan: FreezePlan;
   layers: readonly LayerInfo[];
   recipe: TrainRecipe;
   split: Split;
-  classes: number;
-  prep: Preprocessing;
-  skips: SkipList;
-  cacheDir: string;
-  baseKey: string;
-  modelJsonPath: string;
-  signal: CancelSignal;
-  emit: (e: ProgressEvent) => void;
   /** The head's trial: the one to beat. */
   head: Trial;
   /** Date.now() when the budget runs out. */
@@ -129,13 +112,14 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
   }
   const detail = `from ${from} at learning rate ${rate}`;
   applyFreezePlan(o.full, secondPhasePlan(o.plan, o.layers, from));
-  const part = splitBelowTrainable(o.full);
+  const split = splitBelowTrainable(o.full);
   const all = [...o.split.train, ...o.split.validation, ...o.split.test];
-  if (!part || !fitsInMemory(part, all.length)) {
+  const part = cachedSplit(split, o.recipe, all.length);
+  if (!part) {
     skip(
       trialName,
       detail,
-      part
+      split
         ? 'the cached activations would not fit in memory'
         : `no single tensor separates the layers below ${from} from the rest`,
     );
@@ -166,20 +150,7 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
       message: `Automatic flow: fine-tuning ${detail}: estimated ${estimate.toFixed(0)} s for the frozen bottom once per image and the first ${MIN_AFFORDABLE_EPOCHS} epochs (${left().toFixed(0)} s of the budget left); it stops after ${AUTO_FINE_TUNE_PATIENCE} epochs without improvement, at most ${AUTO_FINE_TUNE_EPOCHS}, or when the budget is spent`,
     });
     const started = Date.now();
-    const { source, features, shape } = await activationsBelowTop({
-      part,
-      samples: all,
-      prep: o.prep,
-      cacheDir: o.cacheDir,
-      baseKey: o.baseKey,
-      modelJsonPath: o.modelJsonPath,
-      classes: o.classes,
-      batchSize: o.recipe.batchSize,
-      seed: o.recipe.seed,
-      skips: o.skips,
-      signal: o.signal,
-      emit: o.emit,
-    });
+    const { source, features, shape } = await activationsBelowTop({ ...o, part, samples: all });
     const common = {
       which: 'transfer' as const,
       phase: 2 as const,
@@ -276,9 +247,10 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
     } else {
       const augStarted = Date.now();
       const images = {
-        train: imageSource(
+        train: exampleSource(
+          dataKind(o.input),
+          o.input,
           o.split.train,
-          o.prep,
           o.classes,
           o.recipe.batchSize,
           o.recipe.seed,
@@ -310,41 +282,3 @@ function comparison(m: EpochMetrics, best: Trial, better: boolean): string {
 }
 
 const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));
-
-/**
- * Seconds per image through the frozen bottom and per training step of the top, measured on one batch of
- * random input before anything is decided. The top's weights are restored afterwards (the step changed them).
- */
-async function measureCosts(
-  part: FrozenSplit,
-  o: FineTuneInput,
-): Promise<{ bottomSecondsPerImage: number; stepSeconds: number }> {
-  // A small batch keeps the measurement cheap; a step's cost grows about linearly with the batch.
-  const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
-  const [h, w] = o.prep.size;
-  // The runtime that will compute the activations measures them (ONNX Runtime's threads, or WASM): a WASM
-  // measurement overestimated ONNX Runtime's work several times over and skipped affordable fine-tuning.
-  const bottom = await startFrozenRunner(part.bottom);
-  const saved = part.top.getWeights().map((t) => t.clone());
-  try {
-    const x = tf.randomUniform([n, h, w, o.prep.channels]);
-    const pixels = (await x.data()) as Float32Array;
-    await bottom.run(pixels, n); // the first run also prepares the session
-    const t0 = Date.now();
-    const out = await bottom.run(pixels, n);
-    const bottomSecondsPerImage = (Date.now() - t0) / 1000 / n;
-    const act = tf.tensor(out, [n, ...(part.top.inputs[0].shape.slice(1) as number[])]);
-    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([n], 'int32') as tf.Tensor1D, o.classes), 'float32'));
-    compileForTraining(part.top, 1e-9, o.recipe.optimizer);
-    await part.top.trainOnBatch(act, y); // the first step also builds the gradient functions
-    const t1 = Date.now();
-    await part.top.trainOnBatch(act, y);
-    const stepSeconds = ((Date.now() - t1) / 1000) * (o.recipe.batchSize / n);
-    tf.dispose([x, act, y]);
-    return { bottomSecondsPerImage, stepSeconds };
-  } finally {
-    part.top.setWeights(saved);
-    tf.dispose(saved);
-    await bottom.dispose();
-  }
-}

@@ -88,7 +88,7 @@ export function exampleSource<I extends KindInput>(
     async *batches(epoch: number): AsyncIterable<Batch> {
       const random = seededRandom(seed * 104729 + epoch);
       for await (const batch of exampleBatches(kind, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
-        const xs = inputTensors(batch);
+        const xs = inputTensors(batch.inputs);
         const augmented =
           augmentation && epoch > 0 && kind.augment ? kind.augment(xs, augmentation, input, random) : xs;
         tf.dispose(xs.filter((x) => !augmented.includes(x)));

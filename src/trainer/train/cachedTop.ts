@@ -2,8 +2,9 @@
 // through the frozen bottom on every epoch. Without augmentation the bottom's output for an image never
 // changes, so it runs once per image (on every core, into the feature cache) and the top trains on the stored
 // activations: per epoch only the trainable layers run. Same model, same weights, same batches.
-import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import type { ProgressEvent } from '../../shared/engineTypes';
 import type { CancelSignal } from '../../shared/engineError';
+import type { KindInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import type { SkipList } from '../data/batchStream';
 import type { FrozenSplit } from '../models/frozenSplit';
@@ -15,7 +16,8 @@ export interface CachedTopOptions {
   part: FrozenSplit;
   /** Every sample any source will ask for (train, validation, test). */
   samples: readonly Sample[];
-  prep: Preprocessing;
+  /** The base's input (its kind decodes the examples and adds to the cache key). */
+  input: KindInput;
   cacheDir: string;
   /** Identifies the base's files in the cache key. */
   baseKey: string;
@@ -31,7 +33,7 @@ export interface CachedTopOptions {
 export interface CachedTop {
   /** Batches of stored activations (the input of `part.top`) for these samples. */
   source(samples: readonly Sample[]): BatchSource;
-  /** The stored activations by image path, each of `shape` (for scoring `part.top` on them). */
+  /** The stored activations by example path, each of `shape` (for scoring `part.top` on them). */
   features: Map<string, Float32Array>;
   shape: number[];
   hits: number;
@@ -42,16 +44,16 @@ export interface CachedTop {
   runtime?: string;
 }
 
-/** Runs the frozen bottom once per image (cache hits skip it) and returns sources over its activations. */
+/** Runs the frozen bottom once per example (cache hits skip it) and returns sources over its activations. */
 export async function activationsBelowTop(o: CachedTopOptions): Promise<CachedTop> {
-  const { part, prep } = o;
+  const { part, input } = o;
   const cut = {
     model: part.bottom,
     baseKey: o.baseKey,
     modelJsonPath: o.modelJsonPath,
     layer: part.boundary,
     pooling: part.pooling,
-    preprocessing: prep,
+    input,
   };
   const { features, hits, misses, folder, runtime } = await featuresAtCut(cut, {
     cacheDir: o.cacheDir,

@@ -5,13 +5,14 @@
 // can keep the base's input average-pooled to about the data's own resolution (the ensemble's pixel branch).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
+import type { ProgressEvent } from '../../shared/engineTypes';
 import type { CancelSignal } from '../../shared/engineError';
 import { throwIfCancelled } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
-import { decodeBatch, type SkipList } from '../data/batchStream';
+import { imageInput } from '../../shared/inputSpec';
+import type { SkipList } from '../data/batchStream';
+import { imageKind } from '../data/kinds/image';
 import { mapLimited } from '../../shared/mapLimited';
-import { contentHash } from '../io/contentHash';
 import type { BaseModel } from '../models/baseModel';
 import { writeFileAtomic } from '../models/modelFiles';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
@@ -56,10 +57,9 @@ export interface CutFeatures {
 }
 
 export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures> {
-  const prep: Preprocessing = o.base.description.preprocessing;
+  const input = imageInput(o.base.description.preprocessing);
   const baseKey = o.base.resolved.contentKey;
-  const folder = (layer: string) =>
-    cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, preprocessing: prep });
+  const folder = (layer: string) => cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, input });
   const parts: Part[] = o.cuts.map((layer) => ({
     layer,
     folder: folder(layer),
@@ -70,7 +70,7 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
         .apply(o.base.model.getLayer(layer).getOutputAt(0) as tf.SymbolicTensor) as tf.SymbolicTensor,
   }));
   if (o.inputPool) parts.push(pooledInput(o.base.model, o.inputPool, folder(pooledInputName(o.inputPool))));
-  const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
+  const keys = await mapLimited(o.samples, 16, (s) => imageKind.exampleKey(s));
   const byCut = new Map(parts.map((p) => [p.layer, new Map<string, Float32Array>()]));
   const missing: { sample: Sample; key: string }[] = [];
   o.samples.forEach((sample, i) => {
@@ -93,13 +93,13 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
     for (let i = 0; i < total; i += o.batchSize) {
       throwIfCancelled(o.signal);
       const chunk = missing.slice(i, i + o.batchSize);
-      const batch = await decodeBatch(
+      const batch = await imageKind.decode(
         chunk.map((m) => m.sample),
-        prep,
+        input,
         o.skips,
       );
       if (batch.samples.length === 0) continue;
-      const data = await runner.run(batch.pixels, batch.samples.length);
+      const data = await runner.run(batch.inputs);
       const keyOf = new Map(chunk.map((m) => [m.sample.path, m.key]));
       batch.samples.forEach((s, k) => {
         let offset = k * width;

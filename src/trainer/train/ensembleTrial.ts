@@ -32,14 +32,14 @@ export interface EnsembleWinner {
 /** The pool size of the ensemble's pixel branch, or undefined when the pooled pixels would not fit in memory. */
 export async function ensembleInputPool(run: TransferContext): Promise<[number, number] | undefined> {
   const own = await baselineInput(run.split.train);
-  const pool = ensemblePoolSize(run.prep.size, own.size);
+  const pool = ensemblePoolSize(run.input.size, own.size);
   const [h, w] = pooledSide(run, pool);
-  const bytes = run.all.length * h * w * run.prep.channels * 4;
+  const bytes = run.all.length * h * w * run.input.channels * 4;
   return bytes > PIXEL_TRIALS_MAX_BYTES ? undefined : pool;
 }
 
 const pooledSide = (run: TransferContext, pool: readonly [number, number]) =>
-  [Math.floor(run.prep.size[0] / pool[0]), Math.floor(run.prep.size[1] / pool[1])] as const;
+  [Math.floor(run.input.size[0] / pool[0]), Math.floor(run.input.size[1] / pool[1])] as const;
 
 /**
  * Trains the pixel MLP for its share of the budget and judges the average against `best` on validation;
@@ -58,10 +58,10 @@ export async function ensembleTrial(
   const { recipe, split, classes } = run;
   const started = Date.now();
   const [h, w] = pooledSide(run, pool);
-  const shape = [h, w, run.prep.channels];
+  const shape = [h, w, run.input.channels];
   const mlp = buildPixelModel(
     'pixels-mlp',
-    { size: [h, w], channels: run.prep.channels, scale: 'unit' },
+    { size: [h, w], channels: run.input.channels, scale: 'unit' },
     classes.length,
     recipe.seed,
     'ensemble_',

@@ -1,17 +1,21 @@
-// When the base is frozen up to the cut and augmentation is off, its output for an image never changes:
-// the base runs once per image and the head trains on the stored vectors (what Teachable Machine and ml5
-// do). Vectors are stored on disk keyed by the image's content and by everything that shapes the output
-// (base model files, cut layer, pooling, preprocessing), so a second run on unchanged data skips the base.
+// When the base is frozen up to the cut and augmentation is off, its output for an example never changes:
+// the base runs once per example and the head trains on the stored vectors (what Teachable Machine and ml5
+// do). Vectors are stored on disk keyed by the example's content and by everything that shapes the output
+// (base model files, cut layer, pooling, and what the kind of data adds: an image's preprocessing, a text's
+// tokenizer and fitted state), so a second run on unchanged data skips the base. The module of the input's
+// kind decodes the examples and names them (data/kinds/).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Preprocessing, ProgressEvent } from '../../shared/engineTypes';
-import { decodeBatch, type SkipList } from '../data/batchStream';
+import type { ProgressEvent } from '../../shared/engineTypes';
+import { imageInput, type KindInput } from '../../shared/inputSpec';
+import type { SkipList } from '../data/batchStream';
+import type { DataKind, InputArray } from '../data/kinds/dataKind';
+import { dataKind } from '../data/kinds/registry';
 import { mapLimited } from '../../shared/mapLimited';
 import type { Sample } from '../../shared/split';
 import { throwIfCancelled, type CancelSignal } from '../../shared/engineError';
 import { writeFileAtomic } from '../models/modelFiles';
-import { contentHash } from '../io/contentHash';
 import { FeaturePool, type WorkerSpec } from '../parallel/featurePool';
 import { startFrozenRunner, type FrozenRuntimePreference } from '../runtime/frozenRuntime';
 import type * as tf from '../tf';
@@ -22,32 +26,39 @@ export interface FeatureCacheKey {
   layer: string;
   /** Weightless layers folded into the cached output, e.g. "avg" pooling. */
   pooling: string;
-  preprocessing: Preprocessing;
+  /** The base's input: its kind's module adds its key parts and decodes the examples. */
+  input: KindInput;
 }
 
-/** The folder of one cut's cached outputs: the key is hashed as it always was, so existing caches stay warm. */
+/**
+ * What names one cut's cached outputs: [baseKey, layer, pooling, ...the kind's parts]. For images that is
+ * the JSON it always was (the preprocessing {size, channels, scale}), so existing caches stay warm.
+ */
+export function cacheKeyText(key: FeatureCacheKey): string {
+  return JSON.stringify([key.baseKey, key.layer, key.pooling, ...dataKind(key.input).cacheKeyParts(key.input)]);
+}
+
+/** The folder of one cut's cached outputs. */
 export function cacheFolder(cacheDir: string, key: FeatureCacheKey): string {
-  const id = createHash('sha256')
-    .update(JSON.stringify([key.baseKey, key.layer, key.pooling, key.preprocessing]))
-    .digest('hex')
-    .slice(0, 16);
+  const id = createHash('sha256').update(cacheKeyText(key)).digest('hex').slice(0, 16);
   return path.join(cacheDir, 'features', id);
 }
 
 /** What a worker thread needs to rebuild the same frozen feature model. */
-function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: string, prep: Preprocessing): WorkerSpec {
+function parallelSpec(modelJsonPath: string, featureLayer: string, pooling: string, input: KindInput): WorkerSpec {
   return {
     modelJsonPath,
     featureLayer,
     pooling: pooling as WorkerSpec['pooling'],
-    inputShape: [prep.size[0], prep.size[1], prep.channels],
+    inputs: dataKind(input).inputs(input),
   };
 }
 
 export interface ExtractOptions {
   samples: readonly Sample[];
   model: tf.LayersModel;
-  prep: Preprocessing;
+  /** The examples' input spec: its kind's module decodes them and names their cached vectors. */
+  input: KindInput;
   folder: string;
   batchSize: number;
   skips: SkipList;
@@ -67,20 +78,20 @@ export interface FrozenCut extends FeatureCacheKey {
   modelJsonPath?: string;
 }
 
-/** The cut `model` of a loaded base, keyed by the base's files and preprocessing. */
+/** The cut `model` of a loaded base, keyed by the base's files and input. */
 export function baseCut(base: BaseModel, model: tf.LayersModel, layer: string, pooling: string): FrozenCut {
   const { contentKey: baseKey, modelJsonPath } = base.resolved;
-  return { model, baseKey, modelJsonPath, layer, pooling, preprocessing: base.description.preprocessing };
+  return { model, baseKey, modelJsonPath, layer, pooling, input: imageInput(base.description.preprocessing) };
 }
 
-export type CutOptions = Omit<ExtractOptions, 'model' | 'prep' | 'folder' | 'parallel'> & { cacheDir: string };
+export type CutOptions = Omit<ExtractOptions, 'model' | 'input' | 'folder' | 'parallel'> & { cacheDir: string };
 
 /** The cut's output for every decodable sample, cached under `cacheDir` in the folder of this cut. */
 export async function featuresAtCut(cut: FrozenCut, { cacheDir, ...o }: CutOptions) {
   const folder = cacheFolder(cacheDir, cut);
-  const { modelJsonPath: json, layer, pooling, preprocessing: prep } = cut;
-  const parallel = json === undefined ? undefined : parallelSpec(json, layer, pooling, prep);
-  return { folder, ...(await cachedFeatures({ ...o, model: cut.model, prep, folder, parallel })) };
+  const { modelJsonPath: json, layer, pooling, input } = cut;
+  const parallel = json === undefined ? undefined : parallelSpec(json, layer, pooling, input);
+  return { folder, ...(await cachedFeatures({ ...o, model: cut.model, input, folder, parallel })) };
 }
 
 /** Features for every decodable sample: from the cache where present, computed (and stored) otherwise. */
@@ -89,7 +100,8 @@ export async function cachedFeatures(
 ): Promise<{ features: Map<string, Float32Array>; hits: number; misses: number; runtime?: string }> {
   fs.mkdirSync(o.folder, { recursive: true });
   const dims = (o.model.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  const keys = await mapLimited(o.samples, 16, (s) => contentHash(s.path));
+  const kind = dataKind(o.input);
+  const keys = await mapLimited(o.samples, 16, (s) => kind.exampleKey(s));
   const features = new Map<string, Float32Array>();
   const missing: { sample: Sample; key: string }[] = [];
   o.samples.forEach((sample, i) => {
@@ -120,15 +132,16 @@ export async function cachedFeatures(
     base.shardAcrossWorkers && o.parallel && missing.length > 2 * o.batchSize
       ? await FeaturePool.start(o.parallel)
       : undefined;
-  const local = (pixels: Float32Array, n: number) => base.run(pixels, n);
+  const local = (inputs: readonly InputArray[]) => base.run(inputs);
   o.emit({ kind: 'log', level: 'info', message: `Feature extraction: ${base.detail}` });
   if (pool) o.emit({ kind: 'log', level: 'info', message: `Feature extraction on ${pool.threads} threads` });
   try {
     await extractMissing(
       o,
+      kind,
       missing,
       features,
-      (pixels, n) => (pool ? pool.run(pixels, n, local) : local(pixels, n)),
+      (inputs) => (pool ? pool.run(inputs, local) : local(inputs)),
       dims,
     );
   } finally {
@@ -140,34 +153,27 @@ export async function cachedFeatures(
 
 async function extractMissing(
   o: ExtractOptions,
+  kind: DataKind<KindInput>,
   missing: { sample: Sample; key: string }[],
   features: Map<string, Float32Array>,
-  predict: (pixels: Float32Array, n: number) => Promise<Float32Array>,
+  predict: (inputs: readonly InputArray[]) => Promise<Float32Array>,
   dims: number,
 ): Promise<void> {
   const total = missing.length;
-  let next =
-    total > 0
-      ? decodeBatch(
-          missing.slice(0, o.batchSize).map((m) => m.sample),
-          o.prep,
-          o.skips,
-        )
-      : undefined;
+  const decode = (from: number) =>
+    kind.decode(
+      missing.slice(from, from + o.batchSize).map((m) => m.sample),
+      o.input,
+      o.skips,
+    );
+  let next = total > 0 ? decode(0) : undefined;
   for (let i = 0; i < total; i += o.batchSize) {
     throwIfCancelled(o.signal);
     const batch = await next!;
     // Decode the next batch while the base runs on this one.
-    next =
-      i + o.batchSize < total
-        ? decodeBatch(
-            missing.slice(i + o.batchSize, i + 2 * o.batchSize).map((m) => m.sample),
-            o.prep,
-            o.skips,
-          )
-        : undefined;
+    next = i + o.batchSize < total ? decode(i + o.batchSize) : undefined;
     if (batch.samples.length === 0) continue;
-    const data = await predict(batch.pixels, batch.samples.length);
+    const data = await predict(batch.inputs);
     const keyOf = new Map(missing.slice(i, i + o.batchSize).map((m) => [m.sample.path, m.key]));
     batch.samples.forEach((s, k) => {
       const vector = data.slice(k * dims, (k + 1) * dims);

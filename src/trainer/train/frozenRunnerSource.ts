@@ -1,6 +1,7 @@
 // Batches through a frozen part on its runner (ONNX Runtime when it loads, see frozenRuntime.ts), one batch
 // ahead: while the top trains on batch k on the main thread, batch k + 1 is decoded, augmented and run through
 // the frozen part on the runner's native threads.
+import { inputArrays } from '../data/kinds/tensors';
 import type { FrozenRunner } from '../runtime/frozenRuntime';
 import * as tf from '../tf';
 import type { Batch, BatchSource } from './fitLoop';
@@ -11,9 +12,9 @@ export function frozenRunnerSource(images: BatchSource, runner: FrozenRunner, sh
     const x = batch.x as tf.Tensor;
     const n = batch.y.shape[0];
     try {
-      const pixels = (await x.data()) as Float32Array;
+      const inputs = await inputArrays(x);
       x.dispose();
-      return { ...batch, x: tf.tensor(await runner.run(pixels, n), [n, ...shape]) };
+      return { ...batch, x: tf.tensor(await runner.run(inputs), [n, ...shape]) };
     } catch (e) {
       tf.dispose([x, batch.y]);
       throw e;

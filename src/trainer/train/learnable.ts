@@ -2,27 +2,17 @@
 // reads headers only, so a class whose files all have valid headers but broken pixels passes the scan: here
 // each class's training images are decoded until enough of them work (two or three per class in a healthy
 // data set), and a class without them stops the run with the counts.
-import type { Preprocessing } from '../../shared/engineTypes';
-import { imageInput, type KindInput } from '../../shared/inputSpec';
+import type { KindInput } from '../../shared/inputSpec';
 import type { SkipList } from '../data/batchStream';
 import type { DataKind } from '../data/kinds/dataKind';
-import { imageKind } from '../data/kinds/image';
 import type { Split } from '../../shared/split';
 import { EngineError } from '../../shared/engineError';
 
-/** Throws when some class has fewer than `needed` decodable images among its training images. */
-export async function checkLearnable(
-  split: Split,
-  classes: readonly string[],
-  prep: Preprocessing,
-  skips: SkipList,
-  needed = 1,
-): Promise<void> {
-  return checkLearnableKind(imageKind, imageInput(prep), split, classes, skips, needed);
-}
-
-/** The same for any kind: each class's training examples are decoded one by one until `needed` work. */
-export async function checkLearnableKind<I extends KindInput>(
+/**
+ * Throws when some class has fewer than `needed` decodable examples among its training examples: each
+ * class's training examples are decoded one by one, by the kind's module, until `needed` work.
+ */
+export async function checkLearnable<I extends KindInput>(
   kind: DataKind<I>,
   input: I,
   split: Split,
@@ -48,7 +38,7 @@ export async function checkLearnableKind<I extends KindInput>(
   }
   if (short.length > 0) {
     throw new EngineError(
-      `Cannot train: no usable training images in class ${short.join(', ')}; e.g. ${example || 'none decodes'}. Fix or remove those files.`,
+      `Cannot train: no usable training ${kind.noun} in class ${short.join(', ')}; e.g. ${example || 'none decodes'}. Fix or remove those files.`,
     );
   }
 }

@@ -94,7 +94,7 @@ async function predictBatch(
   );
   const byPath = new Map<string, Prediction>();
   if (batch.samples.length > 0) {
-    const probs = tf.tidy(() => model.predict(modelInput(inputTensors(batch))) as tf.Tensor);
+    const probs = tf.tidy(() => model.predict(modelInput(inputTensors(batch.inputs))) as tf.Tensor);
     const data = await probs.data();
     probs.dispose();
     const k = info.classes.length;

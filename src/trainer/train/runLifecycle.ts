@@ -6,7 +6,6 @@ import type {
   BackendInfo,
   EpochMetrics,
   ModelResult,
-  Preprocessing,
   ProgressEvent,
   RunResult,
   TrainRecipe,
@@ -14,7 +13,7 @@ import type {
 } from '../../shared/engineTypes';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
-import { imageInput } from '../../shared/inputSpec';
+import type { InputSpec } from '../../shared/inputSpec';
 import { RUN_INFO_VERSION } from '../../shared/runFiles';
 import { CancelledError, EngineError, type CancelSignal } from '../../shared/engineError';
 import { DEFAULT_TIME_BUDGET_SECONDS, headImprovement, headSchedule } from '../../shared/autoFlow';
@@ -22,12 +21,12 @@ import { loadLayersModelFromFile, saveLayersModel } from '../models/modelFiles';
 import { disposeModels } from '../models/disposeModels';
 import type * as tf from '../tf';
 import { baselineVerdict } from './baselines';
-import { imageSource } from './batchSources';
+import { exampleSource } from './batchSources';
 import { evaluatePredictions, type Scored } from './evaluation';
 import type { BatchSource } from './fitLoop';
 import { checkLearnable } from './learnable';
 import { checkBatchBytes } from './runFileChecks';
-import { imageKind } from '../data/kinds/image';
+import { dataKind } from '../data/kinds/registry';
 import {
   updateRunInfo,
   writeEvaluation,
@@ -83,10 +82,11 @@ export async function startOrResume(p: Prepared, model: tf.LayersModel, info: Ru
   });
 }
 
-/** Stops before training when a batch would not fit its byte limit or some class has no decodable image. */
-export async function readyToLearn(p: Prepared, prep: Preprocessing, what: string): Promise<void> {
-  checkBatchBytes(imageKind, imageInput(prep), p.recipe.batchSize, what);
-  if (!p.resume) await checkLearnable(p.split, p.classes, prep, p.skips);
+/** Stops before training when a batch would not fit its byte limit or some class has no decodable example. */
+export async function readyToLearn(p: Prepared, input: InputSpec, what: string): Promise<void> {
+  const kind = dataKind(input);
+  checkBatchBytes(kind, input, p.recipe.batchSize, what);
+  if (!p.resume) await checkLearnable(kind, input, p.split, p.classes, p.skips);
 }
 
 /**
@@ -116,12 +116,12 @@ export function fitCommon(recipe: TrainRecipe, ctx: RunContext) {
   };
 }
 
-export function imageSources(p: Prepared, prep: Preprocessing): { train: BatchSource; validation: BatchSource } {
+/** The training and validation examples, decoded batch by batch by the module of the input's kind. */
+export function exampleSources(p: Prepared, input: InputSpec): { train: BatchSource; validation: BatchSource } {
   const { recipe, split, classes, skips } = p;
-  return {
-    train: imageSource(split.train, prep, classes.length, recipe.batchSize, recipe.seed, skips, recipe.augmentation),
-    validation: imageSource(split.validation, prep, classes.length, recipe.batchSize, recipe.seed, skips),
-  };
+  const source = (samples: readonly Sample[], augmentation?: TrainRecipe['augmentation']) =>
+    exampleSource(dataKind(input), input, samples, classes.length, recipe.batchSize, recipe.seed, skips, augmentation);
+  return { train: source(split.train, recipe.augmentation), validation: source(split.validation) };
 }
 
 export async function finishModel(
@@ -215,7 +215,7 @@ export async function finishRun(
 /** run.json at a run's start; `backend` says what trains (the local backend, or the Ray cluster). */
 export function runInfo(
   p: Pick<Prepared, 'recipe' | 'classes'>,
-  prep: Preprocessing,
+  input: InputSpec,
   backend: string,
   featureLayer: string | undefined,
 ): RunInfo {
@@ -228,7 +228,7 @@ export function runInfo(
     featureLayer,
     defaultFeatureLayer: featureLayer,
     classes: p.classes,
-    input: imageInput(prep),
+    input,
     backend,
   };
 }

@@ -3,6 +3,7 @@
 // run folder, checkpoints and evaluation as a transfer run.
 import path from 'node:path';
 import type { Preprocessing, RunResult } from '../../shared/engineTypes';
+import { imageInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import { AUTO, headSchedule } from '../../shared/autoFlow';
 import { countParams } from '../models/layerInfo';
@@ -17,7 +18,7 @@ import {
   finishModel,
   finishRun,
   fitCommon,
-  imageSources,
+  exampleSources,
   readyToLearn,
   runInfo,
   startOrResume,
@@ -33,7 +34,7 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
     scale: 'unit',
   };
   const pixels = recipe.sourceModel === 'pixels-linear' || recipe.sourceModel === 'pixels-mlp';
-  await readyToLearn(p, prep, pixels ? `the ${recipe.sourceModel} model` : 'the source CNN');
+  await readyToLearn(p, imageInput(prep), pixels ? `the ${recipe.sourceModel} model` : 'the source CNN');
   const model = pixels
     ? buildPixelModel(recipe.sourceModel as 'pixels-linear' | 'pixels-mlp', prep, classes.length, recipe.seed)
     : buildSourceCnn(prep.size, prep.channels, classes.length, recipe.seed);
@@ -41,7 +42,7 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
     p,
     model,
     {
-      ...runInfo(p, prep, ctx.backend.detail, undefined),
+      ...runInfo(p, imageInput(prep), ctx.backend.detail, undefined),
       defaultFeatureLayer: pixels ? undefined : SOURCE_FEATURE_LAYER,
       title: `${pixels ? recipe.sourceModel : 'source CNN'} ${path.basename(runDir)}`,
     },
@@ -62,7 +63,7 @@ export async function sourceRun(p: Prepared, ctx: RunContext): Promise<RunResult
       firstEpoch: done.length + 1,
       earlier: done,
       learningRate: recipe.learningRate,
-      ...imageSources(p, prep),
+      ...exampleSources(p, imageInput(prep)),
       afterEpoch: (m, h) =>
         saveCheckpoint(runDir, model, { model: 'source', phase: 1, epoch: m.epoch, history: [...done, ...h] }),
     });

@@ -2,7 +2,8 @@
 // the cancel signal and progress sink, the base) and what its phases change (the state: the model that would
 // be saved, its history and scorer, the trials). Each phase (transferRun.ts runs them in order) is a function
 // of both.
-import type { EpochMetrics, Preprocessing, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { ImageInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import { AUTO, AUTO_CHECKPOINT_SECONDS } from '../../shared/autoFlow';
 import { resolvedFreeze, resolveFreezePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -18,8 +19,9 @@ import { fit } from './fitLoop';
 import { throughFrozen } from './frozenParts';
 import type { EnsembleWinner } from './ensembleTrial';
 import type { PixelWinner } from './pixelTrials';
-import { scoreImages } from './predictions';
-import { imageSources, type Prepared, type RunContext } from './runLifecycle';
+import { dataKind } from '../data/kinds/registry';
+import { scoreExamples } from './predictions';
+import { exampleSources, type Prepared, type RunContext } from './runLifecycle';
 import { saveCheckpoint } from './runFolder';
 
 /** Scores samples with the model a phase would keep. */
@@ -28,7 +30,8 @@ export type Scorer = (samples: readonly Sample[]) => Promise<Scored[]>;
 /** What a transfer run knows from its start and never changes: its split, its base, where it writes. */
 export interface TransferContext extends Prepared, RunContext {
   readonly base: BaseModel;
-  readonly prep: Preprocessing;
+  /** What the base takes (its kind's module decodes the examples). */
+  readonly input: ImageInput;
   /** Every sample any phase reads (train, validation, test), in this order. */
   readonly all: readonly Sample[];
   /** The history of the checkpoint resumed from (empty for a new run). */
@@ -59,13 +62,13 @@ export interface TransferState {
   lastCheckpoint: { at: number; path: string };
 }
 
-export function transferContext(p: Prepared, ctx: RunContext, base: BaseModel): TransferContext {
+export function transferContext(p: Prepared, ctx: RunContext, base: BaseModel, input: ImageInput): TransferContext {
   const { split } = p;
   return {
     ...p,
     ...ctx,
     base,
-    prep: base.description.preprocessing,
+    input,
     all: [...split.train, ...split.validation, ...split.test],
     done: p.resume?.history ?? [],
   };
@@ -91,10 +94,11 @@ export function initialState(run: TransferContext): TransferState {
   return state;
 }
 
-/** Scores on images with the full model the state holds when scoring starts. */
+/** Scores on examples with the full model the state holds when scoring starts. */
 export function scoreFull(run: TransferContext, state: TransferState): Scorer {
+  const { input, classes, recipe, skips, signal } = run;
   return (samples) =>
-    scoreImages(state.tm.full, samples, run.prep, run.classes.length, run.recipe.batchSize, run.skips, run.signal);
+    scoreExamples(state.tm.full, dataKind(input), input, samples, classes.length, recipe.batchSize, skips, signal);
 }
 
 /** Saves a phase's checkpoint after each epoch, with the history of the run so far. */
@@ -132,8 +136,8 @@ export function fitOnImages(
   options: LoopOptions,
 ): Promise<FitResult> {
   return part
-    ? throughFrozen(part, options, imageSources(run, run.prep))
-    : fit({ ...options, model: state.tm.full, ...imageSources(run, run.prep) });
+    ? throughFrozen(part, options, exampleSources(run, run.input))
+    : fit({ ...options, model: state.tm.full, ...exampleSources(run, run.input) });
 }
 
 /** The activation cache's options for the frozen part of this run's base (see cachedTop.ts). */
@@ -141,7 +145,7 @@ export function activationOptions(run: TransferContext, part: FrozenSplit): Cach
   return {
     part,
     samples: run.all,
-    prep: run.prep,
+    input: run.input,
     cacheDir: run.cacheDir,
     baseKey: run.base.resolved.contentKey,
     modelJsonPath: run.base.resolved.modelJsonPath,

@@ -2,6 +2,7 @@
 // fine-tuning; the recipe's explicit second phase; then the kept model's evaluation and the run's files.
 // Each phase reads the run's fixed context and changes its state (transferContext.ts).
 import type { RunResult } from '../../shared/engineTypes';
+import { imageInput } from '../../shared/inputSpec';
 import { loadBase } from '../models/baseModel';
 import { disposeModels } from '../models/disposeModels';
 import { markKept } from './autoTrials';
@@ -16,15 +17,15 @@ import { finishTransfer, keptModel } from './transferFinish';
 export async function transferRun(p: Prepared, ctx: RunContext): Promise<RunResult> {
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: p.recipe.base });
   const base = await loadBase(p.recipe.base, ctx.cacheDir);
-  const prep = base.description.preprocessing;
-  await readyToLearn(p, prep, base.description.title).catch((e: unknown) => {
+  const input = imageInput(base.description.preprocessing);
+  await readyToLearn(p, input, base.description.title).catch((e: unknown) => {
     base.model.dispose();
     throw e;
   });
-  const run = transferContext(p, ctx, base);
+  const run = transferContext(p, ctx, base, input);
   const state = initialState(run);
   try {
-    const info = runInfo(p, prep, ctx.backend.detail, state.plan.featureLayer);
+    const info = runInfo(p, input, ctx.backend.detail, state.plan.featureLayer);
     await startOrResume({ ...p, recipe: state.runRecipe }, state.tm.full, info, ctx);
     const started = Date.now();
     const head = await trainHead(run, state);

@@ -12,7 +12,7 @@ export const UNKNOWN_ID = 1;
 export const FIRST_WORD_ID = 2;
 
 /**
- * At most this many words. Measured on the curve sets (bench/text/textSets.ts) at up to 200 examples per
+ * At most this many words. Measured on the curve sets (samples/textSets.ts) at up to 200 examples per
  * class: State of the Union sentences have 5,237 distinct words (2,965 seen twice or more), SpamAssassin
  * bodies 15,156 (8,422): the cap keeps every word of both, and bounds the embedding at 30k × 100 floats.
  */
@@ -29,19 +29,28 @@ const fitted = new Map<string, TextVocabulary>();
 
 /** The words of `texts` by falling frequency (ties alphabetical), at most `cap`. */
 export function fitVocabulary(texts: readonly string[], cap = MAX_VOCABULARY): TextVocabulary {
+  return rememberVocabulary(rankWords(texts.map(wordTokens), cap));
+}
+
+/** Words of tokenised texts by falling frequency (ties alphabetical), at most `cap`. */
+export function rankWords(tokens: readonly (readonly string[])[], cap = MAX_VOCABULARY): string[] {
   const counts = new Map<string, number>();
-  for (const text of texts) for (const w of wordTokens(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const words = [...counts]
+  for (const text of tokens) for (const w of text) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, cap)
     .map(([w]) => w);
-  return rememberVocabulary(words);
+}
+
+/** Word → id of a vocabulary's words (in id order from FIRST_WORD_ID). */
+export function wordIds(words: readonly string[]): Map<string, number> {
+  return new Map(words.map((w, i) => [w, i + FIRST_WORD_ID]));
 }
 
 /** Registers a vocabulary (fitted here or read from a run folder) under its content hash. */
 export function rememberVocabulary(words: readonly string[]): TextVocabulary {
   const key = createHash('sha256').update(words.join('\n')).digest('hex').slice(0, 32);
-  const vocabulary = { key, words, ids: new Map(words.map((w, i) => [w, i + FIRST_WORD_ID])) };
+  const vocabulary = { key, words, ids: wordIds(words) };
   fitted.set(key, vocabulary);
   return vocabulary;
 }

