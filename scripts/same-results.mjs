@@ -1,6 +1,9 @@
 // Runs the same fixed-epoch trainings, embedding and probe with two builds of the CLI and says whether their
 // results are bit-identical (training is deterministic with a seed): for checking that a refactoring changed
-// no result. Timings (seconds) are left out of the comparison; everything else must match byte for byte.
+// no result. Timings (seconds) are left out of the comparison; everything else must match byte for byte,
+// the feature caches included (folder names are the cache keys, file names the examples' keys).
+// A cut's cache key holds the base's key, which hashes the weight files' times: give the two builds'
+// dist/models the same times (touch -r) or every folder name differs.
 // Usage: node scripts/same-results.mjs <old dist/cli.js> <new dist/cli.js> [work folder] [--reuse]
 // (--reuse compares the outputs already in the work folder without running anything).
 import { execFileSync } from 'node:child_process';
@@ -32,6 +35,17 @@ const CASES = {
   ].flat(),
   embed: ['embed', fashion, '--out', 'OUT', '--seed', '7'],
   probe: ['probe', fashion, '--bases', 'mobilenet_v2', '--seed', '7', '--json'],
+  // The frozen part on WASM with a worker thread beside the main one (the feature pool), in its own cache.
+  'embed on 2 WASM threads': ['embed', fashion, '--out', 'OUT', '--seed', '7'],
+};
+
+/** Environment of a case beyond the common one: its own cache folder, runtime and threads. */
+const CASE_ENV = {
+  'embed on 2 WASM threads': {
+    TRANSFER_STUDIO_FROZEN_RUNTIME: 'tfjs',
+    TRANSFER_STUDIO_THREADS: '2',
+    cache: 'cache-wasm',
+  },
 };
 
 const TIMING_KEYS =
@@ -56,7 +70,13 @@ function run(cli, name, args, side) {
   const out = path.join(work, side, name.replace(/\W+/g, '-'));
   if (reuse) return { out, stdout: fs.existsSync(`${out}.stdout`) ? fs.readFileSync(`${out}.stdout`, 'utf8') : '' };
   fs.mkdirSync(out, { recursive: true });
-  const env = { ...process.env, TRANSFER_STUDIO_CACHE: path.join(work, side, 'cache'), TRANSFER_STUDIO_THREADS: '1' };
+  const { cache = 'cache', ...own } = CASE_ENV[name] ?? {};
+  const env = {
+    ...process.env,
+    TRANSFER_STUDIO_CACHE: path.join(work, side, cache),
+    TRANSFER_STUDIO_THREADS: '1',
+    ...own,
+  };
   const stdout = execFileSync(process.execPath, [cli, ...args.map((a) => (a === 'OUT' ? out : a))], {
     env,
     maxBuffer: 64 << 20,
@@ -95,6 +115,19 @@ for (const [name, args] of Object.entries(CASES)) {
     `${name}: ${differ.length === 0 ? 'identical' : `DIFFERENT ${differ.join(', ')}`} (${Object.keys(fa).length} files)`,
   );
   same &&= differ.length === 0;
+}
+// The feature caches: the same folders (the cache key of each cut), the same files (each example's key), the
+// same vectors; a changed key would leave users' caches cold.
+for (const cache of ['cache', 'cache-wasm']) {
+  const [fa, fb] = ['old', 'new'].map((side) => {
+    const dir = path.join(work, side, cache, 'features');
+    return fs.existsSync(dir) ? contents(dir) : {};
+  });
+  const differ = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((f) => fa[f] !== fb[f]);
+  const folders = new Set(Object.keys(fa).map((f) => f.split('/')[0])).size;
+  const verdict = differ.length === 0 ? 'identical' : `DIFFERENT ${differ.slice(0, 5).join(', ')}`;
+  console.log(`feature cache ${cache}: ${verdict} (${folders} folders, ${Object.keys(fa).length} files)`);
+  same &&= differ.length === 0 && Object.keys(fa).length > 0;
 }
 console.log(same ? 'all identical' : 'some results differ');
 process.exit(same ? 0 : 1);

@@ -91,8 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   if (last) {
     training.restoreLast(last);
-    // The studio picks up where the last run left off: its data, base, cut and frozen layers.
-    if (vscode.workspace.isTrusted) studio.deferRestore(last.dir);
+    // The studio picks up where the last (image) run left off: its data, base, cut and frozen layers.
+    if (vscode.workspace.isTrusted && last.kind === 'image') studio.deferRestore(last.dir);
   }
   log.info(
     `Transfer Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - activationStarted} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: training disabled'}).`,

@@ -114,6 +114,7 @@ function apply(m: HostMessage): void {
     case 'evaluation':
       s.evaluation = m.evaluation;
       evaluation.show(s.evaluation);
+      header.show(s);
       if (m.reveal && tabs) {
         tab = 'evaluation';
         tabs.selectedIndex = TABS.indexOf(tab);

@@ -49,13 +49,17 @@ export class StatusHeader {
 
   show(s: PanelSnapshot): void {
     const b = s.base;
+    // A text run shown without an image base: its kept text model is what it stands on.
+    const text = s.evaluation?.text;
     replaceChildren(
       this.base,
       b
         ? t('{0} · {1} layers · {2} parameters', b.title, b.layers.length, formatCount(b.totalParams))
-        : s.baseError
-          ? t('Base not loaded')
-          : t('No base'),
+        : text
+          ? t('Text model: {0}', textModelWords(text.kept))
+          : s.baseError
+            ? t('Base not loaded')
+            : t('No base'),
     );
     if (b?.credit) this.base.title = b.credit;
     this.status.hidden = false;
@@ -72,4 +76,15 @@ export class StatusHeader {
     this.progress.hidden = s.training.status !== 'running' && s.training.status !== 'cancelling';
     this.trust.hidden = s.trusted;
   }
+}
+
+/** The text models a text run keeps, in words (names as the engine writes them). */
+function textModelWords(kept: string): string {
+  const words: Record<string, string> = {
+    glove: t('GloVe-100 word vectors (built-in), pooled'),
+    lexical: t('word and character n-gram TF-IDF'),
+    fused: t('GloVe-100 word vectors and n-gram TF-IDF, averaged'),
+    tuned: t('GloVe-100 word vectors fine-tuned with the head'),
+  };
+  return words[kept] ? `${kept} · ${words[kept]}` : kept;
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { suspicions, type LabelRanking } from '../shared/confidentLearning';
+import { labelIssues, suspicions, type LabelRanking, type LabelSelection } from '../shared/confidentLearning';
 import type { DoctorFinding } from '../shared/doctorTypes';
 import { findDuplicates, NEAR_FEATURE_COSINE, type Fingerprint } from '../shared/duplicates';
 import { unitCosine, unitRows } from '../shared/outliers';
@@ -17,8 +17,9 @@ import { loadFashionMnist } from '../samples/idx';
 import { fashionAvailable, loadMnistDigit, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
 import { initBackend } from '../trainer/backend/selectBackend';
 import { runChecks } from '../trainer/doctor/checkData';
+import { LABEL_RULE } from '../trainer/doctor/diagnose';
 import { plantFolder, type CleanFolder, type Planted } from './doctorPlant';
-import { duplicateFigures, labelFigures, spread, type Figures } from './doctorMetrics';
+import { duplicateFigures, labelFigures, spread, type Figures, type LabelVariant } from './doctorMetrics';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const root = path.join(os.tmpdir(), 'transfer-studio-doctor-eval');
@@ -118,18 +119,55 @@ async function evaluateSet(name: string): Promise<Record<string, unknown>> {
 
 async function measure(planted: Planted, seed: number): Promise<Figures> {
   const { report, diagnosis, examples } = await check(planted.folder, seed);
-  const classes = report.classes.length;
-  const labels = examples.map((e) => e.label);
-  const rank = (r: LabelRanking) => suspicions(diagnosis.probs, labels, classes, r);
-  const flagged = new Set(report.findings.filter((f) => f.kind === 'label').map((f) => f.path));
   const outliers = new Set(report.findings.filter((f) => f.kind === 'outlier').map((f) => f.path));
-  const paths = examples.map((e) => e.path);
   return {
-    ...labelFigures(paths, planted, flagged, rank('self-confidence'), rank('normalized-margin')),
+    ...labelFigures(
+      examples.map((e) => e.path),
+      planted,
+      labelVariants(report.findings, diagnosis.probs, examples),
+    ),
     ...(await bothDuplicateRules(planted, report.findings, examples)),
     outlierRecall: [...planted.strays].filter((f) => outliers.has(f)).length / planted.strays.size,
     outliersFlagged: outliers.size,
   };
+}
+
+/**
+ * The doctor's own findings; the rule "lowest probability of the given label" (the whole set by
+ * self-confidence, nothing flagged); the whole set by normalised margin; and every selection × ranking.
+ */
+function labelVariants(
+  findings: readonly DoctorFinding[],
+  probs: Float64Array,
+  examples: readonly { path: string; label: number }[],
+): Record<string, LabelVariant> {
+  const labels = examples.map((e) => e.label);
+  const classes = probs.length / labels.length;
+  const score = (r: LabelRanking) => suspicions(probs, labels, classes, r);
+  const none = new Set<string>();
+  const doctorRanking = LABEL_RULE.ranking;
+  const variants: Record<string, LabelVariant> = {
+    doctor: {
+      flagged: new Set(findings.filter((f) => f.kind === 'label').map((f) => f.path)),
+      score: score(doctorRanking),
+    },
+    rule: { flagged: none, score: score('self-confidence') },
+    marginAll: { flagged: none, score: score('normalized-margin') },
+  };
+  const rankings: [string, LabelRanking][] = [
+    ['Sc', 'self-confidence'],
+    ['Margin', 'normalized-margin'],
+  ];
+  const selections: [string, LabelSelection][] = [
+    ['noiseRate', 'noise-rate'],
+    ['ranked', 'ranked'],
+  ];
+  for (const [s, selection] of selections)
+    for (const [r, ranking] of rankings) {
+      const issues = labelIssues(probs, labels, classes, { ranking, selection });
+      variants[`${s}${r}`] = { flagged: new Set(issues.map((i) => examples[i.index].path)), score: score(ranking) };
+    }
+  return variants;
 }
 
 type Checked = { path: string; features: Float32Array; fingerprint: Fingerprint };

@@ -20,45 +20,41 @@ export function rankingQuality(order: readonly number[], positive: (i: number) =
   return { atK, ap: hits === 0 ? 0 : sum / hits };
 }
 
+/** A way to report label issues: which examples are flagged, and the score that orders every example. */
+export interface LabelVariant {
+  flagged: ReadonlySet<string>;
+  score: readonly number[];
+}
+
 /**
- * Label figures among real examples (strays and copies are measured by their own checks): the doctor's order
- * (flagged first) by self-confidence and by normalised margin, against "lowest probability of the given label".
+ * Label figures among real examples (strays and copies are measured by their own checks), for each variant
+ * under its name: precision at k and PR-AUC of its order (flagged first, each part by score), the flagged
+ * set's size, precision and recall. A variant that flags nothing is a plain ranking of the whole set.
  */
 export function labelFigures(
   paths: readonly string[],
   planted: Planted,
-  flagged: ReadonlySet<string>,
-  selfConfidence: readonly number[],
-  margin: readonly number[],
+  variants: Record<string, LabelVariant>,
 ): Figures {
   const copies = new Set(planted.copies.map(([c]) => c));
   const population = paths.flatMap((p, i) => (planted.strays.has(p) || copies.has(p) ? [] : [i]));
   const positive = (i: number) => planted.flipped.has(paths[i]);
   const k = population.filter(positive).length;
-  const by = (score: readonly number[], flaggedFirst: boolean) =>
-    [...population].sort(
-      (a, b) =>
-        (flaggedFirst ? Number(flagged.has(paths[b])) - Number(flagged.has(paths[a])) : 0) ||
-        score[b] - score[a] ||
-        a - b,
-    );
-  const doctor = rankingQuality(by(selfConfidence, true), positive, k);
-  const doctorMargin = rankingQuality(by(margin, true), positive, k);
-  const baseline = rankingQuality(by(selfConfidence, false), positive, k);
-  const inFlagged = population.filter((i) => flagged.has(paths[i]));
-  const truePositives = inFlagged.filter(positive).length;
-  return {
-    flips: k,
-    precisionAtK: doctor.atK,
-    precisionAtKMargin: doctorMargin.atK,
-    precisionAtKBaseline: baseline.atK,
-    prAuc: doctor.ap,
-    prAucMargin: doctorMargin.ap,
-    prAucBaseline: baseline.ap,
-    flagged: inFlagged.length,
-    flaggedPrecision: inFlagged.length ? truePositives / inFlagged.length : 0,
-    flaggedRecall: k ? truePositives / k : 0,
-  };
+  const out: Figures = { flips: k };
+  for (const [name, { flagged, score }] of Object.entries(variants)) {
+    const first = (i: number) => Number(flagged.has(paths[i]));
+    const order = [...population].sort((a, b) => first(b) - first(a) || score[b] - score[a] || a - b);
+    const q = rankingQuality(order, positive, k);
+    out[`${name}PrecisionAtK`] = q.atK;
+    out[`${name}PrAuc`] = q.ap;
+    if (flagged.size === 0) continue;
+    const inFlagged = population.filter((i) => flagged.has(paths[i]));
+    const truePositives = inFlagged.filter(positive).length;
+    out[`${name}Flagged`] = inFlagged.length;
+    out[`${name}FlaggedPrecision`] = inFlagged.length ? truePositives / inFlagged.length : 0;
+    out[`${name}FlaggedRecall`] = k ? truePositives / k : 0;
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,7 @@ import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shar
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
+import { textTrainParams } from '../shared/text/textRecipe';
 import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
 import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
@@ -135,6 +136,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         );
       }
       const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
+      // A recipe on text data: its text section names the columns and the model.
+      if (text.isTextData(recipe.data))
+        return text.textTrain(ctx, recipe.data, recipe.outputDir, textTrainParams(recipe));
       const client = ctx.client();
       if (wantsRay(ctx.options)) {
         const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };

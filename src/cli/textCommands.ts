@@ -6,6 +6,7 @@ import { formatBytes, LIMITS } from '../shared/limits';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { TEXT_MODEL_FILE } from '../shared/text/textFiles';
 import * as T from '../shared/text/textProtocol';
+import { TEXT_TEST_SPLIT } from '../shared/text/textRecipe';
 export { isTextData } from '../io/textSource';
 import { CliError } from './cliError';
 import type { CommandContext, OptionSpec } from './commandSpec';
@@ -72,8 +73,15 @@ export async function textScan(ctx: CommandContext, source: string): Promise<num
   return EXIT.ok;
 }
 
-export async function textTrain(ctx: CommandContext, source: string, outputDir: string): Promise<number> {
-  const extra = Object.keys(ctx.options).filter((o) => !TEXT_TRAIN_FLAGS.has(o) && !COMMON.has(o));
+/** `recipe`: a recipe on text data (`train --recipe`) gives what the flags do not. */
+export async function textTrain(
+  ctx: CommandContext,
+  source: string,
+  outputDir: string,
+  recipe?: T.TextTrainParams,
+): Promise<number> {
+  const given = Object.keys(ctx.options);
+  const extra = given.filter((o) => !TEXT_TRAIN_FLAGS.has(o) && !COMMON.has(o) && !(recipe && o === 'recipe'));
   if (extra.length > 0) {
     throw new CliError(
       `--${extra[0]} does not apply to text data (frozen features + a head); see transfer-studio train --help.`,
@@ -90,12 +98,15 @@ export async function textTrain(ctx: CommandContext, source: string, outputDir: 
     T.textTrain,
     {
       source,
-      columns: columns(ctx),
-      model: (str(ctx, 'text-model') ?? 'auto') as T.TextModelChoice,
+      columns: {
+        text: str(ctx, 'text-column') ?? recipe?.columns.text,
+        label: str(ctx, 'label-column') ?? recipe?.columns.label,
+      },
+      model: (str(ctx, 'text-model') ?? recipe?.model ?? 'auto') as T.TextModelChoice,
       outputDir,
-      seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
-      validationSplit: fraction('val', 0.2),
-      testSplit: fraction('test', 0.2),
+      seed: Number(str(ctx, 'seed') ?? recipe?.seed ?? DEFAULT_SEED),
+      validationSplit: fraction('val', recipe?.validationSplit ?? 0.2),
+      testSplit: fraction('test', recipe?.testSplit ?? TEXT_TEST_SPLIT),
       ...encoderBase(str(ctx, 'base')),
       cacheDir: ctx.cacheDir,
     },

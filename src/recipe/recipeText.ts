@@ -13,6 +13,7 @@ const ORDER: Record<keyof TrainRecipe, true> = {
   name: true,
   mode: true,
   data: true,
+  text: true,
   base: true,
   freeze: true,
   head: true,

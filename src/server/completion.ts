@@ -1,5 +1,6 @@
 // Completion in recipe files: field names where a key goes, and where a value goes the values that field
-// takes (enum values, true/false, built-in bases, the layer names of the recipe's base in model order).
+// takes (enum values, true/false, built-in bases, the layer names of the recipe's base in model order, the
+// columns of a table of texts).
 // The context comes from the lines around the cursor, not the YAML tree, because while the user types the
 // line under the cursor is rarely valid YAML yet.
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import type { TextDocument, Position } from 'vscode-languageserver-textdocument'
 import { isMap, isScalar } from 'yaml';
 import { fieldAt, type FieldSpec } from '../shared/recipeFields';
 import { BUILTIN_BASES } from '../shared/builtinBases';
+import { extensionOf, TEXT_TABLE_EXTENSIONS } from '../shared/text/textFiles';
 import type { RecipeAnalysis } from './recipeAnalysis';
 
 type Context = { kind: 'key'; parent: string[] } | { kind: 'value'; path: string[]; listItem: boolean; prefix: string };
@@ -47,21 +49,29 @@ export function recipeCompletions(doc: TextDocument, position: Position, a: Reci
     start: { line: position.line, character: position.character - context.prefix.length },
     end: position,
   };
-  return valueItems(item, a, context.prefix).map((i) => ({
+  return valueItems(item, context.path, a, context.prefix).map((i) => ({
     ...i,
     textEdit: { range, newText: i.insertText ?? i.label },
     insertText: undefined,
   }));
 }
 
-function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): CompletionItem[] {
+function valueItems(spec: FieldSpec, fieldPath: string[], a: RecipeAnalysis, prefix: string): CompletionItem[] {
   if (spec.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value }));
   if (spec.kind === 'number' && spec.enum)
     return spec.enum.map((v) => ({ label: String(v), kind: CompletionItemKind.Value }));
   if (spec.kind !== 'string') return [];
   if (spec.enum)
     return spec.enum.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: spec.doc }));
-  if (spec.role === 'path') return folderItems(a.recipeDir, prefix);
+  if (spec.role === 'path') return folderItems(a.recipeDir, prefix, fieldPath[0] === 'data');
+  if (spec.role === 'column')
+    return a.data?.kind === 'table'
+      ? a.data.columns.map((c, i) => ({
+          label: c,
+          kind: CompletionItemKind.Field,
+          sortText: String(i).padStart(3, '0'),
+        }))
+      : [];
   if (spec.role === 'base')
     return BUILTIN_BASES.map((id) => ({ label: id, kind: CompletionItemKind.Module, detail: 'built-in base' }));
   if ((spec.role === 'layer' || spec.role === 'frozenEntry') && a.base?.kind === 'ok') {
@@ -79,8 +89,11 @@ function valueItems(spec: FieldSpec, a: RecipeAnalysis, prefix: string): Complet
   return [];
 }
 
-/** Subfolders of the folder typed so far (relative to the recipe), e.g. "../generated/" → "../generated/fashion-small". */
-function folderItems(recipeDir: string, prefix: string): CompletionItem[] {
+/**
+ * Subfolders of the folder typed so far (relative to the recipe), e.g. "../generated/" →
+ * "../generated/fashion-small"; for `data`, tables of texts (.csv/.tsv/.jsonl) too.
+ */
+function folderItems(recipeDir: string, prefix: string, tables: boolean): CompletionItem[] {
   const typedDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
   let entries: fs.Dirent[];
   try {
@@ -88,9 +101,15 @@ function folderItems(recipeDir: string, prefix: string): CompletionItem[] {
   } catch {
     return [];
   }
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
-    .map((e) => ({ label: typedDir + e.name, kind: CompletionItemKind.Folder }));
+  const visible = entries.filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules');
+  return [
+    ...visible
+      .filter((e) => e.isDirectory())
+      .map((e) => ({ label: typedDir + e.name, kind: CompletionItemKind.Folder })),
+    ...(tables ? visible.filter((e) => e.isFile() && TEXT_TABLE_EXTENSIONS.includes(extensionOf(e.name))) : []).map(
+      (e) => ({ label: typedDir + e.name, kind: CompletionItemKind.File, detail: 'table of texts' }),
+    ),
+  ];
 }
 
 /** Where the cursor is: at a key of some section, or at the value of a field (possibly a list item). */

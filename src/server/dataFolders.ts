@@ -1,19 +1,24 @@
-// How many images each class folder of a recipe's dataset holds, read from disk by file extension (as the
-// dataset scanner lists them, without decoding), cached per folder and dropped when the client reports
-// file events under it, so adding images to an empty class clears its diagnostic.
+// What a recipe's dataset holds, read from disk by file extension (as the scanners list it, without decoding):
+// per class folder its images or texts, or a text table's columns. Cached per path and dropped when the
+// client reports file events under it, so adding examples to an empty class clears its diagnostic.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isTextData, readTableHeader } from '../io/textSource';
 import { IMAGE_EXTENSIONS, isHiddenName } from '../shared/imageFiles';
+import { extensionOf, TEXT_FILE_EXTENSIONS, TEXT_TABLE_EXTENSIONS } from '../shared/text/textFiles';
 
 export interface ClassCount {
   name: string;
-  images: number;
+  /** Images, or texts in a folder of text classes. */
+  examples: number;
 }
 
 export type DataFolderState =
   | { kind: 'missing'; folder: string }
   | { kind: 'notFolder'; folder: string }
-  | { kind: 'ok'; folder: string; classes: ClassCount[] };
+  /** A .csv/.tsv/.jsonl table of texts: its header's column names (none when it has no readable header). */
+  | { kind: 'table'; folder: string; columns: string[] }
+  | { kind: 'ok'; folder: string; unit: 'image' | 'text'; classes: ClassCount[] };
 
 // Deep trees are not datasets; the bound also keeps a symlink cycle from running away.
 const MAX_DEPTH = 8;
@@ -26,8 +31,8 @@ export class DataFolders {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const state = read(key);
-    // Only listings are cached: a missing folder is one stat away, and its creation sends no image event.
-    if (state.kind === 'ok') this.cache.set(key, state);
+    // Only listings are cached: a missing folder is one stat away, and its creation sends no file event.
+    if (state.kind === 'ok' || state.kind === 'table') this.cache.set(key, state);
     return state;
   }
 
@@ -47,12 +52,19 @@ export class DataFolders {
 function read(folder: string): DataFolderState {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
   if (!stat) return { kind: 'missing', folder };
+  if (stat.isFile() && TEXT_TABLE_EXTENSIONS.includes(extensionOf(folder)))
+    return { kind: 'table', folder, columns: readTableHeader(folder) };
   if (!stat.isDirectory()) return { kind: 'notFolder', folder };
+  // The rule the CLI and the editor route data by: more texts than images makes a folder of text classes.
+  const unit = isTextData(folder) ? 'text' : 'image';
   const classes = entries(folder)
     .filter((e) => !isHiddenName(e.name) && isDirectory(folder, e))
-    .map((e) => ({ name: e.name, images: countImages(path.join(folder, e.name), 0) }))
+    .map((e) => {
+      const dir = path.join(folder, e.name);
+      return { name: e.name, examples: unit === 'text' ? countTexts(dir) : countImages(dir, 0) };
+    })
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { kind: 'ok', folder, classes };
+  return { kind: 'ok', folder, unit, classes };
 }
 
 function countImages(dir: string, depth: number): number {
@@ -64,6 +76,13 @@ function countImages(dir: string, depth: number): number {
     else if (IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) n++;
   }
   return n;
+}
+
+/** The text reader takes the files directly in a class folder (src/trainer/data/text/textDataset.ts). */
+function countTexts(dir: string): number {
+  return entries(dir).filter(
+    (e) => !e.name.startsWith('.') && !e.isDirectory() && TEXT_FILE_EXTENSIONS.includes(extensionOf(e.name)),
+  ).length;
 }
 
 function entries(dir: string): fs.Dirent[] {

@@ -8,6 +8,7 @@ import type { BaseDescription } from '../shared/engineTypes';
 import { expandFrozenEntry, parseFrozenEntry } from '../shared/freezePlan';
 import { closestName } from '../shared/nameDistance';
 import type { RecipeAnalysis } from './recipeAnalysis';
+import { textDiagnostics } from './textDiagnostics';
 
 /** What a quick fix needs: the text that replaces the diagnostic's range. */
 export interface FixData {
@@ -45,6 +46,7 @@ export function recipeDiagnostics(doc: TextDocument, a: RecipeAnalysis): Diagnos
     );
   }
   dataDiagnostics(a, add);
+  textDiagnostics(a, add);
   const at = (path: FieldPath) => spanAt(a.parsed, path);
   if (a.base?.kind === 'error')
     add(at(['base']) ?? [0, 0], a.base.message, 'base', DiagnosticSeverity.Error, a.base.suggestion);
@@ -53,7 +55,7 @@ export function recipeDiagnostics(doc: TextDocument, a: RecipeAnalysis): Diagnos
   return out;
 }
 
-type Add = (
+export type Add = (
   span: [number, number] | undefined,
   message: string,
   code: string,
@@ -79,33 +81,39 @@ function dataDiagnostics(a: RecipeAnalysis, add: Add): void {
   if (d.kind === 'missing')
     return add(
       span,
-      `Data folder not found: ${d.folder}. Point "data" (relative to this recipe) to a folder with one subfolder per class.`,
+      `Data not found: ${d.folder}. Point "data" (relative to this recipe) to a folder with one subfolder per class, or to a .csv/.tsv/.jsonl table of texts.`,
       'data',
     );
   if (d.kind === 'notFolder')
-    return add(span, `${d.folder} is a file; "data" must be a folder with one subfolder of images per class.`, 'data');
+    return add(
+      span,
+      `${d.folder} is a file; "data" must be a folder with one subfolder per class, or a .csv/.tsv/.jsonl table of texts.`,
+      'data',
+    );
+  if (d.kind === 'table') return;
+  const unit = d.unit;
   if (d.classes.length === 0)
-    return add(span, `No class folders in ${d.folder}: put the images in one subfolder per class.`, 'data');
+    return add(span, `No class folders in ${d.folder}: put the ${unit}s in one subfolder per class.`, 'data');
   for (const c of d.classes) {
-    if (c.images === 0)
+    if (c.examples === 0)
       add(
         span,
         `Class folder "${c.name}" is empty: it is left out of training.`,
         'data-class',
         DiagnosticSeverity.Warning,
       );
-    else if (c.images < a.minPerClass)
+    else if (c.examples < a.minPerClass)
       add(
         span,
-        `Class folder "${c.name}" has ${c.images} image${c.images === 1 ? '' : 's'}; the split needs at least ${a.minPerClass} per class.`,
+        `Class folder "${c.name}" has ${c.examples} ${unit}${c.examples === 1 ? '' : 's'}; the split needs at least ${a.minPerClass} per class.`,
         'data-class',
       );
   }
-  const usable = d.classes.filter((c) => c.images > 0).length;
+  const usable = d.classes.filter((c) => c.examples > 0).length;
   if (usable < 2)
     add(
       span,
-      `Only ${usable} class folder${usable === 1 ? ' has' : 's have'} images; a classifier needs at least two.`,
+      `Only ${usable} class folder${usable === 1 ? ' has' : 's have'} ${unit}s; a classifier needs at least two.`,
       'data',
     );
 }

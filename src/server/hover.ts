@@ -1,5 +1,6 @@
 // Hover in recipe files: on a layer name, what the layer is and what this recipe does to it; on the data
-// folder, its classes and image counts; on the base, its size and input; on a field name, what it means.
+// folder, its classes and image (or text) counts, on a table of texts its columns; on the base, its size and
+// input; on a field name, what it means.
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Position, TextDocument } from 'vscode-languageserver-textdocument';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
@@ -7,6 +8,7 @@ import { fieldAt, describeRange } from '../shared/recipeFields';
 import type { FieldPath } from '../recipe/recipeSyntax';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
 import { parseFrozenEntry } from '../shared/freezePlan';
+import type { TextRecipe } from '../shared/text/textRecipe';
 import { layerPlan, layerState, type RecipeAnalysis } from './recipeAnalysis';
 
 export function recipeHover(doc: TextDocument, position: Position, a: RecipeAnalysis): Hover | null {
@@ -77,15 +79,30 @@ function baseHover(b: BaseDescription): string {
 function dataHover(a: RecipeAnalysis): string | undefined {
   const d = a.data;
   if (!d) return undefined;
-  if (d.kind !== 'ok') return `\`${d.folder}\`: ${d.kind === 'missing' ? 'not found' : 'not a folder'}`;
-  const total = d.classes.reduce((n, c) => n + c.images, 0);
-  const rows = d.classes.map((c) => `| ${c.name} | ${c.images} |`);
+  if (d.kind === 'missing' || d.kind === 'notFolder')
+    return `\`${d.folder}\`: ${d.kind === 'missing' ? 'not found' : 'not a folder or a table of texts'}`;
+  if (d.kind === 'table') return tableHover(d.folder, d.columns, a.parsed.value.text);
+  const total = d.classes.reduce((n, c) => n + c.examples, 0);
+  const rows = d.classes.map((c) => `| ${c.name} | ${c.examples} |`);
   return [
-    `**${d.classes.length} classes, ${total} images** in \`${d.folder}\``,
+    `**${d.classes.length} classes, ${total} ${d.unit}s** in \`${d.folder}\``,
     '',
-    '| class | images |',
+    `| class | ${d.unit}s |`,
     '|---|---:|',
     ...rows,
+  ].join('\n');
+}
+
+/** A table's columns, marking the ones the recipe (or the engine's usual names) take the text and label from. */
+function tableHover(file: string, columns: readonly string[], text: TextRecipe | undefined): string {
+  const named = (c: string, wanted: string | undefined) => wanted?.toLowerCase() === c.toLowerCase();
+  const role = (c: string) => (named(c, text?.column) ? 'text' : named(c, text?.labelColumn) ? 'label' : '');
+  return [
+    `**Table of texts** \`${file}\`: ${columns.length} columns`,
+    '',
+    '| column | in this recipe |',
+    '|---|---|',
+    ...columns.map((c) => `| ${c} | ${role(c)} |`),
   ].join('\n');
 }
 

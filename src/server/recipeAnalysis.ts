@@ -13,7 +13,7 @@ import type { BaseLookup, LayerCatalog } from './layerCatalog';
 export interface RecipeAnalysis {
   parsed: ParsedRecipe;
   recipeDir: string;
-  /** Undefined in mode "source", which trains without a base. */
+  /** Undefined in mode "source" and for text data, which train without a base. */
   base?: BaseLookup;
   /** Undefined when the recipe names no data folder. */
   data?: DataFolderState;
@@ -30,8 +30,11 @@ export async function analyzeRecipe(text: string, uri: string, services: Analysi
   const parsed = parseRecipe(text);
   const recipeDir = folderOf(uri);
   const r = parsed.value;
-  const base = r.mode === 'source' ? undefined : await services.catalog.lookup(r.base ?? DEFAULT_BASE, recipeDir);
   const data = r.data ? services.folders.get(path.resolve(recipeDir, r.data)) : undefined;
+  // Text data trains on word vectors and lexical features: no base to load.
+  const textData = data?.kind === 'table' || (data?.kind === 'ok' && data.unit === 'text');
+  const base =
+    r.mode === 'source' || textData ? undefined : await services.catalog.lookup(r.base ?? DEFAULT_BASE, recipeDir);
   const defaults = defaultRecipe('');
   const minPerClass = examplesNeededPerClass(
     r.validationSplit ?? defaults.validationSplit,

@@ -7,7 +7,7 @@ import { seededRandom, shuffled } from './seededRandom';
 /** How flagged examples are ordered, most suspect first. */
 export type LabelRanking = 'self-confidence' | 'normalized-margin';
 
-/** One example that confident learning selects and whose given label has probability below 0.5. */
+/** One example confident learning selects whose given label has probability below 0.5. */
 export interface LabelIssue {
   index: number;
   given: number;
@@ -79,18 +79,57 @@ export function confidentJoint(probs: Float64Array, labels: readonly number[], c
 }
 
 /**
- * Prune by noise rate: for each given class i and other class j, the round(joint[i][j]) examples labelled i
- * with the largest margin p_j − p_i are selected; those with self-confidence below 0.5 become issues, most
- * suspect first by `ranking`. `skip[c]` leaves class c's examples out (too few to judge).
+ * Which examples become issues. Both take as many as confident learning estimates are mislabelled (the
+ * calibrated joint's off-diagonal counts, rounded); they differ in which ones:
+ * - 'noise-rate' (prune by noise rate): for each given class i and other class j, the round(joint[i][j])
+ *   examples labelled i with the largest margin p_j − p_i;
+ * - 'ranked': that many from the top of the ranking over the whole set, so the reported list is the head of
+ *   the ranking (see README "Data doctor" for the measurements behind the default).
  */
+export type LabelSelection = 'noise-rate' | 'ranked';
+
+export interface IssueOptions {
+  /** How issues are ordered, most suspect first. */
+  ranking: LabelRanking;
+  selection: LabelSelection;
+  /** `skip[c]` leaves class c's examples out (too few to judge). */
+  skip?: readonly boolean[];
+}
+
+/** The selected examples whose self-confidence is below 0.5, most suspect first by `o.ranking`. */
 export function labelIssues(
   probs: Float64Array,
   labels: readonly number[],
   classes: number,
-  ranking: LabelRanking,
-  skip: readonly boolean[] = [],
+  o: IssueOptions,
 ): LabelIssue[] {
+  const skip = o.skip ?? [];
   const joint = confidentJoint(probs, labels, classes);
+  const all = labels.flatMap((_, n) => (skip[labels[n]] ? [] : [issueAt(probs, labels, classes, n)]));
+  const byRank = (a: LabelIssue, b: LabelIssue) =>
+    suspicion(b, o.ranking) - suspicion(a, o.ranking) || a.index - b.index;
+  const doubtful = all.filter((issue) => issue.selfConfidence < MAX_FLAGGED_CONFIDENCE).sort(byRank);
+  if (o.selection === 'ranked') return doubtful.slice(0, estimatedIssues(joint, skip));
+  const selected = pruneByNoiseRate(joint, probs, labels, classes, skip);
+  return doubtful.filter((issue) => selected.has(issue.index));
+}
+
+/** How many labels confident learning estimates are wrong among the judged classes. */
+function estimatedIssues(joint: number[][], skip: readonly boolean[]): number {
+  let count = 0;
+  joint.forEach((row, i) => {
+    if (!skip[i]) row.forEach((v, j) => (count += j === i ? 0 : Math.round(v)));
+  });
+  return count;
+}
+
+function pruneByNoiseRate(
+  joint: number[][],
+  probs: Float64Array,
+  labels: readonly number[],
+  classes: number,
+  skip: readonly boolean[],
+): Set<number> {
   const selected = new Set<number>();
   for (let i = 0; i < classes; i++) {
     if (skip[i]) continue;
@@ -104,15 +143,15 @@ export function labelIssues(
       order.slice(0, take).forEach((n) => selected.add(n));
     }
   }
-  const issues: LabelIssue[] = [];
-  for (const index of selected) {
-    const given = labels[index];
-    const selfConfidence = probs[index * classes + given];
-    if (selfConfidence >= MAX_FLAGGED_CONFIDENCE) continue;
-    const likely = bestOther(probs, index, classes, given);
-    issues.push({ index, given, likely, selfConfidence, margin: selfConfidence - probs[index * classes + likely] });
-  }
-  return issues.sort((a, b) => suspicion(b, ranking) - suspicion(a, ranking) || a.index - b.index);
+  return selected;
+}
+
+/** Example n's given label, its best other class and both scores. */
+function issueAt(probs: Float64Array, labels: readonly number[], classes: number, index: number): LabelIssue {
+  const given = labels[index];
+  const selfConfidence = probs[index * classes + given];
+  const likely = bestOther(probs, index, classes, given);
+  return { index, given, likely, selfConfidence, margin: selfConfidence - probs[index * classes + likely] };
 }
 
 /** 0–1, higher is more suspect: 1 − self-confidence, or the margin mapped from −1…1 onto 1…0. */
@@ -127,11 +166,7 @@ export function suspicions(
   classes: number,
   ranking: LabelRanking,
 ): number[] {
-  return labels.map((given, i) => {
-    const selfConfidence = probs[i * classes + given];
-    const margin = selfConfidence - probs[i * classes + bestOther(probs, i, classes, given)];
-    return suspicion({ selfConfidence, margin }, ranking);
-  });
+  return labels.map((_, i) => suspicion(issueAt(probs, labels, classes, i), ranking));
 }
 
 /** Pairs of classes predicted as each other for more than `minShare` of the smaller class, most confused first. */

@@ -1,6 +1,7 @@
 // Plain data that crosses the host ↔ trainer boundary. No tfjs, no Node, no vscode types here:
 // the extension host, the trainer, the CLI, the language server and the webview all compile this file.
 import type { RaySettings } from './rayProtocol';
+import type { TextRecipe } from './text/textRecipe';
 
 /** What the user may ask for (setting, --backend, TRANSFER_STUDIO_BACKEND); 'auto' takes the fastest that loads. */
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -163,6 +164,8 @@ export interface TrainRecipe {
   maxPerClass?: number;
   /** Where the recipe runs on Ray (`transfer-studio train --ray`, "Run on Ray Cluster…"); ignored by local runs. */
   ray?: RaySettings;
+  /** Text data (a table, or a folder of text files per class): its columns and the text model. */
+  text?: TextRecipe;
 }
 
 export interface ClassMetrics {

@@ -31,26 +31,39 @@ export function unitCosine(u: { data: Float32Array; dims: number }, i: number, j
   return s;
 }
 
-/** Mean cosine distance of each row to its k nearest other rows among the reference sample. */
+/** The rows neighbours are looked for among: all of them, or a seeded sample of OUTLIER_REFERENCE. */
+export function referenceRows(n: number, seed: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  return n > OUTLIER_REFERENCE ? shuffled(all, seededRandom(seed)).slice(0, OUTLIER_REFERENCE) : all;
+}
+
+/** Mean of the k smallest `distances`, leaving out position `self` (−1: none). */
+export function meanNearest(distances: ArrayLike<number>, self: number, k: number): number {
+  // The k smallest so far, ascending.
+  const best: number[] = [];
+  for (let j = 0; j < distances.length; j++) {
+    const dist = distances[j];
+    if (j === self || (best.length === k && dist >= best[k - 1])) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1] > dist) at--;
+    best.splice(at, 0, dist);
+    if (best.length > k) best.pop();
+  }
+  return best.reduce((a, b) => a + b, 0) / best.length;
+}
+
+/**
+ * Mean cosine distance of each row to its k nearest other rows among the reference rows. The trainer
+ * computes the same on tfjs matrix products (doctor/neighbours.ts); this one is for pure callers and tests.
+ */
 export function isolation(u: { data: Float32Array; dims: number }, seed: number, k = OUTLIER_NEIGHBOURS): number[] {
   const n = u.dims === 0 ? 0 : u.data.length / u.dims;
-  const all = Array.from({ length: n }, (_, i) => i);
-  const reference = n > OUTLIER_REFERENCE ? shuffled(all, seededRandom(seed)).slice(0, OUTLIER_REFERENCE) : all;
+  const reference = referenceRows(n, seed);
   const kk = Math.min(k, reference.length - 1);
   if (kk < 1) return new Array<number>(n).fill(0);
-  return all.map((i) => {
-    // The kk smallest distances so far, ascending.
-    const best: number[] = [];
-    for (const j of reference) {
-      if (j === i) continue;
-      const dist = 1 - unitCosine(u, i, j);
-      if (best.length === kk && dist >= best[kk - 1]) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1] > dist) at--;
-      best.splice(at, 0, dist);
-      if (best.length > kk) best.pop();
-    }
-    return best.reduce((a, b) => a + b, 0) / best.length;
+  return Array.from({ length: n }, (_, i) => {
+    const distances = reference.map((j) => 1 - unitCosine(u, i, j));
+    return meanNearest(distances, reference.indexOf(i), kk);
   });
 }
 

@@ -8,9 +8,10 @@ import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
 import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, SourceModel, TrainRecipe } from './engineTypes';
 import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
+import { TEXT_RECIPE_SECTION } from './text/textRecipe';
 
 /** What a string value names, so the server knows which checks and completions apply. */
-export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry';
+export type StringRole = 'path' | 'base' | 'layer' | 'frozenEntry' | 'column';
 
 /** `words`: plain words a number or a section also accepts in its place, e.g. "auto". */
 export type FieldSpec =
@@ -53,7 +54,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   data: {
     kind: 'string',
     role: 'path',
-    doc: 'Dataset folder, relative to this recipe: one subfolder of images per class.',
+    doc: 'Dataset, relative to this recipe: a folder with one subfolder per class (images, or .txt/.md texts), or a .csv/.tsv/.jsonl table of texts (see "text").',
   },
   base: {
     kind: 'string',
@@ -240,6 +241,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
       },
     } satisfies Record<keyof RaySettings, FieldSpec>,
   },
+  text: TEXT_RECIPE_SECTION,
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
 
 /** The spec at a path of keys (list items are addressed by any number), or undefined for an unknown field. */

@@ -87,7 +87,7 @@ test('a missing data folder is reported on the path', async () => {
   assert.deepEqual(diagnostics.map(brief), [
     {
       range: rangeOf(text, '../generated/no-such-dataset'),
-      message: `Data folder not found: ${fixture('no-such-dataset')}. Point "data" (relative to this recipe) to a folder with one subfolder per class.`,
+      message: `Data not found: ${fixture('no-such-dataset')}. Point "data" (relative to this recipe) to a folder with one subfolder per class, or to a .csv/.tsv/.jsonl table of texts.`,
       severity: 1,
     },
   ]);

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { DoctorReport } from '../../src/shared/doctorTypes';
 import { IGNORE_FILE, IGNORED_REASON } from '../../src/shared/ignoreFile';
 import { loadMnistDigit, writeGrayPng } from '../../src/samples/sampleFolders';
+import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { scanDataset } from '../../src/trainer/data/datasetScanner';
 import { diagnose } from '../../src/trainer/doctor/diagnose';
 import { fingerprints } from '../../src/trainer/doctor/fingerprints';
@@ -56,6 +57,9 @@ async function check(root: string, seed: number) {
 }
 
 describe('data doctor on real digits', () => {
+  // The probe runs on the engine's backend, as in the trainer.
+  before(() => initBackend('wasm'));
+
   it('finds the planted flips and copies, and repeats itself for a seed', async () => {
     const { root, flipped } = await plantedFolder();
     const d = await check(root, 1);

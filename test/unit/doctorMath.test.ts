@@ -42,7 +42,7 @@ describe('confident learning', () => {
   });
 
   it('flags the confident off-diagonal examples below 0.5 and names the likely class', () => {
-    const issues = labelIssues(probs, labels, 2, 'self-confidence');
+    const issues = labelIssues(probs, labels, 2, { ranking: 'self-confidence', selection: 'noise-rate' });
     assert.deepEqual(
       issues.map((i) => [i.index, i.given, i.likely]),
       [
@@ -52,15 +52,36 @@ describe('confident learning', () => {
     );
     // A skipped class is not judged.
     assert.deepEqual(
-      labelIssues(probs, labels, 2, 'self-confidence', [true, false]).map((i) => i.index),
+      labelIssues(probs, labels, 2, { ranking: 'self-confidence', selection: 'noise-rate', skip: [true, false] }).map(
+        (i) => i.index,
+      ),
       [5],
     );
   });
 
   it('ranks by normalised margin when asked', () => {
     const three = rows([0.4, 0.35, 0.25], [0.45, 0.5, 0.05], [0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.05, 0.9, 0.05]);
-    const issues = labelIssues(three, [0, 0, 0, 1, 1], 3, 'normalized-margin');
+    const issues = labelIssues(three, [0, 0, 0, 1, 1], 3, { ranking: 'normalized-margin', selection: 'noise-rate' });
     for (let i = 1; i < issues.length; i++) assert.ok(issues[i - 1].margin <= issues[i].margin);
+  });
+
+  it('the ranked selection takes the head of the ranking, as many as the joint estimates', () => {
+    // Class 2's row of the joint estimates two wrong labels; prune by noise rate takes them from class 2
+    // (examples 5 and 6), the ranked selection takes the two least confident of the whole set (3 and 2).
+    const seven = rows(
+      [9 / 23, 5 / 23, 9 / 23],
+      [9 / 17, 6 / 17, 2 / 17],
+      [1 / 3, 1 / 3, 1 / 3],
+      [9 / 22, 4 / 22, 9 / 22],
+      [1 / 9, 5 / 9, 3 / 9],
+      [1 / 11, 5 / 11, 5 / 11],
+      [8 / 19, 3 / 19, 8 / 19],
+    );
+    const given = [0, 0, 0, 1, 1, 2, 2];
+    const pick = (selection: 'noise-rate' | 'ranked') =>
+      labelIssues(seven, given, 3, { ranking: 'self-confidence', selection }).map((i) => i.index);
+    assert.deepEqual(pick('noise-rate'), [6, 5]);
+    assert.deepEqual(pick('ranked'), [3, 2]);
   });
 
   it('confused pairs need more than 10% of the smaller class', () => {

@@ -17,7 +17,7 @@ export function requireTrust(): boolean {
   void vscode.window
     .showWarningMessage(
       vscode.l10n.t(
-        "Transfer Studio cannot train in Restricted Mode: training reads this workspace's images and models and writes run folders into it. Trust the workspace to train.",
+        "Transfer Studio cannot train in Restricted Mode: training reads this workspace's data (images or texts) and models and writes run folders into it. Trust the workspace to train.",
       ),
       vscode.l10n.t('Manage Workspace Trust'),
     )
@@ -31,7 +31,7 @@ export async function chooseDataFolder(uri: unknown): Promise<string | undefined
     canSelectFolders: true,
     canSelectFiles: false,
     openLabel: vscode.l10n.t('Use as Dataset'),
-    title: vscode.l10n.t('Folder with one subfolder of images per class'),
+    title: vscode.l10n.t('Folder with one subfolder per class (images or texts)'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0]?.fsPath;

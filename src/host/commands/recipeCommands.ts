@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isPathLikeBase, loadRecipe, readRecipeFile } from '../../recipe/recipeFile';
+import { isTextData } from '../../io/textSource';
+import { textTrainParams } from '../../shared/text/textRecipe';
+import { trainTextModels } from '../text/textFineTune';
 import { recipeText } from '../../recipe/recipeText';
 import type { TrainRecipe } from '../../shared/engineTypes';
 import { confinePath } from '../security/confinePath';
@@ -64,6 +67,10 @@ export async function trainRecipe(
   } catch (e) {
     await showFailure(s, (e as Error).message);
     return;
+  }
+  if (isTextData(recipe.data)) {
+    if (onRay) return void showFailure(s, vscode.l10n.t("Runs on Ray take images; this recipe's data is text."));
+    return trainTextModels(s, textTrainParams(recipe));
   }
   const ray = onRay ? await onRay(recipe) : undefined;
   if (onRay && !ray) return;

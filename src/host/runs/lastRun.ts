@@ -13,6 +13,8 @@ export interface LastRun {
   status: RunSummary['status'];
   /** Epochs of the finished run (metrics.json), or those its checkpoint reached. */
   history: EpochMetrics[];
+  /** The kind of data it trained on: only an image run has choices (base, cut, frozen layers) to take up. */
+  kind: RunInfo['input']['kind'];
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
@@ -51,7 +53,7 @@ export async function findLastRun(runsDirs: readonly string[]): Promise<LastRun 
       metrics?.transfer ??
       (await readJson<{ history?: EpochMetrics[] }>(path.join(dir, RUN_FILES.checkpointState)))?.history ??
       [];
-    return { dir, name, status: info.status, history };
+    return { dir, name, status: info.status, history, kind: info.input.kind };
   }
   return undefined;
 }

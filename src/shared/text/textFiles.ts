@@ -15,3 +15,6 @@ export function extensionOf(p: string): string {
 
 /** The file in a text run folder that records how it trained and how it scored (TextRunResult and its data). */
 export const TEXT_RUN_FILE = 'text-run.json';
+
+/** The built-in GloVe-100 word vectors' file under the package's dist/text. */
+export const WORD_VECTORS_FILE = 'glove-100d.bin';

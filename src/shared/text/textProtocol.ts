@@ -4,6 +4,7 @@
 import { RequestType } from 'vscode-jsonrpc';
 import type { Evaluation, Prediction } from '../engineTypes';
 import type { SkippedText } from './textExamples';
+import type { TextModelChoice } from './textRecipe';
 
 /** Which columns of a table hold the text and the label: header names or 1-based positions. */
 export interface TextColumnFlags {
@@ -11,9 +12,8 @@ export interface TextColumnFlags {
   label?: string;
 }
 
-/** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
-export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
-export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
+// Declared with the recipe's text section (the webview compiles that table, and no jsonrpc).
+export { TEXT_MODEL_CHOICES, type TextModelChoice } from './textRecipe';
 
 /** A text dataset's classes, example counts and what was skipped. */
 export interface TextScan {

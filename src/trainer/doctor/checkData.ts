@@ -1,7 +1,6 @@
 // `transfer-studio doctor` and Check Data: scan the folder (the ignore list applies), cache the features of
 // the chosen base at its default cut, fingerprint the files, run the checks, remember what was flagged.
 import type { CancelSignal } from '../../shared/engineError';
-import type { LabelRanking } from '../../shared/confidentLearning';
 import type { DoctorReport } from '../../shared/doctorTypes';
 import type { ProgressEvent } from '../../shared/engineTypes';
 import type { DoctorParams } from '../../shared/trainerProtocol';
@@ -15,11 +14,8 @@ import { diagnose } from './diagnose';
 import { fingerprints } from './fingerprints';
 import { saveLastCheck } from './lastCheck';
 
-/** A check's parameters; the evaluation script may choose the ranking. */
-export type CheckParams = DoctorParams & { ranking?: LabelRanking };
-
 export async function checkData(
-  p: CheckParams,
+  p: DoctorParams,
   signal: CancelSignal,
   emit: (e: ProgressEvent) => void,
 ): Promise<DoctorReport> {
@@ -29,7 +25,7 @@ export async function checkData(
 }
 
 /** The report with what it was computed from (the evaluation script measures rankings on `diagnosis`). */
-export async function runChecks(p: CheckParams, signal: CancelSignal, emit: (e: ProgressEvent) => void) {
+export async function runChecks(p: DoctorParams, signal: CancelSignal, emit: (e: ProgressEvent) => void) {
   emit({ kind: 'stage', stage: 'scanning', message: p.folder });
   const scan = await scanDataset(p.folder);
   const classes = trainableClasses(scan, 1);
@@ -49,7 +45,7 @@ export async function runChecks(p: CheckParams, signal: CancelSignal, emit: (e: 
     const prints = await fingerprints(kept.map((s) => s.path));
     const names = classes.map((c) => c.name);
     const examples = kept.map((s, i) => ({ ...s, features: features.get(s.path)!, fingerprint: prints[i] }));
-    const d = diagnose({ root: scan.root, classes: names, examples, seed: p.seed, ranking: p.ranking });
+    const d = diagnose({ root: scan.root, classes: names, examples, seed: p.seed });
     const report: DoctorReport = {
       folder: scan.root,
       base: p.base,

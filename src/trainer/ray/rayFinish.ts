@@ -1,7 +1,6 @@
 // The engine's half of a Ray run after the job: build the very TF.js model a local run of the recipe builds,
 // set the trained weights into it by layer name, evaluate it with the engine and save a normal run folder,
 // with the run's timings (the host's start-up and decoding, the job's own, the engine's evaluation).
-import { imagePreprocessing, type ImageInput } from '../../shared/inputSpec';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
@@ -9,15 +8,13 @@ import type { CancelSignal } from '../../shared/engineError';
 import type { RayPlan } from '../../shared/rayProtocol';
 import type { Sample } from '../../shared/split';
 import type { RayFinishParams } from '../../shared/trainerProtocol';
-import { resolveFreezePlan } from '../../shared/freezePlan';
 import { SkipList } from '../data/batchStream';
-import { loadBase } from '../models/baseModel';
-import { disposeModels } from '../models/disposeModels';
+import { dataKind } from '../data/kinds/registry';
+import { withBaseAtCut } from '../models/baseAtCut';
 import { countParams } from '../models/layerInfo';
 import { saveLayersModel } from '../models/modelFiles';
-import { buildTransferModel } from '../models/transferModel';
 import { evaluatePredictions } from '../train/evaluation';
-import { scoreImages } from '../train/predictions';
+import { scoreExamples } from '../train/predictions';
 import { readRecipe, readRunInfo, updateRunInfo, writeEvaluation, writeMetrics } from '../train/runFolder';
 import { setWeightsByLayerName } from './rayWeights';
 
@@ -46,10 +43,8 @@ export async function finishRayRun(
     jobDir: string;
   };
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
-  const base = await loadBase(recipe.base, ctx.cacheDir);
-  const plan = resolveFreezePlan(base.description.layers, recipe.freeze, base.description.defaultFeatureLayer);
-  const tm = buildTransferModel(base.model, plan, recipe.head, info.classes.length, recipe.seed);
-  try {
+  const choice = { freeze: recipe.freeze, head: recipe.head, classes: info.classes.length, seed: recipe.seed };
+  return withBaseAtCut(recipe.base, ctx.cacheDir, choice, async ({ model: tm }) => {
     setWeightsByLayerName(tm.full, record.plan.outDir);
     const history: EpochMetrics[] = trained.history;
     const evaluatedOn = record.test.length > 0 ? 'test' : 'validation';
@@ -57,10 +52,11 @@ export async function finishRayRun(
     ctx.emit({ kind: 'stage', stage: 'evaluating' });
     const skips = new SkipList();
     const samples = evaluatedOn === 'test' ? record.test : record.validation;
-    const scored = await scoreImages(
+    const scored = await scoreExamples(
       tm.full,
+      dataKind(info.input),
+      info.input,
       samples,
-      imagePreprocessing(info.input as ImageInput),
       info.classes.length,
       recipe.batchSize,
       skips,
@@ -110,9 +106,7 @@ export async function finishRayRun(
         trainSeconds: train,
       },
     };
-  } finally {
-    disposeModels([tm.head, tm.features, tm.full, base.model]);
-  }
+  });
 }
 
 /** Marks a run whose Ray job failed or was cancelled, so Runs shows it as such. */

@@ -10,11 +10,9 @@ import { IMBALANCE_RATIO } from '../data/datasetScanner';
 import type { Sample } from '../../shared/split';
 import { CancelledError, EngineError } from '../../shared/engineError';
 import { imageInput } from '../../shared/inputSpec';
-import { loadBase } from '../models/baseModel';
-import { disposeModels } from '../models/disposeModels';
-import { resolvedFreeze, resolveFreezePlan, secondPhasePlan } from '../../shared/freezePlan';
+import { withBaseAtCut } from '../models/baseAtCut';
+import { resolvedFreeze, secondPhasePlan } from '../../shared/freezePlan';
 import { writeJsonAtomic } from '../models/modelFiles';
-import { buildTransferModel } from '../models/transferModel';
 import { needsBalancing } from '../train/balance';
 import { newRunDir, prepareRun } from '../train/prepareRun';
 import { writeRunStart, writeSkipped } from '../train/runFolder';
@@ -32,11 +30,11 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
   const { recipe, classes, split, skips } = await prepareRun(asWritten, ctx, resolveAutoForRay);
 
   ctx.emit({ kind: 'stage', stage: 'loading-base', message: recipe.base });
-  const base = await loadBase(recipe.base, ctx.cacheDir);
-  try {
+  // The recipe's model, as a local run builds it: the base cut at its freeze plan, the recipe's head.
+  const choice = { freeze: recipe.freeze, head: recipe.head, classes: classes.length, seed: recipe.seed };
+  return withBaseAtCut(recipe.base, ctx.cacheDir, choice, async ({ base, plan, model: tm }) => {
     const d = base.description;
     const prep = d.preprocessing;
-    const plan = resolveFreezePlan(d.layers, recipe.freeze, d.defaultFeatureLayer);
     const frozenOf = (p: typeof plan) => p.kept.filter((n) => p.frozen.has(n));
     const plans = [plan];
     const phases: RayPlan['phases'] = [
@@ -81,21 +79,15 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
         level: 'info',
         message: `Exporting ${recipe.base} with the recipe's head to Keras for the Ray job`,
       });
-      const tm = buildTransferModel(base.model, plan, recipe.head, classes.length, recipe.seed);
-      let startFile: string;
-      try {
-        startFile = await exportStartModel(
-          tm.full,
-          { classes, preprocessing: prep, title: d.title, base: recipe.base },
-          jobDir,
-        );
-        const cuts = rayCuts(tm, plans, { baseKey: base.resolved.contentKey, preprocessing: prep }, all);
-        cuts.forEach((cut, i) => {
-          if (cut) phases[i].cut = cut;
-        });
-      } finally {
-        disposeModels([tm.head, tm.features, tm.full]);
-      }
+      const startFile = await exportStartModel(
+        tm.full,
+        { classes, preprocessing: prep, title: d.title, base: recipe.base },
+        jobDir,
+      );
+      const cuts = rayCuts(tm, plans, { baseKey: base.resolved.contentKey, preprocessing: prep }, all);
+      cuts.forEach((cut, i) => {
+        if (cut) phases[i].cut = cut;
+      });
 
       const decodeStarted = Date.now();
       let done = 0;
@@ -167,7 +159,5 @@ export async function prepareRayRun(asWritten: TrainRecipe, target: RayTarget, c
       abandonRayRun(runDir, e instanceof CancelledError ? 'cancelled' : 'failed');
       throw e;
     }
-  } finally {
-    disposeModels([base.model]);
-  }
+  });
 }

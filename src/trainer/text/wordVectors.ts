@@ -5,12 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../shared/engineError';
 import { formatBytes, LIMITS } from '../../shared/limits';
+import { WORD_VECTORS_FILE } from '../../shared/text/textFiles';
 import { packageRoot } from '../packageRoot';
 
 const MAGIC = 'TSWV2\n';
 const HEADER = MAGIC.length + 12;
-/** File name under dist/text; the build script writes the same name. */
-export const WORD_VECTORS_FILE = 'glove-100d.bin';
+// File name under dist/text (the build script writes the same name); the editor states its size.
+export { WORD_VECTORS_FILE };
 
 /** Word vectors in frequency order; `lookup` gives a word's rank (its index) or -1. */
 export interface WordVectors {

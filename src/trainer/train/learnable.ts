@@ -37,8 +37,7 @@ export async function checkLearnable<I extends KindInput>(
     if (ok < needed) short.push(`"${classes[label]}" (${ok} of ${tried} training ${kind.noun} decode)`);
   }
   if (short.length > 0) {
-    throw new EngineError(
-      `Cannot train: no usable training ${kind.noun} in class ${short.join(', ')}; e.g. ${example || 'none decodes'}. Fix or remove those files.`,
-    );
+    const which = `no usable training ${kind.noun} in class ${short.join(', ')}`;
+    throw new EngineError(`Cannot train: ${which}; e.g. ${example || 'none decodes'}. Fix or remove those files.`);
   }
 }

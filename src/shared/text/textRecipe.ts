@@ -1,0 +1,69 @@
+// What a recipe says about text data: which columns of a table hold the text and the label, and which text
+// model to train. Pure (the webview compiles the recipe field table, which lists these).
+import type { TrainRecipe } from '../engineTypes';
+import type { FieldSpec } from '../recipeFields';
+import type { TextTrainParams } from './textProtocol';
+
+/** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
+export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
+export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
+
+/** The recipe's `text` section; ignored for image data. */
+export interface TextRecipe {
+  /** Header name of the table's text column (absent: detected from the header). */
+  column?: string;
+  /** Header name of the table's label column (absent: detected from the header). */
+  labelColumn?: string;
+  /** Absent: auto. */
+  model?: TextModelChoice;
+}
+
+/** The recipe fields a text run reads; the others (base, freeze, epochs…) are for images. */
+export const TEXT_RUN_FIELDS: readonly (keyof TrainRecipe)[] = [
+  'name',
+  'data',
+  'text',
+  'validationSplit',
+  'testSplit',
+  'seed',
+  'outputDir',
+];
+
+/** The `text` section of the recipe field table (src/shared/recipeFields.ts). */
+export const TEXT_RECIPE_SECTION = {
+  kind: 'object',
+  doc: 'Text data ("data" is a .csv/.tsv/.jsonl table, or a folder with one subfolder of .txt/.md files per class): which columns hold the text and the label, and which text model to train. Ignored for images.',
+  fields: {
+    column: {
+      kind: 'string',
+      role: 'column',
+      doc: 'The column of the table that holds the text, by its header name. Default: the first of text, sentence, content, body, message, document; else the first column.',
+    },
+    labelColumn: {
+      kind: 'string',
+      role: 'column',
+      doc: 'The column of the table that holds the label, by its header name. Default: the first of label, class, category, target, intent, topic; else the other of the first two columns.',
+    },
+    model: {
+      kind: 'string',
+      enum: TEXT_MODEL_CHOICES,
+      doc: 'fused: GloVe-100 word vectors and lexical TF-IDF, probabilities averaged; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); tuned: the word vectors fine-tuned with the head; auto (default): the best of the four on validation.',
+    },
+  } satisfies Record<keyof TextRecipe, FieldSpec>,
+} as const satisfies FieldSpec;
+
+/** The test split of a text run when nothing (or auto) says otherwise: a fifth, as the CLI's --test. */
+export const TEXT_TEST_SPLIT = 0.2;
+
+/** What a text run takes from a complete recipe whose data and output folder are resolved. */
+export function textTrainParams(r: TrainRecipe): TextTrainParams {
+  return {
+    source: r.data,
+    columns: { text: r.text?.column, label: r.text?.labelColumn },
+    model: r.text?.model ?? 'auto',
+    outputDir: r.outputDir,
+    seed: r.seed,
+    validationSplit: r.validationSplit,
+    testSplit: r.testSplit === 'auto' ? TEXT_TEST_SPLIT : r.testSplit,
+  };
+}

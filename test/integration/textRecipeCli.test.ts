@@ -1,0 +1,75 @@
+// A recipe on text data through the built CLI: `train --recipe` reads the table's columns and the text model
+// from the recipe's text section and its split and seed, as Train on the recipe does in the editor; a flag
+// still wins over the recipe, and an image-only flag is refused.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { sotuSentences } from '../../src/samples/textSets';
+import { EXIT } from '../../src/cli/exitCodes';
+import { seededRandom, shuffled } from '../../src/shared/seededRandom';
+import type { TextRunResult } from '../../src/shared/text/textProtocol';
+import { cliEnv, cliSync, jsonLines } from '../helpers/cli';
+import { tempDir } from '../helpers/fixtures';
+
+const work = tempDir('text-recipe-cli');
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+const ENV = cliEnv(work);
+const cli = (args: string[]) => cliSync(work, args, ENV);
+const result = (stdout: string) => jsonLines(stdout).find((l) => l.type === 'result')!.result as TextRunResult;
+const CLASSES = ['Democratic-Republican', 'Republican'];
+const RECIPE = [
+  'data: data/speeches.csv',
+  'text:',
+  '  column: words',
+  '  labelColumn: speaker party',
+  '  model: lexical',
+  'validationSplit: 0.25',
+  'testSplit: auto',
+  'seed: 7',
+  'outputDir: runs',
+  '',
+].join('\n');
+
+before(() => {
+  // Columns named so that neither the engine's usual names nor the positions would find them.
+  const random = seededRandom(5);
+  const all = sotuSentences();
+  const rows = CLASSES.flatMap((c) =>
+    shuffled(
+      all.filter((e) => e.label === c),
+      random,
+    ).slice(0, 40),
+  );
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  fs.mkdirSync(path.join(work, 'data'));
+  fs.writeFileSync(
+    path.join(work, 'data', 'speeches.csv'),
+    ['id,words,speaker party', ...rows.map((r, i) => `${i},${quote(r.text)},${quote(r.label)}`)].join('\n'),
+  );
+  fs.writeFileSync(path.join(work, 'speeches.recipe.yaml'), RECIPE);
+});
+
+test('train --recipe on a table trains the text model on the columns, split and seed the recipe names', () => {
+  const r = cli(['train', '--recipe', 'speeches.recipe.yaml', '--json']);
+  assert.equal(r.code, EXIT.ok, r.stderr);
+  const run = result(r.stdout);
+  assert.deepEqual(run.classes, CLASSES);
+  assert.equal(run.kept, 'lexical');
+  // 40 per class: a quarter for validation, auto's fifth for the test.
+  assert.deepEqual(run.split, { train: 44, validation: 20, test: 16 });
+  assert.equal(path.dirname(run.runDir), path.join(work, 'runs'));
+  const record = JSON.parse(fs.readFileSync(path.join(run.runDir, 'text-run.json'), 'utf8'));
+  assert.deepEqual(record.columns, { text: 'words', label: 'speaker party' });
+});
+
+test('a flag wins over the recipe; an image-only flag is refused with the reason', () => {
+  const r = cli(['train', '--recipe', 'speeches.recipe.yaml', '--text-model', 'glove', '--out', 'other', '--json']);
+  assert.equal(r.code, EXIT.ok, r.stderr);
+  const run = result(r.stdout);
+  assert.equal(run.kept, 'glove');
+  assert.equal(path.dirname(run.runDir), path.join(work, 'other'));
+  const refused = cli(['train', '--recipe', 'speeches.recipe.yaml', '--epochs', '3']);
+  assert.notEqual(refused.code, EXIT.ok);
+  assert.match(refused.stderr, /--epochs does not apply to text data/);
+});
