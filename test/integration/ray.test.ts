@@ -93,14 +93,15 @@ test(
       JSON.stringify(run.timings),
     );
     assert.deepEqual(result.timings, run.timings);
-    // Each phase's frozen part ran once per image on the workers, into the cache folder (not the run's).
+    // Each phase's frozen part has its values once per image in the cache folder (not the run's): the second
+    // phase's activations first, then the head's features, computed from them rather than from the base.
     const caches = jobLog(job.jobDir).filter((l): l is Extract<RayJobLine, { type: 'cache' }> => l.type === 'cache');
     const images = result.split.train + result.split.validation + result.split.test;
     assert.deepEqual(
       caches.map((c) => [c.layer, c.cached + c.computed]),
       [
-        ['head_pool', images],
         ['block_16_project_BN', images],
+        ['head_pool', images],
       ],
     );
     assert.ok(caches.every((c) => c.folder.startsWith(path.join(work, 'cache', 'ray-features'))));
