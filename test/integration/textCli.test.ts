@@ -6,14 +6,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { sotuSentences } from '../../src/samples/textSets';
 import { EXIT } from '../../src/cli/exitCodes';
-import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import type { TextRunResult, TextScan } from '../../src/shared/text/textProtocol';
 import type { Evaluation, Prediction } from '../../src/shared/engineTypes';
 import { readRunInfo } from '../../src/io/runFiles';
 import { CLI, cliEnv, cliSync, jsonLines } from '../helpers/cli';
 import { tempDir } from '../helpers/fixtures';
+import { csvQuote, partyRows } from '../helpers/textTables';
 
 const work = tempDir('text-cli');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -25,18 +24,10 @@ const CLASSES = ['Democratic-Republican', 'Republican'];
 let run: TextRunResult;
 before(() => {
   // 80 sentences per party, with a header, quotes and commas inside fields.
-  const random = seededRandom(3);
-  const all = sotuSentences();
-  const rows = CLASSES.flatMap((c) =>
-    shuffled(
-      all.filter((e) => e.label === c),
-      random,
-    ).slice(0, 80),
-  );
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = partyRows(CLASSES, 80, 3);
   fs.writeFileSync(
     path.join(work, 'speeches.csv'),
-    ['party,sentence', ...rows.map((r) => `${quote(r.label)},${quote(r.text)}`)].join('\n'),
+    ['party,sentence', ...rows.map((r) => `${csvQuote(r.label)},${csvQuote(r.text)}`)].join('\n'),
   );
   const r = cli([
     'train',

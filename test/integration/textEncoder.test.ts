@@ -16,6 +16,7 @@ import { exportAnyRun } from '../../src/trainer/text/textExport';
 import { openSentenceEncoder } from '../../src/trainer/text/sentenceEncoder';
 import { fixture, ROOT, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
+import { csvQuote } from '../helpers/textTables';
 
 /** float32 rounding over a few hundred multiply-adds, in two runtimes. */
 const TOLERANCE = 1e-5;
@@ -81,8 +82,7 @@ test('a text run on the encoder predicts, reuses cached vectors, and refuses cha
   const rows = sotuSentences().filter((e) => ['Whig', 'Democratic'].includes(e.label));
   const pick = (label: string) => rows.filter((e) => e.label === label).slice(0, 30);
   const csv = path.join(work, 'sotu.csv');
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const lines = [...pick('Whig'), ...pick('Democratic')].map((e) => `${quote(e.text)},${e.label}`);
+  const lines = [...pick('Whig'), ...pick('Democratic')].map((e) => `${csvQuote(e.text)},${e.label}`);
   fs.writeFileSync(csv, ['text,label', ...lines].join('\n'));
   const cacheDir = path.join(work, 'cache');
   const logs: string[] = [];

@@ -15,6 +15,7 @@ import { paddedIds, textTokenIds } from '../../src/trainer/text/textTokenizerJso
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 import { ROOT, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
+import { csvQuote } from '../helpers/textTables';
 
 const TOLERANCE = 1e-4;
 const work = tempDir('text-export');
@@ -32,8 +33,7 @@ let glove: TextRunResult;
 let lexical: TextRunResult;
 
 function writeCsv(file: string, rows: { text: string; label: string }[]): string {
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${quote(r.text)},${quote(r.label)}`)].join('\n'));
+  fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${csvQuote(r.text)},${csvQuote(r.label)}`)].join('\n'));
   return file;
 }
 

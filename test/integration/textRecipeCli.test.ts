@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { sotuSentences } from '../../src/samples/textSets';
 import { EXIT } from '../../src/cli/exitCodes';
-import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
 import { cliEnv, cliSync, jsonLines } from '../helpers/cli';
 import { tempDir } from '../helpers/fixtures';
+import { csvQuote, partyRows } from '../helpers/textTables';
 
 const work = tempDir('text-recipe-cli');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -33,19 +32,11 @@ const RECIPE = [
 
 before(() => {
   // Columns named so that neither the engine's usual names nor the positions would find them.
-  const random = seededRandom(5);
-  const all = sotuSentences();
-  const rows = CLASSES.flatMap((c) =>
-    shuffled(
-      all.filter((e) => e.label === c),
-      random,
-    ).slice(0, 40),
-  );
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = partyRows(CLASSES, 40, 5);
   fs.mkdirSync(path.join(work, 'data'));
   fs.writeFileSync(
     path.join(work, 'data', 'speeches.csv'),
-    ['id,words,speaker party', ...rows.map((r, i) => `${i},${quote(r.text)},${quote(r.label)}`)].join('\n'),
+    ['id,words,speaker party', ...rows.map((r, i) => `${i},${csvQuote(r.text)},${csvQuote(r.label)}`)].join('\n'),
   );
   fs.writeFileSync(path.join(work, 'speeches.recipe.yaml'), RECIPE);
 });
