@@ -107,7 +107,7 @@ export async function textTrain(
       seed: Number(str(ctx, 'seed') ?? recipe?.seed ?? DEFAULT_SEED),
       validationSplit: fraction('val', recipe?.validationSplit ?? 0.2),
       testSplit: fraction('test', recipe?.testSplit ?? TEXT_TEST_SPLIT),
-      ...encoderBase(str(ctx, 'base')),
+      ...encoderBase(str(ctx, 'base') ?? recipe?.base),
       cacheDir: ctx.cacheDir,
     },
     ctx.token,
