@@ -33,8 +33,8 @@ function logs(): { lines: string[]; done: () => void } {
 }
 
 test('the default flow holds out a test split, compares cuts and pixel baselines, records each trial, and keeps the best on validation', async () => {
-  // A one-second budget: each trial gets its share, fine-tuning the top blocks (90 images through most of the
-  // base first) cannot fit, nor the top block alone, and the trials say so.
+  // A one-second budget: each trial gets its share; not one epoch of fine-tuning the top blocks fits (their
+  // activations came from the feature pass), nor of the top block alone, and the trials say so.
   const result = await session.client.sendRequest(P.train, {
     recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
