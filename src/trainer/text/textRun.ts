@@ -18,6 +18,7 @@ import { argmax, fitTextModel, scoreTexts, textFeatures, type TextModel, type Te
 import type { EncoderRef, TextFeatures } from './textHeads';
 import { readTextModel, writeTextModel } from './textModelFile';
 import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
+import { textLayerFacts } from './textLayerFacts';
 import { builtinWordVectors } from './wordVectors';
 
 /** The candidates auto chooses from, and the baselines every run is compared with. */
@@ -90,7 +91,9 @@ export function trainText(
   const timed = (kind: TextModelKind) => {
     if (!fitted.has(kind)) {
       const at = performance.now();
-      const model = fitTextModel(kind, train.features, train.labels, k, p.seed);
+      const model = fitTextModel(kind, train.features, train.labels, k, p.seed, {
+        freezeEmbedding: p.freezeEmbedding,
+      });
       fitted.set(kind, { model, seconds: (performance.now() - at) / 1000 });
     }
     return fitted.get(kind)!;
@@ -144,6 +147,7 @@ export function trainText(
     evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
     winner: best ? best.name : kept.kind,
     seconds: (performance.now() - started) / 1000,
+    layers: textLayerFacts(kept.model, p.freezeEmbedding),
   };
   writeJsonAtomic(path.join(runDir, 'text-run.json'), {
     ...result,
