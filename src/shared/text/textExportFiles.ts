@@ -7,7 +7,8 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
-  'text runs: a GloVe model exports to ONNX only (input_ids + attention_mask, tokenizer.json beside it); ' +
+  'text runs: GloVe and fine-tuned (tuned) models export to ONNX only (input_ids + attention_mask, ' +
+  'tokenizer.json beside it); ' +
   'lexical and fused models and runs on your own ONNX encoder are refused';
 
 /** Why a run on the user's ONNX sentence encoder does not export (yet): the head is ours, the encoder theirs. */

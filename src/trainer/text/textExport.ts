@@ -1,4 +1,4 @@
-// `trainer/export` for a text run: a GloVe model as ONNX on token ids, its tokenizer.json and labels beside
+// `trainer/export` for a text run: a GloVe or fine-tuned model as ONNX on token ids, its tokenizer.json and labels beside
 // it. Every file is made in memory first (a refusal writes nothing), then written atomically.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,10 @@ import { exportRun } from '../export/exportRun';
 import { writeFileAtomic } from '../models/modelFiles';
 import { readTextModel } from './textModelFile';
 import { TEXT_ATTENTION_MASK, TEXT_INPUT_IDS, TEXT_OUTPUT, textOnnxModel } from './textOnnx';
-import { PAD_ID, tokenizerJson, UNKNOWN_ID } from './textTokenizerJson';
+import { gloveWords, PAD_ID, tokenizerJson, UNKNOWN_ID, type TokenizerWords } from './textTokenizerJson';
+import type { TextModel } from './textHeads';
+import { TUNED_MAX_TOKENS } from './tunedText';
+import { tunedOnnxModel } from './tunedOnnx';
 import { builtinWordVectors } from './wordVectors';
 
 /** `trainer/export`: a text run here, any other run by the image exporter. */
@@ -27,36 +30,30 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   if (request.format !== 'onnx') {
     throw new EngineError(`${runDir}: a text run does not export to ${request.format}; ${TEXT_EXPORTS_SUMMARY}.`);
   }
-  if (model.tuned) throw new EngineError(`${runDir}: its fine-tuned GloVe model does not export yet.`);
-  if (model.encoder)
-    throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
-  if (!model.glove || model.gloveWeight !== 1) {
-    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
-  }
+  refuseUnexportable(runDir, model);
   const out = path.resolve(request.out ?? path.join(runDir, EXPORT_FILE_NAMES.onnx));
   const tokenizerPath = tokenizerFileFor(out);
   const labelsPath = labelsFileFor(out);
-  const vectors = builtinWordVectors();
+  const words = exportedWords(model);
   const metadata = {
     generated_by: 'transfer-studio',
     run: path.basename(runDir),
-    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100)`,
+    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100${model.tuned ? ', fine-tuned' : ''})`,
     labels: JSON.stringify(classes),
     tokenizer: path.basename(tokenizerPath),
     inputs:
       `${TEXT_INPUT_IDS} and ${TEXT_ATTENTION_MASK}, int64 [N, L], from ${path.basename(tokenizerPath)} ` +
       `(pad ${PAD_ID}, unknown word ${UNKNOWN_ID}; mask 1 for a token, 0 for padding)`,
   };
-  const bytes = onnx.ModelProto.encode(textOnnxModel(model, vectors, metadata)).finish();
-  const tokenizer = tokenizerJson(vectors);
-  try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-  } catch (e) {
-    throw new EngineError(`Cannot create the folder ${path.dirname(out)}: ${(e as Error).message.split('\n')[0]}.`);
-  }
-  writeFileAtomic(out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  writeFileAtomic(tokenizerPath, tokenizer);
-  writeFileAtomic(labelsPath, classes.map((c) => `${c}\n`).join(''));
+  const proto = model.tuned
+    ? tunedOnnxModel(model.tuned, metadata)
+    : textOnnxModel(model, builtinWordVectors(), metadata);
+  const bytes = onnx.ModelProto.encode(proto).finish();
+  writeExport(out, [
+    [out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+    [tokenizerPath, tokenizerJson(words)],
+    [labelsPath, classes.map((c) => `${c}\n`).join('')],
+  ]);
   return {
     format: 'onnx',
     path: out,
@@ -66,4 +63,31 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
     input: `${TEXT_INPUT_IDS}, ${TEXT_ATTENTION_MASK}: [N, L] int64, from ${path.basename(tokenizerPath)}`,
     output: `${TEXT_OUTPUT}: [N, ${classes.length}] float32, softmax`,
   };
+}
+
+/** Refuses, by name, the models that have no exported form. */
+export function refuseUnexportable(runDir: string, model: TextModel): void {
+  if (model.tuned) return;
+  if (model.encoder)
+    throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
+  if (!model.glove || model.gloveWeight !== 1) {
+    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
+  }
+}
+
+/** The words the exported tokenizer knows: the fine-tuned model's vocabulary, else GloVe's. */
+export function exportedWords(model: TextModel): TokenizerWords {
+  const { tuned } = model;
+  if (!tuned) return gloveWords(builtinWordVectors());
+  return { count: tuned.words.length, word: (i) => tuned.words[i], foldAccents: false, maxLength: TUNED_MAX_TOKENS };
+}
+
+/** Writes an export's files (made in memory first, so a refusal writes nothing), each atomically. */
+export function writeExport(out: string, files: [string, string | Buffer][]): void {
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+  } catch (e) {
+    throw new EngineError(`Cannot create the folder ${path.dirname(out)}: ${(e as Error).message.split('\n')[0]}.`);
+  }
+  for (const [file, data] of files) writeFileAtomic(file, data);
 }
