@@ -39,7 +39,10 @@ export interface TextTrainParams {
   freezeEmbedding?: boolean;
 }
 
-/** One model of a text run: its validation and held-out accuracy. */
+/**
+ * One model of a text run: its validation and held-out accuracy. With a test split, the kept model's and the
+ * baselines' test accuracy are those of their refit on train + validation (the models a run saves).
+ */
 export interface TextCandidate {
   name: string;
   validationAccuracy: number;
@@ -57,8 +60,12 @@ export interface TextRunResult {
   kept: string;
   /** GloVe's share in the kept model's probabilities (0 lexical only, 1 GloVe only). */
   gloveWeight: number;
+  /** Texts the saved model learned from: the kept model is fitted again on train + validation. */
+  refitOn?: number;
+  /** Why the automatic flow kept that model (the default unless a candidate beat it beyond chance). */
+  keptBecause?: string;
   candidates: TextCandidate[];
-  /** The kept model on the test split (on validation when there is no test split). */
+  /** The kept model on the test split, refit; on validation (fitted on train only) when there is no test split. */
   evaluation: Evaluation;
   evaluatedOn: 'test' | 'validation';
   /** Which of the kept model and the baselines scored best where the evaluation was taken. */
