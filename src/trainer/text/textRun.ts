@@ -122,7 +122,8 @@ export function trainText(
   };
   const refitted = new Map<TextModelKind, TextModel>();
   const refit = (kind: TextModelKind) => {
-    if (!refitted.has(kind)) refitted.set(kind, fitTextModel(kind, both.features, both.labels, k, p.seed));
+    const options = { freezeEmbedding: p.freezeEmbedding };
+    if (!refitted.has(kind)) refitted.set(kind, fitTextModel(kind, both.features, both.labels, k, p.seed, options));
     return refitted.get(kind)!;
   };
   const hasTest = split.test.length > 0;
@@ -171,7 +172,7 @@ export function trainText(
     evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
     winner: best ? best.name : kept.kind,
     seconds: (performance.now() - started) / 1000,
-    layers: textLayerFacts(kept.model, p.freezeEmbedding),
+    layers: textLayerFacts(saved, p.freezeEmbedding),
   };
   writeJsonAtomic(path.join(runDir, 'text-run.json'), {
     ...result,
