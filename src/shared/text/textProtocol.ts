@@ -4,6 +4,7 @@
 import { RequestType } from 'vscode-jsonrpc';
 import type { Evaluation, Prediction } from '../engineTypes';
 import type { SkippedText } from './textExamples';
+import type { TextLayerFacts } from './textLayers';
 import type { TextModelChoice } from './textRecipe';
 
 /** Which columns of a table hold the text and the label: header names or 1-based positions. */
@@ -34,6 +35,8 @@ export interface TextTrainParams {
   base?: string;
   /** Where the encoder's vectors of each text are kept between runs. */
   cacheDir?: string;
+  /** The fine-tuned model keeps GloVe's vectors and trains its head only (default: fine-tunes them). */
+  freezeEmbedding?: boolean;
 }
 
 /**
@@ -68,6 +71,8 @@ export interface TextRunResult {
   /** Which of the kept model and the baselines scored best where the evaluation was taken. */
   winner: string;
   seconds: number;
+  /** The kept model's layers in numbers (absent in runs made before they were recorded). */
+  layers?: TextLayerFacts;
 }
 
 /** One text to classify; `path` names it in the output (a file, "--text", "stdin:3"). */

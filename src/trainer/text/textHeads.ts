@@ -93,11 +93,14 @@ export function fitTextModel(
   labels: readonly number[],
   classes: number,
   seed = 0,
+  options: { freezeEmbedding?: boolean } = {},
 ): TextModel {
   if (kind === 'encoder') return { kind, classes, encoder: fitEncoderHead(features, labels, classes), gloveWeight: 1 };
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
-  if (kind === 'tuned')
-    return { kind, classes, tuned: fitTunedText(features.tokens, labels, classes, seed), gloveWeight: 1 };
+  if (kind === 'tuned') {
+    const tuned = fitTunedText(features.tokens, labels, classes, seed, options.freezeEmbedding);
+    return { kind, classes, tuned, gloveWeight: 1 };
+  }
   if (kind !== 'fused') {
     return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
   }

@@ -20,6 +20,7 @@ import type { EncoderRef, TextFeatures } from './textHeads';
 import { readTextModel, writeTextModel } from './textModelFile';
 import { chooseTextModel, TEXT_CHOICE_SIGNIFICANCE } from '../../shared/text/textChoice';
 import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
+import { textLayerFacts } from './textLayerFacts';
 import { builtinWordVectors } from './wordVectors';
 
 /** The candidates auto chooses from (the default kept unless another is better beyond chance), and the
@@ -95,7 +96,9 @@ export function trainText(
   const timed = (kind: TextModelKind) => {
     if (!fitted.has(kind)) {
       const at = performance.now();
-      const model = fitTextModel(kind, train.features, train.labels, k, p.seed);
+      const model = fitTextModel(kind, train.features, train.labels, k, p.seed, {
+        freezeEmbedding: p.freezeEmbedding,
+      });
       fitted.set(kind, { model, seconds: (performance.now() - at) / 1000 });
     }
     return fitted.get(kind)!;
@@ -168,6 +171,7 @@ export function trainText(
     evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
     winner: best ? best.name : kept.kind,
     seconds: (performance.now() - started) / 1000,
+    layers: textLayerFacts(kept.model, p.freezeEmbedding),
   };
   writeJsonAtomic(path.join(runDir, 'text-run.json'), {
     ...result,
