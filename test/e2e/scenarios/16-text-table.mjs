@@ -1,8 +1,7 @@
 // Fine-tune on This File (issue 26): a CSV whose columns have unusual names (id, speaker party, words) →
 // right-click → Fine-tune on This File → the text column pick (the user types "words"), the label column pick
 // (the detected "speaker party" first) → the text model pick → "Text model trained"; the run trained on those
-// columns, and the recipe that trains on the table got them in its text section. Asked again, the text column
-// pick offers the remembered "words" first.
+// columns. Asked again, the text column pick offers the remembered "words" first.
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJson, runFolders } from '../lib/runChecks.mjs';
@@ -28,11 +27,7 @@ export function populate(workspace) {
   const rows = partySentences(60).flatMap(({ party, sentences }) => sentences.map((s) => [party, s]));
   const lines = rows.map(([party, s], i) => `${i + 1},${quote(party)},${quote(s)}`);
   fs.writeFileSync(path.join(workspace, 'speeches.csv'), ['id,speaker party,words', ...lines].join('\n') + '\n');
-  fs.writeFileSync(path.join(workspace, RECIPE), RECIPE_TEXT);
 }
-
-const RECIPE = 'speeches.recipe.yaml';
-const RECIPE_TEXT = '# Speeches by party\ndata: speeches.csv # the table\nvalidationSplit: 0.25\n';
 
 export async function run({ page, workspace, lap }) {
   const row = explorerRow(page, 'speeches.csv');
@@ -62,10 +57,6 @@ export async function run({ page, workspace, lap }) {
   if (record.columns.text !== 'words' || record.columns.label !== 'speaker party')
     throw new Error(`the run trained on columns ${JSON.stringify(record.columns)}`);
   if (record.classes.join('|') !== PARTIES.join('|')) throw new Error(`the run's classes: ${record.classes}`);
-  const recipe = fs.readFileSync(path.join(workspace, RECIPE), 'utf8');
-  if (recipe !== `${RECIPE_TEXT}text:\n  column: words\n  labelColumn: speaker party\n`)
-    throw new Error(`the recipe on the table reads ${JSON.stringify(recipe)}`);
-  lap('the recipe on the table names the picked columns');
 
   await contextMenuPick(page, row, 'Fine-tune on This File');
   const again = await waitForQuickPick(page, TEXT_PICK, 60_000);
