@@ -88,11 +88,11 @@ export function exampleSource<I extends KindInput>(
     async *batches(epoch: number): AsyncIterable<Batch> {
       const random = seededRandom(seed * 104729 + epoch);
       for await (const batch of exampleBatches(kind, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
-        const xs = inputTensors(batch.inputs);
-        const augmented =
-          augmentation && epoch > 0 && kind.augment ? kind.augment(xs, augmentation, input, random) : xs;
-        tf.dispose(xs.filter((x) => !augmented.includes(x)));
-        yield { x: modelInput(augmented), y: oneHot(batch.samples, classes), samples: batch.samples };
+        const arrays =
+          augmentation && epoch > 0 && kind.augment
+            ? kind.augment(batch.inputs, augmentation, input, random)
+            : batch.inputs;
+        yield { x: modelInput(inputTensors(arrays)), y: oneHot(batch.samples, classes), samples: batch.samples };
       }
     },
   };
