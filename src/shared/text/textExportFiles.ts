@@ -7,8 +7,14 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
-  'text runs: a GloVe model exports to ONNX only (input_ids + attention_mask, tokenizer.json beside it); ' +
-  'lexical and fused models and runs on your own ONNX encoder are refused';
+  'text runs: GloVe models export to ONNX (input_ids + attention_mask, tokenizer.json beside it), ' +
+  'fine-tuned (tuned) models to ONNX and Keras (.keras on input_ids, padding masked); TF.js, lexical and ' +
+  'fused models, and runs on your own ONNX encoder (it cannot become Keras or TF.js) are refused';
+
+/** Why a GloVe model has no Keras form yet. */
+export const GLOVE_KERAS_REFUSAL =
+  'its SIF-weighted mean and masked max over the 341,479 built-in words (int8 with a scale per word) are not ' +
+  'written as Keras layers yet; export it to ONNX, or train --text-model tuned for a Keras export';
 
 /** Why a run on the user's ONNX sentence encoder does not export (yet): the head is ours, the encoder theirs. */
 export const ENCODER_EXPORT_REFUSAL =
