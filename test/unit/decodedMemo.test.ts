@@ -30,7 +30,10 @@ test('examples are decoded once and come back in each batch order', async () => 
   assert.deepEqual(first.inputs[0].shape, [4, 2, 2, 1]);
   const again = await memo.batch([3, 1, 1, 0].map(sample), d.decode);
   assert.deepEqual(values(again), [3, 1, 1, 0]);
-  assert.deepEqual(again.samples.map((s) => s.path), [3, 1, 1, 0].map((i) => sample(i).path));
+  assert.deepEqual(
+    again.samples.map((s) => s.path),
+    [3, 1, 1, 0].map((i) => sample(i).path),
+  );
   const mixed = await memo.batch([4, 2].map(sample), d.decode);
   assert.deepEqual(values(mixed), [4, 2]);
   assert.deepEqual(d.decoded, [0, 1, 2, 3, 4], 'each example decoded once');

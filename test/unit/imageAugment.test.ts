@@ -66,15 +66,16 @@ test('a rotation by a right angle matches tf.image.rotateWithOffset, with the fi
   square.data = square.data.slice(0, 8 * 8 * 3);
   // A fill no pixel has marks where tf puts it (its WASM kernel cannot fill with a negative value: -1 came
   // back as 2³², so symmetric scaling is checked against the marks).
-  const marked = tf.tidy(
-    () => tf.image.rotateWithOffset(asTensor(square), Math.PI / 2, 7).dataSync() as Float32Array,
-  );
+  const marked = tf.tidy(() => tf.image.rotateWithOffset(asTensor(square), Math.PI / 2, 7).dataSync() as Float32Array);
   assert.ok(marked.some((v) => v === 7) && marked.some((v) => v !== 7), 'part of the image rotated out');
   for (const prep of [UNIT, { ...UNIT, scale: 'symmetric' as const }]) {
     const fill = prep.scale === 'symmetric' ? -1 : 0;
     // rotation 90, draw 1: (1 · 2 - 1) · 90 degrees.
     const out = augmentPixels(square, { ...OFF, rotation: 90 }, prep, values(1));
-    close(out.data as Float32Array, Array.from(marked, (v) => (v === 7 ? fill : v)));
+    close(
+      out.data as Float32Array,
+      Array.from(marked, (v) => (v === 7 ? fill : v)),
+    );
   }
 });
 

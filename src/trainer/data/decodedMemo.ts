@@ -18,7 +18,8 @@ function exampleOf(a: InputArray, i: number): InputArray {
 function stacked(examples: readonly InputArray[]): InputArray {
   const first = examples[0];
   const per = first.data.length;
-  const data = first.dtype === 'int32' ? new Int32Array(per * examples.length) : new Float32Array(per * examples.length);
+  const data =
+    first.dtype === 'int32' ? new Int32Array(per * examples.length) : new Float32Array(per * examples.length);
   examples.forEach((e, i) => data.set(e.data, i * per));
   return { ...first, data, shape: [examples.length, ...first.shape] };
 }
@@ -43,7 +44,12 @@ export class DecodedMemo {
     const fresh = new Map<string, InputArray[]>();
     if (missing.length > 0) {
       const d = await decode(missing);
-      d.samples.forEach((s, i) => fresh.set(s.path, d.inputs.map((a) => exampleOf(a, i))));
+      d.samples.forEach((s, i) =>
+        fresh.set(
+          s.path,
+          d.inputs.map((a) => exampleOf(a, i)),
+        ),
+      );
     }
     for (const [path, inputs] of fresh) {
       const bytes = inputs.reduce((sum, a) => sum + a.data.byteLength, 0);

@@ -95,8 +95,7 @@ export function exampleSource<I extends KindInput>(
     async *batches(epoch: number): AsyncIterable<Batch> {
       const random = seededRandom(seed * 104729 + epoch);
       for await (const batch of exampleBatches(source, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
-        const arrays =
-          augmented && epoch > 0 ? kind.augment!(batch.inputs, augmented, input, random) : batch.inputs;
+        const arrays = augmented && epoch > 0 ? kind.augment!(batch.inputs, augmented, input, random) : batch.inputs;
         yield { x: modelInput(inputTensors(arrays)), y: oneHot(batch.samples, classes), samples: batch.samples };
       }
     },
