@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '../../src/trainer/tf';
 import { sotuSentences } from '../../src/samples/textSets';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
@@ -92,17 +95,22 @@ function engineIds(run: TextRunResult): number[][] {
   return idsOf(wordIds(model.words), normalised.map(wordTokens), TUNED_MAX_TOKENS).map((r) => [...r]);
 }
 
+/** predict's probabilities of the texts, in the run's class order. */
+function enginePredictions(run: TextRunResult): number[][] {
+  const predictions = predictText(
+    run.runDir,
+    texts.map((text, i) => ({ path: `t${i}`, text })),
+  );
+  return predictions.map((p) => run.classes.map((c) => p.scores[c]));
+}
+
 /** Exports a run; for ONNX runs it in onnxruntime-node; then in Python (onnxruntime or Keras 3). */
 async function checkExport(t: TestContext, run: TextRunResult, format: 'onnx' | 'keras'): Promise<void> {
   const result = await exportRun({ runDir: run.runDir, format });
   assert.equal(result.path, path.join(run.runDir, `model.${format}`));
   assert.equal(result.tokenizerPath, path.join(run.runDir, 'model.tokenizer.json'));
   assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), run.classes);
-  const predictions = predictText(
-    run.runDir,
-    texts.map((text, i) => ({ path: `t${i}`, text })),
-  );
-  const engine = predictions.map((p) => run.classes.map((c) => p.scores[c]));
+  const engine = enginePredictions(run);
   const ids = engineIds(run);
   assert.ok(ids[TRICKY.length].length > 0);
 
@@ -145,13 +153,38 @@ test('a fine-tuned text run exports to ONNX on its own vocabulary; Python and No
 test('a fine-tuned text run exports to Keras 3 (Embedding with mask_zero, masked mean, head)', (t) =>
   checkExport(t, tuned, 'keras'));
 
-test('lexical to any format, GloVe to Keras, and TF.js are refused by name and write nothing', async () => {
+/** TF.js in Node: the folder's files read as a user's loader reads them, the engine's ids as int32. */
+async function checkTfjs(t: TestContext, run: TextRunResult): Promise<void> {
+  const result = await exportRun({ runDir: run.runDir, format: 'tfjs' });
+  const dir = path.join(run.runDir, 'tfjs');
+  assert.equal(result.path, path.join(dir, 'model.json'));
+  assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), run.classes);
+  const json = JSON.parse(fs.readFileSync(result.path, 'utf8'));
+  const group = json.weightsManifest[0];
+  const bytes = fs.readFileSync(path.join(dir, group.paths[0]));
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  await tf.setBackend('cpu');
+  const artifacts = { modelTopology: json.modelTopology, weightSpecs: group.weights, weightData };
+  const model = await loadGraphModel(tf.io.fromMemory(artifacts));
+  const ids = engineIds(run);
+  const b = paddedIds(ids);
+  const int32 = (v: BigInt64Array) => tf.tensor(Int32Array.from(v, Number), b.shape, 'int32');
+  const out = model.execute({ input_ids: int32(b.inputIds), attention_mask: int32(b.attentionMask) }) as tf.Tensor;
+  const rows = out.arraySync() as number[][];
+  tf.dispose(out);
+  t.diagnostic(`TF.js max |Δp| ${agree(enginePredictions(run), rows, 'TF.js').toExponential(1)}`);
+}
+
+test('GloVe and fine-tuned runs export to TF.js graph models; tfjs in Node agrees with predict', async (t) => {
+  await checkTfjs(t, glove);
+  await checkTfjs(t, tuned);
+});
+
+test('lexical to any format and GloVe to Keras are refused by name and write nothing', async () => {
   const before = fs.readdirSync(lexical.runDir).sort();
   await assert.rejects(exportRun({ runDir: lexical.runDir, format: 'onnx' }), /lexical model does not export/);
   await assert.rejects(exportRun({ runDir: glove.runDir, format: 'keras' }), /glove model does not export to keras/);
-  for (const run of [glove, tuned]) {
-    await assert.rejects(exportRun({ runDir: run.runDir, format: 'tfjs' }), /does not export to tfjs/);
-  }
+  await assert.rejects(exportRun({ runDir: lexical.runDir, format: 'tfjs' }), /lexical model does not export/);
   assert.deepEqual(fs.readdirSync(lexical.runDir).sort(), before);
   assert.ok(!fs.existsSync(path.join(glove.runDir, 'model.keras')));
 });

@@ -7,9 +7,10 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
-  'text runs: GloVe models export to ONNX (input_ids + attention_mask, tokenizer.json beside it), ' +
-  'fine-tuned (tuned) models to ONNX and Keras (.keras on input_ids, padding masked); TF.js, lexical and ' +
-  'fused models, and runs on your own ONNX encoder (it cannot become Keras or TF.js) are refused';
+  'text runs: GloVe and fine-tuned (tuned) models export to ONNX (input_ids + attention_mask, ' +
+  'tokenizer.json beside it) and TF.js (a graph model of the same graph, int32 ids); fine-tuned models also ' +
+  'to Keras (.keras on input_ids, padding masked). Lexical and fused models, and runs on your own ONNX ' +
+  'encoder (an ONNX graph cannot become Keras or TF.js here), are refused';
 
 /** Why a GloVe model has no Keras form yet. */
 export const GLOVE_KERAS_REFUSAL =

@@ -8,7 +8,8 @@ import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult
 import { ENCODER_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL, LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
 import { kerasArchive } from '../export/kerasWriter';
 import { tunedKerasModel } from './textKeras';
-import { TEXT_EXPORTS_SUMMARY, tokenizerFileFor } from '../../shared/text/textExportFiles';
+import { exportTextTfjs } from './textTfjsExport';
+import { tokenizerFileFor } from '../../shared/text/textExportFiles';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
 import { exportRun } from '../export/exportRun';
 import { writeFileAtomic } from '../models/modelFiles';
@@ -30,9 +31,8 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   const runDir = path.resolve(request.runDir);
   const { classes, model } = readTextModel(runDir);
   const { format } = request;
-  if (format === 'tfjs')
-    throw new EngineError(`${runDir}: a text run does not export to tfjs; ${TEXT_EXPORTS_SUMMARY}.`);
   refuseUnexportable(runDir, model);
+  if (format === 'tfjs') return exportTextTfjs(runDir, classes, model, request.out);
   if (format === 'keras' && !model.tuned) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export to keras: ${GLOVE_KERAS_REFUSAL}.`);
   }
@@ -40,18 +40,7 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   const tokenizerPath = tokenizerFileFor(out);
   const labelsPath = labelsFileFor(out);
   const tokenizer = path.basename(tokenizerPath);
-  const ids = `${TEXT_INPUT_IDS}, int64 [N, L], from ${tokenizer} (pad ${PAD_ID}, unknown word ${UNKNOWN_ID})`;
-  const metadata = {
-    generated_by: 'transfer-studio',
-    run: path.basename(runDir),
-    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100${model.tuned ? ', fine-tuned' : ''})`,
-    labels: JSON.stringify(classes),
-    tokenizer,
-    inputs:
-      format === 'keras'
-        ? `${ids}; padding (id ${PAD_ID}) is masked`
-        : `${ids} and ${TEXT_ATTENTION_MASK} (1 for a token, 0 for padding)`,
-  };
+  const metadata = textMetadata(runDir, classes, model, tokenizer, format === 'keras' ? 'masked' : 'int64');
   const bytes =
     format === 'keras' ? await kerasArchive(tunedKerasModel(model.tuned!), metadata) : onnxBytes(model, metadata);
   writeExport(out, [
@@ -72,10 +61,38 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
 }
 
 function onnxBytes(model: TextModel, metadata: Record<string, string>): Uint8Array {
-  const proto = model.tuned
-    ? tunedOnnxModel(model.tuned, metadata)
-    : textOnnxModel(model, builtinWordVectors(), metadata);
-  return onnx.ModelProto.encode(proto).finish();
+  return onnx.ModelProto.encode(onnxProto(model, metadata)).finish();
+}
+
+/** The ONNX graph of an exportable model (the TF.js export translates the same graph). */
+export function onnxProto(model: TextModel, metadata: Record<string, string>): onnx.IModelProto {
+  return model.tuned ? tunedOnnxModel(model.tuned, metadata) : textOnnxModel(model, builtinWordVectors(), metadata);
+}
+
+/**
+ * What the exported files say about themselves. `ids`: how input_ids are fed — int64 beside attention_mask
+ * (ONNX), alone with padding masked (Keras), int32 beside attention_mask (TF.js).
+ */
+export function textMetadata(
+  runDir: string,
+  classes: string[],
+  model: TextModel,
+  tokenizer: string,
+  ids: 'int64' | 'masked' | 'int32',
+): Record<string, string> {
+  const kind = ids === 'int32' ? 'int32' : 'int64';
+  const from = `${TEXT_INPUT_IDS}, ${kind} [N, L], from ${tokenizer} (pad ${PAD_ID}, unknown word ${UNKNOWN_ID})`;
+  return {
+    generated_by: 'transfer-studio',
+    run: path.basename(runDir),
+    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100${model.tuned ? ', fine-tuned' : ''})`,
+    labels: JSON.stringify(classes),
+    tokenizer,
+    inputs:
+      ids === 'masked'
+        ? `${from}; padding (id ${PAD_ID}) is masked`
+        : `${from} and ${TEXT_ATTENTION_MASK} (1 for a token, 0 for padding)`,
+  };
 }
 
 /** Refuses, by name, the models that have no exported form. */
