@@ -58,7 +58,7 @@ export interface TextRunResult {
   classes: string[];
   split: { train: number; validation: number; test: number };
   kept: string;
-  /** GloVe's share in the kept model's probabilities (0 lexical only, 1 GloVe only). */
+  /** 0 lexical only, 1 GloVe only; fused: the GloVe row's length beside the TF-IDF row's √2 under one head. */
   gloveWeight: number;
   /** Texts the saved model learned from: the kept model is fitted again on train + validation. */
   refitOn?: number;
