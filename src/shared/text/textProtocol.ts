@@ -40,8 +40,8 @@ export interface TextTrainParams {
 }
 
 /**
- * One model of a text run: its validation and held-out accuracy. With a test split, the kept model's and the
- * baselines' test accuracy are those of their refit on train + validation (the models a run saves).
+ * One model of a text run: its validation accuracy (fitted on train) and held-out accuracy. With a test split,
+ * every test accuracy is that of the model refit on train + validation, as the kept one is saved.
  */
 export interface TextCandidate {
   name: string;
