@@ -138,7 +138,7 @@ export function formatTextRun(r: T.TextRunResult): string {
     pct(c.validationAccuracy),
     pct(c.testAccuracy),
   ]);
-  const weight = r.kept === 'fused' ? `, GloVe weight ${r.gloveWeight}` : '';
+  const weight = r.kept === 'fused' ? `, GloVe row × ${r.gloveWeight} beside TF-IDF` : '';
   const refit = r.refitOn ? `, refit on train + validation (${r.refitOn} texts)` : '';
   return [
     `Run folder: ${r.runDir}`,
