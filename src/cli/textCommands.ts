@@ -139,9 +139,10 @@ export function formatTextRun(r: T.TextRunResult): string {
     pct(c.testAccuracy),
   ]);
   const weight = r.kept === 'fused' ? `, GloVe weight ${r.gloveWeight}` : '';
+  const refit = r.refitOn ? `, refit on train + validation (${r.refitOn} texts)` : '';
   return [
     `Run folder: ${r.runDir}`,
-    `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}`,
+    `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}${refit}`,
     table(['model', 'validation', r.evaluatedOn], rows),
     `Best on the ${r.evaluatedOn} split: ${r.winner}${r.winner === r.kept ? '' : ' (a baseline beat the kept model)'}`,
     '',
