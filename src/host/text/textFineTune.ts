@@ -32,13 +32,13 @@ function modelItems(s: Services): { model: T.TextModelChoice; label: string; des
       model: 'auto',
       label: 'auto',
       description: vscode.l10n.t('fits all four'),
-      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned, keeps the best on validation'),
+      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned; keeps fused unless another is better beyond chance'),
     },
     {
       model: 'fused',
       label: 'fused',
       description: `${gloveCost}; ${lexicalCost}`,
-      detail: vscode.l10n.t('GloVe-100 and lexical TF-IDF, probabilities averaged'),
+      detail: vscode.l10n.t('GloVe-100 and lexical TF-IDF under one head'),
     },
     {
       model: 'glove',

@@ -92,13 +92,13 @@ export function trainText(
   const correct = (m: TextModel, on: typeof train) =>
     scoreTexts(m, on.features).map((probs, i) => argmax(probs) === on.labels[i]);
   const accuracy = (m: TextModel, on: typeof train) => correct(m, on).filter(Boolean).length / on.labels.length;
+  // The refit below trains as the first fit did (a frozen Embedding stays frozen).
+  const options = { freezeEmbedding: p.freezeEmbedding };
   const fitted = new Map<TextModelKind, { model: TextModel; seconds: number }>();
   const timed = (kind: TextModelKind) => {
     if (!fitted.has(kind)) {
       const at = performance.now();
-      const model = fitTextModel(kind, train.features, train.labels, k, p.seed, {
-        freezeEmbedding: p.freezeEmbedding,
-      });
+      const model = fitTextModel(kind, train.features, train.labels, k, p.seed, options);
       fitted.set(kind, { model, seconds: (performance.now() - at) / 1000 });
     }
     return fitted.get(kind)!;
@@ -122,7 +122,7 @@ export function trainText(
   };
   const refitted = new Map<TextModelKind, TextModel>();
   const refit = (kind: TextModelKind) => {
-    if (!refitted.has(kind)) refitted.set(kind, fitTextModel(kind, both.features, both.labels, k, p.seed));
+    if (!refitted.has(kind)) refitted.set(kind, fitTextModel(kind, both.features, both.labels, k, p.seed, options));
     return refitted.get(kind)!;
   };
   const hasTest = split.test.length > 0;
@@ -171,7 +171,7 @@ export function trainText(
     evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
     winner: best ? best.name : kept.kind,
     seconds: (performance.now() - started) / 1000,
-    layers: textLayerFacts(kept.model, p.freezeEmbedding),
+    layers: textLayerFacts(saved, p.freezeEmbedding),
   };
   writeJsonAtomic(path.join(runDir, 'text-run.json'), {
     ...result,
