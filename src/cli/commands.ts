@@ -80,8 +80,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio layers mobilenet_v2',
       'transfer-studio layers my_model.keras',
       'transfer-studio layers https://example.org/model/model.json --json',
+      'transfer-studio layers .transfer-studio/runs/<text run>   # a text run: its model, as the Layers tab',
     ],
     async run(ctx) {
+      if (text.isTextRunDir(ctx.args[0])) return text.textLayersCommand(ctx, ctx.args[0]);
       const base = await ctx
         .client()
         .sendRequest(P.listLayers, { base: ctx.args[0], cacheDir: ctx.cacheDir }, ctx.token);

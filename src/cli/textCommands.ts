@@ -132,6 +132,20 @@ export function encoderBase(base: string | undefined, flag = 'base'): { base?: s
   return { base: path.resolve(base) };
 }
 
+/** `layers <text run>`: the kept model's layers, as the panel's Layers tab lists them. */
+export async function textLayersCommand(ctx: CommandContext, runDir: string): Promise<number> {
+  const result = await ctx.client().sendRequest(T.textLayersOf, { runDir: path.resolve(runDir) }, ctx.token);
+  const rows = result.layers.map((l) => [l.name, l.detail, l.parameters, l.trainable ? 'yes' : 'no']);
+  const total = result.layers.reduce((a, l) => a + l.parameters, 0);
+  const trained = result.layers.reduce((a, l) => a + (l.trainable ? l.parameters : 0), 0);
+  const text =
+    `${result.kind} text model (${result.runDir})\n` +
+    table(['layer', 'what it does', 'parameters', 'trained'], rows) +
+    `\n${total} parameters, ${trained} trained`;
+  ctx.view.result(result, text);
+  return EXIT.ok;
+}
+
 export function formatTextRun(r: T.TextRunResult): string {
   const rows = r.candidates.map((c) => [
     c.name + (c.name === r.kept ? ' (kept)' : ''),

@@ -142,6 +142,24 @@ const ROWS: Row[] = [
     check: (w) => exists(path.join(w.exports, 'text.tokenizer.json')),
   },
   {
+    name: 'export tfjs (text run)',
+    args: (w) => ['export', w.made.text, '--format', 'tfjs', '--out', path.join(w.exports, 'text-tfjs')],
+    writes: (w) => [w.exports, w.cache],
+    check: (w) => exists(path.join(w.exports, 'text-tfjs/tokenizer.json')),
+  },
+  {
+    name: 'train (text, tuned)',
+    args: (w) => ['train', w.texts, '--text-model', 'tuned', '--test', '0', '--out', w.runs],
+    writes: (w) => [w.runs, w.cache],
+    check: (w, r) => void (w.made.tuned = result<{ runDir: string }>(r).runDir),
+  },
+  {
+    name: 'export keras (tuned text run, into the run)',
+    args: (w) => ['export', w.made.tuned, '--format', 'keras'],
+    writes: (w) => [w.made.tuned, w.cache],
+    check: (w) => exists(path.join(w.made.tuned, 'model.tokenizer.json')),
+  },
+  {
     name: 'train (text, own ONNX encoder)',
     args: (w) => ['train', w.texts, '--base', w.encoder, '--test', '0', '--out', w.runs],
     writes: (w) => [w.runs, w.cache],

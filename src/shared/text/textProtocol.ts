@@ -4,7 +4,7 @@
 import { RequestType } from 'vscode-jsonrpc';
 import type { Evaluation, Prediction } from '../engineTypes';
 import type { SkippedText } from './textExamples';
-import type { TextLayerFacts } from './textLayers';
+import type { TextLayer, TextLayerFacts } from './textLayers';
 import type { TextModelChoice } from './textRecipe';
 
 /** Which columns of a table hold the text and the label: header names or 1-based positions. */
@@ -93,3 +93,12 @@ export const textEvaluate = new RequestType<
 >('text/evaluate');
 /** Host → trainer: classify texts with a text run. */
 export const textPredict = new RequestType<{ runDir: string; items: TextItem[] }, Prediction[], void>('text/predict');
+
+/** `layers <text run>`: the kept model's layers. */
+export interface TextLayersResult {
+  runDir: string;
+  kind: string;
+  layers: TextLayer[];
+}
+
+export const textLayersOf = new RequestType<{ runDir: string }, TextLayersResult, void>('text/layers');

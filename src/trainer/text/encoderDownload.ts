@@ -10,7 +10,8 @@ import { isEncoderUrl } from '../../shared/text/encoderMeta';
 import { defaultCacheDir, DOWNLOAD_COMPLETE, downloadFolder } from '../../io/cacheFolders';
 import { fetchBounded } from '../io/boundedFetch';
 import { writeFileAtomic } from '../models/modelFiles';
-import { MODEL_PLACES, openSentenceEncoder, type SentenceEncoder } from './sentenceEncoder';
+import { ENCODER_MODEL_PLACES } from '../../shared/text/encoderFolder';
+import { openSentenceEncoder, type SentenceEncoder } from './sentenceEncoder';
 
 const TIMEOUT_MS = Number(process.env.TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS ?? 300_000);
 const TIMEOUT_SETTING = 'TRANSFER_STUDIO_DOWNLOAD_TIMEOUT_MS';
@@ -27,14 +28,14 @@ export async function downloadEncoder(url: string, cacheDir: string): Promise<st
   if (fs.existsSync(path.join(dir, DOWNLOAD_COMPLETE))) return dir;
   const files = new Map<string, Buffer>();
   const get = (name: string, limit: Limit) => fetchFile(new URL(name, base).toString(), limit);
-  for (const place of MODEL_PLACES) {
+  for (const place of ENCODER_MODEL_PLACES) {
     const model = await optional(get(place, 'maxEncoderModelBytes'));
     if (model) {
       files.set(place, model);
       break;
     }
   }
-  if (files.size === 0) throw new EngineError(`${base}: no ${MODEL_PLACES.join(' or ')} there (HTTP 404).`);
+  if (files.size === 0) throw new EngineError(`${base}: no ${ENCODER_MODEL_PLACES.join(' or ')} there (HTTP 404).`);
   files.set('tokenizer.json', await get('tokenizer.json', 'maxTokenizerJsonBytes'));
   for (const name of META_FILES) {
     const meta = await optional(get(name, 'maxJsonFileBytes'));

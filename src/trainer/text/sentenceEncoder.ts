@@ -21,9 +21,6 @@ import { poolTokens } from './encoderPooling';
 export const ENCODER_BATCH = 32;
 /** Output names that hold token embeddings, in the order we look for them. */
 const TOKEN_OUTPUTS = ['token_embeddings', 'last_hidden_state'];
-/** Where the ONNX model may be in an encoder folder (one rule with the editor's pick). */
-export const MODEL_PLACES = ENCODER_MODEL_PLACES;
-
 // A require esbuild does not follow: onnxruntime-node is native (as in frozenRuntime.ts).
 const runtimeRequire = createRequire(__filename);
 

@@ -2,6 +2,7 @@
 // but they still run one at a time with the other heavy jobs (`job`), so two never compete for the thread.
 import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
 import type { BackendInfo, ProgressEvent } from '../../shared/engineTypes';
+import { textRunLayers } from './textRunLayers';
 import * as T from '../../shared/text/textProtocol';
 import { scanText } from './textRun';
 import { evaluateTextRun, predictTextRun, trainTextRun } from './encoderText';
@@ -17,6 +18,7 @@ export function registerTextHandlers(connection: MessageConnection, job: Job, em
     job(token, () => evaluateTextRun(p.runDir, p.source, p.columns, p.cacheDir)),
   );
   connection.onRequest(T.textPredict, (p, token) => job(token, () => predictTextRun(p.runDir, p.items)));
+  connection.onRequest(T.textLayersOf, (p, token) => job(token, async () => textRunLayers(p.runDir)));
   // The editor's Dataset tab; like a scan, it reads files only.
   connection.onRequest(textPreview, (p, token) => job(token, async () => previewText(p)));
 }

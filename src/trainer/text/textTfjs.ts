@@ -144,9 +144,9 @@ function weightOf(t: onnx.ITensorProto): [TfWeight, Buffer] {
     return [{ name, shape, dtype: 'int32' }, Buffer.from(Int32Array.from(values, Number).buffer)];
   }
   if (t.dataType === DT.INT8) {
-    const shifted = Buffer.from(
-      Uint8Array.from(new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength), (v) => v + 128),
-    );
+    // v + 128 as a byte is v's two's-complement bits with the top bit flipped.
+    const shifted = Buffer.alloc(raw.byteLength);
+    for (let k = 0; k < raw.byteLength; k++) shifted[k] = raw[k] ^ 0x80;
     return [{ name, shape, dtype: 'float32', quantization: { dtype: 'uint8', min: -128, scale: 1 } }, shifted];
   }
   throw new EngineError(`The ONNX constant ${name} has a type (${t.dataType}) TF.js does not take here.`);
