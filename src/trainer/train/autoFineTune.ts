@@ -89,7 +89,9 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     skip(
       planned.name,
       planned.detail,
-      `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+      `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs (the activations ` +
+        `${planned.computeSeconds.toFixed(0)} s, ${planned.cached} of ${o.samples.length} cached; an epoch ` +
+        `${planned.epochSeconds.toFixed(0)} s), ${left().toFixed(0)} s of the budget left`,
       estimate,
     );
   }
