@@ -10,6 +10,7 @@ import tempfile
 import time
 
 import job_checkpoint
+from job_order import epoch_order
 from job_cache import keep_inference_mode, part_above, phase_values, runtime_of
 from job_lines import say
 
@@ -36,22 +37,6 @@ def train_step(torch, model, optimizer, x, y):
     loss.backward()
     optimizer.step()
     return loss.detach(), probs.detach()
-
-
-def epoch_order(np, labels, balanced, seed):
-    """One epoch's example order. Balanced (the engine's rule in src/trainer/train/balance.ts, decided by
-    Transfer Studio): each class's examples shuffled and repeated up to the largest class's count, then all
-    shuffled, so the loss does not learn to favour the large class."""
-    rng = np.random.RandomState(seed)
-    if not balanced:
-        return rng.permutation(len(labels))
-    groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
-    target = max(len(g) for g in groups)
-    drawn = []
-    for g in groups:
-        reps = [rng.permutation(g) for _ in range(math.ceil(target / len(g)))]
-        drawn.append(np.concatenate(reps)[:target])
-    return rng.permutation(np.concatenate(drawn))
 
 
 def flat_weights(np, model):
@@ -188,7 +173,8 @@ def train_loop(plan):
         first = start_epoch if p == start_phase else 1
         for epoch in range(first, phase["epochs"] + 1):
             t0 = last_line = time.time()
-            order = epoch_order(np, train_y, plan["balanced"], plan["seed"] * 1000 + p * 100 + epoch)
+            # The engine's order for this epoch (job_order.py): a local run of the recipe sees the same batches.
+            order = np.asarray(epoch_order(train_y, plan["balanced"], plan["seed"], epoch), dtype=np.int64)
             n, batch = len(order), plan["batchSize"]
             steps = max(1, math.ceil(n / batch))
             loss_sum = correct = count = 0.0

@@ -14,6 +14,8 @@ import { describeLayers } from '../../src/trainer/models/layerInfo';
 import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/transferModel';
 import { exportStartModel } from '../../src/trainer/ray/rayBase';
 import * as tf from '../../src/trainer/tf';
+import { needsBalancing } from '../../src/trainer/train/balance';
+import { epochOrder } from '../../src/trainer/train/batchSources';
 import { compileForTraining } from '../../src/trainer/train/fitLoop';
 import { tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
@@ -122,16 +124,46 @@ test(
   },
 );
 
+/** The job's order of one epoch (job_order.epoch_order) for examples with these labels, as row indices. */
+function jobOrder(labels: number[], seed: number, epoch: number, balanced: boolean): number[] {
+  const dir = tempDir('ray-order');
+  const file = path.join(dir, 'labels.json');
+  fs.writeFileSync(file, JSON.stringify(labels));
+  const args = ['--order', file, String(seed), String(epoch), balanced ? '1' : '0'];
+  const order = JSON.parse(runPython(SCRIPT, args)) as number[];
+  fs.rmSync(dir, { recursive: true, force: true });
+  return order;
+}
+
+/** The engine's order of the same epoch (batchSources.ts), as row indices. */
+function engineOrder(labels: number[], seed: number, epoch: number): { order: number[]; balanced: boolean } {
+  const samples = labels.map((label, i) => ({ path: String(i), label }));
+  return { order: epochOrder(samples, seed, epoch).map((s) => Number(s.path)), balanced: needsBalancing(samples) };
+}
+
+test('each epoch on Ray draws the examples in the order a local run draws them', { skip }, () => {
+  const even = Array.from({ length: 40 }, (_, i) => i % 4);
+  for (const [seed, epoch] of [
+    [7, 1],
+    [7, 2],
+    [2_000_003, 3],
+  ]) {
+    const local = engineOrder(even, seed, epoch);
+    assert.equal(local.balanced, false);
+    assert.deepEqual(jobOrder(even, seed, epoch, false), local.order, `seed ${seed}, epoch ${epoch}`);
+  }
+  assert.notDeepEqual(engineOrder(even, 7, 1).order, engineOrder(even, 7, 2).order, 'epochs differ');
+});
+
 test(
-  'balanced epochs on Ray draw every class as often as the largest, each image of a small class as often as the others',
+  'balanced epochs on Ray draw every class as often as the largest, in the order a local run draws them',
   { skip },
   () => {
     const labels = [...Array(12).fill(0), ...Array(3).fill(1), ...Array(5).fill(2)] as number[];
-    const dir = tempDir('ray-order');
-    const file = path.join(dir, 'labels.json');
-    fs.writeFileSync(file, JSON.stringify(labels));
-    const order = JSON.parse(runPython(SCRIPT, ['--order', file, '7'])) as number[];
-    fs.rmSync(dir, { recursive: true, force: true });
+    const local = engineOrder(labels, 7, 1);
+    assert.equal(local.balanced, true);
+    const order = jobOrder(labels, 7, 1, true);
+    assert.deepEqual(order, local.order);
     assert.equal(order.length, 36);
     const perClass = [0, 1, 2].map((c) => order.filter((i) => labels[i] === c).length);
     assert.deepEqual(perClass, [12, 12, 12]);

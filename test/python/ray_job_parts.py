@@ -3,7 +3,7 @@
 ray_job_parts.py <start.keras> <batches.json>: the job's training step on given batches (batches.json:
   {boundary, frozen, optimizer, learningRate, batches: [{x: [[...]], y: [label, ...]}]}); prints each step's
   loss as a JSON list.
-ray_job_parts.py --order <labels.json> <seed>: one balanced epoch order (job_train.epoch_order).
+ray_job_parts.py --order <labels.json> <seed> <epoch> <balanced 0|1>: one epoch's order (job_order.epoch_order).
 ray_job_parts.py --cache <folder>: a small model's frozen part through job_cache.cached_values three times
   (cold, warm, another runtime); prints the job's cache lines and then the largest difference between the
   cached values and the frozen part run directly.
@@ -21,12 +21,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../src/ray"))
 
 import numpy as np  # noqa: E402
 
+import job_order  # noqa: E402
 import job_train  # noqa: E402
 
 if sys.argv[1] == "--order":
     with open(sys.argv[2]) as f:
         labels = np.array(json.load(f))
-    print(json.dumps(job_train.epoch_order(np, labels, True, int(sys.argv[3])).tolist()))
+    seed, epoch, balanced = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+    print(json.dumps(job_order.epoch_order(labels, balanced, seed, epoch)))
     sys.exit(0)
 
 import keras  # noqa: E402

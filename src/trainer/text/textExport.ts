@@ -5,8 +5,11 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
-import { ENCODER_EXPORT_REFUSAL, LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
-import { TEXT_EXPORTS_SUMMARY, tokenizerFileFor } from '../../shared/text/textExportFiles';
+import { ENCODER_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL, LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import { kerasArchive } from '../export/kerasWriter';
+import { tunedKerasModel } from './textKeras';
+import { exportTextTfjs } from './textTfjsExport';
+import { tokenizerFileFor } from '../../shared/text/textExportFiles';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
 import { exportRun } from '../export/exportRun';
 import { writeFileAtomic } from '../models/modelFiles';
@@ -27,41 +30,68 @@ export function exportAnyRun(request: ExportRequest): Promise<ExportResult> {
 export async function exportTextRun(request: ExportRequest): Promise<ExportResult> {
   const runDir = path.resolve(request.runDir);
   const { classes, model } = readTextModel(runDir);
-  if (request.format !== 'onnx') {
-    throw new EngineError(`${runDir}: a text run does not export to ${request.format}; ${TEXT_EXPORTS_SUMMARY}.`);
-  }
+  const { format } = request;
   refuseUnexportable(runDir, model);
-  const out = path.resolve(request.out ?? path.join(runDir, EXPORT_FILE_NAMES.onnx));
+  if (format === 'tfjs') return exportTextTfjs(runDir, classes, model, request.out);
+  if (format === 'keras' && !model.tuned) {
+    throw new EngineError(`${runDir}: its ${model.kind} model does not export to keras: ${GLOVE_KERAS_REFUSAL}.`);
+  }
+  const out = path.resolve(request.out ?? path.join(runDir, EXPORT_FILE_NAMES[format]));
   const tokenizerPath = tokenizerFileFor(out);
   const labelsPath = labelsFileFor(out);
-  const words = exportedWords(model);
-  const metadata = {
-    generated_by: 'transfer-studio',
-    run: path.basename(runDir),
-    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100${model.tuned ? ', fine-tuned' : ''})`,
-    labels: JSON.stringify(classes),
-    tokenizer: path.basename(tokenizerPath),
-    inputs:
-      `${TEXT_INPUT_IDS} and ${TEXT_ATTENTION_MASK}, int64 [N, L], from ${path.basename(tokenizerPath)} ` +
-      `(pad ${PAD_ID}, unknown word ${UNKNOWN_ID}; mask 1 for a token, 0 for padding)`,
-  };
-  const proto = model.tuned
-    ? tunedOnnxModel(model.tuned, metadata)
-    : textOnnxModel(model, builtinWordVectors(), metadata);
-  const bytes = onnx.ModelProto.encode(proto).finish();
+  const tokenizer = path.basename(tokenizerPath);
+  const metadata = textMetadata(runDir, classes, model, tokenizer, format === 'keras' ? 'masked' : 'int64');
+  const bytes =
+    format === 'keras' ? await kerasArchive(tunedKerasModel(model.tuned!), metadata) : onnxBytes(model, metadata);
   writeExport(out, [
     [out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
-    [tokenizerPath, tokenizerJson(words)],
+    [tokenizerPath, tokenizerJson(exportedWords(model))],
     [labelsPath, classes.map((c) => `${c}\n`).join('')],
   ]);
+  const inputs = format === 'keras' ? TEXT_INPUT_IDS : `${TEXT_INPUT_IDS}, ${TEXT_ATTENTION_MASK}`;
   return {
-    format: 'onnx',
+    format,
     path: out,
     labelsPath,
     tokenizerPath,
     bytes: bytes.byteLength,
-    input: `${TEXT_INPUT_IDS}, ${TEXT_ATTENTION_MASK}: [N, L] int64, from ${path.basename(tokenizerPath)}`,
-    output: `${TEXT_OUTPUT}: [N, ${classes.length}] float32, softmax`,
+    input: `${inputs}: [N, L] int64, from ${tokenizer}`,
+    output: `${format === 'keras' ? 'the output' : TEXT_OUTPUT}: [N, ${classes.length}] float32, softmax`,
+  };
+}
+
+function onnxBytes(model: TextModel, metadata: Record<string, string>): Uint8Array {
+  return onnx.ModelProto.encode(onnxProto(model, metadata)).finish();
+}
+
+/** The ONNX graph of an exportable model (the TF.js export translates the same graph). */
+export function onnxProto(model: TextModel, metadata: Record<string, string>): onnx.IModelProto {
+  return model.tuned ? tunedOnnxModel(model.tuned, metadata) : textOnnxModel(model, builtinWordVectors(), metadata);
+}
+
+/**
+ * What the exported files say about themselves. `ids`: how input_ids are fed — int64 beside attention_mask
+ * (ONNX), alone with padding masked (Keras), int32 beside attention_mask (TF.js).
+ */
+export function textMetadata(
+  runDir: string,
+  classes: string[],
+  model: TextModel,
+  tokenizer: string,
+  ids: 'int64' | 'masked' | 'int32',
+): Record<string, string> {
+  const kind = ids === 'int32' ? 'int32' : 'int64';
+  const from = `${TEXT_INPUT_IDS}, ${kind} [N, L], from ${tokenizer} (pad ${PAD_ID}, unknown word ${UNKNOWN_ID})`;
+  return {
+    generated_by: 'transfer-studio',
+    run: path.basename(runDir),
+    title: `${path.basename(runDir)}: ${model.kind} text model (GloVe-100${model.tuned ? ', fine-tuned' : ''})`,
+    labels: JSON.stringify(classes),
+    tokenizer,
+    inputs:
+      ids === 'masked'
+        ? `${from}; padding (id ${PAD_ID}) is masked`
+        : `${from} and ${TEXT_ATTENTION_MASK} (1 for a token, 0 for padding)`,
   };
 }
 

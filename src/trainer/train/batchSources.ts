@@ -32,7 +32,7 @@ function oneHot(samples: readonly Sample[], classes: number): tf.Tensor {
  * Order of one epoch: shuffled with a seed derived from the run seed and the epoch; epoch 0 = file order
  * (validation, scoring). Training epochs of imbalanced classes are drawn balanced (see balance.ts).
  */
-function epochOrder(samples: readonly Sample[], seed: number, epoch: number): readonly Sample[] {
+export function epochOrder(samples: readonly Sample[], seed: number, epoch: number): readonly Sample[] {
   if (epoch === 0) return samples;
   const random = seededRandom(seed * 7919 + epoch);
   return needsBalancing(samples) ? balancedOrder(samples, random) : shuffled(samples, random);
