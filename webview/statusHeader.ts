@@ -83,7 +83,7 @@ export function textModelWords(kept: string): string {
   const words: Record<string, string> = {
     glove: t('GloVe-100 word vectors (built-in), pooled'),
     lexical: t('word and character n-gram TF-IDF'),
-    fused: t('GloVe-100 word vectors and n-gram TF-IDF, averaged'),
+    fused: t('GloVe-100 word vectors and n-gram TF-IDF under one head'),
     tuned: t('GloVe-100 word vectors fine-tuned with the head'),
   };
   return words[kept] ? `${kept} · ${words[kept]}` : kept;

@@ -77,7 +77,8 @@ function droppedLine(c: TextClassView): HTMLElement | null {
     c.duplicates === 1 ? t('1 duplicate dropped') : c.duplicates ? t('{0} duplicates dropped', c.duplicates) : '',
     c.skipped === 1 ? t('1 file skipped') : c.skipped ? t('{0} files skipped', c.skipped) : '',
   ].filter(Boolean);
-  return parts.length ? h('span', { class: 'class-dropped', 'data-testid': 'class-dropped' }, parts.join(' · ')) : null;
+  if (parts.length === 0) return null;
+  return h('span', { class: 'class-dropped', 'data-testid': 'class-dropped' }, parts.join(' · '));
 }
 
 /** A path (or a reason naming one) inside the dataset's folder, said relative to it. */

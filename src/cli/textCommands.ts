@@ -108,7 +108,7 @@ export async function textTrain(
       seed: Number(str(ctx, 'seed') ?? recipe?.seed ?? DEFAULT_SEED),
       validationSplit: fraction('val', recipe?.validationSplit ?? 0.2),
       testSplit: fraction('test', recipe?.testSplit ?? TEXT_TEST_SPLIT),
-      ...encoderBase(str(ctx, 'base')),
+      ...encoderBase(str(ctx, 'base') ?? recipe?.base),
       cacheDir: ctx.cacheDir,
     },
     ctx.token,
@@ -138,7 +138,7 @@ export function formatTextRun(r: T.TextRunResult): string {
     pct(c.validationAccuracy),
     pct(c.testAccuracy),
   ]);
-  const weight = r.kept === 'fused' ? `, GloVe weight ${r.gloveWeight}` : '';
+  const weight = r.kept === 'fused' ? `, GloVe row × ${r.gloveWeight} beside TF-IDF` : '';
   const refit = r.refitOn ? `, refit on train + validation (${r.refitOn} texts)` : '';
   return [
     `Run folder: ${r.runDir}`,

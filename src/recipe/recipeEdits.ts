@@ -34,6 +34,9 @@ export interface RecipeEdit {
   /** On needs the layer to unfreeze from (an existing section is updated); false removes the section. */
   secondPhase?: SecondPhase | false | 'auto';
   compareScratch?: boolean;
+  /** The table's text and label columns (the column pick of Fine-tune on This File). */
+  textColumn?: string;
+  labelColumn?: string;
 }
 
 /** The base's layers, when the caller knows them: frozen sets are then written compactly and compared by meaning. */
@@ -57,6 +60,8 @@ export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContex
     [['validationSplit'], edit.validationSplit],
     [['timeBudget'], edit.timeBudget],
     [['compareScratch'], edit.compareScratch],
+    [['text', 'column'], edit.textColumn],
+    [['text', 'labelColumn'], edit.labelColumn],
   ];
   for (const [path, value] of scalars) if (value !== undefined) out = setScalar(out, path, value);
   if (edit.frozen && !(context && meansSameSet(parse(out), edit.frozen, context))) {

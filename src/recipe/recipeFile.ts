@@ -82,6 +82,7 @@ export function resolveRecipePaths(fields: Partial<TrainRecipe>, recipeDir: stri
   if (r.data) r.data = path.resolve(recipeDir, r.data);
   if (r.outputDir) r.outputDir = path.resolve(recipeDir, r.outputDir);
   if (r.base && isPathLikeBase(r.base)) r.base = path.resolve(recipeDir, r.base);
+  if (r.text?.encoder) r.text = { ...r.text, encoder: path.resolve(recipeDir, r.text.encoder) };
   // A URI stays as written: the Ray driver refuses it with its own message.
   const storage = r.ray?.storagePath;
   if (storage && !/^[a-z][a-z0-9+.-]*:\/\//i.test(storage))

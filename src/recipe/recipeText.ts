@@ -53,6 +53,8 @@ export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
     if (value === undefined) continue;
     if (key === 'data' || key === 'outputDir') fields[key] = relative(value as string);
     else if (key === 'base' && isPathLikeBase(value as string)) fields[key] = relative(value as string);
+    else if (key === 'text' && recipe.text?.encoder)
+      fields[key] = { ...recipe.text, encoder: relative(recipe.text.encoder) };
     else fields[key] = value;
   }
   const doc = new Document(fields);

@@ -7,6 +7,7 @@ import { LABEL_COLUMN_NAMES, TEXT_COLUMN_NAMES } from '../shared/text/textColumn
 import { extensionOf } from '../shared/text/textFiles';
 import { TEXT_RUN_FIELDS } from '../shared/text/textRecipe';
 import type { Add } from './diagnostics';
+import { encoderDiagnostics } from './encoderDiagnostics';
 import type { RecipeAnalysis } from './recipeAnalysis';
 
 export function textDiagnostics(a: RecipeAnalysis, add: Add): void {
@@ -24,6 +25,7 @@ export function textDiagnostics(a: RecipeAnalysis, add: Add): void {
     return;
   }
   unreadFields(a, add);
+  encoderDiagnostics(a, add);
   if (d.kind === 'ok') {
     for (const key of ['column', 'labelColumn'] as const)
       if (text?.[key] !== undefined)

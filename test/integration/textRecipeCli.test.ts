@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { EXIT } from '../../src/cli/exitCodes';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
 import { cliEnv, cliSync, jsonLines } from '../helpers/cli';
-import { tempDir } from '../helpers/fixtures';
+import { fixture, tempDir } from '../helpers/fixtures';
 import { csvQuote, partyRows } from '../helpers/textTables';
 
 const work = tempDir('text-recipe-cli');
@@ -63,4 +63,15 @@ test('a flag wins over the recipe; an image-only flag is refused with the reason
   const refused = cli(['train', '--recipe', 'speeches.recipe.yaml', '--epochs', '3']);
   assert.notEqual(refused.code, EXIT.ok);
   assert.match(refused.stderr, /--epochs does not apply to text data/);
+});
+
+test("the recipe's text.encoder is the run's base: a head on the encoder's vectors, its layers recorded", () => {
+  const encoder = path.relative(work, fixture('text-encoders/tiny'));
+  fs.writeFileSync(path.join(work, 'encoder.recipe.yaml'), RECIPE.replace('  model: lexical', `  encoder: ${encoder}`));
+  const r = cli(['train', '--recipe', 'encoder.recipe.yaml', '--out', 'encoded', '--json']);
+  assert.equal(r.code, EXIT.ok, r.stderr);
+  const run = result(r.stdout);
+  assert.equal(run.kept, 'encoder');
+  assert.equal(run.layers?.encoder?.folder, fixture('text-encoders/tiny'));
+  assert.ok(run.layers!.encoder!.dims > 0);
 });

@@ -196,3 +196,17 @@ test('edits keep CRLF line endings, create missing sections, and refuse a sectio
   assert.equal(recipeEdits('data: x', { batchSize: 8 }), 'data: x\nbatchSize: 8\n');
   assert.throws(() => recipeEdits('freeze:\n- a\n', { frozen: ['a'] }), /"freeze" is not a section/);
 });
+
+test("the column pick's columns go into the text section: created when missing, replaced in place", () => {
+  const bare = 'data: speeches.csv # the table\n';
+  assert.equal(
+    recipeEdits(bare, { textColumn: 'words', labelColumn: 'speaker party' }),
+    `${bare}text:\n  column: words\n  labelColumn: speaker party\n`,
+  );
+  const named = 'data: speeches.csv\ntext:\n  column: body # the words\n  model: lexical\n';
+  assert.equal(
+    recipeEdits(named, { textColumn: 'words', labelColumn: 'party' }),
+    'data: speeches.csv\ntext:\n  column: words # the words\n  model: lexical\n  labelColumn: party\n',
+  );
+  assert.equal(recipeEdits(named, { textColumn: 'body' }), named);
+});

@@ -135,3 +135,24 @@ test('a text section on a folder of images is said to be ignored', async () => {
     },
   ]);
 });
+
+test('text.encoder: a sentence encoder passes; a folder with only an ONNX model is said to lack the rest', async () => {
+  const encoder = path.relative(work, fixture('text-encoders/tiny'));
+  const good = `data: speeches.csv\ntext:\n  column: words\n  labelColumn: speaker party\n  encoder: ${encoder}\n`;
+  assert.deepEqual((await open('encoder.recipe.yaml', good)).diagnostics, []);
+  fs.mkdirSync(path.join(work, 'bare'), { recursive: true });
+  fs.copyFileSync(
+    path.join(fixture('text-encoders/tiny'), 'onnx', 'model.onnx'),
+    path.join(work, 'bare', 'model.onnx'),
+  );
+  const bad = good.replace(encoder, 'bare');
+  const { diagnostics } = await open('bare.recipe.yaml', bad);
+  assert.deepEqual(diagnostics.map(brief), [
+    {
+      range: rangeOf(bad, 'bare'),
+      message:
+        'bare is not an ONNX sentence encoder: no tokenizer.json, no sentence-transformers metadata (modules.json).',
+      severity: 1,
+    },
+  ]);
+});

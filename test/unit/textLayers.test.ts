@@ -70,19 +70,25 @@ describe('the fine-tuned model: tokenizer, Embedding, pooling, head; the Embeddi
 });
 
 describe('the frozen-feature models', () => {
-  it('fused lists the parts it kept, each head sized by the columns it weighs, then the fusion', () => {
+  it('fused lists both rows, their concatenation and the one head over the columns it weighs', () => {
     const run = train('fused');
     const { model } = readTextModel(run.runDir);
     const layers = textLayers(run.layers!, false);
     assert.ok(layers.every((l) => !l.freezable));
-    assert.equal(layers.at(-1)!.name, 'Fusion');
-    const heads = layers.filter((l) => l.name.endsWith('Head'));
-    const expected = [model.glove, model.lexical].filter(Boolean).map((p) => p!.head.columns.length * 2 + 2);
     assert.deepEqual(
-      heads.map((l) => l.parameters),
-      expected,
+      layers.map((l) => l.name),
+      [
+        'lexical · Tokenizer',
+        'lexical · TF-IDF',
+        'GloVe · Tokenizer',
+        'GloVe · Embedding',
+        'GloVe · Pooling',
+        'Concatenate',
+        'Head',
+      ],
     );
-    assert.equal(heads.length, (model.gloveWeight > 0 ? 1 : 0) + (model.gloveWeight < 1 ? 1 : 0));
+    assert.equal(layers.at(-1)!.parameters, model.fused!.head.columns.length * 2 + 2);
+    assert.match(layers[5].detail, new RegExp(`× ${model.fused!.scale}\\]`));
   });
 
   it('lexical: tokenizer, TF-IDF and the sparse head; nothing trains but the head', () => {

@@ -57,6 +57,12 @@ export async function trainRecipe(
       if (!base.ok) throw new Error(base.reason);
       recipe = { ...recipe, base: base.path };
     }
+    // So is a text encoder's folder.
+    if (recipe.text?.encoder) {
+      const encoder = confinePath(recipe.text.encoder, roots, { what: 'text encoder of the recipe' });
+      if (!encoder.ok) throw new Error(encoder.reason);
+      recipe = { ...recipe, text: { ...recipe.text, encoder: encoder.path } };
+    }
     recipe = {
       ...recipe,
       data: data.path,

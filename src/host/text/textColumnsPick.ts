@@ -1,11 +1,13 @@
 // "Fine-tune on This File": which column of the table holds the text and which the label. Detected from the
 // header (the engine's usual names first) and remembered per table, so the next run on it asks with the
-// last choice on top.
+// last choice on top: in the text section of the workspace's recipes that train on the table (written
+// there), and in workspace state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTableHeader } from '../../io/textSource';
 import { suggestedColumns } from '../../shared/text/textColumnNames';
 import type { TextColumnFlags } from '../../shared/text/textProtocol';
+import { recipesOfTable, writeColumnsToRecipes } from './tableRecipes';
 
 const MEMORY_KEY = 'transferStudio.textColumns';
 
@@ -19,7 +21,9 @@ export async function pickTextColumns(memory: vscode.Memento, file: string): Pro
     );
     return undefined;
   }
-  const remembered = memory.get<Record<string, TextColumnFlags>>(MEMORY_KEY, {})[file];
+  const recipes = await recipesOfTable(file);
+  const named = recipes.find((r) => r.columns.text || r.columns.label)?.columns;
+  const remembered = named ?? memory.get<Record<string, TextColumnFlags>>(MEMORY_KEY, {})[file];
   const suggested = suggestedColumns(header);
   const textColumn = await pickColumn(
     header,
@@ -36,6 +40,7 @@ export async function pickTextColumns(memory: vscode.Memento, file: string): Pro
   if (labelColumn === undefined) return undefined;
   const columns = { text: textColumn, label: labelColumn };
   await memory.update(MEMORY_KEY, { ...memory.get(MEMORY_KEY, {}), [file]: columns });
+  await writeColumnsToRecipes(recipes, columns);
   return columns;
 }
 

@@ -1,12 +1,10 @@
 // Fine-tuning on text from the editor: a folder of text classes or a .csv/.tsv/.jsonl table, trained by the
 // trainer child process through the text protocol (src/shared/text/textProtocol.ts), then its report in the
 // panel. Frozen features + a head: seconds, not minutes, so no epochs or batch settings are asked.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_SEED } from '../../shared/recipeDefaults';
-import { formatBytes } from '../../shared/limits';
-import { TEXT_TABLE_EXTENSIONS, WORD_VECTORS_FILE, extensionOf } from '../../shared/text/textFiles';
+import { TEXT_TABLE_EXTENSIONS, extensionOf } from '../../shared/text/textFiles';
 import { TEXT_TEST_SPLIT } from '../../shared/text/textRecipe';
 import * as T from '../../shared/text/textProtocol';
 import { readTextRun } from '../../io/textRuns';
@@ -18,48 +16,8 @@ import { pickTextColumns } from './textColumnsPick';
 import { textEvaluationView } from './textReport';
 import { showTextDataset } from './textDatasetPreview';
 import { textEmbeddingFrozen } from './textFreeze';
-
-/** What each text model does and costs, for the pick (auto first: the default). */
-function modelItems(s: Services): { model: T.TextModelChoice; label: string; description: string; detail: string }[] {
-  const vectors = path.join(s.context.extensionUri.fsPath, 'dist', 'text', WORD_VECTORS_FILE);
-  const size = fs.statSync(vectors, { throwIfNoEntry: false })?.size;
-  const gloveCost = size
-    ? vscode.l10n.t('reads {0} of word vectors once', formatBytes(size))
-    : vscode.l10n.t('reads the built-in word vectors once');
-  const lexicalCost = vscode.l10n.t("no file; counts each text's n-grams");
-  return [
-    {
-      model: 'auto',
-      label: 'auto',
-      description: vscode.l10n.t('fits all four'),
-      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned; keeps fused unless another is better beyond chance'),
-    },
-    {
-      model: 'fused',
-      label: 'fused',
-      description: `${gloveCost}; ${lexicalCost}`,
-      detail: vscode.l10n.t('GloVe-100 and lexical TF-IDF under one head'),
-    },
-    {
-      model: 'glove',
-      label: 'glove',
-      description: gloveCost,
-      detail: vscode.l10n.t('Built-in GloVe-100 word vectors, pooled; short texts'),
-    },
-    {
-      model: 'lexical',
-      label: 'lexical',
-      description: lexicalCost,
-      detail: vscode.l10n.t('Word and character n-gram TF-IDF; long texts'),
-    },
-    {
-      model: 'tuned',
-      label: 'tuned',
-      description: vscode.l10n.t('{0}; also trains the word vectors', gloveCost),
-      detail: vscode.l10n.t('GloVe-100 word vectors fine-tuned on these texts with the head'),
-    },
-  ];
-}
+import { textModelItems } from './textModelPick';
+import { workspaceEncoders } from './workspaceEncoders';
 
 /** Placeholder of the text model pick (the e2e scenarios wait for it). */
 export const textModelPickFor = (name: string) => vscode.l10n.t('Text model for {0}', name);
@@ -69,7 +27,7 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
   const table = TEXT_TABLE_EXTENSIONS.includes(extensionOf(source));
   const columns = table ? await pickTextColumns(s.context.workspaceState, source) : {};
   if (!columns) return;
-  const picked = await vscode.window.showQuickPick(modelItems(s), {
+  const picked = await vscode.window.showQuickPick(textModelItems(s, await workspaceEncoders()), {
     placeHolder: textModelPickFor(name),
     ignoreFocusOut: true,
   });
@@ -84,6 +42,7 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
     source,
     columns,
     model: picked.model,
+    base: picked.base,
     outputDir,
     seed: DEFAULT_SEED,
     validationSplit: readSettings().training.validationSplit,

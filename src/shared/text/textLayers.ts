@@ -16,6 +16,8 @@ export interface TextLayerFacts {
   gloveColumns?: number;
   /** Hashed TF-IDF columns the lexical head kept (the others have no weight), when it has that part. */
   lexicalColumns?: number;
+  /** The fused model's one head over [TF-IDF row | GloVe row × scale]: the columns it weighs, and the scale. */
+  fused?: { columns: number; scale: number };
   /** Words of the fine-tuned Embedding (the training split's, besides padding and unknown). */
   tunedWords?: number;
   /** Whether the fine-tuned Embedding was kept as GloVe when this model trained. */
@@ -101,15 +103,29 @@ function encoderLayers(f: TextLayerFacts): TextLayer[] {
   ];
 }
 
+/** Both rows side by side under one head: GloVe where texts share few n-grams, n-grams where they share many. */
+function fusedLayers(f: TextLayerFacts, fused: { columns: number; scale: number }): TextLayer[] {
+  const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f)];
+  const { dims } = f.vectors;
+  return [
+    ...lexical.slice(0, 2).map((l) => ({ ...l, name: `lexical · ${l.name}` })),
+    ...glove.slice(0, 3).map((l) => ({ ...l, name: `GloVe · ${l.name}` })),
+    layer('Concatenate', `[TF-IDF row | GloVe row (${2 * dims}) × ${fused.scale}]`),
+    head(f.classes, fused.columns, 'sparse logistic regression on the weighted columns'),
+  ];
+}
+
 /**
  * The layers of a text model. `freezeEmbedding` is the choice for the next training (it changes only the
- * fine-tuned model); a fused model lists both parts, each layer named with its part.
+ * fine-tuned model); a fused model lists both rows, each layer named with its part, then their one head.
  */
 export function textLayers(f: TextLayerFacts, freezeEmbedding: boolean): TextLayer[] {
   if (f.kind === 'tuned') return tunedLayers(f, freezeEmbedding);
   if (f.kind === 'encoder' && f.encoder) return encoderLayers(f);
   if (f.kind === 'lexical') return lexicalLayers(f);
   if (f.kind === 'glove' || f.kind === 'glove-mean') return gloveLayers(f, f.kind === 'glove-mean');
+  if (f.fused) return fusedLayers(f, f.fused);
+  // A fused run of an earlier version: two heads, probabilities averaged.
   const parts: [string, TextLayer[]][] = [];
   if (f.gloveWeight > 0) parts.push(['GloVe', gloveLayers(f, false)]);
   if (f.gloveWeight < 1) parts.push(['lexical', lexicalLayers(f)]);

@@ -40,8 +40,8 @@ export interface TextTrainParams {
 }
 
 /**
- * One model of a text run: its validation and held-out accuracy. With a test split, the kept model's and the
- * baselines' test accuracy are those of their refit on train + validation (the models a run saves).
+ * One model of a text run: its validation accuracy (fitted on train) and held-out accuracy. With a test split,
+ * every test accuracy is that of the model refit on train + validation, as the kept one is saved.
  */
 export interface TextCandidate {
   name: string;
@@ -58,7 +58,7 @@ export interface TextRunResult {
   classes: string[];
   split: { train: number; validation: number; test: number };
   kept: string;
-  /** GloVe's share in the kept model's probabilities (0 lexical only, 1 GloVe only). */
+  /** 0 lexical only, 1 GloVe only; fused: the GloVe row's length beside the TF-IDF row's √2 under one head. */
   gloveWeight: number;
   /** Texts the saved model learned from: the kept model is fitted again on train + validation. */
   refitOn?: number;

@@ -16,6 +16,8 @@ export interface TextRecipe {
   labelColumn?: string;
   /** Absent: auto. */
   model?: TextModelChoice;
+  /** A folder with an ONNX sentence encoder, relative to the recipe: the run fits a head on its vectors. */
+  encoder?: string;
 }
 
 /** The recipe fields a text run reads; the others (base, freeze, epochs…) are for images. */
@@ -49,6 +51,11 @@ export const TEXT_RECIPE_SECTION = {
       enum: TEXT_MODEL_CHOICES,
       doc: 'fused: GloVe-100 word vectors and lexical TF-IDF under one head; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); tuned: the word vectors fine-tuned with the head; auto (default): fused unless another beats it on validation beyond chance, refit on train + validation.',
     },
+    encoder: {
+      kind: 'string',
+      role: 'path',
+      doc: 'A folder holding an ONNX sentence encoder, relative to this recipe: model.onnx (or onnx/model.onnx), tokenizer.json and the sentence-transformers files (modules.json, 1_Pooling/config.json). The run encodes every text with it once (vectors cached) and fits a logistic head on them, compared with the lexical and GloVe-mean baselines; "model" is then ignored.',
+    },
   } satisfies Record<keyof TextRecipe, FieldSpec>,
 } as const satisfies FieldSpec;
 
@@ -61,6 +68,7 @@ export function textTrainParams(r: TrainRecipe): TextTrainParams {
     source: r.data,
     columns: { text: r.text?.column, label: r.text?.labelColumn },
     model: r.text?.model ?? 'auto',
+    base: r.text?.encoder,
     outputDir: r.outputDir,
     seed: r.seed,
     validationSplit: r.validationSplit,

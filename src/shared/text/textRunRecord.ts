@@ -40,11 +40,13 @@ function layersOf(v: unknown): TextLayerFacts | undefined {
     return undefined;
   if (!isObject(v.vectors) || !isCount(v.vectors.words) || !isCount(v.vectors.dims)) return undefined;
   const counts = [v.gloveColumns, v.lexicalColumns, v.tunedWords].every((c) => c === undefined || isCount(c));
+  const f = v.fused;
+  const fused = f === undefined || (isObject(f) && isCount(f.columns) && typeof f.scale === 'number');
   const e = v.encoder;
   const encoder =
     e === undefined ||
     (isObject(e) && typeof e.folder === 'string' && isCount(e.dims) && typeof e.pooling === 'string');
-  return counts && encoder ? (v as unknown as TextLayerFacts) : undefined;
+  return counts && fused && encoder ? (v as unknown as TextLayerFacts) : undefined;
 }
 
 /** text-run.json checked; throws a one-line EngineError naming the file and the field. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { EngineError } from '../../shared/engineError';
 import { LIMITS } from '../../shared/limits';
+import { ENCODER_MODEL_PLACES } from '../../shared/text/encoderFolder';
 import { encoderMeta, type EncoderMeta, type EncoderMetaFiles } from '../../shared/text/encoderMeta';
 import { readJsonFile, regularFileProblem } from '../io/boundedRead';
 import { extraThreads } from '../parallel/featurePool';
@@ -20,7 +21,8 @@ import { poolTokens } from './encoderPooling';
 export const ENCODER_BATCH = 32;
 /** Output names that hold token embeddings, in the order we look for them. */
 const TOKEN_OUTPUTS = ['token_embeddings', 'last_hidden_state'];
-export const MODEL_PLACES = ['model.onnx', 'onnx/model.onnx'];
+/** Where the ONNX model may be in an encoder folder (one rule with the editor's pick). */
+export const MODEL_PLACES = ENCODER_MODEL_PLACES;
 
 // A require esbuild does not follow: onnxruntime-node is native (as in frozenRuntime.ts).
 const runtimeRequire = createRequire(__filename);
@@ -46,8 +48,8 @@ export interface SentenceEncoder {
 export function encoderFiles(folder: string): { model: string; tokenizer: string; metaFiles: EncoderMetaFiles } {
   const problem = (why: string) => new EngineError(`${folder}: not an ONNX sentence encoder (${why}).`);
   if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw problem('not a folder');
-  const model = MODEL_PLACES.map((p) => path.join(folder, p)).find((p) => fs.existsSync(p));
-  if (!model) throw problem(`no ${MODEL_PLACES.join(' or ')}`);
+  const model = ENCODER_MODEL_PLACES.map((p) => path.join(folder, p)).find((p) => fs.existsSync(p));
+  if (!model) throw problem(`no ${ENCODER_MODEL_PLACES.join(' or ')}`);
   const tooBig = regularFileProblem(model, LIMITS.maxEncoderModelBytes);
   if (tooBig) throw new EngineError(`${model}: ${tooBig}.`);
   const tokenizer = path.join(folder, 'tokenizer.json');

@@ -27,6 +27,7 @@ export function textLayerFacts(model: TextModel, embeddingFrozen = false): TextL
   };
   if (model.glove) facts.gloveColumns = model.glove.head.columns.length;
   if (model.lexical) facts.lexicalColumns = model.lexical.head.columns.length;
+  if (model.fused) facts.fused = { columns: model.fused.head.columns.length, scale: model.fused.scale };
   if (model.tuned) Object.assign(facts, { tunedWords: model.tuned.words.length, embeddingFrozen });
   if (model.encoder) {
     const { source, head } = model.encoder;

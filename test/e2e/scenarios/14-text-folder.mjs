@@ -4,6 +4,7 @@
 // Pictures of that report in the dark and the light theme.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readJson, runFolders, waitFor } from '../lib/runChecks.mjs';
 import { writeTextClasses } from '../lib/textData.mjs';
 import {
@@ -16,6 +17,8 @@ import {
   writeUserSettingsInEditor,
 } from '../lib/workbench.mjs';
 
+const TINY_ENCODER = new URL('../../fixtures/generated/text-encoders/tiny', import.meta.url);
+
 export const settings = { 'workbench.colorTheme': 'Default Dark Modern' };
 export const timeoutMs = 6 * 60_000;
 
@@ -25,6 +28,8 @@ export function populate(workspace) {
   // What the Dataset tab must own up to: a copy dropped before the split, a file that is not text.
   fs.copyFileSync(path.join(folder, 'Democratic', '0.txt'), path.join(folder, 'Democratic', 'copy.txt'));
   fs.writeFileSync(path.join(folder, 'Republican', 'notes.txt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]));
+  // An ONNX sentence encoder in the workspace: the text model pick lists it (npm run fixtures makes it).
+  fs.cpSync(fileURLToPath(TINY_ENCODER), path.join(workspace, 'models', 'tiny-encoder'), { recursive: true });
 }
 
 export async function run({ page, workspace, sandbox, lap, screenshot }) {
@@ -33,7 +38,11 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const started = Date.now();
   await contextMenuPick(page, row, 'Fine-tune on This Folder');
   const models = await acceptQuickPick(page, 'Text model for speeches');
-  if (models[0] !== 'auto') throw new Error(`the text model pick offered ${models.join(', ')}; auto first expected`);
+  if (models[0] !== 'auto' || !models.includes('encoder: models/tiny-encoder'))
+    throw new Error(
+      `the text model pick offered ${models.join(', ')}; auto first and the workspace's encoder expected`,
+    );
+  lap(`text model pick: ${models.join(', ')}`);
   const done = await waitForNotification(page, 'Text model trained', 3 * 60_000);
   const seconds = (Date.now() - started) / 1000;
   lap(`notification: ${done}`);
