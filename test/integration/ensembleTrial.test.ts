@@ -2,12 +2,10 @@
 // (ONNX Runtime), and saves one graph that pools the input itself (TF.js): both must see the same pixels, and
 // the saved model, loaded back, must give the probabilities the run judged it by.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { neverCancelled } from '../../src/shared/engineError';
 import { resolveFreezePlan } from '../../src/shared/freezePlan';
-import type { Sample } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { decodeBatch, SkipList } from '../../src/trainer/data/batchStream';
 import { loadBase, type BaseModel } from '../../src/trainer/models/baseModel';
@@ -18,7 +16,8 @@ import { featuresAtCuts, pooledInputName } from '../../src/trainer/train/cutFeat
 import { averaged, ensembleModel } from '../../src/trainer/train/ensembleTrial';
 import { buildPixelModel } from '../../src/trainer/train/pixelTrials';
 import { scoreFeatures } from '../../src/trainer/train/predictions';
-import { fixture, tempDir } from '../helpers/fixtures';
+import { tempDir } from '../helpers/fixtures';
+import { fixtureSamples } from '../helpers/fixtureSamples';
 
 const CUT = 'out_relu';
 const POOL: [number, number] = [8, 8];
@@ -28,30 +27,13 @@ const TOLERANCE = 1e-4;
 
 let base: BaseModel;
 
-/** Two images of each class of the small Fashion-MNIST fixture (28×28 grey, decoded to 224×224 RGB). */
-function samples(): Sample[] {
-  const root = fixture('fashion-small');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .flatMap((c, label) =>
-      fs
-        .readdirSync(path.join(root, c))
-        .sort()
-        .slice(0, 2)
-        .map((f) => ({ path: path.join(root, c, f), label })),
-    );
-}
-
 before(async () => {
   await initBackend('wasm');
   base = await loadBase('mobilenet_v2', tempDir('ensemble-base'));
 });
 
 test("the feature pass pools the base's input as the saved ensemble does, and the saved ensemble scores as judged", async () => {
-  const all = samples();
+  const all = fixtureSamples('fashion-small', 2);
   const { byCut } = await featuresAtCuts({
     base,
     cuts: [CUT],

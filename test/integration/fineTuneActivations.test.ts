@@ -2,14 +2,11 @@
 // cuts (issue 29): the boundary found on the base alone must be the one the fine-tune's split finds, and the
 // fine-tune's activation cache must then find every example cached, with the values its own bottom computes.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { autoUnfreezeFrom, candidateCuts } from '../../src/shared/autoFlow';
 import { neverCancelled } from '../../src/shared/engineError';
 import { resolveFreezePlan, secondPhasePlan } from '../../src/shared/freezePlan';
 import { imageInput } from '../../src/shared/inputSpec';
-import type { Sample } from '../../src/shared/split';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { loadBase, type BaseModel } from '../../src/trainer/models/baseModel';
@@ -18,23 +15,13 @@ import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/tr
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
 import { boundaryBelow, cachedActivations, fineTuneBoundaries } from '../../src/trainer/train/topBoundaries';
-import { fixture, tempDir } from '../helpers/fixtures';
+import { tempDir } from '../helpers/fixtures';
+import { fixtureSamples } from '../helpers/fixtureSamples';
 
 // ONNX Runtime runs both passes, in a different graph each (the extraction model also pools other cuts).
 const TOLERANCE = 1e-3;
 
 let base: BaseModel;
-
-/** One image of each class of the small Fashion-MNIST fixture. */
-function samples(): Sample[] {
-  const root = fixture('fashion-small');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .map((c, label) => ({ path: path.join(root, c, fs.readdirSync(path.join(root, c)).sort()[0]), label }));
-}
 
 before(async () => {
   await initBackend('wasm');
@@ -61,7 +48,7 @@ test("the boundary below each candidate cut's top blocks is the one the fine-tun
 
 test("the feature pass stores the fine-tune's activations: its cache finds all of them, as its bottom computes them", async () => {
   const { layers, defaultFeatureLayer } = base.description;
-  const all = samples();
+  const all = fixtureSamples('fashion-small', 1);
   const cut = defaultFeatureLayer;
   const cacheDir = tempDir('top-boundary-cache');
   await featuresAtCuts({

@@ -29,6 +29,8 @@ import {
   topName,
   useTop,
   type PlanInput,
+  secondsPerExample,
+  skipper,
   type TopPlan,
 } from './fineTunePlan';
 import type { FitResult } from './fitLoop';
@@ -89,7 +91,9 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
     skip(
       planned.name,
       planned.detail,
-      `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+      `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs (the activations ` +
+        `${planned.computeSeconds.toFixed(0)} s, ${planned.cached} of ${o.samples.length} cached; an epoch ` +
+        `${planned.epochSeconds.toFixed(0)} s), ${left().toFixed(0)} s of the budget left`,
       estimate,
     );
   }
@@ -97,27 +101,6 @@ export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
   if (!chosen) return { trials: skipped, history: [], cancelled: false };
   const ran = await fineTuneTop(o, chosen.plan, chosen.epochs);
   return { ...ran, trials: [...skipped, ...ran.trials] };
-}
-
-/** Records a trial that did not run, and says why. */
-function skipper(o: FineTuneInput, trials: Trial[], left: () => number) {
-  return (name: string, detail: string, reason: string, estimateSeconds?: number) => {
-    const cut = o.plan.featureLayer;
-    const budgetLeft = left();
-    trials.push({
-      name,
-      kind: 'transfer',
-      cut,
-      detail,
-      epochs: 0,
-      seconds: 0,
-      estimateSeconds,
-      outcome: 'skipped',
-      reason,
-      budgetLeft,
-    });
-    o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
-  };
 }
 
 async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number): Promise<FineTuneOutcome> {
@@ -232,13 +215,27 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       );
     // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
     const perClass = o.split.train.length / o.classes;
-    const augmentedEpoch = o.split.train.length * plan.bottomSecondsPerImage + epochSeconds;
-    const augmentedEstimate = MIN_AFFORDABLE_EPOCHS * augmentedEpoch;
     const augName = 'fine-tune + augmentation';
     const augDetail = `${detail}, images augmented (${Object.entries(DEFAULT_AUGMENTATION)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`;
     if (cancelled) return { trials, history, cancelled, score };
+    const augmented = () =>
+      exampleSource(
+        dataKind(o.input),
+        o.input,
+        o.split.train,
+        o.classes,
+        o.recipe.batchSize,
+        o.recipe.seed,
+        o.skips,
+        DEFAULT_AUGMENTATION,
+      );
+    // Decoding and augmenting each image is part of every epoch: timed on one batch.
+    const augmentedEpoch = async () =>
+      o.split.train.length * (plan.bottomSecondsPerImage + (await secondsPerExample(augmented()))) + epochSeconds;
+    const augmentedEstimate =
+      perClass < SMALL_DATA_PER_CLASS && !fewerEpochs ? MIN_AFFORDABLE_EPOCHS * (await augmentedEpoch()) : 0;
     if (perClass >= SMALL_DATA_PER_CLASS) {
       skip(
         augName,
@@ -249,29 +246,20 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       skip(
         augName,
         augDetail,
-        `estimated ${augmentedEstimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
-        augmentedEstimate,
+        fewerEpochs
+          ? `the fine-tune on cached activations had time for ${plural(fewerEpochs, 'epoch')} only`
+          : `estimated ${augmentedEstimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+        augmentedEstimate || undefined,
       );
     } else {
       const augStarted = Date.now();
-      const images = {
-        train: exampleSource(
-          dataKind(o.input),
-          o.input,
-          o.split.train,
-          o.classes,
-          o.recipe.batchSize,
-          o.recipe.seed,
-          o.skips,
-          DEFAULT_AUGMENTATION,
-        ),
-        validation: source(o.split.validation),
-      };
-      const augCommon = { ...common, deadline: o.deadline - augmentedEpoch * 1000 };
+      const images = { train: augmented(), validation: source(o.split.validation) };
+      const epochEstimate = augmentedEstimate / MIN_AFFORDABLE_EPOCHS;
+      const augCommon = { ...common, deadline: o.deadline - epochEstimate * 1000 };
       const augRun = await throughFrozen(part, augCommon, images, source(o.split.validation));
       cancelled = augRun.cancelled;
       if (!cancelled)
-        judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * augmentedEpoch);
+        judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * epochEstimate);
     }
     return { trials, history, cancelled, score };
   } finally {

@@ -3,13 +3,14 @@
 // topBoundaries.ts), and one epoch of the top (its training steps and the validation pass). The flow then
 // runs the largest second phase the time left affords (fineTuneChoice).
 import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
-import type { LayerInfo, TrainRecipe } from '../../shared/engineTypes';
+import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
 import type { Split } from '../../shared/split';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
-import type * as tf from '../tf';
+import * as tf from '../tf';
 import type { CachedTopOptions } from './cachedTop';
+import type { BatchSource } from './fitLoop';
 import { cachedSplit } from './frozenParts';
 import { measureCosts } from './measureCosts';
 import { cachedActivations } from './topBoundaries';
@@ -121,4 +122,37 @@ export function fineTuneChoice(
   );
   const epochs = most ? affordableEpochs(most, left) : 0;
   return most && epochs >= 1 ? { plan: most, epochs } : undefined;
+}
+
+/** Seconds per example to produce the first batch of a source (decoding, and augmenting where it does). */
+export async function secondsPerExample(source: BatchSource): Promise<number> {
+  const started = Date.now();
+  const batches = source.batches(1)[Symbol.asyncIterator]();
+  const first = await batches.next();
+  const seconds = (Date.now() - started) / 1000;
+  await batches.return?.();
+  if (first.done) return 0;
+  tf.dispose([first.value.x, first.value.y].flat());
+  return seconds / Math.max(1, first.value.samples.length);
+}
+
+/** Records a trial that did not run, and says why. */
+export function skipper(o: PlanInput, trials: Trial[], left: () => number) {
+  return (name: string, detail: string, reason: string, estimateSeconds?: number) => {
+    const cut = o.plan.featureLayer;
+    const budgetLeft = left();
+    trials.push({
+      name,
+      kind: 'transfer',
+      cut,
+      detail,
+      epochs: 0,
+      seconds: 0,
+      estimateSeconds,
+      outcome: 'skipped',
+      reason,
+      budgetLeft,
+    });
+    o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
+  };
 }
