@@ -23,6 +23,7 @@ import { DatasetsView } from './host/views/datasetsView';
 import { LayersView } from './host/views/layersView';
 import { RunsView } from './host/views/runsView';
 import { ActiveTextModel } from './host/text/activeTextModel';
+import { setTextEmbeddingFrozen } from './host/text/textFreeze';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activationStarted = Date.now();
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         openImage: (file) => openWorkspaceImage(log, file),
         exportRun: (runDir, format) => void exportRunCommand(services, runDir, format),
         startTrainingOnRay: () => void startFromChoicesOnRay(services),
+        setTextEmbeddingFrozen: (frozen) => void setTextEmbeddingFrozen(services, frozen),
       },
       log,
     ),

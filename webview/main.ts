@@ -14,6 +14,7 @@ import { t } from './l10n';
 import { LayerTree } from './layerTree';
 import { LiveCharts } from './liveCharts';
 import { StatusHeader } from './statusHeader';
+import { TextLayersView } from './textLayersView';
 import { onThemeChange } from './theme';
 import { loadState, post, saveState } from './vscodeApi';
 
@@ -23,6 +24,7 @@ const ACTIVE: ReadonlySet<TrainingStatus> = new Set(['running', 'cancelling']);
 
 const header = new StatusHeader();
 const tree = new LayerTree(post);
+const textLayers = new TextLayersView(post);
 const controls = new Controls(post);
 const charts = new LiveCharts();
 const preview = new DatasetPreview(post);
@@ -49,7 +51,7 @@ function layout(): void {
   tabs = h(
     'vscode-tabs',
     { 'data-testid': 'tabs' },
-    ...panel('layers', t('Layers'), tree.element),
+    ...panel('layers', t('Layers'), h('div', { class: 'layers-pane' }, textLayers.element, tree.element)),
     ...panel('training', t('Training'), training),
     ...panel('dataset', t('Dataset'), preview.element),
     ...panel('evaluation', t('Evaluation'), evaluation.element),
@@ -64,9 +66,16 @@ function layout(): void {
   replaceChildren(app, header.element, shown);
 }
 
+/** A text run's layers above the image base's; without an image base, the text model's alone. */
+function showLayers(s: PanelSnapshot): void {
+  textLayers.show(s.evaluation?.text);
+  tree.element.hidden = textLayers.shown && !s.base;
+}
+
 function renderAll(s: PanelSnapshot): void {
   header.show(s);
   tree.show(s.base, s.baseError, s.choices);
+  showLayers(s);
   controls.show(s);
   preview.show(s.dataset);
   evaluation.show(s.evaluation);
@@ -115,6 +124,7 @@ function apply(m: HostMessage): void {
       s.evaluation = m.evaluation;
       evaluation.show(s.evaluation);
       header.show(s);
+      showLayers(s);
       if (m.reveal && tabs) {
         tab = 'evaluation';
         tabs.selectedIndex = TABS.indexOf(tab);

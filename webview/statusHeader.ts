@@ -79,7 +79,7 @@ export class StatusHeader {
 }
 
 /** The text models a text run keeps, in words (names as the engine writes them). */
-function textModelWords(kept: string): string {
+export function textModelWords(kept: string): string {
   const words: Record<string, string> = {
     glove: t('GloVe-100 word vectors (built-in), pooled'),
     lexical: t('word and character n-gram TF-IDF'),

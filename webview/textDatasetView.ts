@@ -36,10 +36,10 @@ export function textDatasetSection(d: TextDatasetView, post: (m: WebviewMessage)
   return [
     summary,
     h('div', { class: 'classes' }, ...d.classes.map((c) => textClassCard(c, largest, post))),
-    skippedList(d.duplicates, d.duplicateCount, 'dataset-duplicates', (n) =>
+    skippedList(d, d.duplicates, d.duplicateCount, 'dataset-duplicates', (n) =>
       n === 1 ? t('1 duplicate dropped') : t('{0} duplicates dropped', n),
     ),
-    skippedList(d.skipped, d.skippedCount, 'dataset-skipped', (n) =>
+    skippedList(d, d.skipped, d.skippedCount, 'dataset-skipped', (n) =>
       n === 1 ? t('1 skipped file or row') : t('{0} skipped files or rows', n),
     ),
   ];
@@ -67,10 +67,27 @@ function textClassCard(c: TextClassView, largest: number, post: (m: WebviewMessa
     return item;
   });
   const label = c.count === 1 ? t('1 text') : t('{0} texts · median {1} words', c.count, c.medianWords);
-  return classCard(c.name, { n: c.count, largest, label }, lengths, h('ul', { class: 'text-list' }, ...snippets));
+  const list = h('ul', { class: 'text-list' }, ...snippets);
+  return classCard(c.name, { n: c.count, largest, label }, droppedLine(c), lengths, list);
+}
+
+/** What the class lost before the split; nothing when it lost nothing. */
+function droppedLine(c: TextClassView): HTMLElement | null {
+  const parts = [
+    c.duplicates === 1 ? t('1 duplicate dropped') : c.duplicates ? t('{0} duplicates dropped', c.duplicates) : '',
+    c.skipped === 1 ? t('1 file skipped') : c.skipped ? t('{0} files skipped', c.skipped) : '',
+  ].filter(Boolean);
+  return parts.length ? h('span', { class: 'class-dropped', 'data-testid': 'class-dropped' }, parts.join(' · ')) : null;
+}
+
+/** A path (or a reason naming one) inside the dataset's folder, said relative to it. */
+function inDataset(d: TextDatasetView, s: string): string {
+  const root = d.source.replace(/[\\/]+$/, '');
+  return s.split(`${root}/`).join('').split(`${root}\\`).join('');
 }
 
 function skippedList(
+  d: TextDatasetView,
   list: SkippedText[],
   count: number,
   testId: string,
@@ -84,7 +101,7 @@ function skippedList(
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, t('File')), h('th', {}, t('Reason')))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('File')), h('th', {}, t('Class')), h('th', {}, t('Reason')))),
       h(
         'tbody',
         {},
@@ -92,8 +109,9 @@ function skippedList(
           h(
             'tr',
             { 'data-testid': 'skipped-file' },
-            h('td', { class: 'path', title: s.path }, s.path),
-            h('td', {}, s.reason),
+            h('td', { class: 'path', title: s.path }, inDataset(d, s.path)),
+            h('td', { class: 'class-name' }, s.label ?? ''),
+            h('td', {}, inDataset(d, s.reason)),
           ),
         ),
       ),

@@ -19,6 +19,19 @@ import { faster, higher, timed, type Figure } from './measure';
 
 const PREP = { size: [224, 224] as [number, number], channels: 3 as const, scale: 'unit' as const };
 
+/** The whole sample list as one batch of base-sized pixels and one-hot labels, for model.fit and trainOnBatch. */
+async function pixelBatch(samples: Sample[], classes: number, skips: SkipList) {
+  const batch = await decodeBatch(samples, PREP, skips);
+  const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
+  const labels = tf.tensor1d(
+    batch.samples.map((s) => s.label),
+    'int32',
+  );
+  const y = tf.oneHot(labels, classes);
+  labels.dispose();
+  return { x, y };
+}
+
 export async function headVersusFit(
   samples: Sample[],
   classes: number,
@@ -58,15 +71,7 @@ export async function headVersusFit(
     );
     // Baseline: the same model and data through plain model.fit, which runs the frozen base every epoch (and
     // keeps its activations for the backward pass: batch 16 already exhausts the WASM heap, so both use 8).
-    const batch = await decodeBatch(samples, PREP, skips);
-    const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
-    const y = tf.oneHot(
-      tf.tensor1d(
-        batch.samples.map((s) => s.label),
-        'int32',
-      ),
-      classes,
-    );
+    const { x, y } = await pixelBatch(samples, classes, skips);
     compileForTraining(tm.full, 0.001);
     const plain = await timed(() => tm.full.fit(x, y, { epochs, batchSize: 8, verbose: 0 }));
     tf.dispose([x, y]);
@@ -131,15 +136,7 @@ export async function extractionThroughput(samples: Sample[], cacheDir: string):
 async function fineTuneStep(samples: Sample[], classes: number, cacheDir: string, warmUp: boolean): Promise<number> {
   const choice = { freeze: { freezeUpTo: 'block_14_add' }, defaultLayer: 'out_relu', classes, seed: 1 };
   return withBaseAtCut(DEFAULT_BASE, cacheDir, choice, async ({ model: tm }) => {
-    const batch = await decodeBatch(samples, PREP, new SkipList());
-    const x = tf.tensor4d(batch.pixels, [batch.samples.length, 224, 224, 3]);
-    const y = tf.oneHot(
-      tf.tensor1d(
-        batch.samples.map((s) => s.label),
-        'int32',
-      ),
-      classes,
-    );
+    const { x, y } = await pixelBatch(samples, classes, new SkipList());
     compileForTraining(tm.full, 0.0001);
     if (warmUp) await tm.full.trainOnBatch(x, y);
     const step = await timed(() => tm.full.trainOnBatch(x, y));

@@ -53,7 +53,7 @@ export function buildProgram(
   run: (spec: CommandSpec, args: string[], options: Record<string, string | boolean | undefined>) => Promise<void>,
 ): Command {
   const program = new Command(NAME)
-    .description('Transfer learning on image folders with TensorFlow.js: the engine of the Transfer Studio extension.')
+    .description('Transfer learning on images and text, on this machine: the engine of the Transfer Studio extension.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (each command has its own: transfer-studio train --help)')
     .configureOutput({

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes, LIMITS } from '../shared/limits';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
+import { isEncoderUrl } from '../shared/text/encoderMeta';
 import { TEXT_MODEL_FILE } from '../shared/text/textFiles';
 import * as T from '../shared/text/textProtocol';
 import { TEXT_TEST_SPLIT } from '../shared/text/textRecipe';
@@ -116,12 +117,17 @@ export async function textTrain(
   return EXIT.ok;
 }
 
-/** --base for text: a folder with the user's ONNX sentence encoder (the built-in bases are chosen by --text-model). */
-function encoderBase(base: string | undefined): { base?: string } {
+/**
+ * --base (train) or --bases (probe) for text: a folder, or a folder URL downloaded once into the cache, with
+ * the user's ONNX sentence encoder; the built-in bases are chosen by --text-model.
+ */
+export function encoderBase(base: string | undefined, flag = 'base'): { base?: string } {
   if (base === undefined) return {};
+  if (isEncoderUrl(base)) return { base };
   if (!fs.statSync(base, { throwIfNoEntry: false })?.isDirectory())
     throw new CliError(
-      `--base ${base}: text data takes a folder with an ONNX sentence encoder (model.onnx, tokenizer.json).`,
+      `--${flag} ${base}: text data takes one folder (or an https:// folder URL) with an ONNX sentence ` +
+        'encoder (model.onnx, tokenizer.json).',
     );
   return { base: path.resolve(base) };
 }
@@ -133,9 +139,10 @@ export function formatTextRun(r: T.TextRunResult): string {
     pct(c.testAccuracy),
   ]);
   const weight = r.kept === 'fused' ? `, GloVe weight ${r.gloveWeight}` : '';
+  const refit = r.refitOn ? `, refit on train + validation (${r.refitOn} texts)` : '';
   return [
     `Run folder: ${r.runDir}`,
-    `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}`,
+    `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}${refit}`,
     table(['model', 'validation', r.evaluatedOn], rows),
     `Best on the ${r.evaluatedOn} split: ${r.winner}${r.winner === r.kept ? '' : ' (a baseline beat the kept model)'}`,
     '',

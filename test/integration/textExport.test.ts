@@ -4,11 +4,19 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '../../src/trainer/tf';
 import { sotuSentences } from '../../src/samples/textSets';
 import { normaliseText } from '../../src/shared/text/textNormalise';
 import type { TextRunResult } from '../../src/shared/text/textProtocol';
+import { idsOf } from '../../src/trainer/text/tunedEmbedding';
+import { TUNED_MAX_TOKENS } from '../../src/trainer/text/tunedText';
+import { wordIds } from '../../src/trainer/data/text/textVocabulary';
+import { wordTokens } from '../../src/shared/text/textTokens';
+import { readTextModel } from '../../src/trainer/text/textModelFile';
 import { exportAnyRun as exportRun } from '../../src/trainer/text/textExport';
 import { predictText, trainText } from '../../src/trainer/text/textRun';
 import { paddedIds, textTokenIds } from '../../src/trainer/text/textTokenizerJson';
@@ -21,16 +29,20 @@ const TOLERANCE = 1e-4;
 const work = tempDir('text-export');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
+const ACCENTS = 'Café naïve résumé: İstanbul ﬁnances ½ of the budget';
 /** Held-out sentences, and texts that probe the tokenizer: identifiers, accents, control characters, no known word. */
 const TRICKY = [
   'getUserName failed in src/cli/main_loop.ts after HTTPServer restarted (md5sum a1b2)',
-  'Café naïve résumé: İstanbul ﬁnances ½ of the budget',
+  ACCENTS,
   'tabs\tand\u0001control\u0007 characters\r\nacross lines',
   'zzqxv qqxzz',
+  // Longer than the fine-tuned model's cut.
+  Array.from({ length: 450 }, (_, i) => ['peace', 'war', 'trade'][i % 3]).join(' '),
 ];
 let texts: string[] = [];
 let glove: TextRunResult;
 let lexical: TextRunResult;
+let tuned: TextRunResult;
 
 function writeCsv(file: string, rows: { text: string; label: string }[]): string {
   fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${csvQuote(r.text)},${csvQuote(r.label)}`)].join('\n'));
@@ -43,6 +55,8 @@ before(() => {
   const parties = ['Democratic', 'Republican', 'Whig'].filter((p) => byParty.has(p));
   assert.equal(parties.length, 3);
   const train = parties.flatMap((p) => byParty.get(p)!.slice(0, 40));
+  // A word with accents in the fine-tuned model's own vocabulary (GloVe's words are ASCII).
+  train.push({ text: 'The café paid a naïve résumé of taxes', label: parties[0] });
   texts = [
     ...parties.flatMap((p) =>
       byParty
@@ -57,6 +71,7 @@ before(() => {
   const quiet = () => undefined;
   glove = trainText({ ...params, model: 'glove', testSplit: 0 }, quiet);
   lexical = trainText({ ...params, model: 'lexical', testSplit: 0 }, quiet);
+  tuned = trainText({ ...params, model: 'tuned', testSplit: 0 }, quiet);
 });
 
 /** Max |Δp| against the engine; fails on another top-1 or a difference above the tolerance. */
@@ -72,48 +87,104 @@ function agree(engine: number[][], rows: number[][], loader: string): number {
   return worst;
 }
 
-test('a GloVe text run exports to ONNX with tokenizer.json and labels; Python and Node agree with predict', async (t) => {
-  const result = await exportRun({ runDir: glove.runDir, format: 'onnx' });
-  assert.equal(result.path, path.join(glove.runDir, 'model.onnx'));
-  assert.equal(result.tokenizerPath, path.join(glove.runDir, 'model.tokenizer.json'));
-  assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), glove.classes);
+/** The engine's ids of each text for a run: GloVe's, or the fine-tuned model's own vocabulary (cut at 400). */
+function engineIds(run: TextRunResult): number[][] {
+  const normalised = texts.map((text) => normaliseText(text));
+  const { tuned: model } = readTextModel(run.runDir).model;
+  if (!model) return normalised.map((text) => textTokenIds(builtinWordVectors(), text));
+  return idsOf(wordIds(model.words), normalised.map(wordTokens), TUNED_MAX_TOKENS).map((r) => [...r]);
+}
+
+/** predict's probabilities of the texts, in the run's class order. */
+function enginePredictions(run: TextRunResult): number[][] {
   const predictions = predictText(
-    glove.runDir,
+    run.runDir,
     texts.map((text, i) => ({ path: `t${i}`, text })),
   );
-  const engine = predictions.map((p) => glove.classes.map((c) => p.scores[c]));
-  const vectors = builtinWordVectors();
-  const ids = texts.map((text) => textTokenIds(vectors, normaliseText(text)));
+  return predictions.map((p) => run.classes.map((c) => p.scores[c]));
+}
+
+/** Exports a run; for ONNX runs it in onnxruntime-node; then in Python (onnxruntime or Keras 3). */
+async function checkExport(t: TestContext, run: TextRunResult, format: 'onnx' | 'keras'): Promise<void> {
+  const result = await exportRun({ runDir: run.runDir, format });
+  assert.equal(result.path, path.join(run.runDir, `model.${format}`));
+  assert.equal(result.tokenizerPath, path.join(run.runDir, 'model.tokenizer.json'));
+  assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), run.classes);
+  const engine = enginePredictions(run);
+  const ids = engineIds(run);
   assert.ok(ids[TRICKY.length].length > 0);
 
-  // Node: the engine's ids, padded to the longest, in onnxruntime-node.
-  const session = await ort.InferenceSession.create(result.path);
-  assert.deepEqual(session.inputNames, ['input_ids', 'attention_mask']);
-  const b = paddedIds(ids);
-  const out = await session.run({
-    input_ids: new ort.Tensor('int64', b.inputIds, b.shape),
-    attention_mask: new ort.Tensor('int64', b.attentionMask, b.shape),
-  });
-  const k = glove.classes.length;
-  const probs = Array.from(out.probabilities.data as Float32Array);
-  const rows = ids.map((_, i) => probs.slice(i * k, (i + 1) * k));
-  t.diagnostic(`onnxruntime-node max |Δp| ${agree(engine, rows, 'onnxruntime-node').toExponential(1)}`);
-
+  if (format === 'onnx') await checkNode(t, run, result.path, ids, engine);
   if (skipWithoutPython()) return t.skip(String(skipWithoutPython()));
   const textsFile = path.join(work, 'texts.json');
   fs.writeFileSync(textsFile, JSON.stringify(texts));
   const script = path.join(ROOT, 'test/python/run_text_exported.py');
   const python = JSON.parse(runPython(script, [result.path, result.tokenizerPath!, textsFile]));
   assert.deepEqual(python.ids, ids, 'tokenizers gives the engine ids');
-  t.diagnostic(`Python onnxruntime max |Δp| ${agree(engine, python.probabilities, 'onnxruntime').toExponential(1)}`);
+  const loader = format === 'onnx' ? 'Python onnxruntime' : 'Keras 3';
+  t.diagnostic(`${loader} max |Δp| ${agree(engine, python.probabilities, loader).toExponential(1)}`);
+}
+
+/** The engine's ids, padded to the longest, in onnxruntime-node. */
+async function checkNode(t: TestContext, run: TextRunResult, file: string, ids: number[][], engine: number[][]) {
+  const session = await ort.InferenceSession.create(file);
+  assert.deepEqual(session.inputNames, ['input_ids', 'attention_mask']);
+  const b = paddedIds(ids);
+  const out = await session.run({
+    input_ids: new ort.Tensor('int64', b.inputIds, b.shape),
+    attention_mask: new ort.Tensor('int64', b.attentionMask, b.shape),
+  });
+  const k = run.classes.length;
+  const probs = Array.from(out.probabilities.data as Float32Array);
+  const rows = ids.map((_, i) => probs.slice(i * k, (i + 1) * k));
+  t.diagnostic(`onnxruntime-node max |Δp| ${agree(engine, rows, 'onnxruntime-node').toExponential(1)}`);
+}
+
+test('a GloVe text run exports to ONNX with tokenizer.json and labels; Python and Node agree with predict', (t) =>
+  checkExport(t, glove, 'onnx'));
+
+test('a fine-tuned text run exports to ONNX on its own vocabulary; Python and Node agree with predict', async (t) => {
+  const accented = engineIds(tuned)[texts.indexOf(ACCENTS)];
+  assert.ok(accented.includes(wordIds(readTextModel(tuned.runDir).model.tuned!.words).get('café')!));
+  assert.equal(engineIds(tuned).at(-1)!.length, TUNED_MAX_TOKENS, 'the long text is cut');
+  await checkExport(t, tuned, 'onnx');
 });
 
-test('a lexical text run, and Keras or TF.js for any text run, are refused by name and write nothing', async () => {
+test('a fine-tuned text run exports to Keras 3 (Embedding with mask_zero, masked mean, head)', (t) =>
+  checkExport(t, tuned, 'keras'));
+
+/** TF.js in Node: the folder's files read as a user's loader reads them, the engine's ids as int32. */
+async function checkTfjs(t: TestContext, run: TextRunResult): Promise<void> {
+  const result = await exportRun({ runDir: run.runDir, format: 'tfjs' });
+  const dir = path.join(run.runDir, 'tfjs');
+  assert.equal(result.path, path.join(dir, 'model.json'));
+  assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), run.classes);
+  const json = JSON.parse(fs.readFileSync(result.path, 'utf8'));
+  const group = json.weightsManifest[0];
+  const bytes = fs.readFileSync(path.join(dir, group.paths[0]));
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  await tf.setBackend('cpu');
+  const artifacts = { modelTopology: json.modelTopology, weightSpecs: group.weights, weightData };
+  const model = await loadGraphModel(tf.io.fromMemory(artifacts));
+  const ids = engineIds(run);
+  const b = paddedIds(ids);
+  const int32 = (v: BigInt64Array) => tf.tensor(Int32Array.from(v, Number), b.shape, 'int32');
+  const out = model.execute({ input_ids: int32(b.inputIds), attention_mask: int32(b.attentionMask) }) as tf.Tensor;
+  const rows = out.arraySync() as number[][];
+  tf.dispose(out);
+  t.diagnostic(`TF.js max |Δp| ${agree(enginePredictions(run), rows, 'TF.js').toExponential(1)}`);
+}
+
+test('GloVe and fine-tuned runs export to TF.js graph models; tfjs in Node agrees with predict', async (t) => {
+  await checkTfjs(t, glove);
+  await checkTfjs(t, tuned);
+});
+
+test('lexical to any format and GloVe to Keras are refused by name and write nothing', async () => {
   const before = fs.readdirSync(lexical.runDir).sort();
   await assert.rejects(exportRun({ runDir: lexical.runDir, format: 'onnx' }), /lexical model does not export/);
-  for (const format of ['keras', 'tfjs'] as const) {
-    await assert.rejects(exportRun({ runDir: glove.runDir, format }), new RegExp(`does not export to ${format}`));
-  }
+  await assert.rejects(exportRun({ runDir: glove.runDir, format: 'keras' }), /glove model does not export to keras/);
+  await assert.rejects(exportRun({ runDir: lexical.runDir, format: 'tfjs' }), /lexical model does not export/);
   assert.deepEqual(fs.readdirSync(lexical.runDir).sort(), before);
   assert.ok(!fs.existsSync(path.join(glove.runDir, 'model.keras')));
 });

@@ -43,6 +43,7 @@ const validMessage: fc.Arbitrary<WebviewMessage> = fc.oneof(
     { type: fc.constant('exportRun' as const), format: fc.constantFrom(...EXPORT_FORMATS) },
     { noNullPrototype: true },
   ),
+  fc.record({ type: fc.constant('setTextEmbeddingFrozen' as const), frozen: fc.boolean() }, { noNullPrototype: true }),
 );
 
 test('every message of the protocol passes, rebuilt equal and not shared with the input', () => {
@@ -55,6 +56,7 @@ test('every message of the protocol passes, rebuilt equal and not shared with th
     { type: 'freezeUpTo', layer: 'block_12_add' },
     { type: 'unfreezeFrom', layer: 'Conv_1' },
     { type: 'setFeatureLayer', layer: 'out_relu' },
+    { type: 'setTextEmbeddingFrozen', frozen: true },
     {
       type: 'updateSettings',
       settings: {
@@ -93,6 +95,7 @@ test('unknown types, extra fields, wrong types and out-of-range values are refus
     [JSON.parse('{"type":"startTraining","__proto__":{"polluted":true}}'), /unexpected field\(s\) "__proto__"/],
     [{ type: 'setTrainable', layer: 'Conv1' }, /"setTrainable.trainable" must be true or false, not nothing/],
     [{ type: 'setTrainable', layer: 'Conv1', trainable: 'yes' }, /must be true or false, not "yes"/],
+    [{ type: 'setTextEmbeddingFrozen', frozen: 1 }, /"setTextEmbeddingFrozen.frozen" must be true or false, not 1/],
     [
       { type: 'setTrainable', layer: '', trainable: true },
       /"setTrainable.layer" must be a layer name of 1 to 256 characters, not ""/,
@@ -172,6 +175,7 @@ test('fuzz: valid messages pass unchanged; any other value is refused or passes 
           'cancelTraining',
           'openImage',
           'exportRun',
+          'setTextEmbeddingFrozen',
         ),
       )
       .map(([m, type]) => ({ ...m, type })),

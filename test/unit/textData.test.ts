@@ -104,7 +104,7 @@ describe('readTextDataset', () => {
         ['t.csv:3', 'feature', 'Two lines'],
       ],
     );
-    assert.deepEqual(data.skipped, [{ path: 't.csv:4', reason: 'empty text' }]);
+    assert.deepEqual(data.skipped, [{ path: 't.csv:4', reason: 'empty text', label: 'bug' }]);
   });
 
   it('names columns by flag (header name or 1-based position) and reads TSV without a header', () => {

@@ -91,8 +91,11 @@ describe('a text run read back for the editor', () => {
   it('lists it and reports its misclassified texts as words, with their scores', () => {
     const [listed] = listTextRuns([path.join(work, 'runs'), path.join(work, 'nowhere')]);
     assert.equal(listed.dir, runDir);
-    const view = textEvaluationView(runDir, listed.record);
+    const view = textEvaluationView(runDir, listed.record, true);
     assert.ok(view.text, 'a text report');
+    // The Layers tab gets the kept model's layers as recorded, and the toggle for the next training.
+    assert.equal(view.text.layers?.kind, listed.record.kept);
+    assert.equal(view.text.freezeEmbedding, true);
     const wrong = listed.record.evaluation.misclassified;
     assert.ok(wrong.length > 0, 'two parties of sentences: some are misclassified');
     assert.equal(view.text.misclassified.length, Math.min(wrong.length, 40));

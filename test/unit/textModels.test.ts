@@ -1,6 +1,9 @@
 // The text models: the built-in GloVe file (written by npm run build), SIF/max pooling, hashed TF-IDF fitted
 // on training texts only, our sparse logistic regression, and the fused model on real sentences.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sotuSentences } from '../../src/samples/textSets';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
@@ -9,7 +12,8 @@ import { fitGloveState, gloveRow, poolTexts } from '../../src/trainer/text/glove
 import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../src/trainer/data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer } from '../../src/trainer/text/sparseLogistic';
 import { denseRow } from '../../src/trainer/data/text/sparseRows';
-import { argmax, fitTextModel, scoreTexts, stratifiedFolds, textFeatures } from '../../src/trainer/text/textHeads';
+import { argmax, fitTextModel, FUSED_GLOVE_SCALE, scoreTexts, textFeatures } from '../../src/trainer/text/textHeads';
+import { readTextModel, writeTextModel } from '../../src/trainer/text/textModelFile';
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 
 const vectors = builtinWordVectors();
@@ -75,20 +79,10 @@ describe('sparse logistic regression', () => {
     const size = (w: number[]) => Math.hypot(...w);
     assert.ok(size(tight.weights) < size(loose.weights) / 5);
   });
-
-  it('deals stratified folds that cover every example once', () => {
-    const labels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
-    const folds = stratifiedFolds(labels, 3, 1);
-    assert.deepEqual(
-      [...folds.flat()].sort(),
-      labels.map((_, i) => i),
-    );
-    for (const f of folds) assert.deepEqual(new Set(f.map((i) => labels[i])).size, 3);
-  });
 });
 
 describe('text models on real sentences (State of the Union, by party)', () => {
-  it('every model beats chance by a margin on held-out sentences; fused reports its weight', () => {
+  it('every model beats chance by a margin on held-out sentences; the fused model saves and reads back', () => {
     const all = dedupeTexts(sotuSentences()).examples;
     const classes = ['Democratic', 'Democratic-Republican', 'Republican'];
     const random = seededRandom(7);
@@ -114,7 +108,19 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       const model = fitTextModel(kind, trainF, y, classes.length);
       const accuracy = scoreTexts(model, testF).filter((p, i) => argmax(p) === testY[i]).length / test.length;
       assert.ok(accuracy > 0.45, `${kind}: ${accuracy}`);
-      if (kind === 'fused') assert.equal(model.fusionScores?.length, 5);
+      if (kind !== 'fused') continue;
+      // One head over both rows: weights on n-gram columns and on the 200 GloVe columns after them.
+      const columns = model.fused!.head.columns;
+      assert.equal(columns.filter((c) => c >= 2 * LEXICAL_BLOCK).length, 2 * vectors.dims);
+      assert.ok(columns.filter((c) => c < 2 * LEXICAL_BLOCK).length > 1000);
+      assert.equal(model.gloveWeight, FUSED_GLOVE_SCALE);
+      // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only).
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-'));
+      writeTextModel(dir, classes, model);
+      const read = readTextModel(dir).model;
+      fs.rmSync(dir, { recursive: true, force: true });
+      const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
+      a.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - b[i][c]) < 1e-5)));
     }
   });
 });

@@ -14,11 +14,12 @@ import { chooseDataFolder, requireTrust, showFailure } from './fineTune';
 import * as P from '../../shared/trainerProtocol';
 import { isTextRunFolder, readTextRun } from '../../io/textRuns';
 import { textEvaluationView } from '../text/textReport';
+import { textEmbeddingFrozen } from '../text/textFreeze';
 
 /** A text run's report, or undefined (logged) when its text-run.json is damaged. */
 function textReport(s: Services, dir: string) {
   try {
-    return textEvaluationView(dir, readTextRun(dir));
+    return textEvaluationView(dir, readTextRun(dir), textEmbeddingFrozen(s.context.workspaceState));
   } catch (e) {
     s.log.warn((e as Error).message);
     return undefined;

@@ -23,6 +23,7 @@ export interface PanelActions {
   startTrainingOnRay(): void;
   openImage(file: string): void;
   exportRun(runDir: string, format: ExportFormat): void;
+  setTextEmbeddingFrozen(frozen: boolean): void;
 }
 
 export class TrainingPanel extends Disposable {
@@ -157,6 +158,8 @@ export class TrainingPanel extends Disposable {
       case 'exportRun':
         if (this.evaluation) this.actions.exportRun(this.evaluation.runDir, m.format);
         return;
+      case 'setTextEmbeddingFrozen':
+        return this.actions.setTextEmbeddingFrozen(m.frozen);
     }
   }
 

@@ -17,6 +17,7 @@ import { showFailure } from '../commands/fineTune';
 import { pickTextColumns } from './textColumnsPick';
 import { textEvaluationView } from './textReport';
 import { showTextDataset } from './textDatasetPreview';
+import { textEmbeddingFrozen } from './textFreeze';
 
 /** What each text model does and costs, for the pick (auto first: the default). */
 function modelItems(s: Services): { model: T.TextModelChoice; label: string; description: string; detail: string }[] {
@@ -31,13 +32,13 @@ function modelItems(s: Services): { model: T.TextModelChoice; label: string; des
       model: 'auto',
       label: 'auto',
       description: vscode.l10n.t('fits all four'),
-      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned, keeps the best on validation'),
+      detail: vscode.l10n.t('Fits fused, GloVe, lexical and tuned; keeps fused unless another is better beyond chance'),
     },
     {
       model: 'fused',
       label: 'fused',
       description: `${gloveCost}; ${lexicalCost}`,
-      detail: vscode.l10n.t('GloVe-100 and lexical TF-IDF, probabilities averaged'),
+      detail: vscode.l10n.t('GloVe-100 and lexical TF-IDF under one head'),
     },
     {
       model: 'glove',
@@ -91,7 +92,8 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
 }
 
 /** Trains the text models (Fine-tune on This Folder/File, or a recipe on text data), then shows the report. */
-export async function trainTextModels(s: Services, params: T.TextTrainParams): Promise<void> {
+export async function trainTextModels(s: Services, asked: T.TextTrainParams): Promise<void> {
+  const params = { ...asked, freezeEmbedding: asked.freezeEmbedding ?? textEmbeddingFrozen(s.context.workspaceState) };
   const { source, columns } = params;
   const name = path.basename(source);
   // Queued in the trainer before the training: the Dataset tab fills while the models fit.
@@ -103,7 +105,8 @@ export async function trainTextModels(s: Services, params: T.TextTrainParams): P
     testSplit: params.testSplit,
   });
   s.log.info(
-    `Text training on ${source}: model ${params.model}, columns ${JSON.stringify(columns)} → ${params.outputDir}`,
+    `Text training on ${source}: model ${params.model}, columns ${JSON.stringify(columns)}, ` +
+      `embedding ${params.freezeEmbedding ? 'frozen' : 'fine-tuned'} → ${params.outputDir}`,
   );
   let result: T.TextRunResult;
   try {
@@ -139,7 +142,8 @@ async function announceTextRun(s: Services, result: T.TextRunResult): Promise<vo
     result.kept,
   );
   s.log.info(message);
-  s.panel.showEvaluation(textEvaluationView(result.runDir, readTextRun(result.runDir)));
+  const frozen = textEmbeddingFrozen(s.context.workspaceState);
+  s.panel.showEvaluation(textEvaluationView(result.runDir, readTextRun(result.runDir), frozen));
   const openReport = vscode.l10n.t('Open Report');
   const action = await vscode.window.showInformationMessage(message, openReport);
   if (action === openReport) await vscode.commands.executeCommand('transferStudio.openReport', result.runDir);

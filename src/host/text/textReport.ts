@@ -11,7 +11,8 @@ import type { TextRunRecord } from '../../shared/text/textRunRecord';
 const TEXTS_SHOWN = 40;
 const SNIPPET_CHARS = 240;
 
-export function textEvaluationView(runDir: string, record: TextRunRecord): EvaluationView {
+/** The panel's report of a text run; `freezeEmbedding`: the Layers tab's toggle for the next training. */
+export function textEvaluationView(runDir: string, record: TextRunRecord, freezeEmbedding: boolean): EvaluationView {
   return {
     runDir,
     evaluatedOn: record.evaluatedOn,
@@ -25,6 +26,8 @@ export function textEvaluationView(runDir: string, record: TextRunRecord): Evalu
       misclassified: record.evaluation.misclassified
         .slice(0, TEXTS_SHOWN)
         .map((m): MisclassifiedText => ({ ...m, snippet: snippetOf(m.path) })),
+      layers: record.layers,
+      freezeEmbedding,
     },
   };
 }

@@ -86,3 +86,6 @@ export function encoderMeta(files: EncoderMetaFiles): EncoderMeta {
   if (maxLength < 2) throw new Error(`maximum length ${maxLength} leaves no room for a token`);
   return { poolings: encoderPoolings(files.pooling), normalize, maxLength };
 }
+
+/** `--base https://…/`: the encoder folder is a URL (downloaded once into the cache), not a path. */
+export const isEncoderUrl = (base: string) => /^https?:\/\//i.test(base);

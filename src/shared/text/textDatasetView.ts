@@ -17,6 +17,10 @@ export interface TextClassView {
   /** Texts per length bucket (LENGTH_BUCKETS), in words. */
   lengths: number[];
   medianWords: number;
+  /** Copies of this class's texts dropped before the split (and its texts also labelled otherwise). */
+  duplicates: number;
+  /** Its files or rows left out for another reason (binary, another encoding, too large, empty). */
+  skipped: number;
 }
 
 /** A text dataset as the Dataset tab draws it. */
@@ -47,12 +51,14 @@ export function textDatasetView(
   const others = skipped.filter((s) => !isDuplicateSkip(s));
   return {
     source,
-    classes: classes.map((name) =>
-      classView(
+    classes: classes.map((name) => ({
+      ...classView(
         name,
         examples.filter((e) => e.label === name),
       ),
-    ),
+      duplicates: duplicates.filter((s) => s.label === name).length,
+      skipped: others.filter((s) => s.label === name).length,
+    })),
     duplicates: duplicates.slice(0, LISTED),
     duplicateCount: duplicates.length,
     skipped: others.slice(0, LISTED),
@@ -61,7 +67,9 @@ export function textDatasetView(
   };
 }
 
-function classView(name: string, examples: readonly TextExample[]): TextClassView {
+type ClassExamples = Omit<TextClassView, 'duplicates' | 'skipped'>;
+
+function classView(name: string, examples: readonly TextExample[]): ClassExamples {
   const words = examples.map((e) => wordCount(e.text)).sort((a, b) => a - b);
   const lengths = new Array<number>(LENGTH_BUCKETS.length + 1).fill(0);
   for (const n of words) {

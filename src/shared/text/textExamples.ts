@@ -13,6 +13,8 @@ export interface TextExample {
 export interface SkippedText {
   path: string;
   reason: string;
+  /** The class it would have joined, when known (a class folder's file, a deduplicated example). */
+  label?: string;
 }
 
 /** What deduplication kept and what it dropped. */
@@ -35,11 +37,12 @@ export function dedupeTexts(examples: readonly TextExample[]): DedupedTexts {
   const firstOf = new Map<string, string>();
   for (const e of normalised) {
     if (e.text === '') {
-      skipped.push({ path: e.path, reason: 'empty text' });
+      skipped.push({ path: e.path, reason: 'empty text', label: e.label });
     } else if (labelsOf.get(e.text)!.size > 1) {
-      skipped.push({ path: e.path, reason: `the same text is labelled ${[...labelsOf.get(e.text)!].join(' and ')}` });
+      const labels = [...labelsOf.get(e.text)!].join(' and ');
+      skipped.push({ path: e.path, reason: `the same text is labelled ${labels}`, label: e.label });
     } else if (firstOf.has(e.text)) {
-      skipped.push({ path: e.path, reason: `duplicate of ${firstOf.get(e.text)}` });
+      skipped.push({ path: e.path, reason: `duplicate of ${firstOf.get(e.text)}`, label: e.label });
     } else {
       firstOf.set(e.text, e.path);
       kept.push(e);

@@ -7,8 +7,15 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
-  'text runs: a GloVe model exports to ONNX only (input_ids + attention_mask, tokenizer.json beside it); ' +
-  'lexical and fused models and runs on your own ONNX encoder are refused';
+  'text runs: GloVe and fine-tuned (tuned) models export to ONNX (input_ids + attention_mask, ' +
+  'tokenizer.json beside it) and TF.js (a graph model of the same graph, int32 ids); fine-tuned models also ' +
+  'to Keras (.keras on input_ids, padding masked). Lexical and fused models, and runs on your own ONNX ' +
+  'encoder (an ONNX graph cannot become Keras or TF.js here), are refused';
+
+/** Why a GloVe model has no Keras form yet. */
+export const GLOVE_KERAS_REFUSAL =
+  'its SIF-weighted mean and masked max over the 341,479 built-in words (int8 with a scale per word) are not ' +
+  'written as Keras layers yet; export it to ONNX, or train --text-model tuned for a Keras export';
 
 /** Why a run on the user's ONNX sentence encoder does not export (yet): the head is ours, the encoder theirs. */
 export const ENCODER_EXPORT_REFUSAL =

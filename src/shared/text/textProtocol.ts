@@ -4,6 +4,7 @@
 import { RequestType } from 'vscode-jsonrpc';
 import type { Evaluation, Prediction } from '../engineTypes';
 import type { SkippedText } from './textExamples';
+import type { TextLayerFacts } from './textLayers';
 import type { TextModelChoice } from './textRecipe';
 
 /** Which columns of a table hold the text and the label: header names or 1-based positions. */
@@ -34,9 +35,14 @@ export interface TextTrainParams {
   base?: string;
   /** Where the encoder's vectors of each text are kept between runs. */
   cacheDir?: string;
+  /** The fine-tuned model keeps GloVe's vectors and trains its head only (default: fine-tunes them). */
+  freezeEmbedding?: boolean;
 }
 
-/** One model of a text run: its validation and held-out accuracy. */
+/**
+ * One model of a text run: its validation and held-out accuracy. With a test split, the kept model's and the
+ * baselines' test accuracy are those of their refit on train + validation (the models a run saves).
+ */
 export interface TextCandidate {
   name: string;
   validationAccuracy: number;
@@ -54,13 +60,19 @@ export interface TextRunResult {
   kept: string;
   /** GloVe's share in the kept model's probabilities (0 lexical only, 1 GloVe only). */
   gloveWeight: number;
+  /** Texts the saved model learned from: the kept model is fitted again on train + validation. */
+  refitOn?: number;
+  /** Why the automatic flow kept that model (the default unless a candidate beat it beyond chance). */
+  keptBecause?: string;
   candidates: TextCandidate[];
-  /** The kept model on the test split (on validation when there is no test split). */
+  /** The kept model on the test split, refit; on validation (fitted on train only) when there is no test split. */
   evaluation: Evaluation;
   evaluatedOn: 'test' | 'validation';
   /** Which of the kept model and the baselines scored best where the evaluation was taken. */
   winner: string;
   seconds: number;
+  /** The kept model's layers in numbers (absent in runs made before they were recorded). */
+  layers?: TextLayerFacts;
 }
 
 /** One text to classify; `path` names it in the output (a file, "--text", "stdin:3"). */

@@ -47,7 +47,7 @@ export const TEXT_RECIPE_SECTION = {
     model: {
       kind: 'string',
       enum: TEXT_MODEL_CHOICES,
-      doc: 'fused: GloVe-100 word vectors and lexical TF-IDF, probabilities averaged; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); tuned: the word vectors fine-tuned with the head; auto (default): the best of the four on validation.',
+      doc: 'fused: GloVe-100 word vectors and lexical TF-IDF under one head; glove: the word vectors pooled (short texts); lexical: word and character n-gram TF-IDF (long texts); tuned: the word vectors fine-tuned with the head; auto (default): fused unless another beats it on validation beyond chance, refit on train + validation.',
     },
   } satisfies Record<keyof TextRecipe, FieldSpec>,
 } as const satisfies FieldSpec;

@@ -1,6 +1,7 @@
 // text-run.json as the editor reads it: the run's result (TextRunResult) and the data it trained on. Checked
 // field by field, since anyone may have edited the folder; pure, so host and tests share it.
 import { EngineError } from '../engineError';
+import type { TextLayerFacts } from './textLayers';
 import type { TextColumnFlags, TextRunResult } from './textProtocol';
 
 /** What a text run folder records beside its model. */
@@ -31,10 +32,25 @@ function problem(v: unknown): string | undefined {
   return undefined;
 }
 
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/** The recorded layers, when they have the shape the Layers tab draws (else the tab has none to show). */
+function layersOf(v: unknown): TextLayerFacts | undefined {
+  if (!isObject(v) || typeof v.kind !== 'string' || !isCount(v.classes) || typeof v.gloveWeight !== 'number')
+    return undefined;
+  if (!isObject(v.vectors) || !isCount(v.vectors.words) || !isCount(v.vectors.dims)) return undefined;
+  const counts = [v.gloveColumns, v.lexicalColumns, v.tunedWords].every((c) => c === undefined || isCount(c));
+  const e = v.encoder;
+  const encoder =
+    e === undefined ||
+    (isObject(e) && typeof e.folder === 'string' && isCount(e.dims) && typeof e.pooling === 'string');
+  return counts && encoder ? (v as unknown as TextLayerFacts) : undefined;
+}
+
 /** text-run.json checked; throws a one-line EngineError naming the file and the field. */
 export function checkTextRunRecord(value: unknown, file: string): TextRunRecord {
   const why = problem(value);
   if (why) throw new EngineError(`${file} is damaged: ${why}.`);
   const v = value as TextRunRecord;
-  return { ...v, columns: isObject(v.columns) ? v.columns : {} };
+  return { ...v, columns: isObject(v.columns) ? v.columns : {}, layers: layersOf(v.layers) };
 }

@@ -22,7 +22,7 @@ import {
 } from '../interchange/kerasClasses';
 import type { ExportGraph, GraphLayer } from './exportGraph';
 import { exactSameAveragePooling, hardSigmoidAfter, unevenSamePadding } from './kerasExpansions';
-import { FIXED, KerasGraph, type KerasLayer, type Shape } from './kerasGraph';
+import { FIXED, functionalJson, KerasGraph, type KerasLayer, type Shape } from './kerasGraph';
 
 /** A TF.js class the shared table lists under another TF.js name, with the Keras class it exports as. */
 const NATIVE_TFJS_CLASSES: Readonly<Record<string, string>> = {
@@ -103,19 +103,7 @@ export function kerasModelConfig(graph: ExportGraph): KerasModelConfig {
     if (activation === 'hard_sigmoid') g.redirect(layer.name, hardSigmoidAfter(g, layer.name, layer.outputShape));
   }
   const outputName = g.ref(graph.outputLayer);
-  const json = {
-    module: 'keras.src.models.functional',
-    class_name: 'Functional',
-    config: {
-      name: 'transfer_studio',
-      trainable: true,
-      layers: g.layers.map((l) => l.json),
-      input_layers: [inputName, 0, 0],
-      output_layers: [outputName, 0, 0],
-    },
-    registered_name: 'Functional',
-    build_config: { input_shape: null },
-  };
+  const json = functionalJson(g, inputName, outputName);
   return { json, layers: g.layers, inputName, outputName, inferenceOnlyBatchNorms };
 }
 

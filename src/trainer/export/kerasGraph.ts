@@ -105,3 +105,20 @@ export class KerasGraph {
     };
   }
 }
+
+/** config.json's content: the functional model of a graph's nodes, from one input node to one output node. */
+export function functionalJson(g: KerasGraph, inputName: string, outputName: string): Record<string, unknown> {
+  return {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: {
+      name: 'transfer_studio',
+      trainable: true,
+      layers: g.layers.map((l) => l.json),
+      input_layers: [inputName, 0, 0],
+      output_layers: [outputName, 0, 0],
+    },
+    registered_name: 'Functional',
+    build_config: { input_shape: null },
+  };
+}

@@ -20,16 +20,25 @@ export const KERAS_FORMAT_VERSION = '3.15.1';
 /** The `.keras` file's bytes; nothing is written to the destination here. */
 export async function kerasFileBytes(graph: ExportGraph): Promise<Uint8Array> {
   const model = kerasModelConfig(graph);
+  const ours = { ...exportMetadata(graph), batch_norm_inference_only: model.inferenceOnlyBatchNorms };
+  return kerasArchive(model, ours);
+}
+
+/** A written Keras model: its config.json content, its nodes (with their weights) and its output node. */
+export interface KerasModel {
+  json: Record<string, unknown>;
+  layers: KerasLayer[];
+  outputName: string;
+}
+
+/** The zip of a Keras model: config.json, model.weights.h5 and metadata.json (ours under transfer_studio). */
+export async function kerasArchive(model: KerasModel, ours: Record<string, unknown>): Promise<Uint8Array> {
   const paths = kerasWeightPaths(
     model.layers.map((l) => ({ name: l.name, kerasClass: l.kerasClass, parents: l.parents, isLayer: l.isLayer })),
     model.outputName,
   );
   const weights = await weightsFile(model.layers, paths, 'transfer_studio');
-  const metadata = {
-    keras_version: KERAS_FORMAT_VERSION,
-    date_saved: new Date().toISOString(),
-    transfer_studio: { ...exportMetadata(graph), batch_norm_inference_only: model.inferenceOnlyBatchNorms },
-  };
+  const metadata = { keras_version: KERAS_FORMAT_VERSION, date_saved: new Date().toISOString(), transfer_studio: ours };
   return zipSync(
     {
       'metadata.json': strToU8(JSON.stringify(metadata, null, 2)),

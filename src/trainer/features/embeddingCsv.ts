@@ -2,6 +2,7 @@
 // Paths are user file names and may hold commas, quotes or even newlines, so fields are quoted per RFC 4180.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { csvField } from '../../shared/csvField';
 import { EngineError } from '../../shared/engineError';
 
 /** One image's embedding and its class. */
@@ -9,11 +10,6 @@ export interface EmbeddingRow {
   path: string;
   label: string;
   features: Float32Array;
-}
-
-/** Quotes a field only when it must be: a comma, quote, CR or LF, or edge spaces some readers would trim. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** The shortest decimal that reads back as the same float32: 9 digits always do, most values need fewer. */

@@ -38,6 +38,7 @@ export const KERAS_LAYER_CLASSES: Readonly<Record<string, LayerCorrespondence>> 
   InputLayer: { tfjs: 'InputLayer', weights: [], keys: ['batch_shape', 'dtype', 'sparse'] },
   Dense: { tfjs: 'Dense', weights: ['kernel', 'bias?'], keys: ['units', 'activation', 'use_bias'] },
   Conv2D: { tfjs: 'Conv2D', weights: ['kernel', 'bias?'], keys: CONV_KEYS },
+  Embedding: { tfjs: 'Embedding', weights: ['embeddings'], keys: ['input_dim', 'output_dim', 'mask_zero'] },
   DepthwiseConv2D: {
     tfjs: 'DepthwiseConv2D',
     weights: ['depthwise_kernel', 'bias?'],

@@ -14,7 +14,8 @@ import type { EncoderRef } from './textHeads';
 import { readTextModel } from './textModelFile';
 import { probeText } from './textProbe';
 import { evaluateText, predictionText, predictText, trainText } from './textRun';
-import { ENCODER_BATCH, openSentenceEncoder, type SentenceEncoder } from './sentenceEncoder';
+import { openEncoderAt } from './encoderDownload';
+import { ENCODER_BATCH, type SentenceEncoder } from './sentenceEncoder';
 
 type Emit = (e: ProgressEvent) => void;
 
@@ -42,7 +43,7 @@ async function withEncoder<T>(
   use: (encoder: SentenceEncoder, vectors: Float32Array[]) => T,
   expected?: EncoderRef,
 ): Promise<T> {
-  const encoder = await openSentenceEncoder(source);
+  const encoder = await openEncoderAt(source, cacheDir);
   try {
     // The run's head fits the vectors of the files it trained with.
     if (expected && encoder.key !== expected.key) {
@@ -102,7 +103,7 @@ export async function probeTextRun(p: TextProbeParams): Promise<ProbeResult> {
   if (!p.encoder) return probeText(p);
   const examples = readTextDataset(p.source, p.columns).examples;
   const texts = examples.map((e) => e.text);
-  const encoder = await openSentenceEncoder(p.encoder);
+  const encoder = await openEncoderAt(p.encoder, p.cacheDir);
   try {
     // The cost per text from one uncached batch: cached vectors would make any encoder look free.
     const sample = texts.slice(0, ENCODER_BATCH);

@@ -20,7 +20,7 @@ import { poolTokens } from './encoderPooling';
 export const ENCODER_BATCH = 32;
 /** Output names that hold token embeddings, in the order we look for them. */
 const TOKEN_OUTPUTS = ['token_embeddings', 'last_hidden_state'];
-const MODEL_PLACES = ['model.onnx', 'onnx/model.onnx'];
+export const MODEL_PLACES = ['model.onnx', 'onnx/model.onnx'];
 
 // A require esbuild does not follow: onnxruntime-node is native (as in frozenRuntime.ts).
 const runtimeRequire = createRequire(__filename);

@@ -1,10 +1,10 @@
 // The text models that train in seconds on frozen features: GloVe (SIF mean + max) with a logistic head, the
-// lexical TF-IDF model, their late fusion (probabilities averaged with a weight chosen by cross-validation
-// on the training split), and the plain GloVe mean + logistic regression kept as a baseline. Features that do
-// not depend on the training split (pooled vectors, term counts) are computed once per text.
-import { seededRandom, shuffled } from '../../shared/seededRandom';
+// lexical TF-IDF model, their fusion (the default: one logistic head over the TF-IDF row and the GloVe row side
+// by side), and the plain GloVe mean + logistic regression kept as a baseline. Features that do not depend on
+// the training split (pooled vectors, term counts) are computed once per text.
 import { fitGloveState, gloveRow, poolTexts, type GlovePooled, type GloveState } from './gloveFeatures';
-import { fitLexicalState, lexicalRow, termCounts, type LexicalState } from '../data/text/lexicalFeatures';
+import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../data/text/lexicalFeatures';
+import type { LexicalState } from '../data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
 import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
 import type { WordVectors } from './wordVectors';
@@ -21,9 +21,14 @@ export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'le
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
 const C_LEXICAL = 10;
 const C_GLOVE = 10;
-/** GloVe's share in the fused probabilities: the candidates cross-validation chooses from. */
-const FUSION_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
-const FOLDS = 3;
+/**
+ * The GloVe row's length beside the TF-IDF row (length √2) in the fused model's one head: GloVe moves the
+ * decision where the texts share few n-grams and leaves it to the n-grams where they share many. Fixed, not
+ * cross-validated: at 10 texts per class a weight chosen on 3 folds was chance (it tied the lexical model).
+ */
+export const FUSED_GLOVE_SCALE = 0.5;
+/** The fused row's GloVe columns come after both lexical blocks. */
+const GLOVE_COLUMN = 2 * LEXICAL_BLOCK;
 
 /** A fitted text model: everything needed to score new texts besides the word vectors. */
 export interface TextModel {
@@ -35,10 +40,13 @@ export interface TextModel {
   tuned?: TunedModel;
   /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
   encoder?: EncoderRef & { head: SparseLogisticModel };
-  /** GloVe's weight in the fused probabilities (1 for GloVe alone, 0 for lexical alone). */
+  /** The fused model: the states of both rows and one head over [TF-IDF row | GloVe row × scale]. */
+  fused?: { lexical: LexicalState; glove: GloveState; scale: number; head: SparseLogisticModel };
+  /**
+   * GloVe's weight: 1 for GloVe alone, 0 for lexical alone; in the fused model, the GloVe row's length beside
+   * the TF-IDF row's √2 (runs of earlier versions: its share in probabilities averaged late).
+   */
   gloveWeight: number;
-  /** The cross-validated accuracy of each fusion weight, for the run's report. */
-  fusionScores?: { weight: number; accuracy: number }[];
 }
 
 /** What the models need of each text, whatever the split. */
@@ -61,14 +69,20 @@ export function textFeatures(vectors: WordVectors, texts: readonly string[]): Te
   return { pooled: poolTexts(vectors, texts), counts: texts.map(termCounts), tokens: texts.map(wordTokens) };
 }
 
-function subset(f: TextFeatures, at: readonly number[]): TextFeatures {
-  const pick = <T>(xs: readonly T[]) => at.map((i) => xs[i]);
-  const p = f.pooled;
+/** Two splits' features as one (the kept model's refit on train + validation). */
+export function joinFeatures(a: TextFeatures, b: TextFeatures): TextFeatures {
+  const [p, q] = [a.pooled, b.pooled];
+  const [n, m] = [a.counts.length, b.counts.length];
   return {
-    pooled: { means: pick(p.means), plainMeans: pick(p.plainMeans), maxes: pick(p.maxes), coverage: p.coverage },
-    counts: pick(f.counts),
-    tokens: pick(f.tokens),
-    encoded: f.encoded && { ...f.encoded, vectors: pick(f.encoded.vectors) },
+    pooled: {
+      means: [...p.means, ...q.means],
+      plainMeans: [...p.plainMeans, ...q.plainMeans],
+      maxes: [...p.maxes, ...q.maxes],
+      coverage: n + m > 0 ? (p.coverage * n + q.coverage * m) / (n + m) : 0,
+    },
+    counts: [...a.counts, ...b.counts],
+    tokens: [...a.tokens, ...b.tokens],
+    encoded: a.encoded && b.encoded && { ...a.encoded, vectors: [...a.encoded.vectors, ...b.encoded.vectors] },
   };
 }
 
@@ -79,29 +93,27 @@ export function fitTextModel(
   labels: readonly number[],
   classes: number,
   seed = 0,
+  options: { freezeEmbedding?: boolean } = {},
 ): TextModel {
   if (kind === 'encoder') return { kind, classes, encoder: fitEncoderHead(features, labels, classes), gloveWeight: 1 };
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
-  if (kind === 'tuned')
-    return { kind, classes, tuned: fitTunedText(features.tokens, labels, classes, seed), gloveWeight: 1 };
+  if (kind === 'tuned') {
+    const tuned = fitTunedText(features.tokens, labels, classes, seed, options.freezeEmbedding);
+    return { kind, classes, tuned, gloveWeight: 1 };
+  }
   if (kind !== 'fused') {
     return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
   }
-  const fusionScores = crossValidateFusion(features, labels, classes, seed);
-  const best = fusionScores.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-  return {
-    kind,
-    classes,
-    glove: best.weight > 0 ? fitGlove(features, labels, classes, false) : undefined,
-    lexical: best.weight < 1 ? fitLexical(features, labels, classes) : undefined,
-    gloveWeight: best.weight,
-    fusionScores,
-  };
+  return { kind, classes, fused: fitFused(features, labels, classes), gloveWeight: FUSED_GLOVE_SCALE };
 }
 
 /** Class probabilities of each text. */
 export function scoreTexts(model: TextModel, features: TextFeatures): Float64Array[] {
   if (model.tuned) return scoreTunedText(model.tuned, features.tokens);
+  if (model.fused) {
+    const scorer = sparseScorer(model.fused.head);
+    return fusedRows(model.fused, features).map((r) => scorer.probabilities(r));
+  }
   const n = features.counts.length;
   // The encoder's probabilities take GloVe's place (weight 1): a run has one or the other.
   const glove = model.glove
@@ -155,51 +167,42 @@ function lexicalProbabilities(lexical: NonNullable<TextModel['lexical']>, featur
   return features.counts.map((c) => scorer.probabilities(lexicalRow(lexical.state, c)));
 }
 
+function fitFused(features: TextFeatures, labels: readonly number[], classes: number) {
+  const parts = {
+    lexical: fitLexicalState(features.counts),
+    glove: fitGloveState(features.pooled.means),
+    scale: FUSED_GLOVE_SCALE,
+  };
+  return { ...parts, head: fitSparseLogistic(fusedRows(parts, features), labels, classes, { c: C_LEXICAL }) };
+}
+
+/** Each text's TF-IDF row with its GloVe row (× scale) in the columns after the lexical blocks. */
+function fusedRows(
+  f: { lexical: LexicalState; glove: GloveState; scale: number },
+  features: TextFeatures,
+): SparseRow[] {
+  const p = features.pooled;
+  return features.counts.map((counts, i) => {
+    const lexical = lexicalRow(f.lexical, counts);
+    const glove = gloveRow(f.glove, p.means[i], p.maxes[i]);
+    const n = lexical.idx.length;
+    const idx = new Int32Array(n + glove.length);
+    const val = new Float32Array(n + glove.length);
+    idx.set(lexical.idx);
+    val.set(lexical.val);
+    for (let d = 0; d < glove.length; d++) {
+      idx[n + d] = GLOVE_COLUMN + d;
+      val[n + d] = glove[d] * f.scale;
+    }
+    return { idx, val };
+  });
+}
+
+/** Probabilities of a run fused late by an earlier version: GloVe's and lexical's averaged with its weight. */
 function mix(g: Float64Array | undefined, l: Float64Array | undefined, w: number, classes: number): Float64Array {
   const out = new Float64Array(classes);
   for (let c = 0; c < classes; c++) out[c] = w * (g?.[c] ?? 0) + (1 - w) * (l?.[c] ?? 0);
   return out;
-}
-
-/** Out-of-fold probabilities of both parts, then the accuracy of each fusion weight on them. */
-function crossValidateFusion(
-  features: TextFeatures,
-  labels: readonly number[],
-  classes: number,
-  seed: number,
-): { weight: number; accuracy: number }[] {
-  const glove: Float64Array[] = [];
-  const lexical: Float64Array[] = [];
-  for (const held of stratifiedFolds(labels, FOLDS, seed)) {
-    const inFold = new Set(held);
-    const train = labels.map((_, i) => i).filter((i) => !inFold.has(i));
-    const trainF = subset(features, train);
-    const trainY = train.map((i) => labels[i]);
-    const heldF = subset(features, held);
-    const gp = scoreTexts(fitTextModel('glove', trainF, trainY, classes), heldF);
-    const lp = scoreTexts(fitTextModel('lexical', trainF, trainY, classes), heldF);
-    held.forEach((i, k) => ((glove[i] = gp[k]), (lexical[i] = lp[k])));
-  }
-  return FUSION_WEIGHTS.map((weight) => {
-    let right = 0;
-    labels.forEach((y, i) => {
-      if (argmax(mix(glove[i], lexical[i], weight, classes)) === y) right++;
-    });
-    return { weight, accuracy: right / labels.length };
-  });
-}
-
-/** `k` stratified folds: each class's shuffled examples dealt round-robin, so every fold sees every class. */
-export function stratifiedFolds(labels: readonly number[], k: number, seed: number): number[][] {
-  const folds: number[][] = Array.from({ length: k }, () => []);
-  const random = seededRandom(seed);
-  const byClass = new Map<number, number[]>();
-  labels.forEach((y, i) => byClass.set(y, [...(byClass.get(y) ?? []), i]));
-  let next = 0;
-  for (const y of [...byClass.keys()].sort((a, b) => a - b)) {
-    for (const i of shuffled(byClass.get(y)!, random)) folds[next++ % k].push(i);
-  }
-  return folds.filter((f) => f.length > 0);
 }
 
 /** Index of the largest value (the first on ties). */

@@ -27,7 +27,8 @@ interface StoredTextModel {
   vectors: 'glove-100d';
   kind: TextModel['kind'];
   gloveWeight: number;
-  fusionScores?: TextModel['fusionScores'];
+  /** The fused model: both rows' states and the one head (the IDF for the head's lexical columns only). */
+  fused?: { documents: number; idf: string; component: number[]; scale: number; head: StoredHead };
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
   lexical?: { documents: number; idf: string; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
@@ -70,7 +71,13 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
     vectors: 'glove-100d',
     kind: model.kind,
     gloveWeight: model.gloveWeight,
-    fusionScores: model.fusionScores,
+    fused: model.fused && {
+      documents: model.fused.lexical.documents,
+      idf: b64(Float32Array.from(lexicalColumns(model.fused.head), (c) => model.fused!.lexical.idf[c])),
+      component: model.fused.glove.component,
+      scale: model.fused.scale,
+      head: storeHead(model.fused.head),
+    },
     glove: glove && { component: glove.state.component, meanOnly: glove.meanOnly, head: storeHead(glove.head) },
     lexical: lexical && {
       documents: lexical.state.documents,
@@ -96,7 +103,15 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
     throw new EngineError(`${file}: not a text model this version can read.`);
   }
   const model: TextModel = { kind: s.kind, classes: s.classes.length, gloveWeight: s.gloveWeight };
-  if (s.fusionScores) model.fusionScores = s.fusionScores;
+  if (s.fused) {
+    const head = readHead(file, s.fused.head);
+    model.fused = {
+      lexical: { documents: s.fused.documents, idf: readIdf(file, lexicalColumns(head), floats(s.fused.idf)) },
+      glove: { component: s.fused.component },
+      scale: s.fused.scale,
+      head,
+    };
+  }
   if (s.glove) {
     model.glove = {
       state: { component: s.glove.component },
@@ -113,16 +128,27 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
   }
   if (s.lexical) {
     const head = readHead(file, s.lexical.head);
-    const values = floats(s.lexical.idf);
-    const idf = new Float32Array(2 * LEXICAL_BLOCK);
-    head.columns.forEach((c, i) => {
-      if (!Number.isInteger(c) || c < 0 || c >= idf.length) throw new EngineError(`${file}: column ${c} out of range.`);
-      idf[c] = values[i];
-    });
-    model.lexical = { state: { documents: s.lexical.documents, idf }, head };
+    model.lexical = {
+      state: { documents: s.lexical.documents, idf: readIdf(file, head.columns, floats(s.lexical.idf)) },
+      head,
+    };
   }
   if (s.tuned) model.tuned = readTuned(file, s.tuned, s.classes.length);
   return { classes: s.classes, model };
+}
+
+/** The head's columns in the lexical blocks (the fused head's GloVe columns come after them). */
+const lexicalColumns = (head: SparseLogisticModel) => head.columns.filter((c) => c < 2 * LEXICAL_BLOCK);
+
+/** The full IDF array from the values stored for `columns`. */
+function readIdf(file: string, columns: readonly number[], values: Float32Array): Float32Array {
+  const idf = new Float32Array(2 * LEXICAL_BLOCK);
+  if (values.length !== columns.length) throw new EngineError(`${file}: the IDF's size does not match the head.`);
+  columns.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c >= idf.length) throw new EngineError(`${file}: column ${c} out of range.`);
+    idf[c] = values[i];
+  });
+  return idf;
 }
 
 function readTuned(file: string, t: NonNullable<StoredTextModel['tuned']>, classes: number): TunedModel {

@@ -34,17 +34,27 @@ export function textOnnxModel(
     throw new EngineError(`A ${model.kind} text model has no ONNX form: only GloVe models export.`);
   }
   const b = new OnnxGraphBuilder();
-  const ids = b.reserve(TEXT_INPUT_IDS);
-  const mask = b.reserve(TEXT_ATTENTION_MASK);
-  const output = b.reserve(TEXT_OUTPUT);
+  const { ids, mask } = textInputs(b);
   const row = gloveFeatureRow(b, model.glove, vectors, ids, mask);
-  const probabilities = headProbabilities(
-    b,
-    model.glove.head,
-    row,
-    model.glove.meanOnly ? vectors.dims : 2 * vectors.dims,
-  );
+  const features = model.glove.meanOnly ? vectors.dims : 2 * vectors.dims;
+  return textModelProto(b, headProbabilities(b, model.glove.head, row, features), model.classes, metadata);
+}
+
+/** The graph's two inputs, their names reserved. */
+export function textInputs(b: OnnxGraphBuilder): { ids: string; mask: string } {
+  return { ids: b.reserve(TEXT_INPUT_IDS), mask: b.reserve(TEXT_ATTENTION_MASK) };
+}
+
+/** The model around a built graph: the two int64 inputs [N, L], the probabilities [N, classes]. */
+export function textModelProto(
+  b: OnnxGraphBuilder,
+  probabilities: string,
+  classes: number,
+  metadata: Record<string, string>,
+): onnx.IModelProto {
+  const output = b.reserve(TEXT_OUTPUT);
   b.nodes.push({ opType: 'Identity', name: output, input: [probabilities], output: [output] });
+  const ids = valueInfo(TEXT_INPUT_IDS, DT.INT64, ['N', 'L']);
   return {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -54,8 +64,8 @@ export function textOnnxModel(
       name: 'transfer_studio_text',
       node: b.nodes,
       initializer: b.initializers,
-      input: [valueInfo(ids, DT.INT64, ['N', 'L']), valueInfo(mask, DT.INT64, ['N', 'L'])],
-      output: [valueInfo(output, DT.FLOAT, ['N', model.classes])],
+      input: [ids, valueInfo(TEXT_ATTENTION_MASK, DT.INT64, ['N', 'L'])],
+      output: [valueInfo(output, DT.FLOAT, ['N', classes])],
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   };
@@ -97,7 +107,7 @@ function wordVectorsOf(b: OnnxGraphBuilder, vectors: WordVectors, ids: string): 
 }
 
 /** Σ w·v / Σ w over the tokens; zeros where no token weighs (the engine leaves such a mean at 0). */
-function maskedMean(b: OnnxGraphBuilder, words: string, weights: string): string {
+export function maskedMean(b: OnnxGraphBuilder, words: string, weights: string): string {
   const axis1 = b.ints('axis1', [1]);
   const weighted = b.node('Mul', [words, b.node('Unsqueeze', [weights, b.ints('axis2', [2])], 'w_u')], 'weighted');
   const summed = b.node('ReduceSum', [weighted, axis1], 'summed', { keepdims: 0 });
@@ -126,7 +136,12 @@ function unitLength(b: OnnxGraphBuilder, x: string, by: number, want: string): s
 }
 
 /** The sparse head as a dense [features, classes] matrix (columns it never saw weigh 0), then softmax. */
-function headProbabilities(b: OnnxGraphBuilder, head: SparseLogisticModel, row: string, features: number): string {
+export function headProbabilities(
+  b: OnnxGraphBuilder,
+  head: SparseLogisticModel,
+  row: string,
+  features: number,
+): string {
   const C = head.classes;
   const w = new Float32Array(features * C);
   head.columns.forEach((column, k) => {

@@ -14,14 +14,19 @@ import { evaluatePredictions } from '../train/evaluation';
 import { createRunDir } from '../train/runFolder';
 import { clipExample } from '../data/text/textDecode';
 import { readTextDataset } from '../data/text/textDataset';
-import { argmax, fitTextModel, scoreTexts, textFeatures, type TextModel, type TextModelKind } from './textHeads';
+import { argmax, fitTextModel, joinFeatures, scoreTexts, textFeatures } from './textHeads';
+import type { TextModel, TextModelKind } from './textHeads';
 import type { EncoderRef, TextFeatures } from './textHeads';
 import { readTextModel, writeTextModel } from './textModelFile';
+import { chooseTextModel, TEXT_CHOICE_SIGNIFICANCE } from '../../shared/text/textChoice';
 import { frozenTextInput, writeTextRunFiles } from './textRunInfo';
+import { textLayerFacts } from './textLayerFacts';
 import { builtinWordVectors } from './wordVectors';
 
-/** The candidates auto chooses from, and the baselines every run is compared with. */
+/** The candidates auto chooses from (the default kept unless another is better beyond chance), and the
+ * baselines every run is compared with. */
 const CANDIDATES: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned'];
+const DEFAULT_MODEL: TextModelKind = 'fused';
 const BASELINES: readonly { kind: TextModelKind; name: string }[] = [
   { kind: 'lexical', name: 'lexical (TF-IDF + logistic)' },
   { kind: 'glove-mean', name: 'GloVe mean + logistic' },
@@ -84,13 +89,16 @@ export function trainText(
   const held = split.test.length > 0 ? part(split.test) : validation;
   const featureSeconds = (performance.now() - started) / 1000 - startup;
   const k = data.classes.length;
-  const accuracy = (m: TextModel, on: typeof train) =>
-    scoreTexts(m, on.features).filter((probs, i) => argmax(probs) === on.labels[i]).length / on.labels.length;
+  const correct = (m: TextModel, on: typeof train) =>
+    scoreTexts(m, on.features).map((probs, i) => argmax(probs) === on.labels[i]);
+  const accuracy = (m: TextModel, on: typeof train) => correct(m, on).filter(Boolean).length / on.labels.length;
+  // The refit below trains as the first fit did (a frozen Embedding stays frozen).
+  const options = { freezeEmbedding: p.freezeEmbedding };
   const fitted = new Map<TextModelKind, { model: TextModel; seconds: number }>();
   const timed = (kind: TextModelKind) => {
     if (!fitted.has(kind)) {
       const at = performance.now();
-      const model = fitTextModel(kind, train.features, train.labels, k, p.seed);
+      const model = fitTextModel(kind, train.features, train.labels, k, p.seed, options);
       fitted.set(kind, { model, seconds: (performance.now() - at) / 1000 });
     }
     return fitted.get(kind)!;
@@ -99,51 +107,71 @@ export function trainText(
   const kinds: readonly TextModelKind[] = encoder ? ['encoder'] : p.model === 'auto' ? CANDIDATES : [p.model];
   const tried = kinds.map((kind) => {
     const model = fit(kind);
-    const validationAccuracy = accuracy(model, validation);
+    const right = correct(model, validation);
+    const validationAccuracy = right.filter(Boolean).length / right.length;
     say(`${kind}: ${(validationAccuracy * 100).toFixed(1)} % on validation`);
-    return { kind, model, validationAccuracy };
+    return { kind, model, validationAccuracy, correct: right };
   });
-  const kept = tried.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+  const choice = chooseTextModel(DEFAULT_MODEL, tried);
+  const kept = tried.find((t) => t.kind === choice.kind)!;
+  // Validation chose the model; now it teaches it too: the saved model (and, where a test split measures it,
+  // the baselines it is compared with) learn from train + validation.
+  const both = {
+    features: joinFeatures(train.features, validation.features),
+    labels: [...train.labels, ...validation.labels],
+  };
+  const refitted = new Map<TextModelKind, TextModel>();
+  const refit = (kind: TextModelKind) => {
+    if (!refitted.has(kind)) refitted.set(kind, fitTextModel(kind, both.features, both.labels, k, p.seed, options));
+    return refitted.get(kind)!;
+  };
+  const hasTest = split.test.length > 0;
+  // Without a test split the held-out numbers are validation's, so they stay those of the train-only fits.
+  const measured = (kind: TextModelKind) => (hasTest ? refit(kind) : fit(kind));
   const candidates = [
     ...tried.map((t) => ({
       name: t.kind,
       validationAccuracy: t.validationAccuracy,
-      testAccuracy: accuracy(t.model, held),
+      testAccuracy: accuracy(t.kind === kept.kind ? measured(t.kind) : t.model, held),
       baseline: false,
       seconds: timed(t.kind).seconds,
     })),
     ...BASELINES.map((b) => ({
       name: b.name,
       validationAccuracy: accuracy(fit(b.kind), validation),
-      testAccuracy: accuracy(fit(b.kind), held),
+      testAccuracy: accuracy(measured(b.kind), held),
       baseline: true,
       seconds: timed(b.kind).seconds,
     })),
   ];
+  const saved = refit(kept.kind);
   const trained = (performance.now() - started) / 1000 - startup - featureSeconds;
   const keptScore = candidates.find((c) => c.name === kept.kind)!.testAccuracy;
   const best = candidates.filter((c) => c.baseline).find((c) => c.testAccuracy > keptScore);
   const evaluation = evaluatePredictions(
     data.classes,
-    scoreTexts(kept.model, held.features).map((probs, i) => ({
+    scoreTexts(measured(kept.kind), held.features).map((probs, i) => ({
       path: held.samples[i].path,
       label: held.labels[i],
       probs,
     })),
   );
   const runDir = createRunDir(p.outputDir, `${path.basename(p.source).replace(/\.[^.]+$/, '')}-text`);
-  writeTextModel(runDir, data.classes, kept.model);
+  writeTextModel(runDir, data.classes, saved);
   const result: TextRunResult = {
     runDir,
     classes: data.classes,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
     kept: kept.kind,
-    gloveWeight: kept.model.gloveWeight,
+    gloveWeight: saved.gloveWeight,
+    refitOn: both.labels.length,
+    keptBecause: keptReason(choice, DEFAULT_MODEL),
     candidates,
     evaluation,
     evaluatedOn: split.test.length > 0 ? 'test' : 'validation',
     winner: best ? best.name : kept.kind,
     seconds: (performance.now() - started) / 1000,
+    layers: textLayerFacts(saved, p.freezeEmbedding),
   };
   writeJsonAtomic(path.join(runDir, 'text-run.json'), {
     ...result,
@@ -158,9 +186,16 @@ export function trainText(
     training: trained,
     evaluation: seconds - startup - featureSeconds - trained,
   };
-  const input = encoder?.input ?? frozenTextInput(kept.model.lexical?.state);
+  const input = encoder?.input ?? frozenTextInput(saved.lexical?.state ?? saved.fused?.lexical);
   writeTextRunFiles(result, input, timings, data.skipped, evaluation, encoder?.source);
   return result;
+}
+
+function keptReason(choice: ReturnType<typeof chooseTextModel>, defaultKind: string): string {
+  if (choice.reason === 'only') return 'the one model asked for';
+  if (choice.reason === 'significant')
+    return `beat ${defaultKind} on validation beyond chance (McNemar p = ${choice.p!.toPrecision(2)})`;
+  return `the default: no candidate beat it on validation beyond chance (p < ${TEXT_CHOICE_SIGNIFICANCE})`;
 }
 
 /** The features of texts for a kept model; `encoded` holds the encoder's vectors when the model has one. */

@@ -36,7 +36,7 @@ export function frozenTextInput(lexical: LexicalState | undefined): TextInput {
 }
 
 /** The candidates as the automatic flow's trials (baselines are not trials: evaluation.json names them). */
-function trials(candidates: readonly TextCandidate[], kept: string): Trial[] {
+function trials(candidates: readonly TextCandidate[], kept: string, because: string | undefined): Trial[] {
   const best = candidates.find((c) => c.name === kept)!;
   return candidates
     .filter((c) => !c.baseline)
@@ -49,8 +49,8 @@ function trials(candidates: readonly TextCandidate[], kept: string): Trial[] {
       outcome: c.name === kept ? 'kept' : 'not kept',
       reason:
         c.name === kept
-          ? `best validation accuracy ${c.validationAccuracy.toFixed(3)}`
-          : `validation accuracy ${c.validationAccuracy.toFixed(3)} ≤ ${best.validationAccuracy.toFixed(3)}`,
+          ? `validation accuracy ${c.validationAccuracy.toFixed(3)}: ${because ?? 'the best'}`
+          : `validation accuracy ${c.validationAccuracy.toFixed(3)}, kept ${best.validationAccuracy.toFixed(3)}`,
     }));
 }
 
@@ -71,7 +71,7 @@ export function writeTextRunFiles(
     classes: r.classes,
     input,
     backend: 'js',
-    trials: trials(r.candidates, r.kept),
+    trials: trials(r.candidates, r.kept, r.keptBecause),
     timings,
   };
   if (r.evaluatedOn === 'validation') info.evaluationNote = 'chosen and evaluated on the same validation split';

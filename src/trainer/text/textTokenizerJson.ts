@@ -1,8 +1,8 @@
 // The exported text models' tokenizer: a Hugging Face tokenizer.json (WordLevel) that gives the ids the engine
 // gives, so Python's `tokenizers` (or transformers.js) feeds the ONNX file as `predict` feeds itself. The
 // engine's steps, in tokenizers' terms: NFKC and no control characters (normaliseText), identifiers split at
-// the same zero-width boundaries, lowercase, accents stripped (GloVe's words are ASCII: the engine finds café
-// as cafe), then words are the runs of letters and digits.
+// the same zero-width boundaries, lowercase, for GloVe accents stripped (its words are ASCII: the engine finds
+// café as cafe; the fine-tuned model's own vocabulary keeps them), then words are runs of letters and digits.
 import { CONTROL_CHARACTERS } from '../../shared/text/textNormalise';
 import { IDENTIFIER_BOUNDARY, WORD_PATTERN, wordTokens } from '../../shared/text/textTokens';
 import { FIRST_WORD_ID, PAD_ID, UNKNOWN_ID } from '../data/text/textVocabulary';
@@ -14,6 +14,12 @@ import type { WordVectors } from './wordVectors';
 export { FIRST_WORD_ID, PAD_ID, UNKNOWN_ID };
 
 const PAD = '[PAD]';
+/**
+ * The engine splits words before it lowercases them, the tokenizer after: İ lowercases to i + U+0307 (a mark,
+ * not a letter), which would cut İstanbul in two. Without accent folding the dot stays inside the word, as in
+ * the engine's `i̇stanbul` (an already decomposed i + U+0307 in the input then differs: the engine drops it).
+ */
+const KEPT_DOT = `(?:${WORD_PATTERN.slice(0, -1)}|(?<=i)\u0307)+`;
 const UNKNOWN = '[UNK]';
 
 /** The ids of one (normalised) text, as the exported tokenizer gives them. */
@@ -52,13 +58,34 @@ const special = (id: number, content: string) => ({
   special: true,
 });
 
-/** tokenizer.json's text: padding to the longest text of a batch (id 0), no truncation. */
-export function tokenizerJson(vectors: WordVectors): string {
+/** The words a tokenizer.json knows (id = index + FIRST_WORD_ID) and how it reads a text. */
+export interface TokenizerWords {
+  count: number;
+  word(i: number): string;
+  /** GloVe's words are ASCII: strip accents (café → cafe). A corpus vocabulary keeps them. */
+  foldAccents: boolean;
+  /** Tokens kept of a text (the engine's cut), or none. */
+  maxLength?: number;
+}
+
+/** The built-in GloVe vectors' words, as the GloVe models look them up. */
+export const gloveWords = (vectors: WordVectors): TokenizerWords => ({
+  count: vectors.count,
+  word: (i) => vectors.word(i),
+  foldAccents: true,
+});
+
+/** tokenizer.json's text: padding to the longest text of a batch (id 0), truncated at `maxLength` if given. */
+export function tokenizerJson(words: TokenizerWords): string {
   const vocab: Record<string, number> = { [PAD]: PAD_ID, [UNKNOWN]: UNKNOWN_ID };
-  for (let i = 0; i < vectors.count; i++) vocab[vectors.word(i)] = i + FIRST_WORD_ID;
+  for (let i = 0; i < words.count; i++) vocab[words.word(i)] = i + FIRST_WORD_ID;
+  const truncation = words.maxLength
+    ? { direction: 'Right', max_length: words.maxLength, strategy: 'LongestFirst', stride: 0 }
+    : null;
+  const fold = words.foldAccents ? [{ type: 'NFD' }, { type: 'StripAccents' }] : [];
   const tokenizer = {
     version: '1.0',
-    truncation: null,
+    truncation,
     padding: {
       strategy: 'BatchLongest',
       direction: 'Right',
@@ -75,11 +102,15 @@ export function tokenizerJson(vectors: WordVectors): string {
         { type: 'Replace', pattern: { Regex: CONTROL_CHARACTERS }, content: '' },
         { type: 'Replace', pattern: { Regex: IDENTIFIER_BOUNDARY }, content: ' ' },
         { type: 'Lowercase' },
-        { type: 'NFD' },
-        { type: 'StripAccents' },
+        ...fold,
       ],
     },
-    pre_tokenizer: { type: 'Split', pattern: { Regex: WORD_PATTERN }, behavior: 'Removed', invert: true },
+    pre_tokenizer: {
+      type: 'Split',
+      pattern: { Regex: words.foldAccents ? WORD_PATTERN : KEPT_DOT },
+      behavior: 'Removed',
+      invert: true,
+    },
     post_processor: null,
     decoder: null,
     model: { type: 'WordLevel', vocab, unk_token: UNKNOWN },

@@ -14,12 +14,16 @@ export const TUNED_MAX_TOKENS = 400;
 const TOKEN_PASSES = 1_000_000;
 const MIN_EPOCHS = 3;
 
-/** Fits the fine-tuned model on the tokens of the training texts. */
+/**
+ * Fits the fine-tuned model on the tokens of the training texts; with `freezeEmbedding` only the head
+ * learns and the table stays GloVe's.
+ */
 export function fitTunedText(
   tokens: readonly string[][],
   labels: readonly number[],
   classes: number,
   seed: number,
+  freezeEmbedding = false,
 ): TunedModel {
   const vectors = builtinWordVectors();
   const words = rankWords(tokens);
@@ -29,7 +33,7 @@ export function fitTunedText(
   return fitTuned(words, gloveTable(vectors, words), vectors.dims, ids, labels, classes, {
     seed,
     frozenEpochs: epochs,
-    tunedEpochs: epochs,
+    tunedEpochs: freezeEmbedding ? 0 : epochs,
   });
 }
 

@@ -2,44 +2,42 @@
 // the top blocks at a lower rate (first on cached activations, then, for small data, with augmentation),
 // each only when the time budget allows by an estimate measured before starting, and each kept only when
 // validation improves. Every try, skip and verdict is recorded as a Trial.
-import type { EpochMetrics, LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/engineTypes';
 import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,
   AUTO_FINE_TUNE_PATIENCE,
   AUTO_TOP_BLOCKS,
-  autoUnfreezeFrom,
   betterOnValidation,
   improves,
   SMALL_DATA_PER_CLASS,
   secondPhaseRate,
 } from '../../shared/autoFlow';
-import type { Sample, Split } from '../../shared/split';
-import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
-import { splitBelowTrainable } from '../models/frozenSplit';
+import type { Sample } from '../../shared/split';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
 import * as tf from '../tf';
 import { dataKind } from '../data/kinds/registry';
 import { exampleSource } from './batchSources';
-import { activationsBelowTop, type CachedTopOptions } from './cachedTop';
+import { activationsBelowTop } from './cachedTop';
 import type { Scored } from './evaluation';
+import {
+  affordableEpochs,
+  fineTuneChoice,
+  MIN_AFFORDABLE_EPOCHS,
+  planTop,
+  topName,
+  useTop,
+  type PlanInput,
+  type TopPlan,
+} from './fineTunePlan';
 import type { FitResult } from './fitLoop';
-import { measureCosts } from './measureCosts';
 import { fitDataParallel } from './parallelFit';
-import { cachedSplit, throughFrozen } from './frozenParts';
+import { throughFrozen } from './frozenParts';
 import { scoreFeatures } from './predictions';
 
-/** A fine-tuning trial must have time for at least this many epochs to be started. */
-const MIN_AFFORDABLE_EPOCHS = 3;
-
 /** The run's activation-cache options (transferContext.ts's activationOptions), and what fine-tuning adds. */
-export interface FineTuneInput extends CachedTopOptions {
-  full: tf.LayersModel;
-  plan: FreezePlan;
-  layers: readonly LayerInfo[];
-  recipe: TrainRecipe;
-  split: Split;
+export interface FineTuneInput extends PlanInput {
   /** The head's trial: the one to beat. */
   head: Trial;
   /** Date.now() when the budget runs out. */
@@ -68,22 +66,44 @@ export function keptEpoch(
 }
 
 /**
- * Fine-tunes the top AUTO_TOP_BLOCKS blocks; when the budget left cannot take that, the top block alone
- * (fewer layers to run and train each epoch), so the time left goes to what fits.
+ * The largest second phase the budget left affords (fineTunePlan.ts): the top AUTO_TOP_BLOCKS blocks, else
+ * the top block alone (fewer layers to run and train each epoch), each for at least MIN_AFFORDABLE_EPOCHS;
+ * else whichever affords the most epochs, for those. What did not fit is recorded as skipped.
  */
 export async function autoFineTune(o: FineTuneInput): Promise<FineTuneOutcome> {
-  const full = await fineTuneTop(o, AUTO_TOP_BLOCKS);
-  if (!full.tooSlow) return full;
-  const fewer = await fineTuneTop(o, 1);
-  return { ...fewer, trials: [...full.trials, ...fewer.trials] };
+  const skipped: Trial[] = [];
+  const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
+  const skip = skipper(o, skipped, left);
+  const plans: TopPlan[] = [];
+  for (const topBlocks of [AUTO_TOP_BLOCKS, 1]) {
+    const planned = await planTop(o, topBlocks);
+    if (!('from' in planned)) {
+      skip(topName(topBlocks), planned.detail, planned.reason);
+      if (topBlocks === AUTO_TOP_BLOCKS) break;
+      continue;
+    }
+    plans.push(planned);
+    const epochs = affordableEpochs(planned, left());
+    if (epochs >= MIN_AFFORDABLE_EPOCHS) break;
+    const estimate = planned.estimate(MIN_AFFORDABLE_EPOCHS);
+    skip(
+      planned.name,
+      planned.detail,
+      `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
+      estimate,
+    );
+  }
+  const chosen = fineTuneChoice(plans, left());
+  if (!chosen) return { trials: skipped, history: [], cancelled: false };
+  const ran = await fineTuneTop(o, chosen.plan, chosen.epochs);
+  return { ...ran, trials: [...skipped, ...ran.trials] };
 }
 
-async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTuneOutcome & { tooSlow?: boolean }> {
-  const trials: Trial[] = [];
-  const history: EpochMetrics[] = [];
-  const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
-  const skip = (name: string, detail: string, reason: string, estimateSeconds?: number) => {
+/** Records a trial that did not run, and says why. */
+function skipper(o: FineTuneInput, trials: Trial[], left: () => number) {
+  return (name: string, detail: string, reason: string, estimateSeconds?: number) => {
     const cut = o.plan.featureLayer;
+    const budgetLeft = left();
     trials.push({
       name,
       kind: 'transfer',
@@ -94,67 +114,50 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
       estimateSeconds,
       outcome: 'skipped',
       reason,
-      budgetLeft: left(),
+      budgetLeft,
     });
     o.emit({ kind: 'log', level: 'info', message: `Automatic flow: ${name} skipped: ${reason}` });
   };
-  const from = autoUnfreezeFrom(o.layers, o.plan.featureLayer, topBlocks);
-  const trialName =
-    topBlocks === AUTO_TOP_BLOCKS ? 'fine-tune' : `fine-tune top ${topBlocks === 1 ? 'block' : `${topBlocks} blocks`}`;
+}
+
+async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number): Promise<FineTuneOutcome> {
+  const trials: Trial[] = [];
+  const history: EpochMetrics[] = [];
+  const left = () => Math.max(0, (o.deadline - Date.now()) / 1000);
+  const skip = skipper(o, trials, left);
+  const part = useTop(o, plan.from);
+  if (!('top' in part)) {
+    skip(plan.name, plan.detail, part.reason);
+    return { trials, history, cancelled: false };
+  }
+  const { detail, epochSeconds } = plan;
+  const trialName = fewerEpochs ? `${plan.name}, ${plural(fewerEpochs, 'epoch')}` : plan.name;
+  const epochs = fewerEpochs ?? AUTO_FINE_TUNE_EPOCHS;
   const rate = secondPhaseRate(o.recipe.learningRate);
-  if (!from) {
-    skip(
-      trialName,
-      'top blocks',
-      `the kept base has too few blocks to fine-tune only its top (cut at ${o.plan.featureLayer})`,
-    );
-    return { trials, history, cancelled: false };
-  }
-  const detail = `from ${from} at learning rate ${rate}`;
-  applyFreezePlan(o.full, secondPhasePlan(o.plan, o.layers, from));
-  const split = splitBelowTrainable(o.full);
-  const all = [...o.split.train, ...o.split.validation, ...o.split.test];
-  const part = cachedSplit(split, o.recipe, all.length);
-  if (!part) {
-    skip(
-      trialName,
-      detail,
-      split
-        ? 'the cached activations would not fit in memory'
-        : `no single tensor separates the layers below ${from} from the rest`,
-    );
-    applyFreezePlan(o.full, o.plan);
-    return { trials, history, cancelled: false };
-  }
+  const all = o.samples;
   let best = o.head;
   let bestWeights = o.full.getWeights().map((w) => w.clone());
   let score: FineTuneOutcome['score'];
   let cancelled = false;
   try {
-    const cost = await measureCosts(part, o);
-    const batches = Math.ceil(o.split.train.length / o.recipe.batchSize);
-    const epochSeconds = batches * cost.stepSeconds * 1.25; // validation passes add about a quarter
-    const estimate = all.length * cost.bottomSecondsPerImage + MIN_AFFORDABLE_EPOCHS * epochSeconds;
-    if (estimate > left()) {
-      skip(
-        trialName,
-        detail,
-        `estimated ${estimate.toFixed(0)} s for ${MIN_AFFORDABLE_EPOCHS} epochs, ${left().toFixed(0)} s of the budget left`,
-        estimate,
-      );
-      return { trials, history, cancelled: false, tooSlow: topBlocks > 1 };
-    }
+    const firstEpochs = fewerEpochs ?? MIN_AFFORDABLE_EPOCHS;
+    const estimate = plan.estimate(firstEpochs);
     o.emit({
       kind: 'log',
       level: 'info',
-      message: `Automatic flow: fine-tuning ${detail}: estimated ${estimate.toFixed(0)} s for the frozen bottom once per image and the first ${MIN_AFFORDABLE_EPOCHS} epochs (${left().toFixed(0)} s of the budget left); it stops after ${AUTO_FINE_TUNE_PATIENCE} epochs without improvement, at most ${AUTO_FINE_TUNE_EPOCHS}, or when the budget is spent`,
+      message:
+        `Automatic flow: ${trialName} ${detail}: estimated ${estimate.toFixed(0)} s for the activations ` +
+        `(${plan.cached} of ${all.length} cached by the feature pass) and ${plural(firstEpochs, 'epoch')} ` +
+        `(${left().toFixed(0)} s of the budget left); it stops after ${AUTO_FINE_TUNE_PATIENCE} epochs ` +
+        `without improvement, at most ${epochs}, or when the budget would run out during the next epoch`,
     });
     const started = Date.now();
     const { source, features, shape } = await activationsBelowTop({ ...o, part, samples: all });
+    const ready = (Date.now() - started) / 1000;
     const common = {
       which: 'transfer' as const,
       phase: 2 as const,
-      epochs: AUTO_FINE_TUNE_EPOCHS,
+      epochs,
       learningRate: rate,
       optimizer: o.recipe.optimizer,
       patience: AUTO_FINE_TUNE_PATIENCE,
@@ -162,7 +165,8 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
       signal: o.signal,
       emit: o.emit,
       afterEpoch: async () => '',
-      deadline: o.deadline,
+      // No epoch starts that the estimate says would end after the budget.
+      deadline: o.deadline - epochSeconds * 1000,
     };
     // Each trial's estimate is compared with what it took: the same cost model, for the epochs that ran.
     const judge = (
@@ -171,6 +175,7 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
       fitted: FitResult,
       seconds: number,
       estimateFor: (epochs: number) => number,
+      note = '',
     ) => {
       history.push(...fitted.history);
       const m = keptEpoch(fitted.history, fitted.stoppedEarly, AUTO_MIN_RELATIVE_IMPROVEMENT);
@@ -178,7 +183,9 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
       o.emit({
         kind: 'log',
         level: 'info',
-        message: `Automatic flow: ${name}: ${fitted.history.length} epochs took ${seconds.toFixed(1)} s, estimated ${estimateSeconds.toFixed(1)} s`,
+        message:
+          `Automatic flow: ${name}: ${plural(fitted.history.length, 'epoch')} took ${seconds.toFixed(1)} s` +
+          `${note}, estimated ${estimateSeconds.toFixed(1)} s`,
       });
       const trial: Trial = {
         name,
@@ -220,11 +227,12 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
         `${detail}, cached activations`,
         cachedRun,
         (Date.now() - started) / 1000,
-        (epochs) => all.length * cost.bottomSecondsPerImage + epochs * epochSeconds,
+        plan.estimate,
+        ` (the activations ${ready.toFixed(1)} s of it, estimated ${plan.computeSeconds.toFixed(1)} s)`,
       );
     // Augmentation changes the pixels every epoch, so the bottom runs again on every training image.
     const perClass = o.split.train.length / o.classes;
-    const augmentedEpoch = o.split.train.length * cost.bottomSecondsPerImage + epochSeconds;
+    const augmentedEpoch = o.split.train.length * plan.bottomSecondsPerImage + epochSeconds;
     const augmentedEstimate = MIN_AFFORDABLE_EPOCHS * augmentedEpoch;
     const augName = 'fine-tune + augmentation';
     const augDetail = `${detail}, images augmented (${Object.entries(DEFAULT_AUGMENTATION)
@@ -237,7 +245,7 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
         augDetail,
         `${perClass.toFixed(0)} training images per class; augmentation is tried below ${SMALL_DATA_PER_CLASS}`,
       );
-    } else if (augmentedEstimate > left()) {
+    } else if (fewerEpochs || augmentedEstimate > left()) {
       skip(
         augName,
         augDetail,
@@ -259,7 +267,8 @@ async function fineTuneTop(o: FineTuneInput, topBlocks: number): Promise<FineTun
         ),
         validation: source(o.split.validation),
       };
-      const augRun = await throughFrozen(part, common, images, source(o.split.validation));
+      const augCommon = { ...common, deadline: o.deadline - augmentedEpoch * 1000 };
+      const augRun = await throughFrozen(part, augCommon, images, source(o.split.validation));
       cancelled = augRun.cancelled;
       if (!cancelled)
         judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * augmentedEpoch);
@@ -281,4 +290,5 @@ function comparison(m: EpochMetrics, best: Trial, better: boolean): string {
   return `validation ${figures(m.valAccuracy, m.valLoss)} ${better ? 'beats' : 'does not beat'} ${best.name}'s ${figures(best.valAccuracy, best.valLoss)}`;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));

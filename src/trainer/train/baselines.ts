@@ -60,6 +60,7 @@ export async function trainBaselines(o: BaselineInput): Promise<{ name: string; 
         which: 'scratch',
         phase: 1,
         epochs: BASELINE_EPOCH_CAP,
+        openEnded: true,
         learningRate: o.recipe.learningRate,
         optimizer: o.recipe.optimizer,
         patience: Math.max(o.recipe.patience, AUTO_MIN_PATIENCE),

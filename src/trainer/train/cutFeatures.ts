@@ -2,7 +2,9 @@
 // to its deepest candidate, the outputs of every candidate are average-pooled and concatenated, and each cut's
 // slice is stored in that cut's own cache folder under the same key a single-cut run uses, so a later run
 // cut at any of them finds its features cached, and a cut cached before is never recomputed. The same pass
-// can keep the base's input average-pooled to about the data's own resolution (the ensemble's pixel branch).
+// can keep the base's input average-pooled to about the data's own resolution (the ensemble's pixel branch),
+// and the raw activations below the automatic fine-tune's top blocks (topBoundaries.ts), written to the
+// cache only: the fine-tune reads them from there when it runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProgressEvent } from '../../shared/engineTypes';
@@ -18,6 +20,7 @@ import { writeFileAtomic } from '../models/modelFiles';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import * as tf from '../tf';
 import { cacheFolder } from './featureCache';
+import { RAW_POOLING, rawSize, storedSize } from './topBoundaries';
 
 /** The pooling every candidate cut is stored with (the automatic flow's head pools by average). */
 export const CUT_POOLING = 'avg';
@@ -34,6 +37,8 @@ export interface CutFeaturesOptions {
   emit: (e: ProgressEvent) => void;
   /** Also keep the base's input average-pooled by this [height, width] (stored under pooledInputName). */
   inputPool?: readonly [number, number];
+  /** Layers whose raw output is also cached, as a fine-tune's activation cache stores it (not returned). */
+  activations?: readonly string[];
 }
 
 /** The name the base's pooled input is stored and looked up under (no layer of a base has it). */
@@ -45,6 +50,8 @@ interface Part {
   dims: number;
   /** What the extraction model outputs for it, one row per image. */
   output: () => tf.SymbolicTensor;
+  /** Written to the cache only: a hit is a file of the right size, and nothing is held in memory. */
+  raw?: boolean;
 }
 
 export interface CutFeatures {
@@ -59,7 +66,7 @@ export interface CutFeatures {
 export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures> {
   const input = imageInput(o.base.description.preprocessing);
   const baseKey = o.base.resolved.contentKey;
-  const folder = (layer: string) => cacheFolder(o.cacheDir, { baseKey, layer, pooling: CUT_POOLING, input });
+  const folder = (layer: string, pooling = CUT_POOLING) => cacheFolder(o.cacheDir, { baseKey, layer, pooling, input });
   const parts: Part[] = o.cuts.map((layer) => ({
     layer,
     folder: folder(layer),
@@ -70,12 +77,15 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
         .apply(o.base.model.getLayer(layer).getOutputAt(0) as tf.SymbolicTensor) as tf.SymbolicTensor,
   }));
   if (o.inputPool) parts.push(pooledInput(o.base.model, o.inputPool, folder(pooledInputName(o.inputPool))));
+  for (const layer of o.activations ?? []) parts.push(rawOutput(o.base.model, layer, folder(layer, RAW_POOLING)));
   const keys = await mapLimited(o.samples, 16, (s) => imageKind.exampleKey(s));
-  const byCut = new Map(parts.map((p) => [p.layer, new Map<string, Float32Array>()]));
+  const byCut = new Map(parts.filter((p) => !p.raw).map((p) => [p.layer, new Map<string, Float32Array>()]));
   const missing: { sample: Sample; key: string }[] = [];
   o.samples.forEach((sample, i) => {
-    const stored = parts.map((p) => readVector(path.join(p.folder, `${keys[i]}.f32`), p.dims));
-    if (stored.every((v) => v !== undefined)) parts.forEach((p, k) => byCut.get(p.layer)!.set(sample.path, stored[k]!));
+    const file = (p: Part) => path.join(p.folder, `${keys[i]}.f32`);
+    const stored = parts.map((p) => (p.raw ? storedSize(file(p)) === p.dims * 4 : readVector(file(p), p.dims)));
+    if (stored.every((v) => v !== undefined && v !== false))
+      parts.forEach((p, k) => byCut.get(p.layer)?.set(sample.path, stored[k] as Float32Array));
     else missing.push({ sample, key: keys[i] });
   });
   const total = missing.length;
@@ -87,7 +97,8 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
   // Weightless layers on the base's own: nothing of this model needs disposing but the runner.
   const model = tf.model({ inputs: o.base.model.inputs, outputs: joined as tf.SymbolicTensor });
   const runner = await startFrozenRunner(model);
-  o.emit({ kind: 'log', level: 'info', message: `Feature extraction at ${o.cuts.join(', ')}: ${runner.detail}` });
+  const raw = o.activations?.length ? ` (and the activations of ${o.activations.join(', ')} for fine-tuning)` : '';
+  o.emit({ kind: 'log', level: 'info', message: `Feature extraction at ${o.cuts.join(', ')}${raw}: ${runner.detail}` });
   const width = parts.reduce((a, p) => a + p.dims, 0);
   try {
     for (let i = 0; i < total; i += o.batchSize) {
@@ -106,7 +117,7 @@ export async function featuresAtCuts(o: CutFeaturesOptions): Promise<CutFeatures
         for (const p of parts) {
           const vector = data.slice(offset, offset + p.dims);
           offset += p.dims;
-          byCut.get(p.layer)!.set(s.path, vector);
+          byCut.get(p.layer)?.set(s.path, vector);
           writeFileAtomic(path.join(p.folder, `${keyOf.get(s.path)}.f32`), Buffer.from(vector.buffer));
         }
       });
@@ -133,10 +144,23 @@ function pooledInput(base: tf.LayersModel, pool: readonly [number, number], fold
   };
 }
 
+/** The raw output of `layer`, flattened (height, width, channels: what the activation cache stores). */
+function rawOutput(base: tf.LayersModel, layer: string, folder: string): Part {
+  return {
+    layer,
+    folder,
+    dims: rawSize(base, layer),
+    raw: true,
+    output: () =>
+      tf.layers
+        .flatten({ name: `cut_raw_${layer}` })
+        .apply(base.getLayer(layer).getOutputAt(0) as tf.SymbolicTensor) as tf.SymbolicTensor,
+  };
+}
+
 /** A cached vector when the file is a regular file of exactly the expected size. */
 function readVector(file: string, dims: number): Float32Array | undefined {
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  if (!st?.isFile() || st.size !== dims * 4) return undefined;
+  if (storedSize(file) !== dims * 4) return undefined;
   const b = fs.readFileSync(file);
   return b.length === dims * 4 ? new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length)) : undefined;
 }

@@ -50,6 +50,8 @@ export interface FitOptions {
    * `epochs` is only a cap (progress says "stops after `patience` without improvement"). Else 1e-4 absolute.
    */
   relativeImprovement?: number;
+  /** `epochs` is only a cap under the absolute rule too (the baselines from scratch stop on a plateau or a time). */
+  openEnded?: boolean;
   /** One optimizer step on a batch, [loss, accuracy] (default: model.trainOnBatch; parallelFit.ts splits it). */
   step?: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]>;
 }
@@ -107,7 +109,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     o.step ?? (async (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => (await o.model.trainOnBatch(x, y)) as number[]);
   const totalBatches = (o.epochs - firstEpoch + 1) * o.train.batchCount;
   // With an open-ended phase the cap is not a plan: progress names the stopping rule, the ETA covers this epoch.
-  const untilPlateau = o.relativeImprovement !== undefined && o.patience > 0 ? o.patience : undefined;
+  const untilPlateau = (o.relativeImprovement !== undefined || o.openEnded) && o.patience > 0 ? o.patience : undefined;
   try {
     for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = Date.now();

@@ -19,6 +19,7 @@ import { ensembleInputPool } from './ensembleTrial';
 import { fit, type FitResult } from './fitLoop';
 import { cachedSplit } from './frozenParts';
 import { scoreFeatures } from './predictions';
+import { fineTuneBoundaries } from './topBoundaries';
 import { budgetSeconds, fitCommon } from './runLifecycle';
 import {
   activationOptions,
@@ -109,6 +110,11 @@ export async function trainHead(run: TransferContext, state: TransferState): Pro
       signal: run.signal,
       emit,
       inputPool,
+      // The automatic fine-tune's activations below its top blocks, from the same pass (topBoundaries.ts).
+      activations:
+        recipe.secondPhase === AUTO && recipe.epochs === AUTO && !run.resume
+          ? fineTuneBoundaries(run.base.model, run.base.description.layers, cuts, run.all.length)
+          : undefined,
     });
   const loop = {
     ...fitCommon(recipe, run),

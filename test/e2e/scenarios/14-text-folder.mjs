@@ -19,7 +19,13 @@ import {
 export const settings = { 'workbench.colorTheme': 'Default Dark Modern' };
 export const timeoutMs = 6 * 60_000;
 
-export const populate = (workspace) => writeTextClasses(path.join(workspace, 'speeches'), 60);
+export function populate(workspace) {
+  const folder = path.join(workspace, 'speeches');
+  writeTextClasses(folder, 60);
+  // What the Dataset tab must own up to: a copy dropped before the split, a file that is not text.
+  fs.copyFileSync(path.join(folder, 'Democratic', '0.txt'), path.join(folder, 'Democratic', 'copy.txt'));
+  fs.writeFileSync(path.join(folder, 'Republican', 'notes.txt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]));
+}
 
 export async function run({ page, workspace, sandbox, lap, screenshot }) {
   const row = explorerRow(page, 'speeches');
@@ -73,7 +79,27 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
     throw new Error(`Dataset tab: ${await cards.count()} classes, ${snippets} snippets, ${histograms} histograms`);
   const split = await web.locator('[data-testid="dataset-split"]').innerText();
   lap(`dataset tab: ${counts.join('; ')}; ${snippets} snippets; "${split}"`);
+  const dropped = await web.locator('[data-testid="class-dropped"]').allInnerTexts();
+  if (dropped.join(' | ') !== '1 duplicate dropped | 1 file skipped')
+    throw new Error(`Dataset tab: the classes say they lost "${dropped.join(' | ')}"`);
+  await web.locator('[data-testid="dataset-skipped"] summary').click();
+  const skipped = await web.locator('[data-testid="dataset-skipped"] [data-testid="skipped-file"]').allInnerTexts();
+  if (skipped.length !== 1 || !/notes\.txt\s+Republican\s+binary/.test(skipped[0]))
+    throw new Error(`Dataset tab: skipped files read ${JSON.stringify(skipped)}`);
+  lap(`dataset tab: ${dropped.join('; ')}; skipped "${skipped[0].replace(/\s+/g, ' ')}"`);
   await screenshot('02-dark-text-dataset');
+
+  // The Layers tab: the kept text model layer by layer, as text-run.json records it.
+  await web.locator('[data-testid="tab-layers"]').click();
+  const layerRows = web.locator('[data-testid="text-layer"]');
+  await layerRows.first().waitFor({ timeout: 15_000 });
+  const layerNames = await layerRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-layer')));
+  const layersTitle = await web.locator('[data-testid="text-layers-title"]').innerText();
+  if (!layersTitle.includes(`Text model: ${record.kept}`) || !layerNames.some((n) => n.endsWith('Head')))
+    throw new Error(`Layers tab: "${layersTitle}" with ${layerNames.join(', ')} for a run that kept ${record.kept}`);
+  lap(`layers tab: ${layerNames.join(', ')}`);
+  await screenshot('03-dark-text-layers');
+  await web.locator('[data-testid="tab-dataset"]').click();
 
   const settingsFile = path.join(sandbox.dirs.userData, 'User', 'settings.json');
   await writeUserSettingsInEditor(
@@ -90,9 +116,11 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
     },
     { timeout: 15_000, what: 'the panel to turn light' },
   );
-  await screenshot('03-light-text-dataset');
+  await screenshot('04-light-text-dataset');
+  await web.locator('[data-testid="tab-layers"]').click();
+  await screenshot('05-light-text-layers');
   await web.locator('[data-testid="tab-evaluation"]').click();
-  await screenshot('04-light-text-report');
+  await screenshot('06-light-text-report');
   return {
     'click→trained s': +seconds.toFixed(1),
     accuracy: +record.evaluation.accuracy.toFixed(3),

@@ -54,11 +54,11 @@ function readClassFolder(root: string) {
       const file = path.join(dir, name);
       const reason = unusableFile(file);
       if (reason) {
-        skipped.push({ path: file, reason });
+        skipped.push({ path: file, reason, label });
         continue;
       }
       const decoded = decodeUtf8(fs.readFileSync(file));
-      if ('reason' in decoded) skipped.push({ path: file, reason: decoded.reason });
+      if ('reason' in decoded) skipped.push({ path: file, reason: decoded.reason, label });
       else examples.push({ path: file, text: clipExample(decoded.text).text, label });
       if (examples.length > LIMITS.maxTextRows)
         throw new EngineError(`${root}: more than ${LIMITS.maxTextRows} examples.`);

@@ -1,0 +1,107 @@
+// The automatic fine-tune's activations below its top blocks come from the feature pass that compares the
+// cuts (issue 29): the boundary found on the base alone must be the one the fine-tune's split finds, and the
+// fine-tune's activation cache must then find every example cached, with the values its own bottom computes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { autoUnfreezeFrom, candidateCuts } from '../../src/shared/autoFlow';
+import { neverCancelled } from '../../src/shared/engineError';
+import { resolveFreezePlan, secondPhasePlan } from '../../src/shared/freezePlan';
+import { imageInput } from '../../src/shared/inputSpec';
+import type { Sample } from '../../src/shared/split';
+import { initBackend } from '../../src/trainer/backend/selectBackend';
+import { SkipList } from '../../src/trainer/data/batchStream';
+import { loadBase, type BaseModel } from '../../src/trainer/models/baseModel';
+import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
+import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/transferModel';
+import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
+import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
+import { boundaryBelow, cachedActivations, fineTuneBoundaries } from '../../src/trainer/train/topBoundaries';
+import { fixture, tempDir } from '../helpers/fixtures';
+
+// ONNX Runtime runs both passes, in a different graph each (the extraction model also pools other cuts).
+const TOLERANCE = 1e-3;
+
+let base: BaseModel;
+
+/** One image of each class of the small Fashion-MNIST fixture. */
+function samples(): Sample[] {
+  const root = fixture('fashion-small');
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((c, label) => ({ path: path.join(root, c, fs.readdirSync(path.join(root, c)).sort()[0]), label }));
+}
+
+before(async () => {
+  await initBackend('wasm');
+  base = await loadBase('mobilenet_v2', tempDir('top-boundary-base'));
+});
+
+test("the boundary below each candidate cut's top blocks is the one the fine-tune's split finds", () => {
+  const { layers, defaultFeatureLayer } = base.description;
+  const cuts = candidateCuts(layers, defaultFeatureLayer);
+  assert.equal(cuts.length, 3);
+  for (const cut of cuts) {
+    const from = autoUnfreezeFrom(layers, cut)!;
+    const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
+    const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
+    applyFreezePlan(tm.full, secondPhasePlan(plan, layers, from));
+    const split = splitBelowTrainable(tm.full);
+    assert.ok(split, cut);
+    assert.equal(boundaryBelow(base.model, from, cut), split.boundary, `${cut}, fine-tuned from ${from}`);
+  }
+  assert.deepEqual(fineTuneBoundaries(base.model, layers, cuts, 10).length, 3);
+  // Beyond the memory bound the fine-tune would stream images instead: nothing to store.
+  assert.deepEqual(fineTuneBoundaries(base.model, layers, cuts, 10_000_000), []);
+});
+
+test("the feature pass stores the fine-tune's activations: its cache finds all of them, as its bottom computes them", async () => {
+  const { layers, defaultFeatureLayer } = base.description;
+  const all = samples();
+  const cut = defaultFeatureLayer;
+  const cacheDir = tempDir('top-boundary-cache');
+  await featuresAtCuts({
+    base,
+    cuts: candidateCuts(layers, defaultFeatureLayer),
+    samples: all,
+    cacheDir,
+    batchSize: 4,
+    skips: new SkipList(),
+    signal: neverCancelled,
+    emit: () => undefined,
+    activations: fineTuneBoundaries(base.model, layers, candidateCuts(layers, cut), all.length),
+  });
+  const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
+  applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
+  const part = splitBelowTrainable(tm.full)!;
+  const options = (dir: string): CachedTopOptions => ({
+    part,
+    samples: all,
+    input: imageInput(base.description.preprocessing),
+    cacheDir: dir,
+    baseKey: base.resolved.contentKey,
+    modelJsonPath: base.resolved.modelJsonPath,
+    classes: 3,
+    batchSize: 4,
+    seed: 1,
+    skips: new SkipList(),
+    signal: neverCancelled,
+    emit: () => undefined,
+  });
+  assert.equal((await cachedActivations(options(cacheDir))).cached, all.length);
+  const stored = await activationsBelowTop(options(cacheDir));
+  assert.deepEqual([stored.hits, stored.misses], [all.length, 0]);
+  const fresh = await activationsBelowTop(options(tempDir('top-boundary-fresh')));
+  assert.deepEqual([fresh.hits, fresh.misses], [0, all.length]);
+  for (const s of all) {
+    const [a, b] = [stored.features.get(s.path)!, fresh.features.get(s.path)!];
+    assert.equal(a.length, b.length);
+    const worst = a.reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
+    assert.ok(worst < TOLERANCE, `${s.path}: the stored activations differ by ${worst}`);
+  }
+});
