@@ -2,6 +2,7 @@
 // and examples decoded from disk batch by batch by their kind's module (never the whole dataset at once).
 import type { Augmentation, Preprocessing } from '../../shared/engineTypes';
 import { exampleBatches, type SkipList } from '../data/batchStream';
+import { DecodedMemo } from '../data/decodedMemo';
 import type { DataKind } from '../data/kinds/dataKind';
 import { imageKind } from '../data/kinds/image';
 import { inputTensors, modelInput } from '../data/kinds/tensors';
@@ -82,17 +83,20 @@ export function exampleSource<I extends KindInput>(
   skips: SkipList,
   augmentation?: Augmentation,
 ): BatchSource {
+  const augmented = augmentation && kind.augment ? augmentation : undefined;
+  // Augmented epochs re-read the same decoded examples; others decode once per pass anyway (features, scores).
+  const memo = augmented ? new DecodedMemo() : undefined;
+  const source: DataKind<I> = memo
+    ? { ...kind, decode: (s, i, sk) => memo.batch(s, (missing) => kind.decode(missing, i, sk)) }
+    : kind;
   return {
     size: epochLength(samples),
     batchCount: Math.ceil(epochLength(samples) / batchSize),
     async *batches(epoch: number): AsyncIterable<Batch> {
       const random = seededRandom(seed * 104729 + epoch);
-      for await (const batch of exampleBatches(kind, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
-        const xs = inputTensors(batch.inputs);
-        const augmented =
-          augmentation && epoch > 0 && kind.augment ? kind.augment(xs, augmentation, input, random) : xs;
-        tf.dispose(xs.filter((x) => !augmented.includes(x)));
-        yield { x: modelInput(augmented), y: oneHot(batch.samples, classes), samples: batch.samples };
+      for await (const batch of exampleBatches(source, input, epochOrder(samples, seed, epoch), batchSize, skips)) {
+        const arrays = augmented && epoch > 0 ? kind.augment!(batch.inputs, augmented, input, random) : batch.inputs;
+        yield { x: modelInput(inputTensors(arrays)), y: oneHot(batch.samples, classes), samples: batch.samples };
       }
     },
   };

@@ -77,8 +77,11 @@ export interface DataKind<I extends KindInput> {
   batchBytes(spec: I, batchSize: number): number;
   /** The input's size in words for messages: "224×224×3", "128 tokens". */
   describe(spec: I): string;
-  /** Random training-time changes of a decoded batch (absent: the kind has none, as text). */
-  augment?(x: tf.Tensor[], a: Augmentation, spec: I, random: () => number): tf.Tensor[];
+  /**
+   * Random training-time changes of a decoded batch, on its arrays before they become tensors (absent: the
+   * kind has none, as text). Returns new arrays; the decoded ones are left as they were.
+   */
+  augment?(inputs: readonly InputArray[], a: Augmentation, spec: I, random: () => number): InputArray[];
   /** Random input of `count` examples, to time a step before deciding (measureCosts). */
   randomInputs(spec: I, count: number): tf.Tensor[];
   /** Small previews for the panel, never the full example. */

@@ -7,7 +7,7 @@ import { decodeBatch } from '../batchStream';
 import { scanDataset } from '../datasetScanner';
 import { makeThumbnails } from '../thumbnails';
 import type { DataKind, DecodedBatch } from './dataKind';
-import { augmentBatch } from './imageAugment';
+import { augmentPixels } from './imageAugment';
 import { imageBaselines } from './imageBaselines';
 
 /** The one model input of an image model. */
@@ -33,7 +33,7 @@ export const imageKind: DataKind<ImageInput> = {
   cacheKeyParts: (spec) => [imagePreprocessing(spec)],
   batchBytes: (spec, batchSize) => batchSize * spec.size[0] * spec.size[1] * spec.channels * 4,
   describe: (spec) => shapeOf(spec).join('×'),
-  augment: (x, a, spec, random) => [augmentBatch(x[0] as tf.Tensor4D, a, imagePreprocessing(spec), random)],
+  augment: (inputs, a, spec, random) => [augmentPixels(inputs[0], a, imagePreprocessing(spec), random)],
   randomInputs: (spec, count) => [tf.randomUniform([count, ...shapeOf(spec)])],
   preview: (paths, size) => makeThumbnails(paths, size),
   baselines: (train, _spec, classes, seed) => imageBaselines(train, classes, seed),
