@@ -188,7 +188,9 @@ def train_loop(plan):
                 correct += float((probs.argmax(1) == yb).sum())
                 count += len(yb)
                 now = time.time()
-                if rank == 0 and (now - last_line > 0.5 or s == steps - 1):
+                # The first step too: an epoch on cached values can end within half a second, and the panel's
+                # chart would get one point per epoch.
+                if rank == 0 and (s == 0 or now - last_line > 0.5 or s == steps - 1):
                     last_line = now
                     say({"type": "progress", "event": {
                         "kind": "batch", "model": "transfer", "phase": p + 1, "epoch": epoch,
