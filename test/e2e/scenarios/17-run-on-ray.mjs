@@ -122,8 +122,10 @@ export async function run({ page, workspace, lap, screenshot }) {
   const seconds = (Date.now() - started) / 1000;
   const grown = seen.filter((n) => n > 0);
   lap(`batch points seen while the Ray job trained: ${seen.join(' → ')}; finished after ${seconds.toFixed(0)} s`);
-  if (grown.length < 2 || grown.some((n, i) => i > 0 && n < grown[i - 1]))
-    throw new Error(`the chart did not grow: ${seen.join(' → ')}`);
+  // Each epoch sends its first and last batch at least (2 epochs here). On a quiet machine the whole job's
+  // batches came within one poll (0 → 4 seen), so the count at the end is checked, not the steps between.
+  if (!(grown.at(-1) >= 4) || grown.some((n, i) => i > 0 && n < grown[i - 1]))
+    throw new Error(`the chart did not get each epoch's batches: ${seen.join(' → ')}`);
   await screenshot('01-trained');
 
   const runs = runFolders(workspace);
