@@ -16,6 +16,7 @@ import { readExportGraph, type ExportGraph } from './exportGraph';
 import { EXPORT_INPUT_NAME, EXPORT_OUTPUT_NAME, exportMetadata } from './exportMetadata';
 import { kerasFileBytes } from './kerasWriter';
 import { onnxFileBytes } from './onnxWriter';
+import { checkTfjsTarget, publishTfjsFolder } from './tfjsFolder';
 
 export async function exportRun(request: ExportRequest): Promise<ExportResult> {
   const runDir = path.resolve(request.runDir);
@@ -71,29 +72,17 @@ function exportTfjs(graph: ExportGraph, out: string): ExportResult {
   const files = ['model.json', ...modelJson.weightsManifest.flatMap((g) => g.paths)];
   const target = out;
   if (target === runDir) throw new EngineError(`The run folder ${runDir} already holds its TF.js model.`);
-  // Only an earlier export is replaced: never a folder of something else.
-  if (fs.existsSync(target) && fs.readdirSync(target).length > 0 && !fs.existsSync(path.join(target, 'model.json'))) {
-    throw new EngineError(`${target} exists and is not a TF.js model folder; choose another --out.`);
-  }
-  // A whole folder is published by renaming a complete temporary sibling over it.
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  ensureFolder(tmp);
+  checkTfjsTarget(target);
   let bytes = 0;
-  for (const f of files) {
-    const data = fs.readFileSync(path.join(runDir, f));
-    bytes += data.byteLength;
-    writeFileAtomic(path.join(tmp, f), data);
-  }
-  writeJsonAtomic(path.join(tmp, 'metadata.json'), { ...exportMetadata(graph), preprocessing: graph.preprocessing });
-  writeFileAtomic(path.join(tmp, 'labels.txt'), labelsText(graph));
-  try {
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw new EngineError(`Could not write ${target}: ${(e as Error).message.split('\n')[0]}.`);
-  }
+  publishTfjsFolder(target, (dir) => {
+    for (const f of files) {
+      const data = fs.readFileSync(path.join(runDir, f));
+      bytes += data.byteLength;
+      writeFileAtomic(path.join(dir, f), data);
+    }
+    writeJsonAtomic(path.join(dir, 'metadata.json'), { ...exportMetadata(graph), preprocessing: graph.preprocessing });
+    writeFileAtomic(path.join(dir, 'labels.txt'), labelsText(graph));
+  });
   return {
     format: 'tfjs',
     path: path.join(target, 'model.json'),

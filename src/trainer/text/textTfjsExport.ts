@@ -1,10 +1,9 @@
 // `export --format tfjs` for a text run: a folder with the TF.js graph model (textTfjs.ts) of the run's ONNX
 // graph, its weights, tokenizer.json, labels.txt and metadata.json. The folder is made complete beside the
 // target and renamed over it, so a reader never sees half of it; only an earlier export is replaced.
-import fs from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, type ExportResult } from '../../shared/exportTypes';
+import { checkTfjsTarget, publishTfjsFolder } from '../export/tfjsFolder';
 import { writeFileAtomic } from '../models/modelFiles';
 import { exportedWords, onnxProto, textMetadata } from './textExport';
 import type { TextModel } from './textHeads';
@@ -23,9 +22,7 @@ export function exportTextTfjs(
   out: string | undefined,
 ): ExportResult {
   const target = path.resolve(out ?? path.join(runDir, EXPORT_FILE_NAMES.tfjs));
-  if (fs.existsSync(target) && fs.readdirSync(target).length > 0 && !fs.existsSync(path.join(target, 'model.json'))) {
-    throw new EngineError(`${target} exists and is not a TF.js model folder; choose another --out.`);
-  }
+  checkTfjsTarget(target);
   const metadata = textMetadata(runDir, classes, model, TOKENIZER, 'int32');
   const { modelJson, weights } = tfjsGraphModel(onnxProto(model, metadata), WEIGHTS);
   const files: [string, string | Buffer][] = [
@@ -34,17 +31,9 @@ export function exportTextTfjs(
     [TOKENIZER, tokenizerJson(exportedWords(model))],
     [LABELS, classes.map((c) => `${c}\n`).join('')],
   ];
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    for (const [name, data] of files) writeFileAtomic(path.join(tmp, name), data);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw new EngineError(`Could not write ${target}: ${(e as Error).message.split('\n')[0]}.`);
-  }
+  publishTfjsFolder(target, (dir) => {
+    for (const [name, data] of files) writeFileAtomic(path.join(dir, name), data);
+  });
   return {
     format: 'tfjs',
     path: path.join(target, 'model.json'),
