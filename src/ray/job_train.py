@@ -11,7 +11,8 @@ import time
 
 import job_checkpoint
 from job_order import epoch_order
-from job_cache import keep_inference_mode, part_above, phase_values, runtime_of
+from job_cache import keep_inference_mode, phase_values, runtime_of
+from job_head import trainable_part
 from job_lines import say
 
 
@@ -121,12 +122,16 @@ def train_loop(plan):
         t = time.time()
         values = phase_values(keras, w, full, plan["phases"], p, pixels, keys, computed)
         clock["features"] += time.time() - t
-        return part_above(keras, full, cut["boundary"]), {k: (values[k], pixels[k][1]) for k in pixels}
+        # The cached values are in memory: one tensor per split, so a step only gathers its rows.
+        arrays = {k: (torch.from_numpy(values[k]).to(device), pixels[k][1]) for k in pixels}
+        return trainable_part(keras, torch, full, cut["boundary"]), arrays
 
     def tensors(x, y, idx):
         idx = np.sort(idx)  # mmap reads in file order
-        xb = torch.from_numpy(np.asarray(x[idx], dtype=np.float32)).to(device)
-        return xb, torch.from_numpy(np.asarray(y[idx], dtype=np.int64)).to(device)
+        yb = torch.from_numpy(np.asarray(y[idx], dtype=np.int64)).to(device)
+        if torch.is_tensor(x):
+            return x[torch.from_numpy(idx).to(device)], yb
+        return torch.from_numpy(np.asarray(x[idx], dtype=np.float32)).to(device), yb
 
     def sums(loss_sum, correct, count):
         t = torch.tensor([loss_sum, correct, count], dtype=torch.float64, device=device)
