@@ -3,9 +3,12 @@
 // must not make activation slower). The two conditions alternate ABBA-wise over ROUNDS reloads each; between
 // reloads the text runs move in or out of the runs folder by a rename. Each time is the extension's own
 // "activated in N ms" line, read from the newest log file. Prints every reading, then median and minimum.
+// The 120 run folders take the CLI a minute or two: `--prepare DIR` makes them once (outside a timed hold),
+// `--from DIR` copies them into each measurement's workspace; `--until HH:MM` (UTC) starts no reload after it.
 //
-//   bash test/e2e/setup-code-server.sh && npm run package
-//   E2E_VSIX=transfer-studio-0.2.0-linux-x64.vsix node test/e2e/measure/activationText.mjs [ROUNDS]
+//   bash test/e2e/setup-code-server.sh && npm run package && npm run build
+//   node test/e2e/measure/activationText.mjs --prepare /tmp/activation-runs
+//   E2E_VSIX=transfer-studio-0.2.0-linux-x64.vsix node test/e2e/measure/activationText.mjs 7 --from /tmp/activation-runs
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,15 +20,17 @@ import { launchBrowser, openViewContainer, openWorkbench, runCommand } from '../
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const RUNS = 60;
-const ROUNDS = Number(process.argv[2] ?? 7);
-const vsix = process.env.E2E_VSIX && path.resolve(process.env.E2E_VSIX);
-if (!vsix || !fs.existsSync(vsix)) throw new Error('E2E_VSIX must name a packaged VSIX (npm run package)');
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : path.resolve(process.argv[i + 1]);
+};
+const ROUNDS = Number(/^\d+$/.test(process.argv[2] ?? '') ? process.argv[2] : 7);
 
 const cli = (...args) =>
   execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { stdio: 'pipe' });
 
 /** 60 copies of one image run in the runs folder, 60 of one text run parked beside it. */
-function populate(workspace) {
+function makeRuns(workspace) {
   const runsDir = path.join(workspace, '.transfer-studio', 'runs');
   const parked = path.join(workspace, '.transfer-studio', 'parked');
   fs.cpSync(path.join(root, 'test/fixtures/generated/fashion-small'), path.join(workspace, 'fashion-small'), {
@@ -69,6 +74,22 @@ const load = () =>
     .map((x) => x.toFixed(1))
     .join(' ');
 
+const prepare = option('--prepare');
+if (prepare) {
+  fs.mkdirSync(prepare, { recursive: true });
+  makeRuns(prepare);
+  console.log(`${fs.readdirSync(path.join(prepare, '.transfer-studio', 'runs')).length} image runs in ${prepare}`);
+  process.exit(0);
+}
+const from = option('--from');
+// --until HH:MM (UTC): no reload starts after it, so a timed hold ends when the machine is wanted again.
+const untilArg = process.argv[process.argv.indexOf('--until') + 1];
+const until = process.argv.includes('--until')
+  ? new Date(`${new Date().toISOString().slice(0, 10)}T${untilArg}:00Z`).getTime()
+  : undefined;
+const vsix = process.env.E2E_VSIX && path.resolve(process.env.E2E_VSIX);
+if (!vsix || !fs.existsSync(vsix)) throw new Error('E2E_VSIX must name a packaged VSIX (npm run package)');
+const populate = (workspace) => (from ? fs.cpSync(from, workspace, { recursive: true }) : makeRuns(workspace));
 const sandbox = createSandbox({ populate });
 const workspace = sandbox.dirs.workspace;
 const runsDir = path.join(workspace, '.transfer-studio', 'runs');
@@ -86,8 +107,12 @@ try {
   // ABBA: both, image, image, both, … so neither condition always comes first after a warm-up.
   const order = Array.from({ length: 2 * ROUNDS }, (_, i) => (Math.floor((i + 1) / 2) % 2 === 0 ? 'both' : 'image'));
   for (const [round, condition] of order.entries()) {
-    const [from, to] = condition === 'both' ? [parked, runsDir] : [runsDir, parked];
-    for (const n of texts) if (fs.existsSync(path.join(from, n))) fs.renameSync(path.join(from, n), path.join(to, n));
+    if (until && Date.now() > until) {
+      console.log(`stopped before round ${round}: past --until ${untilArg}`);
+      break;
+    }
+    const [out, into] = condition === 'both' ? [parked, runsDir] : [runsDir, parked];
+    for (const n of texts) if (fs.existsSync(path.join(out, n))) fs.renameSync(path.join(out, n), path.join(into, n));
     const before = activations(sandbox.dirs.userData).count;
     const navigated = page.waitForEvent('framenavigated', {
       predicate: (f) => f === page.mainFrame(),
