@@ -106,6 +106,8 @@ export async function textTrain(
       validationSplit: fraction('val', recipe?.validationSplit ?? 0.2),
       testSplit: fraction('test', recipe?.testSplit ?? TEXT_TEST_SPLIT),
       ...encoderBase(str(ctx, 'base') ?? recipe?.base),
+      pooling: recipe?.pooling,
+      vocabularySize: recipe?.vocabularySize,
       cacheDir: ctx.cacheDir,
     },
     ctx.token,

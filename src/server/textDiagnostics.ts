@@ -5,7 +5,7 @@ import { keySpanAt, spanAt, type FieldPath } from '../recipe/recipeSyntax';
 import { closestName } from '../shared/nameDistance';
 import { LABEL_COLUMN_NAMES, TEXT_COLUMN_NAMES } from '../shared/text/textColumnNames';
 import { extensionOf } from '../shared/text/textFiles';
-import { TEXT_RUN_FIELDS } from '../shared/text/textRecipe';
+import { TEXT_OPTION_MODELS, TEXT_RUN_FIELDS } from '../shared/text/textRecipe';
 import type { Add } from './diagnostics';
 import { encoderDiagnostics } from './encoderDiagnostics';
 import type { RecipeAnalysis } from './recipeAnalysis';
@@ -25,6 +25,7 @@ export function textDiagnostics(a: RecipeAnalysis, add: Add): void {
     return;
   }
   unreadFields(a, add);
+  unreadOptions(a, add);
   encoderDiagnostics(a, add);
   if (d.kind === 'ok') {
     for (const key of ['column', 'labelColumn'] as const)
@@ -91,5 +92,27 @@ function unreadFields(a: RecipeAnalysis, add: Add): void {
       'text-unread',
       DiagnosticSeverity.Warning,
     );
+  }
+}
+
+/** text.pooling and text.vocabularySize where the chosen model (or the encoder) does not read them. */
+function unreadOptions(a: RecipeAnalysis, add: Add): void {
+  const text = a.parsed.value.text;
+  if (!text) return;
+  const model = text.model ?? 'auto';
+  for (const [key, models] of Object.entries(TEXT_OPTION_MODELS)) {
+    if (text[key as keyof typeof TEXT_OPTION_MODELS] === undefined) continue;
+    const reason = text.encoder
+      ? 'a run on text.encoder fits a head on its vectors'
+      : (models as readonly string[]).includes(model)
+        ? undefined
+        : `it applies to ${models.filter((m) => m !== 'auto').join(' and ')}, not to ${model}`;
+    if (reason)
+      add(
+        keySpanAt(a.parsed, ['text', key]),
+        `text.${key} is ignored: ${reason}.`,
+        'text-unread',
+        DiagnosticSeverity.Warning,
+      );
   }
 }

@@ -55,6 +55,12 @@ export const LIMITS = {
   maxTextRows: 2_000_000,
   /** Characters kept of one example: the rest is cut (GloVe and TF-IDF see the beginning). */
   maxTextChars: 20_000,
+  /**
+   * Words of the fine-tuned text model's Embedding (the recipe's text.vocabularySize at most). State of the
+   * Union sentences at 200 per class have 5,237 distinct words, SpamAssassin bodies 15,156: the cap keeps
+   * every word of both, and bounds the Embedding at 30k × 100 floats.
+   */
+  maxTextVocabulary: 30_000,
   /** text-model.json of a text run (heads over up to a few hundred thousand hashed columns). */
   maxTextModelBytes: 256 * MiB,
   /** A user's ONNX sentence encoder (model.onnx): protobuf itself stops at 2 GiB. */

@@ -143,6 +143,14 @@ async function checkNode(t: TestContext, run: TextRunResult, file: string, ids: 
 test('a GloVe text run exports to ONNX with tokenizer.json and labels; Python and Node agree with predict', (t) =>
   checkExport(t, glove, 'onnx'));
 
+test('a GloVe run pooled by the mean alone (text.pooling: mean) exports to ONNX; Node and Python agree', (t) => {
+  const data = path.join(work, 'sotu.csv');
+  const params = { source: data, columns: {}, outputDir: path.join(work, 'runs'), seed: 1, validationSplit: 0.2 };
+  const mean = trainText({ ...params, model: 'glove', testSplit: 0, pooling: 'mean' }, () => undefined);
+  assert.equal(mean.layers?.pooling, 'mean');
+  return checkExport(t, mean, 'onnx');
+});
+
 test('a fine-tuned text run exports to ONNX on its own vocabulary; Python and Node agree with predict', async (t) => {
   const accented = engineIds(tuned)[texts.indexOf(ACCENTS)];
   assert.ok(accented.includes(wordIds(readTextModel(tuned.runDir).model.tuned!.words).get('café')!));

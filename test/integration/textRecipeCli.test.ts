@@ -75,3 +75,42 @@ test("the recipe's text.encoder is the run's base: a head on the encoder's vecto
   assert.equal(run.layers?.encoder?.folder, fixture('text-encoders/tiny'));
   assert.ok(run.layers!.encoder!.dims > 0);
 });
+
+test("the recipe's text.pooling and text.vocabularySize reach the run: its layers, predict and layers say so", () => {
+  const recipe = (name: string, lines: string[]) => {
+    fs.writeFileSync(path.join(work, name), RECIPE.replace('  model: lexical', lines.join('\n')));
+    const r = cli(['train', '--recipe', name, '--out', name.replace('.recipe.yaml', ''), '--json']);
+    assert.equal(r.code, EXIT.ok, r.stderr);
+    return result(r.stdout);
+  };
+  const mean = recipe('mean.recipe.yaml', ['  model: glove', '  pooling: mean']);
+  // The SIF mean alone: one GloVe width of columns, not the mean and the max side by side.
+  assert.equal(mean.layers?.pooling, 'mean');
+  assert.equal(mean.layers?.gloveColumns, mean.layers?.vectors.dims);
+  const both = recipe('both.recipe.yaml', ['  model: glove']);
+  assert.equal(both.layers?.pooling, undefined);
+  assert.equal(both.layers?.gloveColumns, 2 * both.layers!.vectors.dims);
+  const layers = cli(['layers', mean.runDir]);
+  assert.equal(layers.code, EXIT.ok, layers.stderr);
+  assert.match(layers.stdout, /SIF-weighted mean \(common direction removed\) → 100/);
+  const predicted = cli(['predict', mean.runDir, '--text', 'We will cut taxes and build roads.', '--json']);
+  assert.equal(predicted.code, EXIT.ok, predicted.stderr);
+  const [prediction] = jsonLines(predicted.stdout).filter((l) => l.type === 'prediction');
+  assert.ok(CLASSES.includes(String(prediction.label)), JSON.stringify(prediction));
+
+  const capped = recipe('capped.recipe.yaml', ['  model: tuned', '  vocabularySize: 50']);
+  const full = recipe('full.recipe.yaml', ['  model: tuned']);
+  assert.equal(capped.layers?.tunedWords, 50);
+  assert.ok(full.layers!.tunedWords! > 50, `the split has ${full.layers?.tunedWords} words`);
+});
+
+test('a text option out of its range is refused by name before training', () => {
+  fs.writeFileSync(
+    path.join(work, 'wide.recipe.yaml'),
+    RECIPE.replace('  model: lexical', '  model: tuned\n  vocabularySize: 1000000'),
+  );
+  const r = cli(['train', '--recipe', 'wide.recipe.yaml', '--out', 'wide']);
+  assert.notEqual(r.code, EXIT.ok);
+  assert.match(r.stderr, /vocabularySize/);
+  assert.equal(fs.existsSync(path.join(work, 'wide')), false);
+});

@@ -156,3 +156,47 @@ test('text.encoder: a sentence encoder passes; a folder with only an ONNX model 
     },
   ]);
 });
+
+test('text.pooling and text.vocabularySize: completion, hover and range from the field table', async () => {
+  const text = 'data: speeches.csv\ntext:\n  column: words\n  pooling: \n  vocabularySize: 0\n';
+  const { uri, diagnostics } = await open('options.recipe.yaml', text);
+  const poolings = await session.client.completion(uri, { line: 3, character: 11 });
+  assert.deepEqual(
+    poolings.map((i) => i.label),
+    ['mean+max', 'mean'],
+  );
+  const hover = (await session.client.hover(uri, rangeOf(text, 'vocabularySize').start))!;
+  const value = (hover.contents as MarkupContent).value;
+  assert.match(value, /^\*\*text\.vocabularySize\*\*: Words the tuned model's Embedding keeps/);
+  assert.match(value, /a whole number from 1 to 30000$/);
+  assert.deepEqual(diagnostics.filter((d) => d.code === 'field').map(brief), [
+    { range: rangeOf(text, 'pooling'), message: '"text.pooling" has no value.', severity: 1 },
+    {
+      range: rangeOf(text, '0', text.indexOf('vocabularySize')),
+      message: '"text.vocabularySize" must be a whole number from 1 to 30000 (got 0).',
+      severity: 1,
+    },
+  ]);
+});
+
+test('a text option the chosen model does not read is said to be ignored', async () => {
+  const text = 'data: speeches.csv\ntext:\n  column: words\n  model: lexical\n  pooling: mean\n  vocabularySize: 500\n';
+  const { diagnostics } = await open('unread.recipe.yaml', text);
+  assert.deepEqual(diagnostics.filter((d) => d.code === 'text-unread').map(brief), [
+    {
+      range: rangeOf(text, 'pooling'),
+      message: 'text.pooling is ignored: it applies to fused and glove, not to lexical.',
+      severity: 2,
+    },
+    {
+      range: rangeOf(text, 'vocabularySize'),
+      message: 'text.vocabularySize is ignored: it applies to tuned, not to lexical.',
+      severity: 2,
+    },
+  ]);
+  const read = text.replace('model: lexical', 'model: auto');
+  assert.deepEqual(
+    (await open('read.recipe.yaml', read)).diagnostics.filter((d) => d.code === 'text-unread'),
+    [],
+  );
+});

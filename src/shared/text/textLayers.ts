@@ -2,6 +2,7 @@
 // into a vector, how the vector is pooled, and the head. Only the fine-tuned model has a part whose freezing
 // means something (its Embedding: kept as GloVe, or fine-tuned at a tenth of the rate after the head).
 // Pure: the trainer finds the facts in a run's model (src/trainer/text/textLayerFacts.ts), the webview draws.
+import type { TextPooling } from './textRecipe';
 
 /** What a text run's kept model is made of, in numbers (text-run.json keeps it as `layers`). */
 export interface TextLayerFacts {
@@ -14,6 +15,8 @@ export interface TextLayerFacts {
   vectors: { words: number; dims: number };
   /** Columns the GloVe head weighs (2 × dims: SIF mean and max), when the model has that part. */
   gloveColumns?: number;
+  /** How the GloVe row pooled (absent: mean+max, as every run before the recipe's text.pooling). */
+  pooling?: TextPooling;
   /** Hashed TF-IDF columns the lexical head kept (the others have no weight), when it has that part. */
   lexicalColumns?: number;
   /** The fused model's one head over [TF-IDF row | GloVe row × scale]: the columns it weighs, and the scale. */
@@ -54,15 +57,23 @@ const layer = (name: string, detail: string, parameters = 0, trainable = false):
   freezable: false,
 });
 
+/** The width of the GloVe row and its pooling in words. */
+function glovePooling(f: TextLayerFacts, meanOnly: boolean): { width: number; detail: string } {
+  const { dims } = f.vectors;
+  if (meanOnly) return { width: dims, detail: `mean of the word vectors → ${dims}` };
+  const sif = 'SIF-weighted mean (common direction removed)';
+  if (f.pooling === 'mean') return { width: dims, detail: `${sif} → ${dims}` };
+  return { width: 2 * dims, detail: `${sif} and max → ${2 * dims}` };
+}
+
 function gloveLayers(f: TextLayerFacts, meanOnly: boolean): TextLayer[] {
   const { words, dims } = f.vectors;
+  const pooling = glovePooling(f, meanOnly);
   return [
     layer('Tokenizer', 'words, identifiers split into their parts (parseHttpHeader → parse http header)'),
     layer('Embedding', `GloVe-100, built in: ${words} words × ${dims}, kept as it is`, words * dims),
-    meanOnly
-      ? layer('Pooling', `mean of the word vectors → ${dims}`)
-      : layer('Pooling', `SIF-weighted mean (common direction removed) and max → ${2 * dims}`),
-    head(f.classes, f.gloveColumns ?? (meanOnly ? dims : 2 * dims), 'logistic regression'),
+    layer('Pooling', pooling.detail),
+    head(f.classes, f.gloveColumns ?? pooling.width, 'logistic regression'),
   ];
 }
 
@@ -106,11 +117,10 @@ function encoderLayers(f: TextLayerFacts): TextLayer[] {
 /** Both rows side by side under one head: GloVe where texts share few n-grams, n-grams where they share many. */
 function fusedLayers(f: TextLayerFacts, fused: { columns: number; scale: number }): TextLayer[] {
   const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f)];
-  const { dims } = f.vectors;
   return [
     ...lexical.slice(0, 2).map((l) => ({ ...l, name: `lexical · ${l.name}` })),
     ...glove.slice(0, 3).map((l) => ({ ...l, name: `GloVe · ${l.name}` })),
-    layer('Concatenate', `[TF-IDF row | GloVe row (${2 * dims}) × ${fused.scale}]`),
+    layer('Concatenate', `[TF-IDF row | GloVe row (${glovePooling(f, false).width}) × ${fused.scale}]`),
     head(f.classes, fused.columns, 'sparse logistic regression on the weighted columns'),
   ];
 }

@@ -5,7 +5,7 @@ import { RequestType } from 'vscode-jsonrpc';
 import type { Evaluation, Prediction } from '../engineTypes';
 import type { SkippedText } from './textExamples';
 import type { TextLayer, TextLayerFacts } from './textLayers';
-import type { TextModelChoice } from './textRecipe';
+import type { TextModelChoice, TextPooling } from './textRecipe';
 
 /** Which columns of a table hold the text and the label: header names or 1-based positions. */
 export interface TextColumnFlags {
@@ -37,6 +37,10 @@ export interface TextTrainParams {
   cacheDir?: string;
   /** The fine-tuned model keeps GloVe's vectors and trains its head only (default: fine-tunes them). */
   freezeEmbedding?: boolean;
+  /** How the glove and fused models pool the word vectors (default mean+max). */
+  pooling?: TextPooling;
+  /** Words the fine-tuned Embedding keeps (default and at most LIMITS.maxTextVocabulary). */
+  vocabularySize?: number;
 }
 
 /**

@@ -1,12 +1,22 @@
 // What a recipe says about text data: which columns of a table hold the text and the label, and which text
 // model to train. Pure (the webview compiles the recipe field table, which lists these).
 import type { TrainRecipe } from '../engineTypes';
+import { LIMITS } from '../limits';
 import type { FieldSpec } from '../recipeFields';
 import type { TextTrainParams } from './textProtocol';
 
 /** The text models a run can keep; auto keeps the best of fused, glove, lexical and tuned on validation. */
 export const TEXT_MODEL_CHOICES = ['auto', 'fused', 'glove', 'lexical', 'tuned'] as const;
 export type TextModelChoice = (typeof TEXT_MODEL_CHOICES)[number];
+
+/** How the GloVe row pools a text's word vectors: the SIF-weighted mean beside the max (default), or alone. */
+export const TEXT_POOLINGS = ['mean+max', 'mean'] as const;
+export type TextPooling = (typeof TEXT_POOLINGS)[number];
+/** The models that read each text option (auto fits them all); the others ignore it. */
+export const TEXT_OPTION_MODELS = {
+  pooling: ['auto', 'fused', 'glove'],
+  vocabularySize: ['auto', 'tuned'],
+} as const satisfies Record<string, readonly TextModelChoice[]>;
 
 /** The recipe's `text` section; ignored for image data. */
 export interface TextRecipe {
@@ -18,6 +28,10 @@ export interface TextRecipe {
   model?: TextModelChoice;
   /** A folder with an ONNX sentence encoder, relative to the recipe: the run fits a head on its vectors. */
   encoder?: string;
+  /** Absent: mean+max. */
+  pooling?: TextPooling;
+  /** Words the fine-tuned Embedding keeps (absent: LIMITS.maxTextVocabulary). */
+  vocabularySize?: number;
 }
 
 /** The recipe fields a text run reads; the others (base, freeze, epochs…) are for images. */
@@ -56,6 +70,18 @@ export const TEXT_RECIPE_SECTION = {
       role: 'path',
       doc: 'A folder holding an ONNX sentence encoder, relative to this recipe: model.onnx (or onnx/model.onnx), tokenizer.json and the sentence-transformers files (modules.json, 1_Pooling/config.json). The run encodes every text with it once (vectors cached) and fits a logistic head on them, compared with the lexical and GloVe-mean baselines; "model" is then ignored.',
     },
+    pooling: {
+      kind: 'string',
+      enum: TEXT_POOLINGS,
+      doc: "How the glove and fused models pool a text's GloVe word vectors. mean+max (default): the SIF-weighted mean (frequent words weigh little, the common direction removed) beside the max over the words; mean: that mean alone, half the columns. The tuned model always takes the plain mean; lexical and an encoder ignore it.",
+    },
+    vocabularySize: {
+      kind: 'number',
+      integer: true,
+      min: 1,
+      max: LIMITS.maxTextVocabulary,
+      doc: `Words the tuned model's Embedding keeps: the training split's most frequent (default and at most ${LIMITS.maxTextVocabulary}); every other word shares one unknown vector. The other models ignore it.`,
+    },
   } satisfies Record<keyof TextRecipe, FieldSpec>,
 } as const satisfies FieldSpec;
 
@@ -69,6 +95,8 @@ export function textTrainParams(r: TrainRecipe): TextTrainParams {
     columns: { text: r.text?.column, label: r.text?.labelColumn },
     model: r.text?.model ?? 'auto',
     base: r.text?.encoder,
+    pooling: r.text?.pooling,
+    vocabularySize: r.text?.vocabularySize,
     outputDir: r.outputDir,
     seed: r.seed,
     validationSplit: r.validationSplit,

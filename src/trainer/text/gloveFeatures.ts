@@ -2,6 +2,7 @@
 // principal component of the training set removed) beside a max pooling, each L2-normalised. Frequent words
 // get little weight; p(w) comes from the word's rank, since the file is frequency-ordered (Zipf's law).
 import { wordTokens } from '../../shared/text/textTokens';
+import type { TextPooling } from '../../shared/text/textRecipe';
 import { addVector, maxVector, type WordVectors } from './wordVectors';
 
 /** SIF's smoothing constant: the paper's best range is 1e-4…1e-3. */
@@ -10,6 +11,8 @@ export const SIF_A = 1e-3;
 /** State fitted on the training split: the direction removed from every mean (unit length, or zeros). */
 export interface GloveState {
   component: number[];
+  /** mean: the row is the mean alone (absent: mean+max, as every run before the recipe could say). */
+  pooling?: TextPooling;
 }
 
 /** Per text: the SIF-weighted mean, the plain mean and the max pooling of its known words' vectors. */
@@ -85,12 +88,19 @@ export function fitGloveState(means: readonly Float64Array[]): GloveState {
   return { component: [...u] };
 }
 
-/** The feature row of one pooled text: [mean without the component | max], each half unit length, × 1/√2. */
+/**
+ * The feature row of one pooled text: [mean without the component | max], each half unit length, × 1/√2;
+ * with pooling mean, the mean without the component alone, unit length.
+ */
 export function gloveRow(state: GloveState, mean: Float64Array, max: Float64Array): Float32Array {
   const dims = mean.length;
   const m = Float64Array.from(mean);
   const p = dot(m, state.component);
   for (let d = 0; d < dims; d++) m[d] -= p * state.component[d];
+  if (state.pooling === 'mean') {
+    const norm = Math.sqrt(dot(m, m)) || 1;
+    return Float32Array.from(m, (x) => x / norm);
+  }
   const row = new Float32Array(2 * dims);
   const mNorm = Math.sqrt(dot(m, m)) * Math.SQRT2 || 1;
   const xNorm = Math.sqrt(dot(max, max)) * Math.SQRT2 || 1;

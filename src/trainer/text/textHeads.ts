@@ -11,6 +11,7 @@ import type { WordVectors } from './wordVectors';
 import type { TunedModel } from './tunedEmbedding';
 import { fitTunedText, scoreTunedText } from './tunedText';
 import { wordTokens } from '../../shared/text/textTokens';
+import type { TextPooling } from '../../shared/text/textRecipe';
 
 /** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
  * user's encoder. */
@@ -86,6 +87,15 @@ export function joinFeatures(a: TextFeatures, b: TextFeatures): TextFeatures {
   };
 }
 
+/** The recipe's text options a fit honours (src/shared/text/textRecipe.ts). */
+export interface TextFitOptions {
+  freezeEmbedding?: boolean;
+  /** The GloVe row's pooling in the glove and fused models. */
+  pooling?: TextPooling;
+  /** Words of the tuned model's Embedding. */
+  vocabularySize?: number;
+}
+
 /** Fits a model of `kind` on the features of the training texts and their labels 0…classes-1. */
 export function fitTextModel(
   kind: TextModelKind,
@@ -93,18 +103,19 @@ export function fitTextModel(
   labels: readonly number[],
   classes: number,
   seed = 0,
-  options: { freezeEmbedding?: boolean } = {},
+  options: TextFitOptions = {},
 ): TextModel {
   if (kind === 'encoder') return { kind, classes, encoder: fitEncoderHead(features, labels, classes), gloveWeight: 1 };
   if (kind === 'lexical') return { kind, classes, lexical: fitLexical(features, labels, classes), gloveWeight: 0 };
   if (kind === 'tuned') {
-    const tuned = fitTunedText(features.tokens, labels, classes, seed, options.freezeEmbedding);
+    const tuned = fitTunedText(features.tokens, labels, classes, seed, options);
     return { kind, classes, tuned, gloveWeight: 1 };
   }
   if (kind !== 'fused') {
-    return { kind, classes, glove: fitGlove(features, labels, classes, kind === 'glove-mean'), gloveWeight: 1 };
+    const glove = fitGlove(features, labels, classes, kind === 'glove-mean', options.pooling);
+    return { kind, classes, glove, gloveWeight: 1 };
   }
-  return { kind, classes, fused: fitFused(features, labels, classes), gloveWeight: FUSED_GLOVE_SCALE };
+  return { kind, classes, fused: fitFused(features, labels, classes, options.pooling), gloveWeight: FUSED_GLOVE_SCALE };
 }
 
 /** Class probabilities of each text. */
@@ -123,8 +134,14 @@ export function scoreTexts(model: TextModel, features: TextFeatures): Float64Arr
   return Array.from({ length: n }, (_, i) => mix(glove?.[i], lexical?.[i], model.gloveWeight, model.classes));
 }
 
-function fitGlove(features: TextFeatures, labels: readonly number[], classes: number, meanOnly: boolean) {
-  const state = meanOnly ? { component: [] } : fitGloveState(features.pooled.means);
+function fitGlove(
+  features: TextFeatures,
+  labels: readonly number[],
+  classes: number,
+  meanOnly: boolean,
+  pooling?: TextPooling,
+) {
+  const state = meanOnly ? { component: [] } : { ...fitGloveState(features.pooled.means), pooling };
   const rows = gloveRows(state, features, meanOnly);
   return { state, meanOnly, head: fitSparseLogistic(rows, labels, classes, { c: C_GLOVE }) };
 }
@@ -167,10 +184,10 @@ function lexicalProbabilities(lexical: NonNullable<TextModel['lexical']>, featur
   return features.counts.map((c) => scorer.probabilities(lexicalRow(lexical.state, c)));
 }
 
-function fitFused(features: TextFeatures, labels: readonly number[], classes: number) {
+function fitFused(features: TextFeatures, labels: readonly number[], classes: number, pooling?: TextPooling) {
   const parts = {
     lexical: fitLexicalState(features.counts),
-    glove: fitGloveState(features.pooled.means),
+    glove: { ...fitGloveState(features.pooled.means), pooling },
     scale: FUSED_GLOVE_SCALE,
   };
   return { ...parts, head: fitSparseLogistic(fusedRows(parts, features), labels, classes, { c: C_LEXICAL }) };

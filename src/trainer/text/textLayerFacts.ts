@@ -26,6 +26,8 @@ export function textLayerFacts(model: TextModel, embeddingFrozen = false): TextL
     vectors: { words: vectors.count, dims: vectors.dims },
   };
   if (model.glove) facts.gloveColumns = model.glove.head.columns.length;
+  const pooling = model.glove?.state.pooling ?? model.fused?.glove.pooling;
+  if (pooling) facts.pooling = pooling;
   if (model.lexical) facts.lexicalColumns = model.lexical.head.columns.length;
   if (model.fused) facts.fused = { columns: model.fused.head.columns.length, scale: model.fused.scale };
   if (model.tuned) Object.assign(facts, { tunedWords: model.tuned.words.length, embeddingFrozen });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { EngineError } from '../../shared/engineError';
 import { LIMITS } from '../../shared/limits';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
+import { TEXT_POOLINGS, type TextPooling } from '../../shared/text/textRecipe';
 import { readJsonFile } from '../io/boundedRead';
 import { writeJsonAtomic } from '../models/modelFiles';
 import { LEXICAL_BLOCK } from '../data/text/lexicalFeatures';
@@ -28,13 +29,18 @@ interface StoredTextModel {
   kind: TextModel['kind'];
   gloveWeight: number;
   /** The fused model: both rows' states and the one head (the IDF for the head's lexical columns only). */
-  fused?: { documents: number; idf: string; component: number[]; scale: number; head: StoredHead };
-  glove?: { component: number[]; meanOnly: boolean; head: StoredHead };
+  fused?: { documents: number; idf: string; component: number[]; scale: number; head: StoredHead } & Pooled;
+  glove?: { component: number[]; meanOnly: boolean; head: StoredHead } & Pooled;
   lexical?: { documents: number; idf: string; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
   tuned?: { words: string[]; dims: number; table: string; weights: string; biases: number[] };
   /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
   encoder?: { source: string; key: string; head: StoredHead };
+}
+
+/** How the GloVe row pooled (absent in runs before the recipe said: mean+max). */
+interface Pooled {
+  pooling?: TextPooling;
 }
 
 const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -75,10 +81,16 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       documents: model.fused.lexical.documents,
       idf: b64(Float32Array.from(lexicalColumns(model.fused.head), (c) => model.fused!.lexical.idf[c])),
       component: model.fused.glove.component,
+      pooling: model.fused.glove.pooling,
       scale: model.fused.scale,
       head: storeHead(model.fused.head),
     },
-    glove: glove && { component: glove.state.component, meanOnly: glove.meanOnly, head: storeHead(glove.head) },
+    glove: glove && {
+      component: glove.state.component,
+      pooling: glove.state.pooling,
+      meanOnly: glove.meanOnly,
+      head: storeHead(glove.head),
+    },
     lexical: lexical && {
       documents: lexical.state.documents,
       idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
@@ -107,14 +119,14 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
     const head = readHead(file, s.fused.head);
     model.fused = {
       lexical: { documents: s.fused.documents, idf: readIdf(file, lexicalColumns(head), floats(s.fused.idf)) },
-      glove: { component: s.fused.component },
+      glove: { component: s.fused.component, pooling: readPooling(file, s.fused.pooling) },
       scale: s.fused.scale,
       head,
     };
   }
   if (s.glove) {
     model.glove = {
-      state: { component: s.glove.component },
+      state: { component: s.glove.component, pooling: readPooling(file, s.glove.pooling) },
       meanOnly: s.glove.meanOnly,
       head: readHead(file, s.glove.head),
     };
@@ -135,6 +147,11 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
   }
   if (s.tuned) model.tuned = readTuned(file, s.tuned, s.classes.length);
   return { classes: s.classes, model };
+}
+
+function readPooling(file: string, pooling: unknown): TextPooling | undefined {
+  if (pooling === undefined || TEXT_POOLINGS.includes(pooling as TextPooling)) return pooling as TextPooling;
+  throw new EngineError(`${file}: unknown pooling ${JSON.stringify(pooling)}.`);
 }
 
 /** The head's columns in the lexical blocks (the fused head's GloVe columns come after them). */

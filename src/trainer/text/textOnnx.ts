@@ -1,7 +1,8 @@
 // A GloVe text model as one ONNX graph (opset 17) on token ids, computing what gloveFeatures.ts and the head
 // compute: the int8 vectors times their scales (the built-in file's own form: 35 MB, not 137 as float32),
 // the SIF-weighted mean of the known words inside the attention mask, the training set's first principal
-// component removed, the masked max beside it, each half unit length ÷ √2, then the logistic head's softmax.
+// component removed, the masked max beside it (unless the run pools by the mean alone), each half unit length
+// ÷ √2, then the logistic head's softmax.
 // Unknown words (id 1) count in neither pooling, as in the engine.
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
@@ -36,7 +37,8 @@ export function textOnnxModel(
   const b = new OnnxGraphBuilder();
   const { ids, mask } = textInputs(b);
   const row = gloveFeatureRow(b, model.glove, vectors, ids, mask);
-  const features = model.glove.meanOnly ? vectors.dims : 2 * vectors.dims;
+  const oneWidth = model.glove.meanOnly || model.glove.state.pooling === 'mean';
+  const features = oneWidth ? vectors.dims : 2 * vectors.dims;
   return textModelProto(b, headProbabilities(b, model.glove.head, row, features), model.classes, metadata);
 }
 
@@ -83,6 +85,7 @@ function gloveFeatureRow(b: OnnxGraphBuilder, glove: GloveModel, vectors: WordVe
   const projection = b.node('MatMul', [mean, b.floats('component_col', [u.length, 1], u)], 'projection');
   const along = b.node('Mul', [projection, b.floats('component_row', [1, u.length], u)], 'along');
   const centred = b.node('Sub', [mean, along], 'centred');
+  if (glove.state.pooling === 'mean') return unitLength(b, centred, 1, 'mean');
   const halves = [
     unitLength(b, centred, Math.SQRT2, 'mean'),
     unitLength(b, maskedMax(b, words, valid), Math.SQRT2, 'max'),

@@ -93,7 +93,7 @@ export function trainText(
     scoreTexts(m, on.features).map((probs, i) => argmax(probs) === on.labels[i]);
   const accuracy = (m: TextModel, on: typeof train) => correct(m, on).filter(Boolean).length / on.labels.length;
   // The refit below trains as the first fit did (a frozen Embedding stays frozen).
-  const options = { freezeEmbedding: p.freezeEmbedding };
+  const options = { freezeEmbedding: p.freezeEmbedding, pooling: p.pooling, vocabularySize: p.vocabularySize };
   const fitted = new Map<TextModelKind, { model: TextModel; seconds: number }>();
   const timed = (kind: TextModelKind) => {
     if (!fitted.has(kind)) {

@@ -4,6 +4,7 @@
 // for the process, so a spec naming one can be tokenized without passing word lists around.
 import { createHash } from 'node:crypto';
 import { EngineError } from '../../../shared/engineError';
+import { LIMITS } from '../../../shared/limits';
 import { wordTokens } from '../../../shared/text/textTokens';
 
 export const PAD_ID = 0;
@@ -11,12 +12,8 @@ export const UNKNOWN_ID = 1;
 /** Ids below this are reserved (padding, unknown); the first word is FIRST_WORD_ID. */
 export const FIRST_WORD_ID = 2;
 
-/**
- * At most this many words. Measured on the curve sets (samples/textSets.ts) at up to 200 examples per
- * class: State of the Union sentences have 5,237 distinct words (2,965 seen twice or more), SpamAssassin
- * bodies 15,156 (8,422): the cap keeps every word of both, and bounds the embedding at 30k × 100 floats.
- */
-export const MAX_VOCABULARY = 30_000;
+/** At most this many words (measured on the curve sets: see the limit). */
+export const MAX_VOCABULARY: number = LIMITS.maxTextVocabulary;
 
 /** A fitted vocabulary: its words in id order (from FIRST_WORD_ID) and their ids. */
 export interface TextVocabulary {
