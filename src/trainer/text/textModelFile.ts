@@ -35,6 +35,8 @@ interface StoredTextModel {
     grams?: LexicalGrams;
     component: number[];
     scale: number;
+    /** Each term counted once (absent: sublinear counts, as in every run before it could). */
+    binary?: boolean;
     head: StoredHead;
   } & Pooled;
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead } & Pooled;
@@ -97,6 +99,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       component: model.fused.glove.component,
       pooling: model.fused.glove.pooling,
       scale: model.fused.scale,
+      ...(model.fused.binary ? { binary: true } : {}),
       head: storeHead(model.fused.head),
     },
     glove: glove && {
@@ -136,6 +139,7 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
       lexical: readLexical(file, s.fused, lexicalColumns(head)),
       glove: { component: s.fused.component, pooling: readPooling(file, s.fused.pooling) },
       scale: s.fused.scale,
+      binary: s.fused.binary === true,
       head,
     };
   }

@@ -108,8 +108,15 @@ export function fitLexicalState(counts: readonly Map<number, number>[]): Lexical
   return { documents: n, idf, ...(seen ? { seen } : {}) };
 }
 
+/** How a term's count weighs: 1 + ln(count) (the lexical model), or 1 however often (the fused model on long texts). */
+export type TermWeighting = 'sublinear' | 'binary';
+
 /** The TF-IDF row of one text's counts; n-grams unseen in training drop out. */
-export function lexicalRow(state: LexicalState, counts: Map<number, number>): SparseRow {
+export function lexicalRow(
+  state: LexicalState,
+  counts: Map<number, number>,
+  weighting: TermWeighting = 'sublinear',
+): SparseRow {
   const tf = new Map<number, number>();
   for (const [key, count] of counts) {
     if (state.seen && !state.seen.has(key)) continue;
@@ -119,7 +126,7 @@ export function lexicalRow(state: LexicalState, counts: Map<number, number>): Sp
   const values = new Map<number, number>();
   const norms = [0, 0];
   for (const [col, n] of tf) {
-    const v = (1 + Math.log(n)) * state.idf[col];
+    const v = (weighting === 'binary' ? 1 : 1 + Math.log(n)) * state.idf[col];
     if (v === 0) continue;
     values.set(col, v);
     norms[col < LEXICAL_BLOCK ? 0 : 1] += v * v;
