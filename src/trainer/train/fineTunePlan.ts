@@ -39,7 +39,7 @@ export interface TopPlan {
   bottomSecondsPerImage: number;
   /** Seconds to start the trial's training worker. */
   startSeconds: number;
-  /** Seconds to have every activation: read back where cached, the bottom pass for the rest. */
+  /** Seconds to have every activation: read back where cached, the bottom pass and storing for the rest. */
   computeSeconds: number;
   /** Examples whose activations below the top were cached already. */
   cached: number;
@@ -72,8 +72,8 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
     const part = useTop(o, from);
     if (!('top' in part)) return { ...part, detail };
     const cost = await measureCosts(part, o);
-    const { cached, readSeconds } = await cachedActivations({ ...o, part });
-    const computeSeconds = readSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
+    const { cached, readSeconds, storeSeconds } = await cachedActivations({ ...o, part });
+    const computeSeconds = readSeconds + storeSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
     const work: EpochWork = {
       trainExamples: o.split.train.length,
       batchSize: o.recipe.batchSize,
