@@ -29,7 +29,7 @@ export interface Costs {
   stepSeconds: number;
   /** The top's forward pass per example (what validation costs each epoch). */
   topSecondsPerImage: number;
-  /** Starting the fit's training worker (once per trial; 0 when it steps on one thread). */
+  /** Starting the fit's training worker and its first, cold step (once per trial). */
   startSeconds: number;
 }
 
@@ -68,7 +68,8 @@ export async function measureCosts(part: FrozenSplit, o: CostInput): Promise<Cos
     const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, o.classes), 'float32'));
     compileForTraining(part.top, 1e-9, o.recipe.optimizer);
     const step = poolStep(part.top, pool);
-    const stepSeconds = (await repeatTimed(() => step(act, y))).seconds;
+    const steps = await repeatTimed(() => step(act, y));
+    const stepSeconds = steps.seconds;
     const predict = async () => {
       const predicted = part.top.predict(act) as tf.Tensor;
       await predicted.data();
@@ -76,7 +77,9 @@ export async function measureCosts(part: FrozenSplit, o: CostInput): Promise<Cos
     };
     const topSecondsPerImage = (await repeatTimed(predict)).seconds / batch;
     tf.dispose([...xs, act, y]);
-    return { bottomSecondsPerImage, stepSeconds, topSecondsPerImage, startSeconds };
+    // The fit starts its own worker and optimizer, whose first step is as cold as the warm-up step here.
+    const warmUp = Math.max(0, steps.warmUpSeconds - stepSeconds);
+    return { bottomSecondsPerImage, stepSeconds, topSecondsPerImage, startSeconds: startSeconds + warmUp };
   } finally {
     await pool?.dispose();
     part.top.setWeights(saved);
@@ -86,13 +89,18 @@ export async function measureCosts(part: FrozenSplit, o: CostInput): Promise<Cos
 }
 
 /** Runs `work` once to warm up (first calls build functions and sessions), then the median of `repeats`. */
-async function repeatTimed<T>(work: () => Promise<T>, repeats = TIMED_REPEATS): Promise<{ seconds: number; last: T }> {
+async function repeatTimed<T>(
+  work: () => Promise<T>,
+  repeats = TIMED_REPEATS,
+): Promise<{ seconds: number; warmUpSeconds: number; last: T }> {
+  const t0 = Date.now();
   let last = await work();
+  const warmUpSeconds = (Date.now() - t0) / 1000;
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t = Date.now();
     last = await work();
     times.push((Date.now() - t) / 1000);
   }
-  return { seconds: medianSeconds(times), last };
+  return { seconds: medianSeconds(times), warmUpSeconds, last };
 }
