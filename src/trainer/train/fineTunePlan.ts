@@ -2,7 +2,7 @@
 // bottom for the examples whose activations are not cached yet (the feature pass usually stored them all,
 // topBoundaries.ts), and one epoch of the top (its training steps and the validation pass). The flow then
 // runs the largest second phase the time left affords (fineTuneChoice).
-import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
+import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
 import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { epochSeconds, trialSeconds, type EpochWork } from '../../shared/fineTuneEstimate';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -71,8 +71,10 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
   try {
     const part = useTop(o, from);
     if (!('top' in part)) return { ...part, detail };
-    const cost = await measureCosts(part, o);
     const { cached, readSeconds, storeSeconds } = await cachedActivations({ ...o, part });
+    // The bottom runs for activations not cached, and on every training image of an augmented epoch.
+    const augments = o.split.train.length / o.classes < SMALL_DATA_PER_CLASS;
+    const cost = await measureCosts(part, o, cached < o.samples.length || augments);
     const computeSeconds = readSeconds + storeSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
     const work: EpochWork = {
       trainExamples: o.split.train.length,
