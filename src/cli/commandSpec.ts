@@ -48,3 +48,9 @@ export interface CommandSpec {
   /** Resolves to the exit code. */
   run(ctx: CommandContext): Promise<number>;
 }
+
+/** An option's value when it was given as a string (flags given bare are booleans). */
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+}

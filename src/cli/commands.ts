@@ -1,69 +1,27 @@
 // The table of the CLI's commands. Each entry is the whole truth about one command: its arguments, its
-// options with defaults and choices (shown by `transfer-studio <command> --help`) and what it runs.
+// options with defaults and choices (shown by `transfer-studio <command> --help`) and which body runs it —
+// the image body (imageCommands.ts) or the text body (textCommands.ts), chosen by the kind of data given.
 import path from 'node:path';
-import { BACKEND_PREFERENCES, type ProgressEvent, type RunResult } from '../shared/engineTypes';
 import { EXPORT_FILE_NAMES, EXPORT_FORMAT_TITLES, EXPORT_FORMATS } from '../shared/exportTypes';
 import { BUILTIN_BASES } from '../shared/builtinBases';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_BASE, DEFAULT_SEED, defaultRecipe } from '../shared/recipeDefaults';
 import { textTrainParams } from '../shared/text/textRecipe';
-import type { CommandContext, CommandSpec, OptionSpec } from './commandSpec';
-import { CliError } from './cliError';
+import { stringOption as str, type CommandSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
-import { FORCE_OPTION, refuseToOverwrite } from './overwrite';
+import { FORCE_OPTION } from './overwrite';
 import { DOCTOR_TOP, runDoctor } from './doctorCommand';
 import { exportCommand, formatExport } from './exportCommand';
 import { TEXT_EXPORTS_SUMMARY } from '../shared/text/textExportFiles';
-import { formatEvaluation, formatLayers, formatProbe, formatRun, formatScan, whatRuns } from './format';
-import { probeCommand } from './probeCommand';
 import { textProbeCommand } from './textProbeCommand';
-import { runPredict } from './predictCommand';
-import { pct } from './progressView';
-import { RAY_OPTIONS, trainOnRayFromCli, wantsRay } from './rayArgs';
-import { BASE_WORDS, recipeFromArgs, TRAIN_OPTIONS, type TrainValues } from './trainArgs';
+import { RAY_OPTIONS } from './rayArgs';
+import { BASE_WORDS, TRAIN_OPTIONS } from './trainArgs';
+import * as image from './imageCommands';
 import * as text from './textCommands';
 import * as P from '../shared/trainerProtocol';
 
 const CLASSIFIERS = P.EMBED_CLASSIFIERS;
-/** What `embed` writes into its folder (embedFolder.ts). */
-const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'];
 const DEMO_DIR = path.join('.transfer-studio', 'demo');
-
-/** Options every command takes. */
-export const COMMON_OPTIONS: readonly OptionSpec[] = [
-  {
-    flags: '--json',
-    description: 'one JSON object per line on stdout: progress, then one result or error',
-  },
-  {
-    flags: '--verbose',
-    description: "every log line and epoch on stderr, and the backend's kernels",
-  },
-  {
-    flags: '--backend <name>',
-    description: 'TensorFlow.js backend of the trainer',
-    default: BACKEND_PREFERENCES[0],
-    choices: BACKEND_PREFERENCES,
-    env: 'TRANSFER_STUDIO_BACKEND',
-  },
-  {
-    flags: '--cache <dir>',
-    description: 'downloaded bases and cached features',
-    defaultText: '~/.cache/transfer-studio',
-    env: 'TRANSFER_STUDIO_CACHE',
-  },
-];
-
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.options[name];
-  return typeof v === 'string' ? v : undefined;
-};
-
-async function finishRun(ctx: CommandContext, run: Promise<RunResult>): Promise<number> {
-  const result = await run;
-  ctx.view.result(result, formatRun(result, ctx.options.verbose === true));
-  return result.cancelled ? EXIT.cancelled : EXIT.ok;
-}
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -82,14 +40,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio layers https://example.org/model/model.json --json',
       'transfer-studio layers .transfer-studio/runs/<text run>   # a text run: its model, as the Layers tab',
     ],
-    async run(ctx) {
-      if (text.isTextRunDir(ctx.args[0])) return text.textLayersCommand(ctx, ctx.args[0]);
-      const base = await ctx
-        .client()
-        .sendRequest(P.listLayers, { base: ctx.args[0], cacheDir: ctx.cacheDir }, ctx.token);
-      ctx.view.result(base, formatLayers(base));
-      return EXIT.ok;
-    },
+    run: (ctx) =>
+      text.isTextRunDir(ctx.args[0]) ? text.textLayersCommand(ctx, ctx.args[0]) : image.imageLayers(ctx, ctx.args[0]),
   },
   {
     name: 'scan',
@@ -102,12 +54,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'list classes, image (or text) counts, skipped files and warnings',
     options: [...text.TEXT_COLUMN_OPTIONS],
-    async run(ctx) {
-      if (text.isTextData(ctx.args[0])) return text.textScan(ctx, path.resolve(ctx.args[0]));
-      const scan = await ctx.client().sendRequest(P.scanDataset, { folder: path.resolve(ctx.args[0]) }, ctx.token);
-      ctx.view.result(scan, formatScan(scan));
-      return EXIT.ok;
-    },
+    run: (ctx) =>
+      text.isTextData(ctx.args[0]) ? text.textScan(ctx, path.resolve(ctx.args[0])) : image.imageScan(ctx, ctx.args[0]),
   },
   {
     name: 'train',
@@ -129,7 +77,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio train data/ --ray local --workers 2',
       'transfer-studio train tickets.csv --text-column title --label-column team',
     ],
-    async run(ctx) {
+    run(ctx) {
       if (ctx.args[0] && text.isTextData(ctx.args[0])) {
         return text.textTrain(
           ctx,
@@ -137,17 +85,11 @@ export const COMMANDS: readonly CommandSpec[] = [
           path.resolve(str(ctx, 'out') ?? defaultRecipe('').outputDir),
         );
       }
-      const recipe = recipeFromArgs(ctx.args[0], ctx.options as TrainValues);
+      const recipe = image.imageRecipe(ctx);
       // A recipe on text data: its text section names the columns and the model.
       if (text.isTextData(recipe.data))
         return text.textTrain(ctx, recipe.data, recipe.outputDir, textTrainParams(recipe));
-      const client = ctx.client();
-      if (wantsRay(ctx.options)) {
-        const run = { cacheDir: ctx.cacheDir, token: ctx.token, emit: (e: ProgressEvent) => ctx.view.event(e) };
-        return finishRun(ctx, trainOnRayFromCli(client, recipe, ctx.options, run));
-      }
-      ctx.view.say(whatRuns(await client.sendRequest(P.hello), ctx.options.verbose === true));
-      return finishRun(ctx, client.sendRequest(P.train, { recipe, cacheDir: ctx.cacheDir }, ctx.token));
+      return image.imageTrain(ctx, recipe);
     },
   },
   {
@@ -160,11 +102,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'continue a crashed or cancelled run from its last checkpoint',
     options: [],
-    run: (ctx) =>
-      finishRun(
-        ctx,
-        ctx.client().sendRequest(P.resume, { runDir: path.resolve(ctx.args[0]), cacheDir: ctx.cacheDir }, ctx.token),
-      ),
+    run: (ctx) => image.resumeRun(ctx, ctx.args[0]),
   },
   {
     name: 'evaluate',
@@ -177,15 +115,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     summary: 'accuracy, per-class metrics and confusion matrix of a run on a class folder',
     options: [...text.TEXT_COLUMN_OPTIONS],
-    async run(ctx) {
-      if (text.isTextRunDir(ctx.args[0]))
-        return text.textEvaluate(ctx, path.resolve(ctx.args[0]), path.resolve(ctx.args[1]));
-      const evaluation = await ctx
-        .client()
-        .sendRequest(P.evaluate, { runDir: path.resolve(ctx.args[0]), folder: path.resolve(ctx.args[1]) }, ctx.token);
-      ctx.view.result(evaluation, formatEvaluation(evaluation));
-      return EXIT.ok;
-    },
+    run: (ctx) =>
+      text.isTextRunDir(ctx.args[0])
+        ? text.textEvaluate(ctx, path.resolve(ctx.args[0]), path.resolve(ctx.args[1]))
+        : image.imageEvaluate(ctx, ctx.args[0], ctx.args[1]),
   },
   {
     name: 'predict',
@@ -207,10 +140,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     run(ctx) {
       const runDir = path.resolve(ctx.args[0]);
-      if (text.isTextRunDir(runDir)) return text.textPredict(ctx, runDir, ctx.args.slice(1));
-      if (str(ctx, 'text') !== undefined) throw new CliError('--text needs a text run; this run classifies images.');
-      if (ctx.args.length < 2) throw new CliError('Give images, folders or globs to classify.');
-      return runPredict(ctx, runDir, ctx.args.slice(1));
+      const inputs = ctx.args.slice(1);
+      return text.isTextRunDir(runDir)
+        ? text.textPredict(ctx, runDir, inputs)
+        : image.imagePredict(ctx, runDir, inputs);
     },
   },
   {
@@ -218,18 +151,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [
       {
         name: '<folder>',
-        description: 'a folder with one subfolder of images per class',
+        description: 'a folder with one subfolder of images per class, or text data (as scan takes)',
       },
     ],
     summary: 'export the embeddings of one layer (CSV + .npy) and fit a light classifier on them',
     options: [
       {
         flags: '--layer <name>',
-        description: "layer whose output is the embedding (default: the base's feature layer)",
+        description: "images: layer whose output is the embedding (default: the base's feature layer)",
       },
       {
         flags: '--base <base>',
-        description: 'base model',
+        description:
+          `base model (${BASE_WORDS}); text data: glove (the default: SIF mean + max pooling, 200 values) ` +
+          'or a folder or https:// folder URL with your ONNX sentence encoder',
         default: DEFAULT_BASE,
       },
       {
@@ -250,38 +185,15 @@ export const COMMANDS: readonly CommandSpec[] = [
         defaultText: '.transfer-studio/embeddings/<folder name>',
       },
       FORCE_OPTION,
+      ...text.TEXT_COLUMN_OPTIONS,
     ],
-    async run(ctx) {
-      const folder = path.resolve(ctx.args[0]);
-      const outDir = path.resolve(
-        str(ctx, 'out') ?? path.join('.transfer-studio', 'embeddings', path.basename(folder)),
-      );
-      refuseToOverwrite(
-        EMBED_FILES.map((f) => path.join(outDir, f)),
-        ctx.options.force === true,
-      );
-      const result = await ctx.client().sendRequest(
-        P.embed,
-        {
-          folder,
-          base: str(ctx, 'base') ?? DEFAULT_BASE,
-          layer: str(ctx, 'layer'),
-          cacheDir: ctx.cacheDir,
-          classifier: (str(ctx, 'classifier') ?? CLASSIFIERS[0]) as (typeof CLASSIFIERS)[number],
-          seed: Number(str(ctx, 'seed') ?? DEFAULT_SEED),
-          outDir,
-        },
-        ctx.token,
-      );
-      const c = result.classifier;
-      ctx.view.result(
-        result,
-        `${result.count} embeddings of layer ${result.layer} (${result.dims} values each)\n` +
-          `  ${result.csvPath}\n  ${result.npyPath}` +
-          (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out images` : ''),
-      );
-      return EXIT.ok;
-    },
+    examples: [
+      'transfer-studio embed photos/ --layer block_13_expand_relu --classifier knn',
+      'transfer-studio embed tickets.csv --text-column title --label-column team  # GloVe',
+      'transfer-studio embed tickets.csv --base ~/models/minilm --out emb/  # your ONNX sentence encoder',
+    ],
+    run: (ctx) =>
+      text.isTextData(ctx.args[0]) ? text.textEmbed(ctx, ctx.args[0]) : image.imageEmbed(ctx, ctx.args[0]),
   },
   {
     name: 'probe',
@@ -307,13 +219,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'transfer-studio probe tickets.csv  # text: GloVe against lexical',
       'transfer-studio probe tickets.csv --bases ~/models/minilm  # text: and your ONNX sentence encoder',
     ],
-    async run(ctx) {
-      if (text.isTextData(ctx.args[0])) return textProbeCommand(ctx, ctx.args[0]);
-      const flags = { bases: str(ctx, 'bases'), val: str(ctx, 'val'), seed: str(ctx, 'seed') };
-      const result = await probeCommand(ctx.client(), ctx.args[0], flags, ctx.cacheDir, ctx.token);
-      ctx.view.result(result, formatProbe(result));
-      return EXIT.ok;
-    },
+    run: (ctx) =>
+      text.isTextData(ctx.args[0]) ? textProbeCommand(ctx, ctx.args[0]) : image.imageProbe(ctx, ctx.args[0]),
   },
   {
     name: 'doctor',

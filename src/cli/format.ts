@@ -1,6 +1,14 @@
 // Plain-text tables for the CLI's human output.
 import { backendLine } from '../shared/backendLine';
-import type { BackendInfo, BaseDescription, DatasetScan, Evaluation, RunResult, Trial } from '../shared/engineTypes';
+import type {
+  BackendInfo,
+  BaseDescription,
+  DatasetScan,
+  EmbedResult,
+  Evaluation,
+  RunResult,
+  Trial,
+} from '../shared/engineTypes';
 import type { ProbeResult } from '../shared/probeRules';
 import { recallSummary } from '../shared/resultSummary';
 import { pct } from './progressView';
@@ -174,6 +182,15 @@ export function formatTrials(trials: readonly Trial[]): string {
 
 /** Milliseconds with two significant digits below 10 (a text's features take hundredths of one). */
 const milliseconds = (s: number) => (s >= 0.01 ? (s * 1000).toFixed(0) : (s * 1000).toPrecision(2));
+
+/** What `embed` wrote, and how its light classifier did on the held-out `noun` (images, texts). */
+export function formatEmbed(r: EmbedResult, noun: string): string {
+  const c = r.classifier;
+  return (
+    `${r.count} embeddings of layer ${r.layer} (${r.dims} values each)\n  ${r.csvPath}\n  ${r.npyPath}` +
+    (c ? `\n${c.kind} classifier on the embeddings: ${pct(c.accuracy)} on ${c.evaluatedOn} held-out ${noun}` : '')
+  );
+}
 
 export function formatProbe(r: ProbeResult): string {
   const noun = r.noun ?? 'images';

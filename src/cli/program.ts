@@ -5,17 +5,42 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TrainerRpcClient, TrainerError } from '../client/trainerRpcClient';
 import { RayRunError } from '../ray/rayTraining';
-import type { BackendPreference } from '../shared/engineTypes';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../shared/engineTypes';
 // Only `version` is bundled (esbuild keeps the named fields of a JSON import that are used).
 import { version } from '../../package.json';
 import { CliError } from './cliError';
 import type { CommandSpec, OptionSpec } from './commandSpec';
 import { defaultCacheDir } from '../io/cacheFolders';
-import { COMMANDS, COMMON_OPTIONS } from './commands';
+import { COMMANDS } from './commands';
 import { EXIT, exitCodesHelp } from './exitCodes';
 import { outputMode, ProgressView } from './progressView';
 
 const NAME = 'transfer-studio';
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  {
+    flags: '--json',
+    description: 'one JSON object per line on stdout: progress, then one result or error',
+  },
+  {
+    flags: '--verbose',
+    description: "every log line and epoch on stderr, and the backend's kernels",
+  },
+  {
+    flags: '--backend <name>',
+    description: 'TensorFlow.js backend of the trainer',
+    default: BACKEND_PREFERENCES[0],
+    choices: BACKEND_PREFERENCES,
+    env: 'TRANSFER_STUDIO_BACKEND',
+  },
+  {
+    flags: '--cache <dir>',
+    description: 'downloaded bases and cached features',
+    defaultText: '~/.cache/transfer-studio',
+    env: 'TRANSFER_STUDIO_CACHE',
+  },
+];
 
 function toOption(spec: OptionSpec): Option {
   // commander shows "(default: …)" only for a value; a described default goes into the description.

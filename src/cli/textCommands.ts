@@ -7,12 +7,14 @@ import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { isEncoderUrl } from '../shared/text/encoderMeta';
 import { TEXT_MODEL_FILE } from '../shared/text/textFiles';
 import * as T from '../shared/text/textProtocol';
+import { textEmbed as textEmbedRequest } from '../shared/text/textEmbedProtocol';
 import { TEXT_TEST_SPLIT } from '../shared/text/textRecipe';
 export { isTextData } from '../io/textSource';
 import { CliError } from './cliError';
-import type { CommandContext, OptionSpec } from './commandSpec';
+import { stringOption as str, type CommandContext, type OptionSpec } from './commandSpec';
 import { EXIT } from './exitCodes';
-import { formatEvaluation, table } from './format';
+import { formatEmbed, formatEvaluation, table } from './format';
+import { embedChoices, embedOutDir } from './imageCommands';
 import { predictionLine } from './predictCommand';
 import { pct } from './progressView';
 
@@ -44,11 +46,6 @@ export const TEXT_TRAIN_OPTIONS: readonly OptionSpec[] = [
 /** train's options that mean something for text data; any other is refused rather than ignored. */
 const TEXT_TRAIN_FLAGS = new Set(['val', 'test', 'seed', 'out', 'text-column', 'label-column', 'text-model', 'base']);
 const COMMON = new Set(['json', 'backend', 'cache']);
-
-const str = (ctx: CommandContext, name: string) => {
-  const v = ctx.options[name];
-  return typeof v === 'string' ? v : undefined;
-};
 
 export function isTextRunDir(runDir: string): boolean {
   return fs.existsSync(path.join(runDir, TEXT_MODEL_FILE));
@@ -132,6 +129,24 @@ export function encoderBase(base: string | undefined, flag = 'base'): { base?: s
         'encoder (model.onnx, tokenizer.json).',
     );
   return { base: path.resolve(base) };
+}
+
+/** `embed <texts>`: GloVe's row of each text (--base glove, the default) or the user's encoder's vector. */
+export async function textEmbed(ctx: CommandContext, source: string): Promise<number> {
+  if (str(ctx, 'layer') !== undefined)
+    throw new CliError('--layer does not apply to text data: its bases have one output (see embed --help).');
+  const base = str(ctx, 'base');
+  const params = {
+    source: path.resolve(source),
+    columns: columns(ctx),
+    ...(base === undefined || base === 'glove' ? {} : { encoder: encoderBase(base).base }),
+    cacheDir: ctx.cacheDir,
+    ...embedChoices(ctx),
+    outDir: embedOutDir(ctx, path.basename(source).replace(/\.(csv|tsv|jsonl)$/i, '')),
+  };
+  const result = await ctx.client().sendRequest(textEmbedRequest, params, ctx.token);
+  ctx.view.result(result, formatEmbed(result, 'texts'));
+  return EXIT.ok;
 }
 
 /** `layers <text run>`: the kept model's layers, as the panel's Layers tab lists them. */

@@ -4,16 +4,11 @@ import path from 'node:path';
 import { PROBE_VALIDATION_SPLIT } from '../shared/probeRules';
 import { DEFAULT_SEED } from '../shared/recipeDefaults';
 import { textProbe } from '../shared/text/textProbeProtocol';
-import type { CommandContext } from './commandSpec';
+import { stringOption as str, type CommandContext } from './commandSpec';
 import { EXIT } from './exitCodes';
 import { formatProbe } from './format';
 import { encoderBase } from './textCommands';
 import { numberFlag } from './trainArgs';
-
-const str = (ctx: CommandContext, name: string) => {
-  const v = ctx.options[name];
-  return typeof v === 'string' ? v : undefined;
-};
 
 export async function textProbeCommand(ctx: CommandContext, source: string): Promise<number> {
   // Text compares GloVe and lexical always; --bases adds the user's ONNX encoder (a folder or its URL).

@@ -67,6 +67,8 @@ export const LIMITS = {
   maxEncoderModelBytes: 2048 * MiB,
   /** tokenizer.json of a user's encoder (a 250k-word multilingual vocabulary is about 20 MB). */
   maxTokenizerJsonBytes: 64 * MiB,
+  /** float32 bytes of one `embed` matrix (examples × values), checked before it is allocated. */
+  maxEmbeddingBytes: 2048 * MiB,
   /** The built-in word vectors file (GloVe-100 int8: about 38 MB). */
   maxWordVectorsBytes: 128 * MiB,
 } as const;

@@ -68,6 +68,9 @@ export const predictEach = new RequestType<
 /** The light classifiers an embed request may fit on the embeddings (none: export only), the default first. */
 export const EMBED_CLASSIFIERS = ['logistic', 'knn', 'none'] as const;
 
+/** The files an embed request writes into its folder; the CLI refuses to replace them without --force. */
+export const EMBED_FILES = ['embeddings.csv', 'embeddings.npy', 'embeddings.json'] as const;
+
 /** Parameters of an embed request: a class folder, the base and its layer, where the files go. */
 export interface EmbedParams {
   folder: string;

@@ -171,6 +171,18 @@ const ROWS: Row[] = [
     writes: (w) => [w.cache],
   },
   {
+    name: 'embed (text, GloVe, default output)',
+    args: (w) => ['embed', w.texts],
+    writes: (w) => [path.join(w.cwd, '.transfer-studio/embeddings/texts')],
+    check: (w) => exists(path.join(w.cwd, '.transfer-studio/embeddings/texts/embeddings.npy')),
+  },
+  {
+    name: 'embed (text, own ONNX encoder)',
+    args: (w) => ['embed', w.texts, '--base', w.encoder, '--out', path.join(w.exports, 'text-embeddings')],
+    writes: (w) => [w.exports, w.cache],
+    check: (w) => exists(path.join(w.exports, 'text-embeddings/embeddings.csv')),
+  },
+  {
     name: 'evaluate (text, encoder run)',
     args: (w) => ['evaluate', w.made.encoder, w.texts],
     writes: (w) => [w.cache],

@@ -16,9 +16,17 @@ function plan(topBlocks: number, computeSeconds: number, epochSeconds: number): 
     name: `top ${topBlocks}`,
     detail: '',
     bottomSecondsPerImage: 0.01,
+    startSeconds: 0,
     computeSeconds,
     cached: 0,
     epochSeconds,
+    work: {
+      trainExamples: 1,
+      batchSize: 1,
+      stepSeconds: epochSeconds,
+      validationExamples: 0,
+      predictSecondsPerExample: 0,
+    },
     estimate: (epochs) => computeSeconds + epochs * epochSeconds,
   };
 }

@@ -13,6 +13,7 @@ import {
   SMALL_DATA_PER_CLASS,
   secondPhaseRate,
 } from '../../shared/autoFlow';
+import { augmentedEpochSeconds, nextEpochSeconds } from '../../shared/fineTuneEstimate';
 import type { Sample } from '../../shared/split';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
@@ -148,8 +149,14 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       signal: o.signal,
       emit: o.emit,
       afterEpoch: async () => '',
-      // No epoch starts that the estimate says would end after the budget.
-      deadline: o.deadline - epochSeconds * 1000,
+      // No epoch starts that would end after the budget: by the estimate, then by what the epochs took.
+      deadline: (ran: readonly EpochMetrics[]) =>
+        o.deadline -
+        1000 *
+          nextEpochSeconds(
+            epochSeconds,
+            ran.map((m) => m.seconds),
+          ),
     };
     // Each trial's estimate is compared with what it took: the same cost model, for the epochs that ran.
     const judge = (
@@ -231,9 +238,12 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
         o.skips,
         DEFAULT_AUGMENTATION,
       );
-    // Decoding and augmenting each image is part of every epoch: timed on one batch.
+    // Decoding and augmenting each image is part of every epoch: timed on a batch.
     const augmentedEpoch = async () =>
-      o.split.train.length * (plan.bottomSecondsPerImage + (await secondsPerExample(augmented()))) + epochSeconds;
+      augmentedEpochSeconds({
+        ...plan.work,
+        produceSecondsPerExample: plan.bottomSecondsPerImage + (await secondsPerExample(augmented())),
+      });
     const augmentedEstimate =
       perClass < SMALL_DATA_PER_CLASS && !fewerEpochs ? MIN_AFFORDABLE_EPOCHS * (await augmentedEpoch()) : 0;
     if (perClass >= SMALL_DATA_PER_CLASS) {
@@ -255,7 +265,16 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       const augStarted = Date.now();
       const images = { train: augmented(), validation: source(o.split.validation) };
       const epochEstimate = augmentedEstimate / MIN_AFFORDABLE_EPOCHS;
-      const augCommon = { ...common, deadline: o.deadline - epochEstimate * 1000 };
+      const augCommon = {
+        ...common,
+        deadline: (ran: readonly EpochMetrics[]) =>
+          o.deadline -
+          1000 *
+            nextEpochSeconds(
+              epochEstimate,
+              ran.map((m) => m.seconds),
+            ),
+      };
       const augRun = await throughFrozen(part, augCommon, images, source(o.split.validation));
       cancelled = augRun.cancelled;
       if (!cancelled)

@@ -4,6 +4,7 @@
 // runs the largest second phase the time left affords (fineTuneChoice).
 import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
 import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
+import { epochSeconds, trialSeconds, type EpochWork } from '../../shared/fineTuneEstimate';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
 import type { Split } from '../../shared/split';
 import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
@@ -36,12 +37,16 @@ export interface TopPlan {
   detail: string;
   /** The frozen bottom's seconds per example (an augmented epoch runs it on every training image). */
   bottomSecondsPerImage: number;
+  /** Seconds to start the trial's training worker. */
+  startSeconds: number;
   /** Seconds to have every activation: read back where cached, the bottom pass for the rest. */
   computeSeconds: number;
   /** Examples whose activations below the top were cached already. */
   cached: number;
-  /** Seconds of one epoch: the top's training steps and its validation pass. */
+  /** Seconds of one epoch: the top's training steps and its validation pass (fineTuneEstimate.ts). */
   epochSeconds: number;
+  /** What the epoch was estimated from. */
+  work: EpochWork;
   /** Seconds for a fine-tune of this many epochs, all told. */
   estimate(epochs: number): number;
 }
@@ -69,18 +74,24 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
     const cost = await measureCosts(part, o);
     const { cached, readSeconds } = await cachedActivations({ ...o, part });
     const computeSeconds = readSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
-    const batches = Math.ceil(o.split.train.length / o.recipe.batchSize);
-    const epochSeconds = batches * cost.stepSeconds + o.split.validation.length * cost.topSecondsPerImage;
+    const work: EpochWork = {
+      trainExamples: o.split.train.length,
+      batchSize: o.recipe.batchSize,
+      stepSeconds: cost.stepSeconds,
+      validationExamples: o.split.validation.length,
+      predictSecondsPerExample: cost.topSecondsPerImage,
+    };
+    const costs = { startSeconds: cost.startSeconds, computeSeconds, epochSeconds: epochSeconds(work) };
     return {
       topBlocks,
       from,
       name: topName(topBlocks),
       detail,
       bottomSecondsPerImage: cost.bottomSecondsPerImage,
-      computeSeconds,
+      ...costs,
+      work,
       cached,
-      epochSeconds,
-      estimate: (epochs) => computeSeconds + epochs * epochSeconds,
+      estimate: (epochs) => trialSeconds(costs, epochs),
     };
   } finally {
     applyFreezePlan(o.full, o.plan);
@@ -103,7 +114,7 @@ export function useTop(o: PlanInput, from: string): FrozenSplit | { reason: stri
 
 /** Whole epochs a plan affords in `left` seconds. */
 export function affordableEpochs(p: TopPlan, left: number): number {
-  return Math.max(0, Math.floor((left - p.computeSeconds) / p.epochSeconds));
+  return Math.max(0, Math.floor((left - p.startSeconds - p.computeSeconds) / p.epochSeconds));
 }
 
 /**
@@ -124,16 +135,26 @@ export function fineTuneChoice(
   return most && epochs >= 1 ? { plan: most, epochs } : undefined;
 }
 
-/** Seconds per example to produce the first batch of a source (decoding, and augmenting where it does). */
+/**
+ * Seconds per example to produce a batch of a source (decoding, and augmenting where it does): the second
+ * batch, the first warming up (opening files, starting the decoder); the first when there is one.
+ */
 export async function secondsPerExample(source: BatchSource): Promise<number> {
-  const started = Date.now();
   const batches = source.batches(1)[Symbol.asyncIterator]();
-  const first = await batches.next();
-  const seconds = (Date.now() - started) / 1000;
-  await batches.return?.();
-  if (first.done) return 0;
-  tf.dispose([first.value.x, first.value.y].flat());
-  return seconds / Math.max(1, first.value.samples.length);
+  let seconds = 0;
+  let examples = 0;
+  try {
+    for (let i = 0; i < 2; i++) {
+      const started = Date.now();
+      const next = await batches.next();
+      if (next.done) break;
+      [seconds, examples] = [(Date.now() - started) / 1000, next.value.samples.length];
+      tf.dispose([next.value.x, next.value.y].flat());
+    }
+  } finally {
+    await batches.return?.();
+  }
+  return examples ? seconds / examples : 0;
 }
 
 /** Records a trial that did not run, and says why. */

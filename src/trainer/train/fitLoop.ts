@@ -43,8 +43,11 @@ export interface FitOptions {
   firstEpoch?: number;
   /** The epochs of this phase finished before a resume: early stopping counts from them, as if never interrupted. */
   earlier?: EpochMetrics[];
-  /** Date.now() after which no new epoch starts (the automatic flow's time budget); the best weights are kept. */
-  deadline?: number;
+  /**
+   * Date.now() after which no new epoch starts (the automatic flow's time budget); the best weights are kept.
+   * A function is asked after each epoch, with the epochs so far (the second phase reserves what they took).
+   */
+  deadline?: number | ((history: readonly EpochMetrics[]) => number);
   /**
    * Set by automatic phases: an improvement must lower validation loss by this fraction of the best, and
    * `epochs` is only a cap (progress says "stops after `patience` without improvement"). Else 1e-4 absolute.
@@ -177,7 +180,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           break;
         }
       }
-      if (o.deadline !== undefined && Date.now() >= o.deadline && epoch < o.epochs) {
+      const deadline = typeof o.deadline === 'function' ? o.deadline(history) : o.deadline;
+      if (deadline !== undefined && Date.now() >= deadline && epoch < o.epochs) {
         stoppedEarly = true;
         o.emit({
           kind: 'log',

@@ -6,10 +6,12 @@ import type * as tf from '../tf';
 import { TrainPool, MIN_SHARD } from '../parallel/trainPool';
 import { fit, type FitOptions, type FitResult } from './fitLoop';
 
+type StepFn = NonNullable<FitOptions['step']>;
+
 /** fit() with each batch split across the calling thread and a worker thread when that can pay. */
 export async function fitDataParallel(o: FitOptions): Promise<FitResult> {
   const batch = Math.ceil(o.train.size / Math.max(1, o.train.batchCount));
-  const pool = batch >= 2 * MIN_SHARD ? await TrainPool.start(o.model) : undefined;
+  const pool = await startPool(o.model, batch);
   if (!pool) return fit(o);
   const note: ProgressEvent = {
     kind: 'log',
@@ -18,10 +20,7 @@ export async function fitDataParallel(o: FitOptions): Promise<FitResult> {
   };
   o.emit(note);
   try {
-    // Shards split one input along the batch; a model with several inputs steps on this thread.
-    const step = (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) =>
-      Array.isArray(x) ? (o.model.trainOnBatch(x, y) as Promise<number[]>) : pool.step(x, y);
-    return await fit({ ...o, step });
+    return await fit({ ...o, step: poolStep(o.model, pool) });
   } finally {
     if (pool.broken) {
       const message = `The training worker failed (${pool.broken}); later batches trained on one thread`;
@@ -29,4 +28,14 @@ export async function fitDataParallel(o: FitOptions): Promise<FitResult> {
     }
     await pool.dispose();
   }
+}
+
+/** The worker fitDataParallel() trains with at this batch size, or undefined when it steps on one thread. */
+export async function startPool(model: tf.LayersModel, batch: number): Promise<TrainPool | undefined> {
+  return batch >= 2 * MIN_SHARD ? TrainPool.start(model) : undefined;
+}
+
+/** fitDataParallel()'s step: shards split one input along the batch; a model with several steps here. */
+export function poolStep(model: tf.LayersModel, pool: TrainPool | undefined): StepFn {
+  return (x, y) => (pool && !Array.isArray(x) ? pool.step(x, y) : (model.trainOnBatch(x, y) as Promise<number[]>));
 }

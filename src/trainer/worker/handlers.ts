@@ -19,6 +19,8 @@ import { exportAnyRun } from '../text/textExport';
 import { registerTextHandlers } from '../text/textHandlers';
 import { probeTextRun } from '../text/encoderText';
 import { textProbe } from '../../shared/text/textProbeProtocol';
+import { textEmbed } from '../../shared/text/textEmbedProtocol';
+import { embedTexts } from '../text/textEmbed';
 
 export function registerHandlers(connection: MessageConnection, backendReady: Promise<P.BackendInfo>): void {
   let queue: Promise<unknown> = Promise.resolve();
@@ -78,6 +80,7 @@ export function registerHandlers(connection: MessageConnection, backendReady: Pr
   connection.onRequest(P.exportModel, (p, token) => job(token, () => exportAnyRun(p)));
   registerTextHandlers(connection, job, emit);
   connection.onRequest(textProbe, (p, token) => job(token, () => probeTextRun(p)));
+  connection.onRequest(textEmbed, (p, token) => job(token, () => embedTexts(p, emit)));
 }
 
 function toResponseError(e: unknown): ResponseError<void> {
