@@ -8,6 +8,7 @@ import { DEFAULT_AUGMENTATION, defaultRecipe } from '../shared/recipeDefaults';
 import { recipeProblems } from '../shared/recipeChecks';
 import { AUTO, OFF, secondPhaseRate } from '../shared/autoFlow';
 import { lineColumn, MAX_RECIPE_BYTES, parseRecipe } from './recipeSyntax';
+import { isEncoderUrl } from '../shared/text/encoderMeta';
 
 /** A recipe file that cannot be used; the message names the file, the line and the column. */
 export class RecipeFileError extends Error {
@@ -82,7 +83,8 @@ export function resolveRecipePaths(fields: Partial<TrainRecipe>, recipeDir: stri
   if (r.data) r.data = path.resolve(recipeDir, r.data);
   if (r.outputDir) r.outputDir = path.resolve(recipeDir, r.outputDir);
   if (r.base && isPathLikeBase(r.base)) r.base = path.resolve(recipeDir, r.base);
-  if (r.text?.encoder) r.text = { ...r.text, encoder: path.resolve(recipeDir, r.text.encoder) };
+  if (r.text?.encoder && !isEncoderUrl(r.text.encoder))
+    r.text = { ...r.text, encoder: path.resolve(recipeDir, r.text.encoder) };
   // A URI stays as written: the Ray driver refuses it with its own message.
   const storage = r.ray?.storagePath;
   if (storage && !/^[a-z][a-z0-9+.-]*:\/\//i.test(storage))

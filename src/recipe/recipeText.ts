@@ -6,6 +6,7 @@ import type { TrainRecipe } from '../shared/engineTypes';
 import { RECIPE_FIELDS, type FieldSpec } from '../shared/recipeFields';
 import { OFF } from '../shared/autoFlow';
 import { isPathLikeBase } from './recipeFile';
+import { isEncoderUrl } from '../shared/text/encoderMeta';
 
 // The order a reader wants: what is trained on, from what, how, and where it runs and results go. A record
 // (its keys in that order) rather than a list, so a recipe field missing here fails to compile.
@@ -53,7 +54,7 @@ export function recipeText(recipe: TrainRecipe, recipeDir: string): string {
     if (value === undefined) continue;
     if (key === 'data' || key === 'outputDir') fields[key] = relative(value as string);
     else if (key === 'base' && isPathLikeBase(value as string)) fields[key] = relative(value as string);
-    else if (key === 'text' && recipe.text?.encoder)
+    else if (key === 'text' && recipe.text?.encoder && !isEncoderUrl(recipe.text.encoder))
       fields[key] = { ...recipe.text, encoder: relative(recipe.text.encoder) };
     else fields[key] = value;
   }

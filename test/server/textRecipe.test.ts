@@ -200,3 +200,16 @@ test('a text option the chosen model does not read is said to be ignored', async
     [],
   );
 });
+
+test('text.encoder as a URL: its form is checked, the network never touched', async () => {
+  const good = 'data: tickets.jsonl\ntext:\n  column: sentence\n  encoder: https://example.org/models/enc/\n';
+  assert.deepEqual((await open('url.recipe.yaml', good)).diagnostics, []);
+  const bad = good.replace('https://example.org/models/enc/', 'https://a b/');
+  assert.deepEqual((await open('bad-url.recipe.yaml', bad)).diagnostics.map(brief), [
+    {
+      range: rangeOf(bad, 'https://a b/'),
+      message: '"https://a b/" has a space in it: encode it as %20.',
+      severity: 1,
+    },
+  ]);
+});

@@ -6,16 +6,39 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { RECIPE_FIELDS } from '../../src/shared/recipeFields';
 import { recipeJsonSchema } from '../../src/recipe/recipeSchema';
+import { RECIPE_LANGUAGE } from '../../src/shared/recipeLanguage';
 
 const ROOT = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
 
-test('the extension does not activate on every YAML file, nor on everything', () => {
+test('opening a recipe activates the extension by its own language; no YAML file else, nor everything', () => {
   const events: string[] = manifest.activationEvents;
-  assert.ok(!events.some((e) => e.startsWith('onLanguage:')), events.join(', '));
+  // workspaceContains' search gives up after a few seconds on a busy machine or a large workspace, and then a
+  // recipe opened later had no diagnostics nor CodeLens: *.recipe.yaml is a language of its own, and its
+  // onLanguage: is the one such event (never onLanguage:yaml, which would activate on every YAML file).
+  assert.deepEqual(
+    events.filter((e) => e.startsWith('onLanguage:')),
+    [`onLanguage:${RECIPE_LANGUAGE}`],
+  );
   assert.ok(!events.includes('*'));
   assert.ok(events.includes('workspaceContains:**/*.recipe.yaml'), 'a workspace with recipes activates it');
+  const languages: { id: string; filenamePatterns: string[]; configuration: string }[] = manifest.contributes.languages;
+  assert.deepEqual(
+    languages.map((l) => [l.id, l.filenamePatterns]),
+    [[RECIPE_LANGUAGE, ['*.recipe.yaml']]],
+  );
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, languages[0].configuration), 'utf8'));
+  assert.equal(config.comments.lineComment, '#');
+  assert.equal(manifest.contributes.configurationDefaults[`[${RECIPE_LANGUAGE}]`]['editor.insertSpaces'], true);
+});
+
+test("the recipe language's grammar is YAML's, so recipes keep their colours", () => {
+  const grammars: { language: string; scopeName: string; path: string }[] = manifest.contributes.grammars;
+  const grammar = grammars.find((g) => g.language === RECIPE_LANGUAGE)!;
+  const tm = JSON.parse(fs.readFileSync(path.join(ROOT, grammar.path), 'utf8'));
+  assert.equal(tm.scopeName, grammar.scopeName);
+  assert.deepEqual(tm.patterns, [{ include: 'source.yaml' }]);
 });
 
 test('yamlValidation gives *.recipe.yaml the recipe schema, which covers every recipe field', () => {

@@ -9,6 +9,7 @@ import { encoderAt, encoderProblemAt } from '../../src/io/encoderFolders';
 import { loadRecipe } from '../../src/recipe/recipeFile';
 import { recipeText } from '../../src/recipe/recipeText';
 import { textTrainParams } from '../../src/shared/text/textRecipe';
+import { encoderUrlProblem } from '../../src/shared/text/encoderMeta';
 import { fixture, tempDir } from '../helpers/fixtures';
 
 const work = tempDir('encoder-pick');
@@ -39,4 +40,24 @@ test("the recipe's text.encoder is the run's base, read and written relative to 
   assert.equal(recipe.text?.encoder, tiny);
   assert.equal(textTrainParams(recipe).base, tiny);
   assert.match(recipeText(recipe, work), new RegExp(`\\n  encoder: ${relative.replace(/\./g, '\\.')}\\n`));
+});
+
+test("an encoder's URL: the pick's check names a bad one in one line; a recipe keeps a good one as written", () => {
+  assert.equal(encoderUrlProblem('https://example.org/models/enc/'), undefined);
+  assert.equal(encoderUrlProblem(' http://127.0.0.1:8080/enc '), undefined);
+  assert.equal(
+    encoderUrlProblem('ftp://example.org/enc/'),
+    '"ftp://example.org/enc/" is not an http:// or https:// URL.',
+  );
+  assert.equal(encoderUrlProblem('models/enc'), '"models/enc" is not an http:// or https:// URL.');
+  assert.equal(encoderUrlProblem('https://'), '"https://" is not a valid URL.');
+  assert.equal(encoderUrlProblem('https://a b/'), '"https://a b/" has a space in it: encode it as %20.');
+  const url = 'https://example.org/models/enc/';
+  const file = path.join(work, 'url.recipe.yaml');
+  fs.writeFileSync(path.join(work, 'speeches.csv'), 'text,label\nWe will,Democratic\nWe shall,Republican\n');
+  fs.writeFileSync(file, `data: speeches.csv\ntext:\n  encoder: ${url}\n`);
+  const recipe = loadRecipe(file);
+  assert.equal(recipe.text?.encoder, url);
+  assert.equal(textTrainParams(recipe).base, url);
+  assert.match(recipeText(recipe, work), new RegExp(`\\n  encoder: ${url.replace(/\./g, '\\.')}\\n`));
 });

@@ -69,6 +69,9 @@ test('a fine-tuned run: four layers, the Embedding toggle posts the choice and s
   assert.match(await rows.nth(1).innerText(), /kept as GloVe/);
   assert.match(await p.page.locator('[data-testid="text-layers-hint"]').innerText(), /this run fine-tuned/);
   await p.setTheme('light');
+  // Unchecked in the light theme: a light box with a border, as VS Code draws its own checkboxes.
+  const box = await toggle.evaluate((c) => getComputedStyle(c.shadowRoot!.querySelector('.icon')!).backgroundColor);
+  assert.equal(box, 'rgb(248, 248, 248)');
   await p.screenshot('text-layers-light');
   assert.deepEqual(await p.problems(), []);
 });

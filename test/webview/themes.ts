@@ -43,6 +43,10 @@ const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: Record<
       '--vscode-checkbox-background': '#313131',
       '--vscode-checkbox-border': '#3c3c3c',
       '--vscode-checkbox-foreground': '#cccccc',
+      // @vscode-elements' checkbox reads the settings editor's colours, which VS Code derives from checkbox.*.
+      '--vscode-settings-checkboxBackground': '#313131',
+      '--vscode-settings-checkboxBorder': '#3c3c3c',
+      '--vscode-settings-checkboxForeground': '#cccccc',
       '--vscode-panelTitle-activeForeground': '#cccccc',
       '--vscode-panelTitle-activeBorder': '#0078d4',
       '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
@@ -93,6 +97,10 @@ const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: Record<
       '--vscode-checkbox-background': '#f8f8f8',
       '--vscode-checkbox-border': '#cecece',
       '--vscode-checkbox-foreground': '#3b3b3b',
+      // @vscode-elements' checkbox reads the settings editor's colours, which VS Code derives from checkbox.*.
+      '--vscode-settings-checkboxBackground': '#f8f8f8',
+      '--vscode-settings-checkboxBorder': '#cecece',
+      '--vscode-settings-checkboxForeground': '#3b3b3b',
       '--vscode-panelTitle-activeForeground': '#3b3b3b',
       '--vscode-panelTitle-activeBorder': '#005fb8',
       '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
@@ -144,6 +152,10 @@ const THEMES: Record<ThemeName, { bodyClass: string; kind: string; vars: Record<
       '--vscode-checkbox-background': '#000000',
       '--vscode-checkbox-border': '#6fc3df',
       '--vscode-checkbox-foreground': '#ffffff',
+      // @vscode-elements' checkbox reads the settings editor's colours, which VS Code derives from checkbox.*.
+      '--vscode-settings-checkboxBackground': '#000000',
+      '--vscode-settings-checkboxBorder': '#6fc3df',
+      '--vscode-settings-checkboxForeground': '#ffffff',
       '--vscode-panelTitle-activeForeground': '#ffffff',
       '--vscode-panelTitle-activeBorder': '#6fc3df',
       '--vscode-panelTitle-inactiveForeground': '#ffffff',

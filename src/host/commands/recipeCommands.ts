@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { isPathLikeBase, loadRecipe, readRecipeFile } from '../../recipe/recipeFile';
 import { isTextData } from '../../io/textSource';
 import { textTrainParams } from '../../shared/text/textRecipe';
+import { isEncoderUrl } from '../../shared/text/encoderMeta';
 import { trainTextModels } from '../text/textFineTune';
 import { recipeText } from '../../recipe/recipeText';
 import type { TrainRecipe } from '../../shared/engineTypes';
@@ -58,7 +59,7 @@ export async function trainRecipe(
       recipe = { ...recipe, base: base.path };
     }
     // So is a text encoder's folder.
-    if (recipe.text?.encoder) {
+    if (recipe.text?.encoder && !isEncoderUrl(recipe.text.encoder)) {
       const encoder = confinePath(recipe.text.encoder, roots, { what: 'text encoder of the recipe' });
       if (!encoder.ok) throw new Error(encoder.reason);
       recipe = { ...recipe, text: { ...recipe.text, encoder: encoder.path } };

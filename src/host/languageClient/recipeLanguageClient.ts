@@ -11,9 +11,10 @@ import {
 } from 'vscode-languageclient/node';
 import { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
 import { nodeChildEnv } from '../../shared/privateEnv';
+import { RECIPE_LANGUAGE } from '../../shared/recipeLanguage';
 
-/** Files the server handles. */
-export const RECIPE_SELECTOR = [{ scheme: 'file', pattern: '**/*.recipe.yaml' }];
+/** Files the server handles: recipes on disk, by the language package.json gives *.recipe.yaml. */
+export const RECIPE_SELECTOR = [{ scheme: 'file', language: RECIPE_LANGUAGE }];
 
 export interface RecipeClientOptions {
   /** The trainer's cache folder (downloaded bases), passed to the server; the CLI's default when absent. */

@@ -16,7 +16,7 @@ import { pickTextColumns } from './textColumnsPick';
 import { textEvaluationView } from './textReport';
 import { showTextDataset } from './textDatasetPreview';
 import { textEmbeddingFrozen } from './textFreeze';
-import { textModelItems } from './textModelPick';
+import { askEncoderUrl, textModelItems } from './textModelPick';
 import { workspaceEncoders } from './workspaceEncoders';
 
 /** Placeholder of the text model pick (the e2e scenarios wait for it). */
@@ -32,6 +32,8 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
     ignoreFocusOut: true,
   });
   if (!picked) return;
+  const base = picked.askUrl ? await askEncoderUrl() : picked.base;
+  if (picked.askUrl && !base) return;
   let outputDir: string;
   try {
     outputDir = runsDirFor(source);
@@ -42,7 +44,7 @@ export async function fineTuneText(s: Services, source: string): Promise<void> {
     source,
     columns,
     model: picked.model,
-    base: picked.base,
+    base,
     outputDir,
     seed: DEFAULT_SEED,
     validationSplit: readSettings().training.validationSplit,

@@ -5,14 +5,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../shared/limits';
 import { WORD_VECTORS_FILE } from '../../shared/text/textFiles';
+import { encoderUrlProblem } from '../../shared/text/encoderMeta';
 import type { TextModelChoice } from '../../shared/text/textRecipe';
 import type { Services } from '../services';
 import type { WorkspaceEncoder } from '../../io/encoderFolders';
 
-/** One entry of the pick; `base` is an encoder's folder. */
+/** One entry of the pick; `base` is an encoder's folder; `askUrl`: the encoder's URL is asked next. */
 export interface TextModelItem extends vscode.QuickPickItem {
   model: TextModelChoice;
   base?: string;
+  askUrl?: boolean;
 }
 
 /** What each text model does and costs, for the pick (auto first: the default). */
@@ -55,7 +57,26 @@ export function textModelItems(s: Services, encoders: readonly WorkspaceEncoder[
       detail: vscode.l10n.t('GloVe-100 word vectors fine-tuned on these texts with the head'),
     },
     ...encoders.map((e) => encoderItem(e)),
+    {
+      model: 'auto',
+      askUrl: true,
+      label: vscode.l10n.t('ONNX encoder from a URL…'),
+      description: vscode.l10n.t('downloads the folder once into the cache'),
+      detail: vscode.l10n.t('A sentence-transformers folder served over http(s): model.onnx, tokenizer.json'),
+    },
   ];
+}
+
+/** The URL of an encoder folder, checked as it is typed; undefined when the user cancels. */
+export async function askEncoderUrl(): Promise<string | undefined> {
+  const url = await vscode.window.showInputBox({
+    title: vscode.l10n.t('ONNX encoder from a URL'),
+    prompt: vscode.l10n.t('The URL of a folder holding model.onnx (or onnx/model.onnx) and tokenizer.json'),
+    placeHolder: 'https://example.org/models/my-encoder/',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() ? encoderUrlProblem(value) : undefined),
+  });
+  return url?.trim() || undefined;
 }
 
 /** A sentence encoder of the workspace: the run fits a head on its vectors (compared with the baselines). */

@@ -89,3 +89,15 @@ export function encoderMeta(files: EncoderMetaFiles): EncoderMeta {
 
 /** `--base https://…/`: the encoder folder is a URL (downloaded once into the cache), not a path. */
 export const isEncoderUrl = (base: string) => /^https?:\/\//i.test(base);
+
+/**
+ * What is wrong with a URL typed for an encoder folder, in one line naming it; undefined for an http(s)
+ * URL (the download then says what the folder there lacks).
+ */
+export function encoderUrlProblem(value: string): string | undefined {
+  const url = value.trim();
+  if (!isEncoderUrl(url)) return `"${url}" is not an http:// or https:// URL.`;
+  if (/\s/.test(url)) return `"${url}" has a space in it: encode it as %20.`;
+  // http(s) URLs always have a host once they parse.
+  return URL.canParse(url) ? undefined : `"${url}" is not a valid URL.`;
+}

@@ -68,7 +68,7 @@ export const TEXT_RECIPE_SECTION = {
     encoder: {
       kind: 'string',
       role: 'path',
-      doc: 'A folder holding an ONNX sentence encoder, relative to this recipe: model.onnx (or onnx/model.onnx), tokenizer.json and the sentence-transformers files (modules.json, 1_Pooling/config.json). The run encodes every text with it once (vectors cached) and fits a logistic head on them, compared with the lexical and GloVe-mean baselines; "model" is then ignored.',
+      doc: 'A folder holding an ONNX sentence encoder, relative to this recipe, or the http(s) URL of one (downloaded once into the cache): model.onnx (or onnx/model.onnx), tokenizer.json and the sentence-transformers files (modules.json, 1_Pooling/config.json). The run encodes every text with it once (vectors cached) and fits a logistic head on them, compared with the lexical and GloVe-mean baselines; "model" is then ignored.',
     },
     pooling: {
       kind: 'string',

@@ -3,7 +3,8 @@
 // 'Change to "block_16_project"' → saved, the file on disk says block_16_project and the Problems panel
 // has nothing for it → the "Train" CodeLens → "Training finished" → the run folder's recipe.json cuts at
 // block_16_project (the head sits on its 320 channels, Conv_1 is gone) with every base layer frozen, and
-// run.json's trainable parameters are the head's alone.
+// run.json's trainable parameters are the head's alone. The file opens in the recipe language (its
+// onLanguage activation), coloured as YAML.
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkFreeze, cliLayers, headParams } from '../lib/freezeChecks.mjs';
@@ -79,6 +80,13 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
   await squiggle.waitFor({ timeout: 60_000 });
   const squiggleSeconds = (Date.now() - opened) / 1000;
   lap(`error squiggle shown ${squiggleSeconds.toFixed(1)} s after opening`);
+  // The file is in the recipe language (what activated the extension), coloured by YAML's grammar: the
+  // line's key, colon and value are tokens of their own, where plain text would be one.
+  await page.locator('.statusbar-item', { hasText: 'Transfer Studio Recipe' }).first().waitFor({ timeout: 15_000 });
+  const dataLine = editor.locator('.view-line', { hasText: 'data: fashion-small' }).first();
+  const tokens = await dataLine.locator('span span').evaluateAll((spans) => spans.map((s) => s.className));
+  if (new Set(tokens).size < 2) throw new Error(`"data: fashion-small" is drawn as one token: ${tokens}`);
+  lap(`language mode Transfer Studio Recipe; "data: fashion-small" in ${new Set(tokens).size} token colours`);
 
   await showProblems(page);
   const marker = problemRows(page).filter({ hasText: PROBLEM }).first();

@@ -125,6 +125,14 @@ export async function run({ page, workspace, sandbox, lap, screenshot }) {
     },
     { timeout: 15_000, what: 'the panel to turn light' },
   );
+  // The checkboxes (@vscode-elements) draw with the settings editor's checkbox colour: VS Code must set it,
+  // else an unchecked box falls back to a dark square (test/webview/themes.ts mirrors what is read here).
+  const checkbox = await web
+    .locator('html')
+    // eslint-disable-next-line no-undef -- runs in the webview
+    .evaluate((h) => getComputedStyle(h).getPropertyValue('--vscode-settings-checkboxBackground').trim());
+  if (!checkbox) throw new Error('VS Code set no --vscode-settings-checkboxBackground in the light webview');
+  lap(`light theme: the checkbox background VS Code gives the webview is ${checkbox}`);
   await screenshot('04-light-text-dataset');
   await web.locator('[data-testid="tab-layers"]').click();
   await screenshot('05-light-text-layers');
