@@ -276,6 +276,7 @@ def train_loop(plan):
     clock["evaluation"] += time.time() - t
     if rank == 0:
         out = plan["outDir"]
+        os.makedirs(out, exist_ok=True)
         full.save(os.path.join(out, "trained.keras"))
         write_weights(np, full, out)
         say({"type": "trained", "weightsIdentical": len(set(digests)) == 1, "weightDigests": digests,
