@@ -45,7 +45,7 @@ function recipe(work: string): string {
   return file;
 }
 
-/** What the cluster's cache did per cut, from the job's own log (a line may come twice: Ray repeats it). */
+/** What the cluster's cache did per cut, from the job's own log (the last line per cut). */
 function cacheLines(runDir: string): ComparisonRow['cache'] {
   const record = path.join(runDir, 'ray-job.json');
   if (!fs.existsSync(record)) return [];

@@ -139,10 +139,11 @@ def main(argv):
     from ray.train.torch import TorchTrainer
     import job_cache
     import job_checkpoint
+    import job_head
     import job_order
     import job_train
     # The workers import none of the job's files: its modules travel with the training function, by value.
-    for module in (job_train, job_cache, job_checkpoint, job_order, sys.modules["job_lines"]):
+    for module in (job_train, job_cache, job_checkpoint, job_head, job_order, sys.modules["job_lines"]):
         ray.cloudpickle.register_pickle_by_value(module)
     gpus = plan["gpusPerWorker"]
     trainer = TorchTrainer(

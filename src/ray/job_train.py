@@ -11,7 +11,8 @@ import time
 
 import job_checkpoint
 from job_order import epoch_order
-from job_cache import keep_inference_mode, part_above, phase_values, runtime_of
+from job_cache import keep_inference_mode, phase_values, runtime_of
+from job_head import trainable_part
 from job_lines import say
 
 
@@ -59,6 +60,22 @@ def write_weights(np, model, out):
                 entries.append({"layer": layer.name, "weights": tensors})
     with open(os.path.join(out, "weights.json"), "w") as f:
         json.dump({"version": 1, "bytes": offset, "layers": entries}, f)
+
+
+def test_scores(np, parts, rows, out):
+    """Every worker's test probabilities in the split's row order, saved for the engine's evaluation
+    (rayScores.ts): it then reads what the cluster computed on its cached values instead of running the whole
+    base over the test images again."""
+    pieces = [piece for part in parts for piece in part]
+    if not pieces:
+        return None
+    scores = np.zeros((rows, pieces[0][1].shape[1]), dtype=np.float32)
+    for idx, probs in pieces:
+        scores[idx] = probs
+    os.makedirs(out, exist_ok=True)
+    file = os.path.join(out, "test_scores.npy")
+    np.save(file, scores)
+    return file
 
 
 def resume(full, own, checkpoint):
@@ -121,12 +138,16 @@ def train_loop(plan):
         t = time.time()
         values = phase_values(keras, w, full, plan["phases"], p, pixels, keys, computed)
         clock["features"] += time.time() - t
-        return part_above(keras, full, cut["boundary"]), {k: (values[k], pixels[k][1]) for k in pixels}
+        # The cached values are in memory: one tensor per split, so a step only gathers its rows.
+        arrays = {k: (torch.from_numpy(values[k]).to(device), pixels[k][1]) for k in pixels}
+        return trainable_part(keras, torch, full, cut["boundary"]), arrays
 
     def tensors(x, y, idx):
         idx = np.sort(idx)  # mmap reads in file order
-        xb = torch.from_numpy(np.asarray(x[idx], dtype=np.float32)).to(device)
-        return xb, torch.from_numpy(np.asarray(y[idx], dtype=np.int64)).to(device)
+        yb = torch.from_numpy(np.asarray(y[idx], dtype=np.int64)).to(device)
+        if torch.is_tensor(x):
+            return x[torch.from_numpy(idx).to(device)], yb
+        return torch.from_numpy(np.asarray(x[idx], dtype=np.float32)).to(device), yb
 
     def sums(loss_sum, correct, count):
         t = torch.tensor([loss_sum, correct, count], dtype=torch.float64, device=device)
@@ -135,7 +156,8 @@ def train_loop(plan):
         loss_sum, correct, count = t.tolist()
         return loss_sum / max(count, 1), correct / max(count, 1)
 
-    def evaluate(model, data, split):
+    def evaluate(model, data, split, kept=None):
+        """The split's loss and accuracy over all workers; `kept` gets this worker's rows and probabilities."""
         x, y = data[split]
         mine = np.arange(len(y))[rank::world]
         loss_sum = correct = 0.0
@@ -143,6 +165,8 @@ def train_loop(plan):
             for i in range(0, len(mine), 64):
                 xb, yb = tensors(x, y, mine[i:i + 64])
                 probs = model(xb, training=False)
+                if kept is not None:
+                    kept.append((mine[i:i + 64], probs.detach().cpu().numpy()))
                 loss_sum += float(cross_entropy(torch, probs, yb)) * len(yb)
                 correct += float((probs.argmax(1) == yb).sum())
         return sums(loss_sum, correct, len(mine))
@@ -239,13 +263,22 @@ def train_loop(plan):
     else:
         digests = [digest]
     t = time.time()
-    test = evaluate(model, data, "test") if "test" in data else None
+    kept = []
+    test = evaluate(model, data, "test", kept) if "test" in data else None
+    scores = None
+    if test is not None:
+        everyone = [None] * world
+        if world > 1:
+            dist.all_gather_object(everyone, kept)
+        else:
+            everyone = [kept]
+        scores = test_scores(np, everyone, len(data["test"][1]), plan["outDir"]) if rank == 0 else None
     clock["evaluation"] += time.time() - t
     if rank == 0:
         out = plan["outDir"]
-        os.makedirs(out, exist_ok=True)
         full.save(os.path.join(out, "trained.keras"))
         write_weights(np, full, out)
         say({"type": "trained", "weightsIdentical": len(set(digests)) == 1, "weightDigests": digests,
              "history": history, "test": None if test is None else {"loss": test[0], "accuracy": test[1]},
-             "model": os.path.join(out, "trained.keras"), "timings": clock})
+             "model": os.path.join(out, "trained.keras"), "timings": clock,
+             **({"testScores": scores} if scores else {})})

@@ -8,14 +8,7 @@ import readline from 'node:readline';
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { TrainerRpcClient } from '../client/trainerRpcClient';
 import type { ProgressEvent, RunResult, TrainRecipe } from '../shared/engineTypes';
-import {
-  parseRayLine,
-  progressOfRayLine,
-  RAY_DEFAULTS,
-  RAY_LINE_MARKER,
-  type RayJobLine,
-  type RayTrained,
-} from '../shared/rayProtocol';
+import { parseRayLine, progressOfRayLine, RAY_DEFAULTS, type RayJobLine, type RayTrained } from '../shared/rayProtocol';
 import { pythonChildEnv } from '../shared/privateEnv';
 import type { RayTarget } from '../shared/trainerProtocol';
 import * as P from '../shared/trainerProtocol';
@@ -158,16 +151,8 @@ function runJob(
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     const outcome: JobOutcome = { cancelled: false };
     const tail: string[] = [];
-    // Ray 2.58 forwarded a worker's line twice here (a one-worker TorchTrainer printing once showed it twice):
-    // an exact repeat of a recent job line is the same line, not a second epoch.
-    const recent: string[] = [];
     const onLine = (line: string, fromStdout: boolean) => {
       log?.write(`${line}\n`);
-      if (fromStdout && line.includes(RAY_LINE_MARKER)) {
-        if (recent.includes(line)) return;
-        recent.push(line);
-        if (recent.length > 32) recent.shift();
-      }
       const parsed: RayJobLine | undefined = fromStdout ? parseRayLine(line) : undefined;
       if (!parsed) {
         if (line.trim()) tail.push(line.trim());

@@ -100,6 +100,8 @@ export interface RayTrained {
   history: EpochMetrics[];
   test: { loss: number; accuracy: number } | null;
   model: string;
+  /** The test split's probabilities as the cluster computed them (float32 .npy, a row per test example). */
+  testScores?: string;
   /** Seconds on the cluster (rank 0): frozen values computed or read, epochs, the test split. */
   timings: RayJobTimings;
 }
@@ -217,7 +219,8 @@ export function parseRayLine(line: string): RayJobLine | undefined {
         isStr(v.model) &&
         isObj(v.timings) &&
         hasNums(v.timings, ['features', 'training', 'evaluation']) &&
-        (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy'])));
+        (v.test === null || (isObj(v.test) && hasNums(v.test, ['loss', 'accuracy']))) &&
+        (v.testScores === undefined || isStr(v.testScores));
       return ok ? (v as RayJobLine) : undefined;
     }
     case 'error':

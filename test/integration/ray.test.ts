@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Prediction, ProgressEvent, RunResult, RunTimings } from '../../src/shared/engineTypes';
-import type { RayJobLine } from '../../src/shared/rayProtocol';
+import { RAY_LINE_MARKER, type RayJobLine } from '../../src/shared/rayProtocol';
 import { DIST, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython, testPython } from '../helpers/python';
 import { alive, jobLines, ofType, rayRecipe, readJobLog, startTraining } from '../helpers/rayJob';
@@ -80,6 +80,12 @@ test(
       .match(/"weightDigests":\[("[0-9a-f]{64}"),("[0-9a-f]{64}")\]/);
     assert.ok(digests, 'the job reports two weight digests');
     assert.equal(digests[1], digests[2]);
+    // Each line the job says reaches its log once (Ray Train's print() in the workers wrote every line twice).
+    const said = fs
+      .readFileSync(path.join(job.jobDir, 'job.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(RAY_LINE_MARKER));
+    assert.equal(new Set(said).size, said.length, `${said.length - new Set(said).size} job lines came twice`);
 
     const run = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as {
       status: string;
@@ -105,6 +111,12 @@ test(
       ],
     );
     assert.ok(caches.every((c) => c.folder.startsWith(path.join(work, 'cache', 'ray-features'))));
+    // The evaluation is the cluster's test scores (the engine's model agreed with them on the first images),
+    // not a second pass of the whole base over the test images on this machine.
+    const trained = ofType(jobLog(job.jobDir), 'trained')[0];
+    assert.ok(trained.testScores && trained.test, 'the job wrote its test scores');
+    assert.equal(result.transfer.evaluation.count, result.split.test);
+    assert.ok(Math.abs(result.transfer.evaluation.accuracy - trained.test.accuracy) < 1e-9);
     const saved = JSON.parse(fs.readFileSync(path.join(result.runDir, 'recipe.json'), 'utf8')) as {
       ray?: { address: string; workers: number };
     };

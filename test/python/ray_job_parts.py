@@ -2,7 +2,7 @@
 
 ray_job_parts.py <start.keras> <batches.json>: the job's training step on given batches (batches.json:
   {boundary, frozen, optimizer, learningRate, batches: [{x: [[...]], y: [label, ...]}]}); prints each step's
-  loss as a JSON list.
+  loss and whether the part above the cut ran as the job's torch head: {"losses": [...], "torchHead": bool}.
 ray_job_parts.py --order <labels.json> <seed> <epoch> <balanced 0|1>: one epoch's order (job_order.epoch_order).
 ray_job_parts.py --cache <folder>: a small model's frozen part through job_cache.cached_values three times
   (cold, warm, another runtime); prints the job's cache lines and then the largest difference between the
@@ -22,7 +22,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../src/ray"))
 import numpy as np  # noqa: E402
 
 import job_order  # noqa: E402
-import job_train  # noqa: E402
 
 if sys.argv[1] == "--order":
     with open(sys.argv[2]) as f:
@@ -35,6 +34,8 @@ import keras  # noqa: E402
 import torch  # noqa: E402
 
 import job_cache  # noqa: E402
+import job_head  # noqa: E402
+import job_train  # noqa: E402
 
 
 class CountedConv(keras.layers.Conv2D):
@@ -100,7 +101,7 @@ job_cache.keep_inference_mode(keras, full)
 frozen = set(spec["frozen"])
 for layer in full.layers:
     layer.trainable = layer.name not in frozen
-model = job_cache.part_above(keras, full, spec["boundary"])
+model = job_head.trainable_part(keras, torch, full, spec["boundary"])
 params = [q for q in model.parameters() if q.requires_grad]
 optimizer = job_train.make_optimizer(torch, spec["optimizer"], params, spec["learningRate"])
 losses = []
@@ -109,4 +110,4 @@ for b in spec["batches"]:
     y = torch.tensor(b["y"], dtype=torch.int64)
     loss, _ = job_train.train_step(torch, model, optimizer, x, y)
     losses.append(float(loss))
-print(json.dumps(losses))
+print(json.dumps({"losses": losses, "torchHead": not isinstance(model, keras.Model)}))

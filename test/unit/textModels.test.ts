@@ -5,14 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { sotuSentences } from '../../src/samples/textSets';
+import { sotuSentences, spamAssassinBodies } from '../../src/samples/textSets';
 import { seededRandom, shuffled } from '../../src/shared/seededRandom';
 import { dedupeTexts } from '../../src/shared/text/textExamples';
 import { fitGloveState, gloveRow, poolTexts } from '../../src/trainer/text/gloveFeatures';
 import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../src/trainer/data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer } from '../../src/trainer/text/sparseLogistic';
 import { denseRow } from '../../src/trainer/data/text/sparseRows';
-import { argmax, fitTextModel, FUSED_GLOVE_SCALE, scoreTexts, textFeatures } from '../../src/trainer/text/textHeads';
+import { argmax, fitTextModel, scoreTexts, textFeatures } from '../../src/trainer/text/textHeads';
+import { FUSED_GLOVE_SCALE, fusedShape, LONG_TEXT_WORDS, medianWords } from '../../src/shared/text/fusedShape';
 import { readTextModel, writeTextModel } from '../../src/trainer/text/textModelFile';
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 
@@ -113,7 +114,9 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       const columns = model.fused!.head.columns;
       assert.equal(columns.filter((c) => c >= 2 * LEXICAL_BLOCK).length, 2 * vectors.dims);
       assert.ok(columns.filter((c) => c < 2 * LEXICAL_BLOCK).length > 1000);
+      // Sentences are short: GloVe's row at its full length, terms counted sublinearly.
       assert.equal(model.gloveWeight, FUSED_GLOVE_SCALE);
+      assert.equal(model.fused!.binary, false);
       // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only).
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-'));
       writeTextModel(dir, classes, model);
@@ -122,5 +125,43 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
       a.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - b[i][c]) < 1e-5)));
     }
+  });
+});
+
+describe('the fused model on long texts (SpamAssassin e-mails)', () => {
+  it('counts each term once, shrinks the GloVe row, and reads back the same', () => {
+    const mails = spamAssassinBodies().filter((e) => e.text.split(/\s+/).length > 2 * LONG_TEXT_WORDS);
+    const pick = (label: string) => mails.filter((e) => e.label === label).slice(0, 30);
+    const [train, test] = [0, 1].map((half) =>
+      ['ham', 'spam'].flatMap((label) => pick(label).slice(half * 15, half * 15 + 15)),
+    );
+    const [trainF, testF] = [train, test].map((set) =>
+      textFeatures(
+        vectors,
+        set.map((e) => e.text),
+      ),
+    );
+    const y = train.map((e) => (e.label === 'spam' ? 1 : 0));
+    const model = fitTextModel('fused', trainF, y, 2);
+    const shape = fusedShape(medianWords(trainF.tokens.map((t) => t.length)));
+    assert.ok(shape.binary && shape.scale < FUSED_GLOVE_SCALE, JSON.stringify(shape));
+    assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, shape);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-long-'));
+    writeTextModel(dir, ['ham', 'spam'], model);
+    const read = readTextModel(dir).model;
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(read.fused!.binary, true);
+    const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
+    a.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - b[i][c]) < 1e-5)));
+    // Binary weighting is a different row from the sublinear one whenever a term repeats.
+    const state = fitLexicalState(trainF.counts);
+    const [sub, bin] = (['sublinear', 'binary'] as const).map((w) => lexicalRow(state, trainF.counts[0], w));
+    assert.notDeepEqual(sub.val, bin.val);
+  });
+
+  it('keeps sentences as they were: full GloVe row, sublinear counts', () => {
+    assert.deepEqual(fusedShape(27), { scale: FUSED_GLOVE_SCALE, binary: false });
+    assert.deepEqual(fusedShape(medianWords([])), { scale: FUSED_GLOVE_SCALE, binary: false });
+    assert.equal(medianWords([5, 1, 9, 3]), 4);
   });
 });

@@ -4,6 +4,7 @@
 // candidate beats it on validation beyond chance), the lexical baseline, GloVe mean + logistic regression, the
 // GloVe half of the default alone and fine-tuned GloVe. A measurement, not a test: it prints what it saw.
 //   node --import tsx src/bench/text/textCurves.ts [--only sotu|spam] [--sizes 10,50,200] [--seeds 5]
+//     [--kinds fused,lexical,glove-mean]
 import { seededRandom, shuffled } from '../../shared/seededRandom';
 import { dedupeTexts, type TextExample } from '../../shared/text/textExamples';
 import {
@@ -21,6 +22,7 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const sizes = (arg('--sizes') ?? '10,50,200').split(',').map(Number);
 const seeds = Number(arg('--seeds') ?? 5);
 const only = arg('--only');
+const kinds = (arg('--kinds')?.split(',') ?? TEXT_MODEL_KINDS) as TextModelKind[];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const SETS = {
@@ -57,7 +59,7 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
         vectors,
         train.map((e) => e.text),
       );
-      for (const kind of TEXT_MODEL_KINDS) {
+      for (const kind of kinds) {
         const started = performance.now();
         const model = fitTextModel(kind, trainF, y, classes.length, seed);
         const probs = scoreTexts(model, testF);
@@ -74,7 +76,6 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
 }
 
 function printTable(name: string, acc: Map<string, number[]>) {
-  const kinds: TextModelKind[] = [...TEXT_MODEL_KINDS];
   console.log(`\n${name}: test accuracy %, mean ± standard error over ${seeds} seeds`);
   console.log(['per class', ...kinds].map((s) => s.padEnd(16)).join(''));
   for (const n of sizes) {

@@ -20,7 +20,7 @@ export interface TextLayerFacts {
   /** Hashed TF-IDF columns the lexical head kept (the others have no weight), when it has that part. */
   lexicalColumns?: number;
   /** The fused model's one head over [TF-IDF row | GloVe row × scale]: the columns it weighs, and the scale. */
-  fused?: { columns: number; scale: number };
+  fused?: { columns: number; scale: number; binary?: boolean };
   /** Words of the fine-tuned Embedding (the training split's, besides padding and unknown). */
   tunedWords?: number;
   /** Whether the fine-tuned Embedding was kept as GloVe when this model trained. */
@@ -77,10 +77,11 @@ function gloveLayers(f: TextLayerFacts, meanOnly: boolean): TextLayer[] {
   ];
 }
 
-function lexicalLayers(f: TextLayerFacts): TextLayer[] {
+function lexicalLayers(f: TextLayerFacts, binary = false): TextLayer[] {
+  const counts = binary ? 'each term once (long texts)' : 'sublinear counts';
   return [
     layer('Tokenizer', `word 1–2-grams and character 2–5-grams within words, hashed`),
-    layer('TF-IDF', 'sublinear counts × IDF fitted on the training split, each block unit length'),
+    layer('TF-IDF', `${counts} × IDF fitted on the training split, each block unit length`),
     head(f.classes, f.lexicalColumns ?? 0, 'sparse logistic regression on the weighted columns'),
   ];
 }
@@ -115,8 +116,8 @@ function encoderLayers(f: TextLayerFacts): TextLayer[] {
 }
 
 /** Both rows side by side under one head: GloVe where texts share few n-grams, n-grams where they share many. */
-function fusedLayers(f: TextLayerFacts, fused: { columns: number; scale: number }): TextLayer[] {
-  const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f)];
+function fusedLayers(f: TextLayerFacts, fused: NonNullable<TextLayerFacts['fused']>): TextLayer[] {
+  const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f, fused.binary)];
   return [
     ...lexical.slice(0, 2).map((l) => ({ ...l, name: `lexical · ${l.name}` })),
     ...glove.slice(0, 3).map((l) => ({ ...l, name: `GloVe · ${l.name}` })),

@@ -9,7 +9,7 @@ import type { RayCut } from '../../shared/rayProtocol';
 import { splitBelowTrainable } from '../models/frozenSplit';
 import { applyFreezePlan, type TransferModel } from '../models/transferModel';
 import { cacheKeyText } from '../train/featureCache';
-import { MAX_CACHED_ACTIVATION_BYTES } from '../train/frozenParts';
+import { valuesFitInMemory } from '../train/frozenParts';
 
 interface CutFacts {
   /** The Keras (and TF.js) layer whose output is stored. */
@@ -45,8 +45,7 @@ export function rayCuts(
     applyFreezePlan(tm.full, plan);
     const cut = currentCut(tm, plan, i === 0);
     if (!cut) return undefined;
-    const floats = cut.shape.slice(1).reduce<number>((a, b) => a * (b ?? 0), 1);
-    if (floats === 0 || floats * 4 * images > MAX_CACHED_ACTIVATION_BYTES) return undefined;
+    if (!valuesFitInMemory(cut.shape.slice(1), images)) return undefined;
     // The local cache's key (featureCache.ts), so both name the same values.
     const input = imageInput(ids.preprocessing);
     const key = cacheKeyText({ baseKey: ids.baseKey, layer: cut.layer, pooling: cut.pooling, input });

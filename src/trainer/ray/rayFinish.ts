@@ -1,6 +1,7 @@
 // The engine's half of a Ray run after the job: build the very TF.js model a local run of the recipe builds,
-// set the trained weights into it by layer name, evaluate it with the engine and save a normal run folder,
-// with the run's timings (the host's start-up and decoding, the job's own, the engine's evaluation).
+// set the trained weights into it by layer name, evaluate it (from the cluster's test scores, checked against the
+// engine's model on a few images; rayScores.ts) and save a normal run folder, with the run's timings (the host's
+// start-up and decoding, the job's own, the engine's evaluation).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
@@ -16,6 +17,7 @@ import { saveLayersModel } from '../models/modelFiles';
 import { evaluatePredictions } from '../train/evaluation';
 import { scoreExamples } from '../train/predictions';
 import { readRecipe, readRunInfo, updateRunInfo, writeEvaluation, writeMetrics } from '../train/runFolder';
+import { CHECKED_EXAMPLES, clusterScores } from './rayScores';
 import { setWeightsByLayerName } from './rayWeights';
 
 /** What both halves of a Ray run get from the trainer. */
@@ -50,18 +52,27 @@ export async function finishRayRun(
     const evaluatedOn = record.test.length > 0 ? 'test' : 'validation';
     const evaluationStarted = Date.now();
     ctx.emit({ kind: 'stage', stage: 'evaluating' });
-    const skips = new SkipList();
     const samples = evaluatedOn === 'test' ? record.test : record.validation;
-    const scored = await scoreExamples(
-      tm.full,
-      dataKind(info.input),
-      info.input,
-      samples,
-      info.classes.length,
-      recipe.batchSize,
-      skips,
-      ctx.signal,
-    );
+    const source = {
+      model: tm.full,
+      input: info.input,
+      classes: info.classes.length,
+      batchSize: recipe.batchSize,
+      signal: ctx.signal,
+    };
+    const scored =
+      evaluatedOn === 'test' && trained.testScores
+        ? await clusterScores(trained.testScores, samples, source)
+        : await scoreExamples(
+            tm.full,
+            dataKind(info.input),
+            info.input,
+            samples,
+            source.classes,
+            source.batchSize,
+            new SkipList(),
+            ctx.signal,
+          );
     const evaluation = evaluatePredictions(info.classes, scored);
     const timings: RunTimings = {
       startup: before.startup,
@@ -70,10 +81,16 @@ export async function finishRayRun(
       evaluation: trained.timings.evaluation + (Date.now() - evaluationStarted) / 1000,
     };
     if (trained.test) {
+      const percent = (a: number) => `${(a * 100).toFixed(1)}%`;
+      const checked = Math.min(CHECKED_EXAMPLES, samples.length);
       ctx.emit({
         kind: 'log',
         level: 'info',
-        message: `Test accuracy: ${(evaluation.accuracy * 100).toFixed(1)}% in the engine, ${(trained.test.accuracy * 100).toFixed(1)}% in Keras on the cluster`,
+        message: trained.testScores
+          ? `Test accuracy: ${percent(evaluation.accuracy)} from the cluster's scores ` +
+            `(the engine's model of the weights agrees on ${checked} test images)`
+          : `Test accuracy: ${percent(evaluation.accuracy)} in the engine, ` +
+            `${percent(trained.test.accuracy)} in Keras on the cluster`,
       });
     }
     ctx.emit({ kind: 'stage', stage: 'saving', message: runDir });

@@ -11,6 +11,7 @@ import type { WordVectors } from './wordVectors';
 import type { TunedModel } from './tunedEmbedding';
 import { fitTunedText, scoreTunedText } from './tunedText';
 import { wordTokens } from '../../shared/text/textTokens';
+import { fusedShape, medianWords } from '../../shared/text/fusedShape';
 import type { TextPooling } from '../../shared/text/textRecipe';
 
 /** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
@@ -22,12 +23,6 @@ export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'le
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
 const C_LEXICAL = 10;
 const C_GLOVE = 10;
-/**
- * The GloVe row's length beside the TF-IDF row (length √2) in the fused model's one head: GloVe moves the
- * decision where the texts share few n-grams and leaves it to the n-grams where they share many. Fixed, not
- * cross-validated: at 10 texts per class a weight chosen on 3 folds was chance (it tied the lexical model).
- */
-export const FUSED_GLOVE_SCALE = 0.5;
 /** The fused row's GloVe columns come after both lexical blocks. */
 const GLOVE_COLUMN = 2 * LEXICAL_BLOCK;
 
@@ -42,7 +37,14 @@ export interface TextModel {
   /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
   encoder?: EncoderRef & { head: SparseLogisticModel };
   /** The fused model: the states of both rows and one head over [TF-IDF row | GloVe row × scale]. */
-  fused?: { lexical: LexicalState; glove: GloveState; scale: number; head: SparseLogisticModel };
+  fused?: {
+    lexical: LexicalState;
+    glove: GloveState;
+    scale: number;
+    /** Terms count once (long texts); absent in runs before it could. */
+    binary?: boolean;
+    head: SparseLogisticModel;
+  };
   /**
    * GloVe's weight: 1 for GloVe alone, 0 for lexical alone; in the fused model, the GloVe row's length beside
    * the TF-IDF row's √2 (runs of earlier versions: its share in probabilities averaged late).
@@ -115,7 +117,8 @@ export function fitTextModel(
     const glove = fitGlove(features, labels, classes, kind === 'glove-mean', options.pooling);
     return { kind, classes, glove, gloveWeight: 1 };
   }
-  return { kind, classes, fused: fitFused(features, labels, classes, options.pooling), gloveWeight: FUSED_GLOVE_SCALE };
+  const fused = fitFused(features, labels, classes, options.pooling);
+  return { kind, classes, fused, gloveWeight: fused.scale };
 }
 
 /** Class probabilities of each text. */
@@ -188,19 +191,19 @@ function fitFused(features: TextFeatures, labels: readonly number[], classes: nu
   const parts = {
     lexical: fitLexicalState(features.counts),
     glove: { ...fitGloveState(features.pooled.means), pooling },
-    scale: FUSED_GLOVE_SCALE,
+    ...fusedShape(medianWords(features.tokens.map((t) => t.length))),
   };
   return { ...parts, head: fitSparseLogistic(fusedRows(parts, features), labels, classes, { c: C_LEXICAL }) };
 }
 
 /** Each text's TF-IDF row with its GloVe row (× scale) in the columns after the lexical blocks. */
 function fusedRows(
-  f: { lexical: LexicalState; glove: GloveState; scale: number },
+  f: { lexical: LexicalState; glove: GloveState; scale: number; binary?: boolean },
   features: TextFeatures,
 ): SparseRow[] {
   const p = features.pooled;
   return features.counts.map((counts, i) => {
-    const lexical = lexicalRow(f.lexical, counts);
+    const lexical = lexicalRow(f.lexical, counts, f.binary ? 'binary' : 'sublinear');
     const glove = gloveRow(f.glove, p.means[i], p.maxes[i]);
     const n = lexical.idx.length;
     const idx = new Int32Array(n + glove.length);

@@ -29,7 +29,10 @@ export function textLayerFacts(model: TextModel, embeddingFrozen = false): TextL
   const pooling = model.glove?.state.pooling ?? model.fused?.glove.pooling;
   if (pooling) facts.pooling = pooling;
   if (model.lexical) facts.lexicalColumns = model.lexical.head.columns.length;
-  if (model.fused) facts.fused = { columns: model.fused.head.columns.length, scale: model.fused.scale };
+  if (model.fused) {
+    const { head, scale, binary } = model.fused;
+    facts.fused = { columns: head.columns.length, scale, ...(binary ? { binary } : {}) };
+  }
   if (model.tuned) Object.assign(facts, { tunedWords: model.tuned.words.length, embeddingFrozen });
   if (model.encoder) {
     const { source, head } = model.encoder;

@@ -29,7 +29,15 @@ interface StoredTextModel {
   kind: TextModel['kind'];
   gloveWeight: number;
   /** The fused model: both rows' states and the one head (the IDF for the head's lexical columns only). */
-  fused?: { documents: number; idf: string; component: number[]; scale: number; head: StoredHead } & Pooled;
+  fused?: {
+    documents: number;
+    idf: string;
+    component: number[];
+    scale: number;
+    /** Each term counted once (absent: sublinear counts, as in every run before it could). */
+    binary?: boolean;
+    head: StoredHead;
+  } & Pooled;
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead } & Pooled;
   lexical?: { documents: number; idf: string; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
@@ -83,6 +91,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
       component: model.fused.glove.component,
       pooling: model.fused.glove.pooling,
       scale: model.fused.scale,
+      ...(model.fused.binary ? { binary: true } : {}),
       head: storeHead(model.fused.head),
     },
     glove: glove && {
@@ -121,6 +130,7 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
       lexical: { documents: s.fused.documents, idf: readIdf(file, lexicalColumns(head), floats(s.fused.idf)) },
       glove: { component: s.fused.component, pooling: readPooling(file, s.fused.pooling) },
       scale: s.fused.scale,
+      binary: s.fused.binary === true,
       head,
     };
   }

@@ -8,10 +8,18 @@ import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoo
 /** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
 export const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
 
+/**
+ * Whether `images` examples' cached float32 values of this shape (per example) fit in memory: a size not known
+ * before allocating (a dimension left open) does not.
+ */
+export function valuesFitInMemory(shape: readonly (number | null)[], images: number): boolean {
+  const floats = shape.reduce<number>((a, b) => a * (b ?? 0), 1);
+  return floats > 0 && floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
+}
+
 /** A split below the trainable layers whose cached activations fit in memory (else: train on images). */
 export function fitsInMemory(part: FrozenSplit, images: number): boolean {
-  const floats = (part.top.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return floats * 4 * images <= MAX_CACHED_ACTIVATION_BYTES;
+  return valuesFitInMemory(part.top.inputs[0].shape.slice(1), images);
 }
 
 /**

@@ -49,12 +49,19 @@ export function fitLexicalState(counts: readonly Map<number, number>[]): Lexical
   return { documents: n, idf };
 }
 
+/** How a term's count weighs: 1 + ln(count) (the lexical model), or 1 however often (the fused model on long texts). */
+export type TermWeighting = 'sublinear' | 'binary';
+
 /** The TF-IDF row of one text's counts; columns unseen in training drop out (their IDF is 0). */
-export function lexicalRow(state: LexicalState, counts: Map<number, number>): SparseRow {
+export function lexicalRow(
+  state: LexicalState,
+  counts: Map<number, number>,
+  weighting: TermWeighting = 'sublinear',
+): SparseRow {
   const values = new Map<number, number>();
   const norms = [0, 0];
   for (const [col, tf] of counts) {
-    const v = (1 + Math.log(tf)) * state.idf[col];
+    const v = (weighting === 'binary' ? 1 : 1 + Math.log(tf)) * state.idf[col];
     if (v === 0) continue;
     values.set(col, v);
     norms[col < LEXICAL_BLOCK ? 0 : 1] += v * v;
