@@ -38,6 +38,8 @@ export interface ExportResult {
   labelsPath: string;
   /** Text models: the tokenizer.json that turns texts into the model's input_ids. */
   tokenizerPath?: string;
+  /** Lexical text models: the character tokenizer.json that gives the model's char_ids. */
+  charTokenizerPath?: string;
   bytes: number;
   /** Input and output as the model declares them, for the user's message. */
   input: string;

@@ -67,6 +67,8 @@ export const LIMITS = {
   maxEncoderModelBytes: 2048 * MiB,
   /** tokenizer.json of a user's encoder (a 250k-word multilingual vocabulary is about 20 MB). */
   maxTokenizerJsonBytes: 64 * MiB,
+  /** Distinct n-grams a lexical model keeps of its training split (a run folder lists them, the export too). */
+  maxLexicalGrams: 2_000_000,
   /** float32 bytes of one `embed` matrix (examples × values), checked before it is allocated. */
   maxEmbeddingBytes: 2048 * MiB,
   /** The built-in word vectors file (GloVe-100 int8: about 38 MB). */

@@ -2,6 +2,8 @@
 // cuts (issue 29): the boundary found on the base alone must be the one the fine-tune's split finds, and the
 // fine-tune's activation cache must then find every example cached, with the values its own bottom computes.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { before, test } from 'node:test';
 import { autoUnfreezeFrom, candidateCuts } from '../../src/shared/autoFlow';
 import { neverCancelled } from '../../src/shared/engineError';
@@ -14,6 +16,7 @@ import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
 import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/transferModel';
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
+import { measureCosts } from '../../src/trainer/train/measureCosts';
 import { boundaryBelow, cachedActivations, fineTuneBoundaries } from '../../src/trainer/train/topBoundaries';
 import { tempDir } from '../helpers/fixtures';
 import { fixtureSamples } from '../helpers/fixtureSamples';
@@ -80,7 +83,15 @@ test("the feature pass stores the fine-tune's activations: its cache finds all o
     signal: neverCancelled,
     emit: () => undefined,
   });
-  assert.equal((await cachedActivations(options(cacheDir))).cached, all.length);
+  const found = await cachedActivations(options(cacheDir));
+  assert.deepEqual([found.cached, found.storeSeconds], [all.length, 0], 'all cached: nothing to store');
+  // Nothing cached: storing them is timed on a few writes of their size, which leave nothing behind.
+  const empty = tempDir('top-boundary-empty');
+  assert.equal((await cachedActivations(options(empty))).cached, 0);
+  assert.deepEqual(
+    fs.readdirSync(empty, { recursive: true }).filter((f) => !fs.statSync(path.join(empty, String(f))).isDirectory()),
+    [],
+  );
   const stored = await activationsBelowTop(options(cacheDir));
   assert.deepEqual([stored.hits, stored.misses], [all.length, 0]);
   const fresh = await activationsBelowTop(options(tempDir('top-boundary-fresh')));
@@ -91,4 +102,27 @@ test("the feature pass stores the fine-tune's activations: its cache finds all o
     const worst = a.reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
     assert.ok(worst < TOLERANCE, `${s.path}: the stored activations differ by ${worst}`);
   }
+});
+
+test('measuring what the fine-tune of the top would cost leaves its weights as they were', async () => {
+  const { layers, defaultFeatureLayer: cut } = base.description;
+  const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
+  applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
+  const part = splitBelowTrainable(tm.full)!;
+  const before = part.top.getWeights().map((w) => w.dataSync().slice());
+  const train = fixtureSamples('fashion-small', 3);
+  const input = imageInput(base.description.preprocessing);
+  // Batches of 8 split across the training worker, as the fit would split them.
+  const costInput = {
+    input,
+    recipe: { batchSize: 8, optimizer: 'adam' as const },
+    split: { train },
+    classes: 3,
+  };
+  const costs = await measureCosts(part, costInput, true);
+  for (const [name, v] of Object.entries(costs)) assert.ok(Number.isFinite(v) && v >= 0, `${name} ${v}`);
+  // With every activation cached the bottom does not run: it is not started, and costs nothing.
+  assert.equal((await measureCosts(part, costInput, false)).bottomSecondsPerImage, 0);
+  part.top.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), before[i], part.top.weights[i].name));
 });

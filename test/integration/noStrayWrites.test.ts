@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { EXIT } from '../../src/cli/exitCodes';
 import type { DoctorReport } from '../../src/shared/doctorTypes';
 import type { EpochMetrics, RunResult } from '../../src/shared/engineTypes';
 import { jsonLines, tinySource } from '../helpers/cli';
 import { fixture, tempDir } from '../helpers/fixtures';
 import { copyDigits } from '../helpers/smallData';
+import { serveFolder, type StaticServer } from '../helpers/staticServer';
 import { bareEnv, formatVerdicts, judge, runTraced, traceUnavailable, type TracedRun } from '../helpers/strayWrites';
 
 /** The folders of one pass; `made` holds what earlier rows produced (run folders by row name). */
@@ -26,6 +28,8 @@ interface Workspace {
   texts: string;
   /** A random-weight ONNX sentence encoder (scripts/prepare-fixtures.ts). */
   encoder: string;
+  /** The same folder served on 127.0.0.1 (no network namespace of the offline pass reaches it). */
+  encoderUrl: string;
   runs: string;
   exports: string;
   trace: string;
@@ -40,6 +44,8 @@ interface Row {
   writes: (w: Workspace) => string[];
   /** Expected exit code (0 unless said). */
   exit?: number;
+  /** Expected exit code in the offline pass, where it differs (a URL it cannot reach). */
+  offlineExit?: number;
   /** A stdout line after which the command gets Ctrl+C. */
   interruptWhen?: (line: string) => boolean;
   /** Checks that the command did its job, and remembers what later rows use. */
@@ -183,6 +189,18 @@ const ROWS: Row[] = [
     check: (w) => exists(path.join(w.exports, 'text-embeddings/embeddings.csv')),
   },
   {
+    // Downloaded into the cache once; offline, one line naming the URL, and nothing written.
+    name: 'probe (text, ONNX encoder by URL)',
+    args: (w) => ['probe', w.texts, '--bases', `${w.encoderUrl}/`],
+    writes: (w) => [w.cache],
+    offlineExit: EXIT.failed,
+    check: (w, r) => {
+      const error = jsonLines(r.stdout).find((l) => l.type === 'error');
+      if (r.code !== 0) assert.ok(String(error?.message).includes(w.encoderUrl), r.stdout);
+      else assert.ok(fs.readdirSync(path.join(w.cache, 'models')).length > 0, 'the encoder was downloaded');
+    },
+  },
+  {
     name: 'evaluate (text, encoder run)',
     args: (w) => ['evaluate', w.made.encoder, w.texts],
     writes: (w) => [w.cache],
@@ -197,7 +215,12 @@ const ROWS: Row[] = [
 const unavailable = traceUnavailable();
 if (unavailable && process.env.CI) throw new Error(`CI must run the no-stray-writes test: ${unavailable}`);
 const root = tempDir('stray');
-after(() => fs.rmSync(root, { recursive: true, force: true }));
+let served: StaticServer | undefined;
+before(async () => void (served = await serveFolder(fixture('text-encoders/tiny'))));
+after(async () => {
+  await served?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 function workspace(pass: string): Workspace {
   const dir = path.join(root, pass);
@@ -211,6 +234,7 @@ function workspace(pass: string): Workspace {
   return {
     ...{ cwd: w('work'), home: w('home'), tmp: w('tmp'), cache: w('cache'), data, image, texts },
     ...{ runs: w('runs'), exports: w('exports'), trace: w('trace'), made: {}, encoder: fixture('text-encoders/tiny') },
+    encoderUrl: served!.url,
   };
 }
 
@@ -238,7 +262,8 @@ async function runTable(t: TestContext, pass: string, offline: boolean): Promise
     const r = await runTraced([...row.args(w), '--cache', w.cache, '--json'], {
       ...{ cwd: w.cwd, env, offline, tracePrefix, interruptWhen },
     });
-    assert.equal(r.code, row.exit ?? 0, `${row.name}: ${r.stderr.slice(-2000)}`);
+    const exit = (offline ? row.offlineExit : undefined) ?? row.exit ?? 0;
+    assert.equal(r.code, exit, `${row.name}: ${r.stderr.slice(-2000)} ${r.stdout.slice(-500)}`);
     row.check?.(w, r);
     const seconds = (performance.now() - started) / 1000;
     const verdict = judge(r.trace, [...row.writes(w), w.tmp], w.home);

@@ -150,7 +150,7 @@ test('the feature cache, a two-input frozen part and cost measurement go through
   assert.notEqual(other.folder, first.folder);
   assert.equal(other.misses, samples.length);
 
-  const costs = await measureCosts(part, { input, recipe: { batchSize: 8 }, split, classes: 2 });
+  const costs = await measureCosts(part, { input, recipe: { batchSize: 8 }, split, classes: 2 }, true);
   assert.ok(costs.bottomSecondsPerImage >= 0 && costs.stepSeconds >= 0 && costs.topSecondsPerImage >= 0);
   model.dispose();
 });

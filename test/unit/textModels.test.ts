@@ -117,9 +117,15 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       // Sentences are short: GloVe's row at its full length, terms counted sublinearly.
       assert.equal(model.gloveWeight, FUSED_GLOVE_SCALE);
       assert.equal(model.fused!.binary, false);
-      // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only).
+      // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only, its training
+      // n-grams as text: the test texts' unseen ones drop out after the read as before it).
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-'));
-      writeTextModel(dir, classes, model);
+      writeTextModel(
+        dir,
+        classes,
+        model,
+        train.map((e) => e.text),
+      );
       const read = readTextModel(dir).model;
       fs.rmSync(dir, { recursive: true, force: true });
       const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
@@ -147,7 +153,12 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     assert.ok(shape.binary && shape.scale < FUSED_GLOVE_SCALE, JSON.stringify(shape));
     assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, shape);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-long-'));
-    writeTextModel(dir, ['ham', 'spam'], model);
+    writeTextModel(
+      dir,
+      ['ham', 'spam'],
+      model,
+      train.map((e) => e.text),
+    );
     const read = readTextModel(dir).model;
     fs.rmSync(dir, { recursive: true, force: true });
     assert.equal(read.fused!.binary, true);

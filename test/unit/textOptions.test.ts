@@ -32,6 +32,7 @@ const heldFeatures = textFeatures(
   held.map((e) => e.text),
 );
 const labels = train.map((e) => CLASSES.indexOf(e.label));
+const trainTexts = train.map((e) => e.text);
 
 test('pooling mean: the row is the mean half of mean+max, alone and at unit length', () => {
   const pooled = poolTexts(vectors, ['The budget deficit grew while taxes were cut']);
@@ -53,7 +54,7 @@ test('the fused and glove models pooled by the mean weigh one GloVe width, and r
     assert.equal(gloveColumns.length, vectors.dims, kind);
     const folder = path.join(dir, kind);
     fs.mkdirSync(folder);
-    writeTextModel(folder, CLASSES, model);
+    writeTextModel(folder, CLASSES, model, trainTexts);
     const read = readTextModel(folder).model;
     assert.equal(read.fused?.glove.pooling ?? read.glove?.state.pooling, 'mean', kind);
     const [a, b] = [scoreTexts(model, heldFeatures), scoreTexts(read, heldFeatures)];
@@ -72,7 +73,7 @@ test('vocabularySize caps the tuned Embedding at the most frequent words of the 
 test('a text model file naming an unknown pooling is refused with the file named', () => {
   const folder = path.join(dir, 'odd');
   fs.mkdirSync(folder);
-  writeTextModel(folder, CLASSES, fitTextModel('glove', features, labels, CLASSES.length));
+  writeTextModel(folder, CLASSES, fitTextModel('glove', features, labels, CLASSES.length), trainTexts);
   const file = path.join(folder, TEXT_MODEL_FILE);
   const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
   fs.writeFileSync(file, JSON.stringify({ ...stored, glove: { ...stored.glove, pooling: 'median' } }));

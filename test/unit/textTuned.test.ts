@@ -91,7 +91,12 @@ describe('GloVe fine-tuned with L2-SP', () => {
       test.slice(0, 40).map((e) => e.text),
     );
     const model = fitTextModel('tuned', features, y, 3, 1);
-    writeTextModel(work, classes, model);
+    writeTextModel(
+      work,
+      classes,
+      model,
+      train.map((e) => e.text),
+    );
     const read = readTextModel(work);
     assert.equal(read.model.kind, 'tuned');
     assert.deepEqual(scoreTexts(read.model, testFeatures), scoreTexts(model, testFeatures));

@@ -70,7 +70,10 @@ export class TrainPool {
   /** A worker with a replica of `model`, or undefined (one core, a model that cannot split, no worker bundle). */
   static async start(model: tf.LayersModel, threads = extraThreads()): Promise<TrainPool | undefined> {
     if (threads === 0 || parallelRefusal(model)) return undefined;
-    const weights = await Promise.all(model.weights.map(async (w) => (await w.read().data()) as Float32Array));
+    // Copies: transferred to the worker (detached), and the cpu backend hands out a variable's own storage.
+    const weights = await Promise.all(
+      model.weights.map(async (w) => ((await w.read().data()) as Float32Array).slice()),
+    );
     const worker = newWorker({ topology: model.toJSON(null, true) as string, weights });
     if (!worker) return undefined;
     try {
@@ -106,9 +109,11 @@ export class TrainPool {
     const local = n - remote;
     const optimizer = this.model.optimizer;
     const vars = trainableVariables(this.model);
-    const trainable = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+    // Copies: they are transferred (detached) below, and a backend may hand out its own storage (cpu does).
+    const own = async (t: tf.Tensor) => ((await t.data()) as Float32Array).slice();
+    const trainable = await Promise.all(vars.map(own));
     const [xs, ys] = [x, y].map((t) => tf.slice(t, local, remote));
-    const [xr, yr] = [(await xs.data()) as Float32Array, (await ys.data()) as Float32Array];
+    const [xr, yr] = [await own(xs), await own(ys)];
     const id = this.nextId++;
     const req: TrainWorkerRequest = { kind: 'step', id, trainable, x: xr, xShape: xs.shape, y: yr, yShape: ys.shape };
     tf.dispose([xs, ys]);

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
-import { ENCODER_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL, LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import { ENCODER_EXPORT_REFUSAL, FUSED_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL } from '../../shared/text/textExportFiles';
+import { LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import { exportLexicalOnnx } from './lexicalExport';
 import { kerasArchive } from '../export/kerasWriter';
 import { tunedKerasModel } from './textKeras';
 import { exportTextTfjs } from './textTfjsExport';
@@ -31,7 +33,8 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   const runDir = path.resolve(request.runDir);
   const { classes, model } = readTextModel(runDir);
   const { format } = request;
-  refuseUnexportable(runDir, model);
+  refuseUnexportable(runDir, model, format);
+  if (model.lexical) return exportLexicalOnnx(runDir, classes, model.lexical, request.out);
   if (format === 'tfjs') return exportTextTfjs(runDir, classes, model, request.out);
   if (format === 'keras' && !model.tuned) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export to keras: ${GLOVE_KERAS_REFUSAL}.`);
@@ -95,13 +98,18 @@ export function textMetadata(
   };
 }
 
-/** Refuses, by name, the models that have no exported form. */
-export function refuseUnexportable(runDir: string, model: TextModel): void {
+/** Refuses, by name, the models that have no exported form in `format`. */
+export function refuseUnexportable(runDir: string, model: TextModel, format: ExportRequest['format']): void {
   if (model.tuned) return;
   if (model.encoder)
     throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
+  if (model.lexical && model.gloveWeight === 0) {
+    if (format !== 'onnx')
+      throw new EngineError(`${runDir}: its lexical model does not export to ${format}: ${LEXICAL_EXPORT_REFUSAL}.`);
+    return;
+  }
   if (!model.glove || model.gloveWeight !== 1) {
-    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LEXICAL_EXPORT_REFUSAL}.`);
+    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${FUSED_EXPORT_REFUSAL}.`);
   }
 }
 

@@ -8,7 +8,7 @@ import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
 import { TEXT_POOLINGS, type TextPooling } from '../../shared/text/textRecipe';
 import { readJsonFile } from '../io/boundedRead';
 import { writeJsonAtomic } from '../models/modelFiles';
-import { LEXICAL_BLOCK } from '../data/text/lexicalFeatures';
+import { gramKeys, LEXICAL_BLOCK, seenGrams, type LexicalGrams, type LexicalState } from '../data/text/lexicalFeatures';
 import type { SparseLogisticModel } from './sparseLogistic';
 import type { TextModel } from './textHeads';
 import type { TunedModel } from './tunedEmbedding';
@@ -32,6 +32,7 @@ interface StoredTextModel {
   fused?: {
     documents: number;
     idf: string;
+    grams?: LexicalGrams;
     component: number[];
     scale: number;
     /** Each term counted once (absent: sublinear counts, as in every run before it could). */
@@ -39,7 +40,8 @@ interface StoredTextModel {
     head: StoredHead;
   } & Pooled;
   glove?: { component: number[]; meanOnly: boolean; head: StoredHead } & Pooled;
-  lexical?: { documents: number; idf: string; head: StoredHead };
+  /** `grams`: the training split's n-grams (runs of older versions have none: every n-gram counts there). */
+  lexical?: { documents: number; idf: string; grams?: LexicalGrams; head: StoredHead };
   /** The fine-tuned model: its words (ids from FIRST_WORD_ID), table, head weights and biases. */
   tuned?: { words: string[]; dims: number; table: string; weights: string; biases: number[] };
   /** The user's encoder: its folder, the hash of its files when the run trained, and the head. */
@@ -77,8 +79,13 @@ function readHead(file: string, h: StoredHead): SparseLogisticModel {
   return { classes: h.classes, columns, weights, biases: h.biases };
 }
 
-export function writeTextModel(runDir: string, classes: string[], model: TextModel): void {
+/** `texts`: what the model learned from, whose n-grams a lexical part keeps. */
+export function writeTextModel(runDir: string, classes: string[], model: TextModel, texts: readonly string[]): void {
   const { glove, lexical, tuned } = model;
+  const grams = (state: LexicalState) => {
+    const found = seenGrams(state, texts);
+    return found ? { grams: found } : {};
+  };
   const stored: StoredTextModel = {
     version: 1,
     classes,
@@ -88,6 +95,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
     fused: model.fused && {
       documents: model.fused.lexical.documents,
       idf: b64(Float32Array.from(lexicalColumns(model.fused.head), (c) => model.fused!.lexical.idf[c])),
+      ...grams(model.fused.lexical),
       component: model.fused.glove.component,
       pooling: model.fused.glove.pooling,
       scale: model.fused.scale,
@@ -103,6 +111,7 @@ export function writeTextModel(runDir: string, classes: string[], model: TextMod
     lexical: lexical && {
       documents: lexical.state.documents,
       idf: b64(Float32Array.from(lexical.head.columns, (c) => lexical.state.idf[c])),
+      ...grams(lexical.state),
       head: storeHead(lexical.head),
     },
     tuned: tuned && {
@@ -127,7 +136,7 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
   if (s.fused) {
     const head = readHead(file, s.fused.head);
     model.fused = {
-      lexical: { documents: s.fused.documents, idf: readIdf(file, lexicalColumns(head), floats(s.fused.idf)) },
+      lexical: readLexical(file, s.fused, lexicalColumns(head)),
       glove: { component: s.fused.component, pooling: readPooling(file, s.fused.pooling) },
       scale: s.fused.scale,
       binary: s.fused.binary === true,
@@ -151,7 +160,7 @@ export function readTextModel(runDir: string): { classes: string[]; model: TextM
   if (s.lexical) {
     const head = readHead(file, s.lexical.head);
     model.lexical = {
-      state: { documents: s.lexical.documents, idf: readIdf(file, head.columns, floats(s.lexical.idf)) },
+      state: readLexical(file, s.lexical, head.columns),
       head,
     };
   }
@@ -166,6 +175,21 @@ function readPooling(file: string, pooling: unknown): TextPooling | undefined {
 
 /** The head's columns in the lexical blocks (the fused head's GloVe columns come after them). */
 const lexicalColumns = (head: SparseLogisticModel) => head.columns.filter((c) => c < 2 * LEXICAL_BLOCK);
+
+function readLexical(
+  file: string,
+  s: { documents: number; idf: string; grams?: LexicalGrams },
+  columns: readonly number[],
+): LexicalState {
+  const state: LexicalState = { documents: s.documents, idf: readIdf(file, columns, floats(s.idf)) };
+  if (s.grams === undefined) return state;
+  const lists = Array.isArray(s.grams) && s.grams.length === 2 ? s.grams : undefined;
+  const valid = lists?.every((l) => Array.isArray(l) && l.every((g) => typeof g === 'string'));
+  if (!lists || !valid) throw new EngineError(`${file}: the lexical n-grams are not two lists of strings.`);
+  if (lists[0].length + lists[1].length > LIMITS.maxLexicalGrams)
+    throw new EngineError(`${file}: more than ${LIMITS.maxLexicalGrams} lexical n-grams.`);
+  return { ...state, grams: lists, seen: gramKeys(lists) };
+}
 
 /** The full IDF array from the values stored for `columns`. */
 function readIdf(file: string, columns: readonly number[], values: Float32Array): Float32Array {

@@ -47,16 +47,22 @@ export function textInputs(b: OnnxGraphBuilder): { ids: string; mask: string } {
   return { ids: b.reserve(TEXT_INPUT_IDS), mask: b.reserve(TEXT_ATTENTION_MASK) };
 }
 
-/** The model around a built graph: the two int64 inputs [N, L], the probabilities [N, classes]. */
+/**
+ * The model around a built graph: int64 inputs [N, length] (by default input_ids and attention_mask, [N, L]),
+ * the probabilities [N, classes].
+ */
 export function textModelProto(
   b: OnnxGraphBuilder,
   probabilities: string,
   classes: number,
   metadata: Record<string, string>,
+  inputs: readonly { name: string; length: string }[] = [
+    { name: TEXT_INPUT_IDS, length: 'L' },
+    { name: TEXT_ATTENTION_MASK, length: 'L' },
+  ],
 ): onnx.IModelProto {
   const output = b.reserve(TEXT_OUTPUT);
   b.nodes.push({ opType: 'Identity', name: output, input: [probabilities], output: [output] });
-  const ids = valueInfo(TEXT_INPUT_IDS, DT.INT64, ['N', 'L']);
   return {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -66,7 +72,7 @@ export function textModelProto(
       name: 'transfer_studio_text',
       node: b.nodes,
       initializer: b.initializers,
-      input: [ids, valueInfo(TEXT_ATTENTION_MASK, DT.INT64, ['N', 'L'])],
+      input: inputs.map((i) => valueInfo(i.name, DT.INT64, ['N', i.length])),
       output: [valueInfo(output, DT.FLOAT, ['N', classes])],
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),

@@ -157,7 +157,8 @@ export function trainText(
     })),
   );
   const runDir = createRunDir(p.outputDir, `${path.basename(p.source).replace(/\.[^.]+$/, '')}-text`);
-  writeTextModel(runDir, data.classes, saved);
+  const learnedFrom = [...split.train, ...split.validation].map((s) => textOf.get(s.path)!);
+  writeTextModel(runDir, data.classes, saved, learnedFrom);
   const result: TextRunResult = {
     runDir,
     classes: data.classes,

@@ -17,7 +17,7 @@ const PAD = '[PAD]';
 /**
  * The engine splits words before it lowercases them, the tokenizer after: İ lowercases to i + U+0307 (a mark,
  * not a letter), which would cut İstanbul in two. Without accent folding the dot stays inside the word, as in
- * the engine's `i̇stanbul` (an already decomposed i + U+0307 in the input then differs: the engine drops it).
+ * the engine's `i̇stanbul` (an already decomposed i + U+0307 in the input became a space before lowercasing).
  */
 const KEPT_DOT = `(?:${WORD_PATTERN.slice(0, -1)}|(?<=i)\u0307)+`;
 const UNKNOWN = '[UNK]';
@@ -48,7 +48,8 @@ export function paddedIds(rows: readonly number[][]) {
 /** How many ids the exported models know: pad, unknown and every word. */
 export const vocabularySize = (vectors: WordVectors) => vectors.count + FIRST_WORD_ID;
 
-const special = (id: number, content: string) => ({
+/** An added token of a tokenizer.json (pad, unknown): never normalised or split. */
+export const specialToken = (id: number, content: string) => ({
   id,
   content,
   single_word: false,
@@ -94,12 +95,15 @@ export function tokenizerJson(words: TokenizerWords): string {
       pad_type_id: 0,
       pad_token: PAD,
     },
-    added_tokens: [special(PAD_ID, PAD), special(UNKNOWN_ID, UNKNOWN)],
+    added_tokens: [specialToken(PAD_ID, PAD), specialToken(UNKNOWN_ID, UNKNOWN)],
     normalizer: {
       type: 'Sequence',
       normalizers: [
         { type: 'NFKC' },
         { type: 'Replace', pattern: { Regex: CONTROL_CHARACTERS }, content: '' },
+        // A mark NFKC left alone (an i + U+0307 already decomposed, a Devanagari vowel sign) ends the engine's
+        // word before any lowercasing; the marks lowercasing makes (İ → i + U+0307) come after this.
+        { type: 'Replace', pattern: { Regex: '\\p{M}' }, content: ' ' },
         { type: 'Replace', pattern: { Regex: IDENTIFIER_BOUNDARY }, content: ' ' },
         { type: 'Lowercase' },
         ...fold,

@@ -149,14 +149,7 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       signal: o.signal,
       emit: o.emit,
       afterEpoch: async () => '',
-      // No epoch starts that would end after the budget: by the estimate, then by what the epochs took.
-      deadline: (ran: readonly EpochMetrics[]) =>
-        o.deadline -
-        1000 *
-          nextEpochSeconds(
-            epochSeconds,
-            ran.map((m) => m.seconds),
-          ),
+      deadline: reserving(o.deadline, epochSeconds),
     };
     // Each trial's estimate is compared with what it took: the same cost model, for the epochs that ran.
     const judge = (
@@ -265,16 +258,7 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       const augStarted = Date.now();
       const images = { train: augmented(), validation: source(o.split.validation) };
       const epochEstimate = augmentedEstimate / MIN_AFFORDABLE_EPOCHS;
-      const augCommon = {
-        ...common,
-        deadline: (ran: readonly EpochMetrics[]) =>
-          o.deadline -
-          1000 *
-            nextEpochSeconds(
-              epochEstimate,
-              ran.map((m) => m.seconds),
-            ),
-      };
+      const augCommon = { ...common, deadline: reserving(o.deadline, epochEstimate) };
       const augRun = await throughFrozen(part, augCommon, images, source(o.split.validation));
       cancelled = augRun.cancelled;
       if (!cancelled)
@@ -286,6 +270,17 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
     // Nothing fine-tuned was kept: the model is saved with the head-only freeze it was trained with.
     if (!score) applyFreezePlan(o.full, o.plan);
   }
+}
+
+/** No epoch starts that would end after `deadline`: by the estimate, then by what the epochs took. */
+function reserving(deadline: number, estimate: number) {
+  return (ran: readonly EpochMetrics[]) =>
+    deadline -
+    1000 *
+      nextEpochSeconds(
+        estimate,
+        ran.map((m) => m.seconds),
+      );
 }
 
 function bestFigures(t: Trial): { valAccuracy: number; valLoss: number } {

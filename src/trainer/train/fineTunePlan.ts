@@ -2,7 +2,7 @@
 // bottom for the examples whose activations are not cached yet (the feature pass usually stored them all,
 // topBoundaries.ts), and one epoch of the top (its training steps and the validation pass). The flow then
 // runs the largest second phase the time left affords (fineTuneChoice).
-import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
+import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
 import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { epochSeconds, trialSeconds, type EpochWork } from '../../shared/fineTuneEstimate';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -39,7 +39,7 @@ export interface TopPlan {
   bottomSecondsPerImage: number;
   /** Seconds to start the trial's training worker. */
   startSeconds: number;
-  /** Seconds to have every activation: read back where cached, the bottom pass for the rest. */
+  /** Seconds to have every activation: read back where cached, the bottom pass and storing for the rest. */
   computeSeconds: number;
   /** Examples whose activations below the top were cached already. */
   cached: number;
@@ -71,9 +71,11 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
   try {
     const part = useTop(o, from);
     if (!('top' in part)) return { ...part, detail };
-    const cost = await measureCosts(part, o);
-    const { cached, readSeconds } = await cachedActivations({ ...o, part });
-    const computeSeconds = readSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
+    const { cached, readSeconds, storeSeconds } = await cachedActivations({ ...o, part });
+    // The bottom runs for activations not cached, and on every training image of an augmented epoch.
+    const augments = o.split.train.length / o.classes < SMALL_DATA_PER_CLASS;
+    const cost = await measureCosts(part, o, cached < o.samples.length || augments);
+    const computeSeconds = readSeconds + storeSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
     const work: EpochWork = {
       trainExamples: o.split.train.length,
       batchSize: o.recipe.batchSize,

@@ -29,7 +29,7 @@ export interface Costs {
   stepSeconds: number;
   /** The top's forward pass per example (what validation costs each epoch). */
   topSecondsPerImage: number;
-  /** Starting the fit's training worker (once per trial; 0 when it steps on one thread). */
+  /** Starting the fit's training worker and its first, cold step (once per trial). */
   startSeconds: number;
 }
 
@@ -39,60 +39,77 @@ export interface Costs {
  * size (a step's fixed costs made a small batch scaled up overestimate it) and through the same worker the
  * fit splits its batches with (timed on one thread, it was 17 % low to 118 % high of what two threads took,
  * depending on the load). Each figure is the median of TIMED_REPEATS after a warm-up. The top's weights are
- * restored afterwards (the steps changed them).
+ * restored afterwards (the steps changed them). The bottom is timed only when `bottomRuns` (activations not
+ * cached, or augmented epochs); else its figure is 0.
  */
-export async function measureCosts(part: FrozenSplit, o: CostInput): Promise<Costs> {
-  // A small batch keeps the bottom's measurement cheap: its cost per example hardly depends on the batch.
+export async function measureCosts(part: FrozenSplit, o: CostInput, bottomRuns: boolean): Promise<Costs> {
+  const top = await measureTop(part, o);
+  return { ...top, bottomSecondsPerImage: bottomRuns ? await measureBottom(part, o) : 0 };
+}
+
+/**
+ * The frozen bottom's seconds per example, on the runtime that will compute the activations (ONNX Runtime's
+ * threads, or WASM: a WASM measurement overestimated ONNX Runtime's work several times over). Starting that
+ * runtime costs seconds of the budget, so it is measured only when the bottom will run.
+ */
+async function measureBottom(part: FrozenSplit, o: CostInput): Promise<number> {
+  // A small batch keeps the measurement cheap: the cost per example hardly depends on the batch.
   const n = Math.min(MEASURE_BATCH, o.recipe.batchSize, Math.max(1, o.split.train.length));
-  const batch = Math.min(o.recipe.batchSize, Math.max(1, o.split.train.length));
-  // The runtime that will compute the activations measures them (ONNX Runtime's threads, or WASM): a WASM
-  // measurement overestimated ONNX Runtime's work several times over and skipped affordable fine-tuning.
   const bottom = await startFrozenRunner(part.bottom);
+  const xs = dataKind(o.input).randomInputs(o.input, n);
+  try {
+    const inputs = await inputArrays(xs);
+    return (await repeatTimed(() => bottom.run(inputs))).seconds / n;
+  } finally {
+    tf.dispose(xs);
+    await bottom.dispose();
+  }
+}
+
+/** The top's step, forward pass and start, on random activations of its input's shape. */
+async function measureTop(part: FrozenSplit, o: CostInput): Promise<Omit<Costs, 'bottomSecondsPerImage'>> {
+  const batch = Math.min(o.recipe.batchSize, Math.max(1, o.split.train.length));
   const saved = part.top.getWeights().map((t) => t.clone());
   const shape = part.top.inputs[0].shape.slice(1) as number[];
   const t0 = Date.now();
   const pool = await startPool(part.top, batch);
   const startSeconds = (Date.now() - t0) / 1000;
+  const act = tf.randomUniform([batch, ...shape]);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, o.classes), 'float32'));
   try {
-    const xs = dataKind(o.input).randomInputs(o.input, n);
-    const inputs = await inputArrays(xs);
-    const timedBottom = await repeatTimed(() => bottom.run(inputs));
-    const out = timedBottom.last;
-    const bottomSecondsPerImage = timedBottom.seconds / n;
-    // The measured activations repeated up to a whole batch.
-    const act = tf.tidy(() => {
-      const some = tf.tensor(out, [n, ...shape]);
-      const tiled = tf.tile(some, [Math.ceil(batch / n), ...shape.map(() => 1)]);
-      return tf.slice(tiled, [0, ...shape.map(() => 0)], [batch, ...shape.map(() => -1)]);
-    });
-    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, o.classes), 'float32'));
     compileForTraining(part.top, 1e-9, o.recipe.optimizer);
     const step = poolStep(part.top, pool);
-    const stepSeconds = (await repeatTimed(() => step(act, y))).seconds;
+    const steps = await repeatTimed(() => step(act, y));
     const predict = async () => {
       const predicted = part.top.predict(act) as tf.Tensor;
       await predicted.data();
       predicted.dispose();
     };
     const topSecondsPerImage = (await repeatTimed(predict)).seconds / batch;
-    tf.dispose([...xs, act, y]);
-    return { bottomSecondsPerImage, stepSeconds, topSecondsPerImage, startSeconds };
+    // The fit starts its own worker and optimizer, whose first step is as cold as the warm-up step here.
+    const warmUp = Math.max(0, steps.warmUpSeconds - steps.seconds);
+    return { stepSeconds: steps.seconds, topSecondsPerImage, startSeconds: startSeconds + warmUp };
   } finally {
+    tf.dispose([act, y]);
     await pool?.dispose();
     part.top.setWeights(saved);
     tf.dispose(saved);
-    await bottom.dispose();
   }
 }
 
 /** Runs `work` once to warm up (first calls build functions and sessions), then the median of `repeats`. */
-async function repeatTimed<T>(work: () => Promise<T>, repeats = TIMED_REPEATS): Promise<{ seconds: number; last: T }> {
+async function repeatTimed<T>(
+  work: () => Promise<T>,
+  repeats = TIMED_REPEATS,
+): Promise<{ seconds: number; warmUpSeconds: number; last: T }> {
+  const t0 = Date.now();
   let last = await work();
+  const warmUpSeconds = (Date.now() - t0) / 1000;
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t = Date.now();
     last = await work();
     times.push((Date.now() - t) / 1000);
   }
-  return { seconds: medianSeconds(times), last };
+  return { seconds: medianSeconds(times), warmUpSeconds, last };
 }
