@@ -1,5 +1,6 @@
 // The recipe's text.encoder: a folder that is not an ONNX sentence encoder is said at the field, with what it
-// lacks, and a URL that is not one is said too (src/shared/text/encoderFolder.ts is the rule the editor's pick and the engine's folder check share).
+// lacks (src/shared/text/encoderFolder.ts is the rule the editor's pick and the engine's folder check share);
+// so is a malformed URL.
 import path from 'node:path';
 import { encoderProblemAt } from '../io/encoderFolders';
 import { encoderUrlProblem, isEncoderUrl } from '../shared/text/encoderMeta';

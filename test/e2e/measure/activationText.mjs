@@ -8,7 +8,8 @@
 //
 //   bash test/e2e/setup-code-server.sh && npm run package && npm run build
 //   node test/e2e/measure/activationText.mjs --prepare /tmp/activation-runs
-//   E2E_VSIX=transfer-studio-0.2.0-linux-x64.vsix node test/e2e/measure/activationText.mjs 7 --from /tmp/activation-runs
+//   E2E_VSIX=transfer-studio-0.2.0-linux-x64.vsix \
+//     node test/e2e/measure/activationText.mjs 7 --from /tmp/activation-runs --until 01:47
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -132,9 +133,8 @@ try {
     );
     results[condition].push(ms);
     const folders = fs.readdirSync(runsDir).length;
-    console.log(
-      `round ${round}: ${condition === 'both' ? '60 image + 60 text' : '60 image'} (${folders} folders): ${ms} ms; load ${load()}`,
-    );
+    const what = condition === 'both' ? '60 image + 60 text' : '60 image';
+    console.log(`round ${round}: ${what} (${folders} folders): ${ms} ms; load ${load()}`);
   }
   for (const [condition, xs] of Object.entries(results))
     console.log(`${condition}: ${xs.join(', ')} ms; median ${median(xs)}, min ${Math.min(...xs)}`);
