@@ -1,5 +1,6 @@
 // The rows of rayVersusLocal.ts and the side-by-side table they print: one column per run, in the order run.
 import type { EpochMetrics, RunResult } from '../shared/engineTypes';
+import { quantile } from '../shared/stats';
 
 /** One run of the comparison job, as measured. */
 export interface ComparisonRow {
@@ -21,16 +22,10 @@ export interface ComparisonRow {
   cache: { layer: string; computed: number; cached: number }[];
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 /** The steady-state epoch: the median of a phase's epochs after its first. */
 export function steadyEpoch(history: EpochMetrics[], phase: 1 | 2): number {
   const epochs = history.filter((h) => h.phase === phase).map((h) => h.seconds);
-  return median(epochs.length > 1 ? epochs.slice(1) : epochs);
+  return quantile(epochs.length > 1 ? epochs.slice(1) : epochs, 0.5);
 }
 
 export function runRow(

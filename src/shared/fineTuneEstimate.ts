@@ -7,14 +7,6 @@
 /** Timed repeats of a step or of a forward pass after the warm-up; their median is the figure used. */
 export const TIMED_REPEATS = 3;
 
-/** The median of timings (seconds); 0 for none. */
-export function medianSeconds(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** What one epoch of the top is made of. */
 export interface EpochWork {
   trainExamples: number;

@@ -2,6 +2,7 @@
 // frame). Isolation is the mean cosine distance to the k nearest other examples; only isolation far above
 // the set's own spread counts (Tukey's far-out fence, Q3 + 3·IQR), and never more than 1% of the set.
 import { seededRandom, shuffled } from './seededRandom';
+import { quantile } from './stats';
 
 export const OUTLIER_NEIGHBOURS = 10;
 export const OUTLIER_FENCE_IQR = 3;
@@ -65,15 +66,6 @@ export function isolation(u: { data: Float32Array; dims: number }, seed: number,
     const distances = reference.map((j) => 1 - unitCosine(u, i, j));
     return meanNearest(distances, reference.indexOf(i), kk);
   });
-}
-
-/** Linear-interpolated quantile of unsorted values. */
-export function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const at = q * (s.length - 1);
-  const lo = Math.floor(at);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 }
 
 /** Indices above the fence, most isolated first, at most ⌈1%⌉ of the set; with the share of the set below each. */

@@ -13,7 +13,8 @@ import {
 import { flaggedWarning } from '../../src/shared/doctorTypes';
 import { findDuplicates, NEAR_PIXEL_DISTANCE } from '../../src/shared/duplicates';
 import { IGNORE_FILE, parseIgnoreFile, withIgnored } from '../../src/shared/ignoreFile';
-import { isolation, outliers, quantile, unitRows } from '../../src/shared/outliers';
+import { isolation, outliers, unitRows } from '../../src/shared/outliers';
+import { quantile } from '../../src/shared/stats';
 import { hammingDistance, perceptualHash } from '../../src/shared/perceptualHash';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { loadMnistDigit } from '../../src/samples/sampleFolders';

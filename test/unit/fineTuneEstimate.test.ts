@@ -2,18 +2,13 @@
 // measured before starting, and what the fit reserves for the next epoch once epochs have run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  augmentedEpochSeconds,
-  epochSeconds,
-  medianSeconds,
-  nextEpochSeconds,
-  trialSeconds,
-} from '../../src/shared/fineTuneEstimate';
+import { augmentedEpochSeconds, epochSeconds, nextEpochSeconds, trialSeconds } from '../../src/shared/fineTuneEstimate';
+import { median } from '../../src/shared/stats';
 
 test('the median of the timed repeats ignores one slow outlier', () => {
-  assert.equal(medianSeconds([1.1, 9.5, 1.3]), 1.3);
-  assert.equal(medianSeconds([2, 1, 4, 3]), 2.5);
-  assert.equal(medianSeconds([]), 0);
+  assert.equal(median([1.1, 9.5, 1.3]), 1.3);
+  assert.equal(median([2, 1, 4, 3]), 2.5);
+  assert.equal(median([]), 0);
 });
 
 test('an epoch: a step per full batch, the partial batch in proportion (at least half a step), validation', () => {

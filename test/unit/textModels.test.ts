@@ -13,7 +13,8 @@ import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../../sr
 import { fitSparseLogistic, sparseScorer } from '../../src/trainer/text/sparseLogistic';
 import { denseRow } from '../../src/trainer/data/text/sparseRows';
 import { argmax, fitTextModel, scoreTexts, textFeatures } from '../../src/trainer/text/textHeads';
-import { FUSED_GLOVE_SCALE, fusedShape, LONG_TEXT_WORDS, medianWords } from '../../src/shared/text/fusedShape';
+import { median } from '../../src/shared/stats';
+import { FUSED_GLOVE_SCALE, fusedShape, LONG_TEXT_WORDS } from '../../src/shared/text/fusedShape';
 import { readTextModel, writeTextModel } from '../../src/trainer/text/textModelFile';
 import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 
@@ -149,7 +150,7 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     );
     const y = train.map((e) => (e.label === 'spam' ? 1 : 0));
     const model = fitTextModel('fused', trainF, y, 2);
-    const shape = fusedShape(medianWords(trainF.tokens.map((t) => t.length)));
+    const shape = fusedShape(median(trainF.tokens.map((t) => t.length)));
     assert.ok(shape.binary && shape.scale < FUSED_GLOVE_SCALE, JSON.stringify(shape));
     assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, shape);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-long-'));
@@ -172,7 +173,7 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
 
   it('keeps sentences as they were: full GloVe row, sublinear counts', () => {
     assert.deepEqual(fusedShape(27), { scale: FUSED_GLOVE_SCALE, binary: false });
-    assert.deepEqual(fusedShape(medianWords([])), { scale: FUSED_GLOVE_SCALE, binary: false });
-    assert.equal(medianWords([5, 1, 9, 3]), 4);
+    assert.deepEqual(fusedShape(median([])), { scale: FUSED_GLOVE_SCALE, binary: false });
+    assert.equal(median([5, 1, 9, 3]), 4);
   });
 });

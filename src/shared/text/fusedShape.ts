@@ -22,11 +22,3 @@ export function fusedShape(medianWords: number): FusedShape {
   const shrink = Math.min(1, Math.sqrt(SHORT_TEXT_WORDS / Math.max(1, medianWords)));
   return { scale: Math.round(FUSED_GLOVE_SCALE * shrink * 100) / 100, binary: medianWords > LONG_TEXT_WORDS };
 }
-
-/** The median of the texts' word counts (0 for no texts). */
-export function medianWords(wordCounts: readonly number[]): number {
-  if (wordCounts.length === 0) return 0;
-  const sorted = [...wordCounts].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}

@@ -11,7 +11,8 @@ import type { WordVectors } from './wordVectors';
 import type { TunedModel } from './tunedEmbedding';
 import { fitTunedText, scoreTunedText } from './tunedText';
 import { wordTokens } from '../../shared/text/textTokens';
-import { fusedShape, medianWords } from '../../shared/text/fusedShape';
+import { median } from '../../shared/stats';
+import { fusedShape } from '../../shared/text/fusedShape';
 import type { TextPooling } from '../../shared/text/textRecipe';
 
 /** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
@@ -191,7 +192,7 @@ function fitFused(features: TextFeatures, labels: readonly number[], classes: nu
   const parts = {
     lexical: fitLexicalState(features.counts),
     glove: { ...fitGloveState(features.pooled.means), pooling },
-    ...fusedShape(medianWords(features.tokens.map((t) => t.length))),
+    ...fusedShape(median(features.tokens.map((t) => t.length))),
   };
   return { ...parts, head: fitSparseLogistic(fusedRows(parts, features), labels, classes, { c: C_LEXICAL }) };
 }

@@ -2,7 +2,8 @@
 // bottom's time per example (on the runtime that will compute the activations) and the top's time per step,
 // on one small batch of random input of the run's kind.
 import type { TrainRecipe } from '../../shared/engineTypes';
-import { medianSeconds, TIMED_REPEATS } from '../../shared/fineTuneEstimate';
+import { TIMED_REPEATS } from '../../shared/fineTuneEstimate';
+import { median } from '../../shared/stats';
 import type { KindInput } from '../../shared/inputSpec';
 import type { Split } from '../../shared/split';
 import { dataKind } from '../data/kinds/registry';
@@ -111,5 +112,5 @@ async function repeatTimed<T>(
     last = await work();
     times.push((Date.now() - t) / 1000);
   }
-  return { seconds: medianSeconds(times), warmUpSeconds, last };
+  return { seconds: median(times), warmUpSeconds, last };
 }

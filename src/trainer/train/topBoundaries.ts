@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { autoUnfreezeFrom } from '../../shared/autoFlow';
-import { medianSeconds, TIMED_REPEATS } from '../../shared/fineTuneEstimate';
+import { TIMED_REPEATS } from '../../shared/fineTuneEstimate';
+import { median } from '../../shared/stats';
 import { mapLimited } from '../../shared/mapLimited';
 import type { LayerInfo } from '../../shared/engineTypes';
 import { dataKind } from '../data/kinds/registry';
@@ -115,7 +116,7 @@ function storeSecondsPerFile(folder: string, bytes: number): number {
     times.push((Date.now() - t) / 1000);
     fs.rmSync(file, { force: true });
   }
-  return medianSeconds(times);
+  return median(times);
 }
 
 /** The size of a regular file, else undefined (what the cache readers accept). */
