@@ -86,19 +86,17 @@ test('augmented batches through the frozen bottom on ONNX Runtime train as on WA
 test('epochs past the kept passes replay them; the epochs that computed them train as without keeping', async () => {
   await initBackend('wasm');
   const tensors = tf.memory().numTensors;
-  const kept = await augmentedRun('onnxruntime', 4, neverCancelled, 2);
+  const kept = await augmentedRun('onnxruntime', 3, neverCancelled, 1);
   assert.ok(
-    kept.logs.some((l) => l.includes('the first 2 augmented passes are kept')),
+    kept.logs.some((l) => l.includes('replay its output of the first 1 augmented epoch')),
     kept.logs.join('\n'),
   );
-  const anew = await augmentedRun('onnxruntime', 4, neverCancelled, 0);
-  assert.ok(!anew.logs.some((l) => l.includes('passes are kept')), anew.logs.join('\n'));
-  console.log(`losses: 2 passes kept ${losses(kept.history)}, anew every epoch ${losses(anew.history)}`);
-  for (const i of [0, 1]) {
-    assert.ok(Math.abs(kept.history[i].loss - anew.history[i].loss) < 1e-6, `epoch ${i + 1} loss`);
-    assert.ok(Math.abs(kept.history[i].valLoss - anew.history[i].valLoss) < 1e-6, `epoch ${i + 1} validation`);
-  }
-  assert.notEqual(kept.history[2].loss, anew.history[2].loss, 'epoch 3 replays pass 1, not new pixels');
+  const anew = await augmentedRun('onnxruntime', 3, neverCancelled, 0);
+  assert.ok(!anew.logs.some((l) => l.includes('replay')), anew.logs.join('\n'));
+  console.log(`losses: 1 pass kept ${losses(kept.history)}, anew every epoch ${losses(anew.history)}`);
+  assert.ok(Math.abs(kept.history[0].loss - anew.history[0].loss) < 1e-6, 'epoch 1 loss');
+  assert.ok(Math.abs(kept.history[0].valLoss - anew.history[0].valLoss) < 1e-6, 'epoch 1 validation');
+  assert.notEqual(kept.history[1].loss, anew.history[1].loss, 'epoch 2 replays pass 1, not new pixels');
   assert.equal(openFrozenSessions(), 0);
   tf.disposeVariables();
   assert.equal(tf.memory().numTensors, tensors);

@@ -66,7 +66,8 @@ export async function throughFrozen(
   const bottom = await startFrozenRunner(part.bottom);
   const shape = part.bottom.outputs[0].shape.slice(1) as number[];
   const variants = keptVariants(shape, images.train.size, cachedValidation ? 0 : images.validation.size);
-  const reuse = variants > 0 ? `; the first ${variants} augmented passes are kept and reused in turn` : '';
+  const epochs = `${variants} augmented epoch${variants === 1 ? '' : 's'}`;
+  const reuse = variants > 0 ? `; later epochs replay its output of the first ${epochs}` : '';
   options.emit({
     kind: 'log',
     level: 'info',
