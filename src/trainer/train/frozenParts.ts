@@ -53,8 +53,9 @@ export function keptVariants(shape: readonly number[], trainSize: number, valida
  * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. The bottom runs where the
  * feature cache runs it (ONNX Runtime when it loads). Its run blocks the calling thread (onnxruntime-node
  * runs a session synchronously), so the bottom and the top's step never overlap: each gets both cores in
- * turn, the step through the training worker as on cached activations (parallelFit.ts). The bottom's output
- * of the first augmented passes is kept and later epochs replay it (keptPasses.ts), as is the validation's.
+ * turn, the step through the training worker as on cached activations (parallelFit.ts). The validation's
+ * output is kept and replayed; so is that of the first augmented passes when TRANSFER_STUDIO_AUGMENTED_VARIANTS
+ * asks (keptPasses.ts).
  * A validation source may be given ready-made (cached activations), else it streams the same way.
  */
 export async function throughFrozen(
@@ -63,9 +64,9 @@ export async function throughFrozen(
   images: { train: BatchSource; validation: BatchSource },
   cachedValidation?: BatchSource,
 ): Promise<FitResult> {
-  const bottom = await startFrozenRunner(part.bottom);
   const shape = part.bottom.outputs[0].shape.slice(1) as number[];
   const variants = keptVariants(shape, images.train.size, cachedValidation ? 0 : images.validation.size);
+  const bottom = await startFrozenRunner(part.bottom);
   const epochs = `${variants} augmented epoch${variants === 1 ? '' : 's'}`;
   const reuse = variants > 0 ? `; later epochs replay its output of the first ${epochs}` : '';
   options.emit({
