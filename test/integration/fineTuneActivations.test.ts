@@ -12,7 +12,7 @@ import { imageInput } from '../../src/shared/inputSpec';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { loadBase, type BaseModel } from '../../src/trainer/models/baseModel';
-import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
+import { splitBelowTrainable, type FrozenSplit } from '../../src/trainer/models/frozenSplit';
 import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/transferModel';
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
@@ -109,12 +109,17 @@ test("the feature pass stores the fine-tune's activations: its cache finds all o
   }
 });
 
-test('measuring what the fine-tune of the top would cost leaves its weights as they were', async () => {
+/** The automatic fine-tune's split at the default cut: its top blocks over 3 classes. */
+function defaultTop(): FrozenSplit {
   const { layers, defaultFeatureLayer: cut } = base.description;
   const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
   applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
-  const part = splitBelowTrainable(tm.full)!;
+  return splitBelowTrainable(tm.full)!;
+}
+
+test('measuring what the fine-tune of the top would cost leaves its weights as they were', async () => {
+  const part = defaultTop();
   const before = part.top.getWeights().map((w) => w.dataSync().slice());
   const train = fixtureSamples('fashion-small', 3);
   const input = imageInput(base.description.preprocessing);
@@ -133,11 +138,7 @@ test('measuring what the fine-tune of the top would cost leaves its weights as t
 });
 
 test("measuring an augmented fine-tune runs its own loop on a few batches and leaves the top's weights", async () => {
-  const { layers, defaultFeatureLayer: cut } = base.description;
-  const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
-  applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
-  const part = splitBelowTrainable(tm.full)!;
+  const part = defaultTop();
   const before = part.top.getWeights().map((w) => w.dataSync().slice());
   const input = imageInput(base.description.preprocessing);
   // 9 images in batches of 4: three batches an epoch (the last of one image), so gaps between batches exist.
