@@ -162,6 +162,7 @@ test("measuring an augmented fine-tune runs its own loop on a few batches and le
     batchSize: 4,
     images: (samples) => exampleSource(dataKind(input), input, samples, 3, 4, 1, new SkipList(), DEFAULT_AUGMENTATION),
     validation: featureSource(one, values, shape, 3, 4, 1),
+    replayEpochSeconds: 1,
   });
   for (const [name, v] of Object.entries(costs)) assert.ok(Number.isFinite(v) && v >= 0, `${name} ${v}`);
   assert.ok(costs.batchSeconds > 0 && costs.firstBatchSeconds > 0, JSON.stringify(costs));

@@ -8,7 +8,7 @@ import { MAX_DECODED_MEMO_BYTES } from '../data/decodedMemo';
 import type { FrozenSplit } from '../models/frozenSplit';
 import * as tf from '../tf';
 import type { BatchSource, FitOptions } from './fitLoop';
-import { throughFrozen } from './frozenParts';
+import { keptVariants, throughFrozen } from './frozenParts';
 
 /** Batches per measured epoch: one to start, then TIMED_REPEATS gaps between batches. */
 const MEASURED_BATCHES = TIMED_REPEATS + 1;
@@ -22,6 +22,8 @@ export interface AugmentedMeasure {
   images: (samples: readonly Sample[]) => BatchSource;
   /** A validation source of cached activations (one example is enough: its pass is counted apart). */
   validation: BatchSource;
+  /** An epoch on cached activations (fineTunePlan.ts): what an epoch replaying a kept pass costs. */
+  replayEpochSeconds: number;
 }
 
 /**
@@ -53,7 +55,13 @@ export async function measureAugmented(part: FrozenSplit, m: AugmentedMeasure): 
     part.top.setWeights(saved);
     tf.dispose(saved);
   }
-  return augmentedCostsFrom(started, done, keptFraction(part, m.train.length));
+  // The trial keeps as many passes as fit with its training set; the measured run's two epochs both augment.
+  const shape = part.bottom.outputs[0].shape.slice(1) as number[];
+  return augmentedCostsFrom(started, done, {
+    keptFraction: keptFraction(part, m.train.length),
+    variants: keptVariants(shape, m.train.length, 0),
+    replayEpochSeconds: m.replayEpochSeconds,
+  });
 }
 
 /**
