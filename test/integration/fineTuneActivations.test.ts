@@ -17,7 +17,7 @@ import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/tr
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
 import { measureCosts } from '../../src/trainer/train/measureCosts';
-import { measureAugmented } from '../../src/trainer/train/augmentedCost';
+import { measureAugmented, measuredExamples } from '../../src/trainer/train/augmentedCost';
 import { exampleSource, featureSource } from '../../src/trainer/train/batchSources';
 import { dataKind } from '../../src/trainer/data/kinds/registry';
 import { openFrozenSessions } from '../../src/trainer/runtime/frozenRuntime';
@@ -141,7 +141,11 @@ test("measuring an augmented fine-tune runs its own loop on a few batches and le
   const part = defaultTop();
   const before = part.top.getWeights().map((w) => w.dataSync().slice());
   const input = imageInput(base.description.preprocessing);
-  // 9 images in batches of 4: three batches an epoch (the last of one image), so gaps between batches exist.
+  // 9 images in batches of 4: the measured run takes the two whole batches, so a gap between batches exists.
+  assert.deepEqual(
+    [measuredExamples(9, 4), measuredExamples(100, 32), measuredExamples(250, 32), measuredExamples(40, 32)],
+    [8, 96, 128, 40],
+  );
   const train = fixtureSamples('fashion-small', 3);
   const shape = part.top.inputs[0].shape.slice(1) as number[];
   const one = train.slice(0, 1);
