@@ -115,9 +115,10 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       const columns = model.fused!.head.columns;
       assert.equal(columns.filter((c) => c >= 2 * LEXICAL_BLOCK).length, 2 * vectors.dims);
       assert.ok(columns.filter((c) => c < 2 * LEXICAL_BLOCK).length > 1000);
-      // Sentences are short: GloVe's row at its full length, terms counted sublinearly.
+      // Sentences are short: GloVe's row at its full length, terms counted sublinearly unless cross-validation
+      // on the training sentences preferred counting each once.
       assert.equal(model.gloveWeight, FUSED_GLOVE_SCALE);
-      assert.equal(model.fused!.binary, false);
+      assert.equal(model.fused!.binary, model.fused!.weighting!.switched);
       // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only, its training
       // n-grams as text: the test texts' unseen ones drop out after the read as before it).
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-'));
@@ -136,7 +137,7 @@ describe('text models on real sentences (State of the Union, by party)', () => {
 });
 
 describe('the fused model on long texts (SpamAssassin e-mails)', () => {
-  it('counts each term once, shrinks the GloVe row, and reads back the same', () => {
+  it('counts each term once unless cross-validation says otherwise, shrinks the GloVe row, reads back the same', () => {
     const mails = spamAssassinBodies().filter((e) => e.text.split(/\s+/).length > 2 * LONG_TEXT_WORDS);
     const pick = (label: string) => mails.filter((e) => e.label === label).slice(0, 30);
     const [train, test] = [0, 1].map((half) =>
@@ -152,7 +153,10 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     const model = fitTextModel('fused', trainF, y, 2);
     const shape = fusedShape(median(trainF.tokens.map((t) => t.length)));
     assert.ok(shape.binary && shape.scale < FUSED_GLOVE_SCALE, JSON.stringify(shape));
-    assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, shape);
+    const { weighting } = model.fused!;
+    assert.ok(weighting, 'cross-validated: 15 texts per class make 5 folds');
+    const binary = weighting.switched ? !shape.binary : shape.binary;
+    assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, { ...shape, binary });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-long-'));
     writeTextModel(
       dir,
@@ -162,13 +166,39 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     );
     const read = readTextModel(dir).model;
     fs.rmSync(dir, { recursive: true, force: true });
-    assert.equal(read.fused!.binary, true);
+    assert.equal(read.fused!.binary, binary);
     const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
     a.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - b[i][c]) < 1e-5)));
     // Binary weighting is a different row from the sublinear one whenever a term repeats.
     const state = fitLexicalState(trainF.counts);
     const [sub, bin] = (['sublinear', 'binary'] as const).map((w) => lexicalRow(state, trainF.counts[0], w));
     assert.notDeepEqual(sub.val, bin.val);
+  });
+
+  it('lets cross-validation overrule the length rule where only how often a term repeats tells the classes', () => {
+    // Long texts of common words; both classes hold the same made-up word (no GloVe vector), once in class 0
+    // and 15 times, never side by side, in class 1. Counted once, the classes look alike; counted sublinearly,
+    // they do not. The rule says binary (long texts); the out-of-fold log-loss must say sublinear.
+    const random = seededRandom(3);
+    const words = 'the of and to in for on with that this from time year work people world'.split(' ');
+    const text = (repeats: number) => {
+      const out = Array.from({ length: 120 }, () => words[Math.floor(random() * words.length)]);
+      for (let r = 0; r < repeats; r++) out.splice(r * 8, 0, 'zqxwvkj');
+      return out.join(' ');
+    };
+    const texts = [0, 1].flatMap((y) => Array.from({ length: 20 }, () => text(y === 0 ? 1 : 15)));
+    const y = texts.map((_, i) => (i < 20 ? 0 : 1));
+    const features = textFeatures(vectors, texts);
+    assert.equal(fusedShape(median(features.tokens.map((t) => t.length))).binary, true);
+    const model = fitTextModel('fused', features, y, 2);
+    const w = model.fused!.weighting!;
+    assert.ok(w.switched && w.otherLoss < w.ruleLoss, JSON.stringify(w));
+    assert.equal(model.fused!.binary, false);
+    // One text of a class leaves no fold to hold it out: the rule alone, and the model says so.
+    const single = textFeatures(vectors, texts.slice(19, 22));
+    const one = fitTextModel('fused', single, [0, 1, 1], 2);
+    assert.equal(one.fused!.weighting, undefined);
+    assert.equal(one.fused!.binary, true);
   });
 
   it('keeps sentences as they were: full GloVe row, sublinear counts', () => {
