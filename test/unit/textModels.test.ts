@@ -176,17 +176,18 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
   });
 
   it('lets cross-validation overrule the length rule where only how often a term repeats tells the classes', () => {
-    // Long texts of common words; both classes hold the same made-up word (no GloVe vector), once in class 0
-    // and 15 times, never side by side, in class 1. Counted once, the classes look alike; counted sublinearly,
-    // they do not. The rule says binary (long texts); the out-of-fold log-loss must say sublinear.
+    // Long texts made of two units with the same words and the same word pairs (so the same n-grams, and the
+    // same GloVe mean: alpha and omega equally often, the made-up word has no vector), repeated a varying number
+    // of times; class 1's unit holds the made-up word five times as often. Counted once, every text is the same
+    // row; counted sublinearly, the classes differ. The rule says binary (long texts); cross-validation must not.
     const random = seededRandom(3);
-    const words = 'the of and to in for on with that this from time year work people world'.split(' ');
-    const text = (repeats: number) => {
-      const out = Array.from({ length: 120 }, () => words[Math.floor(random() * words.length)]);
-      for (let r = 0; r < repeats; r++) out.splice(r * 8, 0, 'zqxwvkj');
-      return out.join(' ');
-    };
-    const texts = [0, 1].flatMap((y) => Array.from({ length: 20 }, () => text(y === 0 ? 1 : 15)));
+    const U = 'alpha zqxwvkj omega zqxwvkj alpha alpha omega omega';
+    const V = `${'alpha zqxwvkj omega zqxwvkj '.repeat(5)}alpha alpha omega omega`;
+    const text = (unit: string, from: number) =>
+      Array<string>(from + Math.floor(random() * 4))
+        .fill(unit)
+        .join(' ');
+    const texts = [...Array.from({ length: 20 }, () => text(U, 13)), ...Array.from({ length: 20 }, () => text(V, 5))];
     const y = texts.map((_, i) => (i < 20 ? 0 : 1));
     const features = textFeatures(vectors, texts);
     assert.equal(fusedShape(median(features.tokens.map((t) => t.length))).binary, true);

@@ -1,13 +1,14 @@
 // The fused text model (the default): one logistic head over a text's TF-IDF row and its GloVe row side by side,
 // the GloVe row's length from the length rule (fusedShape.ts), the term weighting from the rule unless 5-fold
-// cross-validation on the training texts prefers the other beyond chance (fusedWeighting.ts).
+// cross-validation on the training texts prefers the other beyond chance (fusedWeighting.ts: the out-of-fold
+// log-loss of each weighting at its own best temperature).
 import { fitGloveState, gloveRow, type GloveState } from './gloveFeatures';
 import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, type LexicalState } from '../data/text/lexicalFeatures';
 import { fitSparseLogistic, type SparseLogisticModel } from './sparseLogistic';
 import type { SparseRow } from '../data/text/sparseRows';
 import type { TextPooling } from '../../shared/text/textRecipe';
 import { fusedShape, type FusedShape } from '../../shared/text/fusedShape';
-import { compareWeightings, logLosses, weightingFolds } from '../../shared/text/fusedWeighting';
+import { calibratedLosses, compareWeightings, weightingFolds } from '../../shared/text/fusedWeighting';
 import type { WeightingVerdict } from '../../shared/text/fusedWeighting';
 import { stratifiedFolds } from '../../shared/confidentLearning';
 import { median } from '../../shared/stats';
@@ -52,7 +53,8 @@ export function fitFused(
   return { ...fitFusedShape(features, labels, classes, weighting.switched ? other : rule, pooling), weighting };
 }
 
-/** Each text's log-loss under the fused model of `shape` fitted on the folds that left it out. */
+/** Each text's log-loss under the fused model of `shape` fitted on the folds that left it out, at the one
+ * temperature that fits these out-of-fold scores best. */
 function outOfFoldLosses(
   features: TextFeatures,
   labels: readonly number[],
@@ -62,25 +64,16 @@ function outOfFoldLosses(
   shape: FusedShape,
   pooling?: TextPooling,
 ): number[] {
-  const losses = new Array<number>(labels.length).fill(0);
+  const probs = new Array<Float64Array>(labels.length);
   for (let f = 0; f < k; f++) {
     const inFold = labels.map((_, i) => i).filter((i) => folds[i] === f);
     const rest = labels.map((_, i) => i).filter((i) => folds[i] !== f);
-    const model = fitFusedShape(
-      pickFeatures(features, rest),
-      rest.map((i) => labels[i]),
-      classes,
-      shape,
-      pooling,
-    );
+    const restLabels = rest.map((i) => labels[i]);
+    const model = fitFusedShape(pickFeatures(features, rest), restLabels, classes, shape, pooling);
     const scorer = sparseScorer(model.head);
-    const probs = fusedRows(model, pickFeatures(features, inFold)).map((r) => scorer.probabilities(r));
-    logLosses(
-      probs,
-      inFold.map((i) => labels[i]),
-    ).forEach((loss, j) => (losses[inFold[j]] = loss));
+    fusedRows(model, pickFeatures(features, inFold)).forEach((r, j) => (probs[inFold[j]] = scorer.probabilities(r)));
   }
-  return losses;
+  return calibratedLosses(probs, labels);
 }
 
 /** The features of some texts, by index (the parts the fused model reads). */
