@@ -66,8 +66,12 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
         const a = probs.filter((p, i) => argmax(p) === testY[i]).length / test.length;
         const key = `${n}\t${kind}`;
         acc.set(key, [...(acc.get(key) ?? []), a]);
+        const w = model.fused?.weighting;
+        const counts = model.fused
+          ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${w?.switched ? ' (cross-validation)' : ''}`
+          : '';
         log(
-          `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s${counts}`,
         );
       }
     }
