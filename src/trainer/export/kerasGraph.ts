@@ -77,12 +77,22 @@ export class KerasGraph {
     return this.add({ name: config.name, kerasClass, json, parents, source, isLayer: true }, shape);
   }
 
-  /** Adds a `keras.ops.numpy` operation node (e.g. Divide) on `parents` (then `numbers`); returns its name. */
-  numpyOp(kerasClass: string, name: string, parents: string[], shape: Shape, numbers: number[] = []): string {
+  /**
+   * Adds a `keras.ops.numpy` operation node (e.g. Divide) on `parents` (then `numbers`), with the operation's
+   * own arguments in `config` (e.g. Sum's axis); returns its name.
+   */
+  numpyOp(
+    kerasClass: string,
+    name: string,
+    parents: string[],
+    shape: Shape,
+    numbers: number[] = [],
+    config: Record<string, unknown> = {},
+  ): string {
     const json = {
       module: 'keras.src.ops.numpy',
       class_name: kerasClass,
-      config: { name },
+      config: { name, ...config },
       registered_name: kerasClass,
       name,
       inbound_nodes: [{ args: [...parents.map((p) => this.tensorRef(p)), ...numbers], kwargs: {} }],

@@ -1,6 +1,9 @@
-// A fine-tuned text model as a Keras 3 functional model on token ids: Embedding(mask_zero=True) over its
-// own vocabulary (pad 0, unknown 1, the training words), GlobalAveragePooling1D (Keras 3 averages over the
-// mask: the real tokens, the unknown word's row included, as the engine does), Dense softmax. Written with
+// A fine-tuned text model as a Keras 3 functional model on token ids: an Embedding over its own vocabulary
+// (pad 0, unknown 1, the training words), the mean over the real tokens (the unknown word's row included, as
+// the engine does), Dense softmax. The mean is written out with keras.ops (a second one-wide Embedding gives
+// each id its weight, 0 for padding, 1 otherwise; the count is kept at least 1) rather than
+// Embedding(mask_zero=True) + GlobalAveragePooling1D: that layer divides by the mask's count, 0 for a text
+// without a token, and gave NaN where the engine pools to zeros (the head's bias alone decides). Written with
 // the image exporter's writer (kerasWriter.ts), so the weights file follows the same Keras layout.
 import type { GraphLayer } from '../export/exportGraph';
 import { FIXED, functionalJson, KerasGraph } from '../export/kerasGraph';
@@ -27,17 +30,12 @@ export function tunedKerasModel(tuned: TunedModel): KerasModel {
   const embeddings = { name: 'embeddings', shape: [rows, dims], values: tuned.table };
   const embedding = g.layer(
     'Embedding',
-    { name: 'embedding', ...FIXED, input_dim: rows, output_dim: dims, mask_zero: true },
+    { name: 'embedding', ...FIXED, input_dim: rows, output_dim: dims, mask_zero: false },
     [input],
     [null, null, dims],
     weightsOf('embedding', [embeddings]),
   );
-  const pooled = g.layer(
-    'GlobalAveragePooling1D',
-    { name: 'masked_mean', ...FIXED, data_format: 'channels_last', keepdims: false },
-    [embedding],
-    [null, dims],
-  );
+  const pooled = maskedMean(g, input, embedding, rows, dims);
   // The engine's weights are classes × dims; Keras' kernel is dims × classes.
   const kernel = new Float32Array(dims * classes);
   for (let c = 0; c < classes; c++)
@@ -53,4 +51,22 @@ export function tunedKerasModel(tuned: TunedModel): KerasModel {
     ]),
   );
   return { json: functionalJson(g, input, head), layers: g.layers, outputName: head };
+}
+
+/** Σ rows of the real tokens ÷ max(their count, 1): zeros for a text without a token, as the engine pools. */
+function maskedMean(g: KerasGraph, input: string, embedding: string, rows: number, dims: number): string {
+  const real = new Float32Array(rows).fill(1);
+  real[0] = 0;
+  const weight = g.layer(
+    'Embedding',
+    { name: 'token_weight', ...FIXED, input_dim: rows, output_dim: 1, mask_zero: false },
+    [input],
+    [null, null, 1],
+    weightsOf('token_weight', [{ name: 'embeddings', shape: [rows, 1], values: real }]),
+  );
+  const kept = g.numpyOp('Multiply', 'real_tokens', [embedding, weight], [null, null, dims]);
+  const total = g.numpyOp('Sum', 'token_sum', [kept], [null, dims], [], { axis: 1, keepdims: false });
+  const count = g.numpyOp('Sum', 'token_count', [weight], [null, 1], [], { axis: 1, keepdims: false });
+  const safe = g.numpyOp('Maximum', 'token_count_safe', [count], [null, 1], [1]);
+  return g.numpyOp('Divide', 'masked_mean', [total, safe], [null, dims]);
 }
