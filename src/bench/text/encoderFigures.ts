@@ -1,17 +1,22 @@
 // The bench's rows for a user's ONNX sentence encoder: texts per second through an encoder of MiniLM's shape
 // (6 layers, 384 wide, random weights from test/python/make_text_encoder.py) in our path (onnxruntime-node,
 // @huggingface/tokenizers, pooling in JS) against the same folder in Python's onnxruntime and in
-// sentence-transformers on torch. E-mail bodies, so every text fills the 128 tokens: batches of [32, 128].
+// sentence-transformers on torch. E-mail bodies, so every text fills the 128 tokens: batches of [32, 128] on
+// every side (each pads to its batch's longest text). The peers get the thread count ours runs on.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pythonChildEnv } from '../../shared/privateEnv';
 import { normaliseText } from '../../shared/text/textNormalise';
+import { extraThreads } from '../../trainer/parallel/featurePool';
 import { ENCODER_BATCH, openSentenceEncoder } from '../../trainer/text/sentenceEncoder';
 import { higher, timed, type Figure } from '../measure';
 import { makeRandomEncoder, MINILM_SHAPE } from './randomEncoder';
 import { spamAssassinBodies } from '../../samples/textSets';
+
+/** The threads our encoder's session runs on (sentenceEncoder.ts), given to the peers too. */
+const threads = () => extraThreads() + 1;
 
 /** Texts timed: eight batches (one more before, as warm-up). */
 const TEXTS = 256;
@@ -26,7 +31,7 @@ function benchPython(): string | undefined {
 
 function peer(python: string, folder: string, textsFile: string, mode: 'ort' | 'torch', cacheDir: string) {
   const script = path.resolve(__dirname, '../src/bench/peers/text_encoder_peer.py');
-  const out = execFileSync(python, [script, folder, textsFile, mode, String(ENCODER_BATCH)], {
+  const out = execFileSync(python, [script, folder, textsFile, mode, String(ENCODER_BATCH), String(threads())], {
     encoding: 'utf8',
     env: pythonChildEnv(process.env, cacheDir),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +67,9 @@ export async function encoderThroughputFigures(cacheDir: string): Promise<Figure
     await encoder.dispose();
   }
   const ours = timedTexts.length / seconds;
-  const shape = `${timedTexts.length} e-mails cut at ${MINILM_SHAPE.maxLength} tokens, batch ${ENCODER_BATCH}`;
+  const shape =
+    `${timedTexts.length} e-mails cut at ${MINILM_SHAPE.maxLength} tokens, batch ${ENCODER_BATCH}, ` +
+    `${threads()} thread${threads() === 1 ? '' : 's'} each`;
   const ort = peer(python, folder, textsFile, 'ort', cacheDir);
   const torch = peer(python, folder, textsFile, 'torch', cacheDir);
   // The peers time all texts after their warm-up batch, which is the first batch of the same list.
