@@ -4,6 +4,7 @@ import type { TextReport, WebviewMessage } from '../src/shared/panelProtocol';
 import { h } from './dom';
 import { formatPercent } from './format';
 import { t } from './l10n';
+import { textVerdict } from '../src/shared/text/textVerdict';
 
 export function textReportSection(report: TextReport, post: (m: WebviewMessage) => void): HTMLElement {
   return h('div', { class: 'text-report' }, candidatesTable(report), misclassifiedTexts(report, post));
@@ -26,12 +27,16 @@ function candidatesTable(r: TextReport): HTMLElement {
     {},
     h('h3', {}, t('Models and baselines')),
     h('table', { class: 'per-class' }, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows)),
-    h(
-      'p',
-      { class: 'hint', 'data-testid': 'text-winner' },
-      r.winner === r.kept ? t('The kept model scored best.') : t('A baseline scored best: {0}.', r.winner),
-    ),
+    h('p', { class: 'hint', 'data-testid': 'text-winner' }, verdictLine(r)),
   );
+}
+
+function verdictLine(r: TextReport): string {
+  const v = textVerdict(r.kept, r.winner, r.candidates);
+  if (v.outcome === 'beaten') return t('A baseline scored best: {0}.', v.by);
+  return v.outcome === 'tied'
+    ? t('The kept model tied with {0}.', v.with.join(', '))
+    : t('The kept model scored best.');
 }
 
 function misclassifiedTexts(r: TextReport, post: (m: WebviewMessage) => void): HTMLElement {

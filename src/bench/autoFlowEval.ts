@@ -9,7 +9,9 @@
 // logistic-regression probe on MobileNetV2 features at each candidate cut, the cut chosen on validation. A
 // measurement, not a test: it prints what it saw (the machine's load average with every time).
 //   node --import tsx src/bench/autoFlowEval.ts [--set fashion|mnist|digits] [--budget 180] [--per-class 300]
-//     [--json out.json]
+//     [--only flow|baselines] [--json out.json]
+// `--only flow` times the default flow alone (it fits one quiet hold of the queue); `--only baselines` runs the
+// pixel models and the probes, whose accuracy needs no quiet machine.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +33,7 @@ import { buildPixelModel } from '../trainer/train/pixelTrials';
 import { decodeBatch } from '../trainer/data/batchStream';
 import { evaluateRun } from '../trainer/train/runInference';
 import { trainLogged } from './benchTrain';
+import { initBackend } from '../trainer/backend/selectBackend';
 import { baselineInput } from '../trainer/data/kinds/imageBaselines';
 import { formatTrials } from '../cli/format';
 import * as tf from '../trainer/tf';
@@ -41,6 +44,9 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const budget = Number(arg('--budget') ?? 180);
 const perClass = Number(arg('--per-class') ?? 300);
 const set = arg('--set') ?? 'fashion';
+const only = arg('--only');
+if (only !== undefined && only !== 'flow' && only !== 'baselines')
+  throw new Error(`--only ${only}: expected flow or baselines`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const load = () => os.loadavg()[0].toFixed(1);
 const signal = { isCancellationRequested: false };
@@ -206,7 +212,9 @@ async function main(): Promise<void> {
     outputDir: path.join(root, 'runs'),
     name: `${set}-default`,
   };
-  await defaultFlow(test, recipe);
+  // The flow starts the backend itself; the baselines alone start it here.
+  if (only !== 'baselines') await defaultFlow(test, recipe);
+  else await initBackend('wasm');
   // The same split of the folder the default flow made (same seed, same rules).
   const scan = await scanDataset(train);
   const usable = trainableClasses(scan, 3);
@@ -219,8 +227,10 @@ async function main(): Promise<void> {
     test,
     usable.map((c) => c.name),
   );
-  await pixelBaselines(split, testSamples, usable.length);
-  await cutProbes(split, testSamples, usable.length);
+  if (only !== 'flow') {
+    await pixelBaselines(split, testSamples, usable.length);
+    await cutProbes(split, testSamples, usable.length);
+  }
   const out = rows.map((r) => ({ ...r, test: Number(r.test.toFixed(4)) }));
   for (const r of rows)
     log(

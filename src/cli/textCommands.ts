@@ -9,6 +9,8 @@ import { TEXT_MODEL_FILE } from '../shared/text/textFiles';
 import * as T from '../shared/text/textProtocol';
 import { textEmbed as textEmbedRequest } from '../shared/text/textEmbedProtocol';
 import { TEXT_TEST_SPLIT } from '../shared/text/textRecipe';
+import { textVerdict } from '../shared/text/textVerdict';
+import { termWeighting } from '../shared/text/textLayers';
 export { isTextData } from '../io/textSource';
 import { CliError } from './cliError';
 import { stringOption as str, type CommandContext, type OptionSpec } from './commandSpec';
@@ -169,16 +171,25 @@ export function formatTextRun(r: T.TextRunResult): string {
     pct(c.validationAccuracy),
     pct(c.testAccuracy),
   ]);
-  const weight = r.kept === 'fused' ? `, GloVe row × ${r.gloveWeight} beside TF-IDF` : '';
+  const fused = r.layers?.fused;
+  const counts = fused ? `, ${termWeighting(fused.binary, fused.weighting)}` : '';
+  const weight = r.kept === 'fused' ? `, GloVe row × ${r.gloveWeight} beside TF-IDF${counts}` : '';
   const refit = r.refitOn ? `, refit on train + validation (${r.refitOn} texts)` : '';
   return [
     `Run folder: ${r.runDir}`,
     `Split ${r.split.train}/${r.split.validation}/${r.split.test} (train/validation/test); kept ${r.kept}${weight}${refit}`,
     table(['model', 'validation', r.evaluatedOn], rows),
-    `Best on the ${r.evaluatedOn} split: ${r.winner}${r.winner === r.kept ? '' : ' (a baseline beat the kept model)'}`,
+    bestLine(r),
     '',
     formatEvaluation(r.evaluation, `Kept model (${r.evaluatedOn} split)`),
   ].join('\n');
+}
+
+function bestLine(r: T.TextRunResult): string {
+  const v = textVerdict(r.kept, r.winner, r.candidates);
+  const on = `Best on the ${r.evaluatedOn} split:`;
+  if (v.outcome === 'beaten') return `${on} ${v.by} (a baseline beat the kept model)`;
+  return v.outcome === 'tied' ? `${on} ${r.kept}, tied with ${v.with.join(', ')}` : `${on} ${r.kept}`;
 }
 
 export async function textEvaluate(ctx: CommandContext, runDir: string, source: string): Promise<number> {

@@ -4,6 +4,8 @@
 // across two threads when the fit splits it), and what happens once per trial (starting the training worker)
 // is counted once, not per epoch.
 
+import { median } from './stats';
+
 /** Timed repeats of a step or of a forward pass after the warm-up; their median is the figure used. */
 export const TIMED_REPEATS = 3;
 
@@ -30,13 +32,60 @@ export function epochSeconds(w: EpochWork): number {
 }
 
 /**
- * Seconds of an augmented epoch: every training batch is decoded, augmented and run through the frozen bottom
- * (`produceSecondsPerExample`) while the top steps on the batch before it (frozenRunnerSource.ts reads one
- * batch ahead), so a batch costs the longer of the two, not their sum (the sum was 81 % high on faces).
+ * An augmented trial's costs, measured by running its own loop for two short epochs on a few batches
+ * (augmentedCost.ts): a model of the parts (producing a batch against the step on the batch before it) missed
+ * by −31 % to −70 %, because ONNX Runtime's bottom, decoding and the step share two cores and the trial's start
+ * (the runtime's session, the first decoding) was not in it.
  */
-export function augmentedEpochSeconds(w: EpochWork & { produceSecondsPerExample: number }): number {
-  const produce = w.batchSize * w.produceSecondsPerExample;
-  return epochSeconds({ ...w, stepSeconds: Math.max(w.stepSeconds, produce) });
+export interface AugmentedCosts {
+  /** Once per trial: the bottom's session, compiling, the first batch's wait beyond a batch's time. */
+  startSeconds: number;
+  /** A batch in the first epoch, whose images are decoded for the first time. */
+  firstBatchSeconds: number;
+  /** A batch once the decoded images are kept (later epochs). */
+  batchSeconds: number;
+  /** Share of the training examples whose decoded images are kept between epochs (decodedMemo.ts). */
+  keptFraction: number;
+}
+
+/**
+ * Seconds an augmented trial of `epochs` epochs takes: its start, each epoch's batches (counted as
+ * epochSeconds() counts steps) and validation pass, and the decoding of every image in the first epoch and,
+ * later, of those the memory budget does not keep.
+ */
+export function augmentedTrialSeconds(w: EpochWork, c: AugmentedCosts, epochs: number): number {
+  if (epochs <= 0) return c.startSeconds;
+  const steady = epochSeconds({ ...w, stepSeconds: c.batchSeconds });
+  const decoding = epochSeconds({
+    ...w,
+    stepSeconds: Math.max(0, c.firstBatchSeconds - c.batchSeconds),
+    validationExamples: 0,
+  });
+  return c.startSeconds + epochs * steady + decoding * (1 + (epochs - 1) * (1 - c.keptFraction));
+}
+
+/** When a batch of a measured epoch finished (ms, Date.now()). */
+export interface BatchDone {
+  epoch: number;
+  at: number;
+}
+
+/**
+ * The costs of an augmented trial from when each batch of its measured run finished (two epochs of the same
+ * few batches, started at `started`): a batch is the median gap between batches of an epoch (the first gap of
+ * the second epoch holds the validation pass, so it is left out), the start what the first batch took beyond
+ * one. An epoch of one batch has no gap: its batch is then what it took from the end of the one before.
+ */
+export function augmentedCostsFrom(started: number, done: readonly BatchDone[], keptFraction: number): AugmentedCosts {
+  const of = (epoch: number) => done.filter((d) => d.epoch === epoch).map((d) => d.at);
+  const [first, second] = [of(1), of(2)];
+  const gaps = (at: number[]) => at.slice(1).map((t, i) => (t - at[i]) / 1000);
+  const lone = (at: number[], before: number) => (at.length > 0 ? (at[0] - before) / 1000 : 0);
+  const batch = (at: number[], before: number) => (at.length > 1 ? median(gaps(at)) : lone(at, before));
+  const firstBatchSeconds = batch(first, started);
+  const batchSeconds = second.length > 0 ? batch(second, first.at(-1) ?? started) : firstBatchSeconds;
+  const startSeconds = Math.max(0, lone(first, started) - firstBatchSeconds);
+  return { startSeconds, firstBatchSeconds, batchSeconds, keptFraction };
 }
 
 /** What a trial costs once, and per epoch. */

@@ -19,7 +19,9 @@ export function rayRecipe(work: string, name: string, lines: string[]): string {
   copyDigits(path.join(work, 'data'), ['0', '1', '2'], 12);
   const file = path.join(work, `${name}.recipe.yaml`);
   const common = ['data: data', 'base: mobilenet_v2', 'batchSize: 8', 'learningRate: 0.001'];
-  const splits = ['validationSplit: 0.25', 'testSplit: 0.25', 'seed: 7'];
+  // A line of the caller's replaces the default split of the same field (a recipe holds each field once).
+  const given = new Set(lines.map((l) => l.split(':')[0]));
+  const splits = ['validationSplit: 0.25', 'testSplit: 0.25', 'seed: 7'].filter((l) => !given.has(l.split(':')[0]));
   fs.writeFileSync(file, [...common, ...splits, ...lines, ''].join('\n'));
   return file;
 }

@@ -1,6 +1,7 @@
-// Augmented batches change every epoch, so they pass the frozen bottom every epoch: on the runtime the
-// feature cache uses (ONNX Runtime), one batch ahead. The same run on the WASM executor must learn the same,
-// and neither tensors nor ONNX Runtime sessions may be left behind, also when the run is cancelled mid-epoch.
+// Augmented batches change every epoch, so they pass the frozen bottom: on the runtime the feature cache
+// uses (ONNX Runtime), the first K passes kept and replayed by later epochs. The same run on the WASM
+// executor must learn the same, the kept passes must not change the epochs that computed them, and neither
+// tensors nor ONNX Runtime sessions may be left behind, also when the run is cancelled mid-epoch.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Augmentation, EpochMetrics, ProgressEvent } from '../../src/shared/engineTypes';
@@ -10,6 +11,7 @@ import { SkipList } from '../../src/trainer/data/batchStream';
 import { splitBelowTrainable, type FrozenSplit } from '../../src/trainer/models/frozenSplit';
 import { buildSourceCnn } from '../../src/trainer/models/sourceCnn';
 import { FROZEN_RUNTIME_ENV, openFrozenSessions } from '../../src/trainer/runtime/frozenRuntime';
+import { AUGMENTED_VARIANTS_ENV } from '../../src/shared/augmentedVariants';
 import * as tf from '../../src/trainer/tf';
 import { imageSource } from '../../src/trainer/train/batchSources';
 import { throughFrozen } from '../../src/trainer/train/frozenParts';
@@ -29,8 +31,14 @@ function model(): FrozenSplit {
   return part;
 }
 
-async function augmentedRun(runtime: 'onnxruntime' | 'tfjs', epochs: number, signal: CancelSignal = neverCancelled) {
+async function augmentedRun(
+  runtime: 'onnxruntime' | 'tfjs',
+  epochs: number,
+  signal: CancelSignal = neverCancelled,
+  variants?: number,
+) {
   process.env[FROZEN_RUNTIME_ENV] = runtime;
+  if (variants !== undefined) process.env[AUGMENTED_VARIANTS_ENV] = String(variants);
   const skips = new SkipList();
   const images = {
     train: imageSource(digitSamples(0, 20), PREP, CLASSES, BATCH, 1, skips, AUGMENTATION),
@@ -47,6 +55,7 @@ async function augmentedRun(runtime: 'onnxruntime' | 'tfjs', epochs: number, sig
   } finally {
     tf.dispose(part.top.getWeights());
     delete process.env[FROZEN_RUNTIME_ENV];
+    delete process.env[AUGMENTED_VARIANTS_ENV];
   }
 }
 
@@ -57,12 +66,12 @@ test('augmented batches through the frozen bottom on ONNX Runtime train as on WA
   const tensors = tf.memory().numTensors;
   const onnx = await augmentedRun('onnxruntime', 3);
   assert.ok(
-    onnx.logs.some((l) => /up to pool1 every epoch: .*onnxruntime-node/.test(l)),
+    onnx.logs.some((l) => /up to pool1: .*onnxruntime-node/.test(l)),
     onnx.logs.join('\n'),
   );
   const wasm = await augmentedRun('tfjs', 3);
   assert.ok(
-    wasm.logs.some((l) => /every epoch: .*tfjs/.test(l)),
+    wasm.logs.some((l) => /up to pool1: .*tfjs/.test(l)),
     wasm.logs.join('\n'),
   );
   console.log(`losses: ONNX Runtime ${losses(onnx.history)}, WASM ${losses(wasm.history)}`);
@@ -72,6 +81,25 @@ test('augmented batches through the frozen bottom on ONNX Runtime train as on WA
   assert.equal(openFrozenSessions(), 0, 'the ONNX Runtime session was released');
   tf.disposeVariables();
   assert.equal(tf.memory().numTensors, tensors, 'no batch tensor is left behind');
+});
+
+test('epochs past the kept passes replay them; the epochs that computed them train as without keeping', async () => {
+  await initBackend('wasm');
+  const tensors = tf.memory().numTensors;
+  const kept = await augmentedRun('onnxruntime', 3, neverCancelled, 1);
+  assert.ok(
+    kept.logs.some((l) => l.includes('replay its output of the first 1 augmented epoch')),
+    kept.logs.join('\n'),
+  );
+  const anew = await augmentedRun('onnxruntime', 3, neverCancelled, 0);
+  assert.ok(!anew.logs.some((l) => l.includes('replay')), anew.logs.join('\n'));
+  console.log(`losses: 1 pass kept ${losses(kept.history)}, anew every epoch ${losses(anew.history)}`);
+  assert.ok(Math.abs(kept.history[0].loss - anew.history[0].loss) < 1e-6, 'epoch 1 loss');
+  assert.ok(Math.abs(kept.history[0].valLoss - anew.history[0].valLoss) < 1e-6, 'epoch 1 validation');
+  assert.notEqual(kept.history[1].loss, anew.history[1].loss, 'epoch 2 replays pass 1, not new pixels');
+  assert.equal(openFrozenSessions(), 0);
+  tf.disposeVariables();
+  assert.equal(tf.memory().numTensors, tensors);
 });
 
 test('cancelled mid-epoch, the batch computed ahead is disposed and the session released', async () => {

@@ -17,6 +17,11 @@ import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/tr
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
 import { measureCosts } from '../../src/trainer/train/measureCosts';
+import { measureAugmented } from '../../src/trainer/train/augmentedCost';
+import { exampleSource, featureSource } from '../../src/trainer/train/batchSources';
+import { dataKind } from '../../src/trainer/data/kinds/registry';
+import { openFrozenSessions } from '../../src/trainer/runtime/frozenRuntime';
+import { DEFAULT_AUGMENTATION } from '../../src/shared/recipeDefaults';
 import { boundaryBelow, cachedActivations, fineTuneBoundaries } from '../../src/trainer/train/topBoundaries';
 import { tempDir } from '../helpers/fixtures';
 import { fixtureSamples } from '../helpers/fixtureSamples';
@@ -124,5 +129,43 @@ test('measuring what the fine-tune of the top would cost leaves its weights as t
   for (const [name, v] of Object.entries(costs)) assert.ok(Number.isFinite(v) && v >= 0, `${name} ${v}`);
   // With every activation cached the bottom does not run: it is not started, and costs nothing.
   assert.equal((await measureCosts(part, costInput, false)).bottomSecondsPerImage, 0);
+  part.top.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), before[i], part.top.weights[i].name));
+});
+
+test("measuring an augmented fine-tune runs its own loop on a few batches and leaves the top's weights", async () => {
+  const { layers, defaultFeatureLayer: cut } = base.description;
+  const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
+  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
+  applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
+  const part = splitBelowTrainable(tm.full)!;
+  const before = part.top.getWeights().map((w) => w.dataSync().slice());
+  const input = imageInput(base.description.preprocessing);
+  // 9 images in batches of 4: three batches an epoch (the last of one image), so gaps between batches exist.
+  const train = fixtureSamples('fashion-small', 3);
+  const shape = part.top.inputs[0].shape.slice(1) as number[];
+  const one = train.slice(0, 1);
+  const values = new Map(one.map((s) => [s.path, new Float32Array(shape.reduce((a, b) => a * b, 1))]));
+  const batchesDone: number[] = [];
+  const costs = await measureAugmented(part, {
+    fit: {
+      which: 'transfer',
+      phase: 2,
+      epochs: 1,
+      learningRate: 1e-4,
+      patience: 0,
+      signal: neverCancelled,
+      emit: (e) => (e.kind === 'batch' ? batchesDone.push(e.batch) : undefined),
+      afterEpoch: async () => '',
+    },
+    train,
+    batchSize: 4,
+    images: (samples) => exampleSource(dataKind(input), input, samples, 3, 4, 1, new SkipList(), DEFAULT_AUGMENTATION),
+    validation: featureSource(one, values, shape, 3, 4, 1),
+  });
+  for (const [name, v] of Object.entries(costs)) assert.ok(Number.isFinite(v) && v >= 0, `${name} ${v}`);
+  assert.ok(costs.batchSeconds > 0 && costs.firstBatchSeconds > 0, JSON.stringify(costs));
+  assert.equal(costs.keptFraction, 1, 'nine decoded images fit in the memo');
+  assert.deepEqual(batchesDone, [], "the measurement's progress is its own, not the trial's");
+  assert.equal(openFrozenSessions(), 0, "the bottom's session is released");
   part.top.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), before[i], part.top.weights[i].name));
 });

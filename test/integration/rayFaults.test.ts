@@ -110,7 +110,8 @@ test('a second Ray node started on this machine gets a worker too', { skip }, as
     nodes.push(rayNode('second', ['--address', address]));
     await started('second', nodes[1]);
     const runs = path.join(work, 'runs-two-nodes');
-    const file = rayRecipe(work, 'two-nodes', ['epochs: 2', `outputDir: ${runs}`]);
+    // Without a test split, too (the only Ray run in the suite that has none): evaluated on validation.
+    const file = rayRecipe(work, 'two-nodes', ['epochs: 2', 'testSplit: 0', `outputDir: ${runs}`]);
     const args = ['--recipe', file, '--ray', address, '--workers', '2', '--python', testPython()!];
     const run = startTraining(work, ENV, args, runs);
     assert.equal(await run.exit, 0, run.why());
@@ -120,6 +121,11 @@ test('a second Ray node started on this machine gets a worker too', { skip }, as
     assert.equal(new Set(group.workers.map((w) => w.node)).size, 2, JSON.stringify(group.workers));
     const result = run.output().find((l) => l.type === 'result')!.result as RunResult;
     assert.equal(readJson<{ status: string }>(path.join(result.runDir, 'run.json')).status, 'finished');
+    assert.equal(result.split.test, 0);
+    assert.equal(result.transfer.evaluatedOn, 'validation');
+    assert.equal(result.transfer.evaluation.count, result.split.validation);
+    const evaluation = readJson<{ evaluatedOn: string }>(path.join(result.runDir, 'evaluation.json'));
+    assert.equal(evaluation.evaluatedOn, 'validation');
   } finally {
     for (const node of nodes.reverse()) await stopNode(node);
   }

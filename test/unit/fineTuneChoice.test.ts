@@ -15,7 +15,6 @@ function plan(topBlocks: number, computeSeconds: number, epochSeconds: number): 
     from: `block_${topBlocks}`,
     name: `top ${topBlocks}`,
     detail: '',
-    bottomSecondsPerImage: 0.01,
     startSeconds: 0,
     computeSeconds,
     cached: 0,

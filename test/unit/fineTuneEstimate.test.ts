@@ -2,7 +2,13 @@
 // measured before starting, and what the fit reserves for the next epoch once epochs have run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { augmentedEpochSeconds, epochSeconds, nextEpochSeconds, trialSeconds } from '../../src/shared/fineTuneEstimate';
+import {
+  augmentedCostsFrom,
+  augmentedTrialSeconds,
+  epochSeconds,
+  nextEpochSeconds,
+  trialSeconds,
+} from '../../src/shared/fineTuneEstimate';
 import { median } from '../../src/shared/stats';
 
 test('the median of the timed repeats ignores one slow outlier', () => {
@@ -20,17 +26,39 @@ test('an epoch: a step per full batch, the partial batch in proportion (at least
   assert.equal(epochSeconds({ ...work, trainExamples: 10 }), 0.5 * 2 + 6, 'fewer examples than a batch');
 });
 
-test('an augmented batch costs the longer of producing it and the step on the batch before it', () => {
+test('an augmented trial: its start once, decoding every image in the first epoch, the unkept ones after', () => {
   const work = {
     trainExamples: 64,
     batchSize: 32,
-    stepSeconds: 2,
+    stepSeconds: 0,
     validationExamples: 10,
     predictSecondsPerExample: 0.1,
   };
-  // Producing 32 examples at 0.1 s takes 3.2 s, longer than the 2 s step: two batches of 3.2 s, validation 1 s.
-  assert.equal(augmentedEpochSeconds({ ...work, produceSecondsPerExample: 0.1 }), 2 * 3.2 + 1);
-  assert.equal(augmentedEpochSeconds({ ...work, produceSecondsPerExample: 0.01 }), 2 * 2 + 1, 'the step is longer');
+  const costs = { startSeconds: 5, firstBatchSeconds: 3, batchSeconds: 2, keptFraction: 1 };
+  // Two batches of 2 s and 1 s of validation an epoch; the first epoch's two batches decode, 1 s more each.
+  assert.equal(augmentedTrialSeconds(work, costs, 1), 5 + 5 + 2);
+  assert.equal(augmentedTrialSeconds(work, costs, 3), 5 + 3 * 5 + 2);
+  assert.equal(augmentedTrialSeconds(work, { ...costs, keptFraction: 0.5 }, 3), 5 + 3 * 5 + 2 * (1 + 2 * 0.5));
+  assert.equal(augmentedTrialSeconds(work, costs, 0), 5, 'no epoch: the start alone');
+});
+
+test('the augmented costs from when each batch of the two measured epochs finished', () => {
+  const at = (epoch: number, seconds: number) => ({ epoch, at: 1000 * seconds });
+  // Started at 0; the first batch at 9 s, then gaps of 3, 4 and 3 s; validation, then gaps of 2, 2.5, 2 s.
+  const done = [at(1, 9), at(1, 12), at(1, 16), at(1, 19), at(2, 21.5), at(2, 23.5), at(2, 26), at(2, 28)];
+  assert.deepEqual(augmentedCostsFrom(0, done, 0.8), {
+    startSeconds: 6,
+    firstBatchSeconds: 3,
+    batchSeconds: 2,
+    keptFraction: 0.8,
+  });
+  // One batch an epoch: the first holds the start, the second is timed from the end of the first.
+  assert.deepEqual(augmentedCostsFrom(0, [at(1, 9), at(2, 11)], 1), {
+    startSeconds: 0,
+    firstBatchSeconds: 9,
+    batchSeconds: 2,
+    keptFraction: 1,
+  });
 });
 
 test('a trial counts its start and its activations once, its epochs each', () => {

@@ -115,9 +115,10 @@ describe('text models on real sentences (State of the Union, by party)', () => {
       const columns = model.fused!.head.columns;
       assert.equal(columns.filter((c) => c >= 2 * LEXICAL_BLOCK).length, 2 * vectors.dims);
       assert.ok(columns.filter((c) => c < 2 * LEXICAL_BLOCK).length > 1000);
-      // Sentences are short: GloVe's row at its full length, terms counted sublinearly.
+      // Sentences are short: GloVe's row at its full length, terms counted sublinearly unless cross-validation
+      // on the training sentences preferred counting each once.
       assert.equal(model.gloveWeight, FUSED_GLOVE_SCALE);
-      assert.equal(model.fused!.binary, false);
+      assert.equal(model.fused!.binary, model.fused!.weighting!.switched);
       // Saved and read back, it scores the same (its IDF kept for the head's lexical columns only, its training
       // n-grams as text: the test texts' unseen ones drop out after the read as before it).
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-'));
@@ -136,7 +137,7 @@ describe('text models on real sentences (State of the Union, by party)', () => {
 });
 
 describe('the fused model on long texts (SpamAssassin e-mails)', () => {
-  it('counts each term once, shrinks the GloVe row, and reads back the same', () => {
+  it('counts each term once unless cross-validation says otherwise, shrinks the GloVe row, reads back the same', () => {
     const mails = spamAssassinBodies().filter((e) => e.text.split(/\s+/).length > 2 * LONG_TEXT_WORDS);
     const pick = (label: string) => mails.filter((e) => e.label === label).slice(0, 30);
     const [train, test] = [0, 1].map((half) =>
@@ -152,7 +153,10 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     const model = fitTextModel('fused', trainF, y, 2);
     const shape = fusedShape(median(trainF.tokens.map((t) => t.length)));
     assert.ok(shape.binary && shape.scale < FUSED_GLOVE_SCALE, JSON.stringify(shape));
-    assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, shape);
+    const { weighting } = model.fused!;
+    assert.ok(weighting, 'cross-validated: 15 texts per class make 5 folds');
+    const binary = weighting.switched ? !shape.binary : shape.binary;
+    assert.deepEqual({ binary: model.fused!.binary, scale: model.fused!.scale }, { ...shape, binary });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-fused-long-'));
     writeTextModel(
       dir,
@@ -162,13 +166,40 @@ describe('the fused model on long texts (SpamAssassin e-mails)', () => {
     );
     const read = readTextModel(dir).model;
     fs.rmSync(dir, { recursive: true, force: true });
-    assert.equal(read.fused!.binary, true);
+    assert.equal(read.fused!.binary, binary);
     const [a, b] = [scoreTexts(model, testF), scoreTexts(read, testF)];
     a.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - b[i][c]) < 1e-5)));
     // Binary weighting is a different row from the sublinear one whenever a term repeats.
     const state = fitLexicalState(trainF.counts);
     const [sub, bin] = (['sublinear', 'binary'] as const).map((w) => lexicalRow(state, trainF.counts[0], w));
     assert.notDeepEqual(sub.val, bin.val);
+  });
+
+  it('lets cross-validation overrule the length rule where only how often a term repeats tells the classes', () => {
+    // Long texts made of two units with the same words and the same word pairs (so the same n-grams, and the
+    // same GloVe mean: alpha and omega equally often, the made-up word has no vector), repeated a varying number
+    // of times; class 1's unit holds the made-up word five times as often. Counted once, every text is the same
+    // row; counted sublinearly, the classes differ. The rule says binary (long texts); cross-validation must not.
+    const random = seededRandom(3);
+    const U = 'alpha zqxwvkj omega zqxwvkj alpha alpha omega omega';
+    const V = `${'alpha zqxwvkj omega zqxwvkj '.repeat(5)}alpha alpha omega omega`;
+    const text = (unit: string, from: number) =>
+      Array<string>(from + Math.floor(random() * 4))
+        .fill(unit)
+        .join(' ');
+    const texts = [...Array.from({ length: 20 }, () => text(U, 13)), ...Array.from({ length: 20 }, () => text(V, 5))];
+    const y = texts.map((_, i) => (i < 20 ? 0 : 1));
+    const features = textFeatures(vectors, texts);
+    assert.equal(fusedShape(median(features.tokens.map((t) => t.length))).binary, true);
+    const model = fitTextModel('fused', features, y, 2);
+    const w = model.fused!.weighting!;
+    assert.ok(w.switched && w.otherLoss < w.ruleLoss, JSON.stringify(w));
+    assert.equal(model.fused!.binary, false);
+    // One text of a class leaves no fold to hold it out: the rule alone, and the model says so.
+    const single = textFeatures(vectors, texts.slice(19, 22));
+    const one = fitTextModel('fused', single, [0, 1, 1], 2);
+    assert.equal(one.fused!.weighting, undefined);
+    assert.equal(one.fused!.binary, true);
   });
 
   it('keeps sentences as they were: full GloVe row, sublinear counts', () => {

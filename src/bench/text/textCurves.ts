@@ -4,7 +4,7 @@
 // candidate beats it on validation beyond chance), the lexical baseline, GloVe mean + logistic regression, the
 // GloVe half of the default alone and fine-tuned GloVe. A measurement, not a test: it prints what it saw.
 //   node --import tsx src/bench/text/textCurves.ts [--only sotu|spam] [--sizes 10,50,200] [--seeds 5]
-//     [--kinds fused,lexical,glove-mean]
+//     [--seed-from 0] [--kinds fused,lexical,glove-mean]
 import { seededRandom, shuffled } from '../../shared/seededRandom';
 import { dedupeTexts, type TextExample } from '../../shared/text/textExamples';
 import {
@@ -21,6 +21,8 @@ import { sotuSentences, spamAssassinBodies } from '../../samples/textSets';
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const sizes = (arg('--sizes') ?? '10,50,200').split(',').map(Number);
 const seeds = Number(arg('--seeds') ?? 5);
+/** The first seed (several processes may share the seeds of one curve). */
+const seedFrom = Number(arg('--seed-from') ?? 0);
 const only = arg('--only');
 const kinds = (arg('--kinds')?.split(',') ?? TEXT_MODEL_KINDS) as TextModelKind[];
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -43,7 +45,7 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
   const counts = byClass.map((b) => b.length);
   log(`${name}: ${examples.length} examples, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}`);
   const acc = new Map<string, number[]>();
-  for (let seed = 0; seed < seeds; seed++) {
+  for (let seed = seedFrom; seed < seedFrom + seeds; seed++) {
     const random = seededRandom(1000 + seed);
     const pools = byClass.map((b) => shuffled(b, random));
     const test = pools.flatMap((p) => p.slice(0, testPerClass));
@@ -66,8 +68,12 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
         const a = probs.filter((p, i) => argmax(p) === testY[i]).length / test.length;
         const key = `${n}\t${kind}`;
         acc.set(key, [...(acc.get(key) ?? []), a]);
+        const w = model.fused?.weighting;
+        const counts = model.fused
+          ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${w?.switched ? ' (cross-validation)' : ''}`
+          : '';
         log(
-          `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s${counts}`,
         );
       }
     }

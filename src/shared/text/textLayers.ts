@@ -20,7 +20,7 @@ export interface TextLayerFacts {
   /** Hashed TF-IDF columns the lexical head kept (the others have no weight), when it has that part. */
   lexicalColumns?: number;
   /** The fused model's one head over [TF-IDF row | GloVe row × scale]: the columns it weighs, and the scale. */
-  fused?: { columns: number; scale: number; binary?: boolean };
+  fused?: { columns: number; scale: number; binary?: boolean; weighting?: FusedWeightingBy };
   /** Words of the fine-tuned Embedding (the training split's, besides padding and unknown). */
   tunedWords?: number;
   /** Whether the fine-tuned Embedding was kept as GloVe when this model trained. */
@@ -77,8 +77,19 @@ function gloveLayers(f: TextLayerFacts, meanOnly: boolean): TextLayer[] {
   ];
 }
 
-function lexicalLayers(f: TextLayerFacts, binary = false): TextLayer[] {
-  const counts = binary ? 'each term once (long texts)' : 'sublinear counts';
+/** Who chose the fused model's term weighting: the length rule alone (a split too small to cross-validate, and
+ * runs of earlier versions: absent), the rule kept by cross-validation, or cross-validation over the rule. */
+export type FusedWeightingBy = 'rule' | 'cross-validation';
+
+/** The term weighting in words, and who chose it. */
+export function termWeighting(binary = false, by?: FusedWeightingBy): string {
+  const counts = binary ? 'each term once' : 'sublinear counts';
+  if (by === 'cross-validation') return `${counts} (5-fold cross-validation overruled the length rule)`;
+  return by === 'rule' ? `${counts} (the length rule's, kept by 5-fold cross-validation)` : counts;
+}
+
+function lexicalLayers(f: TextLayerFacts, binary = false, by?: FusedWeightingBy): TextLayer[] {
+  const counts = termWeighting(binary, by);
   return [
     layer('Tokenizer', `word 1–2-grams and character 2–5-grams within words, hashed`),
     layer('TF-IDF', `${counts} × IDF fitted on the training split, each block unit length`),
@@ -117,7 +128,7 @@ function encoderLayers(f: TextLayerFacts): TextLayer[] {
 
 /** Both rows side by side under one head: GloVe where texts share few n-grams, n-grams where they share many. */
 function fusedLayers(f: TextLayerFacts, fused: NonNullable<TextLayerFacts['fused']>): TextLayer[] {
-  const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f, fused.binary)];
+  const [glove, lexical] = [gloveLayers(f, false), lexicalLayers(f, fused.binary, fused.weighting)];
   return [
     ...lexical.slice(0, 2).map((l) => ({ ...l, name: `lexical · ${l.name}` })),
     ...glove.slice(0, 3).map((l) => ({ ...l, name: `GloVe · ${l.name}` })),

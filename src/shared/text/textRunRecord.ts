@@ -41,7 +41,12 @@ function layersOf(v: unknown): TextLayerFacts | undefined {
   if (!isObject(v.vectors) || !isCount(v.vectors.words) || !isCount(v.vectors.dims)) return undefined;
   const counts = [v.gloveColumns, v.lexicalColumns, v.tunedWords].every((c) => c === undefined || isCount(c));
   const f = v.fused;
-  const fused = f === undefined || (isObject(f) && isCount(f.columns) && typeof f.scale === 'number');
+  const fused =
+    f === undefined ||
+    (isObject(f) &&
+      isCount(f.columns) &&
+      typeof f.scale === 'number' &&
+      [undefined, 'rule', 'cross-validation'].includes(f.weighting as string));
   const e = v.encoder;
   const encoder =
     e === undefined ||

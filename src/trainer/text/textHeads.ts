@@ -3,7 +3,7 @@
 // by side), and the plain GloVe mean + logistic regression kept as a baseline. Features that do not depend on
 // the training split (pooled vectors, term counts) are computed once per text.
 import { fitGloveState, gloveRow, poolTexts, type GlovePooled, type GloveState } from './gloveFeatures';
-import { fitLexicalState, LEXICAL_BLOCK, lexicalRow, termCounts } from '../data/text/lexicalFeatures';
+import { fitLexicalState, lexicalRow, termCounts } from '../data/text/lexicalFeatures';
 import type { LexicalState } from '../data/text/lexicalFeatures';
 import { fitSparseLogistic, sparseScorer, type SparseLogisticModel } from './sparseLogistic';
 import { denseRow, unitRow, type SparseRow } from '../data/text/sparseRows';
@@ -11,8 +11,7 @@ import type { WordVectors } from './wordVectors';
 import type { TunedModel } from './tunedEmbedding';
 import { fitTunedText, scoreTunedText } from './tunedText';
 import { wordTokens } from '../../shared/text/textTokens';
-import { median } from '../../shared/stats';
-import { fusedShape } from '../../shared/text/fusedShape';
+import { C_FUSED, fitFused, fusedRows, type FusedModel } from './fusedText';
 import type { TextPooling } from '../../shared/text/textRecipe';
 
 /** Which text model: the default (fused), one of its parts, GloVe fine-tuned, the GloVe-mean baseline, or the
@@ -22,10 +21,8 @@ export type TextModelKind = 'fused' | 'glove' | 'lexical' | 'tuned' | 'glove-mea
 export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['fused', 'glove', 'lexical', 'tuned', 'glove-mean'];
 
 /** Penalties (scikit-learn's C) of the heads: unit-length rows need little penalty to separate. */
-const C_LEXICAL = 10;
+const C_LEXICAL = C_FUSED;
 const C_GLOVE = 10;
-/** The fused row's GloVe columns come after both lexical blocks. */
-const GLOVE_COLUMN = 2 * LEXICAL_BLOCK;
 
 /** A fitted text model: everything needed to score new texts besides the word vectors. */
 export interface TextModel {
@@ -38,14 +35,7 @@ export interface TextModel {
   /** The user's ONNX sentence encoder (by folder and content key) and the head on its vectors. */
   encoder?: EncoderRef & { head: SparseLogisticModel };
   /** The fused model: the states of both rows and one head over [TF-IDF row | GloVe row × scale]. */
-  fused?: {
-    lexical: LexicalState;
-    glove: GloveState;
-    scale: number;
-    /** Terms count once (long texts); absent in runs before it could. */
-    binary?: boolean;
-    head: SparseLogisticModel;
-  };
+  fused?: FusedModel;
   /**
    * GloVe's weight: 1 for GloVe alone, 0 for lexical alone; in the fused model, the GloVe row's length beside
    * the TF-IDF row's √2 (runs of earlier versions: its share in probabilities averaged late).
@@ -186,37 +176,6 @@ function fitLexical(features: TextFeatures, labels: readonly number[], classes: 
 function lexicalProbabilities(lexical: NonNullable<TextModel['lexical']>, features: TextFeatures) {
   const scorer = sparseScorer(lexical.head);
   return features.counts.map((c) => scorer.probabilities(lexicalRow(lexical.state, c)));
-}
-
-function fitFused(features: TextFeatures, labels: readonly number[], classes: number, pooling?: TextPooling) {
-  const parts = {
-    lexical: fitLexicalState(features.counts),
-    glove: { ...fitGloveState(features.pooled.means), pooling },
-    ...fusedShape(median(features.tokens.map((t) => t.length))),
-  };
-  return { ...parts, head: fitSparseLogistic(fusedRows(parts, features), labels, classes, { c: C_LEXICAL }) };
-}
-
-/** Each text's TF-IDF row with its GloVe row (× scale) in the columns after the lexical blocks. */
-function fusedRows(
-  f: { lexical: LexicalState; glove: GloveState; scale: number; binary?: boolean },
-  features: TextFeatures,
-): SparseRow[] {
-  const p = features.pooled;
-  return features.counts.map((counts, i) => {
-    const lexical = lexicalRow(f.lexical, counts, f.binary ? 'binary' : 'sublinear');
-    const glove = gloveRow(f.glove, p.means[i], p.maxes[i]);
-    const n = lexical.idx.length;
-    const idx = new Int32Array(n + glove.length);
-    const val = new Float32Array(n + glove.length);
-    idx.set(lexical.idx);
-    val.set(lexical.val);
-    for (let d = 0; d < glove.length; d++) {
-      idx[n + d] = GLOVE_COLUMN + d;
-      val[n + d] = glove[d] * f.scale;
-    }
-    return { idx, val };
-  });
 }
 
 /** Probabilities of a run fused late by an earlier version: GloVe's and lexical's averaged with its weight. */

@@ -30,8 +30,9 @@ export function textLayerFacts(model: TextModel, embeddingFrozen = false): TextL
   if (pooling) facts.pooling = pooling;
   if (model.lexical) facts.lexicalColumns = model.lexical.head.columns.length;
   if (model.fused) {
-    const { head, scale, binary } = model.fused;
+    const { head, scale, binary, weighting } = model.fused;
     facts.fused = { columns: head.columns.length, scale, ...(binary ? { binary } : {}) };
+    if (weighting) facts.fused.weighting = weighting.switched ? 'cross-validation' : 'rule';
   }
   if (model.tuned) Object.assign(facts, { tunedWords: model.tuned.words.length, embeddingFrozen });
   if (model.encoder) {

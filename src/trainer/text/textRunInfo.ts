@@ -7,6 +7,7 @@ import type { TextInput } from '../../shared/inputSpec';
 import { LIMITS } from '../../shared/limits';
 import { RUN_INFO_VERSION, type RunInfo } from '../../shared/runFiles';
 import { TEXT_MODEL_FILE } from '../../shared/text/textFiles';
+import { textVerdict } from '../../shared/text/textVerdict';
 import type { TextCandidate, TextRunResult } from '../../shared/text/textProtocol';
 import { runFile } from '../../io/runFiles';
 import { writeJsonAtomic } from '../models/modelFiles';
@@ -80,10 +81,14 @@ export function writeTextRunFiles(
   const baselines = r.candidates
     .filter((c) => c.baseline)
     .map((c) => ({ name: c.name, accuracy: c.testAccuracy, trainSeconds: c.seconds }));
-  const verdict =
-    r.winner === r.kept
-      ? `The kept model (${r.kept}) beat the baselines on the ${r.evaluatedOn} split.`
-      : `The baseline ${r.winner} beat the kept model (${r.kept}) on the ${r.evaluatedOn} split.`;
-  writeEvaluation(r.runDir, { evaluatedOn: r.evaluatedOn, transfer: evaluation, baselines, verdict });
+  writeEvaluation(r.runDir, { evaluatedOn: r.evaluatedOn, transfer: evaluation, baselines, verdict: verdictText(r) });
   writeSkipped(r.runDir, skipped);
+}
+
+function verdictText(r: TextRunResult): string {
+  const v = textVerdict(r.kept, r.winner, r.candidates);
+  const on = `on the ${r.evaluatedOn} split`;
+  if (v.outcome === 'beaten') return `The baseline ${v.by} beat the kept model (${r.kept}) ${on}.`;
+  if (v.outcome === 'tied') return `The kept model (${r.kept}) tied with ${v.with.join(', ')} ${on}.`;
+  return `The kept model (${r.kept}) beat the baselines ${on}.`;
 }

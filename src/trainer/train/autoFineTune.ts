@@ -13,7 +13,7 @@ import {
   SMALL_DATA_PER_CLASS,
   secondPhaseRate,
 } from '../../shared/autoFlow';
-import { augmentedEpochSeconds, nextEpochSeconds } from '../../shared/fineTuneEstimate';
+import { augmentedTrialSeconds, nextEpochSeconds } from '../../shared/fineTuneEstimate';
 import type { Sample } from '../../shared/split';
 import { applyFreezePlan } from '../models/transferModel';
 import { DEFAULT_AUGMENTATION } from '../../shared/recipeDefaults';
@@ -30,13 +30,14 @@ import {
   topName,
   useTop,
   type PlanInput,
-  secondsPerExample,
   skipper,
   type TopPlan,
 } from './fineTunePlan';
 import type { FitResult } from './fitLoop';
 import { fitDataParallel } from './parallelFit';
 import { throughFrozen } from './frozenParts';
+import { measureAugmented } from './augmentedCost';
+import { augmentedLine, comparison, estimateParts, plural } from './fineTuneMessages';
 import { scoreFeatures } from './predictions';
 
 /** The run's activation-cache options (transferContext.ts's activationOptions), and what fine-tuning adds. */
@@ -133,7 +134,8 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
         `Automatic flow: ${trialName} ${detail}: estimated ${estimate.toFixed(0)} s for the activations ` +
         `(${plan.cached} of ${all.length} cached by the feature pass) and ${plural(firstEpochs, 'epoch')} ` +
         `(${left().toFixed(0)} s of the budget left); it stops after ${AUTO_FINE_TUNE_PATIENCE} epochs ` +
-        `without improvement, at most ${epochs}, or when the budget would run out during the next epoch`,
+        `without improvement, at most ${epochs}, or when the budget would run out during the next epoch ` +
+        `(${estimateParts(plan)})`,
     });
     const started = Date.now();
     const { source, features, shape } = await activationsBelowTop({ ...o, part, samples: all });
@@ -220,25 +222,31 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`;
     if (cancelled) return { trials, history, cancelled, score };
-    const augmented = () =>
+    const augmentedOf = (samples: readonly Sample[]) =>
       exampleSource(
         dataKind(o.input),
         o.input,
-        o.split.train,
+        samples,
         o.classes,
         o.recipe.batchSize,
         o.recipe.seed,
         o.skips,
         DEFAULT_AUGMENTATION,
       );
-    // Decoding and augmenting each image is part of every epoch: timed on a batch.
-    const augmentedEpoch = async () =>
-      augmentedEpochSeconds({
-        ...plan.work,
-        produceSecondsPerExample: plan.bottomSecondsPerImage + (await secondsPerExample(augmented())),
-      });
-    const augmentedEstimate =
-      perClass < SMALL_DATA_PER_CLASS && !fewerEpochs ? MIN_AFFORDABLE_EPOCHS * (await augmentedEpoch()) : 0;
+    // Measured by running the augmented loop itself on a few batches, only when the trial may run.
+    const augmentedCosts =
+      perClass < SMALL_DATA_PER_CLASS && !fewerEpochs
+        ? await measureAugmented(part, {
+            fit: common,
+            train: o.split.train,
+            batchSize: o.recipe.batchSize,
+            images: (samples) => augmentedOf(samples),
+            validation: source(o.split.validation.slice(0, 1)),
+          })
+        : undefined;
+    if (augmentedCosts) o.emit({ kind: 'log', level: 'info', message: augmentedLine(augmentedCosts) });
+    const augmentedFor = (n: number) => (augmentedCosts ? augmentedTrialSeconds(plan.work, augmentedCosts, n) : 0);
+    const augmentedEstimate = augmentedFor(MIN_AFFORDABLE_EPOCHS);
     if (perClass >= SMALL_DATA_PER_CLASS) {
       skip(
         augName,
@@ -256,13 +264,11 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
       );
     } else {
       const augStarted = Date.now();
-      const images = { train: augmented(), validation: source(o.split.validation) };
-      const epochEstimate = augmentedEstimate / MIN_AFFORDABLE_EPOCHS;
-      const augCommon = { ...common, deadline: reserving(o.deadline, epochEstimate) };
+      const images = { train: augmentedOf(o.split.train), validation: source(o.split.validation) };
+      const augCommon = { ...common, deadline: reserving(o.deadline, augmentedFor(1)) };
       const augRun = await throughFrozen(part, augCommon, images, source(o.split.validation));
       cancelled = augRun.cancelled;
-      if (!cancelled)
-        judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, (epochs) => epochs * epochEstimate);
+      if (!cancelled) judge(augName, augDetail, augRun, (Date.now() - augStarted) / 1000, augmentedFor);
     }
     return { trials, history, cancelled, score };
   } finally {
@@ -286,11 +292,3 @@ function reserving(deadline: number, estimate: number) {
 function bestFigures(t: Trial): { valAccuracy: number; valLoss: number } {
   return { valAccuracy: t.valAccuracy ?? -Infinity, valLoss: t.valLoss ?? Infinity };
 }
-
-function comparison(m: EpochMetrics, best: Trial, better: boolean): string {
-  const figures = (acc: number | undefined, loss: number | undefined) => `accuracy ${fmt(acc)}, loss ${fmt(loss)}`;
-  return `validation ${figures(m.valAccuracy, m.valLoss)} ${better ? 'beats' : 'does not beat'} ${best.name}'s ${figures(best.valAccuracy, best.valLoss)}`;
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));

@@ -2,7 +2,7 @@
 // bottom for the examples whose activations are not cached yet (the feature pass usually stored them all,
 // topBoundaries.ts), and one epoch of the top (its training steps and the validation pass). The flow then
 // runs the largest second phase the time left affords (fineTuneChoice).
-import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate, SMALL_DATA_PER_CLASS } from '../../shared/autoFlow';
+import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
 import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
 import { epochSeconds, trialSeconds, type EpochWork } from '../../shared/fineTuneEstimate';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
@@ -11,7 +11,6 @@ import { splitBelowTrainable, type FrozenSplit } from '../models/frozenSplit';
 import { applyFreezePlan } from '../models/transferModel';
 import * as tf from '../tf';
 import type { CachedTopOptions } from './cachedTop';
-import type { BatchSource } from './fitLoop';
 import { cachedSplit } from './frozenParts';
 import { measureCosts } from './measureCosts';
 import { cachedActivations } from './topBoundaries';
@@ -35,8 +34,6 @@ export interface TopPlan {
   /** The trial's name and what it does. */
   name: string;
   detail: string;
-  /** The frozen bottom's seconds per example (an augmented epoch runs it on every training image). */
-  bottomSecondsPerImage: number;
   /** Seconds to start the trial's training worker. */
   startSeconds: number;
   /** Seconds to have every activation: read back where cached, the bottom pass and storing for the rest. */
@@ -72,9 +69,8 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
     const part = useTop(o, from);
     if (!('top' in part)) return { ...part, detail };
     const { cached, readSeconds, storeSeconds } = await cachedActivations({ ...o, part });
-    // The bottom runs for activations not cached, and on every training image of an augmented epoch.
-    const augments = o.split.train.length / o.classes < SMALL_DATA_PER_CLASS;
-    const cost = await measureCosts(part, o, cached < o.samples.length || augments);
+    // The bottom runs for activations not cached (an augmented trial measures its own loop, augmentedCost.ts).
+    const cost = await measureCosts(part, o, cached < o.samples.length);
     const computeSeconds = readSeconds + storeSeconds + (o.samples.length - cached) * cost.bottomSecondsPerImage;
     const work: EpochWork = {
       trainExamples: o.split.train.length,
@@ -89,7 +85,6 @@ export async function planTop(o: PlanInput, topBlocks: number): Promise<TopPlan 
       from,
       name: topName(topBlocks),
       detail,
-      bottomSecondsPerImage: cost.bottomSecondsPerImage,
       ...costs,
       work,
       cached,
@@ -135,28 +130,6 @@ export function fineTuneChoice(
   );
   const epochs = most ? affordableEpochs(most, left) : 0;
   return most && epochs >= 1 ? { plan: most, epochs } : undefined;
-}
-
-/**
- * Seconds per example to produce a batch of a source (decoding, and augmenting where it does): the second
- * batch, the first warming up (opening files, starting the decoder); the first when there is one.
- */
-export async function secondsPerExample(source: BatchSource): Promise<number> {
-  const batches = source.batches(1)[Symbol.asyncIterator]();
-  let seconds = 0;
-  let examples = 0;
-  try {
-    for (let i = 0; i < 2; i++) {
-      const started = Date.now();
-      const next = await batches.next();
-      if (next.done) break;
-      [seconds, examples] = [(Date.now() - started) / 1000, next.value.samples.length];
-      tf.dispose([next.value.x, next.value.y].flat());
-    }
-  } finally {
-    await batches.return?.();
-  }
-  return examples ? seconds / examples : 0;
 }
 
 /** Records a trial that did not run, and says why. */

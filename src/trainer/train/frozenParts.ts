@@ -1,9 +1,12 @@
 // Training the top of a split model: on cached activations when they fit in memory, else on images
 // streamed through the frozen bottom. Shared by the explicit second phase and the automatic flow.
+import { AUGMENTED_VARIANTS_ENV, parseAugmentedVariants } from '../../shared/augmentedVariants';
 import type { FrozenSplit } from '../models/frozenSplit';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { frozenRunnerSource } from './frozenRunnerSource';
-import { fit, type BatchSource, type FitOptions, type FitResult } from './fitLoop';
+import type { BatchSource, FitOptions, FitResult } from './fitLoop';
+import { keptOnce, keptTrainingPasses } from './keptPasses';
+import { fitDataParallel } from './parallelFit';
 
 /** Cached activations are held in memory while the top trains; above this, images are streamed through the bottom. */
 export const MAX_CACHED_ACTIVATION_BYTES = 1.5 * 2 ** 30;
@@ -35,12 +38,24 @@ export function cachedSplit(
 }
 
 /**
+ * Augmented passes kept in memory: the override or default (augmentedVariants.ts), fewer when their
+ * activations and the validation's would not fit.
+ */
+export function keptVariants(shape: readonly number[], trainSize: number, validationSize: number): number {
+  let k = parseAugmentedVariants(process.env[AUGMENTED_VARIANTS_ENV]);
+  while (k > 0 && !valuesFitInMemory(shape, k * trainSize + validationSize)) k--;
+  return k;
+}
+
+/**
  * Trains the top of a split on images streamed through its frozen bottom (in inference mode, BatchNorm
  * folded). Training the full model instead would keep every activation of the frozen layers for a backward
  * pass that updates nothing: at 224×224 that exhausts the WASM heap at batch 16. The bottom runs where the
- * feature cache runs it (ONNX Runtime when it loads): augmented batches pass through it every epoch, and on
- * WASM that pass was most of an augmented fine-tune's time. A validation source may be given ready-made
- * (cached activations), else it streams the same way.
+ * feature cache runs it (ONNX Runtime when it loads). Its run blocks the calling thread (onnxruntime-node
+ * runs a session synchronously), so the bottom and the top's step never overlap: each gets both cores in
+ * turn, the step through the training worker as on cached activations (parallelFit.ts). The bottom's output
+ * of the first augmented passes is kept and later epochs replay it (keptPasses.ts), as is the validation's.
+ * A validation source may be given ready-made (cached activations), else it streams the same way.
  */
 export async function throughFrozen(
   part: FrozenSplit,
@@ -49,16 +64,22 @@ export async function throughFrozen(
   cachedValidation?: BatchSource,
 ): Promise<FitResult> {
   const bottom = await startFrozenRunner(part.bottom);
+  const shape = part.bottom.outputs[0].shape.slice(1) as number[];
+  const variants = keptVariants(shape, images.train.size, cachedValidation ? 0 : images.validation.size);
+  const epochs = `${variants} augmented epoch${variants === 1 ? '' : 's'}`;
+  const reuse = variants > 0 ? `; later epochs replay its output of the first ${epochs}` : '';
   options.emit({
     kind: 'log',
     level: 'info',
-    message: `Images pass the layers up to ${part.boundary} every epoch: ${bottom.detail}`,
+    message: `Images pass the layers up to ${part.boundary}: ${bottom.detail}${reuse}`,
   });
   try {
-    const shape = part.bottom.outputs[0].shape.slice(1) as number[];
     const through = (source: BatchSource) => frozenRunnerSource(source, bottom, shape);
-    const validation = cachedValidation ?? through(images.validation);
-    return await fit({ ...options, model: part.top, train: through(images.train), validation });
+    const streamed = through(images.validation);
+    const keep = valuesFitInMemory(shape, variants * images.train.size + images.validation.size);
+    const validation = cachedValidation ?? (keep ? keptOnce(streamed) : streamed);
+    const train = keptTrainingPasses(through(images.train), variants);
+    return await fitDataParallel({ ...options, model: part.top, train, validation });
   } finally {
     await bottom.dispose();
   }

@@ -1,6 +1,6 @@
 // Batches through a frozen part on its runner (ONNX Runtime when it loads, see frozenRuntime.ts), one batch
-// ahead: while the top trains on batch k on the main thread, batch k + 1 is decoded, augmented and run through
-// the frozen part on the runner's native threads.
+// ahead: while the top trains on batch k, batch k + 1 is decoded (sharp, on libuv's threads). The runner's
+// own pass does not overlap the step: onnxruntime-node runs a session synchronously on the calling thread.
 import { inputArrays } from '../data/kinds/tensors';
 import type { FrozenRunner } from '../runtime/frozenRuntime';
 import * as tf from '../tf';
