@@ -4,6 +4,7 @@
 // across two threads when the fit splits it), and what happens once per trial (starting the training worker)
 // is counted once, not per epoch.
 
+import { bottomEpochs } from './augmentedVariants';
 import { median } from './stats';
 
 /** Timed repeats of a step or of a forward pass after the warm-up; their median is the figure used. */
@@ -46,22 +47,29 @@ export interface AugmentedCosts {
   batchSeconds: number;
   /** Share of the training examples whose decoded images are kept between epochs (decodedMemo.ts). */
   keptFraction: number;
+  /** Augmented passes kept (augmentedVariants.ts): later epochs replay them; 0 augments anew every epoch. */
+  variants: number;
+  /** An epoch that replays a kept pass: the top's steps on activations in memory, as a cached epoch. */
+  replayEpochSeconds: number;
 }
 
 /**
- * Seconds an augmented trial of `epochs` epochs takes: its start, each epoch's batches (counted as
- * epochSeconds() counts steps) and validation pass, and the decoding of every image in the first epoch and,
- * later, of those the memory budget does not keep.
+ * Seconds an augmented trial of `epochs` epochs takes: its start; each epoch that augments and runs the bottom,
+ * its batches (counted as epochSeconds() counts steps) and validation pass, and the decoding of every image in
+ * the first epoch and, later, of those the memory budget does not keep; each epoch that replays a kept pass, a
+ * cached epoch.
  */
 export function augmentedTrialSeconds(w: EpochWork, c: AugmentedCosts, epochs: number): number {
   if (epochs <= 0) return c.startSeconds;
+  const fresh = bottomEpochs(epochs, c.variants);
   const steady = epochSeconds({ ...w, stepSeconds: c.batchSeconds });
   const decoding = epochSeconds({
     ...w,
     stepSeconds: Math.max(0, c.firstBatchSeconds - c.batchSeconds),
     validationExamples: 0,
   });
-  return c.startSeconds + epochs * steady + decoding * (1 + (epochs - 1) * (1 - c.keptFraction));
+  const replayed = (epochs - fresh) * c.replayEpochSeconds;
+  return c.startSeconds + fresh * steady + decoding * (1 + (fresh - 1) * (1 - c.keptFraction)) + replayed;
 }
 
 /** When a batch of a measured epoch finished (ms, Date.now()). */
@@ -76,7 +84,11 @@ export interface BatchDone {
  * the second epoch holds the validation pass, so it is left out), the start what the first batch took beyond
  * one. An epoch of one batch has no gap: its batch is then what it took from the end of the one before.
  */
-export function augmentedCostsFrom(started: number, done: readonly BatchDone[], keptFraction: number): AugmentedCosts {
+export function augmentedCostsFrom(
+  started: number,
+  done: readonly BatchDone[],
+  kept: Pick<AugmentedCosts, 'keptFraction' | 'variants' | 'replayEpochSeconds'>,
+): AugmentedCosts {
   const of = (epoch: number) => done.filter((d) => d.epoch === epoch).map((d) => d.at);
   const [first, second] = [of(1), of(2)];
   const gaps = (at: number[]) => at.slice(1).map((t, i) => (t - at[i]) / 1000);
@@ -85,7 +97,7 @@ export function augmentedCostsFrom(started: number, done: readonly BatchDone[], 
   const firstBatchSeconds = batch(first, started);
   const batchSeconds = second.length > 0 ? batch(second, first.at(-1) ?? started) : firstBatchSeconds;
   const startSeconds = Math.max(0, lone(first, started) - firstBatchSeconds);
-  return { startSeconds, firstBatchSeconds, batchSeconds, keptFraction };
+  return { startSeconds, firstBatchSeconds, batchSeconds, ...kept };
 }
 
 /** What a trial costs once, and per epoch. */

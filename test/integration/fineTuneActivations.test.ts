@@ -12,12 +12,12 @@ import { imageInput } from '../../src/shared/inputSpec';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';
 import { loadBase, type BaseModel } from '../../src/trainer/models/baseModel';
-import { splitBelowTrainable } from '../../src/trainer/models/frozenSplit';
+import { splitBelowTrainable, type FrozenSplit } from '../../src/trainer/models/frozenSplit';
 import { applyFreezePlan, buildTransferModel } from '../../src/trainer/models/transferModel';
 import { activationsBelowTop, type CachedTopOptions } from '../../src/trainer/train/cachedTop';
 import { featuresAtCuts } from '../../src/trainer/train/cutFeatures';
 import { measureCosts } from '../../src/trainer/train/measureCosts';
-import { measureAugmented } from '../../src/trainer/train/augmentedCost';
+import { measureAugmented, measuredExamples } from '../../src/trainer/train/augmentedCost';
 import { exampleSource, featureSource } from '../../src/trainer/train/batchSources';
 import { dataKind } from '../../src/trainer/data/kinds/registry';
 import { openFrozenSessions } from '../../src/trainer/runtime/frozenRuntime';
@@ -109,12 +109,17 @@ test("the feature pass stores the fine-tune's activations: its cache finds all o
   }
 });
 
-test('measuring what the fine-tune of the top would cost leaves its weights as they were', async () => {
+/** The automatic fine-tune's split at the default cut: its top blocks over 3 classes. */
+function defaultTop(): FrozenSplit {
   const { layers, defaultFeatureLayer: cut } = base.description;
   const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
   const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
   applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
-  const part = splitBelowTrainable(tm.full)!;
+  return splitBelowTrainable(tm.full)!;
+}
+
+test('measuring what the fine-tune of the top would cost leaves its weights as they were', async () => {
+  const part = defaultTop();
   const before = part.top.getWeights().map((w) => w.dataSync().slice());
   const train = fixtureSamples('fashion-small', 3);
   const input = imageInput(base.description.preprocessing);
@@ -133,14 +138,14 @@ test('measuring what the fine-tune of the top would cost leaves its weights as t
 });
 
 test("measuring an augmented fine-tune runs its own loop on a few batches and leaves the top's weights", async () => {
-  const { layers, defaultFeatureLayer: cut } = base.description;
-  const plan = resolveFreezePlan(layers, { featureLayer: cut }, cut);
-  const tm = buildTransferModel(base.model, plan, { pooling: 'avg' }, 3, 1);
-  applyFreezePlan(tm.full, secondPhasePlan(plan, layers, autoUnfreezeFrom(layers, cut)!));
-  const part = splitBelowTrainable(tm.full)!;
+  const part = defaultTop();
   const before = part.top.getWeights().map((w) => w.dataSync().slice());
   const input = imageInput(base.description.preprocessing);
-  // 9 images in batches of 4: three batches an epoch (the last of one image), so gaps between batches exist.
+  // 9 images in batches of 4: the measured run takes the two whole batches, so a gap between batches exists.
+  assert.deepEqual(
+    [measuredExamples(9, 4), measuredExamples(100, 32), measuredExamples(250, 32), measuredExamples(40, 32)],
+    [8, 96, 128, 40],
+  );
   const train = fixtureSamples('fashion-small', 3);
   const shape = part.top.inputs[0].shape.slice(1) as number[];
   const one = train.slice(0, 1);
@@ -161,6 +166,7 @@ test("measuring an augmented fine-tune runs its own loop on a few batches and le
     batchSize: 4,
     images: (samples) => exampleSource(dataKind(input), input, samples, 3, 4, 1, new SkipList(), DEFAULT_AUGMENTATION),
     validation: featureSource(one, values, shape, 3, 4, 1),
+    replayEpochSeconds: 1,
   });
   for (const [name, v] of Object.entries(costs)) assert.ok(Number.isFinite(v) && v >= 0, `${name} ${v}`);
   assert.ok(costs.batchSeconds > 0 && costs.firstBatchSeconds > 0, JSON.stringify(costs));

@@ -34,30 +34,41 @@ test('an augmented trial: its start once, decoding every image in the first epoc
     validationExamples: 10,
     predictSecondsPerExample: 0.1,
   };
-  const costs = { startSeconds: 5, firstBatchSeconds: 3, batchSeconds: 2, keptFraction: 1 };
+  const costs = {
+    startSeconds: 5,
+    firstBatchSeconds: 3,
+    batchSeconds: 2,
+    keptFraction: 1,
+    variants: 0,
+    replayEpochSeconds: 0.5,
+  };
   // Two batches of 2 s and 1 s of validation an epoch; the first epoch's two batches decode, 1 s more each.
   assert.equal(augmentedTrialSeconds(work, costs, 1), 5 + 5 + 2);
   assert.equal(augmentedTrialSeconds(work, costs, 3), 5 + 3 * 5 + 2);
   assert.equal(augmentedTrialSeconds(work, { ...costs, keptFraction: 0.5 }, 3), 5 + 3 * 5 + 2 * (1 + 2 * 0.5));
   assert.equal(augmentedTrialSeconds(work, costs, 0), 5, 'no epoch: the start alone');
+  // Two kept passes: epochs 3 to 5 replay them, each at a cached epoch's 0.5 s.
+  assert.equal(augmentedTrialSeconds(work, { ...costs, variants: 2 }, 5), 5 + 2 * 5 + 2 + 3 * 0.5);
+  assert.equal(augmentedTrialSeconds(work, { ...costs, variants: 2 }, 1), 5 + 5 + 2, 'no epoch replays yet');
 });
 
 test('the augmented costs from when each batch of the two measured epochs finished', () => {
   const at = (epoch: number, seconds: number) => ({ epoch, at: 1000 * seconds });
   // Started at 0; the first batch at 9 s, then gaps of 3, 4 and 3 s; validation, then gaps of 2, 2.5, 2 s.
   const done = [at(1, 9), at(1, 12), at(1, 16), at(1, 19), at(2, 21.5), at(2, 23.5), at(2, 26), at(2, 28)];
-  assert.deepEqual(augmentedCostsFrom(0, done, 0.8), {
+  const kept = { keptFraction: 0.8, variants: 0, replayEpochSeconds: 1 };
+  assert.deepEqual(augmentedCostsFrom(0, done, kept), {
     startSeconds: 6,
     firstBatchSeconds: 3,
     batchSeconds: 2,
-    keptFraction: 0.8,
+    ...kept,
   });
   // One batch an epoch: the first holds the start, the second is timed from the end of the first.
-  assert.deepEqual(augmentedCostsFrom(0, [at(1, 9), at(2, 11)], 1), {
+  assert.deepEqual(augmentedCostsFrom(0, [at(1, 9), at(2, 11)], kept), {
     startSeconds: 0,
     firstBatchSeconds: 9,
     batchSeconds: 2,
-    keptFraction: 1,
+    ...kept,
   });
 });
 

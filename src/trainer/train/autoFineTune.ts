@@ -242,6 +242,7 @@ async function fineTuneTop(o: FineTuneInput, plan: TopPlan, fewerEpochs?: number
             batchSize: o.recipe.batchSize,
             images: (samples) => augmentedOf(samples),
             validation: source(o.split.validation.slice(0, 1)),
+            replayEpochSeconds: epochSeconds,
           })
         : undefined;
     if (augmentedCosts) o.emit({ kind: 'log', level: 'info', message: augmentedLine(augmentedCosts) });

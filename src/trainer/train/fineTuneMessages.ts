@@ -14,7 +14,8 @@ export function augmentedLine(c: AugmentedCosts): string {
   return (
     `Automatic flow: fine-tune + augmentation measured on a few batches: start ${c.startSeconds.toFixed(1)} s, ` +
     `a batch ${c.firstBatchSeconds.toFixed(2)} s in the first epoch (images decoded) and ` +
-    `${c.batchSeconds.toFixed(2)} s after, ${(c.keptFraction * 100).toFixed(0)} % of the decoded images kept`
+    `${c.batchSeconds.toFixed(2)} s after, ${(c.keptFraction * 100).toFixed(0)} % of the decoded images kept` +
+    (c.variants > 0 ? `; epochs after the first ${c.variants} replay kept passes` : '')
   );
 }
 
