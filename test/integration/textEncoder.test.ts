@@ -25,7 +25,7 @@ const work = tempDir('text-encoder');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 let encoderDir = '';
 
-/** Held-out sentences, texts that probe the tokenizer, and one longer than the encoder's 24 tokens. */
+/** Held-out sentences, texts that probe the tokenizer, and two longer than the encoder's 24 tokens. */
 const TEXTS = [
   ...sotuSentences()
     .slice(2000, 2006)
@@ -34,6 +34,8 @@ const TEXTS = [
   'Café naïve résumé: İstanbul ﬁnances ½ of the budget — 中文字符 and “quotes”',
   'zzqxv qqxzz',
   Array.from({ length: 60 }, (_, i) => `word${i}`).join(' '),
+  // Long words of one token each: the first prefixes tried hold too few tokens, so the tokenizer reads more.
+  Array.from({ length: 40 }, () => 'administration').join(' '),
 ].map(normaliseText);
 
 before(() => {

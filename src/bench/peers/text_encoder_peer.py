@@ -1,9 +1,11 @@
 """The peers of the bench's ONNX-encoder row: the same sentence-transformers folder encoded by Python's
 onnxruntime (the folder's onnx/model.onnx, Hugging Face `tokenizers`, mean pooling and normalisation in numpy)
 or by sentence-transformers itself on torch. Times the encoding of every text after one warm-up batch, as the
-bench times ours; prints one JSON line.
+bench times ours; prints one JSON line. Both run on THREADS threads, as ours does: onnxruntime with the session
+options ours uses (that many intra-op threads, idle threads not spinning; its own default started no extra
+thread on a 2-core machine), torch through torch.set_num_threads.
 
-usage: text_encoder_peer.py FOLDER TEXTS.json ort|torch BATCH
+usage: text_encoder_peer.py FOLDER TEXTS.json ort|torch BATCH THREADS
 """
 import json
 import os
@@ -15,7 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 
-def onnxruntime_encoder(folder, max_length):
+def onnxruntime_encoder(folder, max_length, threads):
     import numpy as np
     import onnxruntime as ort
     from tokenizers import Tokenizer
@@ -23,7 +25,11 @@ def onnxruntime_encoder(folder, max_length):
     tokenizer = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
     tokenizer.enable_truncation(max_length)
     tokenizer.enable_padding(pad_id=0)
-    session = ort.InferenceSession(os.path.join(folder, "onnx", "model.onnx"), providers=["CPUExecutionProvider"])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    model = os.path.join(folder, "onnx", "model.onnx")
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
 
     def encode(texts):
@@ -41,11 +47,12 @@ def onnxruntime_encoder(folder, max_length):
     return encode, f"onnxruntime {ort.__version__}"
 
 
-def torch_encoder(folder):
+def torch_encoder(folder, threads):
     import sentence_transformers
     import torch
     from sentence_transformers import SentenceTransformer
 
+    torch.set_num_threads(threads)
     model = SentenceTransformer(folder, device="cpu")
 
     def encode(texts):
@@ -56,10 +63,14 @@ def torch_encoder(folder):
 
 
 def main():
-    folder, texts_path, mode, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    folder, texts_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    batch, threads = int(sys.argv[4]), int(sys.argv[5])
     texts = json.load(open(texts_path, encoding="utf-8"))
     max_length = json.load(open(os.path.join(folder, "tokenizer_config.json")))["model_max_length"]
-    encode, version = onnxruntime_encoder(folder, max_length) if mode == "ort" else torch_encoder(folder)
+    if mode == "ort":
+        encode, version = onnxruntime_encoder(folder, max_length, threads)
+    else:
+        encode, version = torch_encoder(folder, threads)
     encode(texts[:batch])
     started = time.perf_counter()
     width = 0

@@ -106,6 +106,7 @@ export async function gloveThroughputFigure(count = 2000): Promise<Figure> {
   const onnxRun = await timed(async () => {
     for (let at = 0; at < texts.length; at += 32) await session.run(batchOf(texts.slice(at, at + 32)));
   });
+  await session.release();
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   return higher(
     'GloVe features + head, texts/s',

@@ -16,31 +16,37 @@ export interface TokenBatch {
   width: number;
 }
 
-function poolOne(b: TokenBatch, row: number, mode: EncoderPooling, out: Float32Array, at: number): void {
+/** Which tokens of one text the mask keeps, read once: the pooling loops below visit each token per mode. */
+function rowMask(b: TokenBatch, row: number): Uint8Array {
+  const on = new Uint8Array(b.length);
+  for (let t = 0; t < b.length; t++) on[t] = Number(b.mask[row * b.length + t]) !== 0 ? 1 : 0;
+  return on;
+}
+
+function poolOne(b: TokenBatch, row: number, on: Uint8Array, mode: EncoderPooling, out: Float32Array, at: number) {
   const { embeddings: e, length, width } = b;
-  const on = (t: number) => Number(b.mask[row * length + t]) !== 0;
   const token = (t: number) => (row * length + t) * width;
   if (mode === 'cls' || mode === 'lasttoken') {
     let t = 0;
-    if (mode === 'lasttoken') for (let k = 0; k < length; k++) if (on(k)) t = k;
+    if (mode === 'lasttoken') for (let k = 0; k < length; k++) if (on[k]) t = k;
     out.set(e.subarray(token(t), token(t) + width), at);
     return;
   }
-  const acc = new Float64Array(width).fill(mode === 'max' ? -Infinity : 0);
+  const max = mode === 'max';
+  const acc = new Float64Array(width).fill(max ? -Infinity : 0);
   let count = 0;
   for (let t = 0; t < length; t++) {
     const base = token(t);
-    if (!on(t)) {
+    if (!on[t]) {
       // Padding counts as -1e9 in sentence-transformers' max: it only wins when every token is padding.
-      if (mode === 'max') for (let d = 0; d < width; d++) acc[d] = Math.max(acc[d], -1e9);
+      if (max) for (let d = 0; d < width; d++) acc[d] = Math.max(acc[d], -1e9);
       continue;
     }
     count++;
-    if (mode === 'max') for (let d = 0; d < width; d++) acc[d] = Math.max(acc[d], e[base + d]);
+    if (max) for (let d = 0; d < width; d++) acc[d] = Math.max(acc[d], e[base + d]);
     else for (let d = 0; d < width; d++) acc[d] += e[base + d];
   }
-  const divide =
-    mode === 'max' ? 1 : mode === 'mean' ? Math.max(count, MIN_COUNT) : Math.sqrt(Math.max(count, MIN_COUNT));
+  const divide = max ? 1 : mode === 'mean' ? Math.max(count, MIN_COUNT) : Math.sqrt(Math.max(count, MIN_COUNT));
   for (let d = 0; d < width; d++) out[at + d] = acc[d] / divide;
 }
 
@@ -49,7 +55,8 @@ export function poolTokens(b: TokenBatch, meta: EncoderMeta): Float32Array[] {
   const size = meta.poolings.length * b.width;
   return Array.from({ length: b.count }, (_, row) => {
     const out = new Float32Array(size);
-    meta.poolings.forEach((mode, k) => poolOne(b, row, mode, out, k * b.width));
+    const on = rowMask(b, row);
+    meta.poolings.forEach((mode, k) => poolOne(b, row, on, mode, out, k * b.width));
     if (meta.normalize) normalizeInPlace(out);
     return out;
   });

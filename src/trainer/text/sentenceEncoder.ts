@@ -103,17 +103,19 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
   }
   const key = contentKey(files.model, JSON.stringify(tokenizerJson), meta);
   const ort = runtimeRequire('onnxruntime-node') as typeof Ort;
-  // onnxruntime's own default unless TRANSFER_STUDIO_THREADS says otherwise: one thread per physical core,
-  // pinned to it, as Python's onnxruntime runs. Asking for the same count by number leaves the threads unpinned,
-  // and on a busy 2-core machine (load 35) that encoded the bench's e-mails at 7.4 and 5.2 texts/s against 11.0
-  // and 9.1 pinned (two interleaved rounds in one process).
-  const threads = process.env.TRANSFER_STUDIO_THREADS === undefined ? undefined : extraThreads() + 1;
+  // One thread per core we may use (TRANSFER_STUDIO_THREADS overrides), as for the frozen image part.
+  // onnxruntime's own default started no thread beside the caller on this project's 2-core machines (Node and
+  // Python alike): half the speed. Idle threads sleep rather than spin, so tokenising between batches and other
+  // work on a busy machine keep their core; spinning measured no faster here.
+  const threads = extraThreads() + 1;
   let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(files.model, {
       executionProviders: ['cpu'],
-      ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
   } catch (e) {
     throw new EngineError(`${files.model}: onnxruntime cannot load it (${(e as Error).message.split('\n')[0]}).`);
@@ -138,12 +140,12 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
   };
 }
 
-const threadWords = (threads: number | undefined) =>
-  threads === undefined ? 'a thread per core' : `${threads} thread${threads === 1 ? '' : 's'}`;
+const threadWords = (threads: number) => `${threads} thread${threads === 1 ? '' : 's'}`;
 
 /**
- * Batches of similar length (less padding; characters stand in for tokens, so each batch is tokenised only while
- * onnxruntime runs the one before on its own threads), vectors put back in the texts' order.
+ * Batches of similar length (less padding; characters stand in for tokens), vectors put back in the texts'
+ * order. One batch at a time: onnxruntime-node's run blocks the JavaScript thread (its promise only defers the
+ * call), so tokenising the next batch could not overlap it anyway.
  */
 async function encodeAll(
   texts: readonly string[],
@@ -152,19 +154,11 @@ async function encodeAll(
 ): Promise<Float32Array[]> {
   const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
   const out: Float32Array[] = new Array<Float32Array>(texts.length);
-  let running: { rows: number[]; vectors: Promise<Float32Array[]> } | undefined;
-  const finish = async () => {
-    if (!running) return;
-    const { rows, vectors } = running;
-    (await vectors).forEach((v, k) => (out[rows[k]] = v));
-  };
   for (let at = 0; at < order.length; at += ENCODER_BATCH) {
     const rows = order.slice(at, at + ENCODER_BATCH);
-    const tokens = rows.map((i) => tokenize(texts[i]));
-    await finish();
-    running = { rows, vectors: run(tokens) };
+    const vectors = await run(rows.map((i) => tokenize(texts[i])));
+    vectors.forEach((v, k) => (out[rows[k]] = v));
   }
-  await finish();
   return out;
 }
 
