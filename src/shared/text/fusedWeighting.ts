@@ -55,7 +55,10 @@ export function calibratedLosses(probs: readonly ArrayLike<number>[], labels: re
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-/** Compares per-text out-of-fold log-losses (calibrated) of the rule's weighting and the other one (same texts, same order). */
+/**
+ * Compares per-text out-of-fold log-losses (calibrated) of the rule's weighting and the other one (same texts,
+ * same order).
+ */
 export function compareWeightings(rule: readonly number[], other: readonly number[]): WeightingVerdict {
   const n = Math.min(rule.length, other.length);
   const d = Array.from({ length: n }, (_, i) => rule[i] - other[i]);

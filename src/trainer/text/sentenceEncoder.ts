@@ -12,6 +12,7 @@ import { EngineError } from '../../shared/engineError';
 import { LIMITS } from '../../shared/limits';
 import { ENCODER_MODEL_PLACES } from '../../shared/text/encoderFolder';
 import { encoderMeta, type EncoderMeta, type EncoderMetaFiles } from '../../shared/text/encoderMeta';
+import { plural } from '../../shared/plural';
 import { readJsonFile, regularFileProblem } from '../io/boundedRead';
 import { extraThreads } from '../parallel/featurePool';
 import { encoderTokenizer, type EncoderTokenizer, type TokenIds } from './encoderTokenizer';
@@ -134,13 +135,11 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
     bytes: fs.statSync(files.model).size,
     padId: tokenizer.padId,
     unknownId: tokenizer.unknownId,
-    detail: `${path.basename(source)} on onnxruntime-node (CPU, ${threadWords(threads)}), ${meta.poolings.join('+')} pooling${meta.normalize ? ', normalised' : ''}, at most ${meta.maxLength} tokens`,
+    detail: `${path.basename(source)} on onnxruntime-node (CPU, ${plural(threads, 'thread')}), ${meta.poolings.join('+')} pooling${meta.normalize ? ', normalised' : ''}, at most ${meta.maxLength} tokens`,
     encode: (texts) => encodeAll(texts, (t) => tokenizer.encode(t), run),
     dispose: () => session.release(),
   };
 }
-
-const threadWords = (threads: number) => `${threads} thread${threads === 1 ? '' : 's'}`;
 
 /**
  * Batches of similar length (less padding; characters stand in for tokens), vectors put back in the texts'

@@ -37,7 +37,8 @@ import type { FitResult } from './fitLoop';
 import { fitDataParallel } from './parallelFit';
 import { throughFrozen } from './frozenParts';
 import { measureAugmented } from './augmentedCost';
-import { augmentedLine, comparison, estimateParts, plural } from './fineTuneMessages';
+import { augmentedLine, comparison, estimateParts } from './fineTuneMessages';
+import { plural } from '../../shared/plural';
 import { scoreFeatures } from './predictions';
 
 /** The run's activation-cache options (transferContext.ts's activationOptions), and what fine-tuning adds. */

@@ -29,5 +29,4 @@ export function estimateParts(p: TopPlan): string {
   );
 }
 
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fmt = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));

@@ -1,6 +1,7 @@
 // Training the top of a split model: on cached activations when they fit in memory, else on images
 // streamed through the frozen bottom. Shared by the explicit second phase and the automatic flow.
 import { AUGMENTED_VARIANTS_ENV, parseAugmentedVariants } from '../../shared/augmentedVariants';
+import { plural } from '../../shared/plural';
 import type { FrozenSplit } from '../models/frozenSplit';
 import { startFrozenRunner } from '../runtime/frozenRuntime';
 import { frozenRunnerSource } from './frozenRunnerSource';
@@ -67,8 +68,8 @@ export async function throughFrozen(
   const shape = part.bottom.outputs[0].shape.slice(1) as number[];
   const variants = keptVariants(shape, images.train.size, cachedValidation ? 0 : images.validation.size);
   const bottom = await startFrozenRunner(part.bottom);
-  const epochs = `${variants} augmented epoch${variants === 1 ? '' : 's'}`;
-  const reuse = variants > 0 ? `; later epochs replay its output of the first ${epochs}` : '';
+  const reuse =
+    variants > 0 ? `; later epochs replay its output of the first ${plural(variants, 'augmented epoch')}` : '';
   options.emit({
     kind: 'log',
     level: 'info',
