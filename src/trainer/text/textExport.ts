@@ -37,7 +37,7 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   const { format } = request;
   refuseUnexportable(runDir, model, format);
   if (model.fused) return exportFusedOnnx(runDir, classes, model.fused, request.out);
-  if (model.lexical) return exportLexicalOnnx(runDir, classes, model.lexical, request.out);
+  if (model.lexical && model.gloveWeight === 0) return exportLexicalOnnx(runDir, classes, model.lexical, request.out);
   if (format === 'tfjs') return exportTextTfjs(runDir, classes, model, request.out);
   if (format === 'keras' && !model.tuned) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export to keras: ${GLOVE_KERAS_REFUSAL}.`);
