@@ -1,7 +1,8 @@
 // Turns the trainer's stream of progress events into phases (scanning, loading the base, caching features, each
 // training of a head or a fine-tuning, evaluating, saving), so the CLI can show one live line while a phase runs
 // and one line when it ends. Pure: the clock is passed in, nothing is printed here.
-import type { EpochMetrics, ProgressEvent, RunModel } from '../shared/engineTypes';
+import type { ProgressEvent, RunModel } from '../shared/engineTypes';
+import type { EpochMetrics } from '../shared/evaluationTypes';
 import { percent } from '../shared/epochLine';
 import { plural } from '../shared/plural';
 

@@ -2,15 +2,8 @@
 // The webview is untrusted: the host checks each message it receives with `parseWebviewMessage`
 // (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
 // with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
-import type {
-  BaseDescription,
-  Evaluation,
-  EpochMetrics,
-  ProgressEvent,
-  QualityReport,
-  SkippedFile,
-  Thumbnail,
-} from './engineTypes';
+import type { BaseDescription, ProgressEvent, SkippedFile, Thumbnail } from './engineTypes';
+import type { Evaluation, EpochMetrics, QualityReport } from './evaluationTypes';
 import type { ExportFormat } from './exportTypes';
 import type { TextCandidate } from './text/textProtocol';
 import type { TextDatasetView } from './text/textDatasetView';

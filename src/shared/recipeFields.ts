@@ -6,7 +6,8 @@
 import { AUTO, AUTO_WIDE_HEAD, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
-import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, SourceModel, TrainRecipe } from './engineTypes';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
+import type { SourceModel } from './evaluationTypes';
 import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
 import { TEXT_RECIPE_SECTION } from './text/textRecipe';
 
