@@ -105,6 +105,8 @@ async function checkFused(t: TestContext, runDir: string, classes: string[]): Pr
   assert.equal(result.wordTokenizerPath, path.join(runDir, 'model.words.tokenizer.json'));
   assert.equal(result.charTokenizerPath, path.join(runDir, 'model.chars.tokenizer.json'));
   assert.deepEqual(fs.readFileSync(result.labelsPath, 'utf8').trim().split('\n'), classes);
+  const files = [result.path, result.tokenizerPath!, result.wordTokenizerPath!, result.charTokenizerPath!];
+  t.diagnostic(files.map((f) => `${path.basename(f)} ${(fs.statSync(f).size / 1e6).toFixed(2)} MB`).join(', '));
   const engine = enginePredictions({ runDir, classes } as TextRunResult);
   const streams = engineStreams(runDir);
   const agree = (rows: number[][], loader: string) => probabilityAgreement(engine, rows, loader, texts, TOLERANCE);
@@ -130,8 +132,7 @@ async function checkFused(t: TestContext, runDir: string, classes: string[]): Pr
   const textsFile = path.join(work, 'texts.json');
   fs.writeFileSync(textsFile, JSON.stringify(texts));
   const script = path.join(ROOT, 'test/python/run_fused_exported.py');
-  const files = [result.tokenizerPath!, result.wordTokenizerPath!, result.charTokenizerPath!];
-  const python = JSON.parse(runPython(script, [result.path, ...files, textsFile]));
+  const python = JSON.parse(runPython(script, [...files, textsFile]));
   assert.deepEqual(python.ids, streams.ids, 'tokenizers gives the engine GloVe ids');
   assert.deepEqual(python.word_ids, streams.words, 'tokenizers gives the engine word ids');
   assert.deepEqual(python.char_ids, streams.chars, 'tokenizers gives the engine character ids');
@@ -156,6 +157,7 @@ test('a fused run on sentences exports to ONNX; Python and Node agree with predi
 test('a fused run on long texts exports its scale and counting, and its counting switched', async (t) => {
   const trained = readTextModel(long.runDir).model.fused!;
   assert.ok(trained.scale < readTextModel(sentences.runDir).model.fused!.scale, 'a shorter GloVe row');
+  t.diagnostic(`long texts: GloVe row × ${trained.scale}, ${trained.binary ? 'binary' : 'sublinear'} counts`);
   await checkFused(t, long.runDir, long.classes);
   // The same fitted model counting terms the other way: predict reads the switch, the export must too.
   const switched = path.join(work, 'switched');
