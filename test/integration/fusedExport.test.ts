@@ -25,7 +25,7 @@ import { probabilityAgreement } from '../helpers/agreement';
 import { cliEnv, cliSync, jsonLines } from '../helpers/cli';
 import { ROOT, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
-import { csvQuote, partyRows } from '../helpers/textTables';
+import { partyRows, writeTextCsv } from '../helpers/textTables';
 
 const TOLERANCE = 1e-4;
 const PARTIES = ['Democratic', 'Republican', 'Whig'];
@@ -49,11 +49,6 @@ let texts: string[] = [];
 let sentences: TextRunResult;
 let long: TextRunResult;
 
-function writeCsv(file: string, rows: { text: string; label: string }[]): string {
-  fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${csvQuote(r.text)},${csvQuote(r.label)}`)].join('\n'));
-  return file;
-}
-
 before(() => {
   const rows = partyRows(PARTIES, 90, 5);
   const train = PARTIES.flatMap((p) => rows.filter((r) => r.label === p).slice(0, 40));
@@ -72,8 +67,8 @@ before(() => {
   texts = [...heldOut.map((r) => r.text), ...TRICKY];
   const params = { columns: {}, outputDir: path.join(work, 'runs'), seed: 1, validationSplit: 0.2, testSplit: 0 };
   const quiet = () => undefined;
-  sentences = trainText({ ...params, source: writeCsv(path.join(work, 's.csv'), train), model: 'fused' }, quiet);
-  long = trainText({ ...params, source: writeCsv(path.join(work, 'l.csv'), joined), model: 'fused' }, quiet);
+  sentences = trainText({ ...params, source: writeTextCsv(path.join(work, 's.csv'), train), model: 'fused' }, quiet);
+  long = trainText({ ...params, source: writeTextCsv(path.join(work, 'l.csv'), joined), model: 'fused' }, quiet);
 });
 
 /** predict's probabilities of the texts, in the run's class order. */

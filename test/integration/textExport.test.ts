@@ -24,7 +24,7 @@ import { builtinWordVectors } from '../../src/trainer/text/wordVectors';
 import { probabilityAgreement } from '../helpers/agreement';
 import { ROOT, tempDir } from '../helpers/fixtures';
 import { runPython, skipWithoutPython } from '../helpers/python';
-import { csvQuote } from '../helpers/textTables';
+import { writeTextCsv } from '../helpers/textTables';
 
 const TOLERANCE = 1e-4;
 const work = tempDir('text-export');
@@ -51,11 +51,6 @@ let texts: string[] = [];
 let glove: TextRunResult;
 let tuned: TextRunResult;
 
-function writeCsv(file: string, rows: { text: string; label: string }[]): string {
-  fs.writeFileSync(file, ['text,label', ...rows.map((r) => `${csvQuote(r.text)},${csvQuote(r.label)}`)].join('\n'));
-  return file;
-}
-
 before(() => {
   const byParty = new Map<string, { text: string; label: string }[]>();
   for (const e of sotuSentences()) byParty.set(e.label, [...(byParty.get(e.label) ?? []), e]);
@@ -73,7 +68,7 @@ before(() => {
     ),
     ...TRICKY,
   ];
-  const data = writeCsv(path.join(work, 'sotu.csv'), train);
+  const data = writeTextCsv(path.join(work, 'sotu.csv'), train);
   const params = { source: data, columns: {}, outputDir: path.join(work, 'runs'), seed: 1, validationSplit: 0.2 };
   const quiet = () => undefined;
   glove = trainText({ ...params, model: 'glove', testSplit: 0 }, quiet);
