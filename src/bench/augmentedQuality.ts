@@ -35,6 +35,8 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const SEED_FROM = Number(arg('--seed-from') ?? 0);
 const SEEDS = Number(arg('--seeds') ?? 5);
 const KEPT = Number(arg('--kept') ?? 3);
+/** The arms a process runs (--arms 5: only that one, paired later with the stored every-epoch rows). */
+const ARMS = (arg('--arms') ?? `0,${KEPT}`).split(',').map(Number);
 const EPOCHS = Number(arg('--epochs') ?? 9);
 const CLASSES = 10;
 const BATCH = 32;
@@ -102,7 +104,7 @@ async function oneSeed(s: Shared, seed: number): Promise<Row[]> {
   const start = tm.full.getWeights().map((w) => w.clone());
   const rows: Row[] = [];
   try {
-    for (const kept of [0, KEPT]) {
+    for (const kept of ARMS) {
       tm.full.setWeights(start);
       process.env[AUGMENTED_VARIANTS_ENV] = String(kept);
       const part = split(tm.full, UNFREEZE_FROM);
@@ -133,19 +135,24 @@ function meanSe(xs: number[]): string {
   return `${pct(m)} ± ${pct(sd / Math.sqrt(xs.length))}`;
 }
 
+/** Each arm with passes kept against augmenting every epoch, over the seeds both ran. */
 function summary(rows: Row[]): string {
-  const arm = (k: number) => rows.filter((r) => r.kept === k);
-  const [every, kept] = [arm(0), arm(KEPT)];
-  const diff = (f: 'test' | 'validation') => kept.map((r, i) => r[f] - every[i][f]);
   const line = (name: string, xs: Row[]) =>
     `${name}: test ${meanSe(xs.map((r) => r.test))} (${xs.map((r) => pct(r.test)).join(', ')}); ` +
-    `validation ${meanSe(xs.map((r) => r.validation))}`;
-  return [
-    `accuracy %, mean ± standard error over ${kept.length} seeds, ${EPOCHS} second-phase epochs`,
-    line('augmenting every epoch', every),
-    line(`keeping ${KEPT} augmented passes`, kept),
-    `kept − every epoch, paired per seed: test ${meanSe(diff('test'))}, validation ${meanSe(diff('validation'))}`,
-  ].join('\n');
+    `validation ${meanSe(xs.map((r) => r.validation))} (${xs.map((r) => pct(r.validation)).join(', ')})`;
+  const lines = [`accuracy %, mean ± standard error over seeds, ${EPOCHS} second-phase epochs`];
+  for (const k of [...new Set(rows.map((r) => r.kept))].filter((k) => k > 0).sort((a, b) => a - b)) {
+    const kept = rows.filter((r) => r.kept === k && rows.some((e) => e.kept === 0 && e.seed === r.seed));
+    const every = kept.map((r) => rows.find((e) => e.kept === 0 && e.seed === r.seed)!);
+    const diff = (f: 'test' | 'validation') => kept.map((r, i) => r[f] - every[i][f]);
+    lines.push(
+      `${kept.length} seeds (${kept.map((r) => r.seed).join(', ')})`,
+      line('  augmenting every epoch', every),
+      line(`  keeping ${k} augmented passes`, kept),
+      `  paired, kept − every epoch: test ${meanSe(diff('test'))}, validation ${meanSe(diff('validation'))}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 async function shared(root: string): Promise<Shared> {
@@ -190,7 +197,8 @@ async function main(): Promise<void> {
   for (let seed = SEED_FROM; seed < SEED_FROM + SEEDS; seed++) {
     const these = await oneSeed(s, seed);
     these.forEach((r) => log(`seed ${seed}, ${r.kept} kept: validation ${pct(r.validation)} %, test ${pct(r.test)} %`));
-    rows = [...rows.filter((r) => r.seed !== seed), ...these].sort((a, b) => a.seed - b.seed || a.kept - b.kept);
+    const fresh = (r: Row) => !these.some((t) => t.seed === r.seed && t.kept === r.kept);
+    rows = [...rows.filter(fresh), ...these].sort((a, b) => a.seed - b.seed || a.kept - b.kept);
     if (out) fs.writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
   }
   process.stdout.write(`${summary(rows)}\n`);
