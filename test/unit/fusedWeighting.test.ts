@@ -1,4 +1,5 @@
-// The fused model's term weighting: the length rule's unless cross-validation prefers the other beyond chance.
+// The fused model's term weighting: the length rule's unless cross-validation prefers the other by more than
+// one standard error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -9,9 +10,10 @@ import {
   WEIGHTING_FOLDS,
 } from '../../src/shared/text/fusedWeighting';
 import { termWeighting } from '../../src/shared/text/textLayers';
+import { Z95 } from '../../src/shared/pairedStats';
 
 describe('the fused model term weighting by cross-validation', () => {
-  it('switches only when the other weighting lowers the log-loss beyond chance', () => {
+  it('switches only when the other weighting lowers the log-loss by more than a near-tie', () => {
     // 200 texts, the other weighting 0.05 lower on every text but for small noise: a clear win.
     const rule = Array.from({ length: 200 }, (_, i) => 0.3 + 0.01 * Math.sin(i));
     const better = rule.map((x, i) => x - 0.05 + 0.01 * Math.cos(i));
@@ -21,6 +23,14 @@ describe('the fused model term weighting by cross-validation', () => {
     // The same mean gain carried by a few texts among many that disagree is noise: the rule stays.
     const noisy = rule.map((x, i) => x + (i % 2 === 0 ? -1.05 : 0.95));
     assert.equal(compareWeightings(rule, noisy).switched, false);
+    // A gain of 1.5 standard errors is no 95 % certainty, but it is more than a near-tie: the other wins; at
+    // 0.8 standard errors the rule keeps it.
+    const spread = (z: number) => (0.05 * Math.sqrt(200)) / z;
+    const gainOf = (z: number) => rule.map((x, i) => x - 0.05 + (i % 2 === 0 ? spread(z) : -spread(z)));
+    const moderate = compareWeightings(rule, gainOf(1.5));
+    assert.equal(moderate.switched, true);
+    assert.ok(moderate.ruleLoss - moderate.otherLoss < Z95 * moderate.standardError, JSON.stringify(moderate));
+    assert.equal(compareWeightings(rule, gainOf(0.8)).switched, false);
     // Worse, or the same, never switches.
     assert.equal(
       compareWeightings(

@@ -69,9 +69,11 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
         const key = `${n}\t${kind}`;
         acc.set(key, [...(acc.get(key) ?? []), a]);
         const w = model.fused?.weighting;
-        const counts = model.fused
-          ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${w?.switched ? ' (cross-validation)' : ''}`
+        const verdict = w
+          ? ` (out-of-fold log-loss: rule ${w.ruleLoss.toFixed(4)}, other ${w.otherLoss.toFixed(4)}, ` +
+            `SE ${w.standardError.toFixed(4)}${w.switched ? ', switched' : ''})`
           : '';
+        const counts = model.fused ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${verdict}` : '';
         log(
           `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s${counts}`,
         );
