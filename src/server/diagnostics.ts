@@ -184,7 +184,10 @@ function layerDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add)
   inputDiagnostics(parsed, base, add);
 }
 
-/** In transfer mode the engine feeds the base what it takes (src/trainer/models/baseModel.ts): a different size or channel count in the recipe cannot apply. */
+/**
+ * In transfer mode the engine feeds the base what it takes (src/trainer/models/baseModel.ts): a different size or
+ * channel count in the recipe cannot apply.
+ */
 function inputDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add): void {
   const r = parsed.value;
   const [h, w] = base.preprocessing.size;

@@ -19,14 +19,19 @@ export interface TrainingSettings {
   batchSize: number;
   validationSplit: number;
   augmentation: boolean;
-  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation say so. */
+  /**
+   * Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation
+   * say so.
+   */
   secondPhase: boolean | 'auto';
   compareScratch: boolean;
   /** Seconds the automatic flow may train once features are cached (the recipe's timeBudget). */
   timeBudget: number;
 }
 
-/** The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it. */
+/**
+ * The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it.
+ */
 export interface StudioChoices {
   /** Absolute path of the dataset folder (one subfolder per class), when one is chosen. */
   dataFolder?: string;
@@ -77,7 +82,10 @@ export interface EvaluationView {
   transferHistory: EpochMetrics[];
   scratchHistory?: EpochMetrics[];
   scratchAccuracy?: number;
-  /** What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json / evaluation.json). */
+  /**
+   * What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json /
+   * evaluation.json).
+   */
   quality?: QualityReport;
   /** A text run: the models it tried and its misclassified examples as words (it has no thumbnails). */
   text?: TextReport;

@@ -36,7 +36,9 @@ export interface RaySplitFiles {
 export interface RayCut {
   /** The Keras layer whose output crosses from the frozen part to the trainable one. */
   boundary: string;
-  /** The local feature cache's key parts (base files, layer, pooling, preprocessing) as JSON; the job adds its runtime. */
+  /**
+   * The local feature cache's key parts (base files, layer, pooling, preprocessing) as JSON; the job adds its runtime.
+   */
   key: string;
 }
 
