@@ -73,7 +73,10 @@ function cycles(arrows) {
   return found;
 }
 
-/** The trainer's parts that run things (a training, a probe, a data check, text runs, the worker); the others are parts they use. */
+/**
+ * The trainer's parts that run things (a training, a probe, a data check, text runs, the worker); the others are parts
+ * they use.
+ */
 const TRAINER_TOP = new Set(['train', 'features', 'worker', 'ray', 'doctor', 'text']);
 
 function problems(top, trainer) {

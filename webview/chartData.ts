@@ -1,7 +1,8 @@
 // Turns the trainer's progress events into chart series. Pure (no DOM) so it can be tested in Node.
 // The x axis counts epochs across both phases: batch b of n in epoch e sits at offset + e - 1 + b / n, and the
 // second phase continues where the first stopped (its epoch numbers restart at 1).
-import type { EpochMetrics, ProgressEvent, RunModel } from '../src/shared/engineTypes';
+import type { ProgressEvent, RunModel } from '../src/shared/engineTypes';
+import type { EpochMetrics } from '../src/shared/evaluationTypes';
 
 export interface Series {
   x: number[];

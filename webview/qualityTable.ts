@@ -1,6 +1,6 @@
 // How a finished run's model was chosen and what it was compared with: the automatic flow's trials (scored on
 // validation, with why the kept one was kept) and the baselines without transfer (scored on the final split).
-import type { QualityReport } from '../src/shared/engineTypes';
+import type { QualityReport } from '../src/shared/evaluationTypes';
 import { h } from './dom';
 import { formatDuration, formatNumber, formatPercent } from './format';
 import { t } from './l10n';

@@ -1,5 +1,6 @@
 // The rows of rayVersusLocal.ts and the side-by-side table they print: one column per run, in the order run.
-import type { EpochMetrics, RunResult } from '../shared/engineTypes';
+import type { RunResult } from '../shared/engineTypes';
+import type { EpochMetrics } from '../shared/evaluationTypes';
 import { quantile } from '../shared/stats';
 
 /** One run of the comparison job, as measured. */

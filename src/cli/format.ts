@@ -1,14 +1,7 @@
 // Plain-text tables for the CLI's human output.
 import { backendLine } from '../shared/backendLine';
-import type {
-  BackendInfo,
-  BaseDescription,
-  DatasetScan,
-  EmbedResult,
-  Evaluation,
-  RunResult,
-  Trial,
-} from '../shared/engineTypes';
+import type { BackendInfo, BaseDescription, DatasetScan, EmbedResult, RunResult } from '../shared/engineTypes';
+import type { Evaluation, Trial } from '../shared/evaluationTypes';
 import type { ProbeResult } from '../shared/probeRules';
 import { recallSummary } from '../shared/resultSummary';
 import { pct } from './progressView';

@@ -1,8 +1,10 @@
 // Turns the trainer's stream of progress events into phases (scanning, loading the base, caching features, each
 // training of a head or a fine-tuning, evaluating, saving), so the CLI can show one live line while a phase runs
 // and one line when it ends. Pure: the clock is passed in, nothing is printed here.
-import type { EpochMetrics, ProgressEvent, RunModel } from '../shared/engineTypes';
+import type { ProgressEvent, RunModel } from '../shared/engineTypes';
+import type { EpochMetrics } from '../shared/evaluationTypes';
 import { percent } from '../shared/epochLine';
+import { plural } from '../shared/plural';
 
 type Stage = Extract<ProgressEvent, { kind: 'stage' }>['stage'];
 
@@ -45,9 +47,9 @@ function summary(p: Phase): string {
   if (p.epochs.length) {
     const n = p.epochs.length;
     const validated = p.epochs.filter((m) => Number.isFinite(m.valAccuracy));
-    if (!validated.length) return `${n} epoch${n === 1 ? '' : 's'}, last accuracy ${percent(p.epochs[n - 1].accuracy)}`;
+    if (!validated.length) return `${plural(n, 'epoch')}, last accuracy ${percent(p.epochs[n - 1].accuracy)}`;
     const best = validated.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
-    return `${n} epoch${n === 1 ? '' : 's'}, best at epoch ${best.epoch}: val acc ${percent(best.valAccuracy)}`;
+    return `${plural(n, 'epoch')}, best at epoch ${best.epoch}: val acc ${percent(best.valAccuracy)}`;
   }
   // Nothing to compute (all cached): the message says so; a 0/0 would not.
   if (p.total) return `${p.done ?? p.total}/${p.total}${p.message ? ` (${p.message})` : ''}`;

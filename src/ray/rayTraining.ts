@@ -25,7 +25,9 @@ export class RayRunError extends Error {
 }
 
 export interface RayRunOptions {
-  /** The driver's Python: --python (or the transferStudio.python setting), else TRANSFER_STUDIO_PYTHON, else python3. */
+  /**
+   * The driver's Python: --python (or the transferStudio.python setting), else TRANSFER_STUDIO_PYTHON, else python3.
+   */
   python: string;
   target: RayTarget;
   cacheDir: string;
@@ -33,7 +35,10 @@ export interface RayRunOptions {
   emit: (e: ProgressEvent) => void;
 }
 
-/** The Python that drives the job: the one asked for (--python, transferStudio.python), else TRANSFER_STUDIO_PYTHON, else python3. */
+/**
+ * The Python that drives the job: the one asked for (--python, transferStudio.python), else TRANSFER_STUDIO_PYTHON,
+ * else python3.
+ */
 export function rayPython(asked: string | undefined): string {
   return asked || process.env.TRANSFER_STUDIO_PYTHON || 'python3';
 }
@@ -129,7 +134,10 @@ interface JobOutcome {
   cancelled: boolean;
 }
 
-/** Runs `python job.py args`, forwarding its lines as progress; cancellation interrupts it (SIGINT) so it shuts Ray down. */
+/**
+ * Runs `python job.py args`, forwarding its lines as progress; cancellation interrupts it (SIGINT) so it shuts Ray
+ * down.
+ */
 function runJob(
   python: string,
   args: string[],

@@ -91,7 +91,10 @@ export function recipeEdits(text: string, edit: RecipeEdit, context?: EditContex
   return out;
 }
 
-/** Whether the recipe's frozen entries freeze the same layers with weights as `frozen` (weightless layers have nothing to freeze). */
+/**
+ * Whether the recipe's frozen entries freeze the same layers with weights as `frozen` (weightless layers have nothing
+ * to freeze).
+ */
 function meansSameSet(
   doc: Document.Parsed,
   frozen: readonly string[],
@@ -123,7 +126,10 @@ function meansSameSet(
   return a.size === b.size && [...a].every((n) => b.has(n));
 }
 
-/** "up to X" for the run of frozen layers with weights from the first one, then the other names; short sets stay explicit. */
+/**
+ * "up to X" for the run of frozen layers with weights from the first one, then the other names; short sets stay
+ * explicit.
+ */
 export function compactFrozen(layers: readonly LayerInfo[], frozen: readonly string[]): string[] {
   const set = new Set(frozen);
   const weighted = layers.filter((l) => l.hasWeights);

@@ -55,7 +55,10 @@ export function loadRecipe(file: string): TrainRecipe {
   return recipe;
 }
 
-/** Fills what a recipe leaves out, field by field inside nested sections too (a head with only `dense` keeps the default pooling). */
+/**
+ * Fills what a recipe leaves out, field by field inside nested sections too (a head with only `dense` keeps the
+ * default pooling).
+ */
 export function completeRecipe(fields: Partial<TrainRecipe>, data: string): TrainRecipe {
   const base = defaultRecipe(data);
   const r: TrainRecipe = {

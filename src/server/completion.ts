@@ -135,7 +135,10 @@ function contextAt(lines: string[], position: Position): Context | undefined {
   return undefined;
 }
 
-/** The keys of the sections enclosing a line indented by `indent`: the nearest "key:" lines above with less indentation. */
+/**
+ * The keys of the sections enclosing a line indented by `indent`: the nearest "key:" lines above with less
+ * indentation.
+ */
 function ownerKeys(lines: string[], line: number, indent: number): string[] {
   const owners: string[] = [];
   let limit = indent;

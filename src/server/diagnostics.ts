@@ -7,6 +7,7 @@ import { keySpanAt, spanAt, type FieldPath, type ParsedRecipe } from '../recipe/
 import type { BaseDescription } from '../shared/engineTypes';
 import { expandFrozenEntry, parseFrozenEntry } from '../shared/freezePlan';
 import { closestName } from '../shared/nameDistance';
+import { plural } from '../shared/plural';
 import type { RecipeAnalysis } from './recipeAnalysis';
 import { textDiagnostics } from './textDiagnostics';
 
@@ -105,7 +106,7 @@ function dataDiagnostics(a: RecipeAnalysis, add: Add): void {
     else if (c.examples < a.minPerClass)
       add(
         span,
-        `Class folder "${c.name}" has ${c.examples} ${unit}${c.examples === 1 ? '' : 's'}; the split needs at least ${a.minPerClass} per class.`,
+        `Class folder "${c.name}" has ${plural(c.examples, unit)}; the split needs at least ${a.minPerClass} per class.`,
         'data-class',
       );
   }
@@ -183,7 +184,10 @@ function layerDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add)
   inputDiagnostics(parsed, base, add);
 }
 
-/** In transfer mode the engine feeds the base what it takes (src/trainer/models/baseModel.ts): a different size or channel count in the recipe cannot apply. */
+/**
+ * In transfer mode the engine feeds the base what it takes (src/trainer/models/baseModel.ts): a different size or
+ * channel count in the recipe cannot apply.
+ */
 function inputDiagnostics(parsed: ParsedRecipe, base: BaseDescription, add: Add): void {
   const r = parsed.value;
   const [h, w] = base.preprocessing.size;

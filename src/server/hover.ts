@@ -8,6 +8,7 @@ import { fieldAt, describeRange } from '../shared/recipeFields';
 import type { FieldPath } from '../recipe/recipeSyntax';
 import type { BaseDescription, LayerInfo } from '../shared/engineTypes';
 import { parseFrozenEntry } from '../shared/freezePlan';
+import { plural } from '../shared/plural';
 import type { TextRecipe } from '../shared/text/textRecipe';
 import { layerPlan, layerState, type RecipeAnalysis } from './recipeAnalysis';
 
@@ -42,7 +43,7 @@ function valueHover(path: FieldPath, node: Node, a: RecipeAnalysis): string | un
     if (entry.kind === 'glob') {
       const matches = base.layers.filter((l) => entry.pattern.test(l.name));
       const kept = matches.filter((l) => l.index <= plan.cut);
-      return `\`${value}\` matches ${matches.length} layer${matches.length === 1 ? '' : 's'} of ${base.title}, ${kept.length} within the cut: ${kept
+      return `\`${value}\` matches ${plural(matches.length, 'layer')} of ${base.title}, ${kept.length} within the cut: ${kept
         .slice(0, 12)
         .map((l) => `\`${l.name}\``)
         .join(', ')}${kept.length > 12 ? ', …' : ''}`;

@@ -108,7 +108,10 @@ export function autoUnfreezeFrom(
   return kept.find((l) => l.block === first)?.name;
 }
 
-/** Whether validation `loss` improves on `best`: by a fraction of it (automatic phases), else by the absolute threshold. */
+/**
+ * Whether validation `loss` improves on `best`: by a fraction of it (automatic phases), else by the absolute
+ * threshold.
+ */
 export function improves(loss: number, best: number, relative?: number): boolean {
   return relative === undefined ? loss < best - MIN_ABSOLUTE_IMPROVEMENT : loss < best * (1 - relative);
 }

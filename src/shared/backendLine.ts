@@ -2,12 +2,13 @@
 // so none of them can claim a thread count or a runtime the others do not.
 import type { BackendInfo } from './engineTypes';
 import type { TrainingView } from './panelProtocol';
+import { plural } from './plural';
 
 /** "backend wasm (SIMD) · 2 threads · frozen part on ONNX Runtime"; the whole detail stays in the log. */
 export function backendLine(b: BackendInfo): string {
   const simd = b.name === 'wasm' ? (/no SIMD/.test(b.detail) ? ' (no SIMD)' : ' (SIMD)') : '';
   const parts = [`backend ${b.name}${simd}`];
-  if (b.threads) parts.push(`${b.threads} thread${b.threads === 1 ? '' : 's'}`);
+  if (b.threads) parts.push(plural(b.threads, 'thread'));
   if (b.frozenPart) parts.push(`frozen part on ${b.frozenPart === 'onnxruntime' ? 'ONNX Runtime' : b.name}`);
   return parts.join(' · ');
 }

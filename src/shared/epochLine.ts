@@ -1,6 +1,7 @@
 // How an epoch is named and summed up in words, for every place that prints one: the CLI, the host's log,
 // the notification, the status bar and the panel's stats line.
-import type { EpochMetrics, ProgressEvent, RunModel } from './engineTypes';
+import type { ProgressEvent, RunModel } from './engineTypes';
+import type { EpochMetrics } from './evaluationTypes';
 
 /** A share in [0, 1] as a percentage with one decimal; '—' when there is none (NaN before validation). */
 export function percent(x: number): string {

@@ -18,7 +18,10 @@ export function isHiddenName(name: string): boolean {
   return name.startsWith('.') || name === 'Thumbs.db' || name === 'desktop.ini';
 }
 
-/** Formats (as the decoder names them after reading the header) that the engine accepts; SVG and PDF are not images to train on. */
+/**
+ * Formats (as the decoder names them after reading the header) that the engine accepts; SVG and PDF are not images to
+ * train on.
+ */
 export const IMAGE_FORMATS: ReadonlySet<string> = new Set([
   'jpeg',
   'png',
@@ -30,7 +33,10 @@ export const IMAGE_FORMATS: ReadonlySet<string> = new Set([
   'bmp',
 ]);
 
-/** Why a file name is not taken as an image, or undefined when its extension is one of ours. Scan and predict both ask this. */
+/**
+ * Why a file name is not taken as an image, or undefined when its extension is one of ours. Scan and predict both ask
+ * this.
+ */
 export function imageNameProblem(fileName: string): string | undefined {
   const dot = fileName.lastIndexOf('.');
   const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));

@@ -2,15 +2,8 @@
 // The webview is untrusted: the host checks each message it receives with `parseWebviewMessage`
 // (src/shared/panelMessageCheck.ts) before acting on it. The webview sends `ready` first; the host answers
 // with a full `snapshot`, so a panel that was hidden, restored or reloaded loses nothing.
-import type {
-  BaseDescription,
-  Evaluation,
-  EpochMetrics,
-  ProgressEvent,
-  QualityReport,
-  SkippedFile,
-  Thumbnail,
-} from './engineTypes';
+import type { BaseDescription, ProgressEvent, SkippedFile, Thumbnail } from './engineTypes';
+import type { Evaluation, EpochMetrics, QualityReport } from './evaluationTypes';
 import type { ExportFormat } from './exportTypes';
 import type { TextCandidate } from './text/textProtocol';
 import type { TextDatasetView } from './text/textDatasetView';
@@ -26,14 +19,19 @@ export interface TrainingSettings {
   batchSize: number;
   validationSplit: number;
   augmentation: boolean;
-  /** Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation say so. */
+  /**
+   * Unfreeze the top of the base after the head converges (Keras' two-phase recipe); auto: when budget and validation
+   * say so.
+   */
   secondPhase: boolean | 'auto';
   compareScratch: boolean;
   /** Seconds the automatic flow may train once features are cached (the recipe's timeBudget). */
   timeBudget: number;
 }
 
-/** The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it. */
+/**
+ * The choices the next training uses. One copy lives on the host; the Layers view, the panel and the recipe mirror it.
+ */
 export interface StudioChoices {
   /** Absolute path of the dataset folder (one subfolder per class), when one is chosen. */
   dataFolder?: string;
@@ -84,7 +82,10 @@ export interface EvaluationView {
   transferHistory: EpochMetrics[];
   scratchHistory?: EpochMetrics[];
   scratchAccuracy?: number;
-  /** What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json / evaluation.json). */
+  /**
+   * What the automatic flow tried and kept, the baselines without transfer, and the verdict (run.json /
+   * evaluation.json).
+   */
   quality?: QualityReport;
   /** A text run: the models it tried and its misclassified examples as words (it has no thumbnails). */
   text?: TextReport;

@@ -11,7 +11,9 @@ export const NO_TELEMETRY_ENV: Readonly<Record<string, string>> = {
   ORT_DISABLE_TELEMETRY: '1',
 };
 
-/** Where Python's Keras keeps keras.json (else ~/.keras), inside our cache folder (its keras/ holds converted bases). */
+/**
+ * Where Python's Keras keeps keras.json (else ~/.keras), inside our cache folder (its keras/ holds converted bases).
+ */
 export const KERAS_HOME_FOLDER = 'keras-home';
 
 /** A Node child's environment: the caller's, with telemetry off (last, so nothing overrides it). */

@@ -1,7 +1,8 @@
 // Everything that crosses between Transfer Studio and its Ray job (src/ray/job.py), declared once: the plan
 // the job reads, the lines it prints, and how those lines become the trainer protocol's progress events, so the
 // panel, status bar and CLI watch a Ray run exactly as they watch a local one.
-import type { EpochMetrics, ProgressEvent, RunTimings } from './engineTypes';
+import type { ProgressEvent, RunTimings } from './engineTypes';
+import type { EpochMetrics } from './evaluationTypes';
 
 /** Where and how wide a recipe runs on Ray; the `ray:` section of a recipe, and the CLI's --ray flags. */
 export interface RaySettings {
@@ -35,7 +36,9 @@ export interface RaySplitFiles {
 export interface RayCut {
   /** The Keras layer whose output crosses from the frozen part to the trainable one. */
   boundary: string;
-  /** The local feature cache's key parts (base files, layer, pooling, preprocessing) as JSON; the job adds its runtime. */
+  /**
+   * The local feature cache's key parts (base files, layer, pooling, preprocessing) as JSON; the job adds its runtime.
+   */
   key: string;
 }
 

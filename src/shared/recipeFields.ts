@@ -6,8 +6,9 @@
 import { AUTO, AUTO_WIDE_HEAD, DEFAULT_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, OFF } from './autoFlow';
 import { BUILTIN_BASES } from './builtinBases';
 import { LIMITS } from './limits';
-import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, SourceModel, TrainRecipe } from './engineTypes';
-import { RAY_DEFAULTS, RAY_MAX_GPUS_PER_WORKER, RAY_MAX_WORKERS, type RaySettings } from './rayProtocol';
+import type { Augmentation, FreezeSpec, HeadSpec, SecondPhase, TrainRecipe } from './engineTypes';
+import type { SourceModel } from './evaluationTypes';
+import { RAY_RECIPE_SECTION } from './rayRecipe';
 import { TEXT_RECIPE_SECTION } from './text/textRecipe';
 
 /** What a string value names, so the server knows which checks and completions apply. */
@@ -212,35 +213,7 @@ export const RECIPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
     doc: `Mode source: the model trained from scratch. cnn (default): a small CNN; pixels-linear: a softmax on the raw pixels; pixels-mlp: one hidden layer of ${AUTO_WIDE_HEAD.dense} on them (what a run keeps when the automatic flow finds that pixels beat transfer).`,
   },
   maxPerClass: { kind: 'number', integer: true, min: 0, doc: 'Use at most this many images per class (0: all).' },
-  ray: {
-    kind: 'object',
-    doc: 'Where "Run on Ray Cluster…" and `transfer-studio train --ray` run this recipe; local runs ignore it.',
-    fields: {
-      address: {
-        kind: 'string',
-        examples: ['local', '127.0.0.1:6379'],
-        doc: 'The cluster\'s address host:port (run the driver on a node of it), or "local" for a private Ray started for the run.',
-      },
-      workers: {
-        kind: 'number',
-        integer: true,
-        min: 1,
-        max: RAY_MAX_WORKERS,
-        doc: `Data-parallel workers (default ${RAY_DEFAULTS.workers}); batchSize is the global batch, split across them.`,
-      },
-      gpusPerWorker: {
-        kind: 'number',
-        min: 0,
-        max: RAY_MAX_GPUS_PER_WORKER,
-        doc: `GPUs per worker (default ${RAY_DEFAULTS.gpusPerWorker}: CPU workers).`,
-      },
-      storagePath: {
-        kind: 'string',
-        role: 'path',
-        doc: "A shared folder every node and this machine read: the job's data, checkpoints and results. Default: inside the run folder (one machine only).",
-      },
-    } satisfies Record<keyof RaySettings, FieldSpec>,
-  },
+  ray: RAY_RECIPE_SECTION,
   text: TEXT_RECIPE_SECTION,
 } satisfies Record<keyof TrainRecipe, FieldSpec>;
 

@@ -1,7 +1,8 @@
 // The one-line summary of a finished run, for the CLI, the extension's notification and its log: accuracy,
 // per-class recall (what accuracy hides when classes are imbalanced), and how transfer fared against the
 // baselines without transfer.
-import type { Evaluation, RunResult } from './engineTypes';
+import type { RunResult } from './engineTypes';
+import type { Evaluation } from './evaluationTypes';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 

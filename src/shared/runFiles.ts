@@ -1,7 +1,8 @@
 // The run folder's contract, in one place: which files it holds, what run.json and the checkpoint state say,
 // and the field checks every reader applies (the trainer, the CLI and the extension host read the same files
 // after anyone may have edited them). Pure: src/io/runFiles.ts reads the files, bounded, with these checks.
-import type { EpochMetrics, Preprocessing, RunTimings, TrainRecipe, Trial } from './engineTypes';
+import type { Preprocessing, RunTimings, TrainRecipe } from './engineTypes';
+import type { EpochMetrics, Trial } from './evaluationTypes';
 import { EngineError } from './engineError';
 import { imageInput, type InputSpec } from './inputSpec';
 import { LIMITS } from './limits';

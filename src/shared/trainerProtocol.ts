@@ -9,7 +9,6 @@ import type {
   BaseDescription,
   DatasetScan,
   EmbedResult,
-  Evaluation,
   Prediction,
   PredictionFailure,
   ProgressEvent,
@@ -18,6 +17,7 @@ import type {
   Thumbnail,
   TrainRecipe,
 } from './engineTypes';
+import type { Evaluation } from './evaluationTypes';
 import type { RayTrained } from './rayProtocol';
 import type { ExportRequest, ExportResult } from './exportTypes';
 

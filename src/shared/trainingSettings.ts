@@ -25,7 +25,9 @@ export const FLAG_SETTINGS = [
 ] as const satisfies readonly (keyof TrainingSettings)[];
 export type FlagSetting = (typeof FLAG_SETTINGS)[number];
 
-/** transferStudio.secondPhase: auto (the engine decides), on (the top block, always) or off; auto first, the default. */
+/**
+ * transferStudio.secondPhase: auto (the engine decides), on (the top block, always) or off; auto first, the default.
+ */
 export const SECOND_PHASE_SETTING_VALUES = [AUTO, 'on', OFF] as const;
 
 /** The panel's second-phase switch for a transferStudio.secondPhase value (anything unknown: auto). */

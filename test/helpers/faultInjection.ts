@@ -14,7 +14,10 @@ export interface FaultyFolder {
   /** Makes new files impossible in `dirs` (all of the folder for a remount). */
   readOnly(dirs: string[]): void;
   writable(dirs: string[]): void;
-  /** Fills the folder's file system up to `leaveBytes` free; undefined when the folder is no small file system of its own. */
+  /**
+   * Fills the folder's file system up to `leaveBytes` free; undefined when the folder is no small file system of its
+   * own.
+   */
   fill?: (leaveBytes: number) => void;
   unfill?: () => void;
   dispose(): void;

@@ -88,7 +88,10 @@ export async function deepPng(file: string, side: number): Promise<string> {
   return file;
 }
 
-/** A server whose responses misbehave: `/endless/…` streams chunked bytes without a Content-Length until the client leaves; `/stall/…` sends headers, then nothing. */
+/**
+ * A server whose responses misbehave: `/endless/…` streams chunked bytes without a Content-Length until the client
+ * leaves; `/stall/…` sends headers, then nothing.
+ */
 export async function hostileServer(): Promise<{ url: string; sent: () => number; close(): Promise<void> }> {
   let sent = 0;
   const chunk = Buffer.alloc(1 << 20, 0x20);

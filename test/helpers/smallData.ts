@@ -25,7 +25,10 @@ export function imageBase(shape: [number, number, number], filters: number): tf.
   return tf.model({ inputs: input, outputs: out });
 }
 
-/** Copies the first `n` PNGs of each digit class into `dest/<digit>` (or straight into `dest` for one digit), optionally into subfolders. */
+/**
+ * Copies the first `n` PNGs of each digit class into `dest/<digit>` (or straight into `dest` for one digit),
+ * optionally into subfolders.
+ */
 export function copyDigits(
   dest: string,
   digits: string[],

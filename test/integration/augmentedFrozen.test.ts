@@ -4,7 +4,8 @@
 // tensors nor ONNX Runtime sessions may be left behind, also when the run is cancelled mid-epoch.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Augmentation, EpochMetrics, ProgressEvent } from '../../src/shared/engineTypes';
+import type { Augmentation, ProgressEvent } from '../../src/shared/engineTypes';
+import type { EpochMetrics } from '../../src/shared/evaluationTypes';
 import { neverCancelled, type CancelSignal } from '../../src/shared/engineError';
 import { initBackend } from '../../src/trainer/backend/selectBackend';
 import { SkipList } from '../../src/trainer/data/batchStream';

@@ -13,7 +13,9 @@ import * as P from '../../src/shared/trainerProtocol';
 const session = trainerSession('bad-input');
 const PREP = { size: [28, 28] as [number, number], channels: 3 as const, scale: 'unit' as const };
 
-/** A PNG whose header claims width × height but carries one row of data: no decoder can be tricked into allocating it. */
+/**
+ * A PNG whose header claims width × height but carries one row of data: no decoder can be tricked into allocating it.
+ */
 function pngHeaderOnly(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);

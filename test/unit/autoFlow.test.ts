@@ -13,7 +13,8 @@ import {
   headSchedule,
   resolveTestSplit,
 } from '../../src/shared/autoFlow';
-import type { LayerInfo, ModelResult } from '../../src/shared/engineTypes';
+import type { LayerInfo } from '../../src/shared/engineTypes';
+import type { ModelResult } from '../../src/shared/evaluationTypes';
 import { defaultRecipe } from '../../src/shared/recipeDefaults';
 import { baselineVerdict } from '../../src/trainer/train/baselines';
 import { median } from '../../src/trainer/data/kinds/imageBaselines';

@@ -2,7 +2,8 @@
 // with --verbose, tables within 100 columns, one short line about what runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EpochMetrics, ProgressEvent } from '../../src/shared/engineTypes';
+import type { ProgressEvent } from '../../src/shared/engineTypes';
+import type { EpochMetrics } from '../../src/shared/evaluationTypes';
 import { table, TABLE_WIDTH, whatRuns, wrap } from '../../src/cli/format';
 import { ProgressView, type OutputMode } from '../../src/cli/progressView';
 

@@ -3,7 +3,7 @@
 // and reasons, the baselines without transfer, and the verdict, as text (names stay text, never markup).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { QualityReport } from '../../src/shared/engineTypes';
+import type { QualityReport } from '../../src/shared/evaluationTypes';
 import { panelSuite } from './panelPage';
 import { finishedSnapshot, recorded } from './recorded';
 

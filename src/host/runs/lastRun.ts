@@ -2,7 +2,7 @@
 // instead of listing and describing every run folder synchronously (a workspace may hold hundreds).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics } from '../../shared/engineTypes';
+import type { EpochMetrics } from '../../shared/evaluationTypes';
 import { LIMITS } from '../../shared/limits';
 import { checkRunInfo, RUN_FILES, type RunInfo } from '../../shared/runFiles';
 import type { RunSummary } from './runStore';

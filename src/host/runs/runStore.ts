@@ -2,7 +2,8 @@
 // run folder's one reader (src/io/runFiles.ts): every file bounded, run.json and the checkpoint checked.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics, Evaluation, TrainRecipe, QualityReport } from '../../shared/engineTypes';
+import type { TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, QualityReport } from '../../shared/evaluationTypes';
 import { EngineError } from '../../shared/engineError';
 import {
   isRunFolder,

@@ -2,7 +2,8 @@
 // frozen-features + head models (GloVe, lexical, fused). Declared once here, sent by the CLI through the
 // trainer client, answered by src/trainer/text/textHandlers.ts.
 import { RequestType } from 'vscode-jsonrpc';
-import type { Evaluation, Prediction } from '../engineTypes';
+import type { Prediction } from '../engineTypes';
+import type { Evaluation } from '../evaluationTypes';
 import type { SkippedText } from './textExamples';
 import type { TextLayer, TextLayerFacts } from './textLayers';
 import type { TextModelChoice, TextPooling } from './textRecipe';

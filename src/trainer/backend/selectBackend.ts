@@ -23,6 +23,7 @@ import { registerSimdMatMul } from './simdMatMul';
 import { registerTransposedMatMul } from './transposedMatMul';
 import { registerWasmGradientOverrides } from './wasmGradientOverrides';
 import { registerFastGradients } from './wasmConvGradients';
+import { plural } from '../../shared/plural';
 
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
 
@@ -85,7 +86,7 @@ async function startWasm(): Promise<BackendInfo> {
   const threads = getThreadsCount();
   const detail =
     // tfjs' own thread count: each WASM instance's, not the process's (the worker pool adds instances).
-    `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} per instance)` +
+    `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${plural(threads, 'thread')} per instance)` +
     ` + ${fast.length} gradient kernels from transfer-studio (${fast.join(', ')})` +
     ` + ${borrowed.length} kernels borrowed from cpu (slow path)` +
     (pointwise ? ' + a matMul path for 1×1 Conv2DBackpropInput' : '') +

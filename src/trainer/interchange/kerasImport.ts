@@ -9,7 +9,8 @@ import { EngineError } from '../../shared/engineError';
 import { saveLayersModel, writeJsonAtomic } from '../models/modelFiles';
 import * as tf from '../tf';
 import { openKerasFile, KerasFileError, type KerasArchive } from './kerasArchive';
-import { ConversionError, convertModelConfig, type TfjsModelConfig } from './kerasConfig';
+import { convertModelConfig, type TfjsModelConfig } from './kerasConfig';
+import { ConversionError } from './kerasLayer';
 import './kerasLayers';
 
 /** Suffixes that name a Keras model file. */

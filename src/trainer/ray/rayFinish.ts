@@ -4,7 +4,8 @@
 // start-up and decoding, the job's own, the engine's evaluation).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
+import type { ProgressEvent, RunResult, RunTimings } from '../../shared/engineTypes';
+import type { EpochMetrics } from '../../shared/evaluationTypes';
 import type { CancelSignal } from '../../shared/engineError';
 import type { RayPlan } from '../../shared/rayProtocol';
 import type { Sample } from '../../shared/split';

@@ -12,6 +12,7 @@ import { compileFrozen } from '../models/frozenExecutor';
 import { extraThreads } from '../parallel/featurePool';
 import * as tf from '../tf';
 import { FROZEN_INPUT, FROZEN_OUTPUT, frozenOnnxBytes } from './frozenOnnx';
+import { plural } from '../../shared/plural';
 
 /** `auto`: ONNX Runtime when it loads and the part converts, else WASM (tfjs). */
 export type FrozenRuntimePreference = 'auto' | 'onnxruntime' | 'tfjs';
@@ -118,7 +119,7 @@ async function onnxRunner(model: tf.LayersModel, threads: number): Promise<Froze
   let released = false;
   return {
     runtime: 'onnxruntime',
-    detail: `frozen part on onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common} (CPU, ${threads} thread${threads === 1 ? '' : 's'})`,
+    detail: `frozen part on onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common} (CPU, ${plural(threads, 'thread')})`,
     shardAcrossWorkers: false,
     run: async ([pixels]) => {
       const input = new ort.Tensor('float32', pixels.data as Float32Array, pixels.shape);

@@ -2,7 +2,8 @@
 // are computed first (asynchronously, through the cache), then the same run, predict and evaluate as for the
 // built-in bases take them. Runs without an encoder go straight through.
 import path from 'node:path';
-import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
+import type { Prediction, ProgressEvent } from '../../shared/engineTypes';
+import type { Evaluation } from '../../shared/evaluationTypes';
 import { EngineError } from '../../shared/engineError';
 import type { TextInput } from '../../shared/inputSpec';
 import type { ProbeResult } from '../../shared/probeRules';

@@ -2,7 +2,8 @@
 // validation (auto) and compare it with the baselines on the held-out split, then save the run folder.
 // Frozen features + a head, and GloVe fine-tuned with a sparse gradient: seconds, no tfjs.
 import path from 'node:path';
-import type { Evaluation, Prediction, ProgressEvent } from '../../shared/engineTypes';
+import type { Prediction, ProgressEvent } from '../../shared/engineTypes';
+import type { Evaluation } from '../../shared/evaluationTypes';
 import { EngineError } from '../../shared/engineError';
 import { stratifiedSplit, type Sample } from '../../shared/split';
 import type { TextItem, TextRunResult, TextScan, TextTrainParams } from '../../shared/text/textProtocol';

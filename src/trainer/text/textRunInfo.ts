@@ -2,7 +2,8 @@
 // text input, labels.json, evaluation.json and skipped.json, as image runs have them, so the Runs view, the
 // host and the CLI read text runs with the same reader. The kept model itself is text-model.json.
 import { createHash } from 'node:crypto';
-import type { Evaluation, RunTimings, SkippedFile, Trial } from '../../shared/engineTypes';
+import type { RunTimings, SkippedFile } from '../../shared/engineTypes';
+import type { Evaluation, Trial } from '../../shared/evaluationTypes';
 import type { TextInput } from '../../shared/inputSpec';
 import { LIMITS } from '../../shared/limits';
 import { RUN_INFO_VERSION, type RunInfo } from '../../shared/runFiles';

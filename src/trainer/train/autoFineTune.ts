@@ -2,7 +2,7 @@
 // the top blocks at a lower rate (first on cached activations, then, for small data, with augmentation),
 // each only when the time budget allows by an estimate measured before starting, and each kept only when
 // validation improves. Every try, skip and verdict is recorded as a Trial.
-import type { EpochMetrics, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/evaluationTypes';
 import {
   AUTO_MIN_RELATIVE_IMPROVEMENT,
   AUTO_FINE_TUNE_EPOCHS,

@@ -3,7 +3,8 @@
 // kept cut. On small sets the linear head often underfits what the features hold (Fashion-MNIST shirts, MNIST
 // digits on MobileNetV2 features), and a head epoch on cached features costs milliseconds.
 import { AUTO_WIDE_HEAD, betterOnValidation, headImprovement, headSchedule } from '../../shared/autoFlow';
-import type { EpochMetrics, HeadSpec, ProgressEvent, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { HeadSpec, ProgressEvent, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/evaluationTypes';
 import type { Sample, Split } from '../../shared/split';
 import type { CancelSignal } from '../../shared/engineError';
 import type { FreezePlan } from '../../shared/freezePlan';

@@ -1,5 +1,6 @@
 // The automatic flow's bookkeeping: the first phase described as a trial, and which trial is kept.
-import type { EpochMetrics, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/evaluationTypes';
 import { headImprovement, headSchedule } from '../../shared/autoFlow';
 import { keptEpoch } from './autoFineTune';
 import type { RunContext } from './runLifecycle';

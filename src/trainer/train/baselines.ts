@@ -2,7 +2,8 @@
 // kind of data proposes (for images a small CNN and a linear model on pixels, see data/kinds/imageBaselines.ts),
 // each trained from scratch on the same split for the same wall-clock time the transfer run took.
 import { AUTO_MIN_PATIENCE } from '../../shared/autoFlow';
-import type { ModelResult, ProgressEvent, TrainRecipe } from '../../shared/engineTypes';
+import type { ProgressEvent, TrainRecipe } from '../../shared/engineTypes';
+import type { ModelResult } from '../../shared/evaluationTypes';
 import type { SkipList } from '../data/batchStream';
 import { imageBaselines } from '../data/kinds/imageBaselines';
 import { imagePreprocessing } from '../../shared/inputSpec';

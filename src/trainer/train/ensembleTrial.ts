@@ -6,7 +6,7 @@
 // input (the pixel branch pools it), so inference, export and the panel read it as any transfer model.
 import { AUTO_ENSEMBLE_BUDGET_SHARE, betterOnValidation, ensemblePoolSize } from '../../shared/autoFlow';
 import { headImprovement, headSchedule } from '../../shared/autoFlow';
-import type { Trial } from '../../shared/engineTypes';
+import type { Trial } from '../../shared/evaluationTypes';
 import type { Sample } from '../../shared/split';
 import { baselineInput } from '../data/kinds/imageBaselines';
 import { countParams } from '../models/layerInfo';

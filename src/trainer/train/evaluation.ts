@@ -1,6 +1,6 @@
 // Accuracy, per-class precision/recall/F1, the confusion matrix and the misclassified files, computed from
 // predicted probabilities. Pure arithmetic, so it is tested without tfjs.
-import type { ClassMetrics, Evaluation, Misclassified } from '../../shared/engineTypes';
+import type { ClassMetrics, Evaluation, Misclassified } from '../../shared/evaluationTypes';
 
 export interface Scored {
   path: string;

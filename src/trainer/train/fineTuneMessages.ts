@@ -1,5 +1,5 @@
 // The automatic fine-tune's log lines: what a trial was compared with, and what its estimate was made of.
-import type { EpochMetrics, Trial } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/evaluationTypes';
 import type { AugmentedCosts } from '../../shared/fineTuneEstimate';
 import type { TopPlan } from './fineTunePlan';
 

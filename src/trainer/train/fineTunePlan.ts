@@ -3,7 +3,8 @@
 // topBoundaries.ts), and one epoch of the top (its training steps and the validation pass). The flow then
 // runs the largest second phase the time left affords (fineTuneChoice).
 import { AUTO_TOP_BLOCKS, autoUnfreezeFrom, secondPhaseRate } from '../../shared/autoFlow';
-import type { LayerInfo, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { LayerInfo, TrainRecipe } from '../../shared/engineTypes';
+import type { Trial } from '../../shared/evaluationTypes';
 import { epochSeconds, trialSeconds, type EpochWork } from '../../shared/fineTuneEstimate';
 import { secondPhasePlan, type FreezePlan } from '../../shared/freezePlan';
 import type { Split } from '../../shared/split';

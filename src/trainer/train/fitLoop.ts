@@ -1,7 +1,8 @@
 // The epoch loop shared by every training in the engine (head on cached features, fine-tuning on images,
 // the scratch twin, the source CNN). Our own loop rather than model.fit: batches stream from disk with
 // prefetch, cancellation is honoured at every batch, and every batch and epoch reports progress.
-import type { EpochMetrics, OptimizerName, ProgressEvent, RunModel } from '../../shared/engineTypes';
+import type { OptimizerName, ProgressEvent, RunModel } from '../../shared/engineTypes';
+import type { EpochMetrics } from '../../shared/evaluationTypes';
 import { CancelledError, type CancelSignal } from '../../shared/engineError';
 import { improves } from '../../shared/autoFlow';
 import type { Sample } from '../../shared/split';

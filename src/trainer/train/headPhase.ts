@@ -2,7 +2,7 @@
 // image, into the feature cache), or on images when augmentation changes the pixels every epoch or the
 // features would not fit in memory. For the automatic flow it also caches the features at the other
 // candidate cuts of the base (one pass per image), which the head trials (headTrials.ts) train on.
-import type { Trial } from '../../shared/engineTypes';
+import type { Trial } from '../../shared/evaluationTypes';
 import {
   AUTO,
   AUTO_HEAD_BUDGET_SHARE,

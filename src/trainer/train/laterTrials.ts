@@ -1,7 +1,7 @@
 // The automatic flow's trials after the heads: baselines without transfer on the pixels (pixelTrials.ts), the
 // kept head and a pixel MLP averaged (ensembleTrial.ts), then fine-tuning the base's top blocks
 // (autoFineTune.ts). Each must beat the best trial before it.
-import type { Trial } from '../../shared/engineTypes';
+import type { Trial } from '../../shared/evaluationTypes';
 import { AUTO, AUTO_PIXEL_BUDGET_SHARE } from '../../shared/autoFlow';
 import { countParams } from '../models/layerInfo';
 import { autoFineTune } from './autoFineTune';

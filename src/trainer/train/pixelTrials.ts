@@ -3,7 +3,8 @@
 // Whether transfer helps is not obvious until both were tried; on small grey images pixels often win. The
 // pixels are decoded once into memory, so an epoch costs what a head epoch on cached features costs.
 import { AUTO_WIDE_HEAD, betterOnValidation, headImprovement, headSchedule } from '../../shared/autoFlow';
-import type { EpochMetrics, Preprocessing, Trial, TrialKind } from '../../shared/engineTypes';
+import type { Preprocessing } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial, TrialKind } from '../../shared/evaluationTypes';
 import type { CancelSignal } from '../../shared/engineError';
 import type { Sample } from '../../shared/split';
 import { decodeBatch, type SkipList } from '../data/batchStream';

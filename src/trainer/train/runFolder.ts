@@ -2,7 +2,8 @@
 // any tfjs app, and beside it everything needed to reproduce, compare and reuse it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, Evaluation, QualityReport, SkippedFile, TrainRecipe } from '../../shared/engineTypes';
+import type { SkippedFile, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Evaluation, QualityReport } from '../../shared/evaluationTypes';
 import { EngineError } from '../../shared/engineError';
 import type { CheckpointState, RunInfo } from '../../shared/runFiles';
 import { errnoReason } from '../../io/boundedRead';

@@ -1,7 +1,8 @@
 // Using a saved run: evaluate it on a class folder, or classify single examples, through the module of
 // the run's kind of input (images today).
 import path from 'node:path';
-import type { Evaluation, Prediction, PredictionFailure, ProgressEvent } from '../../shared/engineTypes';
+import type { Prediction, PredictionFailure, ProgressEvent } from '../../shared/engineTypes';
+import type { Evaluation } from '../../shared/evaluationTypes';
 import type { InputSpec, KindInput } from '../../shared/inputSpec';
 import { LIMITS } from '../../shared/limits';
 import { SkipList } from '../data/batchStream';

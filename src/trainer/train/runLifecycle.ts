@@ -2,15 +2,8 @@
 // training, the sources and options of the fit loop, the evaluation, and what run.json says at the end.
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  BackendInfo,
-  EpochMetrics,
-  ModelResult,
-  ProgressEvent,
-  RunResult,
-  TrainRecipe,
-  Trial,
-} from '../../shared/engineTypes';
+import type { BackendInfo, ProgressEvent, RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, ModelResult, Trial } from '../../shared/evaluationTypes';
 import type { SkipList } from '../data/batchStream';
 import type { Sample, Split } from '../../shared/split';
 import type { InputSpec } from '../../shared/inputSpec';

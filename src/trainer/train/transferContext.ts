@@ -2,7 +2,8 @@
 // the cancel signal and progress sink, the base) and what its phases change (the state: the model that would
 // be saved, its history and scorer, the trials). Each phase (transferRun.ts runs them in order) is a function
 // of both.
-import type { EpochMetrics, RunResult, TrainRecipe, Trial } from '../../shared/engineTypes';
+import type { RunResult, TrainRecipe } from '../../shared/engineTypes';
+import type { EpochMetrics, Trial } from '../../shared/evaluationTypes';
 import type { ImageInput } from '../../shared/inputSpec';
 import type { Sample } from '../../shared/split';
 import { AUTO, AUTO_CHECKPOINT_SECONDS } from '../../shared/autoFlow';

@@ -1,6 +1,7 @@
 // The end of a transfer run: which model is saved (the transfer model, or a pixel baseline that won the
 // automatic flow), its evaluation, the baselines without transfer the recipe asked to compare, run.json.
-import type { ModelResult, RunResult } from '../../shared/engineTypes';
+import type { RunResult } from '../../shared/engineTypes';
+import type { ModelResult } from '../../shared/evaluationTypes';
 import type * as tf from '../tf';
 import { baselineVerdict, trainBaselines } from './baselines';
 import { finishModel, finishRun, type Prepared, type RunContext } from './runLifecycle';

@@ -17,7 +17,10 @@ export const BASELINE_MIN_SIDE = 8;
 /** Images whose headers are read to find the median size. */
 const SIZE_SAMPLE = 200;
 
-/** The median height and width of (a sample of) the images, capped to [BASELINE_MIN_SIDE, BASELINE_MAX_SIDE]; grey when every image is. */
+/**
+ * The median height and width of (a sample of) the images, capped to [BASELINE_MIN_SIDE, BASELINE_MAX_SIDE]; grey when
+ * every image is.
+ */
 export async function baselineInput(samples: readonly Sample[]): Promise<Preprocessing> {
   const step = Math.max(1, Math.floor(samples.length / SIZE_SAMPLE));
   const picked = samples.filter((_, i) => i % step === 0).slice(0, SIZE_SAMPLE);
