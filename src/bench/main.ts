@@ -16,11 +16,13 @@ import { ourExtraction, ourFineTune } from './peerJobs';
 import { peerData } from './peerData';
 import { FROZEN_RUNTIME_ENV } from '../trainer/runtime/frozenRuntime';
 import { gloveThroughputFigure, textVectorsJob, wordVectorsLoadFigures } from './text/textFigures';
-import { encoderThroughputFigures } from './text/encoderFigures';
+import { encoderJob, encoderThroughputFigures } from './text/encoderFigures';
 
 async function main(): Promise<void> {
   // A child that loads one form of the GloVe vectors in a fresh process (textFigures.ts).
   if (textVectorsJob(process.argv)) return;
+  // A child that times our ONNX encoder in a fresh process, as its Python peers are (encoderFigures.ts).
+  if (await encoderJob(process.argv)) return;
   // A child of --native: one of our jobs on tfjs-node, printed as JSON for the parent.
   const job = process.argv.indexOf('--tfjs-node-job');
   if (job >= 0) {

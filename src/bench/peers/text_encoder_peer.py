@@ -1,11 +1,12 @@
 """The peers of the bench's ONNX-encoder row: the same sentence-transformers folder encoded by Python's
 onnxruntime (the folder's onnx/model.onnx, Hugging Face `tokenizers`, mean pooling and normalisation in numpy)
 or by sentence-transformers itself on torch. Times the encoding of every text after one warm-up batch, as the
-bench times ours; prints one JSON line. Both run on THREADS threads, as ours does: onnxruntime with the session
-options ours uses (that many intra-op threads, idle threads not spinning; its own default started no extra
-thread on a 2-core machine), torch through torch.set_num_threads.
+bench times ours (each pass a fresh process, ours too); prints one JSON line. Both run on THREADS threads, as
+ours does: onnxruntime with the session options ours uses (that many intra-op threads, waiting threads spinning
+when SPIN is 1; its own default started no extra thread on a 2-core machine), torch through
+torch.set_num_threads.
 
-usage: text_encoder_peer.py FOLDER TEXTS.json ort|torch BATCH THREADS
+usage: text_encoder_peer.py FOLDER TEXTS.json ort|torch BATCH THREADS SPIN
 """
 import json
 import os
@@ -17,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 
-def onnxruntime_encoder(folder, max_length, threads):
+def onnxruntime_encoder(folder, max_length, threads, spin):
     import numpy as np
     import onnxruntime as ort
     from tokenizers import Tokenizer
@@ -27,7 +28,7 @@ def onnxruntime_encoder(folder, max_length, threads):
     tokenizer.enable_padding(pad_id=0)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", spin)
     model = os.path.join(folder, "onnx", "model.onnx")
     session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
@@ -64,11 +65,11 @@ def torch_encoder(folder, threads):
 
 def main():
     folder, texts_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-    batch, threads = int(sys.argv[4]), int(sys.argv[5])
+    batch, threads, spin = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
     texts = json.load(open(texts_path, encoding="utf-8"))
     max_length = json.load(open(os.path.join(folder, "tokenizer_config.json")))["model_max_length"]
     if mode == "ort":
-        encode, version = onnxruntime_encoder(folder, max_length, threads)
+        encode, version = onnxruntime_encoder(folder, max_length, threads, spin)
     else:
         encode, version = torch_encoder(folder, threads)
     encode(texts[:batch])

@@ -20,6 +20,17 @@ import { poolTokens } from './encoderPooling';
 
 /** Texts per onnxruntime call: MiniLM's usual batch, and what the bench measures. */
 export const ENCODER_BATCH = 32;
+/**
+ * How the session runs, given to the bench's Python peer too: one intra-op thread per core we may use
+ * (TRANSFER_STUDIO_THREADS overrides), as for the frozen image part. onnxruntime's own default started no thread
+ * beside the caller on this project's 2-core machines (Node and Python alike): half the speed. Waiting threads
+ * sleep rather than spin, so tokenising between batches and other work on a busy machine keep their core:
+ * spinning gained about 2 % in the queue (median 3.86 against 3.95 s for 288 e-mails, 6 of 8 pairs), too little
+ * to take the cores from whatever else runs beside the editor.
+ */
+export function encoderThreading(): { threads: number; spinning: boolean } {
+  return { threads: extraThreads() + 1, spinning: false };
+}
 /** Output names that hold token embeddings, in the order we look for them. */
 const TOKEN_OUTPUTS = ['token_embeddings', 'last_hidden_state'];
 // A require esbuild does not follow: onnxruntime-node is native (as in frozenRuntime.ts).
@@ -104,11 +115,7 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
   }
   const key = contentKey(files.model, JSON.stringify(tokenizerJson), meta);
   const ort = runtimeRequire('onnxruntime-node') as typeof Ort;
-  // One thread per core we may use (TRANSFER_STUDIO_THREADS overrides), as for the frozen image part.
-  // onnxruntime's own default started no thread beside the caller on this project's 2-core machines (Node and
-  // Python alike): half the speed. Idle threads sleep rather than spin, so tokenising between batches and other
-  // work on a busy machine keep their core; spinning measured no faster here.
-  const threads = extraThreads() + 1;
+  const { threads, spinning } = encoderThreading();
   let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(files.model, {
@@ -116,7 +123,7 @@ export async function openSentenceEncoder(folder: string): Promise<SentenceEncod
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
     });
   } catch (e) {
     throw new EngineError(`${files.model}: onnxruntime cannot load it (${(e as Error).message.split('\n')[0]}).`);
