@@ -9,7 +9,7 @@ import {
   labelsFileFor,
   type ExportResult,
 } from '../shared/exportTypes';
-import { charTokenizerFileFor, tokenizerFileFor } from '../shared/text/textExportFiles';
+import { charTokenizerFileFor, tokenizerFileFor, wordTokenizerFileFor } from '../shared/text/textExportFiles';
 import { CliError } from './cliError';
 import { refuseToOverwrite } from './overwrite';
 import { isTextRunDir } from './textCommands';
@@ -28,7 +28,8 @@ export async function exportCommand(
   const out = o.out === undefined ? undefined : path.resolve(o.out);
   const target = out ?? path.join(runDir, EXPORT_FILE_NAMES[format]);
   // tfjs writes a folder (labels inside); the others a file with its labels (and a text run's tokenizer) beside it.
-  const text = isTextRunDir(runDir) ? [tokenizerFileFor(target), charTokenizerFileFor(target)] : [];
+  const tokenizers = [tokenizerFileFor, wordTokenizerFileFor, charTokenizerFileFor];
+  const text = isTextRunDir(runDir) ? tokenizers.map((f) => f(target)) : [];
   const beside = [labelsFileFor(target), ...text];
   refuseToOverwrite(format === 'tfjs' ? [target] : [target, ...beside], o.force);
   return client.sendRequest(P.exportModel, { runDir, format, out }, o.token);
@@ -38,6 +39,7 @@ export function formatExport(r: ExportResult): string {
   return (
     `${r.format} model written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB)\n  labels: ${r.labelsPath}` +
     (r.tokenizerPath ? `\n  tokenizer: ${r.tokenizerPath}` : '') +
+    (r.wordTokenizerPath ? `\n  word tokenizer: ${r.wordTokenizerPath}` : '') +
     (r.charTokenizerPath ? `\n  character tokenizer: ${r.charTokenizerPath}` : '') +
     `\n  input  ${r.input}\n  output ${r.output}`
   );

@@ -40,6 +40,8 @@ export interface ExportResult {
   tokenizerPath?: string;
   /** Lexical text models: the character tokenizer.json that gives the model's char_ids. */
   charTokenizerPath?: string;
+  /** Fused text models: the word tokenizer.json of the lexical half's word_ids (input_ids are GloVe's). */
+  wordTokenizerPath?: string;
   bytes: number;
   /** Input and output as the model declares them, for the user's message. */
   input: string;

@@ -19,7 +19,9 @@ import { builtinWordVectors } from '../../trainer/text/wordVectors';
 import { sotuSentences, spamAssassinBodies } from '../../samples/textSets';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const sizes = (arg('--sizes') ?? '10,50,200').split(',').map(Number);
+/** The curve's sizes; the classes kept are those with enough examples for the largest of them. */
+const CURVE_SIZES = [10, 50, 200];
+const sizes = arg('--sizes')?.split(',').map(Number) ?? CURVE_SIZES;
 const seeds = Number(arg('--seeds') ?? 5);
 /** The first seed (several processes may share the seeds of one curve). */
 const seedFrom = Number(arg('--seed-from') ?? 0);
@@ -35,8 +37,9 @@ const SETS = {
 /** Per seed: a disjoint test set, then the first n of one shuffled pool per class for each n. */
 function curve(name: string, examples: TextExample[], testPerClass: number) {
   const vectors = builtinWordVectors();
-  // Classes with too few examples for the largest training size and the test set are left out.
-  const need = testPerClass + Math.max(...sizes);
+  // Classes with too few examples for the largest training size and the test set are left out; the same ones
+  // whichever sizes this process runs, so a curve split by sizes among processes is one curve.
+  const need = testPerClass + Math.max(...CURVE_SIZES, ...sizes);
   const all = [...new Set(examples.map((e) => e.label))].sort();
   const classes = all.filter((c) => examples.filter((e) => e.label === c).length >= need);
   if (classes.length < all.length)
@@ -69,9 +72,11 @@ function curve(name: string, examples: TextExample[], testPerClass: number) {
         const key = `${n}\t${kind}`;
         acc.set(key, [...(acc.get(key) ?? []), a]);
         const w = model.fused?.weighting;
-        const counts = model.fused
-          ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${w?.switched ? ' (cross-validation)' : ''}`
+        const verdict = w
+          ? ` (out-of-fold log-loss: rule ${w.ruleLoss.toFixed(4)}, other ${w.otherLoss.toFixed(4)}, ` +
+            `SE ${w.standardError.toFixed(4)}${w.switched ? ', switched' : ''})`
           : '';
+        const counts = model.fused ? ` ${model.fused.binary ? 'binary' : 'sublinear'}${verdict}` : '';
         log(
           `  seed ${seed} n=${n} ${kind}: ${(a * 100).toFixed(1)}% ${((performance.now() - started) / 1000).toFixed(1)} s${counts}`,
         );

@@ -8,13 +8,17 @@ export const tokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.t
 /** `model.onnx` → `model.chars.tokenizer.json`: the character tokenizer of a lexical model's char_ids. */
 export const charTokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.chars.tokenizer.json');
 
+/** `model.onnx` → `model.words.tokenizer.json`: the word tokenizer of a fused model's word_ids (the lexical half). */
+export const wordTokenizerFileFor = (modelFile: string) => fileBeside(modelFile, '.words.tokenizer.json');
+
 /** What exports, for --help and the refusals. */
 export const TEXT_EXPORTS_SUMMARY =
-  'text runs: GloVe and fine-tuned (tuned) models export to ONNX (input_ids + attention_mask, ' +
-  'tokenizer.json beside it) and TF.js (a graph model of the same graph, int32 ids); fine-tuned models also ' +
-  'to Keras (.keras on input_ids, padding masked); lexical (TF-IDF) models to ONNX only (TfIdfVectorizer on ' +
-  'input_ids and char_ids, a word and a character tokenizer.json beside it). Fused models, and runs on your ' +
-  'own ONNX encoder (an ONNX graph cannot become Keras or TF.js here), are refused';
+  'text runs: fused models (the default) export to ONNX only (TfIdfVectorizer on word_ids and char_ids beside ' +
+  'the GloVe row on input_ids + attention_mask; three tokenizer.json beside it); GloVe and fine-tuned (tuned) ' +
+  'models to ONNX (input_ids + attention_mask, tokenizer.json beside it) and TF.js (a graph model of the same ' +
+  'graph, int32 ids); fine-tuned models also to Keras (.keras on input_ids, padding masked); lexical (TF-IDF) ' +
+  'models to ONNX only (TfIdfVectorizer on input_ids and char_ids, a word and a character tokenizer.json beside ' +
+  'it). Runs on your own ONNX encoder (an ONNX graph cannot become Keras or TF.js here) are refused';
 
 /** Why a GloVe model has no Keras form yet. */
 export const GLOVE_KERAS_REFUSAL =
@@ -30,7 +34,12 @@ export const ENCODER_EXPORT_REFUSAL =
 export const LEXICAL_EXPORT_REFUSAL =
   'its n-gram counting is ONNX TfIdfVectorizer, which has no Keras layer or TF.js op: export it to onnx';
 
-/** Why a fused text model does not export (yet). */
+/** Why a fused text model exports to ONNX only. */
 export const FUSED_EXPORT_REFUSAL =
-  'its one head over the TF-IDF row and the GloVe row is not joined into one graph yet: train ' +
-  '--text-model lexical (ONNX) or glove (ONNX, TF.js) for an exported model';
+  'its TF-IDF row counts n-grams with ONNX TfIdfVectorizer, which has no Keras layer or TF.js op: export it to ' +
+  'onnx, or train --text-model glove (ONNX, TF.js) or tuned (ONNX, TF.js, Keras)';
+
+/** Why a fused run of an earlier version (two heads, probabilities averaged late) does not export. */
+export const LATE_FUSED_EXPORT_REFUSAL =
+  "an earlier version averaged two heads' probabilities, which is not written as one graph: train it again " +
+  '(a fused run of this version exports to ONNX)';

@@ -18,7 +18,7 @@ import type { TextFeatures } from './textHeads';
 /** Penalty (scikit-learn's C) of the fused head, as the lexical model's. */
 export const C_FUSED = 10;
 /** The fused row's GloVe columns come after both lexical blocks. */
-const GLOVE_COLUMN = 2 * LEXICAL_BLOCK;
+export const GLOVE_COLUMN = 2 * LEXICAL_BLOCK;
 
 /** A fitted fused model: the states of both rows and one head over [TF-IDF row | GloVe row × scale]. */
 export interface FusedModel {

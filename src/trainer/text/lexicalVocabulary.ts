@@ -41,7 +41,7 @@ export interface LexicalVocabulary {
 export function lexicalVocabulary(state: LexicalState, runDir: string): LexicalVocabulary {
   if (!state.grams) {
     throw new EngineError(
-      `${runDir}: its lexical model was trained by an older version, which kept no n-grams: train it again to export.`,
+      `${runDir}: its TF-IDF row was fitted by an older version, which kept no n-grams: train it again to export.`,
     );
   }
   const [wordGrams, charGrams] = state.grams;

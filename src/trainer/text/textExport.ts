@@ -6,7 +6,9 @@ import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
 import { ENCODER_EXPORT_REFUSAL, FUSED_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL } from '../../shared/text/textExportFiles';
+import { LATE_FUSED_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
 import { LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import { exportFusedOnnx } from './fusedExport';
 import { exportLexicalOnnx } from './lexicalExport';
 import { kerasArchive } from '../export/kerasWriter';
 import { tunedKerasModel } from './textKeras';
@@ -34,7 +36,8 @@ export async function exportTextRun(request: ExportRequest): Promise<ExportResul
   const { classes, model } = readTextModel(runDir);
   const { format } = request;
   refuseUnexportable(runDir, model, format);
-  if (model.lexical) return exportLexicalOnnx(runDir, classes, model.lexical, request.out);
+  if (model.fused) return exportFusedOnnx(runDir, classes, model.fused, request.out);
+  if (model.lexical && model.gloveWeight === 0) return exportLexicalOnnx(runDir, classes, model.lexical, request.out);
   if (format === 'tfjs') return exportTextTfjs(runDir, classes, model, request.out);
   if (format === 'keras' && !model.tuned) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export to keras: ${GLOVE_KERAS_REFUSAL}.`);
@@ -103,13 +106,18 @@ export function refuseUnexportable(runDir: string, model: TextModel, format: Exp
   if (model.tuned) return;
   if (model.encoder)
     throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
+  if (model.fused) {
+    if (format !== 'onnx')
+      throw new EngineError(`${runDir}: its fused model does not export to ${format}: ${FUSED_EXPORT_REFUSAL}.`);
+    return;
+  }
   if (model.lexical && model.gloveWeight === 0) {
     if (format !== 'onnx')
       throw new EngineError(`${runDir}: its lexical model does not export to ${format}: ${LEXICAL_EXPORT_REFUSAL}.`);
     return;
   }
   if (!model.glove || model.gloveWeight !== 1) {
-    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${FUSED_EXPORT_REFUSAL}.`);
+    throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LATE_FUSED_EXPORT_REFUSAL}.`);
   }
 }
 

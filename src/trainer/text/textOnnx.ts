@@ -23,7 +23,8 @@ const BIG = 1e9;
 const TINY = 1e-30;
 const DT = onnx.TensorProto.DataType;
 
-type GloveModel = NonNullable<TextModel['glove']>;
+/** What the GloVe row needs of a model: the fitted state, and whether it is the plain-mean baseline. */
+export type GlovePart = Pick<NonNullable<TextModel['glove']>, 'state' | 'meanOnly'>;
 
 /** The ONNX model of a text model whose probabilities are GloVe's alone; metadata as key → text. */
 export function textOnnxModel(
@@ -37,9 +38,13 @@ export function textOnnxModel(
   const b = new OnnxGraphBuilder();
   const { ids, mask } = textInputs(b);
   const row = gloveFeatureRow(b, model.glove, vectors, ids, mask);
-  const oneWidth = model.glove.meanOnly || model.glove.state.pooling === 'mean';
-  const features = oneWidth ? vectors.dims : 2 * vectors.dims;
+  const features = gloveRowWidth(model.glove, vectors);
   return textModelProto(b, headProbabilities(b, model.glove.head, row, features), model.classes, metadata);
+}
+
+/** How wide the GloVe row is: the mean alone, or the mean and the max. */
+export function gloveRowWidth(glove: GlovePart, vectors: WordVectors): number {
+  return glove.meanOnly || glove.state.pooling === 'mean' ? vectors.dims : 2 * vectors.dims;
 }
 
 /** The graph's two inputs, their names reserved. */
@@ -80,7 +85,13 @@ export function textModelProto(
 }
 
 /** The pooled feature row [N, features] of the token ids, as gloveRows() makes it. */
-function gloveFeatureRow(b: OnnxGraphBuilder, glove: GloveModel, vectors: WordVectors, ids: string, mask: string) {
+export function gloveFeatureRow(
+  b: OnnxGraphBuilder,
+  glove: GlovePart,
+  vectors: WordVectors,
+  ids: string,
+  mask: string,
+): string {
   const valid = validTokens(b, ids, mask);
   const words = wordVectorsOf(b, vectors, ids);
   const sif = () => b.floats('sif', [vocabularySize(vectors)], sifWeights(vectors));

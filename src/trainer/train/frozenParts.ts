@@ -55,8 +55,8 @@ export function keptVariants(shape: readonly number[], trainSize: number, valida
  * feature cache runs it (ONNX Runtime when it loads). Its run blocks the calling thread (onnxruntime-node
  * runs a session synchronously), so the bottom and the top's step never overlap: each gets both cores in
  * turn, the step through the training worker as on cached activations (parallelFit.ts). The validation's
- * output is kept and replayed; so is that of the first augmented passes when TRANSFER_STUDIO_AUGMENTED_VARIANTS
- * asks (keptPasses.ts).
+ * output is kept and replayed; so is that of the first augmented passes (3 unless
+ * TRANSFER_STUDIO_AUGMENTED_VARIANTS says otherwise, keptPasses.ts).
  * A validation source may be given ready-made (cached activations), else it streams the same way.
  */
 export async function throughFrozen(
@@ -68,8 +68,12 @@ export async function throughFrozen(
   const shape = part.bottom.outputs[0].shape.slice(1) as number[];
   const variants = keptVariants(shape, images.train.size, cachedValidation ? 0 : images.validation.size);
   const bottom = await startFrozenRunner(part.bottom);
+  // Keras' augmentation layers draw new pixels every epoch: say that this run does not, and how to ask for it.
   const reuse =
-    variants > 0 ? `; later epochs replay its output of the first ${plural(variants, 'augmented epoch')}` : '';
+    variants > 0
+      ? `; later epochs replay its output of the first ${plural(variants, 'augmented epoch')}, reshuffled ` +
+        `(${AUGMENTED_VARIANTS_ENV}=0 augments anew every epoch)`
+      : '';
   options.emit({
     kind: 'log',
     level: 'info',
