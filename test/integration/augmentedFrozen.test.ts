@@ -12,7 +12,7 @@ import { SkipList } from '../../src/trainer/data/batchStream';
 import { splitBelowTrainable, type FrozenSplit } from '../../src/trainer/models/frozenSplit';
 import { buildSourceCnn } from '../../src/trainer/models/sourceCnn';
 import { FROZEN_RUNTIME_ENV, openFrozenSessions } from '../../src/trainer/runtime/frozenRuntime';
-import { AUGMENTED_VARIANTS_ENV } from '../../src/shared/augmentedVariants';
+import { AUGMENTED_VARIANTS, AUGMENTED_VARIANTS_ENV } from '../../src/shared/augmentedVariants';
 import * as tf from '../../src/trainer/tf';
 import { imageSource } from '../../src/trainer/train/batchSources';
 import { throughFrozen } from '../../src/trainer/train/frozenParts';
@@ -65,12 +65,19 @@ const losses = (h: EpochMetrics[]) => h.map((m) => m.loss);
 test('augmented batches through the frozen bottom on ONNX Runtime train as on WASM, and leave nothing behind', async () => {
   await initBackend('wasm');
   const tensors = tf.memory().numTensors;
-  const onnx = await augmentedRun('onnxruntime', 3);
+  // 4 epochs: by default the 4th replays the first kept pass, and the log says so and how to augment anew.
+  const onnx = await augmentedRun('onnxruntime', 4);
   assert.ok(
     onnx.logs.some((l) => /up to pool1: .*onnxruntime-node/.test(l)),
     onnx.logs.join('\n'),
   );
-  const wasm = await augmentedRun('tfjs', 3);
+  const replayed = `replay its output of the first ${AUGMENTED_VARIANTS} augmented epochs, reshuffled`;
+  const anew = `${AUGMENTED_VARIANTS_ENV}=0 augments anew every epoch`;
+  assert.ok(
+    onnx.logs.some((l) => l.includes(replayed) && l.includes(anew)),
+    onnx.logs.join('\n'),
+  );
+  const wasm = await augmentedRun('tfjs', 4);
   assert.ok(
     wasm.logs.some((l) => /up to pool1: .*tfjs/.test(l)),
     wasm.logs.join('\n'),
