@@ -47,7 +47,8 @@ export async function encoderJob(argv: readonly string[]): Promise<boolean> {
   try {
     await encoder.encode(texts.slice(0, ENCODER_BATCH));
     const { seconds } = await timed(() => encoder.encode(texts));
-    const version = `onnxruntime-node ${(runtimeRequire('onnxruntime-node/package.json') as { version: string }).version}`;
+    const { version: ortVersion } = runtimeRequire('onnxruntime-node/package.json') as { version: string };
+    const version = `onnxruntime-node ${ortVersion}`;
     process.stdout.write(`${JSON.stringify({ seconds, texts: texts.length, version } satisfies Pass)}\n`);
   } finally {
     await encoder.dispose();
