@@ -95,7 +95,8 @@ async function compare(
 ): Promise<void> {
   log(`\n== ${set}: ${data}`);
   const rows: Record<string, unknown>[] = [];
-  // The grid runs first: its first run fills the feature cache, so every later run (the default included) starts from it.
+  // The grid runs first: its first run fills the feature cache, so every later run (the default included)
+  // starts from it.
   // --default-only: the grid's runs are unchanged by changes to the automatic flow; rerun only the default.
   for (const flow of process.argv.includes('--default-only') ? [] : grid(small)) {
     log(`  grid: ${flow.name}`);

@@ -1,6 +1,7 @@
 // The problems of a recipe as editor diagnostics, each on the exact span it is about: YAML and field
-// errors from the reader (the value checks the engine makes too, src/shared/recipeChecks.ts), then what only the disk and the base can tell (unknown base, unknown layers,
-// a frozen set the cut contradicts, missing or thin class folders, an input size the base cannot take).
+// errors from the reader (the value checks the engine makes too, src/shared/recipeChecks.ts), then what only
+// the disk and the base can tell (unknown base, unknown layers, a frozen set the cut contradicts, missing or
+// thin class folders, an input size the base cannot take).
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { keySpanAt, spanAt, type FieldPath, type ParsedRecipe } from '../recipe/recipeSyntax';
