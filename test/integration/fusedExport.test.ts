@@ -126,9 +126,11 @@ async function checkFused(t: TestContext, runDir: string, classes: string[]): Pr
   }
   const textsFile = path.join(work, 'texts.json');
   fs.writeFileSync(textsFile, JSON.stringify(texts));
-  const script = path.join(ROOT, 'test/python/run_fused_exported.py');
-  const python = JSON.parse(runPython(script, [...files, textsFile]));
-  assert.deepEqual(python.ids, streams.ids, 'tokenizers gives the engine GloVe ids');
+  const script = path.join(ROOT, 'test/python/run_streams_exported.py');
+  const [model, glove, words, chars] = files;
+  const args = [model, textsFile, `input_ids=${glove}`, `word_ids=${words}`, `char_ids=${chars}`];
+  const python = JSON.parse(runPython(script, args));
+  assert.deepEqual(python.input_ids, streams.ids, 'tokenizers gives the engine GloVe ids');
   assert.deepEqual(python.word_ids, streams.words, 'tokenizers gives the engine word ids');
   assert.deepEqual(python.char_ids, streams.chars, 'tokenizers gives the engine character ids');
   t.diagnostic(`Python onnxruntime max |Δp| ${agree(python.probabilities, 'Python').toExponential(1)}`);

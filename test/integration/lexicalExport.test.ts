@@ -94,10 +94,10 @@ test('lexical → ONNX (TfIdfVectorizer), two tokenizers: Python and Node agree 
   if (skipWithoutPython()) return t.skip(String(skipWithoutPython()));
   const textsFile = path.join(work, 'texts.json');
   fs.writeFileSync(textsFile, JSON.stringify(texts));
-  const script = path.join(ROOT, 'test/python/run_lexical_exported.py');
-  const args = [result.path, result.tokenizerPath!, result.charTokenizerPath!, textsFile];
-  const python = JSON.parse(runPython(script, args));
-  assert.deepEqual(python.ids, ids, 'tokenizers gives the engine word ids');
+  const script = path.join(ROOT, 'test/python/run_streams_exported.py');
+  const streams = [`input_ids=${result.tokenizerPath!}`, `char_ids=${result.charTokenizerPath!}`];
+  const python = JSON.parse(runPython(script, [result.path, textsFile, ...streams]));
+  assert.deepEqual(python.input_ids, ids, 'tokenizers gives the engine word ids');
   assert.deepEqual(python.char_ids, chars, 'tokenizers gives the engine character ids');
   t.diagnostic(`Python onnxruntime max |Δp| ${agree(engine, python.probabilities, 'Python').toExponential(1)}`);
 });
