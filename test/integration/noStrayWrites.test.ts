@@ -155,6 +155,18 @@ const ROWS: Row[] = [
     check: (w) => exists(path.join(w.exports, 'text-tfjs/tokenizer.json')),
   },
   {
+    name: 'train (text, fused)',
+    args: (w) => ['train', w.texts, '--text-model', 'fused', '--test', '0', '--out', w.runs],
+    writes: (w) => [w.runs, w.cache],
+    check: (w, r) => void (w.made.fused = result<{ runDir: string }>(r).runDir),
+  },
+  {
+    name: 'export onnx (fused text run)',
+    args: (w) => ['export', w.made.fused, '--format', 'onnx', '--out', path.join(w.exports, 'fused.onnx')],
+    writes: (w) => [w.exports, w.cache],
+    check: (w) => exists(path.join(w.exports, 'fused.words.tokenizer.json')),
+  },
+  {
     name: 'train (text, tuned)',
     args: (w) => ['train', w.texts, '--text-model', 'tuned', '--test', '0', '--out', w.runs],
     writes: (w) => [w.runs, w.cache],
