@@ -5,9 +5,13 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../../shared/engineError';
 import { EXPORT_FILE_NAMES, labelsFileFor, type ExportRequest, type ExportResult } from '../../shared/exportTypes';
-import { ENCODER_EXPORT_REFUSAL, FUSED_EXPORT_REFUSAL, GLOVE_KERAS_REFUSAL } from '../../shared/text/textExportFiles';
-import { LATE_FUSED_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
-import { LEXICAL_EXPORT_REFUSAL } from '../../shared/text/textExportFiles';
+import {
+  ENCODER_EXPORT_REFUSAL,
+  FUSED_EXPORT_REFUSAL,
+  GLOVE_KERAS_REFUSAL,
+  LATE_FUSED_EXPORT_REFUSAL,
+  LEXICAL_EXPORT_REFUSAL,
+} from '../../shared/text/textExportFiles';
 import { exportFusedOnnx } from './fusedExport';
 import { exportLexicalOnnx } from './lexicalExport';
 import { kerasArchive } from '../export/kerasWriter';
@@ -106,19 +110,16 @@ export function refuseUnexportable(runDir: string, model: TextModel, format: Exp
   if (model.tuned) return;
   if (model.encoder)
     throw new EngineError(`${runDir}: a run on an ONNX encoder does not export: ${ENCODER_EXPORT_REFUSAL}.`);
-  if (model.fused) {
-    if (format !== 'onnx')
-      throw new EngineError(`${runDir}: its fused model does not export to ${format}: ${FUSED_EXPORT_REFUSAL}.`);
-    return;
-  }
-  if (model.lexical && model.gloveWeight === 0) {
-    if (format !== 'onnx')
-      throw new EngineError(`${runDir}: its lexical model does not export to ${format}: ${LEXICAL_EXPORT_REFUSAL}.`);
-    return;
-  }
+  if (model.fused) return onnxOnly(runDir, 'fused', format, FUSED_EXPORT_REFUSAL);
+  if (model.lexical && model.gloveWeight === 0) return onnxOnly(runDir, 'lexical', format, LEXICAL_EXPORT_REFUSAL);
   if (!model.glove || model.gloveWeight !== 1) {
     throw new EngineError(`${runDir}: its ${model.kind} model does not export: ${LATE_FUSED_EXPORT_REFUSAL}.`);
   }
+}
+
+/** The models with a TF-IDF row export to ONNX only: TfIdfVectorizer has no Keras layer or TF.js op. */
+function onnxOnly(runDir: string, kind: string, format: ExportRequest['format'], reason: string): void {
+  if (format !== 'onnx') throw new EngineError(`${runDir}: its ${kind} model does not export to ${format}: ${reason}.`);
 }
 
 /** The words the exported tokenizer knows: the fine-tuned model's vocabulary, else GloVe's. */
