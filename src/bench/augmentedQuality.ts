@@ -18,6 +18,7 @@ import { neverCancelled } from '../shared/engineError';
 import { resolveFreezePlan, secondPhasePlan } from '../shared/freezePlan';
 import { DEFAULT_AUGMENTATION, DEFAULT_BASE } from '../shared/recipeDefaults';
 import type { Sample } from '../shared/split';
+import { meanSpread } from '../shared/stats';
 import { fashionAvailable, writeFashionFolders, type SampleFolders } from '../samples/sampleFolders';
 import { initBackend } from '../trainer/backend/selectBackend';
 import { SkipList } from '../trainer/data/batchStream';
@@ -130,9 +131,8 @@ async function oneSeed(s: Shared, seed: number): Promise<Row[]> {
 
 const pct = (x: number) => (x * 100).toFixed(1);
 function meanSe(xs: number[]): string {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${pct(m)} ± ${pct(sd / Math.sqrt(xs.length))}`;
+  const { mean, standardError } = meanSpread(xs);
+  return `${pct(mean)} ± ${pct(standardError)}`;
 }
 
 /** Each arm with passes kept against augmenting every epoch, over the seeds both ran. */

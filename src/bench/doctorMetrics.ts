@@ -1,6 +1,7 @@
 // What the doctor's evaluation reports: ranking quality against the planted flips (precision at k, average
 // precision = area under the precision–recall curve), the flagged set, duplicates against pixel distance.
 import type { DoctorFinding } from '../shared/doctorTypes';
+import { meanSpread } from '../shared/stats';
 import { pixelDistance, smallPixels, type Planted } from './doctorPlant';
 
 export type Figures = Record<string, number>;
@@ -101,9 +102,7 @@ export async function duplicateFigures(
 export function spread(rows: readonly Figures[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(rows[0] ?? {})) {
-    const v = rows.map((r) => r[key]);
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
+    const { mean, sd } = meanSpread(rows.map((r) => r[key]));
     out[key] = `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
   }
   return out;

@@ -6,6 +6,7 @@
 //   node --import tsx src/bench/text/textCurves.ts [--only sotu|spam] [--sizes 10,50,200] [--seeds 5]
 //     [--seed-from 0] [--kinds fused,lexical,glove-mean]
 import { seededRandom, shuffled } from '../../shared/seededRandom';
+import { meanSpread } from '../../shared/stats';
 import { dedupeTexts, type TextExample } from '../../shared/text/textExamples';
 import {
   argmax,
@@ -92,9 +93,8 @@ function printTable(name: string, acc: Map<string, number[]>) {
   for (const n of sizes) {
     const cells = kinds.map((k) => {
       const xs = acc.get(`${n}\t${k}`)!;
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-      return `${(mean * 100).toFixed(1)} ± ${((sd / Math.sqrt(xs.length)) * 100).toFixed(1)}`;
+      const { mean, standardError } = meanSpread(xs);
+      return `${(mean * 100).toFixed(1)} ± ${(standardError * 100).toFixed(1)}`;
     });
     console.log([String(n), ...cells].map((s) => s.padEnd(16)).join(''));
   }

@@ -10,6 +10,8 @@
 // L2-penalised head is under-confident (best temperatures 0.3–0.5), binary rows more so, and raw log-loss
 // then preferred sublinear counts at 50 e-mails per class where they were less accurate. Compared at their
 // own best sharpness, the two weightings are judged by how well they separate the classes.
+import { meanSpread } from '../stats';
+
 /** Folds of the cross-validation (fewer when the smallest class has fewer texts). */
 export const WEIGHTING_FOLDS = 5;
 /** A probability below this counts as this in the log-loss, so one confident mistake cannot decide alone. */
@@ -52,7 +54,7 @@ export function calibratedLosses(probs: readonly ArrayLike<number>[], labels: re
   return best;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const mean = (xs: readonly number[]) => meanSpread(xs).mean;
 
 /**
  * Compares per-text out-of-fold log-losses (calibrated) of the rule's weighting and the other one (same texts,
@@ -61,9 +63,7 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max
 export function compareWeightings(rule: readonly number[], other: readonly number[]): WeightingVerdict {
   const n = Math.min(rule.length, other.length);
   const d = Array.from({ length: n }, (_, i) => rule[i] - other[i]);
-  const gain = mean(d);
-  const variance = d.reduce((a, x) => a + (x - gain) ** 2, 0) / Math.max(1, n - 1);
-  const standardError = Math.sqrt(variance / Math.max(1, n));
+  const { mean: gain, standardError } = meanSpread(d);
   const switched = n > 1 && gain > 0;
   return { ruleLoss: mean(rule.slice(0, n)), otherLoss: mean(other.slice(0, n)), standardError, switched };
 }
