@@ -189,8 +189,8 @@ async function main(): Promise<void> {
   await initBackend('wasm');
   const s = await shared(path.join(os.tmpdir(), 'transfer-studio-augmented-quality'));
   log(
-    `data: ${s.train.length} training, ${s.features.validation.x.length} validation, ` +
-      `${s.boundary.test.x.length} test images`,
+    `data: ${s.train.length} training, ${s.features.validation.samples.length} validation, ` +
+      `${s.boundary.test.samples.length} test images`,
   );
   const out = arg('--json');
   let rows: Row[] = out && fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Row[]) : [];
